@@ -1,0 +1,73 @@
+"""The FastAPI application: one process, HTTP edges, one WebSocket per page."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from server.auth.ratelimit import RateLimiter
+from server.auth.tokens import TokenService
+from server.core.clock import Clock, SystemClock
+from server.core.config import Settings
+from server.core.context import AppContext
+from server.core.db import Database
+from server.core.events import EventBus
+from server.scenarios.catalogue import load_catalogue
+from server.web.errors import install_error_handlers
+
+log = logging.getLogger(__name__)
+
+
+def build_context(
+    settings: Settings, *, clock: Clock | None = None, pooled: bool = True
+) -> AppContext:
+    clock = clock or SystemClock()
+    catalogue = load_catalogue(settings.scenarios_dir)
+    return AppContext(
+        settings=settings,
+        db=Database(settings.database_url, pooled=pooled),
+        clock=clock,
+        tokens=TokenService(settings.secret_key, settings.session_hours * 3600),
+        limiter=RateLimiter(clock, settings.login_attempts_per_minute),
+        bus=EventBus(),
+        titles=catalogue.titles,
+        packs=catalogue.packs,
+        services={"pack_problems": catalogue.problems},
+    )
+
+
+def create_app(ctx: AppContext) -> FastAPI:
+    from server import routes  # noqa: F401  (imports every package's edges and hooks)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for hook in routes.STARTUP:
+            await hook(ctx)
+        try:
+            yield
+        finally:
+            for hook in reversed(routes.SHUTDOWN):
+                try:
+                    await hook(ctx)
+                except Exception:  # noqa: BLE001 - shut everything down regardless
+                    log.exception("shutdown hook failed")
+            await ctx.db.dispose()
+
+    app = FastAPI(
+        title="Plateau", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    for router in routes.ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=ctx.settings.web_dir), name="static")
+    return app
+
+
+def describe(app: FastAPI) -> list[dict[str, Any]]:
+    return [{"path": getattr(r, "path", "?"), "name": getattr(r, "name", "?")} for r in app.routes]

@@ -1,0 +1,327 @@
+"""Use-cases around the pure outcomes engine: the evidence of a seat (derived from the exam's
+timeline, plus what the organiser or jury declares), the decision taken when both jurors sign
+a deliberation version (refused, with the missing evidence named, before the signature locks
+it), the livret and the session's results list."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth.domain import Principal
+from server.certification.errors import CertificationRefused
+from server.certification.models import DecisionRow, DeclaredEvidence, Person
+from server.certification.persons import person_of, record_of
+from server.core import audit
+from server.core.context import AppContext
+from server.core.events import Message, jury_audience, staff_audience
+from server.evaluation import deliberation as deliberations
+from server.evaluation.models import Deliberation
+from server.exams import queries, timeline_service
+from server.exams.models import Candidate, ExamSession
+from server.outcomes import (
+    CandidateRecord,
+    Decision,
+    JuryProposal,
+    LivretData,
+    MissingEvidence,
+    OutcomeError,
+    ResultsList,
+    SessionEvidence,
+    decide,
+    livret_data,
+    required_sessions,
+    results_list,
+    sitting_for_format,
+)
+from server.scenarios.referential import EvidenceKind, Pathway, PhaseKind
+
+__all__ = ["CertificationRefused", "DecisionTaken"]
+
+# The exam parts that took place, read from the timeline: the practical part went through
+# the calls and the writing phase; the interviews were closed by the jury.
+DERIVED = {
+    PhaseKind.REDACTION: EvidenceKind.MISE_EN_SITUATION,
+    PhaseKind.ENTRETIEN_TECHNIQUE: EvidenceKind.ENTRETIEN_TECHNIQUE,
+    PhaseKind.ENTRETIEN_FINAL: EvidenceKind.ENTRETIEN_FINAL,
+}
+# Pieces of the file, and the final interview held at the session of the last CCP (the CCP
+# formats have no such phase in their timeline: the jury declares it).
+DECLARABLE = {
+    EvidenceKind.DOSSIER_PROFESSIONNEL,
+    EvidenceKind.RESULTATS_FORMATION,
+    EvidenceKind.LIVRET_CERTIFICATION,
+    EvidenceKind.PRESENTATION_PROJET,
+    EvidenceKind.ENTRETIEN_FINAL,
+}
+
+
+class DecisionTaken(Message):
+    """To the candidate's jury and the session's staff: the decision in force changed."""
+
+    type: Literal["certification.decision"] = "certification.decision"
+    candidate_id: str
+    decision: dict[str, Any]
+
+
+# ---- evidence ----------------------------------------------------------------------------
+
+
+async def declare(
+    ctx: AppContext,
+    principal: Principal,
+    candidate_id: str,
+    kinds: list[str],
+    from_training: bool | None,
+) -> dict[str, Any]:
+    try:
+        chosen = sorted({EvidenceKind(k) for k in kinds})
+    except ValueError as exc:
+        raise CertificationRefused(f"Pièce inconnue : {exc}") from None
+    if not set(chosen) <= DECLARABLE:
+        raise CertificationRefused(
+            "Seules les pièces du dossier se déclarent ; les épreuves "
+            "passées se lisent dans le déroulé de l'examen."
+        )
+    async with ctx.db.session() as session:
+        candidate = await queries.get_candidate(session, candidate_id)
+        row = await session.get(DeclaredEvidence, candidate_id)
+        if row is None:
+            row = DeclaredEvidence(candidate_id=candidate_id)
+            session.add(row)
+        row.kinds, row.from_training = [k.value for k in chosen], from_training
+        row.updated_at = ctx.clock.now()
+        await audit.record(
+            session,
+            clock=ctx.clock,
+            actor=principal.actor,
+            action="certification.evidence",
+            exam_session_id=candidate.exam_session_id,
+            subject=candidate_id,
+            details={"kinds": row.kinds, "from_training": from_training},
+        )
+        await session.commit()
+    return {"kinds": row.kinds, "from_training": from_training}
+
+
+async def evidence_of(
+    ctx: AppContext, session: AsyncSession, candidate_id: str
+) -> tuple[SessionEvidence, bool | None]:
+    state = (await timeline_service.load(ctx, session, candidate_id)).state()
+    present = {
+        DERIVED[p.phase] for p in state.phases if p.phase in DERIVED and p.ended_at is not None
+    }
+    declared = await session.get(DeclaredEvidence, candidate_id)
+    if declared is not None:
+        present |= {EvidenceKind(k) for k in declared.kinds}
+    return SessionEvidence(present=frozenset(present)), (
+        declared.from_training if declared else None
+    )
+
+
+# ---- the decision --------------------------------------------------------------------------
+
+
+async def _decide(
+    ctx: AppContext, session: AsyncSession, candidate: Candidate, proposal: dict[str, Any]
+) -> tuple[Decision, Person]:
+    """The decision the outcomes engine takes from this proposal, or CertificationRefused."""
+    exam = await queries.get_exam(session, candidate.exam_session_id)
+    title = ctx.titles[exam.title_id]
+    person = await person_of(ctx, session, candidate)
+    assert person is not None
+    record = await record_of(session, person, exclude=candidate.participant_id)
+    evidence, from_training = await evidence_of(ctx, session, candidate.participant_id)
+    pathway = Pathway(candidate.pathway)
+    if from_training is None and pathway is Pathway.FORMATION_CONTINUE:
+        from_training = True
+    try:
+        decision = decide(
+            title,
+            pathway=pathway,
+            sitting=sitting_for_format(title, exam.format_id, session_id=exam.id, day=exam.day),
+            record=record,
+            evidence=evidence,
+            proposal=JuryProposal(
+                ccps=proposal.get("ccps", {}), title=proposal.get("title") == "obtenu"
+            ),
+            from_training=from_training,
+        )
+    except MissingEvidence as exc:
+        raise CertificationRefused(str(exc), exc.missing) from None
+    except OutcomeError as exc:
+        raise CertificationRefused(str(exc)) from None
+    return decision, person
+
+
+async def _record_decision(
+    ctx: AppContext,
+    session: AsyncSession,
+    candidate: Candidate,
+    version: Deliberation,
+    actor: str,
+) -> dict[str, Any]:
+    decision, person = await _decide(ctx, session, candidate, version.proposal)
+    row = await session.get(DecisionRow, candidate.participant_id)
+    before = (
+        {"version": row.deliberation_version, "outcome": row.outcome} if row is not None else None
+    )
+    if row is None:
+        row = DecisionRow(candidate_id=candidate.participant_id)
+        session.add(row)
+    row.outcome, row.document = decision.outcome.value, decision.document.value
+    row.data = decision.model_dump(mode="json")
+    row.deliberation_version, row.decided_at = version.version, ctx.clock.now()
+    await audit.record(
+        session,
+        clock=ctx.clock,
+        actor=actor,
+        action="certification.decision",
+        exam_session_id=candidate.exam_session_id,
+        subject=candidate.participant_id,
+        details={
+            "version": version.version,
+            "outcome": decision.outcome.value,
+            "document": decision.document.value,
+            "granted": [g.ccp for g in decision.granted],
+            "person": person.id,
+            "replaces": before,
+        },
+    )
+    return decision_out(decision, person.id, version.version)
+
+
+async def on_lock(
+    ctx: AppContext, session: AsyncSession, candidate: Candidate, version: Deliberation, actor: str
+) -> deliberations.AfterCommit:
+    """Registered in the deliberation's lock checks: no lock without a valid decision."""
+    out = await _record_decision(ctx, session, candidate, version, actor)
+
+    def announce() -> None:
+        ctx.bus.publish(
+            [jury_audience(candidate.participant_id), staff_audience(candidate.exam_session_id)],
+            DecisionTaken(candidate_id=candidate.participant_id, decision=out),
+        )
+
+    return announce
+
+
+deliberations.LOCK_CHECKS.append(on_lock)
+
+
+async def retake_decision(ctx: AppContext, principal: Principal, candidate_id: str) -> dict:
+    """Takes again the decision of the last signed version (e.g. after the seat was linked to
+    a person whose earlier CCPs now count)."""
+    async with ctx.db.session() as session:
+        candidate = await queries.get_candidate(session, candidate_id)
+        version = await deliberations.signed(session, candidate_id)
+        if version is None:
+            raise CertificationRefused("La délibération n'est pas signée par les deux jurés.")
+        out = await _record_decision(ctx, session, candidate, version, principal.actor)
+        await session.commit()
+    ctx.bus.publish(
+        [jury_audience(candidate_id), staff_audience(candidate.exam_session_id)],
+        DecisionTaken(candidate_id=candidate_id, decision=out),
+    )
+    return out
+
+
+async def preview(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict[str, Any]:
+    """What the current (possibly unsigned) version would decide, or why it would be
+    refused: the jury sees the missing evidence before signing."""
+    candidate = await queries.get_candidate(session, candidate_id)
+    versions = await deliberations.deliberations(session, candidate_id)
+    if not versions:
+        return {"version": None, "ok": False, "refused": "Aucune proposition.", "missing": []}
+    version, proposal = versions[-1].version, versions[-1].proposal
+    try:
+        decision, person = await _decide(ctx, session, candidate, proposal)
+        out = decision_out(decision, person.id, version)
+    except CertificationRefused as exc:
+        return {
+            "version": version,
+            "ok": False,
+            "refused": str(exc),
+            "missing": exc.extra.get("missing", []),
+        }
+    finally:
+        await session.rollback()  # nothing of a preview is kept (e.g. a person created)
+    return {"version": version, "ok": True, "decision": out}
+
+
+def decision_out(decision: Decision, person_id: str, version: int) -> dict[str, Any]:
+    return {
+        **decision.model_dump(mode="json"),
+        "person_id": person_id,
+        "deliberation_version": version,
+        "outcome_label": decision.outcome.label,
+        "document": decision.document.value,
+        "document_label": decision.document.label,
+    }
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+async def summary(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict[str, Any]:
+    """The seat's evidence, the decision in force, the person's record and what remains
+    (missing CCPs, whether the final interview is due at this session)."""
+    candidate = await queries.get_candidate(session, candidate_id)
+    exam = await queries.get_exam(session, candidate.exam_session_id)
+    title = ctx.titles[exam.title_id]
+    person = await person_of(ctx, session, candidate, create=False)
+    before = (
+        await record_of(session, person, exclude=candidate_id)
+        if person
+        else CandidateRecord(candidate_id="")
+    )
+    record = await record_of(session, person) if person else before
+    evidence, from_training = await evidence_of(ctx, session, candidate_id)
+    row = await session.get(DecisionRow, candidate_id)
+    plan_before = required_sessions(title, before, exam.day)
+    ccps = title.format(exam.format_id).ccps
+    signed = await deliberations.signed(session, candidate_id)
+    return {
+        "person_id": person.id if person else None,
+        "evidence": sorted(k.value for k in evidence.present),
+        "from_training": from_training,
+        "declarable": sorted(k.value for k in DECLARABLE),
+        "decision": row.data if row else None,
+        "decision_version": row.deliberation_version if row else None,
+        "signed_version": signed.version if signed else None,
+        "final_interview_due": plan_before.is_last_ccp_session(ccps),
+        "record": record.model_dump(mode="json") if person else None,
+        "plan": required_sessions(title, record, exam.day).model_dump(mode="json"),
+    }
+
+
+async def livret(ctx: AppContext, session: AsyncSession, candidate_id: str) -> LivretData:
+    candidate = await queries.get_candidate(session, candidate_id)
+    exam = await queries.get_exam(session, candidate.exam_session_id)
+    person = await person_of(ctx, session, candidate, create=False)
+    record = await record_of(session, person) if person else CandidateRecord(candidate_id="")
+    try:
+        return livret_data(
+            ctx.titles[exam.title_id],
+            record,
+            candidate_name=f"{candidate.first_name} {candidate.last_name.upper()}",
+            on=exam.day,
+        )
+    except OutcomeError as exc:
+        raise CertificationRefused(str(exc)) from None
+
+
+async def results(ctx: AppContext, session: AsyncSession, exam_session_id: str) -> ResultsList:
+    exam: ExamSession = await queries.get_exam(session, exam_session_id)
+    title = ctx.titles[exam.title_id]
+    names = {c.id: c.display_name for c in await queries.candidates_of(session, exam.id)}
+    rows = await session.scalars(
+        select(DecisionRow).where(DecisionRow.candidate_id.in_(list(names)))
+    )
+    return results_list(
+        title,
+        sitting_for_format(title, exam.format_id, session_id=exam.id, day=exam.day),
+        [(names[r.candidate_id], Decision.model_validate(r.data)) for r in rows],
+    )

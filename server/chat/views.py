@@ -1,0 +1,19 @@
+"""The chat transcript for the jury's archive."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from server.auth.domain import Principal, Role
+from server.chat import service
+from server.web.access import Scope, SessionDep, allow
+
+router = APIRouter(prefix="/api/candidates/{candidate_id}/chat", tags=["chat"])
+Jury = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.JUROR, scope=Scope.CANDIDATE))]
+
+
+@router.get("")
+async def transcript(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
+    return await service.transcript(session, candidate_id)

@@ -1,0 +1,257 @@
+"""The `plateau` command (typer). Help and messages in French, like the pages."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from server.cli_french import FrenchCommand, FrenchGroup, french_typer
+from server.core.config import ConfigError, Settings, demo_secret
+
+app = french_typer(help="Plateau : plateforme d'examen du titre CRCD.")
+db_app = french_typer(help="Base de données.")
+scenarios_app = french_typer(help="Référentiels et packs de scénarios.")
+audit_app = french_typer(help="Journal d'audit.")
+account_app = french_typer(help="Comptes des responsables de session.")
+app.add_typer(db_app, name="db", cls=FrenchGroup)
+app.add_typer(scenarios_app, name="scenarios", cls=FrenchGroup)
+app.add_typer(audit_app, name="audit", cls=FrenchGroup)
+app.add_typer(account_app, name="account", cls=FrenchGroup)
+
+
+def _register_sessions() -> None:
+    from server.cli_media import media_worker
+    from server.cli_sessions import app as sessions_app
+
+    app.command("media-worker", cls=FrenchCommand)(media_worker)
+    app.add_typer(sessions_app, name="session", cls=FrenchGroup)
+
+
+_register_sessions()
+
+HostOpt = Annotated[str | None, typer.Option("--host", help="Adresse d'écoute.")]
+PortOpt = Annotated[int | None, typer.Option("--port", help="Port d'écoute.")]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - pydantic errors, shown to the operator
+        _fail(f"Configuration invalide : {exc}")
+        raise
+
+
+def _serve(settings: Settings, *, tls: tuple[Path, Path] | None, banner: str = "") -> None:
+    import uvicorn
+
+    from server.app import build_context, create_app
+
+    ctx = build_context(settings)
+    application = create_app(ctx)
+    if banner:
+        typer.echo(banner)
+    config = uvicorn.Config(
+        application,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        ssl_certfile=str(tls[0]) if tls else None,
+        ssl_keyfile=str(tls[1]) if tls else None,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+    )
+    uvicorn.Server(config).run()
+
+
+def _tls_for(settings: Settings, enabled: bool) -> tuple[Path, Path] | None:
+    if settings.tls_cert and settings.tls_key:
+        return settings.tls_cert, settings.tls_key
+    if not enabled:
+        return None
+    from server.core.tls import default_hostnames, ensure_server_certificate
+
+    files = ensure_server_certificate(settings.data_dir / "tls", default_hostnames())
+    typer.echo(f"HTTPS : certificat émis par l'autorité locale {files.ca_cert}")
+    return files.cert, files.key
+
+
+@app.command()
+def demo(
+    host: HostOpt = None,
+    port: PortOpt = None,
+    lan: Annotated[
+        bool, typer.Option("--lan", help="Ouvrir au réseau local, en HTTPS (autorité locale).")
+    ] = False,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Dossier des données de la démo.")
+    ] = None,
+) -> None:
+    """Crée une base SQLite, la migre, charge les scénarios, crée une session de démonstration
+    et sert les pages."""
+    base = _settings(data_dir=data_dir)
+    secret = demo_secret(base.data_dir)
+    settings = _settings(
+        mode="demo",
+        data_dir=base.data_dir,
+        secret_key=secret,
+        host=host or ("0.0.0.0" if lan else None),
+        port=port,
+    )
+    from server.core.migrations import upgrade
+
+    upgrade(settings.database_url)
+    from server.app import build_context
+    from server.demo import seed_demo
+
+    logins = asyncio.run(_seed(build_context(settings), seed_demo))
+    tls = _tls_for(settings, lan)
+    scheme = "https" if tls else "http"
+    shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    url = f"{scheme}://{shown_host}:{settings.port}"
+    lines = [
+        "",
+        "Plateau — session de démonstration prête.",
+        f"  Base : {settings.database_url}",
+        f"  Connexion : {url}/connexion",
+        f"  Responsable de session : identifiant « {logins.organiser_username} », "
+        f"mot de passe « {logins.organiser_password} »",
+    ]
+    for line in logins.codes:
+        lines.append(
+            f"  {line.role.label:<12} {line.display_name:<28} {url}/connexion?code={line.code}"
+        )
+    lines.append("Ctrl-C pour arrêter.\n")
+    _serve(settings, tls=tls, banner="\n".join(lines))
+
+
+async def _seed(ctx: Any, seed: Any) -> Any:
+    try:
+        return await seed(ctx)
+    finally:
+        await ctx.db.dispose()
+
+
+@app.command()
+def serve(
+    host: HostOpt = None,
+    port: PortOpt = None,
+    media_workers: Annotated[
+        int | None,
+        typer.Option(
+            "--media-workers", help="Workers média locaux (mode workers ; défaut : un par cœur)."
+        ),
+    ] = None,
+) -> None:
+    """Sert Plateau en production (lit PLATEAU_DATABASE_URL, PLATEAU_SECRET_KEY…), en HTTPS."""
+    settings = _settings(mode="production", host=host, port=port)
+    try:
+        settings.require_strong_secret()
+    except ConfigError as exc:
+        _fail(str(exc))
+    from server.core.migrations import NotMigrated, require_current
+
+    try:
+        asyncio.run(require_current(settings.database_url))
+    except NotMigrated as exc:
+        _fail(str(exc))
+    from server.cli_media import local_media_workers
+
+    with local_media_workers(settings, media_workers):
+        _serve(settings, tls=_tls_for(settings, True))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible.")] = "heads") -> None:
+    """Applique les migrations (PLATEAU_DATABASE_URL)."""
+    from server.core.migrations import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url, revision)
+    typer.echo(f"Base migrée ({revision}) : {settings.database_url}")
+
+
+@scenarios_app.command("validate")
+def scenarios_validate(
+    path: Annotated[Path, typer.Argument(help="Un fichier de titre, un pack, ou un dossier.")],
+) -> None:
+    """Valide un référentiel de titre ou un pack de scénarios ; affiche chaque problème."""
+    from server.scenarios.validate import validate_path
+
+    settings = _settings()
+    problems, checked = validate_path(path, settings.scenarios_dir / "titles")
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        _fail(f"{len(problems)} problème(s) dans {path}.")
+    typer.echo(f"OK : {', '.join(checked) or 'rien à valider'}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Vérifie la chaîne d'empreintes du journal d'audit ; échoue sur une ligne altérée."""
+    from server.core import audit
+    from server.core.db import Database
+
+    settings = _settings()
+
+    async def run() -> tuple[int, list[audit.AuditBreak]]:
+        db = Database(settings.database_url)
+        try:
+            async with db.session() as session:
+                return await audit.verify(session)
+        finally:
+            await db.dispose()
+
+    count, breaks = asyncio.run(run())
+    for b in breaks:
+        typer.echo(str(b), err=True)
+    if breaks:
+        _fail(f"Journal d'audit ALTÉRÉ : {len(breaks)} anomalie(s) sur {count} lignes.")
+    typer.echo(f"Journal d'audit intègre : {count} lignes vérifiées.")
+
+
+@account_app.command("create")
+def account_create(
+    username: Annotated[str, typer.Argument(help="Identifiant.")],
+    display_name: Annotated[str, typer.Option("--nom", help="Nom affiché.")] = "",
+) -> None:
+    """Crée un compte de responsable de session (mot de passe demandé)."""
+    from server.auth import service
+    from server.core.clock import SystemClock
+    from server.core.db import Database
+
+    password = typer.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    settings = _settings()
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            async with db.session() as session:
+                await service.create_account(
+                    session,
+                    username=username,
+                    display_name=display_name or username,
+                    password=password,
+                    clock=SystemClock(),
+                )
+                await session.commit()
+        finally:
+            await db.dispose()
+
+    try:
+        asyncio.run(run())
+    except service.AuthError as exc:
+        _fail(str(exc))
+    typer.echo(f"Compte « {username} » créé.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app(prog_name="plateau")

@@ -1,0 +1,29 @@
+"""Everything a request or a WebSocket needs, built once at start-up and held on app.state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.auth.ratelimit import RateLimiter
+from server.auth.tokens import TokenService
+from server.core.clock import Clock
+from server.core.config import Settings
+from server.core.db import Database
+from server.core.events import EventBus
+from server.core.presence import PresenceTracker
+from server.scenarios.referential import Title
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: Database
+    clock: Clock
+    tokens: TokenService
+    limiter: RateLimiter
+    bus: EventBus
+    titles: dict[str, Title]
+    packs: dict[str, Any] = field(default_factory=dict)
+    presence: PresenceTracker = field(default_factory=PresenceTracker)
+    services: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,63 @@
+"""Running Alembic from the application (CLI, demo, tests) and checking the schema is current."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from alembic import command
+from server.core.config import PROJECT_ROOT
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Blocking (Alembic's env runs its own event loop): call from a thread inside async code."""
+    if url.startswith("sqlite") and ":///" in url:
+        Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), revision)
+
+
+async def upgrade_async(url: str, revision: str = "heads") -> None:
+    await asyncio.to_thread(upgrade, url, revision)
+
+
+def head_revisions(url: str) -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+
+
+async def current_revisions(url: str) -> set[str]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(
+                lambda sync: set(MigrationContext.configure(sync).get_current_heads())
+            )
+    finally:
+        await engine.dispose()
+
+
+class NotMigrated(RuntimeError):
+    pass
+
+
+async def require_current(url: str) -> None:
+    current, heads = await current_revisions(url), head_revisions(url)
+    if current != heads:
+        state = (
+            "vide (jamais migrée)" if not current else f"à la révision {', '.join(sorted(current))}"
+        )
+        raise NotMigrated(
+            f"La base de données est {state} ; la version attendue est {', '.join(sorted(heads))}. "
+            "Lancez d'abord : plateau db upgrade"
+        )

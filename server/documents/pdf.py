@@ -1,0 +1,44 @@
+"""HTML templates (Jinja2, autoescaped) rendered to PDF with xhtml2pdf: pure Python, no
+system library to install, so the demo machine can print a grid too. Rendering is CPU work:
+`render_pdf_async` runs it in a worker thread (one at a time: ReportLab keeps global state)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from xhtml2pdf import pisa
+
+TEMPLATES = Path(__file__).parent / "templates"
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"], default=True),
+    undefined=StrictUndefined,
+)
+_lock = threading.Lock()
+
+
+class PdfError(RuntimeError):
+    pass
+
+
+def render_html(template: str, **context: Any) -> str:
+    return _env.get_template(template).render(**context)
+
+
+def render_pdf(template: str, **context: Any) -> bytes:
+    html = render_html(template, **context)
+    out = io.BytesIO()
+    with _lock:
+        result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    if result.err:
+        raise PdfError(f"PDF non généré ({template}) : {result.err} erreur(s)")
+    return out.getvalue()
+
+
+async def render_pdf_async(template: str, **context: Any) -> bytes:
+    return await asyncio.to_thread(render_pdf, template, **context)

@@ -1,0 +1,77 @@
+"""Document edges: the grid and the appeal archive of a candidate (that candidate's jurors,
+the organiser), the livret (organiser), the procès-verbal, the results list and the session's
+archive (organiser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
+
+from server.auth.domain import Principal, Role
+from server.documents import archive, service
+from server.web.access import CtxDep, Scope, SessionDep, allow
+
+router = APIRouter(tags=["documents"])
+Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scope.CANDIDATE))]
+CandidateOrganiser = Annotated[Principal, Depends(allow(Role.ORGANISER, scope=Scope.CANDIDATE))]
+Organiser = Annotated[Principal, Depends(allow(Role.ORGANISER, scope=Scope.SESSION))]
+
+
+def _pdf(content: bytes, name: str) -> Response:
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _zip(path: Path, name: str) -> FileResponse:
+    """Streams the temporary archive in chunks, then deletes it."""
+    return FileResponse(
+        path,
+        media_type="application/zip",
+        filename=name,
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+@router.get("/api/candidates/{candidate_id}/documents/grille.pdf")
+async def grid(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury) -> Response:
+    return _pdf(await service.grid_pdf(ctx, session, candidate_id), f"grille-{candidate_id}.pdf")
+
+
+@router.get("/api/candidates/{candidate_id}/documents/archive.zip")
+async def candidate_archive(
+    candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury
+) -> FileResponse:
+    bundle = await archive.candidate_bundle(ctx, session, candidate_id)
+    return _zip(await archive.archive_file(ctx, bundle), f"archive-{candidate_id}.zip")
+
+
+@router.get("/api/candidates/{candidate_id}/documents/livret.pdf")
+async def livret(
+    candidate_id: str, ctx: CtxDep, session: SessionDep, _: CandidateOrganiser
+) -> Response:
+    return _pdf(await service.livret_pdf(ctx, session, candidate_id), f"livret-{candidate_id}.pdf")
+
+
+@router.get("/api/sessions/{session_id}/documents/pv.pdf")
+async def pv(session_id: str, ctx: CtxDep, session: SessionDep, _: Organiser) -> Response:
+    return _pdf(await service.pv_pdf(ctx, session, session_id), f"proces-verbal-{session_id}.pdf")
+
+
+@router.get("/api/sessions/{session_id}/documents/resultats.pdf")
+async def results(session_id: str, ctx: CtxDep, session: SessionDep, _: Organiser) -> Response:
+    return _pdf(await service.results_pdf(ctx, session, session_id), f"resultats-{session_id}.pdf")
+
+
+@router.get("/api/sessions/{session_id}/documents/archive.zip")
+async def session_archive(
+    session_id: str, ctx: CtxDep, session: SessionDep, _: Organiser
+) -> FileResponse:
+    bundle = await archive.session_bundle(ctx, session, session_id)
+    return _zip(await archive.archive_file(ctx, bundle), f"archive-session-{session_id}.zip")

@@ -1,0 +1,226 @@
+"""The jury's deliberation for one candidate: a proposal per competence, per CCP and for the
+title, with a justification; versioned. Both jurors of the candidate (the client and the
+observer) sign it; once both signed, the version is locked and any later change is a new
+version (n + 1, the previous one kept) that needs both signatures again. Every proposal and
+signature is audit-logged.
+
+Before the second signature locks a version, the checks registered in `LOCK_CHECKS` run in the
+same transaction (the certification package registers the decision through the outcomes
+engine: a decision whose required evidence is missing refuses the signature, saying which)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth.domain import Capacity, Principal
+from server.core import audit
+from server.core.context import AppContext
+from server.evaluation.events import DeliberationChanged, to_jury
+from server.evaluation.models import Deliberation
+from server.evaluation.service import EvaluationRefused, seat
+from server.exams.models import Candidate, JuryAssignment
+from server.exams.queries import NotFound
+from server.scenarios.referential import ExamFormat
+
+TITLE_OUTCOMES = {
+    "obtenu": "Titre obtenu",
+    "ccp_seulement": "CCP seulement",
+    "non_obtenu": "Non obtenu",
+}
+COMPETENCE_OUTCOMES = {"acquise": "Acquise", "non_acquise": "Non acquise"}
+MAX_JUSTIFICATION = 20_000
+
+# (ctx, session, candidate, the version about to be locked, actor) → an optional callback to
+# run after the commit (e.g. publish an event). Raise to refuse the signature.
+AfterCommit = Callable[[], None]
+LockCheck = Callable[
+    [AppContext, AsyncSession, Candidate, Deliberation, str], Awaitable[AfterCommit | None]
+]
+LOCK_CHECKS: list[LockCheck] = []
+
+
+def deliberation_out(d: Deliberation) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "version": d.version,
+        "proposal": d.proposal,
+        "created_by": d.created_by,
+        "created_at": d.created_at.isoformat(),
+        "signatures": d.signatures,
+        "locked": d.locked_at is not None,
+        "locked_at": d.locked_at.isoformat() if d.locked_at else None,
+    }
+
+
+async def deliberations(session: AsyncSession, candidate_id: str) -> list[Deliberation]:
+    return list(
+        await session.scalars(
+            select(Deliberation)
+            .where(Deliberation.candidate_id == candidate_id)
+            .order_by(Deliberation.version)
+        )
+    )
+
+
+async def signed(session: AsyncSession, candidate_id: str) -> Deliberation | None:
+    """The last version both jurors signed, if any."""
+    locked = [d for d in await deliberations(session, candidate_id) if d.locked_at is not None]
+    return locked[-1] if locked else None
+
+
+async def jurors_of(session: AsyncSession, candidate_id: str) -> dict[str, str]:
+    """capacity (client/observer) → juror id."""
+    rows = await session.execute(
+        select(JuryAssignment.capacity, JuryAssignment.juror_id).where(
+            JuryAssignment.candidate_id == candidate_id
+        )
+    )
+    return {capacity: juror for capacity, juror in rows}
+
+
+def _ccp_value(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    return {"obtenu": True, "non_obtenu": False}.get(value) if isinstance(value, str) else None
+
+
+def validate_proposal(exam_format: ExamFormat, proposal: dict[str, Any]) -> dict[str, Any]:
+    """The proposal, normalised; or EvaluationRefused naming what is missing or inconsistent."""
+    competences = proposal.get("competences") or {}
+    ccps = proposal.get("ccps") or {}
+    outcome = proposal.get("title")
+    justification = str(proposal.get("justification") or "").strip()
+    if not isinstance(competences, dict) or not isinstance(ccps, dict):
+        raise EvaluationRefused("Proposition : « competences » et « ccps » sont des tableaux.")
+    missing = [c for c in exam_format.practical if competences.get(c) not in COMPETENCE_OUTCOMES]
+    if missing:
+        raise EvaluationRefused(
+            f"Proposition incomplète : compétences {', '.join(missing)} "
+            "(acquise ou non_acquise pour chacune)."
+        )
+    decided = {c: _ccp_value(ccps.get(c)) for c in exam_format.ccps}
+    missing = [c for c, v in decided.items() if v is None]
+    if missing:
+        raise EvaluationRefused(
+            f"Proposition incomplète : {', '.join(missing)} (obtenu ou non_obtenu)."
+        )
+    # The title is decided at a title session, or at the session of the last CCP (after the
+    # final interview): optional at a CCP session.
+    if (exam_format.has_final_interview or outcome is not None) and outcome not in TITLE_OUTCOMES:
+        raise EvaluationRefused("Proposition pour le titre : obtenu, ccp_seulement ou non_obtenu.")
+    granted = [c for c, v in decided.items() if v]
+    if outcome == "obtenu" and len(granted) < len(decided):
+        raise EvaluationRefused("Le titre ne peut être proposé sans tous les CCP évalués.")
+    if outcome == "ccp_seulement" and not granted:
+        raise EvaluationRefused("« CCP seulement » : au moins un CCP est proposé obtenu.")
+    if outcome == "non_obtenu" and granted:
+        raise EvaluationRefused(
+            "« Non obtenu » contredit les CCP proposés obtenus : choisir « CCP seulement »."
+        )
+    if not justification:
+        raise EvaluationRefused("La justification est obligatoire.")
+    if len(justification) > MAX_JUSTIFICATION:
+        raise EvaluationRefused("La justification est trop longue.")
+    return {
+        "competences": {c: competences[c] for c in exam_format.practical},
+        "ccps": {c: bool(v) for c, v in decided.items()},
+        "title": outcome,
+        "justification": justification,
+    }
+
+
+async def propose(
+    ctx: AppContext, principal: Principal, candidate_id: str, proposal: dict[str, Any]
+) -> dict[str, Any]:
+    """Writes the proposal into the current unsigned version (its signatures are cleared:
+    they signed something else), or as a new version when the last one is locked."""
+    async with ctx.db.session() as session:
+        s = await seat(ctx, session, candidate_id)
+        clean = validate_proposal(s.exam_format, proposal)
+        versions = await deliberations(session, candidate_id)
+        current = versions[-1] if versions else None
+        now = ctx.clock.now()
+        replaced: dict[str, Any] | None = None
+        if current is None or current.locked_at is not None:
+            current = Deliberation(
+                candidate_id=candidate_id,
+                version=(current.version + 1) if current else 1,
+                proposal=clean,
+                created_by=principal.actor,
+                created_at=now,
+                signatures={},
+            )
+            session.add(current)
+        else:
+            replaced = {"proposal": current.proposal, "signatures": current.signatures}
+            current.proposal, current.signatures = clean, {}
+        await audit.record(
+            session,
+            clock=ctx.clock,
+            actor=principal.actor,
+            action="deliberation.propose",
+            exam_session_id=s.candidate.exam_session_id,
+            subject=candidate_id,
+            details={"version": current.version, "proposal": clean, "replaced": replaced},
+        )
+        await session.commit()
+        out = deliberation_out(current)
+    to_jury(ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=out))
+    return out
+
+
+def _lock_ready(jurors: dict[str, str], signatures: dict[str, Any]) -> bool:
+    both = {Capacity.CLIENT.value, Capacity.OBSERVER.value}
+    return both <= set(jurors) and all(jurors[c] in signatures for c in both)
+
+
+async def sign(ctx: AppContext, principal: Principal, candidate_id: str) -> dict[str, Any]:
+    """The signing juror's signature on the current version; the second one locks it (after
+    the lock checks)."""
+    after: list[AfterCommit] = []
+    async with ctx.db.session() as session:
+        candidate = await session.get(Candidate, candidate_id)
+        if candidate is None:
+            raise NotFound("Candidat introuvable.")
+        versions = await deliberations(session, candidate_id)
+        if not versions:
+            raise EvaluationRefused("Aucune proposition à signer.")
+        current = versions[-1]
+        if current.locked_at is not None:
+            raise EvaluationRefused(
+                f"La version {current.version} est déjà signée par les deux jurés ; "
+                "une modification crée une nouvelle version."
+            )
+        jurors = await jurors_of(session, candidate_id)
+        if principal.subject_id not in jurors.values():
+            raise EvaluationRefused("Seuls les jurés du candidat signent la délibération.")
+        if principal.subject_id in current.signatures:
+            return deliberation_out(current)
+        now: datetime = ctx.clock.now()
+        current.signatures = {**current.signatures, principal.subject_id: now.isoformat()}
+        if _lock_ready(jurors, current.signatures):
+            for check in LOCK_CHECKS:
+                done = await check(ctx, session, candidate, current, principal.actor)
+                if done is not None:
+                    after.append(done)
+            current.locked_at = now
+        await audit.record(
+            session,
+            clock=ctx.clock,
+            actor=principal.actor,
+            action="deliberation.sign",
+            exam_session_id=candidate.exam_session_id,
+            subject=candidate_id,
+            details={"version": current.version, "locked": current.locked_at is not None},
+        )
+        await session.commit()
+        out = deliberation_out(current)
+    to_jury(ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=out))
+    for done in after:
+        done()
+    return out

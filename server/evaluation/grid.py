@@ -1,0 +1,209 @@
+"""The evaluation grid, pure: which criteria (word for word from the referential) each part of
+a candidate's exam is marked on, and what the marks say of each competence.
+
+Derivation rules (an aid the jury sees next to the marks; the deliberation decides):
+- a professional competence is « non acquise » as soon as one of its criteria is marked
+  « non acquis » in a part where it was assessed, « acquise » when at least one criterion is
+  « acquis » and none « non acquis », « non évaluée » otherwise (only « non observé », or no
+  mark at all);
+- a transversal competence is evaluated « au travers des compétences professionnelles »
+  (RC § 3.3): among the professional competences that carry it (`carried_by`) and were
+  evaluated, it is « acquise » when a strict majority is acquise, « non acquise » otherwise,
+  « non évaluée » when none of them was evaluated. A majority and not « all »: in the CRCD
+  every transversal competence is carried by all nine professional ones, so « all » would
+  make the four transversal competences a mere copy of « every competence acquise ».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from server.scenarios.pack_models import FormatSubset
+from server.scenarios.pack_types import CriterionRef
+from server.scenarios.referential import ExamFormat, Title
+
+TECHNICAL_INTERVIEW = "entretien_technique"
+WRITING_PREFIX = "writing:"
+FINAL_INTERVIEW_TOPIC = "final"
+
+
+class MarkValue(StrEnum):
+    ACQUIS = "acquis"
+    NON_ACQUIS = "non_acquis"
+    NON_OBSERVE = "non_observe"
+
+    @property
+    def label(self) -> str:
+        return {"acquis": "Acquis", "non_acquis": "Non acquis", "non_observe": "Non observé"}[
+            self.value
+        ]
+
+
+class Status(StrEnum):
+    ACQUISE = "acquise"
+    NON_ACQUISE = "non_acquise"
+    NON_EVALUEE = "non_evaluee"
+
+    @property
+    def label(self) -> str:
+        return {"acquise": "Acquise", "non_acquise": "Non acquise", "non_evaluee": "Non évaluée"}[
+            self.value
+        ]
+
+
+@dataclass(frozen=True)
+class MarkFact:
+    part: str
+    competence: str
+    criterion: int
+    value: MarkValue
+
+
+def _watched(title: Title, refs: Iterable[CriterionRef]) -> set[tuple[str, int]]:
+    """(competence, 1-based index) of the criteria a juror card asks to watch."""
+    out = set()
+    for ref in refs:
+        criteria = title.competence(ref.competence).criteria
+        if isinstance(ref.criterion, int):
+            out.add((ref.competence, ref.criterion))
+        elif ref.criterion in criteria:
+            out.add((ref.competence, criteria.index(ref.criterion) + 1))
+    return out
+
+
+def _competences(
+    title: Title, codes: Iterable[str], watched: set[tuple[str, int]]
+) -> list[dict[str, Any]]:
+    out = []
+    for code in codes:
+        comp = title.competence(code)
+        out.append(
+            {
+                "code": code,
+                "name": comp.name,
+                "ccp": title.ccp_of(code).code,
+                "criteria": [
+                    {"index": i, "text": text, "watch": (code, i) in watched}
+                    for i, text in enumerate(comp.criteria, start=1)
+                ],
+            }
+        )
+    return out
+
+
+def parts(title: Title, exam_format: ExamFormat, subset: FormatSubset) -> list[dict[str, Any]]:
+    """Every markable part: the simulations in run order, the writing tasks (marked on the
+    competences of the simulation they follow), the technical interview (on the competences
+    the RC assigns to it); each with its competences and their criteria word for word, the
+    criteria the juror card asks to watch flagged."""
+    result = []
+    for sim in subset.simulations:
+        result.append(
+            {
+                "part": sim.id,
+                "kind": sim.kind.value,
+                "label": sim.title,
+                "competences": _competences(
+                    title, sim.competences, _watched(title, sim.juror.watch)
+                ),
+            }
+        )
+    for task in subset.writing_tasks:
+        source = next((s for s in subset.simulations if s.id == task.simulation), None)
+        codes = source.competences if source else tuple(w.competence for w in task.juror.watch)
+        result.append(
+            {
+                "part": f"{WRITING_PREFIX}{task.id}",
+                "kind": "ecrit",
+                "label": f"Écrit ({task.channel.label}) — {source.title if source else task.id}",
+                "competences": _competences(
+                    title, dict.fromkeys(codes), _watched(title, task.juror.watch)
+                ),
+            }
+        )
+    if exam_format.technical_interview:
+        result.append(
+            {
+                "part": TECHNICAL_INTERVIEW,
+                "kind": "entretien",
+                "label": "Entretien technique",
+                "competences": _competences(title, exam_format.technical_interview, set()),
+            }
+        )
+    return result
+
+
+def criterion_text(structure: list[dict[str, Any]], part: str, code: str, index: int) -> str | None:
+    """The exact text of a criterion of a part, or None when that part is not marked on it."""
+    for p in structure:
+        if p["part"] != part:
+            continue
+        for comp in p["competences"]:
+            if comp["code"] == code and 1 <= index <= len(comp["criteria"]):
+                text: str = comp["criteria"][index - 1]["text"]
+                return text
+    return None
+
+
+def competence_counts(marks: Iterable[MarkFact]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for m in marks:
+        per = counts.setdefault(m.competence, {v.value: 0 for v in MarkValue})
+        per[m.value.value] += 1
+    return counts
+
+
+def competence_status(marks: Iterable[MarkFact]) -> dict[str, Status]:
+    out = {}
+    for code, counts in competence_counts(marks).items():
+        if counts[MarkValue.NON_ACQUIS.value]:
+            out[code] = Status.NON_ACQUISE
+        elif counts[MarkValue.ACQUIS.value]:
+            out[code] = Status.ACQUISE
+        else:
+            out[code] = Status.NON_EVALUEE
+    return out
+
+
+def transversal_status(title: Title, professional: dict[str, Status]) -> list[dict[str, Any]]:
+    """Each transversal competence with its status and how it was derived (`from`: the
+    evaluated carrying competences and their status; `acquired`/`evaluated`: the counts)."""
+    out = []
+    for t in title.transversal:
+        assessed = {
+            c: professional[c]
+            for c in t.carried_by
+            if professional.get(c, Status.NON_EVALUEE) is not Status.NON_EVALUEE
+        }
+        acquired = sum(1 for s in assessed.values() if s is Status.ACQUISE)
+        if not assessed:
+            status = Status.NON_EVALUEE
+        elif 2 * acquired > len(assessed):
+            status = Status.ACQUISE
+        else:
+            status = Status.NON_ACQUISE
+        out.append(
+            {
+                "code": t.code,
+                "name": t.name,
+                "status": status.value,
+                "carried_by": list(t.carried_by),
+                "from": {c: s.value for c, s in assessed.items()},
+                "acquired": acquired,
+                "evaluated": len(assessed),
+                "explanation": _explain(status, acquired, len(assessed)),
+            }
+        )
+    return out
+
+
+def _explain(status: Status, acquired: int, evaluated: int) -> str:
+    if status is Status.NON_EVALUEE:
+        return "Aucune des compétences professionnelles qui la portent n'a été évaluée."
+    return (
+        f"{acquired} compétence(s) professionnelle(s) acquise(s) sur {evaluated} évaluée(s) "
+        f"parmi celles qui la portent : {status.label.lower()} (majorité requise)."
+    )

@@ -1,0 +1,77 @@
+"""The jury's evaluation: marks per criterion, notes pinned to a moment of a call, interview
+notes, and the versioned, signed deliberation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.core.db import Base, UtcDateTime, new_id
+
+
+class Mark(Base):
+    __tablename__ = "evaluation_marks"
+
+    candidate_id: Mapped[str] = mapped_column(
+        ForeignKey("candidates.participant_id", ondelete="CASCADE"), primary_key=True
+    )
+    part: Mapped[str] = mapped_column(String(120), primary_key=True)  # simulation / writing:<task>
+    competence: Mapped[str] = mapped_column(String(20), primary_key=True)
+    criterion: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1-based, as in the RC
+    criterion_text: Mapped[str] = mapped_column(String(500))
+    value: Mapped[str] = mapped_column(String(20))  # acquis | non_acquis | non_observe
+    comment: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Autosave is last-writer-wins: each save bumps the version, so a page can tell it was
+    # overwritten (by the other juror) since it last read the mark.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class PinnedNote(Base):
+    __tablename__ = "evaluation_notes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    candidate_id: Mapped[str] = mapped_column(
+        ForeignKey("candidates.participant_id", ondelete="CASCADE"), index=True
+    )
+    # A call of the telephony package (kept as a plain string: notes survive a purge of calls).
+    call_id: Mapped[str | None] = mapped_column(String(32))
+    offset_ms: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class InterviewNote(Base):
+    __tablename__ = "interview_notes"
+
+    candidate_id: Mapped[str] = mapped_column(
+        ForeignKey("candidates.participant_id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(40), primary_key=True)  # CPn (technique) | final
+    text: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Deliberation(Base):
+    """One version of the jury's proposal; locked once both jurors signed; a later change is
+    a new version."""
+
+    __tablename__ = "deliberations"
+    __table_args__ = (UniqueConstraint("candidate_id", "version"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    candidate_id: Mapped[str] = mapped_column(
+        ForeignKey("candidates.participant_id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    proposal: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    signatures: Mapped[dict[str, Any]] = mapped_column(JSON)  # juror id -> signed at
+    locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

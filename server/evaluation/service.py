@@ -1,0 +1,304 @@
+"""Use-cases of the jury's evaluation: the grid with its marks (autosaved, last writer wins,
+versioned), notes pinned to a moment of a call, interview notes. The deliberation is in
+`deliberation.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth.domain import Principal
+from server.core import audit
+from server.core.context import AppContext
+from server.evaluation import grid
+from server.evaluation.events import InterviewNoteChanged, MarkChanged, NotePinned, to_jury
+from server.evaluation.models import InterviewNote, Mark, PinnedNote
+from server.exams import packs
+from server.exams.models import Candidate, ExamSession
+from server.exams.queries import NotFound
+from server.scenarios.pack_models import FormatSubset
+from server.scenarios.referential import ExamFormat, Title
+from server.telephony.models import CallRow
+
+MAX_COMMENT = 4000
+
+
+class EvaluationRefused(Exception):
+    """A mark, note or signature the evaluation does not allow (French message)."""
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A candidate with what the grid needs: the session, the title, the format, the pack."""
+
+    candidate: Candidate
+    exam: ExamSession
+    title: Title
+    exam_format: ExamFormat
+    subset: FormatSubset | None
+
+    def structure(self) -> list[dict[str, Any]]:
+        if self.subset is None:
+            raise NotFound("Aucun sujet n'est associé à cette session : pas de grille.")
+        return grid.parts(self.title, self.exam_format, self.subset)
+
+
+async def seat(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Seat:
+    candidate = await session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFound("Candidat introuvable.")
+    exam = await session.get(ExamSession, candidate.exam_session_id)
+    assert exam is not None
+    title = ctx.titles[exam.title_id]
+    found = await packs.session_subset(ctx, session, exam)
+    return Seat(candidate, exam, title, title.format(exam.format_id), found[1] if found else None)
+
+
+def mark_out(m: Mark) -> dict[str, Any]:
+    return {
+        "part": m.part,
+        "competence": m.competence,
+        "criterion": m.criterion,
+        "criterion_text": m.criterion_text,
+        "value": m.value,
+        "comment": m.comment,
+        "by": m.by,
+        "updated_at": m.updated_at.isoformat(),
+        "version": m.version,
+    }
+
+
+async def marks(session: AsyncSession, candidate_id: str) -> list[Mark]:
+    return list(
+        await session.scalars(
+            select(Mark)
+            .where(Mark.candidate_id == candidate_id)
+            .order_by(Mark.part, Mark.competence, Mark.criterion)
+        )
+    )
+
+
+async def evaluation_grid(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict:
+    """The grid of the candidate's format and pack, the marks, and what they say of each
+    professional and transversal competence (with how each was derived)."""
+    s = await seat(ctx, session, candidate_id)
+    structure = s.structure()
+    rows = await marks(session, candidate_id)
+    facts = [
+        grid.MarkFact(m.part, m.competence, m.criterion, grid.MarkValue(m.value)) for m in rows
+    ]
+    professional = grid.competence_status(facts)
+    counts = grid.competence_counts(facts)
+    empty = {v.value: 0 for v in grid.MarkValue}
+    return {
+        "candidate_id": candidate_id,
+        "title_id": s.title.id,
+        "format_id": s.exam_format.id,
+        "parts": structure,
+        "marks": [mark_out(m) for m in rows],
+        "competences": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "ccp": s.title.ccp_of(c.code).code,
+                "status": professional.get(c.code, grid.Status.NON_EVALUEE).value,
+                "counts": counts.get(c.code, empty),
+            }
+            for c in s.title.competences
+            if c.code in s.exam_format.practical
+        ],
+        "transversal": grid.transversal_status(s.title, professional),
+        "interview_topics": interview_topics(s.exam_format),
+        "rule": grid.__doc__,
+    }
+
+
+async def set_mark(
+    ctx: AppContext,
+    principal: Principal,
+    candidate_id: str,
+    part: str,
+    competence: str,
+    criterion: int,
+    value: str,
+    comment: str = "",
+) -> dict[str, Any]:
+    """Autosave-friendly upsert of one criterion of one part; the last writer wins and the
+    version says how many saves the mark has had."""
+    try:
+        mark_value = grid.MarkValue(value)
+    except ValueError:
+        raise EvaluationRefused("Valeur : acquis, non_acquis ou non_observe.") from None
+    if len(comment) > MAX_COMMENT:
+        raise EvaluationRefused(f"Commentaire trop long ({MAX_COMMENT} caractères au plus).")
+    async with ctx.db.session() as session:
+        s = await seat(ctx, session, candidate_id)
+        text = grid.criterion_text(s.structure(), part, competence, criterion)
+        if text is None:
+            raise EvaluationRefused("Ce critère n'est pas évalué dans cette partie de l'épreuve.")
+        row = await session.get(Mark, (candidate_id, part, competence, criterion))
+        if row is None:
+            row = Mark(
+                candidate_id=candidate_id,
+                part=part,
+                competence=competence,
+                criterion=criterion,
+                version=0,
+            )
+            session.add(row)
+        row.criterion_text, row.value, row.comment = text, mark_value.value, comment
+        row.by, row.updated_at, row.version = principal.actor, ctx.clock.now(), row.version + 1
+        await audit.record(
+            session,
+            clock=ctx.clock,
+            actor=principal.actor,
+            action="evaluation.mark",
+            exam_session_id=s.candidate.exam_session_id,
+            subject=candidate_id,
+            details={
+                "part": part,
+                "competence": competence,
+                "criterion": criterion,
+                "value": mark_value.value,
+                "comment": comment,
+                "version": row.version,
+            },
+        )
+        await session.commit()
+        out = mark_out(row)
+    to_jury(ctx, candidate_id, MarkChanged(candidate_id=candidate_id, mark=out))
+    return out
+
+
+# ---- notes pinned to a moment of a call --------------------------------------------------
+
+
+def note_out(n: PinnedNote) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "call_id": n.call_id,
+        "offset_ms": n.offset_ms,
+        "text": n.text,
+        "by": n.by,
+        "at": n.at.isoformat(),
+    }
+
+
+async def _offset(
+    ctx: AppContext, session: AsyncSession, candidate_id: str, call_id: str
+) -> int | None:
+    """Where « now » falls in the call's recording (it starts when the call is answered)."""
+    call = await session.get(CallRow, call_id)
+    if call is None or call.candidate_id != candidate_id:
+        raise EvaluationRefused("Cet appel n'est pas un appel de ce candidat.")
+    if call.answered_at is None:
+        return None
+    end = call.ended_at or ctx.clock.now()
+    return max(0, int((end - call.answered_at).total_seconds() * 1000))
+
+
+async def pin_note(
+    ctx: AppContext,
+    principal: Principal,
+    candidate_id: str,
+    call_id: str | None,
+    offset_ms: int | None,
+    text: str,
+) -> dict[str, Any]:
+    """One click while listening: with a call and no offset, the offset is the moment of the
+    click in that call's recording; a page replaying a recording gives its own offset."""
+    if not text.strip():
+        raise EvaluationRefused("La note est vide.")
+    if offset_ms is not None and offset_ms < 0:
+        raise EvaluationRefused("Le moment de la note est négatif.")
+    async with ctx.db.session() as session:
+        candidate = await session.get(Candidate, candidate_id)
+        if candidate is None:
+            raise NotFound("Candidat introuvable.")
+        if call_id is not None:
+            live = await _offset(ctx, session, candidate_id, call_id)
+            offset_ms = live if offset_ms is None else offset_ms
+        note = PinnedNote(
+            candidate_id=candidate_id,
+            call_id=call_id,
+            offset_ms=offset_ms,
+            text=text,
+            by=principal.actor,
+            at=ctx.clock.now(),
+        )
+        session.add(note)
+        await audit.record(
+            session,
+            clock=ctx.clock,
+            actor=principal.actor,
+            action="evaluation.note",
+            exam_session_id=candidate.exam_session_id,
+            subject=candidate_id,
+            details={"call": call_id, "offset_ms": offset_ms, "text": text},
+        )
+        await session.commit()
+        out = note_out(note)
+    to_jury(ctx, candidate_id, NotePinned(candidate_id=candidate_id, note=out))
+    return out
+
+
+async def notes(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+    rows = await session.scalars(
+        select(PinnedNote)
+        .where(PinnedNote.candidate_id == candidate_id)
+        .order_by(PinnedNote.at, PinnedNote.id)
+    )
+    return [note_out(n) for n in rows]
+
+
+# ---- interview notes ----------------------------------------------------------------------
+
+
+def interview_topics(exam_format: ExamFormat) -> list[str]:
+    """The technical interview's competences (RC), then the final interview when there is one."""
+    return list(exam_format.technical_interview) + (
+        [grid.FINAL_INTERVIEW_TOPIC] if exam_format.has_final_interview else []
+    )
+
+
+def interview_out(r: InterviewNote) -> dict[str, Any]:
+    return {"topic": r.topic, "text": r.text, "by": r.by, "updated_at": r.updated_at.isoformat()}
+
+
+async def set_interview_note(
+    ctx: AppContext, principal: Principal, candidate_id: str, topic: str, text: str
+) -> dict[str, Any]:
+    async with ctx.db.session() as session:
+        s = await seat(ctx, session, candidate_id)
+        if topic not in interview_topics(s.exam_format):
+            raise EvaluationRefused("Sujet d'entretien inconnu pour ce format d'épreuve.")
+        row = await session.get(InterviewNote, (candidate_id, topic))
+        if row is None:
+            row = InterviewNote(candidate_id=candidate_id, topic=topic)
+            session.add(row)
+        row.text, row.by, row.updated_at = text, principal.actor, ctx.clock.now()
+        await audit.record(
+            session,
+            clock=ctx.clock,
+            actor=principal.actor,
+            action="evaluation.interview",
+            exam_session_id=s.candidate.exam_session_id,
+            subject=candidate_id,
+            details={"topic": topic, "chars": len(text)},
+        )
+        await session.commit()
+        out = interview_out(row)
+    to_jury(ctx, candidate_id, InterviewNoteChanged(candidate_id=candidate_id, interview=out))
+    return out
+
+
+async def interview_notes(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+    rows = await session.scalars(
+        select(InterviewNote)
+        .where(InterviewNote.candidate_id == candidate_id)
+        .order_by(InterviewNote.topic)
+    )
+    return [interview_out(r) for r in rows]

@@ -1,0 +1,105 @@
+"""Evaluation edges: the candidate's jurors (both capacities) and the organiser read; only the
+jurors mark, note, propose and sign. A candidate never reaches them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.auth.domain import Principal, Role
+from server.evaluation import deliberation, service
+from server.web.access import CtxDep, Scope, SessionDep, allow
+
+router = APIRouter(prefix="/api/candidates/{candidate_id}/evaluation", tags=["evaluation"])
+Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scope.CANDIDATE))]
+Juror = Annotated[Principal, Depends(allow(Role.JUROR, scope=Scope.CANDIDATE))]
+
+
+class MarkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: str
+    comment: str = Field(default="", max_length=service.MAX_COMMENT)
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    call_id: str | None = Field(default=None, max_length=32)
+    offset_ms: int | None = Field(default=None, ge=0)
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class InterviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(max_length=20_000)
+
+
+class ProposalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    competences: dict[str, str] = {}
+    ccps: dict[str, bool | str] = {}
+    title: str | None = None
+    justification: str = Field(default="", max_length=deliberation.MAX_JUSTIFICATION)
+
+
+@router.get("")
+async def evaluation(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury) -> dict:
+    data = await service.evaluation_grid(ctx, session, candidate_id)
+    data["notes"] = await service.notes(session, candidate_id)
+    data["interviews"] = await service.interview_notes(session, candidate_id)
+    data["deliberations"] = [
+        deliberation.deliberation_out(d)
+        for d in await deliberation.deliberations(session, candidate_id)
+    ]
+    return data
+
+
+@router.put("/marks/{part}/{competence}/{criterion}")
+async def mark(
+    candidate_id: str,
+    part: str,
+    competence: str,
+    criterion: int,
+    body: MarkIn,
+    ctx: CtxDep,
+    who: Juror,
+) -> dict[str, Any]:
+    return await service.set_mark(
+        ctx, who, candidate_id, part, competence, criterion, body.value, body.comment
+    )
+
+
+@router.get("/notes")
+async def notes(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
+    return await service.notes(session, candidate_id)
+
+
+@router.post("/notes", status_code=201)
+async def pin_note(candidate_id: str, body: NoteIn, ctx: CtxDep, who: Juror) -> dict[str, Any]:
+    return await service.pin_note(ctx, who, candidate_id, body.call_id, body.offset_ms, body.text)
+
+
+@router.put("/interviews/{topic}")
+async def interview(
+    candidate_id: str, topic: str, body: InterviewIn, ctx: CtxDep, who: Juror
+) -> dict[str, Any]:
+    return await service.set_interview_note(ctx, who, candidate_id, topic, body.text)
+
+
+@router.get("/deliberation")
+async def deliberations(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
+    return [
+        deliberation.deliberation_out(d)
+        for d in await deliberation.deliberations(session, candidate_id)
+    ]
+
+
+@router.put("/deliberation")
+async def propose(candidate_id: str, body: ProposalIn, ctx: CtxDep, who: Juror) -> dict[str, Any]:
+    return await deliberation.propose(ctx, who, candidate_id, body.model_dump())
+
+
+@router.post("/deliberation/sign")
+async def sign(candidate_id: str, ctx: CtxDep, who: Juror) -> dict[str, Any]:
+    return await deliberation.sign(ctx, who, candidate_id)

@@ -1,0 +1,98 @@
+"""The evaluation over the juror's page socket: autosaved marks and one-click pinned notes
+while listening; the jury's evaluation of each of their candidates in the snapshot."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth import service as auth_service
+from server.auth.domain import Principal, Role
+from server.core.context import AppContext
+from server.core.events import Message
+from server.evaluation import deliberation, service
+from server.exams.models import JuryAssignment
+from server.exams.queries import NotFound
+from server.web.snapshots import snapshot_part
+from server.web.ws_registry import CommandError, register
+
+
+class SetMark(Message):
+    type: Literal["evaluation.set_mark"]
+    candidate_id: str
+    part: str = Field(max_length=120)
+    competence: str = Field(max_length=20)
+    criterion: int
+    value: str
+    comment: str = Field(default="", max_length=service.MAX_COMMENT)
+
+
+class PinNote(Message):
+    type: Literal["evaluation.pin_note"]
+    candidate_id: str
+    call_id: str | None = Field(default=None, max_length=32)
+    offset_ms: int | None = Field(default=None, ge=0)
+    text: str = Field(min_length=1, max_length=4000)
+
+
+async def _juror_of(ctx: AppContext, principal: Principal, candidate_id: str) -> None:
+    async with ctx.db.session() as session:
+        if not await auth_service.may_reach_candidate(session, principal, candidate_id):
+            raise CommandError("forbidden", "Ce candidat ne vous concerne pas.")
+
+
+async def on_set_mark(ctx: AppContext, principal: Principal, msg: SetMark) -> dict[str, Any]:
+    await _juror_of(ctx, principal, msg.candidate_id)
+    try:
+        mark = await service.set_mark(
+            ctx,
+            principal,
+            msg.candidate_id,
+            msg.part,
+            msg.competence,
+            msg.criterion,
+            msg.value,
+            msg.comment,
+        )
+    except (service.EvaluationRefused, NotFound) as exc:
+        raise CommandError("refused", str(exc)) from None
+    return {"mark": mark}
+
+
+async def on_pin_note(ctx: AppContext, principal: Principal, msg: PinNote) -> dict[str, Any]:
+    await _juror_of(ctx, principal, msg.candidate_id)
+    try:
+        note = await service.pin_note(
+            ctx, principal, msg.candidate_id, msg.call_id, msg.offset_ms, msg.text
+        )
+    except (service.EvaluationRefused, NotFound) as exc:
+        raise CommandError("refused", str(exc)) from None
+    return {"note": note}
+
+
+register(SetMark, (Role.JUROR,), on_set_mark)
+register(PinNote, (Role.JUROR,), on_pin_note)
+
+
+@snapshot_part("evaluation")
+async def evaluation_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
+    """Jurors only: per candidate of theirs, the marks, notes, interview notes and the last
+    deliberation version (the grid's structure is read once over HTTP)."""
+    if principal.role is not Role.JUROR:
+        return {}
+    ids = await session.scalars(
+        select(JuryAssignment.candidate_id).where(JuryAssignment.juror_id == principal.subject_id)
+    )
+    out = {}
+    for cid in ids:
+        versions = await deliberation.deliberations(session, cid)
+        out[cid] = {
+            "marks": [service.mark_out(m) for m in await service.marks(session, cid)],
+            "notes": await service.notes(session, cid),
+            "interviews": await service.interview_notes(session, cid),
+            "deliberation": deliberation.deliberation_out(versions[-1]) if versions else None,
+        }
+    return {"by_candidate": out}

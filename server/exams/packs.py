@@ -1,0 +1,58 @@
+"""The scenario pack a session uses: frozen into the database when the session is created,
+read back (and cached: a snapshot never changes) for everything the exam needs."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.core.context import AppContext
+from server.exams.models import Candidate, ExamSession
+from server.exams.queries import NotFound
+from server.exams.setup import SetupError
+from server.scenarios import service as pack_service
+from server.scenarios.pack_formats import PackFormatError
+from server.scenarios.pack_models import FormatSubset, ScenarioPack
+
+
+async def freeze_pack_for_session(
+    ctx: AppContext, session: AsyncSession, pack_id: str, title_id: str, format_id: str
+) -> str:
+    pack: ScenarioPack | None = ctx.packs.get(pack_id)
+    if pack is None:
+        raise NotFound(f"Pack de scénarios inconnu : {pack_id}.")
+    if pack.title != title_id:
+        raise SetupError(f"Le pack {pack_id} est un sujet du titre {pack.title}, pas {title_id}.")
+    try:
+        pack.for_format(ctx.titles[title_id].format(format_id))
+    except (PackFormatError, KeyError) as exc:
+        raise SetupError(f"Le pack {pack_id} ne sert pas le format {format_id} : {exc}") from None
+    snapshot = await pack_service.import_pack(session, pack, clock=ctx.clock)
+    return snapshot.id
+
+
+async def snapshot_pack(ctx: AppContext, session: AsyncSession, snapshot_id: str) -> ScenarioPack:
+    cache: dict[str, ScenarioPack] = ctx.services.setdefault("pack_snapshots", {})
+    if snapshot_id not in cache:
+        cache[snapshot_id] = await pack_service.get_snapshot(session, snapshot_id)
+    return cache[snapshot_id]
+
+
+async def session_subset(
+    ctx: AppContext, session: AsyncSession, exam: ExamSession
+) -> tuple[ScenarioPack, FormatSubset] | None:
+    """The frozen pack of a session and the part of it the session's format uses."""
+    if exam.pack_snapshot_id is None:
+        return None
+    pack = await snapshot_pack(ctx, session, exam.pack_snapshot_id)
+    return pack, pack.for_format(ctx.titles[exam.title_id].format(exam.format_id))
+
+
+async def candidate_subset(
+    ctx: AppContext, session: AsyncSession, candidate_id: str
+) -> tuple[ScenarioPack, FormatSubset] | None:
+    cand = await session.get(Candidate, candidate_id)
+    if cand is None:
+        raise NotFound("Candidat introuvable.")
+    exam = await session.get(ExamSession, cand.exam_session_id)
+    assert exam is not None
+    return await session_subset(ctx, session, exam)

@@ -1,0 +1,33 @@
+"""Subject edges: the candidate's dossier and the jury's run sheet."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from server.auth.domain import Principal, Role
+from server.exams import subject
+from server.web.access import CtxDep, Scope, SessionDep, allow
+
+router = APIRouter(prefix="/api/candidates/{candidate_id}/subject", tags=["subject"])
+
+Candidate = Annotated[
+    Principal,
+    Depends(allow(Role.CANDIDATE, Role.JUROR, Role.ORGANISER, scope=Scope.CANDIDATE)),
+]
+Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scope.CANDIDATE))]
+
+
+@router.get("")
+async def candidate_subject(
+    candidate_id: str, ctx: CtxDep, session: SessionDep, _: Candidate
+) -> dict[str, Any]:
+    return await subject.candidate_subject(ctx, session, candidate_id)
+
+
+@router.get("/jury")
+async def jury_subject(
+    candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury
+) -> dict[str, Any]:
+    return await subject.jury_subject(ctx, session, candidate_id)

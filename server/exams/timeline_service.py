@@ -1,0 +1,284 @@
+"""Use-cases of the timeline: replay a candidate's persisted facts, run a command, persist
+the new facts (audit-logged), and tell every page. The clock only ever comes from the context."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.core import audit
+from server.core.context import AppContext
+from server.core.events import Message, candidate_audience, jury_audience, staff_audience
+from server.exams.models import Candidate, ExamSession, TimelineFactRow
+from server.exams.queries import NotFound
+from server.exams.timeline import Timeline, TimelineError
+from server.exams.timeline_facts import TimelineFact, WarningEmitted, dump_fact, parse_fact
+from server.exams.timeline_state import TimelineState
+
+Command = Callable[[Timeline], list[TimelineFact]]
+# Other packages react to a candidate's timeline (telephony holds calls on a pause, …).
+TimelineListener = Callable[[AppContext, str, TimelineState, list[TimelineFact]], Awaitable[None]]
+LISTENERS: list[TimelineListener] = []
+log = logging.getLogger(__name__)
+
+
+class TimelineChanged(Message):
+    type: Literal["timeline"] = "timeline"
+    candidate_id: str
+    state: dict[str, Any]
+
+
+class PhaseWarning(Message):
+    type: Literal["timeline.warning"] = "timeline.warning"
+    candidate_id: str
+    minutes: int
+    phase_label: str
+
+
+async def load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Timeline:
+    row = (
+        await session.execute(
+            select(Candidate, ExamSession)
+            .join(ExamSession, Candidate.exam_session_id == ExamSession.id)
+            .where(Candidate.participant_id == candidate_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("Candidat introuvable.")
+    _, exam = row
+    exam_format = ctx.titles[exam.title_id].format(exam.format_id)
+    facts = await session.scalars(
+        select(TimelineFactRow.data)
+        .where(TimelineFactRow.candidate_id == candidate_id)
+        .order_by(TimelineFactRow.seq)
+    )
+    return Timeline(exam_format, ctx.clock, [parse_fact(f) for f in facts])
+
+
+def state_payload(state: TimelineState) -> dict[str, Any]:
+    return state.model_dump(mode="json")
+
+
+async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: str) -> TimelineState:
+    """Runs one command in its own transaction; a concurrent writer makes it retry once."""
+    for attempt in (1, 2):
+        try:
+            return await _run_once(ctx, candidate_id, command, actor=actor)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _run_once(
+    ctx: AppContext, candidate_id: str, command: Command, *, actor: str
+) -> TimelineState:
+    async with ctx.db.session() as session:
+        timeline = await load(ctx, session, candidate_id)
+        new = command(timeline)
+        if new:
+            exam_session_id = await session.scalar(
+                select(Candidate.exam_session_id).where(Candidate.participant_id == candidate_id)
+            )
+            await _persist(ctx, session, candidate_id, exam_session_id, new, actor)
+            await session.commit()
+        state = timeline.state()
+    if new:
+        await _announce(ctx, candidate_id, exam_session_id, state, new)
+    return state
+
+
+async def _persist(
+    ctx: AppContext,
+    session: AsyncSession,
+    candidate_id: str,
+    exam_session_id: str | None,
+    facts: list[TimelineFact],
+    actor: str,
+) -> None:
+    last = await session.scalar(
+        select(func.max(TimelineFactRow.seq)).where(TimelineFactRow.candidate_id == candidate_id)
+    )
+    seq = last or 0
+    for fact in facts:
+        seq += 1
+        data = dump_fact(fact)
+        session.add(
+            TimelineFactRow(
+                candidate_id=candidate_id, seq=seq, kind=fact.kind, at=fact.at, data=data
+            )
+        )
+        await audit.record(
+            session,
+            clock=ctx.clock,
+            actor=fact.by or actor,
+            action=f"timeline.{fact.kind}",
+            exam_session_id=exam_session_id,
+            subject=candidate_id,
+            details=data,
+        )
+    await session.flush()
+
+
+async def _announce(
+    ctx: AppContext,
+    candidate_id: str,
+    exam_session_id: str | None,
+    state: TimelineState,
+    facts: list[TimelineFact],
+) -> None:
+    audiences = [candidate_audience(candidate_id), jury_audience(candidate_id)]
+    if exam_session_id:
+        audiences.append(staff_audience(exam_session_id))
+    for fact in facts:
+        if isinstance(fact, WarningEmitted):
+            ctx.bus.publish(
+                audiences,
+                PhaseWarning(
+                    candidate_id=candidate_id, minutes=fact.minutes, phase_label=fact.phase.label
+                ),
+            )
+    ctx.bus.publish(
+        audiences, TimelineChanged(candidate_id=candidate_id, state=state_payload(state))
+    )
+    for listener in LISTENERS:
+        await listener(ctx, candidate_id, state, facts)
+    ctx.services.get("timeline_scheduler", _NoScheduler()).poke()
+
+
+class _NoScheduler:
+    def poke(self) -> None:
+        pass
+
+
+async def active_candidates(ctx: AppContext) -> list[str]:
+    """Candidates of the sessions still open (their codes have not expired) whose timeline
+    has started; finished ones are skipped by the caller after replay."""
+    async with ctx.db.session() as session:
+        rows = await session.scalars(
+            select(TimelineFactRow.candidate_id)
+            .distinct()
+            .join(Candidate, Candidate.participant_id == TimelineFactRow.candidate_id)
+            .join(ExamSession, ExamSession.id == Candidate.exam_session_id)
+            .where(ExamSession.codes_expire_at > ctx.clock.now())
+        )
+        return list(rows)
+
+
+async def planned_starts(ctx: AppContext) -> tuple[list[tuple[str, datetime]], datetime | None]:
+    """Candidates whose planned (staggered) start has come and who have not started yet, and
+    the next planned start still to come."""
+    now = ctx.clock.now()
+    async with ctx.db.session() as session:
+        started = select(TimelineFactRow.candidate_id).distinct()
+        rows = (
+            await session.execute(
+                select(Candidate.participant_id, Candidate.planned_start)
+                .join(ExamSession, ExamSession.id == Candidate.exam_session_id)
+                .where(
+                    Candidate.planned_start.is_not(None),
+                    ExamSession.codes_expire_at > now,
+                    Candidate.participant_id.not_in(started),
+                )
+            )
+        ).all()
+    planned = [(cid, at) for cid, at in rows if at is not None]
+    due = sorted(((cid, at) for cid, at in planned if at <= now), key=lambda r: r[1])
+    later = [at for _, at in planned if at > now]
+    return due, min(later) if later else None
+
+
+async def advance_all(ctx: AppContext) -> datetime | None:
+    """Applies every due deadline and warning (at start-up: those that passed while the server
+    was down, each at its own instant, in order) and the planned starts that have come.
+    Returns the next instant to wake up at."""
+    wakeups: list[datetime] = []
+    due_starts, next_start = await planned_starts(ctx)
+    if next_start is not None:
+        wakeups.append(next_start)
+    for candidate_id, planned in due_starts:
+
+        def start(t: Timeline, at: datetime = planned) -> list[TimelineFact]:
+            return t.start_at(at, by="system:planning")
+
+        with contextlib.suppress(TimelineError):
+            await run(ctx, candidate_id, start, actor="system:planning")
+    for candidate_id in await active_candidates(ctx):
+        seen: list[Timeline] = []
+
+        def advance(t: Timeline, seen: list[Timeline] = seen) -> list[TimelineFact]:
+            seen.append(t)
+            return t.advance()
+
+        await run(ctx, candidate_id, advance, actor="system:clock")
+        if seen and (wake := seen[-1].next_wakeup()) is not None:
+            wakeups.append(wake)
+    return min(wakeups) if wakeups else None
+
+
+class Scheduler:
+    """Sleeps until the next deadline or warning (or until a command pokes it), then applies
+    what is due. With a real clock only; tests call `advance_all` with a fake one."""
+
+    MAX_SLEEP = 30.0
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="timeline-scheduler")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                nxt = await advance_all(self.ctx)
+            except Exception:  # noqa: BLE001 - keep the clock running; the next tick retries
+                log.exception("timeline tick failed")
+                nxt = None
+            delay = self.MAX_SLEEP
+            if nxt is not None:
+                delay = min(delay, max(0.05, (nxt - self.ctx.clock.now()).total_seconds()))
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+
+
+async def plan_start(
+    ctx: AppContext, session: AsyncSession, candidate_id: str, at: datetime | None, *, actor: str
+) -> None:
+    timeline = await load(ctx, session, candidate_id)
+    if timeline.facts and any(f.kind == "phase_started" for f in timeline.facts):
+        raise TimelineError("L'épreuve de ce candidat a déjà commencé.")
+    candidate = await session.get(Candidate, candidate_id)
+    assert candidate is not None
+    candidate.planned_start = at
+    await audit.record(
+        session,
+        clock=ctx.clock,
+        actor=actor,
+        action="timeline.plan_start",
+        exam_session_id=candidate.exam_session_id,
+        subject=candidate_id,
+        details={"planned_start": at.isoformat() if at else None},
+    )
+    await session.commit()
+    ctx.services.get("timeline_scheduler", _NoScheduler()).poke()

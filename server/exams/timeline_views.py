@@ -1,0 +1,121 @@
+"""Timeline edges: the organiser starts and plans; organiser, jury and proctor handle incidents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from fractions import Fraction
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import Field
+
+from server.auth.domain import Principal, Role
+from server.exams import timeline_service as service
+from server.exams.schemas import In
+from server.exams.timeline import Timeline
+from server.exams.timeline_facts import Accommodation
+from server.web.access import CtxDep, Scope, SessionDep, allow
+
+router = APIRouter(prefix="/api/candidates/{candidate_id}/timeline", tags=["timeline"])
+
+ON_CANDIDATE = Scope.CANDIDATE
+Anyone = Annotated[
+    Principal,
+    Depends(allow(Role.ORGANISER, Role.PROCTOR, Role.JUROR, Role.CANDIDATE, scope=ON_CANDIDATE)),
+]
+Organiser = Annotated[Principal, Depends(allow(Role.ORGANISER, scope=ON_CANDIDATE))]
+Incidents = Annotated[
+    Principal, Depends(allow(Role.ORGANISER, Role.JUROR, Role.PROCTOR, scope=ON_CANDIDATE))
+]
+Jury = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.JUROR, scope=ON_CANDIDATE))]
+
+
+class PauseIn(In):
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class ExtendIn(In):
+    minutes: int = Field(ge=1, le=240)
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class AccommodationIn(In):
+    tiers_temps: bool = False  # exactly one third more on every timed phase
+    extra_percent: int = Field(default=0, ge=0, le=100)
+    extra_minutes: int = Field(default=0, ge=0, le=120)
+    note: str = Field(default="", max_length=200)
+
+
+class PlanIn(In):
+    planned_start: datetime | None
+
+
+async def _run(ctx: CtxDep, candidate_id: str, command: service.Command, who: Principal) -> Any:
+    state = await service.run(ctx, candidate_id, command, actor=who.actor)
+    return service.state_payload(state)
+
+
+@router.get("")
+async def get_timeline(
+    candidate_id: str, ctx: CtxDep, session: SessionDep, _: Anyone
+) -> dict[str, Any]:
+    timeline = await service.load(ctx, session, candidate_id)
+    return service.state_payload(timeline.state())
+
+
+@router.post("/start")
+async def start(candidate_id: str, ctx: CtxDep, who: Organiser) -> dict[str, Any]:
+    return await _run(ctx, candidate_id, lambda t: t.start(by=who.actor), who)
+
+
+@router.put("/plan")
+async def plan_start(
+    candidate_id: str, body: PlanIn, ctx: CtxDep, session: SessionDep, who: Organiser
+) -> dict[str, Any]:
+    """Staggered starts: the scheduler starts the candidate at `planned_start`."""
+    await service.plan_start(ctx, session, candidate_id, body.planned_start, actor=who.actor)
+    return {"planned_start": body.planned_start}
+
+
+@router.post("/pause")
+async def pause(candidate_id: str, body: PauseIn, ctx: CtxDep, who: Incidents) -> dict[str, Any]:
+    return await _run(ctx, candidate_id, lambda t: t.pause(body.reason, by=who.actor), who)
+
+
+@router.post("/resume")
+async def resume(candidate_id: str, ctx: CtxDep, who: Incidents) -> dict[str, Any]:
+    return await _run(ctx, candidate_id, lambda t: t.resume(by=who.actor), who)
+
+
+@router.post("/extend")
+async def extend(candidate_id: str, body: ExtendIn, ctx: CtxDep, who: Jury) -> dict[str, Any]:
+    return await _run(
+        ctx, candidate_id, lambda t: t.extend(body.minutes, body.reason, by=who.actor), who
+    )
+
+
+@router.put("/accommodation")
+async def set_accommodation(
+    candidate_id: str, body: AccommodationIn, ctx: CtxDep, who: Organiser
+) -> dict[str, Any]:
+    ratio = Fraction(1, 3) if body.tiers_temps else Fraction(body.extra_percent, 100)
+    accommodation = Accommodation(
+        extra_ratio=ratio,
+        extra_minutes=body.extra_minutes,
+        note=body.note or ("Tiers-temps" if body.tiers_temps else ""),
+    )
+
+    def command(t: Timeline) -> list[Any]:
+        return t.set_accommodation(accommodation, by=who.actor)
+
+    return await _run(ctx, candidate_id, command, who)
+
+
+@router.post("/interview/open")
+async def open_interview(candidate_id: str, ctx: CtxDep, who: Jury) -> dict[str, Any]:
+    return await _run(ctx, candidate_id, lambda t: t.open_interview(by=who.actor), who)
+
+
+@router.post("/interview/close")
+async def close_interview(candidate_id: str, ctx: CtxDep, who: Jury) -> dict[str, Any]:
+    return await _run(ctx, candidate_id, lambda t: t.close_interview(by=who.actor), who)

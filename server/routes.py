@@ -1,0 +1,59 @@
+"""Every edge of the application and every start-up/shutdown hook, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter
+
+from server.auth.views import router as auth_router
+from server.certification import service as certification_service  # noqa: F401  (decision on lock)
+from server.certification.views import router as certification_router
+from server.chat import ws as chat_ws  # noqa: F401  (registers WebSocket commands)
+from server.chat.views import router as chat_router
+from server.core.context import AppContext
+from server.crm import ws as crm_ws  # noqa: F401  (registers the snapshot part)
+from server.crm.views import router as crm_router
+from server.documents.views import router as documents_router
+from server.evaluation import ws as evaluation_ws  # noqa: F401  (registers WebSocket commands and parts)
+from server.evaluation.views import router as evaluation_router
+from server.exams import lifecycle as exams_lifecycle
+from server.exams import ws as exams_ws  # noqa: F401  (registers WebSocket commands and parts)
+from server.exams.jury_views import router as jury_router
+from server.exams.subject_views import router as subject_router
+from server.exams.timeline_views import router as timeline_router
+from server.exams.views import router as sessions_router
+from server.scenarios.views import router as catalogue_router
+from server.telephony import lifecycle as telephony_lifecycle
+from server.telephony import ws as telephony_ws  # noqa: F401  (registers WebSocket commands)
+from server.telephony.views import router as telephony_router
+from server.web.pages import router as pages_router
+from server.web.ws import router as ws_router
+from server.writing import lifecycle as writing_lifecycle
+from server.writing.views import router as writing_router
+
+Hook = Callable[[AppContext], Awaitable[None]]
+
+ROUTERS: list[APIRouter] = [
+    auth_router,
+    sessions_router,
+    catalogue_router,
+    timeline_router,
+    subject_router,
+    telephony_router,
+    writing_router,
+    chat_router,
+    crm_router,
+    evaluation_router,
+    documents_router,
+    certification_router,
+    pages_router,
+    ws_router,
+    jury_router,
+]
+STARTUP: list[Hook] = [
+    telephony_lifecycle.start_media,
+    writing_lifecycle.start_writing,
+    exams_lifecycle.start_clock,
+]
+SHUTDOWN: list[Hook] = [telephony_lifecycle.stop_media, exams_lifecycle.stop_clock]

@@ -1,0 +1,36 @@
+"""What the server offers at start-up: the titles and the valid packs under scenarios/.
+A broken pack does not stop the server: it is left out and its problems are kept to show."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from server.scenarios.loading import DataFileError, Problem
+from server.scenarios.pack_loader import load_pack, pack_dirs
+from server.scenarios.pack_models import ScenarioPack
+from server.scenarios.referential import Title, load_titles
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Catalogue:
+    titles: dict[str, Title]
+    packs: dict[str, ScenarioPack] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_catalogue(scenarios_dir: Path) -> Catalogue:
+    """Titles must all be valid (raises DataFileError); packs are loaded one by one."""
+    catalogue = Catalogue(load_titles(scenarios_dir / "titles"))
+    for directory in pack_dirs(scenarios_dir / "packs"):
+        try:
+            pack = load_pack(directory, catalogue.titles)
+        except DataFileError as exc:
+            catalogue.problems.extend(exc.problems)
+            log.error("pack de scénarios ignoré (%s) :\n%s", directory, exc)
+            continue
+        catalogue.packs[pack.id] = pack
+    return catalogue

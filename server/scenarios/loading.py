@@ -1,0 +1,71 @@
+"""Reading data files into pydantic models, with errors that name the file and the field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class DataModel(BaseModel):
+    """Base of every data-file model: unknown fields are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        return f"{where}: {self.message}"
+
+
+class DataFileError(ValueError):
+    """One or more problems in data files; str() lists every one."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def field_path(loc: Iterable[int | str]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError([Problem(str(path), "", "fichier introuvable")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
+        raise DataFileError([Problem(str(path), where, f"YAML invalide : {exc}")]) from None
+
+
+def validation_problems(path: Path | str, exc: ValidationError) -> list[Problem]:
+    return [Problem(str(path), field_path(err["loc"]), err["msg"]) for err in exc.errors()]
+
+
+def parse_model(model: type[M], data: Any, path: Path | str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise DataFileError(validation_problems(path, exc)) from None
+
+
+def load_model(model: type[M], path: Path) -> M:
+    return parse_model(model, read_yaml(path), path)

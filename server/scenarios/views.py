@@ -1,0 +1,63 @@
+"""The catalogue: titles, formats and scenario packs an organiser can choose from."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from server.auth.domain import Principal, Role
+from server.scenarios.pack_formats import PackFormatError
+from server.web.access import CtxDep, allow
+
+router = APIRouter(prefix="/api/catalogue", tags=["catalogue"])
+
+
+@router.get("")
+async def catalogue(
+    ctx: CtxDep, _: Annotated[Principal, Depends(allow(Role.ORGANISER))]
+) -> dict[str, Any]:
+    titles = [
+        {
+            "id": t.id,
+            "name": t.name,
+            "formats": [
+                {
+                    "id": f.id,
+                    "name": f.name,
+                    "phases": [
+                        {"kind": p.kind, "label": p.kind.label, "minutes": p.minutes}
+                        for p in f.phases
+                    ],
+                }
+                for f in t.formats
+            ],
+        }
+        for t in ctx.titles.values()
+        if t.runs_exams_here
+    ]
+    packs = []
+    for pack in ctx.packs.values():
+        title = ctx.titles.get(pack.title)
+        served = []
+        for use in pack.formats:
+            try:
+                if title is not None:
+                    pack.for_format(title.format(use.format))
+                    served.append(use.format)
+            except (PackFormatError, KeyError):
+                continue
+        packs.append(
+            {
+                "id": pack.id,
+                "name": pack.name,
+                "title": pack.title,
+                "version": pack.version,
+                "author": pack.author,
+                "confidential": pack.confidential,
+                "summary": pack.summary,
+                "formats": served,
+            }
+        )
+    problems = [str(p) for p in ctx.services.get("pack_problems", [])]
+    return {"titles": titles, "packs": packs, "problems": problems}

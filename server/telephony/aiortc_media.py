@@ -1,0 +1,246 @@
+"""`MediaPort` on aiortc: rooms of server-side peer connections, one media clock (a 20 ms
+tick shared by every room), recordings finished off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import av
+from aiortc import RTCConfiguration
+
+from server.core.clock import Clock, SystemClock
+from server.telephony.audio import FRAME_SECONDS
+from server.telephony.peer import Peer, answer_offer, lan_configuration
+from server.telephony.ports import (
+    CallAlreadyActive,
+    MediaError,
+    MediaPort,
+    NoActiveCall,
+    PeerRole,
+    RecordingInfo,
+)
+from server.telephony.recorder import OggOpusRecorder, sha256_of, write_sidecar
+from server.telephony.room import PARTIES, ActiveCall, Room
+
+logger = logging.getLogger(__name__)
+
+MAX_CATCH_UP_SECONDS = 0.1  # a tick later than this is skipped, not caught up
+PeerStateListener = Callable[[str, PeerRole, str], None]
+
+
+@dataclass
+class TickStats:
+    ticks: int = 0
+    resyncs: int = 0  # the loop was stalled > 100 ms: ticks skipped
+    errors: int = 0
+
+
+class AiortcMedia:
+    """The aiortc adapter. `on_peer_state(room_id, role, state)` is told each connection
+    state change of a current peer ("connected", "failed", "closed", …) so the edge can
+    show a reconnecting page."""
+
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        *,
+        configuration: Callable[[], RTCConfiguration] = lan_configuration,
+        on_peer_state: PeerStateListener | None = None,
+    ) -> None:
+        self._clock = clock or SystemClock()
+        self._configuration = configuration
+        self._on_peer_state = on_peer_state
+        self._rooms: dict[str, Room] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._ticker: asyncio.Task[None] | None = None
+        self._closed = False
+        self.tick_stats = TickStats()
+
+    # --- peers -------------------------------------------------------------------------
+
+    async def attach_peer(self, room_id: str, role: PeerRole | str, offer_sdp: str) -> str:
+        role = PeerRole(role)
+        room = self._room(room_id)
+
+        def on_state(peer: Peer, state: str) -> None:
+            room.on_state(peer, state)
+            if self._on_peer_state is not None and room.peers.get(peer.role) is peer:
+                self._on_peer_state(room_id, peer.role, state)
+
+        peer, answer = await answer_offer(
+            role, offer_sdp, room.on_packet, on_state, self._configuration()
+        )
+        if self._rooms.get(room_id) is not room:
+            await peer.close()
+            raise MediaError(f"room {room_id} was closed while its peer was negotiated")
+        old = room.attach(peer)
+        if old is not None:
+            await old.close()
+        return answer
+
+    async def detach_peer(self, room_id: str, role: PeerRole | str) -> None:
+        room = self._rooms.get(room_id)
+        if room is not None and (peer := room.detach(PeerRole(role))) is not None:
+            await peer.close()
+
+    # --- calls -------------------------------------------------------------------------
+
+    async def start_call(
+        self,
+        room_id: str,
+        call_id: str,
+        recording_path: Path | None,
+        *,
+        parties: Mapping[str, str] | None = None,
+    ) -> None:
+        room = self._room(room_id)
+        async with self._locks[room_id]:
+            if room.call is not None:
+                raise CallAlreadyActive(f"room {room_id}: call {room.call.call_id} is active")
+            recorder = None
+            if recording_path is not None:
+                recorder = OggOpusRecorder(Path(recording_path))
+                try:
+                    await asyncio.to_thread(recorder.open)
+                except (OSError, av.FFmpegError) as exc:
+                    raise MediaError(f"cannot record to {recording_path}: {exc}") from exc
+            room.start_call(ActiveCall(call_id, self._clock.now(), dict(parties or {}), recorder))
+
+    async def hold(self, room_id: str, on: bool) -> None:
+        room = self._rooms.get(room_id)
+        if room is None or room.call is None:
+            raise NoActiveCall(f"room {room_id}: no call to hold")
+        room.set_hold(on)
+
+    async def end_call(self, room_id: str) -> RecordingInfo | None:
+        room = self._rooms.get(room_id)
+        if room is None:
+            raise NoActiveCall(f"room {room_id}: no call to end")
+        async with self._locks[room_id]:
+            call = room.end_call()
+            if call is None:
+                raise NoActiveCall(f"room {room_id}: no call to end")
+            return await self._finish_recording(room_id, call)
+
+    async def _finish_recording(self, room_id: str, call: ActiveCall) -> RecordingInfo | None:
+        ended_at = self._clock.now()
+        recorder = call.recorder
+        if recorder is None:
+            return None
+        await asyncio.to_thread(recorder.finish)
+        path = recorder.path
+        digest = await asyncio.to_thread(sha256_of, path)
+        info = RecordingInfo(
+            call_id=call.call_id,
+            room_id=room_id,
+            path=path,
+            sidecar_path=path.with_suffix(".json"),
+            started_at=call.started_at,
+            ended_at=ended_at,
+            duration_s=call.position,
+            size_bytes=path.stat().st_size,
+            sha256=digest,
+            parties=call.parties,
+            gaps=tuple(call.gaps),
+            frames_written=recorder.frames_written,
+            frames_dropped=recorder.frames_dropped,
+        )
+        await asyncio.to_thread(write_sidecar, info.sidecar_path, info.to_json())
+        return info
+
+    # --- rooms -------------------------------------------------------------------------
+
+    async def close_room(self, room_id: str) -> RecordingInfo | None:
+        room = self._rooms.get(room_id)
+        if room is None:
+            return None
+        info = None
+        async with self._locks[room_id]:
+            call = room.end_call()
+            if call is not None:
+                info = await self._finish_recording(room_id, call)
+            del self._rooms[room_id]
+            del self._locks[room_id]
+        await asyncio.gather(*(peer.close() for peer in room.peers.values()))
+        room.peers.clear()
+        if not self._rooms:
+            await self._stop_ticker()
+        return info
+
+    async def close(self) -> None:
+        self._closed = True
+        for room_id in list(self._rooms):
+            try:
+                await self.close_room(room_id)
+            except Exception:
+                logger.exception("closing room %s", room_id)
+        await self._stop_ticker()
+
+    def _room(self, room_id: str) -> Room:
+        if self._closed:
+            raise MediaError("the media layer is closed")
+        room = self._rooms.get(room_id)
+        if room is None:
+            room = self._rooms[room_id] = Room(room_id)
+            self._locks[room_id] = asyncio.Lock()
+        if self._ticker is None:
+            self._ticker = asyncio.create_task(self._run_ticker(), name="media-tick")
+        return room
+
+    def stats(self) -> dict[str, Any]:
+        """Counters for monitoring and the benchmark."""
+        rooms = {}
+        for room_id, room in self._rooms.items():
+            rooms[room_id] = {
+                "peers": {r.value: p.state for r, p in room.peers.items()},
+                "call": room.call.call_id if room.call else None,
+                "underruns": {r.value: room.upstreams[r].fifo.underruns for r in PARTIES},
+                "upstream_dropped_samples": {
+                    r.value: room.upstreams[r].fifo.dropped_samples for r in PARTIES
+                },
+                "outbound_dropped": {r.value: p.outbound.dropped for r, p in room.peers.items()},
+                "recorder_dropped": (
+                    room.call.recorder.frames_dropped if room.call and room.call.recorder else 0
+                ),
+            }
+        return {"tick": vars(self.tick_stats).copy(), "rooms": rooms}
+
+    # --- the media clock ---------------------------------------------------------------
+
+    async def _run_ticker(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_at = loop.time()
+        while True:
+            next_at += FRAME_SECONDS
+            delay = next_at - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:  # late: catch up (the recording stays continuous), or give up and resync
+                if delay < -MAX_CATCH_UP_SECONDS:
+                    self.tick_stats.resyncs += 1
+                    next_at = loop.time()
+                await asyncio.sleep(0)
+            for room in list(self._rooms.values()):
+                try:
+                    room.tick()
+                except Exception:
+                    self.tick_stats.errors += 1
+                    logger.exception("media tick failed in room %s", room.room_id)
+            self.tick_stats.ticks += 1
+
+    async def _stop_ticker(self) -> None:
+        ticker, self._ticker = self._ticker, None
+        if ticker is not None:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+
+
+def _conforms(media: AiortcMedia) -> MediaPort:  # mypy: AiortcMedia implements MediaPort
+    return media

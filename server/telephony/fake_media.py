@@ -1,0 +1,119 @@
+"""An in-memory `MediaPort` for service and edge tests: no aiortc, no audio, no files. It
+keeps the same rules as the real adapter (one call per room, hold and end need a call) and
+remembers what it was asked, so tests assert on behaviour instead of mocking."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from server.core.clock import Clock, SystemClock
+from server.telephony.ports import (
+    CallAlreadyActive,
+    InvalidOffer,
+    MediaPort,
+    NoActiveCall,
+    PeerRole,
+    RecordingInfo,
+)
+
+FAKE_ANSWER = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+
+
+@dataclass
+class FakeCall:
+    call_id: str
+    recording_path: Path | None
+    parties: dict[str, str]
+    started_at: datetime
+    held: bool = False
+
+
+@dataclass
+class FakeRoom:
+    peers: dict[PeerRole, str] = field(default_factory=dict)  # role -> offer
+    attach_count: dict[PeerRole, int] = field(default_factory=dict)
+    call: FakeCall | None = None
+    ended: list[str] = field(default_factory=list)  # call ids, in order
+
+
+class FakeMedia:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock or SystemClock()
+        self.rooms: dict[str, FakeRoom] = {}
+        self.closed = False
+
+    def room(self, room_id: str) -> FakeRoom:
+        return self.rooms.setdefault(room_id, FakeRoom())
+
+    async def attach_peer(self, room_id: str, role: PeerRole, offer_sdp: str) -> str:
+        if not offer_sdp.startswith("v=0"):
+            raise InvalidOffer("not an SDP offer")
+        room = self.room(room_id)
+        role = PeerRole(role)
+        room.peers[role] = offer_sdp
+        room.attach_count[role] = room.attach_count.get(role, 0) + 1
+        return FAKE_ANSWER
+
+    async def detach_peer(self, room_id: str, role: PeerRole) -> None:
+        self.room(room_id).peers.pop(PeerRole(role), None)
+
+    async def start_call(
+        self,
+        room_id: str,
+        call_id: str,
+        recording_path: Path | None,
+        *,
+        parties: Mapping[str, str] | None = None,
+    ) -> None:
+        room = self.room(room_id)
+        if room.call is not None:
+            raise CallAlreadyActive(f"room {room_id}: call {room.call.call_id} is active")
+        room.call = FakeCall(call_id, recording_path, dict(parties or {}), self.clock.now())
+
+    async def hold(self, room_id: str, on: bool) -> None:
+        call = self.room(room_id).call
+        if call is None:
+            raise NoActiveCall(f"room {room_id}: no call to hold")
+        call.held = on
+
+    async def end_call(self, room_id: str) -> RecordingInfo | None:
+        room = self.room(room_id)
+        call, room.call = room.call, None
+        if call is None:
+            raise NoActiveCall(f"room {room_id}: no call to end")
+        room.ended.append(call.call_id)
+        if call.recording_path is None:
+            return None
+        ended_at = self.clock.now()
+        return RecordingInfo(
+            call_id=call.call_id,
+            room_id=room_id,
+            path=call.recording_path,
+            sidecar_path=call.recording_path.with_suffix(".json"),
+            started_at=call.started_at,
+            ended_at=ended_at,
+            duration_s=(ended_at - call.started_at).total_seconds(),
+            size_bytes=0,
+            sha256="0" * 64,
+            parties=call.parties,
+            gaps=(),
+            frames_written=0,
+            frames_dropped=0,
+        )
+
+    async def close_room(self, room_id: str) -> RecordingInfo | None:
+        info = await self.end_call(room_id) if self.room(room_id).call else None
+        self.rooms.pop(room_id, None)
+        return info
+
+    async def close(self) -> None:
+        for room_id in list(self.rooms):
+            await self.close_room(room_id)
+        self.closed = True
+
+
+def _conforms(media: FakeMedia) -> MediaPort:  # mypy: FakeMedia implements MediaPort
+    return media

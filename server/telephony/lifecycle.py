@@ -1,0 +1,30 @@
+"""Start-up and shutdown of the media layer (tests may put a FakeMedia in ctx.services)."""
+
+from __future__ import annotations
+
+from server.core.context import AppContext
+from server.exams import timeline_service
+from server.telephony import service
+
+
+async def start_media(ctx: AppContext) -> None:
+    if "media" not in ctx.services:
+        from server.telephony.workers.factory import build_media_port
+
+        ctx.services["media"] = await build_media_port(
+            ctx.settings,
+            ctx.clock,
+            on_peer_state=service.on_peer_state(ctx),
+            on_replaced=service.on_media_replaced(ctx),
+        )
+    if service.on_timeline not in timeline_service.LISTENERS:
+        timeline_service.LISTENERS.append(service.on_timeline)
+
+
+async def stop_media(ctx: AppContext) -> None:
+    """Ctrl-C: every recording is finished and every peer connection closed."""
+    for task in list(ctx.services.get("ring_timeouts", ())):
+        task.cancel()
+    port = ctx.services.pop("media", None)
+    if port is not None:
+        await port.close()

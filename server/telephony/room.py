@@ -1,0 +1,173 @@
+"""One room's media: who is attached, the call in progress, and what happens on each packet
+and on each 20 ms tick.
+
+- Relay legs (candidate ⇄ client) forward the Opus packets as they arrive: no decode, no
+  re-encode, no buffering (`on_packet`).
+- Each party's upstream is also decoded once, into a bounded FIFO (≤ 60 ms).
+- The tick (`tick`, every 20 ms, driven by `AiortcMedia`) takes one frame per party
+  (silence where a party has none), pushes the stereo frame to the recorder (candidate
+  LEFT, client RIGHT), encodes the mono mix for the observer, and sends the hold tone on hold
+  or silence where a relay leg has gone quiet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final
+
+from aiortc.rtp import RtpPacket
+
+from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, SampleFifo, mix, stereo
+from server.telephony.opus import OpusDecoder, OpusEncoder, hold_packets, silence_packet
+from server.telephony.peer import Peer
+from server.telephony.ports import GapReason, MediaGap, PeerRole
+from server.telephony.recorder import OggOpusRecorder
+
+PARTIES: Final = (PeerRole.CANDIDATE, PeerRole.CLIENT)
+OTHER: Final = {PeerRole.CANDIDATE: PeerRole.CLIENT, PeerRole.CLIENT: PeerRole.CANDIDATE}
+QUIET_LEG_SECONDS = 0.06  # a relay leg without packets for this long gets silence
+_TICK_SOURCE: Final = object()  # RTP-timeline source of everything the tick generates
+
+
+@dataclass
+class Upstream:
+    """One party's decoded audio, waiting for the tick."""
+
+    fifo: SampleFifo = field(default_factory=SampleFifo)
+    decoder: OpusDecoder = field(default_factory=OpusDecoder)
+    peer_serial: int = 0
+
+    def push(self, peer: Peer, payload: bytes) -> None:
+        if peer.serial != self.peer_serial:  # a new peer: a new Opus stream
+            self.peer_serial = peer.serial
+            self.decoder = OpusDecoder()
+            self.fifo.clear()
+        self.fifo.push(self.decoder.decode(payload))
+
+
+@dataclass
+class ActiveCall:
+    call_id: str
+    started_at: datetime
+    parties: dict[str, str]
+    recorder: OggOpusRecorder | None
+    held: bool = False
+    frames: int = 0
+    gaps: list[MediaGap] = field(default_factory=list)
+
+    @property
+    def position(self) -> float:
+        """Seconds into the recording."""
+        return round(self.frames * FRAME_SECONDS, 3)
+
+    def open_gap(self, role: PeerRole, reason: GapReason) -> None:
+        if not any(g.role is role and g.end_s is None for g in self.gaps):
+            self.gaps.append(MediaGap(role, reason, self.position, None))
+
+    def close_gap(self, role: PeerRole) -> None:
+        for i, gap in enumerate(self.gaps):
+            if gap.role is role and gap.end_s is None:
+                self.gaps[i] = MediaGap(gap.role, gap.reason, gap.start_s, self.position)
+
+
+class Room:
+    def __init__(self, room_id: str) -> None:
+        self.room_id = room_id
+        self.peers: dict[PeerRole, Peer] = {}
+        self.upstreams = {role: Upstream() for role in PARTIES}
+        self.call: ActiveCall | None = None
+        self._mix_encoder: OpusEncoder | None = None
+        self._ticks = 0
+        self._hold_index = 0
+
+    # --- peers -------------------------------------------------------------------------
+
+    def attach(self, peer: Peer) -> Peer | None:
+        """Make `peer` the current one for its role; returns the peer it replaces."""
+        old = self.peers.get(peer.role)
+        self.peers[peer.role] = peer
+        if old is not None and self.call is not None and peer.role in PARTIES:
+            self.call.open_gap(peer.role, GapReason.RECONNECT)
+        return old
+
+    def detach(self, role: PeerRole) -> Peer | None:
+        peer = self.peers.pop(role, None)
+        if peer is not None and self.call is not None and role in PARTIES:
+            self.call.open_gap(role, GapReason.CONNECTION_LOST)
+        return peer
+
+    def on_state(self, peer: Peer, state: str) -> None:
+        current = self.peers.get(peer.role) is peer
+        if state in ("failed", "closed") and current and self.call and peer.role in PARTIES:
+            self.call.open_gap(peer.role, GapReason.CONNECTION_LOST)
+
+    def on_packet(self, peer: Peer, packet: RtpPacket, arrival: float) -> None:
+        role = peer.role
+        if self.peers.get(role) is not peer:
+            return  # a replaced peer still closing
+        call = self.call
+        if call is None:
+            return
+        peer.heard = True
+        call.close_gap(role)
+        self.upstreams[role].push(peer, packet.payload)
+        if not call.held:
+            listener = self.peers.get(OTHER[role])
+            if listener is not None:
+                listener.outbound.send(packet.payload, source=peer, source_ts=packet.timestamp)
+
+    # --- call --------------------------------------------------------------------------
+
+    def start_call(self, call: ActiveCall) -> None:
+        self.call = call
+        self._mix_encoder = OpusEncoder()
+        for role in PARTIES:
+            self.upstreams[role].fifo.clear()
+            if role not in self.peers:
+                call.open_gap(role, GapReason.ABSENT)
+
+    def end_call(self) -> ActiveCall | None:
+        call, self.call = self.call, None
+        self._mix_encoder = None
+        return call
+
+    # --- the 20 ms tick ------------------------------------------------------------------
+
+    def tick(self) -> None:
+        call = self.call
+        if call is None:
+            return  # no call: the pages hear nothing (their players play silence)
+        self._ticks += 1
+        tick_ts = self._ticks * FRAME_SAMPLES
+        left = self.upstreams[PeerRole.CANDIDATE].fifo.take_frame()
+        right = self.upstreams[PeerRole.CLIENT].fifo.take_frame()
+        if call.recorder is not None:
+            call.recorder.push(stereo(left, right))
+        call.frames += 1
+        observer = self.peers.get(PeerRole.OBSERVER)
+        if observer is not None and self._mix_encoder is not None:
+            for payload in self._mix_encoder.encode(mix(left, right)):
+                observer.outbound.send(payload, source=_TICK_SOURCE, source_ts=tick_ts)
+        if call.held:
+            loop = hold_packets()
+            payload = loop[self._hold_index % len(loop)]
+            self._hold_index += 1
+            for role in PARTIES:
+                if (peer := self.peers.get(role)) is not None:
+                    peer.outbound.send(payload, source=_TICK_SOURCE, source_ts=tick_ts)
+            return
+        for role in PARTIES:
+            peer = self.peers.get(role)
+            if peer is not None and peer.outbound.idle_for() >= QUIET_LEG_SECONDS:
+                peer.outbound.send(silence_packet(), source=_TICK_SOURCE, source_ts=tick_ts)
+
+    def set_hold(self, on: bool) -> None:
+        if self.call is not None:
+            if on and not self.call.held:
+                self._hold_index = 0
+            self.call.held = on
+
+    @property
+    def peer_roles(self) -> list[PeerRole]:
+        return list(self.peers)

@@ -1,0 +1,675 @@
+"""Use-cases of the simulated telephony: ring, dial, answer, hold, hang up, wrap up.
+
+The pure `Call` state machine decides what may happen; this module checks the exam (calls
+phase, running, the candidate's pack), persists every transition (calls, call_events, audit),
+drives the media port (relay, mix, recording) and tells the pages. Card text never goes to a
+candidate audience: the candidate gets the caller's number, the record to pop and the
+simulation's public part only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth.domain import Principal, Role
+from server.core import audit
+from server.core.context import AppContext
+from server.core.events import Message, candidate_audience, jury_audience, staff_audience
+from server.exams import packs, timeline_service
+from server.exams.models import Candidate
+from server.exams.timeline_facts import Paused, PhaseEnded, TimelineFact, WarningEmitted
+from server.exams.timeline_state import Status, TimelineState
+from server.scenarios.pack_types import SimulationKind
+from server.scenarios.referential import PhaseKind
+from server.telephony.call_state import (
+    Call,
+    CallAction,
+    CallDirection,
+    CallError,
+    CallEvent,
+    CallState,
+    HoldPeriod,
+    Party,
+)
+from server.telephony.models import CallEventRow, CallRow, RecordingRow
+from server.telephony.ports import MediaError, MediaPort, RecordingInfo
+
+log = logging.getLogger(__name__)
+RING_TIMEOUT = timedelta(seconds=45)
+LIVE_STATES = (CallState.RINGING.value, CallState.ACTIVE.value, CallState.HELD.value)
+DISPOSITIONS = {
+    "traitee": "Demande traitée",
+    "rappel": "Rappel programmé",
+    "rendez_vous": "Rendez-vous pris",
+    "vente": "Vente conclue",
+    "accord_paiement": "Accord de paiement",
+    "refus": "Refus",
+    "escalade": "Escalade niveau 2",
+    "injoignable": "Faux numéro / non joignable",
+    "autre": "Autre",
+}
+UNASSIGNED = "Le numéro que vous avez demandé n'est pas attribué."
+
+
+class CallRefused(Exception):
+    """A call action the exam does not allow now; the message is French and safe to show."""
+
+
+class CallChanged(Message):
+    type: Literal["call"] = "call"
+    candidate_id: str
+    call: dict[str, Any]
+
+
+class ScreenPop(Message):
+    """CTI coupling: sent to the candidate before the phone is answered."""
+
+    type: Literal["call.screen_pop"] = "call.screen_pop"
+    candidate_id: str
+    call_id: str
+    number: str
+    crm_record_id: str | None
+    simulation: dict[str, Any]
+
+
+class Unassigned(Message):
+    type: Literal["call.unassigned"] = "call.unassigned"
+    candidate_id: str
+    number: str
+    message: str = UNASSIGNED
+
+
+class CallWarning(Message):
+    type: Literal["call.warning"] = "call.warning"
+    candidate_id: str
+    message: str
+
+
+class MediaAlert(Message):
+    type: Literal["media.alert"] = "media.alert"
+    candidate_id: str
+    message: str
+
+
+class PeerState(Message):
+    type: Literal["rtc.peer_state"] = "rtc.peer_state"
+    candidate_id: str
+    role: str
+    state: str
+
+
+def media(ctx: AppContext) -> MediaPort:
+    port: MediaPort = ctx.services["media"]
+    return port
+
+
+def digits_of(number: str) -> str:
+    digits = re.sub(r"\D", "", number)
+    if digits.startswith("33") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def call_out(row: CallRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "simulation_id": row.simulation_id,
+        "direction": row.direction,
+        "state": row.state,
+        "number": row.number,
+        "crm_record_id": row.crm_record_id,
+        "rang_at": row.rang_at.isoformat(),
+        "answered_at": row.answered_at.isoformat() if row.answered_at else None,
+        "ended_at": row.ended_at.isoformat() if row.ended_at else None,
+        "ended_by": row.ended_by,
+        "held_seconds": row.held_seconds,
+        "hold_started_at": row.hold_started_at.isoformat() if row.hold_started_at else None,
+        "needs_wrap_up": row.needs_wrap_up,
+        "disposition": row.disposition,
+        "disposition_label": DISPOSITIONS.get(row.disposition or ""),
+        "disposition_note": row.disposition_note,
+    }
+
+
+def _call_of(row: CallRow, ctx: AppContext) -> Call:
+    call = Call(
+        call_id=row.id,
+        direction=CallDirection(row.direction),
+        clock=ctx.clock,
+        ringing_at=row.rang_at,
+        state=CallState(row.state),
+        answered_at=row.answered_at,
+        ended_at=row.ended_at,
+        ended_by=Party(row.ended_by) if row.ended_by else None,
+    )
+    if row.hold_started_at is not None:
+        call.holds.append(HoldPeriod(start=row.hold_started_at))
+    return call
+
+
+def _store(row: CallRow, call: Call, event: CallEvent) -> None:
+    if event.from_state is CallState.HELD and row.hold_started_at is not None:
+        row.held_seconds += (event.at - row.hold_started_at).total_seconds()
+        row.hold_started_at = None
+    if event.action is CallAction.HOLD:
+        row.hold_started_at = event.at
+    row.state = call.state.value
+    row.answered_at = call.answered_at
+    row.ended_at = call.ended_at
+    row.ended_by = call.ended_by.value if call.ended_by else None
+    # Every call the candidate handled or placed ends with a wrap-up (disposition + note);
+    # an inbound call the candidate never picked up does not.
+    if call.state.is_terminal:
+        row.needs_wrap_up = not (
+            call.direction is CallDirection.INBOUND and call.answered_at is None
+        )
+
+
+@dataclass
+class _Exam:
+    candidate: Candidate
+    state: TimelineState
+
+
+async def _exam(ctx: AppContext, session: AsyncSession, candidate_id: str) -> _Exam:
+    candidate = await session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise CallRefused("Candidat introuvable.")
+    timeline = await timeline_service.load(ctx, session, candidate_id)
+    return _Exam(candidate, timeline.state())
+
+
+def _require_calls_phase(exam: _Exam) -> None:
+    if exam.state.phase is not PhaseKind.APPELS:
+        raise CallRefused("Les appels ne sont possibles que pendant la phase « Appels ».")
+    if exam.state.status is not Status.RUNNING:
+        raise CallRefused("L'épreuve est en pause : aucun appel ne peut être passé.")
+
+
+async def _live_call(session: AsyncSession, candidate_id: str) -> CallRow | None:
+    found: CallRow | None = await session.scalar(
+        select(CallRow)
+        .where(CallRow.candidate_id == candidate_id, CallRow.state.in_(LIVE_STATES))
+        .order_by(CallRow.rang_at.desc())
+        .limit(1)
+    )
+    return found
+
+
+async def _pending_wrap_up(session: AsyncSession, candidate_id: str) -> CallRow | None:
+    found: CallRow | None = await session.scalar(
+        select(CallRow)
+        .where(
+            CallRow.candidate_id == candidate_id,
+            CallRow.needs_wrap_up.is_(True),
+            CallRow.wrapped_up_at.is_(None),
+        )
+        .limit(1)
+    )
+    return found
+
+
+async def _require_free_line(session: AsyncSession, candidate_id: str) -> None:
+    if await _live_call(session, candidate_id) is not None:
+        raise CallRefused("Un appel est déjà en cours sur ce poste.")
+    if await _pending_wrap_up(session, candidate_id) is not None:
+        raise CallRefused("Le candidat doit d'abord clôturer l'appel précédent (qualification).")
+
+
+async def _record_event(
+    ctx: AppContext, session: AsyncSession, row: CallRow, event: CallEvent, actor: str
+) -> None:
+    session.add(
+        CallEventRow(
+            call_id=row.id,
+            action=event.action.value,
+            by=event.by.value,
+            from_state=event.from_state.value,
+            to_state=event.to_state.value,
+            at=event.at,
+        )
+    )
+    exam_session_id = await session.scalar(
+        select(Candidate.exam_session_id).where(Candidate.participant_id == row.candidate_id)
+    )
+    await audit.record(
+        session,
+        clock=ctx.clock,
+        actor=actor,
+        action=f"call.{event.action.value}",
+        exam_session_id=exam_session_id,
+        subject=row.candidate_id,
+        details={"call": row.id, "from": event.from_state.value, "to": event.to_state.value},
+    )
+
+
+def _announce(ctx: AppContext, row: CallRow) -> None:
+    ctx.bus.publish(
+        [candidate_audience(row.candidate_id), jury_audience(row.candidate_id)],
+        CallChanged(candidate_id=row.candidate_id, call=call_out(row)),
+    )
+
+
+async def _new_call(
+    ctx: AppContext,
+    session: AsyncSession,
+    exam: _Exam,
+    *,
+    direction: CallDirection,
+    simulation_id: str,
+    number: str,
+    crm_record_id: str | None,
+    actor: str,
+) -> CallRow:
+    row = CallRow(
+        candidate_id=exam.candidate.participant_id,
+        simulation_id=simulation_id,
+        direction=direction.value,
+        state=CallState.RINGING.value,
+        number=number,
+        crm_record_id=crm_record_id,
+        rang_at=ctx.clock.now(),
+        held_seconds=0.0,
+        needs_wrap_up=False,
+    )
+    session.add(row)
+    await session.flush()
+    await audit.record(
+        session,
+        clock=ctx.clock,
+        actor=actor,
+        action="call.ring",
+        exam_session_id=exam.candidate.exam_session_id,
+        subject=row.candidate_id,
+        details={
+            "call": row.id,
+            "direction": direction.value,
+            "number": number,
+            "simulation": simulation_id,
+        },
+    )
+    return row
+
+
+async def ring_inbound(
+    ctx: AppContext, principal: Principal, candidate_id: str, simulation_id: str
+) -> dict[str, Any]:
+    """The client juror calls the candidate for an inbound simulation: the candidate's phone
+    rings with the scenario's number, and the CRM record pops before the answer."""
+    async with ctx.db.session() as session:
+        exam = await _exam(ctx, session, candidate_id)
+        _require_calls_phase(exam)
+        found = await packs.candidate_subset(ctx, session, candidate_id)
+        if found is None:
+            raise CallRefused("Aucun sujet n'est associé à cette session.")
+        _, subset = found
+        sim = next((s for s in subset.simulations if s.id == simulation_id), None)
+        if sim is None or sim.kind is not SimulationKind.INBOUND_CALL:
+            raise CallRefused("Cette simulation n'est pas un appel entrant de cette épreuve.")
+        await _require_free_line(session, candidate_id)
+        phone = sim.candidate.phone
+        row = await _new_call(
+            ctx,
+            session,
+            exam,
+            direction=CallDirection.INBOUND,
+            simulation_id=sim.id,
+            number=phone.display if phone else "Numéro masqué",
+            crm_record_id=sim.candidate.crm_record,
+            actor=principal.actor,
+        )
+        await session.commit()
+        public = sim.public().model_dump(mode="json")
+    ctx.bus.publish(
+        candidate_audience(candidate_id),
+        ScreenPop(
+            candidate_id=candidate_id,
+            call_id=row.id,
+            number=row.number,
+            crm_record_id=row.crm_record_id,
+            simulation=public,
+        ),
+    )
+    _announce(ctx, row)
+    _arm_ring_timeout(ctx, row.id)
+    return call_out(row)
+
+
+async def dial(ctx: AppContext, principal: Principal, number: str) -> dict[str, Any]:
+    """The candidate dials: the simulation whose number it is rings at the client juror;
+    any other number gets the « numéro non attribué » message."""
+    candidate_id = principal.subject_id
+    digits = digits_of(number)
+    async with ctx.db.session() as session:
+        exam = await _exam(ctx, session, candidate_id)
+        _require_calls_phase(exam)
+        found = await packs.candidate_subset(ctx, session, candidate_id)
+        sims = found[1].simulations if found else ()
+        sim = next(
+            (
+                s
+                for s in sims
+                if s.kind is SimulationKind.OUTBOUND_CALL
+                and s.candidate.phone is not None
+                and s.candidate.phone.digits == digits
+            ),
+            None,
+        )
+        if sim is None:
+            await audit.record(
+                session,
+                clock=ctx.clock,
+                actor=principal.actor,
+                action="call.unassigned",
+                exam_session_id=exam.candidate.exam_session_id,
+                subject=candidate_id,
+                details={"number": number},
+            )
+            await session.commit()
+            ctx.bus.publish(
+                [candidate_audience(candidate_id), jury_audience(candidate_id)],
+                Unassigned(candidate_id=candidate_id, number=number),
+            )
+            return {"unassigned": True, "message": UNASSIGNED}
+        await _require_free_line(session, candidate_id)
+        assert sim.candidate.phone is not None
+        row = await _new_call(
+            ctx,
+            session,
+            exam,
+            direction=CallDirection.OUTBOUND,
+            simulation_id=sim.id,
+            number=sim.candidate.phone.display,
+            crm_record_id=sim.candidate.crm_record,
+            actor=principal.actor,
+        )
+        await session.commit()
+    _announce(ctx, row)
+    _arm_ring_timeout(ctx, row.id)
+    return call_out(row)
+
+
+def party_of(principal: Principal) -> Party:
+    return Party.CANDIDATE if principal.role is Role.CANDIDATE else Party.CLIENT
+
+
+async def act(
+    ctx: AppContext,
+    call_id: str,
+    action: CallAction,
+    *,
+    party: Party,
+    actor: str,
+    candidate_id: str | None = None,
+    enforce_phase: bool = True,
+) -> dict[str, Any]:
+    """Answer, reject, miss, hold, resume or hang up one call (persisted, audited, told)."""
+    recording: RecordingInfo | None = None
+    async with ctx.db.session() as session:
+        row = await session.get(CallRow, call_id)
+        if row is None or (candidate_id is not None and row.candidate_id != candidate_id):
+            raise CallRefused("Appel introuvable.")
+        exam = await _exam(ctx, session, row.candidate_id)
+        if enforce_phase and action in (CallAction.ANSWER, CallAction.RESUME):
+            _require_calls_phase(exam)
+        call = _call_of(row, ctx)
+        try:
+            event = call.apply(action, party)
+        except CallError as exc:
+            raise CallRefused(_french(action, exc)) from None
+        _store(row, call, event)
+        await _record_event(ctx, session, row, event, actor)
+        port = media(ctx)
+        try:
+            if action is CallAction.ANSWER:
+                path = _recording_path(ctx, exam.candidate, row.id)
+                await port.start_call(
+                    row.candidate_id,
+                    row.id,
+                    path,
+                    parties={
+                        "candidate": row.candidate_id,
+                        "client": "juré client",
+                        "simulation": row.simulation_id or "",
+                    },
+                )
+            elif action in (CallAction.HOLD, CallAction.RESUME):
+                await port.hold(row.candidate_id, action is CallAction.HOLD)
+            elif action is CallAction.HANG_UP:
+                recording = await port.end_call(row.candidate_id)
+        except MediaError as exc:
+            log.error("media refused %s on call %s: %s", action, call_id, exc)
+            # The jurors and the organiser hear it too (e.g. the media capacity is reached).
+            ctx.bus.publish(
+                [staff_audience(exam.candidate.exam_session_id), jury_audience(row.candidate_id)],
+                MediaAlert(candidate_id=row.candidate_id, message=str(exc)),
+            )
+            raise CallRefused(f"Audio indisponible : {exc}") from None
+        if recording is not None:
+            await _store_recording(ctx, session, row, exam.candidate, recording)
+        await session.commit()
+    _announce(ctx, row)
+    return call_out(row)
+
+
+def _french(action: CallAction, exc: CallError) -> str:
+    verbs = {
+        CallAction.ANSWER: "décrocher",
+        CallAction.REJECT: "refuser l'appel",
+        CallAction.MISS: "annuler l'appel",
+        CallAction.HOLD: "mettre en attente",
+        CallAction.RESUME: "reprendre l'appel",
+        CallAction.HANG_UP: "raccrocher",
+    }
+    return f"Impossible de {verbs[action]} maintenant ({exc})."
+
+
+def _recording_path(ctx: AppContext, candidate: Candidate, call_id: str) -> Path:
+    directory = ctx.settings.recordings_path / candidate.exam_session_id / candidate.participant_id
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / f"{call_id}.ogg"
+
+
+async def _store_recording(
+    ctx: AppContext,
+    session: AsyncSession,
+    row: CallRow,
+    candidate: Candidate,
+    info: RecordingInfo,
+) -> None:
+    base = ctx.settings.recordings_path
+    rec = RecordingRow(
+        call_id=row.id,
+        candidate_id=row.candidate_id,
+        path=str(info.path.relative_to(base)),
+        sidecar_path=str(info.sidecar_path.relative_to(base)),
+        sha256=info.sha256,
+        duration_s=info.duration_s,
+        size_bytes=info.size_bytes,
+        started_at=info.started_at,
+        ended_at=info.ended_at,
+        gaps=info.to_json()["gaps"],
+    )
+    session.add(rec)
+    await audit.record(
+        session,
+        clock=ctx.clock,
+        actor="system:recorder",
+        action="recording.closed",
+        exam_session_id=candidate.exam_session_id,
+        subject=row.candidate_id,
+        details={
+            "call": row.id,
+            "file": rec.path,
+            "sha256": info.sha256,
+            "duration_s": round(info.duration_s, 3),
+            "gaps": rec.gaps,
+        },
+    )
+
+
+async def wrap_up(
+    ctx: AppContext, principal: Principal, call_id: str, disposition: str, note: str
+) -> dict[str, Any]:
+    if disposition not in DISPOSITIONS:
+        raise CallRefused("Qualification inconnue.")
+    async with ctx.db.session() as session:
+        row = await session.get(CallRow, call_id)
+        if row is None or row.candidate_id != principal.subject_id:
+            raise CallRefused("Appel introuvable.")
+        if not row.needs_wrap_up or row.wrapped_up_at is not None:
+            raise CallRefused("Cet appel n'attend pas de qualification.")
+        row.disposition, row.disposition_note = disposition, note.strip()
+        row.wrapped_up_at = ctx.clock.now()
+        candidate = await session.get(Candidate, row.candidate_id)
+        assert candidate is not None
+        await audit.record(
+            session,
+            clock=ctx.clock,
+            actor=principal.actor,
+            action="call.wrap_up",
+            exam_session_id=candidate.exam_session_id,
+            subject=row.candidate_id,
+            details={"call": row.id, "disposition": disposition, "note": row.disposition_note},
+        )
+        await session.commit()
+    _announce(ctx, row)
+    return call_out(row)
+
+
+# ---- time: ring timeouts, pauses and the end of the calls phase ------------------------
+
+
+def _arm_ring_timeout(ctx: AppContext, call_id: str) -> None:
+    """In production a ringing call is missed after RING_TIMEOUT (tests call
+    `expire_ringing` with a fake clock)."""
+    if ctx.settings.mode == "test":
+        return
+    tasks: set[asyncio.Task[None]] = ctx.services.setdefault("ring_timeouts", set())
+
+    async def later() -> None:
+        await asyncio.sleep(RING_TIMEOUT.total_seconds())
+        await expire_ringing(ctx)
+
+    task = asyncio.create_task(later())
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+
+
+async def expire_ringing(ctx: AppContext) -> None:
+    """Every call ringing for longer than RING_TIMEOUT is missed."""
+    deadline = ctx.clock.now() - RING_TIMEOUT
+    async with ctx.db.session() as session:
+        ids = list(
+            await session.scalars(
+                select(CallRow.id).where(
+                    CallRow.state == CallState.RINGING.value, CallRow.rang_at <= deadline
+                )
+            )
+        )
+    for call_id in ids:
+        with contextlib.suppress(CallRefused):
+            await act(
+                ctx,
+                call_id,
+                CallAction.MISS,
+                party=Party.SYSTEM,
+                actor="system:clock",
+                enforce_phase=False,
+            )
+
+
+async def on_timeline(
+    ctx: AppContext, candidate_id: str, state: TimelineState, facts: list[TimelineFact]
+) -> None:
+    """A pause holds the call; a minute before the end of the calls phase both parties are
+    warned; at its end the call is ended (a ringing one is missed)."""
+    async with ctx.db.session() as session:
+        row = await _live_call(session, candidate_id)
+    if row is None:
+        return
+    for fact in facts:
+        if isinstance(fact, Paused) and row.state == CallState.ACTIVE.value:
+            await act(
+                ctx,
+                row.id,
+                CallAction.HOLD,
+                party=Party.SYSTEM,
+                actor="system:pause",
+                enforce_phase=False,
+            )
+        elif (
+            isinstance(fact, WarningEmitted)
+            and fact.phase is PhaseKind.APPELS
+            and fact.minutes == 1
+        ):
+            ctx.bus.publish(
+                [candidate_audience(candidate_id), jury_audience(candidate_id)],
+                CallWarning(
+                    candidate_id=candidate_id,
+                    message="Fin de la phase d'appels dans une minute : concluez l'appel.",
+                ),
+            )
+        elif isinstance(fact, PhaseEnded) and fact.phase is PhaseKind.APPELS:
+            action = CallAction.MISS if row.state == CallState.RINGING.value else CallAction.HANG_UP
+            await act(
+                ctx, row.id, action, party=Party.SYSTEM, actor="system:clock", enforce_phase=False
+            )
+
+
+class Renegotiate(Message):
+    """The candidate's room moved to another media worker: the pages send a new offer."""
+
+    type: Literal["rtc.renegotiate"] = "rtc.renegotiate"
+    candidate_id: str
+
+
+def on_media_replaced(ctx: AppContext) -> Any:
+    def replaced(room_id: str) -> None:
+        ctx.bus.publish(
+            [candidate_audience(room_id), jury_audience(room_id)], Renegotiate(candidate_id=room_id)
+        )
+
+    return replaced
+
+
+def on_peer_state(ctx: AppContext) -> Any:
+    """The media layer reports a page's peer connection state: tell that candidate's pages."""
+
+    def report(room_id: str, role: str, state: str) -> None:
+        ctx.bus.publish(
+            [candidate_audience(room_id), jury_audience(room_id)],
+            PeerState(candidate_id=room_id, role=str(role), state=state),
+        )
+
+    return report
+
+
+# ---- reads ----------------------------------------------------------------------------
+
+
+async def calls_of(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+    rows = await session.scalars(
+        select(CallRow).where(CallRow.candidate_id == candidate_id).order_by(CallRow.rang_at)
+    )
+    return [call_out(r) for r in rows]
+
+
+async def recordings_of(session: AsyncSession, candidate_id: str) -> list[RecordingRow]:
+    return list(
+        await session.scalars(
+            select(RecordingRow)
+            .where(RecordingRow.candidate_id == candidate_id)
+            .order_by(RecordingRow.started_at)
+        )
+    )

@@ -1,0 +1,71 @@
+"""Recordings for the jury and the organiser: list, audio with HTTP range requests, sidecar."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import FileResponse
+
+from server.auth.domain import Principal, Role
+from server.exams.queries import NotFound
+from server.telephony import service
+from server.telephony.models import RecordingRow
+from server.web.access import CtxDep, Scope, SessionDep, allow
+
+router = APIRouter(prefix="/api/candidates/{candidate_id}", tags=["telephony"])
+Jury = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.JUROR, scope=Scope.CANDIDATE))]
+
+
+@router.get("/calls")
+async def calls(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
+    return await service.calls_of(session, candidate_id)
+
+
+@router.get("/recordings")
+async def recordings(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.id,
+            "call_id": r.call_id,
+            "sha256": r.sha256,
+            "duration_s": r.duration_s,
+            "size_bytes": r.size_bytes,
+            "started_at": r.started_at.isoformat(),
+            "ended_at": r.ended_at.isoformat(),
+            "gaps": r.gaps,
+            "audio_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/audio",
+            "sidecar_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/sidecar",
+        }
+        for r in await service.recordings_of(session, candidate_id)
+    ]
+
+
+async def _recording(session: SessionDep, candidate_id: str, recording_id: str) -> RecordingRow:
+    row = await session.get(RecordingRow, recording_id)
+    if row is None or row.candidate_id != candidate_id:
+        raise NotFound("Enregistrement introuvable.")
+    return row
+
+
+@router.get("/recordings/{recording_id}/audio")
+async def audio(
+    candidate_id: str, recording_id: str, ctx: CtxDep, session: SessionDep, _: Jury
+) -> FileResponse:
+    """Ogg/Opus, candidate left, client right; Starlette answers Range requests (206)."""
+    row = await _recording(session, candidate_id, recording_id)
+    path = ctx.settings.recordings_path / row.path
+    if not path.is_file():
+        raise NotFound("Fichier d'enregistrement absent du disque.")
+    return FileResponse(path, media_type="audio/ogg", filename=path.name)
+
+
+@router.get("/recordings/{recording_id}/sidecar")
+async def sidecar(
+    candidate_id: str, recording_id: str, ctx: CtxDep, session: SessionDep, _: Jury
+) -> FileResponse:
+    row = await _recording(session, candidate_id, recording_id)
+    path = ctx.settings.recordings_path / row.sidecar_path
+    if not path.is_file():
+        raise NotFound("Fiche d'enregistrement absente du disque.")
+    return FileResponse(path, media_type="application/json", filename=path.name)

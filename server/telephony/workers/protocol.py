@@ -1,0 +1,102 @@
+"""The media worker's HTTP API: request bodies, how a `RecordingInfo` travels, and how the
+media layer's refusals map to status codes and back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from server.telephony.ports import (
+    CallAlreadyActive,
+    GapReason,
+    InvalidOffer,
+    MediaError,
+    MediaGap,
+    NoActiveCall,
+    PeerRole,
+    RecordingInfo,
+)
+from server.telephony.workers.admission import CapacityExceeded
+
+TOKEN_HEADER = "X-Plateau-Media-Token"
+
+# code on the wire -> (exception type, HTTP status)
+ERRORS: dict[str, tuple[type[MediaError], int]] = {
+    "capacity": (CapacityExceeded, 503),
+    "no_call": (NoActiveCall, 409),
+    "call_active": (CallAlreadyActive, 409),
+    "invalid_offer": (InvalidOffer, 422),
+    "media": (MediaError, 500),
+}
+
+
+def error_code(exc: MediaError) -> str:
+    for code, (kind, _) in ERRORS.items():
+        if type(exc) is kind:
+            return code
+    return "media"
+
+
+def error_from(code: str, message: str) -> MediaError:
+    kind = ERRORS.get(code, (MediaError, 500))[0]
+    if kind is CapacityExceeded:
+        return CapacityExceeded(message)
+    return kind(message)
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OfferBody(_Body):
+    sdp: str
+
+
+class AnswerBody(_Body):
+    sdp: str
+
+
+class StartCallBody(_Body):
+    call_id: str
+    recording_path: str | None = None
+    parties: dict[str, str] = {}
+    force: bool = False  # admit past capacity: a call re-placed from a dead worker
+    segment: int = 1  # the recording's segment number (2, 3… after a worker died)
+    previous_segment: str | None = None  # file name of the segment before this one
+
+
+class HoldBody(_Body):
+    on: bool
+
+
+def recording_to_json(info: RecordingInfo) -> dict[str, Any]:
+    data = info.to_json()
+    data["path"] = str(info.path)  # full paths: the web process and workers share storage
+    data["sidecar_path"] = str(info.sidecar_path)
+    return data
+
+
+def recording_from_json(data: dict[str, Any] | None) -> RecordingInfo | None:
+    if data is None:
+        return None
+    return RecordingInfo(
+        call_id=data["call_id"],
+        room_id=data["room_id"],
+        path=Path(data["path"]),
+        sidecar_path=Path(data["sidecar_path"]),
+        started_at=datetime.fromisoformat(data["started_at"]),
+        ended_at=datetime.fromisoformat(data["ended_at"]),
+        duration_s=data["duration_s"],
+        size_bytes=data["size_bytes"],
+        sha256=data["sha256"],
+        parties=dict(data["parties"]),
+        gaps=tuple(
+            MediaGap(PeerRole(g["role"]), GapReason(g["reason"]), g["start_s"], g["end_s"])
+            for g in data["gaps"]
+        ),
+        frames_written=data["frames_written"],
+        frames_dropped=data["frames_dropped"],
+    )

@@ -1,0 +1,39 @@
+"""Media-plane settings (`PLATEAU_MEDIA_*`), validated once at start-up."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_ROOMS_PER_WORKER = 12  # measured: benchmarks/results/scale.md (one core per worker)
+
+
+class MediaSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PLATEAU_MEDIA_", env_file=None, extra="ignore")
+
+    mode: Literal["inprocess", "workers"] = "inprocess"
+    rooms_per_worker: int = DEFAULT_ROOMS_PER_WORKER  # rooms with an active call
+    workers: int = 0  # local workers `plateau serve` spawns in workers mode; 0: one per core
+    worker_host: str = "127.0.0.1"
+    worker_base_port: int = 8700
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    namespace: str = "plateau:media"
+    token: str = ""  # worker API secret; empty: derived from PLATEAU_SECRET_KEY
+    heartbeat_s: float = 1.0
+    ttl_s: float = 3.0  # a worker silent this long is dead: its rooms are re-placed
+    watch_s: float = 0.5
+
+    def local_worker_count(self) -> int:
+        return self.workers or len(os.sched_getaffinity(0))
+
+    def api_token(self, secret_key: str) -> str:
+        """The shared secret between the web process and its workers."""
+        if self.token:
+            return self.token
+        if not secret_key:
+            raise ValueError("PLATEAU_MEDIA_TOKEN or PLATEAU_SECRET_KEY is needed for workers")
+        return hmac.new(secret_key.encode(), b"plateau-media-worker", hashlib.sha256).hexdigest()

@@ -1,0 +1,177 @@
+"""Telephony over the page's WebSocket: WebRTC signalling and call commands."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth import service as auth_service
+from server.auth.domain import Capacity, Principal, Role
+from server.core.context import AppContext
+from server.core.events import Message
+from server.exams.models import JuryAssignment
+from server.telephony import service
+from server.telephony.call_state import CallAction
+from server.telephony.ports import InvalidOffer, PeerRole
+from server.web.snapshots import snapshot_part
+from server.web.ws_registry import CommandError, register
+
+PAGES_WITH_AUDIO = (Role.CANDIDATE, Role.JUROR)
+
+
+class RtcOffer(Message):
+    type: Literal["rtc.offer"]
+    sdp: str = Field(min_length=10, max_length=100_000)
+    candidate_id: str | None = None  # jurors: whose room
+
+
+class CallRing(Message):
+    type: Literal["call.ring"]
+    candidate_id: str
+    simulation_id: str
+
+
+class CallDial(Message):
+    type: Literal["call.dial"]
+    number: str = Field(min_length=1, max_length=40)
+
+
+class CallCommand(Message):
+    type: Literal["call.answer", "call.reject", "call.hangup", "call.hold", "call.resume"]
+    call_id: str
+
+
+class CallWrapUp(Message):
+    type: Literal["call.wrap_up"]
+    call_id: str
+    disposition: str
+    note: str = Field(default="", max_length=2000)
+
+
+async def _juror_capacity(ctx: AppContext, principal: Principal, candidate_id: str) -> Capacity:
+    async with ctx.db.session() as session:
+        capacity = await session.scalar(
+            select(JuryAssignment.capacity).where(
+                JuryAssignment.candidate_id == candidate_id,
+                JuryAssignment.juror_id == principal.subject_id,
+            )
+        )
+    if capacity is None:
+        raise CommandError("forbidden", "Ce candidat ne vous est pas confié.")
+    return Capacity(capacity)
+
+
+async def _room_and_role(
+    ctx: AppContext, principal: Principal, candidate_id: str | None
+) -> tuple[str, PeerRole]:
+    if principal.role is Role.CANDIDATE:
+        return principal.subject_id, PeerRole.CANDIDATE
+    if not candidate_id:
+        raise CommandError("invalid", "Précisez le candidat (candidate_id).")
+    capacity = await _juror_capacity(ctx, principal, candidate_id)
+    return candidate_id, PeerRole.CLIENT if capacity is Capacity.CLIENT else PeerRole.OBSERVER
+
+
+async def on_rtc_offer(ctx: AppContext, principal: Principal, msg: RtcOffer) -> dict[str, Any]:
+    room, role = await _room_and_role(ctx, principal, msg.candidate_id)
+    try:
+        answer = await service.media(ctx).attach_peer(room, role, msg.sdp)
+    except InvalidOffer as exc:
+        raise CommandError("rtc_invalid", f"Offre audio refusée : {exc}") from None
+    return {"type": "rtc.answer", "sdp": answer, "role": role.value, "candidate_id": room}
+
+
+def _refused(exc: service.CallRefused) -> CommandError:
+    return CommandError("refused", str(exc))
+
+
+async def on_ring(ctx: AppContext, principal: Principal, msg: CallRing) -> dict[str, Any]:
+    if await _juror_capacity(ctx, principal, msg.candidate_id) is not Capacity.CLIENT:
+        raise CommandError("forbidden", "Seul le juré qui joue le client appelle le candidat.")
+    try:
+        return await service.ring_inbound(ctx, principal, msg.candidate_id, msg.simulation_id)
+    except service.CallRefused as exc:
+        raise _refused(exc) from None
+
+
+async def on_dial(ctx: AppContext, principal: Principal, msg: CallDial) -> dict[str, Any]:
+    try:
+        return await service.dial(ctx, principal, msg.number)
+    except service.CallRefused as exc:
+        raise _refused(exc) from None
+
+
+ACTIONS = {
+    "call.answer": CallAction.ANSWER,
+    "call.reject": CallAction.REJECT,
+    "call.hangup": CallAction.HANG_UP,
+    "call.hold": CallAction.HOLD,
+    "call.resume": CallAction.RESUME,
+}
+
+
+async def on_call_command(
+    ctx: AppContext, principal: Principal, msg: CallCommand
+) -> dict[str, Any]:
+    action = ACTIONS[msg.type]
+    async with ctx.db.session() as session:
+        row = await session.get(service.CallRow, msg.call_id)
+        if row is None or not await auth_service.may_reach_candidate(
+            session, principal, row.candidate_id, Capacity.CLIENT
+        ):
+            raise CommandError("forbidden", "Cet appel ne vous concerne pas.")
+    party = service.party_of(principal)
+    # The caller who gives up before an answer "misses" the call rather than hanging up.
+    if action is CallAction.HANG_UP and row.state == "sonnerie":
+        action = CallAction.MISS
+    try:
+        return await service.act(
+            ctx,
+            msg.call_id,
+            action,
+            party=party,
+            actor=principal.actor,
+            candidate_id=row.candidate_id,
+        )
+    except service.CallRefused as exc:
+        raise _refused(exc) from None
+
+
+async def on_wrap_up(ctx: AppContext, principal: Principal, msg: CallWrapUp) -> dict[str, Any]:
+    try:
+        return await service.wrap_up(ctx, principal, msg.call_id, msg.disposition, msg.note)
+    except service.CallRefused as exc:
+        raise _refused(exc) from None
+
+
+register(RtcOffer, PAGES_WITH_AUDIO, on_rtc_offer)
+register(CallRing, (Role.JUROR,), on_ring)
+register(CallDial, (Role.CANDIDATE,), on_dial)
+register(CallCommand, (Role.CANDIDATE, Role.JUROR), on_call_command)
+register(CallWrapUp, (Role.CANDIDATE,), on_wrap_up)
+
+
+@snapshot_part("calls")
+async def calls_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
+    """The candidate: their calls (live one, pending wrap-up) and the dispositions; a juror:
+    the calls of each of their candidates."""
+    dispositions = [{"code": k, "label": v} for k, v in service.DISPOSITIONS.items()]
+    if principal.role is Role.CANDIDATE:
+        return {
+            "calls": await service.calls_of(session, principal.subject_id),
+            "dispositions": dispositions,
+        }
+    if principal.role is Role.JUROR:
+        ids = await session.scalars(
+            select(JuryAssignment.candidate_id).where(
+                JuryAssignment.juror_id == principal.subject_id
+            )
+        )
+        return {
+            "by_candidate": {cid: await service.calls_of(session, cid) for cid in ids},
+            "dispositions": dispositions,
+        }
+    return {}

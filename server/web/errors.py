@@ -1,0 +1,42 @@
+"""Domain errors become HTTP answers in one place: views let them through."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+
+from server.certification.service import CertificationRefused
+from server.crm.service import CrmInvalid, CrmRefused
+from server.evaluation.service import EvaluationRefused
+from server.exams.queries import NotFound
+from server.exams.setup import SetupError
+from server.exams.subject import NotYet
+from server.exams.timeline import TimelineError
+from server.outcomes import OutcomeError
+from server.telephony.service import CallRefused
+from server.writing.service import StaleDraft, WritingRefused
+
+STATUS_BY_ERROR: dict[type[Exception], int] = {
+    NotFound: status.HTTP_404_NOT_FOUND,
+    SetupError: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    TimelineError: status.HTTP_409_CONFLICT,
+    NotYet: status.HTTP_409_CONFLICT,
+    WritingRefused: status.HTTP_409_CONFLICT,
+    CallRefused: status.HTTP_409_CONFLICT,
+    StaleDraft: status.HTTP_409_CONFLICT,
+    CrmRefused: status.HTTP_409_CONFLICT,
+    EvaluationRefused: status.HTTP_409_CONFLICT,
+    CertificationRefused: status.HTTP_409_CONFLICT,
+    OutcomeError: status.HTTP_409_CONFLICT,
+    CrmInvalid: status.HTTP_422_UNPROCESSABLE_CONTENT,
+}
+
+
+def install_error_handlers(app: FastAPI, extra: dict[type[Exception], int] | None = None) -> None:
+    for error, code in {**STATUS_BY_ERROR, **(extra or {})}.items():
+
+        async def handler(_: Request, exc: Exception, code: int = code) -> JSONResponse:
+            # An error may carry more for the client (e.g. the current draft on a conflict).
+            return JSONResponse({"detail": str(exc), **getattr(exc, "extra", {})}, status_code=code)
+
+        app.add_exception_handler(error, handler)

@@ -1,0 +1,63 @@
+"""What a page receives on (re)connect: each package contributes a part of the snapshot and
+says which event audiences the principal listens to."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth.domain import Principal, Role
+from server.core.context import AppContext
+from server.core.events import candidate_audience, jury_audience, staff_audience
+from server.exams.models import Candidate, JuryAssignment
+
+SnapshotPart = Callable[[AppContext, AsyncSession, Principal], Awaitable[Any]]
+SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
+
+
+def snapshot_part(name: str) -> Callable[[SnapshotPart], SnapshotPart]:
+    def decorate(fn: SnapshotPart) -> SnapshotPart:
+        SNAPSHOT_PARTS[name] = fn
+        return fn
+
+    return decorate
+
+
+async def build_state(ctx: AppContext, session: AsyncSession, principal: Principal) -> dict:
+    return {name: await part(ctx, session, principal) for name, part in SNAPSHOT_PARTS.items()}
+
+
+async def audiences_of(session: AsyncSession, principal: Principal) -> set[str]:
+    """The event audiences a principal may hear: never a jury audience for a candidate."""
+    match principal.role:
+        case Role.CANDIDATE:
+            return {candidate_audience(principal.subject_id)}
+        case Role.JUROR:
+            ids = await session.scalars(
+                select(JuryAssignment.candidate_id).where(
+                    JuryAssignment.juror_id == principal.subject_id
+                )
+            )
+            out = set()
+            for cid in ids:
+                out |= {candidate_audience(cid), jury_audience(cid)}
+            return out
+        case Role.PROCTOR:
+            assert principal.exam_session_id is not None
+            return {staff_audience(principal.exam_session_id)}
+        case Role.ORGANISER:
+            return set()
+    return set()
+
+
+async def organiser_audiences(session: AsyncSession, exam_session_id: str) -> set[str]:
+    ids = await session.scalars(
+        select(Candidate.participant_id).where(Candidate.exam_session_id == exam_session_id)
+    )
+    out = {staff_audience(exam_session_id)}
+    for cid in ids:
+        out |= {candidate_audience(cid), jury_audience(cid)}
+    return out

@@ -1,0 +1,205 @@
+"""The one WebSocket each page holds: authenticated by cookie, typed messages both ways."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from server.auth import service as auth_service
+from server.auth.domain import Principal, Role
+from server.auth.tokens import SESSION_COOKIE
+from server.core.context import AppContext
+from server.core.events import Subscription, jury_audience, staff_audience
+from server.core.presence import Presence
+from server.web.messages import (
+    Ack,
+    ErrorReply,
+    Heartbeat,
+    Message,
+    PresenceChanged,
+    Resync,
+    Snapshot,
+    TimeReply,
+    TimeSync,
+)
+from server.web.snapshots import audiences_of, build_state, organiser_audiences
+from server.web.ws_registry import COMMANDS, CommandError
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+HEARTBEAT_SECONDS = 10.0
+POLICY_VIOLATION = 1008
+
+
+def _origin_ok(ws: WebSocket) -> bool:
+    """Refuse cross-site WebSocket hijacking: the page must come from this server."""
+    origin = ws.headers.get("origin")
+    if origin is None:
+        return True  # not a browser (tests, tools): the cookie still authenticates
+    host = ws.headers.get("host", "")
+    return origin.split("://", 1)[-1] == host
+
+
+async def _authenticate(ctx: AppContext, ws: WebSocket) -> Principal | None:
+    token = ws.cookies.get(SESSION_COOKIE)
+    claims = ctx.tokens.read(token) if token else None
+    if claims is None:
+        return None
+    async with ctx.db.session() as session:
+        return await auth_service.principal_from_claims(session, claims, now=ctx.clock.now())
+
+
+class Connection:
+    """One page's socket: sends the snapshot, then numbered events and heartbeats."""
+
+    def __init__(self, ctx: AppContext, ws: WebSocket, principal: Principal) -> None:
+        self.ctx = ctx
+        self.ws = ws
+        self.principal = principal
+        self.seq = 0
+        self.sub: Subscription | None = None
+        self._send_lock = asyncio.Lock()
+
+    async def send(self, message: Message, *, numbered: bool = True) -> None:
+        data: dict[str, Any] = message.model_dump(mode="json")
+        if numbered:
+            self.seq += 1
+            data["seq"] = self.seq
+        async with self._send_lock:
+            await self.ws.send_json(data)
+
+    async def send_snapshot(self) -> None:
+        ctx = self.ctx
+        async with ctx.db.session() as session:
+            state = await build_state(ctx, session, self.principal)
+            if self.principal.role is Role.ORGANISER:
+                wanted = self.ws.query_params.get("session")
+                audiences = await organiser_audiences(session, wanted) if wanted else set()
+            else:
+                audiences = await audiences_of(session, self.principal)
+        if self.sub is not None:
+            ctx.bus.unsubscribe(self.sub)
+        self.sub = ctx.bus.subscribe(audiences)
+        self.seq = 0
+        me = {
+            "role": self.principal.role.value,
+            "subject_id": self.principal.subject_id,
+            "display_name": self.principal.display_name,
+            "exam_session_id": self.principal.exam_session_id,
+        }
+        await self.send(Snapshot(server_time=ctx.clock.now(), me=me, state=state))
+
+    async def pump_events(self) -> None:
+        while True:
+            assert self.sub is not None
+            sub = self.sub
+            try:
+                event = await asyncio.wait_for(sub.queue.get(), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                await self.send(Heartbeat(server_time=self.ctx.clock.now()), numbered=False)
+                continue
+            if sub is not self.sub:
+                continue
+            if sub.overflowed:
+                await self.send_snapshot()
+                continue
+            await self.send(event)  # type: ignore[arg-type]
+
+    async def handle(self, raw: Any) -> None:
+        kind = raw.get("type") if isinstance(raw, dict) else None
+        request_id = raw.get("request_id") if isinstance(raw, dict) else None
+        payload = {k: v for k, v in raw.items() if k != "request_id"} if request_id else raw
+        try:
+            if kind == "time_sync":
+                msg = TimeSync.model_validate(payload)
+                await self.send(
+                    TimeReply(client_time=msg.client_time, server_time=self.ctx.clock.now()),
+                    numbered=False,
+                )
+            elif kind == "resync":
+                Resync.model_validate(payload)
+                await self.send_snapshot()
+            elif kind in COMMANDS:
+                command = COMMANDS[kind]
+                if self.principal.role not in command.roles:
+                    raise CommandError("forbidden", "Action refusée pour votre rôle.")
+                result = await command.handler(
+                    self.ctx, self.principal, command.model.model_validate(payload)
+                )
+                if request_id:
+                    await self.send(Ack(request_id=request_id, result=result or {}), numbered=False)
+            else:
+                raise CommandError("unknown_type", f"Type de message inconnu : {kind!r}.")
+        except ValidationError as exc:
+            await self.send(
+                ErrorReply(code="invalid", message=str(exc.errors()[:3]), request_id=request_id),
+                numbered=False,
+            )
+        except CommandError as exc:
+            await self.send(
+                ErrorReply(code=exc.code, message=exc.message, request_id=request_id),
+                numbered=False,
+            )
+
+    def close(self) -> None:
+        if self.sub is not None:
+            self.ctx.bus.unsubscribe(self.sub)
+            self.sub = None
+
+
+def _announce_presence(ctx: AppContext, principal: Principal, presence: Presence) -> None:
+    """Staff see who is connected; a candidate's jury sees the candidate's connection."""
+    if principal.exam_session_id is None:
+        return
+    audiences = [staff_audience(principal.exam_session_id)]
+    if principal.role is Role.CANDIDATE:
+        audiences.append(jury_audience(principal.subject_id))
+    ctx.bus.publish(
+        audiences,
+        PresenceChanged(
+            subject_id=principal.subject_id,
+            role=principal.role.value,
+            connected=presence.connected,
+            since=presence.since,
+        ),
+    )
+
+
+@router.websocket("/ws")
+async def websocket_endpoint(ws: WebSocket) -> None:
+    ctx: AppContext = ws.app.state.ctx
+    if not _origin_ok(ws):
+        await ws.close(code=POLICY_VIOLATION, reason="origine refusée")
+        return
+    principal = await _authenticate(ctx, ws)
+    if principal is None:
+        await ws.close(code=POLICY_VIOLATION, reason="non connecté")
+        return
+    await ws.accept()
+    conn = Connection(ctx, ws, principal)
+    connections: set[Connection] = ctx.services.setdefault("ws_connections", set())
+    connections.add(conn)
+    _announce_presence(ctx, principal, ctx.presence.connect(principal.subject_id, ctx.clock.now()))
+    pump: asyncio.Task[None] | None = None
+    try:
+        await conn.send_snapshot()
+        pump = asyncio.create_task(conn.pump_events())
+        while True:
+            await conn.handle(await ws.receive_json())
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        connections.discard(conn)
+        conn.close()
+        gone = ctx.presence.disconnect(principal.subject_id, ctx.clock.now())
+        if gone is not None:
+            _announce_presence(ctx, principal, gone)
+        if pump is not None:
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pump

@@ -1,0 +1,85 @@
+"""Writing edges: the candidate's drafts and notepad; the jury's read-only review with the
+spelling aid."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.auth.domain import Principal, Role
+from server.exams import packs
+from server.web.access import CtxDep, Scope, SessionDep, allow
+from server.writing import service, spelling
+
+router = APIRouter(prefix="/api/candidates/{candidate_id}", tags=["writing"])
+
+Reader = Annotated[
+    Principal, Depends(allow(Role.CANDIDATE, Role.JUROR, Role.ORGANISER, scope=Scope.CANDIDATE))
+]
+Candidate = Annotated[Principal, Depends(allow(Role.CANDIDATE, scope=Scope.CANDIDATE))]
+Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scope.CANDIDATE))]
+
+
+class DraftIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    content: dict[str, Any]
+    base_version: int = Field(ge=0)
+
+
+class NotepadIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(max_length=50_000)
+
+
+@router.get("/writing/drafts")
+async def drafts(
+    candidate_id: str, ctx: CtxDep, session: SessionDep, who: Reader
+) -> dict[str, Any]:
+    return await service.drafts(
+        ctx, session, candidate_id, for_candidate=who.role is Role.CANDIDATE
+    )
+
+
+@router.put("/writing/drafts/{task_id}")
+async def save_draft(
+    candidate_id: str, task_id: str, body: DraftIn, ctx: CtxDep, who: Candidate
+) -> dict[str, Any]:
+    return await service.save_draft(
+        ctx, candidate_id, task_id, body.content, body.base_version, actor=who.actor
+    )
+
+
+@router.get("/notepad")
+async def notepad(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Reader) -> dict[str, Any]:
+    return await service.notepad(ctx, session, candidate_id)
+
+
+@router.put("/notepad")
+async def save_notepad(
+    candidate_id: str, body: NotepadIn, ctx: CtxDep, who: Candidate
+) -> dict[str, Any]:
+    return await service.save_notepad(ctx, candidate_id, body.text, actor=who.actor)
+
+
+@router.get("/writing/review")
+async def review(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury) -> dict[str, Any]:
+    """The replies as the jury reads them: read-only, last save, history, spelling aid."""
+    data = await service.drafts(ctx, session, candidate_id, for_candidate=False)
+    found = await packs.candidate_subset(ctx, session, candidate_id)
+    allowed: set[str] = set()
+    briefs: dict[str, Any] = {}
+    if found:
+        pack, subset = found
+        allowed = spelling.pack_words(pack)
+        briefs = {w.id: w.model_dump(mode="json") for w in subset.writing_tasks}
+    for draft in data["drafts"]:
+        draft["task"] = briefs.get(draft["task_id"])
+        draft["issues"] = {
+            name: spelling.check(value, allowed)
+            for name, value in draft["content"].items()
+            if isinstance(value, str) and value
+        }
+        draft["saves"] = await service.save_count(session, candidate_id, draft["task_id"])
+    return data

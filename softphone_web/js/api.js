@@ -1,0 +1,51 @@
+// HTTP calls to the server: JSON in and out, the CSRF token on every change.
+function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)plateau_csrf=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : "";
+}
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export async function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return null;
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const detail = typeof data.detail === "string" ? data.detail : "Requête refusée.";
+    throw new ApiError(res.status, detail);
+  }
+  return data;
+}
+
+// The signed-in person, or a redirect to the sign-in page.
+export async function requireMe(expectedRole) {
+  try {
+    const me = await api("GET", "/api/auth/me");
+    if (expectedRole && me.role !== expectedRole) {
+      window.location.replace(me.home);
+      return null;
+    }
+    return me;
+  } catch (err) {
+    window.location.replace("/connexion");
+    return null;
+  }
+}
+
+export async function logout() {
+  await api("POST", "/api/auth/logout").catch(() => null);
+  window.location.replace("/connexion");
+}

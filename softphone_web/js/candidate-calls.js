@@ -1,0 +1,327 @@
+// The calls phase — the agent desktop: the softphone bar and its audio, the CTI coupling (an
+// inbound call pops its record before it is answered; outbound calls from the record or the
+// call list), the wrap-up after each call, the CRM, the survey, the agenda and the chat.
+import { el } from "./components/dom.js";
+import { callCommands, chatCommands } from "./candidate-server.js";
+import { CrmDesk } from "./candidate-crm.js";
+import "./cti/call-list.js";
+import "./cti/chat-window.js";
+import "./cti/soft-phone.js";
+import "./cti/wrap-up-form.js";
+import { displayNumber } from "./cti/soft-phone.js";
+import { CallAudio } from "./candidate-audio.js";
+
+const LIVE = new Set(["sonnerie", "en_ligne", "en_attente"]);
+const $ = (id) => document.getElementById(id);
+
+// The server's call (server/telephony/service.py `call_out`), in the page's words.
+export function normaliseCall(raw) {
+  if (!raw) return null;
+  const c = raw.call || raw;
+  const number = c.number || "";
+  return {
+    ...c,
+    call_id: c.call_id || c.id,
+    ringing_at: c.ringing_at || c.rang_at,
+    record_id: c.record_id || c.crm_record_id || null,
+    number,
+    number_display: /\d/.test(number) ? displayNumber(number) : number,
+    wrap_up_pending: Boolean(c.needs_wrap_up) && !c.disposition,
+  };
+}
+
+export class CallsDesk {
+  constructor({ page, socket, ui, announce, cid }) {
+    this.page = page;
+    this.socket = socket;
+    this.announce = announce;
+    this.phone = ui.phone;
+    this.calls = new Map();
+    this.cmd = callCommands(socket);
+    this.chatCmd = chatCommands(socket);
+    this.active = false;
+    this.allowed = false;
+    this.audio = new CallAudio({ socket, phone: this.phone, announce });
+    this._build(ui, cid);
+    this._wire();
+  }
+
+  _build(ui, cid) {
+    this.crm = new CrmDesk({
+      cid,
+      announce: this.announce,
+      dialog: ui.dialog,
+      slots: { crm: $("calls-crm"), survey: $("calls-survey"), agenda: $("calls-agenda") },
+      onDial: (number, record) => this.dial(number, record),
+    });
+    this.crm.onRecords = (records) => (this.list.records = Object.fromEntries(records));
+    this.crm.onOpen = () => this._selectTab("calls-crm");
+    this.wrap = document.createElement("wrap-up-form");
+    this.wrap.hidden = true;
+    this.crm.wrapSlot.append(this.wrap);
+    this.list = document.createElement("call-list");
+    $("calls-list").append(this.list);
+    this.chat = document.createElement("chat-window");
+    $("side-chat").append(this.chat);
+    this.tabs = $("calls-tabs");
+    this.side = $("side-tabs");
+    this.chatBadge = el("span", "tab-badge");
+    this.chatBadge.setAttribute("aria-label", "messages non lus");
+  }
+
+  _wire() {
+    const s = this.socket;
+    s.addEventListener("call", (ev) => this._onCall(normaliseCall(ev.detail)));
+    s.addEventListener("call.screen_pop", (ev) => this._onPop(ev.detail));
+    s.addEventListener("call.unassigned", (ev) => {
+      this.phone.padClose();
+      this.announce(`${ev.detail.message || "Numéro non attribué."} (${displayNumber(ev.detail.number)})`, { level: "warn" });
+      this.audio.unassignedTone();
+    });
+    s.addEventListener("rtc.peer_state", (ev) => this.audio.peerState(ev.detail));
+    s.addEventListener("call.warning", (ev) => {
+      this.announce(ev.detail.message || "L'appel va être coupé : fin de la phase d'appels.", { level: "warn", ms: 20000 });
+    });
+    s.addEventListener("crm.change", (ev) => this.crm.changed(ev.detail));
+    s.addEventListener("chat.message", (ev) => this.chat.add(ev.detail.message || ev.detail));
+    s.addEventListener("chat.typing", (ev) => {
+      if ((ev.detail.author || ev.detail.by) !== "candidate") this.chat.peerTyping = true;
+    });
+    this.phone.addEventListener("phone-action", (ev) => this._phoneAction(ev.detail));
+    this.wrap.addEventListener("wrap-up-submit", (ev) => this._wrapUp(ev.detail));
+    this.list.addEventListener("dial", (ev) => this.dial(ev.detail.number, ev.detail.record));
+    this.list.addEventListener("record-open", (ev) => this.crm.open(ev.detail.id));
+    this.list.addEventListener("survey-open", (ev) => {
+      if (this.crm.showSurvey(ev.detail.simulation)) this._selectTab("calls-survey");
+    });
+    this.chat.addEventListener("chat-send", (ev) => this._chatSend(ev.detail.text));
+    this.chat.addEventListener("chat-typing", () => this.chatCmd.typing());
+    this.chat.addEventListener("chat-read", (ev) => this.chatCmd.read(ev.detail.last_id));
+    this.chat.addEventListener("unread", (ev) => {
+      this.chatBadge.textContent = ev.detail.count ? String(ev.detail.count) : "";
+    });
+    this.side.addEventListener("tab-change", () => (this.chat.visible = this.side.current === "side-chat"));
+  }
+
+  _selectTab(id) {
+    this.tabs.select(id);
+  }
+
+  setSubject(subject) {
+    this.crm.setSubject(subject);
+    this.list.principals = Object.fromEntries((subject.principals || []).map((p) => [p.id, p.name]));
+    this.list.tasks = subject.simulations || [];
+    const chatSim = (subject.simulations || []).find((s) => s.kind === "chat");
+    if (chatSim) this.chat.header = `Messagerie — ${this.list._principals?.[chatSim.principal] || ""}`;
+    if (subject.dispositions) this.wrap.codes = subject.dispositions;
+  }
+
+  setTimeline(state) {
+    this.allowed = Boolean(state && state.phase === "appels" && state.status === "running");
+    this.crm.setEditable(this.allowed);
+    this.chat.enabled = this.allowed;
+    this._render();
+  }
+
+  setActive(on) {
+    if (on === this.active) return;
+    this.active = on;
+    if (on) {
+      document.getElementById("tab-side-chat")?.append(this.chatBadge);
+      this.chat.visible = this.side.current === "side-chat";
+      this.crm.load();
+      this.audio.start();
+    } else {
+      this.chat.visible = false;
+      this.audio.stop();
+    }
+  }
+
+  snapshot(state) {
+    const calls = state.calls || {};
+    this.calls = new Map();
+    for (const raw of calls.calls || []) {
+      const c = normaliseCall(raw);
+      if (c && c.call_id) this.calls.set(c.call_id, c);
+    }
+    if (calls.dispositions) this.wrap.codes = calls.dispositions;
+    const chat = state.chat;
+    if (chat && chat.messages) {
+      this.chat.messages = chat.messages;
+      this.chat.unread = chat.unread || 0; // the badge survives a reload
+    }
+    this._render();
+    const live = this.liveCall();
+    if (live && live.record_id && this.crm.current !== live.record_id) this.crm.open(live.record_id);
+    if (live) this.audio.attach(live);
+  }
+
+  liveCall() {
+    return [...this.calls.values()].find((c) => LIVE.has(c.state)) || null;
+  }
+
+  pendingWrapUp() {
+    return [...this.calls.values()].find((c) => c.wrap_up_pending) || null;
+  }
+
+  _onCall(call) {
+    if (!call || !call.call_id) return;
+    const before = this.calls.get(call.call_id);
+    this.calls.set(call.call_id, { ...(before || {}), ...call });
+    const now = this.calls.get(call.call_id);
+    if (!before && now.state === "sonnerie" && now.direction !== "outbound") {
+      this.announce(`Appel entrant : ${now.number_display}`, { level: "phase" });
+    }
+    if (now.record_id && (!before || !before.record_id) && now.direction === "outbound") this._popRecord(now);
+    if (before && LIVE.has(before.state) && !LIVE.has(now.state)) {
+      this.crm.clearPop();
+      if (now.state === "manque") this.announce("Appel manqué.", { level: "warn" });
+      if (now.state === "refuse" && now.direction === "outbound") this.announce("Le correspondant n'a pas décroché.", { level: "warn" });
+    }
+    if (LIVE.has(now.state)) this.audio.attach(now);
+    else this.audio.detach(now);
+    this._render();
+  }
+
+  // CTI: the inbound call's record (and its simulation's public part) before the answer.
+  _onPop(detail) {
+    const call = { ...(this.calls.get(detail.call_id) || {}), call_id: detail.call_id };
+    call.record_id = detail.crm_record_id || call.record_id || null;
+    call.simulation_id = detail.simulation?.id || call.simulation_id;
+    call.number = call.number || detail.number;
+    // The pop is sent for a ringing inbound call, just before the call's own event.
+    call.state = call.state || "sonnerie";
+    call.direction = call.direction || "inbound";
+    call.number_display = call.number_display || detail.number;
+    this.calls.set(call.call_id, call);
+    this.crm.popSimulation = detail.simulation || null;
+    this._popRecord(call);
+    this._render();
+  }
+
+  _popRecord(call) {
+    // Once per call: a later event of the same call (answered, held…) must not bring the
+    // record back in front of the questionnaire the candidate is reading.
+    this._popped = this._popped || new Set();
+    if (!call.record_id || this._popped.has(call.call_id)) return;
+    this._popped.add(call.call_id);
+    const dir = call.direction === "outbound" ? "Appel vers" : "Appel entrant du";
+    this.crm.open(call.record_id, { pop: `${dir} ${call.number_display} — fiche ${call.record_id} ouverte automatiquement.` });
+    this._selectTab("calls-crm");
+    const sim = call.simulation_id || this.crm.surveyForRecord(call.record_id);
+    // A survey call: the questionnaire comes to the front (read word for word).
+    if (sim && this.crm.showSurvey(sim, this.crm.popSimulation)) this._selectTab("calls-survey");
+  }
+
+  async _phoneAction({ action, number }) {
+    const call = this.liveCall();
+    try {
+      switch (action) {
+        case "answer":
+          await this.audio.ensure().catch(() => null);
+          await this.cmd.answer(call.call_id);
+          break;
+        case "reject":
+          await this.cmd.reject(call.call_id);
+          break;
+        case "hangup":
+          await this.cmd.hangup(call.call_id);
+          break;
+        case "hold":
+          await this.cmd.hold(call.call_id);
+          break;
+        case "resume":
+          await this.cmd.resume(call.call_id);
+          break;
+        case "mute":
+          this.audio.setMuted(!this.audio.muted);
+          this.phone.muted = this.audio.muted;
+          break;
+        case "dial":
+          await this.dial(number);
+          break;
+        default:
+          break;
+      }
+    } catch (err) {
+      this.announce(err.message, { level: "warn" });
+    }
+  }
+
+  async dial(number, recordId = null) {
+    if (!this.allowed) {
+      this.announce("Les appels ne sont possibles que pendant la phase d'appels.", { level: "warn" });
+      return;
+    }
+    if (this.pendingWrapUp()) {
+      this.announce("Clôturez d'abord l'appel précédent (code et note).", { level: "warn" });
+      this.wrap.focus();
+      return;
+    }
+    if (this.liveCall()) return;
+    if (recordId) this.crm.open(recordId);
+    try {
+      await this.audio.ensure().catch(() => null);
+      const result = await this.cmd.dial(number);
+      this.phone.padClose();
+      // « Numéro non attribué » comes as a `call.unassigned` event too (said once, there).
+      if (result && result.id) this._onCall(normaliseCall(result));
+    } catch (err) {
+      this.announce(err.message, { level: "warn" });
+    }
+  }
+
+  async _wrapUp({ call_id, disposition, note }) {
+    this.wrap.busy = true;
+    try {
+      const result = await this.cmd.wrapUp(call_id, disposition, note);
+      if (result && result.id) this._onCall(normaliseCall(result));
+      this.wrap.error = "";
+      this.announce("Appel clôturé.", { level: "phase", ms: 4000 });
+      if (this.crm.current) this.crm.open(this.crm.current);
+    } catch (err) {
+      this.wrap.error = err.message;
+    } finally {
+      this.wrap.busy = false;
+    }
+    this._render();
+  }
+
+  async _chatSend(text) {
+    // A resend of the same text after a failure keeps its id (no duplicate if it got through).
+    if (!this._pendingChat || this._pendingChat.text !== text) {
+      this._pendingChat = { text, id: crypto.randomUUID() };
+    }
+    try {
+      const result = await this.chatCmd.send(text, this._pendingChat.id);
+      this._pendingChat = null;
+      this.chat.clearInput();
+      this.chat.error = "";
+      if (result && result.message) this.chat.add(result.message);
+    } catch (err) {
+      this.chat.error = err.message;
+    }
+  }
+
+  _render() {
+    const live = this.liveCall();
+    const pending = this.pendingWrapUp();
+    this.phone.available = this.allowed;
+    this.phone.call = live;
+    this.phone.callerName = live && live.record_id ? this.crm.recordName(live.record_id) : "";
+    this.phone.wrapUpPending = Boolean(pending);
+    this.list.canDial = this.allowed && !live && !pending;
+    this.list.log = [...this.calls.values()];
+    const showWrap = Boolean(pending) && !live;
+    const wasHidden = this.wrap.hidden;
+    this.wrap.hidden = !showWrap;
+    if (showWrap) {
+      this.wrap.call = pending;
+      this.wrap.recordName = pending.record_id ? this.crm.recordName(pending.record_id) : "";
+      if (wasHidden) {
+        this._selectTab("calls-crm");
+        this.wrap.focus();
+      }
+    }
+  }
+}

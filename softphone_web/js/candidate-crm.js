@@ -1,0 +1,349 @@
+// The CRM side of the agent desktop: search and records, edits, contact notes, callbacks and
+// appointments, orders and payment agreements, the agenda and the survey form. Every change
+// goes to the server; the page shows the server's answer (and `crm.change` events).
+import { el } from "./components/dom.js";
+import { crmApi } from "./candidate-server.js";
+import "./cti/agenda-view.js";
+import "./cti/crm-record.js";
+import "./cti/crm-search.js";
+import "./cti/order-form.js";
+import "./cti/payment-form.js";
+import "./cti/survey-form.js";
+import { recordName } from "./cti/crm-record.js";
+
+export class CrmDesk {
+  constructor({ cid, announce, dialog, slots, onDial }) {
+    this.api = crmApi(cid);
+    this.announce = announce;
+    this.dialog = dialog;
+    this.onDial = onDial;
+    this.records = new Map();
+    this.current = null;
+    this.editable = false;
+    this.subject = null;
+    this.surveySim = null;
+    this._build(slots);
+  }
+
+  _build(slots) {
+    const pane = el("div", "crm-pane pane-fill");
+    this.wrapSlot = el("div", "wrap-slot");
+    this.pop = el("p", "screen-pop");
+    this.pop.setAttribute("role", "status");
+    const desk = el("div", "crm-desk");
+    const col = el("div", "crm-col");
+    this.search = document.createElement("crm-search");
+    col.append(this.search);
+    this.view = document.createElement("crm-record");
+    desk.append(col, this.view);
+    pane.append(this.wrapSlot, this.pop, desk);
+    slots.crm.append(pane);
+    this.orderForm = document.createElement("order-form");
+    this.paymentForm = document.createElement("payment-form");
+    document.body.append(this.orderForm, this.paymentForm);
+    this.survey = document.createElement("survey-form");
+    slots.survey.append(this.survey);
+    this.agenda = document.createElement("agenda-view");
+    slots.agenda.append(this.agenda);
+
+    this.search.addEventListener("record-open", (ev) => this.open(ev.detail.id));
+    this.agenda.addEventListener("record-open", (ev) => this.open(ev.detail.id, { focusTab: true }));
+    this.view.addEventListener("dial", (ev) => this.onDial(ev.detail.number, ev.detail.record));
+    this.view.addEventListener("record-save", (ev) => this._save(ev.detail));
+    this.view.addEventListener("record-action", (ev) => this._action(ev.detail));
+    this.survey.addEventListener("survey-answer", (ev) => this._answer(ev.detail));
+    this.agenda.addEventListener("slot-pick", (ev) => this._book(ev.detail.slot));
+  }
+
+  setSubject(subject) {
+    this.subject = subject;
+    this.principals = Object.fromEntries((subject.principals || []).map((p) => [p.id, p.name]));
+    this.view.principals = this.principals;
+    if (!this.records.size) this._setRecords(subject.crm || []); // until the server copy arrives
+    this._refreshSlots();
+  }
+
+  setEditable(value) {
+    this.editable = Boolean(value);
+    this.view.editable = this.editable;
+    this.survey.disabled = !this.editable;
+    this.agenda.canBook = this.editable;
+  }
+
+  async load() {
+    try {
+      const data = await this.api.records();
+      this._setRecords(Array.isArray(data) ? data : data.records || []);
+      this.loaded = true;
+    } catch (err) {
+      this.announce(`CRM : ${err.message}`, { level: "warn" });
+    }
+    this._loadAgenda();
+  }
+
+  // The agenda and the representatives' slots (those booked marked taken) from the server.
+  async _loadAgenda() {
+    try {
+      const data = await this.api.agenda();
+      this.agendaItems = data.items || [];
+      if (data.slots) {
+        this.slots = data.slots;
+        this.slotsFromServer = true;
+      }
+    } catch {
+      this.agendaItems = this._agendaFromRecords();
+    }
+    this.agenda.items = this.agendaItems;
+    this.agenda.slots = this.slots || [];
+  }
+
+  _agendaFromRecords() {
+    const out = [];
+    for (const r of this.records.values()) {
+      for (const a of r.appointments || []) out.push({ ...a, kind: "rendez_vous", record_id: r.id, record_name: recordName(r) });
+      for (const a of r.callbacks || []) out.push({ ...a, kind: "rappel", record_id: r.id, record_name: recordName(r) });
+    }
+    return out;
+  }
+
+  _setRecords(list) {
+    this.records = new Map(list.map((r) => [r.id, r]));
+    this.search.records = list;
+    if (this.current && this.records.has(this.current)) this.view.record = this.records.get(this.current);
+    this.onRecords?.(this.records);
+  }
+
+  recordName(id) {
+    const r = this.records.get(id);
+    return r ? recordName(r) : "";
+  }
+
+  // Shows a record; `pop` says it was opened by an incoming call (the CTI screen pop).
+  async open(id, { pop = "", show = true } = {}) {
+    if (!id) return;
+    this.current = id;
+    this.search.selected = id;
+    this.pop.textContent = pop;
+    this.view.record = this.records.get(id) || null;
+    // The tab is chosen now, never after the fetch: a later answer must not bring the record
+    // back in front of what the candidate went to meanwhile (the questionnaire…).
+    if (show) this.onOpen?.(id);
+    try {
+      const fresh = await this.api.record(id);
+      this._upsert(fresh);
+    } catch {
+      /* the list copy is shown */
+    }
+  }
+
+  clearPop() {
+    this.pop.textContent = "";
+  }
+
+  _upsert(record) {
+    if (!record || !record.id) return;
+    this.records.set(record.id, record);
+    this.search.records = [...this.records.values()];
+    if (this.current === record.id) this.view.record = record;
+    this.onRecords?.(this.records);
+  }
+
+  // A `crm.change` event: a record changed (by this page or, later, by the server).
+  changed(event) {
+    if (event.survey) {
+      if (this.surveySim && event.survey.simulation_id === this.surveySim) this.survey.answers = event.survey.answers || {};
+      return;
+    }
+    if (event.record) this._upsert(event.record);
+    else if (event.record_id && event.record_id === this.current) this.open(event.record_id, { show: false });
+    if (["appointments", "callbacks"].includes(event.change?.field)) this._loadAgenda();
+  }
+
+  async _do(label, fn) {
+    try {
+      const result = await fn();
+      if (result && result.record) this._upsert(result.record);
+      else if (result && result.id && result.kind) this._upsert(result);
+      else if (this.current) await this.open(this.current, { show: false });
+      this.view.message = `${label} enregistré${label.endsWith("e") ? "e" : ""}.`;
+      this._loadAgenda();
+      return result;
+    } catch (err) {
+      this.announce(`${label} : ${err.message}`, { level: "warn" });
+      this.view.message = "";
+      return null;
+    }
+  }
+
+  async _save({ id, changes }) {
+    if (!Object.keys(changes).length) {
+      this.view.stopEditing();
+      return;
+    }
+    const done = await this._do("Fiche", () => this.api.update(id, changes));
+    if (done) this.view.stopEditing();
+  }
+
+  async _action({ action, id }) {
+    const r = this.records.get(id);
+    if (!r) return;
+    const sim = this._simulationFor(id);
+    if (action === "note") {
+      const v = await this.dialog.ask({
+        title: "Note de contact",
+        message: recordName(r),
+        confirm: "Enregistrer la note",
+        fields: [
+          { name: "channel", label: "Canal", type: "select", options: [
+            { value: "telephone", label: "Téléphone" }, { value: "chat", label: "Chat" },
+            { value: "courriel", label: "Courriel" }, { value: "courrier", label: "Courrier" }, { value: "sms", label: "SMS" },
+          ] },
+          { name: "summary", label: "Note", type: "textarea", required: true },
+        ],
+      });
+      if (v) await this._do("Note", () => this.api.note(id, { ...v, client_id: crypto.randomUUID() }));
+    } else if (action === "callback") {
+      const v = await this.dialog.ask({
+        title: "Rappel ou rendez-vous",
+        message: recordName(r),
+        confirm: "Planifier",
+        fields: [
+          { name: "kind", label: "Type", type: "select", options: [
+            { value: "rappel", label: "Rappel téléphonique" }, { value: "rendez_vous", label: "Rendez-vous" },
+          ] },
+          { name: "at", label: "Date et heure", type: "datetime-local", required: true, value: this._storyNoon() },
+          { name: "contact", label: "Interlocuteur", type: "text", value: [r.civility, r.first_name, r.last_name].filter(Boolean).join(" ") },
+          { name: "subject", label: "Objet", type: "textarea", required: true },
+        ],
+      });
+      if (v) await this._do("Rendez-vous", () => this.api.appointment(id, { ...v, client_id: crypto.randomUUID() }));
+    } else if (action === "order") {
+      const result = await this.orderForm.ask({ record: r, catalogue: this.subject?.catalogue || [], desk: sim?.order || null });
+      if (result) {
+        const { totals, ...body } = result;
+        await this._do("Commande", () => this.api.order(id, { ...body, client_id: crypto.randomUUID() }));
+      }
+    } else if (action === "agreement") {
+      const result = await this.paymentForm.ask({ record: r, collection: sim?.collection || null, storyDate: this.subject?.story_date });
+      if (result) await this._do("Accord de paiement", () => this.api.agreement(id, { ...result, client_id: crypto.randomUUID() }));
+    }
+  }
+
+  _storyNoon() {
+    const day = this.subject?.story_date || new Date().toISOString().slice(0, 10);
+    return `${day}T14:00`;
+  }
+
+  _simulationFor(recordId) {
+    const pop = this.popSimulation;
+    if (pop && pop.crm_record === recordId) return pop;
+    return (this.subject?.simulations || []).find((s) => s.crm_record === recordId) || null;
+  }
+
+  // The survey form for a simulation (by id, or the one of a record).
+  // Shows the questionnaire at once (true when the simulation has one); the answers saved so
+  // far follow from the server.
+  showSurvey(simulationId, known = null) {
+    const sims = [...(known ? [known] : []), ...(this.subject?.simulations || [])];
+    const sim = sims.find((s) => s.id === simulationId && s.survey);
+    if (!sim) return false;
+    if (this.surveySim !== sim.id) {
+      this.surveySim = sim.id;
+      this.survey.title = `Questionnaire — ${this.principals?.[sim.principal] || ""}`;
+      this.survey.survey = sim.survey;
+      this.survey.answers = {};
+    }
+    this.api
+      .survey(sim.id)
+      .then((data) => {
+        if (this.surveySim === sim.id) this.survey.answers = data.answers || {};
+      })
+      .catch(() => null);
+    return true;
+  }
+
+  surveyForRecord(recordId) {
+    const sim = (this.subject?.simulations || []).find((s) => s.crm_record === recordId && s.survey);
+    return sim ? sim.id : null;
+  }
+
+  // One request at a time per question, the latest value last: two quick clicks on a
+  // multiple choice must not race each other (the later answer is the one kept).
+  async _answer({ question_id, value }) {
+    const sim = this.surveySim;
+    if (!sim) return;
+    this._answering = this._answering || new Map();
+    const key = `${sim}/${question_id}`;
+    const queued = this._answering.get(key);
+    if (queued) {
+      queued.next = { value };
+      return;
+    }
+    const slot = { next: null };
+    this._answering.set(key, slot);
+    let current = value;
+    try {
+      for (;;) {
+        try {
+          await this.api.answer(sim, question_id, current);
+          if (this.surveySim === sim) this.survey.markSaved(question_id);
+        } catch (err) {
+          if (this.surveySim === sim) this.survey.markFailed(question_id, err.message);
+        }
+        if (!slot.next) break;
+        current = slot.next.value;
+        slot.next = null;
+      }
+    } finally {
+      this._answering.delete(key);
+    }
+  }
+
+  // Until the server's agenda answers: the slots from the subject.
+  _refreshSlots() {
+    if (this.slotsFromServer) return;
+    const slots = [];
+    for (const s of this.subject?.simulations || []) {
+      const booking = s.appointment;
+      if (!booking) continue;
+      for (const rep of booking.representatives) {
+        for (const at of rep.slots) {
+          slots.push({ representative: rep.name, area: rep.area, at, duration_minutes: booking.duration_minutes, record_id: s.crm_record, purpose: booking.purpose, qualification: booking.qualification });
+        }
+      }
+    }
+    this.slots = slots;
+    this._markTaken();
+  }
+
+  _markTaken() {
+    const taken = new Set((this.agendaItems || []).map((a) => String(a.at).slice(0, 16)));
+    this.agenda.slots = (this.slots || []).map((s) => ({ ...s, taken: taken.has(String(s.at).slice(0, 16)) }));
+  }
+
+  async _book(slot) {
+    const id = this.current || slot.record_id;
+    const r = this.records.get(id);
+    if (!r) return;
+    const v = await this.dialog.ask({
+      title: `Rendez-vous avec ${slot.representative}`,
+      message: `${recordName(r)} — ${String(slot.at).replace("T", " à ").slice(0, 18)}`,
+      confirm: "Réserver le créneau",
+      fields: [
+        { name: "contact", label: "Interlocuteur", type: "text", required: true, value: [r.civility, r.first_name, r.last_name].filter(Boolean).join(" ") },
+        { name: "subject", label: `Qualification (${(slot.qualification || []).join(", ")})`, type: "textarea", required: true },
+      ],
+    });
+    if (!v) return;
+    await this._do("Rendez-vous", () =>
+      this.api.appointment(id, {
+        kind: "rendez_vous",
+        at: String(slot.at).slice(0, 16),
+        representative: slot.representative,
+        contact: v.contact,
+        subject: `${slot.purpose} avec ${slot.representative} (${slot.area}). ${v.subject}`,
+        client_id: crypto.randomUUID(),
+      }),
+    );
+  }
+}

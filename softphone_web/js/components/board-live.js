@@ -1,0 +1,187 @@
+// What the organiser's and the proctor's consoles share around <candidate-board>: turning the
+// overview into board rows, routing the WebSocket's events to the board and the alert feed,
+// and running a row's action (asking what it needs in an <action-dialog>, then the API call).
+import { api } from "../api.js";
+import { accommodationText } from "./candidate-board.js";
+
+// GET /api/sessions/{id}/overview → the data <candidate-board>.load() takes.
+export function boardData(overview) {
+  const cands = overview.detail.candidates;
+  return {
+    order: cands.map((c) => c.id),
+    names: Object.fromEntries(cands.map((c) => [c.id, c.display_name])),
+    info: Object.fromEntries(cands.map((c) => [c.id, c.pathway_label])),
+    planned: overview.planned_starts || {},
+    candidates: overview.candidates,
+  };
+}
+
+// The snapshot's `state.exam` part (proctor, juror) → the same shape.
+export function snapshotData(exam) {
+  const candidates = (exam && exam.candidates) || {};
+  return { order: Object.keys(candidates), names: (exam && exam.names) || {}, candidates };
+}
+
+// Routes the socket's session events to the board and the feed. `onUnknown()` is called when
+// an event names a candidate the board does not know yet (added since the last load).
+export function wireBoard(socket, board, feed, { onUnknown = () => {} } = {}) {
+  socket.addEventListener("timeline", (ev) => {
+    const { candidate_id: id, state } = ev.detail;
+    if (!board.applyTimeline(id, state)) onUnknown();
+  });
+  socket.addEventListener("timeline.warning", (ev) => {
+    const w = ev.detail;
+    if (!board.has(w.candidate_id)) return;
+    feed.add({
+      at: new Date().toISOString(),
+      who: board.name(w.candidate_id),
+      text: `${w.phase_label} : ${w.minutes} min restante${w.minutes > 1 ? "s" : ""}`,
+      level: "info",
+    });
+  });
+  socket.addEventListener("incident", (ev) => {
+    const i = ev.detail;
+    if (!board.addIncident(i)) return onUnknown();
+    feed.add({ at: i.at, who: board.name(i.candidate_id), text: i.label, level: "alert" });
+  });
+  socket.addEventListener("presence", (ev) => {
+    const p = ev.detail;
+    if (p.role !== "candidate") return;
+    if (!board.applyPresence(p.subject_id, p.connected, p.since)) return;
+    if (!p.connected) {
+      feed.add({ at: p.since, who: board.name(p.subject_id), text: "Déconnecté", level: "info" });
+    }
+  });
+}
+
+function localInputValue(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
+}
+
+function ratioPercent(acc) {
+  const [num, den] = String((acc && acc.extra_ratio) || "0").split("/").map(Number);
+  return Math.round((den ? num / den : num) * 100);
+}
+
+// What each action asks, and which call it makes. `ask(values)` returns the request or null.
+const ACTION_SPECS = {
+  start: (d) => ({
+    dialog: {
+      title: "Démarrer l'épreuve maintenant ?",
+      message: `${d.name} : la première phase commence tout de suite.`,
+      confirm: "Démarrer",
+    },
+    call: () => ["POST", "start"],
+    done: "Épreuve démarrée.",
+  }),
+  plan: (d, planned) => ({
+    dialog: {
+      title: "Planifier le départ",
+      message: `${d.name} : l'épreuve démarrera seule à l'heure choisie (départs échelonnés).`,
+      confirm: "Enregistrer",
+      fields: [
+        {
+          name: "at",
+          label: "Heure de départ",
+          type: "datetime-local",
+          value: localInputValue(planned ? new Date(planned) : new Date(Date.now() + 15 * 60000)),
+          hint: "Laisser vide pour annuler la planification.",
+        },
+      ],
+    },
+    call: (v) => ["PUT", "plan", { planned_start: v.at ? new Date(v.at).toISOString() : null }],
+    done: "Départ planifié.",
+  }),
+  accommodation: (d) => {
+    const acc = d.state && d.state.accommodation;
+    const current = accommodationText(acc);
+    return {
+      dialog: {
+        title: "Aménagement d'épreuve",
+        message: `${d.name}${current ? ` — actuel : ${current}` : ""}. Le temps des phases chronométrées est allongé ; les entretiens gardent leur durée.`,
+        confirm: "Enregistrer",
+        fields: [
+          {
+            name: "extra_percent",
+            label: "Temps supplémentaire (%)",
+            type: "number",
+            min: 0,
+            max: 100,
+            value: current ? ratioPercent(acc) : 33,
+            hint: "Tiers-temps : 33 % (compté exactement 1/3). 0 pour aucun.",
+          },
+          {
+            name: "extra_minutes",
+            label: "Minutes supplémentaires par phase",
+            type: "number",
+            min: 0,
+            max: 120,
+            value: acc ? acc.extra_minutes : 0,
+          },
+          { name: "note", label: "Motif", type: "text", value: (acc && acc.note) || "Tiers-temps" },
+        ],
+      },
+      // 33 % is the tiers-temps: exactly one third, not 0.33.
+      call: (v) => [
+        "PUT",
+        "accommodation",
+        Number(v.extra_percent) === 33 ? { ...v, extra_percent: 0, tiers_temps: true } : v,
+      ],
+      done: "Aménagement enregistré.",
+    };
+  },
+  pause: (d) => ({
+    dialog: {
+      title: "Mettre en pause",
+      message: `${d.name} : le temps de la phase s'arrête jusqu'à la reprise.`,
+      confirm: "Mettre en pause",
+      danger: true,
+      fields: [{ name: "reason", label: "Motif", type: "textarea", required: true }],
+    },
+    call: (v) => ["POST", "pause", { reason: v.reason }],
+    done: "En pause.",
+  }),
+  resume: () => ({ call: () => ["POST", "resume"], done: "Reprise." }),
+  extend: (d) => ({
+    dialog: {
+      title: "Prolonger la phase",
+      message: `${d.name} : ${d.state ? d.state.phase_label : ""}.`,
+      confirm: "Prolonger",
+      fields: [
+        { name: "minutes", label: "Minutes", type: "number", min: 1, max: 240, value: 5, required: true },
+        { name: "reason", label: "Motif", type: "textarea", required: true },
+      ],
+    },
+    call: (v) => ["POST", "extend", { minutes: v.minutes, reason: v.reason }],
+    done: "Phase prolongée.",
+  }),
+};
+
+// Runs a "board-action" event's action: dialog, API call, then the board shows the result.
+export async function runBoardAction(detail, { board, dialog }) {
+  const make = ACTION_SPECS[detail.action];
+  if (!make) return;
+  const spec = make(detail, board.rows.get(detail.candidateId)?.planned);
+  let values = {};
+  if (spec.dialog) {
+    values = await dialog.ask(spec.dialog);
+    if (!values) return;
+  }
+  const [method, path, body] = spec.call(values);
+  const id = detail.candidateId;
+  board.busy(id, true);
+  try {
+    const result = await api(method, `/api/candidates/${encodeURIComponent(id)}/timeline/${path}`, body);
+    if (detail.action === "plan") board.setPlanned(id, result.planned_start);
+    else if (result && result.status) board.applyTimeline(id, result);
+    board.flash(id, spec.done);
+  } catch (err) {
+    board.flash(id, err.message, true);
+  } finally {
+    board.busy(id, false);
+  }
+}

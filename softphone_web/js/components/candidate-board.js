@@ -1,0 +1,274 @@
+// <candidate-board actions="pause resume">: one row per candidate of a session — phase and
+// live countdown (<phase-clock>), status, connection, last incidents and the actions the page
+// allows. The page feeds it (load, applyTimeline, applyPresence, addIncident) and handles the
+// "board-action" event ({ action, candidateId, name, state }) it fires on a button.
+//
+// Actions: start, plan, accommodation (before the start), pause, resume, extend.
+import "./phase-clock.js";
+import { formatRemaining } from "../clock.js";
+import { el } from "./dom.js";
+import { clockTime } from "./format.js";
+
+const ACTIONS = {
+  start: { label: "Démarrer", when: ["not_started"], primary: true },
+  plan: { label: "Planifier", when: ["not_started"] },
+  accommodation: { label: "Aménagement", when: ["not_started"] },
+  pause: { label: "Pause", when: ["running"] },
+  resume: { label: "Reprendre", when: ["paused"], primary: true },
+  extend: { label: "Prolonger", when: ["running", "paused"] },
+};
+const SHOWN_INCIDENTS = 3;
+
+
+export function accommodationText(acc) {
+  if (!acc) return "";
+  const [num, den] = String(acc.extra_ratio || "0").split("/").map(Number);
+  const ratio = den ? num / den : num;
+  const parts = [];
+  if (ratio > 0) parts.push(`+${Math.round(ratio * 100)} %`);
+  if (acc.extra_minutes > 0) parts.push(`+${acc.extra_minutes} min`);
+  if (!parts.length) return "";
+  return acc.note ? `${acc.note} (${parts.join(", ")})` : parts.join(", ");
+}
+
+export class CandidateBoard extends HTMLElement {
+  constructor() {
+    super();
+    this.rows = new Map();
+  }
+
+  connectedCallback() {
+    if (this._table) return;
+    const table = el("table", "board");
+    const head = el("tr");
+    for (const h of ["Candidat", "Phase et temps", "Statut", "Connexion", "Incidents", "Actions"]) {
+      const th = el("th", "", h);
+      th.scope = "col";
+      head.append(th);
+    }
+    table.createTHead().append(head);
+    this._body = table.createTBody();
+    this._empty = el("p", "muted", "Aucun candidat dans cette session.");
+    this._table = table;
+    this.append(table, this._empty);
+    this._render();
+  }
+
+  get allowed() {
+    return new Set((this.getAttribute("actions") || "").split(/\s+/).filter(Boolean));
+  }
+
+  has(candidateId) {
+    return this.rows.has(candidateId);
+  }
+
+  name(candidateId) {
+    return this.rows.get(candidateId)?.name || "";
+  }
+
+  // data: { order: [id], names: {id: name}, info: {id: subtitle}, planned: {id: iso|null},
+  //         candidates: {id: { timeline, connected, connected_since, incidents: [...] }} }
+  load(data) {
+    const order = data.order || Object.keys(data.candidates || {});
+    const next = new Map();
+    for (const id of order) {
+      const live = (data.candidates || {})[id] || {};
+      const row = this.rows.get(id) || this._newRow(id);
+      row.name = (data.names || {})[id] || id;
+      row.info = (data.info || {})[id] || "";
+      row.planned = (data.planned || {})[id] || null;
+      const known = row.timeline;
+      const fresher = known && live.timeline && Date.parse(known.now) > Date.parse(live.timeline.now);
+      row.timeline = fresher ? known : live.timeline || null; // keep a newer event's state
+      row.connected = Boolean(live.connected);
+      row.since = live.connected_since || null;
+      row.incidents = [...(live.incidents || [])];
+      next.set(id, row);
+    }
+    this.rows = next;
+    this._render();
+  }
+
+  applyTimeline(candidateId, state) {
+    const row = this.rows.get(candidateId);
+    if (!row) return false;
+    const older = row.timeline && Date.parse(state.now) < Date.parse(row.timeline.now);
+    if (older) return true; // a late event: the board already shows a newer state
+    row.timeline = state;
+    this._update(row);
+    return true;
+  }
+
+  applyPresence(candidateId, connected, since) {
+    const row = this.rows.get(candidateId);
+    if (!row) return false;
+    row.connected = connected;
+    row.since = since;
+    this._update(row);
+    return true;
+  }
+
+  addIncident(incident) {
+    const row = this.rows.get(incident.candidate_id);
+    if (!row) return false;
+    if (row.incidents.some((i) => i.at === incident.at && i.kind === incident.kind)) return true;
+    row.incidents.push(incident);
+    row.alerted = true;
+    row.fresh = incident;
+    this._update(row);
+    return true;
+  }
+
+  setPlanned(candidateId, iso) {
+    const row = this.rows.get(candidateId);
+    if (!row) return;
+    row.planned = iso;
+    this._update(row);
+  }
+
+  // A short message in the candidate's row (an action's result or refusal).
+  flash(candidateId, message, isError = false) {
+    const row = this.rows.get(candidateId);
+    if (!row) return;
+    row.cells.message.textContent = message;
+    row.cells.message.classList.toggle("error", isError);
+    clearTimeout(row.flashTimer);
+    if (!isError) row.flashTimer = setTimeout(() => (row.cells.message.textContent = ""), 6000);
+  }
+
+  busy(candidateId, value) {
+    const row = this.rows.get(candidateId);
+    if (!row) return;
+    row.busy = value;
+    for (const b of row.cells.actions.querySelectorAll("button")) b.disabled = value;
+  }
+
+  _render() {
+    if (!this._body) return;
+    this._body.replaceChildren(...[...this.rows.values()].map((r) => r.tr));
+    for (const row of this.rows.values()) this._update(row);
+    this._empty.hidden = this.rows.size > 0;
+    this._table.hidden = this.rows.size === 0;
+  }
+
+  _newRow(id) {
+    const tr = el("tr");
+    tr.dataset.candidateId = id;
+    const cells = {};
+    for (const key of ["who", "clock", "status", "link", "incidents", "actions"]) {
+      cells[key] = el("td", `col-${key}`);
+      tr.append(cells[key]);
+    }
+    const row = { id, tr, cells, incidents: [], alerted: false };
+    cells.name = el("strong", "cand-name");
+    cells.info = el("div", "muted small");
+    cells.acc = el("span", "badge");
+    cells.who.append(cells.name, cells.info, cells.acc);
+    cells.phase = el("phase-clock");
+    cells.phase.setAttribute("compact", "");
+    cells.clock.append(cells.phase);
+    cells.badge = el("span", "badge status-badge");
+    cells.reason = el("div", "pause-reason");
+    cells.planned = el("div", "muted small");
+    cells.status.append(cells.badge, cells.reason, cells.planned);
+    cells.dot = el("span", "status-dot");
+    cells.linkText = el("span", "small");
+    cells.link.append(cells.dot, cells.linkText);
+    cells.count = el("span", "badge");
+    cells.seen = el("button", "small-button", "Vu");
+    cells.seen.type = "button";
+    cells.seen.addEventListener("click", () => {
+      row.alerted = false;
+      this._update(row);
+    });
+    cells.list = el("ul", "incident-list");
+    cells.incidents.append(cells.count, cells.seen, cells.list);
+    cells.buttons = el("div", "row-actions");
+    cells.message = el("div", "small row-message");
+    cells.message.setAttribute("role", "status");
+    cells.actions.append(cells.buttons, cells.message);
+    return row;
+  }
+
+  _update(row) {
+    const { cells } = row;
+    const state = row.timeline;
+    const status = state ? state.status : "";
+    cells.name.textContent = row.name;
+    cells.info.textContent = row.info;
+    cells.info.hidden = !row.info;
+    const acc = accommodationText(state && state.accommodation);
+    cells.acc.textContent = acc;
+    cells.acc.hidden = !acc;
+    cells.phase.state = state;
+
+    cells.badge.textContent = state ? state.status_label : "—";
+    cells.badge.className = `badge status-badge status-${status}`;
+    const paused = status === "paused";
+    cells.reason.textContent = paused ? `Motif : ${state.pause_reason || "—"}` : "";
+    cells.reason.hidden = !paused;
+    const planned = status === "not_started" && row.planned;
+    cells.planned.textContent = planned ? `Départ prévu à ${clockTime(row.planned)}` : "";
+    cells.planned.hidden = !planned;
+    if (status === "running" && state.extension_seconds > 0) {
+      cells.planned.textContent = `Prolongée de ${formatRemaining(state.extension_seconds * 1000)}`;
+      cells.planned.hidden = false;
+    }
+
+    cells.dot.className = row.connected ? "status-dot on" : "status-dot";
+    const since = clockTime(row.since);
+    cells.linkText.textContent = row.connected
+      ? `Connecté depuis ${since}`
+      : row.since
+        ? `Déconnecté depuis ${since}`
+        : "Jamais connecté";
+
+    const n = row.incidents.length;
+    cells.count.textContent = n === 0 ? "Aucun" : n === 1 ? "1 incident" : `${n} incidents`;
+    cells.count.className = n ? "badge alert" : "badge";
+    cells.seen.hidden = !row.alerted;
+    cells.seen.setAttribute("aria-label", `Marquer les alertes de ${row.name} comme vues`);
+    cells.list.replaceChildren(
+      ...row.incidents
+        .slice(-SHOWN_INCIDENTS)
+        .reverse()
+        .map((i) => {
+          const li = el("li", i === row.fresh && row.alerted ? "fresh" : "");
+          li.append(el("time", "muted", clockTime(i.at)), document.createTextNode(` ${i.label}`));
+          if (i.detail) li.title = i.detail;
+          return li;
+        }),
+    );
+    row.tr.classList.toggle("alerted", row.alerted);
+    row.tr.classList.toggle("paused", paused);
+
+    const allowed = this.allowed;
+    const wanted = Object.entries(ACTIONS).filter(
+      ([name, a]) => allowed.has(name) && a.when.includes(status),
+    );
+    const key = wanted.map(([name]) => name).join(" ");
+    if (cells.buttons.dataset.key !== key) {
+      cells.buttons.dataset.key = key;
+      cells.buttons.replaceChildren(
+        ...wanted.map(([name, a]) => {
+          const b = el("button", a.primary ? "primary" : "", a.label);
+          b.type = "button";
+          b.dataset.action = name;
+          b.disabled = Boolean(row.busy);
+          b.setAttribute("aria-label", `${a.label} : ${row.name}`);
+          b.addEventListener("click", () =>
+            this.dispatchEvent(
+              new CustomEvent("board-action", {
+                bubbles: true,
+                detail: { action: name, candidateId: row.id, name: row.name, state: row.timeline },
+              }),
+            ),
+          );
+          return b;
+        }),
+      );
+    }
+  }
+}
+
+if (!customElements.get("candidate-board")) customElements.define("candidate-board", CandidateBoard);

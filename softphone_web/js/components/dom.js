@@ -1,0 +1,42 @@
+// Small DOM helpers for the custom elements: user text always goes in with textContent.
+let uid = 0;
+
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+export function button(text, { type = "button", className = "", action } = {}) {
+  const b = el("button", className, text);
+  b.type = type;
+  if (action) b.dataset.action = action;
+  return b;
+}
+
+// A labelled control: <div><label for>…</label><input id>…</div>; returns [wrapper, control].
+export function field(labelText, control, { name, required = false } = {}) {
+  control.id = control.id || `f-${++uid}`;
+  if (name) control.name = name;
+  if (required) control.required = true;
+  const label = el("label", "", labelText);
+  label.htmlFor = control.id;
+  const wrap = el("div", "field");
+  wrap.append(label, control);
+  return [wrap, control];
+}
+
+export function input(type = "text", attrs = {}) {
+  const i = document.createElement("input");
+  i.type = type;
+  for (const [k, v] of Object.entries(attrs)) i.setAttribute(k, v);
+  return i;
+}
+
+export function select(options, value) {
+  const s = document.createElement("select");
+  for (const o of options) s.append(new Option(o.label, o.value));
+  if (value !== undefined) s.value = value;
+  return s;
+}

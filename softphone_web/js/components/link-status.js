@@ -1,0 +1,21 @@
+// <link-status>: whether the page's WebSocket is up (« Connecté » / « Reconnexion… »).
+//   link.connected = socket.connected;   // on every "connection" event of PlateauSocket
+export class LinkStatus extends HTMLElement {
+  connectedCallback() {
+    if (this._text) return;
+    this.setAttribute("role", "status");
+    this._dot = document.createElement("span");
+    this._text = document.createElement("span");
+    this.append(this._dot, this._text);
+    this.connected = false;
+  }
+
+  set connected(value) {
+    if (!this._text) return;
+    this._dot.className = value ? "status-dot on" : "status-dot";
+    this._text.textContent = value ? "Connecté" : "Reconnexion…";
+    this.dataset.connected = String(Boolean(value));
+  }
+}
+
+if (!customElements.get("link-status")) customElements.define("link-status", LinkStatus);

@@ -1,0 +1,156 @@
+// <phase-clock>: a candidate's current phase and its countdown, from a TimelineState sent by
+// the server. Counts down from `deadline` (a server instant) with serverNow(); frozen on pause
+// (remaining_seconds, « En pause : motif »); interviews show elapsed / planned, red once over.
+//
+//   const clock = document.createElement("phase-clock");
+//   clock.state = timelineState;          // every `timeline` event: just set it again
+//   clock.toggleAttribute("compact");     // one line, for tables
+//
+// The host carries data-status, data-level ("", "10", "5", "1", "over") and data-seconds
+// (remaining seconds of a timed phase, elapsed seconds of an interview) for styles and tests.
+import { formatRemaining, serverNow } from "../clock.js";
+
+const TICK_MS = 250;
+const LEVELS = [
+  [60, "1"],
+  [300, "5"],
+  [600, "10"],
+];
+
+// What a clock shows for `state` at the server instant `nowMs` (pure: no DOM, no time source).
+export function readClock(state, nowMs) {
+  const out = { label: "—", time: "—", note: "", level: "", status: "", seconds: null, title: "" };
+  if (!state) return out;
+  out.status = state.status;
+  switch (state.status) {
+    case "not_started": {
+      const first = state.phases && state.phases[0];
+      out.label = state.status_label || "Pas commencée";
+      out.note = first ? `${first.label} : ${formatRemaining(first.planned_seconds * 1000)}` : "";
+      return out;
+    }
+    case "finished":
+      out.label = state.status_label || "Terminée";
+      return out;
+    case "awaiting":
+      out.label = state.phase_label || "—";
+      out.note = state.status_label || "En attente du jury";
+      return out;
+    default:
+      break;
+  }
+  out.label = state.phase_label || "—";
+  const paused = state.status === "paused";
+  if (paused) out.note = `En pause : ${state.pause_reason || "motif non précisé"}`;
+  if (state.timed) {
+    let seconds = state.remaining_seconds ?? 0;
+    if (!paused && state.deadline) {
+      seconds = Math.max(0, (Date.parse(state.deadline) - nowMs) / 1000);
+    }
+    out.seconds = seconds;
+    out.time = formatRemaining(Math.ceil(seconds) * 1000);
+    out.title = "Temps restant";
+    const hit = LEVELS.find(([limit]) => seconds <= limit);
+    out.level = hit ? hit[1] : "";
+    return out;
+  }
+  // An interview: the jury opens and closes it; show the elapsed time against the plan.
+  let elapsed = state.elapsed_seconds ?? 0;
+  if (!paused && state.now) elapsed += Math.max(0, (nowMs - Date.parse(state.now)) / 1000);
+  const planned = (state.planned_seconds ?? 0) + (state.extension_seconds ?? 0);
+  out.seconds = elapsed;
+  out.time = `${formatRemaining(Math.floor(elapsed) * 1000)} / ${formatRemaining(planned * 1000)}`;
+  out.title = "Temps écoulé / durée prévue";
+  if (elapsed > planned) {
+    out.level = "over";
+    const over = `Dépassement : +${formatRemaining((elapsed - planned) * 1000)}`;
+    out.note = out.note ? `${out.note} — ${over}` : over;
+  }
+  return out;
+}
+
+const live = new Set();
+let timer = null;
+
+function tickAll() {
+  const now = serverNow();
+  for (const clock of live) clock.render(now);
+}
+
+export class PhaseClock extends HTMLElement {
+  constructor() {
+    super();
+    this._state = null;
+    this._shown = {};
+  }
+
+  connectedCallback() {
+    if (!this._label) {
+      this.setAttribute("role", "timer");
+      this._label = this._part("pc-label");
+      this._time = this._part("pc-time countdown");
+      this._note = this._part("pc-note");
+    }
+    live.add(this);
+    if (timer === null) timer = setInterval(tickAll, TICK_MS);
+    this.render(serverNow());
+  }
+
+  disconnectedCallback() {
+    live.delete(this);
+    if (live.size === 0 && timer !== null) {
+      clearInterval(timer);
+      timer = null;
+    }
+  }
+
+  get state() {
+    return this._state;
+  }
+
+  set state(value) {
+    this._state = value || null;
+    if (this._label) this.render(serverNow());
+  }
+
+  // The current reading (label, time, note, level, seconds), e.g. for another widget's text.
+  reading() {
+    return readClock(this._state, serverNow());
+  }
+
+  render(nowMs) {
+    if (!this._label) return;
+    const r = readClock(this._state, nowMs);
+    this._set(this._label, "label", r.label);
+    this._set(this._time, "time", r.time);
+    this._time.hidden = r.time === "—";
+    this._set(this._note, "note", r.note);
+    this._note.hidden = !r.note;
+    this._time.title = r.title;
+    if (this._shown.level !== r.level) {
+      this._shown.level = r.level;
+      this._time.classList.toggle("warn", r.level === "10" || r.level === "5");
+      this._time.classList.toggle("over", r.level === "1" || r.level === "over");
+    }
+    this.dataset.status = r.status;
+    this.dataset.level = r.level;
+    this.dataset.seconds = r.seconds === null ? "" : String(Math.round(r.seconds));
+    this.setAttribute("aria-label", [r.label, r.time, r.note].filter(Boolean).join(", "));
+  }
+
+  _set(el, key, text) {
+    if (this._shown[key] !== text) {
+      this._shown[key] = text;
+      el.textContent = text;
+    }
+  }
+
+  _part(className) {
+    const span = document.createElement("span");
+    span.className = className;
+    this.append(span);
+    return span;
+  }
+}
+
+if (!customElements.get("phase-clock")) customElements.define("phase-clock", PhaseClock);

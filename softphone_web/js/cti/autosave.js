@@ -1,0 +1,121 @@
+// Autosave of one text (a draft, the notepad): at most every `interval` ms while typing, at once
+// on flush() (blur, page hidden), one request at a time; every keystroke is also kept in
+// localStorage so a reload or a lost connection gives back what the server has not seen yet.
+//
+//   const saver = new Autosaver({ key, interval: 5000, save: async (value) => result });
+//   saver.changed(value);           // on input
+//   saver.flush();                  // on blur
+//   saver.addEventListener("state", (ev) => ev.detail)   // { state, at, message }
+//   states: "idle" | "dirty" | "saving" | "saved" | "offline" | "refused"
+//   `save` rejects with err.final (refused for good: frozen) or err.paused (retry later).
+export class Autosaver extends EventTarget {
+  constructor({ key, interval = 5000, save }) {
+    super();
+    this.key = key;
+    this.interval = interval;
+    this.save = save;
+    this.value = null;
+    this.dirty = false;
+    this.lastSaveAt = 0;
+    this.timer = null;
+    this.inflight = null;
+    this.state = "idle";
+    this.frozen = false;
+  }
+
+  // What the page kept locally for this key ({ value, base }) or null.
+  static pending(key) {
+    try {
+      const raw = localStorage.getItem(key);
+      return raw ? JSON.parse(raw) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  static forget(key) {
+    try {
+      localStorage.removeItem(key);
+    } catch {
+      /* private mode */
+    }
+  }
+
+  changed(value, base = null) {
+    if (this.frozen) return;
+    this.value = value;
+    this.dirty = true;
+    try {
+      localStorage.setItem(this.key, JSON.stringify({ value, base, at: Date.now() }));
+    } catch {
+      /* private mode or full: the server copy still counts */
+    }
+    this._emit("dirty");
+    this._schedule();
+  }
+
+  _schedule() {
+    if (this.timer || this.inflight) return;
+    const wait = Math.max(0, this.lastSaveAt + this.interval - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, wait);
+  }
+
+  async flush() {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.inflight) {
+      await this.inflight.catch(() => null);
+      if (this.dirty) return this.flush();
+      return;
+    }
+    if (!this.dirty || this.frozen) return;
+    const value = this.value;
+    this.dirty = false;
+    this.lastSaveAt = Date.now();
+    this._emit("saving");
+    this.inflight = (async () => {
+      try {
+        const result = await this.save(value);
+        if (!this.dirty) Autosaver.forget(this.key);
+        // The server's instant when it says (the page's clock may be off).
+        const at = result && result.saved_at ? new Date(result.saved_at) : new Date();
+        this._emit("saved", { at, result });
+      } catch (err) {
+        if (err && err.final) {
+          // Refused for good (the deadline): the text stays as the server froze it.
+          this.frozen = true;
+          this._emit("refused", { message: err.message });
+          return;
+        }
+        this.dirty = true; // try again later; the local copy is still there
+        this._emit("offline", { message: err ? err.message : "", paused: Boolean(err && err.paused) });
+      }
+    })();
+    try {
+      await this.inflight;
+    } finally {
+      this.inflight = null;
+    }
+    if (this.dirty && !this.frozen) this._schedule();
+  }
+
+  freeze() {
+    this.frozen = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  _emit(state, extra = {}) {
+    this.state = state;
+    this.dispatchEvent(new CustomEvent("state", { detail: { state, ...extra } }));
+  }
+}
+
+export function timeOfDay(date) {
+  return date.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}

@@ -1,0 +1,196 @@
+// <chat-window>: the instant-messaging simulation, candidate side — the conversation, the
+// customer's typing state, a composer (Entrée envoie, Maj+Entrée va à la ligne), and the number
+// of unread messages (for the tab's badge).
+//
+//   chat.messages = [{ id, author: "candidate" | "client", text, at }];   chat.add(message);
+//   chat.peerTyping = true;  chat.enabled = false;  chat.visible = true (marks as read);
+//   events: "chat-send" { text }, "chat-typing" {}, "chat-read" { last_id }, "unread" { count }
+import { el } from "../components/dom.js";
+import { clockTime } from "../components/format.js";
+
+const TYPING_EVERY_MS = 2500;
+
+export class ChatWindow extends HTMLElement {
+  constructor() {
+    super();
+    this._messages = [];
+    this._ids = new Set();
+    this._unread = 0;
+    this._visible = false;
+    this._enabled = true;
+  }
+
+  connectedCallback() {
+    if (this._log) return;
+    this.classList.add("chat-window");
+    this._head = el("p", "chat-head muted small", "Messagerie instantanée");
+    this._log = el("ol", "chat-log");
+    this._log.setAttribute("role", "log");
+    this._log.setAttribute("aria-live", "polite");
+    this._log.setAttribute("aria-label", "Conversation");
+    this._typing = el("p", "chat-typing muted small");
+    this._typing.setAttribute("aria-live", "polite");
+    const form = el("form", "chat-compose");
+    this._input = document.createElement("textarea");
+    this._input.rows = 2;
+    this._input.setAttribute("aria-label", "Votre message");
+    this._input.placeholder = "Votre message…";
+    this._send = el("button", "primary", "Envoyer");
+    this._send.type = "submit";
+    this._error = el("p", "error small");
+    form.append(this._input, this._send);
+    this.append(this._head, this._log, this._typing, form, this._error);
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this._submit();
+    });
+    this._input.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+        ev.preventDefault();
+        this._submit();
+      }
+    });
+    this._input.addEventListener("input", () => {
+      const now = Date.now();
+      if (this._input.value && now - (this._typedAt || 0) > TYPING_EVERY_MS) {
+        this._typedAt = now;
+        this.dispatchEvent(new CustomEvent("chat-typing"));
+      }
+    });
+    this._render();
+  }
+
+  set header(text) {
+    if (this._head) this._head.textContent = text;
+  }
+
+  set messages(list) {
+    this._messages = [];
+    this._ids = new Set();
+    for (const m of list || []) this._remember(m);
+    this._unread = 0;
+    this._render();
+    if (this._visible) this._markRead();
+  }
+
+  get messages() {
+    return [...this._messages];
+  }
+
+  get unread() {
+    return this._unread;
+  }
+
+  // The server's count after a (re)load; read at once when the chat is on screen.
+  set unread(n) {
+    this._unread = this._visible ? 0 : Math.max(0, n | 0);
+    this._emitUnread();
+    if (this._visible && n) this._markRead(true);
+  }
+
+  add(message) {
+    if (!this._remember(message)) return;
+    if (message.author !== "candidate") {
+      this.peerTyping = false;
+      if (!this._visible || document.visibilityState !== "visible") this._unread++;
+    }
+    this._log?.querySelector(".chat-empty")?.remove();
+    this._log?.append(this._item(message));
+    this._scroll();
+    this._emitUnread();
+    if (this._visible) this._markRead();
+  }
+
+  set peerTyping(value) {
+    clearTimeout(this._typingTimer);
+    if (this._typing) this._typing.textContent = value ? "Le client écrit…" : "";
+    this.dataset.peerTyping = String(Boolean(value));
+    if (value) this._typingTimer = setTimeout(() => (this.peerTyping = false), 6000);
+  }
+
+  set enabled(value) {
+    this._enabled = Boolean(value);
+    if (this._input) {
+      this._input.disabled = !this._enabled;
+      this._send.disabled = !this._enabled;
+    }
+  }
+
+  set visible(value) {
+    this._visible = Boolean(value);
+    if (this._visible) {
+      this._markRead();
+      this._scroll();
+    }
+  }
+
+  set error(text) {
+    if (this._error) this._error.textContent = text || "";
+  }
+
+  focusInput() {
+    this._input?.focus();
+  }
+
+  _remember(m) {
+    const key = m.id || `${m.at}|${m.author}|${m.text}`;
+    if (this._ids.has(key)) return false;
+    this._ids.add(key);
+    this._messages.push(m);
+    return true;
+  }
+
+  _markRead(force = false) {
+    const last = this._messages[this._messages.length - 1];
+    if (this._unread !== 0) {
+      this._unread = 0;
+      this._emitUnread();
+    }
+    if (last && last.id && (force || last.id !== this._readId) && last.author !== "candidate") {
+      this._readId = last.id;
+      this.dispatchEvent(new CustomEvent("chat-read", { detail: { last_id: last.id } }));
+    }
+  }
+
+  _emitUnread() {
+    this.dispatchEvent(new CustomEvent("unread", { detail: { count: this._unread } }));
+  }
+
+  _submit() {
+    const text = this._input.value.trim();
+    if (!text || !this._enabled) return;
+    this.dispatchEvent(new CustomEvent("chat-send", { detail: { text } }));
+  }
+
+  // The controller calls this once the server accepted the message.
+  clearInput() {
+    this._input.value = "";
+    this._typedAt = 0;
+  }
+
+  _item(m) {
+    const li = el("li", `chat-msg from-${m.author === "candidate" ? "me" : "them"}`);
+    const meta = el("span", "chat-meta", `${m.author === "candidate" ? "Vous" : m.author_label || "Client"} · ${clockTime(m.at)}`);
+    const text = el("p", "chat-text", m.text);
+    li.append(meta, text);
+    return li;
+  }
+
+  _render() {
+    if (!this._log) return;
+    this._log.replaceChildren(...this._messages.map((m) => this._item(m)));
+    if (!this._messages.length) {
+      const empty = el("li", "chat-empty muted", "Aucun message pour le moment.");
+      this._log.append(empty);
+    }
+    this.enabled = this._enabled;
+    this._scroll();
+  }
+
+  _scroll() {
+    if (!this._log) return;
+    this._log.scrollTop = this._log.scrollHeight;
+  }
+}
+
+if (!customElements.get("chat-window")) customElements.define("chat-window", ChatWindow);

@@ -1,0 +1,383 @@
+// <crm-record>: one customer record of the candidate's CRM — identity and contact details
+// (editable), contracts, orders, invoices and balance, appointments and callbacks, payment
+// agreements, and the contact history. Every phone number has a click-to-dial button.
+//
+//   rec.record = { id, kind, principal, civility, last_name, …, contracts, orders, invoices,
+//                  appointments, history, consent, notes };
+//   rec.principals = { "fibrelia": "Fibrélia", … };   rec.editable = false;  (writing phase)
+//   events: "dial" { number }, "record-save" { id, changes }, "record-action" { action, id }
+//           (action: "note" | "callback" | "order" | "agreement")
+import { el } from "../components/dom.js";
+import { euros, toCents } from "./money.js";
+
+const KIND_LABELS = { client: "Client", prospect: "Prospect", usager: "Usager" };
+const CHANNELS = {
+  telephone: "Téléphone", courriel: "Courriel", courrier: "Courrier", sms: "SMS", chat: "Chat",
+  web: "Web", agence: "Agence",
+};
+const INVOICE_STATUS = { payee: "Payée", impayee: "Impayée", a_echoir: "À échoir" };
+const CONTRACT_STATUS = { actif: "Actif", suspendu: "Suspendu", resilie: "Résilié", expire: "Expiré" };
+
+export function dayText(iso) {
+  if (!iso) return "";
+  const [y, m, d] = String(iso).slice(0, 10).split("-");
+  return `${d}/${m}/${y}`;
+}
+
+export function instantText(iso) {
+  if (!iso) return "";
+  const s = String(iso);
+  const time = s.length > 10 ? s.slice(11, 16).replace(":", " h ") : "";
+  return `${dayText(s)}${time ? ` à ${time}` : ""}`;
+}
+
+export function recordName(r) {
+  if (!r) return "";
+  const person = [r.civility, r.first_name, r.last_name].filter(Boolean).join(" ");
+  if (r.company) return person ? `${r.company} (${person})` : r.company;
+  return person;
+}
+
+function table(columns, rows, empty) {
+  if (!rows.length) return el("p", "muted small", empty);
+  const t = el("table", "crm-table");
+  const head = el("tr");
+  for (const c of columns) head.append(el("th", c.num ? "num" : "", c.label));
+  const thead = el("thead");
+  thead.append(head);
+  const tbody = el("tbody");
+  for (const row of rows) {
+    const tr = el("tr");
+    for (const c of columns) {
+      const v = c.value(row);
+      const td = el("td", c.num ? "num" : "");
+      if (v instanceof Node) td.append(v);
+      else td.textContent = v ?? "";
+      tr.append(td);
+    }
+    tbody.append(tr);
+  }
+  t.append(thead, tbody);
+  return t;
+}
+
+function section(title, ...nodes) {
+  const s = el("section", "crm-section");
+  s.append(el("h3", "", title), ...nodes);
+  return s;
+}
+
+const EDIT_FIELDS = [
+  ["civility", "Civilité", "select", ["", "M.", "Mme"]],
+  ["last_name", "Nom"],
+  ["first_name", "Prénom"],
+  ["company", "Raison sociale"],
+  ["position", "Fonction"],
+  ["email", "Courriel", "email"],
+  ["street", "Adresse"],
+  ["postcode", "Code postal"],
+  ["city", "Ville"],
+  ["segment", "Segment"],
+];
+
+export class CrmRecord extends HTMLElement {
+  connectedCallback() {
+    if (this._body) return;
+    this.classList.add("crm-record");
+    this._body = el("div", "crm-record-body");
+    this.append(this._body);
+    this._render();
+  }
+
+  set record(r) {
+    this._record = r || null;
+    if (!this._editing) this._render();
+  }
+
+  get record() {
+    return this._record;
+  }
+
+  set principals(map) {
+    this._principals = map || {};
+  }
+
+  set editable(value) {
+    this._editable = Boolean(value);
+    this._render();
+  }
+
+  set message(text) {
+    if (this._msg) this._msg.textContent = text || "";
+  }
+
+  _fire(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));
+  }
+
+  _render() {
+    if (!this._body) return;
+    const r = this._record;
+    if (!r) {
+      this._body.replaceChildren(el("p", "muted crm-empty", "Aucune fiche ouverte. Cherchez un client, ou répondez à un appel : sa fiche s'ouvrira d'elle-même."));
+      return;
+    }
+    const head = el("header", "crm-head");
+    const h = el("h2", "", recordName(r));
+    const facts = el("p", "crm-facts");
+    facts.append(el("span", `badge kind-${r.kind}`, KIND_LABELS[r.kind] || r.kind), " ", el("code", "", r.id));
+    const principal = (this._principals || {})[r.principal];
+    if (principal) facts.append(` · ${principal}`);
+    if (r.segment) facts.append(` · ${r.segment}`);
+    if (r.since) facts.append(` · client depuis le ${dayText(r.since)}`);
+    const unpaid = (r.invoices || []).filter((i) => i.status === "impayee");
+    if (unpaid.length) {
+      const due = unpaid.reduce((n, i) => n + toCents(i.amount), 0);
+      facts.append(" ", el("span", "badge alert", `Impayé : ${euros(due)}`));
+    }
+    head.append(h, facts);
+    const actions = el("div", "crm-actions");
+    if (this._editable) {
+      for (const [action, label] of [
+        ["edit", "Modifier la fiche"],
+        ["note", "Note de contact"],
+        ["callback", "Rappel / rendez-vous"],
+        ["order", "Commande"],
+        ["agreement", "Accord de paiement"],
+      ]) {
+        const b = el("button", action === "note" ? "primary" : "", label);
+        b.type = "button";
+        b.dataset.action = action;
+        b.addEventListener("click", () =>
+          action === "edit" ? this._edit() : this._fire("record-action", { action, id: r.id }),
+        );
+        actions.append(b);
+      }
+    }
+    this._msg = el("p", "crm-msg small ok");
+    this._msg.setAttribute("role", "status");
+    const nodes = [head, actions, this._msg, this._contact(r)];
+    nodes.push(
+      section(
+        "Contrats",
+        table(
+          [
+            { label: "Réf.", value: (c) => c.ref },
+            { label: "Offre", value: (c) => c.label },
+            { label: "Début", value: (c) => dayText(c.start) },
+            { label: "Fin", value: (c) => dayText(c.end) },
+            { label: "Mensualité", num: true, value: (c) => (c.monthly_price ? euros(toCents(c.monthly_price)) : "") },
+            { label: "Statut", value: (c) => CONTRACT_STATUS[c.status] || c.status },
+          ],
+          r.contracts || [],
+          "Aucun contrat.",
+        ),
+      ),
+      section(
+        "Commandes",
+        table(
+          [
+            { label: "Réf.", value: (o) => o.ref },
+            { label: "Date", value: (o) => dayText(o.date) },
+            { label: "Articles", value: (o) => (o.lines || []).map((l) => `${l.quantity} × ${l.label}`).join(" ; ") },
+            { label: "Total TTC", num: true, value: (o) => euros(toCents(o.total)) },
+            { label: "Statut", value: (o) => o.status },
+          ],
+          r.orders || [],
+          "Aucune commande.",
+        ),
+      ),
+      section(
+        "Factures",
+        table(
+          [
+            { label: "N°", value: (i) => i.number },
+            { label: "Objet", value: (i) => i.label },
+            { label: "Date", value: (i) => dayText(i.date) },
+            { label: "Échéance", value: (i) => dayText(i.due) },
+            { label: "Montant", num: true, value: (i) => euros(toCents(i.amount)) },
+            { label: "Statut", value: (i) => INVOICE_STATUS[i.status] || i.status },
+          ],
+          r.invoices || [],
+          "Aucune facture.",
+        ),
+      ),
+    );
+    if ((r.agreements || []).length) {
+      nodes.push(
+        section(
+          "Accords de paiement",
+          table(
+            [
+              { label: "Échéancier", value: (a) => a.plan || "" },
+              { label: "Montant", num: true, value: (a) => euros(toCents(a.total || a.amount)) },
+              { label: "Échéances", value: (a) => (a.installments || []).map((x) => `${dayText(x.date)} : ${euros(toCents(x.amount))}`).join(" ; ") },
+              { label: "Moyen", value: (a) => a.payment_method || "" },
+            ],
+            r.agreements,
+            "",
+          ),
+        ),
+      );
+    }
+    nodes.push(
+      section(
+        "Rendez-vous et rappels",
+        table(
+          [
+            { label: "Quand", value: (a) => instantText(a.at) },
+            { label: "Type", value: (a) => (a.kind === "rappel" ? "Rappel" : "Rendez-vous") },
+            { label: "Avec", value: (a) => [a.contact, a.representative].filter(Boolean).join(" / ") },
+            { label: "Objet", value: (a) => a.subject || "" },
+          ],
+          [
+            ...(r.appointments || []).map((a) => ({ ...a, kind: "rendez_vous" })),
+            ...(r.callbacks || []).map((a) => ({ ...a, kind: "rappel" })),
+          ].sort((a, b) => String(a.at).localeCompare(String(b.at))),
+          "Aucun rendez-vous.",
+        ),
+      ),
+      this._history(r),
+    );
+    this._body.replaceChildren(...nodes);
+  }
+
+  _contact(r) {
+    const dl = el("dl", "crm-contact");
+    const add = (label, value) => {
+      if (value === undefined || value === null || value === "") return;
+      dl.append(el("dt", "", label));
+      const dd = el("dd");
+      if (value instanceof Node) dd.append(value);
+      else dd.textContent = value;
+      dl.append(dd);
+    };
+    if (r.position) add("Fonction", r.position);
+    if (r.birth_date) add("Naissance", dayText(r.birth_date));
+    const phones = el("span", "crm-phones");
+    for (const p of r.phones || []) {
+      const display = p.display || p;
+      const b = el("button", "dial-link small-button", `${display} · Appeler`);
+      b.type = "button";
+      b.title = `Appeler le ${display}`;
+      b.dataset.number = p.digits || String(display).replace(/\D/g, "");
+      b.addEventListener("click", () => this._fire("dial", { number: b.dataset.number, record: r.id }));
+      phones.append(b);
+    }
+    add("Téléphone", phones);
+    add("Courriel", r.email);
+    if (r.address) add("Adresse", `${r.address.street}, ${r.address.postcode} ${r.address.city}`);
+    const c = r.consent || {};
+    const yes = (v) => (v ? "oui" : "non");
+    add("Consentement prospection", `courriel ${yes(c.email)} · SMS ${yes(c.sms)} · téléphone ${yes(c.phone)}`);
+    add("Observations", r.notes);
+    return section("Coordonnées", dl);
+  }
+
+  _history(r) {
+    const items = [...(r.history || [])].sort((a, b) => String(b.at || b.date).localeCompare(String(a.at || a.date)));
+    const ol = el("ol", "crm-history");
+    for (const h of items) {
+      const li = el("li");
+      const when = h.at ? instantText(h.at) : dayText(h.date);
+      li.append(el("span", "crm-when", `${when} · ${CHANNELS[h.channel] || h.channel || ""}`));
+      if (h.disposition_label || h.disposition) li.append(" ", el("span", "badge", h.disposition_label || h.disposition));
+      li.append(el("p", "", h.summary || h.text || ""));
+      ol.append(li);
+    }
+    return section("Historique des contacts", items.length ? ol : el("p", "muted small", "Aucun contact."));
+  }
+
+  _edit() {
+    const r = this._record;
+    if (!r) return;
+    this._editing = true;
+    const form = el("form", "crm-edit");
+    const grid = el("div", "crm-edit-grid");
+    const inputs = {};
+    const current = {
+      ...r,
+      street: r.address?.street || "",
+      postcode: r.address?.postcode || "",
+      city: r.address?.city || "",
+    };
+    for (const [name, label, type, options] of EDIT_FIELDS) {
+      let input;
+      if (type === "select") {
+        input = document.createElement("select");
+        for (const o of options) input.append(new Option(o || "—", o));
+      } else {
+        input = document.createElement("input");
+        input.type = type || "text";
+      }
+      input.id = `crm-${name}`;
+      input.name = name;
+      input.value = current[name] ?? "";
+      const wrap = el("div", "field");
+      const l = el("label", "", label);
+      l.htmlFor = input.id;
+      wrap.append(l, input);
+      grid.append(wrap);
+      inputs[name] = input;
+    }
+    const phones = document.createElement("input");
+    phones.id = "crm-phones";
+    phones.value = (r.phones || []).map((p) => p.display || p).join(" ; ");
+    const pw = el("div", "field");
+    const pl = el("label", "", "Téléphones (séparés par ;)");
+    pl.htmlFor = phones.id;
+    pw.append(pl, phones);
+    grid.append(pw);
+    const consent = el("fieldset", "crm-consent");
+    consent.append(el("legend", "", "Consentement prospection"));
+    const boxes = {};
+    for (const [k, label] of [["email", "Courriel"], ["sms", "SMS"], ["phone", "Téléphone"]]) {
+      const lab = el("label", "inline");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = Boolean((r.consent || {})[k]);
+      boxes[k] = box;
+      lab.append(box, ` ${label}`);
+      consent.append(lab);
+    }
+    const notes = document.createElement("textarea");
+    notes.id = "crm-notes";
+    notes.rows = 3;
+    notes.value = r.notes || "";
+    const nw = el("div", "field");
+    const nl = el("label", "", "Observations");
+    nl.htmlFor = notes.id;
+    nw.append(nl, notes);
+    const buttons = el("div", "dialog-buttons");
+    const cancel = el("button", "", "Annuler");
+    cancel.type = "button";
+    const save = el("button", "primary", "Enregistrer la fiche");
+    save.type = "submit";
+    buttons.append(cancel, save);
+    form.append(el("h3", "", "Modifier la fiche"), grid, consent, nw, buttons);
+    cancel.addEventListener("click", () => this.stopEditing());
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const changes = {};
+      for (const [name, input] of Object.entries(inputs)) {
+        if (String(current[name] ?? "") !== input.value) changes[name] = input.value.trim();
+      }
+      const phoneList = phones.value.split(";").map((s) => s.trim()).filter(Boolean);
+      const before = (r.phones || []).map((p) => p.display || p);
+      if (phoneList.join("|") !== before.join("|")) changes.phones = phoneList;
+      const c = Object.fromEntries(Object.entries(boxes).map(([k, b]) => [k, b.checked]));
+      if (["email", "sms", "phone"].some((k) => Boolean((r.consent || {})[k]) !== c[k])) changes.consent = c;
+      if ((r.notes || "") !== notes.value) changes.notes = notes.value;
+      this._fire("record-save", { id: r.id, changes });
+    });
+    this._body.replaceChildren(form);
+    inputs.last_name.focus();
+  }
+
+  stopEditing() {
+    this._editing = false;
+    this._render();
+  }
+}
+
+if (!customElements.get("crm-record")) customElements.define("crm-record", CrmRecord);

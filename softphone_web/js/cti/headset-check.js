@@ -1,0 +1,127 @@
+// <headset-check>: before the calls phase — pick the headset's microphone, see its level move, and a
+// clear French message when the browser refuses the microphone or finds none.
+// Fires "mic-change" ({ deviceId }) when the choice changes; `stream` is the live test stream.
+import { el } from "../components/dom.js";
+import { watchLevel } from "./level-meter.js";
+import "./level-meter.js";
+
+const STORAGE = "plateau.micDevice";
+
+export function micErrorMessage(err) {
+  switch (err && err.name) {
+    case "NotAllowedError":
+    case "SecurityError":
+      return "Le navigateur refuse l'accès au micro. Autorisez le micro pour ce site (icône à gauche de l'adresse), puis cliquez sur « Réessayer ». Prévenez le surveillant si le problème persiste.";
+    case "NotFoundError":
+    case "OverconstrainedError":
+      return "Aucun micro n'a été trouvé. Vérifiez que le casque est bien branché, puis cliquez sur « Réessayer ».";
+    case "NotReadableError":
+    case "AbortError":
+      return "Le micro est occupé par une autre application ou a cessé de répondre. Fermez-la ou rebranchez le casque, puis cliquez sur « Réessayer ».";
+    default:
+      return `Le micro ne peut pas être utilisé (${(err && err.message) || "erreur inconnue"}).`;
+  }
+}
+
+export function savedMicDevice() {
+  try {
+    return localStorage.getItem(STORAGE) || "";
+  } catch {
+    return "";
+  }
+}
+
+export class HeadsetCheck extends HTMLElement {
+  connectedCallback() {
+    if (this._meter) return;
+    this.classList.add("headset-check");
+    const head = el("div", "mic-head");
+    this._select = document.createElement("select");
+    this._select.id = "mic-device";
+    const label = el("label", "", "Micro du casque");
+    label.htmlFor = this._select.id;
+    this._retry = el("button", "", "Tester le micro");
+    this._retry.type = "button";
+    head.append(label, this._select, this._retry);
+    this._meter = document.createElement("level-meter");
+    this._meter.setAttribute("aria-label", "Niveau du micro");
+    this._status = el("p", "mic-status");
+    this._status.setAttribute("role", "status");
+    this.append(head, this._meter, this._status);
+    this._select.addEventListener("change", () => this._choose(this._select.value));
+    this._retry.addEventListener("click", () => this.start());
+    this.dataset.state = "idle";
+    this._status.textContent = "Parlez dans le micro : la barre doit bouger.";
+  }
+
+  disconnectedCallback() {
+    this.stop();
+  }
+
+  get deviceId() {
+    return this._select?.value || savedMicDevice();
+  }
+
+  async start() {
+    this.stop();
+    this.dataset.state = "asking";
+    this._status.textContent = "Accès au micro…";
+    this._status.classList.remove("error");
+    try {
+      const wanted = savedMicDevice();
+      const audio = wanted ? { deviceId: { ideal: wanted }, echoCancellation: true } : { echoCancellation: true };
+      this.stream = await navigator.mediaDevices.getUserMedia({ audio });
+    } catch (err) {
+      this.dataset.state = "refused";
+      this._status.textContent = micErrorMessage(err);
+      this._status.classList.add("error");
+      this._retry.textContent = "Réessayer";
+      this.dispatchEvent(new CustomEvent("mic-refused", { detail: { name: err && err.name } }));
+      return false;
+    }
+    await this._listDevices();
+    const track = this.stream.getAudioTracks()[0];
+    const id = track?.getSettings().deviceId || "";
+    if (id) this._select.value = id;
+    this._stopMeter = watchLevel(this.stream, (level) => {
+      this._meter.level = level;
+      if (level > 0.15 && this.dataset.state !== "heard") {
+        this.dataset.state = "heard";
+        this._status.textContent = "Le micro fonctionne.";
+      }
+    });
+    this.dataset.state = "listening";
+    this._status.textContent = `Micro actif : ${track?.label || "micro par défaut"}. Parlez : la barre doit bouger.`;
+    this._retry.textContent = "Tester à nouveau";
+    return true;
+  }
+
+  stop() {
+    if (this._stopMeter) this._stopMeter();
+    this._stopMeter = null;
+    if (this.stream) for (const t of this.stream.getTracks()) t.stop();
+    this.stream = null;
+    if (this._meter) this._meter.level = 0;
+  }
+
+  async _listDevices() {
+    const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "audioinput");
+    const current = this._select.value || savedMicDevice();
+    this._select.replaceChildren(
+      ...devices.map((d, i) => new Option(d.label || `Micro ${i + 1}`, d.deviceId)),
+    );
+    if (current && devices.some((d) => d.deviceId === current)) this._select.value = current;
+  }
+
+  _choose(deviceId) {
+    try {
+      localStorage.setItem(STORAGE, deviceId);
+    } catch {
+      /* private mode */
+    }
+    this.dispatchEvent(new CustomEvent("mic-change", { detail: { deviceId } }));
+    this.start();
+  }
+}
+
+if (!customElements.get("headset-check")) customElements.define("headset-check", HeadsetCheck);

@@ -1,0 +1,111 @@
+// <run-sheet>: the simulations of the candidate's pack in order, each with its state
+// (« À faire », « En cours », « Faite »); one is selected (its card is shown beside).
+// Arrow keys move the selection, Enter/click selects. Fires "simulation-select" ({ id }).
+//
+//   sheet.simulations = runSheet.simulations;      // from GET /api/candidates/{cid}/subject/jury
+//   sheet.statuses = { "s01-…": "done", "s02-…": "current" };   // default "todo"
+//   sheet.selected = "s02-…";
+import { el } from "../components/dom.js";
+
+export const STATE_LABELS = { todo: "À faire", current: "En cours", done: "Faite" };
+
+export class RunSheet extends HTMLElement {
+  constructor() {
+    super();
+    this._sims = [];
+    this._statuses = {};
+    this._selected = null;
+  }
+
+  connectedCallback() {
+    if (this._list) return;
+    this._list = el("ol", "run-sheet");
+    this._list.setAttribute("aria-label", "Feuille de route des simulations");
+    this._empty = el("p", "muted", "Aucune simulation : la session n'a pas de sujet.");
+    this.append(this._empty, this._list);
+    this._render();
+  }
+
+  set simulations(list) {
+    this._sims = list || [];
+    if (!this._sims.some((s) => s.id === this._selected)) this._selected = null;
+    this._render();
+  }
+
+  get simulations() {
+    return this._sims;
+  }
+
+  set statuses(map) {
+    this._statuses = map || {};
+    this._render();
+  }
+
+  get statuses() {
+    return this._statuses;
+  }
+
+  get selected() {
+    return this._selected;
+  }
+
+  set selected(id) {
+    this._selected = id;
+    this._render();
+  }
+
+  // The first simulation in progress, else the first still to do, else the last one.
+  suggested() {
+    const state = (s) => this._statuses[s.id] || "todo";
+    const sim =
+      this._sims.find((s) => state(s) === "current") ||
+      this._sims.find((s) => state(s) === "todo") ||
+      this._sims[this._sims.length - 1];
+    return sim ? sim.id : null;
+  }
+
+  _render() {
+    if (!this._list) return;
+    this._empty.hidden = this._sims.length > 0;
+    const focusedId = this.contains(document.activeElement) ? document.activeElement.dataset.id : null;
+    this._list.replaceChildren(
+      ...this._sims.map((sim, i) => {
+        const state = this._statuses[sim.id] || "todo";
+        const li = el("li", `rs-item rs-${state}`);
+        const b = el("button", "rs-button");
+        b.type = "button";
+        b.dataset.id = sim.id;
+        b.setAttribute("aria-current", String(sim.id === this._selected));
+        b.tabIndex = sim.id === (this._selected || this._sims[0].id) ? 0 : -1;
+        const head = el("span", "rs-head");
+        head.append(
+          el("span", "rs-order", String(sim.order ?? i + 1)),
+          el("span", "rs-kind", sim.kind_label || sim.kind),
+          el("span", `badge rs-state state-${state}`, STATE_LABELS[state]),
+        );
+        b.append(head, el("span", "rs-title", sim.title));
+        b.addEventListener("click", () => this._pick(sim.id));
+        b.addEventListener("keydown", (ev) => this._key(ev, i));
+        li.append(b);
+        return li;
+      }),
+    );
+    if (focusedId) this._list.querySelector(`[data-id="${CSS.escape(focusedId)}"]`)?.focus();
+  }
+
+  _pick(id) {
+    this.selected = id;
+    this.dispatchEvent(new CustomEvent("simulation-select", { detail: { id }, bubbles: true }));
+  }
+
+  _key(ev, i) {
+    const n = this._sims.length;
+    const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: n - 1 }[ev.key];
+    if (to === undefined || to < 0 || to >= n) return;
+    ev.preventDefault();
+    const id = this._sims[to].id;
+    this._list.querySelector(`[data-id="${CSS.escape(id)}"]`)?.focus();
+  }
+}
+
+if (!customElements.get("run-sheet")) customElements.define("run-sheet", RunSheet);

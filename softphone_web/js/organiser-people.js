@@ -1,0 +1,180 @@
+// <people-panel>: a session's candidates (with their jury: the juror playing the client and
+// the observer), its jurors and proctors, and the forms that add them.
+//   panel.detail = SessionDetail  ({ session, candidates, staff })
+//   events: "candidate-add" ({ last_name, first_name, pathway }),
+//           "staff-add" ({ role, display_name }),
+//           "jury-assign" ({ candidateId, capacity: "client" | "observer", jurorId })
+//   panel.formResult("candidate" | "staff", errorMessage | null)
+//   panel.assignResult({ candidateId, capacity, jurorId }, errorMessage | null)
+import { button, el, field, input, select } from "./components/dom.js";
+
+const PATHWAYS = [
+  { value: "formation_continue", label: "Formation continue" },
+  { value: "vae", label: "VAE" },
+  { value: "capitalisation", label: "Capitalisation de CCP" },
+];
+const STAFF_ROLES = [
+  { value: "juror", label: "Juré" },
+  { value: "proctor", label: "Surveillant" },
+];
+const CAPACITIES = [
+  ["client", "Juré « client »"],
+  ["observer", "Juré observateur"],
+];
+
+export class PeoplePanel extends HTMLElement {
+  connectedCallback() {
+    if (this._cands) return;
+    this.classList.add("people-grid");
+    const left = el("section", "panel");
+    left.append(el("h2", "", "Candidats et jury"));
+    this._cands = el("div");
+    this._assignMsg = el("p", "small");
+    this._assignMsg.setAttribute("role", "status");
+    left.append(this._cands, this._assignMsg, el("h3", "", "Ajouter un candidat"));
+    this._candForm = this._form(
+      [
+        field("Nom", input("text", { maxlength: "100", autocomplete: "off" }), { name: "last_name", required: true }),
+        field("Prénom", input("text", { maxlength: "100", autocomplete: "off" }), { name: "first_name", required: true }),
+        field("Parcours", select(PATHWAYS), { name: "pathway" }),
+      ],
+      "Ajouter le candidat",
+      "candidate-add",
+    );
+    left.append(this._candForm);
+
+    const right = el("section", "panel");
+    right.append(el("h2", "", "Jurés et surveillants"));
+    this._staff = el("div");
+    right.append(this._staff, el("h3", "", "Ajouter un membre"));
+    this._staffForm = this._form(
+      [
+        field("Rôle", select(STAFF_ROLES), { name: "role" }),
+        field("Nom affiché", input("text", { maxlength: "200", autocomplete: "off" }), {
+          name: "display_name",
+          required: true,
+        }),
+      ],
+      "Ajouter",
+      "staff-add",
+    );
+    right.append(this._staffForm);
+    this.append(left, right);
+    this._render();
+  }
+
+  set detail(value) {
+    this._detail = value;
+    this._render();
+  }
+
+  formResult(which, error) {
+    const form = which === "candidate" ? this._candForm : this._staffForm;
+    form.querySelector("button[type=submit]").disabled = false;
+    form.querySelector(".error").textContent = error || "";
+    if (!error) {
+      for (const i of form.querySelectorAll("input")) i.value = "";
+      form.querySelector("input").focus();
+    }
+  }
+
+  assignResult({ candidateId, capacity, jurorId }, error) {
+    const cand = (this._detail?.candidates || []).find((c) => c.id === candidateId);
+    const juror = (this._detail?.staff || []).find((p) => p.id === jurorId);
+    const what = `${new Map(CAPACITIES).get(capacity)} de ${cand ? cand.display_name : "?"}`;
+    if (cand && !error) cand[`${capacity}_juror_id`] = jurorId; // the select already shows it
+    this._assignMsg.className = error ? "small error" : "small ok";
+    this._assignMsg.textContent = error
+      ? `${what} non enregistré : ${error}`
+      : `${what} : ${juror ? juror.display_name : "?"}, enregistré.`;
+  }
+
+  _form(fields, submitText, eventName) {
+    const form = el("form", "add-form");
+    form.noValidate = true;
+    const row = el("div", "row");
+    for (const [wrap] of fields) row.append(wrap);
+    const submit = button(submitText, { type: "submit", className: "primary" });
+    row.append(submit);
+    const error = el("p", "error");
+    error.setAttribute("role", "alert");
+    form.append(row, error);
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const values = {};
+      for (const [wrap, control] of fields) {
+        values[control.name] = control.value.trim();
+        if (control.required && !values[control.name]) {
+          error.textContent = `« ${wrap.querySelector("label").textContent} » est obligatoire.`;
+          control.focus();
+          return;
+        }
+      }
+      error.textContent = "";
+      submit.disabled = true;
+      this.dispatchEvent(new CustomEvent(eventName, { detail: values }));
+    });
+    return form;
+  }
+
+  _render() {
+    if (!this._cands || !this._detail) return;
+    const { candidates, staff } = this._detail;
+    const jurors = staff.filter((p) => p.role === "juror");
+
+    if (!candidates.length) {
+      this._cands.replaceChildren(el("p", "muted", "Aucun candidat pour l'instant."));
+    } else {
+      const table = el("table", "people");
+      const head = el("tr");
+      for (const h of ["N°", "Candidat", "Parcours", ...CAPACITIES.map(([, l]) => l)]) {
+        head.append(el("th", "", h));
+      }
+      table.createTHead().append(head);
+      const body = table.createTBody();
+      for (const c of candidates) {
+        const tr = el("tr");
+        tr.dataset.candidateId = c.id;
+        tr.append(el("td", "", String(c.position + 1)), el("td", "", c.display_name), el("td", "", c.pathway_label));
+        for (const [capacity, label] of CAPACITIES) {
+          const current = c[`${capacity}_juror_id`] || "";
+          const choice = select(
+            [{ value: "", label: "— à choisir —" }, ...jurors.map((j) => ({ value: j.id, label: j.display_name }))],
+            current,
+          );
+          choice.dataset.capacity = capacity;
+          choice.setAttribute("aria-label", `${label} de ${c.display_name}`);
+          choice.addEventListener("change", () => {
+            if (!choice.value) return;
+            this.dispatchEvent(
+              new CustomEvent("jury-assign", {
+                detail: { candidateId: c.id, capacity, jurorId: choice.value },
+              }),
+            );
+          });
+          const td = el("td");
+          td.append(choice);
+          tr.append(td);
+        }
+        body.append(tr);
+      }
+      this._cands.replaceChildren(table);
+    }
+
+    if (!staff.length) {
+      this._staff.replaceChildren(el("p", "muted", "Aucun juré ni surveillant pour l'instant."));
+    } else {
+      const list = el("ul", "staff-list");
+      for (const p of staff) {
+        const li = el("li");
+        li.dataset.personId = p.id;
+        const role = STAFF_ROLES.find((r) => r.value === p.role);
+        li.append(el("span", "badge", role ? role.label : p.role), document.createTextNode(` ${p.display_name}`));
+        list.append(li);
+      }
+      this._staff.replaceChildren(list);
+    }
+  }
+}
+
+if (!customElements.get("people-panel")) customElements.define("people-panel", PeoplePanel);

@@ -1,0 +1,217 @@
+// The organiser's console (/organisation): sessions, people and jury, access codes, and the
+// live overview of a session. The page's elements do the DOM; this controller calls the API
+// and the WebSocket and hands them data.
+import { api, logout, requireMe } from "./api.js";
+import { PlateauSocket } from "./socket.js";
+import "./components/action-dialog.js";
+import "./components/alert-feed.js";
+import "./components/candidate-board.js";
+import "./components/link-status.js";
+import "./components/tab-panels.js";
+import { boardData, runBoardAction, wireBoard } from "./components/board-live.js";
+import "./organiser-codes.js";
+import "./organiser-people.js";
+import { dayLabel } from "./components/format.js";
+import "./organiser-sessions.js";
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  picker: $("picker"),
+  home: $("home-view"),
+  view: $("session-view"),
+  title: $("session-title"),
+  sub: $("session-sub"),
+  tabs: $("tabs"),
+  people: $("people"),
+  sheet: $("sheet"),
+  board: $("board"),
+  feed: $("feed"),
+  dialog: $("dialog"),
+  link: $("link"),
+  error: $("page-error"),
+};
+const TABS = ["setup", "codes", "live"];
+
+let current = null; // the open session's id
+let socket = null;
+let refreshTimer = null;
+
+function showError(message) {
+  ui.error.textContent = message || "";
+}
+
+function sessionPath(suffix = "") {
+  return `/api/sessions/${encodeURIComponent(current)}${suffix}`;
+}
+
+function packText(s) {
+  if (s.pack_label) return `pack « ${s.pack_label} »`;
+  return s.pack_snapshot_id ? "pack de scénarios figé" : "sans pack de scénarios";
+}
+
+// ---- sessions ---------------------------------------------------------------------------
+
+async function loadSessions() {
+  try {
+    ui.picker.sessions = await api("GET", "/api/sessions");
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+function openSession(id, tab = "setup") {
+  location.hash = new URLSearchParams({ session: id, tab }).toString();
+}
+
+ui.picker.addEventListener("session-open", (ev) => openSession(ev.detail.id, "live"));
+ui.picker.addEventListener("session-create", async (ev) => {
+  try {
+    const created = await api("POST", "/api/sessions", ev.detail);
+    ui.picker.formResult(null);
+    openSession(created.id, "setup");
+  } catch (err) {
+    ui.picker.formResult(err.message);
+  }
+});
+
+// ---- one session ------------------------------------------------------------------------
+
+async function refresh() {
+  if (!current) return;
+  const id = current;
+  try {
+    const overview = await api("GET", sessionPath("/overview"));
+    if (id !== current) return;
+    const s = overview.detail.session;
+    ui.title.textContent = `${s.centre} — ${dayLabel(s.day)}`;
+    ui.sub.textContent = `${s.format_name} — ${packText(s)}`;
+    document.title = `${s.centre} — Organisation — Plateau`;
+    ui.people.detail = overview.detail;
+    ui.board.load(boardData(overview));
+    showError("");
+  } catch (err) {
+    if (err.status === 404 && id === current) ui.title.textContent = "Session introuvable";
+    showError(err.message);
+  }
+}
+
+function refreshSoon() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, 300);
+}
+
+async function loadCodes() {
+  try {
+    const [codes, detail] = await Promise.all([api("GET", sessionPath("/codes")), api("GET", sessionPath())]);
+    ui.sheet.show({ session: detail.session, codes, origin: location.origin });
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+// The socket hears the open session's events; switching session reconnects with the new query.
+function listen(id) {
+  const query = `?session=${encodeURIComponent(id)}`;
+  if (!socket) {
+    socket = new PlateauSocket(query);
+    socket.addEventListener("connection", (ev) => (ui.link.connected = ev.detail.connected));
+    socket.addEventListener("snapshot", () => refresh());
+    wireBoard(socket, ui.board, ui.feed, { onUnknown: refreshSoon });
+    ui.link.hidden = false;
+    socket.connect();
+  } else if (socket.query !== query) {
+    socket.reconnect(query);
+  }
+}
+
+async function route() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const id = params.get("session");
+  const tab = TABS.includes(params.get("tab")) ? params.get("tab") : "setup";
+  ui.home.hidden = Boolean(id);
+  ui.view.hidden = !id;
+  if (!id) {
+    current = null;
+    document.title = "Organisation — Plateau";
+    await loadSessions();
+    return;
+  }
+  if (id !== current) {
+    current = id;
+    ui.title.textContent = "Chargement…";
+    ui.sub.textContent = "";
+    ui.board.load({ order: [] });
+    ui.feed.clear();
+    listen(id);
+    await refresh();
+  }
+  ui.tabs.select(tab);
+  if (tab === "codes") await loadCodes();
+}
+
+ui.tabs.addEventListener("tab-change", (ev) => {
+  if (!current) return;
+  openSession(current, ev.detail.id); // through the address, so Back returns to the last tab
+});
+$("back").addEventListener("click", () => {
+  location.hash = "";
+});
+
+ui.people.addEventListener("candidate-add", async (ev) => {
+  try {
+    await api("POST", sessionPath("/candidates"), ev.detail);
+    ui.people.formResult("candidate", null);
+    await refresh();
+  } catch (err) {
+    ui.people.formResult("candidate", err.message);
+  }
+});
+ui.people.addEventListener("staff-add", async (ev) => {
+  try {
+    await api("POST", sessionPath("/staff"), ev.detail);
+    ui.people.formResult("staff", null);
+    await refresh();
+  } catch (err) {
+    ui.people.formResult("staff", err.message);
+  }
+});
+ui.people.addEventListener("jury-assign", async (ev) => {
+  const { candidateId, capacity, jurorId } = ev.detail;
+  try {
+    const path = sessionPath(`/candidates/${encodeURIComponent(candidateId)}/jury`);
+    await api("PUT", path, { juror_id: jurorId, capacity });
+    ui.people.assignResult(ev.detail, null);
+  } catch (err) {
+    ui.people.assignResult(ev.detail, err.message);
+    await refresh(); // back to what the server holds
+  }
+});
+ui.sheet.addEventListener("code-renew", async (ev) => {
+  const ok = await ui.dialog.ask({
+    title: "Nouveau code d'accès ?",
+    message: `${ev.detail.name} : l'ancien code ne permettra plus de se connecter.`,
+    confirm: "Donner un nouveau code",
+    danger: true,
+  });
+  if (!ok) return;
+  try {
+    await api("POST", sessionPath(`/participants/${encodeURIComponent(ev.detail.participantId)}/code`));
+    await loadCodes();
+  } catch (err) {
+    showError(err.message);
+  }
+});
+ui.board.addEventListener("board-action", (ev) =>
+  runBoardAction(ev.detail, { board: ui.board, dialog: ui.dialog }),
+);
+
+const me = await requireMe("organiser");
+if (me) {
+  $("me-name").textContent = me.display_name;
+  $("logout").addEventListener("click", logout);
+  api("GET", "/api/catalogue")
+    .then((catalogue) => (ui.picker.catalogue = catalogue))
+    .catch((err) => ui.picker.catalogueError(err.message));
+  window.addEventListener("hashchange", route);
+  await route();
+}

@@ -1,0 +1,83 @@
+// The proctor's console (/surveillance): every candidate of the session at a glance — phase,
+// live countdown, pauses, connection, lockdown alerts as they arrive — with pause and resume.
+// The WebSocket's snapshot holds the session's live picture (state.exam); events follow.
+import { api, logout, requireMe } from "./api.js";
+import { PlateauSocket } from "./socket.js";
+import "./components/action-dialog.js";
+import "./components/alert-feed.js";
+import "./components/candidate-board.js";
+import "./components/link-status.js";
+import { boardData, runBoardAction, snapshotData, wireBoard } from "./components/board-live.js";
+import { dayLabel } from "./components/format.js";
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  board: $("board"),
+  feed: $("feed"),
+  dialog: $("dialog"),
+  link: $("link"),
+  title: $("session-title"),
+  sub: $("session-sub"),
+  summary: $("summary"),
+  error: $("page-error"),
+};
+
+// « 3 en cours · 1 en pause · 2 déconnectés » from the board's rows.
+function summarise() {
+  let running = 0;
+  let paused = 0;
+  let away = 0;
+  for (const row of ui.board.rows.values()) {
+    const status = row.timeline && row.timeline.status;
+    if (status === "running") running++;
+    if (status === "paused") paused++;
+    if (!row.connected) away++;
+  }
+  const parts = [`${ui.board.rows.size} candidat${ui.board.rows.size > 1 ? "s" : ""}`];
+  parts.push(`${running} en cours`, `${paused} en pause`, `${away} non connecté${away > 1 ? "s" : ""}`);
+  ui.summary.textContent = parts.join(" · ");
+}
+
+async function loadDetails(sessionId) {
+  // The snapshot has the live picture; the overview adds the session's name, the candidates'
+  // pathways and the planned starts.
+  try {
+    const overview = await api("GET", `/api/sessions/${encodeURIComponent(sessionId)}/overview`);
+    const s = overview.detail.session;
+    ui.title.textContent = `Surveillance — ${s.centre}`;
+    ui.sub.textContent = `${dayLabel(s.day, { long: true })} — ${s.format_name}`;
+    ui.board.load(boardData(overview));
+    summarise();
+    ui.error.textContent = "";
+  } catch (err) {
+    ui.error.textContent = err.message;
+  }
+}
+
+const me = await requireMe("proctor");
+if (me) {
+  $("me-name").textContent = me.display_name;
+  $("logout").addEventListener("click", logout);
+  const socket = new PlateauSocket();
+  let resyncAsked = 0;
+  socket.addEventListener("connection", (ev) => (ui.link.connected = ev.detail.connected));
+  socket.addEventListener("snapshot", (ev) => {
+    ui.board.load(snapshotData(ev.detail.state.exam));
+    summarise();
+    loadDetails(me.exam_session_id);
+  });
+  wireBoard(socket, ui.board, ui.feed, {
+    onUnknown: () => {
+      // A candidate added since the snapshot: ask for a new one (at most every 5 s).
+      if (Date.now() - resyncAsked > 5000) {
+        resyncAsked = Date.now();
+        socket.send({ type: "resync" });
+      }
+    },
+  });
+  for (const type of ["timeline", "presence", "incident"]) socket.addEventListener(type, summarise);
+  ui.board.addEventListener("board-action", (ev) =>
+    runBoardAction(ev.detail, { board: ui.board, dialog: ui.dialog }).then(summarise),
+  );
+  socket.connect();
+}

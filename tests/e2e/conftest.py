@@ -1,0 +1,317 @@
+"""Browser tests: the real app served by uvicorn on a loopback port (its own thread and event
+loop, a migrated temp SQLite database, the real clock so the timeline scheduler runs), driven
+by Debian's Chromium through Playwright's sync API (never `playwright install`).
+
+Reuse:
+    def test_x(live_server, page):            # live_server: a LiveServer, seeded (ExamDay)
+        sign_in_with_code(page, live_server.day.codes["proctor"], home="/surveillance")
+        live_server.call(some_async_fn, live_server.ctx, ...)   # runs on the server's loop
+        screenshot(page, "proctor")            # -> test-artifacts/proctor.png
+    make_server(scenarios_dir=..., seed=False) # another server (e.g. shortened formats)
+    launch_browser(fake_audio=Path("tone.wav"))  # a browser with a fake microphone file
+
+Without /usr/bin/chromium (or Playwright) the tests skip with the reason, unless CI=true:
+then they fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from datetime import time as day_time
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from server.app import build_context, create_app
+from server.core.config import PROJECT_ROOT, Settings
+from server.core.context import AppContext
+from server.core.migrations import upgrade
+from server.exams import setup
+from server.exams.models import ExamSession
+from tests.harness import ORGANISER_PASSWORD, ExamDay, seed_exam_day
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+VIEWPORT = {"width": 1366, "height": 768}
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-background-networking",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
+]
+ORGANISER_USERNAME = "orga"
+T = TypeVar("T")
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+# ---- the server -------------------------------------------------------------------------
+
+
+class LiveServer:
+    """The app under uvicorn in a background thread; `call` runs coroutines on its loop."""
+
+    def __init__(self, settings: Settings) -> None:
+        import uvicorn
+
+        self.settings = settings
+        self.ctx: AppContext = build_context(settings)
+        self.day: ExamDay | None = None
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self.port: int = self._sock.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(self.ctx),
+            log_level="warning",
+            access_log=False,
+            loop="asyncio",
+            ws="websockets-sansio",
+            lifespan="on",
+        )
+        self.server = uvicorn.Server(config)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._serve, name="e2e-uvicorn", daemon=True)
+        self._crash: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self.server.serve(sockets=[self._sock]))
+        except BaseException as exc:  # noqa: BLE001 - reported by start()
+            self._crash = exc
+
+    def start(self, timeout: float = 20.0) -> None:
+        self.thread.start()
+        limit = time.monotonic() + timeout
+        while not self.server.started:
+            if self._crash is not None or not self.thread.is_alive():
+                raise RuntimeError(f"the server did not start: {self._crash!r}")
+            if time.monotonic() > limit:
+                raise RuntimeError("the server did not start in time")
+            time.sleep(0.05)
+
+    def call(self, fn: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any) -> T:
+        """Runs `await fn(*args, **kwargs)` on the server's event loop and returns its result."""
+        return asyncio.run_coroutine_threadsafe(fn(*args, **kwargs), self.loop).result(30)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(15)
+        if not self.thread.is_alive():
+            self.loop.close()
+        self._sock.close()
+
+
+def _in_thread(fn: Callable[..., T], *args: Any) -> T:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
+
+
+async def seed_today(
+    ctx: AppContext, *, format_id: str = "titre", pack_id: str | None = None
+) -> ExamDay:
+    """tests.harness's standard exam day (organiser `orga`, two candidates with their jury, a
+    proctor), moved to today so its access codes are valid under the real clock."""
+    day = await seed_exam_day(ctx, format_id=format_id, pack_id=pack_id)
+    today = ctx.clock.now().date()
+    async with ctx.db.session() as s:
+        exam = await s.get(ExamSession, day.session_id)
+        assert exam is not None
+        exam.day = today
+        exam.codes_expire_at = (
+            datetime.combine(today, day_time(0), UTC) + setup.CODES_VALID_AFTER_DAY * 2
+        )
+        await s.commit()
+    return day
+
+
+def write_scenarios(target: Path, *, preparation_minutes: int) -> Path:
+    """A copy of scenarios/titles/ whose CRCD `titre` format has a shortened preparation (the
+    referential takes whole minutes), and an empty packs/ folder."""
+    titles = target / "titles"
+    titles.mkdir(parents=True)
+    (target / "packs").mkdir()
+    for src in (PROJECT_ROOT / "scenarios" / "titles").glob("*.yaml"):
+        (titles / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    crcd = titles / "crcd.yaml"
+    text = crcd.read_text(encoding="utf-8")
+    old_phase, old_total = "- {kind: preparation, minutes: 60}", "total_minutes: 240"
+    assert text.count(old_phase) == 1 and text.count(old_total) == 1, "crcd.yaml changed shape"
+    text = text.replace(old_phase, f"- {{kind: preparation, minutes: {preparation_minutes}}}")
+    text = text.replace(old_total, f"total_minutes: {240 - 60 + preparation_minutes}")
+    crcd.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def make_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Starts servers on fresh migrated databases; all are stopped after the test."""
+    started: list[LiveServer] = []
+
+    def make(
+        *,
+        scenarios_dir: Path | None = None,
+        seed: bool = True,
+        format_id: str = "titre",
+        pack_id: str | None = None,
+    ) -> LiveServer:
+        data = tmp_path / f"server{len(started)}"
+        url = f"sqlite+aiosqlite:///{data / 'plateau.db'}"
+        _in_thread(upgrade, url)  # Alembic runs its own loop; Playwright's may be running here
+        settings = Settings(
+            mode="demo",  # not "test": the timeline scheduler runs on the real clock
+            database_url=url,
+            secret_key=secrets.token_urlsafe(48),
+            data_dir=data,
+            recordings_dir=data / "recordings",
+            scenarios_dir=scenarios_dir or PROJECT_ROOT / "scenarios",
+        )
+        server = LiveServer(settings)
+        started.append(server)
+        server.start()
+        if seed:
+            server.day = server.call(
+                seed_today, server.ctx, format_id=format_id, pack_id=pack_id
+            )
+        return server
+
+    yield make
+    for server in reversed(started):
+        server.stop()
+
+
+@pytest.fixture
+def live_server(make_server: Callable[..., LiveServer]) -> LiveServer:
+    return make_server()
+
+
+# ---- the browser ------------------------------------------------------------------------
+
+
+# Module scope, not session: while Playwright's sync API is up, its event loop counts as running
+# in this thread, and the other packages' tests (asyncio.run, Alembic) would fail after ours.
+@pytest.fixture(scope="module")
+def playwright_instance() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} absent (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright n'est pas installé (pip install -e '.[test]')")
+    from playwright.sync_api import expect
+
+    # CI shares two cores with the server, the bots and Chromium: assertions wait longer than
+    # Playwright's 5 s default before they fail (they pass as soon as the page is right).
+    expect.set_options(timeout=15_000)
+    with sync_playwright() as pw:
+        yield pw
+
+
+def _launch(pw: Any, fake_audio: Path | None = None) -> Any:
+    args = list(CHROMIUM_FLAGS)
+    if fake_audio is not None:
+        args.append(f"--use-file-for-fake-audio-capture={fake_audio}")
+    return pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_instance: Any) -> Iterator[Any]:
+    b = _launch(playwright_instance)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def launch_browser(playwright_instance: Any) -> Iterator[Callable[..., Any]]:
+    """A browser of its own, e.g. with a fake microphone: launch_browser(fake_audio=wav)."""
+    launched: list[Any] = []
+
+    def launch(*, fake_audio: Path | None = None) -> Any:
+        b = _launch(playwright_instance, fake_audio)
+        launched.append(b)
+        return b
+
+    yield launch
+    for b in launched:
+        b.close()
+
+
+def new_page(browser: Any, server: LiveServer) -> Any:
+    """A fresh context (own cookies) at 1366×768, French, with the server as base URL."""
+    context = browser.new_context(
+        base_url=server.url, viewport=VIEWPORT, locale="fr-FR", timezone_id="Europe/Paris"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    return page
+
+
+@pytest.fixture
+def page(browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+    p = new_page(browser, live_server)
+    yield p
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        screenshot(p, f"{request.node.name}-failure")
+    p.context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+# ---- helpers ----------------------------------------------------------------------------
+
+
+def screenshot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def sign_in_with_code(page: Any, code: str, *, home: str) -> None:
+    """Types the access code on /connexion and waits for the role's home page."""
+    page.goto("/connexion")
+    page.fill("#code", code)
+    page.get_by_role("button", name="Entrer").click()
+    page.wait_for_url(f"**{home}*")
+
+
+def sign_in_with_password(
+    page: Any, username: str = ORGANISER_USERNAME, password: str = ORGANISER_PASSWORD
+) -> None:
+    """Signs the organiser in (the seeded account by default) and waits for /organisation."""
+    page.goto("/connexion")
+    page.locator("#organiser summary").click()
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/organisation*")

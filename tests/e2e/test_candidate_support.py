@@ -1,0 +1,100 @@
+"""Helpers (no tests) for the candidate workstation's browser tests: a server on a copy of the
+scenarios whose title format has a 1-minute writing phase, with the demo pack frozen into the
+session, candidates started « as if » some time ago, and a raw WebSocket listener in a page."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from datetime import time as day_time
+from pathlib import Path
+from typing import Any
+
+from server.core.config import PROJECT_ROOT
+from server.core.context import AppContext
+from server.exams import setup, timeline_service
+from server.exams.models import ExamSession
+from server.exams.timeline_state import TimelineState
+from tests.harness import ExamDay, seed_exam_day
+
+PACK = "plateforme-horizon"
+PREPARATION = 60 * 60
+CALLS = 90 * 60
+WRITING_MINUTES = 1
+
+
+def write_short_scenarios(target: Path) -> Path:
+    """scenarios/ copied with the demo pack, the CRCD `titre` writing phase cut to 1 minute
+    (the pack's simulations need the full calls phase; tests start candidates « earlier »)."""
+    titles = target / "titles"
+    titles.mkdir(parents=True)
+    for src in (PROJECT_ROOT / "scenarios" / "titles").glob("*.yaml"):
+        (titles / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    crcd = titles / "crcd.yaml"
+    text = crcd.read_text(encoding="utf-8")
+    old_phase, old_total = "- {kind: redaction, minutes: 40}", "total_minutes: 240"
+    assert text.count(old_phase) == 1 and text.count(old_total) == 1, "crcd.yaml changed shape"
+    text = text.replace(old_phase, f"- {{kind: redaction, minutes: {WRITING_MINUTES}}}")
+    text = text.replace(old_total, f"total_minutes: {240 - 40 + WRITING_MINUTES}")
+    crcd.write_text(text, encoding="utf-8")
+    shutil.copytree(PROJECT_ROOT / "scenarios" / "packs" / PACK, target / "packs" / PACK)
+    return target
+
+
+async def seed_with_pack(ctx: AppContext) -> ExamDay:
+    """The standard exam day with the demo pack, moved to today (codes valid now)."""
+    day = await seed_exam_day(ctx, format_id="titre", pack_id=PACK)
+    today = ctx.clock.now().date()
+    async with ctx.db.session() as s:
+        exam = await s.get(ExamSession, day.session_id)
+        assert exam is not None
+        exam.day = today
+        exam.codes_expire_at = (
+            datetime.combine(today, day_time(0), UTC) + setup.CODES_VALID_AFTER_DAY * 2
+        )
+        await s.commit()
+    return day
+
+
+async def start_earlier(ctx: AppContext, candidate_id: str, seconds: float) -> TimelineState:
+    """Starts the candidate's exam as if it had been started `seconds` ago."""
+    at = ctx.clock.now() - timedelta(seconds=seconds)
+    return await timeline_service.run(
+        ctx, candidate_id, lambda t: t.start_at(at, by="test"), actor="test"
+    )
+
+
+LISTEN_JS = """() => {
+    window.__events = [];
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${proto}://${location.host}/ws`);
+    window.__ws = ws;
+    ws.onmessage = (ev) => window.__events.push(JSON.parse(ev.data));
+    return new Promise((resolve) => (ws.onopen = () => resolve(true)));
+}"""
+
+
+def listen(page: Any) -> None:
+    """Opens a second WebSocket in `page` (signed in) that records every event it hears."""
+    page.evaluate(LISTEN_JS)
+
+
+def events(page: Any, kind: str) -> list[dict[str, Any]]:
+    return page.evaluate("(k) => window.__events.filter((e) => e.type === k)", kind)
+
+
+def ws_request(page: Any, message: dict[str, Any]) -> dict[str, Any]:
+    """Sends a command on the listener socket and returns its ack or error."""
+    return page.evaluate(
+        """(msg) => new Promise((resolve) => {
+            const id = crypto.randomUUID();
+            const ws = window.__ws;
+            const done = (ev) => {
+                const m = JSON.parse(ev.data);
+                if (m.request_id === id) { ws.removeEventListener("message", done); resolve(m); }
+            };
+            ws.addEventListener("message", done);
+            ws.send(JSON.stringify({ ...msg, request_id: id }));
+        })""",
+        message,
+    )

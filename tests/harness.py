@@ -1,0 +1,163 @@
+"""A running app (Starlette TestClient) on a migrated database, with a standard exam day:
+one organiser, one session, two candidates, each with a client juror and an observer, and a
+proctor; plus helpers to sign in as each of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from server.app import build_context, create_app
+from server.auth import service as auth_service
+from server.auth.domain import Capacity, Role
+from server.auth.tokens import CSRF_COOKIE
+from server.core.clock import FakeClock
+from server.core.config import Settings
+from server.core.context import AppContext
+from server.exams import setup
+from server.scenarios.referential import Pathway
+
+ORGANISER_PASSWORD = "mot-de-passe-solide-1"
+
+
+@dataclass
+class ExamDay:
+    session_id: str
+    codes: dict[str, str] = field(default_factory=dict)  # label -> access code
+    ids: dict[str, str] = field(default_factory=dict)  # label -> participant id
+
+
+async def seed_exam_day(
+    ctx: AppContext,
+    *,
+    format_id: str = "titre",
+    pack_id: str | None = None,
+    day: date = date(2026, 6, 1),
+) -> ExamDay:
+    """`pack_id`: freeze that pack (from ctx.packs) into the session, as the organiser would;
+    `day`: the session's date (its access codes expire two days later)."""
+    from server.exams.packs import freeze_pack_for_session
+
+    secret = ctx.settings.secret_key
+    actor = "test"
+    async with ctx.db.session() as s:
+        await auth_service.create_account(
+            s,
+            username="orga",
+            display_name="Orga Nisateur",
+            password=ORGANISER_PASSWORD,
+            clock=ctx.clock,
+        )
+        exam = await setup.create_exam_session(
+            s,
+            titles=ctx.titles,
+            centre="Centre test",
+            day=day,
+            title_id="CRCD",
+            format_id=format_id,
+            pack_snapshot_id=(
+                await freeze_pack_for_session(ctx, s, pack_id, "CRCD", format_id)
+                if pack_id
+                else None
+            ),
+            actor=actor,
+            clock=ctx.clock,
+        )
+        day = ExamDay(exam.id)
+        for label, (last, first) in {
+            "cand_a": ("Durand", "Alice"),
+            "cand_b": ("Petit", "Bruno"),
+        }.items():
+            cand, code = await setup.add_candidate(
+                s,
+                exam=exam,
+                last_name=last,
+                first_name=first,
+                pathway=Pathway.FORMATION_CONTINUE,
+                secret=secret,
+                actor=actor,
+                clock=ctx.clock,
+            )
+            day.codes[label], day.ids[label] = code, cand.participant_id
+        for label in ("client_a", "observer_a", "client_b", "observer_b", "proctor"):
+            role = Role.PROCTOR if label == "proctor" else Role.JUROR
+            p, code = await setup.add_staff(
+                s,
+                exam=exam,
+                role=role,
+                display_name=label,
+                secret=secret,
+                actor=actor,
+                clock=ctx.clock,
+            )
+            day.codes[label], day.ids[label] = code, p.id
+        for suffix in ("a", "b"):
+            cand = await s.get(setup.Candidate, day.ids[f"cand_{suffix}"])
+            assert cand is not None
+            for capacity in Capacity:
+                await setup.assign_juror(
+                    s,
+                    candidate=cand,
+                    juror_id=day.ids[f"{capacity.value}_{suffix}"],
+                    capacity=capacity,
+                    actor=actor,
+                    clock=ctx.clock,
+                )
+        await s.commit()
+    return day
+
+
+class Harness:
+    def __init__(self, client: TestClient, ctx: AppContext, day: ExamDay) -> None:
+        self.client = client
+        self.ctx = ctx
+        self.day = day
+        self.clock: FakeClock = ctx.clock  # type: ignore[assignment]
+
+    def login(self, who: str) -> TestClient:
+        """Signs the shared client in as `who` ("organiser", a code label, or "anonymous")."""
+        self.client.cookies.clear()
+        if who == "anonymous":
+            return self.client
+        if who == "organiser":
+            r = self.client.post(
+                "/api/auth/password", json={"username": "orga", "password": ORGANISER_PASSWORD}
+            )
+        else:
+            r = self.client.post("/api/auth/code", json={"code": self.day.codes[who]})
+        assert r.status_code == 200, r.text
+        self.client.headers["X-CSRF-Token"] = self.client.cookies[CSRF_COOKIE]
+        return self.client
+
+    def call(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Runs an async function on the app's event loop."""
+        return self.client.portal.call(lambda: fn(*args, **kwargs))  # type: ignore[union-attr]
+
+
+@contextmanager
+def running_app(
+    settings: Settings,
+    clock: FakeClock,
+    *,
+    format_id: str = "titre",
+    pack_id: str | None = None,
+    day: ExamDay | None = None,
+    media: Any = None,
+) -> Iterator[Harness]:
+    """Starts the app (its start-up hooks run); seeds a standard exam day unless `day` is given
+    (a restart of an app whose database already holds it)."""
+    ctx = build_context(settings, clock=clock, pooled=False)
+    if media is not None:  # e.g. a FakeMedia: no aiortc in service-level tests
+        ctx.services["media"] = media
+    app = create_app(ctx)
+    with TestClient(app, base_url="http://testserver") as client:
+        if day is None:
+            day = client.portal.call(
+                lambda: seed_exam_day(ctx, format_id=format_id, pack_id=pack_id)
+            )  # type: ignore[union-attr]
+        yield Harness(client, ctx, day)

@@ -1,0 +1,271 @@
+"""Calls through the exam: the state machine persisted, the screen pop before the answer,
+outbound dialling, the wrap-up gate, pauses and the end of the phase — with a FakeMedia."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from server.core.clock import FakeClock
+from server.core.config import Settings
+from server.exams import timeline_service
+from server.scenarios.pack_types import SimulationKind
+from server.telephony import service
+from server.telephony.fake_media import FakeMedia
+from tests.harness import Harness, running_app
+
+PACK = "plateforme-horizon"
+
+
+def _next(ws: Any, match: Any) -> dict[str, Any]:
+    """The first message matching `match`, from what was already received or what comes;
+    messages skipped on the way are kept for later calls."""
+    backlog: list[dict[str, Any]] = ws.__dict__.setdefault("_plateau_backlog", [])
+    for i, msg in enumerate(backlog):
+        if match(msg):
+            return backlog.pop(i)
+    while True:
+        msg = ws.receive_json()
+        if match(msg):
+            return msg
+        backlog.append(msg)
+
+
+def _reply(ws: Any, request_id: str) -> dict[str, Any]:
+    return _next(ws, lambda m: m.get("request_id") == request_id)
+
+
+def _until(ws: Any, kind: str) -> dict[str, Any]:
+    return _next(ws, lambda m: m.get("type") == kind)
+
+
+def _to_calls_phase(h: Harness) -> None:
+    h.login("organiser")
+    assert h.client.post(f"/api/candidates/{h.day.ids['cand_a']}/timeline/start").status_code == 200
+    h.clock.advance(timedelta(minutes=60))
+    h.call(timeline_service.advance_all, h.ctx)
+
+
+def _sims(h: Harness, kind: SimulationKind) -> list[Any]:
+    pack = h.ctx.packs[PACK]
+    return [
+        s
+        for s in pack.for_format(h.ctx.titles["CRCD"].format("titre")).simulations
+        if s.kind is kind
+    ]
+
+
+@pytest.fixture
+def media() -> FakeMedia:
+    return FakeMedia()
+
+
+def test_inbound_call_pops_the_record_then_relays_and_records(
+    settings: Settings, clock: FakeClock, media: FakeMedia
+) -> None:
+    with running_app(settings, clock, pack_id=PACK, media=media) as h:
+        cand = h.day.ids["cand_a"]
+        sim = _sims(h, SimulationKind.INBOUND_CALL)[0]
+        _to_calls_phase(h)
+        h.login("client_a")
+        client = h.client
+        with client.websocket_connect("/ws") as juror_ws:
+            juror_ws.receive_json()
+            h.login("cand_a")
+            with h.client.websocket_connect("/ws") as cand_ws:
+                cand_ws.receive_json()
+                juror_ws.send_json(
+                    {
+                        "type": "call.ring",
+                        "candidate_id": cand,
+                        "simulation_id": sim.id,
+                        "request_id": "ring",
+                    }
+                )
+                ring = _reply(juror_ws, "ring")
+                assert ring["type"] == "ack", ring
+                call_id = ring["result"]["id"]
+                pop = _until(cand_ws, "call.screen_pop")
+                assert pop["crm_record_id"] == sim.candidate.crm_record
+                assert pop["number"] == sim.candidate.phone.display
+                ringing = _until(cand_ws, "call")
+                assert ringing["call"]["state"] == "sonnerie"
+                assert pop["seq"] < ringing["seq"]  # the record pops before the phone rings
+
+                cand_ws.send_json({"type": "call.answer", "call_id": call_id, "request_id": "a"})
+                assert _reply(cand_ws, "a")["result"]["state"] == "en_ligne"
+                assert media.room(cand).call is not None
+                cand_ws.send_json({"type": "call.hold", "call_id": call_id, "request_id": "h"})
+                assert _reply(cand_ws, "h")["result"]["state"] == "en_attente"
+                assert media.room(cand).call.held
+                h.clock.advance(30)
+                cand_ws.send_json({"type": "call.resume", "call_id": call_id, "request_id": "r"})
+                assert _reply(cand_ws, "r")["result"]["held_seconds"] == 30
+                # The client juror hangs up; the candidate must now qualify the call.
+                juror_ws.send_json({"type": "call.hangup", "call_id": call_id, "request_id": "x"})
+                ended = _reply(juror_ws, "x")["result"]
+                assert (ended["state"], ended["ended_by"], ended["needs_wrap_up"]) == (
+                    "termine",
+                    "client",
+                    True,
+                )
+                juror_ws.send_json(
+                    {
+                        "type": "call.ring",
+                        "candidate_id": cand,
+                        "simulation_id": sim.id,
+                        "request_id": "again",
+                    }
+                )
+                refused = _reply(juror_ws, "again")
+                assert refused["type"] == "error" and "clôturer" in refused["message"]
+                cand_ws.send_json(
+                    {
+                        "type": "call.wrap_up",
+                        "call_id": call_id,
+                        "disposition": "traitee",
+                        "note": "Horaires donnés.",
+                        "request_id": "w",
+                    }
+                )
+                assert _reply(cand_ws, "w")["result"]["disposition_label"] == "Demande traitée"
+        h.login("observer_a")
+        recs = h.client.get(f"/api/candidates/{cand}/recordings").json()
+        assert [r["call_id"] for r in recs] == [call_id]
+        calls = h.client.get(f"/api/candidates/{cand}/calls").json()
+        assert calls[0]["disposition"] == "traitee"
+        h.login("cand_a")
+        assert h.client.get(f"/api/candidates/{cand}/recordings").status_code == 403
+
+
+def test_outbound_dial_rings_the_juror_or_says_unassigned(
+    settings: Settings, clock: FakeClock, media: FakeMedia
+) -> None:
+    with running_app(settings, clock, pack_id=PACK, media=media) as h:
+        sim = _sims(h, SimulationKind.OUTBOUND_CALL)[0]
+        _to_calls_phase(h)
+        h.login("client_a")
+        with h.client.websocket_connect("/ws") as juror_ws:
+            juror_ws.receive_json()
+            h.login("cand_a")
+            with h.client.websocket_connect("/ws") as cand_ws:
+                cand_ws.receive_json()
+                cand_ws.send_json(
+                    {"type": "call.dial", "number": "01 99 99 99 99", "request_id": "bad"}
+                )
+                bad = _reply(cand_ws, "bad")
+                assert bad["result"] == {"unassigned": True, "message": service.UNASSIGNED}
+                assert _until(cand_ws, "call.unassigned")["number"] == "01 99 99 99 99"
+                cand_ws.send_json(
+                    {"type": "call.dial", "number": sim.candidate.phone.display, "request_id": "ok"}
+                )
+                placed = _reply(cand_ws, "ok")["result"]
+                assert placed["direction"] == "outbound" and placed["simulation_id"] == sim.id
+                ring = _until(juror_ws, "call")
+                assert ring["call"]["simulation_id"] == sim.id
+                # The candidate cannot answer their own outbound call; the juror does.
+                cand_ws.send_json(
+                    {"type": "call.answer", "call_id": placed["id"], "request_id": "self"}
+                )
+                assert _reply(cand_ws, "self")["type"] == "error"
+                juror_ws.send_json(
+                    {"type": "call.answer", "call_id": placed["id"], "request_id": "j"}
+                )
+                assert _reply(juror_ws, "j")["result"]["state"] == "en_ligne"
+
+
+def test_calls_are_refused_outside_the_calls_phase_and_paused_calls_are_held(
+    settings: Settings, clock: FakeClock, media: FakeMedia
+) -> None:
+    with running_app(settings, clock, pack_id=PACK, media=media) as h:
+        cand = h.day.ids["cand_a"]
+        sim = _sims(h, SimulationKind.OUTBOUND_CALL)[0]
+        h.login("organiser")
+        h.client.post(f"/api/candidates/{cand}/timeline/start")
+        h.login("cand_a")
+        with h.client.websocket_connect("/ws") as ws:
+            ws.receive_json()
+            ws.send_json(
+                {"type": "call.dial", "number": sim.candidate.phone.display, "request_id": "prep"}
+            )
+            refused = _reply(ws, "prep")
+            assert refused["type"] == "error" and "Appels" in refused["message"]
+        h.clock.advance(timedelta(minutes=60))
+        h.call(timeline_service.advance_all, h.ctx)
+        h.login("cand_a")
+        with h.client.websocket_connect("/ws") as ws:
+            ws.receive_json()
+            ws.send_json(
+                {"type": "call.dial", "number": sim.candidate.phone.display, "request_id": "d"}
+            )
+            call_id = _reply(ws, "d")["result"]["id"]
+        h.call(
+            service.act,
+            h.ctx,
+            call_id,
+            service.CallAction.ANSWER,
+            party=service.Party.CLIENT,
+            actor="test",
+        )
+        h.login("proctor")
+        h.client.post(f"/api/candidates/{cand}/timeline/pause", json={"reason": "Incident"})
+        h.login("observer_a")
+        calls = h.client.get(f"/api/candidates/{cand}/calls").json()
+        assert calls[-1]["state"] == "en_attente" and media.room(cand).call.held
+        h.login("proctor")
+        h.client.post(f"/api/candidates/{cand}/timeline/resume")
+        # The calls phase ends (90 min + pause): the call is ended by the system.
+        h.clock.advance(timedelta(minutes=91))
+        h.call(timeline_service.advance_all, h.ctx)
+        h.login("observer_a")
+        last = h.client.get(f"/api/candidates/{cand}/calls").json()[-1]
+        assert (last["state"], last["ended_by"]) == ("termine", "system")
+        assert media.room(cand).call is None
+
+
+def test_a_ringing_call_is_missed_after_the_timeout(
+    settings: Settings, clock: FakeClock, media: FakeMedia
+) -> None:
+    with running_app(settings, clock, pack_id=PACK, media=media) as h:
+        sim = _sims(h, SimulationKind.INBOUND_CALL)[0]
+        _to_calls_phase(h)
+        h.login("client_a")
+        with h.client.websocket_connect("/ws") as ws:
+            ws.receive_json()
+            ws.send_json(
+                {
+                    "type": "call.ring",
+                    "candidate_id": h.day.ids["cand_a"],
+                    "simulation_id": sim.id,
+                    "request_id": "r",
+                }
+            )
+            _reply(ws, "r")
+        h.clock.advance(service.RING_TIMEOUT + timedelta(seconds=1))
+        h.call(service.expire_ringing, h.ctx)
+        h.login("observer_a")
+        last = h.client.get(f"/api/candidates/{h.day.ids['cand_a']}/calls").json()[-1]
+        assert (last["state"], last["needs_wrap_up"]) == ("manque", False)
+
+
+def test_only_the_candidates_client_juror_can_ring(
+    settings: Settings, clock: FakeClock, media: FakeMedia
+) -> None:
+    with running_app(settings, clock, pack_id=PACK, media=media) as h:
+        sim = _sims(h, SimulationKind.INBOUND_CALL)[0]
+        _to_calls_phase(h)
+        for who in ("observer_a", "client_b"):
+            h.login(who)
+            with h.client.websocket_connect("/ws") as ws:
+                ws.receive_json()
+                ws.send_json(
+                    {
+                        "type": "call.ring",
+                        "candidate_id": h.day.ids["cand_a"],
+                        "simulation_id": sim.id,
+                        "request_id": "r",
+                    }
+                )
+                assert _reply(ws, "r")["code"] == "forbidden", who

@@ -1,0 +1,124 @@
+"""A call through the whole application with real WebRTC: probe peers (candidate 440 Hz,
+client 1000 Hz, a listening observer) negotiate over the pages' WebSocket, the juror rings,
+the candidate answers, the candidate's page reconnects mid-call, the call ends, and the stored
+recording holds each party on its channel (SQLite only: the media path is the subject)."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+
+from server.core.clock import FakeClock
+from server.core.config import Settings
+from server.exams import timeline_service
+from server.scenarios.pack_types import SimulationKind
+from server.telephony.audio import SAMPLE_RATE
+from server.telephony.probe import ProbePeer, dominant_frequency, level_at, tone_signal
+from server.telephony.recorder import sha256_of
+from tests.harness import Harness, running_app
+from tests.telephony.test_calls import PACK, _reply
+
+CANDIDATE_HZ, CLIENT_HZ = 440.0, 1000.0
+
+
+async def _probe(hz: float | None) -> ProbePeer:
+    return ProbePeer(tone_signal(hz) if hz else None)
+
+
+def _attach(h: Harness, ws: Any, probe: ProbePeer, candidate_id: str | None, rid: str) -> None:
+    offer = h.call(probe.offer)
+    msg: dict[str, Any] = {"type": "rtc.offer", "sdp": offer, "request_id": rid}
+    if candidate_id:
+        msg["candidate_id"] = candidate_id
+    ws.send_json(msg)
+    answer = _reply(ws, rid)
+    assert answer["type"] == "ack", answer
+    h.call(probe.accept, answer["result"]["sdp"])
+
+
+def _heard(h: Harness, probe: ProbePeer, seconds: float = 0.8) -> np.ndarray:
+    start = time.monotonic()
+    time.sleep(seconds)
+    return probe.pcm_since(start)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_real_call_relays_mixes_reconnects_and_records(
+    settings: Settings, clock: FakeClock
+) -> None:
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cand = h.day.ids["cand_a"]
+        subset = h.ctx.packs[PACK].for_format(h.ctx.titles["CRCD"].format("titre"))
+        sim = next(s for s in subset.simulations if s.kind is SimulationKind.INBOUND_CALL)
+        h.login("organiser")
+        h.client.post(f"/api/candidates/{cand}/timeline/start")
+        h.clock.advance(timedelta(minutes=60))
+        h.call(timeline_service.advance_all, h.ctx)
+
+        h.login("client_a")
+        client_ws = h.client.websocket_connect("/ws").__enter__()
+        h.login("observer_a")
+        observer_ws = h.client.websocket_connect("/ws").__enter__()
+        h.login("cand_a")
+        cand_ws = h.client.websocket_connect("/ws").__enter__()
+        try:
+            for ws in (client_ws, observer_ws, cand_ws):
+                ws.receive_json()
+            candidate = h.call(_probe, CANDIDATE_HZ)
+            client = h.call(_probe, CLIENT_HZ)
+            observer = h.call(_probe, None)
+            _attach(h, cand_ws, candidate, None, "c")
+            _attach(h, client_ws, client, cand, "k")
+            _attach(h, observer_ws, observer, cand, "o")
+
+            client_ws.send_json(
+                {
+                    "type": "call.ring",
+                    "candidate_id": cand,
+                    "simulation_id": sim.id,
+                    "request_id": "ring",
+                }
+            )
+            call_id = _reply(client_ws, "ring")["result"]["id"]
+            cand_ws.send_json({"type": "call.answer", "call_id": call_id, "request_id": "a"})
+            assert _reply(cand_ws, "a")["result"]["state"] == "en_ligne"
+            time.sleep(0.5)
+            assert abs(dominant_frequency(_heard(h, client)) - CANDIDATE_HZ) < 5
+            assert abs(dominant_frequency(_heard(h, candidate)) - CLIENT_HZ) < 5
+            mix = _heard(h, observer)
+            assert level_at(mix, CANDIDATE_HZ) > 0.2 and level_at(mix, CLIENT_HZ) > 0.2
+
+            # The candidate's page reloads: a new peer connection, the same call.
+            h.call(candidate.close)
+            time.sleep(0.5)
+            candidate = h.call(_probe, CANDIDATE_HZ)
+            _attach(h, cand_ws, candidate, None, "c2")
+            time.sleep(0.6)
+            assert abs(dominant_frequency(_heard(h, client)) - CANDIDATE_HZ) < 5
+
+            client_ws.send_json({"type": "call.hangup", "call_id": call_id, "request_id": "x"})
+            assert _reply(client_ws, "x")["result"]["state"] == "termine"
+            for probe in (candidate, client, observer):
+                h.call(probe.close)
+        finally:
+            for ws in (cand_ws, observer_ws, client_ws):
+                ws.__exit__(None, None, None)
+
+        h.login("observer_a")
+        (rec,) = h.client.get(f"/api/candidates/{cand}/recordings").json()
+        path = settings.recordings_path / h.day.session_id / cand / f"{call_id}.ogg"
+        assert rec["sha256"] == sha256_of(path)
+        assert [g["role"] for g in rec["gaps"]] == ["candidate"]  # the reload, as silence
+        partial = h.client.get(rec["audio_url"], headers={"Range": "bytes=0-99"})
+        assert partial.status_code == 206 and len(partial.content) == 100
+        assert partial.content == path.read_bytes()[:100]
+        with av.open(str(path)) as container:
+            audio = np.concatenate([f.to_ndarray() for f in container.decode(audio=0)], axis=1)
+        left, right = audio[0, SAMPLE_RATE // 2 :], audio[1, SAMPLE_RATE // 2 :]
+        assert level_at(left, CANDIDATE_HZ) > 0.5 and level_at(left, CLIENT_HZ) < 0.05
+        assert level_at(right, CLIENT_HZ) > 0.5 and level_at(right, CANDIDATE_HZ) < 0.05

@@ -1,0 +1,131 @@
+"""Media workers for the tests: real worker processes on loopback (`python -m
+server.cli_media`), a Redis namespace of their own, a shared recordings directory."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+
+from server.core.config import PROJECT_ROOT
+from server.telephony.workers.protocol import TOKEN_HEADER
+from server.telephony.workers.registry import Registry
+
+REDIS_URL = os.environ.get("PLATEAU_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+TOKEN = "test-media-token-" + "x" * 16
+TTL_S = 1.5
+HEARTBEAT_S = 0.3
+
+
+def _redis_up() -> bool:
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    if not _redis_up():
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    return REDIS_URL
+
+
+@pytest.fixture
+def namespace() -> Iterator[str]:
+    ns = f"plateau-test:{uuid.uuid4().hex[:10]}"
+    yield ns
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        for key in client.scan_iter(match=f"{ns}:*"):
+            client.delete(key)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+async def registry(redis_url: str, namespace: str) -> AsyncIterator[Registry]:
+    reg = Registry.from_url(redis_url, namespace, ttl_s=TTL_S)
+    yield reg
+    await reg.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class WorkerProcess:
+    worker_id: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+
+SpawnWorker = Callable[..., WorkerProcess]
+
+
+@pytest.fixture
+def spawn_worker(redis_url: str, namespace: str, tmp_path: Path) -> Iterator[SpawnWorker]:
+    """`spawn_worker(worker_id, capacity=4)`: a worker process, registered and answering."""
+    spawned: list[WorkerProcess] = []
+    env = {
+        **os.environ,
+        "PLATEAU_MEDIA_TOKEN": TOKEN,
+        "PLATEAU_MEDIA_REDIS_URL": redis_url,
+        "PLATEAU_MEDIA_NAMESPACE": namespace,
+        "PLATEAU_MEDIA_TTL_S": str(TTL_S),
+        "PLATEAU_MEDIA_HEARTBEAT_S": str(HEARTBEAT_S),
+        "PLATEAU_DATA_DIR": str(tmp_path / "data"),
+    }
+
+    def spawn(worker_id: str, capacity: int = 4) -> WorkerProcess:
+        port = free_port()
+        cmd = [sys.executable, "-m", "server.cli_media", "--port", str(port)]
+        cmd += ["--capacity", str(capacity), "--worker-id", worker_id]
+        cmd += ["--recordings-dir", str(tmp_path / "recordings")]
+        worker = WorkerProcess(worker_id, port, subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT))
+        spawned.append(worker)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            assert worker.process.poll() is None, "the media worker exited"
+            try:
+                if httpx.get(f"{worker.url}/health", headers={TOKEN_HEADER: TOKEN}).is_success:
+                    return worker
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("the media worker did not start")
+
+    yield spawn
+    for worker in spawned:
+        if worker.process.poll() is None:
+            worker.process.send_signal(signal.SIGTERM)
+            try:
+                worker.process.wait(10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

@@ -1,0 +1,133 @@
+"""Two real media workers, the web process's `RemoteMediaPort`, probe peers for the pages:
+a recorded call is up, its worker is killed (-9), the room is re-placed on the other worker,
+the pages renegotiate, audio flows again, and the recording continues in a second segment
+whose sidecar names the first."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+import av
+import pytest
+
+from server.telephony.ports import PeerRole
+from server.telephony.probe import ProbePeer, dominant_frequency, tone_signal
+from server.telephony.workers.admission import CapacityExceeded
+from server.telephony.workers.registry import Registry
+from server.telephony.workers.remote import RemoteMediaPort
+from server.telephony.workers.segments import ogg_duration
+
+from .conftest import TOKEN, SpawnWorker
+
+CANDIDATE_HZ, CLIENT_HZ = 440.0, 1000.0
+ROOM = "cand-a"
+SIGNALS = {PeerRole.CANDIDATE: CANDIDATE_HZ, PeerRole.CLIENT: CLIENT_HZ}
+
+pytestmark = pytest.mark.slow
+
+
+class Pages:
+    """The room's two parties, as pages that (re)negotiate with whatever the port answers."""
+
+    def __init__(self, port: RemoteMediaPort) -> None:
+        self.port = port
+        self.probes: dict[PeerRole, ProbePeer] = {}
+
+    async def join(self, role: PeerRole) -> None:
+        old = self.probes.get(role)
+        probe = ProbePeer(tone_signal(SIGNALS[role]))
+        self.probes[role] = probe
+        await probe.accept(await self.port.attach_peer(ROOM, role, await probe.offer()))
+        await asyncio.wait_for(probe.connected.wait(), timeout=10)
+        if old is not None:
+            await old.close()
+
+    async def renegotiate(self) -> None:
+        await asyncio.gather(*(self.join(role) for role in list(self.probes)))
+
+    async def hears(self, role: PeerRole, seconds: float = 1.0) -> float:
+        start = time.monotonic() + 0.3
+        await asyncio.sleep(0.3 + seconds)
+        return dominant_frequency(self.probes[role].pcm_since(start))
+
+    async def close(self) -> None:
+        for probe in self.probes.values():
+            await probe.close()
+
+
+async def test_killed_worker_room_is_replaced_and_call_resumes_in_segment_two(
+    spawn_worker: SpawnWorker, registry: Registry, tmp_path: Path
+) -> None:
+    first = spawn_worker("w1")
+    second = spawn_worker("w2")
+    replaced: list[str] = []
+    renegotiated = asyncio.Event()
+    states: list[tuple[str, PeerRole, str]] = []
+    port = RemoteMediaPort(registry, TOKEN, watch_s=0.2, on_peer_state=lambda *s: states.append(s))
+    pages = Pages(port)
+
+    async def on_replaced(room_id: str) -> None:  # the app tells the pages: send a new offer
+        replaced.append(room_id)
+        await pages.renegotiate()
+        renegotiated.set()
+
+    port.on_replaced = on_replaced
+    await port.start()
+    try:
+        await pages.join(PeerRole.CANDIDATE)
+        await pages.join(PeerRole.CLIENT)
+        recording = tmp_path / "recordings" / "session" / "call-1.ogg"
+        await port.start_call(ROOM, "call-1", recording, parties={"candidate": "cand-a"})
+        # 3.5 s of call: the Ogg muxer holds its last complete page back, so a killed
+        # worker's segment keeps all but its last second or two
+        assert abs(await pages.hears(PeerRole.CLIENT, seconds=3.2) - CANDIDATE_HZ) < 20
+        placed_on = port.placements()[ROOM]
+        victim, survivor = (first, second) if placed_on == "w1" else (second, first)
+
+        victim.kill()
+        await asyncio.wait_for(renegotiated.wait(), timeout=10)
+        assert replaced == [ROOM]
+        assert port.placements()[ROOM] == survivor.worker_id
+        assert abs(await pages.hears(PeerRole.CLIENT) - CANDIDATE_HZ) < 20
+        assert abs(await pages.hears(PeerRole.CANDIDATE) - CLIENT_HZ) < 20
+
+        info = await port.end_call(ROOM)
+        assert (ROOM, PeerRole.CLIENT, "connected") in states  # relayed from the workers
+    finally:
+        await pages.close()
+        await port.close()
+
+    part2 = recording.with_name("call-1.part2.ogg")
+    assert info is not None and info.path == part2 and info.duration_s > 1
+    first_sidecar = json.loads(recording.with_suffix(".json").read_text())
+    second_sidecar = json.loads(part2.with_suffix(".json").read_text())
+    assert second_sidecar["segment"] == 2
+    assert second_sidecar["previous_segment"] == "call-1.ogg"
+    assert first_sidecar["interrupted"] == "worker_lost"
+    assert first_sidecar["next_segment"] == "call-1.part2.ogg"
+    assert first_sidecar["duration_s"] == ogg_duration(recording) >= 1.0
+    for segment in (recording, part2):  # both valid Ogg/Opus stereo with audio in them
+        assert ogg_duration(segment) >= 1.0
+        with av.open(str(segment)) as container:
+            stream = container.streams.audio[0]
+            assert stream.codec_context.name == "opus" and stream.channels == 2
+
+
+async def test_a_full_worker_refuses_new_calls_through_the_remote_port(
+    spawn_worker: SpawnWorker, registry: Registry
+) -> None:
+    spawn_worker("solo", capacity=1)
+    port = RemoteMediaPort(registry, TOKEN)
+    await port.start()
+    try:
+        await port.start_call("room-1", "call-1", None)
+        with pytest.raises(CapacityExceeded) as refused:
+            await port.start_call("room-2", "call-2", None)
+        assert refused.value.message_fr.startswith("Capacité audio du serveur atteinte")
+        await port.end_call("room-1")
+        await port.start_call("room-2", "call-2", None)  # capacity freed by the end of call 1
+    finally:
+        await port.close()

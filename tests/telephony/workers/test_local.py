@@ -1,0 +1,73 @@
+"""`plateau serve` in workers mode starts local workers (one per core by default) and stops
+them; the factory hands the app the port its settings choose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from server.core.clock import FakeClock
+from server.core.config import Settings
+from server.telephony.workers.admission import AdmittingMedia
+from server.telephony.workers.factory import build_media_port
+from server.telephony.workers.local import LocalWorkers
+from server.telephony.workers.registry import Registry
+from server.telephony.workers.remote import RemoteMediaPort
+from server.telephony.workers.settings import MediaSettings
+
+from .conftest import free_port
+
+
+async def test_local_workers_register_and_stop(redis_url: str, namespace: str, tmp_path: Path):
+    media = MediaSettings(
+        redis_url=redis_url, namespace=namespace, worker_base_port=free_port(), workers=1
+    )
+    assert media.local_worker_count() == 1
+    assert MediaSettings().local_worker_count() >= 1
+    workers = LocalWorkers(media, "t" * 32, tmp_path / "recordings", capacity=3)
+    workers.start()
+    registry = Registry.from_url(redis_url, namespace)
+    try:
+        workers.wait_registered()
+        (info,) = (await registry.live()).values()
+        assert info.capacity == 3 and info.url.endswith(str(workers.ports()[0]))
+    finally:
+        workers.stop()
+        await registry.close()
+    assert workers.processes == []
+
+
+async def test_the_factory_follows_the_mode(redis_url: str, namespace: str, tmp_path: Path):
+    settings = Settings(mode="test", data_dir=tmp_path, secret_key="k" * 40)
+    clock = FakeClock()
+    inprocess = await build_media_port(settings, clock, media=MediaSettings(rooms_per_worker=5))
+    assert isinstance(inprocess, AdmittingMedia) and inprocess.admission.capacity == 5
+    await inprocess.close()
+    media = MediaSettings(mode="workers", redis_url=redis_url, namespace=namespace)
+    remote = await build_media_port(settings, clock, media=media)
+    assert isinstance(remote, RemoteMediaPort)
+    await remote.close()
+    assert media.api_token("k" * 40) == media.api_token("k" * 40) != media.api_token("j" * 40)
+
+
+async def test_serve_wraps_local_workers_only_in_workers_mode(
+    redis_url: str, namespace: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server.cli_media import local_media_workers
+
+    settings = Settings(mode="test", data_dir=tmp_path, secret_key="k" * 40)
+    with local_media_workers(settings) as count:
+        assert count == 0  # in-process mode: nothing to start
+    monkeypatch.setenv("PLATEAU_MEDIA_MODE", "workers")
+    monkeypatch.setenv("PLATEAU_MEDIA_REDIS_URL", redis_url)
+    monkeypatch.setenv("PLATEAU_MEDIA_NAMESPACE", namespace)
+    monkeypatch.setenv("PLATEAU_MEDIA_WORKER_BASE_PORT", str(free_port()))
+    registry = Registry.from_url(redis_url, namespace)
+    try:
+        with local_media_workers(settings, count=1) as count:
+            assert count == 1
+            assert len(await registry.live()) == 1
+        assert await registry.live() == {}  # stopped and deregistered
+    finally:
+        await registry.close()

@@ -1,0 +1,86 @@
+"""Workers register with a TTL: a worker that stops beating disappears by itself."""
+
+from __future__ import annotations
+
+import asyncio
+
+from server.telephony.workers.registry import Heartbeat, Registry, WorkerInfo
+
+
+def info(worker_id: str = "w1", calls: int = 0) -> WorkerInfo:
+    return WorkerInfo(
+        worker_id=worker_id, instance="i1", url="http://127.0.0.1:1", capacity=12, calls=calls
+    )
+
+
+async def test_a_registered_worker_is_live_until_its_ttl_runs_out(redis_url: str, namespace: str):
+    registry = Registry.from_url(redis_url, namespace, ttl_s=0.4)
+    try:
+        await registry.register(info("w1", calls=3))
+        await registry.register(info("w2"))
+        live = await registry.live()
+        assert sorted(live) == ["w1", "w2"] and live["w1"].calls == 3
+        assert live["w1"].load == 0.25
+        await asyncio.sleep(0.6)
+        assert await registry.live() == {}
+    finally:
+        await registry.close()
+
+
+async def test_a_heartbeat_keeps_it_alive_and_stopping_removes_it(redis_url: str, namespace: str):
+    registry = Registry.from_url(redis_url, namespace, ttl_s=0.4)
+    load = {"calls": 0}
+    beat = Heartbeat(registry, lambda: info(calls=load["calls"]), every_s=0.1)
+    try:
+        await beat.start()
+        load["calls"] = 5
+        await asyncio.sleep(0.7)  # longer than the TTL: only the beats keep it
+        assert (await registry.live())["w1"].calls == 5 and beat.beats >= 3
+        await beat.stop()
+        assert await registry.live() == {}
+    finally:
+        await registry.close()
+
+
+async def test_other_namespaces_and_bad_records_are_ignored(redis_url: str, namespace: str):
+    registry = Registry.from_url(redis_url, namespace, ttl_s=5)
+    other = Registry.from_url(redis_url, namespace + "-other", ttl_s=5)
+    try:
+        await other.register(info("elsewhere"))
+        await registry.redis.set(f"{namespace}:worker:broken", b"{not json", px=5000)
+        await registry.register(info("w1"))
+        assert list(await registry.live()) == ["w1"]
+    finally:
+        await other.remove("elsewhere")
+        await other.close()
+        await registry.close()
+
+
+async def test_peer_state_events_reach_the_web_process(redis_url: str, namespace: str):
+    registry = Registry.from_url(redis_url, namespace)
+    received: list[dict] = []
+
+    async def listen() -> None:
+        async for event in registry.events():
+            received.append(event)
+            return
+
+    listener = asyncio.create_task(listen())
+    try:
+        async with asyncio.timeout(3):
+            while not received:  # noqa: ASYNC110 - publish until the subscription is up
+                await registry.publish({"bad": "event"})
+                await registry.publish(
+                    {"room_id": "r1", "instance": "i1", "role": "client", "state": "connected"}
+                )
+                await asyncio.sleep(0.05)
+        assert received[0] == {
+            "room_id": "r1",
+            "instance": "i1",
+            "role": "client",
+            "state": "connected",
+        }
+    finally:
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+        await registry.close()

@@ -1,0 +1,32 @@
+"""The layering rules (import-linter contracts in pyproject.toml) and ruff, in the test run."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from server.core.config import PROJECT_ROOT
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+
+
+def test_import_contracts_hold() -> None:
+    beside_python = Path(sys.executable).parent / "lint-imports"
+    exe = str(beside_python) if beside_python.exists() else shutil.which("lint-imports")
+    assert exe, "lint-imports (import-linter) is not installed: pip install -e '.[test]'"
+    result = _run(exe)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_is_clean() -> None:
+    result = _run(sys.executable, "-m", "ruff", "check", "server", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean() -> None:
+    result = _run(sys.executable, "-m", "mypy", "server")
+    assert result.returncode == 0, result.stdout + result.stderr

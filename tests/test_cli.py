@@ -1,0 +1,125 @@
+"""The `plateau` command: validation, refusals of `serve`, audit verification, scripting a
+day, help in French."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from server.cli import app
+from server.core.config import PROJECT_ROOT
+from tests.conftest import TEST_SECRET
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("PLATEAU_DATABASE_URL", f"sqlite+aiosqlite:///{db}")
+    monkeypatch.setenv("PLATEAU_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PLATEAU_SECRET_KEY", TEST_SECRET)
+    return db
+
+
+def test_help_is_in_french() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "Affiche cette aide" in result.output and "Commandes" in result.output
+    for sub in (
+        ["demo"],
+        ["serve"],
+        ["db", "upgrade"],
+        ["scenarios", "validate"],
+        ["audit", "verify"],
+        ["session", "create"],
+    ):
+        out = runner.invoke(app, [*sub, "--help"]).output
+        assert "Affiche cette aide" in out and "Show this message" not in out, sub
+
+
+def test_scenarios_validate_accepts_the_shipped_data() -> None:
+    result = runner.invoke(
+        app, ["scenarios", "validate", str(PROJECT_ROOT / "scenarios" / "packs")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "OK" in result.output
+    result = runner.invoke(
+        app, ["scenarios", "validate", str(PROJECT_ROOT / "scenarios" / "titles")]
+    )
+    assert result.exit_code == 0 and "titre CRCD" in result.output
+
+
+def test_scenarios_validate_names_the_file_and_field(tmp_path: Path) -> None:
+    data = yaml.safe_load((PROJECT_ROOT / "scenarios/titles/crcd.yaml").read_text(encoding="utf-8"))
+    data["formats"][0]["phases"][0]["minutes"] = "soixante"
+    bad = tmp_path / "crcd.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["scenarios", "validate", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}: formats[0].phases[0].minutes" in result.output
+
+
+def test_serve_refuses_a_weak_secret_and_an_unmigrated_database(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLATEAU_SECRET_KEY", "changeme")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1 and "trop faible" in result.output
+    monkeypatch.setenv("PLATEAU_SECRET_KEY", TEST_SECRET)
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1 and "plateau db upgrade" in result.output
+
+
+def test_a_day_scripted_then_the_audit_log_verified_and_tampered(env: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(
+        app, ["session", "create", "--centre", "GRETA", "--date", "2026-06-03", "--format", "ccp1"]
+    )
+    assert result.exit_code == 0, result.output
+    session_id = result.output.strip()
+    result = runner.invoke(
+        app,
+        [
+            "session",
+            "add-candidate",
+            session_id,
+            "--nom",
+            "Roux",
+            "--prenom",
+            "Léa",
+            "--parcours",
+            "vae",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    candidate_id, code = result.output.strip().split("\t")
+    juror_id = runner.invoke(
+        app, ["session", "add-staff", session_id, "--nom", "J1"]
+    ).output.split()[0]
+    assert (
+        runner.invoke(
+            app, ["session", "assign", candidate_id, juror_id, "--comme", "client"]
+        ).exit_code
+        == 0
+    )
+    sheet = runner.invoke(app, ["session", "codes", session_id]).output
+    assert code in sheet and "Léa ROUX" in sheet
+    assert "GRETA" in runner.invoke(app, ["session", "list"]).output
+
+    ok = runner.invoke(app, ["audit", "verify"])
+    assert ok.exit_code == 0 and "intègre" in ok.output
+    with sqlite3.connect(env) as conn:
+        conn.execute("UPDATE audit_log SET actor = 'quelqu''un' WHERE id = 2")
+    bad = runner.invoke(app, ["audit", "verify"])
+    assert bad.exit_code == 1 and "ALTÉRÉ" in bad.output and "ligne 2" in bad.output
+
+
+def test_unknown_session_is_a_clear_error(env: Path) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    result = runner.invoke(app, ["session", "codes", "nope"])
+    assert result.exit_code == 1 and "introuvable" in result.output
