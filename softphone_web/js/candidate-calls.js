@@ -9,7 +9,7 @@ import "./cti/chat-window.js";
 import "./cti/soft-phone.js";
 import "./cti/wrap-up-form.js";
 import { displayNumber } from "./cti/soft-phone.js";
-import { CallAudio } from "./candidate-audio.js";
+import { CallAudio } from "./call-audio.js";
 
 const LIVE = new Set(["sonnerie", "en_ligne", "en_attente"]);
 const $ = (id) => document.getElementById(id);

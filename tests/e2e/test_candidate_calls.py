@@ -68,6 +68,9 @@ def juror(browser: Any, server: LiveServer, label: str) -> Any:
     assert server.day is not None
     page = new_page(browser, server)
     sign_in_with_code(page, server.day.codes[label], home="/jury")
+    # A bare page of the same origin: the jury's own page would attach its microphone as the
+    # client's audio, and here the client's voice is the in-process test peer.
+    page.goto(f"{server.url}/api/health")
     listen(page)
     return page
 

@@ -1,6 +1,8 @@
-// <chat-window>: the instant-messaging simulation, candidate side — the conversation, the
-// customer's typing state, a composer (Entrée envoie, Maj+Entrée va à la ligne), and the number
-// of unread messages (for the tab's badge).
+// <chat-window>: the instant-messaging simulation — the conversation, the other side's typing
+// state, a composer (Entrée envoie, Maj+Entrée va à la ligne), and the number of unread
+// messages (for the tab's badge). The candidate's page uses it as is; the client juror's with
+// self="client" (the juror writes as the customer); the observer's with `readonly` (the
+// transcript, no composer, authors named « Candidat » and « Client »).
 //
 //   chat.messages = [{ id, author: "candidate" | "client", text, at }];   chat.add(message);
 //   chat.peerTyping = true;  chat.enabled = false;  chat.visible = true (marks as read);
@@ -18,6 +20,25 @@ export class ChatWindow extends HTMLElement {
     this._unread = 0;
     this._visible = false;
     this._enabled = true;
+  }
+
+  // Whose messages are "mine": the candidate's (default) or the client's (the juror).
+  get self() {
+    return this.getAttribute("self") || "candidate";
+  }
+
+  get readonly() {
+    return this.hasAttribute("readonly");
+  }
+
+  _mine(m) {
+    return !this.readonly && m.author === this.self;
+  }
+
+  _authorLabel(m) {
+    if (this._mine(m)) return "Vous";
+    if (m.author === "candidate") return "Candidat";
+    return m.author_label || "Client";
   }
 
   connectedCallback() {
@@ -39,6 +60,7 @@ export class ChatWindow extends HTMLElement {
     this._send.type = "submit";
     this._error = el("p", "error small");
     form.append(this._input, this._send);
+    form.hidden = this.readonly;
     this.append(this._head, this._log, this._typing, form, this._error);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -90,7 +112,7 @@ export class ChatWindow extends HTMLElement {
 
   add(message) {
     if (!this._remember(message)) return;
-    if (message.author !== "candidate") {
+    if (!this._mine(message)) {
       this.peerTyping = false;
       if (!this._visible || document.visibilityState !== "visible") this._unread++;
     }
@@ -103,7 +125,8 @@ export class ChatWindow extends HTMLElement {
 
   set peerTyping(value) {
     clearTimeout(this._typingTimer);
-    if (this._typing) this._typing.textContent = value ? "Le client écrit…" : "";
+    const who = this.self === "candidate" ? "Le client" : "Le candidat";
+    if (this._typing) this._typing.textContent = value ? `${who} écrit…` : "";
     this.dataset.peerTyping = String(Boolean(value));
     if (value) this._typingTimer = setTimeout(() => (this.peerTyping = false), 6000);
   }
@@ -146,7 +169,8 @@ export class ChatWindow extends HTMLElement {
       this._unread = 0;
       this._emitUnread();
     }
-    if (last && last.id && (force || last.id !== this._readId) && last.author !== "candidate") {
+    if (this.readonly) return;
+    if (last && last.id && (force || last.id !== this._readId) && !this._mine(last)) {
       this._readId = last.id;
       this.dispatchEvent(new CustomEvent("chat-read", { detail: { last_id: last.id } }));
     }
@@ -169,8 +193,9 @@ export class ChatWindow extends HTMLElement {
   }
 
   _item(m) {
-    const li = el("li", `chat-msg from-${m.author === "candidate" ? "me" : "them"}`);
-    const meta = el("span", "chat-meta", `${m.author === "candidate" ? "Vous" : m.author_label || "Client"} · ${clockTime(m.at)}`);
+    const side = this.readonly ? `author-${m.author}` : this._mine(m) ? "me" : "them";
+    const li = el("li", `chat-msg from-${side}`);
+    const meta = el("span", "chat-meta", `${this._authorLabel(m)} · ${clockTime(m.at)}`);
     const text = el("p", "chat-text", m.text);
     li.append(meta, text);
     return li;

@@ -1,7 +1,9 @@
-// The candidate's headset during the calls phase: the microphone (the device chosen in the
-// headset check), mute, the levels on the softphone bar, and the page's one audio link to the
-// server — an RTCPeerConnection negotiated over the WebSocket (`rtc.offer` → answer), rebuilt
-// by itself after a network cut or a reload (the server re-attaches it to the live call).
+// A page's audio link to the call room on the server: the microphone (the device the headset or
+// mic check chose), mute, the levels shown on `phone` (any element: it gets micLevel, earLevel
+// and data-audio), and one RTCPeerConnection negotiated over the WebSocket (`rtc.offer` →
+// answer), rebuilt by itself after a network cut or a reload (the server re-attaches it to the
+// live call). Used by the candidate (no candidateId: the server knows the room), the client
+// juror (candidateId: whose room) and the observer (candidateId, receiveOnly: the live mix).
 import { savedMicDevice } from "./cti/headset-check.js";
 import { audioContext, watchLevel } from "./cti/level-meter.js";
 
@@ -9,10 +11,13 @@ const GATHER_MS = 2500; // the server does not trickle: the offer carries its ca
 const RETRY_MS = [1000, 2000, 4000, 8000];
 
 export class CallAudio {
-  constructor({ socket, phone, announce }) {
+  constructor({ socket, phone, announce, candidateId = null, receiveOnly = false, micDevice = savedMicDevice }) {
     this.socket = socket;
     this.phone = phone;
     this.announce = announce;
+    this.candidateId = candidateId;
+    this.receiveOnly = receiveOnly;
+    this.micDevice = micDevice;
     this.muted = false;
     this.stream = null;
     this.pc = null;
@@ -42,7 +47,7 @@ export class CallAudio {
         this.connect();
       }
     }, 3000);
-    await this.ensure().catch(() => null);
+    if (!this.receiveOnly) await this.ensure().catch(() => null);
     await this.connect();
   }
 
@@ -56,16 +61,22 @@ export class CallAudio {
     this.stream = null;
   }
 
+  // For good (the juror switches candidate): stop and remove the player.
+  dispose() {
+    this.stop();
+    this.player.remove();
+  }
+
   // The microphone stream (asked once; the browser may refuse: say so, calls still work).
   async ensure() {
     if (this.stream && this.stream.getAudioTracks().some((t) => t.readyState === "live")) return this.stream;
-    const id = savedMicDevice();
+    const id = this.micDevice();
     try {
       this.stream = await navigator.mediaDevices.getUserMedia({
         audio: { ...(id ? { deviceId: { ideal: id } } : {}), echoCancellation: true, noiseSuppression: true },
       });
     } catch (err) {
-      this.announce("Micro inaccessible : ouvrez l'onglet « Casque » pour le vérifier.", { level: "warn", ms: 15000 });
+      this.announce("Micro inaccessible : vérifiez-le (onglet « Casque » ou « Vérification du micro »).", { level: "warn", ms: 15000 });
       this.phone.dataset.mic = "refused";
       throw err;
     }
@@ -106,7 +117,8 @@ export class CallAudio {
       const pc = new RTCPeerConnection({ iceServers: [] });
       this.pc = pc;
       const track = this.stream?.getAudioTracks()[0];
-      if (track) pc.addTransceiver(track, { direction: "sendrecv", streams: [this.stream] });
+      if (this.receiveOnly) pc.addTransceiver("audio", { direction: "recvonly" });
+      else if (track) pc.addTransceiver(track, { direction: "sendrecv", streams: [this.stream] });
       else pc.addTransceiver("audio", { direction: "sendrecv" });
       pc.addEventListener("track", (ev) => {
         const remote = ev.streams[0] || new MediaStream([ev.track]);
@@ -123,7 +135,9 @@ export class CallAudio {
       });
       await pc.setLocalDescription(await pc.createOffer());
       await this._gathered(pc);
-      const answer = await this.socket.request({ type: "rtc.offer", sdp: pc.localDescription.sdp });
+      const offer = { type: "rtc.offer", sdp: pc.localDescription.sdp };
+      if (this.candidateId) offer.candidate_id = this.candidateId;
+      const answer = await this.socket.request(offer);
       if (pc !== this.pc) return;
       await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
     } catch (err) {
@@ -159,8 +173,8 @@ export class CallAudio {
   }
 
   // The server's view of our peer (`rtc.peer_state`): shown on the bar for the candidate's own.
-  peerState(detail) {
-    if (detail.role === "candidate") this.phone.dataset.serverAudio = detail.state;
+  peerState(detail, role = "candidate") {
+    if (detail.role === role) this.phone.dataset.serverAudio = detail.state;
   }
 
   attach() {

@@ -1,0 +1,216 @@
+// The jury's page (/jury): the juror picks one of their candidates; the page shows the console
+// of the juror's capacity for that candidate — the client's (run sheet, juror card, phone, chat,
+// mic check) or the observer's (live listening, chat and CRM feed, grid and pinned notes, then
+// recordings, written replies, interviews, deliberation and documents). One WebSocket for all
+// candidates; each component is bound to the chosen candidate with the same context:
+//   ctx = { candidateId, capacity, socket, snapshot: () => latest state, me, micDevice }
+import { api, logout, requireMe } from "./api.js";
+import "./components/action-dialog.js";
+import "./components/link-status.js";
+import "./components/phase-clock.js";
+import "./components/tab-panels.js";
+import "./cti/chat-window.js";
+import { bindChat } from "./jury/jury-chat.js";
+import "./jury/juror-card.js";
+import "./jury/mic-check.js";
+import "./jury/run-sheet.js";
+import "./jury/jury-softphone.js";
+import { PlateauSocket } from "./socket.js";
+
+const $ = (id) => document.getElementById(id);
+const enc = encodeURIComponent;
+const STORAGE = "plateau.jury.candidate";
+
+// The observer's components, loaded when an observer console is first shown.
+const OBSERVER_MODULES = [
+  "./jury/live-listen.js",
+  "./jury/crm-feed.js",
+  "./jury/evaluation-grid.js",
+  "./jury/recordings-panel.js",
+  "./jury/written-replies.js",
+  "./jury/interview-notes.js",
+  "./jury/deliberation-panel.js",
+  "./jury/documents-panel.js",
+];
+const OBSERVER_PARTS = ["live-listen", "crm-feed", "grid", "recordings", "crm-log", "writing", "interviews", "deliberation", "documents"];
+
+const page = { me: null, assignments: [], current: null, state: null, unbinds: [] };
+
+function ctxFor(assignment) {
+  return {
+    candidateId: assignment.candidate_id,
+    capacity: assignment.capacity,
+    socket: page.socket,
+    snapshot: () => page.state,
+    me: page.me,
+    micDevice: () => $("mic-check").deviceId || "",
+  };
+}
+
+function timelineOf(cid) {
+  return (((page.state || {}).exam || {}).candidates || {})[cid]?.timeline || null;
+}
+
+// The run sheet's states from the calls and the chat: a live call is « En cours », an ended one
+// « Faite »; the chat is « En cours » once a message was exchanged.
+function simulationStates(calls, messages) {
+  const out = {};
+  for (const c of calls) {
+    if (!c.simulation_id) continue;
+    const live = ["sonnerie", "en_ligne", "en_attente"].includes(c.state);
+    if (live) out[c.simulation_id] = "current";
+    else if (out[c.simulation_id] !== "current" && c.state === "termine") out[c.simulation_id] = "done";
+  }
+  for (const m of messages) if (m.simulation_id && !out[m.simulation_id]) out[m.simulation_id] = "current";
+  return out;
+}
+
+function renderPicker() {
+  const nav = $("picker");
+  nav.replaceChildren(
+    ...page.assignments.map((a) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.dataset.candidate = a.candidate_id;
+      b.textContent = `${a.name} · ${a.capacity === "client" ? "client" : "observation"}`;
+      b.setAttribute("aria-pressed", String(a.candidate_id === page.current?.candidate_id));
+      b.addEventListener("click", () => select(a.candidate_id));
+      return b;
+    }),
+  );
+}
+
+function applyTimeline() {
+  const a = page.current;
+  if (!a) return;
+  const state = timelineOf(a.candidate_id);
+  $("client-clock").state = state;
+  $("observer-clock").state = state;
+  const interview = state && state.phase && !state.timed;
+  $("interview-open").hidden = !(interview && state.status === "awaiting");
+  $("interview-close").hidden = !(interview && state.status === "running");
+}
+
+async function interviewAction(action) {
+  try {
+    await api("POST", `/api/candidates/${enc(page.current.candidate_id)}/timeline/interview/${action}`);
+    $("page-error").textContent = "";
+  } catch (err) {
+    $("page-error").textContent = err.message;
+  }
+}
+
+async function bindClient(ctx) {
+  const sheet = $("run-sheet");
+  const card = $("juror-card");
+  const phone = $("softphone");
+  const chat = $("client-chat");
+  let sims = [];
+  try {
+    sims = (await api("GET", `/api/candidates/${enc(ctx.candidateId)}/subject/jury`)).simulations || [];
+  } catch (err) {
+    $("page-error").textContent = err.message;
+  }
+  const show = (id) => {
+    const sim = sims.find((s) => s.id === id) || null;
+    sheet.selected = id;
+    card.simulation = sim;
+    phone.simulation = sim;
+    chat.hidden = !sim || sim.kind !== "chat";
+  };
+  const refreshStates = () => {
+    const conv = (((page.state || {}).chat || {}).by_candidate || {})[ctx.candidateId] || {};
+    sheet.statuses = simulationStates(phone.calls, chat.messages || conv.messages || []);
+  };
+  sheet.simulations = sims;
+  phone.bind(ctx);
+  const unbindChat = bindChat(chat, ctx);
+  refreshStates();
+  show(sheet.suggested());
+  const abort = new AbortController();
+  const signal = abort.signal;
+  sheet.addEventListener("simulation-select", (ev) => show(ev.detail.id), { signal });
+  phone.addEventListener("call-simulation", (ev) => show(ev.detail.id), { signal });
+  phone.addEventListener("calls-change", refreshStates, { signal });
+  ctx.socket.addEventListener("chat.message", refreshStates, { signal });
+  $("mic-check").addEventListener("mic-checked", () => phone.useMicrophone(), { signal });
+  return () => {
+    abort.abort();
+    unbindChat();
+    phone.unbind();
+  };
+}
+
+async function bindObserver(ctx) {
+  await Promise.all(OBSERVER_MODULES.map((m) => import(m)));
+  const parts = OBSERVER_PARTS.map((id) => $(id));
+  for (const part of parts) part.bind(ctx);
+  const unbindChats = ["observer-chat", "review-chat"].map((id) => bindChat($(id), ctx));
+  return () => {
+    for (const part of parts) part.unbind();
+    for (const unbind of unbindChats) unbind();
+  };
+}
+
+async function select(cid) {
+  const a = page.assignments.find((x) => x.candidate_id === cid);
+  if (!a) return;
+  for (const unbind of page.unbinds.splice(0)) unbind();
+  page.current = a;
+  localStorage.setItem(STORAGE, cid);
+  history.replaceState(null, "", `#${enc(cid)}`);
+  renderPicker();
+  $("client-console").hidden = a.capacity !== "client";
+  $("observer-console").hidden = a.capacity !== "observer";
+  $("client-title").textContent = `Client — ${a.name}`;
+  $("observer-title").textContent = `Observation — ${a.name}`;
+  applyTimeline();
+  const ctx = ctxFor(a);
+  try {
+    page.unbinds.push(a.capacity === "client" ? await bindClient(ctx) : await bindObserver(ctx));
+  } catch (err) {
+    $("page-error").textContent = `La console n'a pas pu s'ouvrir : ${err.message}`;
+  }
+  if (page.switched) page.socket.send({ type: "resync" }); // a fresh snapshot for the new binding
+  page.switched = true;
+}
+
+async function main() {
+  page.me = await requireMe("juror");
+  if (!page.me) return;
+  $("me-name").textContent = page.me.name || "";
+  $("logout").addEventListener("click", logout);
+  $("interview-open").addEventListener("click", () => interviewAction("open"));
+  $("interview-close").addEventListener("click", () => interviewAction("close"));
+  try {
+    page.assignments = await api("GET", "/api/jury/assignments");
+  } catch (err) {
+    $("page-error").textContent = err.message;
+    return;
+  }
+  if (!page.assignments.length) {
+    $("no-candidate").hidden = false;
+    return;
+  }
+  const socket = new PlateauSocket();
+  page.socket = socket;
+  const ready = new Promise((resolve) => socket.addEventListener("snapshot", resolve, { once: true }));
+  socket.addEventListener("snapshot", (ev) => {
+    page.state = ev.detail.state || {};
+    applyTimeline();
+  });
+  socket.addEventListener("connection", (ev) => ($("link").connected = ev.detail.connected));
+  socket.addEventListener("timeline", (ev) => {
+    const exam = ((page.state ||= {}).exam ||= {});
+    const candidates = (exam.candidates ||= {});
+    (candidates[ev.detail.candidate_id] ||= {}).timeline = ev.detail.state;
+    applyTimeline();
+  });
+  socket.connect();
+  await ready;
+  const wanted = decodeURIComponent(location.hash.slice(1)) || localStorage.getItem(STORAGE);
+  const first = page.assignments.find((a) => a.candidate_id === wanted) || page.assignments[0];
+  await select(first.candidate_id);
+}
+
+main();
