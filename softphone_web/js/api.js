@@ -30,6 +30,20 @@ export async function api(method, path, body) {
   return data;
 }
 
+// A change the server applies once per key (e.g. a CRM creation with its client_id): sent again
+// with the same body after a network cut or a 5xx, so a dropped connection loses nothing.
+export async function idempotent(call, { delaysMs = [500, 1500, 4000] } = {}) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const transient = !(err instanceof ApiError) || err.status >= 500;
+      if (!transient || attempt >= delaysMs.length) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
+    }
+  }
+}
+
 // The signed-in person, or a redirect to the sign-in page.
 export async function requireMe(expectedRole) {
   try {

@@ -201,7 +201,7 @@ export class CrmDesk {
           { name: "summary", label: "Note", type: "textarea", required: true },
         ],
       });
-      if (v) await this._do("Note", () => this.api.note(id, { ...v, client_id: crypto.randomUUID() }));
+      if (v) await this._do("Note", () => this.api.note(id, { ...v }));
     } else if (action === "callback") {
       const v = await this.dialog.ask({
         title: "Rappel ou rendez-vous",
@@ -216,16 +216,16 @@ export class CrmDesk {
           { name: "subject", label: "Objet", type: "textarea", required: true },
         ],
       });
-      if (v) await this._do("Rendez-vous", () => this.api.appointment(id, { ...v, client_id: crypto.randomUUID() }));
+      if (v) await this._do("Rendez-vous", () => this.api.appointment(id, { ...v }));
     } else if (action === "order") {
       const result = await this.orderForm.ask({ record: r, catalogue: this.subject?.catalogue || [], desk: sim?.order || null });
       if (result) {
         const { totals, ...body } = result;
-        await this._do("Commande", () => this.api.order(id, { ...body, client_id: crypto.randomUUID() }));
+        await this._do("Commande", () => this.api.order(id, { ...body }));
       }
     } else if (action === "agreement") {
       const result = await this.paymentForm.ask({ record: r, collection: sim?.collection || null, storyDate: this.subject?.story_date });
-      if (result) await this._do("Accord de paiement", () => this.api.agreement(id, { ...result, client_id: crypto.randomUUID() }));
+      if (result) await this._do("Accord de paiement", () => this.api.agreement(id, { ...result }));
     }
   }
 
@@ -342,7 +342,6 @@ export class CrmDesk {
         representative: slot.representative,
         contact: v.contact,
         subject: `${slot.purpose} avec ${slot.representative} (${slot.area}). ${v.subject}`,
-        client_id: crypto.randomUUID(),
       }),
     );
   }

@@ -1,21 +1,26 @@
 // Every server call of the candidate's page except the timeline: the CRM (HTTP), the calls and
 // the chat (WebSocket commands with an acknowledgement), the drafts and the notepad (HTTP).
 // One place to read what the page asks of the server.
-import { api } from "./api.js";
+import { api, idempotent } from "./api.js";
 
 const enc = encodeURIComponent;
 
 export function crmApi(cid) {
   const base = `/api/candidates/${enc(cid)}/crm`;
   const rec = (id) => `${base}/records/${enc(id)}`;
+  // Creations carry a client_id made once: a resend after a cut is recorded once.
+  const create = (path, body) => {
+    const keyed = { ...body, client_id: body.client_id || crypto.randomUUID() };
+    return idempotent(() => api("POST", path, keyed));
+  };
   return {
     records: () => api("GET", `${base}/records`),
     record: (id) => api("GET", rec(id)),
     update: (id, changes) => api("PATCH", rec(id), changes),
-    note: (id, body) => api("POST", `${rec(id)}/notes`, body),
-    appointment: (id, body) => api("POST", `${rec(id)}/appointments`, body),
-    order: (id, body) => api("POST", `${rec(id)}/orders`, body),
-    agreement: (id, body) => api("POST", `${rec(id)}/agreements`, body),
+    note: (id, body) => create(`${rec(id)}/notes`, body),
+    appointment: (id, body) => create(`${rec(id)}/appointments`, body),
+    order: (id, body) => create(`${rec(id)}/orders`, body),
+    agreement: (id, body) => create(`${rec(id)}/agreements`, body),
     agenda: () => api("GET", `${base}/agenda`),
     survey: (simulationId) => api("GET", `${base}/surveys/${enc(simulationId)}`),
     answer: (simulationId, questionId, value) =>
