@@ -57,7 +57,7 @@ async ([code, candidateId]) => {
 """
 
 
-def _tone(path: Path, hz: float, seconds: float = 30.0) -> Path:
+def tone_file(path: Path, hz: float, seconds: float = 30.0) -> Path:
     t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
     pcm = (0.3 * 32767 * np.sin(2 * np.pi * hz * t)).astype(np.int16)
     with wave.open(str(path), "wb") as w:
@@ -89,8 +89,8 @@ def test_two_browsers_call_through_the_server_and_the_recording_keeps_the_channe
         .simulations
         if s.kind is SimulationKind.INBOUND_CALL
     )
-    candidate = new_page(launch_browser(fake_audio=_tone(tmp_path / "c.wav", 440)), server)
-    client = new_page(launch_browser(fake_audio=_tone(tmp_path / "k.wav", 1000)), server)
+    candidate = new_page(launch_browser(fake_audio=tone_file(tmp_path / "c.wav", 440)), server)
+    client = new_page(launch_browser(fake_audio=tone_file(tmp_path / "k.wav", 1000)), server)
     for page in (candidate, client):
         page.goto("/connexion")
     assert candidate.evaluate(CONNECT, [server.day.codes["cand_a"], None]) == "connected"

@@ -21,12 +21,9 @@ from server.telephony.ports import PeerRole
 from server.telephony.probe import ProbePeer, tone_signal
 from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
 from tests.e2e.test_candidate_support import (
-    PREPARATION,
     events,
     listen,
-    seed_with_pack,
-    start_earlier,
-    write_short_scenarios,
+    server_in_calls_phase,
     ws_request,
 )
 
@@ -36,10 +33,7 @@ INBOUND = "s03-assistance-fibre"  # M. Karim Haddad, 06 71 33 58 20, record FIB-
 
 @pytest.fixture
 def server(make_server: Callable[..., LiveServer], tmp_path: Path) -> LiveServer:
-    srv = make_server(scenarios_dir=write_short_scenarios(tmp_path / "scenarios"), seed=False)
-    srv.day = srv.call(seed_with_pack, srv.ctx)
-    srv.call(start_earlier, srv.ctx, srv.day.ids["cand_a"], PREPARATION + 30)
-    return srv
+    return server_in_calls_phase(make_server, tmp_path)
 
 
 async def _attach_client_probe(ctx: AppContext, candidate_id: str) -> ProbePeer:

@@ -5,6 +5,7 @@ session, candidates started « as if » some time ago, and a raw WebSocket liste
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
@@ -15,6 +16,7 @@ from server.core.context import AppContext
 from server.exams import setup, timeline_service
 from server.exams.models import ExamSession
 from server.exams.timeline_state import TimelineState
+from tests.e2e.conftest import LiveServer
 from tests.harness import ExamDay, seed_exam_day
 
 PACK = "plateforme-horizon"
@@ -62,6 +64,14 @@ async def start_earlier(ctx: AppContext, candidate_id: str, seconds: float) -> T
     return await timeline_service.run(
         ctx, candidate_id, lambda t: t.start_at(at, by="test"), actor="test"
     )
+
+
+def server_in_calls_phase(make_server: Callable[..., LiveServer], tmp_path: Path) -> LiveServer:
+    """A server on the short scenarios with the demo pack; candidate A 30 s into the calls."""
+    srv = make_server(scenarios_dir=write_short_scenarios(tmp_path / "scenarios"), seed=False)
+    srv.day = srv.call(seed_with_pack, srv.ctx)
+    srv.call(start_earlier, srv.ctx, srv.day.ids["cand_a"], PREPARATION + 30)
+    return srv
 
 
 LISTEN_JS = """() => {
