@@ -192,9 +192,7 @@ def make_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
         started.append(server)
         server.start()
         if seed:
-            server.day = server.call(
-                seed_today, server.ctx, format_id=format_id, pack_id=pack_id
-            )
+            server.day = server.call(seed_today, server.ctx, format_id=format_id, pack_id=pack_id)
         return server
 
     yield make
