@@ -65,6 +65,8 @@ def create_app(ctx: AppContext) -> FastAPI:
     install_error_handlers(app)
     for router in routes.ROUTERS:
         app.include_router(router)
+    for middleware in routes.MIDDLEWARE:
+        app.add_middleware(middleware)
     app.mount("/static", StaticFiles(directory=ctx.settings.web_dir), name="static")
     return app
 

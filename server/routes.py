@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter
+from starlette.types import ASGIApp
 
 from server.auth.views import router as auth_router
 from server.certification import service as certification_service  # noqa: F401  (decision on lock)
@@ -23,6 +24,9 @@ from server.exams.jury_views import router as jury_router
 from server.exams.subject_views import router as subject_router
 from server.exams.timeline_views import router as timeline_router
 from server.exams.views import router as sessions_router
+from server.lockdown import lifecycle as lockdown_lifecycle
+from server.lockdown.seb_check import SebGuard
+from server.lockdown.views import router as lockdown_router
 from server.scenarios.views import router as catalogue_router
 from server.telephony import lifecycle as telephony_lifecycle
 from server.telephony import ws as telephony_ws  # noqa: F401  (registers WebSocket commands)
@@ -50,10 +54,14 @@ ROUTERS: list[APIRouter] = [
     pages_router,
     ws_router,
     jury_router,
+    lockdown_router,
 ]
+# ASGI middleware around every route, outermost last (Starlette's add_middleware order).
+MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [SebGuard]
 STARTUP: list[Hook] = [
     telephony_lifecycle.start_media,
     writing_lifecycle.start_writing,
     exams_lifecycle.start_clock,
+    lockdown_lifecycle.start_lockdown,
 ]
 SHUTDOWN: list[Hook] = [telephony_lifecycle.stop_media, exams_lifecycle.stop_clock]

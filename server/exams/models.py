@@ -24,6 +24,12 @@ class ExamSession(Base):
     )
     codes_expire_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Safe Exam Browser (server/lockdown): when required, candidates' requests during the locked
+    # phases must prove the session's configuration; the origin and the quit password's hash
+    # (SHA-256, as SEB stores it) make that configuration.
+    seb_required: Mapped[bool] = mapped_column(default=False)
+    seb_origin: Mapped[str | None] = mapped_column(String(200))
+    seb_quit_password_hash: Mapped[str | None] = mapped_column(String(64))
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="exam_session", cascade="all, delete-orphan"

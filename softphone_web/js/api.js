@@ -1,4 +1,7 @@
-// HTTP calls to the server: JSON in and out, the CSRF token on every change.
+// HTTP calls to the server: JSON in and out, the CSRF token on every change, and inside Safe
+// Exam Browser the Config Key of its JavaScript API (see seb.js).
+import { sebPageKey } from "./seb.js";
+
 function csrfToken() {
   const m = document.cookie.match(/(?:^|;\s*)plateau_csrf=([^;]+)/);
   return m ? decodeURIComponent(m[1]) : "";
@@ -15,6 +18,8 @@ export async function api(method, path, body) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
+  const sebKey = sebPageKey();
+  if (sebKey) headers["X-Plateau-SEB-PageKey"] = sebKey;
   const res = await fetch(path, {
     method,
     headers,

@@ -15,6 +15,7 @@ import { Lockdown } from "./cti/lockdown.js";
 import { viewFor, VIEW_TITLES, notesStore } from "./candidate-views.js";
 import { CallsDesk } from "./candidate-calls.js";
 import { WritingDesk } from "./candidate-writing.js";
+import { insideSeb, sebKeysReady } from "./seb.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -130,6 +131,7 @@ function applyTimeline(state) {
   }
   if (view === "done") {
     $("done-title").textContent = state.status === "finished" ? "Épreuve terminée" : "Partie pratique terminée";
+    $("seb-quit").hidden = !insideSeb(); // the session's quit URL: SEB asks to confirm, then closes
   }
   page.calls?.setTimeline(state);
   page.writing?.setTimeline(state);
@@ -162,6 +164,7 @@ function wireKeys() {
 }
 
 async function main() {
+  await sebKeysReady(); // inside Safe Exam Browser, its Config Key for every call (seb.js)
   const me = await requireMe("candidate");
   if (!me) return;
   page.me = me;

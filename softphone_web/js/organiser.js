@@ -13,6 +13,7 @@ import "./organiser-codes.js";
 import "./organiser-people.js";
 import { dayLabel } from "./components/format.js";
 import "./organiser-sessions.js";
+import "./organiser-seb.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -24,13 +25,14 @@ const ui = {
   tabs: $("tabs"),
   people: $("people"),
   sheet: $("sheet"),
+  seb: $("seb-panel"),
   board: $("board"),
   feed: $("feed"),
   dialog: $("dialog"),
   link: $("link"),
   error: $("page-error"),
 };
-const TABS = ["setup", "codes", "live"];
+const TABS = ["setup", "codes", "seb", "live"];
 
 let current = null; // the open session's id
 let socket = null;
@@ -109,6 +111,16 @@ async function loadCodes() {
   }
 }
 
+async function loadSeb() {
+  const id = current;
+  try {
+    const settings = await api("GET", sessionPath("/seb/settings"));
+    if (id === current) ui.seb.show({ sessionId: id, settings });
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
 // The socket hears the open session's events; switching session reconnects with the new query.
 function listen(id) {
   const query = `?session=${encodeURIComponent(id)}`;
@@ -147,6 +159,7 @@ async function route() {
   }
   ui.tabs.select(tab);
   if (tab === "codes") await loadCodes();
+  if (tab === "seb") await loadSeb();
 }
 
 ui.tabs.addEventListener("tab-change", (ev) => {
@@ -199,6 +212,14 @@ ui.sheet.addEventListener("code-renew", async (ev) => {
     await loadCodes();
   } catch (err) {
     showError(err.message);
+  }
+});
+ui.seb.addEventListener("seb-save", async (ev) => {
+  try {
+    const settings = await api("PUT", sessionPath("/seb"), ev.detail);
+    ui.seb.show({ sessionId: current, settings });
+  } catch (err) {
+    ui.seb.formResult(err.message);
   }
 });
 ui.board.addEventListener("board-action", (ev) =>

@@ -1,6 +1,7 @@
 // The page's one WebSocket: snapshot on connect, numbered events, heartbeats, reconnect and
 // resync by itself. Listeners get ("snapshot", state) then (event.type, event).
 import { recordTimeSample } from "./clock.js";
+import { sebPageKey } from "./seb.js";
 
 export class PlateauSocket extends EventTarget {
   constructor(query = "") {
@@ -17,7 +18,9 @@ export class PlateauSocket extends EventTarget {
 
   connect() {
     const proto = location.protocol === "https:" ? "wss" : "ws";
-    const ws = new WebSocket(`${proto}://${location.host}/ws${this.query}`);
+    const sebKey = sebPageKey(); // inside Safe Exam Browser: its Config Key (see seb.js)
+    const query = sebKey ? `${this.query}${this.query ? "&" : "?"}seb=${encodeURIComponent(sebKey)}` : this.query;
+    const ws = new WebSocket(`${proto}://${location.host}/ws${query}`);
     this.ws = ws;
     ws.onopen = () => {
       this.retry = 0;

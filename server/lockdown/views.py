@@ -1,0 +1,85 @@
+"""Organiser edges: the session's Safe Exam Browser setting and its `.seb` file."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.auth.domain import Principal, Role
+from server.exams import queries
+from server.lockdown import service
+from server.lockdown.lifecycle import candidates_of, close_unverified
+from server.lockdown.seb_config import CONTENT_TYPE
+from server.web.access import CtxDep, Scope, SessionDep, allow
+
+router = APIRouter(prefix="/api/sessions/{session_id}/seb", tags=["lockdown"])
+
+OrganiserOfSession = Annotated[Principal, Depends(allow(Role.ORGANISER, scope=Scope.SESSION))]
+
+
+class SebIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # the password is taken as typed
+
+    required: bool
+    origin: str | None = Field(default=None, max_length=200)
+    quit_password: str | None = Field(default=None, max_length=200)
+
+
+class SebOut(BaseModel):
+    required: bool
+    origin: str | None
+    quit_password_set: bool
+    start_url: str | None
+    config_key: str | None
+    locked_phases: list[str]
+
+
+def _out(state: service.SebState) -> SebOut:
+    return SebOut(**asdict(state), locked_phases=[p.label for p in service.LOCKED_PHASES])
+
+
+@router.get("")
+async def download_seb(session_id: str, session: SessionDep, _: OrganiserOfSession) -> Response:
+    """The `.seb` file the workstations open (double click, or SEB's « ouvrir »)."""
+    name, content = service.seb_download(await queries.get_exam(session, session_id))
+    return Response(
+        content,
+        media_type=CONTENT_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/settings")
+async def seb_settings(session_id: str, session: SessionDep, _: OrganiserOfSession) -> SebOut:
+    return _out(service.state_of(await queries.get_exam(session, session_id)))
+
+
+@router.put("")
+async def set_seb(
+    session_id: str,
+    body: SebIn,
+    request: Request,
+    ctx: CtxDep,
+    session: SessionDep,
+    who: OrganiserOfSession,
+) -> SebOut:
+    state = await service.configure(
+        session,
+        exam=await queries.get_exam(session, session_id),
+        required=body.required,
+        origin=body.origin,
+        quit_password=body.quit_password,
+        default_origin=f"{request.url.scheme}://{request.url.netloc}",
+        actor=who.actor,
+        clock=ctx.clock,
+    )
+    await session.commit()
+    if state.required:
+        await close_unverified(ctx, candidates_of(session_id))
+    return _out(state)
