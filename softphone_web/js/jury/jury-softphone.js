@@ -1,7 +1,7 @@
 // <jury-softphone>: the phone of the juror who plays the customer, for one candidate. It calls
 // the candidate for an inbound simulation (« Appeler le candidat »), rings when the candidate
-// dials the customer (« Décrocher » / « Refuser »), holds, resumes, hangs up, mutes the
-// microphone, and shows the call's state with its timer and the two audio levels. The audio
+// dials the customer (« Décrocher » / « Refuser »), hangs up, mutes the microphone (only the
+// advisor puts a call on hold: the customer's phone shows « En attente » with its timer), and shows the call's state with its timer and the two audio levels. The audio
 // link (call-audio.js) is opened on bind, so the juror is heard from the first second.
 //
 //   phone.bind(ctx);                 // ctx: { candidateId, socket, snapshot, announce, micDevice }
@@ -59,13 +59,11 @@ export class JurySoftphone extends HTMLElement {
     this._call = this._button("Appeler le candidat", "primary", () => this._ring());
     this._answer = this._button("Décrocher", "primary", () => this._command("call.answer"));
     this._reject = this._button("Refuser", "", () => this._command("call.reject"));
-    this._hold = this._button("Mettre en attente", "", () => this._command("call.hold"));
-    this._resume = this._button("Reprendre", "primary", () => this._command("call.resume"));
     this._hangup = this._button("Raccrocher", "danger", () => this._command("call.hangup"));
     this._mute = this._button("Couper le micro", "", () => this._toggleMute());
     this._mute.setAttribute("aria-pressed", "false");
     const buttons = el("div", "jsp-buttons");
-    buttons.append(this._call, this._answer, this._reject, this._hold, this._resume, this._hangup, this._mute);
+    buttons.append(this._call, this._answer, this._reject, this._hangup, this._mute);
     this._mic = document.createElement("level-meter");
     this._ear = document.createElement("level-meter");
     const levels = el("div", "jsp-levels");
@@ -238,8 +236,6 @@ export class JurySoftphone extends HTMLElement {
     show(this._call, !call && isCall && sim.kind === "appel_entrant");
     show(this._answer, Boolean(incoming));
     show(this._reject, Boolean(incoming));
-    show(this._hold, call?.state === "en_ligne");
-    show(this._resume, call?.state === "en_attente");
     show(this._hangup, Boolean(call) && !incoming);
     this._mute.disabled = !this._ctx;
     if (incoming) this._detail.textContent = `Le candidat appelle le ${call.number || "client"}.`;

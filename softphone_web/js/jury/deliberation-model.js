@@ -1,0 +1,145 @@
+// The deliberation's rules on the page side (no DOM): the French labels of the server's codes,
+// a version's fingerprint (to tell the other juror's change from ours), the proposal form built
+// from a version or from the grid, and the checks the server makes (server/evaluation/
+// deliberation.py validate_proposal), run before sending so the juror sees them at once — the
+// server still decides, and its message is shown when it refuses.
+//
+//   const fp = fingerprint(version);                 // null when there is no version
+//   const form = formFrom(version) || formFromGrid(grid);
+//   const problems = check(form, { competences, ccps, titleRequired });   // [] when sendable
+import { canonical } from "./review-common.js";
+
+export const COMPETENCE_OUTCOMES = { acquise: "Acquise", non_acquise: "Non acquise" };
+export const GRID_STATUS = { acquise: "Acquise", non_acquise: "Non acquise", non_evaluee: "Non évaluée" };
+export const CCP_OUTCOMES = { obtenu: "Obtenu", non_obtenu: "Non obtenu" };
+export const TITLE_OUTCOMES = { obtenu: "Titre obtenu", ccp_seulement: "CCP seulement", non_obtenu: "Non obtenu" };
+export const OUTCOME_LABELS = { titre: "Titre obtenu", reussite_partielle: "Réussite partielle", aucun: "Non obtenu", ccs: "CCS obtenu" };
+export const DOCUMENT_LABELS = { parchemin: "Parchemin", livret_certification: "Livret de certification", aucun: "Aucun document" };
+export const PATHWAY_LABELS = {
+  formation_continue: "Formation continue",
+  vae: "VAE",
+  capitalisation: "Capitalisation de CCP",
+  ccs: "Certificat complémentaire de spécialisation",
+};
+export const SESSION_KINDS = { titre: "session titre", ccp: "session CCP", ccs: "session CCS" };
+// server/scenarios/referential.py EVIDENCE_LABELS
+export const EVIDENCE_LABELS = {
+  mise_en_situation: "Mise en situation professionnelle",
+  presentation_projet: "Présentation d'un projet réalisé en amont de la session",
+  entretien_technique: "Entretien technique",
+  questionnaire_professionnel: "Questionnaire professionnel",
+  questionnement_productions: "Questionnement à partir de production(s)",
+  resultats_formation: "Résultats des évaluations passées en cours de formation",
+  dossier_professionnel: "Dossier professionnel",
+  entretien_final: "Entretien final avec le jury",
+  livret_certification: "Livret de certification",
+};
+export const CAPACITY_LABELS = { client: "Juré « client »", observer: "Juré observateur" };
+
+// What a version proposes, independent of its signatures: equal fingerprints, same proposal.
+export function fingerprint(version) {
+  if (!version) return null;
+  return `${version.version}|${canonical(version.proposal || {})}`;
+}
+
+export function emptyForm() {
+  return { competences: {}, ccps: {}, title: null, justification: "" };
+}
+
+// The form holding a version's proposal (CCPs as "obtenu" / "non_obtenu").
+export function formFrom(version) {
+  if (!version) return null;
+  const p = version.proposal || {};
+  const ccps = {};
+  for (const [code, ok] of Object.entries(p.ccps || {})) ccps[code] = ok === true || ok === "obtenu" ? "obtenu" : "non_obtenu";
+  return { competences: { ...(p.competences || {}) }, ccps, title: p.title ?? null, justification: p.justification || "" };
+}
+
+// A first proposal from the grid: each competence as the marks say when they say something.
+export function formFromGrid(competences) {
+  const form = emptyForm();
+  for (const c of competences || []) {
+    if (c.status === "acquise" || c.status === "non_acquise") form.competences[c.code] = c.status;
+  }
+  return form;
+}
+
+export function sameForm(a, b) {
+  return canonical(normalise(a)) === canonical(normalise(b));
+}
+
+function normalise(form) {
+  const f = form || emptyForm();
+  return { competences: f.competences || {}, ccps: f.ccps || {}, title: f.title ?? null, justification: (f.justification || "").trim() };
+}
+
+// The request body of PUT …/deliberation.
+export function body(form) {
+  return {
+    competences: { ...form.competences },
+    ccps: Object.fromEntries(Object.entries(form.ccps).map(([c, v]) => [c, v === "obtenu"])),
+    title: form.title || null,
+    justification: form.justification,
+  };
+}
+
+// The CCPs of the format, in the grid's order, each with its competences.
+export function ccpGroups(competences) {
+  const groups = new Map();
+  for (const c of competences || []) {
+    if (!groups.has(c.ccp)) groups.set(c.ccp, []);
+    groups.get(c.ccp).push(c);
+  }
+  return [...groups.entries()].map(([code, comps]) => ({ code, competences: comps }));
+}
+
+// What the grid says of a CCP (an aid: the jury decides).
+export function ccpAid(group) {
+  const n = group.competences.length;
+  const acquired = group.competences.filter((c) => c.status === "acquise").length;
+  const failed = group.competences.filter((c) => c.status === "non_acquise").length;
+  const pending = n - acquired - failed;
+  let hint = "";
+  if (pending) hint = `${pending} compétence(s) non évaluée(s) dans la grille`;
+  else if (acquired === n) hint = "toutes les compétences sont acquises d'après la grille";
+  else hint = `${failed} compétence(s) non acquise(s) d'après la grille`;
+  return { acquired, total: n, text: `${acquired}/${n} compétences acquises — ${hint}` };
+}
+
+// The title outcome consistent with the CCPs proposed (the server's rule).
+export function titleFor(form, ccpCodes) {
+  const chosen = ccpCodes.map((c) => form.ccps[c]);
+  if (chosen.some((v) => !v)) return null;
+  const granted = chosen.filter((v) => v === "obtenu").length;
+  if (granted === ccpCodes.length) return "obtenu";
+  return granted ? "ccp_seulement" : "non_obtenu";
+}
+
+// Why the server would refuse this form (French, as the server says it); [] when sendable.
+export function check(form, { competences, ccpCodes, titleRequired }) {
+  const problems = [];
+  const missing = (competences || []).map((c) => c.code).filter((c) => !COMPETENCE_OUTCOMES[form.competences[c]]);
+  if (missing.length) problems.push({ field: "competences", text: `Proposition incomplète : compétences ${missing.join(", ")} (acquise ou non acquise pour chacune).` });
+  const undecided = ccpCodes.filter((c) => !CCP_OUTCOMES[form.ccps[c]]);
+  if (undecided.length) problems.push({ field: "ccps", text: `Proposition incomplète : ${undecided.join(", ")} (obtenu ou non obtenu).` });
+  const title = form.title || null;
+  if ((titleRequired || title) && !TITLE_OUTCOMES[title]) {
+    problems.push({ field: "title", text: "Proposition pour le titre : titre obtenu, CCP seulement ou non obtenu." });
+  } else if (title && !undecided.length) {
+    const granted = ccpCodes.filter((c) => form.ccps[c] === "obtenu").length;
+    if (title === "obtenu" && granted < ccpCodes.length) problems.push({ field: "title", text: "Le titre ne peut être proposé sans tous les CCP obtenus." });
+    if (title === "ccp_seulement" && !granted) problems.push({ field: "title", text: "« CCP seulement » : au moins un CCP est proposé obtenu." });
+    if (title === "non_obtenu" && granted) problems.push({ field: "title", text: "« Non obtenu » contredit les CCP proposés obtenus : choisir « CCP seulement »." });
+  }
+  if (!(form.justification || "").trim()) problems.push({ field: "justification", text: "La justification est obligatoire." });
+  return problems;
+}
+
+// One line saying what a version proposes: « Titre obtenu · CCP1 obtenu · CCP2 obtenu ».
+export function proposalLine(version) {
+  const p = (version && version.proposal) || {};
+  const parts = [];
+  if (p.title) parts.push(TITLE_OUTCOMES[p.title] || p.title);
+  for (const [c, ok] of Object.entries(p.ccps || {})) parts.push(`${c} ${ok ? "obtenu" : "non obtenu"}`);
+  return parts.join(" · ");
+}

@@ -1,0 +1,634 @@
+// <deliberation-panel>: the jury's deliberation for one candidate.
+// - The grid's synthesis as the server computes it (GET …/evaluation: each competence's status
+//   and mark counts, grouped by CCP, kept current as marks change; the transversal competences
+//   with how they were derived).
+// - The jury's proposal: each competence acquise / non acquise, each CCP obtenu / non obtenu, the
+//   title (titre obtenu / CCP seulement / non obtenu; required when the format has the final
+//   interview) and the justification (always required), checked as the server checks them.
+// - The decision the rules would take from the saved version, with the rule applied
+//   (GET …/certification/decision/preview), the evidence the jury has (GET …/certification) and
+//   the pieces of the file the jury declares (PUT …/certification/evidence).
+// - Versioned edits: PUT …/evaluation/deliberation. The panel keeps the version it shows; before
+//   saving or signing it checks that the other juror did not change it meanwhile (it also
+//   listens to `evaluation.deliberation`): if they did, a French message says so, the saved
+//   version is reloaded and this juror's unsaved entry is set aside (« Reprendre ma saisie »).
+//   Unsaved entries survive a reload (localStorage).
+// - Each juror's signature (POST …/deliberation/sign, after a confirmation). Once both signed,
+//   the version is locked, the decision is taken and the panel turns read-only, showing who
+//   signed when and the decision. A later change (« Proposer une nouvelle version ») makes a new
+//   version that both sign again.
+// Server refusals (409/422, French message) are shown; nothing typed is lost.
+//
+//   panel.bind(ctx);  panel.unbind();   // ctx: see the jury page's contract
+//   panel.current                       // the last version as the server gave it, or null
+import { api } from "../api.js";
+import { el } from "../components/dom.js";
+import { TITLE_OUTCOMES, body, ccpGroups, check, emptyForm, fingerprint, formFrom, formFromGrid, sameForm, titleFor } from "./deliberation-model.js";
+import {
+  aidText,
+  asideNodes,
+  ccpSection,
+  evidenceNodes,
+  fillStatus,
+  historyNodes,
+  previewNodes,
+  radios,
+  signConfirmation,
+  signatureList,
+  takenNodes,
+  transversalNodes,
+} from "./deliberation-view.js";
+import { candidatePath, dayAndTime, errorText, hhmm, listen, readLocal, writeLocal } from "./review-common.js";
+
+const RULE = "Règle : « Titre obtenu » exige tous les CCP obtenus ; « CCP seulement », au moins un ; « Non obtenu », aucun.";
+let uid = 0;
+
+function control(tag, className, text, type = "button") {
+  const node = el(tag, className, text);
+  if (tag === "button") node.type = type;
+  return node;
+}
+
+export class DeliberationPanel extends HTMLElement {
+  constructor() {
+    super();
+    this._uid = `dp${++uid}`;
+    this._timers = {};
+    this._reset();
+  }
+
+  _reset() {
+    this._grid = null; // GET …/evaluation
+    this._versions = [];
+    this._baseFp = null; // the version the form is based on
+    this._form = emptyForm();
+    this._dirty = false;
+    this._editingNew = false;
+    this._summary = null; // GET …/certification
+    this._preview = null;
+    this._busy = false;
+    this._remoteWhileBusy = false;
+    this._cells = new Map();
+    this._aids = new Map();
+    this._aside = null;
+    this._evidencePending = null;
+    this._evidenceSavedAt = null;
+    this._load = 0;
+  }
+
+  connectedCallback() {
+    this._build();
+  }
+
+  _build() {
+    if (this._formEl) return;
+    this.classList.add("deliberation-panel");
+    this._versionLine = el("p", "dp-version");
+    this._versionLine.setAttribute("role", "status");
+    this._message = el("div", "dp-message");
+    this._message.setAttribute("role", "alert");
+    this._draftBox = el("div", "dp-draft");
+    this._draftBox.hidden = true;
+    this._formEl = el("form", "dp-form");
+    this._formEl.noValidate = true;
+    this._formEl.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this._save();
+    });
+    this._ccpsEl = el("div", "dp-ccps");
+    this._titleEl = el("fieldset", "dp-title");
+    this._justification = document.createElement("textarea");
+    Object.assign(this._justification, { id: `${this._uid}-justification`, rows: 6, maxLength: 20000, required: true, lang: "fr" });
+    this._justification.addEventListener("input", () => this._changed({ justification: this._justification.value }));
+    const jLabel = el("label", "", "Justification du jury (obligatoire)");
+    jLabel.htmlFor = this._justification.id;
+    this._justificationText = el("div", "dp-justification-text");
+    const jWrap = el("div", "dp-justification");
+    jWrap.append(jLabel, this._justification, this._justificationText);
+    this._problems = el("ul", "dp-problems");
+    this._saveBtn = control("button", "primary", "Enregistrer la proposition", "submit");
+    this._cancelBtn = control("button", "", "Annuler mes modifications");
+    this._cancelBtn.addEventListener("click", () => this._discard());
+    this._newBtn = control("button", "", "Proposer une nouvelle version");
+    this._newBtn.addEventListener("click", () => this._startNewVersion());
+    const actions = el("div", "dp-actions");
+    actions.append(this._saveBtn, this._cancelBtn, this._newBtn);
+    this._formEl.append(this._ccpsEl, this._titleEl, jWrap, this._problems, actions);
+    this._transversalEl = el("section", "dp-transversal");
+    this._previewEl = el("section", "dp-preview");
+    this._evidenceEl = el("section", "dp-evidence");
+    this._signEl = el("section", "dp-signatures");
+    this._decisionEl = el("section", "dp-decision");
+    this._historyEl = el("details", "dp-history");
+    this.append(el("h2", "", "Délibération"), this._versionLine, this._message, this._draftBox, this._formEl,
+      this._transversalEl, this._previewEl, this._evidenceEl, this._signEl, this._decisionEl, this._historyEl);
+  }
+
+  // ---- the page contract ------------------------------------------------------------------
+
+  bind(ctx) {
+    this.unbind();
+    this._build();
+    this._ctx = ctx;
+    this._abort = new AbortController();
+    const on = listen(ctx, this._abort.signal);
+    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    on("snapshot", () => this.reload());
+    on("evaluation.deliberation", (msg) => mine(msg) && msg.deliberation && this._heard(msg.deliberation));
+    on("evaluation.mark", (msg) => mine(msg) && this._later("grid", () => this._refreshGrid(), 800));
+    on("certification.decision", (msg) => mine(msg) && this._later("facts", () => this._refreshFacts(), 200));
+    on("timeline", (msg) => mine(msg) && this._later("facts", () => this._refreshFacts(), 500));
+    this._ccpsEl.replaceChildren(el("p", "muted", "Chargement de la délibération…"));
+    this.reload();
+  }
+
+  unbind() {
+    this._abort?.abort();
+    this._abort = null;
+    this._ctx = null;
+    for (const t of Object.values(this._timers)) clearTimeout(t);
+    this._timers = {};
+    this._reset();
+    if (!this._formEl) return;
+    for (const node of [this._ccpsEl, this._titleEl, this._problems, this._transversalEl, this._previewEl,
+      this._evidenceEl, this._signEl, this._decisionEl, this._historyEl, this._draftBox]) node.replaceChildren();
+    this._draftBox.hidden = true;
+    this._justification.value = "";
+    this._versionLine.textContent = "";
+    this._say("");
+  }
+
+  get current() {
+    return this._versions.length ? this._versions[this._versions.length - 1] : null;
+  }
+
+  _later(name, fn, ms) {
+    clearTimeout(this._timers[name]);
+    this._timers[name] = setTimeout(fn, ms);
+  }
+
+  get _juror() {
+    return Boolean(this._ctx && this._ctx.me && this._ctx.me.role === "juror");
+  }
+
+  get _locked() {
+    return Boolean(this.current && this.current.locked);
+  }
+
+  get _readOnly() {
+    return !this._juror || (this._locked && !this._editingNew);
+  }
+
+  _key(suffix = "") {
+    return `plateau.deliberation.${this._ctx.candidateId}${suffix}`;
+  }
+
+  get _competences() {
+    return (this._grid && this._grid.competences) || [];
+  }
+
+  get _rules() {
+    return {
+      competences: this._competences,
+      ccpCodes: ccpGroups(this._competences).map((g) => g.code),
+      titleRequired: Boolean(this._grid && (this._grid.interview_topics || []).includes("final")),
+    };
+  }
+
+  // ---- loading ----------------------------------------------------------------------------
+
+  async reload() {
+    const ctx = this._ctx;
+    if (!ctx) return;
+    const load = ++this._load;
+    try {
+      const grid = await api("GET", candidatePath(ctx.candidateId, "/evaluation"));
+      if (load !== this._load) return;
+      this._grid = grid;
+      this._adopt(grid.deliberations || []);
+    } catch (err) {
+      if (load === this._load) this._say(`Délibération non chargée : ${errorText(err)}`, "error");
+      return;
+    }
+    this._refreshFacts();
+  }
+
+  // The server's versions: the form shows the last one; this juror's unsaved entry (kept
+  // locally) comes back if it was typed on that same version, else it is set aside.
+  _adopt(versions) {
+    this._versions = versions;
+    this._baseFp = fingerprint(this.current);
+    this._editingNew = false;
+    const saved = formFrom(this.current) || formFromGrid(this._competences);
+    this._form = saved;
+    this._dirty = false;
+    const local = this._juror ? readLocal(this._key()) : null;
+    if (local && local.form) {
+      if (sameForm(local.form, saved)) {
+        writeLocal(this._key(), null);
+      } else if (local.baseFp === this._baseFp) {
+        this._form = local.form;
+        this._dirty = true;
+        this._editingNew = this._locked;
+        this._say("Votre saisie non enregistrée a été retrouvée sur ce poste : pensez à l'enregistrer.", "info");
+      } else {
+        writeLocal(this._key(), null);
+        this._setAside(local.form);
+      }
+    }
+    const aside = this._juror ? readLocal(this._key(".aside")) : null;
+    if (aside && aside.form && !sameForm(aside.form, saved)) this._setAside(aside.form);
+    else if (aside) this._dropAside();
+    this._render();
+  }
+
+  async _refreshGrid() {
+    const ctx = this._ctx;
+    if (!ctx) return;
+    let grid;
+    try {
+      grid = await api("GET", candidatePath(ctx.candidateId, "/evaluation"));
+    } catch {
+      return; // the synthesis stays as it was; the next reload brings it
+    }
+    if (this._ctx !== ctx) return;
+    this._grid = { ...grid, deliberations: this._versions };
+    if (!this.current && !this._dirty && this._juror) {
+      this._form = formFromGrid(this._competences); // nothing proposed or typed: follow the grid
+      this._renderForm();
+      this._renderChecks();
+    } else {
+      for (const c of this._competences) if (this._cells.has(c.code)) fillStatus(this._cells.get(c.code), c);
+      for (const g of ccpGroups(this._competences)) if (this._aids.has(g.code)) this._aids.get(g.code).textContent = aidText(g);
+    }
+    this._transversalEl.replaceChildren(...transversalNodes(this._grid.transversal));
+  }
+
+  async _refreshFacts() {
+    const ctx = this._ctx;
+    if (!ctx) return;
+    const base = candidatePath(ctx.candidateId, "/certification");
+    const failed = (err) => ({ error: errorText(err) });
+    const [summary, preview] = await Promise.all([api("GET", base).catch(failed), api("GET", `${base}/decision/preview`).catch(failed)]);
+    if (this._ctx !== ctx) return;
+    this._summary = summary;
+    this._preview = preview;
+    this._renderFacts();
+  }
+
+  // ---- the other juror's changes ------------------------------------------------------------
+
+  _heard(version) {
+    if (this._busy) {
+      this._remoteWhileBusy = true;
+      return;
+    }
+    if (fingerprint(version) !== this._baseFp) {
+      this._changedByOther(version);
+      return;
+    }
+    // Same proposal: a signature (or the lock) changed.
+    const known = this._versions.find((v) => v.version === version.version);
+    if (known) Object.assign(known, version);
+    if (version.locked) {
+      this._say("La délibération est signée par les deux jurés : la décision est prise.", "info");
+      this._render();
+      this._refreshFacts();
+    } else {
+      this._renderStatus();
+      this._renderSignatures();
+    }
+  }
+
+  _changedByOther(version) {
+    if (this._dirty) {
+      writeLocal(this._key(), null);
+      this._setAside(this._form);
+      const when = version && !version.locked ? `, proposée à ${hhmm(version.created_at)}` : "";
+      this._say(
+        `L'autre juré a modifié la délibération pendant votre saisie (version ${version ? version.version : "?"}${when}). ` +
+          "La version enregistrée est rechargée ; votre saisie non enregistrée est conservée ci-dessous : « Reprendre ma saisie » la remet dans le formulaire.",
+        "conflict",
+      );
+    } else {
+      this._say(`La délibération a été modifiée par l'autre juré : la version ${version ? version.version : ""} est affichée.`, "info");
+    }
+    this._dirty = false;
+    this.reload();
+  }
+
+  // Keeps this juror's entry beside the form (and locally) after a conflict.
+  _setAside(form) {
+    this._aside = form;
+    writeLocal(this._key(".aside"), { form, at: Date.now() });
+    this._draftBox.hidden = false;
+    this._draftBox.replaceChildren(...asideNodes(form, { onTake: () => this._takeBack(), onDrop: () => this._dropAside() }));
+  }
+
+  _dropAside() {
+    this._aside = null;
+    writeLocal(this._key(".aside"), null);
+    this._draftBox.hidden = true;
+    this._draftBox.replaceChildren();
+  }
+
+  _takeBack() {
+    if (!this._aside) return;
+    const form = { ...emptyForm(), ...JSON.parse(JSON.stringify(this._aside)) };
+    this._dropAside();
+    this._form = form;
+    this._dirty = true;
+    this._editingNew = this._locked;
+    this._persist();
+    this._say("Votre saisie est reprise sur la dernière version : vérifiez-la puis enregistrez.", "info");
+    this._render();
+    this._justification.focus();
+  }
+
+  // ---- editing and saving -------------------------------------------------------------------
+
+  _changed(patch) {
+    if (this._readOnly) return;
+    if (patch.competence) this._form.competences[patch.competence[0]] = patch.competence[1];
+    else if (patch.ccp) this._form.ccps[patch.ccp[0]] = patch.ccp[1];
+    else Object.assign(this._form, patch);
+    this._dirty = true;
+    this._persist();
+    this._renderChecks();
+  }
+
+  _persist() {
+    writeLocal(this._key(), { baseFp: this._baseFp, form: this._form, at: Date.now() });
+  }
+
+  _discard() {
+    writeLocal(this._key(), null);
+    this._form = formFrom(this.current) || formFromGrid(this._competences);
+    this._dirty = false;
+    this._editingNew = false;
+    this._say("");
+    this._render();
+  }
+
+  _startNewVersion() {
+    this._editingNew = true;
+    this._say(`Nouvelle version : la version ${this.current.version} reste signée tant que la nouvelle n'est pas enregistrée ; les deux jurés devront signer la nouvelle.`, "info");
+    this._render();
+    this._justification.focus();
+  }
+
+  // The last version on the server: what a save or a signature is checked against.
+  async _latest() {
+    const versions = await api("GET", candidatePath(this._ctx.candidateId, "/evaluation/deliberation"));
+    return versions.length ? versions[versions.length - 1] : null;
+  }
+
+  _store(out) {
+    const i = this._versions.findIndex((v) => v.version === out.version);
+    if (i < 0) this._versions.push(out);
+    else this._versions[i] = out;
+  }
+
+  async _save() {
+    if (this._readOnly || this._busy) return;
+    if (check(this._form, this._rules).length) {
+      this._renderChecks(true);
+      this._say("La proposition n'est pas complète : voir ci-dessous.", "error");
+      return;
+    }
+    const ctx = this._ctx;
+    await this._guarded(async () => {
+      const latest = await this._latest();
+      if (fingerprint(latest) !== this._baseFp) return this._changedByOther(latest);
+      const out = await api("PUT", candidatePath(ctx.candidateId, "/evaluation/deliberation"), body(this._form));
+      if (this._ctx !== ctx) return;
+      writeLocal(this._key(), null);
+      this._store(out);
+      this._baseFp = fingerprint(out);
+      this._form = formFrom(out);
+      this._dirty = false;
+      this._editingNew = false;
+      this._say(`Proposition enregistrée (version ${out.version}) à ${hhmm(new Date().toISOString())}. Les deux jurés doivent maintenant la signer.`, "ok");
+      this._render();
+      this._refreshFacts();
+    });
+  }
+
+  async _sign() {
+    if (!this._juror || this._busy || this._dirty) return;
+    const ctx = this._ctx;
+    await this._guarded(async () => {
+      const latest = await this._latest();
+      if (fingerprint(latest) !== this._baseFp) return this._changedByOther(latest);
+      try {
+        const out = await api("POST", candidatePath(ctx.candidateId, "/evaluation/deliberation/sign"));
+        if (this._ctx !== ctx) return;
+        this._store(out);
+        this._say(
+          out.locked
+            ? `Délibération signée par les deux jurés (version ${out.version}) : la décision est prise.`
+            : "Votre signature est enregistrée ; la décision sera prise à la signature de l'autre juré.",
+          "ok",
+        );
+        this._render();
+      } finally {
+        this._refreshFacts(); // a refusal names the missing evidence: the preview shows it too
+      }
+    });
+  }
+
+  // One request at a time; an error keeps everything as typed; a change heard meanwhile is
+  // checked afterwards (our own echo is not a change).
+  async _guarded(fn) {
+    this._busy = true;
+    this._remoteWhileBusy = false;
+    this._renderButtons();
+    try {
+      await fn();
+    } catch (err) {
+      this._say(errorText(err), "error");
+    } finally {
+      this._busy = false;
+      this._renderButtons();
+    }
+    if (!this._remoteWhileBusy || !this._ctx) return;
+    this._remoteWhileBusy = false;
+    try {
+      const latest = await this._latest();
+      if (fingerprint(latest) !== this._baseFp) this._changedByOther(latest);
+      else if (latest && JSON.stringify(latest.signatures) !== JSON.stringify((this.current || {}).signatures)) this.reload();
+    } catch {
+      /* the next event or snapshot reloads */
+    }
+  }
+
+  async _saveEvidence(kinds, fromTraining) {
+    try {
+      await api("PUT", candidatePath(this._ctx.candidateId, "/certification/evidence"), { kinds, from_training: fromTraining });
+    } catch (err) {
+      return errorText(err);
+    }
+    this._evidencePending = null;
+    this._evidenceSavedAt = new Date().toISOString();
+    await this._refreshFacts();
+    return null;
+  }
+
+  // ---- rendering --------------------------------------------------------------------------
+
+  _say(text, kind = "info") {
+    this._message.textContent = text;
+    this._message.className = `dp-message${text ? ` dp-${kind}` : ""}`;
+    this._message.dataset.kind = text ? kind : "";
+    if (text && kind === "conflict") this._message.scrollIntoView({ block: "nearest" });
+  }
+
+  _render() {
+    if (!this._grid) return;
+    this.dataset.locked = String(this._locked);
+    this.dataset.readonly = String(this._readOnly);
+    this._renderStatus();
+    this._renderForm();
+    this._renderChecks();
+    this._transversalEl.replaceChildren(...transversalNodes(this._grid.transversal));
+    this._renderSignatures();
+    this._renderFacts();
+    const older = this._versions.slice(0, -1);
+    this._historyEl.hidden = !older.length;
+    this._historyEl.replaceChildren(...historyNodes(older));
+  }
+
+  _renderStatus() {
+    const v = this.current;
+    this.dataset.version = v ? String(v.version) : "";
+    if (!v) {
+      this._versionLine.textContent = `Aucune proposition enregistrée${this._juror ? " : la proposition ci-dessous part de la grille" : ""}.`;
+      return;
+    }
+    const signatures = Object.keys(v.signatures || {}).length;
+    const state = v.locked
+      ? `signée par les deux jurés le ${dayAndTime(v.locked_at)} — décision prise`
+      : signatures ? "une signature sur deux" : "en attente des signatures";
+    this._versionLine.textContent = `Version ${v.version} du ${dayAndTime(v.created_at)} : ${state}.`;
+  }
+
+  _renderForm() {
+    const readOnly = this._readOnly;
+    const form = this._form;
+    const onChange = (patch) => this._changed(patch);
+    this._cells = new Map();
+    this._aids = new Map();
+    const groups = ccpGroups(this._competences);
+    this._ccpsEl.replaceChildren(
+      ...(groups.length
+        ? groups.map((group) => {
+            const s = ccpSection({ uid: this._uid, group, form, readOnly, onChange });
+            for (const [code, cells] of s.cells) this._cells.set(code, cells);
+            this._aids.set(group.code, s.aid);
+            return s.node;
+          })
+        : [el("p", "muted", "Pas de grille : aucune compétence à délibérer.")]),
+    );
+    const required = this._rules.titleRequired;
+    const options = required ? TITLE_OUTCOMES : { "": "Sans objet (session CCP)", ...TITLE_OUTCOMES };
+    this._titleHint = el("p", "dp-hint small");
+    this._titleEl.replaceChildren(
+      el("legend", "", required ? "Titre professionnel" : "Titre professionnel (session CCP : facultatif)"),
+      radios(`${this._uid}-title`, options, form.title || "", (v) => onChange({ title: v || null }), { disabled: readOnly, label: "Proposition pour le titre" }),
+      el("p", "small muted", RULE),
+      this._titleHint,
+    );
+    // The textarea stays the same element: the caret is kept when its text does not change.
+    if (this._justification.value !== (form.justification || "")) this._justification.value = form.justification || "";
+    this._justification.hidden = readOnly;
+    this._justificationText.hidden = !readOnly;
+    this._justificationText.textContent = form.justification || "—";
+  }
+
+  _renderChecks(show = false) {
+    if (!this._grid || !this._titleHint) return;
+    const rules = this._rules;
+    const problems = this._readOnly ? [] : check(this._form, rules);
+    const titleProblem = this._form.title ? problems.find((p) => p.field === "title") : null;
+    const suggested = titleFor(this._form, rules.ccpCodes);
+    this._titleHint.textContent = titleProblem
+      ? `Incohérent : ${titleProblem.text}${suggested ? ` Proposition cohérente : « ${TITLE_OUTCOMES[suggested]} ».` : ""}`
+      : "";
+    this._titleHint.classList.toggle("dp-warn", Boolean(titleProblem));
+    if (show || this._problems.childElementCount) this._problems.replaceChildren(...problems.map((p) => el("li", "", p.text)));
+    this._renderButtons();
+  }
+
+  _renderButtons() {
+    if (!this._saveBtn) return;
+    const readOnly = this._readOnly;
+    this._saveBtn.hidden = readOnly;
+    this._saveBtn.disabled = this._busy;
+    this._cancelBtn.hidden = readOnly || !this._dirty;
+    this._newBtn.hidden = !(this._juror && this._locked && !this._editingNew);
+    if (!this._signBtn) return;
+    const v = this.current;
+    const me = this._ctx && this._ctx.me ? this._ctx.me.subject_id : null;
+    const signed = Boolean(v && me && (v.signatures || {})[me]);
+    this._signBtn.hidden = !this._juror || !v || v.locked || signed;
+    this._signBtn.disabled = this._busy || this._dirty;
+    this._signHint.textContent = this._dirty && !this._signBtn.hidden ? "Enregistrez d'abord vos modifications : on signe une version enregistrée." : "";
+  }
+
+  _renderSignatures() {
+    const v = this.current;
+    this._signBtn = null;
+    this._signEl.replaceChildren(el("h3", "", "Signatures"));
+    if (!v) {
+      this._signEl.append(el("p", "muted", "Rien à signer : enregistrez d'abord une proposition."));
+      return;
+    }
+    const ctx = this._ctx;
+    const list = signatureList(v, { myId: ctx.me ? ctx.me.subject_id : null, capacity: ctx.capacity, juror: this._juror });
+    this._signBtn = control("button", "primary dp-sign", `Signer la version ${v.version}`);
+    this._signHint = el("p", "small muted dp-sign-hint");
+    const slot = el("div");
+    this._signBtn.addEventListener("click", () => {
+      const close = () => {
+        slot.replaceChildren();
+        this._signBtn.focus();
+      };
+      const { box, yes } = signConfirmation(v, {
+        onCancel: close,
+        onConfirm: () => {
+          slot.replaceChildren();
+          this._sign();
+        },
+      });
+      slot.replaceChildren(box);
+      yes.focus();
+    });
+    this._signEl.append(list, this._signBtn, this._signHint, slot);
+    this._renderButtons();
+  }
+
+  // The rules' decision for the saved version, the evidence, and the decision taken.
+  _renderFacts() {
+    const settled = this._locked && !this._editingNew;
+    this._previewEl.hidden = settled; // once signed, the decision taken says it
+    this._previewEl.replaceChildren(el("h3", "", "Décision selon les règles d'obtention"), ...previewNodes(this._preview));
+    this._evidenceEl.replaceChildren(el("h3", "", "Pièces dont dispose le jury"));
+    if (this._summary) {
+      this._evidenceEl.append(
+        ...evidenceNodes(this._summary, {
+          uid: this._uid,
+          editable: this._juror && !settled,
+          pending: this._evidencePending,
+          savedAt: this._evidenceSavedAt,
+          onChange: (values) => (this._evidencePending = values),
+          onSubmit: (kinds, from) => this._saveEvidence(kinds, from),
+        }),
+      );
+    }
+    const s = this._summary;
+    const taken = this._locked && s && !s.error && s.decision;
+    this._decisionEl.replaceChildren(...(taken ? takenNodes(s, this.current) : []));
+  }
+}
+
+if (!customElements.get("deliberation-panel")) customElements.define("deliberation-panel", DeliberationPanel);

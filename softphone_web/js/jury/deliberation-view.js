@@ -1,0 +1,295 @@
+// The DOM pieces of <deliberation-panel> (no state, no requests): radio groups, a CCP's
+// competences with the grid's status and the jury's choice, the transversal competences, the
+// signatures, the decision (previewed or taken), the evidence form, a set-aside entry and the
+// older versions. Text goes in with textContent only.
+//
+//   const { node, cells, aid } = ccpSection({ uid, group, form, readOnly, onChange });
+//   fillStatus(cells.get("CP1"), competence);  aid.textContent = aidText(group);
+import { el } from "../components/dom.js";
+import {
+  CAPACITY_LABELS,
+  CCP_OUTCOMES,
+  COMPETENCE_OUTCOMES,
+  DOCUMENT_LABELS,
+  EVIDENCE_LABELS,
+  GRID_STATUS,
+  OUTCOME_LABELS,
+  PATHWAY_LABELS,
+  SESSION_KINDS,
+  TITLE_OUTCOMES,
+  body,
+  ccpAid,
+  proposalLine,
+} from "./deliberation-model.js";
+import { dayAndTime, hhmm } from "./review-common.js";
+
+function button(text, className = "") {
+  const b = el("button", className, text);
+  b.type = "button";
+  return b;
+}
+
+// Native radio buttons (arrow keys move within the group), each with its label.
+export function radios(name, options, value, onChange, { disabled = false, label = "" } = {}) {
+  const box = el("span", "dp-radios");
+  box.setAttribute("role", "radiogroup");
+  if (label) box.setAttribute("aria-label", label);
+  for (const [v, text] of Object.entries(options)) {
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = name;
+    input.value = v;
+    input.id = `${name}-${v || "none"}`;
+    input.checked = value === v;
+    input.disabled = disabled;
+    input.addEventListener("change", () => input.checked && onChange(v));
+    const l = el("label", `dp-choice dp-choice-${v || "none"}`);
+    l.htmlFor = input.id;
+    l.append(input, document.createTextNode(` ${text}`));
+    box.append(l);
+  }
+  return box;
+}
+
+export function aidText(group) {
+  return `D'après la grille : ${ccpAid(group).text}.`;
+}
+
+export function fillStatus(cells, c) {
+  cells.status.replaceChildren(el("span", `badge dp-status dp-status-${c.status}`, GRID_STATUS[c.status] || c.status));
+  const n = c.counts || {};
+  cells.counts.textContent = `${n.acquis || 0} acquis · ${n.non_acquis || 0} non acquis · ${n.non_observe || 0} non observé`;
+}
+
+// One CCP: its competences (code, name, the grid's status and marks, the jury's choice), what
+// the grid says of the CCP, and the jury's choice for the CCP.
+export function ccpSection({ uid, group, form, readOnly, onChange }) {
+  const node = el("fieldset", "dp-ccp");
+  node.dataset.ccp = group.code;
+  node.append(el("legend", "", group.code));
+  const table = el("table", "dp-table");
+  const head = el("tr");
+  for (const h of ["Compétence", "Grille", "Marques", "Proposition du jury"]) head.append(el("th", "", h));
+  const thead = el("thead");
+  thead.append(head);
+  const tbody = el("tbody");
+  const cells = new Map();
+  for (const c of group.competences) {
+    const tr = el("tr", "dp-comp");
+    tr.dataset.competence = c.code;
+    const name = el("td", "dp-comp-name");
+    name.append(el("strong", "", c.code), document.createTextNode(` ${c.name}`));
+    const status = el("td");
+    const counts = el("td", "small dp-counts");
+    fillStatus({ status, counts }, c);
+    cells.set(c.code, { status, counts });
+    const choice = el("td");
+    choice.append(radios(`${uid}-comp-${c.code}`, COMPETENCE_OUTCOMES, form.competences[c.code], (v) => onChange({ competence: [c.code, v] }), { disabled: readOnly, label: `${c.code} : proposition du jury` }));
+    tr.append(name, status, counts, choice);
+    tbody.append(tr);
+  }
+  table.append(thead, tbody);
+  const aid = el("p", "small muted dp-aid", aidText(group));
+  const row = el("div", "dp-ccp-row");
+  row.append(
+    el("span", "dp-label", `Proposition pour ${group.code} :`),
+    radios(`${uid}-ccp-${group.code}`, CCP_OUTCOMES, form.ccps[group.code], (v) => onChange({ ccp: [group.code, v] }), { disabled: readOnly, label: `${group.code} : proposition du jury` }),
+  );
+  node.append(table, aid, row);
+  return { node, cells, aid };
+}
+
+export function transversalNodes(list) {
+  if (!list || !list.length) return [];
+  const det = el("details");
+  det.append(el("summary", "", "Compétences transversales (déduites de la grille)"));
+  const ul = el("ul", "dp-transversal-list small");
+  for (const t of list) {
+    const li = el("li");
+    li.append(el("span", `badge dp-status dp-status-${t.status}`, GRID_STATUS[t.status] || t.status), document.createTextNode(` ${t.name}`), el("span", "muted", ` — ${t.explanation}`));
+    ul.append(li);
+  }
+  det.append(ul);
+  return [det];
+}
+
+// Who signed the version when: this juror and the other (by capacity), or « Juré 1 / 2 » for
+// a reader who is not one of them.
+export function signatureList(version, { myId, capacity, juror }) {
+  const sigs = version.signatures || {};
+  const ul = el("ul", "dp-sign-list");
+  const line = (who, at) => {
+    const li = el("li", at ? "dp-signed" : "dp-unsigned");
+    li.append(el("strong", "", who), document.createTextNode(at ? ` : signé le ${dayAndTime(at)}` : " : pas encore signé"));
+    return li;
+  };
+  if (juror && capacity) {
+    const other = capacity === "client" ? "observer" : "client";
+    ul.append(line(`${CAPACITY_LABELS[capacity]} (vous)`, sigs[myId]));
+    const theirs = Object.entries(sigs).find(([id]) => id !== myId);
+    ul.append(line(CAPACITY_LABELS[other], theirs ? theirs[1] : null));
+  } else {
+    const entries = Object.entries(sigs);
+    entries.forEach(([, at], i) => ul.append(line(`Juré ${i + 1}`, at)));
+    for (let i = entries.length; i < 2; i++) ul.append(line(`Juré ${i + 1}`, null));
+  }
+  return ul;
+}
+
+// The confirmation before signing; Échap or « Annuler » closes it.
+export function signConfirmation(version, { onConfirm, onCancel }) {
+  const box = el("div", "dp-confirm");
+  box.append(
+    el("p", "", `Vous signez la version ${version.version} : ${proposalLine(version) || "proposition"}.`),
+    el("p", "small muted", "Quand les deux jurés ont signé, la version est verrouillée et la décision est prise ; toute modification ultérieure fera une nouvelle version."),
+  );
+  const yes = button("Confirmer la signature", "primary dp-confirm-sign");
+  const no = button("Annuler");
+  yes.addEventListener("click", onConfirm);
+  no.addEventListener("click", onCancel);
+  box.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") onCancel();
+  });
+  const row = el("div", "dp-actions");
+  row.append(yes, no);
+  box.append(row);
+  return { box, yes };
+}
+
+// A decision (the preview's or the one taken): outcome, document, CCPs, the rule applied.
+export function decisionNodes(d, intro) {
+  const box = el("div", "dp-outcome");
+  const outcome = d.outcome_label || OUTCOME_LABELS[d.outcome] || d.outcome;
+  const doc = d.document_label || DOCUMENT_LABELS[d.document] || "";
+  const head = el("p", "dp-outcome-line");
+  head.append(document.createTextNode(`${intro} `), el("strong", `dp-outcome-${d.outcome}`, outcome), document.createTextNode(doc && d.document !== "aucun" ? ` — ${doc}` : ""));
+  box.append(head);
+  const dl = el("dl", "dp-facts");
+  const row = (k, v) => dl.append(el("dt", "", k), el("dd", "", v));
+  const granted = (d.granted || []).map((g) => g.ccp);
+  row("CCP obtenus à cette session", granted.length ? granted.join(", ") : "aucun");
+  const held = (d.held || []).map((h) => (h.name ? `${h.code} « ${h.name} »` : h.code)).filter(Boolean);
+  if (held.length) row("CCP détenus après la session", held.join(" ; "));
+  row("CCP restant à obtenir pour le titre", (d.remaining || []).length ? d.remaining.join(", ") : "aucun");
+  const sitting = d.sitting || {};
+  row(
+    "Règle appliquée",
+    `parcours « ${PATHWAY_LABELS[d.pathway] || d.pathway} », ${SESSION_KINDS[sitting.kind] || sitting.kind || "session"} : ` +
+      "le jury décide au vu des pièces que le parcours exige ; le titre n'est attribué que si tous les CCP sont détenus (obtenus ou capitalisés).",
+  );
+  box.append(dl);
+  return box;
+}
+
+// GET …/decision/preview: what the saved version would decide, or why it would be refused.
+export function previewNodes(p) {
+  if (!p) return [];
+  if (p.error) return [el("p", "error", `Aperçu indisponible : ${p.error}`)];
+  if (p.version === null || p.version === undefined) {
+    return [el("p", "muted", "Enregistrez une proposition pour voir la décision qu'elle entraînerait.")];
+  }
+  const intro = `Si la version ${p.version} est signée :`;
+  if (p.ok) return [decisionNodes(p.decision, intro)];
+  const box = el("div", "dp-refused");
+  box.append(el("p", "", `${intro} décision refusée — ${p.refused}`));
+  if ((p.missing || []).length) {
+    const ul = el("ul");
+    for (const m of p.missing) ul.append(el("li", "", `Pièce manquante : ${m.label}`));
+    box.append(ul);
+  }
+  return [box];
+}
+
+// The decision in force (GET …/certification → decision, stored without its document).
+export function takenNodes(summary, version) {
+  const d = summary.decision;
+  const document = { titre: "parchemin", ccs: "parchemin", reussite_partielle: "livret_certification" }[d.outcome] || "aucun";
+  return [el("h3", "", "Décision prise"), decisionNodes({ ...d, document }, `Version ${summary.decision_version}, signée le ${dayAndTime(version.locked_at)} :`)];
+}
+
+// The evidence: what the timeline shows, and the pieces of the file the jury declares.
+// `pending` ({ kinds, training }) keeps what was ticked and not saved across re-renders.
+export function evidenceNodes(summary, { uid, editable, pending, savedAt, onChange, onSubmit }) {
+  if (summary.error) return [el("p", "error", summary.error)];
+  const present = new Set(summary.evidence || []);
+  const declarable = summary.declarable || [];
+  const derived = [...present].filter((k) => !declarable.includes(k));
+  const seen = el("p", "small", derived.length
+    ? `Constatées dans le déroulé de l'épreuve : ${derived.map((k) => EVIDENCE_LABELS[k] || k).join(", ")}.`
+    : "Aucune partie de l'épreuve n'est encore terminée.");
+  const form = el("form", "dp-evidence-form");
+  form.noValidate = true;
+  const list = el("div", "dp-evidence-list");
+  for (const kind of declarable) {
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.id = `${uid}-ev-${kind}`;
+    box.value = kind;
+    box.checked = pending ? pending.kinds.includes(kind) : present.has(kind);
+    box.disabled = !editable;
+    const l = el("label", "dp-check");
+    l.htmlFor = box.id;
+    l.append(box, document.createTextNode(` ${EVIDENCE_LABELS[kind] || kind}`));
+    list.append(l);
+  }
+  const training = document.createElement("select");
+  training.id = `${uid}-training`;
+  for (const [v, t] of [["", "Non précisé"], ["true", "Oui"], ["false", "Non"]]) training.append(new Option(t, v));
+  const known = summary.from_training === null || summary.from_training === undefined ? "" : String(summary.from_training);
+  training.value = pending ? pending.training : known;
+  training.disabled = !editable;
+  const tl = el("label", "", "Candidat issu d'un parcours de formation");
+  tl.htmlFor = training.id;
+  const save = el("button", "", "Enregistrer les pièces");
+  save.type = "submit";
+  save.hidden = !editable;
+  const status = el("p", "small dp-evidence-status");
+  status.setAttribute("role", "status");
+  if (pending) status.textContent = "Modifications non enregistrées.";
+  else if (savedAt) status.textContent = `Pièces enregistrées à ${hhmm(savedAt)}.`;
+  form.append(el("p", "dp-label", "Pièces du dossier présentées au jury :"), list, tl, training, save, status);
+  const values = () => ({ kinds: [...list.querySelectorAll("input:checked")].map((i) => i.value), training: training.value });
+  form.addEventListener("change", () => {
+    onChange(values());
+    status.textContent = "Modifications non enregistrées.";
+    status.classList.remove("error");
+  });
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const v = values();
+    save.disabled = true;
+    const error = await onSubmit(v.kinds, v.training === "" ? null : v.training === "true");
+    if (error) {
+      status.textContent = `Non enregistré : ${error}`;
+      status.classList.add("error");
+      save.disabled = false;
+    }
+  });
+  return [seen, form];
+}
+
+// This juror's entry set aside after a conflict, with « Reprendre » / « Abandonner ».
+export function asideNodes(form, { onTake, onDrop }) {
+  const lines = el("ul", "small");
+  const p = body(form);
+  if (p.title) lines.append(el("li", "", `Titre : ${TITLE_OUTCOMES[p.title] || p.title}`));
+  for (const [c, ok] of Object.entries(p.ccps)) lines.append(el("li", "", `${c} : ${ok ? "obtenu" : "non obtenu"}`));
+  const comps = Object.entries(form.competences || {}).map(([c, v]) => `${c} ${(COMPETENCE_OUTCOMES[v] || v).toLowerCase()}`);
+  if (comps.length) lines.append(el("li", "", `Compétences : ${comps.join(", ")}`));
+  const take = button("Reprendre ma saisie", "primary");
+  take.addEventListener("click", onTake);
+  const drop = button("Abandonner ma saisie");
+  drop.addEventListener("click", onDrop);
+  const row = el("div", "dp-actions");
+  row.append(take, drop);
+  return [el("h3", "", "Votre saisie non enregistrée"), lines, el("p", "dp-label", "Justification :"), el("div", "dp-draft-text", form.justification || "(vide)"), row];
+}
+
+export function historyNodes(older) {
+  if (!older.length) return [];
+  const ul = el("ul", "small");
+  for (const v of [...older].reverse()) {
+    ul.append(el("li", "", `Version ${v.version} du ${dayAndTime(v.created_at)}${v.locked ? `, signée le ${dayAndTime(v.locked_at)}` : ""} : ${proposalLine(v)}`));
+  }
+  return [el("summary", "", `Versions précédentes (${older.length})`), ul];
+}

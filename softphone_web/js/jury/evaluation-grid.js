@@ -1,0 +1,427 @@
+// <evaluation-grid>: the candidate's evaluation grid, part by part (each simulation in run
+// order, the written replies, the technical interview): per competence its criteria word for
+// word from the referential, each marked « Acquis » (acquis), « Non acquis » (non_acquis) or
+// « Non observé » (non_observe), with a comment. Structure and derived statuses over HTTP
+// (GET …/evaluation), marks from the snapshot's « evaluation » part and `evaluation.mark` events
+// (the other juror's marks appear live). Each mark is saved at once (`evaluation.set_mark`),
+// shown before the server answers and put back as it was if the server refuses it. The server
+// keeps the last writer's mark and counts versions: when another juror saved the same
+// criterion in between, the grid says so. Below, the « Noter » box (<pinned-notes>) and the
+// synthesis (competences and transversal competences as the server derives them).
+//
+//   grid.bind(ctx);  grid.unbind();
+//   grid.part = "s03-…";     // the part shown (follows the call on the line by default)
+//   grid.marks               // confirmed marks as the server gave them
+// Keyboard, on a criterion: A, N, O mark it; ↑ ↓ (Début, Fin) move; Entrée opens the comment
+// (Ctrl+Entrée saves it, Échap goes back to the criterion).
+import { api } from "../api.js";
+import { el } from "../components/dom.js";
+import { LABEL, MarkBook, VALUES, markKey, splitKey } from "./grid-marks.js";
+import { CriterionRow } from "./grid-row.js";
+import { STATUS_LABELS, competenceStatus, synthesisNodes } from "./grid-synthesis.js";
+import { callsIn, evaluationIn, listen, liveCall, upsertCall } from "./observer-common.js";
+import "./pinned-notes.js";
+
+export class EvaluationGrid extends HTMLElement {
+  constructor() {
+    super();
+    this._reset();
+  }
+
+  _reset() {
+    this._parts = [];
+    this._book = new MarkBook();
+    this._rows = new Map(); // key -> row elements
+    this._calls = [];
+    this._part = null;
+    this._summary = null;
+  }
+
+  connectedCallback() {
+    this._build();
+  }
+
+  _build() {
+    if (this._body) return;
+    this.classList.add("evaluation-grid");
+    const head = el("div", "eg-head");
+    head.append(el("h2", "", "Grille d'évaluation"));
+    this._select = document.createElement("select");
+    this._select.className = "eg-part-select";
+    this._select.id = `eg-part-${Math.random().toString(36).slice(2, 8)}`;
+    this._select.addEventListener("change", () => this._showPart(this._select.value));
+    const label = el("label", "eg-part-label", "Partie évaluée");
+    label.htmlFor = this._select.id;
+    this._follow = document.createElement("input");
+    this._follow.type = "checkbox";
+    this._follow.checked = true;
+    this._follow.id = `${this._select.id}-follow`;
+    const followLabel = el("label", "eg-follow small", "Suivre l'appel en cours");
+    followLabel.prepend(this._follow);
+    const picker = el("div", "eg-picker");
+    picker.append(label, this._select, followLabel);
+    head.append(picker);
+    const help = el("p", "eg-help small muted", "Sur un critère : A acquis · N non acquis · O non observé · ↑ ↓ pour changer de critère · Entrée pour le commentaire.");
+    this._message = el("p", "eg-message");
+    this._message.setAttribute("role", "alert");
+    this._saved = el("p", "eg-saved small muted");
+    this._saved.setAttribute("role", "status");
+    this._body = el("div", "eg-body");
+    this._notes = document.createElement("pinned-notes");
+    this._synthesis = el("section", "eg-synthesis");
+    this.append(head, help, this._message, this._saved, this._body, this._notes, this._synthesis);
+  }
+
+  // ---- the page contract ------------------------------------------------------------------
+
+  bind(ctx) {
+    this.unbind();
+    this._build();
+    this._ctx = ctx;
+    this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
+    this._abort = new AbortController();
+    const on = listen(ctx, this._abort.signal);
+    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    on("snapshot", (msg) => {
+      this._loadState(msg.state);
+      if (!this._parts.length) this._fetch(ctx);
+    });
+    on("evaluation.mark", (msg) => {
+      if (mine(msg) && msg.mark) this._heard(msg.mark);
+    });
+    on("call", (msg) => {
+      if (!mine(msg) || !msg.call) return;
+      const known = this._calls.some((c) => c.id === msg.call.id);
+      upsertCall(this._calls, msg.call);
+      // A new call: its simulation's part comes up (unless the juror unticked « Suivre »).
+      if (!known && this._follow.checked && msg.call.simulation_id && this._hasPart(msg.call.simulation_id)) {
+        this._showPart(msg.call.simulation_id);
+      }
+    });
+    this._notes.bind(ctx);
+    this._body.replaceChildren(el("p", "muted", "Chargement de la grille…"));
+    this._loadState(ctx.snapshot());
+    this._fetch(ctx);
+  }
+
+  unbind() {
+    this._abort?.abort();
+    this._abort = null;
+    this._ctx = null;
+    clearTimeout(this._refreshTimer);
+    this._reset();
+    if (this._body) {
+      this._notes.unbind();
+      this._select.replaceChildren();
+      this._body.replaceChildren();
+      this._synthesis.replaceChildren();
+      this._message.textContent = "";
+      this._saved.textContent = "";
+    }
+  }
+
+  get marks() {
+    return [...this._book.marks.values()];
+  }
+
+  get part() {
+    return this._part;
+  }
+
+  set part(id) {
+    this._showPart(id);
+  }
+
+  // ---- loading ------------------------------------------------------------------------------
+
+  async _fetch(ctx) {
+    try {
+      const data = await api("GET", `/api/candidates/${encodeURIComponent(ctx.candidateId)}/evaluation`);
+      if (this._ctx !== ctx) return;
+      this._parts = data.parts || [];
+      for (const m of data.marks || []) this._book.accept(m);
+      this._notes.addNotes(data.notes);
+      this._summary = data;
+      this._fillSelect();
+      const live = liveCall(this._calls);
+      const last = this._calls[this._calls.length - 1];
+      const wanted = [this._part, live && live.simulation_id, last && last.simulation_id].find((id) => id && this._hasPart(id));
+      this._showPart(wanted || (this._parts[0] && this._parts[0].part));
+      this._renderSynthesis();
+    } catch (err) {
+      if (this._ctx === ctx) this._body.replaceChildren(el("p", "error", `Grille indisponible : ${err.message}`));
+    }
+  }
+
+  _loadState(state) {
+    if (!state || !this._ctx) return;
+    this._calls = callsIn(state, this._ctx.candidateId);
+    const ev = evaluationIn(state, this._ctx.candidateId);
+    let changed = false;
+    for (const m of (ev && ev.marks) || []) {
+      if (this._book.isNews(m)) changed = this._book.accept(m) || changed;
+    }
+    if (changed && this._parts.length) {
+      for (const key of this._rows.keys()) this._renderRow(key);
+      this._afterChange();
+    }
+  }
+
+  _hasPart(id) {
+    return this._parts.some((p) => p.part === id);
+  }
+
+  // ---- marks ----------------------------------------------------------------------------------
+
+  _display(key) {
+    return this._book.display(key);
+  }
+
+  // `evaluation.mark`: ours (echo) or the other juror's, shown live.
+  _heard(mark) {
+    if (!this._book.isNews(mark)) return;
+    const key = markKey(mark.part, mark.competence, mark.criterion);
+    const cur = this._book.get(key);
+    if (this._actor && mark.by !== this._actor) {
+      const where = this._where(mark);
+      if (this._display(key).pending) {
+        this._warn(`L'autre juré note ${where} en même temps que vous (« ${LABEL[mark.value]} »).`);
+      } else if (cur && cur.by === this._actor && cur.value !== mark.value) {
+        this._warn(`L'autre juré a changé ${where} : « ${LABEL[cur.value]} » → « ${LABEL[mark.value]} ».`);
+      }
+    }
+    this._book.accept(mark);
+    this._renderRow(key);
+    this._afterChange();
+  }
+
+  _where(m) {
+    return `le critère ${m.criterion} de ${m.competence}${m.part === this._part ? "" : ` (${this._partLabel(m.part)})`}`;
+  }
+
+  async _save(key, value, comment) {
+    const ctx = this._ctx;
+    if (!ctx || !value) return;
+    const [part, competence, criterion] = splitKey(key);
+    const save = this._book.begin(key, value, comment);
+    this._renderRow(key);
+    this._saved.textContent = "Enregistrement…";
+    try {
+      const res = await ctx.socket.request({
+        type: "evaluation.set_mark",
+        candidate_id: ctx.candidateId,
+        part,
+        competence,
+        criterion: Number(criterion),
+        value,
+        comment,
+      });
+      if (this._ctx !== ctx) return;
+      const mark = res.mark;
+      if (!this._actor) this._actor = mark.by;
+      const conflict = this._book.settle(key, save, mark);
+      this._renderRow(key);
+      this._afterChange();
+      if (conflict) {
+        this._warn(
+          `Conflit sur ${this._where(mark)} : l'autre juré l'avait noté juste avant vous. ` +
+            `Votre choix « ${LABEL[mark.value]} » a été enregistré en dernier et remplace le sien : vérifiez-le ensemble.`,
+        );
+      }
+      this._saved.textContent = `Enregistré à ${new Date().toLocaleTimeString("fr-FR")}.`;
+    } catch (err) {
+      if (this._ctx !== ctx) return;
+      this._book.fail(key, save);
+      this._renderRow(key);
+      const back = this._display(key).value;
+      this._warn(
+        `Note non enregistrée (${err.message.replace(/\.$/, "")}) : le critère ${criterion} de ${competence} ` +
+          `revient à « ${back ? LABEL[back] : "non noté"} ».`,
+      );
+      this._saved.textContent = "";
+    }
+  }
+
+  _warn(text) {
+    this._message.textContent = text;
+  }
+
+  _afterChange() {
+    this._updateCompetenceBadges();
+    this._updateOptionCounts();
+    clearTimeout(this._refreshTimer);
+    const ctx = this._ctx;
+    // The synthesis (derived by the server, transversal competences included), a moment later.
+    this._refreshTimer = setTimeout(async () => {
+      if (!ctx || this._ctx !== ctx) return;
+      try {
+        const data = await api("GET", `/api/candidates/${encodeURIComponent(ctx.candidateId)}/evaluation`);
+        if (this._ctx !== ctx) return;
+        this._summary = data;
+        this._renderSynthesis();
+      } catch {
+        /* the next change tries again */
+      }
+    }, 1200);
+  }
+
+  // ---- rendering ------------------------------------------------------------------------------
+
+  _partLabel(id) {
+    const i = this._parts.findIndex((p) => p.part === id);
+    if (i < 0) return id;
+    const p = this._parts[i];
+    return p.kind === "ecrit" || p.kind === "entretien" ? p.label : `${i + 1}. ${p.label}`;
+  }
+
+  _countFor(part) {
+    let total = 0;
+    let marked = 0;
+    for (const comp of part.competences) {
+      for (const c of comp.criteria) {
+        total += 1;
+        if (this._display(markKey(part.part, comp.code, c.index)).value) marked += 1;
+      }
+    }
+    return `${marked}/${total}`;
+  }
+
+  _fillSelect() {
+    this._select.replaceChildren(
+      ...this._parts.map((p) => new Option(`${this._partLabel(p.part)} (${this._countFor(p)})`, p.part)),
+    );
+    if (this._part) this._select.value = this._part;
+  }
+
+  _updateOptionCounts() {
+    for (const opt of this._select.options) {
+      const p = this._parts.find((x) => x.part === opt.value);
+      if (p) opt.textContent = `${this._partLabel(p.part)} (${this._countFor(p)})`;
+    }
+  }
+
+  _showPart(id) {
+    const part = this._parts.find((p) => p.part === id);
+    if (!part) return;
+    const focused = this.contains(document.activeElement) && document.activeElement.classList.contains("eg-crit");
+    this._part = id;
+    this._select.value = id;
+    this.dataset.part = id;
+    this._rows = new Map();
+    const sections = part.competences.map((comp) => {
+      const section = el("section", "eg-comp");
+      section.dataset.competence = comp.code;
+      const h = el("h3", "eg-comp-title");
+      const badge = el("span", "badge eg-comp-status");
+      h.append(el("span", "eg-code", comp.code), " ", el("span", "", comp.name), " ", badge);
+      const list = el("ol", "eg-criteria");
+      list.setAttribute("aria-label", `Critères de ${comp.code}`);
+      for (const c of comp.criteria) list.append(this._row(part, comp, c));
+      section.append(h, list);
+      return section;
+    });
+    this._body.replaceChildren(...sections);
+    const rows = [...this._rows.values()];
+    if (rows.length) rows[0].li.tabIndex = 0;
+    this._updateCompetenceBadges();
+    if (focused && rows.length) rows[0].li.focus();
+  }
+
+  _row(part, comp, c) {
+    const key = markKey(part.part, comp.code, c.index);
+    const row = new CriterionRow(c, comp.code, {
+      onMark: (value) => this._mark(key, value),
+      onComment: (text) => this._saveComment(key, text),
+      onOpenComment: () => this._openComment(key),
+      onKey: (ev) => this._key(ev, key),
+    });
+    row.li.dataset.key = key;
+    row.li.addEventListener("focus", () => this._focusRow(row.li));
+    this._rows.set(key, row);
+    this._renderRow(key);
+    return row.li;
+  }
+
+  _renderRow(key) {
+    const row = this._rows.get(key);
+    if (!row) return;
+    const shown = this._display(key);
+    const mark = this._book.get(key);
+    row.render(shown, Boolean(!shown.pending && mark && this._actor && mark.by !== this._actor));
+  }
+
+  _updateCompetenceBadges() {
+    const byCode = new Map();
+    for (const key of this._book.keys()) {
+      const [, code] = splitKey(key);
+      const v = this._display(key).value;
+      if (v) byCode.set(code, [...(byCode.get(code) || []), v]);
+    }
+    for (const section of this._body.querySelectorAll(".eg-comp")) {
+      const status = competenceStatus(byCode.get(section.dataset.competence) || []);
+      const badge = section.querySelector(".eg-comp-status");
+      badge.textContent = STATUS_LABELS[status];
+      badge.className = `badge eg-comp-status status-${status}`;
+      badge.title = "Toutes parties confondues (règle de la grille ; le jury décide)";
+    }
+  }
+
+  _renderSynthesis() {
+    if (this._summary) this._synthesis.replaceChildren(...synthesisNodes(this._summary));
+  }
+
+  // ---- keyboard -------------------------------------------------------------------------------
+
+  _focusRow(li) {
+    for (const r of this._rows.values()) r.li.tabIndex = r.li === li ? 0 : -1;
+  }
+
+  _key(ev, key) {
+    const row = this._rows.get(key);
+    if (!row) return; // (the row passes only its own keys, without Ctrl, Alt or ⌘)
+    const rows = [...this._rows.values()];
+    const i = rows.indexOf(row);
+    const k = ev.key.toLowerCase();
+    const v = VALUES.find((x) => x.key === k);
+    if (v) {
+      ev.preventDefault();
+      this._mark(key, v.value);
+      return;
+    }
+    const to = { arrowdown: i + 1, arrowup: i - 1, home: 0, end: rows.length - 1 }[k];
+    if (to !== undefined) {
+      ev.preventDefault();
+      const next = rows[Math.max(0, Math.min(rows.length - 1, to))];
+      this._focusRow(next.li);
+      next.li.focus();
+    } else if (k === "enter") {
+      ev.preventDefault();
+      this._openComment(key);
+    }
+  }
+
+  _mark(key, value) {
+    const cur = this._display(key);
+    if (cur.value === value && !cur.pending) return; // nothing new
+    this._message.textContent = "";
+    this._save(key, value, cur.comment);
+  }
+
+  _openComment(key) {
+    const row = this._rows.get(key);
+    if (!row) return;
+    if (!this._display(key).value) {
+      this._warn("Notez d'abord le critère (A, N ou O) : le commentaire accompagne la note.");
+      return;
+    }
+    row.openComment();
+  }
+
+  _saveComment(key, text) {
+    const cur = this._display(key);
+    if (!cur.value || text === cur.comment) return;
+    this._save(key, cur.value, text);
+  }
+}
+
+if (!customElements.get("evaluation-grid")) customElements.define("evaluation-grid", EvaluationGrid);

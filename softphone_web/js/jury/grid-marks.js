@@ -1,0 +1,85 @@
+// The evaluation grid's marks, without the DOM: what the server confirmed, what is being saved
+// (shown at once, put back if refused) and the version each save should get. The server keeps
+// the last writer's mark and bumps `version` on every save; a save answered with a version
+// above the one expected means another juror saved the same criterion in between.
+//
+//   const book = new MarkBook();
+//   book.accept(mark)                        // from the snapshot, an event or an answer
+//   const save = book.begin(key, value, comment);   // → { seq, expected, before }
+//   book.settle(key, save, markFromServer)   // → true when another juror wrote in between
+//   book.fail(key, save)                     // refused: the criterion shows `before` again
+//   book.display(key)                        // { value, comment, pending }
+export const VALUES = [
+  { value: "acquis", key: "a", short: "A", label: "Acquis" },
+  { value: "non_acquis", key: "n", short: "N", label: "Non acquis" },
+  { value: "non_observe", key: "o", short: "O", label: "Non observé" },
+];
+export const LABEL = Object.fromEntries(VALUES.map((v) => [v.value, v.label]));
+const SEP = "\u001f";
+
+export const markKey = (part, competence, criterion) => [part, competence, criterion].join(SEP);
+export const splitKey = (key) => key.split(SEP);
+
+export class MarkBook {
+  constructor() {
+    this.marks = new Map(); // key -> confirmed mark
+    this.pending = new Map(); // key -> { value, comment, seq }
+    this.expect = new Map(); // key -> the version our latest save should get
+    this.seq = 0;
+  }
+
+  get(key) {
+    return this.marks.get(key) || null;
+  }
+
+  keys() {
+    return new Set([...this.marks.keys(), ...this.pending.keys()]);
+  }
+
+  display(key) {
+    const p = this.pending.get(key);
+    const m = this.marks.get(key);
+    return {
+      value: p ? p.value : m ? m.value : null,
+      comment: p ? p.comment : m ? m.comment || "" : "",
+      pending: Boolean(p),
+    };
+  }
+
+  // Kept when not older than what we have; false when ignored.
+  accept(mark) {
+    const key = markKey(mark.part, mark.competence, mark.criterion);
+    const cur = this.marks.get(key);
+    if (cur && mark.version < cur.version) return false;
+    this.marks.set(key, mark);
+    this.expect.set(key, Math.max(this.expect.get(key) || 0, mark.version));
+    return true;
+  }
+
+  // A newer mark than the confirmed one (an event worth showing)?
+  isNews(mark) {
+    const cur = this.marks.get(markKey(mark.part, mark.competence, mark.criterion));
+    return !cur || mark.version > cur.version;
+  }
+
+  begin(key, value, comment) {
+    const before = this.marks.get(key) || null;
+    const expected = Math.max(this.expect.get(key) || 0, before ? before.version : 0) + 1;
+    this.expect.set(key, expected);
+    const seq = ++this.seq;
+    this.pending.set(key, { value, comment, seq });
+    return { seq, expected, before };
+  }
+
+  settle(key, save, mark) {
+    if (this.pending.get(key)?.seq === save.seq) this.pending.delete(key);
+    this.accept(mark);
+    return mark.version > save.expected;
+  }
+
+  fail(key, save) {
+    if (this.pending.get(key)?.seq === save.seq) this.pending.delete(key);
+    const floor = save.before ? save.before.version : 0;
+    this.expect.set(key, Math.max(floor, (this.expect.get(key) || 1) - 1));
+  }
+}

@@ -1,0 +1,49 @@
+// The evaluation grid's synthesis, an aid to the deliberation: each professional competence's
+// status (derived by the server from the marks of every part) with its counts, and each
+// transversal competence with how the server derived it (RC § 3.3, server/evaluation/grid.py).
+//
+//   section.replaceChildren(...synthesisNodes(dataFromGetEvaluation));
+//   competenceStatus(["acquis", "non_observe"]) → "acquise"   (the same rule, for live badges)
+import { el } from "../components/dom.js";
+
+export const STATUS_LABELS = { acquise: "Acquise", non_acquise: "Non acquise", non_evaluee: "Non évaluée" };
+
+export function competenceStatus(values) {
+  if (values.includes("non_acquis")) return "non_acquise";
+  if (values.includes("acquis")) return "acquise";
+  return "non_evaluee";
+}
+
+function badge(status) {
+  return el("span", `badge status-${status}`, STATUS_LABELS[status] || status);
+}
+
+export function synthesisNodes(data) {
+  if (!data || !data.competences) return [];
+  const comps = el("ul", "eg-syn-list");
+  for (const c of data.competences) {
+    const n = c.counts || {};
+    const li = el("li", "");
+    li.append(
+      badge(c.status),
+      " ",
+      el("strong", "", c.code),
+      ` ${c.name} `,
+      el("span", "small muted", `(${n.acquis || 0} A · ${n.non_acquis || 0} N · ${n.non_observe || 0} O)`),
+    );
+    comps.append(li);
+  }
+  const trans = el("ul", "eg-syn-list");
+  for (const t of data.transversal || []) {
+    const li = el("li", "");
+    li.append(badge(t.status), " ", el("strong", "", t.code), ` ${t.name}`, el("span", "eg-syn-why small muted", t.explanation || ""));
+    trans.append(li);
+  }
+  return [
+    el("h3", "", "Synthèse (aide à la délibération)"),
+    el("h4", "", "Compétences professionnelles"),
+    comps,
+    el("h4", "", "Compétences transversales (déduites)"),
+    trans,
+  ];
+}

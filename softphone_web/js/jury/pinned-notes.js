@@ -1,0 +1,250 @@
+// <pinned-notes>: the observer's « Noter » box — a note pinned to the moment of the call being
+// listened to. The moment is taken at the first keystroke (what the juror heard, not when the
+// note is sent): the offset from the answer, i.e. the position in the call's recording. Sent
+// with `evaluation.pin_note` (candidate_id, call_id, offset_ms, text); with no call on the line
+// the note is only dated. Below, every pinned note of the candidate (both jurors', live from
+// `evaluation.note`), newest first, with its offset and its simulation.
+//
+//   notes.bind(ctx);  notes.unbind();  notes.notes  // as the server gives them
+// Keyboard: Ctrl+Entrée (or ⌘+Entrée) pins; Échap forgets the moment taken.
+// Used inside <evaluation-grid>; works on its own too.
+import { serverNow } from "../clock.js";
+import { el } from "../components/dom.js";
+import {
+  callsIn,
+  clockTime,
+  evaluationIn,
+  formatOffset,
+  listen,
+  liveCall,
+  simulationLabel,
+  simulationTitles,
+  upsertCall,
+} from "./observer-common.js";
+
+export class PinnedNotes extends HTMLElement {
+  constructor() {
+    super();
+    this._notes = new Map();
+    this._calls = [];
+    this._sims = new Map();
+    this._moment = null; // { callId, offsetMs } taken at the first keystroke
+  }
+
+  connectedCallback() {
+    this._build();
+    clearInterval(this._timer);
+    this._timer = setInterval(() => this._tick(), 500);
+  }
+
+  disconnectedCallback() {
+    clearInterval(this._timer);
+  }
+
+  _build() {
+    if (this._text) return;
+    this.classList.add("pinned-notes");
+    const title = el("h3", "pn-title", "Noter");
+    this._context = el("p", "pn-context small muted");
+    this._context.setAttribute("aria-live", "off");
+    this._text = document.createElement("textarea");
+    this._text.className = "pn-text";
+    this._text.rows = 2;
+    this._text.maxLength = 4000;
+    this._text.placeholder = "Ce que vous venez d'entendre… (Ctrl+Entrée pour épingler)";
+    this._text.setAttribute("aria-label", "Note à épingler au moment de l'appel");
+    this._text.addEventListener("input", () => this._takeMoment());
+    this._text.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+        ev.preventDefault();
+        this.pin();
+      } else if (ev.key === "Escape" && this._moment) {
+        ev.preventDefault();
+        this._moment = null;
+        this._tick();
+      }
+    });
+    this._button = el("button", "primary pn-pin", "Épingler la note");
+    this._button.type = "button";
+    this._button.addEventListener("click", () => this.pin());
+    this._status = el("p", "pn-status small");
+    this._status.setAttribute("role", "status");
+    const row = el("div", "pn-row");
+    row.append(this._text, this._button);
+    this._list = el("ol", "pn-list");
+    this._list.setAttribute("aria-label", "Notes épinglées");
+    this._empty = el("p", "muted small", "Aucune note épinglée.");
+    this.append(title, this._context, row, this._status, this._empty, this._list);
+    this._enable();
+  }
+
+  bind(ctx) {
+    this.unbind();
+    this._build();
+    this._ctx = ctx;
+    this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
+    this._abort = new AbortController();
+    const on = listen(ctx, this._abort.signal);
+    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    on("snapshot", (msg) => this._load(msg.state));
+    on("call", (msg) => {
+      if (!mine(msg) || !msg.call) return;
+      upsertCall(this._calls, msg.call);
+      this._tick();
+    });
+    on("evaluation.note", (msg) => {
+      if (mine(msg) && msg.note) this._add(msg.note);
+    });
+    this._load(ctx.snapshot());
+    simulationTitles(ctx.candidateId).then((sims) => {
+      if (this._ctx === ctx) {
+        this._sims = sims;
+        this._render();
+      }
+    });
+    this._enable();
+  }
+
+  unbind() {
+    this._abort?.abort();
+    this._abort = null;
+    this._ctx = null;
+    this._notes = new Map();
+    this._calls = [];
+    this._sims = new Map();
+    this._moment = null;
+    if (this._text) {
+      this._text.value = "";
+      this._status.textContent = "";
+      this._enable();
+      this._render();
+    }
+  }
+
+  get notes() {
+    return [...this._notes.values()];
+  }
+
+  // Notes loaded over HTTP by the grid (GET …/evaluation) join those of the snapshot.
+  addNotes(list) {
+    for (const n of list || []) this._notes.set(n.id, n);
+    this._render();
+  }
+
+  _load(state) {
+    if (!state || !this._ctx) return;
+    this._calls = callsIn(state, this._ctx.candidateId);
+    const ev = evaluationIn(state, this._ctx.candidateId);
+    this.addNotes(ev ? ev.notes : []);
+    this._tick();
+  }
+
+  _add(note) {
+    this._notes.set(note.id, note);
+    this._render();
+  }
+
+  _enable() {
+    const on = Boolean(this._ctx);
+    this._text.disabled = !on;
+    this._button.disabled = !on || this._busy;
+  }
+
+  _offsetNow(call) {
+    return call && call.answered_at ? Math.max(0, serverNow() - Date.parse(call.answered_at)) : null;
+  }
+
+  _takeMoment() {
+    if (!this._text.value.trim()) {
+      this._moment = null;
+    } else if (!this._moment) {
+      const call = liveCall(this._calls);
+      this._moment = call ? { callId: call.id, offsetMs: this._offsetNow(call) } : { callId: null, offsetMs: null };
+    }
+    this._tick();
+  }
+
+  async pin() {
+    const text = this._text.value.trim();
+    if (!this._ctx || this._busy) return;
+    if (!text) {
+      this._say("Écrivez d'abord la note.", true);
+      this._text.focus();
+      return;
+    }
+    const call = liveCall(this._calls);
+    const moment = this._moment || { callId: call ? call.id : null, offsetMs: this._offsetNow(call) };
+    const message = { type: "evaluation.pin_note", candidate_id: this._ctx.candidateId, text };
+    if (moment.callId) {
+      message.call_id = moment.callId;
+      if (moment.offsetMs !== null) message.offset_ms = Math.round(moment.offsetMs);
+    }
+    const ctx = this._ctx;
+    this._busy = true;
+    this._enable();
+    try {
+      const res = await ctx.socket.request(message);
+      if (this._ctx !== ctx) return;
+      const note = res.note;
+      this._add(note);
+      this._text.value = "";
+      this._moment = null;
+      this._say(
+        note.offset_ms !== null && note.offset_ms !== undefined
+          ? `Note épinglée à ${formatOffset(note.offset_ms)} de l'appel.`
+          : `Note épinglée à ${clockTime(note.at)}.`,
+      );
+    } catch (err) {
+      if (this._ctx === ctx) this._say(`Note non épinglée : ${err.message} Votre texte est gardé.`, true);
+    } finally {
+      this._busy = false;
+      if (this._text) this._enable();
+      this._tick();
+    }
+  }
+
+  _say(text, bad = false) {
+    this._status.textContent = text;
+    this._status.classList.toggle("error", bad);
+  }
+
+  _tick() {
+    if (!this._context) return;
+    let text;
+    const call = liveCall(this._calls);
+    if (!this._ctx) text = "";
+    else if (this._moment && this._moment.callId) {
+      text = `Moment retenu : ${formatOffset(this._moment.offsetMs)} de l'appel (pris à la première frappe ; Échap pour l'oublier).`;
+    } else if (call && call.answered_at) {
+      text = `Appel en cours : ${simulationLabel(this._sims, call.simulation_id)} — ${formatOffset(this._offsetNow(call))}.`;
+    } else if (call) {
+      text = "L'appel sonne : la note sera rattachée à l'appel, sans moment.";
+    } else {
+      text = "Aucun appel en cours : la note sera seulement datée.";
+    }
+    if (this._context.textContent !== text) this._context.textContent = text;
+  }
+
+  _render() {
+    if (!this._list) return;
+    const notes = [...this._notes.values()].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || (a.id < b.id ? 1 : -1));
+    const callSim = new Map(this._calls.map((c) => [c.id, c.simulation_id]));
+    this._list.replaceChildren(
+      ...notes.map((n) => {
+        const li = el("li", "pn-note");
+        li.dataset.id = n.id;
+        const head = el("div", "pn-head");
+        const hasOffset = n.offset_ms !== null && n.offset_ms !== undefined;
+        head.append(el("span", "pn-offset", hasOffset ? `${formatOffset(n.offset_ms)} dans l'appel` : "sans moment"));
+        if (n.call_id) head.append(el("span", "pn-sim small", simulationLabel(this._sims, callSim.get(n.call_id))));
+        const who = this._actor && n.by === this._actor ? "vous" : "l'autre juré";
+        head.append(el("span", "pn-meta small muted", `${who} · ${clockTime(n.at)}`));
+        li.append(head, el("p", "pn-body", n.text));
+        return li;
+      }),
+    );
+    this._empty.hidden = notes.length > 0;
+  }
+}
+
+if (!customElements.get("pinned-notes")) customElements.define("pinned-notes", PinnedNotes);

@@ -1,0 +1,362 @@
+// <recordings-panel>: after the calls, every recorded call of the candidate (GET …/recordings),
+// in order, with its metadata (simulation, direction, number, time, duration, qualification,
+// SHA-256 of the file) and a player on the jury-only audio URL (served with HTTP range
+// requests, so the browser seeks without downloading the whole file): play/pause, a seek bar,
+// −10 s / +10 s, speed 1× · 1,25× · 1,5× · 2×, and the notes pinned to that call as markers on
+// the bar and as a list — a click jumps to the note's moment. One recording plays at a time.
+// A call that ends adds its recording by itself; notes pinned later appear live.
+//
+//   panel.bind(ctx);  panel.unbind();  panel.recordings   // as the server lists them
+//   panel.player(recordingId)                             // its <audio> element (tests)
+// Keyboard: every control is a button or a slider; on a player, Espace plays/pauses,
+// ← / → jump 10 s.
+import { api } from "../api.js";
+import { el } from "../components/dom.js";
+import {
+  DIRECTION_LABELS,
+  callsIn,
+  clockTime,
+  evaluationIn,
+  formatOffset,
+  formatSeconds,
+  listen,
+  simulationLabel,
+  simulationTitles,
+  upsertCall,
+} from "./observer-common.js";
+
+export const SPEEDS = [1, 1.25, 1.5, 2];
+const JUMP = 10;
+
+function speedLabel(s) {
+  return `${String(s).replace(".", ",")}×`;
+}
+
+export class RecordingsPanel extends HTMLElement {
+  constructor() {
+    super();
+    this._reset();
+  }
+
+  _reset() {
+    this._recordings = [];
+    this._items = new Map(); // recording id -> { li, audio, … }
+    this._calls = [];
+    this._notes = new Map();
+    this._sims = new Map();
+  }
+
+  connectedCallback() {
+    this._build();
+  }
+
+  _build() {
+    if (this._list) return;
+    this.classList.add("recordings-panel");
+    this._summary = el("p", "rp-summary small muted");
+    this._error = el("p", "error small");
+    this._error.setAttribute("role", "alert");
+    this._list = el("ol", "rp-list");
+    this._list.setAttribute("aria-label", "Appels enregistrés");
+    this.append(el("h2", "", "Enregistrements des appels"), this._summary, this._error, this._list);
+  }
+
+  bind(ctx) {
+    this.unbind();
+    this._build();
+    this._ctx = ctx;
+    this._abort = new AbortController();
+    const on = listen(ctx, this._abort.signal);
+    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    on("snapshot", (msg) => {
+      this._loadState(msg.state);
+      this._fetch(ctx);
+    });
+    on("call", (msg) => {
+      if (!mine(msg) || !msg.call) return;
+      upsertCall(this._calls, msg.call);
+      // A call that ended was recorded: the recording is listed once the call is told ended.
+      if (msg.call.ended_at && !this._recordings.some((r) => r.call_id === msg.call.id)) this._fetchSoon(ctx);
+      this._renderMeta();
+    });
+    on("evaluation.note", (msg) => {
+      if (!mine(msg) || !msg.note) return;
+      this._notes.set(msg.note.id, msg.note);
+      this._renderNotes();
+    });
+    this._summary.textContent = "Chargement…";
+    this._loadState(ctx.snapshot());
+    this._fetch(ctx);
+    simulationTitles(ctx.candidateId).then((sims) => {
+      if (this._ctx === ctx) {
+        this._sims = sims;
+        this._renderMeta();
+      }
+    });
+  }
+
+  unbind() {
+    this._abort?.abort();
+    this._abort = null;
+    this._ctx = null;
+    clearTimeout(this._soon);
+    for (const item of this._items.values()) {
+      item.audio.pause();
+      item.audio.removeAttribute("src");
+      item.audio.load();
+    }
+    this._reset();
+    if (this._list) {
+      this._list.replaceChildren();
+      this._summary.textContent = "";
+      this._error.textContent = "";
+    }
+  }
+
+  get recordings() {
+    return [...this._recordings];
+  }
+
+  player(recordingId) {
+    return this._items.get(recordingId)?.audio || null;
+  }
+
+  _loadState(state) {
+    if (!state || !this._ctx) return;
+    this._calls = callsIn(state, this._ctx.candidateId);
+    const ev = evaluationIn(state, this._ctx.candidateId);
+    for (const n of (ev && ev.notes) || []) this._notes.set(n.id, n);
+    this._renderMeta();
+    this._renderNotes();
+  }
+
+  _fetchSoon(ctx) {
+    clearTimeout(this._soon);
+    this._soon = setTimeout(() => this._fetch(ctx), 300);
+  }
+
+  async _fetch(ctx) {
+    try {
+      const list = await api("GET", `/api/candidates/${encodeURIComponent(ctx.candidateId)}/recordings`);
+      if (this._ctx !== ctx) return;
+      this._recordings = list;
+      this._error.textContent = "";
+      this._render();
+    } catch (err) {
+      if (this._ctx === ctx) this._error.textContent = `Enregistrements illisibles : ${err.message}`;
+    }
+  }
+
+  // ---- rendering ------------------------------------------------------------------------------
+
+  _render() {
+    const ids = new Set(this._recordings.map((r) => r.id));
+    for (const [id, item] of this._items) {
+      if (!ids.has(id)) {
+        item.audio.pause();
+        item.li.remove();
+        this._items.delete(id);
+      }
+    }
+    this._recordings.forEach((r, i) => {
+      let item = this._items.get(r.id);
+      if (!item) {
+        item = this._item(r);
+        this._items.set(r.id, item);
+      }
+      item.rec = r;
+      item.order = i + 1;
+      // In the server's order; a node already in place is not moved (a playing one goes on).
+      if (this._list.children[i] !== item.li) this._list.insertBefore(item.li, this._list.children[i] || null);
+    });
+    const n = this._recordings.length;
+    this._summary.textContent = n
+      ? `${n} appel${n > 1 ? "s" : ""} enregistré${n > 1 ? "s" : ""} (canal gauche : candidat, canal droit : client).`
+      : "Aucun appel enregistré pour le moment.";
+    this._renderMeta();
+    this._renderNotes();
+  }
+
+  _item(r) {
+    const li = el("li", "rp-item");
+    li.dataset.id = r.id;
+    li.dataset.call = r.call_id;
+    const title = el("h3", "rp-title");
+    const meta = el("p", "rp-meta small muted");
+    const audio = document.createElement("audio");
+    audio.preload = "metadata";
+    audio.src = r.audio_url;
+    audio.className = "rp-audio";
+    const play = el("button", "primary rp-play", "Lecture");
+    play.type = "button";
+    const back = el("button", "rp-back", "−10 s");
+    back.type = "button";
+    back.setAttribute("aria-label", "Reculer de 10 secondes");
+    const fwd = el("button", "rp-fwd", "+10 s");
+    fwd.type = "button";
+    fwd.setAttribute("aria-label", "Avancer de 10 secondes");
+    const seek = document.createElement("input");
+    seek.type = "range";
+    seek.className = "rp-seek";
+    seek.min = "0";
+    seek.step = "0.1";
+    seek.value = "0";
+    seek.max = String(r.duration_s || 0);
+    seek.setAttribute("aria-label", "Position dans l'enregistrement");
+    const time = el("span", "rp-time small", `00:00 / ${formatSeconds(r.duration_s)}`);
+    const speeds = el("div", "rp-speeds");
+    speeds.setAttribute("role", "group");
+    speeds.setAttribute("aria-label", "Vitesse de lecture");
+    const speedButtons = SPEEDS.map((s) => {
+      const b = el("button", "rp-speed small-button", speedLabel(s));
+      b.type = "button";
+      b.dataset.speed = String(s);
+      b.setAttribute("aria-pressed", String(s === 1));
+      b.addEventListener("click", () => {
+        audio.playbackRate = s;
+        audio.defaultPlaybackRate = s;
+        for (const x of speedButtons) x.setAttribute("aria-pressed", String(x === b));
+      });
+      return b;
+    });
+    speeds.append(...speedButtons);
+    const controls = el("div", "rp-controls");
+    controls.append(play, back, fwd, time, speeds);
+    const track = el("div", "rp-track");
+    const markers = el("div", "rp-markers");
+    track.append(seek, markers);
+    const notes = el("ol", "rp-notes");
+    notes.setAttribute("aria-label", "Notes épinglées sur cet appel");
+    li.append(title, meta, controls, track, notes, audio);
+
+    const item = { li, audio, title, meta, play, seek, time, markers, notes, rec: r, dragging: false };
+    const duration = () => (Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration : item.rec.duration_s || 0);
+    const showTime = () => {
+      const d = duration();
+      seek.max = String(d);
+      if (!item.dragging) seek.value = String(audio.currentTime);
+      time.textContent = `${formatSeconds(audio.currentTime)} / ${formatSeconds(d)}`;
+      seek.setAttribute("aria-valuetext", `${formatSeconds(audio.currentTime)} sur ${formatSeconds(d)}`);
+    };
+    item.seekTo = (s) => {
+      audio.currentTime = Math.max(0, Math.min(duration() || s, s));
+      showTime();
+    };
+    item.duration = duration;
+    play.addEventListener("click", () => (audio.paused ? audio.play().catch((e) => this._playError(e)) : audio.pause()));
+    back.addEventListener("click", () => item.seekTo(audio.currentTime - JUMP));
+    fwd.addEventListener("click", () => item.seekTo(audio.currentTime + JUMP));
+    seek.addEventListener("input", () => {
+      item.dragging = true;
+      time.textContent = `${formatSeconds(Number(seek.value))} / ${formatSeconds(duration())}`;
+    });
+    seek.addEventListener("change", () => {
+      item.dragging = false;
+      item.seekTo(Number(seek.value));
+    });
+    audio.addEventListener("timeupdate", showTime);
+    audio.addEventListener("loadedmetadata", () => {
+      showTime();
+      this._renderNotes();
+    });
+    audio.addEventListener("durationchange", showTime);
+    audio.addEventListener("play", () => {
+      play.textContent = "Pause";
+      li.dataset.playing = "true";
+      for (const other of this._items.values()) if (other.audio !== audio) other.audio.pause();
+    });
+    audio.addEventListener("pause", () => {
+      play.textContent = "Lecture";
+      li.dataset.playing = "false";
+    });
+    audio.addEventListener("ended", () => (play.textContent = "Lecture"));
+    audio.addEventListener("error", () => {
+      this._error.textContent = "Lecture impossible : le fichier d'enregistrement est inaccessible.";
+    });
+    li.addEventListener("keydown", (ev) => {
+      if (ev.target.closest("input, textarea, select") && ev.target !== seek) return;
+      if (ev.key === " " && ev.target.tagName !== "BUTTON") {
+        ev.preventDefault();
+        play.click();
+      } else if ((ev.key === "ArrowLeft" || ev.key === "ArrowRight") && ev.target !== seek) {
+        ev.preventDefault();
+        item.seekTo(audio.currentTime + (ev.key === "ArrowLeft" ? -JUMP : JUMP));
+      }
+    });
+    return item;
+  }
+
+  _playError(err) {
+    this._error.textContent = `Lecture impossible : ${err.message}`;
+  }
+
+  _renderMeta() {
+    const byId = new Map(this._calls.map((c) => [c.id, c]));
+    for (const item of this._items.values()) {
+      const r = item.rec;
+      const call = byId.get(r.call_id);
+      item.title.textContent = `Appel ${item.order} — ${call ? simulationLabel(this._sims, call.simulation_id) : "simulation inconnue"}`;
+      const parts = [];
+      if (call) {
+        parts.push(DIRECTION_LABELS[call.direction] || call.direction);
+        if (call.number) parts.push(call.number);
+      }
+      parts.push(`le ${new Date(r.started_at).toLocaleDateString("fr-FR")} à ${clockTime(r.started_at)}`);
+      parts.push(`durée ${formatSeconds(r.duration_s)}`);
+      if (call && call.disposition_label) parts.push(`qualifié « ${call.disposition_label} »`);
+      if (r.gaps && r.gaps.length) parts.push(`${r.gaps.length} coupure${r.gaps.length > 1 ? "s" : ""} audio`);
+      const sha = el("code", "rp-sha", `SHA-256 ${String(r.sha256 || "").slice(0, 12)}…`);
+      sha.title = r.sha256 || "";
+      item.meta.replaceChildren(`${parts.join(" · ")} · `, sha);
+    }
+  }
+
+  _renderNotes() {
+    for (const item of this._items.values()) {
+      const notes = [...this._notes.values()]
+        .filter((n) => n.call_id === item.rec.call_id)
+        .sort((a, b) => (a.offset_ms ?? Infinity) - (b.offset_ms ?? Infinity) || Date.parse(a.at) - Date.parse(b.at));
+      const d = item.duration();
+      item.markers.replaceChildren(
+        ...notes
+          .filter((n) => n.offset_ms !== null && n.offset_ms !== undefined)
+          .map((n) => {
+            const m = el("button", "rp-marker");
+            m.type = "button";
+            m.tabIndex = -1; // the same note is a button in the list below
+            const pct = d > 0 ? Math.min(100, (n.offset_ms / 1000 / d) * 100) : 0;
+            m.style.left = `${pct}%`;
+            m.title = `${formatOffset(n.offset_ms)} — ${n.text}`;
+            m.setAttribute("aria-label", `Note à ${formatOffset(n.offset_ms)}`);
+            m.addEventListener("click", () => this._jump(item, n));
+            return m;
+          }),
+      );
+      item.notes.replaceChildren(
+        ...notes.map((n) => {
+          const li = el("li", "rp-note");
+          li.dataset.id = n.id;
+          const has = n.offset_ms !== null && n.offset_ms !== undefined;
+          if (has) {
+            const b = el("button", "rp-note-jump small-button", formatOffset(n.offset_ms));
+            b.type = "button";
+            b.setAttribute("aria-label", `Aller à ${formatOffset(n.offset_ms)} : ${n.text}`);
+            b.addEventListener("click", () => this._jump(item, n));
+            li.append(b, " ");
+          } else {
+            li.append(el("span", "small muted", "sans moment "));
+          }
+          li.append(el("span", "rp-note-text", n.text));
+          return li;
+        }),
+      );
+    }
+  }
+
+  _jump(item, note) {
+    item.seekTo(note.offset_ms / 1000);
+    item.audio.play().catch((e) => this._playError(e));
+  }
+}
+
+if (!customElements.get("recordings-panel")) customElements.define("recordings-panel", RecordingsPanel);

@@ -1,0 +1,101 @@
+// What the jury's after-call components (<written-replies>, <interview-notes>,
+// <deliberation-panel>, <documents-panel>) share: the page context's socket listeners dropped
+// by one AbortController, the candidate's parts of the snapshot, the French formats of the
+// server's instants, and the candidate's URL prefix.
+//
+//   const on = listen(ctx, signal);          on("evaluation.interview", (msg) => …);
+//   timelineOf(ctx.snapshot(), cid)          // exam.candidates[cid].timeline or null
+//   hhmm("2026-06-01T12:03:00+00:00")        // « 14:03 » (the browser's time zone)
+//   candidatePath(cid, "/evaluation")        // "/api/candidates/<cid>/evaluation"
+import { ApiError } from "../api.js";
+
+// ctx.socket listeners that an AbortController drops at once; fn gets ev.detail.
+export function listen(ctx, signal) {
+  return (type, fn) => ctx.socket.addEventListener(type, (ev) => fn(ev.detail || {}), { signal });
+}
+
+export function candidatePath(candidateId, rest = "") {
+  return `/api/candidates/${encodeURIComponent(candidateId)}${rest}`;
+}
+
+export function evaluationOf(state, candidateId) {
+  return (((state || {}).evaluation || {}).by_candidate || {})[candidateId] || null;
+}
+
+export function timelineOf(state, candidateId) {
+  return ((((state || {}).exam || {}).candidates || {})[candidateId] || {}).timeline || null;
+}
+
+function validDate(iso) {
+  if (!iso) return null;
+  const d = iso instanceof Date ? iso : new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+// « 14:03 »
+export function hhmm(iso) {
+  const d = validDate(iso);
+  return d ? d.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" }) : "";
+}
+
+// « 14:03:27 »
+export function hhmmss(iso) {
+  const d = validDate(iso);
+  return d ? d.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "";
+}
+
+// « 01/06/2026 à 14:03 »
+export function dayAndTime(iso) {
+  const d = validDate(iso);
+  if (!d) return "";
+  return `${d.toLocaleDateString("fr-FR", { day: "2-digit", month: "2-digit", year: "numeric" })} à ${hhmm(d)}`;
+}
+
+// A <time> element showing `text` (default « 14:03 ») for the instant `iso`.
+export function timeNode(iso, text) {
+  const t = document.createElement("time");
+  t.dateTime = iso || "";
+  t.textContent = text ?? hhmm(iso);
+  return t;
+}
+
+// The French message of a failed request: the server's (ApiError) or a network one.
+export function errorText(err) {
+  if (err instanceof ApiError) return err.message;
+  return "Le serveur ne répond pas (connexion interrompue ?).";
+}
+
+// A refusal for good (4xx other than a timeout or a rate limit) vs. a failure worth retrying.
+export function isFinal(err) {
+  return err instanceof ApiError && err.status >= 400 && err.status < 500 && ![408, 429].includes(err.status);
+}
+
+// JSON with sorted keys: two proposals compare equal whatever the database did to key order.
+export function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function readLocal(key) {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeLocal(key, value) {
+  try {
+    if (value === null || value === undefined) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    /* private mode or full: the server copy still counts */
+  }
+}

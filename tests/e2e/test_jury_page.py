@@ -1,0 +1,152 @@
+"""The jury's page (/jury), end to end in Chromium against the real server, with three pages:
+the candidate's (fake microphone at 440 Hz), the client juror's (another browser, fake
+microphone at 1000 Hz) and the observer's. The client juror calls from the run sheet, the
+candidate answers, each hears the other, the observer hears the live mix; hold, resume and
+hang-up from the juror's phone; the chat simulation is played from the juror's page and seen
+by the candidate and in the observer's transcript."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
+from tests.e2e.test_call_recording import tone_file
+from tests.e2e.test_candidate_support import server_in_calls_phase
+
+pytestmark = pytest.mark.browser
+INBOUND = "s03-assistance-fibre"  # M. Karim Haddad
+CHAT = "s04-chat-conseil-haie"
+
+
+@pytest.fixture
+def server(make_server: Callable[..., LiveServer], tmp_path: Path) -> LiveServer:
+    return server_in_calls_phase(make_server, tmp_path)
+
+
+def meter_moves(page: Any, selector: str) -> None:
+    page.wait_for_function(
+        f"Number(document.querySelector({selector!r})?.dataset.level || 0) > 10", timeout=15_000
+    )
+
+
+def inbound_energy(page: Any, expression: str) -> float:
+    """The total audio energy received so far by the RTCPeerConnection `expression`."""
+    return float(
+        page.evaluate(
+            f"""async () => {{
+                const pc = {expression};
+                if (!pc) return 0;
+                let energy = 0;
+                (await pc.getStats()).forEach((r) => {{
+                    if (r.type === "inbound-rtp" && r.kind === "audio") energy += r.totalAudioEnergy || 0;
+                }});
+                return energy;
+            }}"""
+        )
+    )
+
+
+def test_the_client_juror_plays_the_customer_and_the_observer_listens(
+    server: LiveServer, launch_browser: Any, tmp_path: Path
+) -> None:
+    assert server.day is not None
+    candidate_browser = launch_browser(fake_audio=tone_file(tmp_path / "cand.wav", 440.0))
+    juror_browser = launch_browser(fake_audio=tone_file(tmp_path / "client.wav", 1000.0))
+
+    cand = new_page(candidate_browser, server)
+    sign_in_with_code(cand, server.day.codes["cand_a"], home="/candidat")
+    cand_phone = cand.locator("soft-phone")
+    expect(cand_phone).to_have_attribute("data-audio", "connected", timeout=15_000)
+
+    client = new_page(juror_browser, server)
+    sign_in_with_code(client, server.day.codes["client_a"], home="/jury")
+    expect(client.locator("#client-console")).to_be_visible()
+    expect(client.locator("#observer-console")).to_be_hidden()
+    expect(client.locator("#client-title")).to_contain_text("Client —")
+    phone = client.locator("jury-softphone")
+    expect(phone).to_have_attribute("data-audio", "connected", timeout=15_000)
+
+    # The run sheet: nine simulations; the inbound one selected shows its card and « Appeler ».
+    sheet = client.locator("run-sheet")
+    expect(sheet.locator(".rs-item")).to_have_count(9)
+    sheet.locator(f'[data-id="{INBOUND}"]').click()
+    expect(client.locator("juror-card")).to_contain_text("Karim Haddad")
+    phone.get_by_role("button", name="Appeler le candidat").click()
+    expect(phone.locator(".jsp-status")).to_have_text("Sonnerie…")
+    expect(cand_phone.locator(".sp-state")).to_have_text("Sonnerie")
+    cand.keyboard.press("Alt+r")  # the candidate answers
+    expect(cand_phone.locator(".sp-state")).to_have_text("En ligne")
+    expect(phone.locator(".jsp-status")).to_have_text(re.compile(r"^En ligne \d\d:\d\d$"))
+    expect(sheet.locator(f'[data-id="{INBOUND}"] .rs-state')).to_have_text("En cours")
+
+    # Each hears the other: the juror's « Candidat » meter and the candidate's « Écoute » meter.
+    meter_moves(client, "jury-softphone level-meter:last-of-type")
+    meter_moves(cand, "soft-phone .sp-level:last-child level-meter")
+
+    # The observer opens the page: the observer's console, and the live mix once « Écouter ».
+    observer = new_page(candidate_browser, server)
+    sign_in_with_code(observer, server.day.codes["observer_a"], home="/jury")
+    expect(observer.locator("#observer-console")).to_be_visible()
+    expect(observer.locator("#client-console")).to_be_hidden()
+    listen = observer.locator("live-listen")
+    listen.get_by_role("button", name=re.compile("Écouter")).click()
+    observer.wait_for_function(
+        "document.querySelector('live-listen').peerConnection?.connectionState === 'connected'",
+        timeout=15_000,
+    )
+    first = inbound_energy(observer, "document.querySelector('live-listen').peerConnection")
+    observer.wait_for_timeout(1500)
+    assert inbound_energy(observer, "document.querySelector('live-listen').peerConnection") > first
+    screenshot(client, "jury-client-en-ligne")
+
+    # The candidate puts the customer on hold (the customer's phone cannot) and resumes, then
+    # the customer hangs up: the run sheet marks the simulation done.
+    expect(phone.get_by_role("button", name="Mettre en attente")).to_have_count(0)
+    cand.keyboard.press("Alt+a")
+    expect(phone.locator(".jsp-status")).to_have_text(re.compile(r"^En attente \d\d:\d\d$"))
+    expect(cand_phone.locator(".sp-state")).to_have_text("En attente")
+    cand.keyboard.press("Alt+a")
+    expect(phone.locator(".jsp-status")).to_have_text(re.compile("^En ligne"))
+    phone.get_by_role("button", name="Raccrocher").click()
+    expect(phone.locator(".jsp-status")).to_have_text("Libre")
+    expect(cand_phone.locator(".sp-state")).to_have_text("Clôture")
+    expect(sheet.locator(f'[data-id="{INBOUND}"] .rs-state')).to_have_text("Faite")
+
+    # The chat simulation, played from the juror's page; the candidate answers; the observer
+    # reads both in the live transcript.
+    sheet.locator(f'[data-id="{CHAT}"]').click()
+    chat = client.locator("#client-chat")
+    expect(chat).to_be_visible()
+    expect(phone.get_by_role("button", name="Appeler le candidat")).to_be_hidden()
+    hello = "Bonjour, je voudrais planter une haie champêtre, que me conseillez-vous ?"
+    chat.get_by_label("Votre message").fill(hello)
+    chat.get_by_label("Votre message").press("Enter")
+    expect(chat.locator(".chat-msg.from-me")).to_contain_text("haie champêtre")
+    expect(chat.get_by_label("Votre message")).to_have_value("")
+    cand.get_by_role("tab", name="Chat").click()
+    cand_chat = cand.locator("chat-window")
+    expect(cand_chat.locator(".chat-msg.from-them")).to_contain_text(hello)
+    cand_chat.get_by_label("Votre message").fill("Bonjour Madame, notre kit haie à 69 €.")
+    cand_chat.get_by_label("Votre message").press("Enter")
+    expect(chat.locator(".chat-msg.from-them")).to_contain_text("kit haie à 69 €")
+    expect(chat.locator(".chat-msg.from-them .chat-meta")).to_contain_text("Candidat")
+    transcript = observer.locator("#observer-chat")
+    expect(transcript.locator(".chat-msg")).to_have_count(2)
+    expect(transcript.locator(".chat-msg.from-author-candidate")).to_contain_text("69 €")
+    expect(sheet.locator(f'[data-id="{CHAT}"] .rs-state')).to_have_text("En cours")
+
+    # A reload of the juror's page: the same candidate, the conversation, the run sheet states.
+    client.reload()
+    expect(client.locator("#client-console")).to_be_visible()
+    expect(sheet.locator(f'[data-id="{INBOUND}"] .rs-state')).to_have_text("Faite")
+    sheet.locator(f'[data-id="{CHAT}"]').click()
+    expect(chat.locator(".chat-msg")).to_have_count(2)
+    screenshot(client, "jury-client-chat")
+    for page in (client, observer, cand):
+        assert page.console_errors == [], page.console_errors
