@@ -10,6 +10,7 @@ import "./components/link-status.js";
 import "./components/phase-clock.js";
 import "./components/tab-panels.js";
 import "./cti/chat-window.js";
+import { interviewButtons, interviewCommand } from "./jury/interview-notes.js";
 import { bindChat } from "./jury/jury-chat.js";
 import "./jury/juror-card.js";
 import "./jury/mic-check.js";
@@ -21,7 +22,10 @@ const $ = (id) => document.getElementById(id);
 const enc = encodeURIComponent;
 const STORAGE = "plateau.jury.candidate";
 
-// The observer's components, loaded when an observer console is first shown.
+// The jury's shared parts (both jurors deliberate and sign), then the observer's components;
+// each loaded when a console that shows it is first opened.
+const JURY_MODULES = ["./jury/deliberation-panel.js", "./jury/documents-panel.js"];
+// The observer's components.
 const OBSERVER_MODULES = [
   "./jury/live-listen.js",
   "./jury/crm-feed.js",
@@ -29,8 +33,7 @@ const OBSERVER_MODULES = [
   "./jury/recordings-panel.js",
   "./jury/written-replies.js",
   "./jury/interview-notes.js",
-  "./jury/deliberation-panel.js",
-  "./jury/documents-panel.js",
+  ...JURY_MODULES,
 ];
 const OBSERVER_PARTS = ["live-listen", "crm-feed", "grid", "recordings", "crm-log", "writing", "interviews", "deliberation", "documents"];
 
@@ -86,14 +89,17 @@ function applyTimeline() {
   const state = timelineOf(a.candidate_id);
   $("client-clock").state = state;
   $("observer-clock").state = state;
-  const interview = state && state.phase && !state.timed;
-  $("interview-open").hidden = !(interview && state.status === "awaiting");
-  $("interview-close").hidden = !(interview && state.status === "running");
+  const buttons = interviewButtons(state);
+  for (const action of ["open", "close"]) {
+    const button = $(`interview-${action}`);
+    button.hidden = !buttons[action].visible;
+    button.textContent = buttons[action].label || button.textContent;
+  }
 }
 
 async function interviewAction(action) {
   try {
-    await api("POST", `/api/candidates/${enc(page.current.candidate_id)}/timeline/interview/${action}`);
+    await interviewCommand(page.current.candidate_id, action);
     $("page-error").textContent = "";
   } catch (err) {
     $("page-error").textContent = err.message;
@@ -134,10 +140,14 @@ async function bindClient(ctx) {
   phone.addEventListener("calls-change", refreshStates, { signal });
   ctx.socket.addEventListener("chat.message", refreshStates, { signal });
   $("mic-check").addEventListener("mic-checked", () => phone.useMicrophone(), { signal });
+  await Promise.all(JURY_MODULES.map((m) => import(m)));
+  const shared = ["client-deliberation", "client-documents"].map((id) => $(id));
+  for (const part of shared) part.bind(ctx);
   return () => {
     abort.abort();
     unbindChat();
     phone.unbind();
+    for (const part of shared) part.unbind();
   };
 }
 

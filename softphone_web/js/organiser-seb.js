@@ -40,7 +40,7 @@ export class SebPanel extends HTMLElement {
     });
     this._download = el("a", "button", "Télécharger le fichier .seb de la session");
     this._download.setAttribute("download", "");
-    this._details = el("p", "muted small code-url");
+    this._details = el("p", "muted small seb-details");
     const after = el(
       "p",
       "muted small",

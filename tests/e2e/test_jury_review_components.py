@@ -114,7 +114,7 @@ REPLIES = {
 }
 
 
-async def _replies_then_past_writing(ctx: AppContext, candidate_id: str) -> None:
+async def replies_then_past_writing(ctx: AppContext, candidate_id: str) -> None:
     """The candidate's replies as saved during the writing phase, then the exam started so
     long ago that the writing deadline has passed (the timeline freezes them)."""
     started = ctx.clock.now() - timedelta(seconds=PREPARATION + CALLS + WRITING_MINUTES * 60 + 5)
@@ -138,7 +138,7 @@ async def _replies_then_past_writing(ctx: AppContext, candidate_id: str) -> None
 def server(make_server: Callable[..., LiveServer], tmp_path: Path) -> LiveServer:
     srv = make_server(scenarios_dir=write_short_scenarios(tmp_path / "scenarios"), seed=False)
     srv.day = srv.call(seed_with_pack, srv.ctx)
-    srv.call(_replies_then_past_writing, srv.ctx, srv.day.ids["cand_a"])
+    srv.call(replies_then_past_writing, srv.ctx, srv.day.ids["cand_a"])
     return srv
 
 
@@ -191,11 +191,14 @@ def interview(page: Any, action: str) -> dict[str, Any]:
     )
 
 
-def mark_every_competence(page: Any, cid: str) -> None:
-    """One criterion « acquis » per competence (the first part that evaluates it)."""
+def mark_every_competence(page: Any, cid: str, skip: frozenset[str] = frozenset()) -> None:
+    """One criterion « acquis » per competence (the first part not in `skip` that evaluates
+    it)."""
     grid = http(page, "GET", f"/api/candidates/{cid}/evaluation")["body"]
     done: set[str] = set()
     for part in grid["parts"]:
+        if part["part"] in skip:
+            continue
         for comp in part["competences"]:
             if comp["code"] in done:
                 continue
@@ -410,6 +413,7 @@ def test_both_jurors_read_note_deliberate_sign_and_download(
 
     # A change whose event was missed (the listeners dropped, as on a cut connection) is
     # caught before saving: nothing overwritten, the same message.
+    expect(delib_o).to_have_attribute("aria-busy", "false")  # no reload still on its way
     obs.evaluate("() => document.getElementById('deliberation')._abort.abort()")
     delib_o.get_by_label("Justification du jury (obligatoire)").fill("Texte de l'observateur.")
     delib_c.get_by_label("Justification du jury (obligatoire)").fill(

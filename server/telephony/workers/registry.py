@@ -92,10 +92,22 @@ class Registry:
                 except (ValueError, AttributeError):
                     logger.warning("ignoring a malformed media peer event")
         finally:
-            await pubsub.aclose()
+            await _close_pubsub(pubsub)
 
     async def close(self) -> None:
         await self.redis.aclose()
+
+
+async def _close_pubsub(pubsub: Any, timeout_s: float = 2.0) -> None:
+    """redis-py's PubSub.aclose() can wait forever for the socket to close (redis-py #3941),
+    which would hang a shutdown: bounded, then the connection is dropped without waiting."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            await pubsub.aclose()
+    except TimeoutError:
+        logger.warning("closing the media events subscription timed out: dropping it")
+        if pubsub.connection is not None:
+            await pubsub.connection.disconnect(nowait=True)
 
 
 class Heartbeat:

@@ -201,6 +201,7 @@ export class DeliberationPanel extends HTMLElement {
     const ctx = this._ctx;
     if (!ctx) return;
     const load = ++this._load;
+    this.setAttribute("aria-busy", "true");
     try {
       const grid = await api("GET", candidatePath(ctx.candidateId, "/evaluation"));
       if (load !== this._load) return;
@@ -209,6 +210,8 @@ export class DeliberationPanel extends HTMLElement {
     } catch (err) {
       if (load === this._load) this._say(`Délibération non chargée : ${errorText(err)}`, "error");
       return;
+    } finally {
+      if (load === this._load) this.setAttribute("aria-busy", "false");
     }
     this._refreshFacts();
   }

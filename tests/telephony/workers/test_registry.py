@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from server.telephony.workers.registry import Heartbeat, Registry, WorkerInfo
+from server.telephony.workers.registry import Heartbeat, Registry, WorkerInfo, _close_pubsub
 
 
 def info(worker_id: str = "w1", calls: int = 0) -> WorkerInfo:
@@ -84,3 +84,23 @@ async def test_peer_state_events_reach_the_web_process(redis_url: str, namespace
         listener.cancel()
         await asyncio.gather(listener, return_exceptions=True)
         await registry.close()
+
+
+class StuckPubSub:
+    """A subscription whose aclose() never returns (redis-py #3941)."""
+
+    def __init__(self) -> None:
+        self.dropped: list[bool] = []
+        self.connection = self
+
+    async def aclose(self) -> None:
+        await asyncio.sleep(3600)
+
+    async def disconnect(self, nowait: bool = False) -> None:
+        self.dropped.append(nowait)
+
+
+async def test_a_subscription_that_will_not_close_is_dropped_without_waiting():
+    stuck = StuckPubSub()
+    await _close_pubsub(stuck, timeout_s=0.05)
+    assert stuck.dropped == [True]
