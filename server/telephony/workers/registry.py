@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from redis.asyncio import Redis
 
 logger = logging.getLogger(__name__)
+CLOSE_TIMEOUT_S = 2.0  # how long a shutdown waits for a Redis socket to report closed
 
 
 class WorkerInfo(BaseModel):
@@ -95,10 +96,15 @@ class Registry:
             await _close_pubsub(pubsub)
 
     async def close(self) -> None:
-        await self.redis.aclose()
+        try:
+            async with asyncio.timeout(CLOSE_TIMEOUT_S):
+                await self.redis.aclose()
+        except TimeoutError:  # redis-py #3941: a socket that never reports closed
+            logger.warning("closing the media worker registry timed out: dropping its sockets")
+            await self.redis.connection_pool.disconnect(inuse_connections=True)
 
 
-async def _close_pubsub(pubsub: Any, timeout_s: float = 2.0) -> None:
+async def _close_pubsub(pubsub: Any, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
     """redis-py's PubSub.aclose() can wait forever for the socket to close (redis-py #3941),
     which would hang a shutdown: bounded, then the connection is dropped without waiting."""
     try:

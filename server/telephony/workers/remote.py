@@ -25,7 +25,7 @@ from server.telephony.ports import MediaPort, NoActiveCall, PeerRole, RecordingI
 from server.telephony.workers.admission import NoMediaWorker
 from server.telephony.workers.call_segments import CallSegments, close_lost_segment
 from server.telephony.workers.client import WorkerClient, WorkerUnreachable
-from server.telephony.workers.registry import Registry, WorkerInfo
+from server.telephony.workers.registry import CLOSE_TIMEOUT_S, Registry, WorkerInfo
 from server.telephony.workers.segments import segment_path
 
 logger = logging.getLogger(__name__)
@@ -85,8 +85,10 @@ class RemoteMediaPort:
     async def close(self) -> None:
         for task in self._tasks:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:  # a task stuck in a Redis socket's close must not hang the shutdown
+            _, stuck = await asyncio.wait(self._tasks, timeout=CLOSE_TIMEOUT_S)
+            for task in stuck:
+                logger.warning("media task %s did not stop in time", task.get_name())
         self._tasks.clear()
         for room_id in list(self._rooms):
             with contextlib.suppress(Exception):
