@@ -34,6 +34,8 @@ TITLE_OUTCOMES = {
 }
 COMPETENCE_OUTCOMES = {"acquise": "Acquise", "non_acquise": "Non acquise"}
 MAX_JUSTIFICATION = 20_000
+# A base the caller did not give: no check (scripts, the organiser's tools).
+ANY_BASE: Any = object()
 
 # (ctx, session, candidate, the version about to be locked, actor) → an optional callback to
 # run after the commit (e.g. publish an event). Raise to refuse the signature.
@@ -134,16 +136,47 @@ def validate_proposal(exam_format: ExamFormat, proposal: dict[str, Any]) -> dict
     }
 
 
+class StaleDeliberation(EvaluationRefused):
+    """The version the juror saw is no longer the last one: nothing is written (HTTP 409)."""
+
+
+def check_base(current: Deliberation | None, base: dict[str, Any] | None) -> None:
+    """`base` is the version the juror's form or signature is about ({version, proposal}, or
+    None when they saw none): refused if the other juror changed it meanwhile."""
+    if base is ANY_BASE:
+        return
+    if current is None and base is None:
+        return
+    if (
+        current is not None
+        and base is not None
+        and base.get("version") == current.version
+        and base.get("proposal") == current.proposal
+    ):
+        return
+    seen = f"la version {current.version}" if current is not None else "aucune version"
+    raise StaleDeliberation(
+        f"La délibération a été modifiée par l'autre juré entre-temps ({seen} est la "
+        "dernière) : rien n'a été enregistré, rechargez-la."
+    )
+
+
 async def propose(
-    ctx: AppContext, principal: Principal, candidate_id: str, proposal: dict[str, Any]
+    ctx: AppContext,
+    principal: Principal,
+    candidate_id: str,
+    proposal: dict[str, Any],
+    base: dict[str, Any] | None = ANY_BASE,
 ) -> dict[str, Any]:
     """Writes the proposal into the current unsigned version (its signatures are cleared:
-    they signed something else), or as a new version when the last one is locked."""
+    they signed something else), or as a new version when the last one is locked. With a
+    `base`, refused (StaleDeliberation) unless it is still the last version."""
     async with ctx.db.session() as session:
         s = await seat(ctx, session, candidate_id)
         clean = validate_proposal(s.exam_format, proposal)
         versions = await deliberations(session, candidate_id)
         current = versions[-1] if versions else None
+        check_base(current, base)
         now = ctx.clock.now()
         replaced: dict[str, Any] | None = None
         if current is None or current.locked_at is not None:
@@ -179,9 +212,14 @@ def _lock_ready(jurors: dict[str, str], signatures: dict[str, Any]) -> bool:
     return both <= set(jurors) and all(jurors[c] in signatures for c in both)
 
 
-async def sign(ctx: AppContext, principal: Principal, candidate_id: str) -> dict[str, Any]:
+async def sign(
+    ctx: AppContext,
+    principal: Principal,
+    candidate_id: str,
+    base: dict[str, Any] | None = ANY_BASE,
+) -> dict[str, Any]:
     """The signing juror's signature on the current version; the second one locks it (after
-    the lock checks)."""
+    the lock checks). With a `base`, refused unless it is what the juror read."""
     after: list[AfterCommit] = []
     async with ctx.db.session() as session:
         candidate = await session.get(Candidate, candidate_id)
@@ -191,6 +229,7 @@ async def sign(ctx: AppContext, principal: Principal, candidate_id: str) -> dict
         if not versions:
             raise EvaluationRefused("Aucune proposition à signer.")
         current = versions[-1]
+        check_base(current, base)
         if current.locked_at is not None:
             raise EvaluationRefused(
                 f"La version {current.version} est déjà signée par les deux jurés ; "

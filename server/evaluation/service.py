@@ -124,15 +124,15 @@ async def set_mark(
     competence: str,
     criterion: int,
     value: str,
-    comment: str = "",
+    comment: str | None = None,
 ) -> dict[str, Any]:
     """Autosave-friendly upsert of one criterion of one part; the last writer wins and the
-    version says how many saves the mark has had."""
+    version says how many saves the mark has had. No comment (None) keeps the one saved."""
     try:
         mark_value = grid.MarkValue(value)
     except ValueError:
         raise EvaluationRefused("Valeur : acquis, non_acquis ou non_observe.") from None
-    if len(comment) > MAX_COMMENT:
+    if comment is not None and len(comment) > MAX_COMMENT:
         raise EvaluationRefused(f"Commentaire trop long ({MAX_COMMENT} caractères au plus).")
     async with ctx.db.session() as session:
         s = await seat(ctx, session, candidate_id)
@@ -149,6 +149,8 @@ async def set_mark(
                 version=0,
             )
             session.add(row)
+        if comment is None:
+            comment = row.comment or ""
         row.criterion_text, row.value, row.comment = text, mark_value.value, comment
         row.by, row.updated_at, row.version = principal.actor, ctx.clock.now(), row.version + 1
         await audit.record(

@@ -20,7 +20,7 @@ Juror = Annotated[Principal, Depends(allow(Role.JUROR, scope=Scope.CANDIDATE))]
 class MarkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     value: str
-    comment: str = Field(default="", max_length=service.MAX_COMMENT)
+    comment: str | None = Field(default=None, max_length=service.MAX_COMMENT)  # None: kept
 
 
 class NoteIn(BaseModel):
@@ -35,8 +35,28 @@ class InterviewIn(BaseModel):
     text: str = Field(max_length=20_000)
 
 
-class ProposalIn(BaseModel):
+class VersionSeen(BaseModel):
+    """The deliberation version a juror's edit or signature is based on."""
+
     model_config = ConfigDict(extra="forbid")
+    version: int
+    proposal: dict[str, Any]
+
+
+class BasedOn(BaseModel):
+    """`base`: the version the juror saw (null: none yet). Given, the server refuses (409) a
+    change made on a version the other juror replaced meanwhile; omitted, no check."""
+
+    model_config = ConfigDict(extra="forbid")
+    base: VersionSeen | None = None
+
+    def seen(self) -> dict[str, Any] | None:
+        if "base" not in self.model_fields_set:
+            return deliberation.ANY_BASE
+        return self.base.model_dump() if self.base is not None else None
+
+
+class ProposalIn(BasedOn):
     competences: dict[str, str] = {}
     ccps: dict[str, bool | str] = {}
     title: str | None = None
@@ -97,9 +117,13 @@ async def deliberations(candidate_id: str, session: SessionDep, _: Jury) -> list
 
 @router.put("/deliberation")
 async def propose(candidate_id: str, body: ProposalIn, ctx: CtxDep, who: Juror) -> dict[str, Any]:
-    return await deliberation.propose(ctx, who, candidate_id, body.model_dump())
+    proposal = body.model_dump(exclude={"base"})
+    return await deliberation.propose(ctx, who, candidate_id, proposal, body.seen())
 
 
 @router.post("/deliberation/sign")
-async def sign(candidate_id: str, ctx: CtxDep, who: Juror) -> dict[str, Any]:
-    return await deliberation.sign(ctx, who, candidate_id)
+async def sign(
+    candidate_id: str, ctx: CtxDep, who: Juror, body: BasedOn | None = None
+) -> dict[str, Any]:
+    base = body.seen() if body is not None else deliberation.ANY_BASE
+    return await deliberation.sign(ctx, who, candidate_id, base)

@@ -27,7 +27,7 @@ class SetMark(Message):
     competence: str = Field(max_length=20)
     criterion: int
     value: str
-    comment: str = Field(default="", max_length=service.MAX_COMMENT)
+    comment: str | None = Field(default=None, max_length=service.MAX_COMMENT)  # None: kept
 
 
 class PinNote(Message):

@@ -83,8 +83,9 @@ def propose(h: Harness, cid: str, juror: str, body: dict) -> Any:
     return who(h, juror).put(f"/api/candidates/{cid}/evaluation/deliberation", json=body)
 
 
-def sign(h: Harness, cid: str, juror: str) -> Any:
-    return who(h, juror).post(f"/api/candidates/{cid}/evaluation/deliberation/sign")
+def sign(h: Harness, cid: str, juror: str, **body: Any) -> Any:
+    url = f"/api/candidates/{cid}/evaluation/deliberation/sign"
+    return who(h, juror).post(url, json=body) if body else who(h, juror).post(url)
 
 
 def declare(

@@ -139,3 +139,27 @@ def test_the_lock_is_refused_while_evidence_is_missing_and_says_which(
         orga.post(f"/api/candidates/{cid}/timeline/interview/open")
         assert orga.post(f"/api/candidates/{cid}/timeline/interview/close").status_code == 200
         assert sign(h, cid, "client_a").json()["locked"]
+
+
+def test_an_edit_or_a_signature_on_a_version_the_other_juror_replaced_is_refused(
+    settings: Settings, clock: FakeClock
+) -> None:
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = h.day.ids["cand_a"]
+        first = propose(h, cid, "observer_a", {**proposal(h, "titre"), "base": None}).json()
+        seen = {"version": first["version"], "proposal": first["proposal"]}
+        # The observer still thinks there is nothing: their first proposal is refused.
+        late = propose(h, cid, "observer_a", {**proposal(h, "titre"), "base": None})
+        assert late.status_code == 409 and "l'autre juré" in late.json()["detail"]
+        # The client juror changes the version the observer is reading.
+        changed = {**proposal(h, "titre"), "justification": "Revu par le client.", "base": seen}
+        assert propose(h, cid, "client_a", changed).status_code == 200
+        stale = propose(h, cid, "observer_a", {**proposal(h, "titre"), "base": seen})
+        assert stale.status_code == 409 and "la version 1 est la dernière" in stale.json()["detail"]
+        assert sign(h, cid, "observer_a", base=seen).status_code == 409
+        versions = who(h, "observer_a").get(f"/api/candidates/{cid}/evaluation/deliberation")
+        (only,) = versions.json()
+        assert only["proposal"]["justification"] == "Revu par le client."
+        assert only["signatures"] == {}  # nothing signed, nothing overwritten
+        current = {"version": 1, "proposal": only["proposal"]}
+        assert sign(h, cid, "observer_a", base=current).json()["signatures"]

@@ -49,7 +49,7 @@ def test_marks_are_upserted_versioned_and_heard_by_the_jury_only(
                 assert not any(m["type"].startswith("evaluation.") for m in drain(other_ws))
             assert not any(m["type"].startswith("evaluation.") for m in drain(cand_ws))
         data = h.client.get(base).json()
-        assert [(m["value"], m["version"]) for m in data["marks"]] == [("non_acquis", 2)]
+        assert [(m["value"], m["version"]) for m in data["marks"]] == [("non_acquis", 2)]  # so far
         status = {s["code"]: s for s in data["competences"]}
         assert status[comp["code"]]["status"] == "non_acquise"
         assert status[comp["code"]]["counts"]["non_acquis"] == 1
@@ -59,12 +59,16 @@ def test_marks_are_upserted_versioned_and_heard_by_the_jury_only(
         bad = c.put(f"{base}/marks/{part['part']}/{comp['code']}/99", json={"value": "acquis"})
         assert bad.status_code == 409
         assert c.put(url, json={"value": "peut-être"}).status_code == 409
+        # A mark changed without a comment keeps the one saved; an empty one clears it.
+        kept = c.put(url, json={"value": "acquis"}).json()
+        assert (kept["value"], kept["comment"]) == ("acquis", "Revu à l'écoute.")
+        assert c.put(url, json={"value": "non_acquis", "comment": ""}).json()["comment"] == ""
         # The organiser reads the grid, but the jury marks.
         h.login("organiser")
         assert h.client.get(base).status_code == 200
         assert h.client.put(url, json={"value": "acquis"}).status_code == 403
         rows = h.call(_audit_actions, h, cid)
-        assert rows.count("evaluation.mark") == 2
+        assert rows.count("evaluation.mark") == 4
 
 
 async def _audit_actions(h: Harness, cid: str) -> list[str]:

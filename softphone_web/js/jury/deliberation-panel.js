@@ -61,6 +61,7 @@ export class DeliberationPanel extends HTMLElement {
     this._grid = null; // GET …/evaluation
     this._versions = [];
     this._baseFp = null; // the version the form is based on
+    this._base = null; // the same, as the server checks it: { version, proposal } or null
     this._form = emptyForm();
     this._dirty = false;
     this._editingNew = false;
@@ -220,7 +221,7 @@ export class DeliberationPanel extends HTMLElement {
   // locally) comes back if it was typed on that same version, else it is set aside.
   _adopt(versions) {
     this._versions = versions;
-    this._baseFp = fingerprint(this.current);
+    this._based(this.current);
     this._editingNew = false;
     const saved = formFrom(this.current) || formFromGrid(this._competences);
     this._form = saved;
@@ -380,6 +381,27 @@ export class DeliberationPanel extends HTMLElement {
     this._justification.focus();
   }
 
+  _based(version) {
+    this._baseFp = fingerprint(version);
+    this._base = version ? { version: version.version, proposal: version.proposal } : null;
+  }
+
+  // A save or a signature sent with the version it is based on: the server refuses it (409)
+  // if the other juror changed that version in between; then the conflict is handled as one
+  // heard (resolves to null). Other refusals are thrown as they are.
+  async _checked(send) {
+    try {
+      return await send();
+    } catch (err) {
+      const latest = await this._latest().catch(() => undefined);
+      if (latest !== undefined && fingerprint(latest) !== this._baseFp) {
+        this._changedByOther(latest);
+        return null;
+      }
+      throw err;
+    }
+  }
+
   // The last version on the server: what a save or a signature is checked against.
   async _latest() {
     const versions = await api("GET", candidatePath(this._ctx.candidateId, "/evaluation/deliberation"));
@@ -403,11 +425,13 @@ export class DeliberationPanel extends HTMLElement {
     await this._guarded(async () => {
       const latest = await this._latest();
       if (fingerprint(latest) !== this._baseFp) return this._changedByOther(latest);
-      const out = await api("PUT", candidatePath(ctx.candidateId, "/evaluation/deliberation"), body(this._form));
-      if (this._ctx !== ctx) return;
+      const out = await this._checked(() =>
+        api("PUT", candidatePath(ctx.candidateId, "/evaluation/deliberation"), { ...body(this._form), base: this._base }),
+      );
+      if (!out || this._ctx !== ctx) return;
       writeLocal(this._key(), null);
       this._store(out);
-      this._baseFp = fingerprint(out);
+      this._based(out);
       this._form = formFrom(out);
       this._dirty = false;
       this._editingNew = false;
@@ -424,8 +448,10 @@ export class DeliberationPanel extends HTMLElement {
       const latest = await this._latest();
       if (fingerprint(latest) !== this._baseFp) return this._changedByOther(latest);
       try {
-        const out = await api("POST", candidatePath(ctx.candidateId, "/evaluation/deliberation/sign"));
-        if (this._ctx !== ctx) return;
+        const out = await this._checked(() =>
+          api("POST", candidatePath(ctx.candidateId, "/evaluation/deliberation/sign"), { base: this._base }),
+        );
+        if (!out || this._ctx !== ctx) return;
         this._store(out);
         this._say(
           out.locked
