@@ -19,6 +19,7 @@ from server.evaluation.deliberation import COMPETENCE_OUTCOMES, TITLE_OUTCOMES
 from server.exams import queries
 from server.exams.models import JuryAssignment, Participant
 from server.outcomes import Decision
+from server.telephony.models import CallRow
 
 CAPACITY_LABELS = {"client": "juré « client »", "observer": "juré observateur"}
 
@@ -72,6 +73,22 @@ def _version_view(d: Any, names: dict[str, str], title: Any) -> dict[str, Any]:
     }
 
 
+async def _call_labels(
+    session: AsyncSession, candidate_id: str, parts: list[dict[str, Any]]
+) -> dict[str, str]:
+    """call id -> the simulation it played and when it rang (« Assistance … (10:42 UTC) »)."""
+    titles = {p["part"]: p["label"] for p in parts}
+    rows = await session.execute(
+        select(CallRow.id, CallRow.simulation_id, CallRow.rang_at).where(
+            CallRow.candidate_id == candidate_id
+        )
+    )
+    return {
+        call_id: f"{titles.get(sim or '', 'Appel hors scénario')} ({at:%H:%M} UTC)"
+        for call_id, sim, at in rows
+    }
+
+
 async def grid_context(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict:
     candidate = await queries.get_candidate(session, candidate_id)
     exam = await queries.get_exam(session, candidate.exam_session_id)
@@ -83,6 +100,7 @@ async def grid_context(ctx: AppContext, session: AsyncSession, candidate_id: str
     topics = {c.code: f"{c.code} — {c.name}" for c in title.competences}
     topics[grid.FINAL_INTERVIEW_TOPIC] = "Entretien final"
     decision = await session.get(DecisionRow, candidate_id)
+    calls = await _call_labels(session, candidate_id, data["parts"])
     return {
         "title": title,
         "session": exam,
@@ -93,7 +111,12 @@ async def grid_context(ctx: AppContext, session: AsyncSession, candidate_id: str
         "labels": {v.value: v.label for v in grid.MarkValue},
         "status": {s.value: s.label for s in grid.Status},
         "notes": [
-            {**n, "offset": _offset(n["offset_ms"])}
+            {
+                **n,
+                "offset": _offset(n["offset_ms"]),
+                "call": calls.get(n["call_id"] or "", "—"),
+                "by_name": names.get(n["by"].partition(":")[2], n["by"]),
+            }
             for n in await evaluation.notes(session, candidate_id)
         ],
         "interviews": [
