@@ -69,8 +69,9 @@ class AiortcMedia:
         room = self._room(room_id)
 
         def on_state(peer: Peer, state: str) -> None:
+            current = room.peers.get(peer.role) is peer
             room.on_state(peer, state)
-            if self._on_peer_state is not None and room.peers.get(peer.role) is peer:
+            if self._on_peer_state is not None and current:
                 self._on_peer_state(room_id, peer.role, state)
 
         peer, answer = await answer_offer(
@@ -83,6 +84,11 @@ class AiortcMedia:
         if old is not None:
             await old.close()
         return answer
+
+    def peer_roles(self, room_id: str) -> list[PeerRole]:
+        """Who is connected to the room now (the observer leaves when it stops listening)."""
+        room = self._rooms.get(room_id)
+        return room.peer_roles if room is not None else []
 
     async def detach_peer(self, room_id: str, role: PeerRole | str) -> None:
         room = self._rooms.get(room_id)

@@ -99,8 +99,13 @@ class Room:
 
     def on_state(self, peer: Peer, state: str) -> None:
         current = self.peers.get(peer.role) is peer
-        if state in ("failed", "closed") and current and self.call and peer.role in PARTIES:
-            self.call.open_gap(peer.role, GapReason.CONNECTION_LOST)
+        if state not in ("failed", "closed") or not current:
+            return
+        if peer.role in PARTIES:
+            if self.call:
+                self.call.open_gap(peer.role, GapReason.CONNECTION_LOST)
+        else:  # the observer stopped listening (or lost the link): no more mix for nobody
+            self.peers.pop(peer.role)
 
     def on_packet(self, peer: Peer, packet: RtpPacket, arrival: float) -> None:
         role = peer.role

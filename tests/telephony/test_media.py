@@ -208,3 +208,18 @@ async def test_an_unwritable_recording_path_is_refused(media: AiortcMedia, tmp_p
     with pytest.raises(MediaError, match="cannot record"):
         await media.start_call(ROOM, "call-1", blocker / "sub" / "c.ogg")
     await media.start_call(ROOM, "call-1", None)  # nothing half-started
+
+
+async def test_an_observer_who_stops_listening_leaves_the_room(
+    media: AiortcMedia, connect: Connect
+) -> None:
+    await connect(PeerRole.CANDIDATE, tone_signal(CANDIDATE_HZ))
+    await connect(PeerRole.CLIENT)
+    observer = await connect(PeerRole.OBSERVER)
+    await media.start_call(ROOM, "call-1", None)
+    assert PeerRole.OBSERVER in media.peer_roles(ROOM)
+    await observer.pc.close()  # the page's « Arrêter l'écoute »: the mix is no longer encoded
+    async with asyncio.timeout(10):
+        while PeerRole.OBSERVER in media.peer_roles(ROOM):  # noqa: ASYNC110 - aiortc's state
+            await asyncio.sleep(0.05)
+    assert set(media.peer_roles(ROOM)) == {PeerRole.CANDIDATE, PeerRole.CLIENT}
