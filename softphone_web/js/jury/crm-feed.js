@@ -15,12 +15,11 @@ import { euros, toCents } from "../cti/money.js";
 import {
   DIRECTION_LABELS,
   callsIn,
-  listen,
   simulationLabel,
-  simulationTitles,
   timeElement,
   upsertCall,
 } from "./observer-common.js";
+import { JuryPanel } from "./jury-panel.js";
 
 const LIVE_LIMIT = 200;
 export const KIND_LABELS = {
@@ -112,7 +111,7 @@ function changeKind(change) {
   return change.kind;
 }
 
-export class CrmFeed extends HTMLElement {
+export class CrmFeed extends JuryPanel {
   constructor() {
     super();
     this._changes = new Map(); // id -> change
@@ -129,10 +128,6 @@ export class CrmFeed extends HTMLElement {
     return this.getAttribute("mode") === "log" ? "log" : "live";
   }
 
-  connectedCallback() {
-    this._build();
-  }
-
   _build() {
     if (this._list) return;
     this.classList.add("crm-feed");
@@ -146,12 +141,7 @@ export class CrmFeed extends HTMLElement {
     this.append(this._summary, this._empty, this._list, this._error);
   }
 
-  bind(ctx) {
-    this.unbind();
-    this._build();
-    this._ctx = ctx;
-    this._abort = new AbortController();
-    const on = listen(ctx, this._abort.signal);
+  bound(ctx, on, signal) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => this._load(msg.state, { refetch: true }));
     on("crm.change", (msg) => {
@@ -171,18 +161,13 @@ export class CrmFeed extends HTMLElement {
     });
     this._load(ctx.snapshot(), { refetch: true });
     this._fetchNames(ctx.candidateId);
-    simulationTitles(ctx.candidateId).then((sims) => {
-      if (this._ctx === ctx) {
-        this._sims = sims;
-        this._render();
-      }
+    this.whenSimulations(ctx, (sims) => {
+      this._sims = sims;
+      this._render();
     });
   }
 
-  unbind() {
-    this._abort?.abort();
-    this._abort = null;
-    this._ctx = null;
+  unbound() {
     this._changes = new Map();
     this._calls = [];
     this._names = new Map();

@@ -38,7 +38,8 @@ import {
   takenNodes,
   transversalNodes,
 } from "./deliberation-view.js";
-import { candidatePath, dayAndTime, errorText, hhmm, listen, readLocal, writeLocal } from "./review-common.js";
+import { candidatePath, dayAndTime, errorText, hhmm, readLocal, writeLocal } from "./review-common.js";
+import { JuryPanel } from "./jury-panel.js";
 
 const RULE = "Règle : « Titre obtenu » exige tous les CCP obtenus ; « CCP seulement », au moins un ; « Non obtenu », aucun.";
 let uid = 0;
@@ -49,7 +50,7 @@ function control(tag, className, text, type = "button") {
   return node;
 }
 
-export class DeliberationPanel extends HTMLElement {
+export class DeliberationPanel extends JuryPanel {
   constructor() {
     super();
     this._uid = `dp${++uid}`;
@@ -75,10 +76,6 @@ export class DeliberationPanel extends HTMLElement {
     this._evidencePending = null;
     this._evidenceSavedAt = null;
     this._load = 0;
-  }
-
-  connectedCallback() {
-    this._build();
   }
 
   _build() {
@@ -127,12 +124,7 @@ export class DeliberationPanel extends HTMLElement {
 
   // ---- the page contract ------------------------------------------------------------------
 
-  bind(ctx) {
-    this.unbind();
-    this._build();
-    this._ctx = ctx;
-    this._abort = new AbortController();
-    const on = listen(ctx, this._abort.signal);
+  bound(ctx, on, signal) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", () => this.reload());
     on("evaluation.deliberation", (msg) => mine(msg) && msg.deliberation && this._heard(msg.deliberation));
@@ -143,10 +135,7 @@ export class DeliberationPanel extends HTMLElement {
     this.reload();
   }
 
-  unbind() {
-    this._abort?.abort();
-    this._abort = null;
-    this._ctx = null;
+  unbound() {
     for (const t of Object.values(this._timers)) clearTimeout(t);
     this._timers = {};
     this._reset();

@@ -14,7 +14,8 @@
 //   // ctx.sessionId (optional): the exam session, for the organiser's session documents
 import { api } from "../api.js";
 import { el } from "../components/dom.js";
-import { candidatePath, dayAndTime, errorText, evaluationOf, listen } from "./review-common.js";
+import { candidatePath, dayAndTime, errorText, evaluationOf } from "./review-common.js";
+import { JuryPanel } from "./jury-panel.js";
 
 function link(label, href, file, { enabled, note = "", reason = "" }) {
   const li = el("li", "dc-item");
@@ -38,14 +39,10 @@ function link(label, href, file, { enabled, note = "", reason = "" }) {
   return li;
 }
 
-export class DocumentsPanel extends HTMLElement {
+export class DocumentsPanel extends JuryPanel {
   constructor() {
     super();
     this._load = 0;
-  }
-
-  connectedCallback() {
-    this._build();
   }
 
   _build() {
@@ -61,12 +58,7 @@ export class DocumentsPanel extends HTMLElement {
 
   // ---- the page contract ------------------------------------------------------------------
 
-  bind(ctx) {
-    this.unbind();
-    this._build();
-    this._ctx = ctx;
-    this._abort = new AbortController();
-    const on = listen(ctx, this._abort.signal);
+  bound(ctx, on, signal) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", () => this.reload());
     on("evaluation.deliberation", (msg) => {
@@ -83,10 +75,7 @@ export class DocumentsPanel extends HTMLElement {
     this.reload();
   }
 
-  unbind() {
-    this._abort?.abort();
-    this._abort = null;
-    this._ctx = null;
+  unbound() {
     this._load++;
     this._grid = null;
     this._summary = null;

@@ -19,10 +19,11 @@ import { el } from "../components/dom.js";
 import { LABEL, MarkBook, VALUES, markKey, splitKey } from "./grid-marks.js";
 import { CriterionRow } from "./grid-row.js";
 import { STATUS_LABELS, competenceStatus, synthesisNodes } from "./grid-synthesis.js";
-import { callsIn, evaluationIn, listen, liveCall, upsertCall } from "./observer-common.js";
+import { callsIn, evaluationIn, liveCall, upsertCall } from "./observer-common.js";
 import "./pinned-notes.js";
+import { JuryPanel } from "./jury-panel.js";
 
-export class EvaluationGrid extends HTMLElement {
+export class EvaluationGrid extends JuryPanel {
   constructor() {
     super();
     this._reset();
@@ -35,10 +36,6 @@ export class EvaluationGrid extends HTMLElement {
     this._calls = [];
     this._part = null;
     this._summary = null;
-  }
-
-  connectedCallback() {
-    this._build();
   }
 
   _build() {
@@ -74,13 +71,8 @@ export class EvaluationGrid extends HTMLElement {
 
   // ---- the page contract ------------------------------------------------------------------
 
-  bind(ctx) {
-    this.unbind();
-    this._build();
-    this._ctx = ctx;
+  bound(ctx, on, signal) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
-    this._abort = new AbortController();
-    const on = listen(ctx, this._abort.signal);
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._loadState(msg.state);
@@ -104,10 +96,7 @@ export class EvaluationGrid extends HTMLElement {
     this._fetch(ctx);
   }
 
-  unbind() {
-    this._abort?.abort();
-    this._abort = null;
-    this._ctx = null;
+  unbound() {
     clearTimeout(this._refreshTimer);
     this._reset();
     if (this._body) {

@@ -20,7 +20,8 @@
 import { api } from "../api.js";
 import { el } from "../components/dom.js";
 import { Autosaver } from "../cti/autosave.js";
-import { candidatePath, errorText, evaluationOf, hhmm, isFinal, listen, timelineOf, timeNode } from "./review-common.js";
+import { candidatePath, errorText, evaluationOf, hhmm, isFinal, timelineOf, timeNode } from "./review-common.js";
+import { JuryPanel } from "./jury-panel.js";
 
 export const FINAL_TOPIC = "final";
 export const INTERVIEW_PHASES = {
@@ -109,15 +110,11 @@ class NoteSaver extends Autosaver {
   }
 }
 
-export class InterviewNotes extends HTMLElement {
+export class InterviewNotes extends JuryPanel {
   constructor() {
     super();
     this._fields = new Map(); // topic -> { textarea, status, remote, saver, serverAt, serverText }
     this._load = 0;
-  }
-
-  connectedCallback() {
-    this._build();
   }
 
   _build() {
@@ -133,14 +130,8 @@ export class InterviewNotes extends HTMLElement {
 
   // ---- the page contract ------------------------------------------------------------------
 
-  bind(ctx) {
-    this.unbind();
-    this._build();
-    this._ctx = ctx;
+  bound(ctx, on, signal) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
-    this._abort = new AbortController();
-    const signal = this._abort.signal;
-    const on = listen(ctx, signal);
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._showTimeline(timelineOf(msg.state, ctx.candidateId));
@@ -164,10 +155,7 @@ export class InterviewNotes extends HTMLElement {
     this.reload();
   }
 
-  unbind() {
-    this._abort?.abort();
-    this._abort = null;
-    this._ctx = null;
+  unbound() {
     this._load++;
     // What was typed for the previous candidate still goes to the server (and stays local
     // until it did).

@@ -26,10 +26,10 @@ import {
   listen,
   liveCall,
   simulationLabel,
-  simulationTitles,
   upsertCall,
   wrapUpCall,
 } from "./observer-common.js";
+import { JuryPanel } from "./jury-panel.js";
 
 const VOLUME_KEY = "plateau.jury.volume";
 const AUDIO_LABELS = {
@@ -64,7 +64,7 @@ function heldSeconds(call, now) {
   return s;
 }
 
-export class LiveListen extends HTMLElement {
+export class LiveListen extends JuryPanel {
   constructor() {
     super();
     this._calls = [];
@@ -128,13 +128,7 @@ export class LiveListen extends HTMLElement {
 
   // ---- the page contract -------------------------------------------------------------
 
-  bind(ctx) {
-    this.unbind();
-    this._build();
-    this._ctx = ctx;
-    this._abort = new AbortController();
-    const signal = this._abort.signal;
-    const on = listen(ctx, signal);
+  bound(ctx, on, signal) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._load(msg.state);
@@ -164,24 +158,18 @@ export class LiveListen extends HTMLElement {
       if (mine(msg)) this.error = msg.message;
     });
     this._load(ctx.snapshot());
-    const cid = ctx.candidateId;
-    simulationTitles(cid).then((sims) => {
-      if (this._ctx && this._ctx.candidateId === cid) {
-        this._sims = sims;
-        this._render();
-      }
+    this.whenSimulations(ctx, (sims) => {
+      this._sims = sims;
+      this._render();
     });
     this._toggle.disabled = false;
     this._render();
   }
 
-  unbind() {
-    this._abort?.abort();
-    this._abort = null;
+  unbound() {
     this.stop();
     this._audio?.dispose();
     this._audio = null;
-    this._ctx = null;
     this._calls = [];
     this._sims = new Map();
     this._dropped = false;

@@ -15,14 +15,13 @@ import {
   clockTime,
   evaluationIn,
   formatOffset,
-  listen,
   liveCall,
   simulationLabel,
-  simulationTitles,
   upsertCall,
 } from "./observer-common.js";
+import { JuryPanel } from "./jury-panel.js";
 
-export class PinnedNotes extends HTMLElement {
+export class PinnedNotes extends JuryPanel {
   constructor() {
     super();
     this._notes = new Map();
@@ -78,13 +77,8 @@ export class PinnedNotes extends HTMLElement {
     this._enable();
   }
 
-  bind(ctx) {
-    this.unbind();
-    this._build();
-    this._ctx = ctx;
+  bound(ctx, on, signal) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
-    this._abort = new AbortController();
-    const on = listen(ctx, this._abort.signal);
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => this._load(msg.state));
     on("call", (msg) => {
@@ -96,19 +90,14 @@ export class PinnedNotes extends HTMLElement {
       if (mine(msg) && msg.note) this._add(msg.note);
     });
     this._load(ctx.snapshot());
-    simulationTitles(ctx.candidateId).then((sims) => {
-      if (this._ctx === ctx) {
-        this._sims = sims;
-        this._render();
-      }
+    this.whenSimulations(ctx, (sims) => {
+      this._sims = sims;
+      this._render();
     });
     this._enable();
   }
 
-  unbind() {
-    this._abort?.abort();
-    this._abort = null;
-    this._ctx = null;
+  unbound() {
     this._notes = new Map();
     this._calls = [];
     this._sims = new Map();

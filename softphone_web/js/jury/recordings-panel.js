@@ -19,11 +19,10 @@ import {
   evaluationIn,
   formatOffset,
   formatSeconds,
-  listen,
   simulationLabel,
-  simulationTitles,
   upsertCall,
 } from "./observer-common.js";
+import { JuryPanel } from "./jury-panel.js";
 
 export const SPEEDS = [1, 1.25, 1.5, 2];
 const JUMP = 10;
@@ -32,7 +31,7 @@ function speedLabel(s) {
   return `${String(s).replace(".", ",")}×`;
 }
 
-export class RecordingsPanel extends HTMLElement {
+export class RecordingsPanel extends JuryPanel {
   constructor() {
     super();
     this._reset();
@@ -46,10 +45,6 @@ export class RecordingsPanel extends HTMLElement {
     this._sims = new Map();
   }
 
-  connectedCallback() {
-    this._build();
-  }
-
   _build() {
     if (this._list) return;
     this.classList.add("recordings-panel");
@@ -61,12 +56,7 @@ export class RecordingsPanel extends HTMLElement {
     this.append(el("h2", "", "Enregistrements des appels"), this._summary, this._error, this._list);
   }
 
-  bind(ctx) {
-    this.unbind();
-    this._build();
-    this._ctx = ctx;
-    this._abort = new AbortController();
-    const on = listen(ctx, this._abort.signal);
+  bound(ctx, on, signal) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._loadState(msg.state);
@@ -87,18 +77,13 @@ export class RecordingsPanel extends HTMLElement {
     this._summary.textContent = "Chargement…";
     this._loadState(ctx.snapshot());
     this._fetch(ctx);
-    simulationTitles(ctx.candidateId).then((sims) => {
-      if (this._ctx === ctx) {
-        this._sims = sims;
-        this._renderMeta();
-      }
+    this.whenSimulations(ctx, (sims) => {
+      this._sims = sims;
+      this._renderMeta();
     });
   }
 
-  unbind() {
-    this._abort?.abort();
-    this._abort = null;
-    this._ctx = null;
+  unbound() {
     clearTimeout(this._soon);
     for (const item of this._items.values()) {
       item.audio.pause();

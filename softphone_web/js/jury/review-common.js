@@ -1,26 +1,18 @@
 // What the jury's after-call components (<written-replies>, <interview-notes>,
-// <deliberation-panel>, <documents-panel>) share: the page context's socket listeners dropped
-// by one AbortController, the candidate's parts of the snapshot, the French formats of the
-// server's instants, and the candidate's URL prefix.
+// <deliberation-panel>, <documents-panel>) share: the candidate's parts of the snapshot, the
+// French formats of the server's instants, and the candidate's URL prefix (socket listeners:
+// jury-panel.js).
 //
-//   const on = listen(ctx, signal);          on("evaluation.interview", (msg) => …);
 //   timelineOf(ctx.snapshot(), cid)          // exam.candidates[cid].timeline or null
 //   hhmm("2026-06-01T12:03:00+00:00")        // « 14:03 » (the browser's time zone)
 //   candidatePath(cid, "/evaluation")        // "/api/candidates/<cid>/evaluation"
 import { ApiError } from "../api.js";
 
-// ctx.socket listeners that an AbortController drops at once; fn gets ev.detail.
-export function listen(ctx, signal) {
-  return (type, fn) => ctx.socket.addEventListener(type, (ev) => fn(ev.detail || {}), { signal });
-}
-
 export function candidatePath(candidateId, rest = "") {
   return `/api/candidates/${encodeURIComponent(candidateId)}${rest}`;
 }
 
-export function evaluationOf(state, candidateId) {
-  return (((state || {}).evaluation || {}).by_candidate || {})[candidateId] || null;
-}
+export { evaluationIn as evaluationOf } from "./observer-common.js";
 
 export function timelineOf(state, candidateId) {
   return ((((state || {}).exam || {}).candidates || {})[candidateId] || {}).timeline || null;

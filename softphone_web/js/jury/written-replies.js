@@ -12,7 +12,8 @@
 // « Actualiser » button (during the writing phase the replies still change).
 import { api } from "../api.js";
 import { el } from "../components/dom.js";
-import { candidatePath, errorText, hhmmss, listen, timeNode } from "./review-common.js";
+import { candidatePath, errorText, hhmmss, timeNode } from "./review-common.js";
+import { JuryPanel } from "./jury-panel.js";
 
 export const CHANNEL_LABELS = { courriel: "Courriel", courrier: "Courrier", sms: "SMS" };
 const ISSUE_KINDS = { orthographe: "Orthographe", typographie: "Typographie", "répétition": "Répétition" };
@@ -64,16 +65,12 @@ export function highlighted(text, issues, enabled) {
   return box;
 }
 
-export class WrittenReplies extends HTMLElement {
+export class WrittenReplies extends JuryPanel {
   constructor() {
     super();
     this._data = null;
     this._sims = new Map();
     this._load = 0;
-  }
-
-  connectedCallback() {
-    this._build();
   }
 
   _build() {
@@ -104,12 +101,7 @@ export class WrittenReplies extends HTMLElement {
 
   // ---- the page contract ------------------------------------------------------------------
 
-  bind(ctx) {
-    this.unbind();
-    this._build();
-    this._ctx = ctx;
-    this._abort = new AbortController();
-    const on = listen(ctx, this._abort.signal);
+  bound(ctx, on, signal) {
     on("snapshot", () => this.reload());
     on("writing.frozen", (msg) => {
       if (msg.candidate_id === ctx.candidateId) this.reload();
@@ -118,10 +110,7 @@ export class WrittenReplies extends HTMLElement {
     this.reload();
   }
 
-  unbind() {
-    this._abort?.abort();
-    this._abort = null;
-    this._ctx = null;
+  unbound() {
     this._data = null;
     this._sims = new Map();
     this._load++;

@@ -1,0 +1,43 @@
+// JuryPanel: the base of the jury page's panels, i.e. the page contract every panel keeps.
+//   panel.bind(ctx)   unbinds, builds the panel once, keeps ctx and calls
+//                     bound(ctx, on, signal): on(type, fn) listens to the page's socket (fn gets
+//                     the event's detail) until the next unbind(); signal aborts with it.
+//   panel.unbind()    stops listening and calls unbound(): clear what was the candidate's.
+// A panel defines _build() (idempotent), bound() and unbound().
+import { listen, simulationTitles } from "./observer-common.js";
+
+export class JuryPanel extends HTMLElement {
+  connectedCallback() {
+    this._build();
+  }
+
+  _build() {}
+
+  bind(ctx) {
+    this.unbind();
+    this._build();
+    this._ctx = ctx;
+    this._abort = new AbortController();
+    const signal = this._abort.signal;
+    this.bound(ctx, listen(ctx, signal), signal);
+  }
+
+  unbind() {
+    this._abort?.abort();
+    this._abort = null;
+    this._ctx = null;
+    this.unbound();
+  }
+
+  bound() {}
+
+  unbound() {}
+
+  // The candidate's simulations (see simulationTitles), handed to `then` if the panel is still
+  // bound to that candidate when they arrive.
+  whenSimulations(ctx, then) {
+    simulationTitles(ctx.candidateId).then((sims) => {
+      if (this._ctx === ctx) then(sims);
+    });
+  }
+}
