@@ -12,6 +12,7 @@ import "./components/tab-panels.js";
 import "./cti/chat-window.js";
 import { interviewButtons, interviewCommand } from "./jury/interview-notes.js";
 import { bindChat } from "./jury/jury-chat.js";
+import { LIVE_STATES } from "./jury/observer-common.js";
 import "./jury/juror-card.js";
 import "./jury/mic-check.js";
 import "./jury/run-sheet.js";
@@ -60,7 +61,7 @@ function simulationStates(calls, messages) {
   const out = {};
   for (const c of calls) {
     if (!c.simulation_id) continue;
-    const live = ["sonnerie", "en_ligne", "en_attente"].includes(c.state);
+    const live = LIVE_STATES.has(c.state);
     if (live) out[c.simulation_id] = "current";
     else if (out[c.simulation_id] !== "current" && c.state === "termine") out[c.simulation_id] = "done";
   }

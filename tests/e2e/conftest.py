@@ -295,6 +295,22 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+def http(page: Any, method: str, url: str, body: Any = None) -> Any:
+    """A JSON request from the signed-in page (its cookie and CSRF token): {status, body}."""
+    return page.evaluate(
+        """async ([method, url, body]) => {
+            const csrf = decodeURIComponent((document.cookie.match(/plateau_csrf=([^;]+)/) || [])[1] || "");
+            const res = await fetch(url, {
+                method, credentials: "same-origin",
+                headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+                body: body === null ? undefined : JSON.stringify(body),
+            });
+            return { status: res.status, body: await res.json().catch(() => null) };
+        }""",
+        [method, url, body],
+    )
+
+
 def sign_in_with_code(page: Any, code: str, *, home: str) -> None:
     """Types the access code on /connexion and waits for the role's home page."""
     page.goto("/connexion")

@@ -15,12 +15,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from server.core.context import AppContext
-from server.telephony import service
-from server.telephony.ports import PeerRole
-from server.telephony.probe import ProbePeer, tone_signal
+from server.telephony.probe import ProbePeer
 from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
 from tests.e2e.test_candidate_support import (
+    attach_client_probe,
     events,
     listen,
     server_in_calls_phase,
@@ -36,15 +34,6 @@ def server(make_server: Callable[..., LiveServer], tmp_path: Path) -> LiveServer
     return server_in_calls_phase(make_server, tmp_path)
 
 
-async def _attach_client_probe(ctx: AppContext, candidate_id: str) -> ProbePeer:
-    probe = ProbePeer(signal=tone_signal(440.0, 0.3))
-    answer = await service.media(ctx).attach_peer(
-        candidate_id, PeerRole.CLIENT, await probe.offer()
-    )
-    await probe.accept(answer)
-    return probe
-
-
 async def _close(probe: ProbePeer) -> None:
     await probe.close()
 
@@ -53,7 +42,7 @@ async def _close(probe: ProbePeer) -> None:
 def client_voice(server: LiveServer) -> Iterator[ProbePeer]:
     """The client juror's audio: a test peer playing 440 Hz into the candidate's room."""
     assert server.day is not None
-    probe = server.call(_attach_client_probe, server.ctx, server.day.ids["cand_a"])
+    probe = server.call(attach_client_probe, server.ctx, server.day.ids["cand_a"])
     yield probe
     server.call(_close, probe)
 

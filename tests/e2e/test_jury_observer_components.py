@@ -24,11 +24,14 @@ from playwright.sync_api import expect
 from server.auth.domain import Capacity
 from server.core.context import AppContext
 from server.exams import setup
-from server.telephony import service
-from server.telephony.ports import PeerRole
-from server.telephony.probe import ProbePeer, tone_signal
-from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
-from tests.e2e.test_candidate_support import listen, server_in_calls_phase, ws_request
+from server.telephony.probe import ProbePeer
+from tests.e2e.conftest import LiveServer, http, new_page, screenshot, sign_in_with_code
+from tests.e2e.test_candidate_support import (
+    attach_client_probe,
+    listen,
+    server_in_calls_phase,
+    ws_request,
+)
 
 pytestmark = pytest.mark.browser
 INBOUND = "s03-assistance-fibre"  # M. Karim Haddad, record FIB-204517, competence CP3
@@ -108,15 +111,6 @@ def server(make_server: Callable[..., LiveServer], tmp_path: Path) -> LiveServer
     return server_in_calls_phase(make_server, tmp_path)
 
 
-async def _attach_client_probe(ctx: AppContext, candidate_id: str) -> ProbePeer:
-    probe = ProbePeer(signal=tone_signal(440.0, 0.3))
-    answer = await service.media(ctx).attach_peer(
-        candidate_id, PeerRole.CLIENT, await probe.offer()
-    )
-    await probe.accept(answer)
-    return probe
-
-
 async def _observe_also(ctx: AppContext, juror_id: str, candidate_id: str) -> None:
     """The observer juror observes a second candidate too (that candidate's observer before)."""
     async with ctx.db.session() as s:
@@ -140,7 +134,7 @@ async def _close(probe: ProbePeer) -> None:
 @pytest.fixture
 def client_voice(server: LiveServer) -> Iterator[ProbePeer]:
     assert server.day is not None
-    probe = server.call(_attach_client_probe, server.ctx, server.day.ids["cand_a"])
+    probe = server.call(attach_client_probe, server.ctx, server.day.ids["cand_a"])
     yield probe
     server.call(_close, probe)
 
@@ -153,21 +147,6 @@ def actor(browser: Any, server: LiveServer, label: str, home: str) -> Any:
     page.goto(f"{server.url}/api/health")
     listen(page)
     return page
-
-
-def http(page: Any, method: str, url: str, body: Any = None) -> Any:
-    return page.evaluate(
-        """async ([method, url, body]) => {
-            const csrf = decodeURIComponent((document.cookie.match(/plateau_csrf=([^;]+)/) || [])[1] || "");
-            const res = await fetch(url, {
-                method, credentials: "same-origin",
-                headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-                body: body === null ? undefined : JSON.stringify(body),
-            });
-            return { status: res.status, body: await res.json().catch(() => null) };
-        }""",
-        [method, url, body],
-    )
 
 
 def ack(page: Any, message: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
+from tests.e2e.conftest import LiveServer, http, new_page, screenshot, sign_in_with_code
 from tests.e2e.test_call_recording import tone_file
 from tests.e2e.test_candidate_support import (
     seed_with_pack,
@@ -25,7 +25,6 @@ from tests.e2e.test_candidate_support import (
     write_short_scenarios,
 )
 from tests.e2e.test_jury_review_components import (
-    http,
     mark_every_competence,
     replies_then_past_writing,
 )

@@ -31,7 +31,7 @@ from server.auth.domain import Capacity
 from server.core.context import AppContext
 from server.exams import setup
 from server.writing.models import Draft
-from tests.e2e.conftest import ARTIFACTS, LiveServer, new_page, screenshot, sign_in_with_code
+from tests.e2e.conftest import ARTIFACTS, LiveServer, http, new_page, screenshot, sign_in_with_code
 from tests.e2e.test_candidate_support import (
     CALLS,
     PREPARATION,
@@ -162,21 +162,6 @@ def juror_page(browser: Any, server: LiveServer, label: str) -> Any:
     open_review(page)
     page.console_errors.clear()
     return page
-
-
-def http(page: Any, method: str, url: str, body: Any = None) -> Any:
-    return page.evaluate(
-        """async ([method, url, body]) => {
-            const csrf = decodeURIComponent((document.cookie.match(/plateau_csrf=([^;]+)/) || [])[1] || "");
-            const res = await fetch(url, {
-                method, credentials: "same-origin",
-                headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-                body: body === null ? undefined : JSON.stringify(body),
-            });
-            return { status: res.status, body: await res.json().catch(() => null) };
-        }""",
-        [method, url, body],
-    )
 
 
 def interview(page: Any, action: str) -> dict[str, Any]:

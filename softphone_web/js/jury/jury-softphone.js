@@ -12,25 +12,12 @@ import { CallAudio } from "../call-audio.js";
 import { formatRemaining, serverNow } from "../clock.js";
 import { el } from "../components/dom.js";
 import "../cti/level-meter.js";
-
-const LIVE = new Set(["sonnerie", "en_ligne", "en_attente"]);
-const STATE_LABELS = {
-  sonnerie: "Sonnerie…",
-  en_ligne: "En ligne",
-  en_attente: "En attente",
-  termine: "Terminé",
-  manque: "Manqué",
-  refuse: "Refusé",
-};
-
-export function liveCall(calls) {
-  return [...(calls || [])].reverse().find((c) => LIVE.has(c.state)) || null;
-}
+import { CALL_STATE_LABELS, liveCall } from "./observer-common.js";
 
 // « En ligne 02:14 », « En attente 00:31 », « Sonnerie… » for a call at the server instant now.
 export function callStatus(call, nowMs) {
   if (!call) return "Libre";
-  const label = STATE_LABELS[call.state] || call.state;
+  const label = CALL_STATE_LABELS[call.state] || call.state;
   if (call.state === "en_ligne" && call.answered_at) {
     return `${label} ${formatRemaining(nowMs - Date.parse(call.answered_at))}`;
   }
