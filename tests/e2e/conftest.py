@@ -37,6 +37,9 @@ from server.core.context import AppContext
 from server.core.migrations import upgrade
 from server.exams import setup
 from server.exams.models import ExamSession
+from server.telephony import service
+from server.telephony.ports import PeerRole
+from server.telephony.probe import ProbePeer, tone_signal
 from tests.harness import ORGANISER_PASSWORD, ExamDay, seed_exam_day
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -309,6 +312,45 @@ def http(page: Any, method: str, url: str, body: Any = None) -> Any:
         }""",
         [method, url, body],
     )
+
+
+async def attach_client_probe(ctx: AppContext, candidate_id: str) -> ProbePeer:
+    """A server-side probe playing the client juror (440 Hz bursts) in the candidate's room."""
+    probe = ProbePeer(signal=tone_signal(440.0, 0.3))
+    answer = await service.media(ctx).attach_peer(
+        candidate_id, PeerRole.CLIENT, await probe.offer()
+    )
+    await probe.accept(answer)
+    return probe
+
+
+async def _close(probe: ProbePeer) -> None:
+    await probe.close()
+
+
+@pytest.fixture
+def client_voice(server: LiveServer) -> Iterator[ProbePeer]:
+    """The client juror's audio: a test peer playing 440 Hz into candidate A's room (the test
+    module defines `server`)."""
+    assert server.day is not None
+    probe = server.call(attach_client_probe, server.ctx, server.day.ids["cand_a"])
+    yield probe
+    server.call(_close, probe)
+
+
+def open_test_document(page: Any, html: str, script: str) -> None:
+    """Our test document (`html`, then the module `script`, which sets body[data-ready]) on
+    the server's own origin: a page fulfilled by Playwright would count as a public address
+    and Chromium would block its socket to 127.0.0.1."""
+    logs: list[str] = []
+    page.on("console", lambda m: logs.append(m.text))
+    page.goto("/api/health")
+    page.evaluate("(html) => { document.documentElement.innerHTML = html; }", html)
+    page.add_script_tag(type="module", content=script)
+    try:
+        page.wait_for_selector("body[data-ready='true']", state="attached")
+    except Exception:
+        raise AssertionError(f"the test page did not start: {logs} {page.console_errors}") from None
 
 
 def sign_in_with_code(page: Any, code: str, *, home: str) -> None:

@@ -8,7 +8,7 @@ told; the observer's feed sees it all."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,6 @@ from playwright.sync_api import expect
 from server.telephony.probe import ProbePeer
 from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
 from tests.e2e.test_candidate_support import (
-    attach_client_probe,
     events,
     listen,
     server_in_calls_phase,
@@ -32,19 +31,6 @@ INBOUND = "s03-assistance-fibre"  # M. Karim Haddad, 06 71 33 58 20, record FIB-
 @pytest.fixture
 def server(make_server: Callable[..., LiveServer], tmp_path: Path) -> LiveServer:
     return server_in_calls_phase(make_server, tmp_path)
-
-
-async def _close(probe: ProbePeer) -> None:
-    await probe.close()
-
-
-@pytest.fixture
-def client_voice(server: LiveServer) -> Iterator[ProbePeer]:
-    """The client juror's audio: a test peer playing 440 Hz into the candidate's room."""
-    assert server.day is not None
-    probe = server.call(attach_client_probe, server.ctx, server.day.ids["cand_a"])
-    yield probe
-    server.call(_close, probe)
 
 
 def juror(browser: Any, server: LiveServer, label: str) -> Any:

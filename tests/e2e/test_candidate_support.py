@@ -16,9 +16,6 @@ from server.core.context import AppContext
 from server.exams import setup, timeline_service
 from server.exams.models import ExamSession
 from server.exams.timeline_state import TimelineState
-from server.telephony import service
-from server.telephony.ports import PeerRole
-from server.telephony.probe import ProbePeer, tone_signal
 from tests.e2e.conftest import LiveServer
 from tests.harness import ExamDay, seed_exam_day
 
@@ -75,16 +72,6 @@ def server_in_calls_phase(make_server: Callable[..., LiveServer], tmp_path: Path
     srv.day = srv.call(seed_with_pack, srv.ctx)
     srv.call(start_earlier, srv.ctx, srv.day.ids["cand_a"], PREPARATION + 30)
     return srv
-
-
-async def attach_client_probe(ctx: AppContext, candidate_id: str) -> ProbePeer:
-    """A server-side probe playing the client juror (440 Hz bursts) in the candidate's room."""
-    probe = ProbePeer(signal=tone_signal(440.0, 0.3))
-    answer = await service.media(ctx).attach_peer(
-        candidate_id, PeerRole.CLIENT, await probe.offer()
-    )
-    await probe.accept(answer)
-    return probe
 
 
 LISTEN_JS = """() => {

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,15 @@ from server.auth.domain import Capacity
 from server.core.context import AppContext
 from server.exams import setup
 from server.telephony.probe import ProbePeer
-from tests.e2e.conftest import LiveServer, http, new_page, screenshot, sign_in_with_code
+from tests.e2e.conftest import (
+    LiveServer,
+    http,
+    new_page,
+    open_test_document,
+    screenshot,
+    sign_in_with_code,
+)
 from tests.e2e.test_candidate_support import (
-    attach_client_probe,
     listen,
     server_in_calls_phase,
     ws_request,
@@ -127,18 +133,6 @@ async def _observe_also(ctx: AppContext, juror_id: str, candidate_id: str) -> No
         await s.commit()
 
 
-async def _close(probe: ProbePeer) -> None:
-    await probe.close()
-
-
-@pytest.fixture
-def client_voice(server: LiveServer) -> Iterator[ProbePeer]:
-    assert server.day is not None
-    probe = server.call(attach_client_probe, server.ctx, server.day.ids["cand_a"])
-    yield probe
-    server.call(_close, probe)
-
-
 def actor(browser: Any, server: LiveServer, label: str, home: str) -> Any:
     """A signed-in person acting through a bare page of the same origin and its own socket."""
     assert server.day is not None
@@ -164,17 +158,7 @@ def open_observer(browser: Any, server: LiveServer) -> Any:
 
 
 def goto_test_page(page: Any) -> None:
-    logs: list[str] = []
-    page.on("console", lambda m: logs.append(m.text))
-    # A page of the server's own origin (a page fulfilled by Playwright would count as a
-    # public address and Chromium would block its socket to 127.0.0.1), then our document.
-    page.goto("/api/health")
-    page.evaluate("(html) => { document.documentElement.innerHTML = html; }", PAGE_HTML)
-    page.add_script_tag(type="module", content=PAGE_SCRIPT)
-    try:
-        page.wait_for_selector("body[data-ready='true']", state="attached")
-    except Exception:
-        raise AssertionError(f"the test page did not start: {logs} {page.console_errors}") from None
+    open_test_document(page, PAGE_HTML, PAGE_SCRIPT)
     page.console_errors.clear()  # only this page's errors count (not /jury's before)
 
 

@@ -31,7 +31,15 @@ from server.auth.domain import Capacity
 from server.core.context import AppContext
 from server.exams import setup
 from server.writing.models import Draft
-from tests.e2e.conftest import ARTIFACTS, LiveServer, http, new_page, screenshot, sign_in_with_code
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    LiveServer,
+    http,
+    new_page,
+    open_test_document,
+    screenshot,
+    sign_in_with_code,
+)
 from tests.e2e.test_candidate_support import (
     CALLS,
     PREPARATION,
@@ -143,16 +151,7 @@ def server(make_server: Callable[..., LiveServer], tmp_path: Path) -> LiveServer
 
 
 def open_review(page: Any) -> None:
-    """Our test document on the server's own origin (its socket may reach 127.0.0.1)."""
-    logs: list[str] = []
-    page.on("console", lambda m: logs.append(m.text))
-    page.goto("/api/health")
-    page.evaluate("(html) => { document.documentElement.innerHTML = html; }", PAGE_HTML)
-    page.add_script_tag(type="module", content=PAGE_SCRIPT)
-    try:
-        page.wait_for_selector("body[data-ready='true']", state="attached")
-    except Exception:
-        raise AssertionError(f"the test page did not start: {logs} {page.console_errors}") from None
+    open_test_document(page, PAGE_HTML, PAGE_SCRIPT)
 
 
 def juror_page(browser: Any, server: LiveServer, label: str) -> Any:
