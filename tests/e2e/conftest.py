@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import pytest
 
 from server.app import build_context, create_app
+from server.auth.domain import Capacity
 from server.core.config import PROJECT_ROOT, Settings
 from server.core.context import AppContext
 from server.core.migrations import upgrade
@@ -351,6 +352,22 @@ def open_test_document(page: Any, html: str, script: str) -> None:
         page.wait_for_selector("body[data-ready='true']", state="attached")
     except Exception:
         raise AssertionError(f"the test page did not start: {logs} {page.console_errors}") from None
+
+
+async def observe_also(ctx: AppContext, juror_id: str, candidate_id: str) -> None:
+    """The juror observes another candidate too (beside that candidate's own observer)."""
+    async with ctx.db.session() as s:
+        cand = await s.get(setup.Candidate, candidate_id)
+        assert cand is not None
+        await setup.assign_juror(
+            s,
+            candidate=cand,
+            juror_id=juror_id,
+            capacity=Capacity.OBSERVER,
+            actor="test",
+            clock=ctx.clock,
+        )
+        await s.commit()
 
 
 def sign_in_with_code(page: Any, code: str, *, home: str) -> None:

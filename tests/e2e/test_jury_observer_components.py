@@ -21,14 +21,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from server.auth.domain import Capacity
-from server.core.context import AppContext
-from server.exams import setup
 from server.telephony.probe import ProbePeer
 from tests.e2e.conftest import (
     LiveServer,
     http,
     new_page,
+    observe_also,
     open_test_document,
     screenshot,
     sign_in_with_code,
@@ -115,22 +113,6 @@ document.body.dataset.ready = "true";
 @pytest.fixture
 def server(make_server: Callable[..., LiveServer], tmp_path: Path) -> LiveServer:
     return server_in_calls_phase(make_server, tmp_path)
-
-
-async def _observe_also(ctx: AppContext, juror_id: str, candidate_id: str) -> None:
-    """The observer juror observes a second candidate too (that candidate's observer before)."""
-    async with ctx.db.session() as s:
-        cand = await s.get(setup.Candidate, candidate_id)
-        assert cand is not None
-        await setup.assign_juror(
-            s,
-            candidate=cand,
-            juror_id=juror_id,
-            capacity=Capacity.OBSERVER,
-            actor="test",
-            clock=ctx.clock,
-        )
-        await s.commit()
 
 
 def actor(browser: Any, server: LiveServer, label: str, home: str) -> Any:
@@ -506,7 +488,7 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
     # The juror switches to another candidate of theirs: everything is reset and reloaded (the
     # fresh snapshot brings that candidate), and the first candidate's events are ignored.
     cand_b = server.day.ids["cand_b"]
-    server.call(_observe_also, server.ctx, server.day.ids["observer_a"], cand_b)
+    server.call(observe_also, server.ctx, server.day.ids["observer_a"], cand_b)
     obs.evaluate("() => window.__socket.send({ type: 'resync' })")
     obs.evaluate("(cid) => window.__bindTo(cid)", cand_b)
     first_part = "s01-info-mobilite-solidaire"

@@ -27,15 +27,14 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from server.auth.domain import Capacity
 from server.core.context import AppContext
-from server.exams import setup
 from server.writing.models import Draft
 from tests.e2e.conftest import (
     ARTIFACTS,
     LiveServer,
     http,
     new_page,
+    observe_also,
     open_test_document,
     screenshot,
     sign_in_with_code,
@@ -511,22 +510,6 @@ def test_both_jurors_read_note_deliberate_sign_and_download(
     assert obs.console_errors == [] and cli.console_errors == []
 
 
-async def _observe_also(ctx: AppContext, juror_id: str, candidate_id: str) -> None:
-    """The juror observes a second candidate too."""
-    async with ctx.db.session() as s:
-        cand = await s.get(setup.Candidate, candidate_id)
-        assert cand is not None
-        await setup.assign_juror(
-            s,
-            candidate=cand,
-            juror_id=juror_id,
-            capacity=Capacity.OBSERVER,
-            actor="test",
-            clock=ctx.clock,
-        )
-        await s.commit()
-
-
 def bare_page(browser: Any, server: LiveServer, label: str) -> Any:
     """A signed-in juror acting through plain requests from a page of the same origin."""
     assert server.day is not None
@@ -541,7 +524,7 @@ def test_switching_candidate_resets_drops_the_old_listeners_and_reloads(
 ) -> None:
     assert server.day is not None
     alice, bruno = server.day.ids["cand_a"], server.day.ids["cand_b"]
-    server.call(_observe_also, server.ctx, server.day.ids["observer_a"], bruno)
+    server.call(observe_also, server.ctx, server.day.ids["observer_a"], bruno)
     obs = juror_page(browser, server, "observer_a")
     expect(obs.locator("written-replies .wr-reply.wr-courriel .wr-frozen")).to_have_text(
         "Figé automatiquement à la fin de la rédaction"
