@@ -133,6 +133,7 @@ def test_the_client_juror_plays_the_customer_and_the_observer_listens(
     expect(notes.locator(".pn-note").first.locator(".pn-offset")).to_have_text(
         re.compile(r"^00:\d\d dans l'appel$")
     )
+    screenshot(observer, "jury-observateur-en-direct-page")
 
     # The candidate puts the customer on hold (the customer's phone cannot) and resumes, then
     # the customer hangs up: the run sheet marks the simulation done.
@@ -255,6 +256,7 @@ def test_both_jurors_sign_from_the_jury_page_and_the_grid_pdf_holds_the_marks(
 
     # The grid as a PDF from the client juror's documents: criteria word for word, the marks,
     # the comment, the signed deliberation.
+    screenshot(client, "jury-deliberation-signee")
     client.get_by_role("tab", name="Documents").click()
     docs = client.locator("#client-documents")
     expect(docs.locator(".dc-item").first).to_contain_text("définitive")
