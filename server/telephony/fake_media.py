@@ -5,7 +5,7 @@ remembers what it was asked, so tests assert on behaviour instead of mocking."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -29,6 +29,7 @@ class FakeCall:
     parties: dict[str, str]
     started_at: datetime
     held: bool = False
+    closed: list[RecordingInfo] = field(default_factory=list)  # segments before a failover
 
 
 @dataclass
@@ -87,6 +88,21 @@ class FakeMedia:
         room.ended.append(call.call_id)
         if call.recording_path is None:
             return None
+        return replace(self._segment(room_id, call), earlier=tuple(call.closed))
+
+    def lose_worker(self, room_id: str) -> None:
+        """As when the call's media worker dies: its segment ends here, the call goes on
+        recording in the next one (`<call>.part2.ogg`…)."""
+        call = self.room(room_id).call
+        if call is None or call.recording_path is None:
+            raise NoActiveCall(f"room {room_id}: no recorded call")
+        call.closed.append(self._segment(room_id, call))
+        first = call.closed[0].path
+        call.recording_path = first.with_name(f"{first.stem}.part{len(call.closed) + 1}.ogg")
+        call.started_at = self.clock.now()
+
+    def _segment(self, room_id: str, call: FakeCall) -> RecordingInfo:
+        assert call.recording_path is not None
         ended_at = self.clock.now()
         return RecordingInfo(
             call_id=call.call_id,

@@ -56,9 +56,14 @@ class RecordingInfo:
     gaps: tuple[MediaGap, ...]
     frames_written: int
     frames_dropped: int  # frames the writer thread could not keep up with (should be 0)
+    # The call's earlier segments, in order, when a media worker died mid-call (workers mode):
+    # each a file of its own; this one is the last.
+    earlier: tuple[RecordingInfo, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
+        """This segment's facts (as its sidecar holds them; `earlier` is not part of them)."""
         data = asdict(self)
+        del data["earlier"]
         data["path"] = self.path.name
         data["sidecar_path"] = self.sidecar_path.name
         data["started_at"] = self.started_at.isoformat()

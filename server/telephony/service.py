@@ -455,8 +455,9 @@ async def act(
                 MediaAlert(candidate_id=row.candidate_id, message=str(exc)),
             )
             raise CallRefused(f"Audio indisponible : {exc}") from None
-        if recording is not None:
-            await _store_recording(ctx, session, row, exam.candidate, recording)
+        if recording is not None:  # one row per file: a worker lost mid-call made several
+            for segment in (*recording.earlier, recording):
+                await _store_recording(ctx, session, row, exam.candidate, segment)
         await session.commit()
     _announce(ctx, row)
     return call_out(row)

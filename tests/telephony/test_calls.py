@@ -97,6 +97,8 @@ def test_inbound_call_pops_the_record_then_relays_and_records(
                 cand_ws.send_json({"type": "call.answer", "call_id": call_id, "request_id": "a"})
                 assert _reply(cand_ws, "a")["result"]["state"] == "en_ligne"
                 assert media.room(cand).call is not None
+                h.clock.advance(20)
+                media.lose_worker(cand)  # the call's media worker dies: a second segment
                 cand_ws.send_json({"type": "call.hold", "call_id": call_id, "request_id": "h"})
                 assert _reply(cand_ws, "h")["result"]["state"] == "en_attente"
                 assert media.room(cand).call.held
@@ -133,7 +135,10 @@ def test_inbound_call_pops_the_record_then_relays_and_records(
                 assert _reply(cand_ws, "w")["result"]["disposition_label"] == "Demande traitée"
         h.login("observer_a")
         recs = h.client.get(f"/api/candidates/{cand}/recordings").json()
-        assert [r["call_id"] for r in recs] == [call_id]
+        # Both segments of the call are listed, in order: nothing recorded is lost.
+        assert [r["call_id"] for r in recs] == [call_id, call_id]
+        assert len({r["audio_url"] for r in recs}) == 2
+        assert recs[0]["started_at"] <= recs[1]["started_at"]
         calls = h.client.get(f"/api/candidates/{cand}/calls").json()
         assert calls[0]["disposition"] == "traitee"
         h.login("cand_a")

@@ -5,7 +5,7 @@ segment a dead worker was writing."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +24,15 @@ class CallSegments:
     held: bool = False
     segment: int = 1
     restarting: bool = False  # the next segment is numbered but no worker has started it yet
+    closed: list[RecordingInfo] = field(default_factory=list)  # the segments before this one
+
+    def with_earlier(self, last: RecordingInfo | None) -> RecordingInfo | None:
+        """The call's recording as `end_call` returns it: the last segment, the closed ones
+        before it in `earlier`."""
+        segments = [*self.closed, *([last] if last is not None else [])]
+        if not segments:
+            return None
+        return replace(segments[-1], earlier=tuple(segments[:-1]))
 
     @property
     def path(self) -> Path | None:

@@ -220,7 +220,7 @@ class RemoteMediaPort:
             if close:
                 del self._rooms[room_id]
                 self._locks.pop(room_id, None)
-            return info
+            return call.with_earlier(info) if call is not None else info
 
     # --- placement -----------------------------------------------------------------------
 
@@ -305,7 +305,9 @@ class RemoteMediaPort:
     async def _next_segment(self, room_id: str, call: CallSegments) -> None:
         """Close the dead worker's segment (its sidecar) and number the next one."""
         if call.first_path is not None:
-            await self._interrupted(room_id, call, segment_path(call.first_path, call.segment + 1))
+            next_path = segment_path(call.first_path, call.segment + 1)
+            if (closed := await self._interrupted(room_id, call, next_path)) is not None:
+                call.closed.append(closed)
         call.segment += 1
         call.restarting = True
 

@@ -102,6 +102,9 @@ async def test_killed_worker_room_is_replaced_and_call_resumes_in_segment_two(
 
     part2 = recording.with_name("call-1.part2.ogg")
     assert info is not None and info.path == part2 and info.duration_s > 1
+    # The call's recording is both files: the lost worker's segment comes first.
+    assert [e.path for e in info.earlier] == [recording]
+    assert info.earlier[0].duration_s >= 1.0 and info.earlier[0].sha256
     first_sidecar = json.loads(recording.with_suffix(".json").read_text())
     second_sidecar = json.loads(part2.with_suffix(".json").read_text())
     assert second_sidecar["segment"] == 2
