@@ -143,18 +143,29 @@ export class RecordingsPanel extends JuryPanel {
         this._items.delete(id);
       }
     }
+    // A call whose media worker died mid-call has several files (segments), in order: the
+    // position of each in its call, and where it starts in the call (pinned notes' offsets
+    // count from the call's first segment).
+    const segments = new Map(); // call id -> its recordings
+    for (const r of this._recordings) segments.set(r.call_id, [...(segments.get(r.call_id) || []), r]);
+    let order = 0;
     this._recordings.forEach((r, i) => {
       let item = this._items.get(r.id);
       if (!item) {
         item = this._item(r);
         this._items.set(r.id, item);
       }
+      const own = segments.get(r.call_id);
+      const index = own.indexOf(r) + 1;
+      const from = (rec) => Date.parse(rec.started_at) - Date.parse(own[0].started_at);
       item.rec = r;
-      item.order = i + 1;
+      item.segment = { index, count: own.length, startMs: from(r), endMs: index < own.length ? from(own[index]) : Infinity };
+      if (item.segment.index === 1) order += 1;
+      item.order = order;
       // In the server's order; a node already in place is not moved (a playing one goes on).
       if (this._list.children[i] !== item.li) this._list.insertBefore(item.li, this._list.children[i] || null);
     });
-    const n = this._recordings.length;
+    const n = segments.size;
     this._summary.textContent = n
       ? `${n} appel${n > 1 ? "s" : ""} enregistré${n > 1 ? "s" : ""} (canal gauche : candidat, canal droit : client).`
       : "Aucun appel enregistré pour le moment.";
@@ -280,7 +291,8 @@ export class RecordingsPanel extends JuryPanel {
     for (const item of this._items.values()) {
       const r = item.rec;
       const call = byId.get(r.call_id);
-      item.title.textContent = `Appel ${item.order} — ${call ? simulationLabel(this._sims, call.simulation_id) : "simulation inconnue"}`;
+      const part = item.segment.count > 1 ? ` (partie ${item.segment.index}/${item.segment.count} : le serveur audio a changé en cours d'appel)` : "";
+      item.title.textContent = `Appel ${item.order} — ${call ? simulationLabel(this._sims, call.simulation_id) : "simulation inconnue"}${part}`;
       const parts = [];
       if (call) {
         parts.push(DIRECTION_LABELS[call.direction] || call.direction);
@@ -298,10 +310,13 @@ export class RecordingsPanel extends JuryPanel {
 
   _renderNotes() {
     for (const item of this._items.values()) {
-      const notes = [...this._notes.values()]
-        .filter((n) => n.call_id === item.rec.call_id)
-        .sort((a, b) => (a.offset_ms ?? Infinity) - (b.offset_ms ?? Infinity) || Date.parse(a.at) - Date.parse(b.at));
       const d = item.duration();
+      const { startMs, endMs, index } = item.segment;
+      // A note without a moment goes with the first segment; one with a moment, where it fell.
+      const inSegment = (n) => (n.offset_ms === null || n.offset_ms === undefined ? index === 1 : n.offset_ms >= startMs && n.offset_ms < endMs);
+      const notes = [...this._notes.values()]
+        .filter((n) => n.call_id === item.rec.call_id && inSegment(n))
+        .sort((a, b) => (a.offset_ms ?? Infinity) - (b.offset_ms ?? Infinity) || Date.parse(a.at) - Date.parse(b.at));
       item.markers.replaceChildren(
         ...notes
           .filter((n) => n.offset_ms !== null && n.offset_ms !== undefined)
@@ -309,7 +324,7 @@ export class RecordingsPanel extends JuryPanel {
             const m = el("button", "rp-marker");
             m.type = "button";
             m.tabIndex = -1; // the same note is a button in the list below
-            const pct = d > 0 ? Math.min(100, (n.offset_ms / 1000 / d) * 100) : 0;
+            const pct = d > 0 ? Math.min(100, ((n.offset_ms - startMs) / 1000 / d) * 100) : 0;
             m.style.left = `${pct}%`;
             m.title = `${formatOffset(n.offset_ms)} — ${n.text}`;
             m.setAttribute("aria-label", `Note à ${formatOffset(n.offset_ms)}`);
@@ -339,7 +354,7 @@ export class RecordingsPanel extends JuryPanel {
   }
 
   _jump(item, note) {
-    item.seekTo(note.offset_ms / 1000);
+    item.seekTo((note.offset_ms - item.segment.startMs) / 1000);
     item.audio.play().catch((e) => this._playError(e));
   }
 }
