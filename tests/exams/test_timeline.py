@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -67,8 +66,9 @@ def kinds(facts: list[TimelineFact]) -> list[tuple[str, PhaseKind | None, dateti
     return [(f.kind, getattr(f, "phase", None), f.at) for f in facts]
 
 
-def test_a_whole_title_session_with_incidents_and_a_restart_runs_in_well_under_a_second() -> None:
-    began = time.perf_counter()
+def test_a_whole_title_session_with_incidents_and_a_restart() -> None:
+    """Four hours of a title session on a fake clock, no sleeping (how fast it replays is
+    measured by benchmarks/timeline_bench.py, not asserted here)."""
     c = Centre()
     tl = c.tl
     assert tl.state().status is Status.NOT_STARTED
@@ -165,7 +165,6 @@ def test_a_whole_title_session_with_incidents_and_a_restart_runs_in_well_under_a
     assert list(tl.facts) == [parse_fact(row) for row in c.rows]  # what was returned = all
     c.restart()
     assert c.tl.state() == state
-    assert time.perf_counter() - began < 1.0
 
 
 def test_deadlines_missed_while_down_are_applied_in_order_at_their_own_instants() -> None:
