@@ -75,6 +75,19 @@ def test_serve_refuses_a_weak_secret_and_an_unmigrated_database(
     assert result.exit_code == 1 and "plateau db upgrade" in result.output
 
 
+def test_serve_in_a_fresh_directory_says_which_command_creates_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PLATEAU_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PLATEAU_DATA_DIR", str(tmp_path / "plateau-data"))
+    monkeypatch.setenv("PLATEAU_SECRET_KEY", TEST_SECRET)
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1, result.output
+    assert "n'existe pas" in result.output and "plateau db upgrade" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "plateau-data" / "plateau.db").exists()
+
+
 def test_a_day_scripted_then_the_audit_log_verified_and_tampered(env: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     result = runner.invoke(

@@ -8,6 +8,7 @@ from pathlib import Path
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from alembic import command
@@ -51,8 +52,31 @@ class NotMigrated(RuntimeError):
     pass
 
 
+def _sqlite_file(url: str) -> Path | None:
+    if url.startswith("sqlite") and ":///" in url:
+        name = url.split(":///", 1)[1].split("?", 1)[0]
+        return None if name in ("", ":memory:") else Path(name)
+    return None
+
+
 async def require_current(url: str) -> None:
-    current, heads = await current_revisions(url), head_revisions(url)
+    """Refuse (NotMigrated, with the command that fixes it) a database that is missing,
+    unreachable, empty or behind; never let a driver traceback reach the operator."""
+    sqlite_file = _sqlite_file(url)
+    if sqlite_file is not None and not sqlite_file.exists():
+        raise NotMigrated(
+            f"La base de données {sqlite_file} n'existe pas. "
+            "Lancez d'abord : plateau db upgrade (elle la crée et la migre)"
+        )
+    try:
+        current = await current_revisions(url)
+    except (OSError, SQLAlchemyError) as exc:
+        raise NotMigrated(
+            f"Impossible d'ouvrir la base de données ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else exc!r}). "
+            "Vérifiez PLATEAU_DATABASE_URL, puis lancez : plateau db upgrade"
+        ) from exc
+    heads = head_revisions(url)
     if current != heads:
         state = (
             "vide (jamais migrée)" if not current else f"à la révision {', '.join(sorted(current))}"

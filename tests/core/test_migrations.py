@@ -35,3 +35,8 @@ async def test_unmigrated_database_is_refused_with_the_command_to_run(database_u
 def test_upgrade_is_idempotent(migrated_url: str) -> None:
     upgrade(migrated_url)
     assert head_revisions(migrated_url)
+
+
+async def test_an_unreachable_database_is_refused_without_a_driver_traceback() -> None:
+    with pytest.raises(NotMigrated, match="PLATEAU_DATABASE_URL"):
+        await require_current("postgresql+asyncpg://postgres@127.0.0.1:1/plateau")
