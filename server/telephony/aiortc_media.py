@@ -207,6 +207,8 @@ class AiortcMedia:
                 "peers": {r.value: p.state for r, p in room.peers.items()},
                 "call": room.call.call_id if room.call else None,
                 "underruns": {r.value: room.upstreams[r].fifo.underruns for r in PARTIES},
+                "concealed": {r.value: room.upstreams[r].concealed for r in PARTIES},
+                "refused_packets": {r.value: room.upstreams[r].refused for r in PARTIES},
                 "upstream_dropped_samples": {
                     r.value: room.upstreams[r].fifo.dropped_samples for r in PARTIES
                 },

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
+import numpy as np
 from aiortc.rtp import RtpPacket
 
-from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, SampleFifo, mix, stereo
+from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, Pcm, SampleFifo, mix, stereo
 from server.telephony.opus import OpusDecoder, OpusEncoder, hold_packets, silence_packet
 from server.telephony.peer import Peer
 from server.telephony.ports import GapReason, MediaGap, PeerRole
@@ -26,24 +27,55 @@ from server.telephony.recorder import OggOpusRecorder
 
 PARTIES: Final = (PeerRole.CANDIDATE, PeerRole.CLIENT)
 OTHER: Final = {PeerRole.CANDIDATE: PeerRole.CLIENT, PeerRole.CLIENT: PeerRole.CANDIDATE}
+MAX_CONCEALED = 2  # lost packets replaced in the mix and the recording (40 ms)
 QUIET_LEG_SECONDS = 0.06  # a relay leg without packets for this long gets silence
 _TICK_SOURCE: Final = object()  # RTP-timeline source of everything the tick generates
 
 
 @dataclass
 class Upstream:
-    """One party's decoded audio, waiting for the tick."""
+    """One party's decoded audio, waiting for the tick. Packets are taken in RTP sequence
+    order: a late (reordered) or duplicated packet is refused (`push` returns False: the relay
+    drops it too, so the receiver's jitter buffer sees a gap it conceals rather than a packet
+    out of its place); a lost one (a gap in sequence numbers) is concealed in the mix and the
+    recording by the last frame repeated at half the level each time, for at most
+    `MAX_CONCEALED` frames; past that the tick's silence takes over."""
 
     fifo: SampleFifo = field(default_factory=SampleFifo)
     decoder: OpusDecoder = field(default_factory=OpusDecoder)
     peer_serial: int = 0
+    last_seq: int | None = None
+    last_pcm: Pcm | None = None
+    concealed: int = 0
+    refused: int = 0
 
-    def push(self, peer: Peer, payload: bytes) -> None:
+    def push(self, peer: Peer, packet: RtpPacket) -> bool:
         if peer.serial != self.peer_serial:  # a new peer: a new Opus stream
             self.peer_serial = peer.serial
             self.decoder = OpusDecoder()
             self.fifo.clear()
-        self.fifo.push(self.decoder.decode(payload))
+            self.last_seq = self.last_pcm = None
+        seq = packet.sequence_number
+        if self.last_seq is not None:
+            ahead = (seq - self.last_seq) & 0xFFFF
+            if ahead == 0 or ahead >= 0x8000:  # duplicate, or behind the last one taken
+                self.refused += 1
+                return False
+            self._conceal(min(ahead - 1, MAX_CONCEALED))
+        self.last_seq = seq
+        pcm = self.decoder.decode(packet.payload)
+        if len(pcm):
+            self.last_pcm = pcm
+        self.fifo.push(pcm)
+        return True
+
+    def _conceal(self, lost: int) -> None:
+        for _ in range(lost):
+            if self.last_pcm is None:
+                return
+            self.last_pcm = (self.last_pcm // 2).astype(np.int16)
+            self.fifo.push(self.last_pcm)
+            self.concealed += 1
 
 
 @dataclass
@@ -116,7 +148,8 @@ class Room:
             return
         peer.heard = True
         call.close_gap(role)
-        self.upstreams[role].push(peer, packet.payload)
+        if not self.upstreams[role].push(peer, packet):
+            return
         if not call.held:
             listener = self.peers.get(OTHER[role])
             if listener is not None:
