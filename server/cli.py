@@ -146,7 +146,8 @@ def serve(
     media_workers: Annotated[
         int | None,
         typer.Option(
-            "--media-workers", help="Workers média locaux (mode workers ; défaut : un par cœur)."
+            "--media-workers",
+            help="Workers média lancés ici (défaut : un par cœur ; 0 : ils tournent ailleurs).",
         ),
     ] = None,
 ) -> None:
@@ -162,10 +163,13 @@ def serve(
         asyncio.run(require_current(settings.database_url))
     except NotMigrated as exc:
         _fail(str(exc))
-    from server.cli_media import local_media_workers
+    from server.cli_media import MediaUnavailable, local_media_workers
 
-    with local_media_workers(settings, media_workers):
-        _serve(settings, tls=_tls_for(settings, True))
+    try:
+        with local_media_workers(settings, media_workers):
+            _serve(settings, tls=_tls_for(settings, True))
+    except MediaUnavailable as exc:
+        _fail(str(exc))
 
 
 @db_app.command("upgrade")

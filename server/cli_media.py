@@ -21,16 +21,41 @@ if TYPE_CHECKING:
     from server.core.config import Settings
 
 
+class MediaUnavailable(RuntimeError):
+    """Workers mode cannot start: the message says what to start or set."""
+
+
+def require_redis(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise MediaUnavailable(
+            f"Redis injoignable ({url}) : les workers média s'y inscrivent. Démarrez Redis, "
+            "réglez PLATEAU_MEDIA_REDIS_URL, ou servez l'audio dans le processus web "
+            "(PLATEAU_MEDIA_MODE=inprocess, une seule machine, un seul cœur pour l'audio)."
+        ) from exc
+    finally:
+        client.close()
+
+
 @contextmanager
 def local_media_workers(settings: Settings, count: int | None = None) -> Iterator[int]:
-    """In workers mode (`PLATEAU_MEDIA_MODE=workers`), start `count` local media workers (default
-    `PLATEAU_MEDIA_WORKERS`, else one per core; 0: none, the workers run on other hosts), wait
-    until they answer, yield how many run, stop them on exit. In-process mode: yields 0."""
+    """In workers mode (the default of `plateau serve`; `PLATEAU_MEDIA_MODE`), check Redis, start
+    `count` local media workers (default `PLATEAU_MEDIA_WORKERS`, else one per core; 0: none, the
+    workers run on other hosts), wait until they answer, yield how many run, stop them on exit.
+    In-process mode: yields 0. Raises `MediaUnavailable` with the remedy."""
     from server.telephony.workers.local import LocalWorkers
     from server.telephony.workers.settings import MediaSettings
 
     media = MediaSettings()
-    if media.mode != "workers" or count == 0:
+    if media.mode_for(settings.mode) != "workers":
+        yield 0
+        return
+    require_redis(media.redis_url)
+    if count == 0:
         yield 0
         return
     workers = LocalWorkers(
@@ -38,7 +63,10 @@ def local_media_workers(settings: Settings, count: int | None = None) -> Iterato
     )
     workers.start()
     try:
-        workers.wait_registered()
+        try:
+            workers.wait_registered()
+        except RuntimeError as exc:
+            raise MediaUnavailable(f"{exc} : voir sa sortie ci-dessus.") from exc
         typer.echo(f"{workers.count} worker(s) média locaux : ports {workers.ports()}")
         yield workers.count
     finally:

@@ -88,6 +88,17 @@ def test_serve_in_a_fresh_directory_says_which_command_creates_the_database(
     assert not (tmp_path / "plateau-data" / "plateau.db").exists()
 
 
+def test_serve_without_redis_names_it_and_the_in_process_mode(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    monkeypatch.delenv("PLATEAU_MEDIA_MODE", raising=False)
+    monkeypatch.setenv("PLATEAU_MEDIA_REDIS_URL", "redis://127.0.0.1:1/0")
+    result = runner.invoke(app, ["serve", "--port", "0"])
+    assert result.exit_code == 1, result.output
+    assert "Redis injoignable" in result.output and "PLATEAU_MEDIA_MODE=inprocess" in result.output
+
+
 def test_a_day_scripted_then_the_audit_log_verified_and_tampered(env: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     result = runner.invoke(

@@ -1,6 +1,8 @@
 """The `MediaPort` the app gets, chosen by `PLATEAU_MEDIA_MODE`:
-- `inprocess` (default, the demo): `AiortcMedia` in the web process, behind admission control;
-- `workers`: `RemoteMediaPort`, rooms placed on the media workers registered in Redis."""
+- `workers` (the default of `plateau serve`): `RemoteMediaPort`, rooms placed on the media
+  workers registered in Redis;
+- `inprocess` (the default of the demo and the tests): `AiortcMedia` in the web process, behind
+  admission control."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ async def build_media_port(
     """Call `await port.close()` at shutdown. `on_replaced(room_id)` (workers mode): the room
     moved to another worker, its pages must send a new offer (`rtc.offer`)."""
     media = media or MediaSettings()
-    if media.mode == "workers":
+    if media.mode_for(settings.mode) == "workers":
         from server.telephony.workers.registry import Registry
 
         port = RemoteMediaPort(

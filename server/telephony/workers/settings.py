@@ -9,13 +9,14 @@ from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+MediaMode = Literal["inprocess", "workers"]
 DEFAULT_ROOMS_PER_WORKER = 12  # measured: benchmarks/results/scale.md (one core per worker)
 
 
 class MediaSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLATEAU_MEDIA_", env_file=None, extra="ignore")
 
-    mode: Literal["inprocess", "workers"] = "inprocess"
+    mode: MediaMode | None = None  # None: workers for `plateau serve`, in-process otherwise
     rooms_per_worker: int = DEFAULT_ROOMS_PER_WORKER  # rooms with an active call
     workers: int = 0  # local workers `plateau serve` spawns in workers mode; 0: one per core
     worker_host: str = "127.0.0.1"
@@ -26,6 +27,13 @@ class MediaSettings(BaseSettings):
     heartbeat_s: float = 1.0
     ttl_s: float = 3.0  # a worker silent this long is dead: its rooms are re-placed
     watch_s: float = 0.5
+
+    def mode_for(self, app_mode: str) -> MediaMode:
+        """`PLATEAU_MEDIA_MODE` when set; otherwise production (`plateau serve`) runs the media
+        in worker processes, one per core, and the demo and the tests in the web process."""
+        if self.mode is not None:
+            return self.mode
+        return "workers" if app_mode == "production" else "inprocess"
 
     def local_worker_count(self) -> int:
         return self.workers or len(os.sched_getaffinity(0))

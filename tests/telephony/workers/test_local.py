@@ -71,3 +71,24 @@ async def test_serve_wraps_local_workers_only_in_workers_mode(
         assert await registry.live() == {}  # stopped and deregistered
     finally:
         await registry.close()
+
+
+def test_serve_runs_the_media_in_workers_by_default_and_the_demo_in_process() -> None:
+    assert MediaSettings().mode_for("production") == "workers"
+    assert MediaSettings().mode_for("demo") == "inprocess"
+    assert MediaSettings().mode_for("test") == "inprocess"
+    assert MediaSettings(mode="inprocess").mode_for("production") == "inprocess"
+    assert MediaSettings(mode="workers").mode_for("demo") == "workers"
+
+
+def test_workers_mode_without_redis_says_what_to_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server.cli_media import MediaUnavailable, local_media_workers
+
+    monkeypatch.delenv("PLATEAU_MEDIA_MODE", raising=False)
+    monkeypatch.setenv("PLATEAU_MEDIA_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    settings = Settings(mode="production", data_dir=tmp_path, secret_key="k" * 40)
+    with pytest.raises(MediaUnavailable, match="Redis injoignable.*PLATEAU_MEDIA_MODE=inprocess"):
+        with local_media_workers(settings, count=1):
+            pytest.fail("no worker may start without Redis")
