@@ -1,7 +1,8 @@
 """A call through the whole application with real WebRTC: probe peers (candidate 440 Hz,
 client 1000 Hz, a listening observer) negotiate over the pages' WebSocket, the juror rings,
 the candidate answers, the candidate's page reconnects mid-call, the call ends, and the stored
-recording holds each party on its channel (SQLite only: the media path is the subject)."""
+recording holds each party on its channel; then an outbound call the candidate dials, put on
+hold and taken back (SQLite only: the media path is the subject)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,19 @@ def _heard(h: Harness, probe: ProbePeer, seconds: float = 0.8) -> np.ndarray:
     start = time.monotonic()
     time.sleep(seconds)
     return probe.pcm_since(start)
+
+
+def _channels(path: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The recording's left (candidate) and right (client) channels, past its first 0.5 s."""
+    with av.open(str(path)) as container:
+        audio = np.concatenate([f.to_ndarray() for f in container.decode(audio=0)], axis=1)
+    return audio[0, SAMPLE_RATE // 2 :], audio[1, SAMPLE_RATE // 2 :]
+
+
+def _assert_each_party_on_its_channel(path: Any) -> None:
+    left, right = _channels(path)
+    assert level_at(left, CANDIDATE_HZ) > 0.5 and level_at(left, CLIENT_HZ) < 0.05
+    assert level_at(right, CLIENT_HZ) > 0.5 and level_at(right, CANDIDATE_HZ) < 0.05
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -117,8 +131,62 @@ def test_a_real_call_relays_mixes_reconnects_and_records(
         partial = h.client.get(rec["audio_url"], headers={"Range": "bytes=0-99"})
         assert partial.status_code == 206 and len(partial.content) == 100
         assert partial.content == path.read_bytes()[:100]
-        with av.open(str(path)) as container:
-            audio = np.concatenate([f.to_ndarray() for f in container.decode(audio=0)], axis=1)
-        left, right = audio[0, SAMPLE_RATE // 2 :], audio[1, SAMPLE_RATE // 2 :]
-        assert level_at(left, CANDIDATE_HZ) > 0.5 and level_at(left, CLIENT_HZ) < 0.05
-        assert level_at(right, CLIENT_HZ) > 0.5 and level_at(right, CANDIDATE_HZ) < 0.05
+        _assert_each_party_on_its_channel(path)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_real_outbound_call_the_candidate_dials_holds_and_takes_back(
+    settings: Settings, clock: FakeClock
+) -> None:
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cand = h.day.ids["cand_a"]
+        subset = h.ctx.packs[PACK].for_format(h.ctx.titles["CRCD"].format("titre"))
+        sim = next(s for s in subset.simulations if s.kind is SimulationKind.OUTBOUND_CALL)
+        h.login("organiser")
+        h.client.post(f"/api/candidates/{cand}/timeline/start")
+        h.clock.advance(timedelta(minutes=60))
+        h.call(timeline_service.advance_all, h.ctx)
+
+        h.login("client_a")
+        client_ws = h.client.websocket_connect("/ws").__enter__()
+        h.login("cand_a")
+        cand_ws = h.client.websocket_connect("/ws").__enter__()
+        try:
+            for ws in (client_ws, cand_ws):
+                ws.receive_json()
+            candidate = h.call(_probe, CANDIDATE_HZ)
+            client = h.call(_probe, CLIENT_HZ)
+            _attach(h, cand_ws, candidate, None, "c")
+            _attach(h, client_ws, client, cand, "k")
+
+            number = sim.candidate.phone.display
+            cand_ws.send_json({"type": "call.dial", "number": number, "request_id": "d"})
+            call_id = _reply(cand_ws, "d")["result"]["id"]
+            client_ws.send_json({"type": "call.answer", "call_id": call_id, "request_id": "a"})
+            assert _reply(client_ws, "a")["result"]["state"] == "en_ligne"
+            time.sleep(0.5)
+            assert abs(dominant_frequency(_heard(h, client)) - CANDIDATE_HZ) < 5
+            assert abs(dominant_frequency(_heard(h, candidate)) - CLIENT_HZ) < 5
+
+            cand_ws.send_json({"type": "call.hold", "call_id": call_id, "request_id": "h"})
+            assert _reply(cand_ws, "h")["result"]["state"] == "en_attente"
+            time.sleep(0.3)
+            on_hold = _heard(h, client)
+            assert level_at(on_hold, CANDIDATE_HZ) < 0.05  # the customer no longer hears them
+            assert level_at(_heard(h, candidate), CLIENT_HZ) < 0.05
+
+            cand_ws.send_json({"type": "call.resume", "call_id": call_id, "request_id": "r"})
+            assert _reply(cand_ws, "r")["result"]["state"] == "en_ligne"
+            time.sleep(0.3)
+            assert abs(dominant_frequency(_heard(h, client)) - CANDIDATE_HZ) < 5
+
+            cand_ws.send_json({"type": "call.hangup", "call_id": call_id, "request_id": "x"})
+            assert _reply(cand_ws, "x")["result"]["state"] == "termine"
+            for probe in (candidate, client):
+                h.call(probe.close)
+        finally:
+            for ws in (cand_ws, client_ws):
+                ws.__exit__(None, None, None)
+
+        path = settings.recordings_path / h.day.session_id / cand / f"{call_id}.ogg"
+        _assert_each_party_on_its_channel(path)
