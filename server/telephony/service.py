@@ -21,12 +21,12 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal, Role
+from server.auth.domain import Capacity, Principal, Role
 from server.core import audit
 from server.core.context import AppContext
 from server.core.events import Message, candidate_audience, jury_audience, staff_audience
 from server.exams import packs, timeline_service
-from server.exams.models import Candidate
+from server.exams.models import Candidate, JuryAssignment, Participant
 from server.exams.timeline_facts import Paused, PhaseEnded, TimelineFact, WarningEmitted
 from server.exams.timeline_state import Status, TimelineState
 from server.scenarios.pack_types import SimulationKind
@@ -187,6 +187,25 @@ async def _exam(ctx: AppContext, session: AsyncSession, candidate_id: str) -> _E
         raise CallRefused("Candidat introuvable.")
     timeline = await timeline_service.load(ctx, session, candidate_id)
     return _Exam(candidate, timeline.state())
+
+
+async def _parties(session: AsyncSession, candidate: Candidate, row: CallRow) -> dict[str, str]:
+    """Who is on the call, for the recording's sidecar (an appeal reads it without the app)."""
+    client = await session.scalar(
+        select(Participant)
+        .join(JuryAssignment, JuryAssignment.juror_id == Participant.id)
+        .where(
+            JuryAssignment.candidate_id == candidate.participant_id,
+            JuryAssignment.capacity == Capacity.CLIENT.value,
+        )
+    )
+    return {
+        "candidate": candidate.participant_id,
+        "candidate_name": f"{candidate.first_name} {candidate.last_name.upper()}",
+        "client": client.id if client else "",
+        "client_name": client.display_name if client else "",
+        "simulation": row.simulation_id or "",
+    }
 
 
 def _require_calls_phase(exam: _Exam) -> None:
@@ -437,11 +456,7 @@ async def act(
                     row.candidate_id,
                     row.id,
                     path,
-                    parties={
-                        "candidate": row.candidate_id,
-                        "client": "juré client",
-                        "simulation": row.simulation_id or "",
-                    },
+                    parties=await _parties(session, exam.candidate, row),
                 )
             elif action in (CallAction.HOLD, CallAction.RESUME):
                 await port.hold(row.candidate_id, action is CallAction.HOLD)

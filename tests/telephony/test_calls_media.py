@@ -6,6 +6,7 @@ hold and taken back (SQLite only: the media path is the subject)."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import timedelta
 from typing import Any
@@ -190,3 +191,11 @@ def test_a_real_outbound_call_the_candidate_dials_holds_and_takes_back(
 
         path = settings.recordings_path / h.day.session_id / cand / f"{call_id}.ogg"
         _assert_each_party_on_its_channel(path)
+        sidecar = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        assert sidecar["parties"] == {
+            "candidate": cand,
+            "candidate_name": "Alice DURAND",
+            "client": h.day.ids["client_a"],
+            "client_name": "client_a",
+            "simulation": sim.id,
+        }
