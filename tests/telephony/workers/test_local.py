@@ -89,6 +89,8 @@ def test_workers_mode_without_redis_says_what_to_start(
     monkeypatch.delenv("PLATEAU_MEDIA_MODE", raising=False)
     monkeypatch.setenv("PLATEAU_MEDIA_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
     settings = Settings(mode="production", data_dir=tmp_path, secret_key="k" * 40)
-    with pytest.raises(MediaUnavailable, match="Redis injoignable.*PLATEAU_MEDIA_MODE=inprocess"):
-        with local_media_workers(settings, count=1):
-            pytest.fail("no worker may start without Redis")
+    refused = pytest.raises(
+        MediaUnavailable, match="Redis injoignable.*PLATEAU_MEDIA_MODE=inprocess"
+    )
+    with refused, local_media_workers(settings, count=1):
+        pytest.fail("no worker may start without Redis")
