@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
+
 from server.auth.domain import access_code, code_digest, normalise_code
 from server.core.clock import FakeClock
 from server.core.config import Settings
@@ -54,6 +56,38 @@ def test_sign_in_attempts_are_rate_limited_per_address(
         assert (
             h.client.post("/api/auth/code", json={"code": h.day.codes["cand_a"]}).status_code == 200
         )
+
+
+def test_one_code_or_one_account_tried_from_many_addresses_is_rate_limited(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """Spreading the guesses of one code (or one organiser's password) over many machines does
+    not get round the limit: each code and each account has its own window."""
+    with running_app(settings, clock) as h:
+
+        def from_address(i: int) -> TestClient:
+            return TestClient(h.client.app, client=(f"10.0.0.{i}", 50000))
+
+        code = h.day.codes["cand_a"]
+        wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
+        statuses = [
+            from_address(i).post("/api/auth/code", json={"code": wrong}).status_code
+            for i in range(11)
+        ]
+        assert statuses == [401] * 10 + [429]
+        # Another code from a fresh address is not affected; the guessed one is, for a minute.
+        assert from_address(50).post("/api/auth/code", json={"code": code}).status_code == 200
+        assert from_address(51).post("/api/auth/code", json={"code": wrong}).status_code == 429
+
+        guesses = [
+            from_address(100 + i)
+            .post("/api/auth/password", json={"username": "Orga ", "password": f"faux{i}"})
+            .status_code
+            for i in range(11)
+        ]
+        assert guesses == [401] * 10 + [429]  # the name is normalised: one account, one window
+        clock.advance(timedelta(minutes=2))
+        assert from_address(200).post("/api/auth/code", json={"code": wrong}).status_code == 401
 
 
 def test_codes_expire_with_their_session(settings: Settings, clock: FakeClock) -> None:
