@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from server.core import audit
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.exams import timeline_service
@@ -153,3 +156,44 @@ def test_lockdown_reports_reach_the_proctor_and_jury(settings: Settings, clock: 
         incidents = overview["candidates"][h.day.ids["cand_a"]]["incidents"]
         assert [i["kind"] for i in incidents] == ["paste"]
         assert incidents[0]["label"] == "Collage de texte extérieur"
+
+
+def test_every_timeline_action_is_in_the_audit_log_with_who_and_why(
+    settings: Settings, clock: FakeClock
+) -> None:
+    async def rows(h: Harness) -> list[audit.AuditEntry]:
+        async with h.ctx.db.session() as session:
+            found = await session.scalars(
+                select(audit.AuditEntry)
+                .where(audit.AuditEntry.subject == h.day.ids["cand_a"])
+                .where(audit.AuditEntry.action.startswith("timeline."))
+                .order_by(audit.AuditEntry.id)
+            )
+            return list(found)
+
+    async def verify(h: Harness) -> list[audit.AuditBreak]:
+        async with h.ctx.db.session() as session:
+            return (await audit.verify(session))[1]
+
+    with running_app(settings, clock) as h:
+        organiser = "organiser:" + h.login("organiser").get("/api/auth/me").json()["subject_id"]
+        _post(h, "organiser", "start")
+        _advance(h, 60)  # straight past the preparation's deadline: no warning is due any more
+        _post(h, "client_a", "pause", {"reason": "Casque défectueux"})
+        _post(h, "proctor", "resume")
+        _post(h, "organiser", "extend", {"minutes": 3, "reason": "Temps perdu au changement"})
+        got = [(r.action, r.actor) for r in h.call(rows, h)]
+        ids = h.day.ids
+        assert got == [
+            ("timeline.phase_started", organiser),  # préparation, by the organiser
+            ("timeline.phase_ended", "system:clock"),  # its deadline, by the scheduler
+            ("timeline.phase_started", "system:clock"),  # the calls
+            ("timeline.paused", f"juror:{ids['client_a']}"),
+            ("timeline.resumed", f"proctor:{ids['proctor']}"),
+            ("timeline.extended", organiser),
+        ], "\n".join(map(str, got))
+        paused, extended = h.call(rows, h)[3], h.call(rows, h)[5]
+        assert paused.details["reason"] == "Casque défectueux"
+        assert extended.details["minutes"] == 3
+        assert extended.details["reason"] == "Temps perdu au changement"
+        assert h.call(verify, h) == []
