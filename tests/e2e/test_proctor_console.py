@@ -1,4 +1,5 @@
-"""The proctor's console, end to end: live countdowns on the server's clock, the phase change
+"""The proctor's console, end to end: live countdowns on the server's clock (the workstation's
+own clock is 45 minutes off), the phase change
 when a (shortened) preparation ends, presence, lockdown alerts, pause and resume."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.browser
 PREPARATION_MINUTES = 1
 ALREADY_ELAPSED = 50  # seconds of the 1-minute preparation gone when the proctor looks
+CLIENT_SKEW_MS = 45 * 60 * 1000
 
 
 async def start_earlier(ctx: AppContext, candidate_id: str, seconds: float) -> TimelineState:
@@ -57,6 +59,10 @@ def test_proctor_sees_the_countdown_move_and_the_phase_change(
     server.call(start_earlier, server.ctx, alice, ALREADY_ELAPSED)
 
     page = new_page(browser, server)
+    # The proctor's workstation clock is 45 minutes fast: the countdown must not care.
+    page.add_init_script(
+        f"{{ const real = Date.now; Date.now = () => real() + {CLIENT_SKEW_MS}; }}"
+    )
     sign_in_with_code(page, server.day.codes["proctor"], home="/surveillance")
     expect(page.locator("#session-title")).to_have_text("Surveillance — Centre test")
     row = page.locator("candidate-board tr[data-candidate-id]", has_text="Alice DURAND")
@@ -74,6 +80,8 @@ def test_proctor_sees_the_countdown_move_and_the_phase_change(
     second = seconds_of(clock.inner_text())
     assert second < first, (first, second)
     expect(row.locator("phase-clock")).to_have_attribute("data-level", "1")  # ≤ 1 min: red
+    offset = page.evaluate("async () => (await import('/static/js/clock.js')).clockOffsetMs()")
+    assert abs(offset + CLIENT_SKEW_MS) < 1_000, offset  # measured over the socket
 
     # The scheduler ends the preparation at its deadline; the page follows.
     expect(label).to_have_text("Appels", timeout=20_000)
