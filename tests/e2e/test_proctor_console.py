@@ -1,6 +1,6 @@
 """The proctor's console, end to end: live countdowns on the server's clock (the workstation's
-own clock is 45 minutes off), the phase change
-when a (shortened) preparation ends, presence, lockdown alerts, pause and resume."""
+own clock is 45 minutes off), the phase change when a (shortened) preparation ends, presence,
+lockdown alerts, pause and resume."""
 
 from __future__ import annotations
 
