@@ -54,6 +54,33 @@ def test_scenarios_validate_accepts_the_shipped_data() -> None:
     assert result.exit_code == 0 and "titre CRCD" in result.output
 
 
+def test_scenarios_validate_takes_the_whole_folder_or_a_pack_from_inside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = runner.invoke(app, ["scenarios", "validate", str(PROJECT_ROOT / "scenarios")])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        "OK : titre CRCD, titre NTC, pack plateforme-horizon, pack relais-contact-atlantique"
+    )
+    monkeypatch.chdir(PROJECT_ROOT / "scenarios" / "packs" / "plateforme-horizon")
+    result = runner.invoke(app, ["scenarios", "validate", "."])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "OK : pack plateforme-horizon"
+
+
+def test_scenarios_validate_finds_packs_at_any_depth_and_speaks_french(tmp_path: Path) -> None:
+    from tests.scenarios.packs_helpers import BROKEN, broken_copy
+
+    nested = tmp_path / "centre" / "sujets-2027"
+    nested.mkdir(parents=True)
+    root, _ = broken_copy(BROKEN / "schema_errors.yaml", nested)
+    result = runner.invoke(app, ["scenarios", "validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{root / 'pack.yaml'}: author: obligatoire" in result.output
+    assert f"{root / 'pack.yaml'}: confidential: oui ou non attendu" in result.output
+    assert "Field required" not in result.output and "Input should" not in result.output
+
+
 def test_scenarios_validate_names_the_file_and_field(tmp_path: Path) -> None:
     data = yaml.safe_load((PROJECT_ROOT / "scenarios/titles/crcd.yaml").read_text(encoding="utf-8"))
     data["formats"][0]["phases"][0]["minutes"] = "soixante"

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from server.core.french_errors import french_message
 from server.scenarios.pack_company import CatalogueItem
 from server.scenarios.pack_simulations import PaymentPlan, Question
 from server.scenarios.pack_types import QuestionType
@@ -186,31 +187,8 @@ def check_answer(question: Question, value: Any) -> Any:
 
 # ---------------------------------------------------------------- validation messages
 
-_FRENCH = {
-    "string_pattern_mismatch": "format invalide",
-    "missing": "obligatoire",
-    "string_too_short": "ne peut pas être vide",
-    "string_type": "du texte attendu",
-    "bool_type": "oui ou non attendu",
-    "bool_parsing": "oui ou non attendu",
-    "literal_error": "valeur non proposée",
-    "enum": "valeur non proposée",
-    "extra_forbidden": "champ inconnu",
-    "date_from_datetime_parsing": "date invalide",
-    "date_parsing": "date invalide",
-    "too_short": "au moins une valeur",
-    "dict_type": "un objet attendu",
-    "model_type": "un objet attendu",
-    "tuple_type": "une liste attendue",
-}
-
 
 def french_error(err: Mapping[str, Any], default_field: str) -> str:
     """One pydantic error as « Champ « email » : format invalide. »"""
     where = ".".join(str(p) for p in err.get("loc", ())) or default_field
-    kind = str(err.get("type", ""))
-    if kind == "value_error":
-        text = str(err.get("msg", "")).removeprefix("Value error, ")
-    else:
-        text = _FRENCH.get(kind, "valeur invalide")
-    return f"Champ « {where} » : {text}."
+    return f"Champ « {where} » : {french_message(err)}."

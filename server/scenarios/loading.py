@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from server.core.french_errors import french_message
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -57,7 +59,7 @@ def read_yaml(path: Path) -> Any:
 
 
 def validation_problems(path: Path | str, exc: ValidationError) -> list[Problem]:
-    return [Problem(str(path), field_path(err["loc"]), err["msg"]) for err in exc.errors()]
+    return [Problem(str(path), field_path(err["loc"]), french_message(err)) for err in exc.errors()]
 
 
 def parse_model(model: type[M], data: Any, path: Path | str) -> M:

@@ -95,6 +95,8 @@ def read_parts(root: Path, out: Problems) -> PackParts:
         sim = _parse(Simulation, path, out)
         if sim is not None:
             parts.simulations.append((path, sim))
+        else:
+            parts.simulations_parsed = False
     parts.complete = len(out) == n
     _read_dossier(parts, out)
     return parts

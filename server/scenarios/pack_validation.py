@@ -38,6 +38,7 @@ class PackParts:
     writing: tuple[WritingTask, ...] | None = None
     dossier: list[tuple[Path, DossierDocument]] = field(default_factory=list)
     complete: bool = True  # every file parsed
+    simulations_parsed: bool = True  # every simulations/*.yaml parsed (so an unknown id is one)
 
     def file(self, name: str) -> str:
         return str(self.root / name)
@@ -213,7 +214,7 @@ def check_writing(
             out.add(f, f"{at}.candidate.max_length", "un SMS a une longueur maximale")
         sim = sims.get(w.simulation)
         if sim is None:
-            if parts.simulations or parts.complete:
+            if parts.simulations_parsed:  # else it may be the one that did not parse
                 out.add(f, f"{at}.simulation", f"simulation inconnue {w.simulation}")
             resolved.append(w)
             continue

@@ -1,0 +1,65 @@
+"""pydantic's validation errors in French, for every place that shows them to a person
+(a scenario author running `plateau scenarios validate`, a candidate editing a CRM record)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+_PLAIN = {
+    "missing": "obligatoire",
+    "extra_forbidden": "champ inconnu",
+    "string_type": "du texte attendu",
+    "string_pattern_mismatch": "format invalide",
+    "bool_type": "oui ou non attendu",
+    "bool_parsing": "oui ou non attendu",
+    "int_type": "un nombre entier attendu",
+    "int_parsing": "un nombre entier attendu",
+    "int_from_float": "un nombre entier attendu",
+    "float_type": "un nombre attendu",
+    "float_parsing": "un nombre attendu",
+    "decimal_type": "un nombre attendu",
+    "decimal_parsing": "un nombre attendu",
+    "dict_type": "un objet attendu",
+    "model_type": "un objet attendu",
+    "model_attributes_type": "un objet attendu",
+    "list_type": "une liste attendue",
+    "tuple_type": "une liste attendue",
+    "date_type": "une date attendue",
+    "date_parsing": "date invalide",
+    "date_from_datetime_parsing": "date invalide",
+    "datetime_parsing": "date et heure invalides",
+    "time_parsing": "heure invalide",
+    "url_parsing": "adresse invalide",
+}
+_WITH_LIMIT = {
+    "string_too_short": "au moins {min_length} caractère(s)",
+    "string_too_long": "au plus {max_length} caractères",
+    "too_short": "au moins {min_length} valeur(s)",
+    "too_long": "au plus {max_length} valeurs",
+    "greater_than": "doit être supérieur à {gt}",
+    "greater_than_equal": "doit être au moins {ge}",
+    "less_than": "doit être inférieur à {lt}",
+    "less_than_equal": "doit être au plus {le}",
+    "decimal_max_places": "au plus {decimal_places} décimale(s)",
+    "literal_error": "valeur non proposée (possibles : {expected})",
+    "enum": "valeur non proposée (possibles : {expected})",
+}
+
+
+def french_message(err: Mapping[str, Any]) -> str:
+    """The French text of one pydantic error (`ValidationError.errors()` item); a validator's
+    own message (already French here) is kept; an unknown kind keeps pydantic's text."""
+    kind = str(err.get("type", ""))
+    if kind in ("value_error", "assertion_error"):
+        msg = str(err.get("msg", ""))
+        return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind in _PLAIN:
+        return _PLAIN[kind]
+    if kind in _WITH_LIMIT:
+        try:
+            text = _WITH_LIMIT[kind].format(**(err.get("ctx") or {}))
+            return text.replace("' or '", "' ou '")
+        except (KeyError, IndexError):
+            pass
+    return str(err.get("msg", "valeur invalide"))
