@@ -11,6 +11,13 @@ export function recordTimeSample(clientSentMs, serverIso, clientReceivedMs) {
   offsetMs = server - (clientSentMs + rtt / 2);
 }
 
+// A first, rough reading (the snapshot's server time, one way: off by the network delay) so
+// that countdowns are right from the first render, before any round-trip sample arrives.
+export function recordServerTime(serverIso, clientReceivedMs) {
+  if (bestRtt !== Infinity) return;
+  offsetMs = Date.parse(serverIso) - clientReceivedMs;
+}
+
 export function serverNow() {
   return Date.now() + offsetMs;
 }
