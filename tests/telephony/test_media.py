@@ -109,12 +109,16 @@ async def test_recording_left_candidate_right_client_and_sidecar(
     await media.start_call(
         ROOM, "call-1", path, parties={"candidate": "cand-7", "client": "juror-3"}
     )
+    began = time.monotonic()
     await asyncio.sleep(2.0)
     info = await media.end_call(ROOM)
+    elapsed = time.monotonic() - began
     assert info is not None and info.path == path
     audio = decode(path)
     assert abs(audio.shape[1] / SAMPLE_RATE - info.duration_s) < 0.05
-    assert 1.8 < info.duration_s < 2.5
+    # One frame per 20 ms tick of the call: never more than the call lasted; under load the
+    # media clock may skip ticks, so no tighter lower bound than most of it.
+    assert elapsed / 2 < info.duration_s <= elapsed + 0.05, (info.duration_s, elapsed)
     left, right = audio[0, SAMPLE_RATE // 2 :], audio[1, SAMPLE_RATE // 2 :]
     assert level_at(left, CANDIDATE_HZ) > 0.9 and level_at(left, CLIENT_HZ) < 0.01
     assert level_at(right, CLIENT_HZ) > 0.9 and level_at(right, CANDIDATE_HZ) < 0.01
@@ -137,10 +141,12 @@ async def test_a_party_reconnecting_mid_call_resumes_and_the_recording_goes_on(
     path = tmp_path / "call.ogg"
     await media.start_call(ROOM, "call-1", path)
     await asyncio.sleep(1.0)
+    closed = time.monotonic()
     await client.close()  # the client's page dies…
     await asyncio.sleep(0.6)
     client = await connect(PeerRole.CLIENT, tone_signal(CLIENT_HZ))  # …and comes back
     start = await listen(0.8)
+    away_at_most = time.monotonic() - closed
     assert abs(dominant_frequency(candidate.pcm_since(start)) - CLIENT_HZ) < 5
     assert abs(dominant_frequency(client.pcm_since(start)) - CANDIDATE_HZ) < 5
     info = await media.end_call(ROOM)
@@ -148,7 +154,10 @@ async def test_a_party_reconnecting_mid_call_resumes_and_the_recording_goes_on(
     (gap,) = info.gaps
     assert gap.role is PeerRole.CLIENT
     assert gap.reason in (GapReason.CONNECTION_LOST, GapReason.RECONNECT)
-    assert gap.end_s is not None and 0.4 < gap.end_s - gap.start_s < 2.0
+    # The gap spans the time without the client: at least part of the 0.6 s it was away, and
+    # it closed once its new connection's audio arrived (heard above, before this instant).
+    assert gap.end_s is not None
+    assert 0.2 < gap.end_s - gap.start_s <= away_at_most, (gap, away_at_most)
     audio = decode(path)
     assert abs(audio.shape[1] / SAMPLE_RATE - info.duration_s) < 0.05
     right = audio[1]

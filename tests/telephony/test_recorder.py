@@ -48,7 +48,7 @@ def test_a_crash_loses_at_most_the_last_second_or_so(tmp_path: Path) -> None:
     recorder = OggOpusRecorder(path)
     recorder.open()
     push_seconds(recorder, 3)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60  # waits for the writer thread; no timing asserted
     while recorder.frames_written < 150 and time.monotonic() < deadline:
         time.sleep(0.01)
     snapshot = tmp_path / "as-left-by-a-crash.ogg"
