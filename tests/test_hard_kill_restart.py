@@ -1,0 +1,111 @@
+"""The real server, killed with SIGKILL mid-exam (no clean shutdown), then started again on
+the same data: the pause and its reason, the exact time left, the extension and what the
+candidate wrote are all there. (The in-process restarts of the other tests shut down
+cleanly; this one does not.)"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from server.auth.tokens import CSRF_COOKIE
+
+READY_TIMEOUT_S = 60.0
+PLATEAU = Path(sys.executable).with_name("plateau")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def demo_server(data_dir: Path, port: int, log: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`plateau demo` as a subprocess; yields it with its banner once it answers HTTP."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("PLATEAU_DATABASE_URL", None)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(PLATEAU), "demo", "--data-dir", str(data_dir), "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while True:
+            assert process.poll() is None, log.read_text(encoding="utf-8")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/connexion").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.2)
+        yield process, log.read_text(encoding="utf-8")
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+
+
+@contextmanager
+def signed_in(port: int, path: str, body: dict) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        response = client.post(path, json=body)
+        assert response.status_code == 200, response.text
+        client.headers["X-CSRF-Token"] = client.cookies[CSRF_COOKIE]
+        yield client
+
+
+def test_a_killed_server_restarts_with_every_pause_deadline_and_note(tmp_path: Path) -> None:
+    data, port = tmp_path / "data", free_port()
+    with demo_server(data, port, tmp_path / "first.log") as (server, banner):
+        password = re.search(r"mot de passe « (\S+) »", banner)
+        code = re.search(r"Candidat .*connexion\?code=(\S+)", banner)
+        assert password and code, banner
+        as_organiser = {"username": "organisateur", "password": password[1]}
+        with (
+            signed_in(port, "/api/auth/password", as_organiser) as organiser,
+            signed_in(port, "/api/auth/code", {"code": code[1]}) as candidate,
+        ):
+            me = candidate.get("/api/auth/me").json()["subject_id"]
+            timeline = f"/api/candidates/{me}/timeline"
+            assert organiser.post(f"{timeline}/start").status_code == 200
+            note = "Appel 3 : rappeler Mme Girard avant 17 h — dossier FIB-198332"
+            saved = candidate.put(f"/api/candidates/{me}/notepad", json={"text": note})
+            assert saved.status_code == 200, saved.text
+            extended = organiser.post(
+                f"{timeline}/extend", json={"minutes": 4, "reason": "Poste redémarré"}
+            )
+            assert extended.status_code == 200, extended.text
+            paused = organiser.post(f"{timeline}/pause", json={"reason": "Alarme incendie"})
+            assert paused.status_code == 200, paused.text
+            before = organiser.get(timeline).json()
+        server.send_signal(signal.SIGKILL)  # no shutdown, no flush, no goodbye
+        server.wait(timeout=30)
+
+    time.sleep(2)  # the clock runs on while the server is down; a paused phase does not
+    with (
+        demo_server(data, port, tmp_path / "second.log") as (_, banner),
+        signed_in(port, "/api/auth/password", as_organiser) as organiser,
+        signed_in(port, "/api/auth/code", {"code": code[1]}) as candidate,
+    ):
+        assert f"code={code[1]}" in banner  # the same demo session, not a new one
+        after = organiser.get(timeline).json()
+        assert (after["phase"], after["status"]) == ("preparation", "paused")
+        assert after["pause_reason"] == "Alarme incendie"
+        assert after["remaining_seconds"] == before["remaining_seconds"]
+        assert after["phases"][0]["extension_seconds"] == 4 * 60
+        assert candidate.get(f"/api/candidates/{me}/notepad").json()["text"] == note
