@@ -138,6 +138,22 @@ class Harness:
         """Runs an async function on the app's event loop."""
         return self.client.portal.call(lambda: fn(*args, **kwargs))  # type: ignore[union-attr]
 
+    @contextmanager
+    def sockets(self, *who: str) -> Iterator[list[Any]]:
+        """One page socket per person (signed in in turn, each past its snapshot), closed on
+        exit; the shared client stays signed in as the last one."""
+        opened: list[Any] = []
+        try:
+            for label in who:
+                self.login(label)
+                ws = self.client.websocket_connect("/ws").__enter__()
+                opened.append(ws)
+                ws.receive_json()
+            yield opened
+        finally:
+            for ws in reversed(opened):
+                ws.__exit__(None, None, None)
+
 
 @contextmanager
 def running_app(

@@ -287,35 +287,19 @@ def test_a_call_the_media_plane_cannot_carry_is_refused_and_the_staff_hear_of_it
         sim = _sims(h, SimulationKind.INBOUND_CALL)[0]
         _to_calls_phase(h)
         h.call(media.start_call, "another-candidate", "call-elsewhere", None)  # full now
-        h.login("proctor")
-        with h.client.websocket_connect("/ws") as proctor_ws:
-            proctor_ws.receive_json()
-            h.login("observer_a")
-            with h.client.websocket_connect("/ws") as observer_ws:
-                observer_ws.receive_json()
-                h.login("client_a")
-                with h.client.websocket_connect("/ws") as juror_ws:
-                    juror_ws.receive_json()
-                    h.login("cand_a")
-                    with h.client.websocket_connect("/ws") as cand_ws:
-                        cand_ws.receive_json()
-                        juror_ws.send_json(
-                            {
-                                "type": "call.ring",
-                                "candidate_id": cand,
-                                "simulation_id": sim.id,
-                                "request_id": "ring",
-                            }
-                        )
-                        call_id = _reply(juror_ws, "ring")["result"]["id"]
-                        cand_ws.send_json(
-                            {"type": "call.answer", "call_id": call_id, "request_id": "a"}
-                        )
-                        refused = _reply(cand_ws, "a")
-                        assert refused["type"] == "error"
-                        assert "Capacité audio du serveur atteinte" in refused["message"]
-                        for ws in (proctor_ws, observer_ws, juror_ws):
-                            alert = _until(ws, "media.alert")
-                            assert alert["candidate_id"] == cand
-                            assert alert["message"].startswith("Capacité audio du serveur atteinte")
+        with h.sockets("proctor", "observer_a", "client_a", "cand_a") as sockets:
+            proctor_ws, observer_ws, juror_ws, cand_ws = sockets
+            juror_ws.send_json(
+                {"type": "call.ring", "candidate_id": cand, "simulation_id": sim.id}
+                | {"request_id": "ring"}
+            )
+            call_id = _reply(juror_ws, "ring")["result"]["id"]
+            cand_ws.send_json({"type": "call.answer", "call_id": call_id, "request_id": "a"})
+            refused = _reply(cand_ws, "a")
+            assert refused["type"] == "error"
+            assert "Capacité audio du serveur atteinte" in refused["message"]
+            for ws in (proctor_ws, observer_ws, juror_ws):
+                alert = _until(ws, "media.alert")
+                assert alert["candidate_id"] == cand
+                assert alert["message"].startswith("Capacité audio du serveur atteinte")
         assert media.admission.active == {"another-candidate"}  # the refused call holds nothing

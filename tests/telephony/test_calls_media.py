@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import timedelta
 from typing import Any
 
 import av
@@ -17,13 +16,12 @@ import pytest
 
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from server.exams import timeline_service
 from server.scenarios.pack_types import SimulationKind
 from server.telephony.audio import SAMPLE_RATE
 from server.telephony.probe import ProbePeer, dominant_frequency, level_at, tone_signal
 from server.telephony.recorder import sha256_of
 from tests.harness import Harness, running_app
-from tests.telephony.test_calls import PACK, _reply
+from tests.telephony.test_calls import PACK, _reply, _sims, _to_calls_phase
 
 CANDIDATE_HZ, CLIENT_HZ = 440.0, 1000.0
 
@@ -68,22 +66,10 @@ def test_a_real_call_relays_mixes_reconnects_and_records(
 ) -> None:
     with running_app(settings, clock, pack_id=PACK) as h:
         cand = h.day.ids["cand_a"]
-        subset = h.ctx.packs[PACK].for_format(h.ctx.titles["CRCD"].format("titre"))
-        sim = next(s for s in subset.simulations if s.kind is SimulationKind.INBOUND_CALL)
-        h.login("organiser")
-        h.client.post(f"/api/candidates/{cand}/timeline/start")
-        h.clock.advance(timedelta(minutes=60))
-        h.call(timeline_service.advance_all, h.ctx)
-
-        h.login("client_a")
-        client_ws = h.client.websocket_connect("/ws").__enter__()
-        h.login("observer_a")
-        observer_ws = h.client.websocket_connect("/ws").__enter__()
-        h.login("cand_a")
-        cand_ws = h.client.websocket_connect("/ws").__enter__()
-        try:
-            for ws in (client_ws, observer_ws, cand_ws):
-                ws.receive_json()
+        sim = _sims(h, SimulationKind.INBOUND_CALL)[0]
+        _to_calls_phase(h)
+        sockets = h.sockets("client_a", "observer_a", "cand_a")
+        with sockets as (client_ws, observer_ws, cand_ws):
             candidate = h.call(_probe, CANDIDATE_HZ)
             client = h.call(_probe, CLIENT_HZ)
             observer = h.call(_probe, None)
@@ -120,9 +106,6 @@ def test_a_real_call_relays_mixes_reconnects_and_records(
             assert _reply(client_ws, "x")["result"]["state"] == "termine"
             for probe in (candidate, client, observer):
                 h.call(probe.close)
-        finally:
-            for ws in (cand_ws, observer_ws, client_ws):
-                ws.__exit__(None, None, None)
 
         h.login("observer_a")
         (rec,) = h.client.get(f"/api/candidates/{cand}/recordings").json()
@@ -141,20 +124,9 @@ def test_a_real_outbound_call_the_candidate_dials_holds_and_takes_back(
 ) -> None:
     with running_app(settings, clock, pack_id=PACK) as h:
         cand = h.day.ids["cand_a"]
-        subset = h.ctx.packs[PACK].for_format(h.ctx.titles["CRCD"].format("titre"))
-        sim = next(s for s in subset.simulations if s.kind is SimulationKind.OUTBOUND_CALL)
-        h.login("organiser")
-        h.client.post(f"/api/candidates/{cand}/timeline/start")
-        h.clock.advance(timedelta(minutes=60))
-        h.call(timeline_service.advance_all, h.ctx)
-
-        h.login("client_a")
-        client_ws = h.client.websocket_connect("/ws").__enter__()
-        h.login("cand_a")
-        cand_ws = h.client.websocket_connect("/ws").__enter__()
-        try:
-            for ws in (client_ws, cand_ws):
-                ws.receive_json()
+        sim = _sims(h, SimulationKind.OUTBOUND_CALL)[0]
+        _to_calls_phase(h)
+        with h.sockets("client_a", "cand_a") as (client_ws, cand_ws):
             candidate = h.call(_probe, CANDIDATE_HZ)
             client = h.call(_probe, CLIENT_HZ)
             _attach(h, cand_ws, candidate, None, "c")
@@ -185,9 +157,6 @@ def test_a_real_outbound_call_the_candidate_dials_holds_and_takes_back(
             assert _reply(cand_ws, "x")["result"]["state"] == "termine"
             for probe in (candidate, client):
                 h.call(probe.close)
-        finally:
-            for ws in (cand_ws, client_ws):
-                ws.__exit__(None, None, None)
 
         path = settings.recordings_path / h.day.session_id / cand / f"{call_id}.ogg"
         _assert_each_party_on_its_channel(path)
