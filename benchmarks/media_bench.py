@@ -397,6 +397,10 @@ async def bots(
                 sum(r["upstream_dropped_samples"].values()) for r in rooms_stats
             ),
             "outbound_dropped": sum(sum(r["outbound_dropped"].values()) for r in rooms_stats),
+            "concealed": sum(sum(r.get("concealed", {}).values()) for r in rooms_stats),
+            "refused_packets": sum(
+                sum(r.get("refused_packets", {}).values()) for r in rooms_stats
+            ),
             "gc": stats.get("gc"),
         },
         "samples": samples,
