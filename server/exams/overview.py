@@ -21,6 +21,7 @@ INCIDENT_LABELS = {
     "paste": "Collage de texte extérieur",
     "seb_missing": "Requête sans Safe Exam Browser",
     "disconnected": "Connexion perdue",
+    "media_refused": "Appel refusé : audio du serveur indisponible",
 }
 
 

@@ -24,8 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.auth.domain import Capacity, Principal, Role
 from server.core import audit
 from server.core.context import AppContext
-from server.core.events import Message, candidate_audience, jury_audience, staff_audience
-from server.exams import packs, timeline_service
+from server.core.events import Message, candidate_audience, jury_audience
+from server.exams import overview, packs, timeline_service
 from server.exams.models import Candidate, JuryAssignment, Participant
 from server.exams.timeline_facts import Paused, PhaseEnded, TimelineFact, WarningEmitted
 from server.exams.timeline_state import Status, TimelineState
@@ -434,6 +434,7 @@ async def act(
 ) -> dict[str, Any]:
     """Answer, reject, miss, hold, resume or hang up one call (persisted, audited, told)."""
     recording: RecordingInfo | None = None
+    refused: MediaError | None = None
     async with ctx.db.session() as session:
         row = await session.get(CallRow, call_id)
         if row is None or (candidate_id is not None and row.candidate_id != candidate_id):
@@ -463,31 +464,50 @@ async def act(
             elif action is CallAction.HANG_UP:
                 recording = await port.end_call(row.candidate_id)
         except MediaError as exc:
-            log.error("media refused %s on call %s: %s", action, call_id, exc)
-            # The jurors and the organiser hear it too (e.g. the media capacity is reached).
-            ctx.bus.publish(
-                [staff_audience(exam.candidate.exam_session_id), jury_audience(row.candidate_id)],
-                MediaAlert(candidate_id=row.candidate_id, message=str(exc)),
-            )
-            raise CallRefused(f"Audio indisponible : {exc}") from None
-        if recording is not None:  # one row per file: a worker lost mid-call made several
-            for segment in (*recording.earlier, recording):
-                await _store_recording(ctx, session, row, exam.candidate, segment)
-        await session.commit()
+            refused = exc  # the session ends without a commit: the call stays as it was
+        else:
+            if recording is not None:  # one row per file: a worker lost mid-call made several
+                for segment in (*recording.earlier, recording):
+                    await _store_recording(ctx, session, row, exam.candidate, segment)
+            await session.commit()
+    if refused is not None:
+        await _media_refused(ctx, row.candidate_id, action, call_id, refused)
+        raise CallRefused(f"Audio indisponible : {refused}")
     _announce(ctx, row)
     return call_out(row)
 
 
+async def _media_refused(
+    ctx: AppContext, candidate_id: str, action: CallAction, call_id: str, exc: MediaError
+) -> None:
+    """The media plane refused (e.g. its capacity is reached): a technical incident of the
+    candidate's exam (persisted, audited, on the organiser's and proctor's consoles, in the
+    appeal archive), and the jurors' phones say why."""
+    log.error("media refused %s on call %s: %s", action, call_id, exc)
+    await overview.report_incident(
+        ctx,
+        candidate_id=candidate_id,
+        kind="media_refused",
+        detail=f"Impossible de {_VERBS[action]} (appel {call_id}) : {exc}",
+        actor="system:media",
+    )
+    ctx.bus.publish(
+        [jury_audience(candidate_id)], MediaAlert(candidate_id=candidate_id, message=str(exc))
+    )
+
+
+_VERBS = {
+    CallAction.ANSWER: "décrocher",
+    CallAction.REJECT: "refuser l'appel",
+    CallAction.MISS: "annuler l'appel",
+    CallAction.HOLD: "mettre en attente",
+    CallAction.RESUME: "reprendre l'appel",
+    CallAction.HANG_UP: "raccrocher",
+}
+
+
 def _french(action: CallAction, exc: CallError) -> str:
-    verbs = {
-        CallAction.ANSWER: "décrocher",
-        CallAction.REJECT: "refuser l'appel",
-        CallAction.MISS: "annuler l'appel",
-        CallAction.HOLD: "mettre en attente",
-        CallAction.RESUME: "reprendre l'appel",
-        CallAction.HANG_UP: "raccrocher",
-    }
-    return f"Impossible de {verbs[action]} maintenant ({exc})."
+    return f"Impossible de {_VERBS[action]} maintenant ({exc})."
 
 
 def _recording_path(ctx: AppContext, candidate: Candidate, call_id: str) -> Path:

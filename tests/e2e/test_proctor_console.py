@@ -15,10 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from server.core.context import AppContext
-from server.core.events import jury_audience, staff_audience
 from server.exams import overview, timeline_service
 from server.exams.timeline_state import TimelineState
-from server.telephony.service import MediaAlert
 from tests.e2e.conftest import (
     LiveServer,
     new_page,
@@ -38,15 +36,6 @@ async def start_earlier(ctx: AppContext, candidate_id: str, seconds: float) -> T
     at = ctx.clock.now() - timedelta(seconds=seconds)
     return await timeline_service.run(
         ctx, candidate_id, lambda t: t.start_at(at, by="test"), actor="test"
-    )
-
-
-async def publish_media_alert(
-    ctx: AppContext, exam_session_id: str, candidate_id: str, message: str
-) -> None:
-    ctx.bus.publish(
-        [staff_audience(exam_session_id), jury_audience(candidate_id)],
-        MediaAlert(candidate_id=candidate_id, message=message),
     )
 
 
@@ -117,16 +106,18 @@ def test_proctor_sees_the_countdown_move_and_the_phase_change(
     expect(row.locator(".incident-list")).to_contain_text("Plein écran quitté")
     expect(page.locator("alert-feed")).to_contain_text("Alice DURAND — Plein écran quitté")
 
-    # The media plane refuses a call (capacity reached): the event the calls service publishes.
+    # The media plane refused a call (capacity reached): a technical incident, as the calls
+    # service reports it.
     server.call(
-        publish_media_alert,
+        overview.report_incident,
         server.ctx,
-        server.day.session_id,
-        alice,
-        "Capacité audio du serveur atteinte",
+        candidate_id=alice,
+        kind="media_refused",
+        detail="Impossible de décrocher : Capacité audio du serveur atteinte",
+        actor="system:media",
     )
     expect(page.locator("alert-feed li.feed-alert").first).to_contain_text(
-        "Alice DURAND — Audio : Capacité audio du serveur atteinte"
+        "Alice DURAND — Appel refusé : audio du serveur indisponible"
     )
 
     # Pause (the reason is mandatory), the clock freezes; then resume.

@@ -276,7 +276,7 @@ def test_only_the_candidates_client_juror_can_ring(
                 assert _reply(ws, "r")["code"] == "forbidden", who
 
 
-def test_a_call_the_media_plane_cannot_carry_is_refused_and_the_staff_hear_of_it(
+def test_a_call_the_media_plane_cannot_carry_is_refused_and_kept_as_an_incident(
     settings: Settings, clock: FakeClock
 ) -> None:
     from server.telephony.workers.admission import AdmittingMedia
@@ -298,8 +298,18 @@ def test_a_call_the_media_plane_cannot_carry_is_refused_and_the_staff_hear_of_it
             refused = _reply(cand_ws, "a")
             assert refused["type"] == "error"
             assert "Capacité audio du serveur atteinte" in refused["message"]
-            for ws in (proctor_ws, observer_ws, juror_ws):
+            for ws in (proctor_ws, observer_ws, juror_ws):  # a technical incident, persisted
+                incident = _until(ws, "incident")
+                assert (incident["candidate_id"], incident["kind"]) == (cand, "media_refused")
+                assert "Capacité audio du serveur atteinte" in incident["detail"]
+            for ws in (observer_ws, juror_ws):  # and the jurors' phones say why
                 alert = _until(ws, "media.alert")
-                assert alert["candidate_id"] == cand
                 assert alert["message"].startswith("Capacité audio du serveur atteinte")
+        h.login("observer_a")
+        (call,) = h.client.get(f"/api/candidates/{cand}/calls").json()
+        assert call["state"] == "sonnerie"  # the answer did not happen
+        h.login("organiser")
+        overview = h.client.get(f"/api/sessions/{h.day.session_id}/overview").json()
+        (incident,) = overview["candidates"][cand]["incidents"]  # still there after a reload
+        assert incident["label"] == "Appel refusé : audio du serveur indisponible"
         assert media.admission.active == {"another-candidate"}  # the refused call holds nothing

@@ -1,5 +1,5 @@
 // <alert-feed>: the latest alerts of a session, newest first (lockdown incidents, time
-// warnings, calls the media plane refused). New entries are highlighted for a while and read out politely by screen readers.
+// warnings, technical incidents). New entries are highlighted for a while and read out politely by screen readers.
 //
 //   feed.add({ at: iso, who: "Alice DURAND", text: "Plein écran quitté", level: "alert" | "info" })
 import { clockTime } from "./format.js";

@@ -23,7 +23,7 @@ export function snapshotData(exam) {
 }
 
 // Routes the socket's session events to the board and the feed (timeline, time warnings,
-// lockdown incidents, presence, and the media plane's refusals: capacity reached). `onUnknown()` is called when
+// incidents — lockdown, and technical ones such as a call the media plane refused —, presence). `onUnknown()` is called when
 // an event names a candidate the board does not know yet (added since the last load).
 export function wireBoard(socket, board, feed, { onUnknown = () => {} } = {}) {
   socket.addEventListener("timeline", (ev) => {
@@ -44,16 +44,6 @@ export function wireBoard(socket, board, feed, { onUnknown = () => {} } = {}) {
     const i = ev.detail;
     if (!board.addIncident(i)) return onUnknown();
     feed.add({ at: i.at, who: board.name(i.candidate_id), text: i.label, level: "alert" });
-  });
-  socket.addEventListener("media.alert", (ev) => {
-    const m = ev.detail;
-    if (!board.has(m.candidate_id)) return onUnknown();
-    feed.add({
-      at: new Date().toISOString(),
-      who: board.name(m.candidate_id),
-      text: `Audio : ${m.message}`,
-      level: "alert",
-    });
   });
   socket.addEventListener("presence", (ev) => {
     const p = ev.detail;
