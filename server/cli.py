@@ -187,14 +187,20 @@ def scenarios_validate(
     path: Annotated[Path, typer.Argument(help="Un fichier de titre, un pack, ou un dossier.")],
 ) -> None:
     """Valide un référentiel de titre ou un pack de scénarios ; affiche chaque problème."""
-    from server.scenarios.validate import validate_path
+    from server.scenarios.validate import validate_report
 
     settings = _settings()
-    problems, checked = validate_path(path, settings.scenarios_dir / "titles")
+    report = validate_report(path, settings.scenarios_dir / "titles")
+    problems = report.all_problems
     for problem in problems:
         typer.echo(str(problem), err=True)
-    if problems:
-        _fail(f"{len(problems)} problème(s) dans {path}.")
+    if not report.valid:
+        for result in report.results:  # which title or pack passed, failed, was not checked
+            typer.echo(result.summary())
+        skipped = sum(bool(r.skipped) for r in report.results)
+        unchecked = f", {skipped} non vérifié(s)" if skipped else ""
+        _fail(f"{len(problems)} problème(s){unchecked} dans {path.expanduser().resolve()}.")
+    checked = [r.name for r in report.results]
     typer.echo(f"OK : {', '.join(checked) or 'rien à valider'}")
 
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from server.scenarios.loading import DataFileError, Problem, read_yaml, validation_problems
+from server.scenarios.loading import DataFileError, Problem, error_problems, read_yaml
 from server.scenarios.pack_checks_simulations import check_simulations
 from server.scenarios.pack_company import CatalogueFile, DossierDocument
 from server.scenarios.pack_crm import CrmSeed
@@ -69,8 +69,7 @@ def _problems(path: Path, exc: ValidationError) -> list[Problem]:
         if e["type"] == "too_short"
         and any(other[: len(locs[i])] == locs[i] and len(other) > len(locs[i]) for other in locs)
     }
-    kept = [p for i, p in enumerate(validation_problems(path, exc)) if i not in echoes]
-    return kept
+    return error_problems(path, [e for i, e in enumerate(errors) if i not in echoes])
 
 
 def read_parts(root: Path, out: Problems) -> PackParts:
@@ -112,6 +111,7 @@ def _read_dossier(parts: PackParts, out: Problems) -> None:
         listed.add(entry.file)
         if not path.is_file():
             out.add(parts.file(PACK_FILE), f"dossier[{i}].file", f"fichier introuvable {path}")
+            parts.dossier_read = False
             continue
         text = path.read_text(encoding="utf-8")
         for message in markdown_problems(text):

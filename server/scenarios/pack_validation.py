@@ -39,6 +39,7 @@ class PackParts:
     dossier: list[tuple[Path, DossierDocument]] = field(default_factory=list)
     complete: bool = True  # every file parsed
     simulations_parsed: bool = True  # every simulations/*.yaml parsed (so an unknown id is one)
+    dossier_read: bool = True  # every document pack.yaml lists was found (so a missing mention is)
 
     def file(self, name: str) -> str:
         return str(self.root / name)
@@ -128,8 +129,8 @@ def check_catalogue(parts: PackParts, out: Problems) -> None:
             out.add(f, f"items[{i}].ref", f"référence {item.ref} en double")
         if principals is not None and item.principal not in principals:
             out.add(f, f"items[{i}].principal", f"donneur d'ordre inconnu {item.principal}")
-    if not parts.dossier:
-        return
+    if not parts.dossier or not parts.dossier_read:
+        return  # the missing document may be the one that cites the reference and its price
     lines = [
         "".join(line.split()).replace("\u00a0", "").replace("\u202f", "")
         for _, doc in parts.dossier
