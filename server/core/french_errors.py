@@ -31,6 +31,13 @@ _PLAIN = {
     "datetime_parsing": "date et heure invalides",
     "time_parsing": "heure invalide",
     "url_parsing": "adresse invalide",
+    "datetime_type": "une date et une heure attendues",
+    "datetime_from_date_parsing": "date et heure invalides",
+    "date_from_datetime_inexact": "une date sans heure attendue",
+    "time_type": "une heure attendue",
+    "finite_number": "un nombre fini attendu",
+    "decimal_max_digits": "trop de chiffres",
+    "decimal_whole_digits": "trop de chiffres avant la virgule",
 }
 _WITH_LIMIT = {
     "string_too_short": "au moins {min_length} caractère(s)",

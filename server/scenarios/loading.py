@@ -59,27 +59,12 @@ def read_yaml(path: Path) -> Any:
         raise DataFileError([Problem(str(path), where, f"YAML invalide : {exc}")]) from None
 
 
-# pydantic kinds the shared table (server/core/french_errors.py) does not cover yet, met in
-# the data files (an appointment slot, a date written with a time).
-_MORE_FRENCH = {
-    "datetime_type": "une date et une heure attendues",
-    "datetime_from_date_parsing": "date et heure invalides",
-    "date_from_datetime_inexact": "une date sans heure attendue",
-    "time_type": "une heure attendue",
-    "finite_number": "un nombre fini attendu",
-    "decimal_max_digits": "trop de chiffres",
-    "decimal_whole_digits": "trop de chiffres avant la virgule",
-}
 # The last part of a location pydantic adds for each member of a union (`int | str` gives
 # `criterion.int` and `criterion.str`): not a field of the file.
 _UNION_MEMBER = re.compile(
     r"(int|str|float|bool|bytes|decimal|date|datetime|time|none"
     r"|(list|tuple|dict|set|frozenset|literal)\[.*\]|(function|constrained)-.+)"
 )
-
-
-def _french(err: Mapping[str, Any]) -> str:
-    return _MORE_FRENCH.get(str(err.get("type", ""))) or french_message(err)
 
 
 def validation_problems(path: Path | str, exc: ValidationError) -> list[Problem]:
@@ -93,7 +78,7 @@ def error_problems(path: Path | str, errors: Sequence[Mapping[str, Any]]) -> lis
     keys = [_union_key(err) for err in errors]
     problems: list[Problem] = []
     for i, err in enumerate(errors):
-        loc, message, key = tuple(err["loc"]), _french(err), keys[i]
+        loc, message, key = tuple(err["loc"]), french_message(err), keys[i]
         if key is not None and i > 0 and keys[i - 1] == key:
             last = problems[-1]
             problems[-1] = Problem(last.file, last.field, f"{last.message} ou {message}")
