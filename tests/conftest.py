@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,9 +73,57 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         asyncio.run(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+class MigratedTemplates:
+    """One database of each kind migrated once per test session; each test gets a copy (a file
+    copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL) instead of running every
+    migration again."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.sqlite: Path | None = None
+        self.postgres: str | None = None  # the template database's name
+
+    def sqlite_copy(self, target: Path) -> None:
+        if self.sqlite is None:
+            template = self.directory / "template.db"
+            upgrade(f"sqlite+aiosqlite:///{template}")
+            self.sqlite = template
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.sqlite, target)
+
+    def postgres_copy(self, admin: str, name: str) -> None:
+        if self.postgres is None:
+            template = f"plateau_template_{uuid.uuid4().hex[:12]}"
+            asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{template}"'))
+            self.postgres = template
+            upgrade(make_url(admin).set(database=template).render_as_string(hide_password=False))
+        asyncio.run(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}" TEMPLATE "{self.postgres}"'))
+
+    def drop(self) -> None:
+        admin = _pg_admin_url()
+        if self.postgres is not None and admin is not None:
+            asyncio.run(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{self.postgres}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplates]:
+    templates = MigratedTemplates(tmp_path_factory.mktemp("migrated-templates"))
+    yield templates
+    templates.drop()
+
+
 @pytest.fixture
-def migrated_url(database_url: str) -> str:
-    upgrade(database_url)
+def migrated_url(database_url: str, migrated_templates: MigratedTemplates) -> str:
+    """`database_url` at the migrations' head (a copy of the session's migrated template)."""
+    parsed = make_url(database_url)
+    if parsed.get_backend_name() == "sqlite":
+        assert parsed.database is not None
+        migrated_templates.sqlite_copy(Path(parsed.database))
+    else:
+        admin = _pg_admin_url()
+        assert admin is not None and parsed.database is not None
+        migrated_templates.postgres_copy(admin, parsed.database)
     return database_url
 
 

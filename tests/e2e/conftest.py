@@ -35,12 +35,12 @@ from server.app import build_context, create_app
 from server.auth.domain import Capacity
 from server.core.config import PROJECT_ROOT, Settings
 from server.core.context import AppContext
-from server.core.migrations import upgrade
 from server.exams import setup
 from server.exams.models import ExamSession
 from server.telephony import service
 from server.telephony.ports import PeerRole
 from server.telephony.probe import ProbePeer, tone_signal
+from tests.conftest import MigratedTemplates
 from tests.harness import ORGANISER_PASSWORD, ExamDay, seed_exam_day
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -170,7 +170,9 @@ def write_scenarios(target: Path, *, preparation_minutes: int) -> Path:
 
 
 @pytest.fixture
-def make_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+def make_server(
+    tmp_path: Path, migrated_templates: MigratedTemplates
+) -> Iterator[Callable[..., LiveServer]]:
     """Starts servers on fresh migrated databases; all are stopped after the test."""
     started: list[LiveServer] = []
 
@@ -183,7 +185,8 @@ def make_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     ) -> LiveServer:
         data = tmp_path / f"server{len(started)}"
         url = f"sqlite+aiosqlite:///{data / 'plateau.db'}"
-        _in_thread(upgrade, url)  # Alembic runs its own loop; Playwright's may be running here
+        # Alembic runs its own loop (for the template); Playwright's may be running here.
+        _in_thread(migrated_templates.sqlite_copy, data / "plateau.db")
         settings = Settings(
             mode="demo",  # not "test": the timeline scheduler runs on the real clock
             database_url=url,
