@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -205,27 +206,66 @@ def scenarios_validate(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Vérifie la chaîne d'empreintes du journal d'audit ; échoue sur une ligne altérée."""
+def audit_verify(
+    point: Annotated[
+        Path | None,
+        typer.Option(
+            "--point",
+            help="Point de contrôle signé pris ailleurs : le manifeste d'une archive de recours "
+            "(manifeste.json) ou une copie du fichier audit-checkpoint.json.",
+        ),
+    ] = None,
+) -> None:
+    """Vérifie le journal d'audit : chaîne d'empreintes, numérotation, sceaux HMAC et point de
+    contrôle signé ; nomme chaque altération (ligne réécrite, supprimée, journal tronqué ou
+    vidé)."""
     from server.core import audit
+    from server.core.audit_seal import AuditSeal, Checkpoint
+    from server.core.audit_verify import AuditReport, check
     from server.core.db import Database
 
     settings = _settings()
+    secret = settings.secret_key or _stored_demo_secret(settings.data_dir)
+    if not secret:
+        _fail("PLATEAU_SECRET_KEY est absent : les sceaux du journal ne peuvent être vérifiés.")
+    seal = AuditSeal.from_secret(secret, settings.data_dir)
+    extra: Checkpoint | None = None
+    if point is not None:
+        try:
+            data = json.loads(point.read_text(encoding="utf-8"))
+            extra = Checkpoint.from_dict(data.get("audit_checkpoint", data))
+        except (OSError, ValueError, AttributeError) as exc:
+            _fail(f"Point de contrôle illisible dans {point} : {exc}")
 
-    async def run() -> tuple[int, list[audit.AuditBreak]]:
-        db = Database(settings.database_url)
+    async def run() -> AuditReport:
+        db = Database(settings.database_url, pooled=False)
+        audit.attach_seal(db.sessionmaker, seal)
         try:
             async with db.session() as session:
-                return await audit.verify(session)
+                return await check(session, checkpoint=extra)
         finally:
             await db.dispose()
 
-    count, breaks = asyncio.run(run())
-    for b in breaks:
+    report = asyncio.run(run())
+    for b in report.breaks:
         typer.echo(str(b), err=True)
-    if breaks:
-        _fail(f"Journal d'audit ALTÉRÉ : {len(breaks)} anomalie(s) sur {count} lignes.")
-    typer.echo(f"Journal d'audit intègre : {count} lignes vérifiées.")
+    for note in report.notes:
+        typer.echo(note)
+    if report.breaks:
+        _fail(
+            f"Journal d'audit ALTÉRÉ : {len(report.breaks)} anomalie(s) sur {report.count} lignes."
+        )
+    anchored = (
+        f", point de contrôle signé à la ligne {report.checkpoint_seq}"
+        if report.checkpoint_seq is not None
+        else ""
+    )
+    typer.echo(f"Journal d'audit intègre : {report.count} lignes vérifiées{anchored}.")
+
+
+def _stored_demo_secret(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
 
 
 @account_app.command("create")

@@ -3,6 +3,7 @@ day, help in French."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -168,6 +169,34 @@ def test_a_day_scripted_then_the_audit_log_verified_and_tampered(env: Path) -> N
         conn.execute("UPDATE audit_log SET actor = 'quelqu''un' WHERE id = 2")
     bad = runner.invoke(app, ["audit", "verify"])
     assert bad.exit_code == 1 and "ALTÉRÉ" in bad.output and "ligne 2" in bad.output
+
+
+def test_audit_verify_names_a_truncated_then_emptied_log(env: Path, tmp_path: Path) -> None:
+    """Deleting the last rows (and tidying the head) or emptying the table passed the bare
+    hash chain; the signed checkpoint names both, even when its file is deleted too, from a
+    copy such as an appeal archive's manifest (`--point`)."""
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    for centre in ("A", "B", "C"):
+        result = runner.invoke(
+            app, ["session", "create", "--centre", centre, "--date", "2026-06-03"]
+        )
+        assert result.exit_code == 0, result.output
+    ok = runner.invoke(app, ["audit", "verify"])
+    assert ok.exit_code == 0 and "point de contrôle signé à la ligne 3" in ok.output, ok.output
+    manifest = tmp_path / "manifeste.json"
+    point = json.loads((tmp_path / "audit-checkpoint.json").read_text())
+    manifest.write_text(json.dumps({"algorithm": "sha256", "audit_checkpoint": point}))
+    with sqlite3.connect(env) as conn:
+        conn.execute("DELETE FROM audit_log WHERE seq = 3")
+        conn.execute("UPDATE audit_head SET seq = 2")
+    bad = runner.invoke(app, ["audit", "verify"])
+    assert bad.exit_code == 1 and "journal tronqué : ligne(s) n° 3 manquante(s)" in bad.output
+    with sqlite3.connect(env) as conn:
+        conn.execute("DELETE FROM audit_log")
+        conn.execute("DELETE FROM audit_head")
+    (tmp_path / "audit-checkpoint.json").unlink()
+    bad = runner.invoke(app, ["audit", "verify", "--point", str(manifest)])
+    assert bad.exit_code == 1 and "journal vidé" in bad.output, bad.output
 
 
 def test_unknown_session_is_a_clear_error(env: Path) -> None:
