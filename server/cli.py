@@ -68,6 +68,8 @@ def _serve(settings: Settings, *, tls: tuple[Path, Path] | None, banner: str = "
         ssl_keyfile=str(tls[1]) if tls else None,
         ws_ping_interval=20,
         ws_ping_timeout=20,
+        # X-Forwarded-* are read by Plateau itself, from PLATEAU_TRUSTED_PROXIES only.
+        proxy_headers=False,
     )
     uvicorn.Server(config).run()
 
@@ -113,7 +115,10 @@ def demo(
     from server.demo import seed_demo
 
     logins = asyncio.run(_seed(build_context(settings), seed_demo))
-    tls = _tls_for(settings, lan)
+    switch = plain_http_refusal(settings.host, lan)
+    if switch:
+        typer.secho(switch, fg=typer.colors.YELLOW, err=True)
+    tls = _tls_for(settings, lan or switch is not None)
     scheme = "https" if tls else "http"
     shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
     url = f"{scheme}://{shown_host}:{settings.port}"
@@ -131,6 +136,29 @@ def demo(
         )
     lines.append("Ctrl-C pour arrêter.\n")
     _serve(settings, tls=tls, banner="\n".join(lines))
+
+
+def plain_http_refusal(host: str, lan: bool) -> str | None:
+    """A demo listening beyond this machine serves HTTPS, `--lan` or not: the organiser's
+    password must not cross the network in clear. Returns the French notice, or None."""
+    if lan or _loopback(host):
+        return None
+    return (
+        f"--host {host} ouvre la démonstration au réseau : elle est servie en HTTPS "
+        "(autorité locale, comme avec --lan), car le mot de passe du responsable ne doit pas "
+        "circuler en clair. Pour rester en HTTP, écoutez sur 127.0.0.1."
+    )
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 async def _seed(ctx: Any, seed: Any) -> Any:

@@ -203,3 +203,26 @@ def test_unknown_session_is_a_clear_error(env: Path) -> None:
     runner.invoke(app, ["db", "upgrade"])
     result = runner.invoke(app, ["session", "codes", "nope"])
     assert result.exit_code == 1 and "introuvable" in result.output
+
+
+def test_a_demo_open_to_the_network_is_served_in_https(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plateau demo --host 0.0.0.0` without --lan switches to HTTPS and says so in French;
+    on 127.0.0.1 it stays in HTTP (a browser on the server itself)."""
+    import server.cli as cli
+
+    served: list[tuple[str, object]] = []
+    monkeypatch.setattr(
+        cli, "_serve", lambda settings, *, tls, banner="": served.append((settings.host, tls))
+    )
+    monkeypatch.delenv("PLATEAU_SECRET_KEY", raising=False)
+    monkeypatch.delenv("PLATEAU_DATABASE_URL", raising=False)
+    result = runner.invoke(app, ["demo", "--host", "0.0.0.0", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "servie en HTTPS" in result.output and "en clair" in result.output
+    host, tls = served[-1]
+    assert host == "0.0.0.0" and tls is not None  # certificate and key of the local authority
+    result = runner.invoke(app, ["demo", "--host", "127.0.0.1", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0 and "HTTPS" not in result.output
+    assert served[-1] == ("127.0.0.1", None)
