@@ -159,3 +159,25 @@ def test_three_replies_a_reload_that_loses_nothing_and_the_deadline(
     )
     screenshot(page, "candidate-fin")
     assert page.console_errors == []
+
+
+def test_the_briefs_arrive_when_the_redaction_starts_on_an_open_page(
+    server: LiveServer, browser: Any
+) -> None:
+    """The subject the page loaded during the calls holds no written brief (they name callers
+    and tell how calls end); when the rédaction starts, the open page fetches them."""
+    assert server.day is not None
+    bruno = server.day.ids["cand_b"]
+    server.call(start_earlier, server.ctx, bruno, PREPARATION + CALLS - 4)
+    page = new_page(browser, server)
+    sign_in_with_code(page, server.day.codes["cand_b"], home="/candidat")
+    expect(page.locator("#view-calls")).to_be_visible()
+    sealed = page.evaluate(
+        "(cid) => fetch(`/api/candidates/${cid}/subject`).then((r) => r.json())", bruno
+    )
+    assert sealed["writing_tasks"] == [] and sealed["writing_sealed"] is True
+    # The scheduler ends the calls a few seconds later (generous wait: a busy machine).
+    expect(page.locator("#view-writing")).to_be_visible(timeout=60_000)
+    tabs = page.locator("#writing-main [role='tab']")
+    expect(tabs).to_have_text(["1. Courriel", "2. SMS", "3. Courrier"], timeout=30_000)
+    expect(page.locator("#writing-main .task-brief").first).not_to_be_empty()
