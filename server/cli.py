@@ -81,7 +81,8 @@ def _tls_for(settings: Settings, enabled: bool) -> tuple[Path, Path] | None:
         return None
     from server.core.tls import default_hostnames, ensure_server_certificate
 
-    files = ensure_server_certificate(settings.data_dir / "tls", default_hostnames())
+    names = default_hostnames(settings.public_name_list)
+    files = ensure_server_certificate(settings.data_dir / "tls", names)
     typer.echo(f"HTTPS : certificat émis par l'autorité locale {files.ca_cert}")
     return files.cert, files.key
 
@@ -108,8 +109,10 @@ def demo(
         host=host or ("0.0.0.0" if lan else None),
         port=port,
     )
+    from server.core.files import prepare_private_files
     from server.core.migrations import upgrade
 
+    prepare_private_files(settings)
     upgrade(settings.database_url)
     from server.app import build_context
     from server.demo import seed_demo
@@ -186,6 +189,9 @@ def serve(
         settings.require_strong_secret()
     except ConfigError as exc:
         _fail(str(exc))
+    from server.core.files import prepare_private_files
+
+    prepare_private_files(settings)
     from server.core.migrations import NotMigrated, require_current
 
     try:
@@ -204,9 +210,11 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible.")] = "heads") -> None:
     """Applique les migrations (PLATEAU_DATABASE_URL)."""
+    from server.core.files import prepare_private_files
     from server.core.migrations import upgrade
 
     settings = _settings()
+    prepare_private_files(settings)
     upgrade(settings.database_url, revision)
     typer.echo(f"Base migrée ({revision}) : {settings.database_url}")
 

@@ -32,6 +32,7 @@ from server.telephony import lifecycle as telephony_lifecycle
 from server.telephony import ws as telephony_ws  # noqa: F401  (registers WebSocket commands)
 from server.telephony.views import router as telephony_router
 from server.web.pages import router as pages_router
+from server.web.security_headers import SecurityHeaders
 from server.web.ws import router as ws_router
 from server.writing import lifecycle as writing_lifecycle
 from server.writing.views import router as writing_router
@@ -57,7 +58,7 @@ ROUTERS: list[APIRouter] = [
     lockdown_router,
 ]
 # ASGI middleware around every route, outermost last (Starlette's add_middleware order).
-MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [SebGuard]
+MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [SebGuard, SecurityHeaders]
 STARTUP: list[Hook] = [
     telephony_lifecycle.start_media,
     writing_lifecycle.start_writing,

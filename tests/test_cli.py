@@ -4,7 +4,9 @@ day, help in French."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -218,11 +220,41 @@ def test_a_demo_open_to_the_network_is_served_in_https(
     )
     monkeypatch.delenv("PLATEAU_SECRET_KEY", raising=False)
     monkeypatch.delenv("PLATEAU_DATABASE_URL", raising=False)
-    result = runner.invoke(app, ["demo", "--host", "0.0.0.0", "--data-dir", str(tmp_path)])
-    assert result.exit_code == 0, result.output
+    umask = os.umask(0o022)  # the usual one: the demo must not rely on it
+    try:
+        result = runner.invoke(app, ["demo", "--host", "0.0.0.0", "--data-dir", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        _assert_owner_only(tmp_path)
+    finally:
+        os.umask(umask)
     assert "servie en HTTPS" in result.output and "en clair" in result.output
     host, tls = served[-1]
     assert host == "0.0.0.0" and tls is not None  # certificate and key of the local authority
     result = runner.invoke(app, ["demo", "--host", "127.0.0.1", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0 and "HTTPS" not in result.output
     assert served[-1] == ("127.0.0.1", None)
+
+
+def _assert_owner_only(data_dir: Path) -> None:
+    """The database, the secret, the recordings and the authority are the owner's only."""
+    expected = {
+        data_dir: 0o700,
+        data_dir / "plateau.db": 0o600,
+        data_dir / "secret_key": 0o600,
+        data_dir / "demo_password": 0o600,
+        data_dir / "recordings": 0o700,
+        data_dir / "tls": 0o700,
+        data_dir / "tls" / "ca-key.pem": 0o600,
+        data_dir / "tls" / "server-key.pem": 0o600,
+        data_dir / "audit-checkpoint.json": 0o600,
+    }
+    for path, mode in expected.items():
+        assert stat.S_IMODE(path.stat().st_mode) == mode, (path.name, oct(path.stat().st_mode))
+    # Whatever the process creates from now on (a recording, an archive) is private too.
+    folder = data_dir / "recordings" / "session" / "candidat"
+    folder.mkdir(parents=True)
+    (folder / "appel.ogg").write_bytes(b"OggS")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "appel.ogg").stat().st_mode) == 0o600
+    for path in data_dir.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
