@@ -9,13 +9,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from server.core import audit
 from server.core.audit_seal import AuditSeal, Checkpoint
 from server.core.audit_verify import check
 from server.core.clock import FakeClock
 from server.core.db import Database
+from server.core.migrations import upgrade
 from tests.conftest import TEST_SECRET
 
 ROWS = 6
@@ -250,5 +252,45 @@ async def test_concurrent_audited_actions_are_appended_one_after_the_other(
             report = await check(s)
         assert (report.count, report.breaks) == (writers + 1, [])
         assert report.checkpoint_seq == writers + 1
+    finally:
+        await db.dispose()
+
+
+async def test_rows_written_before_the_migration_verify_as_the_legacy_part(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A database of the previous version (revision 0002: no numbering, no seal) is migrated:
+    its rows are numbered in order, verify as the legacy part, and the chain goes on sealed."""
+    await asyncio.to_thread(upgrade, database_url, "0002")
+    clock = FakeClock()
+    old = create_async_engine(database_url)
+    try:
+        async with old.begin() as conn:
+            prev = audit.GENESIS
+            for i in range(3):
+                at = clock.now()
+                digest = audit.entry_hash(prev, at, "ancien", "demo.old", None, None, {"i": i})
+                await conn.execute(
+                    text(
+                        "INSERT INTO audit_log (at, actor, action, exam_session_id, subject, "
+                        "details, prev_hash, hash) VALUES (:at, 'ancien', 'demo.old', NULL, "
+                        "NULL, :details, :prev, :hash)"
+                    ),
+                    {"at": at, "details": json.dumps({"i": i}), "prev": prev, "hash": digest},
+                )
+                prev = digest
+                clock.advance(1)
+    finally:
+        await old.dispose()
+    await asyncio.to_thread(upgrade, database_url, "heads")
+    db = Database(database_url, pooled=False)
+    audit.attach_seal(db.sessionmaker, AuditSeal.from_secret(TEST_SECRET, tmp_path))
+    try:
+        await _append(db, clock, 2, start=3)
+        async with db.session() as s:
+            report = await check(s)
+        assert (report.breaks, report.count, report.legacy, report.sealed) == ([], 5, 3, 2)
+        assert [r.seq for r in await _rows(db)] == [1, 2, 3, 4, 5]
+        assert "antérieure(s) au scellement" in report.notes[0]
     finally:
         await db.dispose()
