@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter
 from starlette.types import ASGIApp
 
+from server.auth import lifecycle as auth_lifecycle
 from server.auth.views import router as auth_router
 from server.certification import service as certification_service  # noqa: F401  (decision on lock)
 from server.certification.views import router as certification_router
@@ -64,5 +65,10 @@ STARTUP: list[Hook] = [
     writing_lifecycle.start_writing,
     exams_lifecycle.start_clock,
     lockdown_lifecycle.start_lockdown,
+    auth_lifecycle.start_revocation_watch,
 ]
-SHUTDOWN: list[Hook] = [telephony_lifecycle.stop_media, exams_lifecycle.stop_clock]
+SHUTDOWN: list[Hook] = [
+    telephony_lifecycle.stop_media,
+    exams_lifecycle.stop_clock,
+    auth_lifecycle.stop_revocation_watch,
+]

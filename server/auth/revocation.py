@@ -47,5 +47,9 @@ class LiveSessions:
             del self._open[subject_id]
         return len(stale)
 
+    def subjects(self) -> list[str]:
+        """The people who have an open socket now."""
+        return list(self._open)
+
     def open_count(self, subject_id: str) -> int:
         return len(self._open.get(subject_id, {}))

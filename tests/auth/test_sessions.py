@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from starlette.websockets import WebSocketDisconnect
 
 from server.auth import service as auth_service
+from server.auth.lifecycle import check_revocations
 from server.auth.tokens import CSRF_COOKIE, SESSION_COOKIE
 from server.core.clock import FakeClock
 from server.core.config import Settings
@@ -190,3 +191,31 @@ def test_the_organiser_changing_the_password_ends_the_other_sessions(
         cookie = h.client.cookies[SESSION_COOKIE]
         assert h.client.post("/api/auth/logout").status_code == 204
         assert not _still_valid(h, cookie)
+
+
+def test_a_revocation_made_by_another_process_closes_the_page_too(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """A `plateau` command (or another web process) raises the generation in the database;
+    the server's watch (every second in production; one pass here) closes the page."""
+    with running_app(settings, clock) as h:
+        h.login("observer_a")
+        oid = h.day.ids["observer_a"]
+
+        async def elsewhere() -> None:
+            async with h.ctx.db.session() as s:  # no `live`: as another process would
+                await auth_service.revoke_sessions(
+                    s, subject_id=oid, actor="cli", clock=h.ctx.clock, reason="essai"
+                )
+                await s.commit()
+
+        other = _browser(h, "cand_a")
+        with h.client.websocket_connect("/ws") as ws:
+            ws.receive_json()
+            with other.websocket_connect("/ws") as ws_other:
+                ws_other.receive_json()
+                h.call(elsewhere)
+                assert h.call(check_revocations, h.ctx) == 1
+                assert _close_code(ws) == 4401
+                ws_other.send_json({"type": "time_sync", "client_time": 1, "request_id": "t"})
+                assert ws_other.receive_json()["type"] == "time"
