@@ -189,15 +189,15 @@ def serve(
         settings.require_strong_secret()
     except ConfigError as exc:
         _fail(str(exc))
-    from server.core.files import prepare_private_files
-
-    prepare_private_files(settings)
     from server.core.migrations import NotMigrated, require_current
 
     try:
         asyncio.run(require_current(settings.database_url))
     except NotMigrated as exc:
         _fail(str(exc))
+    from server.core.files import prepare_private_files
+
+    prepare_private_files(settings, create_database=False)
     from server.cli_media import MediaUnavailable, local_media_workers
 
     try:

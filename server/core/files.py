@@ -42,8 +42,9 @@ def sqlite_file(database_url: str) -> Path | None:
     return Path(url.database)
 
 
-def prepare_private_files(settings: Settings) -> None:
-    """Umask, data and recordings folders, and the SQLite file (with its WAL) owner-only."""
+def prepare_private_files(settings: Settings, *, create_database: bool = True) -> None:
+    """Umask, data and recordings folders, and the SQLite file (with its WAL) owner-only;
+    `create_database`: create the SQLite file (empty, 0600) before the migrations do."""
     keep_files_private()
     private_dir(settings.data_dir)
     private_dir(settings.recordings_path)
@@ -51,7 +52,7 @@ def prepare_private_files(settings: Settings) -> None:
     if db_file is None:
         return
     db_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not db_file.exists():
+    if create_database and not db_file.exists():
         os.close(os.open(db_file, os.O_WRONLY | os.O_CREAT, 0o600))
     for path in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm")):
         if path.exists():
