@@ -12,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 
 from server.auth.ratelimit import RateLimiter
 from server.auth.tokens import TokenService
+from server.core import audit
+from server.core.audit_seal import AuditSeal
 from server.core.clock import Clock, SystemClock
 from server.core.config import Settings
 from server.core.context import AppContext
@@ -28,9 +30,14 @@ def build_context(
 ) -> AppContext:
     clock = clock or SystemClock()
     catalogue = load_catalogue(settings.scenarios_dir)
+    db = Database(settings.database_url, pooled=pooled)
+    if settings.secret_key:  # every audit entry is sealed; the checkpoint lives in the data dir
+        audit.attach_seal(
+            db.sessionmaker, AuditSeal.from_secret(settings.secret_key, settings.data_dir)
+        )
     return AppContext(
         settings=settings,
-        db=Database(settings.database_url, pooled=pooled),
+        db=db,
         clock=clock,
         tokens=TokenService(settings.secret_key, settings.session_hours * 3600),
         limiter=RateLimiter(clock, settings.login_attempts_per_minute),

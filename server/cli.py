@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -67,6 +68,8 @@ def _serve(settings: Settings, *, tls: tuple[Path, Path] | None, banner: str = "
         ssl_keyfile=str(tls[1]) if tls else None,
         ws_ping_interval=20,
         ws_ping_timeout=20,
+        # X-Forwarded-* are read by Plateau itself, from PLATEAU_TRUSTED_PROXIES only.
+        proxy_headers=False,
     )
     uvicorn.Server(config).run()
 
@@ -78,7 +81,8 @@ def _tls_for(settings: Settings, enabled: bool) -> tuple[Path, Path] | None:
         return None
     from server.core.tls import default_hostnames, ensure_server_certificate
 
-    files = ensure_server_certificate(settings.data_dir / "tls", default_hostnames())
+    names = default_hostnames(settings.public_name_list)
+    files = ensure_server_certificate(settings.data_dir / "tls", names)
     typer.echo(f"HTTPS : certificat émis par l'autorité locale {files.ca_cert}")
     return files.cert, files.key
 
@@ -105,14 +109,19 @@ def demo(
         host=host or ("0.0.0.0" if lan else None),
         port=port,
     )
+    from server.core.files import prepare_private_files
     from server.core.migrations import upgrade
 
+    prepare_private_files(settings)
     upgrade(settings.database_url)
     from server.app import build_context
     from server.demo import seed_demo
 
     logins = asyncio.run(_seed(build_context(settings), seed_demo))
-    tls = _tls_for(settings, lan)
+    switch = plain_http_refusal(settings.host, lan)
+    if switch:
+        typer.secho(switch, fg=typer.colors.YELLOW, err=True)
+    tls = _tls_for(settings, lan or switch is not None)
     scheme = "https" if tls else "http"
     shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
     url = f"{scheme}://{shown_host}:{settings.port}"
@@ -130,6 +139,29 @@ def demo(
         )
     lines.append("Ctrl-C pour arrêter.\n")
     _serve(settings, tls=tls, banner="\n".join(lines))
+
+
+def plain_http_refusal(host: str, lan: bool) -> str | None:
+    """A demo listening beyond this machine serves HTTPS, `--lan` or not: the organiser's
+    password must not cross the network in clear. Returns the French notice, or None."""
+    if lan or _loopback(host):
+        return None
+    return (
+        f"--host {host} ouvre la démonstration au réseau : elle est servie en HTTPS "
+        "(autorité locale, comme avec --lan), car le mot de passe du responsable ne doit pas "
+        "circuler en clair. Pour rester en HTTP, écoutez sur 127.0.0.1."
+    )
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 async def _seed(ctx: Any, seed: Any) -> Any:
@@ -163,6 +195,9 @@ def serve(
         asyncio.run(require_current(settings.database_url))
     except NotMigrated as exc:
         _fail(str(exc))
+    from server.core.files import prepare_private_files
+
+    prepare_private_files(settings, create_database=False)
     from server.cli_media import MediaUnavailable, local_media_workers
 
     try:
@@ -175,9 +210,11 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible.")] = "heads") -> None:
     """Applique les migrations (PLATEAU_DATABASE_URL)."""
+    from server.core.files import prepare_private_files
     from server.core.migrations import upgrade
 
     settings = _settings()
+    prepare_private_files(settings)
     upgrade(settings.database_url, revision)
     typer.echo(f"Base migrée ({revision}) : {settings.database_url}")
 
@@ -205,27 +242,66 @@ def scenarios_validate(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Vérifie la chaîne d'empreintes du journal d'audit ; échoue sur une ligne altérée."""
+def audit_verify(
+    point: Annotated[
+        Path | None,
+        typer.Option(
+            "--point",
+            help="Point de contrôle signé pris ailleurs : le manifeste d'une archive de recours "
+            "(manifeste.json) ou une copie du fichier audit-checkpoint.json.",
+        ),
+    ] = None,
+) -> None:
+    """Vérifie le journal d'audit : chaîne d'empreintes, numérotation, sceaux HMAC et point de
+    contrôle signé ; nomme chaque altération (ligne réécrite, supprimée, journal tronqué ou
+    vidé)."""
     from server.core import audit
+    from server.core.audit_seal import AuditSeal, Checkpoint
+    from server.core.audit_verify import AuditReport, check
     from server.core.db import Database
 
     settings = _settings()
+    secret = settings.secret_key or _stored_demo_secret(settings.data_dir)
+    if not secret:
+        _fail("PLATEAU_SECRET_KEY est absent : les sceaux du journal ne peuvent être vérifiés.")
+    seal = AuditSeal.from_secret(secret, settings.data_dir)
+    extra: Checkpoint | None = None
+    if point is not None:
+        try:
+            data = json.loads(point.read_text(encoding="utf-8"))
+            extra = Checkpoint.from_dict(data.get("audit_checkpoint", data))
+        except (OSError, ValueError, AttributeError) as exc:
+            _fail(f"Point de contrôle illisible dans {point} : {exc}")
 
-    async def run() -> tuple[int, list[audit.AuditBreak]]:
-        db = Database(settings.database_url)
+    async def run() -> AuditReport:
+        db = Database(settings.database_url, pooled=False)
+        audit.attach_seal(db.sessionmaker, seal)
         try:
             async with db.session() as session:
-                return await audit.verify(session)
+                return await check(session, checkpoint=extra)
         finally:
             await db.dispose()
 
-    count, breaks = asyncio.run(run())
-    for b in breaks:
+    report = asyncio.run(run())
+    for b in report.breaks:
         typer.echo(str(b), err=True)
-    if breaks:
-        _fail(f"Journal d'audit ALTÉRÉ : {len(breaks)} anomalie(s) sur {count} lignes.")
-    typer.echo(f"Journal d'audit intègre : {count} lignes vérifiées.")
+    for note in report.notes:
+        typer.echo(note)
+    if report.breaks:
+        _fail(
+            f"Journal d'audit ALTÉRÉ : {len(report.breaks)} anomalie(s) sur {report.count} lignes."
+        )
+    anchored = (
+        f", point de contrôle signé à la ligne {report.checkpoint_seq}"
+        if report.checkpoint_seq is not None
+        else ""
+    )
+    typer.echo(f"Journal d'audit intègre : {report.count} lignes vérifiées{anchored}.")
+
+
+def _stored_demo_secret(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
 
 
 @account_app.command("create")

@@ -12,6 +12,7 @@ from server.auth import service as auth_service
 from server.auth.domain import Capacity, Role
 from server.auth.models import Account
 from server.core.context import AppContext
+from server.core.files import write_private
 from server.exams import setup
 from server.exams.models import ExamSession
 from server.exams.packs import freeze_pack_for_session
@@ -31,8 +32,7 @@ class DemoLogins:
 def _demo_password(data_dir: Path) -> str:
     path = data_dir / "demo_password"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(12), encoding="utf-8")
-        path.chmod(0o600)
+        write_private(path, secrets.token_urlsafe(12))
     return path.read_text(encoding="utf-8").strip()
 
 

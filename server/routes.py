@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter
 from starlette.types import ASGIApp
 
+from server.auth import lifecycle as auth_lifecycle
 from server.auth.views import router as auth_router
 from server.certification import service as certification_service  # noqa: F401  (decision on lock)
 from server.certification.views import router as certification_router
@@ -32,6 +33,7 @@ from server.telephony import lifecycle as telephony_lifecycle
 from server.telephony import ws as telephony_ws  # noqa: F401  (registers WebSocket commands)
 from server.telephony.views import router as telephony_router
 from server.web.pages import router as pages_router
+from server.web.security_headers import SecurityHeaders
 from server.web.ws import router as ws_router
 from server.writing import lifecycle as writing_lifecycle
 from server.writing.views import router as writing_router
@@ -57,11 +59,16 @@ ROUTERS: list[APIRouter] = [
     lockdown_router,
 ]
 # ASGI middleware around every route, outermost last (Starlette's add_middleware order).
-MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [SebGuard]
+MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [SebGuard, SecurityHeaders]
 STARTUP: list[Hook] = [
     telephony_lifecycle.start_media,
     writing_lifecycle.start_writing,
     exams_lifecycle.start_clock,
     lockdown_lifecycle.start_lockdown,
+    auth_lifecycle.start_revocation_watch,
 ]
-SHUTDOWN: list[Hook] = [telephony_lifecycle.stop_media, exams_lifecycle.stop_clock]
+SHUTDOWN: list[Hook] = [
+    telephony_lifecycle.stop_media,
+    exams_lifecycle.stop_clock,
+    auth_lifecycle.stop_revocation_watch,
+]

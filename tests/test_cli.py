@@ -3,7 +3,10 @@ day, help in French."""
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -170,7 +173,88 @@ def test_a_day_scripted_then_the_audit_log_verified_and_tampered(env: Path) -> N
     assert bad.exit_code == 1 and "ALTÉRÉ" in bad.output and "ligne 2" in bad.output
 
 
+def test_audit_verify_names_a_truncated_then_emptied_log(env: Path, tmp_path: Path) -> None:
+    """Deleting the last rows (and tidying the head) or emptying the table passed the bare
+    hash chain; the signed checkpoint names both, even when its file is deleted too, from a
+    copy such as an appeal archive's manifest (`--point`)."""
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    for centre in ("A", "B", "C"):
+        result = runner.invoke(
+            app, ["session", "create", "--centre", centre, "--date", "2026-06-03"]
+        )
+        assert result.exit_code == 0, result.output
+    ok = runner.invoke(app, ["audit", "verify"])
+    assert ok.exit_code == 0 and "point de contrôle signé à la ligne 3" in ok.output, ok.output
+    manifest = tmp_path / "manifeste.json"
+    point = json.loads((tmp_path / "audit-checkpoint.json").read_text())
+    manifest.write_text(json.dumps({"algorithm": "sha256", "audit_checkpoint": point}))
+    with sqlite3.connect(env) as conn:
+        conn.execute("DELETE FROM audit_log WHERE seq = 3")
+        conn.execute("UPDATE audit_head SET seq = 2")
+    bad = runner.invoke(app, ["audit", "verify"])
+    assert bad.exit_code == 1 and "journal tronqué : ligne(s) n° 3 manquante(s)" in bad.output
+    with sqlite3.connect(env) as conn:
+        conn.execute("DELETE FROM audit_log")
+        conn.execute("DELETE FROM audit_head")
+    (tmp_path / "audit-checkpoint.json").unlink()
+    bad = runner.invoke(app, ["audit", "verify", "--point", str(manifest)])
+    assert bad.exit_code == 1 and "journal vidé" in bad.output, bad.output
+
+
 def test_unknown_session_is_a_clear_error(env: Path) -> None:
     runner.invoke(app, ["db", "upgrade"])
     result = runner.invoke(app, ["session", "codes", "nope"])
     assert result.exit_code == 1 and "introuvable" in result.output
+
+
+def test_a_demo_open_to_the_network_is_served_in_https(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plateau demo --host 0.0.0.0` without --lan switches to HTTPS and says so in French;
+    on 127.0.0.1 it stays in HTTP (a browser on the server itself)."""
+    import server.cli as cli
+
+    served: list[tuple[str, object]] = []
+    monkeypatch.setattr(
+        cli, "_serve", lambda settings, *, tls, banner="": served.append((settings.host, tls))
+    )
+    monkeypatch.delenv("PLATEAU_SECRET_KEY", raising=False)
+    monkeypatch.delenv("PLATEAU_DATABASE_URL", raising=False)
+    umask = os.umask(0o022)  # the usual one: the demo must not rely on it
+    try:
+        result = runner.invoke(app, ["demo", "--host", "0.0.0.0", "--data-dir", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        _assert_owner_only(tmp_path)
+    finally:
+        os.umask(umask)
+    assert "servie en HTTPS" in result.output and "en clair" in result.output
+    host, tls = served[-1]
+    assert host == "0.0.0.0" and tls is not None  # certificate and key of the local authority
+    result = runner.invoke(app, ["demo", "--host", "127.0.0.1", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0 and "HTTPS" not in result.output
+    assert served[-1] == ("127.0.0.1", None)
+
+
+def _assert_owner_only(data_dir: Path) -> None:
+    """The database, the secret, the recordings and the authority are the owner's only."""
+    expected = {
+        data_dir: 0o700,
+        data_dir / "plateau.db": 0o600,
+        data_dir / "secret_key": 0o600,
+        data_dir / "demo_password": 0o600,
+        data_dir / "recordings": 0o700,
+        data_dir / "tls": 0o700,
+        data_dir / "tls" / "ca-key.pem": 0o600,
+        data_dir / "tls" / "server-key.pem": 0o600,
+        data_dir / "audit-checkpoint.json": 0o600,
+    }
+    for path, mode in expected.items():
+        assert stat.S_IMODE(path.stat().st_mode) == mode, (path.name, oct(path.stat().st_mode))
+    # Whatever the process creates from now on (a recording, an archive) is private too.
+    folder = data_dir / "recordings" / "session" / "candidat"
+    folder.mkdir(parents=True)
+    (folder / "appel.ogg").write_bytes(b"OggS")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "appel.ogg").stat().st_mode) == 0o600
+    for path in data_dir.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path

@@ -13,6 +13,7 @@ import pytest
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.exams import timeline_service
+from server.scenarios.pack_models import SENTENCE_END
 from server.scenarios.pack_types import SimulationKind
 from server.telephony.fake_media import FakeMedia
 from tests.harness import Harness, running_app
@@ -32,6 +33,19 @@ class Recorder:
     def ws(self, message: dict[str, Any]) -> dict[str, Any]:
         self.bodies.append(json.dumps(message, ensure_ascii=False))
         return message
+
+
+def _flat(body: str) -> str:
+    return " ".join(body.replace("\\n", " ").replace('\\"', '"').split())
+
+
+def _brief_sentences(subset: Any) -> list[str]:
+    out = []
+    for task in subset.writing_tasks:
+        for sentence in SENTENCE_END.split(" ".join(task.candidate.brief.split())):
+            if len(sentence) >= 25:
+                out.append(sentence)
+    return out
 
 
 def _advance(h: Harness, minutes: float) -> None:
@@ -157,8 +171,23 @@ def test_a_whole_exam_leaks_no_jury_sentence_to_the_candidate(
             cand.__exit__(None, None, None)
             juror.__exit__(None, None, None)
 
+        # Not before its phase: nothing received during the préparation and the calls holds
+        # a sentence of the written briefs (they name callers and tell how calls end).
+        early = [s for body in rec.bodies for s in _brief_sentences(subset) if s in _flat(body)]
+        assert early == [], (
+            f"a written brief reached the candidate before the rédaction: {early[:2]}"
+        )
+        before_writing = len(rec.bodies)
+
         _advance(h, 90)  # the writing phase
         c = h.login("cand_a")
+        subject = rec.http(c.get(f"{base}/subject")).json()
+        assert [w["brief"] for w in subject["writing_tasks"]] == [
+            w.candidate.brief for w in subset.writing_tasks
+        ]  # …and from the rédaction on they do reach it (the search above can fail)
+        assert any(
+            s in _flat(b) for b in rec.bodies[before_writing:] for s in _brief_sentences(subset)
+        )
         drafts = rec.http(c.get(f"{base}/writing/drafts")).json()["drafts"]
         for d in drafts:
             rec.http(

@@ -6,12 +6,15 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from server.auth.domain import Capacity, Principal, Role, code_digest
 from server.auth.models import Account
+from server.auth.revocation import LiveSessions
 from server.auth.tokens import TokenClaims
+from server.core import audit
 from server.core.clock import Clock
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
 
@@ -88,8 +91,10 @@ async def principal_from_claims(
 ) -> Principal | None:
     """A token stays valid only while its account or participant (and session) still exist."""
     if claims.role is Role.ORGANISER:
-        account = await session.get(Account, claims.subject_id)
-        return Principal(Role.ORGANISER, account.id, account.display_name) if account else None
+        account = await session.get(Account, claims.subject_id, populate_existing=True)
+        if account is None or account.session_generation != claims.generation:
+            return None
+        return Principal(Role.ORGANISER, account.id, account.display_name)
     row = (
         await session.execute(
             select(Participant, ExamSession.codes_expire_at)
@@ -102,7 +107,108 @@ async def principal_from_claims(
     participant = row[0]
     if participant.role != claims.role.value:
         return None
+    if participant.session_generation != claims.generation:
+        return None  # revoked: code renewed, signed out, removed
     return _principal_of(participant)
+
+
+async def session_generation(session: AsyncSession, principal: Principal) -> int:
+    """The generation a cookie issued now carries."""
+    model = Account if principal.role is Role.ORGANISER else Participant
+    found = await session.scalar(
+        select(model.session_generation).where(model.id == principal.subject_id)
+    )
+    return int(found or 0)
+
+
+async def revoke_sessions(
+    session: AsyncSession,
+    *,
+    subject_id: str,
+    actor: str,
+    clock: Clock,
+    reason: str,
+    live: LiveSessions | None = None,
+) -> int:
+    """Every cookie issued to this person (participant or organiser account) before now stops
+    working, and once the caller's transaction commits their open sockets are closed.
+    Returns the new generation. Called on a renewed code, a sign-out, a changed password and
+    before a person is removed."""
+    generation = 0
+    for model in (Participant, Account):
+        bumped = await session.execute(
+            update(model)
+            .where(model.id == subject_id)
+            .values(session_generation=model.session_generation + 1)
+            .returning(model.session_generation)
+        )
+        row = bumped.first()
+        if row is not None:
+            generation = int(row[0])
+            break
+    else:
+        raise AuthError("Personne inconnue : aucune session à révoquer.")
+    await audit.record(
+        session,
+        clock=clock,
+        actor=actor,
+        action="auth.sessions_revoked",
+        subject=subject_id,
+        details={"reason": reason, "generation": generation},
+    )
+    if live is not None:
+        _close_after_commit(session, live, subject_id, generation)
+    return generation
+
+
+_REVOKED_KEY = "auth_revoked_sessions"
+
+
+def _close_after_commit(
+    session: AsyncSession, live: LiveSessions, subject_id: str, generation: int
+) -> None:
+    sync = session.sync_session
+    sync.info.setdefault(_REVOKED_KEY, []).append((live, subject_id, generation))
+    if not event.contains(sync, "after_commit", _close_revoked):
+        event.listen(sync, "after_commit", _close_revoked)
+        event.listen(sync, "after_rollback", _forget_revoked)
+
+
+def _close_revoked(sync: Session) -> None:
+    for live, subject_id, generation in sync.info.pop(_REVOKED_KEY, []):
+        live.revoked(subject_id, generation)
+
+
+def _forget_revoked(sync: Session) -> None:
+    sync.info.pop(_REVOKED_KEY, None)
+
+
+async def change_password(
+    session: AsyncSession,
+    *,
+    account_id: str,
+    current_password: str,
+    new_password: str,
+    clock: Clock,
+    live: LiveSessions | None = None,
+) -> None:
+    """The organiser's new password; every session opened with the old one ends."""
+    account = await session.get(Account, account_id)
+    try:
+        _hasher.verify(account.password_hash if account else _DUMMY_HASH, current_password)
+    except (VerificationError, InvalidHashError):
+        account = None
+    if account is None:
+        raise AuthError("Mot de passe actuel incorrect.")
+    account.password_hash = hash_password(new_password)
+    await revoke_sessions(
+        session,
+        subject_id=account.id,
+        actor=f"{Role.ORGANISER.value}:{account.id}",
+        clock=clock,
+        reason="mot de passe changé",
+        live=live,
+    )
 
 
 def may_reach_session(principal: Principal, exam_session_id: str) -> bool:

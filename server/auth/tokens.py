@@ -22,6 +22,7 @@ class TokenClaims:
     subject_id: str
     exam_session_id: str | None
     nonce: str
+    generation: int = 0  # the person's session generation when issued (0: before revocation)
 
 
 class TokenService:
@@ -30,20 +31,24 @@ class TokenService:
         self._serializer = URLSafeTimedSerializer(secret, salt="plateau-session")
         self.max_age = max_age_seconds
 
-    def issue(self, principal: Principal) -> str:
+    def issue(self, principal: Principal, generation: int = 0) -> str:
         return self._serializer.dumps(
             {
                 "r": principal.role.value,
                 "s": principal.subject_id,
                 "e": principal.exam_session_id,
                 "n": secrets.token_urlsafe(8),
+                "g": generation,
             }
         )
 
     def read(self, token: str) -> TokenClaims | None:
         try:
             data = self._serializer.loads(token, max_age=self.max_age)
-            return TokenClaims(Role(data["r"]), data["s"], data["e"], data["n"])
+            generation = data.get("g", 0)
+            if not isinstance(generation, int):
+                return None
+            return TokenClaims(Role(data["r"]), data["s"], data["e"], data["n"], generation)
         except (BadSignature, SignatureExpired, KeyError, ValueError, TypeError):
             return None
 

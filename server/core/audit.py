@@ -1,22 +1,31 @@
-"""Append-only audit log: who did what when, each row chained to the previous one by hash."""
+"""Append-only audit log: who did what when, each row chained to the previous one by hash,
+numbered, and sealed with an HMAC of the server's secret.
+
+One ordered writer: appending locks the one-row head table (`audit_head`) first — a row lock on
+PostgreSQL, the database's write lock on SQLite — and holds it until the caller's transaction
+commits, so two actions audited at once are appended one after the other, never both on the
+same head. After the commit the signed checkpoint in the data directory moves forward
+(`server/core/audit_seal.py`); `audit_verify.py` checks all of it."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Integer, String, select, text
+from sqlalchemy import JSON, BigInteger, Integer, String, event, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from server.core.audit_seal import AuditSeal
 from server.core.clock import Clock
 from server.core.db import Base, UtcDateTime
 
 GENESIS = "0" * 64
-AUDIT_LOCK_KEY = 0x504C4154  # "PLAT"
+SEAL_INFO_KEY = "audit_seal"
+_PENDING_KEY = "audit_pending_checkpoint"
+HEAD_ID = 1
 
 
 class AuditEntry(Base):
@@ -25,6 +34,8 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
+    # Position in the chain, 1, 2, 3… without gaps: a deleted row leaves a hole.
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), unique=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(80), index=True)
@@ -33,6 +44,20 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC-SHA256 of (seq, hash) with a key derived from the secret; NULL on the rows written
+    # before sealing existed (the legacy part, anchored by the first sealed row's prev_hash).
+    mac: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """One row: the chain's length and head. Locking it orders every writer."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    hash: Mapped[str] = mapped_column(String(64))
+    sealed_from: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
 
 
 def entry_hash(
@@ -62,6 +87,38 @@ def entry_hash(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def attach_seal(sessionmaker: Any, seal: AuditSeal) -> None:
+    """Every session of this sessionmaker seals the entries it appends (composition root)."""
+    sessionmaker.configure(info={SEAL_INFO_KEY: seal})
+
+
+def seal_of(session: AsyncSession) -> AuditSeal | None:
+    seal = session.info.get(SEAL_INFO_KEY)
+    return seal if isinstance(seal, AuditSeal) else None
+
+
+async def _take_head(session: AsyncSession) -> tuple[int, str, int | None]:
+    """Locks the head until commit and returns (this entry's seq, previous hash, sealed_from)."""
+    bump = (
+        update(AuditHead)
+        .where(AuditHead.id == HEAD_ID)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash, AuditHead.sealed_from)
+    )
+    row = (await session.execute(bump)).first()
+    if row is not None:
+        return int(row[0]), str(row[1]), row[2]
+    # A database created without the migrations' head row: start it from the log.
+    last = (
+        await session.execute(
+            select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+        )
+    ).first()
+    seq, head = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+    await session.execute(insert(AuditHead).values(id=HEAD_ID, seq=seq + 1, hash=head))
+    return seq + 1, head, None
+
+
 async def record(
     session: AsyncSession,
     *,
@@ -74,13 +131,12 @@ async def record(
 ) -> AuditEntry:
     """Append one row (in the caller's transaction: it commits with the change it records)."""
     details = json.loads(json.dumps(details or {}, default=str))
-    if session.get_bind().dialect.name == "postgresql":
-        # One writer at a time appends to the chain (SQLite serialises writers by itself).
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-    last = await session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
-    prev = last or GENESIS
+    seq, prev, sealed_from = await _take_head(session)
+    seal = seal_of(session)
     at = clock.now()
+    digest = entry_hash(prev, at, actor, action, exam_session_id, subject, details)
     entry = AuditEntry(
+        seq=seq,
         at=at,
         actor=actor,
         action=action,
@@ -88,36 +144,53 @@ async def record(
         subject=subject,
         details=details,
         prev_hash=prev,
-        hash=entry_hash(prev, at, actor, action, exam_session_id, subject, details),
+        hash=digest,
+        mac=seal.entry_mac(seq, digest) if seal else None,
     )
     session.add(entry)
+    if seal is not None and sealed_from is None:
+        sealed_from = seq
+    await session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == HEAD_ID)
+        .values(hash=digest, sealed_from=sealed_from)
+    )
     await session.flush()
+    if seal is not None:
+        _checkpoint_after_commit(session, seal, seq, digest, sealed_from)
     return entry
 
 
-@dataclass(frozen=True)
-class AuditBreak:
-    entry_id: int
-    reason: str
+def _checkpoint_after_commit(
+    session: AsyncSession, seal: AuditSeal, seq: int, digest: str, sealed_from: int | None
+) -> None:
+    sync = session.sync_session
+    sync.info[_PENDING_KEY] = (seq, digest, sealed_from)
+    if not event.contains(sync, "after_commit", _write_pending):
+        event.listen(sync, "after_commit", _write_pending)
+        event.listen(sync, "after_rollback", _drop_pending)
 
-    def __str__(self) -> str:
-        return f"ligne {self.entry_id} : {self.reason}"
+
+def _write_pending(sync: Session) -> None:
+    pending = sync.info.pop(_PENDING_KEY, None)
+    seal = sync.info.get(SEAL_INFO_KEY)
+    if pending is not None and isinstance(seal, AuditSeal):
+        seal.advance_checkpoint(*pending)
 
 
-async def verify(session: AsyncSession) -> tuple[int, list[AuditBreak]]:
-    """Recompute the chain; returns the number of rows checked and every break found."""
-    breaks: list[AuditBreak] = []
-    prev = GENESIS
-    count = 0
-    result = await session.stream_scalars(select(AuditEntry).order_by(AuditEntry.id))
-    async for e in result:
-        count += 1
-        if e.prev_hash != prev:
-            breaks.append(AuditBreak(e.id, "chaînage rompu (ligne supprimée ou insérée avant)"))
-        expected = entry_hash(
-            e.prev_hash, e.at, e.actor, e.action, e.exam_session_id, e.subject, e.details
-        )
-        if expected != e.hash:
-            breaks.append(AuditBreak(e.id, "contenu modifié (empreinte différente)"))
-        prev = e.hash
-    return count, breaks
+def _drop_pending(sync: Session) -> None:
+    sync.info.pop(_PENDING_KEY, None)
+
+
+async def signed_head(session: AsyncSession, seal: AuditSeal) -> dict[str, Any]:
+    """The chain's current length and head, signed: what an appeal archive's manifest holds."""
+    head = await session.get(AuditHead, HEAD_ID, populate_existing=True)
+    seq, digest, sealed = (head.seq, head.hash, head.sealed_from) if head else (0, GENESIS, None)
+    return seal.signed(seq, digest, sealed).as_dict()
+
+
+async def verify(session: AsyncSession) -> tuple[int, list[Any]]:
+    """Recompute and check the chain (server/core/audit_verify.py): rows checked, breaks."""
+    from server.core.audit_verify import verify as verify_chain
+
+    return await verify_chain(session)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from server.core.addresses import Network, parse_networks
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MIN_SECRET_LENGTH = 32
@@ -35,6 +38,26 @@ class Settings(BaseSettings):
     session_hours: int = 14
     login_attempts_per_minute: int = 10
     ice_servers: list[str] = Field(default_factory=list)
+    # Comma-separated addresses or networks (CIDR) of the reverse proxies whose
+    # X-Forwarded-For / X-Forwarded-Proto are believed; nobody else's are.
+    trusted_proxies: str = ""
+    # Comma-separated names or addresses the local authority's certificate must also name
+    # (e.g. examen.centre.fr), besides every address of this machine.
+    public_names: str = ""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        parse_networks(_split(value))
+        return value
+
+    @property
+    def trusted_networks(self) -> list[Network]:
+        return parse_networks(_split(self.trusted_proxies))
+
+    @property
+    def public_name_list(self) -> list[str]:
+        return _split(self.public_names)
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:
@@ -64,11 +87,17 @@ class Settings(BaseSettings):
             )
 
 
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def demo_secret(data_dir: Path) -> str:
     """Demo mode generates a secret once and keeps it in the data directory."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = data_dir / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(48))
+    path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()

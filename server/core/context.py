@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from server.auth.ratelimit import RateLimiter
+from server.auth.revocation import LiveSessions
 from server.auth.tokens import TokenService
 from server.core.clock import Clock
 from server.core.config import Settings
@@ -27,3 +28,4 @@ class AppContext:
     packs: dict[str, Any] = field(default_factory=dict)
     presence: PresenceTracker = field(default_factory=PresenceTracker)
     services: dict[str, Any] = field(default_factory=dict)
+    live_sessions: LiveSessions = field(default_factory=LiveSessions)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import ipaddress
+import os
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,15 +27,25 @@ class TlsFiles:
     ca_cert: Path
 
 
+def _write_private(path: Path, data: bytes) -> None:
+    """Created readable by the owner only (never a moment with wider rights)."""
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
 def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
-    path.write_bytes(
+    _write_private(
+        path,
         key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
-        )
+        ),
     )
-    path.chmod(0o600)
 
 
 def _ensure_ca(
@@ -71,16 +83,42 @@ def _ensure_ca(
         )
         .sign(key, hashes.SHA256())
     )
-    directory.mkdir(parents=True, exist_ok=True)
+    _private_dir(directory)
     _write_key(key_path, key)
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    _write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
     return cert, key
 
 
-def default_hostnames() -> list[str]:
-    names = {"localhost", "127.0.0.1", socket.gethostname()}
-    with contextlib.suppress(OSError):
-        names.add(socket.gethostbyname(socket.gethostname()))
+def _private_dir(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    directory.chmod(0o700)
+
+
+def machine_addresses() -> list[str]:
+    """Every address of this machine's interfaces a workstation may use: IPv4 and global IPv6
+    (loopback and link-local ones are left out)."""
+    import ifaddr  # (a dependency of aiortc's ICE as well)
+
+    found: set[str] = set()
+    for adapter in ifaddr.get_adapters():
+        for ip in adapter.ips:
+            raw = ip.ip[0] if isinstance(ip.ip, tuple) else ip.ip
+            with contextlib.suppress(ValueError):
+                address = ipaddress.ip_address(raw)
+                if not (address.is_loopback or address.is_link_local or address.is_unspecified):
+                    found.add(str(address))
+    return sorted(found)
+
+
+def default_hostnames(
+    public_names: Iterable[str] = (), addresses: Iterable[str] | None = None
+) -> list[str]:
+    """What the server certificate names: localhost, the machine's name, every address of the
+    machine (`addresses`, injected by tests; else the interfaces') and the public names set
+    in PLATEAU_PUBLIC_NAMES. A change in any of them re-issues the certificate."""
+    names = {"localhost", "127.0.0.1", "::1", socket.gethostname()}
+    names.update(machine_addresses() if addresses is None else addresses)
+    names.update(n.strip() for n in public_names if n.strip())
     return sorted(names)
 
 
@@ -90,11 +128,12 @@ def ensure_server_certificate(directory: Path, hostnames: list[str]) -> TlsFiles
     ca_cert, ca_key = _ensure_ca(directory, now)
     cert_path, key_path = directory / "server.pem", directory / "server-key.pem"
     names_file = directory / "server-names.txt"
-    wanted = "\n".join(sorted(hostnames))
+    wanted = "\n".join(sorted(set(hostnames)))
     if cert_path.exists() and names_file.exists() and names_file.read_text() == wanted:
         current = x509.load_pem_x509_certificate(cert_path.read_bytes())
         if current.not_valid_after_utc > now + dt.timedelta(days=30):
             return TlsFiles(cert_path, key_path, directory / "ca.pem")
+    hostnames = wanted.split("\n")
     alt: list[x509.GeneralName] = []
     for host in hostnames:
         try:
@@ -116,6 +155,6 @@ def ensure_server_certificate(directory: Path, hostnames: list[str]) -> TlsFiles
         .sign(ca_key, hashes.SHA256())
     )
     _write_key(key_path, key)
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    names_file.write_text(wanted)
+    _write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+    _write_private(names_file, wanted.encode())
     return TlsFiles(cert_path, key_path, directory / "ca.pem")

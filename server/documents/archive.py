@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.certification import service as certification
 from server.chat import service as chat_service
+from server.core import audit
 from server.core.audit import AuditEntry
 from server.core.context import AppContext
 from server.crm import service as crm_service
@@ -42,7 +43,9 @@ CHUNK = 1 << 20
 AUDIT_NOTE = (
     "Chaque ligne se vérifie seule : hash = SHA-256 du JSON canonique [prev_hash, at, actor, "
     "action, exam_session_id, subject, details] (voir server/core/audit.py, entry_hash). La "
-    "chaîne complète (toutes sessions confondues) se vérifie sur le serveur : plateau audit."
+    "chaîne complète (toutes sessions confondues) se vérifie sur le serveur : plateau audit "
+    "verify, et contre le point de contrôle signé du manifeste : plateau audit verify --point "
+    "manifeste.json (mac : HMAC de la ligne, clé dérivée du secret du serveur)."
 )
 
 
@@ -53,6 +56,7 @@ class Bundle:
     data: dict[str, bytes] = field(default_factory=dict)
     disk: dict[str, Path] = field(default_factory=dict)
     absent: dict[str, str] = field(default_factory=dict)
+    audit_checkpoint: dict[str, Any] | None = None  # the signed head of the whole audit log
 
     def json(self, name: str, content: Any) -> None:
         self.data[name] = json.dumps(content, ensure_ascii=False, indent=2, default=str).encode()
@@ -75,6 +79,7 @@ class Bundle:
 def audit_out(a: AuditEntry) -> dict[str, Any]:
     return {
         "id": a.id,
+        "seq": a.seq,
         "at": a.at.isoformat(timespec="microseconds"),
         "actor": a.actor,
         "action": a.action,
@@ -83,6 +88,7 @@ def audit_out(a: AuditEntry) -> dict[str, Any]:
         "details": a.details,
         "prev_hash": a.prev_hash,
         "hash": a.hash,
+        "mac": a.mac,
     }
 
 
@@ -229,6 +235,7 @@ def write_zip(bundle: Bundle, generated_at: str) -> Path:
                 "algorithm": "sha256",
                 "files": {n: {"sha256": digests[n], "bytes": sizes[n]} for n in sorted(digests)},
                 "absent": bundle.absent,
+                "audit_checkpoint": bundle.audit_checkpoint,
             }
             zf.writestr(
                 "manifeste.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode()
@@ -240,4 +247,8 @@ def write_zip(bundle: Bundle, generated_at: str) -> Path:
 
 
 async def archive_file(ctx: AppContext, bundle: Bundle) -> Path:
+    async with ctx.db.session() as session:
+        seal = audit.seal_of(session)
+        if seal is not None:  # `plateau audit verify --point manifeste.json` checks against it
+            bundle.audit_checkpoint = await audit.signed_head(session, seal)
     return await asyncio.to_thread(write_zip, bundle, ctx.clock.now().isoformat())

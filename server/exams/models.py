@@ -49,6 +49,8 @@ class Participant(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     code_generation: Mapped[int] = mapped_column(Integer, default=1)
     code_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    # Raised to revoke every session cookie issued before (code renewed, sign-out, removal).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     exam_session: Mapped[ExamSession] = relationship(back_populates="participants")

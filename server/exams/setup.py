@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.auth import service as auth_service
 from server.auth.domain import Capacity, Role, access_code, code_digest
+from server.auth.revocation import LiveSessions
 from server.core import audit
 from server.core.clock import Clock
 from server.core.db import new_id
@@ -259,8 +261,10 @@ async def renew_code(
     secret: str,
     actor: str,
     clock: Clock,
+    live: LiveSessions | None = None,
 ) -> CodeLine:
-    """A lost or leaked code: the old one stops working at once."""
+    """A lost or leaked code: the old one stops working at once, and so does every session
+    opened with it (cookies refused, open pages closed once the transaction commits)."""
     participant = await session.get(Participant, participant_id)
     if participant is None or participant.exam_session_id != exam_session_id:
         raise SetupError("Participant inconnu dans cette session.")
@@ -275,6 +279,14 @@ async def renew_code(
         exam_session_id=participant.exam_session_id,
         subject=participant.id,
         details={},
+    )
+    await auth_service.revoke_sessions(
+        session,
+        subject_id=participant.id,
+        actor=actor,
+        clock=clock,
+        reason="code d'accès renouvelé",
+        live=live,
     )
     await session.flush()
     return CodeLine(participant.id, Role(participant.role), participant.display_name, code)

@@ -10,17 +10,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.core.context import AppContext
 from server.exams import packs, timeline_service
 from server.exams.queries import NotFound
-from server.exams.timeline_state import Status
+from server.exams.timeline_state import Status, TimelineState
 from server.scenarios.pack_types import SimulationKind
+from server.scenarios.referential import PhaseKind
 
 
 class NotYet(PermissionError):
     """The subject is sealed until the candidate's preparation starts."""
 
 
+def phase_reached(timeline: TimelineState, phase: PhaseKind) -> bool:
+    """The phase has started (it is running, paused or over)."""
+    return any(p.phase is phase and p.started_at is not None for p in timeline.phases)
+
+
 async def candidate_subject(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict:
-    """The candidate-visible pack. Inbound simulations are left out: their caller and record
-    reach the candidate only when the phone rings (the screen pop)."""
+    """The candidate-visible pack, each part from the phase that uses it: the dossier and the
+    outbound and chat simulations from the préparation; inbound simulations never (their
+    caller and record reach the candidate when the phone rings, the screen pop); the written
+    briefs from the start of the rédaction only (they name callers and tell how calls end)."""
     timeline = await timeline_service.load(ctx, session, candidate_id)
     if timeline.status is Status.NOT_STARTED:
         raise NotYet("Le dossier sera disponible au début de la préparation.")
@@ -33,6 +41,10 @@ async def candidate_subject(ctx: AppContext, session: AsyncSession, candidate_id
     data["simulations"] = [
         s for s in data["simulations"] if s["kind"] != SimulationKind.INBOUND_CALL.value
     ]
+    sealed = not phase_reached(timeline.state(), PhaseKind.REDACTION)
+    if sealed:
+        data["writing_tasks"] = []
+    data["writing_sealed"] = sealed
     data["format_name"] = timeline.format.name
     return data
 

@@ -178,6 +178,7 @@ async def renew_code(
         secret=ctx.settings.secret_key,
         actor=who.actor,
         clock=ctx.clock,
+        live=ctx.live_sessions,
     )
     await session.commit()
     return _code_out(line)

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 HEARTBEAT_SECONDS = 10.0
 POLICY_VIOLATION = 1008
+SESSION_REVOKED = 4401  # the page goes back to the sign-in instead of reconnecting
 
 
 def _origin_ok(ws: WebSocket) -> bool:
@@ -45,13 +46,15 @@ def _origin_ok(ws: WebSocket) -> bool:
     return origin.split("://", 1)[-1] == host
 
 
-async def _authenticate(ctx: AppContext, ws: WebSocket) -> Principal | None:
+async def _authenticate(ctx: AppContext, ws: WebSocket) -> tuple[Principal, int] | None:
+    """The principal and the session generation its cookie carries."""
     token = ws.cookies.get(SESSION_COOKIE)
     claims = ctx.tokens.read(token) if token else None
     if claims is None:
         return None
     async with ctx.db.session() as session:
-        return await auth_service.principal_from_claims(session, claims, now=ctx.clock.now())
+        principal = await auth_service.principal_from_claims(session, claims, now=ctx.clock.now())
+    return (principal, claims.generation) if principal is not None else None
 
 
 class Connection:
@@ -146,6 +149,15 @@ class Connection:
                 numbered=False,
             )
 
+    def revoke(self) -> None:
+        """The person's sessions were revoked (live_sessions): close this socket now."""
+
+        async def close() -> None:
+            with contextlib.suppress(RuntimeError):
+                await self.ws.close(code=SESSION_REVOKED, reason="session révoquée")
+
+        self._closing = asyncio.get_running_loop().create_task(close())
+
     def close(self) -> None:
         if self.sub is not None:
             self.ctx.bus.unsubscribe(self.sub)
@@ -176,12 +188,14 @@ async def websocket_endpoint(ws: WebSocket) -> None:
     if not _origin_ok(ws):
         await ws.close(code=POLICY_VIOLATION, reason="origine refusée")
         return
-    principal = await _authenticate(ctx, ws)
-    if principal is None:
+    found = await _authenticate(ctx, ws)
+    if found is None:
         await ws.close(code=POLICY_VIOLATION, reason="non connecté")
         return
+    principal, generation = found
     await ws.accept()
     conn = Connection(ctx, ws, principal)
+    untrack = ctx.live_sessions.track(principal.subject_id, generation, conn.revoke)
     connections: set[Connection] = ctx.services.setdefault("ws_connections", set())
     connections.add(conn)
     _announce_presence(ctx, principal, ctx.presence.connect(principal.subject_id, ctx.clock.now()))
@@ -194,6 +208,7 @@ async def websocket_endpoint(ws: WebSocket) -> None:
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
+        untrack()
         connections.discard(conn)
         conn.close()
         gone = ctx.presence.disconnect(principal.subject_id, ctx.clock.now())

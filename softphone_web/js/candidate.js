@@ -46,6 +46,7 @@ const page = {
   view: "loading",
   subject: null,
   subjectLoading: null,
+  briefsLoading: null,
   lockdown: null,
   calls: null,
   writing: null,
@@ -76,6 +77,7 @@ async function loadSubject() {
       page.calls?.setSubject(page.subject);
       page.writing?.setSubject(page.subject);
       ui.error.textContent = "";
+      if (page.view === "writing" && page.subject.writing_sealed) loadWritingBriefs();
     } catch (err) {
       // 409: not started yet (a timeline event will bring us back); else say it.
       if (!(err instanceof ApiError && err.status === 409)) ui.error.textContent = err.message;
@@ -84,6 +86,24 @@ async function loadSubject() {
     }
   })();
   return page.subjectLoading;
+}
+
+// The written briefs reach the page from the start of the rédaction only (the server seals
+// them before: they name callers of calls not yet rung): fetch the subject again then.
+async function loadWritingBriefs() {
+  if (page.briefsLoading) return page.briefsLoading;
+  page.briefsLoading = (async () => {
+    try {
+      const fresh = await api("GET", `/api/candidates/${encodeURIComponent(page.cid)}/subject`);
+      page.subject = fresh;
+      page.writing?.setSubject(fresh);
+    } catch (err) {
+      ui.error.textContent = err.message;
+    } finally {
+      page.briefsLoading = null;
+    }
+  })();
+  return page.briefsLoading;
 }
 
 function place(view) {
@@ -122,6 +142,7 @@ function applyTimeline(state) {
   ui.clock.state = state;
   const view = viewFor(state);
   if (view !== "waiting" && !page.subject) loadSubject();
+  else if (view === "writing" && page.subject?.writing_sealed) loadWritingBriefs();
   showView(view);
   const paused = state && state.status === "paused";
   ui.pause.hidden = !paused;

@@ -28,9 +28,14 @@ export class PlateauSocket extends EventTarget {
       this.syncTime();
     };
     ws.onmessage = (ev) => this._onMessage(JSON.parse(ev.data));
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this._setConnected(false);
+      // 4401: this person's sessions were revoked (signed out, code renewed, removed).
+      if (ev.code === 4401) {
+        window.location.replace("/connexion");
+        return;
+      }
       const delay = Math.min(10000, 500 * 2 ** this.retry++);
       setTimeout(() => this.connect(), delay);
     };

@@ -17,9 +17,11 @@ from fastapi.routing import APIRoute
 from pypdf import PdfReader
 
 from server.core.audit import entry_hash
+from server.core.audit_seal import AuditSeal, Checkpoint
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.telephony.models import CallRow, RecordingRow
+from tests.conftest import TEST_SECRET
 from tests.evaluation.support import (
     PACK,
     declare,
@@ -151,6 +153,11 @@ def _check_manifest(zf: zipfile.ZipFile) -> dict:
         content = zf.read(name)
         assert hashlib.sha256(content).hexdigest() == entry["sha256"], name
         assert len(content) == entry["bytes"]
+    # The audit log's signed head at the time of the archive: a copy of its checkpoint.
+    point = Checkpoint.from_dict(manifest["audit_checkpoint"])
+    assert AuditSeal.from_secret(TEST_SECRET).checkpoint_ok(point) and point.seq > 0
+    rows = json.loads(zf.read("journal_audit.json"))["rows"]
+    assert all(r["seq"] <= point.seq and r["mac"] for r in rows)
     return manifest
 
 

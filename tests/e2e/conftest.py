@@ -263,10 +263,17 @@ def launch_browser(playwright_instance: Any) -> Iterator[Callable[..., Any]]:
         b.close()
 
 
-def new_page(browser: Any, server: LiveServer) -> Any:
-    """A fresh context (own cookies) at 1366×768, French, with the server as base URL."""
+def new_page(browser: Any, server: LiveServer, *, enforce_csp: bool = False) -> Any:
+    """A fresh context (own cookies) at 1366×768, French, with the server as base URL.
+    The server's Content-Security-Policy forbids evaluated and inline scripts, which
+    Playwright's `wait_for_function` and test documents use: it is bypassed unless
+    `enforce_csp` (tests/e2e/test_content_security_policy.py runs every page under it)."""
     context = browser.new_context(
-        base_url=server.url, viewport=VIEWPORT, locale="fr-FR", timezone_id="Europe/Paris"
+        base_url=server.url,
+        viewport=VIEWPORT,
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        bypass_csp=not enforce_csp,
     )
     context.set_default_timeout(10_000)
     page = context.new_page()

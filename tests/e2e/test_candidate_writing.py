@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from server.core.context import AppContext
+from server.exams import timeline_service
 from server.writing.models import SaveLog
 from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
 from tests.e2e.test_candidate_support import (
@@ -159,3 +160,32 @@ def test_three_replies_a_reload_that_loses_nothing_and_the_deadline(
     )
     screenshot(page, "candidate-fin")
     assert page.console_errors == []
+
+
+def test_the_briefs_arrive_when_the_redaction_starts_on_an_open_page(
+    server: LiveServer, browser: Any
+) -> None:
+    """The subject the page loaded during the calls holds no written brief (they name callers
+    and tell how calls end); when the rédaction starts, the open page fetches them."""
+    assert server.day is not None
+    bruno = server.day.ids["cand_b"]
+    run = timeline_service.run
+
+    async def calls_nearly_over() -> None:  # held by a pause until the page is open
+        await start_earlier(server.ctx, bruno, PREPARATION + CALLS - 10)
+        await run(server.ctx, bruno, lambda t: t.pause("attente", by="t"), actor="t")
+
+    server.call(calls_nearly_over)
+    page = new_page(browser, server)
+    sign_in_with_code(page, server.day.codes["cand_b"], home="/candidat")
+    expect(page.locator("#view-calls")).to_be_visible()
+    sealed = page.evaluate(
+        "(cid) => fetch(`/api/candidates/${cid}/subject`).then((r) => r.json())", bruno
+    )
+    assert sealed["writing_tasks"] == [] and sealed["writing_sealed"] is True
+    server.call(run, server.ctx, bruno, lambda t: t.resume(by="t"), actor="t")
+    # The scheduler ends the calls about ten seconds later (generous wait: a busy machine).
+    expect(page.locator("#view-writing")).to_be_visible(timeout=90_000)
+    tabs = page.locator("#writing-main [role='tab']")
+    expect(tabs).to_have_text(["1. Courriel", "2. SMS", "3. Courrier"], timeout=30_000)
+    expect(page.locator("#writing-main .task-brief").first).not_to_be_empty()

@@ -12,6 +12,8 @@ from starlette.routing import Mount
 from server.auth.domain import Role
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.exams import setup
+from server.exams.models import ExamSession
 from server.web.access import Allow, Public, Scope
 from server.web.ws_registry import COMMANDS
 from tests.harness import Harness, running_app
@@ -71,9 +73,9 @@ def _sample_params(h: Harness) -> dict[str, str]:
     }
 
 
-def _credentials(h: Harness) -> dict[str, dict[str, str]]:
+def _credentials(h: Harness, labels: list[str] | None = None) -> dict[str, dict[str, str]]:
     creds = {}
-    for label in {*AS_ROLE.values(), *OUT_OF_SCOPE.values()}:
+    for label in labels or {*AS_ROLE.values(), *OUT_OF_SCOPE.values()}:
         h.login(label)
         token = h.client.cookies["plateau_session"]
         csrf = h.client.cookies["plateau_csrf"]
@@ -83,6 +85,8 @@ def _credentials(h: Harness) -> dict[str, dict[str, str]]:
         }
     h.client.cookies.clear()
     h.client.headers.pop("X-CSRF-Token", None)
+    if labels is None:
+        h.__dict__["_walk_creds"] = creds
     return creds
 
 
@@ -93,7 +97,29 @@ def _request(h: Harness, route: APIRoute, headers: dict[str, str] | None) -> int
     kwargs: dict[str, Any] = {"headers": headers or {}}
     if method in {"POST", "PUT", "PATCH"}:
         kwargs["json"] = {}
-    return h.client.request(method, path, **kwargs).status_code
+    status = h.client.request(method, path, **kwargs).status_code
+    if method not in {"GET", "HEAD"} and status < 400 and headers:
+        _renew_revoked(h, headers)  # signing out, renewing a code… end sessions: sign in again
+    return status
+
+
+def _renew_revoked(h: Harness, headers: dict[str, str]) -> None:
+    creds = h.__dict__["_walk_creds"]
+
+    async def current_codes() -> dict[str, str]:
+        async with h.ctx.db.session() as s:
+            exam = await s.get(ExamSession, h.day.session_id)
+            assert exam is not None
+            lines = await setup.access_codes(s, exam=exam, secret=h.ctx.settings.secret_key)
+        return {line.participant_id: line.code for line in lines}
+
+    codes = h.call(current_codes)  # a renewed code is the one to sign in with now
+    h.day.codes.update({label: codes[pid] for label, pid in h.day.ids.items() if pid in codes})
+    for label, cred in creds.items():
+        h.client.cookies.clear()
+        if h.client.get("/api/auth/me", headers=cred).status_code == 401:
+            creds[label] = _credentials(h, [label])[label]
+    h.client.cookies.clear()
 
 
 def test_every_route_declares_who_may_use_it(settings: Settings, clock: FakeClock) -> None:

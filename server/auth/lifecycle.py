@@ -1,0 +1,61 @@
+"""Start-up and shutdown of the revocation watch: a person's sessions revoked by another
+process (a `plateau` command, another web process on the same database) close their open
+sockets here too, within about a second. Revocations made in this process close them at the
+commit already (auth.service.revoke_sessions)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+
+from sqlalchemy import select
+
+from server.auth.models import Account
+from server.core.context import AppContext
+from server.exams.models import Participant
+
+log = logging.getLogger(__name__)
+WATCH_EVERY_S = 1.0
+
+
+async def check_revocations(ctx: AppContext) -> int:
+    """One pass: closes the sockets whose person's generation moved on (or who was removed)."""
+    subjects = ctx.live_sessions.subjects()
+    if not subjects:
+        return 0
+    current: dict[str, int] = {}
+    async with ctx.db.session() as session:
+        for model in (Participant, Account):
+            rows = await session.execute(
+                select(model.id, model.session_generation).where(model.id.in_(subjects))
+            )
+            current.update({sid: int(gen) for sid, gen in rows})
+    closed = 0
+    for subject in subjects:
+        closed += ctx.live_sessions.revoked(subject, current.get(subject, sys.maxsize))
+    return closed
+
+
+async def _watch(ctx: AppContext) -> None:
+    while True:
+        await asyncio.sleep(WATCH_EVERY_S)
+        try:
+            await check_revocations(ctx)
+        except Exception:  # noqa: BLE001 - a database outage: try again at the next pass
+            log.warning("vérification des sessions révoquées impossible", exc_info=True)
+
+
+async def start_revocation_watch(ctx: AppContext) -> None:
+    """Not in test mode (tests call `check_revocations`, as they advance the exam clock)."""
+    if ctx.settings.mode != "test":
+        ctx.services["revocation_watch"] = asyncio.get_running_loop().create_task(_watch(ctx))
+
+
+async def stop_revocation_watch(ctx: AppContext) -> None:
+    task = ctx.services.pop("revocation_watch", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
