@@ -23,7 +23,7 @@ import numpy as np
 
 from benchmarks.bot_peers import MixReceiver, RelayReceiver, ScheduledTrack
 from benchmarks.jitter import Link
-from benchmarks.media_signals import CLICK_EVERY_FRAMES
+from benchmarks.media_signals import CLICK_EVERY_FRAMES, percentiles
 
 MAX_SERVER_ADDED_S = 0.45  # a decoded onset later than this after its click is not that click
 
@@ -168,4 +168,52 @@ def merge_paths(parts: list[dict[str, Any]]) -> dict[str, Any]:
                         merged.setdefault(k, v)
             elif isinstance(value, int | float):
                 out[key] = out.get(key, 0) + value
+    return out
+
+
+def summarise_path(raw: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "latency_ms": percentiles(raw.get("latency", [])),
+        "server_added_ms": percentiles(raw.get("server_added", [])),
+        "injected_ms": percentiles(raw.get("injected", [])),
+        "clicks": raw.get("clicks", {}),
+    }
+    if "frames" in raw:
+        out["frames"] = raw["frames"]
+        out["packet_server_added_ms"] = percentiles(raw.get("packet_server_added", []))
+        out["duplicates"] = raw.get("duplicates", 0)
+        out["foreign_packets"] = raw.get("foreign_packets", 0)
+    losses = [x for x in raw.get("stream_loss", []) if x is not None]
+    out["stream_loss_pct_worst"] = round(max(losses) * 100, 2) if losses else None
+    return out
+
+
+def counter_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """How each counter moved over the window (a counter that appeared counts from 0)."""
+    return {k: round(v - before.get(k, 0), 3) for k, v in after.items()}
+
+
+def recording_summary(recordings: list[dict[str, Any]]) -> dict[str, Any]:
+    expected = missing = 0
+    worst_spacing = 0.0
+    errors = []
+    for rec in recordings:
+        clicks = rec.get("clicks") or {}
+        if "error" in clicks:
+            errors.append(f"{rec['room']}: {clicks['error']}")
+            continue
+        for side in ("candidate", "client"):
+            figures = clicks.get(side) or {}
+            expected += figures.get("expected", 0)
+            missing += figures.get("missing", 0)
+            spacing = (figures.get("spacing_error_ms") or {}).get("p95")
+            worst_spacing = max(worst_spacing, spacing or 0.0)
+    out: dict[str, Any] = {
+        "expected": expected,
+        "missing": missing,
+        "spacing_error_ms_p95_worst": worst_spacing,
+    }
+    if errors:
+        out["errors"] = errors
+        out["missing"] = None
     return out

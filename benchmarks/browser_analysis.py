@@ -140,11 +140,15 @@ def analyse(
     if calls:
         first = calls[0]
         for path in PATHS:
-            minute_end = min(first.start_ms + MINUTE_S * 1000, first.end_ms)
-            last_start = max(first.end_ms - MINUTE_S * 1000, first.start_ms)
-            base = _figures(_between(found[path], first.start_ms, minute_end))
-            last = _figures(_between(found[path], last_start, first.end_ms))
-            entry: dict[str, Any] = {"first_minute": base, "last_minute": last}
+            # a call shorter than two minutes compares its first and last halves
+            span = min(MINUTE_S * 1000, (first.end_ms - first.start_ms) / 2)
+            base = _figures(_between(found[path], first.start_ms, first.start_ms + span))
+            last = _figures(_between(found[path], first.end_ms - span, first.end_ms))
+            entry: dict[str, Any] = {
+                "compared_span_s": round(span / 1000, 1),
+                "first_minute": base,
+                "last_minute": last,
+            }
             if base["median"] is not None and last["median"] is not None:
                 entry["creep_ms"] = round(float(last["median"]) - float(base["median"]), 1)
                 entry["within_target"] = abs(entry["creep_ms"]) <= CREEP_TARGET_MS
@@ -177,7 +181,7 @@ def markdown(result: dict[str, Any], label: str = "") -> str:
         "# Mouth-to-ear delay in real browsers (`benchmarks/browser_latency.py`)",
         "",
         *([f"**{label}**", ""] if label else []),
-        f"Chromium {meta.get('chromium', '?')}, started {meta.get('started_at', '?')}; load "
+        f"{meta.get('chromium', 'Chromium ?')}, started {meta.get('started_at', '?')}; load "
         f"average (1, 5, 15 min) at the start {meta.get('load_avg', {}).get('start')}, at the "
         f"end {meta.get('load_avg', {}).get('end')}. Delay = a click's onset in the receiving "
         "page's remote stream − its onset in the sending page's microphone (ms; median / p95 "
@@ -197,8 +201,9 @@ def markdown(result: dict[str, Any], label: str = "") -> str:
     for path, c in result.get("comparisons", {}).items():
         creep = c.get("creep_ms")
         verdict = "–" if creep is None else ("✓" if c.get("within_target") else "✗")
+        span = c.get("compared_span_s", MINUTE_S)
         lines.append(
-            f"- **{path}**: first minute {_cell(c['first_minute'])}, last minute "
+            f"- **{path}**: first {span:g} s {_cell(c['first_minute'])}, last {span:g} s "
             f"{_cell(c['last_minute'])}, change {creep if creep is not None else '–'} ms "
             f"(target ±{CREEP_TARGET_MS:g} ms: {verdict}); minute before the hold "
             f"{_cell(c.get('before_hold', {}))}, 10 s after the resume "

@@ -254,6 +254,17 @@ def run(args: argparse.Namespace, on_progress: Callable[[str], None] = print) ->
         "calls": [vars(c) for c in bench.calls],
         "page_errors": errors,
     }
+    result["events"] = bench.events  # every onset each page found, to analyse again
+    result["loads"] = bench.loads
+    return result
+
+
+def reanalyse(path: Path) -> dict[str, Any]:
+    """A result analysed again from the onsets it kept (e.g. after the analysis changed)."""
+    kept = json.loads(path.read_text())
+    calls = [browser_analysis.Call(**c) for c in kept["meta"]["calls"]]
+    result = browser_analysis.analyse(kept["events"], calls, [tuple(x) for x in kept["loads"]])
+    result.update(meta=kept["meta"], events=kept["events"], loads=kept["loads"])
     return result
 
 
@@ -268,6 +279,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--label", default="")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--name", default="browser_latency")
+    parser.add_argument("--reanalyse", type=Path, help="a result JSON: analyse its onsets again")
     args = parser.parse_args(argv)
     if args.hold_at + args.hold_seconds >= args.call_seconds:
         parser.error("the hold must end before the first call does")
@@ -276,13 +288,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    result = run(args)
+    result = reanalyse(args.reanalyse) if args.reanalyse else run(args)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{args.name}.json").write_text(json.dumps(result, indent=2) + "\n")
-    (args.out / f"{args.name}.md").write_text(browser_analysis.markdown(result, args.label))
+    label = args.label or result["meta"].get("label", "")
+    (args.out / f"{args.name}.md").write_text(browser_analysis.markdown(result, label))
     for path, c in result["comparisons"].items():
         print(
-            f"{path}: first minute {c['first_minute']}, last minute {c['last_minute']}, "
+            f"{path}: first {c['compared_span_s']:g} s {c['first_minute']}, "
+            f"last {c['compared_span_s']:g} s {c['last_minute']}, "
             f"change {c.get('creep_ms')} ms"
         )
     print("creep target met" if result["creep_target_met"] else "creep target NOT met")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import math
 import subprocess
@@ -38,7 +37,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import bench_report, recording_check  # noqa: E402
-from benchmarks.bench_analysis import merge_paths  # noqa: E402
+from benchmarks.bench_analysis import (  # noqa: E402
+    counter_delta,
+    merge_paths,
+    recording_summary,
+    summarise_path,
+)
+from benchmarks.bench_fleet import BotProcess, groups, merge_generator  # noqa: E402
 from benchmarks.bench_rpc import (  # noqa: E402
     ProcStat,
     Rpc,
@@ -53,112 +58,9 @@ from benchmarks.jitter import FRAME_S, PROFILES  # noqa: E402
 from benchmarks.media_signals import percentiles  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BOTS = Path(__file__).resolve().parent / "media_bots.py"
 START_DELAY_S = 0.5  # GO → the first packet
 READY_TIMEOUT_S = 180.0  # the bots encode their signals and connect their peers
 RESULT_TIMEOUT_S = 120.0  # after the drain: the bots compute their figures
-
-
-class BotProcess:
-    def __init__(
-        self, rooms: list[int], args: argparse.Namespace, port: int, frames: int, log: IO[bytes]
-    ) -> None:
-        self.rooms = rooms
-        self.args = args
-        self.cmd = [
-            sys.executable,
-            str(BOTS),
-            "--port",
-            str(port),
-            "--rooms",
-            ",".join(map(str, rooms)),
-            "--profile",
-            args.profile,
-            "--seed",
-            str(args.seed),
-            "--frames",
-            str(frames),
-            "--loop",
-            args.loop,
-        ]
-        self.log = log
-        self.proc: asyncio.subprocess.Process | None = None
-        self.stat: ProcStat | None = None
-
-    async def start(self) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            *self.cmd,
-            cwd=ROOT,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=self.log,
-            limit=1 << 24,
-        )
-        self.stat = ProcStat(self.proc.pid)
-
-    async def expect(self, tag: str) -> dict[str, Any]:
-        """The next line tagged `tag` (the caller bounds the wait)."""
-        assert self.proc is not None and self.proc.stdout is not None
-        while True:
-            line = await self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError(f"bot process {self.rooms} exited before {tag}")
-            text = line.decode().strip()
-            if text.startswith(tag + " "):
-                return dict(json.loads(text.split(" ", 1)[1]))
-
-    def send(self, line: str) -> None:
-        assert self.proc is not None and self.proc.stdin is not None
-        self.proc.stdin.write(line.encode() + b"\n")
-
-    async def stop(self) -> None:
-        if self.proc is None:
-            return
-        with contextlib.suppress(ConnectionError, RuntimeError):
-            self.send("CLOSE")
-        try:
-            await asyncio.wait_for(self.proc.wait(), 30)
-        except TimeoutError:
-            self.proc.kill()
-            await self.proc.wait()
-
-
-def groups(rooms: int, per_process: int) -> list[list[int]]:
-    """Rooms spread over ceil(rooms / per_process) processes, as evenly as possible."""
-    count = max(1, math.ceil(rooms / max(1, per_process)))
-    return [list(range(i, rooms, count)) for i in range(count) if i < rooms]
-
-
-def merge_generator(results: list[dict[str, Any]], cpu_pct: list[float]) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "processes": len(results),
-        "cpu_pct": round(sum(cpu_pct), 1),
-        "cpu_pct_per_process": cpu_pct,
-    }
-    for key in ("send_late", "link_late", "loop_lag"):
-        merged: dict[str, Any] = {}
-        for r in results:
-            for k, v in (r.get(key) or {}).items():
-                merged[k] = max(merged.get(k, 0), v) if k == "max_ms" else merged.get(k, 0) + v
-        out[key] = merged
-    return out
-
-
-def summarise_path(raw: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "latency_ms": percentiles(raw.get("latency", [])),
-        "server_added_ms": percentiles(raw.get("server_added", [])),
-        "injected_ms": percentiles(raw.get("injected", [])),
-        "clicks": raw.get("clicks", {}),
-    }
-    if "frames" in raw:
-        out["frames"] = raw["frames"]
-        out["packet_server_added_ms"] = percentiles(raw.get("packet_server_added", []))
-        out["duplicates"] = raw.get("duplicates", 0)
-        out["foreign_packets"] = raw.get("foreign_packets", 0)
-    losses = [x for x in raw.get("stream_loss", []) if x is not None]
-    out["stream_loss_pct_worst"] = round(max(losses) * 100, 2) if losses else None
-    return out
 
 
 async def orchestrate(
@@ -190,7 +92,7 @@ async def orchestrate(
         for b in bots:
             b.send("GO " + json.dumps(go))
         await asyncio.sleep(max(0.0, since - time.monotonic()))
-        stats_since = await rpc.call("stats")
+        stats_since = await stats_of(rpc)
         cpu0, waited0 = server.cpu_seconds(), server.waited_seconds()
         bots_waited0 = [b.stat.waited_seconds() if b.stat else 0.0 for b in bots]
         bots_cpu0 = [b.stat.cpu_seconds() if b.stat else 0.0 for b in bots]
@@ -211,7 +113,7 @@ async def orchestrate(
                 )
                 next_sample, last_cpu, last_at = next_sample + args.sample_every, cpu, now
         elapsed = time.monotonic() - since
-        stats_until = await rpc.call("stats")
+        stats_until = await stats_of(rpc)
         server_cpu = (server.cpu_seconds() - cpu0) / elapsed * 100
         server_waited = (server.waited_seconds() - waited0) / elapsed * 100
         bots_waited = [
@@ -224,7 +126,7 @@ async def orchestrate(
         ]
         async with asyncio.timeout(args.drain + RESULT_TIMEOUT_S):
             measured = await asyncio.gather(*(b.expect("RESULT") for b in bots))
-        stats = await rpc.call("stats")
+        stats = await stats_of(rpc)
         infos, ended = [], {}
         for r in range(args.rooms):
             infos.append(await rpc.call("end_call", room=f"room-{r}"))
@@ -284,35 +186,12 @@ async def orchestrate(
     }
 
 
-def counter_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
-    """How each counter moved over the window (a counter that appeared counts from 0)."""
-    return {k: round(v - before.get(k, 0), 3) for k, v in after.items()}
-
-
-def recording_summary(recordings: list[dict[str, Any]]) -> dict[str, Any]:
-    expected = missing = 0
-    worst_spacing = 0.0
-    errors = []
-    for rec in recordings:
-        clicks = rec.get("clicks") or {}
-        if "error" in clicks:
-            errors.append(f"{rec['room']}: {clicks['error']}")
-            continue
-        for side in ("candidate", "client"):
-            figures = clicks.get(side) or {}
-            expected += figures.get("expected", 0)
-            missing += figures.get("missing", 0)
-            spacing = (figures.get("spacing_error_ms") or {}).get("p95")
-            worst_spacing = max(worst_spacing, spacing or 0.0)
-    out: dict[str, Any] = {
-        "expected": expected,
-        "missing": missing,
-        "spacing_error_ms_p95_worst": worst_spacing,
-    }
-    if errors:
-        out["errors"] = errors
-        out["missing"] = None
-    return out
+async def stats_of(rpc: Rpc) -> Any:
+    """The server's `stats()`, whatever it returns; a failure is reported, not fatal."""
+    try:
+        return await rpc.call("stats")
+    except RuntimeError as exc:
+        return {"stats_error": 1, "error": str(exc)}
 
 
 def markdown(results_dir: Path) -> str:
@@ -446,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.name:
         (args.out / "media_bench.md").write_text(markdown(args.out))
     print(summary_line(result))
+    print("server counters over the window:", json.dumps(result["server_counters_in_window"]))
     return 0
 
 

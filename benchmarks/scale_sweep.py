@@ -138,6 +138,7 @@ def markdown(results: list[dict[str, Any]], label: str = "") -> str:
         f"{impl} under {p}: **{bench_report.most_rooms(results, impl, p)}**"
         for impl in impls
         for p in profiles
+        if any(_marks(results, impl, p, n) != "·" for n in room_counts)
     ]
     return "\n".join(
         [

@@ -61,8 +61,20 @@ def test_a_flat_call_meets_the_target_and_a_creeping_one_does_not() -> None:
 
 
 def test_later_calls_and_lost_clicks_are_reported() -> None:
-    calls = [Call("call 1", START, START + 60_000), Call("call 2", START + 70_000, START + 90_000)]
-    result = analyse(pages(90, lambda t: 60.0, lost={3, 4}), calls)
+    calls = [
+        Call("call 1", START, START + 120_000),
+        Call("call 2", START + 130_000, START + 150_000),
+    ]
+    result = analyse(pages(150, lambda t: 60.0, lost={3, 4}), calls)
     first = result["comparisons"]["candidate_to_client"]
     assert first["first_minute"]["n"] == 118  # 120 clicks, 2 never heard
+    assert first["last_minute"]["n"] == 120 and first["compared_span_s"] == 60
     assert first["later_calls"]["call 2"] == {"median": 60.0, "p95": 60.0, "n": 40}
+
+
+def test_a_call_shorter_than_two_minutes_compares_its_halves() -> None:
+    call = Call("call 1", START, START + 40_000)
+    result = analyse(pages(40, lambda t: 70.0 + (t - START) / 1000), [call])  # +1 ms/s
+    c = result["comparisons"]["client_to_candidate"]
+    assert c["compared_span_s"] == 20 and c["first_minute"]["n"] == c["last_minute"]["n"] == 40
+    assert c["creep_ms"] == 20.0

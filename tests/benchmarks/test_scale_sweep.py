@@ -150,3 +150,10 @@ def test_the_run_order_keeps_the_runs_of_one_setting_consecutive() -> None:
         (4, "lan", "plateau", 2),
         (4, "lan", "plateau", 3),
     ]
+
+
+def test_a_gap_in_the_mix_stream_is_a_loss_even_when_every_click_was_heard() -> None:
+    gappy = result(12)
+    gappy["paths"]["mix_to_observer"]["stream_loss_pct_worst"] = 0.4
+    ok, why = bench_report.verdict(gappy)
+    assert not ok and why == "mix_to_observer loss 0.4 %"
