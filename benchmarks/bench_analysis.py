@@ -120,6 +120,8 @@ def relay_path(
     out = _clicks_figures(found, track, link, window)
     out["frames"] = frame_figures
     out["packet_server_added"] = packet_server_added
+    injected = link.released[delivered] - track.emitted[delivered]
+    out["packet_injected"] = injected[~np.isnan(injected)].tolist()
     out["stream_loss"] = [receiver.span.loss()]
     out["duplicates"] = receiver.duplicates
     out["foreign_packets"] = receiver.foreign
@@ -181,6 +183,7 @@ def summarise_path(raw: dict[str, Any]) -> dict[str, Any]:
     if "frames" in raw:
         out["frames"] = raw["frames"]
         out["packet_server_added_ms"] = percentiles(raw.get("packet_server_added", []))
+        out["packet_injected_ms"] = percentiles(raw.get("packet_injected", []))
         out["duplicates"] = raw.get("duplicates", 0)
         out["foreign_packets"] = raw.get("foreign_packets", 0)
     losses = [x for x in raw.get("stream_loss", []) if x is not None]

@@ -117,10 +117,21 @@ def injected_cell(result: dict[str, Any]) -> str:
     dropped = sum(
         (_get(result, "paths", p, "frames", "injected_dropped") or 0) for p in RELAY_PATHS
     )
-    delay = _get(result, "paths", "candidate_to_client", "injected_ms") or {}
+    delay = (
+        _get(result, "paths", "candidate_to_client", "packet_injected_ms")
+        or _get(result, "paths", "candidate_to_client", "injected_ms")
+        or {}
+    )
     return (
         f"{dropped} dropped · delay p95 {_pct(delay.get('p95'))} / max {_pct(delay.get('max'))} ms"
     )
+
+
+def _spacing(result: dict[str, Any]) -> str:
+    """The recording's worst channel: how far its clicks are from the 500 ms grid (0 when audio
+    is placed by its RTP timestamps, the network's jitter when placed by arrival)."""
+    value = _get(result, "recording_summary", "spacing_error_ms_p95_worst")
+    return "–" if value is None else f"{value:g}"
 
 
 def row(result: dict[str, Any]) -> str:
@@ -130,7 +141,7 @@ def row(result: dict[str, Any]) -> str:
         f"{result.get('run', 1)} | {_load(result)} |"
     )
     if "error" in result:
-        return head + " – | – | – | – | – | – | – | ✗ " + verdict(result)[1] + " |"
+        return head + " – | – | – | – | – | – | – | – | ✗ " + verdict(result)[1] + " |"
     loss = loss_beyond_injected(result)
     ok, why = verdict(result)
     suspect = generator_suspicion(result)
@@ -142,7 +153,7 @@ def row(result: dict[str, Any]) -> str:
         + f" {result.get('server_cpu_pct')} · {result.get('server_cpu_wait_pct', '–')} | "
         + " / ".join(_pct(loss[k]) for k in (*RELAY_PATHS, "mix_to_observer", "recording"))
         + f" | {injected_cell(result)} | {_ms(result, 'candidate_to_client')} | "
-        + f"{_ms(result, 'mix_to_observer')} | {drop_cell} | "
+        + f"{_ms(result, 'mix_to_observer')} | {_spacing(result)} | {drop_cell} | "
         + f"{gen.get('cpu_pct', '–')} % · {suspect or 'no stall > 60 ms'} | "
         + ("✓" if ok else "✗ " + why)
         + " |"
@@ -154,8 +165,9 @@ HEADER = [
     "| server CPU % · waiting for its core % "
     "| loss beyond injected % c→k / k→c / mix / rec | injected "
     "| server-added c→k ms p50 / p95 | server-added mix ms p50 / p95 "
+    "| recording: click spacing error p95 ms "
     "| server counters (drop/late/…) | generator CPU · stalls | targets |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
 ]
 
 

@@ -69,6 +69,7 @@ def test_relay_loss_is_beyond_what_the_network_dropped_and_delay_is_server_added
     assert out["latency"] == pytest.approx([INJECTED_S + TRANSIT_S + offset] * 2)
     assert out["injected"] == pytest.approx([INJECTED_S] * 2)
     assert out["packet_server_added"] == pytest.approx([TRANSIT_S] * (FRAMES - 4))
+    assert out["packet_injected"] == pytest.approx([INJECTED_S] * (FRAMES - 2))
 
 
 def test_a_re_encoded_relay_leg_is_measured_by_its_decoded_clicks() -> None:
