@@ -23,7 +23,12 @@ import numpy as np
 
 from benchmarks.bot_peers import MixReceiver, RelayReceiver, ScheduledTrack
 from benchmarks.jitter import Link
-from benchmarks.media_signals import CLICK_EVERY_FRAMES, percentiles
+from benchmarks.media_signals import (
+    CLICK_EVERY_FRAMES,
+    histogram,
+    histogram_percentiles,
+    percentiles,
+)
 
 MAX_SERVER_ADDED_S = 0.45  # a decoded onset later than this after its click is not that click
 
@@ -102,7 +107,7 @@ def relay_path(
             "received": int(len(got)),
             "lost_beyond_injected": int(len(delivered) - len(got)),
         }
-        packet_server_added = (arrival[got] - link.released[got]).tolist()
+        packet_server_added = histogram(arrival[got] - link.released[got])
     else:  # re-encoded by the server: decode, and loss by the stream's RTP timestamps
         found = match_onsets([t for s, t in receiver.detector.onsets if s == side], track, link)
         span = receiver.span.loss()
@@ -121,7 +126,7 @@ def relay_path(
     out["frames"] = frame_figures
     out["packet_server_added"] = packet_server_added
     injected = link.released[delivered] - track.emitted[delivered]
-    out["packet_injected"] = injected[~np.isnan(injected)].tolist()
+    out["packet_injected"] = histogram(injected)
     out["stream_loss"] = [receiver.span.loss()]
     out["duplicates"] = receiver.duplicates
     out["foreign_packets"] = receiver.foreign
@@ -182,8 +187,8 @@ def summarise_path(raw: dict[str, Any]) -> dict[str, Any]:
     }
     if "frames" in raw:
         out["frames"] = raw["frames"]
-        out["packet_server_added_ms"] = percentiles(raw.get("packet_server_added", []))
-        out["packet_injected_ms"] = percentiles(raw.get("packet_injected", []))
+        out["packet_server_added_ms"] = histogram_percentiles(raw.get("packet_server_added", []))
+        out["packet_injected_ms"] = histogram_percentiles(raw.get("packet_injected", []))
         out["duplicates"] = raw.get("duplicates", 0)
         out["foreign_packets"] = raw.get("foreign_packets", 0)
     losses = [x for x in raw.get("stream_loss", []) if x is not None]

@@ -52,7 +52,7 @@ class BotProcess:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=self.log,
-            limit=1 << 24,
+            limit=1 << 26,
         )
         self.stat = ProcStat(self.proc.pid)
 

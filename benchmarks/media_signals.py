@@ -14,6 +14,7 @@ from __future__ import annotations
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -186,6 +187,38 @@ class ClickDetector:
         side = max(self._probes, key=lambda name: abs(np.dot(window, self._probes[name])))
         self.onsets.append((side, onset))
         self._pending = None
+
+
+def histogram(values: list[float] | np.ndarray, resolution: float = 1e-4) -> list[list[float]]:
+    """Values (seconds) as [[value, count], …] at `resolution` (0.1 ms): what a bot process
+    sends of per-packet figures (a 30-minute soak has millions of them); merged by
+    concatenation, read by `histogram_percentiles`."""
+    arr = np.asarray(values, dtype=np.float64)
+    arr = arr[~np.isnan(arr)]
+    bins, counts = np.unique(np.round(arr / resolution).astype(np.int64), return_counts=True)
+    return [[float(b) * resolution, int(c)] for b, c in zip(bins, counts, strict=True)]
+
+
+def histogram_percentiles(pairs: list[list[float]], scale: float = 1000.0) -> dict[str, Any]:
+    """p50/p95/p99/max (nearest rank) and the count of `histogram` pairs."""
+    if not pairs:
+        return {"p50": None, "p95": None, "p99": None, "max": None, "n": 0}
+    arr = np.array(pairs, dtype=np.float64)
+    arr = arr[np.argsort(arr[:, 0])]
+    cumulative = np.cumsum(arr[:, 1])
+    total = int(cumulative[-1])
+
+    def rank(q: float) -> float:
+        i = int(np.searchsorted(cumulative, max(1, np.ceil(q * total)), side="left"))
+        return round(float(arr[min(i, len(arr) - 1), 0]) * scale, 1)
+
+    return {
+        "p50": rank(0.5),
+        "p95": rank(0.95),
+        "p99": rank(0.99),
+        "max": round(float(arr[-1, 0]) * scale, 1),
+        "n": total,
+    }
 
 
 def percentiles(values: list[float] | np.ndarray, scale: float = 1000.0) -> dict[str, float | None]:

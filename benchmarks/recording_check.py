@@ -19,35 +19,33 @@ import av
 import numpy as np
 
 from benchmarks.media_signals import CANDIDATE, CLIENT, SIDES, ClickDetector, percentiles
-from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE
+from server.telephony.audio import SAMPLE_RATE
 
 PERIOD_S = 0.5
 TAIL_S = 0.6
 
 
-def channels(path: Path) -> np.ndarray:
-    """The recording decoded: int16, shape (channels, samples)."""
-    parts = []
+def onsets_by_channel(path: Path, sides: tuple[str, ...]) -> tuple[list[list[float]], float]:
+    """Positions (seconds into the recording) of each channel's side's clicks, decoded frame
+    by frame (a long recording is never held in memory whole), and the recording's length."""
+    detectors = [ClickDetector(SIDES) for _ in sides]
+    position = 0
     with av.open(str(path)) as container:
         for frame in container.decode(audio=0):
             data = frame.to_ndarray()
             if data.dtype != np.int16:
                 data = np.clip(data * 32767, -32768, 32767).astype(np.int16)
-            if frame.format.is_planar:
-                parts.append(data)
-            else:
-                parts.append(data.reshape(-1, len(frame.layout.channels)).T)
-    if not parts:
-        return np.zeros((2, 0), dtype=np.int16)
-    return np.concatenate(parts, axis=1)
-
-
-def onsets_in(pcm: np.ndarray, side: str) -> list[float]:
-    """Positions (seconds into the recording) of `side`'s clicks in one channel."""
-    detector = ClickDetector(SIDES)
-    for start in range(0, len(pcm), FRAME_SAMPLES):
-        detector.feed(start / SAMPLE_RATE, pcm[start : start + FRAME_SAMPLES])
-    return [t for s, t in detector.onsets if s == side]
+            if not frame.format.is_planar:
+                data = data.reshape(-1, len(frame.layout.channels)).T
+            if data.shape[0] < len(sides):
+                raise ValueError(f"{data.shape[0]} channel(s), {len(sides)} expected")
+            for channel, detector in enumerate(detectors):
+                detector.feed(position / SAMPLE_RATE, data[channel])
+            position += data.shape[1]
+    found = [
+        [t for s, t in d.onsets if s == side] for d, side in zip(detectors, sides, strict=True)
+    ]
+    return found, position / SAMPLE_RATE
 
 
 def channel_figures(
@@ -81,16 +79,12 @@ def check(
     path: Path, clicks_sent: dict[str, list[float]], call_started: float, call_ended: float
 ) -> dict[str, Any]:
     """Both channels of one recording against the clicks each side sent."""
+    sides = (CANDIDATE.name, CLIENT.name)  # left, right
     try:
-        audio = channels(path)
-    except (OSError, av.FFmpegError) as exc:
+        found, seconds = onsets_by_channel(path, sides)
+    except (OSError, ValueError, av.FFmpegError) as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
-    if audio.shape[0] < 2:
-        return {"error": f"{audio.shape[0]} channel(s), stereo expected"}
-    out: dict[str, Any] = {"seconds": round(audio.shape[1] / SAMPLE_RATE, 2)}
-    for channel, side in ((0, CANDIDATE), (1, CLIENT)):
-        onsets = onsets_in(audio[channel], side.name)
-        out[side.name] = channel_figures(
-            onsets, clicks_sent.get(side.name, []), call_started, call_ended
-        )
+    out: dict[str, Any] = {"seconds": round(seconds, 2)}
+    for side, onsets in zip(sides, found, strict=True):
+        out[side] = channel_figures(onsets, clicks_sent.get(side, []), call_started, call_ended)
     return out
