@@ -22,14 +22,13 @@ from collections.abc import Callable
 
 import av
 import numpy as np
-from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtp import RtpPacket
 
 from benchmarks.jitter import FRAME_S, SAMPLES_PER_FRAME, Link
 from benchmarks.media_signals import SIDES, ClickDetector, PreEncoded
 from server.telephony.opus import OpusDecoder
-from server.telephony.peer import lan_configuration
 
 TIME_BASE = fractions.Fraction(1, 48_000)
 PacketSink = Callable[[bytes, int, float], None]  # payload, RTP timestamp, arrival
@@ -94,7 +93,7 @@ class BenchPeer:
     """One bot: `sdp = await bot.offer()`, the server answers, `await bot.accept(answer)`."""
 
     def __init__(self, track: ScheduledTrack | None, sink: PacketSink) -> None:
-        self.pc = RTCPeerConnection(lan_configuration())
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # host candidates only
         self.track = track
         self._sink = sink
         self._transceiver = self.pc.addTransceiver(

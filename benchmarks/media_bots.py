@@ -139,9 +139,12 @@ def _say(tag: str, data: Any) -> None:
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    from server.telephony.workers.gc_tuning import tune_gc
-
-    tune_gc()  # the generator's own collections must not stall its senders
+    try:
+        from server.telephony.workers.gc_tuning import tune_gc
+    except ImportError:  # the media workers' GC tuning moved: the bots run without it
+        pass
+    else:
+        tune_gc()  # the generator's own collections must not stall its senders
     loop = asyncio.get_running_loop()
     stdin = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
