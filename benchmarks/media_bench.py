@@ -150,7 +150,12 @@ async def orchestrate(
                 }
             )
         entry["clicks"] = await asyncio.to_thread(
-            recording_check.check, path, clicks_sent.get(f"room-{r}", {}), started[r], ended[r]
+            recording_check.check,
+            path,
+            clicks_sent.get(f"room-{r}", {}),
+            started[r],
+            ended[r],
+            (since, until),
         )
         recordings.append(entry)
     counters = flatten_counters(stats)

@@ -1,10 +1,12 @@
 """What a call's recording holds of the clicks the bots sent: the candidate's on the left
 channel, the client's on the right, each click once, 500 ms apart.
 
-- found / expected: clicks found in the channel vs the clicks the network delivered to the
-  server while the call was up (up to 0.6 s before its end, the tail still in flight is not
-  expected); the recording's delay is estimated as the median of (click in the recording −
-  its emission), so a recording that starts later or buffers more is not counted as a loss;
+- found / expected: of the clicks the network delivered to the server in the measured window
+  (and, apart, over the whole call up to 0.6 s before its end), those found in the channel.
+  Each click in the recording is matched to its emission by following the recording's delay
+  from click to click (a start at the first clicks' median delay, then within ±200 ms of the
+  previous one), so a recording that starts later, buffers more or whose timeline steps is
+  not counted as a loss; a click whose audio is not there is;
 - spacing: the gaps between consecutive clicks in the recording, off a whole number of 500 ms
   periods (0 when the audio is placed by its RTP timestamps; network jitter and bursts show
   here when it is placed by arrival).
@@ -48,35 +50,65 @@ def onsets_by_channel(path: Path, sides: tuple[str, ...]) -> tuple[list[list[flo
     return found, position / SAMPLE_RATE
 
 
-def channel_figures(
-    onsets: list[float], emitted: list[float], call_started: float, call_ended: float
-) -> dict[str, Any]:
-    sent = np.array(sorted(e for e in emitted if call_started <= e <= call_ended - TAIL_S))
-    if not len(sent):
-        return {"expected": 0, "found": len(onsets), "missing": 0, "delay_s": None}
-    times = call_started + np.array(onsets)
-    delays = []
-    for t in times:
+JUMP_S = 0.2  # a recording's delay may change by this much from one click to the next
+
+
+def align(times: np.ndarray, sent: np.ndarray) -> dict[int, float]:
+    """Clicks at `times` (on the machine's clock, as placed by the recording) → {index in
+    `sent`: time}, following the recording's delay from click to click."""
+    if not len(times) or not len(sent):
+        return {}
+    first = []
+    for t in times[:5]:
         i = int(np.searchsorted(sent, t, side="right")) - 1
         if i >= 0:
-            delays.append(t - sent[i])
-    delay = float(np.median(delays)) if delays else 0.0
-    placed = times - delay  # each click back at its emission time
-    found = int(np.sum((placed >= sent[0] - PERIOD_S / 2) & (placed <= sent[-1] + PERIOD_S / 2)))
+            first.append(t - sent[i])
+    delay = float(np.median(first)) if first else 0.0
+    matched: dict[int, float] = {}
+    for t in times:
+        target = t - delay
+        i = int(np.clip(np.searchsorted(sent, target), 1, len(sent) - 1)) if len(sent) > 1 else 0
+        if len(sent) > 1 and abs(sent[i - 1] - target) < abs(sent[i] - target):
+            i -= 1
+        if abs(sent[i] - target) <= JUMP_S and i not in matched:
+            matched[i] = float(t)
+            delay = float(t - sent[i])
+    return matched
+
+
+def channel_figures(
+    onsets: list[float],
+    emitted: list[float],
+    call_started: float,
+    call_ended: float,
+    window: tuple[float, float] | None = None,
+) -> dict[str, Any]:
+    sent = np.array(sorted(e for e in emitted if call_started <= e <= call_ended - TAIL_S))
+    times = call_started + np.array(onsets, dtype=np.float64)
+    matched = align(times, sent)
+    lo, hi = window or (call_started, call_ended)
+    in_window = [i for i, e in enumerate(sent) if lo <= e <= hi]
+    found = sum(1 for i in in_window if i in matched)
+    delays = [t - sent[i] for i, t in matched.items()]
     gaps = np.diff(np.array(onsets))
     periods = np.maximum(np.round(gaps / PERIOD_S), 1)
     off = np.abs(gaps - periods * PERIOD_S)
     return {
-        "expected": int(len(sent)),
+        "expected": len(in_window),
         "found": found,
-        "missing": max(0, int(len(sent)) - found),
-        "delay_s": round(delay, 3),
+        "missing": len(in_window) - found,
+        "whole_call": {"expected": int(len(sent)), "found": len(matched)},
+        "delay_s": round(float(np.median(delays)), 3) if delays else None,
         "spacing_error_ms": percentiles(off.tolist()),
     }
 
 
 def check(
-    path: Path, clicks_sent: dict[str, list[float]], call_started: float, call_ended: float
+    path: Path,
+    clicks_sent: dict[str, list[float]],
+    call_started: float,
+    call_ended: float,
+    window: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """Both channels of one recording against the clicks each side sent."""
     sides = (CANDIDATE.name, CLIENT.name)  # left, right
@@ -86,5 +118,7 @@ def check(
         return {"error": f"{type(exc).__name__}: {exc}"}
     out: dict[str, Any] = {"seconds": round(seconds, 2)}
     for side, onsets in zip(sides, found, strict=True):
-        out[side] = channel_figures(onsets, clicks_sent.get(side, []), call_started, call_ended)
+        out[side] = channel_figures(
+            onsets, clicks_sent.get(side, []), call_started, call_ended, window
+        )
     return out

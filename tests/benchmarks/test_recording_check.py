@@ -25,6 +25,19 @@ def test_a_missing_click_is_counted_whatever_the_recordings_delay() -> None:
         assert figures["spacing_error_ms"]["max"] < 0.5
 
 
+def test_a_timeline_that_steps_loses_no_click_and_the_window_is_counted_apart() -> None:
+    # the recording's timeline steps back 150 ms after the 8th click (ticks skipped): every
+    # click is still there, only the spacing shows it
+    positions = [t - STARTED + 0.04 - (0.15 if t > 104.6 else 0.0) for t in EMITTED]
+    figures = channel_figures(positions, EMITTED, STARTED, ENDED, window=(103.0, 108.0))
+    assert figures["expected"] == 11 and figures["missing"] == 0  # 103.0 … 108.0
+    assert figures["whole_call"] == {"expected": 21, "found": 21}
+    assert 149 < figures["spacing_error_ms"]["max"] < 151
+    lost = [p for p, t in zip(positions, EMITTED, strict=True) if t not in (102.0, 105.5)]
+    figures = channel_figures(lost, EMITTED, STARTED, ENDED, window=(103.0, 108.0))
+    assert figures["missing"] == 1 and figures["whole_call"]["found"] == 19
+
+
 def test_clicks_placed_by_arrival_show_the_jitter_in_their_spacing() -> None:
     jitter = np.random.default_rng(1).uniform(0, 0.03, len(EMITTED))
     positions = [t - STARTED + 0.05 + j for t, j in zip(EMITTED, jitter, strict=True)]
