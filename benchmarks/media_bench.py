@@ -1,492 +1,287 @@
-"""Media benchmark: the aiortc media server in one process, bot peers in another.
+"""Media benchmark: the media server in one process (pinned to core 0 with `--pin`), the bots
+in several processes (on the other core), a network profile injected by the bots.
 
-    python benchmarks/media_bench.py --rooms 4 --seconds 20 [--impl stock] [--pin]
+    python benchmarks/media_bench.py --rooms 4 --seconds 30 --profile wifi [--impl stock] --pin
 
-The server process runs `AiortcMedia` behind a tiny JSON-lines RPC on loopback (attach,
-start_call, end_call, stats, shutdown). This process runs, per room, three probe peers
-(candidate and client sending marked audio — a hum with a click every 500 ms, 1.2 kHz for the
-candidate, 2.4 kHz for the client — and a listening observer), starts a recorded call in
-every room, and measures for `--seconds`:
+Each room: a candidate bot and a client bot sending marked audio (a hum with a click every
+500 ms, 1.2 kHz for the candidate, 2.4 kHz for the client; pre-encoded Opus, sent on a fixed
+20 ms schedule through the emulated network of `--profile`), an observer bot listening to the
+mix, a recorded call. One bot process per `--rooms-per-process` rooms (`media_bots.py`).
 
-- server CPU % (of one core) and RSS, from /proc;
-- latency candidate→client, client→candidate and mix→observer: click emitted (its packet
-  handed to the sender) → click onset found in a packet on arrival (+ its offset in it);
-  includes Opus codec delay (one encode+decode on relay legs, two on the mix);
-- frame loss per received stream (RTP timestamp span vs packets received), clicks lost;
-- connect time (offer created → connection state "connected").
+Measured over `--seconds` after a warm-up (see `bench_analysis.py` for the definitions):
+latency and its server-added part on each path; loss beyond what the network injected (relay
+legs by frame, the mix and the recording by click); the server's CPU (% of one core), RSS and
+every counter its `stats()` reports; the bots' CPU and their own stalls (late sends, event
+loop lag, late link releases); the machine's load average before and after.
 
-`--impl plateau` (default) serves `AiortcMedia` (after the aiortc hook self-test, as a media
-worker does); `--impl stock` serves `StockAiortcMedia`, the stock aiortc way. `--pin` pins the
-server process to core 0 and the bots to the other cores (the per-core figures of
-`benchmarks/scale_sweep.py`). `--sample-every S` records the server's RSS and CPU every S
-seconds (the soak, `benchmarks/media_soak.py`).
-
-Writes `media_<N>rooms_<loop>.json` (or `--name`) and regenerates `media_bench.md` (one row per
-`media_*rooms_*.json`) in --out.
+Writes `--name` (default `media_<N>rooms_<profile>_<impl>.json`) in `--out`, and, without
+`--name`, regenerates `media_bench.md` there (one row per `media_*.json`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import json
-import os
+import math
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.media_signals import (  # noqa: E402
-    CANDIDATE,
-    CLIENT,
-    ClickDetector,
-    Emissions,
-    Side,
-    click_signal,
-    is_click_frame,
-    match_latencies,
-    percentiles,
+from benchmarks import bench_report, recording_check  # noqa: E402
+from benchmarks.bench_analysis import (  # noqa: E402
+    counter_delta,
+    merge_paths,
+    recording_summary,
+    summarise_path,
 )
-from server.telephony.probe import ProbePeer, Received  # noqa: E402
+from benchmarks.bench_fleet import BotProcess, groups, merge_generator  # noqa: E402
+from benchmarks.bench_rpc import (  # noqa: E402
+    ProcStat,
+    Rpc,
+    flatten_counters,
+    load_average,
+    pin,
+    run_loop,
+    serve,
+    suspicious_counters,
+)
+from benchmarks.jitter import FRAME_S, PROFILES  # noqa: E402
+from benchmarks.media_signals import percentiles  # noqa: E402
 
-WARM_UP_SECONDS = 1.0
 RESULTS = Path(__file__).resolve().parent / "results"
+START_DELAY_S = 0.5  # GO → the first packet
+READY_TIMEOUT_S = 180.0  # the bots encode their signals and connect their peers
+RESULT_TIMEOUT_S = 120.0  # after the drain: the bots compute their figures
 
 
-def run_loop(main: Coroutine[Any, Any, Any], loop: str) -> Any:
-    if loop == "uvloop":
-        import uvloop
-
-        return uvloop.run(main)
-    return asyncio.run(main)
-
-
-# --- server process ----------------------------------------------------------------------
-
-
-SERVER_CORE = 0
-
-
-def pin(server: bool) -> None:
-    """The server on core 0, the bots on every other core (no-op on a single core)."""
-    cores = sorted(os.sched_getaffinity(0))
-    if len(cores) > 1:
-        os.sched_setaffinity(0, {SERVER_CORE} if server else set(cores) - {SERVER_CORE})
-
-
-def make_media(impl: str) -> Any:
-    if impl == "stock":
-        from server.telephony.stock_media import StockAiortcMedia
-
-        return StockAiortcMedia()
-    from server.telephony.aiortc_media import AiortcMedia
-    from server.telephony.workers.hooks import prepare_runtime
-
-    prepare_runtime()
-    return AiortcMedia()
-
-
-async def serve(impl: str = "plateau", gc_mode: str = "auto") -> None:
-    from server.telephony.workers.gc_tuning import GcPauses, tune_gc
-
-    media = make_media(impl)
-    pauses = GcPauses().install()
-    if gc_mode == "tuned" or (gc_mode == "auto" and impl == "plateau"):
-        tune_gc()  # as a media worker does once started
-    done = asyncio.Event()
-    write_lock = asyncio.Lock()
-    tasks: set[asyncio.Task[None]] = set()
-
-    async def dispatch(req: dict[str, Any]) -> Any:
-        op = req["op"]
-        if op == "attach":
-            return await media.attach_peer(req["room"], req["role"], req["sdp"])
-        if op == "start_call":
-            await media.start_call(req["room"], req["call"], Path(req["path"]))
-            return None
-        if op == "end_call":
-            info = await media.end_call(req["room"])
-            return info.to_json() if info else None
-        if op == "stats":
-            return {**media.stats(), "gc": pauses.stats()}
-        if op == "shutdown":
-            await media.close()
-            done.set()
-            return None
-        raise ValueError(f"unknown op {op}")
-
-    async def answer(req: dict[str, Any], writer: asyncio.StreamWriter) -> None:
-        try:
-            resp = {"id": req["id"], "ok": True, "result": await dispatch(req)}
-        except Exception as exc:
-            resp = {"id": req["id"], "ok": False, "error": repr(exc)}
-        async with write_lock:
-            writer.write(json.dumps(resp).encode() + b"\n")
-            await writer.drain()
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        while line := await reader.readline():
-            task = asyncio.create_task(answer(json.loads(line), writer))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-        writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0, limit=1 << 20)
-    port = server.sockets[0].getsockname()[1]
-    print(f"PORT {port}", flush=True)
-    await done.wait()
-    await asyncio.sleep(0.05)  # let the shutdown answer go out
-    server.close()
-
-
-# --- bots process ------------------------------------------------------------------------
-
-
-class Rpc:
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._reader, self._writer = reader, writer
-        self._ids = itertools.count()
-        self._waiting: dict[int, asyncio.Future[Any]] = {}
-        self._task = asyncio.create_task(self._read())
-
-    @classmethod
-    async def connect(cls, port: int) -> Rpc:
-        return cls(*await asyncio.open_connection("127.0.0.1", port, limit=1 << 20))
-
-    async def _read(self) -> None:
-        while line := await self._reader.readline():
-            resp = json.loads(line)
-            future = self._waiting.pop(resp["id"])
-            if resp["ok"]:
-                future.set_result(resp["result"])
-            else:
-                future.set_exception(RuntimeError(resp["error"]))
-
-    async def call(self, op: str, **kw: Any) -> Any:
-        req_id = next(self._ids)
-        future = asyncio.get_running_loop().create_future()
-        self._waiting[req_id] = future
-        self._writer.write(json.dumps({"id": req_id, "op": op, **kw}).encode() + b"\n")
-        return await future
-
-    async def close(self) -> None:
-        self._writer.close()
-        await self._writer.wait_closed()
-        await self._task
-
-
-class ProcStat:
-    """CPU time and memory of a process, from /proc (no psutil needed)."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self._tick = os.sysconf("SC_CLK_TCK")
-
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / self._tick
-
-    def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
-
-
-class Stream:
-    """What one bot receives: packets and clicks."""
-
-    def __init__(self, sides: tuple[Side, ...]) -> None:
-        self.detector = ClickDetector(sides)
-        self.first_ts: int | None = None
-        self.last_ts = 0
-        self.packets = 0
-        self.measuring = False
-
-    def on_received(self, got: Received) -> None:
-        self.detector.feed(got.arrival, got.pcm)
-        if not self.measuring:
-            return
-        if self.first_ts is None:
-            self.first_ts = got.timestamp
-        self.last_ts = got.timestamp
-        self.packets += 1
-
-    def loss(self) -> float | None:
-        if self.first_ts is None:
-            return None
-        expected = ((self.last_ts - self.first_ts) & 0xFFFFFFFF) // 960 + 1
-        return max(0.0, 1 - self.packets / expected)
-
-
-class SendGaps:
-    """The bots' own stalls: the longest gap between two packets one bot handed its sender
-    (20 ms when the bots keep up). A long one sends a burst the server must absorb."""
-
-    def __init__(self) -> None:
-        self.measuring = False
-        self.max_gap = 0.0
-        self.over_60ms = 0
-
-    def note(self, gap: float) -> None:
-        if self.measuring:
-            self.max_gap = max(self.max_gap, gap)
-            self.over_60ms += gap > 0.06
-
-
-def _sender(side: Side, emissions: Emissions, gaps: SendGaps) -> Callable[[int, float], None]:
-    last = [0.0]
-
-    def on_sent(index: int, at: float) -> None:
-        if is_click_frame(side, index):
-            emissions.add(side, at)
-        if last[0]:
-            gaps.note(at - last[0])
-        last[0] = at
-
-    return on_sent
-
-
-async def bots(
-    rooms: int,
-    seconds: float,
-    port: int,
-    server_pid: int,
-    rec_dir: Path,
-    sample_every: float = 0.0,
-) -> dict:
-    from server.telephony.workers.gc_tuning import tune_gc
-
-    tune_gc()  # the load generator's own collections must not stall its senders
+async def orchestrate(
+    args: argparse.Namespace, port: int, server_pid: int, rec_dir: Path, log: IO[bytes]
+) -> dict[str, Any]:
     rpc = await Rpc.connect(port)
     server = ProcStat(server_pid)
-    me = ProcStat(os.getpid())
     rss_idle = server.rss_mb()
-    send_gaps = SendGaps()
-    probes: list[ProbePeer] = []
-    connect_times: list[float] = []
-    streams: dict[str, list[Stream]] = {"to_client": [], "to_candidate": [], "to_observer": []}
-    emissions_by_room: list[Emissions] = []
-
-    async def join(room: str, role: str, probe: ProbePeer) -> None:
-        started = time.monotonic()
-        answer = await rpc.call("attach", room=room, role=role, sdp=await probe.offer())
-        await probe.accept(answer)
-        await asyncio.wait_for(probe.connected.wait(), timeout=20)
-        connect_times.append(time.monotonic() - started)
-
-    for r in range(rooms):
-        room = f"room-{r}"
-        emissions = Emissions()
-        emissions_by_room.append(emissions)
-        to_client, to_candidate = Stream((CANDIDATE, CLIENT)), Stream((CANDIDATE, CLIENT))
-        to_observer = Stream((CANDIDATE, CLIENT))
-        peers = {
-            "candidate": ProbePeer(
-                click_signal(CANDIDATE),
-                to_candidate.on_received,
-                _sender(CANDIDATE, emissions, send_gaps),
-                keep=False,
-            ),
-            "client": ProbePeer(
-                click_signal(CLIENT),
-                to_client.on_received,
-                _sender(CLIENT, emissions, send_gaps),
-                keep=False,
-            ),
-            "observer": ProbePeer(None, to_observer.on_received, keep=False),
-        }
-        probes.extend(peers.values())
-        streams["to_client"].append(to_client)
-        streams["to_candidate"].append(to_candidate)
-        streams["to_observer"].append(to_observer)
-        for role, probe in peers.items():
-            await join(room, role, probe)
-
-    for r in range(rooms):
-        await rpc.call(
-            "start_call", room=f"room-{r}", call=f"call-{r}", path=str(rec_dir / f"room-{r}.ogg")
-        )
-    await asyncio.sleep(WARM_UP_SECONDS)
-    since = time.monotonic()
-    for stream in itertools.chain(*streams.values()):
-        stream.measuring = True
-    send_gaps.measuring = True
-    cpu0, my_cpu0 = server.cpu_seconds(), me.cpu_seconds()
-    rss_peak = 0.0
-    samples: list[dict[str, float]] = []
-    next_sample, last_cpu, last_at = since, cpu0, since
-    end = since + seconds
-    while (left := end - time.monotonic()) > 0:
-        await asyncio.sleep(min(1.0, left))
-        rss_peak = max(rss_peak, server.rss_mb())
-        now = time.monotonic()
-        if sample_every and now >= next_sample:
-            cpu = server.cpu_seconds()
-            samples.append(
-                {
-                    "t_s": round(now - since, 1),
-                    "rss_mb": round(server.rss_mb(), 2),
-                    "cpu_pct": round((cpu - last_cpu) / max(now - last_at, 1e-3) * 100, 1),
-                }
+    total_s = START_DELAY_S + args.warm_up + args.seconds + args.drain + 5
+    frames = math.ceil(total_s / FRAME_S)
+    bots = [BotProcess(g, args, port, frames, log) for g in groups(args.rooms, args.per_process)]
+    try:
+        await asyncio.gather(*(b.start() for b in bots))
+        async with asyncio.timeout(READY_TIMEOUT_S):
+            ready = await asyncio.gather(*(b.expect("READY") for b in bots))
+        started: dict[int, float] = {}
+        for r in range(args.rooms):
+            await rpc.call(
+                "start_call",
+                room=f"room-{r}",
+                call=f"call-{r}",
+                path=str(rec_dir / f"room-{r}.ogg"),
             )
-            next_sample, last_cpu, last_at = next_sample + sample_every, cpu, now
-    elapsed = time.monotonic() - since
-    server_cpu = (server.cpu_seconds() - cpu0) / elapsed * 100
-    bots_cpu = (me.cpu_seconds() - my_cpu0) / elapsed * 100
-    for stream in itertools.chain(*streams.values()):
-        stream.measuring = False
-    send_gaps.measuring = False
-    stats = await rpc.call("stats")
-    recordings = [await rpc.call("end_call", room=f"room-{r}") for r in range(rooms)]
-    for probe in probes:
-        await probe.close()
+            started[r] = time.monotonic()
+        t0 = time.monotonic() + START_DELAY_S
+        since = t0 + args.warm_up
+        until = since + args.seconds
+        go = {"t0": t0, "since": since, "until": until, "drain": args.drain}
+        for b in bots:
+            b.send("GO " + json.dumps(go))
+        await asyncio.sleep(max(0.0, since - time.monotonic()))
+        stats_since = await stats_of(rpc)
+        cpu0, waited0 = server.cpu_seconds(), server.waited_seconds()
+        bots_waited0 = [b.stat.waited_seconds() if b.stat else 0.0 for b in bots]
+        bots_cpu0 = [b.stat.cpu_seconds() if b.stat else 0.0 for b in bots]
+        rss_peak, samples = 0.0, []
+        next_sample, last_cpu, last_at = since, cpu0, since
+        while (left := until - time.monotonic()) > 0:
+            await asyncio.sleep(min(1.0, left))
+            rss_peak = max(rss_peak, server.rss_mb())
+            now = time.monotonic()
+            if args.sample_every and now >= next_sample:
+                cpu = server.cpu_seconds()
+                samples.append(
+                    {
+                        "t_s": round(now - since, 1),
+                        "rss_mb": round(server.rss_mb(), 2),
+                        "cpu_pct": round((cpu - last_cpu) / max(now - last_at, 1e-3) * 100, 1),
+                    }
+                )
+                next_sample, last_cpu, last_at = next_sample + args.sample_every, cpu, now
+        elapsed = time.monotonic() - since
+        stats_until = await stats_of(rpc)
+        server_cpu = (server.cpu_seconds() - cpu0) / elapsed * 100
+        server_waited = (server.waited_seconds() - waited0) / elapsed * 100
+        bots_waited = [
+            round(((b.stat.waited_seconds() if b.stat else 0.0) - w0) / elapsed * 100, 1)
+            for b, w0 in zip(bots, bots_waited0, strict=True)
+        ]
+        bots_cpu = [
+            round(((b.stat.cpu_seconds() if b.stat else 0.0) - c0) / elapsed * 100, 1)
+            for b, c0 in zip(bots, bots_cpu0, strict=True)
+        ]
+        async with asyncio.timeout(args.drain + RESULT_TIMEOUT_S):
+            measured = await asyncio.gather(*(b.expect("RESULT") for b in bots))
+        stats = await stats_of(rpc)
+        infos, ended = [], {}
+        for r in range(args.rooms):
+            infos.append(await rpc.call("end_call", room=f"room-{r}"))
+            ended[r] = time.monotonic()
+    finally:
+        await asyncio.gather(*(b.stop() for b in bots))
     await rpc.call("shutdown")
     await rpc.close()
 
-    def latencies(key: str, side: Side | None) -> dict[str, Any]:
-        values: list[float] = []
-        emitted = detected = 0
-        for stream, emissions in zip(streams[key], emissions_by_room, strict=True):
-            found = match_latencies(stream.detector.onsets, emissions, since)
-            for name, lat in found.items():
-                if side is None or name == side.name:
-                    values += lat
-            for name, times in emissions.times.items():
-                if side is None or name == side.name:
-                    emitted += sum(1 for t in times if since <= t <= since + seconds - 0.5)
-        detected = len(values)
-        return {**percentiles(values), "clicks_lost": max(0, emitted - detected)}
-
-    losses = {
-        key: [x for s in group if (x := s.loss()) is not None] for key, group in streams.items()
-    }
-    rooms_stats = stats["rooms"].values()
+    clicks_sent = {k: v for m in measured for k, v in m["clicks_sent"].items()}
+    recordings = []
+    for r, info in enumerate(infos):
+        path = rec_dir / f"room-{r}.ogg"
+        entry: dict[str, Any] = {"room": f"room-{r}"}
+        if isinstance(info, dict):
+            entry.update(
+                {
+                    k: info.get(k)
+                    for k in ("duration_s", "size_bytes", "frames_dropped", "gaps")
+                    if k in info
+                }
+            )
+        entry["clicks"] = await asyncio.to_thread(
+            recording_check.check,
+            path,
+            clicks_sent.get(f"room-{r}", {}),
+            started[r],
+            ended[r],
+            (since, until),
+        )
+        recordings.append(entry)
+    counters = flatten_counters(stats)
+    window = counter_delta(flatten_counters(stats_since), flatten_counters(stats_until))
     return {
-        "rooms": rooms,
+        "rooms": args.rooms,
         "seconds": round(elapsed, 1),
+        "warm_up_s": args.warm_up,
         "server_cpu_pct": round(server_cpu, 1),
+        "server_cpu_wait_pct": round(server_waited, 1),  # runnable, no CPU: a busy core
         "server_rss_mb_idle": round(rss_idle, 1),
         "server_rss_mb_peak": round(rss_peak, 1),
-        "bots_cpu_pct": round(bots_cpu, 1),
-        "bots_send_gap_ms": {
-            "max": round(send_gaps.max_gap * 1000, 1),
-            "over_60ms": send_gaps.over_60ms,
+        "server_counters": counters,  # from the server's start to the end of the run
+        "server_counters_in_window": window,  # their change over the measured window
+        "server_suspicious_counters": suspicious_counters(window),
+        "generator": {
+            **merge_generator(measured, bots_cpu),
+            "cpu_wait_pct_per_process": bots_waited,
         },
-        "connect_ms": percentiles(connect_times),
-        "latency_ms": {
-            "candidate_to_client": latencies("to_client", CANDIDATE),
-            "client_to_candidate": latencies("to_candidate", CLIENT),
-            "mix_to_observer": latencies("to_observer", None),
+        "links_hooked": all(m.get("links_hooked") for m in measured),
+        "connect_ms": percentiles([x / 1000 for r in ready for x in r["connect_ms"]]),
+        "paths": {
+            key: summarise_path(merge_paths([m["paths"][key] for m in measured]))
+            for key in bench_report.PATHS
         },
-        "frame_loss_pct": {
-            key: round(max(vals) * 100, 2) if vals else None for key, vals in losses.items()
+        "worst_room_loss_beyond_injected_pct": {
+            key: round(100 * max(m["worst_room"][key] for m in measured), 2)
+            for key in bench_report.RELAY_PATHS
         },
-        "server_counters": {
-            "tick": stats["tick"],
-            "underruns": sum(sum(r["underruns"].values()) for r in rooms_stats),
-            "upstream_dropped_samples": sum(
-                sum(r["upstream_dropped_samples"].values()) for r in rooms_stats
-            ),
-            "outbound_dropped": sum(sum(r["outbound_dropped"].values()) for r in rooms_stats),
-            "concealed": sum(sum(r.get("concealed", {}).values()) for r in rooms_stats),
-            "refused_packets": sum(
-                sum(r.get("refused_packets", {}).values()) for r in rooms_stats
-            ),
-            "gc": stats.get("gc"),
-        },
+        "recordings": recordings,
+        "recording_summary": recording_summary(recordings),
         "samples": samples,
-        "recordings": [
-            {k: rec[k] for k in ("duration_s", "size_bytes", "frames_dropped", "gaps")}
-            for rec in recordings
-        ],
     }
 
 
-# --- orchestration -----------------------------------------------------------------------
-
-
-def _sort_key(result: dict[str, Any]) -> tuple[bool, int]:
-    return (result.get("loop") != "uvloop", result["rooms"])
+async def stats_of(rpc: Rpc) -> Any:
+    """The server's `stats()`, whatever it returns; a failure is reported, not fatal."""
+    try:
+        return await rpc.call("stats")
+    except RuntimeError as exc:
+        return {"stats_error": 1, "error": str(exc)}
 
 
 def markdown(results_dir: Path) -> str:
     rows = []
-    for path in sorted(
-        results_dir.glob("media_*rooms_*.json"), key=lambda p: _sort_key(json.loads(p.read_text()))
-    ):
-        d = json.loads(path.read_text())
-        lat = d["latency_ms"]
-
-        def ms(key: str, d: dict = lat) -> str:
-            return f"{d[key]['p50']} / {d[key]['p95']} / {d[key]['p99']}"
-
-        loss = max((v for v in d["frame_loss_pct"].values() if v is not None), default=None)
-        lost = sum(v["clicks_lost"] for v in lat.values())
-        rows.append(
-            f"| {d['rooms']} | {d['seconds']} | {d['server_cpu_pct']} | "
-            f"{d['server_rss_mb_peak']} | {ms('candidate_to_client')} | "
-            f"{ms('mix_to_observer')} | {loss} | {lost} | {d['connect_ms']['p50']} / "
-            f"{d['connect_ms']['max']} | {d['bots_cpu_pct']} | {d.get('loop', '')} |"
-        )
+    for path in sorted(results_dir.glob("media_*.json")):
+        result = json.loads(path.read_text())
+        if "paths" in result or "error" in result:  # runs of the earlier method are left out
+            rows.append(bench_report.row(result))
     return "\n".join(
         [
-            "# Media benchmark (aiortc server, bots in another process, loopback)",
+            "# Media benchmark runs (`benchmarks/media_bench.py`)",
             "",
-            "Each room: candidate, client and observer bots, a recorded call. Relay legs forward",
-            "Opus packets untouched; the observer's mix is decoded, mixed on the 20 ms tick and",
-            "re-encoded. Latency = click handed to the bot's sender → onset found in a packet on",
-            "arrival at the receiving bot (Opus codec delay included: ~6.5 ms per encode+decode).",
-            "CPU = % of one core (2-core machine, bots competing). Loss = worst received stream.",
-            "Written by `benchmarks/media_bench.py`.",
+            "One row per run kept in this folder; see `benchmarks/README.md` for the method.",
             "",
-            "| rooms | s | server CPU % | server RSS MB | cand→client ms p50/p95/p99 | "
-            "mix→observer ms p50/p95/p99 | frame loss % | clicks lost | connect ms p50/max | "
-            "bots CPU % | loop |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
+            *bench_report.HEADER,
             *rows,
             "",
         ]
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def summary_line(result: dict[str, Any]) -> str:
+    ok, why = bench_report.verdict(result)
+    loss = bench_report.loss_beyond_injected(result)
+    suspect = bench_report.generator_suspicion(result)
+    return (
+        f"{result['impl']} {result['rooms']} rooms, profile {result['profile']['name']}: "
+        f"server CPU {result['server_cpu_pct']} %, loss beyond injected {loss}, "
+        f"server-added c→k {bench_report._ms(result, 'candidate_to_client')} ms, "
+        f"mix {bench_report._ms(result, 'mix_to_observer')} ms; generator CPU "
+        f"{result['generator']['cpu_pct']} %, {suspect or 'no stall over 60 ms'}; "
+        f"server counters {result['server_suspicious_counters'] or 'nothing dropped'}; "
+        + ("targets met" if ok else "targets NOT met: " + why)
+    )
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--rooms", type=int, default=1)
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="uvloop")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--profile", choices=list(PROFILES), default="none")
+    parser.add_argument("--seed", type=int, default=20, help="the profile's random draws")
     parser.add_argument("--impl", choices=["plateau", "stock"], default="plateau")
     parser.add_argument("--pin", action="store_true", help="server on core 0, bots elsewhere")
+    parser.add_argument("--rooms-per-process", dest="per_process", type=int, default=4)
+    parser.add_argument("--warm-up", type=float, default=2.0)
+    parser.add_argument("--drain", type=float, default=1.5, help="listen this long after")
+    parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="uvloop")
     parser.add_argument("--sample-every", type=float, default=0.0)
     parser.add_argument(
         "--gc",
         choices=["auto", "default", "tuned"],
         default="auto",
         dest="gc_mode",
-        help="server GC: auto = tuned for plateau (as its workers), default for stock",
+        help="server GC: auto = tuned for plateau",
     )
-    parser.add_argument("--name", help="result file name (default media_<N>rooms_<loop>.json)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--name", help="result file name")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     if args.serve:
         if args.pin:
             pin(server=True)
         run_loop(serve(args.impl, args.gc_mode), args.loop)
         return 0
+    load_start = load_average()
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
     if args.pin:
-        pin(server=False)
+        pin(server=False)  # this process and the bot processes it starts
     server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", "--loop", args.loop, "--impl", args.impl]
-        + ["--gc", args.gc_mode]
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            "--loop",
+            args.loop,
+            "--impl",
+            args.impl,
+            "--gc",
+            args.gc_mode,
+        ]
         + (["--pin"] if args.pin else []),
         stdout=subprocess.PIPE,
         text=True,
@@ -497,30 +292,45 @@ def main(argv: list[str] | None = None) -> int:
         line = server.stdout.readline()
         if not line.startswith("PORT "):
             raise RuntimeError(f"the server did not start: {line!r}")
-        with tempfile.TemporaryDirectory(prefix="media-bench-") as rec_dir:
-            result = run_loop(
-                bots(
-                    args.rooms,
-                    args.seconds,
-                    int(line.split()[1]),
-                    server.pid,
-                    Path(rec_dir),
-                    args.sample_every,
-                ),
-                args.loop,
-            )
+        with (
+            tempfile.TemporaryDirectory(prefix="media-bench-") as tmp,
+            open(Path(tmp) / "bots.log", "w+b") as log,
+        ):
+            rec_dir = Path(tmp)
+            try:
+                result = run_loop(
+                    orchestrate(args, int(line.split()[1]), server.pid, rec_dir, log), args.loop
+                )
+            except Exception:
+                log.seek(0)
+                sys.stderr.write(log.read().decode(errors="replace")[-4000:])
+                raise
         server.wait(timeout=30)
     finally:
         if server.poll() is None:
             server.kill()
             server.wait()
-    result.update(loop=args.loop, impl=args.impl, pinned=args.pin, gc=args.gc_mode)
+    profile = PROFILES[args.profile]
+    result.update(
+        impl=args.impl,
+        profile={**vars(profile), "describe": profile.describe()},
+        seed=args.seed,
+        loop=args.loop,
+        pinned=args.pin,
+        gc=args.gc_mode,
+        rooms_per_process=args.per_process,
+        started_at=started_at,
+        load_avg={"start": load_start, "end": load_average()},
+    )
+    if not result["links_hooked"]:
+        raise RuntimeError("the emulated network saw no packet: aiortc's sender changed?")
     args.out.mkdir(parents=True, exist_ok=True)
-    name = args.name or f"media_{args.rooms}rooms_{args.loop}.json"
+    name = args.name or f"media_{args.rooms}rooms_{args.profile}_{args.impl}.json"
     (args.out / name).write_text(json.dumps(result, indent=2) + "\n")
     if not args.name:
         (args.out / "media_bench.md").write_text(markdown(args.out))
-    print(json.dumps({k: result[k] for k in ("rooms", "server_cpu_pct", "latency_ms")}))
+    print(summary_line(result))
+    print("server counters over the window:", json.dumps(result["server_counters_in_window"]))
     return 0
 
 

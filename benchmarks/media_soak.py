@@ -1,9 +1,9 @@
 """Memory soak: Plateau's media server (pinned to one core) carrying `--rooms` recorded calls
 for `--minutes`, its RSS sampled every `--every` seconds.
 
-    python benchmarks/media_soak.py --rooms 12 --minutes 30
+    python benchmarks/media_soak.py --rooms 12 --minutes 30 [--profile wifi]
 
-Runs `media_bench.py` (same bots, same measurements) and writes, in --out:
+Runs `media_bench.py --pin` (same bots, same measurements) and writes, in --out:
 `soak.json` (the whole benchmark result, samples included), `soak-memory.csv`
 (t_s, rss_mb, cpu_pct) and `soak-memory.svg` (RSS over time, drawn by hand: no matplotlib).
 """
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import media_bench  # noqa: E402
+from benchmarks import bench_report, media_bench  # noqa: E402
 
 WIDTH, HEIGHT = 760, 380
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 50, 50
@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rooms", type=int, default=12)
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--every", type=float, default=10.0)
+    parser.add_argument("--profile", default="none", help="network profile (media_bench.py)")
     parser.add_argument("--out", type=Path, default=media_bench.RESULTS)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -121,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         [
             "--rooms",
             str(args.rooms),
+            "--profile",
+            args.profile,
             "--seconds",
             str(args.minutes * 60),
             "--pin",
@@ -139,11 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         writer.writeheader()
         writer.writerows(samples)
     summary = growth(samples)
-    loss = max((v for v in result["frame_loss_pct"].values() if v is not None), default=None)
+    losses = bench_report.loss_beyond_injected(result).values()
+    loss = max((v for v in losses if v is not None), default=None)
     title = (
         f"Plateau media server, {args.rooms} recorded calls on one core, "
         f"{args.minutes:g} min: RSS {summary['rss_start_mb']:.0f} → "
-        f"{summary['rss_end_mb']:.0f} MB, loss {loss} %"
+        f"{summary['rss_end_mb']:.0f} MB, loss beyond injected {loss} %"
     )
     (args.out / "soak-memory.svg").write_text(svg(samples, title))
     result["soak"] = summary

@@ -1,12 +1,15 @@
-"""Rooms per core, stock aiortc vs Plateau, side by side in one sweep.
+"""Rooms per core under four network profiles, every run kept and shown.
 
-    python benchmarks/scale_sweep.py            # 1, 4, 8, 12, 16 rooms; 3 runs at 12 and 16
+    python benchmarks/scale_sweep.py                      # the campaign (see benchmarks/README)
+    python benchmarks/scale_sweep.py --rooms 1 2 --profiles none wifi --runs 1 --seconds 3 \\
+        --label "SMOKE on a shared machine: not a result"
 
-For each room count, runs `media_bench.py --pin` (server on core 0, bots on core 1) with
-`--impl stock` then `--impl plateau`, and writes every run's JSON under `--out/scale/` and the
-table `--out/scale.md`. A run whose bots cannot even connect (the stock server overloaded) is
-kept as a failed row. Targets (issue "Media plane at scale"): 0 % frame loss and no click lost,
-candidate→client p95 ≤ 40 ms, mix→observer p95 ≤ 100 ms.
+For each room count, each profile and each implementation, `--runs` consecutive runs of
+`media_bench.py --pin` (server on core 0, bots on the other core). Every run is kept: its JSON
+under `--out/scale/<campaign>/`, a row in `<campaign>/scale.md` and in `--out/scale.md` (the
+latest campaign), with the machine's load average before and after it. Nothing is discarded
+or re-run: a run the load generator may have disturbed says so in its row (its own stall
+counters), and counts like any other.
 """
 
 from __future__ import annotations
@@ -16,184 +19,200 @@ import json
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import bench_report  # noqa: E402
+from benchmarks.bench_rpc import load_average  # noqa: E402
+from benchmarks.jitter import PROFILES  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results"
 BENCH = Path(__file__).resolve().parent / "media_bench.py"
-CAND_P95_MS = 40.0
-MIX_P95_MS = 100.0
 IMPLS = ("stock", "plateau")
-BOTS_STALL_MS = 60.0  # a bot handed its sender nothing for this long: the load generator
-# itself stalled (this machine is shared), and the burst it then sent measures the bots
-RETRIES = 2
+ROOMS = [1, 4, 8, 12, 16, 20, 24]
+STOCK_ROOMS = [1, 4, 8, 12]
+RUNS = 3
 
 
-def runs_for(rooms: int, repeat_from: int) -> int:
-    return 3 if rooms >= repeat_from else 1
+def run_name(impl: str, rooms: int, profile: str, run: int) -> str:
+    return f"{impl}_{rooms:02d}rooms_{profile}_run{run}.json"
 
 
-def verdict(d: dict[str, Any]) -> tuple[bool, str]:
-    """(meets the targets, why not)."""
-    if "error" in d:
-        return False, "failed: " + d["error"][:60]
-    lat = d["latency_ms"]
-    losses = [v for v in d["frame_loss_pct"].values()]
-    if any(v is None for v in losses):
-        return False, "a stream received nothing"
-    why = []
-    if max(losses) > 0:
-        why.append(f"loss {max(losses)} %")
-    lost = sum(v["clicks_lost"] for v in lat.values())
-    if lost:
-        why.append(f"{lost} clicks lost")
-    cand = max(lat["candidate_to_client"]["p95"] or 1e9, lat["client_to_candidate"]["p95"] or 1e9)
-    if cand > CAND_P95_MS:
-        why.append(f"relay p95 {cand} ms")
-    if (lat["mix_to_observer"]["p95"] or 1e9) > MIX_P95_MS:
-        why.append(f"mix p95 {lat['mix_to_observer']['p95']} ms")
-    return not why, ", ".join(why)
-
-
-def disturbed(d: dict[str, Any]) -> bool:
-    gaps = d.get("bots_send_gap_ms")
-    return gaps is not None and gaps["max"] > BOTS_STALL_MS
-
-
-def run_kept(impl: str, rooms: int, seconds: float, out: Path, run: int) -> dict[str, Any]:
-    """One run; re-run (at most RETRIES times) while the bots were disturbed. The discarded
-    runs stay on disk (`…_discarded<k>.json`) and are counted in the table."""
-    discarded: list[dict[str, Any]] = []
-    while True:
-        result = run_one(impl, rooms, seconds, out, run)
-        if not disturbed(result) or len(discarded) == RETRIES:
-            result["discarded"] = [
-                {"bots_send_gap_ms": d["bots_send_gap_ms"], "verdict": verdict(d)[1]}
-                for d in discarded
-            ]
-            return result
-        name = out / f"{impl}_{rooms:02d}rooms_run{run}.json"
-        name.rename(name.with_name(f"{name.stem}_discarded{len(discarded) + 1}.json"))
-        discarded.append(result)
-
-
-def run_one(impl: str, rooms: int, seconds: float, out: Path, run: int) -> dict[str, Any]:
-    name = f"{impl}_{rooms:02d}rooms_run{run}.json"
-    cmd = [sys.executable, str(BENCH), "--impl", impl, "--rooms", str(rooms)]
-    cmd += ["--seconds", str(seconds), "--pin", "--out", str(out), "--name", name]
+def run_one(
+    impl: str, rooms: int, profile: str, run: int, args: argparse.Namespace, out: Path
+) -> dict[str, Any]:
+    """One run, whatever happens to it: its result, or a row saying why it has none."""
+    name = run_name(impl, rooms, profile, run)
+    cmd = [
+        sys.executable,
+        str(BENCH),
+        "--impl",
+        impl,
+        "--rooms",
+        str(rooms),
+        "--profile",
+        profile,
+        "--seconds",
+        str(args.seconds),
+        "--seed",
+        str(args.seed),
+        "--pin",
+        "--rooms-per-process",
+        str(args.per_process),
+        "--out",
+        str(out),
+        "--name",
+        name,
+    ]
+    load_start = load_average()
     started = time.monotonic()
     try:
         done = subprocess.run(
-            cmd, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 150, check=False
+            cmd, cwd=ROOT, capture_output=True, text=True, timeout=args.seconds + 300, check=False
         )
-        ok, tail = done.returncode == 0, (done.stderr or done.stdout).strip()[-300:]
+        ok, tail = done.returncode == 0, (done.stderr or done.stdout).strip()
     except subprocess.TimeoutExpired:
         ok, tail = False, "timed out"
     if ok:
         result = json.loads((out / name).read_text())
     else:
-        result = {"impl": impl, "rooms": rooms, "error": tail.splitlines()[-1] if tail else "?"}
-        (out / name).write_text(json.dumps(result, indent=2) + "\n")
+        last = tail.splitlines()[-1] if tail else "?"
+        result = {
+            "impl": impl,
+            "rooms": rooms,
+            "profile": {"name": profile},
+            "error": last,
+            "load_avg": {"start": load_start, "end": load_average()},
+        }
     result["run"] = run
     result["wall_s"] = round(time.monotonic() - started, 1)
+    (out / name).write_text(json.dumps(result, indent=2) + "\n")
     return result
 
 
-def _cell(d: dict[str, Any], key: str) -> str:
-    v = d["latency_ms"][key]
-    return f"{v['p50']} / {v['p95']}"
+def plan(args: argparse.Namespace) -> list[tuple[int, str, str, int]]:
+    """(rooms, profile, impl, run) in the order they run: consecutive runs of one setting."""
+    out = []
+    for rooms in args.rooms:
+        for profile in args.profiles:
+            for impl in args.impl:
+                if impl == "stock" and (
+                    rooms not in args.stock_rooms or profile not in args.stock_profiles
+                ):
+                    continue
+                out += [(rooms, profile, impl, run) for run in range(1, args.runs + 1)]
+    return out
 
 
-def markdown(results: list[dict[str, Any]]) -> str:
-    rows = []
-    for d in sorted(results, key=lambda d: (d["rooms"], IMPLS.index(d["impl"]), d["run"])):
-        ok, why = verdict(d)
-        redo = len(d.get("discarded", []))
-        if "error" in d:
-            rows.append(
-                f"| {d['rooms']} | {d['impl']} | {d['run']} | – | – | – | – | – | – | ✗ {why} |"
-            )
-            continue
-        gap = d.get("bots_send_gap_ms", {}).get("max", "–")
-        gap_cell = f"{gap}" + (f" ({redo} re-run)" if redo else "")
-        loss = max(d["frame_loss_pct"].values())
-        lost = sum(v["clicks_lost"] for v in d["latency_ms"].values())
-        rows.append(
-            f"| {d['rooms']} | {d['impl']} | {d['run']} | {d['server_cpu_pct']} | {loss} | "
-            f"{lost} | {_cell(d, 'candidate_to_client')} | {_cell(d, 'mix_to_observer')} | "
-            f"{gap_cell} | {'✓' if ok else '✗ ' + why} |"
-        )
+def _marks(results: list[dict[str, Any]], impl: str, profile: str, rooms: int) -> str:
+    runs = [
+        r
+        for r in results
+        if r.get("impl") == impl
+        and r["rooms"] == rooms
+        and (r.get("profile") or {}).get("name") == profile
+    ]
+    return " ".join("✓" if bench_report.verdict(r)[0] else "✗" for r in runs) or "·"
 
-    def most(impl: str, ok: Any) -> int:
-        """The largest room count N such that every run at N and below passes `ok`."""
-        best = 0
-        for n in sorted({d["rooms"] for d in results if d["impl"] == impl}):
-            if not all(ok(d) for d in results if d["impl"] == impl and d["rooms"] == n):
-                break
-            best = n
-        return best
 
-    def lossless(d: dict[str, Any]) -> bool:
-        return "error" not in d and max(d["frame_loss_pct"].values()) == 0
-
-    targets = {impl: most(impl, lambda d: verdict(d)[0]) for impl in IMPLS}
-    zero_loss = {impl: most(impl, lossless) for impl in IMPLS}
+def markdown(results: list[dict[str, Any]], label: str = "") -> str:
+    rows = [bench_report.row(r) for r in results]
+    impls = [i for i in IMPLS if any(r.get("impl") == i for r in results)]
+    profiles = list(dict.fromkeys(str((r.get("profile") or {}).get("name")) for r in results))
+    room_counts = sorted({r["rooms"] for r in results})
+    matrix = [
+        "| rooms | impl | " + " | ".join(profiles) + " |",
+        "|---|---|" + "---|" * len(profiles),
+    ]
+    for n in room_counts:
+        for impl in impls:
+            cells = [_marks(results, impl, p, n) for p in profiles]
+            if any(c != "·" for c in cells):
+                matrix.append(f"| {n} | {impl} | " + " | ".join(cells) + " |")
+    most = [
+        f"{impl} under {p}: **{bench_report.most_rooms(results, impl, p)}**"
+        for impl in impls
+        for p in profiles
+        if any(_marks(results, impl, p, n) != "·" for n in room_counts)
+    ]
     return "\n".join(
         [
-            "# Rooms per core: stock aiortc vs Plateau (same sweep, same machine)",
+            "# Rooms per core under network jitter: every run",
             "",
-            "Written by `benchmarks/scale_sweep.py`. Each row: one `media_bench.py --pin` run:",
-            "the media server process pinned to ONE core (core 0), the bots (3 aiortc peers per",
-            "room: candidate and client sending marked audio, a listening observer) pinned to the",
-            "other core; every room carries a recorded call. CPU = % of the server's one core.",
-            "Loss = worst received stream (RTP timestamp span vs packets received). Latency =",
-            "click handed to the sending bot's RTP sender → click onset found in a packet on",
-            "arrival at the receiving bot (so it includes both bots' aiortc send/receive path,",
-            "loopback, the server, and the Opus codec delay of ~6.5 ms per encode+decode).",
-            f"✓ = 0 % loss, no click lost, candidate→client p95 ≤ {CAND_P95_MS:g} ms and",
-            f"mix→observer p95 ≤ {MIX_P95_MS:g} ms.",
+            *([f"**{label}**", ""] if label else []),
+            "Written by `benchmarks/scale_sweep.py` (method: `benchmarks/README.md`). Each row is",
+            "one `media_bench.py --pin` run: media server pinned to core 0, the bots (several",
+            "processes) on the other core, the profile's jitter/bursts/loss injected by the bots.",
+            "Nothing is discarded or re-run. Loss is what was lost beyond what the network",
+            "injected; latency is server-added (the injected delay subtracted). Targets per run:",
+            "0 % loss beyond injected on the relay legs, the mix and the recording; server-added",
+            f"candidate→client p95 ≤ {bench_report.RELAY_P95_MS:g} ms + the profile's jitter;",
+            f"mix→observer p95 ≤ {bench_report.MIX_P95_MS:g} ms. The generator column shows the",
+            "bots' CPU and their own stalls (late sends, event-loop lag, late link releases over",
+            "60 ms); the server CPU column also shows how long the server's event loop waited for",
+            "its core (other work on it).",
             "",
-            "The machine is shared (2 cores, other work running): a run during which a bot",
-            f"handed its sender nothing for more than {BOTS_STALL_MS:g} ms measures the load",
-            f"generator, not the server; it is re-run (at most {RETRIES} times; the discarded",
-            "JSON stay beside the kept ones) and the column says so.",
+            "## Every run, one mark each (✓ targets met, ✗ not)",
             "",
-            "| rooms | impl | run | server CPU % | loss % | clicks lost "
-            "| cand→client ms p50 / p95 | mix→observer ms p50 / p95 | bots' longest send gap ms "
-            "| targets |",
-            "|---|---|---|---|---|---|---|---|---|---|",
-            *rows,
+            *matrix,
             "",
-            "Most rooms on one core with every run (at that count and below) at 0 % loss: "
-            + ", ".join(f"{impl} **{n}**" for impl, n in zero_loss.items())
-            + "; meeting every target: "
-            + ", ".join(f"{impl} **{n}**" for impl, n in targets.items())
+            "Most rooms with every run at that count and below meeting the targets: "
+            + "; ".join(most)
             + ".",
+            "",
+            "## The runs",
+            "",
+            *bench_report.HEADER,
+            *rows,
             "",
         ]
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rooms", type=int, nargs="+", default=[1, 4, 8, 12, 16])
-    parser.add_argument("--seconds", type=float, default=15.0)
-    parser.add_argument("--repeat-from", type=int, default=12, help="3 runs from this count")
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--rooms", type=int, nargs="+", default=ROOMS)
+    parser.add_argument("--profiles", nargs="+", choices=list(PROFILES), default=list(PROFILES))
     parser.add_argument("--impl", choices=IMPLS, nargs="+", default=list(IMPLS))
+    parser.add_argument("--stock-rooms", type=int, nargs="+", default=STOCK_ROOMS)
+    parser.add_argument("--stock-profiles", nargs="+", choices=list(PROFILES), default=["none"])
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--seed", type=int, default=20)
+    parser.add_argument("--rooms-per-process", dest="per_process", type=int, default=4)
+    parser.add_argument("--label", default="", help="printed at the top of the tables")
+    parser.add_argument("--campaign", help="folder name (default: the start time, UTC)")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
-    scale_dir = args.out / "scale"
-    scale_dir.mkdir(parents=True, exist_ok=True)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    campaign = args.campaign or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = args.out / "scale" / campaign
+    folder.mkdir(parents=True, exist_ok=True)
+    todo = plan(args)
+    print(f"{len(todo)} runs of {args.seconds:g} s into {folder}", flush=True)
     results = []
-    for rooms in args.rooms:
-        for run in range(1, runs_for(rooms, args.repeat_from) + 1):
-            for impl in args.impl:
-                result = run_kept(impl, rooms, args.seconds, scale_dir, run)
-                results.append(result)
-                print(f"{impl:8} {rooms:3} rooms run {run}: {verdict(result)}", flush=True)
+    for rooms, profile, impl, run in todo:
+        result = run_one(impl, rooms, profile, run, args, folder)
+        results.append(result)
+        ok, why = bench_report.verdict(result)
+        suspect = bench_report.generator_suspicion(result)
+        print(
+            f"{impl:8} {rooms:3} rooms {profile:6} run {run}: "
+            f"{'targets met' if ok else why}" + (f" [generator: {suspect}]" if suspect else ""),
+            flush=True,
+        )
+        (folder / "scale.json").write_text(json.dumps(results, indent=2) + "\n")
+        (folder / "scale.md").write_text(markdown(results, args.label))
     (args.out / "scale.json").write_text(json.dumps(results, indent=2) + "\n")
-    (args.out / "scale.md").write_text(markdown(results))
+    (args.out / "scale.md").write_text(markdown(results, args.label))
     return 0
 
 

@@ -1,0 +1,51 @@
+"""The server's counters are read defensively: whatever their names and shapes, they are
+summed over rooms and printed; those that say something was lost are picked out."""
+
+from __future__ import annotations
+
+from benchmarks.bench_rpc import flatten_counters, suspicious_counters
+
+
+def test_counters_of_any_name_and_shape_are_flattened_and_summed_over_rooms() -> None:
+    stats = {
+        "tick": {"ticks": 500, "resyncs": 1},
+        "rooms": {
+            "room-0": {
+                "peers": {"candidate": "connected"},  # not a number: left out
+                "call": "call-0",
+                "jitter_late_packets": {"candidate": 2, "client": 1},  # a name never seen
+                "buffer": {"target_ms": {"candidate": 40, "client": 60}, "grown": 3},
+                "recorder_dropped": 0,
+            },
+            "room-1": {
+                "jitter_late_packets": {"candidate": 0, "client": 4},
+                "buffer": {"target_ms": {"candidate": 20, "client": 20}, "grown": 0},
+                "recorder_dropped": 2,
+                "healthy": True,
+            },
+        },
+        "gc": {"collections": [1, 2], "pause_ms_max": 1.5},
+        "version": "x",
+    }
+    assert flatten_counters(stats) == {
+        "buffer.grown": 3,
+        "buffer.target_ms": 140,
+        "gc.pause_ms_max": 1.5,
+        "healthy": 1,
+        "jitter_late_packets": 7,
+        "recorder_dropped": 2,
+        "tick.resyncs": 1,
+        "tick.ticks": 500,
+    }
+    assert flatten_counters(None) == {} and flatten_counters({"rooms": []}) == {}
+
+
+def test_the_counters_that_say_something_was_lost_are_picked_out_when_not_zero() -> None:
+    counters = {"tick.ticks": 500, "tick.resyncs": 1, "jitter_late_packets": 7,
+                "outbound_dropped": 0, "concealed": 2, "upstream_dropped_samples": 960}  # fmt: skip
+    assert suspicious_counters(counters) == {
+        "tick.resyncs": 1,
+        "jitter_late_packets": 7,
+        "concealed": 2,
+        "upstream_dropped_samples": 960,
+    }
