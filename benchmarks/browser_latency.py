@@ -102,7 +102,10 @@ def inbound_simulation(server: Any) -> str:
 def open_page(browser: Any, server: Any, options: dict[str, Any]) -> Any:
     from tests.e2e.conftest import VIEWPORT
 
-    context = browser.new_context(base_url=server.url, viewport=VIEWPORT, locale="fr-FR")
+    # The server's Content-Security-Policy forbids the inline measuring script injected below.
+    context = browser.new_context(
+        base_url=server.url, viewport=VIEWPORT, locale="fr-FR", bypass_csp=True
+    )
     context.set_default_timeout(60_000)
     page = context.new_page()
     page.goto("/api/health")
