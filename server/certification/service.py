@@ -18,6 +18,8 @@ from server.core import audit
 from server.core.context import AppContext
 from server.core.events import Message, jury_audience, staff_audience
 from server.evaluation import deliberation as deliberations
+from server.evaluation import signing
+from server.evaluation.events import DeliberationChanged, to_jury
 from server.evaluation.models import Deliberation
 from server.exams import queries, timeline_service
 from server.exams.models import Candidate, ExamSession
@@ -85,9 +87,11 @@ async def declare(
             "Seules les pièces du dossier se déclarent ; les épreuves "
             "passées se lisent dans le déroulé de l'examen."
         )
+    changed: list[dict[str, Any]] = []
     async with ctx.db.session() as session:
         candidate = await queries.get_candidate(session, candidate_id)
         row = await session.get(DeclaredEvidence, candidate_id)
+        before = (sorted(row.kinds), row.from_training) if row is not None else ([], None)
         if row is None:
             row = DeclaredEvidence(candidate_id=candidate_id)
             session.add(row)
@@ -102,8 +106,35 @@ async def declare(
             subject=candidate_id,
             details={"kinds": row.kinds, "from_training": from_training},
         )
+        if before != (sorted(row.kinds), from_training):
+            changed = await _pieces_changed(ctx, session, candidate, principal.actor)
         await session.commit()
+    for out in changed:
+        to_jury(ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=out))
     return {"kinds": row.kinds, "from_training": from_training}
+
+
+async def _pieces_changed(
+    ctx: AppContext, session: AsyncSession, candidate: Candidate, actor: str
+) -> list[dict[str, Any]]:
+    """The pieces of the file are part of what a signature covers: a change after a signature
+    voids every signature of the version (or, after the lock, needs a new signed version) —
+    a new version with the same proposal waits for both jurors."""
+    versions = await deliberations.deliberations(session, candidate.participant_id)
+    current = versions[-1] if versions else None
+    if current is None or not current.signatures:
+        return []
+    new = await signing.supersede(
+        ctx,
+        session,
+        candidate,
+        current,
+        proposal=current.proposal,
+        reason=f"pièces du dossier modifiées après signature par {actor}",
+        actor=actor,
+        now=ctx.clock.now(),
+    )
+    return [deliberations.deliberation_out(current), deliberations.deliberation_out(new)]
 
 
 async def evidence_of(
@@ -125,14 +156,23 @@ async def evidence_of(
 
 
 async def _decide(
-    ctx: AppContext, session: AsyncSession, candidate: Candidate, proposal: dict[str, Any]
-) -> tuple[Decision, Person]:
-    """The decision the outcomes engine takes from this proposal, or CertificationRefused."""
+    ctx: AppContext,
+    session: AsyncSession,
+    candidate: Candidate,
+    proposal: dict[str, Any],
+    *,
+    create: bool = True,
+) -> tuple[Decision, Person | None]:
+    """The decision the outcomes engine takes from this proposal, or CertificationRefused.
+    `create=False`: no person is created for a seat without one (an empty record)."""
     exam = await queries.get_exam(session, candidate.exam_session_id)
     title = ctx.titles[exam.title_id]
-    person = await person_of(ctx, session, candidate)
-    assert person is not None
-    record = await record_of(session, person, exclude=candidate.participant_id)
+    person = await person_of(ctx, session, candidate, create=create)
+    record = (
+        await record_of(session, person, exclude=candidate.participant_id)
+        if person is not None
+        else CandidateRecord(candidate_id="")
+    )
     evidence, from_training = await evidence_of(ctx, session, candidate.participant_id)
     pathway = Pathway(candidate.pathway)
     if from_training is None and pathway is Pathway.FORMATION_CONTINUE:
@@ -164,6 +204,7 @@ async def _record_decision(
     actor: str,
 ) -> dict[str, Any]:
     decision, person = await _decide(ctx, session, candidate, version.proposal)
+    assert person is not None
     row = await session.get(DecisionRow, candidate.participant_id)
     before = (
         {"version": row.deliberation_version, "outcome": row.outcome} if row is not None else None
@@ -211,6 +252,42 @@ async def on_lock(
 deliberations.LOCK_CHECKS.append(on_lock)
 
 
+async def seal_part(
+    ctx: AppContext, session: AsyncSession, candidate: Candidate, proposal: dict[str, Any]
+) -> tuple[dict[str, Any], list[signing.Blocking]]:
+    """What a signature binds besides the proposal: the pieces of the file the jury has (from
+    the timeline and declared) and the decision the rules take; or what keeps the rules from
+    deciding (each missing piece, or the rule that refuses)."""
+    evidence, from_training = await evidence_of(ctx, session, candidate.participant_id)
+    declared = await session.get(DeclaredEvidence, candidate.participant_id)
+    pieces = {
+        "present": sorted(k.value for k in evidence.present),
+        "declared": sorted(declared.kinds) if declared else [],
+        "from_training": from_training,
+    }
+    try:
+        decision, _ = await _decide(ctx, session, candidate, proposal, create=False)
+    except CertificationRefused as exc:
+        missing = exc.extra.get("missing", [])
+        blocking: list[signing.Blocking] = [
+            {
+                "kind": "piece",
+                "code": m["any_of"][0],
+                "text": f"Pièce manquante : {m['label']}.",
+                **m,
+            }
+            for m in missing
+        ]
+        if not missing:
+            blocking.append({"kind": "rule", "code": None, "text": str(exc)})
+        return {"pieces": pieces, "decision": None}, blocking
+    bound = decision.model_dump(mode="json", exclude={"candidate_id"})
+    return {"pieces": pieces, "decision": bound}, []
+
+
+signing.SEAL_PARTS.append(seal_part)
+
+
 async def retake_decision(ctx: AppContext, principal: Principal, candidate_id: str) -> dict:
     """Takes again the decision of the last signed version (e.g. after the seat was linked to
     a person whose earlier CCPs now count)."""
@@ -238,6 +315,7 @@ async def preview(ctx: AppContext, session: AsyncSession, candidate_id: str) -> 
     version, proposal = versions[-1].version, versions[-1].proposal
     try:
         decision, person = await _decide(ctx, session, candidate, proposal)
+        assert person is not None
         out = decision_out(decision, person.id, version)
     except CertificationRefused as exc:
         return {

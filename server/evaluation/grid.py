@@ -12,6 +12,8 @@ Derivation rules (an aid the jury sees next to the marks; the deliberation decid
   « non évaluée » when none of them was evaluated. A majority and not « all »: in the CRCD
   every transversal competence is carried by all nine professional ones, so « all » would
   make the four transversal competences a mere copy of « every competence acquise ».
+Once a deliberation version is signed, the grid's transversal competences are those of the
+decision (`transversal_decided`): a signed grid never contradicts what the jury decided.
 """
 
 from __future__ import annotations
@@ -195,6 +197,47 @@ def transversal_status(title: Title, professional: dict[str, Status]) -> list[di
                 "acquired": acquired,
                 "evaluated": len(assessed),
                 "explanation": _explain(status, acquired, len(assessed)),
+            }
+        )
+    return out
+
+
+def transversal_decided(
+    title: Title, exam_format: ExamFormat, ccps: dict[str, bool]
+) -> list[dict[str, Any]]:
+    """The transversal competences as the signed decision has them, so that a signed grid
+    never contradicts the decision: a transversal competence is evaluated « au travers des
+    compétences professionnelles » (RC § 3.3); it is « acquise » when a CCP the jury granted
+    holds one of the competences that carry it, « non acquise » when every CCP holding them
+    was refused, « non évaluée » when this format evaluates none of them."""
+    out = []
+    for t in title.transversal:
+        carriers = [c for c in t.carried_by if c in exam_format.practical]
+        by_ccp: dict[str, list[str]] = {}
+        for code in carriers:
+            by_ccp.setdefault(title.ccp_of(code).code, []).append(code)
+        granted = [ccp for ccp in by_ccp if ccps.get(ccp)]
+        if not carriers:
+            status = Status.NON_EVALUEE
+            explanation = "Aucune des compétences professionnelles qui la portent n'est évaluée."
+        elif granted:
+            status = Status.ACQUISE
+            via = " ; ".join(f"{ccp} ({', '.join(by_ccp[ccp])})" for ccp in granted)
+            explanation = f"Acquise au travers du ou des CCP obtenus : {via}."
+        else:
+            status = Status.NON_ACQUISE
+            explanation = (
+                "Non acquise : aucun CCP qui la porte n'est obtenu "
+                f"({', '.join(by_ccp)} non obtenu)."
+            )
+        out.append(
+            {
+                "code": t.code,
+                "name": t.name,
+                "status": status.value,
+                "carried_by": list(t.carried_by),
+                "granted_ccps": granted,
+                "explanation": explanation,
             }
         )
     return out

@@ -15,7 +15,7 @@ from server.core import audit
 from server.core.context import AppContext
 from server.evaluation import grid
 from server.evaluation.events import InterviewNoteChanged, MarkChanged, NotePinned, to_jury
-from server.evaluation.models import InterviewNote, Mark, PinnedNote
+from server.evaluation.models import Deliberation, InterviewNote, Mark, PinnedNote
 from server.exams import packs
 from server.exams.models import Candidate, ExamSession
 from server.exams.queries import NotFound
@@ -93,6 +93,25 @@ async def evaluation_grid(ctx: AppContext, session: AsyncSession, candidate_id: 
     professional = grid.competence_status(facts)
     counts = grid.competence_counts(facts)
     empty = {v.value: 0 for v in grid.MarkValue}
+    signed = await session.scalar(
+        select(Deliberation)
+        .where(Deliberation.candidate_id == candidate_id, Deliberation.locked_at.is_not(None))
+        .order_by(Deliberation.version.desc())
+        .limit(1)
+    )
+    decided = (
+        {
+            "version": signed.version,
+            "locked_at": signed.locked_at.isoformat() if signed.locked_at else None,
+            "competences": dict(signed.proposal.get("competences", {})),
+            "ccps": dict(signed.proposal.get("ccps", {})),
+            "transversal": grid.transversal_decided(
+                s.title, s.exam_format, dict(signed.proposal.get("ccps", {}))
+            ),
+        }
+        if signed is not None
+        else None
+    )
     return {
         "candidate_id": candidate_id,
         "title_id": s.title.id,
@@ -111,6 +130,9 @@ async def evaluation_grid(ctx: AppContext, session: AsyncSession, candidate_id: 
             if c.code in s.exam_format.practical
         ],
         "transversal": grid.transversal_status(s.title, professional),
+        # The signed decision's view (None until both jurors signed a version): what a signed
+        # grid prints, so that it agrees with the decision.
+        "decided": decided,
         "interview_topics": interview_topics(s.exam_format),
         "rule": grid.__doc__,
     }
