@@ -27,6 +27,8 @@ from server.exams.views import router as sessions_router
 from server.lockdown import lifecycle as lockdown_lifecycle
 from server.lockdown.seb_check import SebGuard
 from server.lockdown.views import router as lockdown_router
+from server.progress import lifecycle as progress_lifecycle
+from server.progress.views import router as progress_router
 from server.scenarios.views import router as catalogue_router
 from server.telephony import lifecycle as telephony_lifecycle
 from server.telephony import ws as telephony_ws  # noqa: F401  (registers WebSocket commands)
@@ -55,6 +57,7 @@ ROUTERS: list[APIRouter] = [
     ws_router,
     jury_router,
     lockdown_router,
+    progress_router,
 ]
 # ASGI middleware around every route, outermost last (Starlette's add_middleware order).
 MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [SebGuard]
@@ -63,5 +66,6 @@ STARTUP: list[Hook] = [
     writing_lifecycle.start_writing,
     exams_lifecycle.start_clock,
     lockdown_lifecycle.start_lockdown,
+    progress_lifecycle.start_progress,
 ]
 SHUTDOWN: list[Hook] = [telephony_lifecycle.stop_media, exams_lifecycle.stop_clock]

@@ -27,9 +27,22 @@ def upgrade() -> None:
             sa.Column("voided_at", server.core.db.UtcDateTime(timezone=True), nullable=True)
         )
         batch.add_column(sa.Column("voided_reason", sa.Text(), nullable=True))
+    op.create_table(
+        "simulations_not_played",
+        sa.Column("candidate_id", sa.String(length=32), nullable=False),
+        sa.Column("simulation_id", sa.String(length=100), nullable=False),
+        sa.Column("reason", sa.String(length=40), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("at", server.core.db.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["candidate_id"], ["candidates.participant_id"], ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("candidate_id", "simulation_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("simulations_not_played")
     with op.batch_alter_table("deliberations") as batch:
         batch.drop_column("voided_reason")
         batch.drop_column("voided_at")

@@ -18,7 +18,7 @@ decision (`transversal_decided`): a signed grid never contradicts what the jury 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -96,18 +96,26 @@ def _competences(
     return out
 
 
-def parts(title: Title, exam_format: ExamFormat, subset: FormatSubset) -> list[dict[str, Any]]:
-    """Every markable part: the simulations in run order, the writing tasks (marked on the
-    competences of the simulation they follow), the technical interview (on the competences
+def parts(
+    title: Title,
+    exam_format: ExamFormat,
+    subset: FormatSubset,
+    not_played: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Every markable part: the simulations in run order (a simulation not played says so,
+    with its reason), the writing tasks (marked on the competences of the simulation they
+    follow; a replacement task says it is one), the technical interview (on the competences
     the RC assigns to it); each with its competences and their criteria word for word, the
     criteria the juror card asks to watch flagged."""
-    result = []
+    not_played = not_played or {}
+    result: list[dict[str, Any]] = []
     for sim in subset.simulations:
         result.append(
             {
                 "part": sim.id,
                 "kind": sim.kind.value,
                 "label": sim.title,
+                "not_played": not_played.get(sim.id),
                 "competences": _competences(
                     title, sim.competences, _watched(title, sim.juror.watch)
                 ),
@@ -116,11 +124,16 @@ def parts(title: Title, exam_format: ExamFormat, subset: FormatSubset) -> list[d
     for task in subset.writing_tasks:
         source = next((s for s in subset.simulations if s.id == task.simulation), None)
         codes = source.competences if source else tuple(w.competence for w in task.juror.watch)
+        what = "Écrit de remplacement" if task.replaced else "Écrit"
+        after = " (simulation non jouée)" if task.replaced else ""
         result.append(
             {
                 "part": f"{WRITING_PREFIX}{task.id}",
                 "kind": "ecrit",
-                "label": f"Écrit ({task.channel.label}) — {source.title if source else task.id}",
+                "label": (
+                    f"{what} ({task.channel.label}) — {source.title if source else task.id}{after}"
+                ),
+                "replaced": task.replaced,
                 "competences": _competences(
                     title, dict.fromkeys(codes), _watched(title, task.juror.watch)
                 ),
