@@ -60,6 +60,15 @@ DECLARABLE = {
 }
 
 
+class EvidenceChanged(Message):
+    """To the candidate's jury and the session's staff: the pieces of the file changed (the
+    other juror's deliberation shows it, and what may now be signed)."""
+
+    type: Literal["certification.evidence"] = "certification.evidence"
+    candidate_id: str
+    evidence: dict[str, Any]
+
+
 class DecisionTaken(Message):
     """To the candidate's jury and the session's staff: the decision in force changed."""
 
@@ -107,15 +116,20 @@ async def declare(
             details={"kinds": row.kinds, "from_training": from_training},
         )
         if before != (sorted(row.kinds), from_training):
-            changed = await _pieces_changed(ctx, session, candidate, principal.actor)
+            changed = await _pieces_changed(ctx, session, candidate, principal)
         await session.commit()
+    out_evidence = {"kinds": row.kinds, "from_training": from_training}
+    ctx.bus.publish(
+        [jury_audience(candidate_id), staff_audience(candidate.exam_session_id)],
+        EvidenceChanged(candidate_id=candidate_id, evidence=out_evidence),
+    )
     for out in changed:
         to_jury(ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=out))
-    return {"kinds": row.kinds, "from_training": from_training}
+    return out_evidence
 
 
 async def _pieces_changed(
-    ctx: AppContext, session: AsyncSession, candidate: Candidate, actor: str
+    ctx: AppContext, session: AsyncSession, candidate: Candidate, principal: Principal
 ) -> list[dict[str, Any]]:
     """The pieces of the file are part of what a signature covers: a change after a signature
     voids every signature of the version (or, after the lock, needs a new signed version) —
@@ -130,8 +144,8 @@ async def _pieces_changed(
         candidate,
         current,
         proposal=current.proposal,
-        reason=f"pièces du dossier modifiées après signature par {actor}",
-        actor=actor,
+        reason=f"pièces du dossier modifiées après signature par {principal.display_name}",
+        actor=principal.actor,
         now=ctx.clock.now(),
     )
     return [deliberations.deliberation_out(current), deliberations.deliberation_out(new)]
@@ -273,7 +287,7 @@ async def seal_part(
             {
                 "kind": "piece",
                 "code": m["any_of"][0],
-                "text": f"Pièce manquante : {m['label']}.",
+                "text": f"Manque : {m['label']}.",
                 **m,
             }
             for m in missing

@@ -235,7 +235,7 @@ async def propose(
                 s.candidate,
                 current,
                 proposal=clean,
-                reason=f"proposition modifiée après signature par {principal.actor}",
+                reason=f"proposition modifiée après signature par {principal.display_name}",
                 actor=principal.actor,
                 now=now,
             )

@@ -207,3 +207,30 @@ def test_the_second_signature_finds_what_the_first_signed_changed(
         locked = sign(h, cid, "observer_a").json()
         assert locked["locked"] and locked["seal"] != first["seal"]
         assert "livret_certification" in locked["bound"]["pieces"]["declared"]
+
+
+def test_a_piece_declared_is_told_to_the_jury_and_the_staff_never_to_the_candidate(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """The other juror's deliberation shows the pieces (and whether it may be signed) as
+    soon as they change."""
+    from tests.evaluation.support import drain
+
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = h.day.ids["cand_a"]
+        with (
+            who(h, "observer_a").ws() as jury,
+            who(h, "proctor").ws() as staff,
+            who(h, "cand_a").ws() as candidate,
+        ):
+            for ws in (jury, staff, candidate):
+                ws.receive_json()
+            declare(h, cid, "client_a", "dossier_professionnel", from_training=True)
+            heard = {
+                name: [m for m in drain(ws) if m["type"] == "certification.evidence"]
+                for name, ws in (("jury", jury), ("staff", staff), ("candidate", candidate))
+            }
+        expected = {"kinds": ["dossier_professionnel"], "from_training": True}
+        assert [m["evidence"] for m in heard["jury"]] == [expected]
+        assert [m["evidence"] for m in heard["staff"]] == [expected]
+        assert heard["candidate"] == []

@@ -130,13 +130,19 @@ def test_unplayed_simulations_are_recorded_with_their_reason_and_the_writing_fol
         for sim in sims[:7]:
             play(h, cid, sim, minutes=9)
         ring_unanswered(h, cid, sims[7])  # simulation 8: the candidate refused the call
-        with who(h, "observer_a").ws() as jury_ws, who(h, "proctor").ws() as staff_ws:
-            jury_ws.receive_json()
-            staff_ws.receive_json()
+        with (
+            who(h, "observer_a").ws() as jury_ws,
+            who(h, "proctor").ws() as staff_ws,
+            who(h, "cand_a").ws() as cand_ws,
+        ):
+            for ws in (jury_ws, staff_ws, cand_ws):
+                ws.receive_json()
             advance(h, 30)  # the deadline: simulation 9 was never started
             heard = [m for m in drain(jury_ws) if m["type"] == "simulations.progress"]
             told = [m for m in drain(staff_ws) if m["type"] == "simulations.progress"]
+            leaked = [m for m in drain(cand_ws) if m["type"] == "simulations.progress"]
         assert heard and told and heard[-1]["progress"]["counts"]["non_jouee"] == 2
+        assert leaked == []  # the titles are the jury's
         body = state(h, cid)
         p = body["progress"]
         got = {s["id"]: (s["state"], s["reason"]) for s in p["simulations"]}
