@@ -64,8 +64,8 @@ MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [SebGuard]
 STARTUP: list[Hook] = [
     telephony_lifecycle.start_media,
     writing_lifecycle.start_writing,
+    progress_lifecycle.start_progress,  # before the clock: it applies the deadlines missed
     exams_lifecycle.start_clock,
     lockdown_lifecycle.start_lockdown,
-    progress_lifecycle.start_progress,
 ]
 SHUTDOWN: list[Hook] = [telephony_lifecycle.stop_media, exams_lifecycle.stop_clock]

@@ -219,3 +219,49 @@ def test_every_simulation_played_replaces_nothing(settings: Settings, clock: Fak
         assert body["progress"]["counts"]["jouee"] == 9 and body["recorded_not_played"] == []
         drafts = who(h, "cand_a").get(f"/api/candidates/{cid}/writing/drafts").json()["drafts"]
         assert [d["replaced"] for d in drafts] == [False, False, False]
+
+
+async def _forget_the_record(h: Harness, cid: str) -> None:
+    from sqlalchemy import delete
+
+    from server.progress.models import SimulationNotPlayed
+
+    async with h.ctx.db.session() as s:
+        await s.execute(delete(SimulationNotPlayed).where(SimulationNotPlayed.candidate_id == cid))
+        await s.commit()
+
+
+def test_a_restart_records_what_a_stop_left_unrecorded(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """The server stopped after the calls phase ended and before its record was written: at
+    start-up every open candidate is swept and the record comes back, once."""
+    from server.progress import lifecycle
+
+    with running_app(settings, clock, pack_id=PACK, media=FakeMedia()) as h:
+        cid = h.day.ids["cand_a"]
+        assert who(h, "organiser").post(f"/api/candidates/{cid}/timeline/start").is_success
+        advance(h, 60 + 90)
+        assert len(state(h, cid)["recorded_not_played"]) == 9
+        h.call(_forget_the_record, h, cid)
+        assert state(h, cid)["recorded_not_played"] == []
+        h.call(lifecycle.start_progress, h.ctx)
+        h.call(lifecycle.start_progress, h.ctx)
+        recorded = state(h, cid)["recorded_not_played"]
+        assert len(recorded) == 9 and {r["reason"] for r in recorded} == {"temps_ecoule"}
+        assert state(h, h.day.ids["cand_b"], "organiser")["recorded_not_played"] == []  # not started
+
+
+def test_deadlines_applied_at_start_up_are_recorded(settings: Settings, clock: FakeClock) -> None:
+    """The calls phase ended while the server was down: the restart applies the deadline and
+    the simulations not played are recorded (the listener is there before the clock)."""
+    from tests.harness import running_app as again
+
+    with running_app(settings, clock, pack_id=PACK, media=FakeMedia()) as h:
+        cid = h.day.ids["cand_a"]
+        day = h.day
+        assert who(h, "organiser").post(f"/api/candidates/{cid}/timeline/start").is_success
+        advance(h, 30)
+    clock.advance(timedelta(minutes=150))  # down through the end of the calls phase
+    with again(settings, clock, pack_id=PACK, day=day, media=FakeMedia()) as h2:
+        assert len(state(h2, cid)["recorded_not_played"]) == 9
