@@ -249,7 +249,8 @@ def test_a_restart_records_what_a_stop_left_unrecorded(
         h.call(lifecycle.start_progress, h.ctx)
         recorded = state(h, cid)["recorded_not_played"]
         assert len(recorded) == 9 and {r["reason"] for r in recorded} == {"temps_ecoule"}
-        assert state(h, h.day.ids["cand_b"], "organiser")["recorded_not_played"] == []  # not started
+        not_started = h.day.ids["cand_b"]
+        assert state(h, not_started, "organiser")["recorded_not_played"] == []
 
 
 def test_deadlines_applied_at_start_up_are_recorded(settings: Settings, clock: FakeClock) -> None:
