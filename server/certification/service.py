@@ -304,12 +304,19 @@ signing.SEAL_PARTS.append(seal_part)
 
 async def retake_decision(ctx: AppContext, principal: Principal, candidate_id: str) -> dict:
     """Takes again the decision of the last signed version (e.g. after the seat was linked to
-    a person whose earlier CCPs now count)."""
+    a person whose earlier CCPs now count). The signatures covered the decision the rules took
+    then: when they now take another, nothing is recorded — a new version with the same
+    proposal waits for both jurors, and the decision in force stays the signed one."""
     async with ctx.db.session() as session:
         candidate = await queries.get_candidate(session, candidate_id)
         version = await deliberations.signed(session, candidate_id)
         if version is None:
             raise CertificationRefused("La délibération n'est pas signée par les deux jurés.")
+        signed_decision = (version.bound or {}).get("decision")
+        if signed_decision is not None:
+            now, _ = await _decide(ctx, session, candidate, version.proposal, create=False)
+            if now.model_dump(mode="json", exclude={"candidate_id"}) != signed_decision:
+                await _decision_changed(ctx, session, candidate, version, principal)
         out = await _record_decision(ctx, session, candidate, version, principal.actor)
         await session.commit()
     ctx.bus.publish(
@@ -317,6 +324,40 @@ async def retake_decision(ctx: AppContext, principal: Principal, candidate_id: s
         DecisionTaken(candidate_id=candidate_id, decision=out),
     )
     return out
+
+
+async def _decision_changed(
+    ctx: AppContext,
+    session: AsyncSession,
+    candidate: Candidate,
+    version: Deliberation,
+    principal: Principal,
+) -> None:
+    """The rules no longer take the decision both jurors signed: a new version for them to
+    sign (committed), and the retake refused."""
+    versions = await deliberations.deliberations(session, candidate.participant_id)
+    latest = versions[-1]
+    if latest.version == version.version:
+        latest = await signing.supersede(
+            ctx,
+            session,
+            candidate,
+            version,
+            proposal=version.proposal,
+            reason=f"décision des règles changée depuis les signatures ({principal.display_name})",
+            actor=principal.actor,
+            now=ctx.clock.now(),
+        )
+    await session.commit()
+    cid = candidate.participant_id
+    out = deliberations.deliberation_out(latest)
+    to_jury(ctx, cid, DeliberationChanged(candidate_id=cid, deliberation=out))
+    raise CertificationRefused(
+        f"La décision que les règles prennent aujourd'hui n'est plus celle que les jurés ont "
+        f"signée (version {version.version}) : rien n'est enregistré, la version "
+        f"{latest.version} attend leurs signatures. La décision en vigueur reste celle de la "
+        f"version {version.version}."
+    )
 
 
 async def preview(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict[str, Any]:

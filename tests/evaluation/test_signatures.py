@@ -234,3 +234,45 @@ def test_a_piece_declared_is_told_to_the_jury_and_the_staff_never_to_the_candida
         assert [m["evidence"] for m in heard["jury"]] == [expected]
         assert [m["evidence"] for m in heard["staff"]] == [expected]
         assert heard["candidate"] == []
+
+
+async def _change_pathway(h: Harness, cid: str, pathway: str) -> None:
+    from server.exams.models import Candidate
+
+    async with h.ctx.db.session() as s:
+        cand = await s.get(Candidate, cid)
+        assert cand is not None
+        cand.pathway = pathway
+        await s.commit()
+
+
+def test_a_decision_taken_again_never_differs_from_what_was_signed(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """The organiser takes the decision again after the seat's facts changed (here its
+    pathway): the rules now decide otherwise, so nothing is recorded on the old signatures —
+    a new version waits for both jurors; the same facts give the same decision again."""
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = h.day.ids["cand_a"]
+        _ready_exam(h, cid)
+        propose(h, cid, "observer_a", proposal(h, "titre"))
+        sign(h, cid, "observer_a")
+        assert sign(h, cid, "client_a").json()["locked"]
+        orga = who(h, "organiser")
+        url = f"/api/candidates/{cid}/certification/decision"
+        assert orga.post(url).status_code == 201  # same facts, same decision
+        h.call(_change_pathway, h, cid, "vae")
+        refused = orga.post(url)
+        assert refused.status_code == 409
+        assert "n'est plus celle que les jurés ont signée" in refused.json()["detail"]
+        summary = orga.get(f"/api/candidates/{cid}/certification").json()
+        assert (summary["decision_version"], summary["decision"]["pathway"]) == (
+            1,
+            "formation_continue",
+        )
+        v1, v2 = _versions(h, cid)
+        assert v1["locked"] and not v1["voided"] and v2["signatures"] == {}
+        sign(h, cid, "observer_a")
+        assert sign(h, cid, "client_a").json()["locked"]
+        summary = orga.get(f"/api/candidates/{cid}/certification").json()
+        assert (summary["decision_version"], summary["decision"]["pathway"]) == (2, "vae")
