@@ -351,7 +351,7 @@ def _summary(
 def _detail(card: Card, reason: NotPlayedReason, attempts: int) -> str:
     if reason is NotPlayedReason.NO_ANSWER:
         if card.kind is SimulationKind.CHAT:
-            return "Échange par messagerie ouvert par le client, sans réponse du candidat."
+            return "Échange par messagerie commencé, sans réponse de l'autre interlocuteur."
         return (
             f"{attempts} appel(s) passé(s) pour cette simulation, aucun n'a été décroché "
             "(refusé, sans réponse ou annulé)."
