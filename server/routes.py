@@ -28,6 +28,8 @@ from server.exams.views import router as sessions_router
 from server.lockdown import lifecycle as lockdown_lifecycle
 from server.lockdown.seb_check import SebGuard
 from server.lockdown.views import router as lockdown_router
+from server.progress import lifecycle as progress_lifecycle
+from server.progress.views import router as progress_router
 from server.scenarios.views import router as catalogue_router
 from server.telephony import lifecycle as telephony_lifecycle
 from server.telephony import ws as telephony_ws  # noqa: F401  (registers WebSocket commands)
@@ -57,12 +59,14 @@ ROUTERS: list[APIRouter] = [
     ws_router,
     jury_router,
     lockdown_router,
+    progress_router,
 ]
 # ASGI middleware around every route, outermost last (Starlette's add_middleware order).
 MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [SebGuard, SecurityHeaders]
 STARTUP: list[Hook] = [
     telephony_lifecycle.start_media,
     writing_lifecycle.start_writing,
+    progress_lifecycle.start_progress,  # before the clock: it applies the deadlines missed
     exams_lifecycle.start_clock,
     lockdown_lifecycle.start_lockdown,
     auth_lifecycle.start_revocation_watch,

@@ -18,6 +18,8 @@ from server.core import audit
 from server.core.context import AppContext
 from server.core.events import Message, jury_audience, staff_audience
 from server.evaluation import deliberation as deliberations
+from server.evaluation import signing
+from server.evaluation.events import DeliberationChanged, to_jury
 from server.evaluation.models import Deliberation
 from server.exams import queries, timeline_service
 from server.exams.models import Candidate, ExamSession
@@ -58,6 +60,15 @@ DECLARABLE = {
 }
 
 
+class EvidenceChanged(Message):
+    """To the candidate's jury and the session's staff: the pieces of the file changed (the
+    other juror's deliberation shows it, and what may now be signed)."""
+
+    type: Literal["certification.evidence"] = "certification.evidence"
+    candidate_id: str
+    evidence: dict[str, Any]
+
+
 class DecisionTaken(Message):
     """To the candidate's jury and the session's staff: the decision in force changed."""
 
@@ -85,9 +96,11 @@ async def declare(
             "Seules les pièces du dossier se déclarent ; les épreuves "
             "passées se lisent dans le déroulé de l'examen."
         )
+    changed: list[dict[str, Any]] = []
     async with ctx.db.session() as session:
         candidate = await queries.get_candidate(session, candidate_id)
         row = await session.get(DeclaredEvidence, candidate_id)
+        before = (sorted(row.kinds), row.from_training) if row is not None else ([], None)
         if row is None:
             row = DeclaredEvidence(candidate_id=candidate_id)
             session.add(row)
@@ -102,8 +115,40 @@ async def declare(
             subject=candidate_id,
             details={"kinds": row.kinds, "from_training": from_training},
         )
+        if before != (sorted(row.kinds), from_training):
+            changed = await _pieces_changed(ctx, session, candidate, principal)
         await session.commit()
-    return {"kinds": row.kinds, "from_training": from_training}
+    out_evidence = {"kinds": row.kinds, "from_training": from_training}
+    ctx.bus.publish(
+        [jury_audience(candidate_id), staff_audience(candidate.exam_session_id)],
+        EvidenceChanged(candidate_id=candidate_id, evidence=out_evidence),
+    )
+    for out in changed:
+        to_jury(ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=out))
+    return out_evidence
+
+
+async def _pieces_changed(
+    ctx: AppContext, session: AsyncSession, candidate: Candidate, principal: Principal
+) -> list[dict[str, Any]]:
+    """The pieces of the file are part of what a signature covers: a change after a signature
+    voids every signature of the version (or, after the lock, needs a new signed version) —
+    a new version with the same proposal waits for both jurors."""
+    versions = await deliberations.deliberations(session, candidate.participant_id)
+    current = versions[-1] if versions else None
+    if current is None or not current.signatures:
+        return []
+    new = await signing.supersede(
+        ctx,
+        session,
+        candidate,
+        current,
+        proposal=current.proposal,
+        reason=f"pièces du dossier modifiées après signature par {principal.display_name}",
+        actor=principal.actor,
+        now=ctx.clock.now(),
+    )
+    return [deliberations.deliberation_out(current), deliberations.deliberation_out(new)]
 
 
 async def evidence_of(
@@ -125,14 +170,23 @@ async def evidence_of(
 
 
 async def _decide(
-    ctx: AppContext, session: AsyncSession, candidate: Candidate, proposal: dict[str, Any]
-) -> tuple[Decision, Person]:
-    """The decision the outcomes engine takes from this proposal, or CertificationRefused."""
+    ctx: AppContext,
+    session: AsyncSession,
+    candidate: Candidate,
+    proposal: dict[str, Any],
+    *,
+    create: bool = True,
+) -> tuple[Decision, Person | None]:
+    """The decision the outcomes engine takes from this proposal, or CertificationRefused.
+    `create=False`: no person is created for a seat without one (an empty record)."""
     exam = await queries.get_exam(session, candidate.exam_session_id)
     title = ctx.titles[exam.title_id]
-    person = await person_of(ctx, session, candidate)
-    assert person is not None
-    record = await record_of(session, person, exclude=candidate.participant_id)
+    person = await person_of(ctx, session, candidate, create=create)
+    record = (
+        await record_of(session, person, exclude=candidate.participant_id)
+        if person is not None
+        else CandidateRecord(candidate_id="")
+    )
     evidence, from_training = await evidence_of(ctx, session, candidate.participant_id)
     pathway = Pathway(candidate.pathway)
     if from_training is None and pathway is Pathway.FORMATION_CONTINUE:
@@ -164,6 +218,7 @@ async def _record_decision(
     actor: str,
 ) -> dict[str, Any]:
     decision, person = await _decide(ctx, session, candidate, version.proposal)
+    assert person is not None
     row = await session.get(DecisionRow, candidate.participant_id)
     before = (
         {"version": row.deliberation_version, "outcome": row.outcome} if row is not None else None
@@ -211,14 +266,57 @@ async def on_lock(
 deliberations.LOCK_CHECKS.append(on_lock)
 
 
+async def seal_part(
+    ctx: AppContext, session: AsyncSession, candidate: Candidate, proposal: dict[str, Any]
+) -> tuple[dict[str, Any], list[signing.Blocking]]:
+    """What a signature binds besides the proposal: the pieces of the file the jury has (from
+    the timeline and declared) and the decision the rules take; or what keeps the rules from
+    deciding (each missing piece, or the rule that refuses)."""
+    evidence, from_training = await evidence_of(ctx, session, candidate.participant_id)
+    declared = await session.get(DeclaredEvidence, candidate.participant_id)
+    pieces = {
+        "present": sorted(k.value for k in evidence.present),
+        "declared": sorted(declared.kinds) if declared else [],
+        "from_training": from_training,
+    }
+    try:
+        decision, _ = await _decide(ctx, session, candidate, proposal, create=False)
+    except CertificationRefused as exc:
+        missing = exc.extra.get("missing", [])
+        blocking: list[signing.Blocking] = [
+            {
+                "kind": "piece",
+                "code": m["any_of"][0],
+                "text": f"Manque : {m['label']}.",
+                **m,
+            }
+            for m in missing
+        ]
+        if not missing:
+            blocking.append({"kind": "rule", "code": None, "text": str(exc)})
+        return {"pieces": pieces, "decision": None}, blocking
+    bound = decision.model_dump(mode="json", exclude={"candidate_id"})
+    return {"pieces": pieces, "decision": bound}, []
+
+
+signing.SEAL_PARTS.append(seal_part)
+
+
 async def retake_decision(ctx: AppContext, principal: Principal, candidate_id: str) -> dict:
     """Takes again the decision of the last signed version (e.g. after the seat was linked to
-    a person whose earlier CCPs now count)."""
+    a person whose earlier CCPs now count). The signatures covered the decision the rules took
+    then: when they now take another, nothing is recorded — a new version with the same
+    proposal waits for both jurors, and the decision in force stays the signed one."""
     async with ctx.db.session() as session:
         candidate = await queries.get_candidate(session, candidate_id)
         version = await deliberations.signed(session, candidate_id)
         if version is None:
             raise CertificationRefused("La délibération n'est pas signée par les deux jurés.")
+        signed_decision = (version.bound or {}).get("decision")
+        if signed_decision is not None:
+            now, _ = await _decide(ctx, session, candidate, version.proposal, create=False)
+            if now.model_dump(mode="json", exclude={"candidate_id"}) != signed_decision:
+                await _decision_changed(ctx, session, candidate, version, principal)
         out = await _record_decision(ctx, session, candidate, version, principal.actor)
         await session.commit()
     ctx.bus.publish(
@@ -226,6 +324,40 @@ async def retake_decision(ctx: AppContext, principal: Principal, candidate_id: s
         DecisionTaken(candidate_id=candidate_id, decision=out),
     )
     return out
+
+
+async def _decision_changed(
+    ctx: AppContext,
+    session: AsyncSession,
+    candidate: Candidate,
+    version: Deliberation,
+    principal: Principal,
+) -> None:
+    """The rules no longer take the decision both jurors signed: a new version for them to
+    sign (committed), and the retake refused."""
+    versions = await deliberations.deliberations(session, candidate.participant_id)
+    latest = versions[-1]
+    if latest.version == version.version:
+        latest = await signing.supersede(
+            ctx,
+            session,
+            candidate,
+            version,
+            proposal=version.proposal,
+            reason=f"décision des règles changée depuis les signatures ({principal.display_name})",
+            actor=principal.actor,
+            now=ctx.clock.now(),
+        )
+    await session.commit()
+    cid = candidate.participant_id
+    out = deliberations.deliberation_out(latest)
+    to_jury(ctx, cid, DeliberationChanged(candidate_id=cid, deliberation=out))
+    raise CertificationRefused(
+        f"La décision que les règles prennent aujourd'hui n'est plus celle que les jurés ont "
+        f"signée (version {version.version}) : rien n'est enregistré, la version "
+        f"{latest.version} attend leurs signatures. La décision en vigueur reste celle de la "
+        f"version {version.version}."
+    )
 
 
 async def preview(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict[str, Any]:
@@ -238,6 +370,7 @@ async def preview(ctx: AppContext, session: AsyncSession, candidate_id: str) -> 
     version, proposal = versions[-1].version, versions[-1].proposal
     try:
         decision, person = await _decide(ctx, session, candidate, proposal)
+        assert person is not None
         out = decision_out(decision, person.id, version)
     except CertificationRefused as exc:
         return {

@@ -36,6 +36,7 @@ from server.evaluation import deliberation as deliberations
 from server.evaluation import service as evaluation
 from server.exams import queries
 from server.exams.queries import NotFound
+from server.progress import service as progress
 from server.telephony import service as telephony
 from server.writing import service as writing
 
@@ -124,6 +125,9 @@ async def _candidate(
     await bundle.add(
         f"{prefix}ecrits.json",
         lambda: writing.drafts(ctx, session, candidate_id, for_candidate=False),
+    )
+    await bundle.add(
+        f"{prefix}simulations.json", lambda: progress.progress_out(ctx, session, candidate_id)
     )
     await bundle.add(
         f"{prefix}grille.json", lambda: evaluation.evaluation_grid(ctx, session, candidate_id)

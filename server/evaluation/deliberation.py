@@ -4,6 +4,12 @@ observer) sign it; once both signed, the version is locked and any later change 
 version (n + 1, the previous one kept) that needs both signatures again. Every proposal and
 signature is audit-logged.
 
+A signature covers exactly what was signed (`signing`): the proposal, the pieces of the file
+and the decision, sealed with a SHA-256 at the first signature. Nobody signs before the rules
+can decide (every competence proposed « acquise » evaluated or its reason written, no piece
+missing); a change after a signature (a new proposal, a piece ticked) voids every signature
+and makes a new version.
+
 Before the second signature locks a version, the checks registered in `LOCK_CHECKS` run in the
 same transaction (the certification package registers the decision through the outcomes
 engine: a decision whose required evidence is missing refuses the signature, saying which)."""
@@ -20,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.auth.domain import Capacity, Principal
 from server.core import audit
 from server.core.context import AppContext
+from server.evaluation import signing
 from server.evaluation.events import DeliberationChanged, to_jury
 from server.evaluation.models import Deliberation
 from server.evaluation.service import EvaluationRefused, seat
@@ -34,6 +41,7 @@ TITLE_OUTCOMES = {
 }
 COMPETENCE_OUTCOMES = {"acquise": "Acquise", "non_acquise": "Non acquise"}
 MAX_JUSTIFICATION = 20_000
+MAX_REASON = 2_000
 # A base the caller did not give: no check (scripts, the organiser's tools).
 ANY_BASE: Any = object()
 
@@ -56,6 +64,12 @@ def deliberation_out(d: Deliberation) -> dict[str, Any]:
         "signatures": d.signatures,
         "locked": d.locked_at is not None,
         "locked_at": d.locked_at.isoformat() if d.locked_at else None,
+        "seal": d.seal,
+        "signed_seals": d.signed_seals or {},
+        "bound": d.bound,
+        "voided": d.voided_at is not None,
+        "voided_at": d.voided_at.isoformat() if d.voided_at else None,
+        "voided_reason": d.voided_reason,
     }
 
 
@@ -128,12 +142,36 @@ def validate_proposal(exam_format: ExamFormat, proposal: dict[str, Any]) -> dict
         raise EvaluationRefused("La justification est obligatoire.")
     if len(justification) > MAX_JUSTIFICATION:
         raise EvaluationRefused("La justification est trop longue.")
-    return {
-        "competences": {c: competences[c] for c in exam_format.practical},
+    chosen = {c: str(competences[c]) for c in exam_format.practical}
+    out: dict[str, Any] = {
+        "competences": chosen,
         "ccps": {c: bool(v) for c, v in decided.items()},
         "title": outcome,
         "justification": justification,
     }
+    reasons = _reasons(exam_format, proposal.get("reasons"), chosen)
+    if reasons:
+        out["reasons"] = reasons
+    return out
+
+
+def _reasons(exam_format: ExamFormat, raw: Any, competences: dict[str, str]) -> dict[str, str]:
+    """Why a competence is proposed « acquise » without any criterion observed: kept only for
+    competences proposed acquise, trimmed."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise EvaluationRefused("Proposition : « reasons » est un tableau compétence → motif.")
+    out = {}
+    for code, text in raw.items():
+        if code not in exam_format.practical:
+            raise EvaluationRefused(f"Motif pour une compétence hors de ce format : {code}.")
+        reason = str(text or "").strip()
+        if len(reason) > MAX_REASON:
+            raise EvaluationRefused(f"Le motif de {code} est trop long ({MAX_REASON} caractères).")
+        if reason and competences.get(code) == "acquise":
+            out[code] = reason
+    return out
 
 
 class StaleDeliberation(EvaluationRefused):
@@ -171,15 +209,37 @@ async def propose(
     """Writes the proposal into the current unsigned version (its signatures are cleared:
     they signed something else), or as a new version when the last one is locked. With a
     `base`, refused (StaleDeliberation) unless it is still the last version."""
+    voided: Deliberation | None = None
     async with ctx.db.session() as session:
         s = await seat(ctx, session, candidate_id)
         clean = validate_proposal(s.exam_format, proposal)
+        gaps = signing.unevaluated(s, await signing.mark_facts(session, candidate_id), clean)
+        if gaps:
+            codes = ", ".join(g["code"] for g in gaps)
+            raise EvaluationRefused(
+                f"Compétence(s) proposée(s) acquise(s) sans évaluation : {codes}. Aucun critère "
+                "n'en a été observé dans une simulation, un écrit ou l'entretien technique : "
+                "notez-les dans la grille, ou écrivez pour chacune pourquoi elle est acquise."
+            )
         versions = await deliberations(session, candidate_id)
         current = versions[-1] if versions else None
         check_base(current, base)
         now = ctx.clock.now()
         replaced: dict[str, Any] | None = None
-        if current is None or current.locked_at is not None:
+        if current is not None and current.locked_at is None and current.signatures:
+            # Signed, then changed: every signature is void, the change is a new version.
+            voided = current
+            current = await signing.supersede(
+                ctx,
+                session,
+                s.candidate,
+                current,
+                proposal=clean,
+                reason=f"proposition modifiée après signature par {principal.display_name}",
+                actor=principal.actor,
+                now=now,
+            )
+        elif current is None or current.locked_at is not None:
             current = Deliberation(
                 candidate_id=candidate_id,
                 version=(current.version + 1) if current else 1,
@@ -203,6 +263,11 @@ async def propose(
         )
         await session.commit()
         out = deliberation_out(current)
+        before = deliberation_out(voided) if voided is not None else None
+    if before is not None:
+        to_jury(
+            ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=before)
+        )
     to_jury(ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=out))
     return out
 
@@ -241,7 +306,16 @@ async def sign(
         if principal.subject_id in current.signatures:
             return deliberation_out(current)
         now: datetime = ctx.clock.now()
+        ready = await signing.readiness(ctx, session, candidate, current)
+        if not ready.ok:
+            await session.rollback()  # nothing a look at the rules created is kept
+            raise signing.NotReady(ready)
+        if current.signatures and ready.seal != current.seal:
+            await _void_on_change(ctx, session, candidate, current, ready, principal, now)
+        if not current.signatures:
+            current.bound, current.seal = ready.bound, ready.seal
         current.signatures = {**current.signatures, principal.subject_id: now.isoformat()}
+        current.signed_seals = {**(current.signed_seals or {}), principal.subject_id: ready.seal}
         if _lock_ready(jurors, current.signatures):
             for check in LOCK_CHECKS:
                 done = await check(ctx, session, candidate, current, principal.actor)
@@ -255,7 +329,11 @@ async def sign(
             action="deliberation.sign",
             exam_session_id=candidate.exam_session_id,
             subject=candidate_id,
-            details={"version": current.version, "locked": current.locked_at is not None},
+            details={
+                "version": current.version,
+                "locked": current.locked_at is not None,
+                "seal": current.seal,
+            },
         )
         await session.commit()
         out = deliberation_out(current)
@@ -263,3 +341,38 @@ async def sign(
     for done in after:
         done()
     return out
+
+
+async def _void_on_change(
+    ctx: AppContext,
+    session: AsyncSession,
+    candidate: Candidate,
+    current: Deliberation,
+    ready: signing.Readiness,
+    principal: Principal,
+    now: datetime,
+) -> None:
+    """The second signature finds the signed content changed (a piece, the decision…): the
+    first signature is void, a new version waits for both; committed, then refused."""
+    what = signing.changes(current.bound, ready.bound)
+    new = await signing.supersede(
+        ctx,
+        session,
+        candidate,
+        current,
+        proposal=current.proposal,
+        reason=f"contenu signé modifié avant la seconde signature ({what})",
+        actor=principal.actor,
+        now=now,
+    )
+    await session.commit()
+    before, after = deliberation_out(current), deliberation_out(new)
+    cid = candidate.participant_id
+    for out in (before, after):
+        to_jury(ctx, cid, DeliberationChanged(candidate_id=cid, deliberation=out))
+    raise signing.SignatureVoided(
+        f"Ce que l'autre juré a signé a changé depuis ({what}) : sa signature de la version "
+        f"{current.version} est annulée et la version {new.version} est créée. Relisez-la ; "
+        "les deux jurés la signent.",
+        after,
+    )

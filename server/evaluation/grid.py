@@ -12,11 +12,13 @@ Derivation rules (an aid the jury sees next to the marks; the deliberation decid
   « non évaluée » when none of them was evaluated. A majority and not « all »: in the CRCD
   every transversal competence is carried by all nine professional ones, so « all » would
   make the four transversal competences a mere copy of « every competence acquise ».
+Once a deliberation version is signed, the grid's transversal competences are those of the
+decision (`transversal_decided`): a signed grid never contradicts what the jury decided.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -94,18 +96,26 @@ def _competences(
     return out
 
 
-def parts(title: Title, exam_format: ExamFormat, subset: FormatSubset) -> list[dict[str, Any]]:
-    """Every markable part: the simulations in run order, the writing tasks (marked on the
-    competences of the simulation they follow), the technical interview (on the competences
+def parts(
+    title: Title,
+    exam_format: ExamFormat,
+    subset: FormatSubset,
+    not_played: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Every markable part: the simulations in run order (a simulation not played says so,
+    with its reason), the writing tasks (marked on the competences of the simulation they
+    follow; a replacement task says it is one), the technical interview (on the competences
     the RC assigns to it); each with its competences and their criteria word for word, the
     criteria the juror card asks to watch flagged."""
-    result = []
+    not_played = not_played or {}
+    result: list[dict[str, Any]] = []
     for sim in subset.simulations:
         result.append(
             {
                 "part": sim.id,
                 "kind": sim.kind.value,
                 "label": sim.title,
+                "not_played": not_played.get(sim.id),
                 "competences": _competences(
                     title, sim.competences, _watched(title, sim.juror.watch)
                 ),
@@ -114,11 +124,16 @@ def parts(title: Title, exam_format: ExamFormat, subset: FormatSubset) -> list[d
     for task in subset.writing_tasks:
         source = next((s for s in subset.simulations if s.id == task.simulation), None)
         codes = source.competences if source else tuple(w.competence for w in task.juror.watch)
+        what = "Écrit de remplacement" if task.replaced else "Écrit"
+        after = " (simulation non jouée)" if task.replaced else ""
         result.append(
             {
                 "part": f"{WRITING_PREFIX}{task.id}",
                 "kind": "ecrit",
-                "label": f"Écrit ({task.channel.label}) — {source.title if source else task.id}",
+                "label": (
+                    f"{what} ({task.channel.label}) — {source.title if source else task.id}{after}"
+                ),
+                "replaced": task.replaced,
                 "competences": _competences(
                     title, dict.fromkeys(codes), _watched(title, task.juror.watch)
                 ),
@@ -195,6 +210,47 @@ def transversal_status(title: Title, professional: dict[str, Status]) -> list[di
                 "acquired": acquired,
                 "evaluated": len(assessed),
                 "explanation": _explain(status, acquired, len(assessed)),
+            }
+        )
+    return out
+
+
+def transversal_decided(
+    title: Title, exam_format: ExamFormat, ccps: dict[str, bool]
+) -> list[dict[str, Any]]:
+    """The transversal competences as the signed decision has them, so that a signed grid
+    never contradicts the decision: a transversal competence is evaluated « au travers des
+    compétences professionnelles » (RC § 3.3); it is « acquise » when a CCP the jury granted
+    holds one of the competences that carry it, « non acquise » when every CCP holding them
+    was refused, « non évaluée » when this format evaluates none of them."""
+    out = []
+    for t in title.transversal:
+        carriers = [c for c in t.carried_by if c in exam_format.practical]
+        by_ccp: dict[str, list[str]] = {}
+        for code in carriers:
+            by_ccp.setdefault(title.ccp_of(code).code, []).append(code)
+        granted = [ccp for ccp in by_ccp if ccps.get(ccp)]
+        if not carriers:
+            status = Status.NON_EVALUEE
+            explanation = "Aucune des compétences professionnelles qui la portent n'est évaluée."
+        elif granted:
+            status = Status.ACQUISE
+            via = " ; ".join(f"{ccp} ({', '.join(by_ccp[ccp])})" for ccp in granted)
+            explanation = f"Acquise au travers du ou des CCP obtenus : {via}."
+        else:
+            status = Status.NON_ACQUISE
+            explanation = (
+                "Non acquise : aucun CCP qui la porte n'est obtenu "
+                f"({', '.join(by_ccp)} non obtenu)."
+            )
+        out.append(
+            {
+                "code": t.code,
+                "name": t.name,
+                "status": status.value,
+                "carried_by": list(t.carried_by),
+                "granted_ccps": granted,
+                "explanation": explanation,
             }
         )
     return out

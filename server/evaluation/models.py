@@ -75,3 +75,13 @@ class Deliberation(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     signatures: Mapped[dict[str, Any]] = mapped_column(JSON)  # juror id -> signed at
     locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # What the signatures cover (evaluation/signing.py): the proposal, the pieces of the file
+    # and the decision the rules take from them, fixed at the first signature, and its SHA-256;
+    # each signature keeps the seal it was given on.
+    bound: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    seal: Mapped[str | None] = mapped_column(String(64))
+    signed_seals: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # juror id -> seal
+    # A signed version changed afterwards: its signatures no longer count (a new version
+    # replaces it); when and why.
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    voided_reason: Mapped[str | None] = mapped_column(Text)

@@ -4,7 +4,7 @@ versioned), notes pinned to a moment of a call, interview notes. The deliberatio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -15,10 +15,10 @@ from server.core import audit
 from server.core.context import AppContext
 from server.evaluation import grid
 from server.evaluation.events import InterviewNoteChanged, MarkChanged, NotePinned, to_jury
-from server.evaluation.models import InterviewNote, Mark, PinnedNote
-from server.exams import packs
+from server.evaluation.models import Deliberation, InterviewNote, Mark, PinnedNote
 from server.exams.models import Candidate, ExamSession
 from server.exams.queries import NotFound
+from server.progress import service as progress
 from server.scenarios.pack_models import FormatSubset
 from server.scenarios.referential import ExamFormat, Title
 from server.telephony.models import CallRow
@@ -32,18 +32,21 @@ class EvaluationRefused(Exception):
 
 @dataclass(frozen=True)
 class Seat:
-    """A candidate with what the grid needs: the session, the title, the format, the pack."""
+    """A candidate with what the grid needs: the session, the title, the format, the pack as
+    it was played (writing tasks replaced where their simulation was not played, and the
+    simulations not played with their reason)."""
 
     candidate: Candidate
     exam: ExamSession
     title: Title
     exam_format: ExamFormat
     subset: FormatSubset | None
+    not_played: dict[str, str] = field(default_factory=dict)
 
     def structure(self) -> list[dict[str, Any]]:
         if self.subset is None:
             raise NotFound("Aucun sujet n'est associé à cette session : pas de grille.")
-        return grid.parts(self.title, self.exam_format, self.subset)
+        return grid.parts(self.title, self.exam_format, self.subset, self.not_played)
 
 
 async def seat(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Seat:
@@ -53,8 +56,15 @@ async def seat(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Sea
     exam = await session.get(ExamSession, candidate.exam_session_id)
     assert exam is not None
     title = ctx.titles[exam.title_id]
-    found = await packs.session_subset(ctx, session, exam)
-    return Seat(candidate, exam, title, title.format(exam.format_id), found[1] if found else None)
+    found = await progress.played(ctx, session, candidate_id)
+    return Seat(
+        candidate,
+        exam,
+        title,
+        title.format(exam.format_id),
+        found.subset if found else None,
+        found.not_played if found else {},
+    )
 
 
 def mark_out(m: Mark) -> dict[str, Any]:
@@ -93,6 +103,25 @@ async def evaluation_grid(ctx: AppContext, session: AsyncSession, candidate_id: 
     professional = grid.competence_status(facts)
     counts = grid.competence_counts(facts)
     empty = {v.value: 0 for v in grid.MarkValue}
+    signed = await session.scalar(
+        select(Deliberation)
+        .where(Deliberation.candidate_id == candidate_id, Deliberation.locked_at.is_not(None))
+        .order_by(Deliberation.version.desc())
+        .limit(1)
+    )
+    decided = (
+        {
+            "version": signed.version,
+            "locked_at": signed.locked_at.isoformat() if signed.locked_at else None,
+            "competences": dict(signed.proposal.get("competences", {})),
+            "ccps": dict(signed.proposal.get("ccps", {})),
+            "transversal": grid.transversal_decided(
+                s.title, s.exam_format, dict(signed.proposal.get("ccps", {}))
+            ),
+        }
+        if signed is not None
+        else None
+    )
     return {
         "candidate_id": candidate_id,
         "title_id": s.title.id,
@@ -111,6 +140,9 @@ async def evaluation_grid(ctx: AppContext, session: AsyncSession, candidate_id: 
             if c.code in s.exam_format.practical
         ],
         "transversal": grid.transversal_status(s.title, professional),
+        # The signed decision's view (None until both jurors signed a version): what a signed
+        # grid prints, so that it agrees with the decision.
+        "decided": decided,
         "interview_topics": interview_topics(s.exam_format),
         "rule": grid.__doc__,
     }
@@ -139,6 +171,11 @@ async def set_mark(
         text = grid.criterion_text(s.structure(), part, competence, criterion)
         if text is None:
             raise EvaluationRefused("Ce critère n'est pas évalué dans cette partie de l'épreuve.")
+        if part in s.not_played and mark_value is not grid.MarkValue.NON_OBSERVE:
+            raise EvaluationRefused(
+                "Cette simulation n'a pas été jouée : ses critères ne peuvent être que "
+                "« non observé »."
+            )
         row = await session.get(Mark, (candidate_id, part, competence, criterion))
         if row is None:
             row = Mark(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth.domain import Principal, Role
-from server.evaluation import deliberation, service
+from server.evaluation import deliberation, service, signing
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/evaluation", tags=["evaluation"])
@@ -61,6 +61,8 @@ class ProposalIn(BasedOn):
     ccps: dict[str, bool | str] = {}
     title: str | None = None
     justification: str = Field(default="", max_length=deliberation.MAX_JUSTIFICATION)
+    # Why a competence is proposed « acquise » though none of its criteria was observed.
+    reasons: dict[str, str] = {}
 
 
 @router.get("")
@@ -113,6 +115,13 @@ async def deliberations(candidate_id: str, session: SessionDep, _: Jury) -> list
         deliberation.deliberation_out(d)
         for d in await deliberation.deliberations(session, candidate_id)
     ]
+
+
+@router.get("/deliberation/readiness")
+async def readiness(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury) -> dict:
+    """Before anyone signs: whether the rules can decide, what is missing, what a signature
+    would bind (proposal, pieces, decision) and its seal."""
+    return await signing.current_readiness(ctx, session, candidate_id)
 
 
 @router.put("/deliberation")

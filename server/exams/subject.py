@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.context import AppContext
-from server.exams import packs, timeline_service
+from server.exams import timeline_service
 from server.exams.queries import NotFound
 from server.exams.timeline_state import Status, TimelineState
+from server.progress import service as progress
 from server.scenarios.pack_types import SimulationKind
 from server.scenarios.referential import PhaseKind
 
@@ -32,12 +33,14 @@ async def candidate_subject(ctx: AppContext, session: AsyncSession, candidate_id
     timeline = await timeline_service.load(ctx, session, candidate_id)
     if timeline.status is Status.NOT_STARTED:
         raise NotYet("Le dossier sera disponible au début de la préparation.")
-    found = await packs.candidate_subset(ctx, session, candidate_id)
+    found = await progress.effective_subset(ctx, session, candidate_id)
     if found is None:
         raise NotFound("Aucun sujet n'est associé à cette session.")
     pack, subset = found
     view = pack.candidate_view(timeline.format)
     data = view.model_dump(mode="json")
+    # A writing task whose simulation was not played: its stand-alone replacement.
+    data["writing_tasks"] = [w.public().model_dump(mode="json") for w in subset.writing_tasks]
     data["simulations"] = [
         s for s in data["simulations"] if s["kind"] != SimulationKind.INBOUND_CALL.value
     ]
@@ -52,7 +55,7 @@ async def candidate_subject(ctx: AppContext, session: AsyncSession, candidate_id
 async def jury_subject(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict:
     """The run sheet: every simulation of the session's format with its juror card, the
     writing tasks with their marking notes, and the competences and criteria to watch."""
-    found = await packs.candidate_subset(ctx, session, candidate_id)
+    found = await progress.effective_subset(ctx, session, candidate_id)
     if found is None:
         raise NotFound("Aucun sujet n'est associé à cette session.")
     pack, subset = found

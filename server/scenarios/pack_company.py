@@ -8,6 +8,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from server.scenarios.loading import DataModel
+from server.scenarios.pack_sections import SectionUse, cut
 from server.scenarios.pack_types import CENT, DossierKind, Money, VatRate
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
@@ -57,6 +58,8 @@ class DossierEntry(DataModel):
     file: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.md$")
     kind: DossierKind
     formats: tuple[str, ...] = ()  # empty: every format the pack serves
+    # Its « ## » sections and what each serves (see pack_sections); empty: the whole document.
+    sections: tuple[SectionUse, ...] = ()
 
 
 class DossierDocument(DataModel):
@@ -67,9 +70,19 @@ class DossierDocument(DataModel):
     formats: tuple[str, ...] = ()
     title: str
     text: str
+    # Left out of the dump when empty: a pack frozen before sections existed keeps its hash.
+    sections: tuple[SectionUse, ...] = Field(default=(), exclude_if=lambda v: not v)
 
     def serves(self, format_id: str) -> bool:
         return not self.formats or format_id in self.formats
+
+    def for_format(self, format_id: str, simulation_ids: frozenset[str]) -> DossierDocument:
+        """The document as a session of `format_id` playing `simulation_ids` receives it."""
+        if not self.sections:
+            return self
+        return self.model_copy(
+            update={"text": cut(self.text, self.sections, format_id, simulation_ids)}
+        )
 
     def html(self) -> str:
         from server.scenarios.pack_markdown import render_markdown

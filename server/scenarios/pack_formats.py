@@ -6,20 +6,26 @@ The RC rule, when the pack does not list them explicitly (pack.yaml `formats`):
   minus any chat when the format allows none (CCP 2 is calls only);
 - the writing tasks tied to those simulations, in order, up to the format's maximum
   (CCP 1: one);
-- the dossier documents that serve the format.
-The result must then meet the format's counts (`ExamFormat.simulations`), cover each of
-its competences, mix inbound and outbound calls, and fit the calls phase. (That each format
-has its dossier documents, consignes included, is checked on pack.yaml.)
+- the dossier documents that serve the format, cut to the sections that serve it or one of
+  its simulations (pack.yaml `dossier[i].sections`, see `pack_sections`).
+The result must then meet the format's counts (`ExamFormat.simulations`: the RC's « des
+réponses » of CCP 2 is at least two), cover each of its competences, mix inbound and outbound
+calls where the RC says « appels entrants et sortants » (even with a single call), fit the
+calls phase with the wrap-up after each call, and, for a format that plays only part of the
+subject, not hand over the whole dossier. (That each format has its dossier documents,
+consignes included, is checked on pack.yaml.)
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from server.scenarios.pack_sections import word_count
 from server.scenarios.pack_types import SimulationKind
 from server.scenarios.referential import ExamFormat, PhaseKind
 
 if TYPE_CHECKING:
+    from server.scenarios.pack_company import DossierDocument
     from server.scenarios.pack_models import FormatSubset, ScenarioPack
 
 
@@ -68,26 +74,54 @@ def select(pack: ScenarioPack, exam_format: ExamFormat) -> tuple[FormatSubset, l
         limit = exam_format.simulations.writing_tasks.max
         if limit is not None:
             tasks = tasks[:limit]
-    docs = tuple(d for d in pack.dossier if d.serves(exam_format.id))
+    whole = tuple(d for d in pack.dossier if d.serves(exam_format.id))
+    docs = tuple(d.for_format(exam_format.id, frozenset(kept)) for d in whole)
     subset = FormatSubset(
         format=exam_format.id, simulations=sims, writing_tasks=tasks, dossier=docs
     )
-    return subset, problems + subset_problems(subset, exam_format)
+    if len(sims) < len(pack.simulations):
+        problems += _whole_dossier(whole, docs, exam_format)
+    return subset, problems + subset_problems(
+        subset, exam_format, wrap_up_minutes=pack.wrap_up_minutes
+    )
 
 
-def subset_problems(subset: FormatSubset, exam_format: ExamFormat) -> list[str]:
+def _whole_dossier(
+    whole: tuple[DossierDocument, ...], docs: tuple[DossierDocument, ...], exam_format: ExamFormat
+) -> list[str]:
+    """A format playing part of the subject must not receive the whole dossier."""
+    words = sum(word_count(d.text) for d in whole)
+    if not words or sum(word_count(d.text) for d in docs) < words:
+        return []
+    preparation = exam_format.phase(PhaseKind.PREPARATION)
+    reading = f" pour {preparation.minutes} min de préparation" if preparation else ""
+    return [
+        f"format {exam_format.id} : le dossier est donné en entier ({words} mots{reading}) "
+        "alors que ce format ne joue qu'une partie des simulations : dites dans pack.yaml "
+        "(dossier[].sections) quelles sections servent quelles simulations ou quels formats"
+    ]
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n <= 1 else plural}"
+
+
+def subset_problems(
+    subset: FormatSubset, exam_format: ExamFormat, *, wrap_up_minutes: int = 0
+) -> list[str]:
     fid = exam_format.id
     problems: list[str] = []
     calls = [s for s in subset.simulations if s.kind.is_call]
     chats = [s for s in subset.simulations if s.kind is SimulationKind.CHAT]
     counts = exam_format.simulations
-    for what, n, count in (
-        ("appels", len(calls), counts.calls),
-        ("chats", len(chats), counts.chats),
-        ("tâches d'écriture", len(subset.writing_tasks), counts.writing_tasks),
+    for singular, plural, n, count in (
+        ("appel", "appels", len(calls), counts.calls),
+        ("chat", "chats", len(chats), counts.chats),
+        ("tâche d'écriture", "tâches d'écriture", len(subset.writing_tasks), counts.writing_tasks),
     ):
         if not count.admits(n):
-            problems.append(f"format {fid} : {n} {what}, il en faut {count}")
+            problems.append(f"format {fid} : {_count(n, singular, plural)}, il en faut {count}")
+
     evaluated = {c for s in subset.simulations for c in s.competences}
     for code in exam_format.practical:
         if code not in evaluated:
@@ -102,7 +136,11 @@ def subset_problems(subset: FormatSubset, exam_format: ExamFormat) -> list[str]:
                 "hors de ce format"
             )
     kinds = {s.kind for s in calls}
-    if len(calls) >= 2 and kinds != {SimulationKind.INBOUND_CALL, SimulationKind.OUTBOUND_CALL}:
+    if (
+        counts.calls_both_ways
+        and calls
+        and kinds != {SimulationKind.INBOUND_CALL, SimulationKind.OUTBOUND_CALL}
+    ):
         problems.append(f"format {fid} : les appels doivent mêler appels entrants et sortants")
     kept = {s.id for s in subset.simulations}
     for w in subset.writing_tasks:
@@ -113,9 +151,16 @@ def subset_problems(subset: FormatSubset, exam_format: ExamFormat) -> list[str]:
             )
     phase = exam_format.phase(PhaseKind.APPELS)
     total = sum(s.minutes for s in subset.simulations)
-    if phase is not None and total > phase.minutes:
+    wrap_up = wrap_up_minutes * len(calls)
+    if phase is not None and total + wrap_up > phase.minutes:
+        after = (
+            f" et l'après-appel {wrap_up} min ({wrap_up_minutes} min × "
+            f"{_count(len(calls), 'appel', 'appels')})"
+            if wrap_up
+            else ""
+        )
         problems.append(
-            f"format {fid} : les simulations durent {total} min, la phase "
+            f"format {fid} : les simulations durent {total} min{after}, la phase "
             f"d'appels {phase.minutes} min"
         )
     return problems

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from server.scenarios.loading import DataFileError, Problem, error_problems, read_yaml
+from server.scenarios.pack_checks_dossier import check_sections
 from server.scenarios.pack_checks_simulations import check_simulations
 from server.scenarios.pack_company import CatalogueFile, DossierDocument
 from server.scenarios.pack_crm import CrmSeed
@@ -123,6 +124,7 @@ def _read_dossier(parts: PackParts, out: Problems) -> None:
                     id=path.stem,
                     kind=entry.kind,
                     formats=entry.formats,
+                    sections=entry.sections,
                     title=markdown_title(text) or entry.file,
                     text=text,
                 ),
@@ -160,6 +162,7 @@ def load_pack(path: Path, titles: dict[str, Title]) -> ScenarioPack:
     check_catalogue(parts, out)
     check_crm(parts, out)
     resolved = check_simulations(parts, title, out)
+    check_sections(parts, out)
     writing = check_writing(parts, title, out)
     pack = _assemble(parts, [s for _, s in resolved], writing or ())
     if pack is not None and parts.complete:

@@ -62,6 +62,10 @@ class PackMeta(DataModel):
     formats: tuple[FormatUse, ...] = Field(min_length=1)
     company: Company
     principals: tuple[Principal, ...] = Field(min_length=1)
+    # Minutes the candidate needs after each call to qualify it (wrap-up): counted when the
+    # calls must fit the calls phase and when the jury is told what the time left can hold.
+    # Left out of the dump at 0: a pack frozen before it existed keeps its hash.
+    wrap_up_minutes: int = Field(default=0, ge=0, le=10, exclude_if=lambda v: v == 0)
 
 
 class PackFile(PackMeta):
@@ -189,7 +193,7 @@ class ScenarioPack(PackMeta):
         for s in self.simulations:
             yield from s.staff_texts()
         for w in self.writing_tasks:
-            yield from w.juror.texts()
+            yield from w.jury_texts()
 
     def jury_only_sentences(self, min_length: int = 25) -> list[str]:
         """The jury-only texts cut into sentences long enough that finding one in a

@@ -191,6 +191,7 @@ class WritingTaskPublic(WritingBrief):
     id: str
     simulation: str
     channel: Channel
+    replaced: bool = False  # the brief given because the simulation was not played
 
 
 class WritingJurorNotes(DataModel):
@@ -201,16 +202,58 @@ class WritingJurorNotes(DataModel):
         yield from self.marking_notes
 
 
+class WritingReplacement(DataModel):
+    """What the candidate writes instead when the simulation was not played: a brief that
+    stands on its own (every fact the reply needs is in it: nothing refers to a call that
+    did not take place), in the same channel, with its own marking notes."""
+
+    candidate: WritingBrief
+    juror: WritingJurorNotes
+
+
+def _absent(value: object) -> bool:
+    return value is None or value is False
+
+
 class WritingTask(DataModel):
     id: str = Field(pattern=SLUG)
     simulation: str
     channel: Channel
     candidate: WritingBrief
     juror: WritingJurorNotes
+    # When the simulation was not played: the replacement task, or `standalone: true` when
+    # the brief does not depend on the call. One of the two is required (the validator).
+    # Both are left out of the dump when absent: a pack frozen before keeps its hash.
+    replacement: WritingReplacement | None = Field(default=None, exclude_if=_absent)
+    standalone: bool = Field(default=False, exclude_if=_absent)
+    # Set by `when_not_played` only (an author never writes it).
+    replaced: bool = Field(default=False, exclude_if=_absent)
+
+    def when_not_played(self) -> WritingTask:
+        """The task a candidate gets when its simulation did not take place."""
+        if self.replacement is None:
+            return self
+        return self.model_copy(
+            update={
+                "candidate": self.replacement.candidate,
+                "juror": self.replacement.juror,
+                "replacement": None,
+                "replaced": True,
+            }
+        )
+
+    def jury_texts(self) -> Iterator[str]:
+        yield from self.juror.texts()
+        if self.replacement is not None:
+            yield from self.replacement.juror.texts()
 
     def public(self) -> WritingTaskPublic:
         return WritingTaskPublic(
-            id=self.id, simulation=self.simulation, channel=self.channel, **dict(self.candidate)
+            id=self.id,
+            simulation=self.simulation,
+            channel=self.channel,
+            replaced=self.replaced,
+            **dict(self.candidate),
         )
 
 

@@ -14,7 +14,7 @@ from server.scenarios.loading import Problem
 from server.scenarios.pack_company import CatalogueItem, DossierDocument
 from server.scenarios.pack_crm import CrmRecord
 from server.scenarios.pack_models import PackFile, ScenarioPack
-from server.scenarios.pack_simulations import Simulation, WritingTask
+from server.scenarios.pack_simulations import Simulation, WritingJurorNotes, WritingTask
 from server.scenarios.pack_types import REQUIRED_DOSSIER_KINDS, Channel, CriterionRef, format_amount
 from server.scenarios.referential import Title
 
@@ -207,30 +207,84 @@ def check_writing(
     f = parts.file(WRITING_FILE)
     sims = {s.id: s for _, s in parts.simulations}
     resolved: list[WritingTask] = []
+    followed: dict[str, str] = {}
     for i, w in enumerate(parts.writing):
         at = f"writing_tasks[{i}]"
         if w.id in duplicates([t.id for t in parts.writing]):
             out.add(f, f"{at}.id", f"tâche d'écriture {w.id} en double")
-        if w.channel is Channel.SMS and not w.candidate.max_length:
-            out.add(f, f"{at}.candidate.max_length", "un SMS a une longueur maximale")
+        if w.simulation in followed:
+            out.add(
+                f,
+                f"{at}.simulation",
+                f"la simulation {w.simulation} est déjà suivie de l'écrit "
+                f"{followed[w.simulation]} : le RC prévoit une seule réponse écrite par simulation",
+            )
+        followed.setdefault(w.simulation, w.id)
+        _check_replacement(w, f, at, out)
         sim = sims.get(w.simulation)
         if sim is None:
             if parts.simulations_parsed:  # else it may be the one that did not parse
                 out.add(f, f"{at}.simulation", f"simulation inconnue {w.simulation}")
             resolved.append(w)
             continue
-        watch = []
-        for j, ref in enumerate(w.juror.watch):
-            if title is None:
-                watch.append(ref)
-                continue
-            good, error = resolve_criterion(title, sim.competences, ref)
-            if error:
-                out.add(f, f"{at}.juror.watch[{j}]", error)
-            watch.append(good or ref)
-        juror = w.juror.model_copy(update={"watch": tuple(watch)})
-        resolved.append(w.model_copy(update={"juror": juror}))
+        juror = _resolved_notes(title, sim.competences, w.juror, f, f"{at}.juror", out)
+        update: dict[str, object] = {"juror": juror}
+        if w.replacement is not None:
+            notes = _resolved_notes(
+                title, sim.competences, w.replacement.juror, f, f"{at}.replacement.juror", out
+            )
+            update["replacement"] = w.replacement.model_copy(update={"juror": notes})
+        resolved.append(w.model_copy(update=update))
     return tuple(resolved)
+
+
+def _check_replacement(w: WritingTask, f: str, at: str, out: Problems) -> None:
+    """What the candidate writes when the simulation was not played (never a confirmation of
+    a call that did not take place)."""
+    if w.channel is Channel.SMS and not w.candidate.max_length:
+        out.add(f, f"{at}.candidate.max_length", "un SMS a une longueur maximale")
+    if w.replaced:
+        out.add(f, f"{at}.replaced", "champ réservé à Plateau : ne pas l'écrire dans le pack")
+    if w.replacement is None and not w.standalone:
+        out.add(
+            f,
+            f"{at}.replacement",
+            f"aucun écrit de remplacement si la simulation {w.simulation} n'est pas jouée : "
+            "donnez replacement (une consigne qui se suffit à elle-même et ses notes de "
+            "correction) ou standalone: true si la consigne ne dépend pas de l'appel",
+        )
+    if w.replacement is not None and w.standalone:
+        out.add(
+            f,
+            f"{at}.standalone",
+            "standalone: true et replacement s'excluent : une consigne autonome n'a pas de "
+            "remplacement",
+        )
+    if (
+        w.replacement is not None
+        and w.channel is Channel.SMS
+        and not w.replacement.candidate.max_length
+    ):
+        out.add(f, f"{at}.replacement.candidate.max_length", "un SMS a une longueur maximale")
+
+
+def _resolved_notes(
+    title: Title | None,
+    competences: tuple[str, ...],
+    notes: WritingJurorNotes,
+    f: str,
+    at: str,
+    out: Problems,
+) -> WritingJurorNotes:
+    if title is None:
+        return notes
+    watch = []
+    for j, ref in enumerate(notes.watch):
+        good, error = resolve_criterion(title, competences, ref)
+        if error:
+            out.add(f, f"{at}.watch[{j}]", error)
+        watch.append(good or ref)
+    return notes.model_copy(update={"watch": tuple(watch)})
 
 
 # ---------------------------------------------------------------- whole pack
@@ -252,6 +306,9 @@ def check_formats(pack: ScenarioPack, title: Title, root: Path, out: Problems) -
 def check_leaks(pack: ScenarioPack, sim_files: dict[str, Path], root: Path, out: Problems) -> None:
     """No jury-only sentence may be copied into what a candidate receives."""
     visible = " ".join(_strings(pack.candidate_view().model_dump(mode="json")))
+    # A replacement brief reaches the candidate when its simulation was not played.
+    replacements = [w.replacement.candidate.brief for w in pack.writing_tasks if w.replacement]
+    visible += " " + " ".join(_strings(replacements))
     for s in pack.simulations:
         for sentence in _sentences(s.staff_texts()):
             if sentence in visible:
@@ -261,7 +318,7 @@ def check_leaks(pack: ScenarioPack, sim_files: dict[str, Path], root: Path, out:
                     f"texte réservé au jury repris dans le contenu du candidat : « {sentence} »",
                 )
     for i, w in enumerate(pack.writing_tasks):
-        for sentence in _sentences(w.juror.texts()):
+        for sentence in _sentences(w.jury_texts()):
             if sentence in visible:
                 out.add(
                     root / WRITING_FILE,

@@ -79,6 +79,8 @@ class SimulationCounts(DataModel):
     calls: Count
     chats: Count
     writing_tasks: Count
+    # The RC's « appels entrants et sortants »: a subject has both, even with few calls.
+    calls_both_ways: bool = False
 
 
 class Phase(DataModel):

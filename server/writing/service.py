@@ -19,11 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.core import audit
 from server.core.context import AppContext
 from server.core.events import Message, jury_audience
-from server.exams import packs, timeline_service
+from server.exams import timeline_service
 from server.exams.models import Candidate
 from server.exams.queries import NotFound
 from server.exams.timeline_facts import PhaseEnded, TimelineFact
 from server.exams.timeline_state import Status, TimelineState
+from server.progress import service as progress
 from server.scenarios.pack_simulations import WritingTask
 from server.scenarios.pack_types import Channel
 from server.scenarios.referential import PhaseKind
@@ -113,11 +114,14 @@ def draft_out(task: WritingTask, row: Draft | None) -> dict[str, Any]:
         "sha256": row.sha256 if row else None,
         "counts": counts(task.channel, content),
         "max_length": task.candidate.max_length,
+        "brief": task.candidate.brief,
+        "replaced": task.replaced,  # its simulation was not played: the replacement brief
     }
 
 
 async def _tasks(ctx: AppContext, session: AsyncSession, candidate_id: str) -> list[WritingTask]:
-    found = await packs.candidate_subset(ctx, session, candidate_id)
+    # A task whose simulation was not played is replaced (progress.service.played).
+    found = await progress.effective_subset(ctx, session, candidate_id)
     return list(found[1].writing_tasks) if found else []
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth.domain import Principal, Role
-from server.exams import packs
+from server.progress import service as progress
 from server.web.access import CtxDep, Scope, SessionDep, allow
 from server.writing import service, spelling
 
@@ -67,7 +67,7 @@ async def save_notepad(
 async def review(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury) -> dict[str, Any]:
     """The replies as the jury reads them: read-only, last save, history, spelling aid."""
     data = await service.drafts(ctx, session, candidate_id, for_candidate=False)
-    found = await packs.candidate_subset(ctx, session, candidate_id)
+    found = await progress.effective_subset(ctx, session, candidate_id)
     allowed: set[str] = set()
     briefs: dict[str, Any] = {}
     if found:

@@ -57,12 +57,16 @@ export class WritingDesk {
       status.setAttribute("role", "status");
       head.append(el("h2", "", `${CHANNEL_LABELS[task.channel] || task.channel} ${i + 1} sur ${tasks.length}`), status);
       const brief = el("p", "task-brief", task.brief);
+      // When the call this reply follows did not take place, the server hands out the task's
+      // replacement brief (it stands on its own); the candidate is told so.
+      const replaced = el("p", "task-replaced", "Cette consigne remplace celle prévue : la simulation à laquelle elle faisait suite n'a pas eu lieu.");
+      replaced.hidden = !task.replaced;
       const editor = document.createElement("writing-editor");
       editor.task = task;
-      section.append(head, brief, editor);
+      section.append(head, replaced, brief, editor);
       this.tabs.append(section);
       const key = `plateau.draft.${this.cid}.${task.id}`;
-      const entry = { task, editor, status, version: 0, key, saver: null };
+      const entry = { task, editor, status, version: 0, key, saver: null, brief, replaced };
       entry.saver = new Autosaver({ key, interval: SAVE_EVERY_MS, save: (content) => this._save(entry, content) });
       entry.saver.addEventListener("state", (ev) => this._status(entry, ev.detail));
       editor.addEventListener("draft-input", () => entry.saver.changed(editor.value, entry.version));
@@ -118,6 +122,8 @@ export class WritingDesk {
     this.root.dataset.loaded = "true";
     for (const entry of this.editors.values()) {
       const d = drafts.get(entry.task.id);
+      if (d && d.brief && d.brief !== entry.brief.textContent) entry.brief.textContent = d.brief;
+      if (d) entry.replaced.hidden = !d.replaced;
       const server = (d && d.content) || {};
       entry.version = (d && d.version) || 0;
       const local = Autosaver.pending(entry.key);

@@ -16,6 +16,7 @@ import { LIVE_STATES } from "./jury/observer-common.js";
 import "./jury/juror-card.js";
 import "./jury/mic-check.js";
 import "./jury/run-sheet.js";
+import "./jury/simulation-progress.js";
 import "./jury/jury-softphone.js";
 import { PlateauSocket } from "./socket.js";
 
@@ -36,7 +37,7 @@ const OBSERVER_MODULES = [
   "./jury/interview-notes.js",
   ...JURY_MODULES,
 ];
-const OBSERVER_PARTS = ["live-listen", "crm-feed", "grid", "recordings", "crm-log", "writing", "interviews", "deliberation", "documents"];
+const OBSERVER_PARTS = ["observer-progress", "live-listen", "crm-feed", "grid", "recordings", "crm-log", "writing", "interviews", "deliberation", "documents"];
 
 const page = { me: null, assignments: [], current: null, state: null, unbinds: [] };
 
@@ -55,8 +56,16 @@ function timelineOf(cid) {
   return (((page.state || {}).exam || {}).candidates || {})[cid]?.timeline || null;
 }
 
-// The run sheet's states from the calls and the chat: a live call is « En cours », an ended one
-// « Faite »; the chat is « En cours » once a message was exchanged.
+// The run sheet's states as the server reads them (GET …/simulations: a call answered, a chat
+// answered by the candidate, « Non jouée » with its reason once the calls phase is over).
+const SERVER_STATES = { a_faire: "todo", en_cours: "current", jouee: "done", non_jouee: "skipped" };
+function serverStates(progress) {
+  return Object.fromEntries(((progress && progress.simulations) || []).map((s) => [s.id, SERVER_STATES[s.state]]));
+}
+
+// Between two readings of the server, the run sheet follows the calls and the chat at once: a
+// live call is « En cours », an ended one « Faite »; the chat is « En cours » once a message
+// was exchanged.
 function simulationStates(calls, messages) {
   const out = {};
   for (const c of calls) {
@@ -125,11 +134,18 @@ async function bindClient(ctx) {
     phone.simulation = sim;
     chat.hidden = !sim || sim.kind !== "chat";
   };
+  const progress = $("client-progress");
   const refreshStates = () => {
     const conv = (((page.state || {}).chat || {}).by_candidate || {})[ctx.candidateId] || {};
-    sheet.statuses = simulationStates(phone.calls, chat.messages || conv.messages || []);
+    const local = simulationStates(phone.calls, chat.messages || conv.messages || []);
+    const server = serverStates(progress.progress);
+    // The server's reading, with a call live right now shown « En cours » at once.
+    const live = Object.entries(local).filter(([id, state]) => state === "current" && (server[id] || "todo") === "todo");
+    sheet.statuses = { ...local, ...server, ...Object.fromEntries(live) };
+    sheet.reasons = Object.fromEntries(((progress.progress || {}).simulations || []).filter((s) => s.reason).map((s) => [s.id, `${s.reason_label} — ${s.detail}`]));
   };
   sheet.simulations = sims;
+  progress.bind(ctx);
   phone.bind(ctx);
   const unbindChat = bindChat(chat, ctx);
   refreshStates();
@@ -139,6 +155,7 @@ async function bindClient(ctx) {
   sheet.addEventListener("simulation-select", (ev) => show(ev.detail.id), { signal });
   phone.addEventListener("call-simulation", (ev) => show(ev.detail.id), { signal });
   phone.addEventListener("calls-change", refreshStates, { signal });
+  progress.addEventListener("progress-change", refreshStates, { signal });
   ctx.socket.addEventListener("chat.message", refreshStates, { signal });
   $("mic-check").addEventListener("mic-checked", () => phone.useMicrophone(), { signal });
   await Promise.all(JURY_MODULES.map((m) => import(m)));
@@ -147,6 +164,7 @@ async function bindClient(ctx) {
   return () => {
     abort.abort();
     unbindChat();
+    progress.unbind();
     phone.unbind();
     for (const part of shared) part.unbind();
   };

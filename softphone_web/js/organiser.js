@@ -9,6 +9,7 @@ import "./components/candidate-board.js";
 import "./components/link-status.js";
 import "./components/tab-panels.js";
 import { boardData, runBoardAction, wireBoard } from "./components/board-live.js";
+import { wireProgress } from "./components/board-progress.js";
 import "./organiser-codes.js";
 import "./organiser-people.js";
 import { dayLabel } from "./components/format.js";
@@ -36,6 +37,7 @@ const TABS = ["setup", "codes", "seb", "live"];
 
 let current = null; // the open session's id
 let socket = null;
+let progress = null; // the simulations of each candidate on the board (organiser only)
 let refreshTimer = null;
 
 function showError(message) {
@@ -90,6 +92,7 @@ async function refresh() {
     document.title = `${s.centre} — Organisation — Plateau`;
     ui.people.detail = overview.detail;
     ui.board.load(boardData(overview));
+    progress?.loadAll();
     showError("");
   } catch (err) {
     if (err.status === 404 && id === current) ui.title.textContent = "Session introuvable";
@@ -129,6 +132,7 @@ function listen(id) {
     socket.addEventListener("connection", (ev) => (ui.link.connected = ev.detail.connected));
     socket.addEventListener("snapshot", () => refresh());
     wireBoard(socket, ui.board, ui.feed, { onUnknown: refreshSoon });
+    progress = wireProgress(socket, ui.board);
     ui.link.hidden = false;
     socket.connect();
   } else if (socket.query !== query) {

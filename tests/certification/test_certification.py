@@ -150,8 +150,11 @@ def test_capitalisation_ccp1_then_ccp2_with_the_final_interview_gives_the_title(
             from_training=True,
         )
         with_title = proposal(h, "ccp2", title="obtenu")
-        refused = _deliberate(h, seat, ("j2_client", "j2_observer"), with_title)
+        assert propose(h, seat, "j2_client", with_title).status_code == 200
+        # Nobody signs while the rules refuse the decision (CCP 1 is not held).
+        refused = sign(h, seat, "j2_client")
         assert refused.status_code == 409 and "CCP1" in refused.json()["detail"]
+        assert refused.json()["blocking"][0]["kind"] == "rule"
         # The organiser says it is the same person: CCP 1 counts, the final interview is due.
         found = orga.get("/api/persons", params={"q": "durand"}).json()
         assert [p["id"] for p in found] == [person]
@@ -160,6 +163,7 @@ def test_capitalisation_ccp1_then_ccp2_with_the_final_interview_gives_the_title(
         )
         assert linked.json() == {"candidate_id": seat, "person_id": person}
         assert orga.get(f"/api/candidates/{seat}/certification").json()["final_interview_due"]
+        assert sign(h, seat, "j2_client").status_code == 200
         locked = sign(h, seat, "j2_observer")
         assert locked.status_code == 200 and locked.json()["locked"], locked.text
         decision = orga.get(f"/api/candidates/{seat}/certification").json()["decision"]

@@ -108,3 +108,60 @@ def ws_request(page: Any, message: dict[str, Any]) -> dict[str, Any]:
         })""",
         message,
     )
+
+
+async def played_every_simulation(
+    ctx: AppContext, candidate_id: str, calls_from: datetime, *, first: int | None = None
+) -> None:
+    """The calls and the chat of the candidate's subject as if each had been played during
+    the calls phase starting at `calls_from` (answered, ended, qualified; the chat answered),
+    for the tests that pick the exam up after the calls (a simulation not played would be
+    recorded as such and its writing task replaced). `first`: only the first n of them."""
+    from server.chat.models import ChatMessage
+    from server.exams import packs
+    from server.scenarios.pack_types import SimulationKind
+    from server.telephony.models import CallRow
+
+    async with ctx.db.session() as s:
+        found = await packs.candidate_subset(ctx, s, candidate_id)
+        assert found is not None
+        at = calls_from
+        for sim in found[1].simulations[:first]:
+            start, end = at + timedelta(seconds=20), at + timedelta(minutes=sim.minutes)
+            if sim.kind is SimulationKind.CHAT:
+                for seq, author in ((1, "client"), (2, "candidate")):
+                    s.add(
+                        ChatMessage(
+                            candidate_id=candidate_id,
+                            seq=seq,
+                            simulation_id=sim.id,
+                            author=author,
+                            client_msg_id=f"played-{seq}",
+                            text="Bonjour." if author == "client" else "Bonjour, je vous écoute.",
+                            sent_at=start + timedelta(seconds=seq),
+                        )
+                    )
+            else:
+                s.add(
+                    CallRow(
+                        candidate_id=candidate_id,
+                        simulation_id=sim.id,
+                        direction=(
+                            "inbound" if sim.kind is SimulationKind.INBOUND_CALL else "outbound"
+                        ),
+                        state="termine",
+                        number=sim.candidate.phone.display if sim.candidate.phone else "",
+                        crm_record_id=sim.candidate.crm_record,
+                        rang_at=at,
+                        answered_at=start,
+                        ended_at=end,
+                        ended_by="client",
+                        held_seconds=0.0,
+                        needs_wrap_up=True,
+                        disposition="traitee",
+                        disposition_note="Fait.",
+                        wrapped_up_at=end + timedelta(seconds=30),
+                    )
+                )
+            at = end + timedelta(minutes=1)
+        await s.commit()

@@ -43,6 +43,7 @@ from tests.e2e.test_candidate_support import (
     CALLS,
     PREPARATION,
     WRITING_MINUTES,
+    played_every_simulation,
     seed_with_pack,
     start_earlier,
     write_short_scenarios,
@@ -138,6 +139,7 @@ async def replies_then_past_writing(ctx: AppContext, candidate_id: str) -> None:
                 )
             )
         await s.commit()
+    await played_every_simulation(ctx, candidate_id, started + timedelta(seconds=PREPARATION))
     await start_earlier(ctx, candidate_id, PREPARATION + CALLS + WRITING_MINUTES * 60 + 5)
 
 
@@ -416,23 +418,14 @@ def test_both_jurors_read_note_deliberate_sign_and_download(
     obs.evaluate("() => document.getElementById('deliberation').bind(window.__ctx)")
     expect(delib_o.locator(".dp-draft")).to_be_hidden()
 
-    # ---- the signatures: the observer signs (after confirming)
-    delib_o.get_by_role("button", name="Signer la version 1").click()
-    delib_o.get_by_role("button", name="Confirmer la signature").click()
-    expect(delib_o.locator(".dp-message")).to_contain_text("Votre signature est enregistrée")
-    expect(delib_o.locator(".dp-sign-list")).to_contain_text(
-        re.compile(r"Juré observateur \(vous\) : signé le \d\d/\d\d/\d{4} à")
+    # ---- the signatures: nobody signs while the rules cannot decide; what is missing is
+    # listed before anyone tries (the pieces of the file here).
+    expect(delib_o.locator(".dp-readiness .dp-blocking")).to_contain_text(
+        "Manque : dossier professionnel."
     )
-    expect(delib_c.locator(".dp-sign-list")).to_contain_text(
-        re.compile(r"Juré observateur : signé le")
-    )
-    expect(delib_c.locator(".dp-version")).to_contain_text("une signature sur deux")
-    # The client juror's signature would lock it: refused, the server's message shown.
-    delib_c.get_by_role("button", name="Signer la version 1").click()
-    delib_c.get_by_role("button", name="Confirmer la signature").click()
-    expect(delib_c.locator(".dp-message")).to_have_attribute("data-kind", "error")
-    expect(delib_c.locator(".dp-message")).to_contain_text(
-        "Décision impossible : pièces d'évaluation manquantes"
+    expect(delib_o.get_by_role("button", name="Signer la version 1")).to_be_disabled()
+    expect(delib_c.locator(".dp-readiness .dp-blocking")).to_contain_text(
+        "Manque : résultats des évaluations passées en cours de formation."
     )
     # The evidence the jury has: the file's pieces declared here.
     evidence = delib_c.locator(".dp-evidence")
@@ -447,6 +440,19 @@ def test_both_jurors_read_note_deliberate_sign_and_download(
     expect(delib_c.locator(".dp-preview")).to_contain_text(
         "parcours « Formation continue », session titre"
     )
+    expect(delib_o.locator(".dp-readiness .dp-ready")).to_contain_text("peut être signée")
+
+    # The observer signs (after confirming).
+    delib_o.get_by_role("button", name="Signer la version 1").click()
+    delib_o.get_by_role("button", name="Confirmer la signature").click()
+    expect(delib_o.locator(".dp-message")).to_contain_text("Votre signature est enregistrée")
+    expect(delib_o.locator(".dp-sign-list")).to_contain_text(
+        re.compile(r"Juré observateur \(vous\) : signé le \d\d/\d\d/\d{4} à")
+    )
+    expect(delib_c.locator(".dp-sign-list")).to_contain_text(
+        re.compile(r"Juré observateur : signé le")
+    )
+    expect(delib_c.locator(".dp-version")).to_contain_text("une signature sur deux")
 
     # The grid PDF before the signature: provisional.
     docs = obs.locator("documents-panel")

@@ -68,7 +68,12 @@ def who(h: Harness, label: str) -> As:
     return cache[label]
 
 
+REASON = "Observée par les deux jurés lors de l'entretien technique (hors grille)."
+
+
 def proposal(h: Harness, fmt: str, *, ok: bool = True, title: str | None = None) -> dict:
+    """Every competence acquise (with the written reason a competence proposed acquise without
+    any criterion observed needs) or every one non acquise."""
     f = h.ctx.titles["CRCD"].format(fmt)
     default = ("obtenu" if ok else "non_obtenu") if f.has_final_interview else None
     return {
@@ -76,6 +81,7 @@ def proposal(h: Harness, fmt: str, *, ok: bool = True, title: str | None = None)
         "ccps": {c: ok for c in f.ccps},
         "title": title or default,
         "justification": "Prestation conforme aux critères du référentiel.",
+        "reasons": {c: REASON for c in f.practical} if ok else {},
     }
 
 

@@ -76,9 +76,10 @@ def test_signed_by_both_it_is_locked_and_a_change_is_a_new_version(
         assert not first["locked"] and list(first["signatures"]) == [h.day.ids["observer_a"]]
         assert sign(h, cid, "client_b").status_code == 403  # not this candidate's juror
         assert sign(h, cid, "organiser").status_code == 403
-        # A change before the lock clears the signatures: they signed something else.
+        # A change after a signature voids it: version 1 is kept with the void signature, the
+        # change is version 2, which both jurors sign.
         redo = propose(h, cid, "client_a", {**proposal(h, "titre"), "justification": "Revu."})
-        assert (redo.json()["version"], redo.json()["signatures"]) == (1, {})
+        assert (redo.json()["version"], redo.json()["signatures"]) == (2, {})
         sign(h, cid, "observer_a")
         with who(h, "observer_a").ws() as ws:
             ws.receive_json()
@@ -86,33 +87,42 @@ def test_signed_by_both_it_is_locked_and_a_change_is_a_new_version(
             assert locked["locked"] and len(locked["signatures"]) == 2
             assert until(ws, "evaluation.deliberation")["deliberation"]["locked"]
             decided = until(ws, "certification.decision")["decision"]
-            assert (decided["outcome"], decided["deliberation_version"]) == ("titre", 1)
+            assert (decided["outcome"], decided["deliberation_version"]) == ("titre", 2)
         assert sign(h, cid, "client_a").status_code == 409  # already locked
         changed = propose(h, cid, "client_a", proposal(h, "titre", ok=False)).json()
-        assert (changed["version"], changed["locked"], changed["signatures"]) == (2, False, {})
+        assert (changed["version"], changed["locked"], changed["signatures"]) == (3, False, {})
         observer = who(h, "observer_a")
         history = observer.get(f"/api/candidates/{cid}/evaluation/deliberation").json()
-        assert [(d["version"], d["locked"]) for d in history] == [(1, True), (2, False)]
-        assert history[0]["proposal"]["title"] == "obtenu"  # the signed version is kept
-        # The decision in force stays the signed one until version 2 is signed by both.
+        assert [(d["version"], d["locked"], d["voided"]) for d in history] == [
+            (1, False, True),
+            (2, True, False),
+            (3, False, False),
+        ]
+        assert history[0]["signatures"] and "après signature" in history[0]["voided_reason"]
+        assert history[1]["proposal"]["title"] == "obtenu"  # the signed version is kept
+        # The decision in force stays the signed one until version 3 is signed by both.
         summary = observer.get(f"/api/candidates/{cid}/certification").json()
-        assert (summary["decision_version"], summary["decision"]["outcome"]) == (1, "titre")
+        assert (summary["decision_version"], summary["decision"]["outcome"]) == (2, "titre")
         sign(h, cid, "observer_a")
         sign(h, cid, "client_a")
         summary = observer.get(f"/api/candidates/{cid}/certification").json()
-        assert (summary["decision_version"], summary["decision"]["outcome"]) == (2, "aucun")
+        assert (summary["decision_version"], summary["decision"]["outcome"]) == (3, "aucun")
         actions = h.call(_audit, h, cid)
         proposes = [d for a, d in actions if a == "deliberation.propose"]
-        assert [d["version"] for d in proposes] == [1, 1, 2]
-        assert proposes[1]["replaced"]["signatures"]  # the cleared signature is on record
+        assert [d["version"] for d in proposes] == [1, 2, 3]
+        (void,) = [d for a, d in actions if a == "deliberation.void"]
+        assert (void["version"], void["new_version"]) == (1, 2)
+        assert list(void["voided_signatures"]) == [h.day.ids["observer_a"]]
         decisions = [d for a, d in actions if a == "certification.decision"]
-        assert [(d["version"], d["outcome"]) for d in decisions] == [(1, "titre"), (2, "aucun")]
-        assert decisions[1]["replaces"] == {"version": 1, "outcome": "titre"}
+        assert [(d["version"], d["outcome"]) for d in decisions] == [(2, "titre"), (3, "aucun")]
+        assert decisions[1]["replaces"] == {"version": 2, "outcome": "titre"}
 
 
-def test_the_lock_is_refused_while_evidence_is_missing_and_says_which(
+def test_nobody_signs_while_evidence_is_missing_and_it_says_which(
     settings: Settings, clock: FakeClock
 ) -> None:
+    """Not the second signature only: the first is refused too while the rules cannot decide,
+    and the jury sees beforehand what is missing."""
     with running_app(settings, clock, pack_id=PACK) as h:
         cid = h.day.ids["cand_a"]
         run_exam(h, cid, minutes=190, interviews=1)  # the final interview did not take place
@@ -121,23 +131,33 @@ def test_the_lock_is_refused_while_evidence_is_missing_and_says_which(
         preview = observer.get(f"/api/candidates/{cid}/certification/decision/preview").json()
         assert not preview["ok"]
         assert len(preview["missing"]) == 3 and "entretien final" in preview["refused"].lower()
-        assert sign(h, cid, "observer_a").status_code == 200
-        refused = sign(h, cid, "client_a")
-        assert refused.status_code == 409
-        detail = refused.json()["detail"]
-        assert "manquantes" in detail and "dossier professionnel" in detail.lower()
-        assert "entretien final" in detail.lower()
-        assert {tuple(m["any_of"]) for m in refused.json()["missing"]} == {
-            ("resultats_formation",),
-            ("dossier_professionnel",),
-            ("entretien_final",),
+        ready = observer.get(f"/api/candidates/{cid}/evaluation/deliberation/readiness").json()
+        assert not ready["can_sign"] and ready["seal"] is not None
+        assert {b["code"] for b in ready["blocking"]} == {
+            "resultats_formation",
+            "dossier_professionnel",
+            "entretien_final",
         }
+        for juror in ("observer_a", "client_a"):
+            refused = sign(h, cid, juror)
+            assert refused.status_code == 409
+            detail = refused.json()["detail"]
+            assert "Signature impossible" in detail and "dossier professionnel" in detail.lower()
+            assert "entretien final" in detail.lower()
+            assert {tuple(m["any_of"]) for m in refused.json()["missing"]} == {
+                ("resultats_formation",),
+                ("dossier_professionnel",),
+                ("entretien_final",),
+            }
         history = observer.get(f"/api/candidates/{cid}/evaluation/deliberation").json()
-        assert not history[-1]["locked"] and len(history[-1]["signatures"]) == 1
+        assert not history[-1]["locked"] and history[-1]["signatures"] == {}
         declare(h, cid, "observer_a", "dossier_professionnel", "resultats_formation")
         orga = who(h, "organiser")
         orga.post(f"/api/candidates/{cid}/timeline/interview/open")
         assert orga.post(f"/api/candidates/{cid}/timeline/interview/close").status_code == 200
+        ready = observer.get(f"/api/candidates/{cid}/evaluation/deliberation/readiness").json()
+        assert ready["can_sign"] and ready["blocking"] == []
+        assert sign(h, cid, "observer_a").status_code == 200
         assert sign(h, cid, "client_a").json()["locked"]
 
 
@@ -161,5 +181,7 @@ def test_an_edit_or_a_signature_on_a_version_the_other_juror_replaced_is_refused
         (only,) = versions.json()
         assert only["proposal"]["justification"] == "Revu par le client."
         assert only["signatures"] == {}  # nothing signed, nothing overwritten
+        run_exam(h, cid, minutes=190, interviews=2)
+        declare(h, cid, "observer_a", "dossier_professionnel", "resultats_formation")
         current = {"version": 1, "proposal": only["proposal"]}
         assert sign(h, cid, "observer_a", base=current).json()["signatures"]

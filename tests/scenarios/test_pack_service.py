@@ -88,3 +88,27 @@ async def test_a_tampered_snapshot_is_refused(
         await service.get_snapshot(session, row.id)
     with pytest.raises(service.SnapshotError, match="introuvable"):
         await service.get_snapshot(session, "0" * 32)
+
+
+async def test_a_snapshot_frozen_before_sections_and_replacements_still_verifies(
+    session: AsyncSession, packs: dict[str, ScenarioPack]
+) -> None:
+    """The new optional parts of a pack (dossier sections, replacement writing tasks, the
+    wrap-up minutes) are left out of the canonical JSON when absent: a snapshot frozen before
+    they existed re-validates to the same SHA-256 instead of being refused as altered."""
+    pack = packs["plateforme-horizon"]
+    older = pack.model_copy(
+        update={
+            "wrap_up_minutes": 0,
+            "dossier": tuple(d.model_copy(update={"sections": ()}) for d in pack.dossier),
+            "writing_tasks": tuple(
+                w.model_copy(update={"replacement": None}) for w in pack.writing_tasks
+            ),
+        }
+    )
+    canonical = older.canonical_json()
+    for key in ('"sections"', '"replacement"', '"wrap_up_minutes"', '"standalone"', '"replaced"'):
+        assert key not in canonical
+    row = await service.import_pack(session, older, clock=FakeClock())
+    assert (await service.get_snapshot(session, row.id)).sha256() == row.sha256
+    assert '"sections"' in pack.canonical_json() and '"replacement"' in pack.canonical_json()

@@ -4,10 +4,14 @@
 // "board-action" event ({ action, candidateId, name, state }) it fires on a button.
 //
 // Actions: start, plan, accommodation (before the start), pause, resume, extend.
+// With the simulations' progress (applyProgress, organiser's console): under the clock, how
+// many were played, remain or were not played, the time left, and « Temps insuffisant » when
+// the remaining ones no longer fit (turned on by the page's clock at `fits_until`).
 import "./phase-clock.js";
-import { formatRemaining } from "../clock.js";
+import { formatRemaining, serverNow } from "../clock.js";
 import { el } from "./dom.js";
 import { clockTime } from "./format.js";
+import { countsText, mins, reading, timeText } from "./progress-text.js";
 
 const ACTIONS = {
   start: { label: "Démarrer", when: ["not_started"], primary: true },
@@ -38,6 +42,10 @@ export class CandidateBoard extends HTMLElement {
   }
 
   connectedCallback() {
+    // The simulations' warning turns on by the clock: re-read each row's progress every second.
+    this._tick ||= setInterval(() => {
+      for (const row of this.rows.values()) if (row.progress) this._progress(row);
+    }, 1000);
     if (this._table) return;
     const table = el("table", "board");
     const head = el("tr");
@@ -97,6 +105,35 @@ export class CandidateBoard extends HTMLElement {
     row.timeline = state;
     this._update(row);
     return true;
+  }
+
+  applyProgress(candidateId, progress) {
+    const row = this.rows.get(candidateId);
+    if (!row) return false;
+    row.progress = progress || null;
+    this._progress(row);
+    return true;
+  }
+
+  disconnectedCallback() {
+    clearInterval(this._tick);
+    this._tick = null;
+  }
+
+  _progress(row) {
+    const p = row.progress;
+    const { sims, simsWarn } = row.cells;
+    sims.hidden = simsWarn.hidden = !p;
+    if (!p) return;
+    const r = reading(p, serverNow());
+    const time = timeText(p, r);
+    const text = `${countsText(p)}${time ? ` — ${time}` : ""}`;
+    if (sims.textContent !== text) sims.textContent = text;
+    sims.title = p.simulations.map((s) => `${s.order}. ${s.title} : ${s.state_label}${s.reason_label ? ` (${s.reason_label})` : ""}`).join("\n");
+    const warn = r.short ? `Temps insuffisant : ${mins(r.timeLeft)} min pour ${mins(r.needed)} min de simulations` : "";
+    if (simsWarn.textContent !== warn) simsWarn.textContent = warn;
+    simsWarn.hidden = !r.short;
+    row.tr.classList.toggle("short", r.short);
   }
 
   applyPresence(candidateId, connected, since) {
@@ -166,7 +203,10 @@ export class CandidateBoard extends HTMLElement {
     cells.who.append(cells.name, cells.info, cells.acc);
     cells.phase = el("phase-clock");
     cells.phase.setAttribute("compact", "");
-    cells.clock.append(cells.phase);
+    cells.sims = el("div", "board-sims small");
+    cells.simsWarn = el("div", "board-sims-warn");
+    cells.simsWarn.setAttribute("role", "status");
+    cells.clock.append(cells.phase, cells.sims, cells.simsWarn);
     cells.badge = el("span", "badge status-badge");
     cells.reason = el("div", "pause-reason");
     cells.planned = el("div", "muted small");
@@ -239,6 +279,7 @@ export class CandidateBoard extends HTMLElement {
           return li;
         }),
     );
+    this._progress(row);
     row.tr.classList.toggle("alerted", row.alerted);
     row.tr.classList.toggle("paused", paused);
 

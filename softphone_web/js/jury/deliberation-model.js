@@ -43,7 +43,7 @@ export function fingerprint(version) {
 }
 
 export function emptyForm() {
-  return { competences: {}, ccps: {}, title: null, justification: "" };
+  return { competences: {}, ccps: {}, title: null, justification: "", reasons: {} };
 }
 
 // The form holding a version's proposal (CCPs as "obtenu" / "non_obtenu").
@@ -52,7 +52,7 @@ export function formFrom(version) {
   const p = version.proposal || {};
   const ccps = {};
   for (const [code, ok] of Object.entries(p.ccps || {})) ccps[code] = ok === true || ok === "obtenu" ? "obtenu" : "non_obtenu";
-  return { competences: { ...(p.competences || {}) }, ccps, title: p.title ?? null, justification: p.justification || "" };
+  return { competences: { ...(p.competences || {}) }, ccps, title: p.title ?? null, justification: p.justification || "", reasons: { ...(p.reasons || {}) } };
 }
 
 // A first proposal from the grid: each competence as the marks say when they say something.
@@ -70,7 +70,22 @@ export function sameForm(a, b) {
 
 function normalise(form) {
   const f = form || emptyForm();
-  return { competences: f.competences || {}, ccps: f.ccps || {}, title: f.title ?? null, justification: (f.justification || "").trim() };
+  return { competences: f.competences || {}, ccps: f.ccps || {}, title: f.title ?? null, justification: (f.justification || "").trim(), reasons: kept(f) };
+}
+
+// The reasons that count: a competence proposed « acquise », a reason not blank (the server's rule).
+function kept(form) {
+  const out = {};
+  for (const [code, text] of Object.entries(form.reasons || {})) {
+    if ((text || "").trim() && (form.competences || {})[code] === "acquise") out[code] = text.trim();
+  }
+  return out;
+}
+
+// A competence proposed « acquise » though the grid has no criterion of it observed needs the
+// jury's written reason.
+export function needsReason(form, competence) {
+  return form.competences[competence.code] === "acquise" && competence.status === "non_evaluee";
 }
 
 // The request body of PUT …/deliberation.
@@ -80,6 +95,7 @@ export function body(form) {
     ccps: Object.fromEntries(Object.entries(form.ccps).map(([c, v]) => [c, v === "obtenu"])),
     title: form.title || null,
     justification: form.justification,
+    reasons: kept(form),
   };
 }
 
@@ -120,6 +136,14 @@ export function check(form, { competences, ccpCodes, titleRequired }) {
   const problems = [];
   const missing = (competences || []).map((c) => c.code).filter((c) => !COMPETENCE_OUTCOMES[form.competences[c]]);
   if (missing.length) problems.push({ field: "competences", text: `Proposition incomplète : compétences ${missing.join(", ")} (acquise ou non acquise pour chacune).` });
+  const reasons = kept(form);
+  const bare = (competences || []).filter((c) => needsReason(form, c) && !reasons[c.code]).map((c) => c.code);
+  if (bare.length) {
+    problems.push({
+      field: "reasons",
+      text: `Compétence(s) proposée(s) acquise(s) sans évaluation : ${bare.join(", ")}. Notez-les dans la grille, ou écrivez pour chacune pourquoi elle est acquise.`,
+    });
+  }
   const undecided = ccpCodes.filter((c) => !CCP_OUTCOMES[form.ccps[c]]);
   if (undecided.length) problems.push({ field: "ccps", text: `Proposition incomplète : ${undecided.join(", ")} (obtenu ou non obtenu).` });
   const title = form.title || null;

@@ -13,6 +13,13 @@
 //   listens to `evaluation.deliberation`): if they did, a French message says so, the saved
 //   version is reloaded and this juror's unsaved entry is set aside (« Reprendre ma saisie »).
 //   Unsaved entries survive a reload (localStorage).
+// - Before anyone signs, what keeps the rules from deciding (GET …/deliberation/readiness: a
+//   competence proposed « acquise » without evaluation nor written reason, a missing piece, the
+//   rule that refuses); the sign button waits until the list is empty. A competence proposed
+//   « acquise » that the grid never evaluated asks for the jury's reason beside it.
+// - A signature covers the proposal, the pieces and the decision (their seal): a change after
+//   a signature — a piece ticked included — voids it and makes a new version, which the panel
+//   says and shows (the voided version stays in the history with why).
 // - Each juror's signature (POST …/deliberation/sign, after a confirmation). Once both signed,
 //   the version is locked, the decision is taken and the panel turns read-only, showing who
 //   signed when and the decision. A later change (« Proposer une nouvelle version ») makes a new
@@ -33,6 +40,7 @@ import {
   historyNodes,
   previewNodes,
   radios,
+  readinessNodes,
   signConfirmation,
   signatureList,
   takenNodes,
@@ -68,6 +76,7 @@ export class DeliberationPanel extends JuryPanel {
     this._editingNew = false;
     this._summary = null; // GET …/certification
     this._preview = null;
+    this._readiness = null; // GET …/deliberation/readiness
     this._busy = false;
     this._remoteWhileBusy = false;
     this._cells = new Map();
@@ -114,12 +123,13 @@ export class DeliberationPanel extends JuryPanel {
     this._formEl.append(this._ccpsEl, this._titleEl, jWrap, this._problems, actions);
     this._transversalEl = el("section", "dp-transversal");
     this._previewEl = el("section", "dp-preview");
+    this._readyEl = el("section", "dp-readiness");
     this._evidenceEl = el("section", "dp-evidence");
     this._signEl = el("section", "dp-signatures");
     this._decisionEl = el("section", "dp-decision");
     this._historyEl = el("details", "dp-history");
     this.append(el("h2", "", "Délibération"), this._versionLine, this._message, this._draftBox, this._formEl,
-      this._transversalEl, this._previewEl, this._evidenceEl, this._signEl, this._decisionEl, this._historyEl);
+      this._transversalEl, this._previewEl, this._evidenceEl, this._readyEl, this._signEl, this._decisionEl, this._historyEl);
   }
 
   // ---- the page contract ------------------------------------------------------------------
@@ -130,6 +140,7 @@ export class DeliberationPanel extends JuryPanel {
     on("evaluation.deliberation", (msg) => mine(msg) && msg.deliberation && this._heard(msg.deliberation));
     on("evaluation.mark", (msg) => mine(msg) && this._later("grid", () => this._refreshGrid(), 800));
     on("certification.decision", (msg) => mine(msg) && this._later("facts", () => this._refreshFacts(), 200));
+    on("certification.evidence", (msg) => mine(msg) && this._later("facts", () => this._refreshFacts(), 200));
     on("timeline", (msg) => mine(msg) && this._later("facts", () => this._refreshFacts(), 500));
     this._ccpsEl.replaceChildren(el("p", "muted", "Chargement de la délibération…"));
     this.reload();
@@ -141,7 +152,7 @@ export class DeliberationPanel extends JuryPanel {
     this._reset();
     if (!this._formEl) return;
     for (const node of [this._ccpsEl, this._titleEl, this._problems, this._transversalEl, this._previewEl,
-      this._evidenceEl, this._signEl, this._decisionEl, this._historyEl, this._draftBox]) node.replaceChildren();
+      this._evidenceEl, this._readyEl, this._signEl, this._decisionEl, this._historyEl, this._draftBox]) node.replaceChildren();
     this._draftBox.hidden = true;
     this._justification.value = "";
     this._versionLine.textContent = "";
@@ -262,16 +273,32 @@ export class DeliberationPanel extends JuryPanel {
     if (!ctx) return;
     const base = candidatePath(ctx.candidateId, "/certification");
     const failed = (err) => ({ error: errorText(err) });
-    const [summary, preview] = await Promise.all([api("GET", base).catch(failed), api("GET", `${base}/decision/preview`).catch(failed)]);
+    const ready = candidatePath(ctx.candidateId, "/evaluation/deliberation/readiness");
+    const [summary, preview, readiness] = await Promise.all([
+      api("GET", base).catch(failed),
+      api("GET", `${base}/decision/preview`).catch(failed),
+      api("GET", ready).catch(failed),
+    ]);
     if (this._ctx !== ctx) return;
     this._summary = summary;
     this._preview = preview;
+    this._readiness = readiness;
     this._renderFacts();
+    this._renderButtons();
   }
 
   // ---- the other juror's changes ------------------------------------------------------------
 
   _heard(version) {
+    if (version.voided) {
+      // A change after a signature: its signatures no longer count, a new version follows.
+      const n = Object.keys(version.signatures || {}).length;
+      this._say(`Signature${n > 1 ? "s" : ""} de la version ${version.version} annulée${n > 1 ? "s" : ""} : ${version.voided_reason}. La version suivante est à relire et à signer par les deux jurés.`, "conflict");
+      this._voidedSaid = version.version;
+      if (!this._busy) this.reload();
+      else this._remoteWhileBusy = true;
+      return;
+    }
     if (this._busy) {
       this._remoteWhileBusy = true;
       return;
@@ -303,7 +330,7 @@ export class DeliberationPanel extends JuryPanel {
           "La version enregistrée est rechargée ; votre saisie non enregistrée est conservée ci-dessous : « Reprendre ma saisie » la remet dans le formulaire.",
         "conflict",
       );
-    } else {
+    } else if (this._voidedSaid !== (version ? version.version - 1 : null)) {
       this._say(`La délibération a été modifiée par l'autre juré : la version ${version ? version.version : ""} est affichée.`, "info");
     }
     this._dirty = false;
@@ -344,9 +371,16 @@ export class DeliberationPanel extends JuryPanel {
     if (this._readOnly) return;
     if (patch.competence) this._form.competences[patch.competence[0]] = patch.competence[1];
     else if (patch.ccp) this._form.ccps[patch.ccp[0]] = patch.ccp[1];
+    else if (patch.reason) this._form.reasons = { ...(this._form.reasons || {}), [patch.reason[0]]: patch.reason[1] };
     else Object.assign(this._form, patch);
     this._dirty = true;
     this._persist();
+    if (patch.competence) {
+      // The reason box beside a competence comes and goes with « acquise »: redraw, keep focus.
+      const focused = document.activeElement && this.contains(document.activeElement) ? document.activeElement.id : null;
+      this._renderForm();
+      if (focused) document.getElementById(focused)?.focus();
+    }
     this._renderChecks();
   }
 
@@ -449,6 +483,13 @@ export class DeliberationPanel extends JuryPanel {
           "ok",
         );
         this._render();
+      } catch (err) {
+        // Refused: what blocks (the server's list) is shown where the jury reads it; a void
+        // (the signed content changed) brings the new version.
+        if (err.data && err.data.blocking) this._readiness = { version: this.current.version, can_sign: false, blocking: err.data.blocking };
+        if (err.data && err.data.deliberation) this.reload();
+        this._renderFacts();
+        throw err;
       } finally {
         this._refreshFacts(); // a refusal names the missing evidence: the preview shows it too
       }
@@ -589,8 +630,15 @@ export class DeliberationPanel extends JuryPanel {
     const me = this._ctx && this._ctx.me ? this._ctx.me.subject_id : null;
     const signed = Boolean(v && me && (v.signatures || {})[me]);
     this._signBtn.hidden = !this._juror || !v || v.locked || signed;
-    this._signBtn.disabled = this._busy || this._dirty;
-    this._signHint.textContent = this._dirty && !this._signBtn.hidden ? "Enregistrez d'abord vos modifications : on signe une version enregistrée." : "";
+    const blocked = Boolean(this._readiness && this._readiness.version === (v && v.version) && this._readiness.can_sign === false);
+    this._signBtn.disabled = this._busy || this._dirty || blocked;
+    this._signHint.textContent = this._signBtn.hidden
+      ? ""
+      : this._dirty
+        ? "Enregistrez d'abord vos modifications : on signe une version enregistrée."
+        : blocked
+          ? "Signature impossible tant que les règles ne peuvent pas décider : voir ce qui manque ci-dessus."
+          : "";
   }
 
   _renderSignatures() {
@@ -630,6 +678,8 @@ export class DeliberationPanel extends JuryPanel {
     const settled = this._locked && !this._editingNew;
     this._previewEl.hidden = settled; // once signed, the decision taken says it
     this._previewEl.replaceChildren(el("h3", "", "Décision selon les règles d'obtention"), ...previewNodes(this._preview));
+    this._readyEl.hidden = settled;
+    this._readyEl.replaceChildren(el("h3", "", "Avant de signer"), ...readinessNodes(this._readiness));
     this._evidenceEl.replaceChildren(el("h3", "", "Pièces dont dispose le jury"));
     if (this._summary) {
       this._evidenceEl.append(

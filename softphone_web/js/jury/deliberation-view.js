@@ -19,6 +19,7 @@ import {
   TITLE_OUTCOMES,
   body,
   ccpAid,
+  needsReason,
   proposalLine,
 } from "./deliberation-model.js";
 import { dayAndTime, hhmm } from "./review-common.js";
@@ -85,6 +86,22 @@ export function ccpSection({ uid, group, form, readOnly, onChange }) {
     cells.set(c.code, { status, counts });
     const choice = el("td");
     choice.append(radios(`${uid}-comp-${c.code}`, COMPETENCE_OUTCOMES, form.competences[c.code], (v) => onChange({ competence: [c.code, v] }), { disabled: readOnly, label: `${c.code} : proposition du jury` }));
+    // Acquise without any criterion observed: the jury writes why (the server requires it).
+    if (needsReason(form, c) || ((form.reasons || {})[c.code] && form.competences[c.code] === "acquise")) {
+      const box = el("div", "dp-reason");
+      const id = `${uid}-reason-${c.code}`;
+      const label = el("label", "small", `${c.code} n'a pas été évaluée (aucun critère observé) : pourquoi est-elle acquise ?`);
+      label.htmlFor = id;
+      if (readOnly) {
+        box.append(label, el("p", "dp-reason-text", (form.reasons || {})[c.code] || "—"));
+      } else {
+        const area = document.createElement("textarea");
+        Object.assign(area, { id, rows: 2, maxLength: 2000, lang: "fr", value: (form.reasons || {})[c.code] || "" });
+        area.addEventListener("input", () => onChange({ reason: [c.code, area.value] }));
+        box.append(label, area);
+      }
+      choice.append(box);
+    }
     tr.append(name, status, counts, choice);
     tbody.append(tr);
   }
@@ -128,6 +145,7 @@ export function signatureList(version, { myId, capacity, juror }) {
     ul.append(line(`${CAPACITY_LABELS[capacity]} (vous)`, sigs[myId]));
     const theirs = Object.entries(sigs).find(([id]) => id !== myId);
     ul.append(line(CAPACITY_LABELS[other], theirs ? theirs[1] : null));
+    if (version.seal) ul.append(el("li", "small muted dp-seal", `Empreinte de ce qui est signé : ${version.seal.slice(0, 12)}…`));
   } else {
     const entries = Object.entries(sigs);
     entries.forEach(([, at], i) => ul.append(line(`Juré ${i + 1}`, at)));
@@ -289,7 +307,32 @@ export function historyNodes(older) {
   if (!older.length) return [];
   const ul = el("ul", "small");
   for (const v of [...older].reverse()) {
-    ul.append(el("li", "", `Version ${v.version} du ${dayAndTime(v.created_at)}${v.locked ? `, signée le ${dayAndTime(v.locked_at)}` : ""} : ${proposalLine(v)}`));
+    const li = el("li", v.voided ? "dp-voided" : "", `Version ${v.version} du ${dayAndTime(v.created_at)}${v.locked ? `, signée le ${dayAndTime(v.locked_at)}` : ""} : ${proposalLine(v)}`);
+    if (v.voided) {
+      const who = Object.keys(v.signatures || {}).length;
+      li.append(el("span", "dp-voided-note", ` — ${who} signature(s) annulée(s) le ${dayAndTime(v.voided_at)} : ${v.voided_reason}.`));
+    }
+    ul.append(li);
   }
   return [el("summary", "", `Versions précédentes (${older.length})`), ul];
+}
+
+// What keeps the rules from deciding (GET …/deliberation/readiness, or a refused signature's
+// `blocking`): nobody signs until the list is empty.
+export function readinessNodes(r) {
+  if (!r) return [];
+  if (r.error) return [el("p", "error", `Vérification impossible : ${r.error}`)];
+  if (r.version === null || r.version === undefined) return [el("p", "muted", "Enregistrez une proposition : elle sera vérifiée avant toute signature.")];
+  if (r.can_sign) {
+    const p = el("p", "dp-ready", `La version ${r.version} peut être signée : les règles peuvent décider.`);
+    const seal = el("p", "small muted dp-seal", `La signature couvrira la proposition, les pièces du dossier et la décision (empreinte ${String(r.seal || "").slice(0, 12)}…).`);
+    return [p, seal];
+  }
+  const box = el("div", "dp-blocking");
+  box.setAttribute("role", "status");
+  box.append(el("p", "", `Signature impossible pour l'instant : ce qui manque pour que les règles décident (version ${r.version}) :`));
+  const ul = el("ul");
+  for (const b of r.blocking || []) ul.append(el("li", `dp-block-${b.kind}`, b.text));
+  box.append(ul);
+  return [box];
 }

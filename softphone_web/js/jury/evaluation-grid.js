@@ -309,7 +309,10 @@ export class EvaluationGrid extends JuryPanel {
       section.append(h, list);
       return section;
     });
-    this._body.replaceChildren(...sections);
+    // A simulation not played says why (its criteria can only be « non observé »); a
+    // replacement writing task says it is one.
+    const note = part.not_played || (part.replaced ? "Écrit de remplacement : la simulation qu'il suivait n'a pas été jouée." : "");
+    this._body.replaceChildren(...(note ? [el("p", "eg-part-note", note)] : []), ...sections);
     const rows = [...this._rows.values()];
     if (rows.length) rows[0].li.tabIndex = 0;
     this._updateCompetenceBadges();

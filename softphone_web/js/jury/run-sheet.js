@@ -1,13 +1,15 @@
 // <run-sheet>: the simulations of the candidate's pack in order, each with its state
-// (« À faire », « En cours », « Faite »); one is selected (its card is shown beside).
+// (« À faire », « En cours », « Faite », « Non jouée » with its reason); one is selected (its
+// card is shown beside).
 // Arrow keys move the selection, Enter/click selects. Fires "simulation-select" ({ id }).
 //
 //   sheet.simulations = runSheet.simulations;      // from GET /api/candidates/{cid}/subject/jury
 //   sheet.statuses = { "s01-…": "done", "s02-…": "current" };   // default "todo"
+//   sheet.reasons = { "s09-…": "Temps de la phase d'appels écoulé — …" };   // non jouée
 //   sheet.selected = "s02-…";
 import { el } from "../components/dom.js";
 
-export const STATE_LABELS = { todo: "À faire", current: "En cours", done: "Faite" };
+export const STATE_LABELS = { todo: "À faire", current: "En cours", done: "Faite", skipped: "Non jouée" };
 
 export class RunSheet extends HTMLElement {
   constructor() {
@@ -38,6 +40,11 @@ export class RunSheet extends HTMLElement {
 
   set statuses(map) {
     this._statuses = map || {};
+    this._render();
+  }
+
+  set reasons(map) {
+    this._reasons = map || {};
     this._render();
   }
 
@@ -84,6 +91,8 @@ export class RunSheet extends HTMLElement {
           el("span", `badge rs-state state-${state}`, STATE_LABELS[state]),
         );
         b.append(head, el("span", "rs-title", sim.title));
+        const reason = (this._reasons || {})[sim.id];
+        if (state === "skipped" && reason) b.append(el("span", "rs-reason small", reason));
         b.addEventListener("click", () => this._pick(sim.id));
         b.addEventListener("keydown", (ev) => this._key(ev, i));
         li.append(b);
