@@ -3,6 +3,7 @@ server.cli_media`), a Redis namespace of their own, a shared recordings director
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -69,6 +70,48 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def free_base_port(count: int) -> int:
+    """A base port whose next `count` ports are free now (local workers use base+1…base+n)."""
+    for _ in range(200):
+        base = free_port()
+        try:
+            with contextlib.ExitStack() as stack:
+                for port in range(base + 1, base + 1 + count):
+                    sock = stack.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise AssertionError(f"no {count} free consecutive ports")
+
+
+def process_alive(pid: int, started: str | None = None) -> bool:
+    """True while `pid` runs (a zombie waiting to be reaped counts as gone). With `started`
+    (see `start_time`), a recycled pid is not mistaken for the process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] in ("Z", "X"):
+        return False
+    return started is None or fields[19] == started
+
+
+def start_time(pid: int) -> str:
+    """The process's start time (jiffies since boot), to tell it from a later one."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+
+
+def wait_until(check: Callable[[], object], what: str, timeout: float = 60.0) -> None:
+    """Poll `check` until it is true; `what` says what was awaited if it never came."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {timeout:.0f} s for: {what}")
+        time.sleep(0.05)
 
 
 @dataclass
