@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -134,26 +135,32 @@ SpawnWorker = Callable[..., WorkerProcess]
 
 @pytest.fixture
 def spawn_worker(redis_url: str, namespace: str, tmp_path: Path) -> Iterator[SpawnWorker]:
-    """`spawn_worker(worker_id, capacity=4)`: a worker process, registered and answering."""
+    """`spawn_worker(worker_id, capacity=4)`: a worker process, registered and answering.
+    `redis_url`: another Redis than the shared one; `log`: a file for its stderr."""
     spawned: list[WorkerProcess] = []
-    env = {
+    base_env = {
         **os.environ,
         "PLATEAU_MEDIA_TOKEN": TOKEN,
-        "PLATEAU_MEDIA_REDIS_URL": redis_url,
         "PLATEAU_MEDIA_NAMESPACE": namespace,
         "PLATEAU_MEDIA_TTL_S": str(TTL_S),
         "PLATEAU_MEDIA_HEARTBEAT_S": str(HEARTBEAT_S),
         "PLATEAU_DATA_DIR": str(tmp_path / "data"),
     }
 
-    def spawn(worker_id: str, capacity: int = 4) -> WorkerProcess:
+    def spawn(
+        worker_id: str, capacity: int = 4, redis: str | None = None, log: Path | None = None
+    ) -> WorkerProcess:
         port = free_port()
         cmd = [sys.executable, "-m", "server.cli_media", "--port", str(port)]
         cmd += ["--capacity", str(capacity), "--worker-id", worker_id]
         cmd += ["--recordings-dir", str(tmp_path / "recordings")]
-        worker = WorkerProcess(worker_id, port, subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT))
+        env = {**base_env, "PLATEAU_MEDIA_REDIS_URL": redis or redis_url}
+        with contextlib.ExitStack() as files:
+            stderr = files.enter_context(log.open("wb")) if log is not None else None
+            process = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, stderr=stderr)
+        worker = WorkerProcess(worker_id, port, process)
         spawned.append(worker)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # imports aiortc and self-tests on a busy machine
         while time.monotonic() < deadline:
             assert worker.process.poll() is None, "the media worker exited"
             try:
@@ -162,7 +169,7 @@ def spawn_worker(redis_url: str, namespace: str, tmp_path: Path) -> Iterator[Spa
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise AssertionError("the media worker did not start")
+        raise AssertionError("the media worker did not answer its health route within 60 s")
 
     yield spawn
     for worker in spawned:
@@ -172,3 +179,47 @@ def spawn_worker(redis_url: str, namespace: str, tmp_path: Path) -> Iterator[Spa
                 worker.process.wait(10)
             except subprocess.TimeoutExpired:
                 worker.kill()
+
+
+@dataclass
+class PrivateRedis:
+    """A Redis server of the test's own (never the machine's shared one), to stop and start."""
+
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        cmd = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        cmd += ["--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+        wait_until(self._answers, f"the private redis-server on port {self.port} to answer", 30)
+
+    def _answers(self) -> bool:
+        assert self.process is not None and self.process.poll() is None, "redis-server exited"
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        self.process = None
+
+
+@pytest.fixture
+def private_redis() -> Iterator[PrivateRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = PrivateRedis(free_port())
+    server.start()
+    yield server
+    server.kill()
