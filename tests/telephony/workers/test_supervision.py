@@ -65,9 +65,7 @@ def plateau_serve(
         "PYTHONUNBUFFERED": "1",
         "PLATEAU_DATA_DIR": str(data),
         "PLATEAU_DATABASE_URL": url,
-        "PLATEAU_SECRET_KEY": (data / "secret").read_text()
-        if (data / "secret").exists()
-        else _secret(data),
+        "PLATEAU_SECRET_KEY": _secret(data),
         "PLATEAU_MEDIA_REDIS_URL": redis_url,
         "PLATEAU_MEDIA_NAMESPACE": namespace,
         "PLATEAU_MEDIA_WORKERS": "2",
@@ -108,10 +106,12 @@ def plateau_serve(
 
 
 def _secret(data: Path) -> str:
-    data.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    (data / "secret").write_text(secret)
-    return secret
+    """The data directory's secret (made once: both servers of a test share it)."""
+    path = data / "secret"
+    if not path.exists():
+        data.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text()
 
 
 def children(pid: int) -> set[int]:
@@ -129,20 +129,27 @@ def test_no_worker_outlives_the_server(
     how: signal.Signals, redis_url: str, namespace: str, tmp_path: Path
 ) -> None:
     base = free_base_port(2)
-    with plateau_serve(tmp_path, redis_url, namespace, base, "first") as first:
-        pids = {info["pid"]: start_time(info["pid"]) for info in first.workers.values()}
-        assert len(pids) == 2
-        first.process.send_signal(how)
-        first.process.wait(timeout=60)
-        wait_until(
-            lambda: not any(process_alive(pid, started) for pid, started in pids.items()),
-            f"the workers {sorted(pids)} of the server stopped by {how.name} to exit",
-        )
-        if how is not signal.SIGKILL:  # stopped cleanly: deregistered, exit status of the signal
-            assert registered(redis_url, namespace) == {}
-    # The next server binds the same ports and runs its own workers, not survivors.
-    with plateau_serve(tmp_path, redis_url, namespace, base, "second") as second:
-        assert not set(pids) & {info["pid"] for info in second.workers.values()}
-        assert "2 worker(s) média locaux" in second.output()
-        second.process.send_signal(signal.SIGTERM)
-        second.process.wait(timeout=60)
+    pids: dict[int, str] = {}
+    try:
+        with plateau_serve(tmp_path, redis_url, namespace, base, "first") as first:
+            pids = {info["pid"]: start_time(info["pid"]) for info in first.workers.values()}
+            assert len(pids) == 2
+            first.process.send_signal(how)
+            first.process.wait(timeout=60)
+            wait_until(
+                lambda: not any(process_alive(pid, started) for pid, started in pids.items()),
+                f"the workers {sorted(pids)} of the server stopped by {how.name} to exit",
+            )
+            if how is not signal.SIGKILL:  # stopped cleanly: deregistered
+                assert registered(redis_url, namespace) == {}
+        # The next server binds the same ports and runs its own workers, not survivors.
+        with plateau_serve(tmp_path, redis_url, namespace, base, "second") as second:
+            assert not set(pids) & {info["pid"] for info in second.workers.values()}
+            assert "2 worker(s) média locaux" in second.output()
+            second.process.send_signal(signal.SIGTERM)
+            second.process.wait(timeout=60)
+            assert second.process.returncode == -signal.SIGTERM  # it ends as SIGTERM asked
+    finally:  # a failed run leaves no worker behind for the next tests
+        for pid, started in pids.items():
+            if process_alive(pid, started):
+                os.kill(pid, signal.SIGKILL)
