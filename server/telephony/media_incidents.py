@@ -13,7 +13,7 @@ from server.exams import overview
 from server.telephony.service import MediaAlert
 
 if TYPE_CHECKING:
-    from server.telephony.workers.remote import Failover
+    from server.telephony.workers.placement import Failover
 
 FAILOVER_FR = "Serveur audio perdu : appel rétabli sur un autre serveur"
 LOST_FR = "Serveur audio perdu : aucun autre serveur disponible, l'appel n'a plus d'audio"

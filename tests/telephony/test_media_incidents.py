@@ -11,7 +11,7 @@ from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.telephony.fake_media import FakeMedia
 from server.telephony.media_incidents import on_media_failover
-from server.telephony.workers.remote import Failover
+from server.telephony.workers.placement import Failover
 from tests.harness import running_app
 
 from .test_calls import _until

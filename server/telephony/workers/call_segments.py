@@ -10,8 +10,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from server.core.clock import Clock
 from server.telephony.audio import FRAME_SECONDS
 from server.telephony.ports import GapReason, MediaGap, PeerRole, RecordingInfo
+from server.telephony.workers.client import WorkerClient
 from server.telephony.workers.segments import (
     close_failover_gap,
     close_interrupted_segment,
@@ -60,6 +62,27 @@ class CallSegments:
         if self.first_path is None or self.segment <= 1:
             return None
         return segment_path(self.first_path, self.segment - 1)
+
+
+async def start_segment(
+    room_id: str, call: CallSegments, client: WorkerClient, clock: Clock
+) -> None:
+    """Start the call's next segment on `client`'s worker (admitted past its capacity: the
+    call was admitted once), on hold if the call was."""
+    previous = call.previous_path
+    await client.start_call(
+        room_id,
+        call.call_id,
+        call.path,
+        parties=call.parties,
+        force=True,
+        segment=call.segment,
+        previous_segment=previous.name if previous is not None else None,
+    )
+    call.restarting = False
+    call.segment_started_at = clock.now()
+    if call.held:
+        await client.hold(room_id, True)
 
 
 @dataclass(frozen=True)
@@ -143,3 +166,51 @@ async def end_open_gap(info: RecordingInfo, resumed_at: datetime) -> RecordingIn
         for g in info.gaps
     )
     return replace(info, gaps=gaps)
+
+
+# --- a failover, as the call's segments see it ---------------------------------------------
+
+
+def begin_handover(call: CallSegments) -> LostSegment | None:
+    """The call's worker died: number the next segment; return the one that was being
+    written (None if the next one was numbered already and never started)."""
+    if call.restarting:
+        return None
+    lost = LostSegment.of(call)
+    call.segment += 1
+    call.restarting = True
+    return lost
+
+
+async def handover_failed(
+    room_id: str, call: CallSegments, lost: LostSegment | None, lost_at: datetime
+) -> None:
+    """No worker can take the call now: close the lost segment with its gap left open."""
+    if lost is None:
+        return
+    call.open_gap = await close_lost_segment(
+        room_id, call, lost, call.path, lost_at, resumed_at=None
+    )
+    if call.open_gap is not None:
+        call.closed.append(call.open_gap)
+
+
+async def handover_done(
+    room_id: str, call: CallSegments, lost: LostSegment | None, lost_at: datetime
+) -> None:
+    """The next segment started: close the lost one (in the background, off the audio's
+    way back: `settle()` waits for it) with the gap up to now, or end an open gap."""
+    resumed_at = call.segment_started_at
+    if lost is not None:
+        closing = close_lost_segment(room_id, call, lost, call.path, lost_at, resumed_at)
+        call.closing.append(asyncio.ensure_future(closing))
+    else:
+        await end_gap_at(call, resumed_at)
+
+
+async def end_gap_at(call: CallSegments, at: datetime) -> None:
+    """An open failover gap ends `at` (the call resumed, or ended while it had no worker)."""
+    if call.open_gap is not None:
+        index = call.closed.index(call.open_gap)
+        call.closed[index] = await end_open_gap(call.open_gap, at)
+        call.open_gap = None

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from server.core.clock import Clock
 from server.core.config import Settings
 from server.telephony.ports import MediaPort, PeerRole
-from server.telephony.workers.remote import OnFailover, OnReplaced, RemoteMediaPort
+from server.telephony.workers.placement import OnFailover
+from server.telephony.workers.remote import OnReplaced, RemoteMediaPort
 from server.telephony.workers.settings import MediaSettings
 
 if TYPE_CHECKING:

@@ -1,11 +1,12 @@
 """`MediaPort` for the web process in workers mode: each room (one candidate's telephony) is
 placed on the least-loaded live media worker and every call is forwarded to it.
 
-Death is decided on evidence only (`liveness.py`): the supervisor saw the local worker's
-process exit (`worker_exited`), nothing accepts connections at its address, another instance
-answers there or registered under its id, or its health check failed for `dead_after_s`. A
-registration that lapsed (Redis away, or just back) only makes the port ask the worker; the
-workers carrying rooms are asked every `probe_s` anyway, so a death is seen within that.
+Death is decided on evidence only (`liveness.py`, watched by `watch.py`): the supervisor saw
+the local worker's process exit (`worker_exited`), nothing accepts connections at its
+address, another instance answers there or registered under its id, or its health check
+failed for `dead_after_s`. A registration that lapsed (Redis away, or just back) only makes
+the port ask the worker; the workers carrying rooms are asked every `probe_s` anyway, so a
+death is seen within that.
 
 Failover: each room of a dead worker is re-placed on another; an active call is started again
 there (admitted past capacity: it was admitted once) and records the next segment of the
@@ -21,7 +22,6 @@ import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,12 +34,18 @@ from server.telephony.workers.admission import NoMediaWorker
 from server.telephony.workers.call_segments import (
     CallSegments,
     LostSegment,
+    begin_handover,
     close_lost_segment,
-    end_open_gap,
+    end_gap_at,
+    handover_done,
+    handover_failed,
+    start_segment,
 )
-from server.telephony.workers.client import WorkerClient, WorkerGone, WorkerUnreachable
+from server.telephony.workers.client import WorkerClient, WorkerUnreachable
 from server.telephony.workers.liveness import DEAD_AFTER_S, Liveness
+from server.telephony.workers.placement import Failover, OnFailover, Placement, least_loaded
 from server.telephony.workers.registry import CLOSE_TIMEOUT_S, Registry, WorkerInfo
+from server.telephony.workers.watch import WorkerWatch
 from server.telephony.workers.worker_view import WorkerView
 
 logger = logging.getLogger(__name__)
@@ -48,31 +54,6 @@ OnReplaced = Callable[[str], Awaitable[None] | None]
 PeerStateListener = Callable[[str, PeerRole, str], None]
 ClientFactory = Callable[[str, str], WorkerClient]
 REFRESH_ON_FAILOVER_S = 0.3  # the freshest registry view, if Redis answers that fast
-
-
-@dataclass(frozen=True)
-class Failover:
-    """A room's worker died. `resumed_at` None: no other worker could take it (yet)."""
-
-    room_id: str
-    call_id: str | None  # the call in progress, if any
-    lost_worker: str
-    why: str
-    lost_at: datetime
-    resumed_at: datetime | None
-    moved_to: str | None
-
-
-OnFailover = Callable[[Failover], Awaitable[None] | None]
-
-
-@dataclass
-class Placement:
-    worker_id: str
-    instance: str
-    call: CallSegments | None = None
-    roles: set[PeerRole] = field(default_factory=set)
-    orphan: bool = False  # its worker died and no other could take it yet
 
 
 class RemoteMediaPort:
@@ -98,27 +79,30 @@ class RemoteMediaPort:
         self.on_replaced = on_replaced
         self.on_failover = on_failover
         self._on_peer_state = on_peer_state
-        self._watch_s = watch_s
-        self._probe_s = probe_s
         self._client_factory = client_factory
         self._owns_registry = owns_registry
         self.liveness = Liveness(dead_after_s)
         self.view = WorkerView(registry, owner, self.liveness)
+        self._watch = WorkerWatch(
+            self.view,
+            client_at=self._client_at,
+            carrying=self._carrying,
+            on_deaths=self._recover_lost,
+            watch_s=watch_s,
+            probe_s=probe_s,
+        )
         self._clients: dict[str, WorkerClient] = {}  # by url
         self._rooms: dict[str, Placement] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[Any]] = set()
-        self._loop: asyncio.AbstractEventLoop | None = None
         self.replacements = 0
 
     # --- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
-        self._loop = asyncio.get_running_loop()
         await self.view.refresh()
-        self._tasks.append(asyncio.create_task(self._watch(), name="media-placement-watch"))
-        self._tasks.append(asyncio.create_task(self._probe_loop(), name="media-worker-probes"))
+        self._tasks.extend(self._watch.tasks())
         if self._on_peer_state is not None:
             self._tasks.append(asyncio.create_task(self._listen(), name="media-peer-events"))
 
@@ -148,32 +132,13 @@ class RemoteMediaPort:
     def worker_exited(self, worker_id: str, pid: int) -> None:
         """The supervisor saw a local worker's process exit (thread-safe: called from its
         monitor thread). Evidence of death: its rooms move at once."""
-        if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._exited, worker_id, pid)
-
-    def _exited(self, worker_id: str, pid: int) -> None:
-        for info in list(self.view.instances.values()):
-            if info.worker_id == worker_id and info.pid == pid:
-                self.liveness.declare_dead(worker_id, info.instance, f"process {pid} exited")
-        self._spawn(self._recover_lost())
+        self._watch.worker_exited(worker_id, pid)
 
     def health(self) -> dict[str, Any]:
         """What `/api/health` shows of the media plane (no network call: the watchers' view)."""
-        redis = self._registry.health.status
-        usable = self.view.usable(self.liveness.dead_after_s)
-        orphans = sum(1 for p in self._rooms.values() if p.orphan)
-        return {
-            "redis": {
-                "status": "ok" if redis.up else "down",
-                "down_for_s": round(redis.down_for_s, 1),
-            },
-            "media_workers": {
-                "status": "ok" if usable and not orphans else "down",
-                "live": len(usable),
-                "rooms": len(self._rooms),
-                "rooms_without_worker": orphans,
-            },
-        }
+        return self._watch.health(
+            orphans=sum(1 for p in self._rooms.values() if p.orphan), rooms=len(self._rooms)
+        )
 
     # --- MediaPort -----------------------------------------------------------------------
 
@@ -289,10 +254,8 @@ class RemoteMediaPort:
                     info = await close_lost_segment(
                         room_id, call, LostSegment.of(call), None, now, resumed_at=now
                     )
-                elif call is not None and call.open_gap is not None:  # ended while orphaned
-                    index = call.closed.index(call.open_gap)
-                    call.closed[index] = await end_open_gap(call.open_gap, now)
-                    call.open_gap = None
+                elif call is not None:  # ended while no worker had it
+                    await end_gap_at(call, now)
             if close:
                 del self._rooms[room_id]
                 self._locks.pop(room_id, None)
@@ -308,22 +271,8 @@ class RemoteMediaPort:
 
     def _choose(self, exclude: set[tuple[str, str]]) -> WorkerInfo | None:
         """The least-loaded usable worker, but those in `exclude` (worker id, instance)."""
-        placed: dict[str, list[Placement]] = {}
-        for p in self._rooms.values():
-            placed.setdefault(f"{p.worker_id}/{p.instance}", []).append(p)
-
-        def score(info: WorkerInfo) -> tuple[float, float, str]:
-            mine = placed.get(f"{info.worker_id}/{info.instance}", [])
-            calls = max(info.calls, sum(1 for p in mine if p.call is not None))
-            rooms = max(info.rooms, len(mine))
-            return (rooms / info.capacity, calls / info.capacity, info.worker_id)
-
-        candidates = [
-            w
-            for w in self.view.usable(self.liveness.dead_after_s)
-            if (w.worker_id, w.instance) not in exclude
-        ]
-        return min(candidates, key=score, default=None)
+        usable = self.view.usable(self.liveness.dead_after_s)
+        return least_loaded(usable, self._rooms.values(), exclude)
 
     async def _place(self, room_id: str) -> Placement:
         for known in self.view.registered.values():  # a web process restarted: the room lives
@@ -342,7 +291,7 @@ class RemoteMediaPort:
 
     async def _confirm_dead(self, placement: Placement) -> bool:
         """A request failed: is the worker really gone (not merely slow)?"""
-        return await self._probe(placement.worker_id, placement.instance)
+        return await self._watch.probe(placement.worker_id, placement.instance)
 
     async def _replace(self, room_id: str, placement: Placement) -> bool:
         """Move the room off its dead worker (lock held). False: no worker could take it."""
@@ -356,15 +305,11 @@ class RemoteMediaPort:
         dead_info = self.view.info(dead, dead_instance)
         excluded = {(dead, dead_instance)}
         call = placement.call
-        lost = None
-        if call is not None and not call.restarting:
-            lost = LostSegment.of(call)  # the segment the dead worker was writing
-            call.segment += 1
-            call.restarting = True
+        lost = begin_handover(call) if call is not None else None
         while (info := self._choose(excluded)) is not None:
             try:
                 if call is not None:
-                    await self._start_segment(room_id, call, self._client_at(info.url))
+                    await start_segment(room_id, call, self._client_at(info.url), self._clock)
                 break
             except WorkerUnreachable:
                 self.liveness.declare_dead(info.worker_id, info.instance, "refused a failover")
@@ -374,13 +319,8 @@ class RemoteMediaPort:
             placement.orphan = True
             if first:
                 logger.error("room %s: its media worker died and no other can take it", room_id)
-                if call is not None and lost is not None:  # nothing will resume it soon
-                    now = self._clock.now()
-                    call.open_gap = await close_lost_segment(
-                        room_id, call, lost, call.path, now, resumed_at=None
-                    )
-                    if call.open_gap is not None:
-                        call.closed.append(call.open_gap)
+                if call is not None:
+                    await handover_failed(room_id, call, lost, lost_at)
                 self._report(room_id, call, (dead, dead_instance), lost_at, None, None)
             return False
         logger.warning("room %s re-placed from worker %s to %s", room_id, dead, info.worker_id)
@@ -390,38 +330,13 @@ class RemoteMediaPort:
         self.replacements += 1
         self._notify(room_id)  # the pages renegotiate now; the bookkeeping follows
         resumed_at = call.segment_started_at if call is not None else self._clock.now()
-        if call is not None and lost is not None:
-            next_path = call.path
-            call.closing.append(
-                asyncio.ensure_future(
-                    close_lost_segment(room_id, call, lost, next_path, lost_at, resumed_at)
-                )
-            )
-        elif call is not None and call.open_gap is not None:
-            index = call.closed.index(call.open_gap)
-            call.closed[index] = await end_open_gap(call.open_gap, resumed_at)
-            call.open_gap = None
+        if call is not None:
+            await handover_done(room_id, call, lost, lost_at)
         self._report(room_id, call, (dead, dead_instance), lost_at, resumed_at, info.worker_id)
         if dead_info is not None and dead_info.url != info.url:
             # if it was only cut off, stop its stale copy of the room (and of the call)
             self._spawn(self._client_at(dead_info.url).close_room(room_id))
         return True
-
-    async def _start_segment(self, room_id: str, call: CallSegments, client: WorkerClient) -> None:
-        previous = call.previous_path
-        await client.start_call(
-            room_id,
-            call.call_id,
-            call.path,
-            parties=call.parties,
-            force=True,
-            segment=call.segment,
-            previous_segment=previous.name if previous is not None else None,
-        )
-        call.restarting = False
-        call.segment_started_at = self._clock.now()
-        if call.held:
-            await client.hold(room_id, True)
 
     def _report(
         self,
@@ -449,56 +364,11 @@ class RemoteMediaPort:
 
     # --- watching ------------------------------------------------------------------------
 
+    def _carrying(self) -> set[tuple[str, str]]:
+        return {(p.worker_id, p.instance) for p in self._rooms.values() if not p.orphan}
+
     def _lost_rooms(self) -> list[str]:
         return [r for r, p in self._rooms.items() if p.orphan or self._is_dead(p)]
-
-    async def _watch(self) -> None:
-        """Read the registry every `watch_s` (Redis away: the last view is kept, logged once
-        by the registry) and move the rooms whose worker is known dead."""
-        while True:
-            await asyncio.sleep(self._watch_s)
-            with contextlib.suppress(RedisError, OSError):
-                await self.view.refresh()
-            await self._recover_lost()
-            self.view.forget_dead({(p.worker_id, p.instance) for p in self._rooms.values()})
-
-    async def _probe_loop(self) -> None:
-        """Ask every `probe_s` the workers that carry rooms, and those whose registration
-        lapsed, whether they live."""
-        while True:
-            await asyncio.sleep(self._probe_s)
-            targets = {(p.worker_id, p.instance) for p in self._rooms.values() if not p.orphan}
-            targets |= {(i.worker_id, i.instance) for i in self.view.lapsed()}
-            targets = {t for t in targets if not self.liveness.is_dead(*t)}
-            if targets:
-                await asyncio.gather(*(self._probe(*t) for t in targets))
-            await self._recover_lost()
-
-    async def _probe(self, worker_id: str, instance: str) -> bool:
-        """One health check. True: the worker is dead (evidence found now or before)."""
-        if self.liveness.is_dead(worker_id, instance):
-            return True
-        info = self.view.info(worker_id, instance)
-        if info is None:
-            return False
-        try:
-            health = await self._client_at(info.url).health()
-        except WorkerGone as exc:
-            self.liveness.declare_dead(worker_id, instance, f"connection refused ({exc})")
-            return True
-        except WorkerUnreachable as exc:
-            return self.liveness.unanswered(worker_id, instance, str(exc))
-        except Exception as exc:  # an answer that is not a health report (HTTP 5xx…)
-            return self.liveness.unanswered(worker_id, instance, f"{type(exc).__name__}: {exc}")
-        answered = health.get("instance")
-        if answered != instance:
-            self.liveness.declare_dead(worker_id, instance, f"instance {answered} answers there")
-            return True
-        self.liveness.answered(worker_id, instance)
-        with contextlib.suppress(ValueError):
-            fields = set(WorkerInfo.model_fields)
-            self.view.seen(WorkerInfo.model_validate({k: health[k] for k in fields if k in health}))
-        return False
 
     async def _recover_lost(self) -> None:
         rooms = self._lost_rooms()

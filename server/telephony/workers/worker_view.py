@@ -5,6 +5,7 @@ while Redis was away), and which instances are dead by evidence (`Liveness`)."""
 
 from __future__ import annotations
 
+from server.core.outage import DependencyStatus
 from server.telephony.workers.liveness import Liveness
 from server.telephony.workers.registry import Registry, WorkerInfo
 
@@ -16,6 +17,10 @@ class WorkerView:
         self.liveness = liveness
         self.registered: dict[str, WorkerInfo] = {}  # worker id -> info (last registry read)
         self.instances: dict[tuple[str, str], WorkerInfo] = {}  # (id, instance) -> last seen
+
+    @property
+    def registry_health(self) -> DependencyStatus:
+        return self._registry.health.status
 
     def accepts(self, info: WorkerInfo) -> bool:
         """Independent workers (no owner) and this server's own; never another server's."""

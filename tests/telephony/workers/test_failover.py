@@ -20,8 +20,9 @@ from server.telephony.ports import PeerRole
 from server.telephony.probe import ProbePeer, dominant_frequency, level_at, tone_signal
 from server.telephony.workers.admission import CapacityExceeded
 from server.telephony.workers.local import LocalWorkers
+from server.telephony.workers.placement import Failover
 from server.telephony.workers.registry import Registry, WorkerInfo
-from server.telephony.workers.remote import Failover, RemoteMediaPort
+from server.telephony.workers.remote import RemoteMediaPort
 from server.telephony.workers.segments import ogg_duration
 from server.telephony.workers.settings import MediaSettings
 

@@ -16,8 +16,9 @@ from server.telephony.fake_media import FakeMedia
 from server.telephony.ports import PeerRole
 from server.telephony.workers.admission import CapacityExceeded, MediaRefused, NoMediaWorker
 from server.telephony.workers.client import WorkerGone, WorkerUnreachable
+from server.telephony.workers.placement import Failover
 from server.telephony.workers.registry import Registry, WorkerInfo
-from server.telephony.workers.remote import Failover, RemoteMediaPort
+from server.telephony.workers.remote import RemoteMediaPort
 
 OFFER = "v=0\r\nfake offer"
 SERVER = "this-server"
