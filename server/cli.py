@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -50,12 +51,19 @@ def _settings(**overrides: object) -> Settings:
         raise
 
 
-def _serve(settings: Settings, *, tls: tuple[Path, Path] | None, banner: str = "") -> None:
+def _serve(
+    settings: Settings,
+    *,
+    tls: tuple[Path, Path] | None,
+    banner: str = "",
+    services: dict[str, Any] | None = None,
+) -> None:
     import uvicorn
 
     from server.app import build_context, create_app
 
     ctx = build_context(settings)
+    ctx.services.update(services or {})
     application = create_app(ctx)
     if banner:
         typer.echo(banner)
@@ -200,11 +208,33 @@ def serve(
     prepare_private_files(settings, create_database=False)
     from server.cli_media import MediaUnavailable, local_media_workers
 
+    previous = _terminate_by_exception()
     try:
-        with local_media_workers(settings, media_workers):
-            _serve(settings, tls=_tls_for(settings, True))
+        with local_media_workers(settings, media_workers) as workers:
+            services = {"media_supervisor": workers} if workers is not None else {}
+            _serve(settings, tls=_tls_for(settings, True), services=services)
     except MediaUnavailable as exc:
         _fail(str(exc))
+    except _Terminated:  # the workers are stopped: now end as SIGTERM asked
+        signal.signal(signal.SIGTERM, previous)
+        signal.raise_signal(signal.SIGTERM)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM reached `plateau serve`: unwind (stopping the media workers) before exiting."""
+
+
+def _terminate_by_exception() -> Any:
+    """uvicorn shuts down on SIGTERM, then raises the signal again for the handler that was
+    there before it: the default one would end the process at once and leave the media
+    workers running. This one unwinds instead. Returns the previous handler."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated
+
+    return signal.signal(signal.SIGTERM, handler)
 
 
 @db_app.command("upgrade")

@@ -19,6 +19,7 @@ import typer
 
 if TYPE_CHECKING:
     from server.core.config import Settings
+    from server.telephony.workers.local import LocalWorkers
 
 
 class MediaUnavailable(RuntimeError):
@@ -42,33 +43,35 @@ def require_redis(url: str) -> None:
 
 
 @contextmanager
-def local_media_workers(settings: Settings, count: int | None = None) -> Iterator[int]:
+def local_media_workers(
+    settings: Settings, count: int | None = None
+) -> Iterator[LocalWorkers | None]:
     """In workers mode (the default of `plateau serve`; `PLATEAU_MEDIA_MODE`), check Redis, start
     `count` local media workers (default `PLATEAU_MEDIA_WORKERS`, else one per core; 0: none, the
-    workers run on other hosts), wait until they answer, yield how many run, stop them on exit.
-    In-process mode: yields 0. Raises `MediaUnavailable` with the remedy."""
+    workers run on other hosts), wait until they answer, yield their supervisor (None when no
+    worker runs here), stop them on exit. Raises `MediaUnavailable` with the remedy."""
     from server.telephony.workers.local import LocalWorkers
     from server.telephony.workers.settings import MediaSettings
 
     media = MediaSettings()
     if media.mode_for(settings.mode) != "workers":
-        yield 0
+        yield None
         return
     require_redis(media.redis_url)
     if count == 0:
-        yield 0
+        yield None
         return
     workers = LocalWorkers(
         media, media.api_token(settings.secret_key), settings.recordings_path, count=count
     )
-    workers.start()
     try:
+        workers.start()
         try:
             workers.wait_registered()
         except RuntimeError as exc:
             raise MediaUnavailable(f"{exc} : voir sa sortie ci-dessus.") from exc
         typer.echo(f"{workers.count} worker(s) média locaux : ports {workers.ports()}")
-        yield workers.count
+        yield workers
     finally:
         workers.stop()
 
@@ -93,14 +96,28 @@ def media_worker(
         Path | None,
         typer.Option("--recordings-dir", help="Dossier des enregistrements (stockage partagé)."),
     ] = None,
+    parent_pid: Annotated[
+        int | None,
+        typer.Option("--parent-pid", hidden=True, help="Serveur dont le worker dépend."),
+    ] = None,
+    owner: Annotated[
+        str, typer.Option("--owner", hidden=True, help="Instance du serveur qui l'a lancé.")
+    ] = "",
 ) -> None:
     """Lance un worker média : relais audio, mixage et enregistrement des appels de ses salles ;
     il s'inscrit dans Redis (PLATEAU_MEDIA_REDIS_URL) avec sa capacité."""
+    if parent_pid:  # started by `plateau serve`: die with it, even if it is killed
+        from server.telephony.workers.supervision import die_with_parent
+
+        die_with_parent(parent_pid)
+    import logging
+
     from server.core.config import Settings
     from server.telephony.workers.registry import Registry
     from server.telephony.workers.settings import MediaSettings
     from server.telephony.workers.worker import MediaWorker, serve_worker
 
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
     media = MediaSettings()
     try:
@@ -117,6 +134,8 @@ def media_worker(
         recordings_root=recordings_dir or settings.recordings_path,
         registry=Registry.from_url(media.redis_url, media.namespace, media.ttl_s),
         heartbeat_s=media.heartbeat_s,
+        owner=owner,
+        parent_pid=parent_pid,
     )
     shown_capacity = worker.port.admission.capacity
     typer.echo(f"Worker média {worker.worker_id} : {worker.url}, capacité {shown_capacity}")

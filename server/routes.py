@@ -34,6 +34,7 @@ from server.scenarios.views import router as catalogue_router
 from server.telephony import lifecycle as telephony_lifecycle
 from server.telephony import ws as telephony_ws  # noqa: F401  (registers WebSocket commands)
 from server.telephony.views import router as telephony_router
+from server.web.health import router as health_router
 from server.web.pages import router as pages_router
 from server.web.security_headers import SecurityHeaders
 from server.web.ws import router as ws_router
@@ -56,6 +57,7 @@ ROUTERS: list[APIRouter] = [
     documents_router,
     certification_router,
     pages_router,
+    health_router,
     ws_router,
     jury_router,
     lockdown_router,

@@ -22,6 +22,8 @@ INCIDENT_LABELS = {
     "seb_missing": "Requête sans Safe Exam Browser",
     "disconnected": "Connexion perdue",
     "media_refused": "Appel refusé : audio du serveur indisponible",
+    "media_failover": "Serveur audio perdu : appel rétabli sur un autre serveur",
+    "media_lost": "Serveur audio perdu : aucun autre serveur disponible",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.core.context import AppContext
 from server.exams import timeline_service
-from server.telephony import service
+from server.telephony import media_incidents, service
 
 
 async def start_media(ctx: AppContext) -> None:
@@ -16,6 +16,8 @@ async def start_media(ctx: AppContext) -> None:
             ctx.clock,
             on_peer_state=service.on_peer_state(ctx),
             on_replaced=service.on_media_replaced(ctx),
+            on_failover=media_incidents.on_media_failover(ctx),
+            supervisor=ctx.services.get("media_supervisor"),
         )
     if service.on_timeline not in timeline_service.LISTENERS:
         timeline_service.LISTENERS.append(service.on_timeline)
@@ -26,5 +28,8 @@ async def stop_media(ctx: AppContext) -> None:
     for task in list(ctx.services.get("ring_timeouts", ())):
         task.cancel()
     port = ctx.services.pop("media", None)
+    supervisor = ctx.services.get("media_supervisor")
+    if supervisor is not None and hasattr(port, "worker_exited"):
+        supervisor.remove_exit_listener(port.worker_exited)
     if port is not None:
         await port.close()

@@ -25,6 +25,7 @@ class GapReason(StrEnum):
     ABSENT = "absent"  # the party had no peer when the call started
     RECONNECT = "reconnect"  # the party's page attached a new peer mid-call
     CONNECTION_LOST = "connection_lost"  # the peer connection failed or closed mid-call
+    FAILOVER = "failover"  # the media worker carrying the call died: until the next segment
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,4 @@ def _page_route(path: str, filename: str) -> None:
 for _path, _file in PAGES.items():
     _page_route(_path, _file)
 
-
-@router.get("/api/health", dependencies=[Depends(public("supervision"))])
-async def health(ctx: CtxDep) -> dict[str, str]:
-    return {"status": "ok", "time": ctx.clock.now().isoformat()}
+# /api/health: server/web/health.py

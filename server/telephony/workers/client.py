@@ -16,8 +16,15 @@ from server.telephony.workers.protocol import TOKEN_HEADER, error_from, recordin
 TIMEOUT = httpx.Timeout(10.0, connect=2.0)  # an SDP answer takes ~30 ms; a dead host not 10 s
 
 
+PROBE_TIMEOUT = httpx.Timeout(1.0, connect=1.0)  # a health check: cheap, polled
+
+
 class WorkerUnreachable(MediaError):
-    """The worker did not answer (dead, restarting, or its host is gone)."""
+    """The worker did not answer (dead, restarting, hung, or its host is gone)."""
+
+
+class WorkerGone(WorkerUnreachable):
+    """Nothing accepts connections at the worker's address: its process is gone."""
 
 
 class WorkerClient:
@@ -33,9 +40,19 @@ class WorkerClient:
             base_url=url, headers={TOKEN_HEADER: token}, timeout=timeout, transport=transport
         )
 
-    async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        limits: httpx.Timeout | None = None,
+    ) -> Any:
         try:
-            response = await self._http.request(method, path, json=body)
+            response = await self._http.request(
+                method, path, json=body, timeout=limits or self._http.timeout
+            )
+        except httpx.ConnectError as exc:  # refused (or no such host): not merely slow
+            raise WorkerGone(f"{self.url}: {type(exc).__name__}: {exc}") from exc
         except httpx.HTTPError as exc:
             raise WorkerUnreachable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
         if response.status_code >= 400:
@@ -95,7 +112,8 @@ class WorkerClient:
         )
 
     async def health(self) -> dict[str, Any]:
-        return dict(await self._request("GET", "/health"))
+        """The worker's own health report, with the short timeouts of a polled probe."""
+        return dict(await self._request("GET", "/health", limits=PROBE_TIMEOUT))
 
     async def close(self) -> None:
         await self._http.aclose()

@@ -7,12 +7,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from server.core.clock import Clock
 from server.core.config import Settings
 from server.telephony.ports import MediaPort, PeerRole
+from server.telephony.workers.placement import OnFailover
 from server.telephony.workers.remote import OnReplaced, RemoteMediaPort
 from server.telephony.workers.settings import MediaSettings
+
+if TYPE_CHECKING:
+    from server.telephony.workers.local import LocalWorkers
 
 
 async def build_media_port(
@@ -21,10 +26,14 @@ async def build_media_port(
     *,
     on_peer_state: Callable[[str, PeerRole, str], None] | None = None,
     on_replaced: OnReplaced | None = None,
+    on_failover: OnFailover | None = None,
     media: MediaSettings | None = None,
+    supervisor: LocalWorkers | None = None,
 ) -> MediaPort:
     """Call `await port.close()` at shutdown. `on_replaced(room_id)` (workers mode): the room
-    moved to another worker, its pages must send a new offer (`rtc.offer`)."""
+    moved to another worker, its pages must send a new offer (`rtc.offer`); `on_failover`:
+    the incident to report. `supervisor`: the local workers this server started (their
+    exits are evidence of death; only they and independent workers are used)."""
     media = media or MediaSettings()
     if media.mode_for(settings.mode) == "workers":
         from server.telephony.workers.registry import Registry
@@ -35,10 +44,16 @@ async def build_media_port(
             clock=clock,
             on_replaced=on_replaced,
             on_peer_state=on_peer_state,
+            on_failover=on_failover,
             watch_s=media.watch_s,
+            probe_s=media.probe_s,
+            dead_after_s=media.dead_after_s,
+            owner=supervisor.owner if supervisor is not None else None,
             owns_registry=True,
         )
         await port.start()
+        if supervisor is not None:
+            supervisor.add_exit_listener(port.worker_exited)
         return port
     from server.telephony.aiortc_media import AiortcMedia
     from server.telephony.workers.admission import AdmittingMedia

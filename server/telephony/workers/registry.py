@@ -1,6 +1,10 @@
 """Where the media workers are: each worker writes its address, capacity and load to Redis
-every heartbeat, under a key that expires after `ttl_s` (a dead worker disappears by itself).
-Workers also publish their peers' connection states on one channel for the web process."""
+every heartbeat, under a key that expires after `ttl_s`. A lapsed key is a hint, never the
+proof of a death (Redis itself may have been away): the web process confirms with the worker
+(see `remote.py`). Workers also publish their peers' connection states on one channel.
+
+Redis going away is logged once and its return once (`Registry.redis`, a `Dependency`); the
+operations that fail in between raise to their caller, which logs nothing more."""
 
 from __future__ import annotations
 
@@ -8,14 +12,25 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import RedisError
+
+from server.core.outage import Dependency
 
 logger = logging.getLogger(__name__)
 CLOSE_TIMEOUT_S = 2.0  # how long a shutdown waits for a Redis socket to report closed
+# A Redis that is away must fail an operation fast (the heartbeat and the watcher try again
+# at their next beat), not hold it for redis-py's default retries with growing back-off.
+CONNECT_TIMEOUT_S = 1.0
+COMMAND_TIMEOUT_S = 2.0
+RESUBSCRIBE_S = 0.5  # how often the web process tries to subscribe again while Redis is away
+T = TypeVar("T")
 
 
 class WorkerInfo(BaseModel):
@@ -23,6 +38,10 @@ class WorkerInfo(BaseModel):
 
     worker_id: str
     instance: str  # new at every start: a restarted worker under the same id lost its rooms
+    # The server instance that started it (`plateau serve`'s local workers) or "" (a worker
+    # started on its own with `plateau media-worker`): a server uses its own and the
+    # independent ones, never another server's (a survivor of a previous run).
+    owner: str = ""
     url: str  # http://host:port of its API
     capacity: int  # rooms with an active call it accepts
     calls: int = 0
@@ -41,10 +60,38 @@ class Registry:
         self.redis = redis
         self.namespace = namespace
         self.ttl_ms = max(1, round(ttl_s * 1000))
+        self.ttl_s = ttl_s
+        self.health = Dependency(
+            "Redis (media worker registry)",
+            logger,
+            what="the calls in progress keep their media worker",
+        )
 
     @classmethod
     def from_url(cls, url: str, namespace: str = "plateau:media", ttl_s: float = 3.0) -> Registry:
-        return cls(Redis.from_url(url), namespace, ttl_s)
+        client = Redis.from_url(
+            url,
+            socket_connect_timeout=CONNECT_TIMEOUT_S,
+            socket_timeout=COMMAND_TIMEOUT_S,
+            retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
+        )
+        return cls(client, namespace, ttl_s)
+
+    async def _tracked(self, operation: Awaitable[T]) -> T:
+        """Run one Redis operation, noting whether Redis answered (logged on a change only)."""
+        try:
+            result = await operation
+        except (RedisError, OSError) as exc:
+            self.health.failed(exc)
+            raise
+        self.health.ok()
+        return result
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._tracked(self.redis.ping()))
+        except (RedisError, OSError):
+            return False
 
     def _key(self, worker_id: str) -> str:
         return f"{self.namespace}:worker:{worker_id}"
@@ -54,17 +101,22 @@ class Registry:
         return f"{self.namespace}:events"
 
     async def register(self, info: WorkerInfo) -> None:
-        await self.redis.set(self._key(info.worker_id), info.model_dump_json(), px=self.ttl_ms)
+        key, value = self._key(info.worker_id), info.model_dump_json()
+        await self._tracked(self.redis.set(key, value, px=self.ttl_ms))
 
     async def remove(self, worker_id: str) -> None:
-        await self.redis.delete(self._key(worker_id))
+        await self._tracked(self.redis.delete(self._key(worker_id)))
+
+    async def _keys(self) -> list[Any]:
+        return [k async for k in self.redis.scan_iter(match=self._key("*"), count=100)]
 
     async def live(self) -> dict[str, WorkerInfo]:
-        keys = [k async for k in self.redis.scan_iter(match=self._key("*"), count=100)]
+        """Every registered worker (keys not yet expired), whoever started it."""
+        keys = await self._tracked(self._keys())
         if not keys:
             return {}
         found: dict[str, WorkerInfo] = {}
-        for raw in await self.redis.mget(keys):
+        for raw in await self._tracked(self.redis.mget(keys)):
             if raw is None:  # expired between SCAN and MGET
                 continue
             try:
@@ -76,13 +128,14 @@ class Registry:
         return found
 
     async def publish(self, event: dict[str, Any]) -> None:
-        await self.redis.publish(self.events_channel, json.dumps(event))
+        await self._tracked(self.redis.publish(self.events_channel, json.dumps(event)))
 
     async def events(self) -> AsyncIterator[dict[str, Any]]:
-        """The peer-state events workers publish, as they come (malformed ones skipped)."""
+        """The peer-state events workers publish, as they come (malformed ones skipped).
+        Raises `RedisError`/`OSError` when Redis goes away (see `events_forever`)."""
         pubsub = self.redis.pubsub()
-        await pubsub.subscribe(self.events_channel)
         try:
+            await self._tracked(pubsub.subscribe(self.events_channel))
             async for message in pubsub.listen():
                 if message.get("type") != "message":
                     continue
@@ -92,8 +145,22 @@ class Registry:
                         yield event
                 except (ValueError, AttributeError):
                     logger.warning("ignoring a malformed media peer event")
+        except (RedisError, OSError) as exc:
+            self.health.failed(exc)
+            raise
         finally:
             await _close_pubsub(pubsub)
+
+    async def events_forever(self) -> AsyncIterator[dict[str, Any]]:
+        """`events()`, subscribed again each time Redis comes back (events published while
+        it was away are lost: a page's state is seen again at its next change)."""
+        while True:
+            try:
+                async for event in self.events():
+                    yield event
+            except (RedisError, OSError):
+                pass  # logged once by `health`; try again
+            await asyncio.sleep(RESUBSCRIBE_S)
 
     async def close(self) -> None:
         try:
@@ -110,10 +177,12 @@ async def _close_pubsub(pubsub: Any, timeout_s: float = CLOSE_TIMEOUT_S) -> None
     try:
         async with asyncio.timeout(timeout_s):
             await pubsub.aclose()
-    except TimeoutError:
+    except TimeoutError:  # (before OSError, of which it is a kind)
         logger.warning("closing the media events subscription timed out: dropping it")
         if pubsub.connection is not None:
             await pubsub.connection.disconnect(nowait=True)
+    except (RedisError, OSError):
+        pass  # Redis is away: nothing to close politely
 
 
 class Heartbeat:
@@ -135,10 +204,12 @@ class Heartbeat:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self._every)
-            try:
+            try:  # Redis away: logged once by the registry; the next beat registers again
                 await self._registry.register(self._describe())
                 self.beats += 1
-            except Exception:  # Redis away for a moment: try again at the next beat
+            except (RedisError, OSError):
+                continue
+            except Exception:
                 logger.exception("media worker heartbeat failed")
 
     async def stop(self, deregister: bool = True) -> None:

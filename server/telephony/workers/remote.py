@@ -1,12 +1,18 @@
 """`MediaPort` for the web process in workers mode: each room (one candidate's telephony) is
 placed on the least-loaded live media worker and every call is forwarded to it.
 
-Failure: when a worker's heartbeat expires (or it stops answering and a health probe agrees),
-each of its rooms is re-placed on another worker; an active call is started again there
-(admitted past capacity: it was admitted once) and records the next segment of the same call,
-`<call>.part2.ogg`, whose sidecar names the segment before; the web process writes the sidecar
-of the interrupted segment. Then `on_replaced(room_id)` tells the app to have the room's pages
-renegotiate (they send a new offer; `attach_peer` reaches the new worker).
+Death is decided on evidence only (`liveness.py`, watched by `watch.py`): the supervisor saw
+the local worker's process exit (`worker_exited`), nothing accepts connections at its
+address, another instance answers there or registered under its id, or its health check
+failed for `dead_after_s`. A registration that lapsed (Redis away, or just back) only makes
+the port ask the worker; the workers carrying rooms are asked every `probe_s` anyway, so a
+death is seen within that.
+
+Failover: each room of a dead worker is re-placed on another; an active call is started again
+there (admitted past capacity: it was admitted once) and records the next segment of the
+same call, `<call>.part2.ogg`; the pages are told at once to renegotiate (`on_replaced`);
+then, off that critical path, the web process writes the sidecar of the interrupted segment
+with the unrecorded stretch as a `failover` gap, and `on_failover` reports the incident.
 """
 
 from __future__ import annotations
@@ -16,32 +22,38 @@ import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+
+from redis.exceptions import RedisError
 
 from server.core.clock import Clock, SystemClock
 from server.telephony.ports import MediaPort, NoActiveCall, PeerRole, RecordingInfo
 from server.telephony.workers.admission import NoMediaWorker
-from server.telephony.workers.call_segments import CallSegments, close_lost_segment
+from server.telephony.workers.call_segments import (
+    CallSegments,
+    LostSegment,
+    begin_handover,
+    close_lost_segment,
+    end_gap_at,
+    handover_done,
+    handover_failed,
+    start_segment,
+)
 from server.telephony.workers.client import WorkerClient, WorkerUnreachable
+from server.telephony.workers.liveness import DEAD_AFTER_S, Liveness
+from server.telephony.workers.placement import Failover, OnFailover, Placement, least_loaded
 from server.telephony.workers.registry import CLOSE_TIMEOUT_S, Registry, WorkerInfo
-from server.telephony.workers.segments import segment_path
+from server.telephony.workers.watch import WorkerWatch
+from server.telephony.workers.worker_view import WorkerView
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 OnReplaced = Callable[[str], Awaitable[None] | None]
 PeerStateListener = Callable[[str, PeerRole, str], None]
 ClientFactory = Callable[[str, str], WorkerClient]
-
-
-@dataclass
-class Placement:
-    worker_id: str
-    instance: str
-    call: CallSegments | None = None
-    roles: set[PeerRole] = field(default_factory=set)
-    orphan: bool = False  # its worker died and no other could take it yet
+REFRESH_ON_FAILOVER_S = 0.3  # the freshest registry view, if Redis answers that fast
 
 
 class RemoteMediaPort:
@@ -53,7 +65,11 @@ class RemoteMediaPort:
         clock: Clock | None = None,
         on_replaced: OnReplaced | None = None,
         on_peer_state: PeerStateListener | None = None,
+        on_failover: OnFailover | None = None,
         watch_s: float = 0.5,
+        probe_s: float = 0.25,
+        dead_after_s: float = DEAD_AFTER_S,
+        owner: str | None = None,
         client_factory: ClientFactory = WorkerClient,
         owns_registry: bool = False,
     ) -> None:
@@ -61,24 +77,32 @@ class RemoteMediaPort:
         self._token = token
         self._clock = clock or SystemClock()
         self.on_replaced = on_replaced
+        self.on_failover = on_failover
         self._on_peer_state = on_peer_state
-        self._watch_s = watch_s
         self._client_factory = client_factory
         self._owns_registry = owns_registry
-        self._workers: dict[str, WorkerInfo] = {}
+        self.liveness = Liveness(dead_after_s)
+        self.view = WorkerView(registry, owner, self.liveness)
+        self._watch = WorkerWatch(
+            self.view,
+            client_at=self._client_at,
+            carrying=self._carrying,
+            on_deaths=self._recover_lost,
+            watch_s=watch_s,
+            probe_s=probe_s,
+        )
         self._clients: dict[str, WorkerClient] = {}  # by url
-        self._suspects: dict[str, str] = {}  # worker id -> instance seen dead
         self._rooms: dict[str, Placement] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: list[asyncio.Task[None]] = []
-        self._notifications: set[asyncio.Task[None]] = set()
+        self._background: set[asyncio.Task[Any]] = set()
         self.replacements = 0
 
     # --- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
-        await self._refresh()
-        self._tasks.append(asyncio.create_task(self._watch(), name="media-placement-watch"))
+        await self.view.refresh()
+        self._tasks.extend(self._watch.tasks())
         if self._on_peer_state is not None:
             self._tasks.append(asyncio.create_task(self._listen(), name="media-peer-events"))
 
@@ -93,6 +117,8 @@ class RemoteMediaPort:
         for room_id in list(self._rooms):
             with contextlib.suppress(Exception):
                 await self.close_room(room_id)
+        for task in list(self._background):
+            task.cancel()
         for client in self._clients.values():
             await client.close()
         self._clients.clear()
@@ -102,6 +128,17 @@ class RemoteMediaPort:
     def placements(self) -> dict[str, str]:
         """room id -> worker id."""
         return {room_id: p.worker_id for room_id, p in self._rooms.items()}
+
+    def worker_exited(self, worker_id: str, pid: int) -> None:
+        """The supervisor saw a local worker's process exit (thread-safe: called from its
+        monitor thread). Evidence of death: its rooms move at once."""
+        self._watch.worker_exited(worker_id, pid)
+
+    def health(self) -> dict[str, Any]:
+        """What `/api/health` shows of the media plane (no network call: the watchers' view)."""
+        return self._watch.health(
+            orphans=sum(1 for p in self._rooms.values() if p.orphan), rooms=len(self._rooms)
+        )
 
     # --- MediaPort -----------------------------------------------------------------------
 
@@ -120,8 +157,8 @@ class RemoteMediaPort:
         if placement is None:
             return
         placement.roles.discard(PeerRole(role))
-        with contextlib.suppress(WorkerUnreachable):  # the watcher re-places the room
-            await self._client(placement.worker_id).detach_peer(room_id, role)
+        with contextlib.suppress(WorkerUnreachable):  # the watchers re-place the room
+            await self._client(placement).detach_peer(room_id, role)
 
     async def start_call(
         self,
@@ -160,44 +197,41 @@ class RemoteMediaPort:
     def _lock(self, room_id: str) -> asyncio.Lock:
         return self._locks.setdefault(room_id, asyncio.Lock())
 
-    def _client(self, worker_id: str) -> WorkerClient:
-        info = self._workers.get(worker_id)
-        if info is None:
-            raise WorkerUnreachable(f"media worker {worker_id} is not registered")
-        client = self._clients.get(info.url)
+    def _client_at(self, url: str) -> WorkerClient:
+        client = self._clients.get(url)
         if client is None:
-            client = self._clients[info.url] = self._client_factory(info.url, self._token)
+            client = self._clients[url] = self._client_factory(url, self._token)
         return client
+
+    def _client(self, placement: Placement) -> WorkerClient:
+        info = self.view.info(placement.worker_id, placement.instance)
+        if info is None:
+            raise WorkerUnreachable(f"media worker {placement.worker_id} is unknown")
+        return self._client_at(info.url)
 
     async def _forward(
         self, room_id: str, op: Callable[[WorkerClient], Awaitable[T]], place: bool = False
     ) -> T:
         """Run `op` on the room's worker; if that worker is dead, re-place the room and run it
         once more on the new one."""
-        replaced = False
-        try:
-            async with self._lock(room_id):
-                placement = self._rooms.get(room_id)
-                if placement is None and not place:
-                    raise NoActiveCall(f"room {room_id} has no media worker")
-                if placement is None:
-                    placement = await self._place(room_id)
-                if placement.orphan:
-                    replaced = await self._replace(room_id, placement)
-                    if not replaced:
-                        raise NoMediaWorker(f"room {room_id}: no live worker")
-                try:
-                    return await op(self._client(placement.worker_id))
-                except WorkerUnreachable:
-                    if not await self._confirm_dead(placement):
-                        raise
-                    replaced = await self._replace(room_id, placement)
-                    if not replaced:
-                        raise NoMediaWorker(f"room {room_id}: no live worker") from None
-                    return await op(self._client(placement.worker_id))
-        finally:
-            if replaced:
-                self._notify(room_id)
+        async with self._lock(room_id):
+            placement = self._rooms.get(room_id)
+            if placement is None and not place:
+                raise NoActiveCall(f"room {room_id} has no media worker")
+            if placement is None:
+                placement = await self._place(room_id)
+            if (placement.orphan or self._is_dead(placement)) and not await self._replace(
+                room_id, placement
+            ):
+                raise NoMediaWorker(f"room {room_id}: no live worker")
+            try:
+                return await op(self._client(placement))
+            except WorkerUnreachable:
+                if not await self._confirm_dead(placement):
+                    raise
+                if not await self._replace(room_id, placement):
+                    raise NoMediaWorker(f"room {room_id}: no live worker") from None
+                return await op(self._client(placement))
 
     async def _finish(self, room_id: str, close: bool) -> RecordingInfo | None:
         async with self._lock(room_id):
@@ -206,52 +240,49 @@ class RemoteMediaPort:
                 raise NoActiveCall(f"room {room_id}: no call to end")
             call, placement.call = placement.call, None
             try:
-                client = self._client(placement.worker_id)
+                client = self._client(placement)
                 info = await (client.close_room(room_id) if close else client.end_call(room_id))
             except WorkerUnreachable:
                 if not close and call is None:
                     raise NoActiveCall(f"room {room_id}: no call to end") from None
-                placement.orphan = True  # re-placed (without the call) by the watcher
+                placement.orphan = True  # re-placed (without the call) by the watchers
                 # the segment being written is lost with its worker: close it (sidecar); a
                 # segment numbered but never started has nothing to close
                 info = None
+                now = self._clock.now()
                 if call is not None and not call.restarting:
-                    info = await self._interrupted(room_id, call, None)
+                    info = await close_lost_segment(
+                        room_id, call, LostSegment.of(call), None, now, resumed_at=now
+                    )
+                elif call is not None:  # ended while no worker had it
+                    await end_gap_at(call, now)
             if close:
                 del self._rooms[room_id]
                 self._locks.pop(room_id, None)
-            return call.with_earlier(info) if call is not None else info
+            if call is None:
+                return info
+            await call.settle()
+            return call.with_earlier(info)
 
     # --- placement -----------------------------------------------------------------------
 
+    def _is_dead(self, placement: Placement) -> bool:
+        return self.liveness.is_dead(placement.worker_id, placement.instance)
+
     def _choose(self, exclude: set[tuple[str, str]]) -> WorkerInfo | None:
-        """The least-loaded live worker, but those in `exclude` (worker id, instance)."""
-        placed: dict[str, list[Placement]] = {}
-        for p in self._rooms.values():
-            placed.setdefault(p.worker_id, []).append(p)
-
-        def score(info: WorkerInfo) -> tuple[float, float, str]:
-            mine = placed.get(info.worker_id, [])
-            calls = max(info.calls, sum(1 for p in mine if p.call is not None))
-            rooms = max(info.rooms, len(mine))
-            return (rooms / info.capacity, calls / info.capacity, info.worker_id)
-
-        candidates = [
-            w
-            for w in self._workers.values()
-            if (w.worker_id, w.instance) not in exclude
-            and self._suspects.get(w.worker_id) != w.instance
-        ]
-        return min(candidates, key=score, default=None)
+        """The least-loaded usable worker, but those in `exclude` (worker id, instance)."""
+        usable = self.view.usable(self.liveness.dead_after_s)
+        return least_loaded(usable, self._rooms.values(), exclude)
 
     async def _place(self, room_id: str) -> Placement:
-        for known in self._workers.values():  # a web process restarted: the room lives on
-            if room_id in known.room_ids and self._suspects.get(known.worker_id) != known.instance:
+        for known in self.view.registered.values():  # a web process restarted: the room lives
+            if room_id in known.room_ids and self.view.alive(known):
                 placement = self._rooms[room_id] = Placement(known.worker_id, known.instance)
                 return placement
         info = self._choose(exclude=set())
         if info is None:
-            await self._refresh()
+            with contextlib.suppress(RedisError, OSError):
+                await self.view.refresh()
             info = self._choose(exclude=set())
         if info is None:
             raise NoMediaWorker("no live media worker registered")
@@ -260,134 +291,111 @@ class RemoteMediaPort:
 
     async def _confirm_dead(self, placement: Placement) -> bool:
         """A request failed: is the worker really gone (not merely slow)?"""
-        try:
-            await self._client(placement.worker_id).health()
-        except WorkerUnreachable:
-            self._suspects[placement.worker_id] = placement.instance
-            return True
-        return False
+        return await self._watch.probe(placement.worker_id, placement.instance)
 
     async def _replace(self, room_id: str, placement: Placement) -> bool:
         """Move the room off its dead worker (lock held). False: no worker could take it."""
-        with contextlib.suppress(Exception):  # the freshest view of who is alive
-            await self._refresh()
+        lost_at = self._clock.now()
         dead, dead_instance = placement.worker_id, placement.instance
-        still_listed = self._workers.get(dead)  # the registry still has it: only cut off?
-        if still_listed is not None and still_listed.instance != dead_instance:
-            still_listed = None  # restarted: the new process never had this room
+        self.liveness.declare_dead(dead, dead_instance, "its room could not be served")
+        if self._registry.health.up:  # the freshest view of who is alive, if Redis is quick
+            with contextlib.suppress(RedisError, OSError, TimeoutError):
+                async with asyncio.timeout(REFRESH_ON_FAILOVER_S):
+                    await self.view.refresh()
+        dead_info = self.view.info(dead, dead_instance)
         excluded = {(dead, dead_instance)}
         call = placement.call
+        lost = begin_handover(call) if call is not None else None
         while (info := self._choose(excluded)) is not None:
             try:
                 if call is not None:
-                    if not call.restarting:
-                        await self._next_segment(room_id, call)
-                    await self._start_segment(room_id, call, self._client(info.worker_id))
+                    await start_segment(room_id, call, self._client_at(info.url), self._clock)
                 break
             except WorkerUnreachable:
-                self._suspects[info.worker_id] = info.instance
+                self.liveness.declare_dead(info.worker_id, info.instance, "refused a failover")
                 excluded.add((info.worker_id, info.instance))
         else:
-            if not placement.orphan:
-                logger.error("room %s: its media worker died and no other can take it", room_id)
+            first = not placement.orphan
             placement.orphan = True
+            if first:
+                logger.error("room %s: its media worker died and no other can take it", room_id)
+                if call is not None:
+                    await handover_failed(room_id, call, lost, lost_at)
+                self._report(room_id, call, (dead, dead_instance), lost_at, None, None)
             return False
         logger.warning("room %s re-placed from worker %s to %s", room_id, dead, info.worker_id)
         placement.worker_id, placement.instance = info.worker_id, info.instance
         placement.roles.clear()
         placement.orphan = False
         self.replacements += 1
-        if still_listed is not None and still_listed.url != info.url:
+        self._notify(room_id)  # the pages renegotiate now; the bookkeeping follows
+        resumed_at = call.segment_started_at if call is not None else self._clock.now()
+        if call is not None:
+            await handover_done(room_id, call, lost, lost_at)
+        self._report(room_id, call, (dead, dead_instance), lost_at, resumed_at, info.worker_id)
+        if dead_info is not None and dead_info.url != info.url:
             # if it was only cut off, stop its stale copy of the room (and of the call)
-            self._spawn(self._quietly(self._client(dead).close_room(room_id)))
+            self._spawn(self._client_at(dead_info.url).close_room(room_id))
         return True
 
-    async def _next_segment(self, room_id: str, call: CallSegments) -> None:
-        """Close the dead worker's segment (its sidecar) and number the next one."""
-        if call.first_path is not None:
-            next_path = segment_path(call.first_path, call.segment + 1)
-            if (closed := await self._interrupted(room_id, call, next_path)) is not None:
-                call.closed.append(closed)
-        call.segment += 1
-        call.restarting = True
-
-    async def _start_segment(self, room_id: str, call: CallSegments, client: WorkerClient) -> None:
-        previous = call.previous_path
-        await client.start_call(
-            room_id,
-            call.call_id,
-            call.path,
-            parties=call.parties,
-            force=True,
-            segment=call.segment,
-            previous_segment=previous.name if previous is not None else None,
+    def _report(
+        self,
+        room_id: str,
+        call: CallSegments | None,
+        dead: tuple[str, str],
+        lost_at: datetime,
+        resumed_at: datetime | None,
+        moved_to: str | None,
+    ) -> None:
+        if self.on_failover is None:
+            return
+        event = Failover(
+            room_id=room_id,
+            call_id=call.call_id if call is not None else None,
+            lost_worker=dead[0],
+            why=self.liveness.why(*dead),
+            lost_at=lost_at,
+            resumed_at=resumed_at,
+            moved_to=moved_to,
         )
-        call.restarting = False
-        call.segment_started_at = self._clock.now()
-        if call.held:
-            await client.hold(room_id, True)
-
-    async def _interrupted(
-        self, room_id: str, call: CallSegments, next_path: Path | None
-    ) -> RecordingInfo | None:
-        return await close_lost_segment(room_id, call, next_path, self._clock.now())
+        result = self.on_failover(event)
+        if inspect.isawaitable(result):
+            self._spawn(result)
 
     # --- watching ------------------------------------------------------------------------
 
-    async def _refresh(self) -> list[str]:
-        """Read the registry; returns the rooms whose worker is gone."""
-        self._workers = await self._registry.live()
-        for worker_id, instance in list(self._suspects.items()):
-            info = self._workers.get(worker_id)
-            if info is None or info.instance != instance:
-                del self._suspects[worker_id]  # gone for good, or back as a new instance
-        lost = []
-        for room_id, p in self._rooms.items():
-            info = self._workers.get(p.worker_id)
-            if p.orphan or info is None or info.instance != p.instance:
-                lost.append(room_id)
-        return lost
+    def _carrying(self) -> set[tuple[str, str]]:
+        return {(p.worker_id, p.instance) for p in self._rooms.values() if not p.orphan}
 
-    async def _watch(self) -> None:
-        while True:
-            await asyncio.sleep(self._watch_s)
-            try:
-                lost = await self._refresh()
-            except Exception:  # Redis away: keep every placement, do not panic
-                logger.exception("media worker registry unreachable")
-                continue
-            for room_id in lost:
-                await self._recover(room_id)
+    def _lost_rooms(self) -> list[str]:
+        return [r for r, p in self._rooms.items() if p.orphan or self._is_dead(p)]
+
+    async def _recover_lost(self) -> None:
+        rooms = self._lost_rooms()
+        if rooms:
+            await asyncio.gather(*(self._recover(room_id) for room_id in rooms))
 
     async def _recover(self, room_id: str) -> None:
-        replaced = False
         try:
             async with self._lock(room_id):
                 placement = self._rooms.get(room_id)
-                info = self._workers.get(placement.worker_id) if placement else None
-                if placement is None or (
-                    not placement.orphan
-                    and info is not None
-                    and info.instance == placement.instance
-                ):
-                    return
-                replaced = await self._replace(room_id, placement)
+                if placement is None or not (placement.orphan or self._is_dead(placement)):
+                    return  # moved meanwhile
+                await self._replace(room_id, placement)
         except Exception:
             logger.exception("re-placing room %s failed", room_id)
-        if replaced:
-            self._notify(room_id)
 
     def _notify(self, room_id: str) -> None:
         if self.on_replaced is None:
             return
         result = self.on_replaced(room_id)
         if inspect.isawaitable(result):
-            self._spawn(self._quietly(result))
+            self._spawn(result)
 
     def _spawn(self, coro: Awaitable[Any]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._notifications.add(task)
-        task.add_done_callback(self._notifications.discard)
+        task = asyncio.ensure_future(self._quietly(coro))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     @staticmethod
     async def _quietly(awaitable: Awaitable[Any]) -> None:
@@ -398,7 +406,7 @@ class RemoteMediaPort:
 
     async def _listen(self) -> None:
         assert self._on_peer_state is not None
-        async for event in self._registry.events():
+        async for event in self._registry.events_forever():
             placement = self._rooms.get(event["room_id"])
             if placement is not None and placement.instance == event["instance"]:
                 try:

@@ -59,17 +59,29 @@ def close_interrupted_segment(
     segment: int,
     previous_segment: str | None,
     next_segment: str | None,
+    resumed_at: datetime | None = None,
 ) -> dict[str, Any]:
     """Write the sidecar of a segment whose worker died (blocking: run it in a thread). A
     worker stopped gracefully finished the segment and wrote its sidecar: that one is kept,
-    and only told where the call went on."""
+    and only told where the call went on.
+
+    What was not recorded — from the end of the readable audio to `resumed_at`, when the next
+    segment started (or the call ended); None: not known yet, see `close_failover_gap` — is
+    a gap of both parties with cause `failover` in the sidecar's `gaps`; its offsets are
+    seconds from the segment's start (the call's own clock for the first segment)."""
     sidecar = path.with_suffix(".json")
     links = {"segment": segment, "previous_segment": previous_segment, "next_segment": next_segment}
     if sidecar.exists():
-        amend_sidecar(sidecar, {**links, "interrupted": "worker_stopped"})
         data: dict[str, Any] = json.loads(sidecar.read_text(encoding="utf-8"))
+        gaps = [
+            *data.get("gaps", []),
+            *failover_gaps(data.get("duration_s", 0.0), started_at, resumed_at),
+        ]
+        amend_sidecar(sidecar, {**links, "interrupted": "worker_stopped", "gaps": gaps})
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
         return data
     exists = path.exists()
+    duration = ogg_duration(path) if exists else 0.0
     data = {
         "call_id": call_id,
         "room_id": room_id,
@@ -77,13 +89,39 @@ def close_interrupted_segment(
         "started_at": started_at.isoformat(),
         "interrupted_at": interrupted_at.isoformat(),
         "interrupted": "worker_lost",
-        "duration_s": ogg_duration(path) if exists else 0.0,
+        "duration_s": duration,
         "size_bytes": path.stat().st_size if exists else 0,
         "sha256": sha256_of(path) if exists else None,
         "parties": parties,
         **links,
+        "gaps": failover_gaps(duration, started_at, resumed_at),
         "channels": {"left": "candidate", "right": "client"},
         "format": "ogg/opus, 48 kHz stereo",
     }
     write_sidecar(sidecar, data)
     return data
+
+
+FAILOVER = "failover"
+PARTIES = ("candidate", "client")
+
+
+def failover_gaps(
+    recorded_s: float, started_at: datetime, resumed_at: datetime | None
+) -> list[dict[str, Any]]:
+    """One gap per party (the sidecar's shape: start, end, party, cause) from the end of
+    what the segment holds to the moment the call's audio was recorded again."""
+    end = None if resumed_at is None else round((resumed_at - started_at).total_seconds(), 3)
+    start = round(recorded_s, 3) if end is None else round(min(recorded_s, end), 3)
+    return [{"start": start, "end": end, "party": p, "cause": FAILOVER} for p in PARTIES]
+
+
+def close_failover_gap(sidecar: Path, started_at: datetime, resumed_at: datetime) -> None:
+    """The call found a worker again after its segment was closed with an open failover
+    gap (no worker could take it at first): the gap ends now."""
+    data = json.loads(sidecar.read_text(encoding="utf-8"))
+    end = round((resumed_at - started_at).total_seconds(), 3)
+    for gap in data.get("gaps", []):
+        if gap.get("cause") == FAILOVER and gap.get("end") is None:
+            gap["end"] = end
+    write_sidecar(sidecar, data)

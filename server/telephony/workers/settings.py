@@ -25,8 +25,10 @@ class MediaSettings(BaseSettings):
     namespace: str = "plateau:media"
     token: str = ""  # worker API secret; empty: derived from PLATEAU_SECRET_KEY
     heartbeat_s: float = 1.0
-    ttl_s: float = 3.0  # a worker silent this long is dead: its rooms are re-placed
-    watch_s: float = 0.5
+    ttl_s: float = 3.0  # a registration not renewed this long lapses: the worker is then asked
+    watch_s: float = 0.5  # how often the web process reads the registry
+    probe_s: float = 0.25  # how often it asks the workers carrying rooms whether they live
+    dead_after_s: float = 5.0  # a worker whose health check fails this long is dead
 
     def mode_for(self, app_mode: str) -> MediaMode:
         """`PLATEAU_MEDIA_MODE` when set; otherwise production (`plateau serve`) runs the media

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
+from redis.exceptions import RedisError
 
 from server.core.clock import Clock, SystemClock
 from server.telephony.aiortc_media import AiortcMedia
@@ -37,6 +38,7 @@ from server.telephony.workers.protocol import (
 )
 from server.telephony.workers.registry import Heartbeat, Registry, WorkerInfo
 from server.telephony.workers.segments import amend_sidecar
+from server.telephony.workers.supervision import start_parent_watch, stop_task
 
 logger = logging.getLogger(__name__)
 MAX_PENDING_EVENTS = 256  # peer-state events on their way to Redis (bounded)
@@ -55,11 +57,16 @@ class MediaWorker:
         registry: Registry | None = None,
         heartbeat_s: float = 1.0,
         clock: Clock | None = None,
+        owner: str = "",
+        parent_pid: int | None = None,
     ) -> None:
         prepare_runtime()  # fails loudly if aiortc's hooks moved
         self.worker_id = worker_id
         self.url = url
         self.instance = uuid.uuid4().hex
+        self.owner = owner  # the server that started it ("" if started on its own)
+        self.parent_pid = parent_pid
+        self._parent_watch: asyncio.Task[None] | None = None
         self.token = token
         self.recordings_root = recordings_root.resolve()
         self.registry = registry
@@ -76,6 +83,7 @@ class MediaWorker:
         return WorkerInfo(
             worker_id=self.worker_id,
             instance=self.instance,
+            owner=self.owner,
             url=self.url,
             capacity=self.port.admission.capacity,
             calls=len(self.port.admission.active),
@@ -106,7 +114,9 @@ class MediaWorker:
     async def _publish(registry: Registry, event: dict[str, Any]) -> None:
         try:
             await registry.publish(event)
-        except Exception:  # Redis away: the page's state is seen at its next change
+        except (RedisError, OSError):  # Redis away (logged once by the registry): the page's
+            pass  # state is seen at its next change
+        except Exception:
             logger.warning("peer state event not published", exc_info=True)
 
     def _recording_path(self, raw: str | None) -> Path | None:
@@ -118,6 +128,7 @@ class MediaWorker:
         return path
 
     async def start(self) -> None:
+        self._parent_watch = start_parent_watch(self.parent_pid)
         if self.heartbeat is not None:
             await self.heartbeat.start()
 
@@ -127,6 +138,7 @@ class MediaWorker:
         try:
             await self.port.close()
         finally:
+            await stop_task(self._parent_watch)
             if self.heartbeat is not None:
                 await self.heartbeat.stop()
 

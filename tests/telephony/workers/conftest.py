@@ -3,7 +3,9 @@ server.cli_media`), a Redis namespace of their own, a shared recordings director
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -71,6 +73,48 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_base_port(count: int) -> int:
+    """A base port whose next `count` ports are free now (local workers use base+1…base+n)."""
+    for _ in range(200):
+        base = free_port()
+        try:
+            with contextlib.ExitStack() as stack:
+                for port in range(base + 1, base + 1 + count):
+                    sock = stack.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise AssertionError(f"no {count} free consecutive ports")
+
+
+def process_alive(pid: int, started: str | None = None) -> bool:
+    """True while `pid` runs (a zombie waiting to be reaped counts as gone). With `started`
+    (see `start_time`), a recycled pid is not mistaken for the process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] in ("Z", "X"):
+        return False
+    return started is None or fields[19] == started
+
+
+def start_time(pid: int) -> str:
+    """The process's start time (jiffies since boot), to tell it from a later one."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+
+
+def wait_until(check: Callable[[], object], what: str, timeout: float = 60.0) -> None:
+    """Poll `check` until it is true; `what` says what was awaited if it never came."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {timeout:.0f} s for: {what}")
+        time.sleep(0.05)
+
+
 @dataclass
 class WorkerProcess:
     worker_id: str
@@ -91,26 +135,32 @@ SpawnWorker = Callable[..., WorkerProcess]
 
 @pytest.fixture
 def spawn_worker(redis_url: str, namespace: str, tmp_path: Path) -> Iterator[SpawnWorker]:
-    """`spawn_worker(worker_id, capacity=4)`: a worker process, registered and answering."""
+    """`spawn_worker(worker_id, capacity=4)`: a worker process, registered and answering.
+    `redis_url`: another Redis than the shared one; `log`: a file for its stderr."""
     spawned: list[WorkerProcess] = []
-    env = {
+    base_env = {
         **os.environ,
         "PLATEAU_MEDIA_TOKEN": TOKEN,
-        "PLATEAU_MEDIA_REDIS_URL": redis_url,
         "PLATEAU_MEDIA_NAMESPACE": namespace,
         "PLATEAU_MEDIA_TTL_S": str(TTL_S),
         "PLATEAU_MEDIA_HEARTBEAT_S": str(HEARTBEAT_S),
         "PLATEAU_DATA_DIR": str(tmp_path / "data"),
     }
 
-    def spawn(worker_id: str, capacity: int = 4) -> WorkerProcess:
+    def spawn(
+        worker_id: str, capacity: int = 4, redis: str | None = None, log: Path | None = None
+    ) -> WorkerProcess:
         port = free_port()
         cmd = [sys.executable, "-m", "server.cli_media", "--port", str(port)]
         cmd += ["--capacity", str(capacity), "--worker-id", worker_id]
         cmd += ["--recordings-dir", str(tmp_path / "recordings")]
-        worker = WorkerProcess(worker_id, port, subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT))
+        env = {**base_env, "PLATEAU_MEDIA_REDIS_URL": redis or redis_url}
+        with contextlib.ExitStack() as files:
+            stderr = files.enter_context(log.open("wb")) if log is not None else None
+            process = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, stderr=stderr)
+        worker = WorkerProcess(worker_id, port, process)
         spawned.append(worker)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # imports aiortc and self-tests on a busy machine
         while time.monotonic() < deadline:
             assert worker.process.poll() is None, "the media worker exited"
             try:
@@ -119,7 +169,7 @@ def spawn_worker(redis_url: str, namespace: str, tmp_path: Path) -> Iterator[Spa
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise AssertionError("the media worker did not start")
+        raise AssertionError("the media worker did not answer its health route within 60 s")
 
     yield spawn
     for worker in spawned:
@@ -129,3 +179,47 @@ def spawn_worker(redis_url: str, namespace: str, tmp_path: Path) -> Iterator[Spa
                 worker.process.wait(10)
             except subprocess.TimeoutExpired:
                 worker.kill()
+
+
+@dataclass
+class PrivateRedis:
+    """A Redis server of the test's own (never the machine's shared one), to stop and start."""
+
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        cmd = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        cmd += ["--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+        wait_until(self._answers, f"the private redis-server on port {self.port} to answer", 30)
+
+    def _answers(self) -> bool:
+        assert self.process is not None and self.process.poll() is None, "redis-server exited"
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        self.process = None
+
+
+@pytest.fixture
+def private_redis() -> Iterator[PrivateRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = PrivateRedis(free_port())
+    server.start()
+    yield server
+    server.kill()

@@ -7,20 +7,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import time
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 
 from server.telephony.ports import PeerRole
-from server.telephony.probe import ProbePeer, dominant_frequency, tone_signal
+from server.telephony.probe import ProbePeer, dominant_frequency, level_at, tone_signal
 from server.telephony.workers.admission import CapacityExceeded
-from server.telephony.workers.registry import Registry
+from server.telephony.workers.local import LocalWorkers
+from server.telephony.workers.placement import Failover
+from server.telephony.workers.registry import Registry, WorkerInfo
 from server.telephony.workers.remote import RemoteMediaPort
 from server.telephony.workers.segments import ogg_duration
+from server.telephony.workers.settings import MediaSettings
 
-from .conftest import TOKEN, SpawnWorker
+from .conftest import HEARTBEAT_S, TOKEN, TTL_S, SpawnWorker, free_base_port
 
 CANDIDATE_HZ, CLIENT_HZ = 440.0, 1000.0
 ROOM = "cand-a"
@@ -134,3 +140,121 @@ async def test_a_full_worker_refuses_new_calls_through_the_remote_port(
         await port.start_call("room-2", "call-2", None)  # capacity freed by the end of call 1
     finally:
         await port.close()
+
+
+async def registered_again(registry: Registry, worker_id: str, old_pid: int) -> WorkerInfo:
+    while True:
+        info = (await registry.live()).get(worker_id)
+        if info is not None and info.pid != old_pid:
+            return info
+        await asyncio.sleep(0.05)
+
+
+def first_tone_after(probe: ProbePeer, frequency: float, after: float) -> float | None:
+    """Arrival time of the first packet after `after` that carries `frequency` clearly."""
+    for received in list(probe.received):
+        if received.arrival <= after or len(received.pcm) == 0:
+            continue
+        rms = float(np.sqrt(np.mean(received.pcm.astype(np.float64) ** 2)))
+        if rms > 500 and level_at(received.pcm, frequency, width=60) > 0.5:
+            return received.arrival
+    return None
+
+
+async def test_a_killed_local_worker_fails_over_within_two_seconds(
+    redis_url: str, namespace: str, registry: Registry, tmp_path: Path
+) -> None:
+    """Two supervised local workers (as `plateau serve` starts them); the one carrying a
+    recorded call is killed (-9): both parties hear each other again within 2 s of the kill
+    (measured from the kill to the first packet of the other party's tone on each side),
+    the lost stretch is a `failover` gap of both parties in the interrupted segment, the
+    failover is reported (the app turns it into an incident) and the worker is restarted."""
+    media = MediaSettings(
+        redis_url=redis_url,
+        namespace=namespace,
+        worker_base_port=free_base_port(2),
+        workers=2,
+        heartbeat_s=HEARTBEAT_S,
+        ttl_s=TTL_S,
+    )
+    workers = LocalWorkers(media, TOKEN, tmp_path / "recordings", capacity=4)
+    failovers: list[Failover] = []
+    renegotiated = asyncio.Event()
+    port = RemoteMediaPort(
+        registry,
+        TOKEN,
+        owner=workers.owner,
+        on_failover=failovers.append,
+    )
+    pages = Pages(port)
+
+    async def on_replaced(room_id: str) -> None:  # the app tells the pages: send a new offer
+        await pages.renegotiate()
+        renegotiated.set()
+
+    port.on_replaced = on_replaced
+    try:
+        workers.start()
+        await asyncio.to_thread(workers.wait_registered)  # both answer as this server's own
+        workers.add_exit_listener(port.worker_exited)
+        await port.start()
+        await pages.join(PeerRole.CANDIDATE)
+        await pages.join(PeerRole.CLIENT)
+        recording = tmp_path / "recordings" / "session" / "call-1.ogg"
+        await port.start_call(ROOM, "call-1", recording, parties={"candidate": "cand-a"})
+        assert abs(await pages.hears(PeerRole.CLIENT, seconds=3.2) - CANDIDATE_HZ) < 20
+        victim = next(s for s in workers.slots if s.worker_id == port.placements()[ROOM])
+        victim_pid = victim.process.pid  # type: ignore[union-attr]
+
+        killed_at = time.monotonic()
+        os.kill(victim_pid, signal.SIGKILL)
+        await asyncio.wait_for(renegotiated.wait(), timeout=30)
+        back: dict[PeerRole, float] = {}
+        async with asyncio.timeout(30):  # generous: the bound is asserted below, measured
+            while len(back) < 2:
+                for role, other in (
+                    (PeerRole.CLIENT, CANDIDATE_HZ),
+                    (PeerRole.CANDIDATE, CLIENT_HZ),
+                ):
+                    if role not in back and (
+                        at := first_tone_after(pages.probes[role], other, killed_at)
+                    ):
+                        back[role] = at
+                await asyncio.sleep(0.02)
+        silence = max(back.values()) - killed_at
+        assert silence < 2.0, f"audio back {silence:.2f} s after the kill"
+        assert port.placements()[ROOM] != victim.worker_id
+
+        (failover,) = failovers
+        assert (failover.room_id, failover.call_id) == (ROOM, "call-1")
+        assert failover.lost_worker == victim.worker_id and failover.moved_to is not None
+        assert f"process {victim_pid} exited" == failover.why
+
+        async with asyncio.timeout(60):  # the supervisor starts it again (imports aiortc)
+            restarted = await registered_again(registry, victim.worker_id, victim_pid)
+        assert victim.restarts == 1 and victim.process is not None
+        assert restarted.pid == victim.process.pid and restarted.owner == workers.owner
+
+        info = await port.end_call(ROOM)
+    finally:
+        await pages.close()
+        await port.close()
+        workers.stop()
+
+    assert info is not None and [e.path for e in info.earlier] == [recording]
+    lost = info.earlier[0]
+    sidecar = json.loads(recording.with_suffix(".json").read_text())
+    assert sidecar["interrupted"] == "worker_lost"
+    recorded = sidecar["duration_s"]
+    # until the web process had segment 2 started (after the worker began it)
+    assert failover.resumed_at is not None and info.started_at <= failover.resumed_at
+    resumed = round((failover.resumed_at - lost.started_at).total_seconds(), 3)
+    assert sidecar["gaps"] == [
+        {"start": recorded, "end": resumed, "party": party, "cause": "failover"}
+        for party in ("candidate", "client")
+    ]
+    assert [(g.role.value, g.reason.value) for g in lost.gaps] == [
+        ("candidate", "failover"),
+        ("client", "failover"),
+    ]
+    assert recorded < resumed  # the stretch between the segments is named, not hidden

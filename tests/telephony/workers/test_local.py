@@ -3,6 +3,9 @@ them; the factory hands the app the port its settings choose."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -12,11 +15,11 @@ from server.core.config import Settings
 from server.telephony.workers.admission import AdmittingMedia
 from server.telephony.workers.factory import build_media_port
 from server.telephony.workers.local import LocalWorkers
-from server.telephony.workers.registry import Registry
+from server.telephony.workers.registry import Registry, WorkerInfo
 from server.telephony.workers.remote import RemoteMediaPort
 from server.telephony.workers.settings import MediaSettings
 
-from .conftest import free_port
+from .conftest import TOKEN, SpawnWorker, free_base_port, free_port, process_alive
 
 
 async def test_local_workers_register_and_stop(redis_url: str, namespace: str, tmp_path: Path):
@@ -45,8 +48,14 @@ async def test_the_factory_follows_the_mode(redis_url: str, namespace: str, tmp_
     assert isinstance(inprocess, AdmittingMedia) and inprocess.admission.capacity == 5
     await inprocess.close()
     media = MediaSettings(mode="workers", redis_url=redis_url, namespace=namespace)
-    remote = await build_media_port(settings, clock, media=media)
+    supervisor = LocalWorkers(media, "t" * 32, tmp_path / "recordings", count=1)  # not started
+    reported: list[object] = []
+    remote = await build_media_port(
+        settings, clock, media=media, on_failover=reported.append, supervisor=supervisor
+    )
     assert isinstance(remote, RemoteMediaPort)
+    assert remote.on_failover == reported.append and remote.view.owner == supervisor.owner
+    assert supervisor._listeners == [remote.worker_exited]  # its workers' exits are evidence
     await remote.close()
     assert media.api_token("k" * 40) == media.api_token("k" * 40) != media.api_token("j" * 40)
 
@@ -57,17 +66,18 @@ async def test_serve_wraps_local_workers_only_in_workers_mode(
     from server.cli_media import local_media_workers
 
     settings = Settings(mode="test", data_dir=tmp_path, secret_key="k" * 40)
-    with local_media_workers(settings) as count:
-        assert count == 0  # in-process mode: nothing to start
+    with local_media_workers(settings) as supervisor:
+        assert supervisor is None  # in-process mode: nothing to start
     monkeypatch.setenv("PLATEAU_MEDIA_MODE", "workers")
     monkeypatch.setenv("PLATEAU_MEDIA_REDIS_URL", redis_url)
     monkeypatch.setenv("PLATEAU_MEDIA_NAMESPACE", namespace)
     monkeypatch.setenv("PLATEAU_MEDIA_WORKER_BASE_PORT", str(free_port()))
     registry = Registry.from_url(redis_url, namespace)
     try:
-        with local_media_workers(settings, count=1) as count:
-            assert count == 1
-            assert len(await registry.live()) == 1
+        with local_media_workers(settings, count=1) as supervisor:
+            assert supervisor is not None and supervisor.count == 1
+            (info,) = (await registry.live()).values()
+            assert info.owner == supervisor.owner  # the server's own worker
         assert await registry.live() == {}  # stopped and deregistered
     finally:
         await registry.close()
@@ -94,3 +104,60 @@ def test_workers_mode_without_redis_says_what_to_start(
     )
     with refused, local_media_workers(settings, count=1):
         pytest.fail("no worker may start without Redis")
+
+
+def test_a_port_held_by_another_worker_is_not_taken_for_ours(
+    spawn_worker: SpawnWorker, redis_url: str, namespace: str, tmp_path: Path
+) -> None:
+    """A worker left over on the port answers the health route with the right token: it is
+    still not this server's worker (another pid, no owner), and the start says so."""
+    stale = spawn_worker("stale")
+    media = MediaSettings(
+        redis_url=redis_url, namespace=namespace, worker_base_port=stale.port - 1, workers=1
+    )
+    workers = LocalWorkers(media, TOKEN, tmp_path / "recordings", capacity=1)
+    workers.start()
+    with pytest.raises(RuntimeError, match="port déjà occupé"):
+        workers.wait_registered()
+    assert workers.processes == []
+    assert stale.process.poll() is None  # not ours: left alone
+
+
+async def test_a_dead_local_worker_is_reported_and_started_again(
+    redis_url: str, namespace: str, tmp_path: Path
+) -> None:
+    media = MediaSettings(
+        redis_url=redis_url,
+        namespace=namespace,
+        worker_base_port=free_base_port(1),
+        workers=1,
+        heartbeat_s=0.3,
+    )
+    workers = LocalWorkers(media, TOKEN, tmp_path / "recordings", capacity=2)
+    exits: list[tuple[str, int]] = []
+    workers.add_exit_listener(lambda worker_id, pid: exits.append((worker_id, pid)))
+    registry = Registry.from_url(redis_url, namespace)
+    try:
+        workers.start()
+        await asyncio.to_thread(workers.wait_registered)
+        (before,) = (await registry.live()).values()
+        (slot,) = workers.slots
+        assert before.pid == slot.process.pid and before.owner == workers.owner  # type: ignore[union-attr]
+        os.kill(before.pid, signal.SIGKILL)
+
+        async def restarted() -> WorkerInfo:
+            while True:
+                info = (await registry.live()).get(slot.worker_id)
+                if info is not None and info.instance != before.instance:
+                    return info
+                await asyncio.sleep(0.05)
+
+        async with asyncio.timeout(60):  # a new process imports aiortc and self-tests
+            after = await restarted()
+        assert exits == [(slot.worker_id, before.pid)]
+        assert after.pid != before.pid and after.owner == workers.owner
+        assert slot.restarts == 1 and process_alive(after.pid)
+    finally:
+        workers.stop()
+        await registry.close()
+    assert workers.processes == [] and not process_alive(after.pid)

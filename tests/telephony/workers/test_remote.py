@@ -5,6 +5,7 @@ in test_failover.py."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,25 +15,33 @@ import pytest
 from server.telephony.fake_media import FakeMedia
 from server.telephony.ports import PeerRole
 from server.telephony.workers.admission import CapacityExceeded, MediaRefused, NoMediaWorker
-from server.telephony.workers.client import WorkerUnreachable
+from server.telephony.workers.client import WorkerGone, WorkerUnreachable
+from server.telephony.workers.placement import Failover
 from server.telephony.workers.registry import Registry, WorkerInfo
 from server.telephony.workers.remote import RemoteMediaPort
 
 OFFER = "v=0\r\nfake offer"
+SERVER = "this-server"
 
 
 class FakeWorker:
-    """What a `WorkerClient` would reach: a FakeMedia, or nothing when `dead`."""
+    """What a `WorkerClient` would reach: a FakeMedia; when `dead`, nothing listens at its
+    address any more (connection refused); when `hung`, it never answers (timeouts)."""
 
     def __init__(self, url: str, capacity: int = 2) -> None:
         self.url = url
         self.media = FakeMedia()
         self.capacity = capacity
         self.dead = False
+        self.hung = False
+        self.instance = "i1"
+        self.health_calls = 0
         self.starts: list[dict[str, Any]] = []
 
     def _alive(self) -> None:
         if self.dead:
+            raise WorkerGone(self.url)
+        if self.hung:
             raise WorkerUnreachable(self.url)
 
     async def attach_peer(self, room_id: str, role: PeerRole, offer_sdp: str) -> str:
@@ -64,8 +73,9 @@ class FakeWorker:
         return await self.media.close_room(room_id)
 
     async def health(self) -> dict[str, Any]:
+        self.health_calls += 1
         self._alive()
-        return {}
+        return {"instance": self.instance}
 
     async def close(self) -> None:
         pass
@@ -76,12 +86,29 @@ class Cluster:
         self.registry = registry
         self.workers: dict[str, FakeWorker] = {}
         self.replaced: list[str] = []
+        self.failovers: list[Failover] = []
 
-    async def add(self, worker_id: str, capacity: int = 2, instance: str = "i1") -> FakeWorker:
+    async def add(
+        self,
+        worker_id: str,
+        capacity: int = 2,
+        instance: str = "i1",
+        owner: str = "",
+        room_ids: tuple[str, ...] = (),
+        pid: int = 0,
+    ) -> FakeWorker:
         worker = self.workers.setdefault(f"http://{worker_id}", FakeWorker(f"http://{worker_id}"))
-        worker.capacity = capacity
+        worker.capacity, worker.instance = capacity, instance
         await self.registry.register(
-            WorkerInfo(worker_id=worker_id, instance=instance, url=worker.url, capacity=capacity)
+            WorkerInfo(
+                worker_id=worker_id,
+                instance=instance,
+                owner=owner,
+                url=worker.url,
+                capacity=capacity,
+                room_ids=room_ids,
+                pid=pid,
+            )
         )
         return worker
 
@@ -103,8 +130,12 @@ async def port(cluster: Cluster) -> AsyncIterator[RemoteMediaPort]:
         cluster.registry,
         "t",
         watch_s=0.05,
+        probe_s=0.05,
+        dead_after_s=0.5,
+        owner=SERVER,
         client_factory=cluster.client,  # type: ignore[arg-type]
         on_replaced=cluster.replaced.append,
+        on_failover=cluster.failovers.append,
     )
     yield port
     await port.close()
@@ -224,3 +255,135 @@ async def test_ending_a_call_whose_worker_died_closes_the_lost_segment(
     assert info is not None and info.path == tmp_path / "call-1.ogg"
     assert info.duration_s == 0.0  # nothing readable was left (no file at all here)
     assert '"interrupted": "worker_lost"' in (tmp_path / "call-1.json").read_text()
+
+
+# --- death on evidence only ----------------------------------------------------------------
+
+
+async def test_a_lapsed_registration_of_a_worker_that_answers_moves_nothing(
+    cluster: Cluster, port: RemoteMediaPort
+):
+    """As after a Redis outage: the key expired, the worker carries its call all along."""
+    w1 = await cluster.add("w1")
+    await port.start()
+    await port.attach_peer("r1", PeerRole.CANDIDATE, OFFER)
+    await port.start_call("r1", "c1", None)
+    await cluster.add("w2")
+    await cluster.registry.remove("w1")  # lapsed; nothing else says it died
+    probed = w1.health_calls
+    await eventually(lambda: "w1" not in port.view.registered and w1.health_calls >= probed + 5)
+    assert port.placements() == {"r1": "w1"} and port.replacements == 0
+    assert cluster.replaced == [] and cluster.failovers == []
+    await port.hold("r1", True)  # still served where it is
+    assert w1.media.rooms["r1"].call.held  # type: ignore[union-attr]
+    await cluster.add("w1")  # re-registered when Redis is back: the same instance, no move
+    await eventually(lambda: "w1" in port.view.registered)
+    assert port.placements() == {"r1": "w1"} and port.replacements == 0
+
+
+async def test_a_worker_that_stops_answering_is_dead_after_dead_after_s(
+    cluster: Cluster, port: RemoteMediaPort
+):
+    w1 = await cluster.add("w1")
+    await port.start()
+    await port.start_call("r1", "c1", None)
+    await cluster.add("w2")
+    w1.hung = True  # registered, connections accepted, never an answer
+    await eventually(lambda: cluster.replaced == ["r1"])
+    assert port.placements() == {"r1": "w2"}
+    assert "no answer for" in port.liveness.why("w1", "i1")
+
+
+async def test_a_local_worker_s_exit_moves_its_rooms_without_waiting_for_a_probe(
+    cluster: Cluster, redis_url: str, namespace: str
+):
+    await cluster.add("w1", owner=SERVER, pid=4242)
+    await cluster.add("w2", owner=SERVER, pid=4243)
+    port = RemoteMediaPort(
+        cluster.registry,
+        "t",
+        watch_s=3600,
+        probe_s=3600,  # no probe, no registry read: only the supervisor's evidence
+        owner=SERVER,
+        client_factory=cluster.client,  # type: ignore[arg-type]
+        on_replaced=cluster.replaced.append,
+        on_failover=cluster.failovers.append,
+    )
+    await port.start()
+    try:
+        await port.start_call("r1", "c1", None)
+        carrier = port.placements()["r1"]
+        other = "w2" if carrier == "w1" else "w1"
+        port.worker_exited(carrier, 4243 if carrier == "w2" else 4242)
+        await eventually(lambda: cluster.replaced == ["r1"])
+        assert port.placements() == {"r1": other}
+        (failover,) = cluster.failovers
+        assert (failover.room_id, failover.call_id, failover.lost_worker) == ("r1", "c1", carrier)
+        assert failover.moved_to == other and failover.resumed_at is not None
+        assert failover.why.startswith("process 424") and failover.why.endswith("exited")
+    finally:
+        await port.close()
+
+
+async def test_a_worker_of_another_server_is_never_used(cluster: Cluster, port: RemoteMediaPort):
+    """A survivor of a previous run (another server instance) is registered, even carrying
+    the room: this server neither adopts it nor places anything on it."""
+    stale = await cluster.add("old", owner="previous-server", room_ids=("r1",))
+    await stale.media.attach_peer("r1", PeerRole.CANDIDATE, OFFER)
+    await port.start()
+    with pytest.raises(NoMediaWorker):
+        await port.attach_peer("r1", PeerRole.CANDIDATE, OFFER)
+    own = await cluster.add("mine", owner=SERVER)
+    independent = await cluster.add("independent")  # `plateau media-worker`, no owner
+    for room in ("r1", "r2", "r3"):
+        await port.start_call(room, f"c-{room}", None)
+    assert set(port.placements().values()) == {"mine", "independent"}
+    assert stale.starts == [] and "old" not in port.view.registered
+    assert own.starts and independent.starts
+
+
+async def test_a_failover_closes_the_lost_segment_with_a_gap_and_reports_it(
+    cluster: Cluster, port: RemoteMediaPort, tmp_path: Path
+):
+    w1 = await cluster.add("w1")
+    await port.start()
+    first = tmp_path / "call-1.ogg"
+    await port.start_call("r1", "call-1", first, parties={"candidate": "a"})
+    await cluster.add("w2")
+    w1.dead = True
+    await eventually(lambda: cluster.failovers != [])
+    (failover,) = cluster.failovers
+    assert failover.call_id == "call-1" and failover.moved_to == "w2"
+    info = await port.end_call("r1")
+    assert info is not None and [e.path for e in info.earlier] == [first]
+    lost = info.earlier[0]
+    gaps = {g.role.value: g for g in lost.gaps}
+    assert set(gaps) == {"candidate", "client"}
+    expected_end = round((failover.resumed_at - lost.started_at).total_seconds(), 3)  # type: ignore[operator]
+    for gap in gaps.values():
+        assert gap.reason.value == "failover"
+        assert gap.start_s == 0.0 and gap.end_s == expected_end  # nothing readable here
+    sidecar = json.loads(first.with_suffix(".json").read_text())
+    assert sidecar["gaps"] == [
+        {"start": 0.0, "end": expected_end, "party": party, "cause": "failover"}
+        for party in ("candidate", "client")
+    ]
+
+
+async def test_an_orphan_call_gap_stays_open_until_a_worker_takes_it(
+    cluster: Cluster, port: RemoteMediaPort, tmp_path: Path
+):
+    w1 = await cluster.add("w1")
+    await port.start()
+    first = tmp_path / "call-1.ogg"
+    await port.start_call("r1", "call-1", first)
+    w1.dead = True
+    await eventually(lambda: len(cluster.failovers) == 1)
+    assert cluster.failovers[0].resumed_at is None  # media_lost: no other worker
+    assert json.loads(first.with_suffix(".json").read_text())["gaps"][0]["end"] is None
+    await cluster.add("w2")
+    await eventually(lambda: len(cluster.failovers) == 2)
+    resumed = cluster.failovers[1]
+    assert resumed.moved_to == "w2" and resumed.resumed_at is not None
+    gaps = json.loads(first.with_suffix(".json").read_text())["gaps"]
+    assert [g["end"] for g in gaps] == [gaps[0]["end"]] * 2 and gaps[0]["end"] is not None

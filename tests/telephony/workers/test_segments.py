@@ -103,4 +103,8 @@ def test_a_segment_finished_by_a_stopping_worker_keeps_its_sidecar(tmp_path: Pat
         "previous_segment": None,
         "next_segment": "call-1.part2.ogg",
         "interrupted": "worker_stopped",
+        "gaps": [  # not known yet when the next segment starts: open until then
+            {"start": 1.0, "end": None, "party": "candidate", "cause": "failover"},
+            {"start": 1.0, "end": None, "party": "client", "cause": "failover"},
+        ],
     }

@@ -1,0 +1,155 @@
+"""Media workers live and die with the `plateau serve` that started them: the real server in
+production mode (SQLite, a Redis namespace of the test's own, two local workers) is stopped
+with SIGTERM, SIGINT or killed with SIGKILL, and no worker process is left (checked by PID);
+the next server on the same ports starts its own workers, never the old ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+
+from server.core.migrations import upgrade
+
+from .conftest import free_base_port, free_port, process_alive, start_time, wait_until
+
+PLATEAU = Path(sys.executable).with_name("plateau")
+READY_TIMEOUT_S = 120.0  # two workers import aiortc and self-test on a shared, busy machine
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[bytes]
+    log: Path
+    workers: dict[str, dict]  # worker id -> its registration
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def registered(redis_url: str, namespace: str) -> dict[str, dict]:
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{namespace}:worker:*"))
+        values = client.mget(keys) if keys else []
+        return {json.loads(v)["worker_id"]: json.loads(v) for v in values if v is not None}
+    finally:
+        client.close()
+
+
+@contextmanager
+def plateau_serve(
+    tmp_path: Path, redis_url: str, namespace: str, base_port: int, name: str
+) -> Iterator[Served]:
+    """`plateau serve` with two local workers; yields once it answers HTTPS and both workers
+    are registered. Killed at the end if the test did not stop it."""
+    data = tmp_path / "data"
+    url = f"sqlite+aiosqlite:///{data / 'plateau.db'}"
+    upgrade(url)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEAU_")}
+    env |= {
+        "PYTHONUNBUFFERED": "1",
+        "PLATEAU_DATA_DIR": str(data),
+        "PLATEAU_DATABASE_URL": url,
+        "PLATEAU_SECRET_KEY": _secret(data),
+        "PLATEAU_MEDIA_REDIS_URL": redis_url,
+        "PLATEAU_MEDIA_NAMESPACE": namespace,
+        "PLATEAU_MEDIA_WORKERS": "2",
+        "PLATEAU_MEDIA_WORKER_BASE_PORT": str(base_port),
+    }
+    log = tmp_path / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(PLATEAU), "serve", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    served = Served(process, log, {})
+
+    def ready() -> bool:
+        assert process.poll() is None, served.output()
+        try:
+            httpx.get(f"https://127.0.0.1:{port}/api/health", verify=False, timeout=5)
+        except httpx.HTTPError:
+            return False
+        served.workers = {
+            wid: info
+            for wid, info in registered(redis_url, namespace).items()
+            if info["pid"] in children(process.pid)
+        }
+        return len(served.workers) == 2
+
+    try:
+        wait_until(
+            ready, "plateau serve answering HTTPS with its 2 workers registered", READY_TIMEOUT_S
+        )
+        yield served
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=60)
+
+
+def _secret(data: Path) -> str:
+    """The data directory's secret (made once: both servers of a test share it)."""
+    path = data / "secret"
+    if not path.exists():
+        data.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text()
+
+
+def children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_no_worker_outlives_the_server(
+    how: signal.Signals, redis_url: str, namespace: str, tmp_path: Path
+) -> None:
+    base = free_base_port(2)
+    pids: dict[int, str] = {}
+    try:
+        with plateau_serve(tmp_path, redis_url, namespace, base, "first") as first:
+            pids = {info["pid"]: start_time(info["pid"]) for info in first.workers.values()}
+            assert len(pids) == 2
+            first.process.send_signal(how)
+            first.process.wait(timeout=60)
+            wait_until(
+                lambda: not any(process_alive(pid, started) for pid, started in pids.items()),
+                f"the workers {sorted(pids)} of the server stopped by {how.name} to exit",
+            )
+            if how is not signal.SIGKILL:  # stopped cleanly: deregistered
+                assert registered(redis_url, namespace) == {}
+        # The next server binds the same ports and runs its own workers, not survivors.
+        with plateau_serve(tmp_path, redis_url, namespace, base, "second") as second:
+            assert not set(pids) & {info["pid"] for info in second.workers.values()}
+            assert "2 worker(s) média locaux" in second.output()
+            second.process.send_signal(signal.SIGTERM)
+            second.process.wait(timeout=60)
+            assert second.process.returncode == -signal.SIGTERM  # it ends as SIGTERM asked
+    finally:  # a failed run leaves no worker behind for the next tests
+        for pid, started in pids.items():
+            if process_alive(pid, started):
+                os.kill(pid, signal.SIGKILL)
