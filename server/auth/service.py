@@ -14,6 +14,7 @@ from server.auth.models import Account
 from server.auth.tokens import TokenClaims
 from server.core.clock import Clock
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
+from server.exams.people import is_active
 
 _hasher = PasswordHasher()
 # Verifying against a dummy hash when the user is unknown keeps timing uniform.
@@ -69,6 +70,8 @@ async def login_with_code(session: AsyncSession, *, code: str, clock: Clock) -> 
     if row is None:
         raise AuthError("Code d'accès inconnu.")
     participant, exam_session = row
+    if not is_active(participant):
+        raise AuthError("Code d'accès inconnu.")
     if exam_session.codes_expire_at <= clock.now():
         raise AuthError("Ce code d'accès a expiré avec sa session d'examen.")
     return _principal_of(participant)
@@ -100,8 +103,8 @@ async def principal_from_claims(
     if row is None or row[1] <= now:
         return None
     participant = row[0]
-    if participant.role != claims.role.value:
-        return None
+    if participant.role != claims.role.value or not is_active(participant):
+        return None  # removed by the organiser (server/exams/people.py): signed out at once
     return _principal_of(participant)
 
 

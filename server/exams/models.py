@@ -50,6 +50,11 @@ class Participant(Base):
     code_generation: Mapped[int] = mapped_column(Integer, default=1)
     code_digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Removed by the organiser before they started (server/exams/people.py): kept for the
+    # record, no longer listed, their code and their open sessions no longer work.
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    removed_by: Mapped[str | None] = mapped_column(String(80))
+    removed_reason: Mapped[str | None] = mapped_column(String(500))
 
     exam_session: Mapped[ExamSession] = relationship(back_populates="participants")
 

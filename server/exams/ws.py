@@ -22,7 +22,10 @@ async def exam_snapshot(ctx: AppContext, session: AsyncSession, principal: Princ
     data = await overview.candidate_overview(ctx, session, ids)
     if principal.role is Role.CANDIDATE:
         # The candidate's page sees its own clock, not the proctor's incident list.
-        return {"timeline": data[principal.subject_id]["timeline"]} if data else {}
+        timeline = data[principal.subject_id]["timeline"] if data else None
+        if timeline and timeline.get("closure"):
+            timeline["closure"] = {**timeline["closure"], "comment": "", "by": None}
+        return {"timeline": timeline} if data else {}
     names = {
         c.participant_id: f"{c.first_name} {c.last_name.upper()}"
         for c in [await session.get(Candidate, cid) for cid in ids]

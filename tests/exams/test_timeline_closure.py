@@ -11,7 +11,7 @@ import pytest
 from server.exams.closure import PROCTOR_PHASES, StopReason, reasons_for
 from server.exams.timeline import Status, TimelineError
 from server.exams.timeline_facts import EndCause, PhaseEnded, dump_fact, parse_fact
-from tests.exams.test_timeline import TITLE, A, Centre, ET, P, R, kinds, minutes
+from tests.exams.test_timeline import ET, TITLE, A, Centre, P, R, kinds, minutes
 
 
 def test_ending_the_preparation_early_starts_the_calls_at_once() -> None:
