@@ -46,8 +46,21 @@ class Change:
 
     @property
     def summary(self) -> str:
-        parts = [f"{k} : « {self.before.get(k, '')} » → « {v} »" for k, v in self.after.items()]
-        return "; ".join(parts)
+        """« nom : « Durand » devient « Durant » » (the display name only for staff)."""
+        keys = [k for k in self.after if k in FIELD_LABELS and k != "display_name"]
+        keys = keys or [k for k in self.after if k in FIELD_LABELS]
+        return " ; ".join(
+            f"{FIELD_LABELS[k]} : « {self.before.get(k, '')} » devient « {self.after[k]} »"
+            for k in keys
+        )
+
+
+FIELD_LABELS = {
+    "last_name": "nom",
+    "first_name": "prénom",
+    "pathway": "parcours",
+    "display_name": "nom",
+}
 
 
 def is_active(participant: Participant) -> bool:
