@@ -353,7 +353,9 @@ class Timeline:
                 if run.paused_since is not None:  # an early end or a closure during a pause
                     run.paused_total += fact.at - run.paused_since
                     run.paused_since = run.pause_reason = None
-                run.ended_at, run.end_cause = fact.at, fact.cause
+                # An awaited interview closed before it was opened did not take place.
+                held = run.started_at is not None
+                run.ended_at, run.end_cause = (fact.at if held else None), fact.cause
                 self._index += 1
                 if fact.cause is EndCause.CLOSED:
                     self._closure, self._index = Closure.of(fact), len(self._runs)

@@ -106,7 +106,9 @@ def test_the_jury_s_request_closes_an_awaited_interview_and_leaves_the_decision_
     state = c.tl.state()
     assert state.closure is not None and state.closure.phase is ET
     assert state.closure.decision_allowed and not state.closure.new_sitting
-    assert state.phases[-1].end_cause is EndCause.CLOSED
+    interview = state.phases[-1]
+    assert interview.end_cause is EndCause.CLOSED
+    assert interview.started_at is None and interview.ended_at is None  # it did not take place
 
 
 def test_facts_round_trip_and_old_rows_keep_their_shape() -> None:
