@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
+from server.cli_common import fail, listening_socket, load_settings, writable_dir
 from server.cli_french import FrenchCommand, FrenchGroup, french_typer
+from server.core.clock import Clock
 from server.core.config import ConfigError, Settings, demo_secret
 
 app = french_typer(help="Plateau : plateforme d'examen du titre CRCD.")
@@ -23,9 +25,11 @@ app.add_typer(account_app, name="account", cls=FrenchGroup)
 
 
 def _register_sessions() -> None:
+    from server.cli_day import register as register_day
     from server.cli_media import media_worker
     from server.cli_sessions import app as sessions_app
 
+    register_day(sessions_app)
     app.command("media-worker", cls=FrenchCommand)(media_worker)
     app.add_typer(sessions_app, name="session", cls=FrenchGroup)
 
@@ -37,24 +41,30 @@ PortOpt = Annotated[int | None, typer.Option("--port", help="Port d'écoute.")]
 
 
 def _fail(message: str, code: int = 1) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
+    fail(message, code)
 
 
 def _settings(**overrides: object) -> Settings:
-    try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
-    except Exception as exc:  # noqa: BLE001 - pydantic errors, shown to the operator
-        _fail(f"Configuration invalide : {exc}")
-        raise
+    return load_settings(**overrides)
 
 
-def _serve(settings: Settings, *, tls: tuple[Path, Path] | None, banner: str = "") -> None:
+def _serve(
+    settings: Settings,
+    *,
+    tls: tuple[Path, Path] | None,
+    banner: str = "",
+    clock: Clock | None = None,
+) -> None:
     import uvicorn
 
     from server.app import build_context, create_app
+    from server.core.public_url import server_base_url
 
-    ctx = build_context(settings)
+    sock = listening_socket(settings.host, settings.port, any_port=True)  # before the banner
+    settings.port = sock.getsockname()[1]
+    if not settings.public_url:  # the address printed on the codes sheet
+        settings.public_url = server_base_url(settings.host, settings.port, tls=tls is not None)
+    ctx = build_context(settings, clock=clock)
     application = create_app(ctx)
     if banner:
         typer.echo(banner)
@@ -68,7 +78,7 @@ def _serve(settings: Settings, *, tls: tuple[Path, Path] | None, banner: str = "
         ws_ping_interval=20,
         ws_ping_timeout=20,
     )
-    uvicorn.Server(config).run()
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def _tls_for(settings: Settings, enabled: bool) -> tuple[Path, Path] | None:
@@ -93,10 +103,21 @@ def demo(
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="Dossier des données de la démo.")
     ] = None,
+    speed: Annotated[
+        float | None,
+        typer.Option(
+            "--speed",
+            help="Répétition en accéléré : le temps de l'épreuve passe N fois plus vite "
+            "(60 : un titre de 4 h en 4 min). Chaque lancement crée une session neuve.",
+        ),
+    ] = None,
 ) -> None:
     """Crée une base SQLite, la migre, charge les scénarios, crée une session de démonstration
     et sert les pages."""
     base = _settings(data_dir=data_dir)
+    writable_dir(base.data_dir)
+    if speed is not None:
+        _check_speed(speed)
     secret = demo_secret(base.data_dir)
     settings = _settings(
         mode="demo",
@@ -105,13 +126,15 @@ def demo(
         host=host or ("0.0.0.0" if lan else None),
         port=port,
     )
-    from server.core.migrations import upgrade
-
-    upgrade(settings.database_url)
+    sock = listening_socket(settings.host, settings.port)  # taken? said before any work
+    sock.close()
+    _migrate(settings.database_url)
     from server.app import build_context
     from server.demo import seed_demo
 
-    logins = asyncio.run(_seed(build_context(settings), seed_demo))
+    # An accelerated clock starts from the migrated database's last instant (never backward).
+    clock = _rehearsal_clock(speed, settings) if speed is not None else None
+    logins = asyncio.run(_seed(build_context(settings, clock=clock), seed_demo))
     tls = _tls_for(settings, lan)
     scheme = "https" if tls else "http"
     shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
@@ -128,8 +151,44 @@ def demo(
         lines.append(
             f"  {line.role.label:<12} {line.display_name:<28} {url}/connexion?code={line.code}"
         )
+    if clock is not None:
+        lines.append(
+            f"  Horloge accélérée ×{speed:g} : une épreuve de titre (4 h) dure "
+            f"{240 / (speed or 1):.0f} min ; les échéances, alertes et pauses suivent."
+        )
     lines.append("Ctrl-C pour arrêter.\n")
-    _serve(settings, tls=tls, banner="\n".join(lines))
+    _serve(settings, tls=tls, banner="\n".join(lines), clock=clock)
+
+
+def _check_speed(speed: float) -> None:
+    from server.core.clock import AcceleratedClock
+
+    if not 1 <= speed <= AcceleratedClock.MAX_RATE:
+        _fail(f"--speed : un nombre de 1 à {AcceleratedClock.MAX_RATE:g} (60 : 4 h en 4 min).")
+
+
+def _rehearsal_clock(speed: float, settings: Settings) -> Clock:
+    from server.core.clock import AcceleratedClock
+    from server.demo import rehearsal_start
+
+    _check_speed(speed)
+    return AcceleratedClock(speed, asyncio.run(rehearsal_start(settings.database_url)))
+
+
+def _migrate(url: str, revision: str = "heads") -> None:
+    """Migrations with their failures in French (an unreachable or unwritable database)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from server.core.migrations import upgrade
+
+    try:
+        upgrade(url, revision)
+    except (OSError, SQLAlchemyError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        _fail(
+            f"Impossible de migrer la base de données ({first}). Vérifiez "
+            "PLATEAU_DATABASE_URL et les droits sur son dossier."
+        )
 
 
 async def _seed(ctx: Any, seed: Any) -> Any:
@@ -175,10 +234,8 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible.")] = "heads") -> None:
     """Applique les migrations (PLATEAU_DATABASE_URL)."""
-    from server.core.migrations import upgrade
-
     settings = _settings()
-    upgrade(settings.database_url, revision)
+    _migrate(settings.database_url, revision)
     typer.echo(f"Base migrée ({revision}) : {settings.database_url}")
 
 

@@ -69,3 +69,18 @@ def zone_label(zone: ZoneInfo) -> str:
     """« heure de Paris », or the zone's name for another one."""
     city = str(zone.key).rsplit("/", 1)[-1].replace("_", " ")
     return f"heure de {city}" if city.isalpha() or " " in city else str(zone.key)
+
+
+def duration(seconds: float) -> str:
+    """« 1 h 20 min », « 53 min 20 s », « 3 j 4 h »: a length of time as people say it."""
+    total = round(seconds)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} j {hours} h" if hours else f"{days} j"
+    if hours:
+        return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    return f"{secs} s"

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit, localtime
+from server.core.clock import real_seconds
 from server.core.context import AppContext
 from server.core.events import Message, candidate_audience, jury_audience, staff_audience
 from server.exams.models import Candidate, ExamSession, TimelineFactRow
@@ -270,7 +271,8 @@ class Scheduler:
                 nxt = None
             delay = self.MAX_SLEEP
             if nxt is not None:
-                delay = min(delay, max(0.05, (nxt - self.ctx.clock.now()).total_seconds()))
+                left = (nxt - self.ctx.clock.now()).total_seconds()
+                delay = min(delay, max(0.05, real_seconds(self.ctx.clock, left)))
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
@@ -293,12 +295,12 @@ async def plan_start(
     if at is not None and at.tzinfo is None:
         raise TimelineError("L'heure de départ doit préciser son fuseau horaire.")
     if at is not None and at < now:
-        late = int((now - at).total_seconds() // 60)
+        late = (now - at).total_seconds()
         shown = localtime.date_time(at, ctx.settings.zone)
         first = timeline.format.phases[0].kind.label.lower()
         raise PlannedStartPast(
             f"L'heure de départ choisie ({shown}) est déjà passée"
-            + (f" de {late} min" if late else "")
+            + (f" de {localtime.duration(late)}" if late >= 60 else "")
             + f" : la {first} du candidat en serait amputée. Choisissez une heure à venir, "
             "ou démarrez l'épreuve maintenant."
         )

@@ -8,12 +8,20 @@ from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.domain import Principal, Role
+from server.core.clock import clock_rate
 from server.core.context import AppContext
 from server.core.events import Message
 from server.exams import overview
 from server.exams.models import Candidate
 from server.web.snapshots import snapshot_part
 from server.web.ws_registry import CommandError, register
+
+
+@snapshot_part("clock")
+async def clock_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
+    """How fast exam time runs (1: real time; N under `plateau demo --speed N`): the pages'
+    serverNow() scales the time elapsed since their last time sample by it."""
+    return {"rate": clock_rate(ctx.clock)}
 
 
 @snapshot_part("exam")
