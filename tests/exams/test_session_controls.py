@@ -6,6 +6,7 @@ the audit log keeps and what a closure does to the decision."""
 from __future__ import annotations
 
 from datetime import timedelta
+
 from sqlalchemy import select
 
 from server.core.audit import AuditEntry
