@@ -8,9 +8,10 @@ function csrfToken() {
 }
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, data = {}) {
     super(message);
     this.status = status;
+    this.data = data; // the whole answer (e.g. a refusal's `code`)
   }
 }
 
@@ -30,7 +31,7 @@ export async function api(method, path, body) {
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
     const detail = typeof data.detail === "string" ? data.detail : "Requête refusée.";
-    throw new ApiError(res.status, detail);
+    throw new ApiError(res.status, detail, data);
   }
   return data;
 }

@@ -46,6 +46,12 @@ export function serverNow() {
   return anchorServerMs + (now - anchorClientMs) * rate;
 }
 
+// How far serverNow() may be from the server's clock, in exam milliseconds: half the best
+// round trip, scaled by the rate (null before any round-trip sample).
+export function clockUncertaintyMs() {
+  return bestRtt === Infinity ? null : (bestRtt / 2) * rate;
+}
+
 export function clockOffsetMs() {
   return serverNow() - Date.now();
 }

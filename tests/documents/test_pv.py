@@ -8,7 +8,6 @@ name inside its column."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -91,7 +90,6 @@ def test_the_pv_holds_every_required_part(settings: Settings, clock: FakeClock) 
             assert part in text, part
         assert text.count("Signature :") == 5  # four jurors and the organiser
         assert "UTC" not in text and not ISO_INSTANT.search(text)
-        shutil.copy(pngs[0], PROJECT_ROOT / "docs" / "screenshots" / "proces-verbal.png")
 
 
 def test_times_follow_the_centre_s_time_zone(settings: Settings, clock: FakeClock) -> None:
