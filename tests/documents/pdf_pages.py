@@ -51,9 +51,9 @@ def page_texts(pdf: bytes) -> list[str]:
     return texts
 
 
-def boxes(pdf: bytes, text: str) -> list[Box]:
-    """The bounding box of every character of every occurrence of `text` (PDF points, origin
-    at the bottom left)."""
+def occurrences(pdf: bytes, text: str) -> list[list[Box]]:
+    """Each occurrence of `text`: the bounding box of each of its characters (PDF points,
+    origin at the bottom left; spaces, which have no box, left out)."""
     found = []
     with opened(pdf) as doc:
         for n, page in enumerate(doc):
@@ -61,11 +61,14 @@ def boxes(pdf: bytes, text: str) -> list[Box]:
             searcher = textpage.search(text, match_case=True)
             while (hit := searcher.get_next()) is not None:
                 start, count = hit
-                for i in range(start, start + count):
-                    left, bottom, right, top = textpage.get_charbox(i)
-                    if right > left:  # spaces have no box
-                        found.append(Box(n, left, bottom, right, top))
+                chars = [Box(n, *textpage.get_charbox(i)) for i in range(start, start + count)]
+                found.append([b for b in chars if b.right > b.left])
     return found
+
+
+def boxes(pdf: bytes, text: str) -> list[Box]:
+    """Every character box of every occurrence of `text`."""
+    return [b for hit in occurrences(pdf, text) for b in hit]
 
 
 def page_size(pdf: bytes) -> tuple[float, float]:

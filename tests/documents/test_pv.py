@@ -14,7 +14,7 @@ import pytest
 from server.core.clock import FakeClock
 from server.core.config import PROJECT_ROOT, Settings
 from server.exams.models import ExamSession
-from tests.documents.pdf_pages import boxes, page_size, page_texts, to_png
+from tests.documents.pdf_pages import boxes, occurrences, page_size, page_texts, to_png
 from tests.evaluation.support import PACK, advance, declare, proposal, propose, run_exam, sign, who
 from tests.exams.test_people import _partial_success
 from tests.harness import Harness, running_app
@@ -89,6 +89,9 @@ def test_the_pv_holds_every_required_part(settings: Settings, clock: FakeClock) 
         for part in required:
             assert part in text, part
         assert text.count("Signature :") == 5  # four jurors and the organiser
+        # Printed at the body's size (xhtml2pdf shrinks the text of tall cells: not here).
+        capitals = [hit[0] for hit in occurrences(pdf, "Signature :")]  # each one's « S »
+        assert len(capitals) == 5 and all(b.top - b.bottom >= 5 for b in capitals), capitals
         assert "UTC" not in text and not ISO_INSTANT.search(text)
 
 
