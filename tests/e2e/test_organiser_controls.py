@@ -148,7 +148,7 @@ def test_ending_a_phase_early_and_closing_an_exam(make_server: Any, browser: Any
     # Bruno's own page says his exam is over, without the staff's comment.
     cand = new_page(browser, server)
     sign_in_with_code(cand, server.day.codes["cand_b"], home="/candidat")
-    expect(cand.locator("body")).to_contain_text("Épreuve terminée")
+    expect(cand.locator("#done-title")).to_have_text("Épreuve close : Abandon du candidat")
     assert "Malaise" not in cand.content()
     cand.context.close()
 
