@@ -37,15 +37,19 @@ def test_each_rehearsal_is_a_fresh_session_with_codes_for_two_real_days(
     settings: Settings,
 ) -> None:
     start = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
-    first = asyncio.run(_seed(settings, AcceleratedClock(60, start)))
+
+    def frozen() -> float:  # real time stands still: exam time is exactly `start`
+        return 0.0
+
+    first = asyncio.run(_seed(settings, AcceleratedClock(60, start, monotonic=frozen)))
     later = asyncio.run(rehearsal_start(settings.database_url))
     assert later >= start  # the last instant the database holds, or now
-    second = asyncio.run(_seed(settings, AcceleratedClock(60, later + timedelta(hours=5))))
+    ahead = later + timedelta(hours=5)
+    second = asyncio.run(_seed(settings, AcceleratedClock(60, ahead, monotonic=frozen)))
     assert len(first) == len(second) == 4 and not set(first) & set(second)
     sessions = asyncio.run(_sessions(settings))
     assert [s.centre.split(" — ")[0] for s in sessions] == ["Répétition accélérée ×60"] * 2
     assert sessions[0].centre.endswith("04/12/2026 à 10 h 00")  # Paris time
     for s in sessions:
         lasts = s.codes_expire_at - s.created_at
-        # Two real days at 60× (the clock ran on while the session was being made).
-        assert timedelta(days=2) * 60 <= lasts < timedelta(days=2) * 60 + timedelta(days=1)
+        assert lasts == timedelta(days=2) * 60  # two real days at 60×
