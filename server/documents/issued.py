@@ -15,15 +15,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
+from server.certification import service as certification
 from server.certification.errors import CertificationRefused
+from server.certification.models import DecisionRow
 from server.core import audit, localtime
 from server.core.context import AppContext
 from server.documents import service
 from server.documents.models import IssuedDocument
 from server.documents.service import Stamp
-from server.exams import queries
+from server.exams import queries, timeline_service
 from server.exams.queries import NotFound
-from server.outcomes import OutcomeError
+from server.outcomes import Decision, OutcomeError
 
 SESSION = "session"
 Render = Callable[[AppContext, AsyncSession, str, Stamp | None], Awaitable[bytes]]
@@ -221,10 +223,6 @@ async def reissue_after_change(
 async def overview(ctx: AppContext, session: AsyncSession, exam_session_id: str) -> dict[str, Any]:
     """The organiser's documents tab: the session's documents and each candidate's, with
     every version issued, the decision or closure, and whether a livret can be made."""
-    from server.certification import service as certification
-    from server.certification.models import DecisionRow
-    from server.exams import timeline_service
-
     exam = await queries.get_exam(session, exam_session_id)
     versions: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for doc in await issued_list(session, exam.id):
@@ -275,8 +273,6 @@ async def overview(ctx: AppContext, session: AsyncSession, exam_session_id: str)
 
 def _decision_label(decision: Any, closure: Any) -> str:
     if decision is not None:
-        from server.outcomes import Decision
-
         d = Decision.model_validate(decision.data)
         version = decision.deliberation_version
         return f"{d.outcome.label} — {d.document.label} (délibération v{version})"
