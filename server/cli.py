@@ -10,7 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
+from server.cli_common import fail, listening_socket, load_settings, os_reason, writable_dir
 from server.cli_french import FrenchCommand, FrenchGroup, french_typer
+from server.core.clock import Clock
 from server.core.config import ConfigError, Settings, demo_secret
 
 app = french_typer(help="Plateau : plateforme d'examen du titre CRCD.")
@@ -25,9 +27,11 @@ app.add_typer(account_app, name="account", cls=FrenchGroup)
 
 
 def _register_sessions() -> None:
+    from server.cli_day import register as register_day
     from server.cli_media import media_worker
     from server.cli_sessions import app as sessions_app
 
+    register_day(sessions_app)
     app.command("media-worker", cls=FrenchCommand)(media_worker)
     app.add_typer(sessions_app, name="session", cls=FrenchGroup)
 
@@ -39,16 +43,11 @@ PortOpt = Annotated[int | None, typer.Option("--port", help="Port d'écoute.")]
 
 
 def _fail(message: str, code: int = 1) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
+    fail(message, code)
 
 
 def _settings(**overrides: object) -> Settings:
-    try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
-    except Exception as exc:  # noqa: BLE001 - pydantic errors, shown to the operator
-        _fail(f"Configuration invalide : {exc}")
-        raise
+    return load_settings(**overrides)
 
 
 def _serve(
@@ -57,12 +56,18 @@ def _serve(
     tls: tuple[Path, Path] | None,
     banner: str = "",
     services: dict[str, Any] | None = None,
+    clock: Clock | None = None,
 ) -> None:
     import uvicorn
 
     from server.app import build_context, create_app
+    from server.core.public_url import server_base_url
 
-    ctx = build_context(settings)
+    sock = listening_socket(settings.host, settings.port, any_port=True)  # before the banner
+    settings.port = sock.getsockname()[1]
+    if not settings.public_url:  # the address printed on the codes sheet
+        settings.public_url = server_base_url(settings.host, settings.port, tls=tls is not None)
+    ctx = build_context(settings, clock=clock)
     ctx.services.update(services or {})
     application = create_app(ctx)
     if banner:
@@ -79,7 +84,7 @@ def _serve(
         # X-Forwarded-* are read by Plateau itself, from PLATEAU_TRUSTED_PROXIES only.
         proxy_headers=False,
     )
-    uvicorn.Server(config).run()
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def _tls_for(settings: Settings, enabled: bool) -> tuple[Path, Path] | None:
@@ -105,10 +110,21 @@ def demo(
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="Dossier des données de la démo.")
     ] = None,
+    speed: Annotated[
+        float | None,
+        typer.Option(
+            "--speed",
+            help="Répétition en accéléré : le temps de l'épreuve passe N fois plus vite "
+            "(60 : un titre de 4 h en 4 min). Chaque lancement crée une session neuve.",
+        ),
+    ] = None,
 ) -> None:
     """Crée une base SQLite, la migre, charge les scénarios, crée une session de démonstration
     et sert les pages."""
     base = _settings(data_dir=data_dir)
+    writable_dir(base.data_dir)
+    if speed is not None:
+        _check_speed(speed)
     secret = demo_secret(base.data_dir)
     settings = _settings(
         mode="demo",
@@ -117,15 +133,16 @@ def demo(
         host=host or ("0.0.0.0" if lan else None),
         port=port,
     )
-    from server.core.files import prepare_private_files
-    from server.core.migrations import upgrade
-
-    prepare_private_files(settings)
-    upgrade(settings.database_url)
+    sock = listening_socket(settings.host, settings.port)  # taken? said before any work
+    sock.close()
+    _prepare_files(settings)
+    _migrate(settings.database_url)
     from server.app import build_context
     from server.demo import seed_demo
 
-    logins = asyncio.run(_seed(build_context(settings), seed_demo))
+    # An accelerated clock starts from the migrated database's last instant (never backward).
+    clock = _rehearsal_clock(speed, settings) if speed is not None else None
+    logins = asyncio.run(_seed(build_context(settings, clock=clock), seed_demo))
     switch = plain_http_refusal(settings.host, lan)
     if switch:
         typer.secho(switch, fg=typer.colors.YELLOW, err=True)
@@ -145,8 +162,58 @@ def demo(
         lines.append(
             f"  {line.role.label:<12} {line.display_name:<28} {url}/connexion?code={line.code}"
         )
+    if clock is not None:
+        lines.append(
+            f"  Horloge accélérée ×{speed:g} : une épreuve de titre (4 h) dure "
+            f"{240 / (speed or 1):.0f} min ; les échéances, alertes et pauses suivent."
+        )
     lines.append("Ctrl-C pour arrêter.\n")
-    _serve(settings, tls=tls, banner="\n".join(lines))
+    _serve(settings, tls=tls, banner="\n".join(lines), clock=clock)
+
+
+def _check_speed(speed: float) -> None:
+    from server.core.clock import AcceleratedClock
+
+    if not 1 <= speed <= AcceleratedClock.MAX_RATE:
+        _fail(f"--speed : un nombre de 1 à {AcceleratedClock.MAX_RATE:g} (60 : 4 h en 4 min).")
+
+
+def _rehearsal_clock(speed: float, settings: Settings) -> Clock:
+    from server.core.clock import AcceleratedClock
+    from server.demo import rehearsal_start
+
+    _check_speed(speed)
+    return AcceleratedClock(speed, asyncio.run(rehearsal_start(settings.database_url)))
+
+
+def _prepare_files(settings: Settings, *, create_database: bool = True) -> None:
+    """The data and recordings folders and the SQLite file, owner-only; refused in French."""
+    from server.core.files import prepare_private_files
+
+    try:
+        prepare_private_files(settings, create_database=create_database)
+    except OSError as exc:
+        _fail(
+            f"Impossible de préparer les fichiers de Plateau ({os_reason(exc)} : "
+            f"{exc.filename}). Vérifiez PLATEAU_DATA_DIR, PLATEAU_RECORDINGS_DIR, "
+            "PLATEAU_DATABASE_URL et les droits sur leurs dossiers."
+        )
+
+
+def _migrate(url: str, revision: str = "heads") -> None:
+    """Migrations with their failures in French (an unreachable or unwritable database)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from server.core.migrations import upgrade
+
+    try:
+        upgrade(url, revision)
+    except (OSError, SQLAlchemyError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        _fail(
+            f"Impossible de migrer la base de données ({first}). Vérifiez "
+            "PLATEAU_DATABASE_URL et les droits sur son dossier."
+        )
 
 
 def plain_http_refusal(host: str, lan: bool) -> str | None:
@@ -203,9 +270,7 @@ def serve(
         asyncio.run(require_current(settings.database_url))
     except NotMigrated as exc:
         _fail(str(exc))
-    from server.core.files import prepare_private_files
-
-    prepare_private_files(settings, create_database=False)
+    _prepare_files(settings, create_database=False)
     from server.cli_media import MediaUnavailable, local_media_workers
 
     previous = _terminate_by_exception()
@@ -240,12 +305,9 @@ def _terminate_by_exception() -> Any:
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible.")] = "heads") -> None:
     """Applique les migrations (PLATEAU_DATABASE_URL)."""
-    from server.core.files import prepare_private_files
-    from server.core.migrations import upgrade
-
     settings = _settings()
-    prepare_private_files(settings)
-    upgrade(settings.database_url, revision)
+    _prepare_files(settings)
+    _migrate(settings.database_url, revision)
     typer.echo(f"Base migrée ({revision}) : {settings.database_url}")
 
 

@@ -1,34 +1,74 @@
-"""`plateau session …`: set up an exam day from a script (same use-cases as the pages)."""
+"""`plateau session …`: set up and run an exam day from a script, with the same use-cases as
+the organiser's pages (server/cli_day.py adds the day's controls). Every refusal in French."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.domain import Capacity, Role
+from server.cli_common import fail, load_settings, parse_day
 from server.cli_french import french_typer
-from server.core.config import Settings
 from server.core.context import AppContext
 from server.exams import queries, setup
 from server.scenarios.referential import Pathway
 
-app = french_typer(help="Sessions d'examen : création, candidats, jury, codes.")
+app = french_typer(help="Sessions d'examen : création, candidats, jury, codes, déroulé.")
 T = TypeVar("T")
 ACTOR = "cli"
 
 
-def _run(work: Callable[[AppContext, AsyncSession], Awaitable[T]]) -> T:
+class StaffRole(StrEnum):
+    """`--role`: in French or as the API says it."""
+
+    JURE = "jure"
+    SURVEILLANT = "surveillant"
+    JUROR = "juror"
+    PROCTOR = "proctor"
+
+    @property
+    def role(self) -> Role:
+        return Role.PROCTOR if self in (StaffRole.SURVEILLANT, StaffRole.PROCTOR) else Role.JUROR
+
+
+def refusals() -> tuple[type[Exception], ...]:
+    """Every domain refusal a command may meet: printed in French, exit code 1."""
+    from server.certification.errors import CertificationRefused
+    from server.core.migrations import NotMigrated
+    from server.documents.issued import DocumentRefused
+    from server.exams.timeline import TimelineError
+    from server.outcomes import OutcomeError
+
+    return (
+        setup.SetupError,
+        queries.NotFound,
+        TimelineError,
+        DocumentRefused,
+        CertificationRefused,
+        OutcomeError,
+        NotMigrated,
+    )
+
+
+def run(work: Callable[[AppContext, AsyncSession], Awaitable[T]], *, secret: bool = True) -> T:
+    """Runs `work` in one transaction on the configured database (checked current first)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from server.app import build_context
+    from server.core.migrations import require_current
+
+    settings = load_settings()
+    if secret and not settings.secret_key:
+        fail("PLATEAU_SECRET_KEY est requis (il dérive les codes d'accès).")
 
     async def go() -> T:
-        ctx = build_context(Settings(), pooled=False)
-        if not ctx.settings.secret_key:
-            raise typer.BadParameter("PLATEAU_SECRET_KEY est requis (il dérive les codes d'accès).")
+        await require_current(settings.database_url)
+        ctx = build_context(settings, pooled=False)
         try:
             async with ctx.db.session() as session:
                 result = await work(ctx, session)
@@ -39,9 +79,14 @@ def _run(work: Callable[[AppContext, AsyncSession], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(go())
-    except (setup.SetupError, queries.NotFound) as exc:
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(1) from None
+    except refusals() as exc:
+        fail(str(exc))
+    except (OSError, SQLAlchemyError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        fail(f"Base de données inaccessible ({first}) : vérifiez PLATEAU_DATABASE_URL.")
+
+
+_run = run
 
 
 @app.command("create")
@@ -53,6 +98,7 @@ def create(
     pack_id: Annotated[str | None, typer.Option("--pack", help="Pack de scénarios.")] = None,
 ) -> None:
     """Crée une session ; affiche son identifiant."""
+    when = parse_day(day)
 
     async def work(ctx: AppContext, session: AsyncSession) -> Any:
         from server.exams.packs import freeze_pack_for_session
@@ -66,7 +112,7 @@ def create(
             session,
             titles=ctx.titles,
             centre=centre,
-            day=date.fromisoformat(day),
+            day=when,
             title_id=title_id,
             format_id=format_id,
             pack_snapshot_id=snapshot,
@@ -107,7 +153,9 @@ def add_candidate(
 def add_staff(
     session_id: str,
     name: Annotated[str, typer.Option("--nom")],
-    role: Annotated[str, typer.Option("--role", help="juror ou proctor.")] = "juror",
+    role: Annotated[
+        StaffRole, typer.Option("--role", help="jure (juror) ou surveillant (proctor).")
+    ] = StaffRole.JURE,
 ) -> None:
     """Ajoute un juré ou un surveillant ; affiche son identifiant et son code d'accès."""
 
@@ -116,7 +164,7 @@ def add_staff(
         return await setup.add_staff(
             session,
             exam=exam,
-            role=Role(role),
+            role=role.role,
             display_name=name,
             secret=ctx.settings.secret_key,
             actor=ACTOR,

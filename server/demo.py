@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.auth import service as auth_service
 from server.auth.domain import Capacity, Role
 from server.auth.models import Account
+from server.core import localtime
+from server.core.audit import AuditEntry
+from server.core.clock import clock_rate
 from server.core.context import AppContext
+from server.core.db import Database
 from server.core.files import write_private
 from server.exams import setup
 from server.exams.models import ExamSession
@@ -39,11 +44,32 @@ def _demo_password(data_dir: Path) -> str:
 DEMO_PACK = "plateforme-horizon"
 
 
+async def rehearsal_start(database_url: str) -> datetime:
+    """Where an accelerated clock starts: now, or the last instant the database recorded if
+    an earlier rehearsal ran ahead of real time (exam time never goes backward)."""
+    db = Database(database_url, pooled=False)
+    try:
+        async with db.session() as session:
+            last = await session.scalar(select(func.max(AuditEntry.at)))
+    finally:
+        await db.dispose()
+    now = datetime.now(UTC)
+    return max(now, last) if last is not None else now
+
+
 async def seed_demo(ctx: AppContext) -> DemoLogins:
     """Idempotent: a second run finds the demo session and prints the same codes. The
-    session uses the demo pack when it loaded (else the first valid pack, else none)."""
+    session uses the demo pack when it loaded (else the first valid pack, else none).
+
+    On an accelerated clock (`plateau demo --speed N`) every run makes a fresh rehearsal
+    session instead, its codes valid for two real days."""
     password = _demo_password(ctx.settings.data_dir)
     actor = "system:demo"
+    rate = clock_rate(ctx.clock)
+    centre = DEMO_CENTRE
+    if rate > 1:
+        started = localtime.date_time(ctx.clock.now(), ctx.settings.zone)
+        centre = f"Répétition accélérée ×{rate:g} — {started}"
     async with ctx.db.session() as session:
         if await session.scalar(select(Account).where(Account.username == DEMO_USERNAME)) is None:
             await auth_service.create_account(
@@ -53,7 +79,7 @@ async def seed_demo(ctx: AppContext) -> DemoLogins:
                 password=password,
                 clock=ctx.clock,
             )
-        exam = await session.scalar(select(ExamSession).where(ExamSession.centre == DEMO_CENTRE))
+        exam = await session.scalar(select(ExamSession).where(ExamSession.centre == centre))
         if exam is None:
             pack_id = DEMO_PACK if DEMO_PACK in ctx.packs else next(iter(sorted(ctx.packs)), None)
             pack_snapshot_id = (
@@ -64,7 +90,7 @@ async def seed_demo(ctx: AppContext) -> DemoLogins:
             exam = await setup.create_exam_session(
                 session,
                 titles=ctx.titles,
-                centre=DEMO_CENTRE,
+                centre=centre,
                 day=ctx.clock.now().date(),
                 title_id="CRCD",
                 format_id="titre",
@@ -72,6 +98,8 @@ async def seed_demo(ctx: AppContext) -> DemoLogins:
                 actor=actor,
                 clock=ctx.clock,
             )
+            if rate > 1:  # two real days, whatever the pace of exam time
+                exam.codes_expire_at = ctx.clock.now() + setup.CODES_VALID_AFTER_DAY * 2 * rate
             secret = ctx.settings.secret_key
             candidate, _ = await setup.add_candidate(
                 session,

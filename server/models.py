@@ -6,6 +6,7 @@ from server.chat import models as chat_models  # noqa: F401
 from server.core import audit  # noqa: F401
 from server.core.db import Base
 from server.crm import models as crm_models  # noqa: F401
+from server.documents import models as documents_models  # noqa: F401
 from server.evaluation import models as evaluation_models  # noqa: F401
 from server.exams import models as exams_models  # noqa: F401
 from server.progress import models as progress_models  # noqa: F401

@@ -22,6 +22,7 @@ from server.evaluation.views import router as evaluation_router
 from server.exams import lifecycle as exams_lifecycle
 from server.exams import ws as exams_ws  # noqa: F401  (registers WebSocket commands and parts)
 from server.exams.jury_views import router as jury_router
+from server.exams.people_views import router as people_router
 from server.exams.subject_views import router as subject_router
 from server.exams.timeline_views import router as timeline_router
 from server.exams.views import router as sessions_router
@@ -46,6 +47,7 @@ Hook = Callable[[AppContext], Awaitable[None]]
 ROUTERS: list[APIRouter] = [
     auth_router,
     sessions_router,
+    people_router,
     catalogue_router,
     timeline_router,
     subject_router,

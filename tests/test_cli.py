@@ -216,7 +216,7 @@ def test_a_demo_open_to_the_network_is_served_in_https(
 
     served: list[tuple[str, object]] = []
     monkeypatch.setattr(
-        cli, "_serve", lambda settings, *, tls, banner="": served.append((settings.host, tls))
+        cli, "_serve", lambda settings, *, tls, banner="", **_: served.append((settings.host, tls))
     )
     monkeypatch.delenv("PLATEAU_SECRET_KEY", raising=False)
     monkeypatch.delenv("PLATEAU_DATABASE_URL", raising=False)

@@ -31,13 +31,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_server(data_dir: Path, port: int, log: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """`plateau demo` as a subprocess; yields it with its banner once it answers HTTP."""
+def demo_server(
+    data_dir: Path, port: int, log: Path, *extra: str
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`plateau demo` as a subprocess (`extra`: more options, e.g. --speed 120); yields it with
+    its banner once it answers HTTP."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("PLATEAU_DATABASE_URL", None)
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(PLATEAU), "demo", "--data-dir", str(data_dir), "--port", str(port)],
+            [str(PLATEAU), "demo", "--data-dir", str(data_dir), "--port", str(port), *extra],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,

@@ -72,6 +72,8 @@ async def login_with_code(session: AsyncSession, *, code: str, clock: Clock) -> 
     if row is None:
         raise AuthError("Code d'accès inconnu.")
     participant, exam_session = row
+    if not participant.active:
+        raise AuthError("Code d'accès inconnu.")
     if exam_session.codes_expire_at <= clock.now():
         raise AuthError("Ce code d'accès a expiré avec sa session d'examen.")
     return _principal_of(participant)
@@ -105,8 +107,8 @@ async def principal_from_claims(
     if row is None or row[1] <= now:
         return None
     participant = row[0]
-    if participant.role != claims.role.value:
-        return None
+    if participant.role != claims.role.value or not participant.active:
+        return None  # removed by the organiser (server/exams/people.py): signed out at once
     if participant.session_generation != claims.generation:
         return None  # revoked: code renewed, signed out, removed
     return _principal_of(participant)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.domain import Principal
+from server.certification.closure import refuse_if_no_decision
 from server.certification.errors import CertificationRefused
 from server.certification.models import DecisionRow, DeclaredEvidence, Person
 from server.certification.persons import person_of, record_of
@@ -179,6 +180,7 @@ async def _decide(
 ) -> tuple[Decision, Person | None]:
     """The decision the outcomes engine takes from this proposal, or CertificationRefused.
     `create=False`: no person is created for a seat without one (an empty record)."""
+    await refuse_if_no_decision(ctx, session, candidate.participant_id)  # a closed exam
     exam = await queries.get_exam(session, candidate.exam_session_id)
     title = ctx.titles[exam.title_id]
     person = await person_of(ctx, session, candidate, create=create)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -31,6 +33,44 @@ class FakeClock:
 
     def set(self, instant: datetime) -> None:
         self._now = instant
+
+
+class AcceleratedClock:
+    """Exam time running `rate` times faster than real time, from `start` (default: now): a
+    rehearsal of a four-hour title session in a few minutes (`plateau demo --speed N`). Every
+    deadline, warning and pause follows it; whatever sleeps in real time divides by `rate`
+    (`real_seconds`), and the pages' countdowns learn the rate from their snapshot."""
+
+    MAX_RATE = 1000.0
+
+    def __init__(
+        self,
+        rate: float,
+        start: datetime | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not 1 <= rate <= self.MAX_RATE:
+            raise ValueError(f"accélération entre 1 et {self.MAX_RATE:g} attendue, pas {rate:g}")
+        self.rate = float(rate)
+        self._origin = start or datetime.now(UTC)
+        self._monotonic = monotonic
+        self._real0 = monotonic()
+
+    def now(self) -> datetime:
+        elapsed = (self._monotonic() - self._real0) * self.rate
+        return self._origin + timedelta(seconds=elapsed)
+
+
+def clock_rate(clock: Clock) -> float:
+    """How many exam seconds pass per real second (1 but for an AcceleratedClock)."""
+    rate = getattr(clock, "rate", 1.0)
+    return float(rate) if isinstance(rate, int | float) and rate > 0 else 1.0
+
+
+def real_seconds(clock: Clock, exam_seconds: float) -> float:
+    """How long to sleep, in real seconds, for `exam_seconds` of the clock's time to pass."""
+    return exam_seconds / clock_rate(clock)
 
 
 def as_utc(value: datetime) -> datetime:

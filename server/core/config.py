@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,6 +60,38 @@ class Settings(BaseSettings):
     @property
     def public_name_list(self) -> list[str]:
         return _split(self.public_names)
+
+    # The centre's time zone: documents and CLI print local times (IANA name).
+    timezone: str = "Europe/Paris"
+    # The address the workstations use (printed on the access-code sheet), e.g.
+    # https://plateau.centre.lan:8443; unset: the server's own address (its LAN address when
+    # it listens on every interface).
+    public_url: str = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"fuseau horaire inconnu : {value!r} (exemple : Europe/Paris)"
+            ) from None
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(
+                f"adresse publique invalide : {value!r} (exemple : https://plateau.centre.lan)"
+            )
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:

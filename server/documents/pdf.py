@@ -10,14 +10,44 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 from xhtml2pdf import pisa
+
+from server.core import localtime
+from server.outcomes.levels import level_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=select_autoescape(["html"], default=True),
     undefined=StrictUndefined,
+)
+
+
+# Instants in the centre's time zone (the template context's `zone`), humanly formatted.
+@pass_context
+def _date_time(context: Context, value: Any) -> str:
+    return localtime.date_time(value, context["zone"]) if value else "—"
+
+
+@pass_context
+def _clock(context: Context, value: Any) -> str:
+    return localtime.clock_time(value, context["zone"]) if value else "—"
+
+
+_env.filters.update(
+    date_time=_date_time,
+    clock=_clock,
+    day=lambda d: localtime.short_day(d) if d else "—",
+    long_day=lambda d: localtime.long_day(d) if d else "—",
+    level=level_label,
 )
 _lock = threading.Lock()
 

@@ -1,8 +1,12 @@
 """The PDFs an exam leaves: the filled evaluation grid of a candidate, the session's
-procès-verbal, the livret de certification, the session's results list."""
+procès-verbal, the livret de certification, the session's results list. Every instant is
+printed in the centre's time zone (setting PLATEAU_TIMEZONE), humanly; an issued version
+(server/documents/issued.py) prints its number, and the version it replaces, in its footer."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -10,22 +14,44 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.certification import service as certification
 from server.certification.models import DecisionRow
+from server.core import localtime
 from server.core.context import AppContext
+from server.documents import pv as pv_data
 from server.documents.pdf import render_pdf_async as render_pdf
 from server.evaluation import deliberation as deliberations
 from server.evaluation import grid
 from server.evaluation import service as evaluation
 from server.evaluation.deliberation import COMPETENCE_OUTCOMES, TITLE_OUTCOMES
-from server.exams import queries
-from server.exams.models import JuryAssignment, Participant
+from server.exams import queries, timeline_service
+from server.exams.models import ExamSession, JuryAssignment, Participant
 from server.outcomes import Decision
 from server.telephony.models import CallRow
 
 CAPACITY_LABELS = {"client": "juré « client »", "observer": "juré observateur"}
+# « Ces deux documents sont délivrés par le représentant territorial compétent du ministère du
+# Travail. » (modalités d'obtention: parchemin et livret de certification)
+ISSUER = "le représentant territorial compétent du ministère du Travail"
 
 
-def _stamp(ctx: AppContext) -> str:
-    return ctx.clock.now().strftime("%d/%m/%Y %H:%M UTC")
+@dataclass(frozen=True)
+class Stamp:
+    """The issued version a PDF is rendered as (None: a preview, not issued)."""
+
+    version: int
+    issued_at: datetime
+    replaces: int | None = None
+    reason: str = ""
+
+
+def _base(ctx: AppContext, stamp: Stamp | None) -> dict[str, Any]:
+    """What every template needs: the zone, when it was made, its version."""
+    zone = ctx.settings.zone
+    return {
+        "zone": zone,
+        "zone_label": localtime.zone_label(zone),
+        "generated_at": localtime.date_time(ctx.clock.now(), zone),
+        "stamp": stamp,
+    }
 
 
 def _offset(ms: int | None) -> str:
@@ -74,22 +100,26 @@ def _version_view(d: Any, names: dict[str, str], title: Any) -> dict[str, Any]:
 
 
 async def _call_labels(
-    session: AsyncSession, candidate_id: str, parts: list[dict[str, Any]]
+    ctx: AppContext, session: AsyncSession, candidate_id: str, parts: list[dict[str, Any]]
 ) -> dict[str, str]:
-    """call id -> the simulation it played and when it rang (« Assistance … (10:42 UTC) »)."""
+    """call id -> the simulation it played and when it rang (« Assistance … (10 h 42) »)."""
     titles = {p["part"]: p["label"] for p in parts}
     rows = await session.execute(
         select(CallRow.id, CallRow.simulation_id, CallRow.rang_at).where(
             CallRow.candidate_id == candidate_id
         )
     )
+    zone = ctx.settings.zone
     return {
-        call_id: f"{titles.get(sim or '', 'Appel hors scénario')} ({at:%H:%M} UTC)"
+        call_id: f"{titles.get(sim or '', 'Appel hors scénario')} "
+        f"({localtime.clock_time(at, zone)})"
         for call_id, sim, at in rows
     }
 
 
-async def grid_context(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict:
+async def grid_context(
+    ctx: AppContext, session: AsyncSession, candidate_id: str, stamp: Stamp | None = None
+) -> dict:
     candidate = await queries.get_candidate(session, candidate_id)
     exam = await queries.get_exam(session, candidate.exam_session_id)
     title = ctx.titles[exam.title_id]
@@ -100,8 +130,11 @@ async def grid_context(ctx: AppContext, session: AsyncSession, candidate_id: str
     topics = {c.code: f"{c.code} — {c.name}" for c in title.competences}
     topics[grid.FINAL_INTERVIEW_TOPIC] = "Entretien final"
     decision = await session.get(DecisionRow, candidate_id)
-    calls = await _call_labels(session, candidate_id, data["parts"])
+    calls = await _call_labels(ctx, session, candidate_id, data["parts"])
+    state = (await timeline_service.load(ctx, session, candidate_id)).state()
     return {
+        **_base(ctx, stamp),
+        "closure": state.closure,
         "title": title,
         "session": exam,
         "candidate": f"{candidate.first_name} {candidate.last_name.upper()}",
@@ -130,56 +163,62 @@ async def grid_context(ctx: AppContext, session: AsyncSession, candidate_id: str
         "decision": Decision.model_validate(decision.data) if decision else None,
         "decision_version": decision.deliberation_version if decision else None,
         "jury": jury,
-        "generated_at": _stamp(ctx),
     }
 
 
-async def grid_pdf(ctx: AppContext, session: AsyncSession, candidate_id: str) -> bytes:
-    return await render_pdf("grid.html", **await grid_context(ctx, session, candidate_id))
+async def grid_pdf(
+    ctx: AppContext, session: AsyncSession, candidate_id: str, stamp: Stamp | None = None
+) -> bytes:
+    return await render_pdf("grid.html", **await grid_context(ctx, session, candidate_id, stamp))
 
 
-async def pv_pdf(ctx: AppContext, session: AsyncSession, exam_session_id: str) -> bytes:
-    exam = await queries.get_exam(session, exam_session_id)
-    title = ctx.titles[exam.title_id]
-    rows = []
-    for cand in await queries.candidates_of(session, exam_session_id):
-        versions = await deliberations.deliberations(session, cand.id)
-        signed = await deliberations.signed(session, cand.id)
-        decision_row = await session.get(DecisionRow, cand.id)
-        decision = Decision.model_validate(decision_row.data) if decision_row else None
-        proposal = signed.proposal if signed else {}
-        rows.append(
-            {
-                "name": cand.display_name,
-                "pathway": cand.pathway_label,
-                "jury": await jury_of(session, cand.id),
-                "version": signed.version if signed else None,
-                "pending": bool(versions) and versions[-1].locked_at is None,
-                "locked_at": signed.locked_at.strftime("%d/%m/%Y %H:%M")
-                if signed and signed.locked_at
-                else None,
-                "proposal": TITLE_OUTCOMES.get(proposal.get("title") or "", "—"),
-                "ccps": ", ".join(c for c, ok in proposal.get("ccps", {}).items() if ok) or "—",
-                "decision": decision,
-            }
-        )
+async def pv_pdf(
+    ctx: AppContext, session: AsyncSession, exam_session_id: str, stamp: Stamp | None = None
+) -> bytes:
+    data = await pv_data.pv_context(ctx, session, exam_session_id)
+    return await render_pdf("pv.html", **data, **_base(ctx, stamp))
+
+
+async def _session_labels(session: AsyncSession, ids: set[str]) -> dict[str, str]:
+    """session id -> « Centre, le 04/12/2026 » (a CCP obtained elsewhere keeps its label)."""
+    rows = await session.execute(
+        select(ExamSession.id, ExamSession.centre, ExamSession.day).where(ExamSession.id.in_(ids))
+    )
+    return {sid: f"{centre}, le {localtime.short_day(day)}" for sid, centre, day in rows}
+
+
+async def livret_pdf(
+    ctx: AppContext, session: AsyncSession, candidate_id: str, stamp: Stamp | None = None
+) -> bytes:
+    data = await certification.livret(ctx, session, candidate_id)
+    sessions = await _session_labels(session, {line.session_id for line in data.lines})
     return await render_pdf(
-        "pv.html",
-        title=title,
-        session=exam,
-        format_name=title.format(exam.format_id).name,
-        rows=rows,
-        generated_at=_stamp(ctx),
+        "livret.html", data=data, sessions=sessions, issuer=ISSUER, **_base(ctx, stamp)
     )
 
 
-async def livret_pdf(ctx: AppContext, session: AsyncSession, candidate_id: str) -> bytes:
-    data = await certification.livret(ctx, session, candidate_id)
-    return await render_pdf("livret.html", data=data, generated_at=_stamp(ctx))
+async def closures_of(
+    ctx: AppContext, session: AsyncSession, exam_session_id: str
+) -> list[dict[str, Any]]:
+    """The candidates whose exam was closed before its end: name, reason, effect."""
+    out = []
+    for cand in await queries.candidates_of(session, exam_session_id):
+        closure = (await timeline_service.load(ctx, session, cand.id)).closure
+        if closure is not None:
+            out.append({"name": cand.display_name, "pathway": cand.pathway_label, **dict(closure)})
+    return out
 
 
-async def results_pdf(ctx: AppContext, session: AsyncSession, exam_session_id: str) -> bytes:
+async def results_pdf(
+    ctx: AppContext, session: AsyncSession, exam_session_id: str, stamp: Stamp | None = None
+) -> bytes:
     data = await certification.results(ctx, session, exam_session_id)
+    exam = await queries.get_exam(session, exam_session_id)
     return await render_pdf(
-        "results.html", data=data, generated_at=_stamp(ctx), orientation="landscape"
+        "results.html",
+        data=data,
+        session=exam,
+        closures=await closures_of(ctx, session, exam_session_id),
+        orientation="landscape",
+        **_base(ctx, stamp),
     )

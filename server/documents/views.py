@@ -5,14 +5,15 @@ archive (organiser)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
 from server.auth.domain import Principal, Role
-from server.documents import archive, service
+from server.documents import archive, issued, service
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(tags=["documents"])
@@ -75,3 +76,44 @@ async def session_archive(
 ) -> FileResponse:
     bundle = await archive.session_bundle(ctx, session, session_id)
     return _zip(await archive.archive_file(ctx, bundle), f"archive-session-{session_id}.zip")
+
+
+class IssueIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    kind: str = Field(min_length=1, max_length=20)
+    candidate_id: str | None = Field(default=None, max_length=32)
+    reason: str = Field(default="", max_length=500)
+
+
+@router.get("/api/sessions/{session_id}/documents")
+async def documents_overview(
+    session_id: str, ctx: CtxDep, session: SessionDep, _: Organiser
+) -> dict[str, Any]:
+    """The organiser's documents tab: previews, issued versions, archives."""
+    return await issued.overview(ctx, session, session_id)
+
+
+@router.post("/api/sessions/{session_id}/documents/issue", status_code=201)
+async def issue_document(
+    session_id: str, body: IssueIn, ctx: CtxDep, who: Organiser
+) -> dict[str, Any]:
+    """Issues the next version of a document (the earlier ones are kept)."""
+    doc = await issued.issue(
+        ctx,
+        exam_session_id=session_id,
+        kind=body.kind,
+        candidate_id=body.candidate_id,
+        reason=body.reason or "Émission",
+        actor=who.actor,
+    )
+    return issued.issued_out(doc, ctx)
+
+
+@router.get("/api/sessions/{session_id}/documents/issued/{document_id}")
+async def issued_document(
+    session_id: str, document_id: str, session: SessionDep, _: Organiser
+) -> Response:
+    doc, name = await issued.issued_file(session, session_id, document_id)
+    response = _pdf(doc.content, name)
+    response.headers["X-Content-SHA256"] = doc.sha256
+    return response

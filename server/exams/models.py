@@ -52,8 +52,18 @@ class Participant(Base):
     # Raised to revoke every session cookie issued before (code renewed, sign-out, removal).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Removed by the organiser before they started (server/exams/people.py): kept for the
+    # record, no longer listed, their code and their open sessions no longer work.
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    removed_by: Mapped[str | None] = mapped_column(String(80))
+    removed_reason: Mapped[str | None] = mapped_column(String(500))
 
     exam_session: Mapped[ExamSession] = relationship(back_populates="participants")
+
+    @property
+    def active(self) -> bool:
+        """False once the organiser removed the person: their sign-ins are refused."""
+        return self.removed_at is None
 
 
 class Candidate(Base):

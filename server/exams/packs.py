@@ -3,10 +3,13 @@ read back (and cached: a snapshot never changes) for everything the exam needs."
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.core import audit
 from server.core.context import AppContext
 from server.exams.models import Candidate, ExamSession
+from server.exams.people import has_started
 from server.exams.queries import NotFound
 from server.exams.setup import SetupError
 from server.scenarios import service as pack_service
@@ -56,3 +59,36 @@ async def candidate_subset(
     exam = await session.get(ExamSession, cand.exam_session_id)
     assert exam is not None
     return await session_subset(ctx, session, exam)
+
+
+async def choose_pack(
+    ctx: AppContext, session: AsyncSession, exam: ExamSession, pack_id: str, *, actor: str
+) -> str:
+    """The subject of a session created without one (or changed before anyone started): the
+    pack is frozen into the session as at creation. Refused once a candidate has begun."""
+    candidates = list(
+        await session.scalars(
+            select(Candidate.participant_id).where(Candidate.exam_session_id == exam.id)
+        )
+    )
+    if await has_started(session, candidates):
+        raise SetupError(
+            "Des candidats ont commencé leur épreuve : le sujet de la session ne change plus."
+        )
+    before = exam.pack_snapshot_id
+    snapshot_id = await freeze_pack_for_session(
+        ctx, session, pack_id, exam.title_id, exam.format_id
+    )
+    if snapshot_id == before:
+        raise SetupError("Ce pack est déjà celui de la session.")
+    exam.pack_snapshot_id = snapshot_id
+    await audit.record(
+        session,
+        clock=ctx.clock,
+        actor=actor,
+        action="session.pack_choose",
+        exam_session_id=exam.id,
+        details={"pack": pack_id, "pack_snapshot": snapshot_id, "before": before},
+    )
+    await session.flush()
+    return snapshot_id

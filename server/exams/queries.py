@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.domain import Capacity, Role
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
-from server.exams.schemas import CandidateOut, PersonOut, SessionDetail, SessionOut
+from server.exams.schemas import CandidateOut, PersonOut, RemovedOut, SessionDetail, SessionOut
 from server.scenarios.models import PackSnapshot
 from server.scenarios.referential import Pathway, Title
 
@@ -102,15 +102,28 @@ async def session_detail(
     staff = (
         await session.scalars(
             select(Participant)
-            .where(
-                Participant.exam_session_id == exam_session_id,
-                Participant.role != Role.CANDIDATE.value,
-            )
+            .where(Participant.exam_session_id == exam_session_id)
             .order_by(Participant.role, Participant.created_at)
         )
     ).all()
+    removed = [p for p in staff if p.removed_at is not None]
+    removed.sort(key=lambda p: p.removed_at or p.created_at)
     return SessionDetail(
         session=session_out(exam, titles, pack),
         candidates=await candidates_of(session, exam_session_id),
-        staff=[PersonOut(id=p.id, role=Role(p.role), display_name=p.display_name) for p in staff],
+        staff=[
+            PersonOut(id=p.id, role=Role(p.role), display_name=p.display_name)
+            for p in staff
+            if p.role != Role.CANDIDATE.value and p.removed_at is None
+        ],
+        removed=[
+            RemovedOut(
+                id=p.id,
+                role=Role(p.role),
+                display_name=p.display_name,
+                removed_at=p.removed_at,
+                reason=p.removed_reason or "",
+            )
+            for p in removed
+        ],
     )

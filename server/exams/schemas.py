@@ -68,10 +68,21 @@ class CandidateOut(BaseModel):
     observer_juror_id: str | None
 
 
+class RemovedOut(BaseModel):
+    """Someone the organiser removed before they started (kept for the record)."""
+
+    id: str
+    role: Role
+    display_name: str
+    removed_at: datetime | None
+    reason: str
+
+
 class SessionDetail(BaseModel):
     session: SessionOut
     candidates: list[CandidateOut]
     staff: list[PersonOut]
+    removed: list[RemovedOut] = []
 
 
 class CodeOut(BaseModel):
@@ -80,3 +91,25 @@ class CodeOut(BaseModel):
     role_label: str
     display_name: str
     code: str
+    # <the address the workstations use>/connexion?code=… (server/exams/public_url.py)
+    sign_in_url: str = ""
+
+
+class CandidateCorrection(In):
+    """Only what changes; names as on the candidate's identity document."""
+
+    last_name: str | None = Field(default=None, min_length=1, max_length=100)
+    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    pathway: Pathway | None = None
+
+
+class StaffCorrection(In):
+    display_name: str = Field(min_length=1, max_length=200)
+
+
+class RemovalIn(In):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class PackChoice(In):
+    pack_id: str = Field(min_length=1, max_length=80)

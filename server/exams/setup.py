@@ -196,7 +196,7 @@ async def assign_juror(
     clock: Clock,
 ) -> JuryAssignment:
     juror = await session.get(Participant, juror_id)
-    if juror is None or juror.role != Role.JUROR.value:
+    if juror is None or juror.role != Role.JUROR.value or juror.removed_at is not None:
         raise SetupError("Ce juré n'existe pas.")
     if juror.exam_session_id != candidate.exam_session_id:
         raise SetupError("Ce juré appartient à une autre session.")
@@ -243,7 +243,7 @@ async def access_codes(session: AsyncSession, *, exam: ExamSession, secret: str)
     participants = (
         await session.scalars(
             select(Participant)
-            .where(Participant.exam_session_id == exam.id)
+            .where(Participant.exam_session_id == exam.id, Participant.removed_at.is_(None))
             .order_by(Participant.role, Participant.created_at)
         )
     ).all()
@@ -266,7 +266,11 @@ async def renew_code(
     """A lost or leaked code: the old one stops working at once, and so does every session
     opened with it (cookies refused, open pages closed once the transaction commits)."""
     participant = await session.get(Participant, participant_id)
-    if participant is None or participant.exam_session_id != exam_session_id:
+    if (
+        participant is None
+        or participant.exam_session_id != exam_session_id
+        or participant.removed_at is not None
+    ):
         raise SetupError("Participant inconnu dans cette session.")
     participant.code_generation += 1
     code = access_code(secret, participant.id, participant.code_generation)

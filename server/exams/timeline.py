@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from server.core.clock import Clock
+from server.exams.closure import StopReason
 from server.exams.timeline_facts import (
     NO_ACCOMMODATION,
     WARNING_MINUTES,
@@ -29,7 +30,8 @@ from server.exams.timeline_facts import (
     TimelineFact,
     WarningEmitted,
 )
-from server.exams.timeline_state import PhaseRun, Status, TimelineState
+from server.exams.timeline_state import Closure, PhaseRun, Status, TimelineState
+from server.exams.timeline_stops import stop_command, stop_fact_refusal
 from server.scenarios.referential import ExamFormat, PhaseKind
 
 # The transition table: which fact kinds each status accepts (finer checks in `_refusal`).
@@ -68,6 +70,7 @@ class Timeline:
         self._runs = [PhaseRun(p, accommodation.planned(p)) for p in exam_format.phases]
         self._index = 0
         self._status = Status.NOT_STARTED
+        self._closure: Closure | None = None
         self._facts: list[TimelineFact] = []
         for fact in facts:
             self._apply(fact)
@@ -81,6 +84,11 @@ class Timeline:
     @property
     def status(self) -> Status:
         return self._status
+
+    @property
+    def closure(self) -> Closure | None:
+        """Why and when the exam was closed before its end, or None."""
+        return self._closure
 
     def state(self) -> TimelineState:
         """A snapshot at the clock's now of the facts applied so far (call `advance` first)."""
@@ -104,10 +112,12 @@ class Timeline:
                 "elapsed_seconds": run.elapsed(now).total_seconds() if live else None,
                 "overrun_seconds": run.overrun(now).total_seconds() if live else None,
             }
+        closed = self._closure
         return TimelineState(
             now=now,
             status=self._status,
-            status_label=self._status.label,
+            status_label=f"Close : {closed.reason_label}" if closed else self._status.label,
+            closure=closed,
             warning_due=due.minutes if isinstance(due, WarningEmitted) else None,
             accommodation=self._accommodation,
             phases=tuple(r.record(now) for r in self._runs),
@@ -185,6 +195,29 @@ class Timeline:
 
         return self._command(make)
 
+    def end_phase_early(
+        self,
+        reason: StopReason | None,
+        comment: str | None,
+        *,
+        by: str | None = None,
+        only: frozenset[PhaseKind] | None = None,
+    ) -> list[TimelineFact]:
+        """Ends the running timed phase now (the next timed phase starts at once); `only`: the
+        phases this person may act on (a proctor's)."""
+        return self._command(stop_command(EndCause.EARLY, reason, comment, by, only))
+
+    def close_exam(
+        self,
+        reason: StopReason | None,
+        comment: str | None,
+        *,
+        by: str | None = None,
+        only: frozenset[PhaseKind] | None = None,
+    ) -> list[TimelineFact]:
+        """Closes the candidate's exam now: the current (or awaited) phase ends, none follows."""
+        return self._command(stop_command(EndCause.CLOSED, reason, comment, by, only))
+
     # ---- the state machine ------------------------------------------------------------
 
     @property
@@ -193,6 +226,8 @@ class Timeline:
 
     def _kind(self) -> PhaseKind:
         if (run := self._current) is None:
+            if self._closure is not None:
+                raise TimelineError(f"L'épreuve a été close ({self._closure.reason_label}).")
             raise TimelineError("L'épreuve est terminée.")
         return run.kind
 
@@ -269,6 +304,8 @@ class Timeline:
             return f"« {fact.phase.label} » ne peut pas commencer : phase « {run.kind.label} »."
         if status is Status.NOT_STARTED and fact.kind not in LEGAL[status]:
             return "L'épreuve n'a pas commencé."
+        if isinstance(fact, PhaseEnded) and fact.cause in (EndCause.EARLY, EndCause.CLOSED):
+            return stop_fact_refusal(fact, status, run)
         if status is Status.AWAITING:
             return f"Aucune phase en cours : « {run.kind.label} » attend d'être ouvert par le jury."
         if getattr(fact, "phase", run.kind) is not run.kind:
@@ -313,8 +350,15 @@ class Timeline:
             case PhaseStarted():
                 run.started_at, self._status = fact.at, Status.RUNNING
             case PhaseEnded():
-                run.ended_at, run.end_cause = fact.at, fact.cause
+                if run.paused_since is not None:  # an early end or a closure during a pause
+                    run.paused_total += fact.at - run.paused_since
+                    run.paused_since = run.pause_reason = None
+                # An awaited interview closed before it was opened did not take place.
+                held = run.started_at is not None
+                run.ended_at, run.end_cause = (fact.at if held else None), fact.cause
                 self._index += 1
+                if fact.cause is EndCause.CLOSED:
+                    self._closure, self._index = Closure.of(fact), len(self._runs)
                 self._status = Status.AWAITING if self._current else Status.FINISHED
             case Paused():
                 run.paused_since, run.pause_reason = fact.at, fact.reason

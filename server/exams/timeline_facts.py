@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
+from server.exams.closure import StopReason
 from server.scenarios.referential import Phase, PhaseKind
 
 WARNING_MINUTES = (10, 5, 1)
@@ -49,6 +50,8 @@ TIERS_TEMPS = Accommodation(extra_ratio=Fraction(1, 3), note="Tiers-temps")
 class EndCause(StrEnum):
     DEADLINE = "deadline"  # a timed phase reached its deadline
     JURY = "jury"  # the jury closed an interview
+    EARLY = "early"  # a timed phase ended before its deadline (organiser, proctor): next one
+    CLOSED = "closed"  # the candidate's exam was closed: no later phase (server/exams/closure.py)
 
 
 class _Fact(Frozen):
@@ -70,6 +73,9 @@ class PhaseEnded(_Fact):
     kind: Literal["phase_ended"] = "phase_ended"
     phase: PhaseKind
     cause: EndCause
+    # Why a phase ended early or the exam was closed (causes EARLY and CLOSED only).
+    reason: StopReason | None = None
+    comment: str | None = None
 
 
 class Paused(_Fact):
@@ -106,7 +112,10 @@ _FACT: TypeAdapter[TimelineFact] = TypeAdapter(TimelineFact)
 
 def dump_fact(fact: TimelineFact) -> dict[str, Any]:
     """The fact as a JSON-ready dict (instants as ISO 8601 with microseconds)."""
-    return fact.model_dump(mode="json")
+    data = fact.model_dump(mode="json")
+    if isinstance(fact, PhaseEnded) and fact.reason is None:  # rows as they always were
+        del data["reason"], data["comment"]
+    return data
 
 
 def parse_fact(data: Mapping[str, Any] | str | bytes) -> TimelineFact:

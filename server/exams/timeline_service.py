@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.core import audit
+from server.core import audit, localtime
+from server.core.clock import real_seconds
 from server.core.context import AppContext
 from server.core.events import Message, candidate_audience, jury_audience, staff_audience
 from server.exams.models import Candidate, ExamSession, TimelineFactRow
@@ -65,6 +66,14 @@ async def load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Tim
 
 def state_payload(state: TimelineState) -> dict[str, Any]:
     return state.model_dump(mode="json")
+
+
+def candidate_payload(state: TimelineState) -> dict[str, Any]:
+    """What the candidate's own page receives: a closure's comment is staff text, left out."""
+    data = state_payload(state)
+    if data.get("closure"):
+        data["closure"] = {**data["closure"], "comment": "", "by": None}
+    return data
 
 
 async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: str) -> TimelineState:
@@ -138,6 +147,7 @@ async def _announce(
     audiences = [candidate_audience(candidate_id), jury_audience(candidate_id)]
     if exam_session_id:
         audiences.append(staff_audience(exam_session_id))
+    staff_only = audiences[1:] if state.closure is not None else audiences
     for fact in facts:
         if isinstance(fact, WarningEmitted):
             ctx.bus.publish(
@@ -146,8 +156,13 @@ async def _announce(
                     candidate_id=candidate_id, minutes=fact.minutes, phase_label=fact.phase.label
                 ),
             )
+    if state.closure is not None:  # the candidate's copy first: the jury hears both, in order
+        ctx.bus.publish(
+            audiences[:1],
+            TimelineChanged(candidate_id=candidate_id, state=candidate_payload(state)),
+        )
     ctx.bus.publish(
-        audiences, TimelineChanged(candidate_id=candidate_id, state=state_payload(state))
+        staff_only, TimelineChanged(candidate_id=candidate_id, state=state_payload(state))
     )
     for listener in LISTENERS:
         await listener(ctx, candidate_id, state, facts)
@@ -256,10 +271,18 @@ class Scheduler:
                 nxt = None
             delay = self.MAX_SLEEP
             if nxt is not None:
-                delay = min(delay, max(0.05, (nxt - self.ctx.clock.now()).total_seconds()))
+                left = (nxt - self.ctx.clock.now()).total_seconds()
+                delay = min(delay, max(0.05, real_seconds(self.ctx.clock, left)))
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
+
+
+class PlannedStartPast(TimelineError):
+    """A planned start already past would silently shorten the first phase: refused; the page
+    offers to start now instead (`extra` tells it why)."""
+
+    extra = {"code": "planned_start_past"}
 
 
 async def plan_start(
@@ -268,6 +291,19 @@ async def plan_start(
     timeline = await load(ctx, session, candidate_id)
     if timeline.facts and any(f.kind == "phase_started" for f in timeline.facts):
         raise TimelineError("L'épreuve de ce candidat a déjà commencé.")
+    now = ctx.clock.now()
+    if at is not None and at.tzinfo is None:
+        raise TimelineError("L'heure de départ doit préciser son fuseau horaire.")
+    if at is not None and at < now:
+        late = (now - at).total_seconds()
+        shown = localtime.date_time(at, ctx.settings.zone)
+        first = timeline.format.phases[0].kind.label.lower()
+        raise PlannedStartPast(
+            f"L'heure de départ choisie ({shown}) est déjà passée"
+            + (f" de {localtime.duration(late)}" if late >= 60 else "")
+            + f" : la {first} du candidat en serait amputée. Choisissez une heure à venir, "
+            "ou démarrez l'épreuve maintenant."
+        )
     candidate = await session.get(Candidate, candidate_id)
     assert candidate is not None
     candidate.planned_start = at

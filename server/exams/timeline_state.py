@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from server.exams.timeline_facts import WARNING_MINUTES, Accommodation, EndCause, Frozen
+from server.exams.closure import StopReason
+from server.exams.timeline_facts import (
+    WARNING_MINUTES,
+    Accommodation,
+    EndCause,
+    Frozen,
+    PhaseEnded,
+)
 from server.scenarios.referential import Phase, PhaseKind
 
 
@@ -43,6 +50,38 @@ class PhaseRecord(Frozen):
     warnings: tuple[int, ...]  # minutes-left warnings emitted (and still valid)
 
 
+class Closure(Frozen):
+    """A closed exam: why, when, by whom, in which phase, and what it does to the outcome."""
+
+    at: datetime
+    by: str | None
+    phase: PhaseKind
+    phase_label: str
+    reason: StopReason
+    reason_label: str
+    comment: str  # staff text: left out of what the candidate's page receives
+    decision_allowed: bool
+    new_sitting: bool
+    outcome: str
+
+    @classmethod
+    def of(cls, fact: PhaseEnded) -> Closure:
+        assert fact.reason is not None
+        effect = fact.reason.effect
+        return cls(
+            at=fact.at,
+            by=fact.by,
+            phase=fact.phase,
+            phase_label=fact.phase.label,
+            reason=fact.reason,
+            reason_label=effect.label,
+            comment=fact.comment or "",
+            decision_allowed=effect.decision_allowed,
+            new_sitting=effect.new_sitting,
+            outcome=effect.outcome,
+        )
+
+
 class TimelineState(Frozen):
     """What every screen shows; instants are the server's, clients count down from them."""
 
@@ -65,6 +104,7 @@ class TimelineState(Frozen):
     remaining_seconds: float | None = None  # timed phase; frozen while paused
     elapsed_seconds: float | None = None  # active time of a started phase, pauses excluded
     overrun_seconds: float | None = None  # beyond planned + extensions (interviews)
+    closure: Closure | None = None  # the exam was closed before its end (status finished)
 
 
 @dataclass

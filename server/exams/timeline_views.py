@@ -11,6 +11,7 @@ from pydantic import Field
 
 from server.auth.domain import Principal, Role
 from server.exams import timeline_service as service
+from server.exams.closure import COMMENT_MAX, PROCTOR_PHASES, StopReason
 from server.exams.schemas import In
 from server.exams.timeline import Timeline
 from server.exams.timeline_facts import Accommodation
@@ -28,6 +29,9 @@ Incidents = Annotated[
     Principal, Depends(allow(Role.ORGANISER, Role.JUROR, Role.PROCTOR, scope=ON_CANDIDATE))
 ]
 Jury = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.JUROR, scope=ON_CANDIDATE))]
+# Ending a phase early, closing an exam: the organiser, and the proctor during the phases they
+# supervise (server/exams/closure.py).
+Stoppers = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.PROCTOR, scope=ON_CANDIDATE))]
 
 
 class PauseIn(In):
@@ -50,6 +54,11 @@ class PlanIn(In):
     planned_start: datetime | None
 
 
+class StopIn(In):
+    reason: StopReason
+    comment: str = Field(min_length=1, max_length=COMMENT_MAX)
+
+
 async def _run(ctx: CtxDep, candidate_id: str, command: service.Command, who: Principal) -> Any:
     state = await service.run(ctx, candidate_id, command, actor=who.actor)
     return service.state_payload(state)
@@ -57,10 +66,12 @@ async def _run(ctx: CtxDep, candidate_id: str, command: service.Command, who: Pr
 
 @router.get("")
 async def get_timeline(
-    candidate_id: str, ctx: CtxDep, session: SessionDep, _: Anyone
+    candidate_id: str, ctx: CtxDep, session: SessionDep, who: Anyone
 ) -> dict[str, Any]:
-    timeline = await service.load(ctx, session, candidate_id)
-    return service.state_payload(timeline.state())
+    state = (await service.load(ctx, session, candidate_id)).state()
+    if who.role is Role.CANDIDATE:
+        return service.candidate_payload(state)
+    return service.state_payload(state)
 
 
 @router.post("/start")
@@ -119,3 +130,29 @@ async def open_interview(candidate_id: str, ctx: CtxDep, who: Jury) -> dict[str,
 @router.post("/interview/close")
 async def close_interview(candidate_id: str, ctx: CtxDep, who: Jury) -> dict[str, Any]:
     return await _run(ctx, candidate_id, lambda t: t.close_interview(by=who.actor), who)
+
+
+@router.post("/end-phase")
+async def end_phase_early(
+    candidate_id: str, body: StopIn, ctx: CtxDep, who: Stoppers
+) -> dict[str, Any]:
+    """Ends the running timed phase now, with a reason from the list and a comment."""
+    only = PROCTOR_PHASES if who.role is Role.PROCTOR else None
+    return await _run(
+        ctx,
+        candidate_id,
+        lambda t: t.end_phase_early(body.reason, body.comment, by=who.actor, only=only),
+        who,
+    )
+
+
+@router.post("/close")
+async def close_exam(candidate_id: str, body: StopIn, ctx: CtxDep, who: Stoppers) -> dict[str, Any]:
+    """Closes the candidate's exam now (abandon, fraud, breakdown, jury's request)."""
+    only = PROCTOR_PHASES if who.role is Role.PROCTOR else None
+    return await _run(
+        ctx,
+        candidate_id,
+        lambda t: t.close_exam(body.reason, body.comment, by=who.actor, only=only),
+        who,
+    )

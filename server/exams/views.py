@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from server.auth.domain import Principal, Role
+from server.core.public_url import sign_in_url
 from server.exams import queries, setup
 from server.exams.overview import session_overview as build_overview
 from server.exams.packs import freeze_pack_for_session
@@ -33,14 +34,21 @@ StaffOfSession = Annotated[
 ]
 
 
-def _code_out(line: setup.CodeLine) -> CodeOut:
+def _code_out(line: setup.CodeLine, base_url: str = "") -> CodeOut:
     return CodeOut(
         participant_id=line.participant_id,
         role=line.role,
         role_label=line.role.label,
         display_name=line.display_name,
         code=line.code,
+        sign_in_url=sign_in_url(base_url, line.code) if base_url else "",
     )
+
+
+def workstations_url(ctx: CtxDep, request: Request) -> str:
+    """The address printed on the codes sheet: PLATEAU_PUBLIC_URL (the CLI sets it to the
+    server's LAN address when unset); a bare app (tests) falls back to the request's."""
+    return ctx.settings.public_url or str(request.base_url).rstrip("/")
 
 
 @router.get("")
@@ -156,17 +164,19 @@ async def assign_juror(
 
 @router.get("/{session_id}/codes")
 async def access_codes(
-    session_id: str, ctx: CtxDep, session: SessionDep, _: OrganiserOfSession
+    session_id: str, request: Request, ctx: CtxDep, session: SessionDep, _: OrganiserOfSession
 ) -> list[CodeOut]:
     exam = await queries.get_exam(session, session_id)
     lines = await setup.access_codes(session, exam=exam, secret=ctx.settings.secret_key)
-    return [_code_out(line) for line in lines]
+    base = workstations_url(ctx, request)
+    return [_code_out(line, base) for line in lines]
 
 
 @router.post("/{session_id}/participants/{participant_id}/code", status_code=201)
 async def renew_code(
     session_id: str,
     participant_id: str,
+    request: Request,
     ctx: CtxDep,
     session: SessionDep,
     who: OrganiserOfSession,
@@ -181,4 +191,4 @@ async def renew_code(
         live=ctx.live_sessions,
     )
     await session.commit()
-    return _code_out(line)
+    return _code_out(line, workstations_url(ctx, request))

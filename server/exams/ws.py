@@ -8,6 +8,7 @@ from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.domain import Principal, Role
+from server.core.clock import clock_rate
 from server.core.context import AppContext
 from server.core.events import Message
 from server.exams import overview
@@ -16,13 +17,23 @@ from server.web.snapshots import snapshot_part
 from server.web.ws_registry import CommandError, register
 
 
+@snapshot_part("clock")
+async def clock_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
+    """How fast exam time runs (1: real time; N under `plateau demo --speed N`): the pages'
+    serverNow() scales the time elapsed since their last time sample by it."""
+    return {"rate": clock_rate(ctx.clock)}
+
+
 @snapshot_part("exam")
 async def exam_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
     ids = await overview.visible_candidates(session, principal)
     data = await overview.candidate_overview(ctx, session, ids)
     if principal.role is Role.CANDIDATE:
         # The candidate's page sees its own clock, not the proctor's incident list.
-        return {"timeline": data[principal.subject_id]["timeline"]} if data else {}
+        timeline = data[principal.subject_id]["timeline"] if data else None
+        if timeline and timeline.get("closure"):
+            timeline["closure"] = {**timeline["closure"], "comment": "", "by": None}
+        return {"timeline": timeline} if data else {}
     names = {
         c.participant_id: f"{c.first_name} {c.last_name.upper()}"
         for c in [await session.get(Candidate, cid) for cid in ids]

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.domain import Capacity, Principal, Role
 from server.core import audit
+from server.core.clock import real_seconds
 from server.core.context import AppContext
 from server.core.events import Message, candidate_audience, jury_audience
 from server.exams import overview, packs, timeline_service
@@ -594,7 +595,7 @@ def _arm_ring_timeout(ctx: AppContext, call_id: str) -> None:
     tasks: set[asyncio.Task[None]] = ctx.services.setdefault("ring_timeouts", set())
 
     async def later() -> None:
-        await asyncio.sleep(RING_TIMEOUT.total_seconds())
+        await asyncio.sleep(real_seconds(ctx.clock, RING_TIMEOUT.total_seconds()))
         await expire_ringing(ctx)
 
     task = asyncio.create_task(later())

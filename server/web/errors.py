@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from server.certification.service import CertificationRefused
 from server.crm.service import CrmInvalid, CrmRefused
+from server.documents.issued import DocumentRefused
 from server.evaluation.service import EvaluationRefused
 from server.exams.queries import NotFound
 from server.exams.setup import SetupError
@@ -29,6 +30,7 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
     CertificationRefused: status.HTTP_409_CONFLICT,
     OutcomeError: status.HTTP_409_CONFLICT,
     CrmInvalid: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    DocumentRefused: status.HTTP_409_CONFLICT,
 }
 
 

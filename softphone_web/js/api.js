@@ -11,7 +11,7 @@ export class ApiError extends Error {
   constructor(status, message, data = {}) {
     super(message);
     this.status = status;
-    this.data = data; // the whole answer (e.g. what blocks a signature)
+    this.data = data; // the whole answer (e.g. a refusal's `code`, what blocks a signature)
   }
 }
 

@@ -151,7 +151,11 @@ function applyTimeline(state) {
     ui.pause.textContent = `Épreuve en pause : ${state.pause_reason || "motif non précisé"}. Le temps est arrêté ; attendez la reprise.`;
   }
   if (view === "done") {
-    $("done-title").textContent = state.status === "finished" ? "Épreuve terminée" : "Partie pratique terminée";
+    $("done-title").textContent = state.closure
+      ? `Épreuve close : ${state.closure.reason_label}`
+      : state.status === "finished"
+        ? "Épreuve terminée"
+        : "Partie pratique terminée";
     $("seb-quit").hidden = !insideSeb(); // the session's quit URL: SEB asks to confirm, then closes
   }
   page.calls?.setTimeline(state);

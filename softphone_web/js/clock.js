@@ -1,29 +1,59 @@
-// The server's clock, as seen from this page: offset measured over the WebSocket (NTP-style,
-// the sample with the shortest round trip wins). Countdowns use serverNow(), never Date.now().
-let offsetMs = 0;
+// The server's clock, as seen from this page: an anchor measured over the WebSocket (NTP-style,
+// the sample with the shortest round trip wins) and the rate exam time runs at (1, or N under
+// `plateau demo --speed N`: the snapshot says). Countdowns use serverNow(), never Date.now().
+//   serverNow() = server instant of the anchor + (Date.now() − client instant of it) × rate
+let anchorServerMs = null;
+let anchorClientMs = 0;
+let rate = 1;
 let bestRtt = Infinity;
 
 export function recordTimeSample(clientSentMs, serverIso, clientReceivedMs) {
   const rtt = clientReceivedMs - clientSentMs;
   if (rtt > bestRtt * 1.5 + 50) return;
   bestRtt = Math.min(bestRtt, rtt);
-  const server = Date.parse(serverIso);
-  offsetMs = server - (clientSentMs + rtt / 2);
+  anchorServerMs = Date.parse(serverIso);
+  anchorClientMs = clientSentMs + rtt / 2;
 }
 
 // A first, rough reading (the snapshot's server time, one way: off by the network delay) so
 // that countdowns are right from the first render, before any round-trip sample arrives.
 export function recordServerTime(serverIso, clientReceivedMs) {
   if (bestRtt !== Infinity) return;
-  offsetMs = Date.parse(serverIso) - clientReceivedMs;
+  anchorServerMs = Date.parse(serverIso);
+  anchorClientMs = clientReceivedMs;
+}
+
+// How many exam milliseconds pass per real millisecond (from the snapshot's `clock` part).
+export function setClockRate(value) {
+  const next = Number(value);
+  if (!Number.isFinite(next) || next <= 0 || next === rate) return;
+  if (anchorServerMs !== null) {
+    // Keep the current reading continuous, then run at the new rate from here.
+    const now = Date.now();
+    anchorServerMs = serverNow();
+    anchorClientMs = now;
+  }
+  rate = next;
+}
+
+export function clockRate() {
+  return rate;
 }
 
 export function serverNow() {
-  return Date.now() + offsetMs;
+  const now = Date.now();
+  if (anchorServerMs === null) return now;
+  return anchorServerMs + (now - anchorClientMs) * rate;
+}
+
+// How far serverNow() may be from the server's clock, in exam milliseconds: half the best
+// round trip, scaled by the rate (null before any round-trip sample).
+export function clockUncertaintyMs() {
+  return bestRtt === Infinity ? null : (bestRtt / 2) * rate;
 }
 
 export function clockOffsetMs() {
-  return offsetMs;
+  return serverNow() - Date.now();
 }
 
 export function formatRemaining(ms) {

@@ -1,5 +1,6 @@
 // <code-sheet>: the printable access-code sheet of a session — one block per person (to cut
-// out and hand over), with the sign-in address <origin>/connexion?code=…
+// out and hand over), with the sign-in address the workstations use (the server says it:
+// PLATEAU_PUBLIC_URL or its LAN address; `origin` only if it says nothing).
 //   sheet.show({ session: SessionOut, codes: [CodeOut], origin: location.origin })
 //   events: "code-renew" ({ participantId, name })
 import { button, el } from "./components/dom.js";
@@ -40,7 +41,7 @@ export class CodeSheet extends HTMLElement {
   _card(c, origin, session) {
     const card = el("article", `code-card role-${c.role}`);
     card.dataset.participantId = c.participant_id;
-    const url = signInUrl(origin, c.code);
+    const url = c.sign_in_url || signInUrl(origin, c.code);
     const head = el("div", "code-card-head");
     head.append(el("span", "badge", c.role_label), el("strong", "code-name", c.display_name));
     const code = el("p", "code-value", c.code);

@@ -1,9 +1,13 @@
 // <people-panel>: a session's candidates (with their jury: the juror playing the client and
-// the observer), its jurors and proctors, and the forms that add them.
-//   panel.detail = SessionDetail  ({ session, candidates, staff })
+// the observer), its jurors and proctors, the forms that add them, a button per person to
+// correct (a typo in a name) or remove them (before they started), and who was removed.
+//   panel.detail = SessionDetail  ({ session, candidates, staff, removed })
 //   events: "candidate-add" ({ last_name, first_name, pathway }),
 //           "staff-add" ({ role, display_name }),
-//           "jury-assign" ({ candidateId, capacity: "client" | "observer", jurorId })
+//           "jury-assign" ({ candidateId, capacity: "client" | "observer", jurorId }),
+//           "person-correct" ({ id, role, name, last_name?, first_name?, pathway? }),
+//           "person-remove" ({ id, role, name })
+//   panel.say(message, isError)   — a line under the lists (a correction's result…)
 //   panel.formResult("candidate" | "staff", errorMessage | null)
 //   panel.assignResult({ candidateId, capacity, jurorId }, errorMessage | null)
 import { button, el, field, input, select } from "./components/dom.js";
@@ -31,6 +35,7 @@ export class PeoplePanel extends HTMLElement {
     this._cands = el("div");
     this._assignMsg = el("p", "small");
     this._assignMsg.setAttribute("role", "status");
+    this._removed = el("div", "removed-people");
     left.append(this._cands, this._assignMsg, el("h3", "", "Ajouter un candidat"));
     this._candForm = this._form(
       [
@@ -58,7 +63,7 @@ export class PeoplePanel extends HTMLElement {
       "Ajouter",
       "staff-add",
     );
-    right.append(this._staffForm);
+    right.append(this._staffForm, this._removed);
     this.append(left, right);
     this._render();
   }
@@ -66,6 +71,27 @@ export class PeoplePanel extends HTMLElement {
   set detail(value) {
     this._detail = value;
     this._render();
+  }
+
+  say(message, isError = false) {
+    this._assignMsg.className = isError ? "small error" : "small ok";
+    this._assignMsg.textContent = message || "";
+  }
+
+  _personButtons(person) {
+    const wrap = el("span", "person-actions");
+    const fire = (name) =>
+      this.dispatchEvent(new CustomEvent(name, { detail: person }));
+    const fix = el("button", "small-button", "Corriger");
+    fix.type = "button";
+    fix.setAttribute("aria-label", `Corriger : ${person.name}`);
+    fix.addEventListener("click", () => fire("person-correct"));
+    const remove = el("button", "small-button", "Retirer");
+    remove.type = "button";
+    remove.setAttribute("aria-label", `Retirer : ${person.name}`);
+    remove.addEventListener("click", () => fire("person-remove"));
+    wrap.append(fix, remove);
+    return wrap;
   }
 
   formResult(which, error) {
@@ -127,7 +153,7 @@ export class PeoplePanel extends HTMLElement {
     } else {
       const table = el("table", "people");
       const head = el("tr");
-      for (const h of ["N°", "Candidat", "Parcours", ...CAPACITIES.map(([, l]) => l)]) {
+      for (const h of ["N°", "Candidat", "Parcours", ...CAPACITIES.map(([, l]) => l), ""]) {
         head.append(el("th", "", h));
       }
       table.createTHead().append(head);
@@ -156,6 +182,18 @@ export class PeoplePanel extends HTMLElement {
           td.append(choice);
           tr.append(td);
         }
+        const actions = el("td");
+        actions.append(
+          this._personButtons({
+            id: c.id,
+            role: "candidate",
+            name: c.display_name,
+            last_name: c.last_name,
+            first_name: c.first_name,
+            pathway: c.pathway,
+          }),
+        );
+        tr.append(actions);
         body.append(tr);
       }
       this._cands.replaceChildren(table);
@@ -169,10 +207,22 @@ export class PeoplePanel extends HTMLElement {
         const li = el("li");
         li.dataset.personId = p.id;
         const role = STAFF_ROLES.find((r) => r.value === p.role);
-        li.append(el("span", "badge", role ? role.label : p.role), document.createTextNode(` ${p.display_name}`));
+        li.append(el("span", "badge", role ? role.label : p.role), document.createTextNode(` ${p.display_name} `));
+        li.append(this._personButtons({ id: p.id, role: p.role, name: p.display_name }));
         list.append(li);
       }
       this._staff.replaceChildren(list);
+    }
+
+    const removed = this._detail.removed || [];
+    this._removed.hidden = removed.length === 0;
+    if (removed.length) {
+      const list = el("ul", "removed-list small");
+      for (const r of removed) {
+        const role = r.role === "candidate" ? "Candidat" : (STAFF_ROLES.find((x) => x.value === r.role) || {}).label || r.role;
+        list.append(el("li", "", `${r.display_name} (${role}) — ${r.reason}`));
+      }
+      this._removed.replaceChildren(el("h3", "", "Personnes retirées"), list);
     }
   }
 }

@@ -11,6 +11,8 @@ import "./components/tab-panels.js";
 import { boardData, runBoardAction, wireBoard } from "./components/board-live.js";
 import { wireProgress } from "./components/board-progress.js";
 import "./organiser-codes.js";
+import "./organiser-documents.js";
+import "./organiser-pack.js";
 import "./organiser-people.js";
 import { dayLabel } from "./components/format.js";
 import "./organiser-sessions.js";
@@ -27,15 +29,18 @@ const ui = {
   people: $("people"),
   sheet: $("sheet"),
   seb: $("seb-panel"),
+  pack: $("pack"),
+  documents: $("documents-panel"),
   board: $("board"),
   feed: $("feed"),
   dialog: $("dialog"),
   link: $("link"),
   error: $("page-error"),
 };
-const TABS = ["setup", "codes", "seb", "live"];
+const TABS = ["setup", "codes", "seb", "live", "documents"];
 
 let current = null; // the open session's id
+let catalogue = null; // GET /api/catalogue (titles, packs)
 let socket = null;
 let progress = null; // the simulations of each candidate on the board (organiser only)
 let refreshTimer = null;
@@ -91,6 +96,7 @@ async function refresh() {
     ui.sub.textContent = `${s.format_name} — ${packText(s)}`;
     document.title = `${s.centre} — Organisation — Plateau`;
     ui.people.detail = overview.detail;
+    ui.pack.show({ session: s, packs: (catalogue && catalogue.packs) || [] });
     ui.board.load(boardData(overview));
     progress?.loadAll();
     showError("");
@@ -109,6 +115,16 @@ async function loadCodes() {
   try {
     const [codes, detail] = await Promise.all([api("GET", sessionPath("/codes")), api("GET", sessionPath())]);
     ui.sheet.show({ session: detail.session, codes, origin: location.origin });
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+async function loadDocuments() {
+  const id = current;
+  try {
+    const data = await api("GET", sessionPath("/documents"));
+    if (id === current) ui.documents.show(data);
   } catch (err) {
     showError(err.message);
   }
@@ -164,6 +180,7 @@ async function route() {
   ui.tabs.select(tab);
   if (tab === "codes") await loadCodes();
   if (tab === "seb") await loadSeb();
+  if (tab === "documents") await loadDocuments();
 }
 
 ui.tabs.addEventListener("tab-change", (ev) => {
@@ -203,6 +220,103 @@ ui.people.addEventListener("jury-assign", async (ev) => {
     await refresh(); // back to what the server holds
   }
 });
+function reissuedText(reissued) {
+  if (!reissued || !reissued.length) return "";
+  const list = reissued.map((d) => `${d.label} v${d.version}`).join(", ");
+  return ` Documents déjà émis : nouvelle version (${list}) ; les précédentes sont conservées.`;
+}
+
+ui.people.addEventListener("person-correct", async (ev) => {
+  const p = ev.detail;
+  const candidate = p.role === "candidate";
+  const fields = candidate
+    ? [
+        { name: "last_name", label: "Nom", type: "text", value: p.last_name, required: true },
+        { name: "first_name", label: "Prénom", type: "text", value: p.first_name, required: true },
+        {
+          name: "pathway",
+          label: "Parcours",
+          type: "select",
+          value: p.pathway,
+          options: [
+            { value: "formation_continue", label: "Formation continue" },
+            { value: "vae", label: "VAE" },
+            { value: "capitalisation", label: "Capitalisation de CCP" },
+          ],
+          hint: "Le parcours ne se corrige plus une fois l'épreuve commencée.",
+        },
+      ]
+    : [{ name: "display_name", label: "Nom affiché", type: "text", value: p.name, required: true }];
+  const values = await ui.dialog.ask({
+    title: `Corriger : ${p.name}`,
+    message: "La correction va sur la feuille des codes, la grille, le procès-verbal et le livret ; elle est tracée au journal d'audit.",
+    confirm: "Enregistrer la correction",
+    fields,
+  });
+  if (!values) return;
+  const changed = Object.fromEntries(
+    Object.entries(values).filter(([k, v]) => v !== (k === "display_name" ? p.name : p[k])),
+  );
+  if (!Object.keys(changed).length) return ui.people.say("Rien à corriger.", true);
+  const path = candidate
+    ? sessionPath(`/candidates/${encodeURIComponent(p.id)}`)
+    : sessionPath(`/staff/${encodeURIComponent(p.id)}`);
+  try {
+    const out = await api("PATCH", path, changed);
+    ui.people.say(`${p.name} : corrigé.${reissuedText(out.reissued)}`);
+    await refresh();
+  } catch (err) {
+    ui.people.say(`${p.name} non corrigé : ${err.message}`, true);
+  }
+});
+ui.people.addEventListener("person-remove", async (ev) => {
+  const p = ev.detail;
+  const values = await ui.dialog.ask({
+    title: `Retirer ${p.name} ?`,
+    message: "Possible seulement avant le début de son épreuve (ou de celle de ses candidats). Son code d'accès cesse de fonctionner et ses pages ouvertes sont fermées. Le retrait est tracé au journal d'audit.",
+    confirm: "Retirer",
+    danger: true,
+    fields: [{ name: "reason", label: "Motif", type: "textarea", required: true }],
+  });
+  if (!values) return;
+  try {
+    await api("POST", sessionPath(`/participants/${encodeURIComponent(p.id)}/remove`), values);
+    ui.people.say(`${p.name} : retiré(e) de la session.`);
+    await refresh();
+  } catch (err) {
+    ui.people.say(`${p.name} non retiré(e) : ${err.message}`, true);
+  }
+});
+ui.pack.addEventListener("pack-choose", async (ev) => {
+  try {
+    await api("PUT", sessionPath("/pack"), { pack_id: ev.detail.packId });
+    ui.pack.result(null);
+    await refresh();
+  } catch (err) {
+    ui.pack.result(err.message);
+  }
+});
+ui.documents.addEventListener("document-issue", async (ev) => {
+  const d = ev.detail;
+  const values = await ui.dialog.ask({
+    title: `Émettre : ${d.label}${d.name ? ` de ${d.name}` : ""}`,
+    message: `La version ${d.next} est enregistrée telle quelle, avec son empreinte ; ${d.next > 1 ? "les versions précédentes restent téléchargeables." : "une correction ultérieure en émettra une nouvelle."}`,
+    confirm: `Émettre la version ${d.next}`,
+    fields: [{ name: "reason", label: "Motif", type: "text", value: d.next === 1 ? "Émission" : "" }],
+  });
+  if (!values) return;
+  try {
+    const out = await api("POST", sessionPath("/documents/issue"), {
+      kind: d.kind,
+      candidate_id: d.candidateId,
+      reason: values.reason,
+    });
+    ui.documents.say(`${out.label} : version ${out.version} émise.`);
+    await loadDocuments();
+  } catch (err) {
+    ui.documents.say(err.message, true);
+  }
+});
 ui.sheet.addEventListener("code-renew", async (ev) => {
   const ok = await ui.dialog.ask({
     title: "Nouveau code d'accès ?",
@@ -235,7 +349,11 @@ if (me) {
   $("me-name").textContent = me.display_name;
   $("logout").addEventListener("click", logout);
   api("GET", "/api/catalogue")
-    .then((catalogue) => (ui.picker.catalogue = catalogue))
+    .then((loaded) => {
+      catalogue = loaded;
+      ui.picker.catalogue = loaded;
+      if (current) refresh();
+    })
     .catch((err) => ui.picker.catalogueError(err.message));
   window.addEventListener("hashchange", route);
   await route();

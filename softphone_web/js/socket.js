@@ -1,6 +1,6 @@
 // The page's one WebSocket: snapshot on connect, numbered events, heartbeats, reconnect and
 // resync by itself. Listeners get ("snapshot", state) then (event.type, event).
-import { recordServerTime, recordTimeSample } from "./clock.js";
+import { recordServerTime, recordTimeSample, setClockRate } from "./clock.js";
 import { sebPageKey } from "./seb.js";
 
 export class PlateauSocket extends EventTarget {
@@ -116,6 +116,7 @@ export class PlateauSocket extends EventTarget {
     }
     if (msg.seq !== undefined) {
       if (msg.type === "snapshot") {
+        if (msg.state && msg.state.clock) setClockRate(msg.state.clock.rate);
         if (msg.server_time) recordServerTime(msg.server_time, this.lastMessageAt);
         this.seq = msg.seq;
       } else if (msg.seq !== this.seq + 1) {

@@ -262,6 +262,7 @@ def test_a_candidate_reaches_no_jury_route_and_no_other_candidates_data(
                     competence="CP1",
                     criterion="1",
                     topic="final",
+                    document_id="d",
                 )
                 status = cand.request(method, path, json={}).status_code
                 assert status == 403, f"{method} {route.path} as a candidate: {status}"

@@ -70,6 +70,7 @@ def _sample_params(h: Harness) -> dict[str, str]:
         "criterion": "1",
         "topic": "final",
         "person_id": "person-1",
+        "document_id": "doc-1",
     }
 
 

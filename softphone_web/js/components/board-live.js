@@ -3,6 +3,7 @@
 // and running a row's action (asking what it needs in an <action-dialog>, then the API call).
 import { api } from "../api.js";
 import { accommodationText } from "./candidate-board.js";
+import { CLOSE_EFFECTS, CLOSE_REASONS, END_PHASE_REASONS } from "./stop-reasons.js";
 
 // GET /api/sessions/{id}/overview → the data <candidate-board>.load() takes.
 export function boardData(overview) {
@@ -147,6 +148,49 @@ const ACTION_SPECS = {
     done: "En pause.",
   }),
   resume: () => ({ call: () => ["POST", "resume"], done: "Reprise." }),
+  endphase: (d) => ({
+    dialog: {
+      title: "Terminer la phase maintenant",
+      message: `${d.name} : « ${d.state ? d.state.phase_label : ""} » se termine tout de suite ; la phase suivante commence aussitôt. Le motif et le commentaire vont au journal d'audit.`,
+      confirm: "Terminer la phase",
+      danger: true,
+      fields: [
+        {
+          name: "reason",
+          label: "Motif",
+          type: "select",
+          options: [{ value: "", label: "— choisir le motif —" }, ...END_PHASE_REASONS],
+          required: true,
+        },
+        { name: "comment", label: "Commentaire", type: "textarea", required: true },
+      ],
+    },
+    call: (v) => ["POST", "end-phase", { reason: v.reason, comment: v.comment }],
+    done: "Phase terminée.",
+  }),
+  close: (d) => ({
+    dialog: {
+      title: "Clore l'épreuve",
+      message: `${d.name} : l'épreuve s'arrête définitivement (phase « ${d.state ? d.state.phase_label : ""} »). Effet sur le résultat selon le motif.`,
+      confirm: "Clore l'épreuve",
+      danger: true,
+      fields: [
+        {
+          name: "reason",
+          label: "Motif",
+          type: "select",
+          required: true,
+          options: [
+            { value: "", label: "— choisir le motif —" },
+            ...CLOSE_REASONS.map((r) => ({ value: r.value, label: `${r.label} — ${CLOSE_EFFECTS[r.value]}` })),
+          ],
+        },
+        { name: "comment", label: "Commentaire", type: "textarea", required: true },
+      ],
+    },
+    call: (v) => ["POST", "close", { reason: v.reason, comment: v.comment }],
+    done: "Épreuve close.",
+  }),
   extend: (d) => ({
     dialog: {
       title: "Prolonger la phase",
@@ -168,19 +212,32 @@ export async function runBoardAction(detail, { board, dialog }) {
   if (!make) return;
   const spec = make(detail, board.rows.get(detail.candidateId)?.planned);
   let values = {};
-  if (spec.dialog) {
+  if (spec.dialog && !detail.skipAsk) {
     values = await dialog.ask(spec.dialog);
     if (!values) return;
   }
   const [method, path, body] = spec.call(values);
   const id = detail.candidateId;
   board.busy(id, true);
+  const base = `/api/candidates/${encodeURIComponent(id)}/timeline`;
   try {
-    const result = await api(method, `/api/candidates/${encodeURIComponent(id)}/timeline/${path}`, body);
+    const result = await api(method, `${base}/${path}`, body);
     if (detail.action === "plan") board.setPlanned(id, result.planned_start);
     else if (result && result.status) board.applyTimeline(id, result);
     board.flash(id, spec.done);
   } catch (err) {
+    if (err.data && err.data.code === "planned_start_past") {
+      // A start already past would eat the first phase: say so, offer to start now instead.
+      board.busy(id, false);
+      const now = await dialog.ask({
+        title: "Heure déjà passée",
+        message: `${err.message}`,
+        confirm: "Démarrer maintenant",
+      });
+      if (now) return runBoardAction({ ...detail, action: "start", skipAsk: true }, { board, dialog });
+      board.flash(id, "Départ non planifié.", true);
+      return;
+    }
     board.flash(id, err.message, true);
   } finally {
     board.busy(id, false);

@@ -3,7 +3,10 @@
 // allows. The page feeds it (load, applyTimeline, applyPresence, addIncident) and handles the
 // "board-action" event ({ action, candidateId, name, state }) it fires on a button.
 //
-// Actions: start, plan, accommodation (before the start), pause, resume, extend.
+// Actions: start, plan, accommodation (before the start), pause, resume, extend, endphase
+// (a timed phase ends now, the next one starts), close (the exam is closed, with its reason).
+// limit-phases="preparation redaction": endphase and close only during these phases (the
+// proctor's; the server refuses the others anyway).
 // With the simulations' progress (applyProgress, organiser's console): under the clock, how
 // many were played, remain or were not played, the time left, and « Temps insuffisant » when
 // the remaining ones no longer fit (turned on by the page's clock at `fits_until`).
@@ -20,6 +23,8 @@ const ACTIONS = {
   pause: { label: "Pause", when: ["running"] },
   resume: { label: "Reprendre", when: ["paused"], primary: true },
   extend: { label: "Prolonger", when: ["running", "paused"] },
+  endphase: { label: "Terminer la phase", when: ["running", "paused"], timed: true, limited: true },
+  close: { label: "Clore l'épreuve", when: ["running", "paused", "awaiting"], limited: true, danger: true },
 };
 const SHOWN_INCIDENTS = 3;
 
@@ -64,6 +69,12 @@ export class CandidateBoard extends HTMLElement {
 
   get allowed() {
     return new Set((this.getAttribute("actions") || "").split(/\s+/).filter(Boolean));
+  }
+
+  // The phases during which endphase/close are offered (all when the attribute is absent).
+  get limitPhases() {
+    const raw = this.getAttribute("limit-phases");
+    return raw === null ? null : new Set(raw.split(/\s+/).filter(Boolean));
   }
 
   has(candidateId) {
@@ -245,8 +256,14 @@ export class CandidateBoard extends HTMLElement {
     cells.badge.textContent = state ? state.status_label : "—";
     cells.badge.className = `badge status-badge status-${status}`;
     const paused = status === "paused";
-    cells.reason.textContent = paused ? `Motif : ${state.pause_reason || "—"}` : "";
-    cells.reason.hidden = !paused;
+    const closure = state && state.closure;
+    cells.reason.textContent = paused
+      ? `Motif : ${state.pause_reason || "—"}`
+      : closure
+        ? `${closure.reason_label}${closure.comment ? ` : ${closure.comment}` : ""} — ${closure.outcome}`
+        : "";
+    cells.reason.hidden = !paused && !closure;
+    cells.reason.classList.toggle("closure-reason", Boolean(closure));
     const planned = status === "not_started" && row.planned;
     cells.planned.textContent = planned ? `Départ prévu à ${clockTime(row.planned)}` : "";
     cells.planned.hidden = !planned;
@@ -284,15 +301,22 @@ export class CandidateBoard extends HTMLElement {
     row.tr.classList.toggle("paused", paused);
 
     const allowed = this.allowed;
+    const limit = this.limitPhases;
+    const phase = state ? state.phase : null;
     const wanted = Object.entries(ACTIONS).filter(
-      ([name, a]) => allowed.has(name) && a.when.includes(status),
+      ([name, a]) =>
+        allowed.has(name) &&
+        a.when.includes(status) &&
+        (!a.timed || (state && state.timed)) &&
+        (!a.limited || !limit || limit.has(phase)),
     );
+    row.tr.classList.toggle("closed", Boolean(closure));
     const key = wanted.map(([name]) => name).join(" ");
     if (cells.buttons.dataset.key !== key) {
       cells.buttons.dataset.key = key;
       cells.buttons.replaceChildren(
         ...wanted.map(([name, a]) => {
-          const b = el("button", a.primary ? "primary" : "", a.label);
+          const b = el("button", a.primary ? "primary" : a.danger ? "danger" : "", a.label);
           b.type = "button";
           b.dataset.action = name;
           b.disabled = Boolean(row.busy);

@@ -1,0 +1,121 @@
+"""Organiser edges that correct and remove people and choose the session's pack after its
+creation. A correction after documents were issued issues their new versions (the earlier ones
+are kept, server/documents/issued.py); a removal signs the person out at once."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from server.auth.domain import Principal, Role
+from server.documents import issued
+from server.exams import people, queries
+from server.exams.packs import choose_pack
+from server.exams.schemas import CandidateCorrection, PackChoice, RemovalIn, StaffCorrection
+from server.web.access import CtxDep, Scope, SessionDep, allow
+
+router = APIRouter(prefix="/api/sessions/{session_id}", tags=["sessions"])
+OrganiserOfSession = Annotated[Principal, Depends(allow(Role.ORGANISER, scope=Scope.SESSION))]
+
+
+async def _reissue(
+    ctx: CtxDep, session_id: str, change: people.Change, who: Principal
+) -> list[dict[str, Any]]:
+    docs = await issued.reissue_after_change(
+        ctx,
+        exam_session_id=session_id,
+        candidate_ids=change.candidate_ids,
+        reason=f"Correction — {change.summary}",
+        actor=who.actor,
+    )
+    return [issued.issued_out(d, ctx) for d in docs]
+
+
+@router.patch("/candidates/{candidate_id}")
+async def correct_candidate(
+    session_id: str,
+    candidate_id: str,
+    body: CandidateCorrection,
+    ctx: CtxDep,
+    session: SessionDep,
+    who: OrganiserOfSession,
+) -> dict[str, Any]:
+    """Corrects a candidate's names (any time) or pathway (before the start)."""
+    change = await people.correct_candidate(
+        session,
+        candidate_id=candidate_id,
+        exam_session_id=session_id,
+        last_name=body.last_name,
+        first_name=body.first_name,
+        pathway=body.pathway,
+        actor=who.actor,
+        clock=ctx.clock,
+    )
+    await session.commit()
+    reissued = await _reissue(ctx, session_id, change, who)
+    cand = next(c for c in await queries.candidates_of(session, session_id) if c.id == candidate_id)
+    return {"candidate": cand.model_dump(mode="json"), "reissued": reissued}
+
+
+@router.patch("/staff/{participant_id}")
+async def correct_staff(
+    session_id: str,
+    participant_id: str,
+    body: StaffCorrection,
+    ctx: CtxDep,
+    session: SessionDep,
+    who: OrganiserOfSession,
+) -> dict[str, Any]:
+    """Corrects a juror's or proctor's displayed name."""
+    change = await people.correct_staff(
+        session,
+        participant_id=participant_id,
+        exam_session_id=session_id,
+        display_name=body.display_name,
+        actor=who.actor,
+        clock=ctx.clock,
+    )
+    await session.commit()
+    reissued = await _reissue(ctx, session_id, change, who)
+    return {
+        "person": {"id": participant_id, "role": change.role, **change.after},
+        "reissued": reissued,
+    }
+
+
+@router.post("/participants/{participant_id}/remove")
+async def remove_participant(
+    session_id: str,
+    participant_id: str,
+    body: RemovalIn,
+    ctx: CtxDep,
+    session: SessionDep,
+    who: OrganiserOfSession,
+) -> dict[str, Any]:
+    """Removes someone who has not started; their code and open pages stop working."""
+    change = await people.remove_participant(
+        session,
+        participant_id=participant_id,
+        exam_session_id=session_id,
+        reason=body.reason,
+        actor=who.actor,
+        clock=ctx.clock,
+        live=ctx.live_sessions,
+    )
+    closed = ctx.live_sessions.open_count(participant_id)  # closed when the commit lands
+    await session.commit()
+    return {"removed": participant_id, "role": change.role, "pages_closed": closed}
+
+
+@router.put("/pack")
+async def choose_session_pack(
+    session_id: str, body: PackChoice, ctx: CtxDep, session: SessionDep, who: OrganiserOfSession
+) -> dict[str, Any]:
+    """The scenario pack of a session created without one (or changed before any start)."""
+    exam = await queries.get_exam(session, session_id)
+    await choose_pack(ctx, session, exam, body.pack_id, actor=who.actor)
+    await session.commit()
+    return (await queries.session_detail(session, session_id, ctx.titles)).session.model_dump(
+        mode="json"
+    )
