@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from server.auth.domain import Principal, Role
+from server.core.text import Line
 from server.crm import agenda as agenda_service
 from server.crm import service, store
 from server.crm import survey as survey_service
@@ -30,10 +31,14 @@ async def _may_read(ctx: CtxDep, session: SessionDep, candidate_id: str, who: Pr
 
 @router.get("/records")
 async def records(
-    candidate_id: str, ctx: CtxDep, session: SessionDep, who: Reader, q: str = ""
+    candidate_id: str,
+    ctx: CtxDep,
+    session: SessionDep,
+    who: Reader,
+    q: Annotated[str, Line(200)] = "",
 ) -> list[dict]:
     await _may_read(ctx, session, candidate_id, who)
-    return await service.records(ctx, session, candidate_id, q[:200])
+    return await service.records(ctx, session, candidate_id, q)
 
 
 @router.get("/records/{record_id}")
