@@ -140,6 +140,26 @@ Scalar = Annotated[str | int | float | bool | None, BeforeValidator(_check_scala
 JsonValue = Annotated[Any, BeforeValidator(_check_open)]
 
 
+def refused_texts(value: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple, str]]:
+    """Every text of a parsed data file (YAML) the policy refuses, as (location, French
+    message); several lines are allowed (a pack's texts are Markdown)."""
+    stack: list[tuple[tuple[int | str, ...], Any]] = [(loc, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            try:
+                check(item, multiline=True)
+            except TextRefused as exc:
+                yield where, str(exc)
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                stack.append(((*where, str(key)), child))
+                if isinstance(key, str):
+                    stack.append(((*where, "<clé>"), key))
+        elif isinstance(item, list | tuple):
+            stack.extend(((*where, i), child) for i, child in reversed(list(enumerate(item))))
+
+
 # ---------------------------------------------------------------- reading defensively
 
 
