@@ -29,7 +29,7 @@ from server.core.config import Settings
 from server.core.db import Base
 from server.core.text import SURROGATES
 from server.scenarios.referential import PhaseKind
-from tests.crm.test_crm import PACK, SURVEY, _advance_to, _start
+from tests.crm.test_crm import PACK, SURVEY, _advance_to, _start  # noqa: F401
 from tests.harness import Harness, running_app
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "120"))
