@@ -163,3 +163,15 @@ def test_the_types_bound_length_before_and_after_normalising() -> None:
     # U+FB2C (a Hebrew presentation form) does not compose back: NFC makes 1 character 3.
     with pytest.raises(ValidationError):
         M(name="a\ufb2c")
+
+
+def test_a_password_set_with_a_decomposed_accent_signs_in_as_typed_on_a_page() -> None:
+    from argon2 import PasswordHasher
+
+    from server.auth.schemas import PasswordLogin
+    from server.auth.service import hash_password
+
+    stored = hash_password("mot-de-passe-e\u0301te\u0301")  # e.g. `plateau` on the command line
+    typed = PasswordLogin(username="orga", password="mot-de-passe-e\u0301te\u0301").password
+    assert typed == "mot-de-passe-été"
+    assert PasswordHasher().verify(stored, typed)
