@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from server.certification.service import CertificationRefused
 from server.core.french_errors import french_errors, french_summary
@@ -45,6 +47,7 @@ def install_error_handlers(app: FastAPI, extra: dict[type[Exception], int] | Non
 
         app.add_exception_handler(error, handler)
     app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(HTTPException, http_error_in_french)
 
 
 async def invalid_request(_: Request, exc: Exception) -> JSONResponse:
@@ -56,3 +59,17 @@ async def invalid_request(_: Request, exc: Exception) -> JSONResponse:
         {"detail": french_summary(errors), "errors": errors},
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
     )
+
+
+# FastAPI's own refusals, in English, for a body it could not read (not JSON, not UTF-8,
+# nested deeper than the parser goes).
+_FRENCH_DETAIL = {
+    "There was an error parsing the body": "Corps de la requête illisible : du JSON est attendu.",
+}
+
+
+async def http_error_in_french(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    if isinstance(exc.detail, str) and exc.detail in _FRENCH_DETAIL:
+        exc = HTTPException(exc.status_code, _FRENCH_DETAIL[exc.detail], exc.headers)
+    return await http_exception_handler(request, exc)  # type: ignore[return-value]

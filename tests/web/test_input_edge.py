@@ -42,3 +42,14 @@ def test_controls_in_the_address_and_oversized_bodies_are_refused_in_french(
         )
         assert streamed.status_code == 413, streamed.text[:200]
         assert "volumineuse" in streamed.json()["detail"]
+        for body in (
+            b'{"centre": "\xff\xfe"}',
+            b'{"centre": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        ):
+            unreadable = c.post(
+                "/api/sessions", content=body, headers={"Content-Type": "application/json"}
+            )
+            assert unreadable.status_code in (400, 422), unreadable.text[:200]
+            assert unreadable.json()["detail"].startswith(("Corps", "Requête", "Champ")), (
+                unreadable.text[:200]
+            )
