@@ -45,7 +45,8 @@ async def _spoil(h: Harness, cid: str) -> None:
             )
         )
         assert row is not None
-        row.data = {**row.data, "company": BAD, "notes": BAD}
+        # and values of the wrong shape (the CRM stored `address: [1, 2]` before its model)
+        row.data = {**row.data, "company": BAD, "notes": BAD, "address": [1, 2], "phones": "x"}
         s.add(
             CrmChange(
                 candidate_id=cid,
@@ -77,7 +78,8 @@ def test_stored_bad_text_is_replaced_and_logged_everywhere(
         assert listed.status_code == 200
         one = next(r for r in listed.json() if r["id"] == "JDL-10051")
         assert one["company"] == SHOWN
-        assert c.get(f"{crm}/records", params={"q": "A"}).status_code == 200
+        for q in ("A", "Savennières", "0241"):  # a search reads every row
+            assert c.get(f"{crm}/records", params={"q": q}).status_code == 200
         assert c.get(f"{crm}/records/JDL-10051").json()["notes"] == SHOWN
         h.login("observer_a")
         log = h.client.get(f"{crm}/changes")
