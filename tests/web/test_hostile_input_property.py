@@ -33,7 +33,7 @@ from server.scenarios.referential import PhaseKind
 from tests.crm.test_crm import PACK, SURVEY, _advance_to, _start  # noqa: F401
 from tests.harness import Harness, running_app
 
-EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "80"))
 FORBIDDEN = ["\ud800", "\udc00", "\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9f"]
 FORBIDDEN += ["\u202a", "\u202e", "\u2066", "\u2069"]
 DEEP = "__DEEP__"

@@ -26,7 +26,7 @@ from tests.web.test_hostile_input_property import (
     _readers_work,
 )
 
-EXAMPLES = int(os.environ.get("OPENAPI_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("OPENAPI_EXAMPLES", "100"))
 SIGNS_OUT = ("/logout", "/code", "/remove", "/account/password")
 
 
