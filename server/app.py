@@ -21,6 +21,7 @@ from server.core.db import Database
 from server.core.events import EventBus
 from server.scenarios.catalogue import load_catalogue
 from server.web.errors import install_error_handlers
+from server.web.responses import ReadableJSONResponse
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,12 @@ def create_app(ctx: AppContext) -> FastAPI:
             await ctx.db.dispose()
 
     app = FastAPI(
-        title="Plateau", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+        title="Plateau",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        default_response_class=ReadableJSONResponse,
     )
     app.state.ctx = ctx
     install_error_handlers(app)

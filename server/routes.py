@@ -36,6 +36,7 @@ from server.telephony import lifecycle as telephony_lifecycle
 from server.telephony import ws as telephony_ws  # noqa: F401  (registers WebSocket commands)
 from server.telephony.views import router as telephony_router
 from server.web.health import router as health_router
+from server.web.input_edge import InputEdge
 from server.web.pages import router as pages_router
 from server.web.security_headers import SecurityHeaders
 from server.web.ws import router as ws_router
@@ -66,7 +67,7 @@ ROUTERS: list[APIRouter] = [
     progress_router,
 ]
 # ASGI middleware around every route, outermost last (Starlette's add_middleware order).
-MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [SebGuard, SecurityHeaders]
+MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [InputEdge, SebGuard, SecurityHeaders]
 STARTUP: list[Hook] = [
     telephony_lifecycle.start_media,
     writing_lifecycle.start_writing,

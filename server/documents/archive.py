@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import os
 import re
 import tempfile
@@ -27,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.certification import service as certification
 from server.chat import service as chat_service
-from server.core import audit
+from server.core import audit, text
 from server.core.audit import AuditEntry
 from server.core.context import AppContext
 from server.crm import service as crm_service
@@ -60,7 +59,7 @@ class Bundle:
     audit_checkpoint: dict[str, Any] | None = None  # the signed head of the whole audit log
 
     def json(self, name: str, content: Any) -> None:
-        self.data[name] = json.dumps(content, ensure_ascii=False, indent=2, default=str).encode()
+        self.data[name] = text.dumps_bytes(content, where=name, indent=2, default=str)
 
     async def add(
         self, name: str, make: Callable[[], Awaitable[Any]], *, raw: bool = False
@@ -242,7 +241,7 @@ def write_zip(bundle: Bundle, generated_at: str) -> Path:
                 "audit_checkpoint": bundle.audit_checkpoint,
             }
             zf.writestr(
-                "manifeste.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+                "manifeste.json", text.dumps_bytes(manifest, where="manifeste.json", indent=2)
             )
     except BaseException:
         target.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import Field
 
 from server.auth.domain import Principal, Role
+from server.core.text import Text
 from server.exams import timeline_service as service
 from server.exams.closure import COMMENT_MAX, PROCTOR_PHASES, StopReason
 from server.exams.schemas import In
@@ -35,19 +36,19 @@ Stoppers = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.PROCTOR, scop
 
 
 class PauseIn(In):
-    reason: str = Field(min_length=1, max_length=300)
+    reason: Annotated[str, Text(300)] = Field(min_length=1)
 
 
 class ExtendIn(In):
     minutes: int = Field(ge=1, le=240)
-    reason: str = Field(min_length=1, max_length=300)
+    reason: Annotated[str, Text(300)] = Field(min_length=1)
 
 
 class AccommodationIn(In):
     tiers_temps: bool = False  # exactly one third more on every timed phase
     extra_percent: int = Field(default=0, ge=0, le=100)
     extra_minutes: int = Field(default=0, ge=0, le=120)
-    note: str = Field(default="", max_length=200)
+    note: Annotated[str, Text(200)] = ""
 
 
 class PlanIn(In):
@@ -56,7 +57,7 @@ class PlanIn(In):
 
 class StopIn(In):
     reason: StopReason
-    comment: str = Field(min_length=1, max_length=COMMENT_MAX)
+    comment: Annotated[str, Text(COMMENT_MAX)] = Field(min_length=1)
 
 
 async def _run(ctx: CtxDep, candidate_id: str, command: service.Command, who: Principal) -> Any:

@@ -15,7 +15,10 @@ from server.auth.domain import Principal, Role
 from server.auth.tokens import SESSION_COOKIE
 from server.core.context import AppContext
 from server.core.events import Subscription, jury_audience, staff_audience
+from server.core.french_errors import french_errors, french_summary
 from server.core.presence import Presence
+from server.core.text import dumps
+from server.web import ws_frames
 from server.web.messages import (
     Ack,
     ErrorReply,
@@ -73,8 +76,14 @@ class Connection:
         if numbered:
             self.seq += 1
             data["seq"] = self.seq
+        text = dumps(data, where="WebSocket", separators=(",", ":"))  # stored text made readable
         async with self._send_lock:
-            await self.ws.send_json(data)
+            await self.ws.send_text(text)
+
+    async def refuse(self, code: str, message: str, request_id: str | None = None) -> None:
+        await self.send(
+            ErrorReply(code=code, message=message, request_id=request_id), numbered=False
+        )
 
     async def send_snapshot(self) -> None:
         ctx = self.ctx
@@ -113,10 +122,11 @@ class Connection:
                 continue
             await self.send(event)  # type: ignore[arg-type]
 
-    async def handle(self, raw: Any) -> None:
-        kind = raw.get("type") if isinstance(raw, dict) else None
-        request_id = raw.get("request_id") if isinstance(raw, dict) else None
-        payload = {k: v for k, v in raw.items() if k != "request_id"} if request_id else raw
+    async def handle(self, raw: dict[str, Any]) -> None:
+        """One command object (`ws_frames` checked the frame and its request_id)."""
+        kind = raw.get("type")
+        request_id = ws_frames.request_id_of(raw)
+        payload = {k: v for k, v in raw.items() if k != "request_id"}
         try:
             if kind == "time_sync":
                 msg = TimeSync.model_validate(payload)
@@ -127,7 +137,7 @@ class Connection:
             elif kind == "resync":
                 Resync.model_validate(payload)
                 await self.send_snapshot()
-            elif kind in COMMANDS:
+            elif isinstance(kind, str) and kind in COMMANDS:
                 command = COMMANDS[kind]
                 if self.principal.role not in command.roles:
                     raise CommandError("forbidden", "Action refusée pour votre rôle.")
@@ -136,17 +146,17 @@ class Connection:
                 )
                 if request_id:
                     await self.send(Ack(request_id=request_id, result=result or {}), numbered=False)
-            else:
-                raise CommandError("unknown_type", f"Type de message inconnu : {kind!r}.")
+            else:  # never the input echoed back
+                raise CommandError("unknown_type", "Type de message inconnu.")
         except ValidationError as exc:
-            await self.send(
-                ErrorReply(code="invalid", message=str(exc.errors()[:3]), request_id=request_id),
-                numbered=False,
-            )
+            errors = french_errors(exc.errors()[:5])
+            await self.refuse("invalid", french_summary(errors), request_id)
         except CommandError as exc:
-            await self.send(
-                ErrorReply(code=exc.code, message=exc.message, request_id=request_id),
-                numbered=False,
+            await self.refuse(exc.code, exc.message, request_id)
+        except Exception:  # a server bug: logged, answered, the socket kept
+            log.exception("WebSocket : la commande %s a échoué", str(kind)[:40])
+            await self.refuse(
+                "internal", "Erreur du serveur : l'action n'a pas été faite.", request_id
             )
 
     def revoke(self) -> None:
@@ -203,8 +213,8 @@ async def websocket_endpoint(ws: WebSocket) -> None:
     try:
         await conn.send_snapshot()
         pump = asyncio.create_task(conn.pump_events())
-        while True:
-            await conn.handle(await ws.receive_json())
+        while (raw := await ws_frames.next_command(ws, conn.refuse)) is not None:
+            await conn.handle(raw)
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
 from server.core.context import AppContext
 from server.core.events import Message, jury_audience
+from server.core.text import Line, Text
 from server.exams import timeline_service
 from server.exams.models import Candidate
 from server.exams.queries import NotFound
@@ -52,22 +53,22 @@ class _Fields(BaseModel):
 
 
 class EmailDraft(_Fields):
-    to: str = Field(default="", max_length=300)
-    subject: str = Field(default="", max_length=300)
-    body: str = Field(default="", max_length=MAX_TEXT)
+    to: Annotated[str, Line(300)] = ""
+    subject: Annotated[str, Line(300)] = ""
+    body: Annotated[str, Text(MAX_TEXT)] = ""
 
 
 class LetterDraft(_Fields):
-    sender: str = Field(default="", max_length=1000)
-    recipient: str = Field(default="", max_length=1000)
-    place_date: str = Field(default="", max_length=200)
-    object: str = Field(default="", max_length=300)
-    body: str = Field(default="", max_length=MAX_TEXT)
-    closing: str = Field(default="", max_length=2000)
+    sender: Annotated[str, Text(1000)] = ""
+    recipient: Annotated[str, Text(1000)] = ""
+    place_date: Annotated[str, Line(200)] = ""
+    object: Annotated[str, Line(300)] = ""
+    body: Annotated[str, Text(MAX_TEXT)] = ""
+    closing: Annotated[str, Text(2000)] = ""
 
 
 class SmsDraft(_Fields):
-    body: str = Field(default="", max_length=2000)
+    body: Annotated[str, Text(2000)] = ""
 
 
 SHAPES: dict[Channel, type[_Fields]] = {

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth.domain import Principal, Role
+from server.core.text import Line, Text
 from server.progress import service as progress
 from server.web.access import CtxDep, Scope, SessionDep, allow
 from server.writing import service, spelling
@@ -24,13 +25,15 @@ Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scop
 
 class DraftIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    content: dict[str, Any]
+    content: dict[Annotated[str, Line(40)], Annotated[str, Text(service.MAX_TEXT)]] = Field(
+        max_length=10
+    )
     base_version: int = Field(ge=0)
 
 
 class NotepadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(max_length=50_000)
+    text: Annotated[str, Text(50_000)]
 
 
 @router.get("/writing/drafts")

@@ -4,6 +4,7 @@ read-only review with the spelling aid."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -16,6 +17,8 @@ from tests.harness import Harness, running_app
 
 PACK = "plateforme-horizon"
 TEXT = "Bonjour Madame,\nvotre échéancier est confirmé 👍 — « e\u0301 » combiné.\n"
+# Every text is stored in NFC (the input policy, server/core/text.py): « e + ◌́ » becomes « é ».
+STORED = unicodedata.normalize("NFC", TEXT)
 
 
 def _advance(h: Harness, minutes: float) -> None:
@@ -54,13 +57,13 @@ def test_drafts_are_sealed_then_saved_then_frozen_at_the_deadline(
         assert r.status_code == 200 and r.json()["version"] == 1
         # A reload brings every character back.
         again = {d["task_id"]: d for d in c.get(f"{base}/writing/drafts").json()["drafts"]}
-        assert again[email["task_id"]]["content"]["body"] == TEXT
+        assert again[email["task_id"]]["content"]["body"] == STORED
         # A stale second tab is told, with the current text: nothing is overwritten.
         stale = c.put(
             f"{base}/writing/drafts/{email['task_id']}",
             json={"content": {"body": "ancien"}, "base_version": 0},
         )
-        assert stale.status_code == 409 and stale.json()["current"]["content"]["body"] == TEXT
+        assert stale.status_code == 409 and stale.json()["current"]["content"]["body"] == STORED
         sms = channels["sms"]
         counted = c.put(
             f"{base}/writing/drafts/{sms['task_id']}",
@@ -78,7 +81,7 @@ def test_drafts_are_sealed_then_saved_then_frozen_at_the_deadline(
         assert late.status_code == 409 and "écoulé" in late.json()["detail"]
         frozen = {d["task_id"]: d for d in c.get(f"{base}/writing/drafts").json()["drafts"]}
         assert frozen[email["task_id"]]["frozen"] and frozen[email["task_id"]]["sha256"]
-        assert frozen[email["task_id"]]["content"]["body"] == TEXT
+        assert frozen[email["task_id"]]["content"]["body"] == STORED
 
         async def refused() -> list[SaveLog]:
             async with h.ctx.db.session() as s:
