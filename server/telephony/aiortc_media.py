@@ -1,11 +1,14 @@
 """`MediaPort` on aiortc: rooms of server-side peer connections, one media clock (a 20 ms
-tick shared by every room), recordings finished off the event loop."""
+tick shared by every room: the observer's mix, the hold tone, and the recordings' writing,
+whose timeline is the call's own clock — see `timeline.py`), recordings finished off the
+event loop."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +22,7 @@ from server.telephony.audio import FRAME_SECONDS
 from server.telephony.peer import Peer, answer_offer, lan_configuration
 from server.telephony.ports import (
     CallAlreadyActive,
+    GapReason,
     MediaError,
     MediaPort,
     NoActiveCall,
@@ -52,8 +56,10 @@ class AiortcMedia:
         *,
         configuration: Callable[[], RTCConfiguration] = lan_configuration,
         on_peer_state: PeerStateListener | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._clock = clock or SystemClock()
+        self._monotonic = monotonic  # the calls' clock (the packets' arrival times too)
         self._configuration = configuration
         self._on_peer_state = on_peer_state
         self._rooms: dict[str, Room] = {}
@@ -116,7 +122,10 @@ class AiortcMedia:
                     await asyncio.to_thread(recorder.open)
                 except (OSError, av.FFmpegError) as exc:
                     raise MediaError(f"cannot record to {recording_path}: {exc}") from exc
-            room.start_call(ActiveCall(call_id, self._clock.now(), dict(parties or {}), recorder))
+            call = ActiveCall(
+                call_id, self._clock.now(), dict(parties or {}), recorder, t0=self._monotonic()
+            )
+            room.start_call(call)
 
     async def hold(self, room_id: str, on: bool) -> None:
         room = self._rooms.get(room_id)
@@ -139,6 +148,8 @@ class AiortcMedia:
         recorder = call.recorder
         if recorder is None:
             return None
+        timeline = call.timeline
+        analytics = call.meter.result(timeline.causes(GapReason.HOLD))
         await asyncio.to_thread(recorder.finish)
         path = recorder.path
         digest = await asyncio.to_thread(sha256_of, path)
@@ -149,13 +160,15 @@ class AiortcMedia:
             sidecar_path=path.with_suffix(".json"),
             started_at=call.started_at,
             ended_at=ended_at,
-            duration_s=call.position,
+            duration_s=timeline.duration_s,
             size_bytes=path.stat().st_size,
             sha256=digest,
             parties=call.parties,
-            gaps=tuple(call.gaps),
+            gaps=tuple(timeline.gaps()),
             frames_written=recorder.frames_written,
             frames_dropped=recorder.frames_dropped,
+            analytics=analytics,
+            timeline=timeline.stats(),
         )
         await asyncio.to_thread(write_sidecar, info.sidecar_path, info.to_json())
         return info
@@ -193,7 +206,7 @@ class AiortcMedia:
             raise MediaError("the media layer is closed")
         room = self._rooms.get(room_id)
         if room is None:
-            room = self._rooms[room_id] = Room(room_id)
+            room = self._rooms[room_id] = Room(room_id, self._monotonic)
             self._locks[room_id] = asyncio.Lock()
         if self._ticker is None:
             self._ticker = asyncio.create_task(self._run_ticker(), name="media-tick")
@@ -234,9 +247,10 @@ class AiortcMedia:
                     self.tick_stats.resyncs += 1
                     next_at = loop.time()
                 await asyncio.sleep(0)
+            now = self._monotonic()
             for room in list(self._rooms.values()):
                 try:
-                    room.tick()
+                    room.tick(now)
                 except Exception:
                     self.tick_stats.errors += 1
                     logger.exception("media tick failed in room %s", room.room_id)
