@@ -33,7 +33,8 @@ async def recordings(candidate_id: str, session: SessionDep, _: Jury) -> list[di
             "size_bytes": r.size_bytes,
             "started_at": r.started_at.isoformat(),
             "ended_at": r.ended_at.isoformat(),
-            "gaps": r.gaps,
+            "gaps": service.gaps_out(r.gaps),
+            "analytics": r.analytics,
             "audio_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/audio",
             "sidecar_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/sidecar",
         }
