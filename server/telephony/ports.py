@@ -53,7 +53,8 @@ class MediaGap:
     """A named stretch of the recording (sidecar shape `{role, reason, start_s, end_s,
     silent}`): `role` is "candidate", "client" or "both"; offsets are seconds of the
     recording, which is the call's clock from its start; `silent`: the file has no audio
-    of that role there (a hold or a server stall whose late audio was recovered is not)."""
+    of that role there ("both": of either party; a hold, or a server stall whose late audio
+    was recovered, is not silent)."""
 
     role: str
     reason: GapReason

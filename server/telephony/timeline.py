@@ -333,7 +333,7 @@ class RecordingTimeline:
                 holes.append((track.silent_from, self.cursor))
             silent = sum(max(0, min(end, b) - max(start, a)) for a, b in holes)
             shares.append(silent / (end - start))
-        return sum(shares) / len(shares)
+        return min(shares)  # the call's interval is silent when nobody is heard
 
     def stats(self) -> dict[str, Any]:
         return {
