@@ -745,6 +745,22 @@ def gaps_out(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def recording_out(row: RecordingRow) -> dict[str, Any]:
+    """A recording's facts for the jury and the appeal archive (no URL)."""
+    return {
+        "id": row.id,
+        "call_id": row.call_id,
+        "file": Path(row.path).name,
+        "sha256": row.sha256,
+        "duration_s": row.duration_s,
+        "size_bytes": row.size_bytes,
+        "started_at": row.started_at.isoformat(),
+        "ended_at": row.ended_at.isoformat(),
+        "gaps": gaps_out(row.gaps),
+        "analytics": row.analytics,
+    }
+
+
 async def recordings_of(session: AsyncSession, candidate_id: str) -> list[RecordingRow]:
     return list(
         await session.scalars(
