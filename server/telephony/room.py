@@ -28,7 +28,7 @@ from server.telephony.peer import Peer
 from server.telephony.ports import BOTH, GapReason, PeerRole
 from server.telephony.recorder import OggOpusRecorder
 from server.telephony.talk import TalkMeter
-from server.telephony.timeline import RecordingTimeline
+from server.telephony.timeline import RecordingTimeline, StreamClock
 
 Placer = Callable[[int, Pcm], None]  # (RTP timestamp, decoded PCM) -> on the call's clock
 
@@ -140,6 +140,7 @@ class Room:
         self._now = monotonic
         self.peers: dict[PeerRole, Peer] = {}
         self.upstreams = {role: Upstream() for role in PARTIES}
+        self.stream_clocks = {role: StreamClock() for role in PARTIES}
         self.call: ActiveCall | None = None
         self._mix_encoder: OpusEncoder | None = None
         self._ticks = 0
@@ -175,6 +176,8 @@ class Room:
         role = peer.role
         if self.peers.get(role) is not peer:
             return  # a replaced peer still closing
+        clock = self.stream_clocks[role]
+        clock.observe(peer, packet.timestamp, arrival)
         call = self.call
         if call is None:
             return
@@ -183,7 +186,7 @@ class Room:
         timeline = call.timeline
 
         def place(timestamp: int, pcm: Pcm) -> None:
-            timeline.place(role, peer, timestamp, pcm, arrival)
+            timeline.place(role, peer, timestamp, pcm, arrival, clock.on_time(peer, timestamp))
 
         if not self.upstreams[role].push(peer, packet, place):
             return

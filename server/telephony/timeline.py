@@ -34,8 +34,8 @@ import numpy as np
 from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, Pcm, stereo
 from server.telephony.ports import BOTH, GapReason, MediaGap, PeerRole
 
-LATENESS_S: Final = 0.5  # audio is written this long after its moment (late packets, and
-# bursts of up to this long, fit in)
+LATENESS_S: Final = 1.0  # audio is written this long after its moment: late packets (a
+# sender's 300 ms bursts, plus a stall of its own or of the network) fit in
 CATCH_UP: Final = 2.0  # after a stall the horizon moves at most twice as fast as the loop
 STALL_S: Final = 0.1  # a tick this late: the server was stalled (noted)
 REPORT_STALL_S: Final = 0.5  # shorter stalls are named only where they cost audio
@@ -130,25 +130,36 @@ class RecordingTimeline:
     # --- audio in ----------------------------------------------------------------------
 
     def place(
-        self, role: PeerRole, stream: object, timestamp: int, pcm: Pcm, arrival: float
+        self,
+        role: PeerRole,
+        stream: object,
+        timestamp: int,
+        pcm: Pcm,
+        arrival: float,
+        on_time: float | None = None,
     ) -> None:
         """Put one decoded packet (`timestamp`: its RTP timestamp, 48 kHz) of `stream` (one
-        RTP stream: a peer) on the call's clock; `arrival` is when it arrived (monotonic)."""
+        RTP stream: a peer) on the call's clock; `arrival` is when it arrived (monotonic),
+        `on_time` when it was due, if known (`StreamClock`: the stream's least delay)."""
         if self.finished or not len(pcm):
             return
         track = self._tracks[role]
         arrived = self.sample_at(arrival)
-        if track.stream is not stream:  # a new stream: anchored where it arrived
+        if track.stream is not stream:  # a new stream: anchored where it was due
             track.stream, track.last_ts, track.ext = stream, timestamp, 0
-            track.anchor = max(arrived, self.cursor)
+            due = arrival if on_time is None else min(on_time, arrival)
+            track.anchor = round((due - self.t0) * SAMPLE_RATE)
         else:
             step = ((timestamp - track.last_ts + _HALF) % _WRAP) - _HALF
             track.last_ts = timestamp
             track.ext += step
             position = track.anchor + track.ext
-            if position < self.cursor or position > arrived + MAX_AHEAD_S * SAMPLE_RATE:
-                # its place is written already, or its timestamps jumped ahead: the stream
-                # goes on from where this packet arrived
+            late = position < self.cursor and arrived - position > LATENESS_S * SAMPLE_RATE
+            if late or position > arrived + MAX_AHEAD_S * SAMPLE_RATE:
+                # its place is written already and it is late by more than the writing
+                # waits (the sender's timestamps lag its clock), or its timestamps jumped
+                # ahead: the stream goes on from where this packet arrived (audio sent before
+                # the call started is merely cut)
                 track.anchor = max(arrived, self.cursor) - track.ext
                 track.reanchors += 1
         self._write(track, track.anchor + track.ext, pcm)
@@ -342,6 +353,44 @@ class RecordingTimeline:
             "late_audio_s": {r.value: self.seconds(self._tracks[r].late_samples) for r in PARTIES},
             "reanchored": {r.value: self._tracks[r].reanchors for r in PARTIES},
         }
+
+
+class StreamClock:
+    """When one RTP stream's packets are on time: the least delayed packet of the last two
+    to four seconds maps each timestamp to the earliest instant it can have arrived. Watched
+    before a call too, so that a call's first packet, late in a burst, is placed where it
+    was due rather than where it arrived."""
+
+    EPOCH_S: Final = 2.0
+
+    def __init__(self) -> None:
+        self.stream: object = None
+        self._last_ts = 0
+        self._ext = 0
+        self._best: float | None = None  # instant of extended timestamp 0, this epoch
+        self._previous: float | None = None  # … the epoch before
+        self._epoch_end = 0.0
+
+    def observe(self, stream: object, timestamp: int, arrival: float) -> None:
+        if stream is not self.stream:
+            self.stream, self._ext, self._best, self._previous = stream, 0, None, None
+            self._epoch_end = arrival + self.EPOCH_S
+        else:
+            self._ext += ((timestamp - self._last_ts + _HALF) % _WRAP) - _HALF
+        self._last_ts = timestamp
+        if arrival >= self._epoch_end:
+            self._previous, self._best = self._best, None
+            self._epoch_end = arrival + self.EPOCH_S
+        zero = arrival - self._ext / SAMPLE_RATE
+        self._best = zero if self._best is None else min(self._best, zero)
+
+    def on_time(self, stream: object, timestamp: int) -> float | None:
+        """When the packet of `timestamp` was due, or None (another stream, nothing seen)."""
+        if stream is not self.stream or self._best is None:
+            return None
+        zero = self._best if self._previous is None else min(self._best, self._previous)
+        ext = self._ext + ((timestamp - self._last_ts + _HALF) % _WRAP) - _HALF
+        return zero + ext / SAMPLE_RATE
 
 
 def _overlap(span: list[int], hole: tuple[int, int]) -> bool:

@@ -106,18 +106,22 @@ async def test_recording_left_candidate_right_client_and_sidecar(
     media: AiortcMedia, trio: tuple[ProbePeer, ProbePeer, ProbePeer], tmp_path: Path
 ) -> None:
     path = tmp_path / "recordings" / "call-1.ogg"
+    before_answer = time.monotonic()
     await media.start_call(
         ROOM, "call-1", path, parties={"candidate": "cand-7", "client": "juror-3"}
     )
-    began = time.monotonic()
+    after_answer = time.monotonic()
     await asyncio.sleep(2.0)
+    before_end = time.monotonic()
     info = await media.end_call(ROOM)
-    elapsed = time.monotonic() - began
+    after_end = time.monotonic()
     assert info is not None and info.path == path
     audio = decode(path)
     assert abs(audio.shape[1] / SAMPLE_RATE - info.duration_s) < 0.05
-    # The recording is the call's clock: as long as the call, whatever the load.
-    assert abs(info.duration_s - elapsed) < 0.1, (info.duration_s, elapsed)
+    # The recording is the call's clock: as long as the call (started and ended somewhere
+    # within each of the two calls to the media), whatever the load.
+    shortest, longest = before_end - after_answer, after_end - before_answer
+    assert shortest - 0.1 <= info.duration_s <= longest + 0.1, (info.duration_s, shortest)
     left, right = audio[0, SAMPLE_RATE // 2 :], audio[1, SAMPLE_RATE // 2 :]
     assert level_at(left, CANDIDATE_HZ) > 0.9 and level_at(left, CLIENT_HZ) < 0.01
     assert level_at(right, CLIENT_HZ) > 0.9 and level_at(right, CANDIDATE_HZ) < 0.01
@@ -150,7 +154,8 @@ async def test_a_party_reconnecting_mid_call_resumes_and_the_recording_goes_on(
     assert abs(dominant_frequency(client.pcm_since(start)) - CANDIDATE_HZ) < 5
     info = await media.end_call(ROOM)
     assert info is not None
-    (gap,) = info.gaps
+    # (a loaded machine may add a stalled loop's entry beside it)
+    (gap,) = [g for g in info.gaps if g.reason is not GapReason.SERVER_STALL]
     assert gap.role == PeerRole.CLIENT and gap.silent
     assert gap.reason in (GapReason.CONNECTION_LOST, GapReason.RECONNECT)
     # The gap spans the time without the client: at least part of the 0.6 s it was away, and
@@ -165,7 +170,7 @@ async def test_a_party_reconnecting_mid_call_resumes_and_the_recording_goes_on(
     assert np.abs(during).max() < 0.01  # silence in the gap
     assert len(after) > 0.4 * SAMPLE_RATE and level_at(after, CLIENT_HZ) > 0.9
     assert level_at(audio[0, -SAMPLE_RATE // 2 :], CANDIDATE_HZ) > 0.9
-    assert json.loads(info.sidecar_path.read_text())["gaps"][0]["role"] == "client"
+    assert "client" in [g["role"] for g in json.loads(info.sidecar_path.read_text())["gaps"]]
 
 
 async def test_a_party_absent_at_the_start_is_a_gap_and_silence(

@@ -7,7 +7,7 @@ import numpy as np
 
 from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, tone
 from server.telephony.ports import GapReason, PeerRole
-from server.telephony.timeline import RecordingTimeline
+from server.telephony.timeline import RecordingTimeline, StreamClock
 
 CAND, CLIENT = PeerRole.CANDIDATE, PeerRole.CLIENT
 T0 = 1000.0
@@ -223,3 +223,26 @@ def test_a_short_stall_that_cost_audio_names_the_hole_after_the_stall() -> None:
         ("candidate", GapReason.SERVER_STALL, True),
         ("client", GapReason.SERVER_STALL, True),
     ]
+
+
+def test_a_call_answered_during_a_burst_places_its_first_packets_where_they_were_due() -> None:
+    """The candidate's packets come 15 at a time every 300 ms, before and during the call;
+    the call starts between two bursts. The stream's clock, watched before the call, says
+    when each packet was due: the recording starts with his audio, no hole."""
+    call = Call()
+    clock = StreamClock()
+    stream = call.streams[CAND]
+    for n in range(-60, 100):  # from 1.2 s before the call
+        arrival = T0 + (n // 15 + 1) * 15 * FRAME + 0.002  # each burst when its last is due
+        ts = (call.ts0[CAND] + n * FRAME_SAMPLES) & 0xFFFFFFFF
+        clock.observe(stream, ts, arrival)
+        if arrival > T0:  # the call has started
+            pcm = tone(440.0, FRAME, start=n * FRAME_SAMPLES)
+            call.timeline.place(CAND, stream, ts, pcm, arrival, clock.on_time(stream, ts))
+            call.timeline.advance(arrival)
+        due = clock.on_time(stream, ts)
+        if n >= -45:  # once a whole burst was seen
+            assert due is not None and abs(due - (T0 + (n + 1) * FRAME)) <= 0.003
+    call.timeline.finish(T0 + 1.8)
+    assert loud(call.channel(CAND, 0.0, 1.7))
+    assert [g for g in call.timeline.gaps() if g.role == "candidate"] == []
