@@ -236,3 +236,36 @@ async def test_an_observer_who_stops_listening_leaves_the_room(
         while PeerRole.OBSERVER in media.peer_roles(ROOM):  # noqa: ASYNC110 - aiortc's state
             await asyncio.sleep(0.05)
     assert set(media.peer_roles(ROOM)) == {PeerRole.CANDIDATE, PeerRole.CLIENT}
+
+
+async def test_hold_is_in_the_sidecar_with_the_microphones_kept_and_the_talk_analytics(
+    media: AiortcMedia, trio: tuple[ProbePeer, ProbePeer, ProbePeer], tmp_path: Path
+) -> None:
+    path = tmp_path / "call.ogg"
+    await media.start_call(ROOM, "call-1", path)
+    await asyncio.sleep(0.8)
+    held_at = time.monotonic()
+    await media.hold(ROOM, True)
+    await asyncio.sleep(1.0)
+    await media.hold(ROOM, False)
+    held_for = time.monotonic() - held_at
+    await asyncio.sleep(0.5)
+    info = await media.end_call(ROOM)
+    assert info is not None
+    (hold,) = [g for g in info.gaps if g.reason is GapReason.HOLD]
+    assert (hold.role, hold.silent) == ("both", False)  # both microphones are recorded on hold
+    assert 0.9 <= hold.end_s - hold.start_s <= held_for + 0.02  # type: ignore[operator]
+    sidecar = json.loads(info.sidecar_path.read_text(encoding="utf-8"))
+    assert {"role": "both", "reason": "hold", "silent": False}.items() <= next(
+        g for g in sidecar["gaps"] if g["reason"] == "hold"
+    ).items()
+    talk = sidecar["analytics"]
+    assert talk["holds"] == 1 and abs(talk["hold_s"] - (hold.end_s - hold.start_s)) < 0.02
+    # both probes send a steady tone: both talk all along, all of it overlapping
+    for role in ("candidate", "client"):
+        assert talk["parties"][role]["talk_s"] >= 0.8 * (info.duration_s - talk["hold_s"])
+    audio = decode(path)
+    during = audio[
+        0, int((hold.start_s + 0.1) * SAMPLE_RATE) : int((hold.end_s - 0.1) * SAMPLE_RATE)
+    ]
+    assert level_at(during, CANDIDATE_HZ) > 0.9
