@@ -31,6 +31,7 @@ from server.telephony.ports import (
 )
 from server.telephony.recorder import OggOpusRecorder, sha256_of, write_sidecar
 from server.telephony.room import PARTIES, ActiveCall, Room
+from server.telephony.timeline import RecordingTimeline
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +152,7 @@ class AiortcMedia:
         timeline = call.timeline
         analytics = call.meter.result(timeline.causes(GapReason.HOLD))
         await asyncio.to_thread(recorder.finish)
+        note_write_losses(timeline, recorder)
         path = recorder.path
         digest = await asyncio.to_thread(sha256_of, path)
         info = RecordingInfo(
@@ -262,6 +264,16 @@ class AiortcMedia:
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
+
+
+def note_write_losses(timeline: RecordingTimeline, recorder: object) -> None:
+    """The file writer's own losses (a disk that refused the audio: `write_gaps`, each
+    `start_s`, `end_s` — None: to the end — and its `fault`) named on the timeline."""
+    for lost in getattr(recorder, "write_gaps", ()):
+        end = timeline.duration_s if lost.end_s is None else lost.end_s
+        full = str(getattr(lost, "fault", "")) == GapReason.DISK_FULL.value
+        reason = GapReason.DISK_FULL if full else GapReason.WRITE_ERROR
+        timeline.note_loss(lost.start_s, end, reason)
 
 
 def _conforms(media: AiortcMedia) -> MediaPort:  # mypy: AiortcMedia implements MediaPort

@@ -32,7 +32,8 @@ class GapReason(StrEnum):
     SERVER_STALL = "server_stall"  # the media process did not run (stopped, starved, paused)
     HOLD = "hold"  # the call was on hold (the recording keeps both microphones)
     NO_AUDIO = "no_audio"  # no audio arrived from the party (a sender or network stall)
-    WRITE_ERROR = "write_error"  # the file writer could not write it (disk full, too slow…)
+    WRITE_ERROR = "write_error"  # the file writer could not write it (refused, too slow…)
+    DISK_FULL = "disk_full"  # the recordings' disk was full
 
 
 GAP_LABELS_FR: dict[str, str] = {
@@ -44,6 +45,7 @@ GAP_LABELS_FR: dict[str, str] = {
     GapReason.HOLD: "mise en attente",
     GapReason.NO_AUDIO: "aucun son reçu du participant",
     GapReason.WRITE_ERROR: "écriture de l'enregistrement impossible",
+    GapReason.DISK_FULL: "enregistrement interrompu : disque plein",
 }
 ROLE_LABELS_FR: dict[str, str] = {"candidate": "candidat", "client": "client", BOTH: "les deux"}
 

@@ -246,3 +246,26 @@ def test_a_call_answered_during_a_burst_places_its_first_packets_where_they_were
     call.timeline.finish(T0 + 1.8)
     assert loud(call.channel(CAND, 0.0, 1.7))
     assert [g for g in call.timeline.gaps() if g.role == "candidate"] == []
+
+
+def test_the_file_writers_own_losses_are_named_disk_full_or_write_error() -> None:
+    """The recorder's `write_gaps` (the disk refused the audio; None: to the end) become
+    entries: the interface between the timeline and the file writer."""
+    from types import SimpleNamespace
+
+    from server.telephony.aiortc_media import note_write_losses
+
+    call = Call()
+    call.run(0, 150)
+    call.timeline.finish(T0 + 3.0)
+    recorder = SimpleNamespace(
+        write_gaps=[
+            SimpleNamespace(start_s=0.5, end_s=1.0, fault="disk_full"),
+            SimpleNamespace(start_s=2.0, end_s=None, fault="write_error"),
+        ]
+    )
+    note_write_losses(call.timeline, recorder)
+    assert [(g.role, g.reason, g.start_s, g.end_s, g.silent) for g in call.timeline.gaps()] == [
+        ("both", GapReason.DISK_FULL, 0.5, 1.0, True),
+        ("both", GapReason.WRITE_ERROR, 2.0, 3.0, True),
+    ]
