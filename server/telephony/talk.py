@@ -34,7 +34,8 @@ def level_dbfs(pcm: Pcm) -> float:
     """RMS level of a frame in dB relative to full scale (-120 for digital silence)."""
     if not len(pcm):
         return -120.0
-    rms = math.sqrt(float(np.mean(pcm.astype(np.float64) ** 2)))
+    samples = pcm.astype(np.float32)
+    rms = math.sqrt(float(np.dot(samples, samples)) / len(samples))
     return 20 * math.log10(rms / 32768) if rms > 0 else -120.0
 
 

@@ -86,13 +86,15 @@ class _Track:
             self.buf, self.have = buf, have
         self.size = max(self.size, size)
 
-    def take(self, count: int) -> tuple[Pcm, np.ndarray]:
+    def take(self, count: int) -> tuple[Pcm, int]:
+        """The next `count` samples (silence where nothing was placed: the buffers start
+        zeroed and a taken region is never written again) and how many were placed."""
         self.ensure(count)
-        pcm = np.where(self.have[:count], self.buf[:count], 0).astype(np.int16)
-        have = self.have[:count].copy()
+        pcm = self.buf[:count]
+        placed = int(np.count_nonzero(self.have[:count]))
         self.buf, self.have = self.buf[count:], self.have[count:]
         self.size -= count
-        return pcm, have
+        return pcm, placed
 
 
 class RecordingTimeline:
@@ -256,8 +258,8 @@ class RecordingTimeline:
             channels = []
             for role in PARTIES:
                 track = self._tracks[role]
-                pcm, have = track.take(FRAME_SAMPLES)
-                if have.sum() * 2 < FRAME_SAMPLES:  # less than half a frame: a hole
+                pcm, placed = track.take(FRAME_SAMPLES)
+                if placed * 2 < FRAME_SAMPLES:  # less than half a frame: a hole
                     if track.silent_from is None:
                         track.silent_from = self.cursor
                 else:
