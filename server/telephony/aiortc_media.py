@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from server.telephony.timeline import RecordingTimeline
 
 logger = logging.getLogger(__name__)
 
+END_GRACE_S = 0.1  # a hang-up lets the loop place what arrived before it, if it was behind
 MAX_CATCH_UP_SECONDS = 0.1  # a tick later than this is skipped, not caught up
 PeerStateListener = Callable[[str, PeerRole, str], None]
 
@@ -42,7 +44,7 @@ PeerStateListener = Callable[[str, PeerRole, str], None]
 @dataclass
 class TickStats:
     ticks: int = 0
-    resyncs: int = 0  # the loop was stalled > 100 ms: ticks skipped
+    resyncs: int = 0  # the loop was stalled > 100 ms: mix ticks skipped (recordings keep time)
     errors: int = 0
 
 
@@ -139,13 +141,19 @@ class AiortcMedia:
         if room is None:
             raise NoActiveCall(f"room {room_id}: no call to end")
         async with self._locks[room_id]:
-            call = room.end_call()
+            if room.call is None:
+                raise NoActiveCall(f"room {room_id}: no call to end")
+            ended, ended_at = self._monotonic(), self._clock.now()
+            await asyncio.sleep(END_GRACE_S)  # audio that waited in the sockets is placed
+            call = room.end_call(ended)
             if call is None:
                 raise NoActiveCall(f"room {room_id}: no call to end")
-            return await self._finish_recording(room_id, call)
+            return await self._finish_recording(room_id, call, ended_at)
 
-    async def _finish_recording(self, room_id: str, call: ActiveCall) -> RecordingInfo | None:
-        ended_at = self._clock.now()
+    async def _finish_recording(
+        self, room_id: str, call: ActiveCall, ended_at: datetime | None = None
+    ) -> RecordingInfo | None:
+        ended_at = ended_at or self._clock.now()
         recorder = call.recorder
         if recorder is None:
             return None

@@ -205,12 +205,12 @@ class Room:
             if role not in self.peers:
                 call.open_gap(role, GapReason.ABSENT, call.t0)
 
-    def end_call(self) -> ActiveCall | None:
-        """The call is over now: its timeline is written up to this instant."""
+    def end_call(self, at: float | None = None) -> ActiveCall | None:
+        """The call ended `at` (now by default): its timeline is written up to that instant."""
         call, self.call = self.call, None
         self._mix_encoder = None
         if call is not None:
-            call.timeline.finish(self._now())
+            call.timeline.finish(self._now() if at is None else at)
         return call
 
     # --- the 20 ms tick ------------------------------------------------------------------

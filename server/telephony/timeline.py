@@ -8,8 +8,9 @@ server stalled while the packets waited in its socket) lands where it belongs, a
 that stopped sending leaves a hole exactly as long as its silence.
 
 The writer is fed by `advance(now)`, called on every media tick: it hands out whole stereo
-frames (candidate LEFT, client RIGHT) up to a *horizon* `LATENESS_S` behind now, silence
-where a party has no audio. After a stall of the loop the horizon catches up at most
+frames (candidate LEFT, client RIGHT) as soon as both parties' audio fills them, and waits
+for a frame with a hole until it is `LATENESS_S` old (the *horizon*); then the hole is
+silence. After a stall of the loop the horizon catches up at most
 `CATCH_UP` times faster than the loop's own progress, so the packets that waited during the
 stall are placed before their place is written. `finish(now)` writes the rest: the file
 holds exactly `now - t0` seconds, whatever happened.
@@ -237,7 +238,7 @@ class RecordingTimeline:
         allowed = round(min(max(dt, 0.0), STALL_S) * CATCH_UP * SAMPLE_RATE)
         target = min(self.sample_at(now) - round(LATENESS_S * SAMPLE_RATE), self._horizon + allowed)
         self._horizon = max(self._horizon, target)
-        self._flush((self._horizon // FRAME_SAMPLES) * FRAME_SAMPLES)
+        self._flush((self._horizon // FRAME_SAMPLES) * FRAME_SAMPLES, self.sample_at(now))
 
     def finish(self, now: float) -> None:
         """The call ended at `now`: write everything up to it (whole frames)."""
@@ -253,8 +254,13 @@ class RecordingTimeline:
                     cause.end = self.cursor
         self.finished = True
 
-    def _flush(self, until: int) -> None:
-        while self.cursor + FRAME_SAMPLES <= until:
+    def _flush(self, until: int, complete_until: int = 0) -> None:
+        """Write the frames up to `until`, and on up to `complete_until` those that both
+        parties' audio fills already (nothing to wait for: the file stays close behind the
+        call, and a crash loses little)."""
+        while self.cursor + FRAME_SAMPLES <= until or (
+            self.cursor + FRAME_SAMPLES <= complete_until and self._complete()
+        ):
             channels = []
             for role in PARTIES:
                 track = self._tracks[role]
@@ -270,6 +276,14 @@ class RecordingTimeline:
             if self._on_frame is not None:
                 self._on_frame(channels[0], channels[1])
             self.cursor += FRAME_SAMPLES
+
+    def _complete(self) -> bool:
+        for track in self._tracks.values():
+            if track.size < FRAME_SAMPLES:
+                return False
+            if np.count_nonzero(track.have[:FRAME_SAMPLES]) < FRAME_SAMPLES:
+                return False
+        return True
 
     def _close_hole(self, track: _Track, at: int) -> None:
         if track.silent_from is not None:

