@@ -65,3 +65,5 @@ class RecordingRow(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime] = mapped_column(UtcDateTime())
     gaps: Mapped[list[Any]] = mapped_column(JSON)
+    # talk analytics (`talk.analyse`, plus the time to answer); None: recorded before them
+    analytics: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

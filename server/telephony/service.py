@@ -43,7 +43,16 @@ from server.telephony.call_state import (
     Party,
 )
 from server.telephony.models import CallEventRow, CallRow, RecordingRow
-from server.telephony.ports import MediaError, MediaPort, RecordingInfo
+from server.telephony.ports import (
+    GAP_LABELS_FR,
+    ROLE_LABELS_FR,
+    MediaError,
+    MediaPort,
+    RecordingInfo,
+    gap_from_json,
+    gap_to_json,
+)
+from server.telephony.sidecar import amend_sidecar
 
 log = logging.getLogger(__name__)
 RING_TIMEOUT = timedelta(seconds=45)
@@ -525,6 +534,7 @@ async def _store_recording(
     info: RecordingInfo,
 ) -> None:
     base = ctx.settings.recordings_path
+    analytics = await _with_time_to_answer(row, info)
     rec = RecordingRow(
         call_id=row.id,
         candidate_id=row.candidate_id,
@@ -536,6 +546,7 @@ async def _store_recording(
         started_at=info.started_at,
         ended_at=info.ended_at,
         gaps=info.to_json()["gaps"],
+        analytics=analytics,
     )
     session.add(rec)
     await audit.record(
@@ -582,6 +593,22 @@ async def wrap_up(
         await session.commit()
     _announce(ctx, row)
     return call_out(row)
+
+
+async def _with_time_to_answer(row: CallRow, info: RecordingInfo) -> dict[str, Any] | None:
+    """The recording's talk analytics with the call's time to answer (ringing → answered, a
+    fact of this process), written into its sidecar too. None where nothing was analysed."""
+    if not info.analytics:
+        return None
+    analytics = dict(info.analytics)
+    if row.answered_at is not None:
+        analytics["time_to_answer_s"] = round((row.answered_at - row.rang_at).total_seconds(), 2)
+    if info.sidecar_path.exists():
+        try:
+            await asyncio.to_thread(amend_sidecar, info.sidecar_path, {"analytics": analytics})
+        except (OSError, ValueError):  # the database keeps them; the sidecar stays as written
+            log.warning("sidecar %s not amended", info.sidecar_path, exc_info=True)
+    return analytics
 
 
 # ---- time: ring timeouts, pauses and the end of the calls phase ------------------------
@@ -700,6 +727,38 @@ async def calls_of(session: AsyncSession, candidate_id: str) -> list[dict[str, A
         select(CallRow).where(CallRow.candidate_id == candidate_id).order_by(CallRow.rang_at)
     )
     return [call_out(r) for r in rows]
+
+
+def gaps_out(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A recording's named intervals for the jury, each with its French label and party:
+    `{role, reason, start_s, end_s, silent, label, role_label}` (older rows' shapes too)."""
+    out = []
+    for raw in gaps:
+        gap = gap_from_json(raw)
+        out.append(
+            {
+                **gap_to_json(gap),
+                "label": GAP_LABELS_FR.get(gap.reason, gap.reason.value),
+                "role_label": ROLE_LABELS_FR.get(gap.role, gap.role),
+            }
+        )
+    return out
+
+
+def recording_out(row: RecordingRow) -> dict[str, Any]:
+    """A recording's facts for the jury and the appeal archive (no URL)."""
+    return {
+        "id": row.id,
+        "call_id": row.call_id,
+        "file": Path(row.path).name,
+        "sha256": row.sha256,
+        "duration_s": row.duration_s,
+        "size_bytes": row.size_bytes,
+        "started_at": row.started_at.isoformat(),
+        "ended_at": row.ended_at.isoformat(),
+        "gaps": gaps_out(row.gaps),
+        "analytics": row.analytics,
+    }
 
 
 async def recordings_of(session: AsyncSession, candidate_id: str) -> list[RecordingRow]:

@@ -58,8 +58,8 @@ def _sims(h: Harness, kind: SimulationKind) -> list[Any]:
 
 
 @pytest.fixture
-def media() -> FakeMedia:
-    return FakeMedia()
+def media(clock: FakeClock) -> FakeMedia:
+    return FakeMedia(clock)  # the exam's clock: its recordings' times are the calls' times
 
 
 def test_inbound_call_pops_the_record_then_relays_and_records(
@@ -94,6 +94,7 @@ def test_inbound_call_pops_the_record_then_relays_and_records(
                 assert ringing["call"]["state"] == "sonnerie"
                 assert pop["seq"] < ringing["seq"]  # the record pops before the phone rings
 
+                h.clock.advance(4)  # four seconds of ringing
                 cand_ws.send_json({"type": "call.answer", "call_id": call_id, "request_id": "a"})
                 assert _reply(cand_ws, "a")["result"]["state"] == "en_ligne"
                 assert media.room(cand).call is not None
@@ -139,6 +140,22 @@ def test_inbound_call_pops_the_record_then_relays_and_records(
         assert [r["call_id"] for r in recs] == [call_id, call_id]
         assert len({r["audio_url"] for r in recs}) == 2
         assert recs[0]["started_at"] <= recs[1]["started_at"]
+        # The hold is in the evidence: in the second segment, from its start, 30 s.
+        assert recs[0]["gaps"] == []
+        assert recs[1]["gaps"] == [
+            {
+                "role": "both",
+                "reason": "hold",
+                "start_s": 0.0,
+                "end_s": 30.0,
+                "silent": False,
+                "label": "mise en attente",
+                "role_label": "les deux",
+            }
+        ]
+        talk = recs[1]["analytics"]
+        assert (talk["holds"], talk["hold_s"], talk["time_to_answer_s"]) == (1, 30.0, 4.0)
+        assert talk["parties"]["candidate"]["talk_s"] == 0.0  # the fake media hears nothing
         calls = h.client.get(f"/api/candidates/{cand}/calls").json()
         assert calls[0]["disposition"] == "traitee"
         h.login("cand_a")
