@@ -14,11 +14,11 @@ from server.auth.ratelimit import RateLimiter
 from server.auth.tokens import TokenService
 from server.core import audit
 from server.core.audit_seal import AuditSeal
+from server.core.bus import build_bus
 from server.core.clock import Clock, SystemClock
 from server.core.config import Settings
 from server.core.context import AppContext
 from server.core.db import Database
-from server.core.events import EventBus
 from server.scenarios.catalogue import load_catalogue
 from server.web.errors import install_error_handlers
 
@@ -41,7 +41,7 @@ def build_context(
         clock=clock,
         tokens=TokenService(settings.secret_key, settings.session_hours * 3600),
         limiter=RateLimiter(clock, settings.login_attempts_per_minute),
-        bus=EventBus(),
+        bus=build_bus(settings),
         titles=catalogue.titles,
         packs=catalogue.packs,
         services={"pack_problems": catalogue.problems},

@@ -13,6 +13,7 @@ from server.certification import service as certification_service  # noqa: F401 
 from server.certification.views import router as certification_router
 from server.chat import ws as chat_ws  # noqa: F401  (registers WebSocket commands)
 from server.chat.views import router as chat_router
+from server.core import replicas
 from server.core.context import AppContext
 from server.crm import ws as crm_ws  # noqa: F401  (registers the snapshot part)
 from server.crm.views import router as crm_router
@@ -68,6 +69,7 @@ ROUTERS: list[APIRouter] = [
 # ASGI middleware around every route, outermost last (Starlette's add_middleware order).
 MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [SebGuard, SecurityHeaders]
 STARTUP: list[Hook] = [
+    replicas.start_replica,  # the shared bus first: every other hook may publish
     telephony_lifecycle.start_media,
     writing_lifecycle.start_writing,
     progress_lifecycle.start_progress,  # before the clock: it applies the deadlines missed
@@ -79,4 +81,5 @@ SHUTDOWN: list[Hook] = [
     telephony_lifecycle.stop_media,
     exams_lifecycle.stop_clock,
     auth_lifecycle.stop_revocation_watch,
+    replicas.stop_replica,
 ]

@@ -8,10 +8,10 @@ from typing import Any
 from server.auth.ratelimit import RateLimiter
 from server.auth.revocation import LiveSessions
 from server.auth.tokens import TokenService
+from server.core.bus import Bus
 from server.core.clock import Clock
 from server.core.config import Settings
 from server.core.db import Database
-from server.core.events import EventBus
 from server.core.presence import PresenceTracker
 from server.scenarios.referential import Title
 
@@ -23,7 +23,7 @@ class AppContext:
     clock: Clock
     tokens: TokenService
     limiter: RateLimiter
-    bus: EventBus
+    bus: Bus
     titles: dict[str, Title]
     packs: dict[str, Any] = field(default_factory=dict)
     presence: PresenceTracker = field(default_factory=PresenceTracker)
