@@ -34,6 +34,7 @@ from server.progress import lifecycle as progress_lifecycle
 from server.progress.views import router as progress_router
 from server.scenarios.views import router as catalogue_router
 from server.telephony import lifecycle as telephony_lifecycle
+from server.telephony import ring_sweep
 from server.telephony import ws as telephony_ws  # noqa: F401  (registers WebSocket commands)
 from server.telephony.views import router as telephony_router
 from server.web.health import router as health_router
@@ -76,8 +77,10 @@ STARTUP: list[Hook] = [
     exams_lifecycle.start_clock,
     lockdown_lifecycle.start_lockdown,
     auth_lifecycle.start_revocation_watch,
+    ring_sweep.start_ring_sweep,
 ]
 SHUTDOWN: list[Hook] = [
+    ring_sweep.stop_ring_sweep,
     telephony_lifecycle.stop_media,
     exams_lifecycle.stop_clock,
     auth_lifecycle.stop_revocation_watch,

@@ -46,3 +46,31 @@ def test_pages_on_two_replicas_hear_what_either_replica_does(
                 assert on_b["state"]["phase"] == on_a["state"]["phase"] == "preparation"
                 assert set(on_b["aseq"]) == {candidate_audience(cand), jury_audience(cand)}
                 assert set(on_a["aseq"]) == {candidate_audience(cand)}  # never the jury's
+
+
+def test_the_organisers_console_on_one_replica_sees_who_is_connected_to_the_other(
+    settings: Settings, clock: FakeClock, replica_redis_url: str, redis_prefix: str
+) -> None:
+    shared = settings.model_copy(
+        update={"redis_url": replica_redis_url, "redis_prefix": redis_prefix}
+    )
+    with running_app(shared, clock) as a, running_app(shared, clock, day=a.day) as b:
+        cand = a.day.ids["cand_a"]
+        overview = f"/api/sessions/{a.day.session_id}/overview"
+
+        def connected() -> bool:
+            b.login("organiser")
+            answer = b.client.get(overview)
+            assert answer.status_code == 200, answer.text
+            return bool(answer.json()["candidates"][cand]["connected"])
+
+        assert not connected()
+        a.login("cand_a")
+        with a.client.websocket_connect("/ws") as first:
+            first.receive_json()
+            assert connected()
+            b.login("cand_a")  # a second page of the same candidate, on the other replica
+            with b.client.websocket_connect("/ws") as second:
+                second.receive_json()
+            assert connected()  # one page still open on A
+        assert not connected()
