@@ -215,7 +215,7 @@ class RemoteMediaPort:
         """Run `op` on the room's worker; if that worker is dead, re-place the room and run it
         once more on the new one."""
         async with self._lock(room_id):
-            placement = self._rooms.get(room_id)
+            placement = self._rooms.get(room_id) or await self._locate(room_id)
             if placement is None and not place:
                 raise NoActiveCall(f"room {room_id} has no media worker")
             if placement is None:
@@ -235,7 +235,7 @@ class RemoteMediaPort:
 
     async def _finish(self, room_id: str, close: bool) -> RecordingInfo | None:
         async with self._lock(room_id):
-            placement = self._rooms.get(room_id)
+            placement = self._rooms.get(room_id) or await self._locate(room_id)
             if placement is None:
                 raise NoActiveCall(f"room {room_id}: no call to end")
             call, placement.call = placement.call, None
@@ -274,11 +274,33 @@ class RemoteMediaPort:
         usable = self.view.usable(self.liveness.dead_after_s)
         return least_loaded(usable, self._rooms.values(), exclude)
 
-    async def _place(self, room_id: str) -> Placement:
-        for known in self.view.registered.values():  # a web process restarted: the room lives
+    def _adopt(self, room_id: str) -> Placement | None:
+        """The room lives on a worker already (as its registration says): this web process
+        restarted, or another web replica placed it (a juror's page on this replica, the
+        candidate's on the other)."""
+        for known in self.view.registered.values():
             if room_id in known.room_ids and self.view.alive(known):
                 placement = self._rooms[room_id] = Placement(known.worker_id, known.instance)
                 return placement
+        return None
+
+    async def _locate(self, room_id: str) -> Placement | None:
+        """A room this process did not place: where its registration says, else where a live
+        worker says it is now (the registrations lag by a heartbeat: another web replica may
+        have placed it a moment ago)."""
+        if (adopted := self._adopt(room_id)) is not None:
+            return adopted
+        for info in self.view.usable(self.liveness.dead_after_s):
+            with contextlib.suppress(WorkerUnreachable, RedisError, OSError, KeyError):
+                if room_id in (await self._client_at(info.url).health())["room_ids"]:
+                    placement = Placement(info.worker_id, info.instance)
+                    self._rooms[room_id] = placement
+                    return placement
+        return None
+
+    async def _place(self, room_id: str) -> Placement:
+        if (adopted := self._adopt(room_id)) is not None:
+            return adopted
         info = self._choose(exclude=set())
         if info is None:
             with contextlib.suppress(RedisError, OSError):
