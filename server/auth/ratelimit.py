@@ -9,14 +9,17 @@ failure instants per key), so a guesser spreading attempts over the replicas mee
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections import deque
 from datetime import datetime, timedelta
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from server.core.clock import Clock
 
+log = logging.getLogger(__name__)
 WINDOW = timedelta(minutes=1)
 MAX_KEYS = 50_000
 
@@ -56,13 +59,30 @@ class RateLimiter:
 
 
 class RedisRateLimiter:
+    """Redis away: each replica counts on its own meanwhile (never fails open)."""
+
     def __init__(self, redis: Redis, prefix: str, clock: Clock, per_window: int) -> None:
         self._redis = redis
         self._prefix = f"{prefix}:signin"
         self._clock = clock
         self._per_window = per_window
+        self._local = RateLimiter(clock, per_window)
 
     async def blocked(self, *keys: str) -> bool:
+        try:
+            return await self._blocked(*keys) or await self._local.blocked(*keys)
+        except (RedisError, OSError):
+            log.warning("limites de connexion partagées indisponibles (Redis)", exc_info=True)
+            return await self._local.blocked(*keys)
+
+    async def failed(self, *keys: str) -> None:
+        await self._local.failed(*keys)
+        try:
+            await self._failed(*keys)
+        except (RedisError, OSError):
+            log.warning("limites de connexion partagées indisponibles (Redis)", exc_info=True)
+
+    async def _blocked(self, *keys: str) -> bool:
         now = self._clock.now().timestamp()
         async with self._redis.pipeline(transaction=False) as pipe:
             for key in keys:
@@ -71,7 +91,7 @@ class RedisRateLimiter:
             counts = (await pipe.execute())[1::2]
         return any(int(n) >= self._per_window for n in counts)
 
-    async def failed(self, *keys: str) -> None:
+    async def _failed(self, *keys: str) -> None:
         now = self._clock.now().timestamp()
         ttl = int(WINDOW.total_seconds()) + 1
         async with self._redis.pipeline(transaction=False) as pipe:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import socket
 import uuid
@@ -19,6 +20,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+log = logging.getLogger(__name__)
 HEARTBEAT_S = 1.0
 REPLICA_TTL_S = 5
 
@@ -100,9 +102,11 @@ class RedisPresence:
         self.replica = replica or replica_id()
         self._script = redis.register_script(CHANGE)
         self._task: asyncio.Task[None] | None = None
+        self._local = PresenceTracker()  # this replica's own sockets, if Redis is away
 
     async def start(self) -> None:
-        await self._beat()
+        with contextlib.suppress(RedisError, OSError):
+            await self._beat()
         self._task = asyncio.create_task(self._heartbeat(), name="presence-heartbeat")
 
     async def close(self) -> None:
@@ -110,7 +114,7 @@ class RedisPresence:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        with contextlib.suppress(RedisError):
+        with contextlib.suppress(RedisError, OSError):
             await self._redis.delete(f"{self._prefix}:replica:{self.replica}")
 
     async def _beat(self) -> None:
@@ -119,7 +123,7 @@ class RedisPresence:
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_S)
-            with contextlib.suppress(RedisError):
+            with contextlib.suppress(RedisError, OSError):
                 await self._beat()
 
     async def _change(self, subject_id: str, delta: int, now: datetime | None) -> Presence | None:
@@ -134,12 +138,25 @@ class RedisPresence:
         return Presence(bool(connected), datetime.fromisoformat(since), sockets)
 
     async def connect(self, subject_id: str, now: datetime) -> Presence:
-        p = await self._change(subject_id, 1, now)
+        local = await self._local.connect(subject_id, now)
+        try:
+            p = await self._change(subject_id, 1, now)
+        except RedisError:  # Redis away: this replica's own view, the page still connects
+            log.warning("présence partagée indisponible (Redis)", exc_info=True)
+            return local
         assert p is not None
         return p
 
     async def disconnect(self, subject_id: str, now: datetime) -> Presence | None:
-        return await self._change(subject_id, -1, now)
+        local = await self._local.disconnect(subject_id, now)
+        try:
+            return await self._change(subject_id, -1, now)
+        except RedisError:
+            log.warning("présence partagée indisponible (Redis)", exc_info=True)
+            return local
 
     async def get(self, subject_id: str) -> Presence | None:
-        return await self._change(subject_id, 0, None)
+        try:
+            return await self._change(subject_id, 0, None)
+        except RedisError:
+            return await self._local.get(subject_id)

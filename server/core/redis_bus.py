@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 LOG_LENGTH = 2000  # events kept per audience for catching up (approximate trimming)
 BATCH = 256
 RETRY_S = 0.2
+OUTBOX_LIMIT = 100_000  # events waiting for Redis, at most
 
 PUBLISH = """
 local prefix, maxlen, data = ARGV[1], ARGV[2], ARGV[3]
@@ -80,6 +81,7 @@ class RedisEventBus:
         self._listening = asyncio.Event()
         self._idle = asyncio.Event()  # set whenever the outbox has just been emptied
         self.published = 0
+        self.dropped = 0
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -135,6 +137,14 @@ class RedisEventBus:
         targets = [audiences] if isinstance(audiences, str) else list(dict.fromkeys(audiences))
         if not targets:
             return
+        if len(self._outbox) >= OUTBOX_LIMIT:  # Redis away for long: the oldest go (logged)
+            self._outbox.popleft()
+            self.dropped += 1
+            if self.dropped == 1:
+                log.error(
+                    "Redis injoignable : des événements sont perdus (les pages se "
+                    "resynchronisent à leur reconnexion)"
+                )
         self._outbox.append((targets, event.model_dump_json()))
         loop = self._loop
         if loop is None:
