@@ -41,6 +41,7 @@ from server.telephony.workers.call_segments import (
     handover_failed,
     start_segment,
 )
+from server.telephony.workers.claims import RoomClaims, Worker
 from server.telephony.workers.client import WorkerClient, WorkerUnreachable
 from server.telephony.workers.liveness import DEAD_AFTER_S, Liveness
 from server.telephony.workers.placement import Failover, OnFailover, Placement, least_loaded
@@ -81,6 +82,7 @@ class RemoteMediaPort:
         self._on_peer_state = on_peer_state
         self._client_factory = client_factory
         self._owns_registry = owns_registry
+        self._claims = RoomClaims(registry.redis, registry.namespace)
         self.liveness = Liveness(dead_after_s)
         self.view = WorkerView(registry, owner, self.liveness)
         self._watch = WorkerWatch(
@@ -308,8 +310,20 @@ class RemoteMediaPort:
             info = self._choose(exclude=set())
         if info is None:
             raise NoMediaWorker("no live media worker registered")
+        info = await self._agreed(info, await self._claims.claim(room_id, _worker(info)))
         placement = self._rooms[room_id] = Placement(info.worker_id, info.instance)
         return placement
+
+    async def _agreed(self, mine: WorkerInfo, agreed: Worker | None) -> WorkerInfo:
+        """Another web replica put the room elsewhere: follow it while that worker lives."""
+        if agreed is None or agreed == _worker(mine) or self.liveness.is_dead(*agreed):
+            return mine
+        other = self.view.info(*agreed)
+        if other is None:
+            with contextlib.suppress(RedisError, OSError):
+                await self.view.refresh()
+            other = self.view.info(*agreed)
+        return other if other is not None else mine
 
     async def _confirm_dead(self, placement: Placement) -> bool:
         """A request failed: is the worker really gone (not merely slow)?"""
@@ -329,6 +343,9 @@ class RemoteMediaPort:
         call = placement.call
         lost = begin_handover(call) if call is not None else None
         while (info := self._choose(excluded)) is not None:
+            info = await self._agreed(
+                info, await self._claims.move(room_id, excluded, _worker(info))
+            )
             try:
                 if call is not None:
                     await start_segment(room_id, call, self._client_at(info.url), self._clock)
@@ -439,3 +456,7 @@ class RemoteMediaPort:
 
 def _conforms(media: RemoteMediaPort) -> MediaPort:  # mypy: it implements MediaPort
     return media
+
+
+def _worker(info: WorkerInfo) -> Worker:
+    return (info.worker_id, info.instance)
