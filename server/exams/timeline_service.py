@@ -28,6 +28,9 @@ Command = Callable[[Timeline], list[TimelineFact]]
 # Other packages react to a candidate's timeline (telephony holds calls on a pause, …).
 TimelineListener = Callable[[AppContext, str, TimelineState, list[TimelineFact]], Awaitable[None]]
 LISTENERS: list[TimelineListener] = []
+# Sweeps a replica runs when it becomes the clock's leader after another (issue 21): what a
+# leader killed between a deadline's commit and its listeners left undone (each idempotent).
+ON_ELECTED: list[Callable[[AppContext], Awaitable[object]]] = []
 log = logging.getLogger(__name__)
 
 
@@ -278,6 +281,11 @@ class Scheduler:
         while True:
             if leadership is not None and not leadership.is_leader:  # another replica leads
                 await leadership.elected()
+                for sweep in ON_ELECTED:
+                    try:
+                        await sweep(self.ctx)
+                    except Exception:  # noqa: BLE001 - the clock runs regardless
+                        log.exception("election sweep failed")
             try:
                 nxt = await advance_all(self.ctx)
             except Exception:  # noqa: BLE001 - keep the clock running; the next tick retries
