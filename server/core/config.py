@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     # Comma-separated names or addresses the local authority's certificate must also name
     # (e.g. examen.centre.fr), besides every address of this machine.
     public_names: str = ""
+    # Web replicas (issue 21): the Redis they share for events, presence and sign-in limits,
+    # e.g. redis://redis:6379/1; empty: one web process, all of it in memory.
+    redis_url: str = ""
+    redis_prefix: str = "plateau"  # every key and channel of this platform starts with it
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -85,7 +85,7 @@ async def candidate_overview(
     ).all()
     for cid in candidate_ids:
         timeline = await timeline_service.load(ctx, session, cid)
-        presence = ctx.presence.get(cid)
+        presence = await ctx.presence.get(cid)
         out[cid] = {
             "timeline": timeline_service.state_payload(timeline.state()),
             "connected": bool(presence and presence.connected),

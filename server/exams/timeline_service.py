@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,9 @@ Command = Callable[[Timeline], list[TimelineFact]]
 # Other packages react to a candidate's timeline (telephony holds calls on a pause, …).
 TimelineListener = Callable[[AppContext, str, TimelineState, list[TimelineFact]], Awaitable[None]]
 LISTENERS: list[TimelineListener] = []
+# Sweeps a replica runs when it becomes the clock's leader after another (issue 21): what a
+# leader killed between a deadline's commit and its listeners left undone (each idempotent).
+ON_ELECTED: list[Callable[[AppContext], Awaitable[object]]] = []
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +48,15 @@ class PhaseWarning(Message):
 
 
 async def load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Timeline:
+    return (await _load_numbered(ctx, session, candidate_id))[0]
+
+
+async def _load_numbered(
+    ctx: AppContext, session: AsyncSession, candidate_id: str
+) -> tuple[Timeline, int]:
+    """The timeline and the number of the last fact it was replayed from: new facts follow
+    that number, so a writer that replayed an older history collides on the unique
+    (candidate, seq) instead of appending the same deadline again (two replicas at once)."""
     row = (
         await session.execute(
             select(Candidate, ExamSession)
@@ -56,12 +68,15 @@ async def load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Tim
         raise NotFound("Candidat introuvable.")
     _, exam = row
     exam_format = ctx.titles[exam.title_id].format(exam.format_id)
-    facts = await session.scalars(
-        select(TimelineFactRow.data)
-        .where(TimelineFactRow.candidate_id == candidate_id)
-        .order_by(TimelineFactRow.seq)
-    )
-    return Timeline(exam_format, ctx.clock, [parse_fact(f) for f in facts])
+    rows = (
+        await session.execute(
+            select(TimelineFactRow.seq, TimelineFactRow.data)
+            .where(TimelineFactRow.candidate_id == candidate_id)
+            .order_by(TimelineFactRow.seq)
+        )
+    ).all()
+    last = rows[-1][0] if rows else 0
+    return Timeline(exam_format, ctx.clock, [parse_fact(data) for _, data in rows]), last
 
 
 def state_payload(state: TimelineState) -> dict[str, Any]:
@@ -91,13 +106,13 @@ async def _run_once(
     ctx: AppContext, candidate_id: str, command: Command, *, actor: str
 ) -> TimelineState:
     async with ctx.db.session() as session:
-        timeline = await load(ctx, session, candidate_id)
+        timeline, last = await _load_numbered(ctx, session, candidate_id)
         new = command(timeline)
         if new:
             exam_session_id = await session.scalar(
                 select(Candidate.exam_session_id).where(Candidate.participant_id == candidate_id)
             )
-            await _persist(ctx, session, candidate_id, exam_session_id, new, actor)
+            await _persist(ctx, session, candidate_id, exam_session_id, new, actor, last)
             await session.commit()
         state = timeline.state()
     if new:
@@ -112,11 +127,9 @@ async def _persist(
     exam_session_id: str | None,
     facts: list[TimelineFact],
     actor: str,
+    last: int,
 ) -> None:
-    last = await session.scalar(
-        select(func.max(TimelineFactRow.seq)).where(TimelineFactRow.candidate_id == candidate_id)
-    )
-    seq = last or 0
+    seq = last
     for fact in facts:
         seq += 1
         data = dump_fact(fact)
@@ -244,6 +257,7 @@ class Scheduler:
     what is due. With a real clock only; tests call `advance_all` with a fake one."""
 
     MAX_SLEEP = 30.0
+    REPLICA_SLEEP = 1.0
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -263,13 +277,22 @@ class Scheduler:
                 await self._task
 
     async def _loop(self) -> None:
+        leadership = self.ctx.services.get("leadership")
         while True:
+            if leadership is not None and not leadership.is_leader:  # another replica leads
+                await leadership.elected()
+                for sweep in ON_ELECTED:
+                    try:
+                        await sweep(self.ctx)
+                    except Exception:  # noqa: BLE001 - the clock runs regardless
+                        log.exception("election sweep failed")
             try:
                 nxt = await advance_all(self.ctx)
             except Exception:  # noqa: BLE001 - keep the clock running; the next tick retries
                 log.exception("timeline tick failed")
                 nxt = None
-            delay = self.MAX_SLEEP
+            # replicas: what another replica changed is seen within REPLICA_SLEEP
+            delay = self.REPLICA_SLEEP if self.ctx.settings.redis_url else self.MAX_SLEEP
             if nxt is not None:
                 left = (nxt - self.ctx.clock.now()).total_seconds()
                 delay = min(delay, max(0.05, real_seconds(self.ctx.clock, left)))

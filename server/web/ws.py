@@ -208,7 +208,8 @@ async def websocket_endpoint(ws: WebSocket) -> None:
     untrack = ctx.live_sessions.track(principal.subject_id, generation, conn.revoke)
     connections: set[Connection] = ctx.services.setdefault("ws_connections", set())
     connections.add(conn)
-    _announce_presence(ctx, principal, ctx.presence.connect(principal.subject_id, ctx.clock.now()))
+    presence = await ctx.presence.connect(principal.subject_id, ctx.clock.now())
+    _announce_presence(ctx, principal, presence)
     pump: asyncio.Task[None] | None = None
     try:
         await conn.send_snapshot()
@@ -221,7 +222,7 @@ async def websocket_endpoint(ws: WebSocket) -> None:
         untrack()
         connections.discard(conn)
         conn.close()
-        gone = ctx.presence.disconnect(principal.subject_id, ctx.clock.now())
+        gone = await ctx.presence.disconnect(principal.subject_id, ctx.clock.now())
         if gone is not None:
             _announce_presence(ctx, principal, gone)
         if pump is not None:
