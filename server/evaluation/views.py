@@ -21,6 +21,7 @@ class MarkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     value: str
     comment: str | None = Field(default=None, max_length=service.MAX_COMMENT)  # None: kept
+    base_version: int | None = Field(default=None, ge=0)  # the version seen (0: none yet)
 
 
 class NoteIn(BaseModel):
@@ -88,7 +89,15 @@ async def mark(
     who: Juror,
 ) -> dict[str, Any]:
     return await service.set_mark(
-        ctx, who, candidate_id, part, competence, criterion, body.value, body.comment
+        ctx,
+        who,
+        candidate_id,
+        part,
+        competence,
+        criterion,
+        body.value,
+        body.comment,
+        body.base_version,
     )
 
 
