@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,6 +45,11 @@ class PhaseWarning(Message):
 
 
 async def load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Timeline:
+    return (await _load(ctx, session, candidate_id))[0]
+
+
+async def _load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> tuple[Timeline, int]:
+    """The timeline and the number (`seq`) of the last fact it was built from."""
     row = (
         await session.execute(
             select(Candidate, ExamSession)
@@ -56,12 +61,15 @@ async def load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Tim
         raise NotFound("Candidat introuvable.")
     _, exam = row
     exam_format = ctx.titles[exam.title_id].format(exam.format_id)
-    facts = await session.scalars(
-        select(TimelineFactRow.data)
-        .where(TimelineFactRow.candidate_id == candidate_id)
-        .order_by(TimelineFactRow.seq)
-    )
-    return Timeline(exam_format, ctx.clock, [parse_fact(f) for f in facts])
+    rows = (
+        await session.execute(
+            select(TimelineFactRow.seq, TimelineFactRow.data)
+            .where(TimelineFactRow.candidate_id == candidate_id)
+            .order_by(TimelineFactRow.seq)
+        )
+    ).all()
+    last = rows[-1][0] if rows else 0
+    return Timeline(exam_format, ctx.clock, [parse_fact(data) for _, data in rows]), last
 
 
 def state_payload(state: TimelineState) -> dict[str, Any]:
@@ -77,12 +85,16 @@ def candidate_payload(state: TimelineState) -> dict[str, Any]:
 
 
 async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: str) -> TimelineState:
-    """Runs one command in its own transaction; a concurrent writer makes it retry once."""
-    for attempt in (1, 2):
+    """Runs one command in its own transaction. Its facts are numbered after the last fact it
+    was decided on, so the (candidate, seq) key refuses them if another command appended
+    meanwhile (another process): the command is then decided again on the new history. In one
+    process the commands of a candidate are also taken one after the other."""
+    attempts = 8
+    for attempt in range(1, attempts + 1):
         try:
             return await _run_once(ctx, candidate_id, command, actor=actor)
         except IntegrityError:
-            if attempt == 2:
+            if attempt == attempts:
                 raise
     raise AssertionError("unreachable")
 
@@ -90,14 +102,15 @@ async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: st
 async def _run_once(
     ctx: AppContext, candidate_id: str, command: Command, *, actor: str
 ) -> TimelineState:
-    async with ctx.db.session() as session:
-        timeline = await load(ctx, session, candidate_id)
+    locks: dict[str, asyncio.Lock] = ctx.services.setdefault("timeline_locks", {})
+    async with locks.setdefault(candidate_id, asyncio.Lock()), ctx.db.session() as session:
+        timeline, last = await _load(ctx, session, candidate_id)
         new = command(timeline)
         if new:
             exam_session_id = await session.scalar(
                 select(Candidate.exam_session_id).where(Candidate.participant_id == candidate_id)
             )
-            await _persist(ctx, session, candidate_id, exam_session_id, new, actor)
+            await _persist(ctx, session, candidate_id, exam_session_id, new, actor, after=last)
             await session.commit()
         state = timeline.state()
     if new:
@@ -112,11 +125,11 @@ async def _persist(
     exam_session_id: str | None,
     facts: list[TimelineFact],
     actor: str,
+    *,
+    after: int,
 ) -> None:
-    last = await session.scalar(
-        select(func.max(TimelineFactRow.seq)).where(TimelineFactRow.candidate_id == candidate_id)
-    )
-    seq = last or 0
+    """Appends the facts numbered from `after + 1` (the last fact they were decided on)."""
+    seq = after
     for fact in facts:
         seq += 1
         data = dump_fact(fact)
@@ -125,6 +138,7 @@ async def _persist(
                 candidate_id=candidate_id, seq=seq, kind=fact.kind, at=fact.at, data=data
             )
         )
+        await session.flush()  # the key refuses a fact numbered like one appended meanwhile
         await audit.record(
             session,
             clock=ctx.clock,
