@@ -68,6 +68,7 @@ ROUTERS: list[APIRouter] = [
 # ASGI middleware around every route, outermost last (Starlette's add_middleware order).
 MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [SebGuard, SecurityHeaders]
 STARTUP: list[Hook] = [
+    exams_lifecycle.give_back_outage,  # first: before any deadline missed meanwhile is applied
     telephony_lifecycle.start_media,
     writing_lifecycle.start_writing,
     progress_lifecycle.start_progress,  # before the clock: it applies the deadlines missed
