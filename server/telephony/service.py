@@ -68,6 +68,14 @@ class CallRefused(Exception):
     """A call action the exam does not allow now; the message is French and safe to show."""
 
 
+class CallRaced(CallRefused):
+    """Another action changed the call since it was read (the version check refused this one)."""
+
+
+class CallMediaRefused(CallRefused):
+    """The media plane refused what the call needed (reported as an incident already)."""
+
+
 class CallChanged(Message):
     type: Literal["call"] = "call"
     candidate_id: str
@@ -453,7 +461,7 @@ async def act(
             if action in (CallAction.ANSWER, CallAction.HOLD, CallAction.RESUME):
                 await _undo(ctx, row, before, exam, action, exc)
                 await _media_refused(ctx, row.candidate_id, action, call_id, exc)
-                raise CallRefused(f"Audio indisponible : {exc}") from None
+                raise CallMediaRefused(f"Audio indisponible : {exc}") from None
             await _media_refused(ctx, row.candidate_id, action, call_id, exc)  # it happened
         if recording is not None:
             await _keep_recording(ctx, row, exam.candidate, recording)
@@ -511,7 +519,7 @@ async def _commit(
         except StaleDataError:
             await session.rollback()
             now = await session.scalar(select(CallRow.state).where(CallRow.id == call_id))
-            raise CallRefused(
+            raise CallRaced(
                 f"Impossible de {_VERBS[action]} : l'appel a changé entre-temps "
                 f"({_STATE_WORDS.get(now or '', now)})."
             ) from None
@@ -806,8 +814,10 @@ async def _settle(ctx: AppContext, candidate_id: str, *, pause: bool) -> None:
         try:
             await act(ctx, row.id, action, party=Party.SYSTEM, actor=actor, enforce_phase=False)
             return
+        except CallMediaRefused:
+            return  # reported as an incident; trying again would only repeat it
         except CallRefused:
-            continue
+            continue  # the call changed meanwhile (a race, or its new state): read it again
     log.error("could not settle the live call of %s", candidate_id)
 
 

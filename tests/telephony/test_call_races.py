@@ -188,3 +188,44 @@ async def test_an_answer_the_media_plane_refuses_leaves_the_call_ringing(day: Da
     )
     assert missed["state"] == "manque"
     await _verify_chain(server.ctx)
+
+
+async def test_the_end_of_the_calls_phase_while_the_candidate_answers(day: Day) -> None:
+    """The phase ends (its listener misses a ringing call, hangs up an answered one) at the
+    instant the candidate answers: whichever comes first, the call is over afterwards and the
+    media plane carries nothing."""
+    from server.exams.timeline_facts import EndCause, PhaseEnded
+    from server.scenarios.referential import PhaseKind
+
+    server = day.servers[0]
+    ended = PhaseEnded(at=server.ctx.clock.now(), phase=PhaseKind.APPELS, cause=EndCause.DEADLINE)
+    for _ in range(ROUNDS):
+        ring = await service.ring_inbound(server.ctx, day.client, day.candidate, day.sim_id)
+        barrier = asyncio.Barrier(2)
+
+        async def answer(barrier: asyncio.Barrier = barrier, call_id: str = ring["id"]) -> Any:
+            await barrier.wait()
+            return await service.act(
+                server.ctx,
+                call_id,
+                CallAction.ANSWER,
+                party=Party.CANDIDATE,
+                actor="test",
+                candidate_id=day.candidate,
+                enforce_phase=False,
+            )
+
+        async def end(barrier: asyncio.Barrier = barrier) -> None:
+            await barrier.wait()
+            async with server.ctx.db.session() as s:
+                state = (await timeline_service.load(server.ctx, s, day.candidate)).state()
+            await service.on_timeline(server.ctx, day.candidate, state, [ended])
+
+        await asyncio.gather(answer(), end(), return_exceptions=True)
+        async with server.ctx.db.session() as s:
+            row = await s.get(CallRow, ring["id"])
+            assert row is not None and row.state in ("termine", "manque"), row.state
+            if row.needs_wrap_up:
+                cand = Principal(Role.CANDIDATE, day.candidate, "cand")
+                await service.wrap_up(server.ctx, cand, ring["id"], "traitee", "")
+        assert server.media.room(day.candidate).call is None
