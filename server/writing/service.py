@@ -419,20 +419,33 @@ async def save_notepad(ctx: AppContext, candidate_id: str, text: str, *, actor: 
             reason = "Le bloc-notes n'est modifiable que pendant l'épreuve."
             await _refuse(ctx, session, candidate, NOTEPAD, reason, {"text": text}, actor)
             raise WritingRefused(reason)
-        row = await session.get(Notepad, candidate_id)
         now = ctx.clock.now()
-        if row is None:
-            row = Notepad(candidate_id=candidate_id, text=text, version=1, saved_at=now)
-            session.add(row)
-        else:
-            row.text, row.version, row.saved_at = text, row.version + 1, now
+        version = await _write_notepad(session, candidate_id, text, now)
         await session.commit()
-        return {
-            "text": row.text,
-            "version": row.version,
-            "saved_at": now.isoformat(),
-            "writable": True,
-        }
+        return {"text": text, "version": version, "saved_at": now.isoformat(), "writable": True}
+
+
+async def _write_notepad(session: AsyncSession, candidate_id: str, text: str, now: Any) -> int:
+    """The notepad is the candidate's alone (the last save wins), but two tabs may save at once:
+    `UPDATE … SET version = version + 1`, or the first INSERT — which the key refuses to the
+    second tab, whose save then becomes an UPDATE."""
+    bump = (
+        update(Notepad)
+        .where(Notepad.candidate_id == candidate_id)
+        .values(text=text, version=Notepad.version + 1, saved_at=now)
+        .returning(Notepad.version)
+    )
+    version = (await session.execute(bump)).scalar()
+    if version is not None:
+        return int(version)
+    try:
+        async with session.begin_nested():
+            session.add(Notepad(candidate_id=candidate_id, text=text, version=1, saved_at=now))
+        return 1
+    except IntegrityError:
+        version = (await session.execute(bump)).scalar()
+        assert version is not None
+        return int(version)
 
 
 async def save_count(session: AsyncSession, candidate_id: str, task_id: str) -> dict[str, int]:
