@@ -31,7 +31,13 @@ def build_context(
 ) -> AppContext:
     clock = clock or SystemClock()
     catalogue = load_catalogue(settings.scenarios_dir)
-    db = Database(settings.database_url, pooled=pooled)
+    db = Database(
+        settings.database_url,
+        pooled=pooled,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+    )
     if settings.secret_key:  # every audit entry is sealed; the checkpoint lives in the data dir
         audit.attach_seal(
             db.sessionmaker, AuditSeal.from_secret(settings.secret_key, settings.data_dir)

@@ -72,6 +72,7 @@ ROUTERS: list[APIRouter] = [
 MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [InputEdge, SebGuard, SecurityHeaders]
 STARTUP: list[Hook] = [
     replicas.start_replica,  # the shared bus first: every other hook may publish
+    exams_lifecycle.give_back_outage,  # before any deadline missed meanwhile is applied
     telephony_lifecycle.start_media,
     writing_lifecycle.start_writing,
     progress_lifecycle.start_progress,  # before the clock: it applies the deadlines missed

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_issue_16rec"
-down_revision: str | None = "0005_issue_17a"
+down_revision: str | None = "0006_issue_15"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

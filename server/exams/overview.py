@@ -24,6 +24,7 @@ INCIDENT_LABELS = {
     "media_refused": "Appel refusé : audio du serveur indisponible",
     "media_failover": "Serveur audio perdu : appel rétabli sur un autre serveur",
     "media_lost": "Serveur audio perdu : aucun autre serveur disponible",
+    "server_outage": "Interruption technique du serveur : temps rendu",
 }
 
 

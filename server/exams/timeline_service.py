@@ -48,15 +48,11 @@ class PhaseWarning(Message):
 
 
 async def load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Timeline:
-    return (await _load_numbered(ctx, session, candidate_id))[0]
+    return (await _load(ctx, session, candidate_id))[0]
 
 
-async def _load_numbered(
-    ctx: AppContext, session: AsyncSession, candidate_id: str
-) -> tuple[Timeline, int]:
-    """The timeline and the number of the last fact it was replayed from: new facts follow
-    that number, so a writer that replayed an older history collides on the unique
-    (candidate, seq) instead of appending the same deadline again (two replicas at once)."""
+async def _load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> tuple[Timeline, int]:
+    """The timeline and the number (`seq`) of the last fact it was built from."""
     row = (
         await session.execute(
             select(Candidate, ExamSession)
@@ -92,12 +88,16 @@ def candidate_payload(state: TimelineState) -> dict[str, Any]:
 
 
 async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: str) -> TimelineState:
-    """Runs one command in its own transaction; a concurrent writer makes it retry once."""
-    for attempt in (1, 2):
+    """Runs one command in its own transaction. Its facts are numbered after the last fact it
+    was decided on, so the (candidate, seq) key refuses them if another command appended
+    meanwhile (another process): the command is then decided again on the new history. In one
+    process the commands of a candidate are also taken one after the other."""
+    attempts = 8
+    for attempt in range(1, attempts + 1):
         try:
             return await _run_once(ctx, candidate_id, command, actor=actor)
         except IntegrityError:
-            if attempt == 2:
+            if attempt == attempts:
                 raise
     raise AssertionError("unreachable")
 
@@ -105,14 +105,15 @@ async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: st
 async def _run_once(
     ctx: AppContext, candidate_id: str, command: Command, *, actor: str
 ) -> TimelineState:
-    async with ctx.db.session() as session:
-        timeline, last = await _load_numbered(ctx, session, candidate_id)
+    locks: dict[str, asyncio.Lock] = ctx.services.setdefault("timeline_locks", {})
+    async with locks.setdefault(candidate_id, asyncio.Lock()), ctx.db.session() as session:
+        timeline, last = await _load(ctx, session, candidate_id)
         new = command(timeline)
         if new:
             exam_session_id = await session.scalar(
                 select(Candidate.exam_session_id).where(Candidate.participant_id == candidate_id)
             )
-            await _persist(ctx, session, candidate_id, exam_session_id, new, actor, last)
+            await _persist(ctx, session, candidate_id, exam_session_id, new, actor, after=last)
             await session.commit()
         state = timeline.state()
     if new:
@@ -127,9 +128,11 @@ async def _persist(
     exam_session_id: str | None,
     facts: list[TimelineFact],
     actor: str,
-    last: int,
+    *,
+    after: int,
 ) -> None:
-    seq = last
+    """Appends the facts numbered from `after + 1` (the last fact they were decided on)."""
+    seq = after
     for fact in facts:
         seq += 1
         data = dump_fact(fact)
@@ -138,6 +141,7 @@ async def _persist(
                 candidate_id=candidate_id, seq=seq, kind=fact.kind, at=fact.at, data=data
             )
         )
+        await session.flush()  # the key refuses a fact numbered like one appended meanwhile
         await audit.record(
             session,
             clock=ctx.clock,

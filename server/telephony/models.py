@@ -33,6 +33,11 @@ class CallRow(Base):
     disposition: Mapped[str | None] = mapped_column(String(40))
     disposition_note: Mapped[str | None] = mapped_column(String(2000))
     wrapped_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Every UPDATE of a call is `… WHERE version = :the version it was based on` (SQLAlchemy's
+    # version counter): of two actions racing on one call exactly one wins.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CallEventRow(Base):

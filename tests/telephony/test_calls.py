@@ -330,3 +330,37 @@ def test_a_call_the_media_plane_cannot_carry_is_refused_and_kept_as_an_incident(
         (incident,) = overview["candidates"][cand]["incidents"]  # still there after a reload
         assert incident["label"] == "Appel refusé : audio du serveur indisponible"
         assert media.admission.active == {"another-candidate"}  # the refused call holds nothing
+
+
+def test_a_call_ringing_when_the_server_stopped_is_missed_at_start_up(
+    settings: Settings, clock: FakeClock, media: FakeMedia
+) -> None:
+    """The ring time-out is a deadline kept in the database (the call's start), not a timer in
+    memory: after a restart the line is not left blocked."""
+    with running_app(settings, clock, pack_id=PACK, media=media) as h:
+        sim = _sims(h, SimulationKind.INBOUND_CALL)[0]
+        _to_calls_phase(h)
+        cand = h.day.ids["cand_a"]
+        with h.sockets("client_a") as (ws,):
+            ws.send_json(
+                {"type": "call.ring", "candidate_id": cand, "simulation_id": sim.id}
+                | {"request_id": "r"}
+            )
+            assert _reply(ws, "r")["result"]["state"] == "sonnerie"
+        day = h.day
+    clock.advance(timedelta(seconds=20))  # down for less than the time-out: still ringing
+    with running_app(settings, clock, pack_id=PACK, media=FakeMedia(), day=day) as h:
+        h.login("observer_a")
+        assert h.client.get(f"/api/candidates/{cand}/calls").json()[-1]["state"] == "sonnerie"
+    clock.advance(service.RING_TIMEOUT)  # the time-out passed while the server was down
+    with running_app(settings, clock, pack_id=PACK, media=FakeMedia(), day=day) as h:
+        h.login("observer_a")
+        last = h.client.get(f"/api/candidates/{cand}/calls").json()[-1]
+        assert (last["state"], last["ended_by"]) == ("manque", "system")
+        h.login("client_a")
+        with h.sockets("client_a") as (ws,):  # the line is free again
+            ws.send_json(
+                {"type": "call.ring", "candidate_id": cand, "simulation_id": sim.id}
+                | {"request_id": "r2"}
+            )
+            assert _reply(ws, "r2")["result"]["state"] == "sonnerie"
