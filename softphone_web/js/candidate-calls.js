@@ -56,7 +56,10 @@ export class CallsDesk {
       slots: { crm: $("calls-crm"), survey: $("calls-survey"), agenda: $("calls-agenda") },
       onDial: (number, record) => this.dial(number, record),
     });
-    this.crm.onRecords = (records) => (this.list.records = Object.fromEntries(records));
+    this.crm.onRecords = (records) => {
+      this.list.records = Object.fromEntries(records);
+      this._render(); // the caller's name on the bar once the records are there (a reload)
+    };
     this.crm.onOpen = () => this._selectTab("calls-crm");
     this.wrap = document.createElement("wrap-up-form");
     this.wrap.hidden = true;
@@ -172,7 +175,9 @@ export class CallsDesk {
     this._chatOpenState();
     this._render();
     const live = this.liveCall();
-    if (live && live.record_id && this.crm.current !== live.record_id) this.crm.open(live.record_id);
+    if (live && live.record_id && this.crm.current !== live.record_id) {
+      this.crm.open(live.record_id).then(() => this._render());
+    }
     if (live) this.audio.attach(live);
   }
 
@@ -211,6 +216,14 @@ export class CallsDesk {
     this.chat.closedReason = reason;
   }
 
+  // The line a call is on (its principal's name, the DNIS label), from the subject when the
+  // event did not say (an outbound call: the candidate's subject lists it).
+  _lineOf(simulationId) {
+    const sim = (this.page.subject?.simulations || []).find((s) => s.id === simulationId);
+    const principal = sim && (this.page.subject.principals || []).find((p) => p.id === sim.principal);
+    return principal ? principal.name : "";
+  }
+
   liveCall() {
     return [...this.calls.values()].find((c) => LIVE.has(c.state)) || null;
   }
@@ -224,6 +237,7 @@ export class CallsDesk {
     const before = this.calls.get(call.call_id);
     this.calls.set(call.call_id, { ...(before || {}), ...call });
     const now = this.calls.get(call.call_id);
+    if (!now.line) now.line = this._lineOf(now.simulation_id);
     if (!before && now.state === "sonnerie" && now.direction !== "outbound") {
       this.announce(`Appel entrant : ${now.number_display}`, { level: "phase" });
     }
@@ -248,6 +262,7 @@ export class CallsDesk {
     call.state = call.state || "sonnerie";
     call.direction = call.direction || "inbound";
     call.number_display = call.number_display || detail.number;
+    call.line = detail.line || call.line || this._lineOf(call.simulation_id);
     this.calls.set(call.call_id, call);
     this.crm.popSimulation = detail.simulation || null;
     this._popRecord(call);
