@@ -55,10 +55,18 @@ class OrderIn(In):
     note: str = Field(default="", max_length=4000)
 
 
+class InstallmentIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # the page sends what it showed (its index)
+    date: dt.date
+    amount: Any
+
+
 class AgreementIn(In):
     plan: str = Field(max_length=200)
     amount: Any
     first_date: dt.date | None = None
+    # The schedule negotiated (dates and amounts); None: the plan's proposal from first_date.
+    installments: list[InstallmentIn] | None = Field(default=None, max_length=12)
     payment_method: str = Field(default="", max_length=200)
     invoices: list[str] | None = None
     note: str = Field(default="", max_length=4000)
@@ -158,6 +166,11 @@ async def agreement(
         plan=body.plan,
         amount=body.amount,
         first_date=body.first_date,
+        installments=(
+            [(i.date, i.amount) for i in body.installments]
+            if body.installments is not None
+            else None
+        ),
         payment_method=body.payment_method,
         invoices=body.invoices,
         note_text=body.note,

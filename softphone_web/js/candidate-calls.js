@@ -61,6 +61,19 @@ export class CallsDesk {
       this._render(); // the caller's name on the bar once the records are there (a reload)
     };
     this.crm.onOpen = () => this._selectTab("calls-crm");
+    // A contact note written on the caller's record during the call or its wrap-up is offered
+    // as the wrap-up's note (not asked again); kept per call over a reload.
+    this.crm.onNote = (recordId, summary) => {
+      const call = this.liveCall() || this.pendingWrapUp();
+      if (!call || call.record_id !== recordId) return;
+      try {
+        sessionStorage.setItem(`plateau.wrapnote.${call.call_id}`, summary);
+      } catch {
+        /* private mode: offered while the page lives */
+      }
+      this._notes = { ...(this._notes || {}), [call.call_id]: summary };
+      this._render();
+    };
     this.wrap = document.createElement("wrap-up-form");
     this.wrap.hidden = true;
     this.crm.wrapSlot.append(this.wrap);
@@ -224,6 +237,15 @@ export class CallsDesk {
     return principal ? principal.name : "";
   }
 
+  _noteOf(callId) {
+    if (this._notes && this._notes[callId]) return this._notes[callId];
+    try {
+      return sessionStorage.getItem(`plateau.wrapnote.${callId}`) || "";
+    } catch {
+      return "";
+    }
+  }
+
   liveCall() {
     return [...this.calls.values()].find((c) => LIVE.has(c.state)) || null;
   }
@@ -372,6 +394,7 @@ export class CallsDesk {
     if (showWrap) {
       this.wrap.call = pending;
       this.wrap.recordName = pending.record_id ? this.crm.recordName(pending.record_id) : "";
+      this.wrap.offeredNote = this._noteOf(pending.call_id);
       if (wasHidden) {
         this._selectTab("calls-crm");
         this.wrap.focus();
