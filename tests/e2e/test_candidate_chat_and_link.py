@@ -20,6 +20,7 @@ from server.chat.models import ChatMessage
 from server.core.context import AppContext
 from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
 from tests.e2e.test_candidate_calls import juror
+from tests.e2e.test_candidate_layout import no_small_text
 from tests.e2e.test_candidate_support import server_in_calls_phase, ws_request
 
 pytestmark = pytest.mark.browser
@@ -125,6 +126,7 @@ def test_the_composer_keeps_what_is_typed_after_a_send_and_each_message_goes_onc
         "Bonjour Madame, je regarde votre fiche.",
         "Depuis quand a-t-elle jauni ?",
     ]
+    no_small_text(page, "appels, chat")
     assert page.console_errors == []
 
 

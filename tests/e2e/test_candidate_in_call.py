@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
 from tests.e2e.test_call_recording import tone_file
+from tests.e2e.test_candidate_layout import no_small_text
 from tests.e2e.test_candidate_support import server_in_calls_phase
 
 pytestmark = pytest.mark.browser
@@ -105,6 +106,7 @@ def test_meters_line_name_and_hold_on_the_candidates_bar(
     meter_quiet(cand, EAR)
     expect(bar.locator(".sp-held")).to_have_text(re.compile(r"^Attente \d\d:0[1-9]$"))
     screenshot(cand, "candidate-appels-attente")
+    no_small_text(cand, "appels, en attente")
     bar.get_by_role("button", name="Reprendre").click()
     expect(bar.locator(".sp-state")).to_have_text("En ligne")
     expect(bar.locator(".sp-held")).to_be_hidden()
