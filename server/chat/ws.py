@@ -94,6 +94,7 @@ async def chat_snapshot(ctx: AppContext, session: AsyncSession, principal: Princ
             "messages": await service.transcript(session, cid),
             "last_read": await service.last_read(session, cid, cid),
             "unread": await service.unread(session, cid, cid, "candidate"),
+            "window": span.out() if (span := await service.window(ctx, session, cid)) else None,
         }
     if principal.role is Role.JUROR:
         ids = await session.scalars(

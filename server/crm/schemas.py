@@ -82,10 +82,18 @@ class OrderIn(In):
     note: Note = ""
 
 
+class InstallmentIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # the page sends what it showed (its index)
+    date: dt.date
+    amount: Scalar
+
+
 class AgreementIn(In):
     plan: Name
     amount: Scalar
     first_date: dt.date | None = None
+    # The schedule negotiated (dates and amounts); None: the plan's proposal from first_date.
+    installments: list[InstallmentIn] | None = Field(default=None, max_length=12)
     payment_method: Name = ""
     invoices: list[Id] | None = Field(default=None, max_length=50)
     note: Note = ""

@@ -118,6 +118,11 @@ async def agreement(
         plan=body.plan,
         amount=body.amount,
         first_date=body.first_date,
+        installments=(
+            [(i.date, i.amount) for i in body.installments]
+            if body.installments is not None
+            else None
+        ),
         payment_method=body.payment_method,
         invoices=body.invoices,
         note_text=body.note,

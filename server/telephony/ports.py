@@ -171,8 +171,8 @@ class MediaPort(Protocol):
         ...
 
     async def hold(self, room_id: str, on: bool) -> None:
-        """On hold both parties hear the hold tone instead of each other; the observer
-        and the recording keep both microphones."""
+        """On hold the customer (client) hears the hold tone and the advisor (candidate)
+        silence, instead of each other; the observer and the recording keep both microphones."""
         ...
 
     async def end_call(self, room_id: str) -> RecordingInfo | None:

@@ -7,8 +7,9 @@ and on each 20 ms tick.
 - The decoded audio is also placed on the call's recording timeline by its RTP timestamps
   (`timeline.RecordingTimeline`): the recording is the call's clock, never a tick count.
 - The tick (`tick`, every 20 ms, driven by `AiortcMedia`) takes one frame per party for the
-  observer's live mix (silence where a party has none), sends the hold tone on hold or
-  silence where a relay leg has gone quiet, and lets the timeline write what is due.
+  observer's live mix (silence where a party has none), on hold sends the hold tone to the
+  customer and silence to the advisor, or silence where a relay leg has gone quiet, and lets
+  the timeline write what is due.
 """
 
 from __future__ import annotations
@@ -229,12 +230,14 @@ class Room:
             for payload in self._mix_encoder.encode(mix(left, right)):
                 observer.outbound.send(payload, source=_TICK_SOURCE, source_ts=tick_ts)
         if call.held:
+            # The held customer hears the hold tone; the advisor who holds hears nobody.
             loop = hold_packets()
             payload = loop[self._hold_index % len(loop)]
             self._hold_index += 1
-            for role in PARTIES:
-                if (peer := self.peers.get(role)) is not None:
-                    peer.outbound.send(payload, source=_TICK_SOURCE, source_ts=tick_ts)
+            if (client := self.peers.get(PeerRole.CLIENT)) is not None:
+                client.outbound.send(payload, source=_TICK_SOURCE, source_ts=tick_ts)
+            if (advisor := self.peers.get(PeerRole.CANDIDATE)) is not None:
+                advisor.outbound.send(silence_packet(), source=_TICK_SOURCE, source_ts=tick_ts)
             return
         for role in PARTIES:
             peer = self.peers.get(role)

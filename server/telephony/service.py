@@ -100,6 +100,7 @@ class ScreenPop(Message):
     number: str
     crm_record_id: str | None
     simulation: dict[str, Any]
+    line: str = ""  # the line that rings (the principal's name, as a CTI shows the DNIS)
 
 
 class Unassigned(Message):
@@ -351,7 +352,7 @@ async def ring_inbound(
         found = await packs.candidate_subset(ctx, session, candidate_id)
         if found is None:
             raise CallRefused("Aucun sujet n'est associé à cette session.")
-        _, subset = found
+        pack, subset = found
         sim = next((s for s in subset.simulations if s.id == simulation_id), None)
         if sim is None or sim.kind is not SimulationKind.INBOUND_CALL:
             raise CallRefused("Cette simulation n'est pas un appel entrant de cette épreuve.")
@@ -377,6 +378,7 @@ async def ring_inbound(
             number=row.number,
             crm_record_id=row.crm_record_id,
             simulation=public,
+            line=_line_names(pack).get(sim.candidate.principal, ""),
         ),
     )
     _announce(ctx, row)
@@ -877,6 +879,32 @@ def on_peer_state(ctx: AppContext) -> Any:
 
 
 # ---- reads ----------------------------------------------------------------------------
+
+
+def _line_names(pack: Any) -> dict[str, str]:
+    return {p.id: p.name for p in pack.principals}
+
+
+async def lines_of(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict[str, str]:
+    """The line each simulation's calls are on: its principal's name (the DNIS label a real
+    CTI shows), by simulation id."""
+    found = await packs.candidate_subset(ctx, session, candidate_id)
+    if found is None:
+        return {}
+    pack, subset = found
+    names = _line_names(pack)
+    return {s.id: names.get(s.candidate.principal, "") for s in subset.simulations}
+
+
+async def calls_with_lines(
+    ctx: AppContext, session: AsyncSession, candidate_id: str
+) -> list[dict[str, Any]]:
+    """`calls_of`, each call with its `line` (after a reload the bar still names it)."""
+    lines = await lines_of(ctx, session, candidate_id)
+    return [
+        {**c, "line": lines.get(c["simulation_id"] or "", "")}
+        for c in await calls_of(session, candidate_id)
+    ]
 
 
 async def calls_of(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:

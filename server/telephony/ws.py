@@ -162,7 +162,7 @@ async def calls_snapshot(ctx: AppContext, session: AsyncSession, principal: Prin
     dispositions = [{"code": k, "label": v} for k, v in service.DISPOSITIONS.items()]
     if principal.role is Role.CANDIDATE:
         return {
-            "calls": await service.calls_of(session, principal.subject_id),
+            "calls": await service.calls_with_lines(ctx, session, principal.subject_id),
             "dispositions": dispositions,
         }
     if principal.role is Role.JUROR:

@@ -201,7 +201,7 @@ export class CrmDesk {
           { name: "summary", label: "Note", type: "textarea", required: true },
         ],
       });
-      if (v) await this._do("Note", () => this.api.note(id, { ...v }));
+      if (v && (await this._do("Note", () => this.api.note(id, { ...v })))) this.onNote?.(id, v.summary);
     } else if (action === "callback") {
       const v = await this.dialog.ask({
         title: "Rappel ou rendez-vous",
@@ -224,8 +224,15 @@ export class CrmDesk {
         await this._do("Commande", () => this.api.order(id, { ...body }));
       }
     } else if (action === "agreement") {
-      const result = await this.paymentForm.ask({ record: r, collection: sim?.collection || null, storyDate: this.subject?.story_date });
-      if (result) await this._do("Accord de paiement", () => this.api.agreement(id, { ...result }));
+      // The form sends it itself and stays open on a refusal (the negotiated schedule is kept).
+      let saved = null;
+      await this.paymentForm.ask({
+        record: r,
+        collection: sim?.collection || null,
+        storyDate: this.subject?.story_date,
+        save: async (body) => (saved = await this.api.agreement(id, body)),
+      });
+      if (saved) await this._do("Accord de paiement", async () => saved);
     }
   }
 

@@ -51,8 +51,9 @@ def play(h: Harness, cid: str, sim: Simulation, *, minutes: float) -> None:
     cand, client = _people(h, cid)
     if sim.kind is SimulationKind.CHAT:
         h.call(chat.send, h.ctx, cid, "client", "Bonjour, une question.", None, actor="x")
-        advance(h, minutes)
+        advance(h, minutes / 2)  # the candidate answers within the simulation's time
         h.call(chat.send, h.ctx, cid, "candidate", "Bonjour, je vous écoute.", None, actor="x")
+        advance(h, minutes / 2)
         return
     if sim.kind is SimulationKind.INBOUND_CALL:
         call = h.call(telephony.ring_inbound, h.ctx, client, cid, sim.id)
