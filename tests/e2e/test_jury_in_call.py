@@ -100,3 +100,74 @@ def test_the_client_jurors_phone_follows_the_call_and_the_hold_tone_is_not_the_c
     phone.get_by_role("button", name="Raccrocher").click()
     expect(status).to_have_text("Libre")
     assert client.console_errors == [], client.console_errors
+
+
+# The WCAG contrast of an element's text as painted: its colour and its background (or the
+# first ancestor's that has one), both through the element's opacity.
+CONTRAST_JS = """(e) => {
+    const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const over = (top, a, under) => top.slice(0, 3).map((v, i) => a * v + (1 - a) * under[i]);
+    let p = e.parentElement, under = [255, 255, 255];
+    while (p) {
+        const c = rgb(getComputedStyle(p).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) { under = c.slice(0, 3); break; }
+        p = p.parentElement;
+    }
+    const s = getComputedStyle(e);
+    const o = Number(s.opacity);
+    const bgc = rgb(s.backgroundColor);
+    const bg = bgc.length === 4 && bgc[3] === 0 ? under : over(bgc, bgc.length === 4 ? bgc[3] : 1, under);
+    const fgc = rgb(s.color);
+    const fg = over(fgc, fgc.length === 4 ? fgc[3] : 1, bg);
+    const paintedFg = over(fg, o, under), paintedBg = over(bg, o, under);
+    const [a, b] = [lum(paintedFg), lum(paintedBg)].sort((x, y) => y - x);
+    return { ratio: (a + 0.05) / (b + 0.05), size: parseFloat(s.fontSize) };
+}"""
+
+
+def test_the_observers_grid_follows_the_chat_and_waits_for_the_criteria(
+    server: LiveServer, browser: Any
+) -> None:
+    assert server.day is not None
+    cid = server.day.ids["cand_a"]
+    client = actor(browser, server, "client_a", "/jury")
+    obs = new_page(browser, server)
+    sign_in_with_code(obs, server.day.codes["observer_a"], home="/jury")
+    grid = obs.locator("evaluation-grid")
+    expect(grid.locator(".eg-crit").first).to_be_visible()
+    assert grid.get_attribute("data-part") != CHAT
+
+    # The customer writes in the chat simulation: the grid brings the chat's part up.
+    ack(client, {"type": "chat.send", "candidate_id": cid, "text": "Bonjour, une question sur les haies.", "client_msg_id": "c-1"})
+    expect(grid).to_have_attribute("data-part", CHAT)
+    expect(obs.locator("label.eg-follow")).to_contain_text("Suivre la simulation en cours")
+
+    # The « Commentaire » buttons are readable, marked or not (WCAG AA: 4.5:1, ≥ 12 px).
+    for button in grid.locator(".eg-comment-toggle").all():
+        seen = button.evaluate(CONTRAST_JS)
+        assert seen["ratio"] >= 4.5 and seen["size"] >= 12, seen
+
+    # One « non acquis » while the competence's other criteria are unmarked: no verdict yet.
+    section = grid.locator(".eg-comp").first
+    crits = section.locator(".eg-crit")
+    count = crits.count()
+    assert count > 1
+    crits.nth(0).focus()
+    obs.keyboard.press("n")
+    expect(crits.nth(0)).to_have_attribute("data-pending", "false")
+    badge = section.locator(".eg-comp-status")
+    expect(badge).to_have_text("En cours d'évaluation")
+    screenshot(obs, "jury-observateur-grille-en-cours")
+    for i in range(1, count):
+        obs.keyboard.press("ArrowDown")
+        obs.keyboard.press("a")
+        expect(crits.nth(i)).to_have_attribute("data-pending", "false")
+        if i < count - 1:
+            expect(badge).to_have_text("En cours d'évaluation")
+    # Every criterion marked: the grid's rule concludes (one « non acquis »).
+    expect(badge).to_have_text("Non acquise")
+    assert obs.console_errors == [], obs.console_errors

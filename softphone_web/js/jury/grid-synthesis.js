@@ -4,11 +4,16 @@
 //
 //   section.replaceChildren(...synthesisNodes(dataFromGetEvaluation));
 //   competenceStatus(["acquis", "non_observe"]) → "acquise"   (the same rule, for live badges)
+//   competenceStatus(["non_acquis"], 4) → "en_cours"          (4 criteria not marked yet)
 import { el } from "../components/dom.js";
 
-export const STATUS_LABELS = { acquise: "Acquise", non_acquise: "Non acquise", non_evaluee: "Non évaluée" };
+export const STATUS_LABELS = { acquise: "Acquise", non_acquise: "Non acquise", non_evaluee: "Non évaluée", en_cours: "En cours d'évaluation" };
 
-export function competenceStatus(values) {
+// `unmarked`: criteria of the competence still without a mark in the parts where it has been
+// marked at all. While some remain, no verdict: one « non acquis » among criteria not yet looked
+// at says nothing of the competence yet (the server's rule applies once they are marked).
+export function competenceStatus(values, unmarked = 0) {
+  if (values.length && unmarked > 0) return "en_cours";
   if (values.includes("non_acquis")) return "non_acquise";
   if (values.includes("acquis")) return "acquise";
   return "non_evaluee";
