@@ -82,6 +82,16 @@ class DraftFrozen(Message):
     candidate_id: str
 
 
+class DraftSaved(Message):
+    """A reply saved during the writing phase: the jury's review reads it again (live)."""
+
+    type: Literal["writing.saved"] = "writing.saved"
+    candidate_id: str
+    task_id: str
+    version: int
+    saved_at: str
+
+
 def counts(channel: Channel, content: dict[str, Any]) -> dict[str, Any]:
     body = content.get("body", "")
     out: dict[str, Any] = {"characters": len(body), "words": len(body.split())}
@@ -248,7 +258,17 @@ async def save_draft(
             )
         )
         await session.commit()
-        return draft_out(task, row)
+        out = draft_out(task, row)
+    ctx.bus.publish(
+        jury_audience(candidate_id),
+        DraftSaved(
+            candidate_id=candidate_id,
+            task_id=task_id,
+            version=out["version"],
+            saved_at=out["saved_at"],
+        ),
+    )
+    return out
 
 
 async def freeze(ctx: AppContext, candidate_id: str) -> int:

@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
-from tests.e2e.test_candidate_support import server_in_calls_phase
+from server.core.context import AppContext
+from tests.e2e.conftest import LiveServer, http, new_page, screenshot, sign_in_with_code
+from tests.e2e.test_candidate_support import (
+    CALLS,
+    PREPARATION,
+    played_every_simulation,
+    seed_with_pack,
+    server_in_calls_phase,
+    start_earlier,
+    write_short_scenarios,
+)
 from tests.e2e.test_jury_observer_components import ack, actor
 
 pytestmark = pytest.mark.browser
@@ -50,7 +60,13 @@ def peer_energy(page: Any, expression: str) -> float:
 def sample_levels(page: Any, selector: str, times: int = 20, every_ms: int = 100) -> list[int]:
     out = []
     for _ in range(times):
-        out.append(int(page.evaluate(f"() => Number(document.querySelector({selector!r}).dataset.level || 0)")))
+        out.append(
+            int(
+                page.evaluate(
+                    f"() => Number(document.querySelector({selector!r}).dataset.level || 0)"
+                )
+            )
+        )
         page.wait_for_timeout(every_ms)
     return out
 
@@ -59,7 +75,6 @@ def test_the_client_jurors_phone_follows_the_call_and_the_hold_tone_is_not_the_c
     server: LiveServer, browser: Any
 ) -> None:
     assert server.day is not None
-    cid = server.day.ids["cand_a"]
     cand = actor(browser, server, "cand_a", "/candidat")
     client = new_page(browser, server)
     sign_in_with_code(client, server.day.codes["client_a"], home="/jury")
@@ -85,7 +100,9 @@ def test_the_client_jurors_phone_follows_the_call_and_the_hold_tone_is_not_the_c
     # candidate speaking.
     ack(cand, {"type": "call.hold", "call_id": call["id"]})
     expect(status).to_have_text(re.compile(r"^En attente \d\d:\d\d$"))
-    expect(detail).to_have_text("Le candidat vous a mis en attente : vous entendez la musique d'attente.")
+    expect(detail).to_have_text(
+        "Le candidat vous a mis en attente : vous entendez la musique d'attente."
+    )
     pc = "document.querySelector('jury-softphone').peerConnection"
     before = peer_energy(client, pc)
     levels = sample_levels(client, ear)
@@ -142,7 +159,15 @@ def test_the_observers_grid_follows_the_chat_and_waits_for_the_criteria(
     assert grid.get_attribute("data-part") != CHAT
 
     # The customer writes in the chat simulation: the grid brings the chat's part up.
-    ack(client, {"type": "chat.send", "candidate_id": cid, "text": "Bonjour, une question sur les haies.", "client_msg_id": "c-1"})
+    ack(
+        client,
+        {
+            "type": "chat.send",
+            "candidate_id": cid,
+            "text": "Bonjour, une question sur les haies.",
+            "client_msg_id": "c-1",
+        },
+    )
     expect(grid).to_have_attribute("data-part", CHAT)
     expect(obs.locator("label.eg-follow")).to_contain_text("Suivre la simulation en cours")
 
@@ -170,4 +195,53 @@ def test_the_observers_grid_follows_the_chat_and_waits_for_the_criteria(
             expect(badge).to_have_text("En cours d'évaluation")
     # Every criterion marked: the grid's rule concludes (one « non acquis »).
     expect(badge).to_have_text("Non acquise")
+    assert obs.console_errors == [], obs.console_errors
+
+
+async def in_the_writing_phase(ctx: AppContext, candidate_id: str) -> None:
+    """Every simulation played, the candidate 3 s into the (1-minute) writing phase."""
+    started = ctx.clock.now() - timedelta(seconds=PREPARATION + CALLS + 3)
+    await played_every_simulation(ctx, candidate_id, started + timedelta(seconds=PREPARATION))
+    await start_earlier(ctx, candidate_id, PREPARATION + CALLS + 3)
+
+
+def test_the_written_replies_are_live_during_the_writing_phase(
+    make_server: Callable[..., LiveServer], tmp_path: Path, browser: Any
+) -> None:
+    server = make_server(scenarios_dir=write_short_scenarios(tmp_path / "scenarios"), seed=False)
+    server.day = server.call(seed_with_pack, server.ctx)
+    cid = server.day.ids["cand_a"]
+    server.call(in_the_writing_phase, server.ctx, cid)
+    obs = new_page(browser, server)
+    sign_in_with_code(obs, server.day.codes["observer_a"], home="/jury")
+    obs.get_by_role("tab", name="Écrits").click()
+    replies = obs.locator("written-replies")
+    expect(replies.locator(".wr-reply")).to_have_count(3)
+    expect(replies.locator(".wr-status")).to_contain_text("à chaque enregistrement du candidat")
+    expect(replies.get_by_role("button", name="Actualiser")).to_have_count(0)
+
+    cand = new_page(browser, server)
+    sign_in_with_code(cand, server.day.codes["cand_a"], home="/candidat")
+    drafts = http(cand, "GET", f"/api/candidates/{cid}/writing/drafts")["body"]["drafts"]
+    task = drafts[0]["task_id"]
+    url = f"/api/candidates/{cid}/writing/drafts/{task}"
+    first = http(
+        cand,
+        "PUT",
+        url,
+        {"content": {"body": "Bonjour Madame, suite a votre appel"}, "base_version": 0},
+    )
+    assert first["status"] == 200, first
+    reply = replies.locator(f'.wr-reply[data-task-id="{task}"]')
+    expect(reply.locator(".wr-field-body")).to_contain_text("suite a votre appel")
+    second = http(
+        cand,
+        "PUT",
+        url,
+        {"content": {"body": "Bonjour Madame, suite à votre appel du 17 mars"}, "base_version": 1},
+    )
+    assert second["status"] == 200, second
+    expect(reply.locator(".wr-field-body")).to_contain_text("du 17 mars")
+    expect(reply.locator(".wr-saves")).to_contain_text("2 enregistrements")
+    screenshot(obs, "jury-ecrits-en-direct")
     assert obs.console_errors == [], obs.console_errors

@@ -8,8 +8,8 @@
 //
 //   replies.bind(ctx);  replies.unbind();   // ctx: see the jury page's contract
 //   replies.reload();                       // GET /api/candidates/{cid}/writing/review
-// Reloads on « snapshot » (reconnect), on « writing.frozen » for its candidate, and with the
-// « Actualiser » button (during the writing phase the replies still change).
+// Live: reloads on « snapshot » (reconnect), on « writing.frozen », and on « writing.saved » (the
+// candidate saved a reply during the writing phase; several saves in a row make one reload).
 import { api } from "../api.js";
 import { el } from "../components/dom.js";
 import { candidatePath, errorText, hhmmss, timeNode } from "./review-common.js";
@@ -86,10 +86,7 @@ export class WrittenReplies extends JuryPanel {
     const toggleLabel = el("label", "wr-toggle", "Surligner les fautes possibles (aide)");
     toggleLabel.htmlFor = this._marksToggle.id;
     this._marksToggle.addEventListener("change", () => this._render());
-    this._refresh = el("button", "wr-refresh", "Actualiser");
-    this._refresh.type = "button";
-    this._refresh.addEventListener("click", () => this.reload());
-    tools.append(this._marksToggle, toggleLabel, this._refresh);
+    tools.append(this._marksToggle, toggleLabel);
     head.append(tools);
     this._status = el("p", "wr-status");
     this._status.setAttribute("role", "status");
@@ -106,11 +103,25 @@ export class WrittenReplies extends JuryPanel {
     on("writing.frozen", (msg) => {
       if (msg.candidate_id === ctx.candidateId) this.reload();
     });
+    on("writing.saved", (msg) => {
+      if (msg.candidate_id === ctx.candidateId) this._soon();
+    });
     this._list.replaceChildren(el("p", "muted", "Chargement des écrits…"));
     this.reload();
   }
 
+  // One reload for a burst of saves (the candidate's autosave runs as they type).
+  _soon() {
+    if (this._soonTimer) return;
+    this._soonTimer = setTimeout(() => {
+      this._soonTimer = null;
+      this.reload();
+    }, 800);
+  }
+
   unbound() {
+    clearTimeout(this._soonTimer);
+    this._soonTimer = null;
     this._data = null;
     this._sims = new Map();
     this._load++;
@@ -129,7 +140,6 @@ export class WrittenReplies extends JuryPanel {
     const ctx = this._ctx;
     if (!ctx) return;
     const load = ++this._load;
-    this._refresh.disabled = true;
     try {
       const [data, subject] = await Promise.all([
         api("GET", candidatePath(ctx.candidateId, "/writing/review")),
@@ -144,8 +154,6 @@ export class WrittenReplies extends JuryPanel {
       if (load !== this._load) return;
       this._error.textContent = `Écrits non chargés : ${errorText(err)}`;
       if (!this._data) this._list.replaceChildren();
-    } finally {
-      if (load === this._load) this._refresh.disabled = false;
     }
   }
 
@@ -158,7 +166,7 @@ export class WrittenReplies extends JuryPanel {
     this._status.textContent = data.frozen
       ? "Rédaction terminée : les réponses ont été figées automatiquement à l'échéance."
       : data.writable
-        ? "Rédaction en cours : lecture seule, « Actualiser » pour voir le dernier enregistrement."
+        ? "Rédaction en cours : les réponses s'affichent à chaque enregistrement du candidat (lecture seule)."
         : "La rédaction n'est pas terminée : les réponses ne sont pas encore figées.";
     const drafts = data.drafts || [];
     if (!drafts.length) {
