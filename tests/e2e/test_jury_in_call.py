@@ -234,6 +234,9 @@ def test_the_written_replies_are_live_during_the_writing_phase(
     assert first["status"] == 200, first
     reply = replies.locator(f'.wr-reply[data-task-id="{task}"]')
     expect(reply.locator(".wr-field-body")).to_contain_text("suite a votre appel")
+    # The French aid's grammar (Grammalecte): « suite a » is marked, with what ran.
+    expect(reply.locator("mark.wr-issue-grammar")).to_have_text("a")
+    expect(reply.locator(".wr-aid")).to_contain_text("grammaire : Grammalecte")
     second = http(
         cand,
         "PUT",

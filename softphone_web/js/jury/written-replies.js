@@ -3,8 +3,9 @@
 // corps, formule; SMS: the message with its SMS count), each with its task (the brief the
 // candidate had, the juror's marking notes folded), the word and character counts, the time of
 // the last save, how many saves were accepted / refused, and whether it was frozen at the end of
-// the writing phase (automatically, with its SHA-256). A French spelling aid from the server can
-// highlight possible mistakes (« aide » : the juror decides). Nothing is editable.
+// the writing phase (automatically, with its SHA-256). The server's French aid (spelling with
+// Hunspell, grammar with Grammalecte, typography) can highlight possible mistakes (« aide » :
+// the juror decides); it says which engines ran, or what is missing. Nothing is editable.
 //
 //   replies.bind(ctx);  replies.unbind();   // ctx: see the jury page's contract
 //   replies.reload();                       // GET /api/candidates/{cid}/writing/review
@@ -16,7 +17,18 @@ import { candidatePath, errorText, hhmmss, timeNode } from "./review-common.js";
 import { JuryPanel } from "./jury-panel.js";
 
 export const CHANNEL_LABELS = { courriel: "Courriel", courrier: "Courrier", sms: "SMS" };
-const ISSUE_KINDS = { orthographe: "Orthographe", typographie: "Typographie", "répétition": "Répétition" };
+const ISSUE_KINDS = { orthographe: "Orthographe", grammaire: "Grammaire", typographie: "Typographie", "répétition": "Répétition" };
+const MARK_CLASSES = { orthographe: "spelling", grammaire: "grammar" };
+
+// « Orthographe : Hunspell (fr_FR) · grammaire : Grammalecte 2.1.2 », or what is missing here.
+export function aidText(aid) {
+  if (!aid) return "Aide automatique : elle signale, le jury apprécie.";
+  const spelling = aid.spelling_fallback
+    ? `orthographe : ${aid.spelling} (Hunspell indisponible : ${aid.spelling_fallback})`
+    : `orthographe : ${aid.spelling}`;
+  const grammar = aid.grammar ? `grammaire : ${aid.grammar}` : `grammaire non vérifiée (${aid.grammar_absent})`;
+  return `Aide automatique hors ligne — ${spelling} · ${grammar}. Les noms, adresses et courriels du sujet et du CRM du candidat sont ignorés. Elle signale, le jury apprécie.`;
+}
 // The fields of each channel in reading order, with their French labels.
 const LAYOUT = {
   courriel: [
@@ -55,7 +67,7 @@ export function highlighted(text, issues, enabled) {
   for (const issue of [...issues].sort((a, b) => a.start - b.start)) {
     if (issue.start < at || issue.end <= issue.start || issue.end > chars.length) continue;
     if (issue.start > at) box.append(document.createTextNode(chars.slice(at, issue.start).join("")));
-    const mark = el("mark", `wr-issue wr-issue-${issue.kind === "orthographe" ? "spelling" : "typo"}`, chars.slice(issue.start, issue.end).join(""));
+    const mark = el("mark", `wr-issue wr-issue-${MARK_CLASSES[issue.kind] || "typo"}`, chars.slice(issue.start, issue.end).join(""));
     const hint = issue.suggestions && issue.suggestions.length ? ` Suggestion : ${issue.suggestions.join(", ")}.` : "";
     mark.title = `${issue.message}${hint}`;
     box.append(mark);
@@ -270,7 +282,7 @@ export class WrittenReplies extends JuryPanel {
   _issues(d) {
     const all = Object.entries(d.issues || {}).flatMap(([field, list]) => (list || []).map((i) => ({ ...i, field })));
     const det = el("details", "wr-issues");
-    det.append(el("summary", "", all.length ? `Aide orthographique : ${plural(all.length, "point à vérifier", "points à vérifier")}` : "Aide orthographique : rien à signaler"));
+    det.append(el("summary", "", all.length ? `Aide à la relecture : ${plural(all.length, "point à vérifier", "points à vérifier")}` : "Aide à la relecture : rien à signaler"));
     if (all.length) {
       const ul = el("ul", "small");
       for (const i of all) {
@@ -281,7 +293,7 @@ export class WrittenReplies extends JuryPanel {
       }
       det.append(ul);
     }
-    det.append(el("p", "small muted", "Aide automatique (dictionnaire français) : elle signale, le jury apprécie. La grammaire n'est pas vérifiée."));
+    det.append(el("p", "small muted wr-aid", aidText(this._data && this._data.aid)));
     return det;
   }
 }
