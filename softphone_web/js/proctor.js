@@ -46,6 +46,11 @@ async function loadDetails(sessionId) {
     const s = overview.detail.session;
     ui.title.textContent = `Surveillance — ${s.centre}`;
     ui.sub.textContent = `${dayLabel(s.day, { long: true })} — ${s.format_name}`;
+    // « Prolonger » when the organiser allows it (the server checks it again on each request).
+    const limit = s.proctor_extension_minutes;
+    ui.board.setAttribute("actions", `pause resume ${limit ? "extend " : ""}endphase close`);
+    if (limit) ui.board.setAttribute("extend-max", String(limit));
+    else ui.board.removeAttribute("extend-max");
     ui.board.load(boardData(overview));
     summarise();
     ui.error.textContent = "";
