@@ -67,7 +67,9 @@ def test_the_proctor_reads_the_incident_and_extends_when_the_organiser_allows_it
     setting.get_by_label("Les surveillants peuvent prolonger").check()
     setting.get_by_label("Minutes au plus par prolongation").fill("10")
     setting.get_by_role("button", name="Enregistrer").click()
-    expect(setting.locator(".pe-status")).to_have_text("Autorisé : 10 min au plus par prolongation.")
+    expect(setting.locator(".pe-status")).to_have_text(
+        "Autorisé : 10 min au plus par prolongation."
+    )
     screenshot(orga, "organiser-prolongation-surveillants")
 
     # The proctor's page (reloaded: the setting comes with the session) offers « Prolonger ».
