@@ -237,6 +237,8 @@ def test_the_written_replies_are_live_during_the_writing_phase(
     # The French aid's grammar (Grammalecte): « suite a » is marked, with what ran.
     expect(reply.locator("mark.wr-issue-grammar")).to_have_text("a")
     expect(reply.locator(".wr-aid")).to_contain_text("grammaire : Grammalecte")
+    reply.locator(".wr-issues summary").click()
+    screenshot(obs, "jury-ecrits-en-direct")
     second = http(
         cand,
         "PUT",
@@ -246,5 +248,4 @@ def test_the_written_replies_are_live_during_the_writing_phase(
     assert second["status"] == 200, second
     expect(reply.locator(".wr-field-body")).to_contain_text("du 17 mars")
     expect(reply.locator(".wr-saves")).to_contain_text("2 enregistrements")
-    screenshot(obs, "jury-ecrits-en-direct")
     assert obs.console_errors == [], obs.console_errors
