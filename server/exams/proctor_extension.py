@@ -5,10 +5,13 @@ rédaction), within that limit; the server checks it on every request, whatever 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
 from server.core.clock import Clock
+from server.core.events import EventBus, Message, staff_audience
 from server.exams import queries
 from server.exams.closure import proctor_refusal
 from server.scenarios.referential import PhaseKind
@@ -16,8 +19,12 @@ from server.scenarios.referential import PhaseKind
 MAX_MINUTES = 60
 
 
-class ProctorExtensionRefused(PermissionError):
-    """The proctor may not extend (French message)."""
+class ProctorExtensionChanged(Message):
+    """The organiser changed the setting: the proctors' pages show « Prolonger » or not."""
+
+    type: Literal["session.proctor_extension"] = "session.proctor_extension"
+    exam_session_id: str
+    minutes: int | None
 
 
 async def limit_for(session: AsyncSession, candidate_id: str) -> int | None:
@@ -51,6 +58,7 @@ async def set_limit(
     minutes: int | None,
     actor: str,
     clock: Clock,
+    bus: EventBus,
 ) -> int | None:
     if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
         raise ValueError(f"La durée doit être comprise entre 1 et {MAX_MINUTES} minutes.")
@@ -66,4 +74,8 @@ async def set_limit(
         details={"minutes": minutes},
     )
     await session.commit()
+    bus.publish(
+        staff_audience(exam.id),
+        ProctorExtensionChanged(exam_session_id=exam.id, minutes=minutes),
+    )
     return minutes

@@ -210,6 +210,11 @@ async def set_proctor_extension(
 ) -> dict[str, int | None]:
     """Whether proctors may extend a phase, and by how many minutes at most (null: never)."""
     minutes = await proctor_extension.set_limit(
-        session, exam_session_id=session_id, minutes=body.minutes, actor=who.actor, clock=ctx.clock
+        session,
+        exam_session_id=session_id,
+        minutes=body.minutes,
+        actor=who.actor,
+        clock=ctx.clock,
+        bus=ctx.bus,
     )
     return {"proctor_extension_minutes": minutes}

@@ -81,6 +81,8 @@ if (me) {
     },
   });
   for (const type of ["timeline", "presence", "incident"]) socket.addEventListener(type, summarise);
+  // The organiser allowed (or withdrew) extensions by proctors: « Prolonger » follows at once.
+  socket.addEventListener("session.proctor_extension", () => loadDetails(me.exam_session_id));
   ui.board.addEventListener("board-action", (ev) =>
     runBoardAction(ev.detail, { board: ui.board, dialog: ui.dialog }).then(summarise),
   );

@@ -72,8 +72,7 @@ def test_the_proctor_reads_the_incident_and_extends_when_the_organiser_allows_it
     )
     screenshot(orga, "organiser-prolongation-surveillants")
 
-    # The proctor's page (reloaded: the setting comes with the session) offers « Prolonger ».
-    proctor.reload()
+    # The proctor's open page offers « Prolonger » at once (the setting's event).
     extend = row.get_by_role("button", name="Prolonger : Alice DURAND")
     extend.click()
     dialog = proctor.locator("dialog.action-dialog")

@@ -110,7 +110,9 @@ export class CandidateBoard extends HTMLElement {
       row.timeline = fresher ? known : live.timeline || null; // keep a newer event's state
       row.connected = Boolean(live.connected);
       row.since = live.connected_since || null;
-      row.incidents = [...(live.incidents || [])];
+      // Incidents only accumulate: an overview read before an incident event must not drop it.
+      const heard = (row.incidents || []).filter((i) => !(live.incidents || []).some((j) => j.at === i.at && j.kind === i.kind));
+      row.incidents = [...(live.incidents || []), ...heard].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
       next.set(id, row);
     }
     this.rows = next;
