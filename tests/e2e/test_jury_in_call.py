@@ -186,6 +186,9 @@ def test_the_observers_grid_follows_the_chat_and_waits_for_the_criteria(
     expect(crits.nth(0)).to_have_attribute("data-pending", "false")
     badge = section.locator(".eg-comp-status")
     expect(badge).to_have_text("En cours d'évaluation")
+    code = section.get_attribute("data-competence")
+    synthesis = grid.locator(f'.eg-synthesis li[data-competence="{code}"] .badge')
+    expect(synthesis).to_have_text("En cours d'évaluation")  # the synthesis agrees
     screenshot(obs, "jury-observateur-grille-en-cours")
     for i in range(1, count):
         obs.keyboard.press("ArrowDown")
@@ -195,6 +198,7 @@ def test_the_observers_grid_follows_the_chat_and_waits_for_the_criteria(
             expect(badge).to_have_text("En cours d'évaluation")
     # Every criterion marked: the grid's rule concludes (one « non acquis »).
     expect(badge).to_have_text("Non acquise")
+    expect(synthesis).to_have_text("Non acquise")
     assert obs.console_errors == [], obs.console_errors
 
 

@@ -365,24 +365,29 @@ export class EvaluationGrid extends JuryPanel {
     row.render(shown, Boolean(!shown.pending && mark && this._actor && mark.by !== this._actor));
   }
 
-  // Each competence's badge, all parts together: its marks, and « en cours » while a part in
-  // which it was marked still has criteria of it without a mark.
+  // A competence's marks over every part: the values given, and the criteria still without a
+  // mark in the parts where it has been marked at all.
+  _progressOf(code) {
+    const values = [];
+    let unmarked = 0;
+    let total = 0;
+    for (const part of this._parts) {
+      const comp = part.competences.find((c) => c.code === code);
+      if (!comp) continue;
+      const marks = comp.criteria.map((c) => this._display(markKey(part.part, code, c.index)).value).filter(Boolean);
+      if (!marks.length) continue;
+      values.push(...marks);
+      unmarked += comp.criteria.length - marks.length;
+      total += comp.criteria.length;
+    }
+    return { values, unmarked, total, status: competenceStatus(values, unmarked) };
+  }
+
+  // Each competence's badge, all parts together: « en cours » while a part in which it was
+  // marked still has criteria of it without a mark.
   _updateCompetenceBadges() {
     for (const section of this._body.querySelectorAll(".eg-comp")) {
-      const code = section.dataset.competence;
-      const values = [];
-      let unmarked = 0;
-      let total = 0;
-      for (const part of this._parts) {
-        const comp = part.competences.find((c) => c.code === code);
-        if (!comp) continue;
-        const marks = comp.criteria.map((c) => this._display(markKey(part.part, code, c.index)).value).filter(Boolean);
-        if (!marks.length) continue;
-        values.push(...marks);
-        unmarked += comp.criteria.length - marks.length;
-        total += comp.criteria.length;
-      }
-      const status = competenceStatus(values, unmarked);
+      const { values, total, status } = this._progressOf(section.dataset.competence);
       const badge = section.querySelector(".eg-comp-status");
       badge.textContent = STATUS_LABELS[status];
       badge.className = `badge eg-comp-status status-${status}`;
@@ -393,8 +398,11 @@ export class EvaluationGrid extends JuryPanel {
     }
   }
 
+  // The server's synthesis; a competence still being marked says so there too.
   _renderSynthesis() {
-    if (this._summary) this._synthesis.replaceChildren(...synthesisNodes(this._summary));
+    if (!this._summary) return;
+    const inProgress = new Set((this._summary.competences || []).map((c) => c.code).filter((code) => this._progressOf(code).status === "en_cours"));
+    this._synthesis.replaceChildren(...synthesisNodes(this._summary, inProgress));
   }
 
   // ---- keyboard -------------------------------------------------------------------------------

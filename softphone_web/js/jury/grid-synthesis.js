@@ -23,14 +23,16 @@ function badge(status) {
   return el("span", `badge status-${status}`, STATUS_LABELS[status] || status);
 }
 
-export function synthesisNodes(data) {
+// `inProgress`: the competences whose criteria are still being marked (their badge says so).
+export function synthesisNodes(data, inProgress = new Set()) {
   if (!data || !data.competences) return [];
   const comps = el("ul", "eg-syn-list");
   for (const c of data.competences) {
     const n = c.counts || {};
     const li = el("li", "");
+    li.dataset.competence = c.code;
     li.append(
-      badge(c.status),
+      badge(inProgress.has(c.code) ? "en_cours" : c.status),
       " ",
       el("strong", "", c.code),
       ` ${c.name} `,
