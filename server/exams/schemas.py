@@ -50,6 +50,7 @@ class SessionOut(BaseModel):
     pack_snapshot_id: str | None
     pack_label: str | None = None
     created_at: datetime
+    proctor_extension_minutes: int | None = None  # proctors may extend by this much (None: no)
 
 
 class PersonOut(BaseModel):

@@ -84,6 +84,16 @@ class DraftFrozen(Message):
     candidate_id: str
 
 
+class DraftSaved(Message):
+    """A reply saved during the writing phase: the jury's review reads it again (live)."""
+
+    type: Literal["writing.saved"] = "writing.saved"
+    candidate_id: str
+    task_id: str
+    version: int
+    saved_at: str
+
+
 def counts(channel: Channel, content: dict[str, Any]) -> dict[str, Any]:
     body = content.get("body", "")
     out: dict[str, Any] = {"characters": len(body), "words": len(body.split())}
@@ -251,7 +261,17 @@ async def save_draft(
             raise WritingRefused(LATE)
         if not written:  # another tab saved first
             raise StaleDraft(draft_out(task, row))
-        return draft_out(task, row)
+        out = draft_out(task, row)
+    ctx.bus.publish(  # after the commit: the jury's review of the replies is live
+        jury_audience(candidate_id),
+        DraftSaved(
+            candidate_id=candidate_id,
+            task_id=task_id,
+            version=out["version"],
+            saved_at=out["saved_at"],
+        ),
+    )
+    return out
 
 
 LATE = "Le temps de rédaction est écoulé : ce texte n'est plus modifiable."

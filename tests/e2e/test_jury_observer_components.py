@@ -257,7 +257,8 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
     for i, value in enumerate(["acquis", "non_acquis", "non_observe"]):
         expect(crits.nth(i)).to_have_attribute("data-value", value)
         expect(crits.nth(i)).to_have_attribute("data-pending", "false")
-    expect(grid.locator(".eg-comp-status")).to_have_text("Non acquise")
+    # 3 of the competence's 8 criteria marked: no verdict yet (issue 18).
+    expect(grid.locator(".eg-comp-status")).to_have_text("En cours d'évaluation")
     # A comment (Entrée, then Ctrl+Entrée): kept with the mark.
     obs.keyboard.press("Enter")
     obs.keyboard.type("Pas de reformulation.")

@@ -165,3 +165,30 @@ def test_notepad_persists_from_the_preparation_and_the_jury_reviews_with_the_aid
         h.login("cand_b")
         assert h.client.get(f"/api/candidates/{cid}/writing/review").status_code == 403
         assert h.client.get(f"/api/candidates/{cid}/notepad").status_code == 403
+
+
+def test_each_accepted_save_tells_the_jury_so_its_review_is_live(
+    settings: Settings, clock: FakeClock
+) -> None:
+    from server.core.events import Subscription, candidate_audience, jury_audience
+
+    def saved(sub: Subscription) -> list[tuple[str, int]]:
+        heard = [sub.queue.get_nowait() for _ in range(sub.queue.qsize())]
+        return [(e.task_id, e.version) for e in heard if getattr(e, "type", "") == "writing.saved"]  # type: ignore[attr-defined]
+
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = _start(h)
+        _advance(h, 150)
+        jury = h.ctx.bus.subscribe([jury_audience(cid)])
+        own = h.ctx.bus.subscribe([candidate_audience(cid)])
+        c = h.login("cand_a")
+        task = c.get(f"/api/candidates/{cid}/writing/drafts").json()["drafts"][0]["task_id"]
+        url = f"/api/candidates/{cid}/writing/drafts/{task}"
+        for version, body in enumerate(("Bonjour", "Bonjour,")):
+            put = c.put(url, json={"content": {"body": body}, "base_version": version})
+            assert put.status_code == 200
+        assert saved(jury) == [(task, 1), (task, 2)]
+        assert saved(own) == []  # jury information, not the candidate's
+        # A refused save (stale version) says nothing.
+        assert c.put(url, json={"content": {"body": "x"}, "base_version": 1}).status_code == 409
+        assert saved(jury) == []
