@@ -11,8 +11,10 @@ are applied by one replica at a time, the leader.
 Leadership is not what keeps a fact from being applied twice (two leaders may overlap for a
 moment around a partition): the facts are fenced where they are persisted — a timeline fact
 takes the next number of the candidate's facts under a unique constraint and the loser
-re-reads and finds nothing left to do (`timeline_service.run`); a call changes only from the
-state it was read in. Leadership only keeps the replicas from doing the work all at once.
+re-reads and finds nothing left to do (`timeline_service.run`). Calls: two actions racing on
+one call across processes are ordered by the call's version (issue 15's change to CallRow);
+the leader's sweep of ringing calls keeps out of a living replica's own time-out by a grace
+(`server/telephony/ring_sweep.py`). Leadership keeps the replicas from doing the work at once.
 """
 
 from __future__ import annotations
