@@ -6,13 +6,17 @@ the replicas share their database and Redis."""
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
 from server.cli import app
 from server.core.config import PROJECT_ROOT, Settings
 from server.telephony.workers.settings import MediaSettings
+from tests.haproxy_config import HAPROXY, local_config
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text(encoding="utf-8"))
 PROXY = PROJECT_ROOT / "deploy" / "haproxy"
@@ -55,3 +59,13 @@ def test_two_web_replicas_share_one_database_and_one_redis_behind_the_proxy() ->
     dockerfile = (PROXY / "Dockerfile").read_text(encoding="utf-8")
     assert "FROM debian:" in dockerfile and "apt-get install" in dockerfile
     assert "haproxy" in dockerfile
+
+
+def test_haproxy_accepts_the_configuration(tmp_path: Path) -> None:
+    if HAPROXY is None:
+        pytest.skip("HAProxy absent (apt-get install haproxy) : configuration non vérifiée")
+    config = local_config(tmp_path, 8443, {"web1": 18443, "web2": 18444})
+    checked = subprocess.run(
+        [HAPROXY, "-c", "-f", str(config)], capture_output=True, text=True, timeout=60
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -3,9 +3,10 @@
 The candidate's page and the organiser are on replica 1 (which starts first, so leads the
 clock), the jurors' pages on replica 2. Through a call (rung on 2, answered on 1, hung up on 2),
 the chat (both ways) and the writing phase; then replica 1 is killed with SIGKILL while
-another call rings and while candidate B's planned start is still to come. The pages of
-replica 1 reconnect to replica 2 by themselves (the test's pages do what the reverse proxy
-and socket.js do: try again, on the replica still alive); nothing written is lost; the jurors'
+another call rings and while candidate B's planned start is still to come. The
+candidate's page goes through HAProxy with the deployment's configuration when Debian's
+haproxy is installed (web2 as backup, so web1 first) and reconnects through it, landing on
+replica 2; without HAProxy it tries the other replica itself, as the proxy would send it; nothing written is lost; the jurors'
 socket, which never moved, heard every event of its audiences without a gap in their numbers;
 replica 2 takes the clock over and applies candidate B's planned start at its own instant and
 the ring time-out, each once.
@@ -47,6 +48,7 @@ from server.exams.models import TimelineFactRow
 from server.scenarios.pack_types import SimulationKind
 from server.telephony.models import CallRow
 from tests.conftest import TEST_SECRET, _pg_admin, _pg_admin_url
+from tests.haproxy_config import HAPROXY, local_config
 from tests.harness import ORGANISER_PASSWORD, ExamDay, seed_exam_day
 
 pytestmark = pytest.mark.slow
@@ -92,6 +94,7 @@ class Cluster:
     prefix: str
     data: Path
     ports: list[int]
+    proxy: int | None = None  # HAProxy's port, when Debian's haproxy is installed
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
 
@@ -176,6 +179,17 @@ def cluster(pg_url: str, tmp_path: Path) -> Iterator[tuple[Cluster, ExamDay, dic
                 f"web{i}",
                 [str(PLATEAU), "serve", "--port", str(port), "--media-workers", "0"],
                 f"https://127.0.0.1:{port}/connexion",
+                verify=False,
+            )
+        if HAPROXY is not None:  # the deployment's proxy config, web2 as backup: web1 first
+            c.proxy = free_port()
+            config = local_config(
+                tmp_path, c.proxy, {"web1": c.ports[0], "web2": c.ports[1]}, backup=("web2",)
+            )
+            c.start(
+                "proxy",
+                [HAPROXY, "-db", "-f", str(config)],
+                f"https://127.0.0.1:{c.proxy}/connexion",
                 verify=False,
             )
         yield c, day, sims
@@ -293,9 +307,12 @@ async def test_a_replica_killed_mid_exam_loses_nothing_and_misses_no_deadline(
     organiser = await sign_in(
         one, {"username": "orga", "password": ORGANISER_PASSWORD}, "/api/auth/password"
     )
-    as_candidate = await sign_in(one, {"code": day.codes["cand_a"]}, "/api/auth/code")
+    # The candidate's page through HAProxy when it is installed (it reconnects through the
+    # proxy, which sends it to the replica alive), else straight to replica 1.
+    entry = c.proxy or one
+    as_candidate = await sign_in(entry, {"code": day.codes["cand_a"]}, "/api/auth/code")
     as_client = await sign_in(two, {"code": day.codes["client_a"]}, "/api/auth/code")
-    candidate = Page([one, two], 0, as_candidate)
+    candidate = Page([c.proxy] if c.proxy else [one, two], 0, as_candidate)
     juror = Page([two, one], 0, as_client)
     try:
         await candidate.until(lambda m: m["type"] == "snapshot")
@@ -350,7 +367,7 @@ async def test_a_replica_killed_mid_exam_loses_nothing_and_misses_no_deadline(
         c.kill("web1")  # no shutdown, no goodbye: replica 1 holds the lock and the sockets
         # The candidate's page comes back by itself, on replica 2, with a fresh snapshot.
         back = await candidate.until(lambda m: m["type"] == "snapshot", after=mark)
-        assert candidate.replicas[-1] == two
+        assert candidate.replicas[-1] == (c.proxy or two) and len(candidate.replicas) >= 2
         assert "Bonjour, je vous écoute." in json.dumps(back, ensure_ascii=False)
         assert "Je voudrais modifier ma commande." in json.dumps(back, ensure_ascii=False)
         assert sent["message"]["id"] in json.dumps(back, ensure_ascii=False)
@@ -394,7 +411,7 @@ async def test_a_replica_killed_mid_exam_loses_nothing_and_misses_no_deadline(
         for message in juror.seen:
             for audience, n in message.get("aseq", {}).items():
                 numbers.setdefault(audience, []).append(n)
-        assert juror.replicas == [two] and candidate.replicas[0] == one
+        assert juror.replicas == [two] and candidate.replicas[0] == entry
         assert {f"jury:{cand}", f"candidate:{cand}"} <= set(numbers)
         for audience, seen in numbers.items():
             assert seen == list(range(seen[0], seen[0] + len(seen))), (audience, seen)

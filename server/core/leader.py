@@ -11,8 +11,10 @@ are applied by one replica at a time, the leader.
 Leadership is not what keeps a fact from being applied twice (two leaders may overlap for a
 moment around a partition): the facts are fenced where they are persisted — a timeline fact
 takes the next number of the candidate's facts under a unique constraint and the loser
-re-reads and finds nothing left to do (`timeline_service.run`); a call changes only from the
-state it was read in. Leadership only keeps the replicas from doing the work all at once.
+re-reads and finds nothing left to do (`timeline_service.run`). Calls: two actions racing on
+one call across processes are ordered by the call's version (issue 15's change to CallRow);
+the leader's sweep of ringing calls keeps out of a living replica's own time-out by a grace
+(`server/telephony/ring_sweep.py`). Leadership keeps the replicas from doing the work at once.
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ log = logging.getLogger(__name__)
 RETRY_S = 1.0  # a follower tries to take the lock this often: takeover well within 5 s
 CHECK_S = 1.0  # the leader checks its connection this often
 CHECK_TIMEOUT_S = 2.0
+# A leader whose whole machine vanished sends no FIN: PostgreSQL notices the dead connection
+# (and frees the lock) through TCP keepalives, asked here to be quick (~4 s, not 2 hours).
+KEEPALIVES = {
+    "tcp_keepalives_idle": "2",
+    "tcp_keepalives_interval": "1",
+    "tcp_keepalives_count": "2",
+}
 
 
 class Leadership(Protocol):
@@ -120,7 +129,9 @@ class AdvisoryLockLeader:
 
         try:
             if self._conn is None:
-                self._conn = await asyncio.wait_for(asyncpg.connect(self._dsn), CHECK_TIMEOUT_S * 5)
+                self._conn = await asyncio.wait_for(
+                    asyncpg.connect(self._dsn, server_settings=KEEPALIVES), CHECK_TIMEOUT_S * 5
+                )
             if not self.is_leader:
                 got = await asyncio.wait_for(
                     self._conn.fetchval("SELECT pg_try_advisory_lock($1)", self.key),

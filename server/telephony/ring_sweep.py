@@ -2,7 +2,8 @@
 RING_TIMEOUT (`service._arm_ring_timeout`); if that replica died meanwhile, its timer died
 with it, so the leader of the clock (`server/core/leader.py`) sweeps every SWEEP_S for calls
 ringing past RING_TIMEOUT + GRACE and misses them. The grace keeps the sweep out of the way of
-a living replica's own timer; a call changes only from the state it was read in."""
+a living replica's own timer (two actions racing on one call are ordered by the call's
+version, issue 15's change to CallRow)."""
 
 from __future__ import annotations
 

@@ -83,6 +83,23 @@ async def test_a_leader_cut_off_from_postgresql_steps_down(
     assert [r.is_leader for r in replicas].count(True) == 1
 
 
+async def test_postgresql_notices_a_vanished_leader_within_seconds(
+    replicas: list[AdvisoryLockLeader],
+) -> None:
+    """A leader's machine that vanishes sends nothing: the server's TCP keepalives on the lock's
+    connection are short, so the lock is freed in seconds (PostgreSQL's default: 2 hours)."""
+    leader = next(r for r in replicas if r.is_leader)
+    settings = {
+        name: await leader._conn.fetchval(f"SHOW {name}")
+        for name in ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count")
+    }
+    assert settings == {
+        "tcp_keepalives_idle": "2",
+        "tcp_keepalives_interval": "1",
+        "tcp_keepalives_count": "2",
+    }
+
+
 def test_one_process_on_sqlite_always_leads(tmp_path) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite+aiosqlite:///{tmp_path / 'p.db'}"
     assert isinstance(build_leadership(url, "production", "plateau"), AlwaysLeader)
