@@ -177,16 +177,6 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
     feed = obs.locator("#crm-feed")
     log = obs.locator("#crm-log")
     rec = obs.locator("recordings-panel")
-    # The recording's audio requests, from the start: its element may load (with a range)
-    # as soon as the call's recording is listed.
-    ranges: list[int] = []
-    obs.on(
-        "response",
-        lambda r: (
-            ranges.append(r.status) if "/recordings/" in r.url and "/audio" in r.url else None
-        ),
-    )
-
     # Before any call: free line, the grid on the first simulation, word for word.
     expect(listen_el.locator(".ll-status")).to_have_text("Libre")
     expect(grid.locator(".eg-crit")).to_have_count(7)
