@@ -486,7 +486,8 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
     # A reload: the marks, the note, the feed and the recording are all still there.
     goto_test_page(obs)
     expect(grid).to_have_attribute("data-part", INBOUND)
-    for i, value in enumerate(["non_acquis", "non_acquis", "non_observe", "acquis", "acquis"]):
+    # criterion 4: the other juror's mark, which won the conflict above
+    for i, value in enumerate(["non_acquis", "non_acquis", "non_observe", "non_acquis", "acquis"]):
         expect(crits.nth(i)).to_have_attribute("data-value", value)
     expect(crits.nth(2).locator(".eg-comment-text")).to_have_text("« Pas de reformulation. »")
     expect(notes.locator(".pn-note")).to_have_count(1)
