@@ -19,7 +19,11 @@ class CrmRecordRow(Base):
     )
     record_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Every change is `UPDATE … WHERE version = :read` (SQLAlchemy's version counter): two tabs
+    # changing one record at once never lose a field (the second is applied again on top).
     version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CrmChange(Base):

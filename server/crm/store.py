@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from server.core import audit
 from server.core.context import AppContext
@@ -222,7 +223,30 @@ async def mutate(
     actor: str,
 ) -> dict[str, Any]:
     """One change to one record, in one transaction: phase check, idempotent retry (same
-    `client_id`), validation of the whole record, one log row per field, then the events."""
+    `client_id`), validation of the whole record, one log row per field, then the events. The
+    record is written `WHERE version = :read`: if another change committed meanwhile, this one
+    is applied again on the record as it now is."""
+    for attempt in range(1, 6):
+        try:
+            return await _mutate_once(
+                ctx, candidate_id, record_id, kind, apply, client_id=client_id, actor=actor
+            )
+        except StaleDataError:
+            if attempt == 5:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _mutate_once(
+    ctx: AppContext,
+    candidate_id: str,
+    record_id: str,
+    kind: str,
+    apply: Apply,
+    *,
+    client_id: str | None,
+    actor: str,
+) -> dict[str, Any]:
     async with ctx.db.session() as session:
         await ensure_copy(ctx, session, candidate_id)
         row = await row_of(session, candidate_id, record_id)
@@ -250,7 +274,8 @@ async def mutate(
             edits = [(f, old, data.get(f)) for f, old, _ in edits if data.get(f) != old]
             if not edits:
                 return {"record": record_out(row), "replayed": False, "changes": []}
-        row.data, row.version = data, row.version + 1
+        row.data = data  # the version moves with it (version_id_col)
+        await session.flush()
         logged = [
             await log(
                 ctx,

@@ -28,6 +28,7 @@ export class SurveyForm extends HTMLElement {
     super();
     this._answers = {};
     this._timers = {};
+    this._sent = {}; // question id -> the latest answer sent (JSON), until the server echoes it
   }
 
   connectedCallback() {
@@ -55,9 +56,20 @@ export class SurveyForm extends HTMLElement {
     return this._survey;
   }
 
+  // The server's answers (a snapshot or the echo of a save). A question whose latest answer
+  // was sent and not yet echoed keeps what the candidate gave: the echo of an earlier save
+  // (two boxes ticked in quick succession) must not untick the second.
   set answers(value) {
-    this._answers = { ...(value || {}) };
-    for (const [qid, v] of Object.entries(this._answers)) this._fill(qid, v);
+    const local = this._answers;
+    const incoming = { ...(value || {}) };
+    if (!Object.keys(incoming).length) this._sent = {};
+    for (const [qid, v] of Object.entries(incoming)) {
+      if (!(qid in this._sent)) continue;
+      if (JSON.stringify(v) === this._sent[qid]) delete this._sent[qid];
+      else incoming[qid] = local[qid];
+    }
+    this._answers = incoming;
+    for (const [qid, v] of Object.entries(this._answers)) if (!(qid in this._sent)) this._fill(qid, v);
   }
 
   get answers() {
@@ -78,6 +90,7 @@ export class SurveyForm extends HTMLElement {
   }
 
   markFailed(qid, message) {
+    delete this._sent[qid]; // no echo will come: the next answers from the server are the truth
     const s = this.querySelector(`[data-question="${CSS.escape(qid)}"] .sv-saved`);
     if (s) {
       s.textContent = message || "non enregistré";
@@ -185,6 +198,7 @@ export class SurveyForm extends HTMLElement {
     saved.textContent = "…";
     saved.classList.remove("error");
     clearTimeout(this._timers[q.id]);
+    this._sent[q.id] = JSON.stringify(value);
     const send = () => this.dispatchEvent(new CustomEvent("survey-answer", { detail: { question_id: q.id, value } }));
     if (typed) this._timers[q.id] = setTimeout(send, TEXT_DELAY_MS);
     else send();
