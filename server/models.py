@@ -3,7 +3,10 @@
 from server.auth import models as auth_models  # noqa: F401
 from server.certification import models as certification_models  # noqa: F401
 from server.chat import models as chat_models  # noqa: F401
-from server.core import audit  # noqa: F401
+from server.core import (
+    audit,  # noqa: F401
+    heartbeat,  # noqa: F401
+)
 from server.core.db import Base
 from server.crm import models as crm_models  # noqa: F401
 from server.documents import models as documents_models  # noqa: F401

@@ -6,7 +6,8 @@ the chat (both ways) and the writing phase; then replica 1 is killed with SIGKIL
 another call rings and while candidate B's planned start is still to come. The
 candidate's page goes through HAProxy with the deployment's configuration when Debian's
 haproxy is installed (web2 as backup, so web1 first) and reconnects through it, landing on
-replica 2; without HAProxy it tries the other replica itself, as the proxy would send it; nothing written is lost; the jurors'
+replica 2; without HAProxy it tries the other replica itself, as the proxy would send it;
+nothing written is lost; the jurors'
 socket, which never moved, heard every event of its audiences without a gap in their numbers;
 replica 2 takes the clock over and applies candidate B's planned start at its own instant and
 the ring time-out, each once.
