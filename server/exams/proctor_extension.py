@@ -10,8 +10,9 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
+from server.core.bus import Bus
 from server.core.clock import Clock
-from server.core.events import EventBus, Message, staff_audience
+from server.core.events import Message, staff_audience
 from server.exams import queries
 from server.exams.closure import proctor_refusal
 from server.scenarios.referential import PhaseKind
@@ -58,7 +59,7 @@ async def set_limit(
     minutes: int | None,
     actor: str,
     clock: Clock,
-    bus: EventBus,
+    bus: Bus,
 ) -> int | None:
     if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
         raise ValueError(f"La durée doit être comprise entre 1 et {MAX_MINUTES} minutes.")
