@@ -210,6 +210,11 @@ export class CallsDesk {
   _popChatRecord() {
     const sim = (this.page.subject?.simulations || []).find((s) => s.kind === "chat");
     if (!sim || !sim.crm_record) return;
+    if (this.liveCall()) {
+      // A call is on: its caller's record stays in front; the chat's is named, one click away.
+      this.announce(`Conversation ouverte par le client (fiche ${sim.crm_record}) : onglet « Chat ».`, { level: "phase" });
+      return;
+    }
     this.crm.open(sim.crm_record, {
       pop: `Conversation ouverte par le client — fiche ${sim.crm_record} ouverte automatiquement.`,
     });
