@@ -3,16 +3,16 @@ jury of that candidate and the organiser read it, its change log and the survey 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth.domain import Principal, Role
+from server.core.text import Line
 from server.crm import agenda as agenda_service
 from server.crm import service, store
 from server.crm import survey as survey_service
+from server.crm.schemas import AgreementIn, AnswerIn, AppointmentIn, NoteIn, OrderIn, RecordEdit
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/crm", tags=["crm"])
@@ -24,59 +24,6 @@ Editor = Annotated[Principal, Depends(allow(Role.CANDIDATE, scope=Scope.CANDIDAT
 Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scope.CANDIDATE))]
 
 
-class In(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # the page sends what it showed (totals…)
-    client_id: str | None = Field(default=None, max_length=64)
-
-
-class NoteIn(In):
-    channel: str = "telephone"
-    summary: str = Field(max_length=4000)
-
-
-class AppointmentIn(In):
-    kind: str = "rendez_vous"
-    at: dt.datetime
-    contact: str = Field(default="", max_length=200)
-    subject: str = Field(max_length=1000)
-    representative: str | None = Field(default=None, max_length=200)
-
-
-class OrderLineIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    ref: str = Field(max_length=100)
-    quantity: Any = None
-
-
-class OrderIn(In):
-    lines: list[OrderLineIn] = Field(max_length=100)
-    payment_method: str = Field(default="", max_length=200)
-    shipping: Any = None
-    note: str = Field(default="", max_length=4000)
-
-
-class InstallmentIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # the page sends what it showed (its index)
-    date: dt.date
-    amount: Any
-
-
-class AgreementIn(In):
-    plan: str = Field(max_length=200)
-    amount: Any
-    first_date: dt.date | None = None
-    # The schedule negotiated (dates and amounts); None: the plan's proposal from first_date.
-    installments: list[InstallmentIn] | None = Field(default=None, max_length=12)
-    payment_method: str = Field(default="", max_length=200)
-    invoices: list[str] | None = None
-    note: str = Field(default="", max_length=4000)
-
-
-class AnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    value: Any
-
-
 async def _may_read(ctx: CtxDep, session: SessionDep, candidate_id: str, who: Principal) -> None:
     if who.role is Role.CANDIDATE:
         await store.require_started(ctx, session, candidate_id)
@@ -84,10 +31,14 @@ async def _may_read(ctx: CtxDep, session: SessionDep, candidate_id: str, who: Pr
 
 @router.get("/records")
 async def records(
-    candidate_id: str, ctx: CtxDep, session: SessionDep, who: Reader, q: str = ""
+    candidate_id: str,
+    ctx: CtxDep,
+    session: SessionDep,
+    who: Reader,
+    q: Annotated[str, Line(200)] = "",
 ) -> list[dict]:
     await _may_read(ctx, session, candidate_id, who)
-    return await service.records(ctx, session, candidate_id, q[:200])
+    return await service.records(ctx, session, candidate_id, q)
 
 
 @router.get("/records/{record_id}")
@@ -100,9 +51,10 @@ async def record(
 
 @router.patch("/records/{record_id}")
 async def edit(
-    candidate_id: str, record_id: str, body: dict[str, Any], ctx: CtxDep, who: Editor
+    candidate_id: str, record_id: str, body: RecordEdit, ctx: CtxDep, who: Editor
 ) -> dict[str, Any]:
-    return await service.edit(ctx, candidate_id, record_id, body, actor=who.actor)
+    fields = body.model_dump(mode="json", exclude_unset=True)
+    return await service.edit(ctx, candidate_id, record_id, fields, actor=who.actor)
 
 
 @router.post("/records/{record_id}/notes")

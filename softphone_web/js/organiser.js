@@ -17,6 +17,7 @@ import "./organiser-people.js";
 import { dayLabel } from "./components/format.js";
 import "./organiser-sessions.js";
 import "./organiser-seb.js";
+import "./components/proctor-extension.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -32,6 +33,7 @@ const ui = {
   pack: $("pack"),
   documents: $("documents-panel"),
   board: $("board"),
+  proctorExtension: $("proctor-extension"),
   feed: $("feed"),
   dialog: $("dialog"),
   link: $("link"),
@@ -103,6 +105,7 @@ async function refresh() {
     ui.people.detail = overview.detail;
     ui.pack.show({ session: s, packs: (catalogue && catalogue.packs) || [] });
     ui.board.load(boardData(overview));
+    ui.proctorExtension.show(s.proctor_extension_minutes ?? null);
     progress?.loadAll();
     showError("");
   } catch (err) {
@@ -344,6 +347,15 @@ ui.seb.addEventListener("seb-save", async (ev) => {
     ui.seb.show({ sessionId: current, settings });
   } catch (err) {
     ui.seb.formResult(err.message);
+  }
+});
+ui.proctorExtension.addEventListener("proctor-extension-save", async (ev) => {
+  try {
+    const out = await api("PUT", sessionPath("/proctor-extension"), ev.detail);
+    ui.proctorExtension.show(out.proctor_extension_minutes);
+    ui.proctorExtension.result(null);
+  } catch (err) {
+    ui.proctorExtension.result(err.message);
   }
 });
 ui.board.addEventListener("board-action", (ev) =>
