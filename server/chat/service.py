@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.chat.domain import ChatWindow
+from server.chat.domain import ChatWindow, paused_since
 from server.chat.models import ChatMessage, ChatRead
 from server.core import audit
 from server.core.context import AppContext
@@ -82,7 +82,11 @@ async def window(ctx: AppContext, session: AsyncSession, candidate_id: str) -> C
         .order_by(ChatMessage.seq)
         .limit(1)
     )
-    return ChatWindow(minutes=sim.minutes, opened_at=opened)
+    if opened is None:
+        return ChatWindow(minutes=sim.minutes, opened_at=None)
+    timeline = await timeline_service.load(ctx, session, candidate_id)
+    paused = paused_since(timeline.facts, opened, ctx.clock.now())
+    return ChatWindow(minutes=sim.minutes, opened_at=opened, paused=paused)
 
 
 async def _existing(session: AsyncSession, candidate_id: str, client_msg_id: str) -> Any:

@@ -32,6 +32,12 @@ export function normaliseCall(raw) {
   };
 }
 
+// The calls phase's paused time so far (seconds), from the timeline state.
+function callsPausedSeconds(state) {
+  const phase = ((state && state.phases) || []).find((p) => p.phase === "appels");
+  return phase ? Number(phase.paused_seconds) || 0 : 0;
+}
+
 export class CallsDesk {
   constructor({ page, socket, ui, announce, cid }) {
     this.page = page;
@@ -151,6 +157,15 @@ export class CallsDesk {
   }
 
   setTimeline(state) {
+    this._timeline = state;
+    // A pause of the exam does not count in the chat's time: its end moves by the pause.
+    const w = this.chatWindow;
+    const paused = callsPausedSeconds(state);
+    if (w && w.closes_at && this._chatPausedBase !== undefined && paused !== this._chatPausedBase) {
+      w.closes_at = new Date(Date.parse(w.closes_at) + (paused - this._chatPausedBase) * 1000).toISOString();
+    }
+    this._chatPausedBase = paused;
+    this._chatOpenState();
     this.allowed = Boolean(state && state.phase === "appels" && state.status === "running");
     this.crm.setEditable(this.allowed);
     this.chat.enabled = this.allowed;
@@ -185,6 +200,7 @@ export class CallsDesk {
       this.chat.unread = chat.unread || 0; // the badge survives a reload
     }
     this.chatWindow = (chat && chat.window) || null;
+    this._chatPausedBase = callsPausedSeconds(this._timeline); // the server's end counts pauses so far
     this._chatOpenState();
     this._render();
     const live = this.liveCall();
@@ -202,6 +218,7 @@ export class CallsDesk {
     if (message.author === "client" && w && !w.opened_at) {
       w.opened_at = message.at;
       w.closes_at = new Date(Date.parse(message.at) + w.minutes * 60000).toISOString();
+      this._chatPausedBase = callsPausedSeconds(this._timeline);
       this._chatOpenState();
       this._popChatRecord();
     }
@@ -210,6 +227,11 @@ export class CallsDesk {
   _popChatRecord() {
     const sim = (this.page.subject?.simulations || []).find((s) => s.kind === "chat");
     if (!sim || !sim.crm_record) return;
+    if (this.liveCall()) {
+      // A call is on: its caller's record stays in front; the chat's is named, one click away.
+      this.announce(`Conversation ouverte par le client (fiche ${sim.crm_record}) : onglet « Chat ».`, { level: "phase" });
+      return;
+    }
     this.crm.open(sim.crm_record, {
       pop: `Conversation ouverte par le client — fiche ${sim.crm_record} ouverte automatiquement.`,
     });

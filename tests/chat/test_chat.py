@@ -147,7 +147,12 @@ def test_the_candidate_writes_from_the_customers_first_message_until_the_simulat
         h.login("cand_a")
         with h.client.websocket_connect("/ws") as cand:
             snap = cand.receive_json()["state"]["chat"]
-            assert snap["window"] == {"minutes": 9, "opened_at": None, "closes_at": None}
+            assert snap["window"] == {
+                "minutes": 9,
+                "opened_at": None,
+                "closes_at": None,
+                "paused_seconds": 0.0,
+            }
             cand.send_json({"type": "chat.send", "text": "Bonjour ?", "request_id": "early"})
             early = _reply(cand, "early")
             assert early["code"] == "refused"
@@ -168,7 +173,15 @@ def test_the_candidate_writes_from_the_customers_first_message_until_the_simulat
                 opened = _reply(juror, "1")["result"]["message"]["at"]
                 cand.send_json({"type": "chat.send", "text": "Je vous écoute.", "request_id": "2"})
                 assert _reply(cand, "2")["type"] == "ack"
-                clock.advance(timedelta(minutes=9))
+                # A 5-minute pause of the exam meanwhile does not count: 9 minutes of exam time.
+                clock.advance(timedelta(minutes=4))
+                h.call(timeline_service.run, h.ctx, cid, lambda t: t.pause("x", by="t"), actor="t")
+                clock.advance(timedelta(minutes=5))
+                h.call(timeline_service.run, h.ctx, cid, lambda t: t.resume(by="t"), actor="t")
+                clock.advance(timedelta(minutes=4, seconds=59))
+                cand.send_json({"type": "chat.send", "text": "Voici.", "request_id": "4"})
+                assert _reply(cand, "4")["type"] == "ack"
+                clock.advance(timedelta(seconds=1))
                 cand.send_json({"type": "chat.send", "text": "Encore ?", "request_id": "late"})
                 late = _reply(cand, "late")
                 assert (late["code"], late["message"]) == (
@@ -187,7 +200,7 @@ def test_the_candidate_writes_from_the_customers_first_message_until_the_simulat
                 assert _reply(juror, "3")["type"] == "ack"
         h.login("observer_a")
         texts = [m["text"] for m in h.client.get(f"/api/candidates/{cid}/chat").json()]
-        assert texts == ["Bonjour.", "Je vous écoute.", "Au revoir."]
+        assert texts == ["Bonjour.", "Je vous écoute.", "Voici.", "Au revoir."]
         h.login("cand_a")
         with h.client.websocket_connect("/ws") as cand:
             window = cand.receive_json()["state"]["chat"]["window"]

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from server.chat.models import ChatMessage
 from server.core.context import AppContext
+from server.exams import timeline_service
 from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
 from tests.e2e.test_candidate_calls import juror
 from tests.e2e.test_candidate_layout import no_small_text
@@ -91,6 +92,17 @@ def test_the_chat_opens_with_the_customer_and_the_composer_never_loses_a_keystro
     expect(box).to_be_enabled()
     expect(chat.locator(".chat-closed")).to_be_hidden()
     screenshot(page, "candidate-appels-chat-fiche")
+
+    # A pause of the exam does not count in the chat's time: its end moves by the pause.
+    closes = "Date.parse(window.plateau.calls.chatWindow.closes_at)"
+    before = page.evaluate(closes)
+    run = timeline_service.run
+    server.call(run, server.ctx, alice, lambda t: t.pause("incident", by="t"), actor="t")
+    expect(box).to_be_disabled()
+    page.wait_for_timeout(2000)
+    server.call(run, server.ctx, alice, lambda t: t.resume(by="t"), actor="t")
+    expect(box).to_be_enabled()
+    assert page.evaluate(closes) - before >= 1500
     assert page.console_errors == []
 
 

@@ -54,15 +54,9 @@ def server(make_server: Callable[..., LiveServer], tmp_path: Path) -> LiveServer
 
 def console_errors(page: Any) -> list[str]:
     """Every error the console shows: uncaught ones (page.console_errors) and those logged (a
-    failed request…). The browser's own /favicon.ico request aside: no page asks for it, and
-    the favicon is the jurors' part of issue 18 (branch issue-18jury)."""
+    failed request, the browser's own /favicon.ico one included…)."""
     logged: list[str] = []
-
-    def seen(m: Any) -> None:
-        if m.type == "error" and not str(m.location.get("url", "")).endswith("/favicon.ico"):
-            logged.append(f"{m.text} {m.location}")
-
-    page.on("console", seen)
+    page.on("console", lambda m: m.type == "error" and logged.append(f"{m.text} {m.location}"))
     page.on("response", lambda r: r.status >= 400 and logged.append(f"{r.status} {r.url}"))
     return logged
 

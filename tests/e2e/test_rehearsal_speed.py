@@ -92,18 +92,11 @@ def _code_page(browser: Any, base: str, code: str, home: str) -> Any:
 
 
 def console_errors(page: Any) -> list[str]:
-    """The page's errors, uncaught or logged in the console (a failed request…), from now on;
-    the browser's own request for /favicon.ico aside (no page asks for it)."""
+    """The page's errors, uncaught or logged in the console (a failed request, the browser's
+    own /favicon.ico one included…), from now on."""
     found: list[str] = []
     page.on("pageerror", lambda exc: found.append(f"uncaught: {exc}"))
-    page.on(
-        "console",
-        lambda m: (
-            m.type == "error"
-            and not str(m.location.get("url", "")).endswith("/favicon.ico")
-            and found.append(f"{m.text} {m.location}")
-        ),
-    )
+    page.on("console", lambda m: m.type == "error" and found.append(f"{m.text} {m.location}"))
     return found
 
 
