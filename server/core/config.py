@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "plateau-data")
     database_url: str = ""
     recordings_dir: Path | None = None
+    # A second directory (another disk) the recorder moves a recording to when the first one
+    # refuses to write (full, read-only, failing); unset: the recording waits for space.
+    recordings_fallback_dir: Path | None = None
     scenarios_dir: Path = PROJECT_ROOT / "scenarios"
     web_dir: Path = PROJECT_ROOT / "softphone_web"
     host: str = "127.0.0.1"
