@@ -8,7 +8,7 @@ observer), at most one call at a time. Rooms are created on first use.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -26,6 +26,8 @@ class GapReason(StrEnum):
     RECONNECT = "reconnect"  # the party's page attached a new peer mid-call
     CONNECTION_LOST = "connection_lost"  # the peer connection failed or closed mid-call
     FAILOVER = "failover"  # the media worker carrying the call died: until the next segment
+    DISK_FULL = "disk_full"  # the recordings' disk was full: audio lost, silence in the file
+    WRITE_ERROR = "write_error"  # the disk refused otherwise (read-only, I/O error)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ class RecordingInfo:
     # The call's earlier segments, in order, when a media worker died mid-call (workers mode):
     # each a file of its own; this one is the last.
     earlier: tuple[RecordingInfo, ...] = ()
+    # What the disk did (see `recorder.WriteGap`): {"write_gaps": [...], "frames_lost": n,
+    # "moved_to_fallback": bool, "faults": [...]}; empty when it took everything.
+    storage: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """This segment's facts (as its sidecar holds them; `earlier` is not part of them)."""
@@ -70,6 +75,7 @@ class RecordingInfo:
         data["started_at"] = self.started_at.isoformat()
         data["ended_at"] = self.ended_at.isoformat()
         data["parties"] = dict(self.parties)
+        data["storage"] = dict(self.storage)
         data["gaps"] = [asdict(g) for g in self.gaps]
         data["channels"] = {"left": PeerRole.CANDIDATE.value, "right": PeerRole.CLIENT.value}
         data["format"] = "ogg/opus, 48 kHz stereo"

@@ -124,6 +124,7 @@ class OggPageSink(io.RawIOBase):
         self._pending = bytearray()  # the start of a page not complete yet
         self._held: list[bytes] = []  # whole pages not on disk yet, in order
         self.fault: FaultRecord | None = None
+        self._retrying: FaultRecord | None = None  # the fault being retried (logged once)
         self.faults: list[FaultRecord] = []  # every fault met, in order
         self.moved_to_fallback = False
         self.bytes_on_disk = 0
@@ -159,8 +160,14 @@ class OggPageSink(io.RawIOBase):
         """Try again to write what is held (faulty sink). True: the fault is over."""
         if self.fault is None:
             return True
-        self.fault = None
-        self._drain()
+        before, self.fault = self.fault, None
+        self._retrying = before
+        try:
+            self._drain()
+        finally:
+            self._retrying = None
+        if self.fault is None:
+            logger.warning("recording %s: written again (%s is over)", self.path, before.fault)
         return self.fault is None
 
     def fsync(self) -> None:
@@ -248,8 +255,8 @@ class OggPageSink(io.RawIOBase):
                 "recording %s: %s, continued in %s", self.primary, record.detail, self.fallback
             )
             return
-        if self.fault is None or self.fault.fault is not record.fault:
-            logger.error("recording %s: %s", self.path, record.detail)
+        if self._retrying is None or self._retrying.fault is not record.fault:
+            logger.error("recording %s: %s", self.path, record.detail)  # once per fault
         self.fault = record
         if not self.faults or self.faults[-1] != record:
             self.faults.append(record)

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.domain import Capacity, Principal, Role
 from server.core import audit
-from server.core.clock import real_seconds
+from server.core.clock import FixedClock, real_seconds
 from server.core.context import AppContext
 from server.core.events import Message, candidate_audience, jury_audience
 from server.exams import overview, packs, timeline_service
@@ -32,6 +32,7 @@ from server.exams.timeline_facts import Paused, PhaseEnded, TimelineFact, Warnin
 from server.exams.timeline_state import Status, TimelineState
 from server.scenarios.pack_types import SimulationKind
 from server.scenarios.referential import PhaseKind
+from server.telephony import call_control, storage
 from server.telephony.call_state import (
     Call,
     CallAction,
@@ -142,11 +143,13 @@ def call_out(row: CallRow) -> dict[str, Any]:
     }
 
 
-def _call_of(row: CallRow, ctx: AppContext) -> Call:
+def _call_of(row: CallRow, ctx: AppContext, at: datetime | None = None) -> Call:
+    """The call's state machine; `at`: the instant its next action was asked (a command that
+    waited for the database is dated when it was asked, not when it was written)."""
     call = Call(
         call_id=row.id,
         direction=CallDirection(row.direction),
-        clock=ctx.clock,
+        clock=FixedClock(at) if at is not None else ctx.clock,
         ringing_at=row.rang_at,
         state=CallState(row.state),
         answered_at=row.answered_at,
@@ -274,6 +277,7 @@ async def _record_event(
 
 
 def _announce(ctx: AppContext, row: CallRow) -> None:
+    call_control.live_calls(ctx).seen(row.candidate_id, call_out(row))
     ctx.bus.publish(
         [candidate_audience(row.candidate_id), jury_audience(row.candidate_id)],
         CallChanged(candidate_id=row.candidate_id, call=call_out(row)),
@@ -432,8 +436,10 @@ async def act(
     actor: str,
     candidate_id: str | None = None,
     enforce_phase: bool = True,
+    at: datetime | None = None,
 ) -> dict[str, Any]:
-    """Answer, reject, miss, hold, resume or hang up one call (persisted, audited, told)."""
+    """Answer, reject, miss, hold, resume or hang up one call (persisted, audited, told).
+    `at`: when it was asked, if earlier than now (it waited for the database)."""
     recording: RecordingInfo | None = None
     refused: MediaError | None = None
     async with ctx.db.session() as session:
@@ -443,7 +449,7 @@ async def act(
         exam = await _exam(ctx, session, row.candidate_id)
         if enforce_phase and action in (CallAction.ANSWER, CallAction.RESUME):
             _require_calls_phase(exam)
-        call = _call_of(row, ctx)
+        call = _call_of(row, ctx, at)
         try:
             event = call.apply(action, party)
         except CallError as exc:
@@ -463,10 +469,22 @@ async def act(
             elif action in (CallAction.HOLD, CallAction.RESUME):
                 await port.hold(row.candidate_id, action is CallAction.HOLD)
             elif action is CallAction.HANG_UP:
-                recording = await port.end_call(row.candidate_id)
+                ended = call_control.live_calls(ctx).media_ended
+                if row.id in ended:  # ended at once while the database was away
+                    recording = ended.pop(row.id)
+                else:
+                    recording = await port.end_call(row.candidate_id)
         except MediaError as exc:
-            refused = exc  # the session ends without a commit: the call stays as it was
-        else:
+            if action is CallAction.ANSWER:
+                refused = exc  # the session ends without a commit: the call stays as it was
+            else:  # holding, resuming and hanging up never wait on the media plane
+                _media_lagged(action, call_id, exc)
+        except Exception as exc:
+            if action is CallAction.ANSWER:
+                raise
+            log.exception("media failed to %s call %s", action, call_id)
+            _media_lagged(action, call_id, exc)
+        if refused is None:
             if recording is not None:  # one row per file: a worker lost mid-call made several
                 for segment in (*recording.earlier, recording):
                     await _store_recording(ctx, session, row, exam.candidate, segment)
@@ -476,6 +494,13 @@ async def act(
         raise CallRefused(f"Audio indisponible : {refused}")
     _announce(ctx, row)
     return call_out(row)
+
+
+def _media_lagged(action: CallAction, call_id: str, exc: Exception) -> None:
+    """The media plane had no call to hold, resume or end (it lost it: a worker gone, a
+    recording that failed), or could not be reached: the call's state is the exam's and
+    changes all the same; the media plane follows (its rooms are re-placed without it)."""
+    log.warning("call %s: %s done without the media plane (%s)", call_id, action.value, exc)
 
 
 async def _media_refused(
@@ -524,12 +549,11 @@ async def _store_recording(
     candidate: Candidate,
     info: RecordingInfo,
 ) -> None:
-    base = ctx.settings.recordings_path
     rec = RecordingRow(
         call_id=row.id,
         candidate_id=row.candidate_id,
-        path=str(info.path.relative_to(base)),
-        sidecar_path=str(info.sidecar_path.relative_to(base)),
+        path=storage.relative_path(ctx.settings, info.path),
+        sidecar_path=storage.relative_path(ctx.settings, info.sidecar_path),
         sha256=info.sha256,
         duration_s=info.duration_s,
         size_bytes=info.size_bytes,
@@ -551,6 +575,7 @@ async def _store_recording(
             "sha256": info.sha256,
             "duration_s": round(info.duration_s, 3),
             "gaps": rec.gaps,
+            **({"storage": dict(info.storage)} if info.storage else {}),
         },
     )
 

@@ -142,7 +142,7 @@ def start_refusal(settings: Settings, plan: RecordingPlan) -> str | None:
 def fallback_for(settings: Settings, path: Path) -> Path | None:
     """The same file under the fallback directory, when one is set."""
     fallback = settings.recordings_fallback_dir
-    if fallback is None:
+    if fallback is None or not path.is_relative_to(settings.recordings_path):
         return None
     return fallback / path.relative_to(settings.recordings_path)
 

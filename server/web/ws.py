@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from server.auth import service as auth_service
 from server.auth.domain import Principal, Role
@@ -35,6 +36,10 @@ router = APIRouter()
 HEARTBEAT_SECONDS = 10.0
 POLICY_VIOLATION = 1008
 SESSION_REVOKED = 4401  # the page goes back to the sign-in instead of reconnecting
+DB_DOWN_FR = (
+    "La base de données ne répond pas pour le moment : réessayez dans un instant (la page "
+    "reste connectée)."
+)
 
 
 def _origin_ok(ws: WebSocket) -> bool:
@@ -146,6 +151,12 @@ class Connection:
         except CommandError as exc:
             await self.send(
                 ErrorReply(code=exc.code, message=exc.message, request_id=request_id),
+                numbered=False,
+            )
+        except (DBAPIError, OSError) as exc:  # the page stays connected and is told why
+            log.warning("command %s: database unavailable (%s)", kind, exc)
+            await self.send(
+                ErrorReply(code="unavailable", message=DB_DOWN_FR, request_id=request_id),
                 numbered=False,
             )
 

@@ -75,9 +75,9 @@ def test_a_full_disk_that_frees_up_leaves_silence_exactly_where_audio_was_lost(
     wait_for(lambda: any(e.kind == "fault" for e in events), "the full disk is noticed")
     feed.seconds(2)
     feed.settle()
-    disk.give(None)  # space is back
-    feed.seconds(4)
+    disk.give(None)  # space is back: the writer tries again even without new audio
     wait_for(lambda: any(e.kind == "resumed" for e in events), "the recorder resumes")
+    feed.seconds(4)
     recorder.finish()
 
     assert [e.kind for e in events] == ["fault", "resumed"]
@@ -127,8 +127,8 @@ def test_a_read_only_directory_at_the_start_is_a_gap_from_zero_until_it_can_be_w
     assert events[0].kind == "fault" and events[0].t == 0.0
     assert events[0].fault is StorageFault.WRITE_ERROR
     disk.read_only = False
-    feed.seconds(3)
     wait_for(lambda: len(events) == 2, "the recorder resumes")
+    feed.seconds(3)
     recorder.finish()
     (gap,) = recorder.write_gaps
     assert gap.start_s == 0.0 and gap.end_s == events[1].t >= 1.5
@@ -173,8 +173,8 @@ def test_a_real_full_tmpfs_then_space_freed(tmp_path: Path) -> None:
         feed.seconds(1)
         feed.settle()
         filler.unlink()
-        feed.seconds(3)
         wait_for(lambda: len(events) == 2, "the recorder resumes")
+        feed.seconds(3)
         recorder.finish()
         assert [e.kind for e in events] == ["fault", "resumed"]
         assert events[0].fault is StorageFault.DISK_FULL

@@ -19,6 +19,8 @@ from server.telephony.ports import (
     PeerRole,
     RecordingInfo,
 )
+from server.telephony.recorder import StorageEvent
+from server.telephony.recording_sink import StorageFault
 from server.telephony.workers.admission import CapacityExceeded
 
 TOKEN_HEADER = "X-Plateau-Media-Token"
@@ -99,4 +101,25 @@ def recording_from_json(data: dict[str, Any] | None) -> RecordingInfo | None:
         ),
         frames_written=data["frames_written"],
         frames_dropped=data["frames_dropped"],
+        storage=data.get("storage", {}),
+    )
+
+
+def storage_event_to_json(event: StorageEvent) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "t": event.t,
+        "fault": event.fault.value if event.fault else None,
+        "detail": event.detail,
+        "path": str(event.path),
+    }
+
+
+def storage_event(data: dict[str, Any]) -> StorageEvent:
+    return StorageEvent(
+        kind=data["kind"],
+        t=float(data["t"]),
+        fault=StorageFault(data["fault"]) if data.get("fault") else None,
+        detail=str(data.get("detail", "")),
+        path=Path(data["path"]),
     )
