@@ -175,6 +175,8 @@ def _provisional(
     if action in (CallAction.HANG_UP, CallAction.MISS):
         call["ended_at"] = at.isoformat()
         call["ended_by"] = "candidate" if principal.role is Role.CANDIDATE else "client"
+        # as `service._store` decides: every call handled or placed is then qualified
+        call["needs_wrap_up"] = not (call["direction"] == "inbound" and not call["answered_at"])
     if action is CallAction.HOLD:
         call["hold_started_at"] = at.isoformat()
     call["pending"] = True
