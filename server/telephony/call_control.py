@@ -82,7 +82,6 @@ class LiveCalls:
 
     calls: dict[str, dict[str, Any]] = field(default_factory=dict)
     reach: set[tuple[str, str]] = field(default_factory=set)  # (person, candidate)
-    media_ended: dict[str, RecordingInfo | None] = field(default_factory=dict)  # by call
     queues: dict[str, asyncio.Task[Any]] = field(default_factory=dict)  # last command, by call
 
     def seen(self, candidate_id: str, call: dict[str, Any]) -> None:
@@ -105,7 +104,35 @@ def live_calls(ctx: AppContext) -> LiveCalls:
     return found
 
 
-Act = Callable[[datetime], Awaitable[dict[str, Any]]]
+class MediaClaim:
+    """Who acts on the media plane for one command: the normal path (`service.act`, once the
+    database answered) or the at-once path (the database kept it waiting) — never both. The
+    first to `take()` it acts and `settle()`s it with the recording (a hang-up); the other
+    `wait()`s for that."""
+
+    def __init__(self) -> None:
+        self._done: asyncio.Future[RecordingInfo | None] | None = None
+
+    @property
+    def taken(self) -> bool:
+        return self._done is not None
+
+    def take(self) -> bool:
+        if self._done is not None:
+            return False
+        self._done = asyncio.get_running_loop().create_future()
+        return True
+
+    def settle(self, info: RecordingInfo | None) -> None:
+        if self._done is not None and not self._done.done():
+            self._done.set_result(info)
+
+    async def wait(self) -> RecordingInfo | None:
+        assert self._done is not None
+        return await self._done
+
+
+Act = Callable[[datetime, MediaClaim], Awaitable[dict[str, Any]]]
 
 
 async def run(
@@ -116,19 +143,21 @@ async def run(
     apply: Act,
     on_media: Callable[[str, CallAction], Awaitable[RecordingInfo | None]],
 ) -> dict[str, Any]:
-    """Run `apply(requested_at)` (the normal path, which raises the usual refusals); if the
-    database keeps it waiting past `DB_PATIENCE_S`, act on the media plane now with
-    `on_media(room_id, action)`, tell the pages, and let `apply` finish when it can."""
+    """Run `apply(requested_at, claim)` (the normal path, which raises the usual refusals);
+    if the database keeps a hold, resume or hang-up waiting past `DB_PATIENCE_S`, act on the
+    media plane now with `on_media(room_id, action)`, tell the pages, and let `apply` finish
+    when it can (it then takes the media's outcome from `claim` instead of acting again)."""
     calls = live_calls(ctx)
     requested_at = ctx.clock.now()
     previous = calls.queues.get(call_id)
+    claim = MediaClaim()
 
     async def queued() -> dict[str, Any]:
         if previous is not None and not previous.done():
             await asyncio.gather(previous, return_exceptions=True)
         while True:
             try:
-                return await apply(requested_at)
+                return await apply(requested_at, claim)
             except DB_ERRORS as exc:
                 log.warning("call %s: %s waits for the database (%s)", call_id, action, exc)
                 await asyncio.sleep(RETRY_S)
@@ -136,23 +165,28 @@ async def run(
     task = asyncio.ensure_future(queued())
     calls.queues[call_id] = task
     task.add_done_callback(lambda t: _forget(calls, call_id, t))
+    if action not in DEFERRED:  # answering and refusing wait as they always did
+        return await task
     done, _ = await asyncio.wait({task}, timeout=DB_PATIENCE_S)
     if done:
         return task.result()
+    if claim.taken:  # the database answered: the media plane is merely slow, keep waiting
+        return await task
     known = calls.calls.get(call_id)
-    if action not in DEFERRED or known is None or not calls.may(principal, known["candidate_id"]):
+    if known is None or not calls.may(principal, known["candidate_id"]):
         task.add_done_callback(lambda t: _settled(ctx, None, call_id, action, t))
         return {"id": call_id, "queued": True, "pending": True, "message": _QUEUED_FR}
     candidate_id = known["candidate_id"]
     if action is CallAction.HANG_UP and known["state"] == CallState.RINGING.value:
         action = CallAction.MISS
-    if action in (CallAction.HANG_UP, CallAction.HOLD, CallAction.RESUME):
+    if action is not CallAction.MISS and claim.take():
+        info = None
         try:
             info = await on_media(candidate_id, action)
-            if action is CallAction.HANG_UP:
-                calls.media_ended[call_id] = info
         except Exception as exc:  # nothing on the media plane (lost call): the state goes on
             log.warning("call %s: media %s at once failed (%s)", call_id, action, exc)
+        finally:
+            claim.settle(info)
     provisional = _provisional(known, action, principal, requested_at)
     calls.seen(candidate_id, provisional)
     note = CallPending(
@@ -225,4 +259,3 @@ def _settled(
 def _forget(calls: LiveCalls, call_id: str, task: asyncio.Task[Any]) -> None:
     if calls.queues.get(call_id) is task:
         del calls.queues[call_id]
-        calls.media_ended.pop(call_id, None)

@@ -437,9 +437,11 @@ async def act(
     candidate_id: str | None = None,
     enforce_phase: bool = True,
     at: datetime | None = None,
+    claim: call_control.MediaClaim | None = None,
 ) -> dict[str, Any]:
     """Answer, reject, miss, hold, resume or hang up one call (persisted, audited, told).
-    `at`: when it was asked, if earlier than now (it waited for the database)."""
+    `at`: when it was asked, if earlier than now (it waited for the database); `claim`: who
+    acts on the media plane for it (see `call_control`)."""
     recording: RecordingInfo | None = None
     refused: MediaError | None = None
     async with ctx.db.session() as session:
@@ -466,14 +468,8 @@ async def act(
                     path,
                     parties=await _parties(session, exam.candidate, row),
                 )
-            elif action in (CallAction.HOLD, CallAction.RESUME):
-                await port.hold(row.candidate_id, action is CallAction.HOLD)
-            elif action is CallAction.HANG_UP:
-                ended = call_control.live_calls(ctx).media_ended
-                if row.id in ended:  # ended at once while the database was away
-                    recording = ended.pop(row.id)
-                else:
-                    recording = await port.end_call(row.candidate_id)
+            elif action in (CallAction.HOLD, CallAction.RESUME, CallAction.HANG_UP):
+                recording = await _drive_media(port, row.candidate_id, action, claim)
         except MediaError as exc:
             if action is CallAction.ANSWER:
                 refused = exc  # the session ends without a commit: the call stays as it was
@@ -494,6 +490,28 @@ async def act(
         raise CallRefused(f"Audio indisponible : {refused}")
     _announce(ctx, row)
     return call_out(row)
+
+
+async def _drive_media(
+    port: MediaPort,
+    room_id: str,
+    action: CallAction,
+    claim: call_control.MediaClaim | None,
+) -> RecordingInfo | None:
+    """Hold, resume or end the call's audio — unless the command already did it at once while
+    the database kept it waiting (`claim`): then its outcome is taken from there."""
+    if claim is not None and not claim.take():
+        return await claim.wait()
+    recording = None
+    try:
+        if action is CallAction.HANG_UP:
+            recording = await port.end_call(room_id)
+        else:
+            await port.hold(room_id, action is CallAction.HOLD)
+    finally:
+        if claim is not None:
+            claim.settle(recording)
+    return recording
 
 
 def _media_lagged(action: CallAction, call_id: str, exc: Exception) -> None:

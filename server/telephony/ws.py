@@ -123,7 +123,7 @@ async def on_call_command(
     (`call_control`): past a short wait they act on the audio at once and are written later."""
     action = ACTIONS[msg.type]
 
-    async def apply(requested_at: datetime) -> dict[str, Any]:
+    async def apply(requested_at: datetime, claim: call_control.MediaClaim) -> dict[str, Any]:
         nonlocal action
         async with ctx.db.session() as session:
             row = await session.get(service.CallRow, msg.call_id)
@@ -144,6 +144,7 @@ async def on_call_command(
                 actor=principal.actor,
                 candidate_id=row.candidate_id,
                 at=requested_at if action in call_control.DEFERRED else None,
+                claim=claim,
             )
         except service.CallRefused as exc:
             raise _refused(exc) from None

@@ -226,3 +226,29 @@ def test_a_command_without_a_database_leaves_the_page_connected_with_a_reason(
             assert "base de données" in reply["message"]
             cand_ws.send_json({"type": "time_sync", "client_time": 0, "request_id": "t"})
             assert _next(cand_ws, lambda m: m.get("type") == "time")  # still connected
+
+
+class SlowMedia(FakeMedia):
+    """A media plane slower than the commands' patience (a recording long to finish)."""
+
+    async def end_call(self, room_id: str) -> Any:
+        await asyncio.sleep(3.0)
+        return await super().end_call(room_id)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_slow_media_plane_with_the_database_up_is_waited_for_not_done_twice(
+    settings: Settings, clock: FakeClock
+) -> None:
+    media = SlowMedia()
+    with running_app(settings, clock, pack_id=PACK, media=media) as h:
+        cand = h.day.ids["cand_a"]
+        _to_calls_phase(h)
+        with h.sockets("client_a", "cand_a") as (client_ws, cand_ws):
+            call_id = _answered_call(h, client_ws, cand_ws)
+            ended = _send(client_ws, {"type": "call.hangup", "call_id": call_id}, "x")
+            assert ended["state"] == "termine" and "pending" not in ended
+        assert media.room(cand).ended == [call_id]  # ended once
+        h.login("observer_a")
+        (rec,) = h.client.get(f"/api/candidates/{cand}/recordings").json()  # and stored
+        assert rec["call_id"] == call_id
