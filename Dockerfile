@@ -4,6 +4,12 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PLATEAU_DATA_DIR=/data PLATEAU_HOST=0.0.0.0 PLATEAU_PORT=8443
 
+# The jury's French writing aid (grammar with Grammalecte, spelling with Hunspell's French
+# dictionary), as .ci/run installs them: Debian's packages, found by server/writing/debian_libs.py.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3-grammalecte python3-hunspell hunspell-fr \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY server ./server

@@ -62,6 +62,7 @@ def _serve(
 
     from server.app import build_context, create_app
     from server.core.public_url import server_base_url
+    from server.web.ws_frames import MAX_FRAME_BYTES
 
     sock = listening_socket(settings.host, settings.port, any_port=True)  # before the banner
     settings.port = sock.getsockname()[1]
@@ -81,6 +82,7 @@ def _serve(
         ssl_keyfile=str(tls[1]) if tls else None,
         ws_ping_interval=20,
         ws_ping_timeout=20,
+        ws_max_size=MAX_FRAME_BYTES,  # a bigger frame is closed with 1009 by the transport
         # X-Forwarded-* are read by Plateau itself, from PLATEAU_TRUSTED_PROXIES only.
         proxy_headers=False,
     )

@@ -1,25 +1,28 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth.domain import Role
+from server.core.text import Line
 
 
 class CodeLogin(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str = Field(min_length=4, max_length=64)
+    code: Annotated[str, Line(64)] = Field(min_length=4)
 
 
 class PasswordLogin(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    username: str = Field(min_length=1, max_length=80)
-    password: str = Field(min_length=1, max_length=200)
+    username: Annotated[str, Line(80)] = Field(min_length=1)
+    password: Annotated[str, Line(200)] = Field(min_length=1)
 
 
 class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    current_password: str = Field(min_length=1, max_length=200)
-    new_password: str = Field(min_length=10, max_length=200)
+    current_password: Annotated[str, Line(200)] = Field(min_length=1)
+    new_password: Annotated[str, Line(200)] = Field(min_length=10)
 
 
 class Me(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -28,6 +29,9 @@ class AuthError(Exception):
 
 
 def hash_password(password: str) -> str:
+    """In NFC, as every password typed on a page reaches the server (server/core/text.py):
+    one set by the CLI with a decomposed accent still signs in."""
+    password = unicodedata.normalize("NFC", password)
     if len(password) < 10:
         raise AuthError("Le mot de passe doit compter au moins 10 caractères.")
     return _hasher.hash(password)

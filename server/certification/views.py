@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth.domain import Principal, Role
 from server.certification import persons, service
+from server.core.text import Line
 from server.outcomes import ObtainedCcp
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
@@ -23,7 +24,7 @@ BASE = "/api/candidates/{candidate_id}/certification"
 
 class EvidenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kinds: list[str]
+    kinds: list[Annotated[str, Line(40)]] = Field(max_length=20)
     from_training: bool | None = None
 
 
@@ -31,25 +32,25 @@ class LinkIn(BaseModel):
     """Either the person, or another candidate (seat) already known to be this person."""
 
     model_config = ConfigDict(extra="forbid")
-    person_id: str | None = None
-    same_as_candidate_id: str | None = None
+    person_id: Annotated[str, Line(32)] | None = None
+    same_as_candidate_id: Annotated[str, Line(32)] | None = None
 
 
 class IdentityIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    last_name: str = Field(min_length=1, max_length=100)
-    first_name: str = Field(min_length=1, max_length=100)
+    last_name: Annotated[str, Line(100)] = Field(min_length=1)
+    first_name: Annotated[str, Line(100)] = Field(min_length=1)
     birth_date: date | None = None
-    external_id: str | None = Field(default=None, max_length=60)
+    external_id: Annotated[str, Line(60)] | None = None
 
 
 class PriorCcpIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title_id: str
-    version: str
-    ccp: str = Field(min_length=1, max_length=300)
+    title_id: Annotated[str, Line(40)]
+    version: Annotated[str, Line(40)]
+    ccp: Annotated[str, Line(300)] = Field(min_length=1)
     obtained_on: date
-    session_label: str = Field(min_length=1, max_length=32)
+    session_label: Annotated[str, Line(32)] = Field(min_length=1)
 
 
 @router.get(BASE)
@@ -80,7 +81,9 @@ async def link(candidate_id: str, body: LinkIn, ctx: CtxDep, who: Organiser) -> 
 
 
 @router.get("/api/persons")
-async def search(session: SessionDep, _: AnyOrganiser, q: str = "") -> list[dict[str, Any]]:
+async def search(
+    session: SessionDep, _: AnyOrganiser, q: Annotated[str, Line(200)] = ""
+) -> list[dict[str, Any]]:
     return await persons.search(session, q)
 
 

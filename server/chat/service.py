@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.chat.domain import ChatWindow
 from server.chat.models import ChatMessage, ChatRead
 from server.core import audit
 from server.core.context import AppContext
@@ -51,15 +52,37 @@ def message_out(m: ChatMessage) -> dict[str, Any]:
     }
 
 
-async def _chat_simulation(ctx: AppContext, session: AsyncSession, candidate_id: str) -> str:
+async def _chat_card(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Any:
     found = await packs.candidate_subset(ctx, session, candidate_id)
-    sim = next(
+    return next(
         (s for s in (found[1].simulations if found else ()) if s.kind is SimulationKind.CHAT),
         None,
     )
+
+
+async def _chat_simulation(ctx: AppContext, session: AsyncSession, candidate_id: str) -> str:
+    sim = await _chat_card(ctx, session, candidate_id)
     if sim is None:
         raise ChatRefused("Cette épreuve ne comporte pas de simulation par messagerie.")
-    return sim.id
+    return str(sim.id)
+
+
+async def window(ctx: AppContext, session: AsyncSession, candidate_id: str) -> ChatWindow | None:
+    """The chat simulation's window (opened by the customer's first message), or None."""
+    sim = await _chat_card(ctx, session, candidate_id)
+    if sim is None:
+        return None
+    opened = await session.scalar(
+        select(ChatMessage.sent_at)
+        .where(
+            ChatMessage.candidate_id == candidate_id,
+            ChatMessage.simulation_id == sim.id,
+            ChatMessage.author == "client",
+        )
+        .order_by(ChatMessage.seq)
+        .limit(1)
+    )
+    return ChatWindow(minutes=sim.minutes, opened_at=opened)
 
 
 async def _existing(session: AsyncSession, candidate_id: str, client_msg_id: str) -> Any:
@@ -101,6 +124,10 @@ async def send(
             if existing is not None:  # a resend after a dropped connection: same message
                 return message_out(existing)
             simulation_id = await require_open(ctx, session, candidate_id)
+            span = await window(ctx, session, candidate_id)
+            refusal = span.refusal(author, ctx.clock.now()) if span else None
+            if refusal:
+                raise ChatRefused(refusal)
             last = await session.scalar(
                 select(func.max(ChatMessage.seq)).where(ChatMessage.candidate_id == candidate_id)
             )

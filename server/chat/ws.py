@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +12,7 @@ from server.auth.domain import Capacity, Principal, Role
 from server.chat import service
 from server.core.context import AppContext
 from server.core.events import Message
+from server.core.text import Line, Text
 from server.exams.models import JuryAssignment
 from server.web.snapshots import snapshot_part
 from server.web.ws_registry import CommandError, register
@@ -20,21 +20,21 @@ from server.web.ws_registry import CommandError, register
 
 class ChatSend(Message):
     type: Literal["chat.send"]
-    text: str = Field(max_length=service.MAX_TEXT + 100)
-    client_msg_id: str | None = Field(default=None, max_length=64)
-    candidate_id: str | None = None  # the client juror: whose conversation
+    text: Annotated[str, Text(service.MAX_TEXT + 100)]
+    client_msg_id: Annotated[str, Line(64)] | None = None
+    candidate_id: Annotated[str, Line(32)] | None = None  # the client juror: whose conversation
 
 
 class ChatTypingIn(Message):
     type: Literal["chat.typing"]
-    candidate_id: str | None = None
+    candidate_id: Annotated[str, Line(32)] | None = None
 
 
 class ChatReadIn(Message):
     type: Literal["chat.read"]
-    last_id: str | None = None
+    last_id: Annotated[str, Line(32)] | None = None
     last_seq: int | None = None
-    candidate_id: str | None = None
+    candidate_id: Annotated[str, Line(32)] | None = None
 
 
 async def _conversation(
@@ -94,6 +94,7 @@ async def chat_snapshot(ctx: AppContext, session: AsyncSession, principal: Princ
             "messages": await service.transcript(session, cid),
             "last_read": await service.last_read(session, cid, cid),
             "unread": await service.unread(session, cid, cid, "candidate"),
+            "window": span.out() if (span := await service.window(ctx, session, cid)) else None,
         }
     if principal.role is Role.JUROR:
         ids = await session.scalars(

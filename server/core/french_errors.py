@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 _PLAIN = {
     "missing": "obligatoire",
+    "json_invalid": "JSON invalide",
+    "string_unicode": "caractère invalide (moitié de paire UTF-16)",
+    "string_sub_type": "du texte attendu",
+    "union_tag_invalid": "type de message inconnu",
+    "union_tag_not_found": "type de message manquant",
+    "is_instance_of": "valeur invalide",
+    "recursion_loop": "valeur trop imbriquée",
     "extra_forbidden": "champ inconnu",
     "string_type": "du texte attendu",
     "string_pattern_mismatch": "format invalide",
@@ -54,6 +61,14 @@ _WITH_LIMIT = {
 }
 
 
+def field_path(loc: Iterable[int | str]) -> str:
+    """("lines", 0, "ref") -> "lines[0].ref"."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 def french_message(err: Mapping[str, Any]) -> str:
     """The French text of one pydantic error (`ValidationError.errors()` item); a validator's
     own message (already French here) is kept; an unknown kind keeps pydantic's text."""
@@ -70,3 +85,23 @@ def french_message(err: Mapping[str, Any]) -> str:
         except (KeyError, IndexError):
             pass
     return str(err.get("msg", "valeur invalide"))
+
+
+def french_errors(errors: Iterable[Mapping[str, Any]], *, skip: int = 0) -> list[dict[str, str]]:
+    """pydantic's errors as [{"field", "message"}] in French, never quoting the input;
+    `skip` drops the first parts of each location (FastAPI's "body", "query"…)."""
+    out = []
+    for err in errors:
+        loc = tuple(err.get("loc", ()))[skip:]
+        out.append({"field": field_path(loc), "message": french_message(err)})
+    return out
+
+
+def french_summary(errors: list[dict[str, str]]) -> str:
+    """« Champ « email » : format invalide. » (the first error; the others are listed apart)."""
+    if not errors:
+        return "Requête invalide."
+    first = errors[0]
+    if not first["field"]:
+        return f"Requête invalide : {first['message']}."
+    return f"Champ « {first['field']} » : {first['message']}."

@@ -22,6 +22,7 @@ from server.crm.domain import (
 from server.crm.store import changes, record, records  # noqa: F401  (the public reads)
 from server.scenarios.pack_models import FormatSubset, ScenarioPack
 from server.scenarios.pack_simulations import Collection, OrderDesk
+from server.scenarios.payment_rules import schedule_problems
 
 __all__ = ["CrmInvalid", "CrmRefused", "changes", "record", "records"]
 
@@ -261,14 +262,25 @@ async def agreement(
     amount: Any,
     first_date: dt.date | None,
     payment_method: str,
+    installments: list[tuple[dt.date, Any]] | None = None,
     invoices: list[str] | None = None,
     note_text: str = "",
     client_id: str | None,
     actor: str,
 ) -> dict[str, Any]:
     """A payment agreement: one of the plans the collection procedure allows, for at most the
-    debt (the unpaid invoices), its instalments computed; kept on the record."""
+    debt (the unpaid invoices); its schedule the one negotiated (`installments`: any dates and
+    amounts within the plan's limits, server/scenarios/payment_rules.py) or, without it, the
+    plan's proposal from `first_date`; kept on the record."""
     value = parse_amount(amount, "amount")
+    agreed = (
+        [
+            (day, parse_amount(v, f"installments[{k}].amount"))
+            for k, (day, v) in enumerate(installments)
+        ]
+        if installments is not None
+        else None
+    )
 
     def apply(data: dict, pack: ScenarioPack, sub: FormatSubset, _: list) -> list[tuple]:
         unpaid = {
@@ -292,13 +304,18 @@ async def agreement(
             raise CrmInvalid("Champ « plan » : cet échéancier n'est pas prévu par la procédure.")
         if collection and payment_method not in collection.payment_methods:
             raise CrmInvalid("Champ « payment_method » : moyen de paiement non prévu.")
-        total, rows = schedule(value, chosen, first_date or pack.story_date)
-        smallest = min(Decimal(r["amount"]) for r in rows)
-        if chosen.min_installment and smallest < chosen.min_installment:
-            raise CrmInvalid(
-                f"Champ « plan » : échéance de {money(smallest)} € sous le minimum "
-                f"de {money(chosen.min_installment)} €."
-            )
+        if agreed is None:
+            total, rows = schedule(value, chosen, first_date or pack.story_date)
+        else:
+            total = value + chosen.fees
+            rows = [
+                {"index": k + 1, "date": day.isoformat(), "amount": money(v)}
+                for k, (day, v) in enumerate(agreed)
+            ]
+        dated = [(dt.date.fromisoformat(r["date"]), Decimal(r["amount"])) for r in rows]
+        problems = schedule_problems(chosen, total, dated, pack.story_date)
+        if problems:
+            raise CrmInvalid(f"Champ « installments » : {problems[0]}.")
         entry = {
             "plan": chosen.label,
             "invoices": chosen_invoices,

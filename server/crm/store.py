@@ -282,7 +282,15 @@ async def mutate(
 
 
 def _haystack(data: dict[str, Any]) -> str:
-    address = data.get("address") or {}
+    """The searchable text of a record; a value of the wrong shape (a row written by an older
+    version or a bug: `address: [1, 2]`) is skipped, never an error for the whole list."""
+
+    def items(key: str) -> list[dict[str, Any]]:
+        value = data.get(key)
+        return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+    address = data.get("address")
+    address = address if isinstance(address, dict) else {}
     parts = [
         data.get("id", ""),
         data.get("civility", ""),
@@ -292,9 +300,9 @@ def _haystack(data: dict[str, Any]) -> str:
         data.get("email") or "",
         address.get("postcode", ""),
         address.get("city", ""),
-        *(p.get("digits", "") for p in data.get("phones", [])),
-        *(c.get("ref", "") for c in data.get("contracts", [])),
-        *(i.get("number", "") for i in data.get("invoices", [])),
+        *(p.get("digits", "") for p in items("phones")),
+        *(c.get("ref", "") for c in items("contracts")),
+        *(i.get("number", "") for i in items("invoices")),
     ]
     return " ".join(str(p) for p in parts).casefold()
 

@@ -3,16 +3,16 @@ jury of that candidate and the organiser read it, its change log and the survey 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth.domain import Principal, Role
+from server.core.text import Line
 from server.crm import agenda as agenda_service
 from server.crm import service, store
 from server.crm import survey as survey_service
+from server.crm.schemas import AgreementIn, AnswerIn, AppointmentIn, NoteIn, OrderIn, RecordEdit
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/crm", tags=["crm"])
@@ -24,51 +24,6 @@ Editor = Annotated[Principal, Depends(allow(Role.CANDIDATE, scope=Scope.CANDIDAT
 Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scope.CANDIDATE))]
 
 
-class In(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # the page sends what it showed (totals…)
-    client_id: str | None = Field(default=None, max_length=64)
-
-
-class NoteIn(In):
-    channel: str = "telephone"
-    summary: str = Field(max_length=4000)
-
-
-class AppointmentIn(In):
-    kind: str = "rendez_vous"
-    at: dt.datetime
-    contact: str = Field(default="", max_length=200)
-    subject: str = Field(max_length=1000)
-    representative: str | None = Field(default=None, max_length=200)
-
-
-class OrderLineIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    ref: str = Field(max_length=100)
-    quantity: Any = None
-
-
-class OrderIn(In):
-    lines: list[OrderLineIn] = Field(max_length=100)
-    payment_method: str = Field(default="", max_length=200)
-    shipping: Any = None
-    note: str = Field(default="", max_length=4000)
-
-
-class AgreementIn(In):
-    plan: str = Field(max_length=200)
-    amount: Any
-    first_date: dt.date | None = None
-    payment_method: str = Field(default="", max_length=200)
-    invoices: list[str] | None = None
-    note: str = Field(default="", max_length=4000)
-
-
-class AnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    value: Any
-
-
 async def _may_read(ctx: CtxDep, session: SessionDep, candidate_id: str, who: Principal) -> None:
     if who.role is Role.CANDIDATE:
         await store.require_started(ctx, session, candidate_id)
@@ -76,10 +31,14 @@ async def _may_read(ctx: CtxDep, session: SessionDep, candidate_id: str, who: Pr
 
 @router.get("/records")
 async def records(
-    candidate_id: str, ctx: CtxDep, session: SessionDep, who: Reader, q: str = ""
+    candidate_id: str,
+    ctx: CtxDep,
+    session: SessionDep,
+    who: Reader,
+    q: Annotated[str, Line(200)] = "",
 ) -> list[dict]:
     await _may_read(ctx, session, candidate_id, who)
-    return await service.records(ctx, session, candidate_id, q[:200])
+    return await service.records(ctx, session, candidate_id, q)
 
 
 @router.get("/records/{record_id}")
@@ -92,9 +51,10 @@ async def record(
 
 @router.patch("/records/{record_id}")
 async def edit(
-    candidate_id: str, record_id: str, body: dict[str, Any], ctx: CtxDep, who: Editor
+    candidate_id: str, record_id: str, body: RecordEdit, ctx: CtxDep, who: Editor
 ) -> dict[str, Any]:
-    return await service.edit(ctx, candidate_id, record_id, body, actor=who.actor)
+    fields = body.model_dump(mode="json", exclude_unset=True)
+    return await service.edit(ctx, candidate_id, record_id, fields, actor=who.actor)
 
 
 @router.post("/records/{record_id}/notes")
@@ -158,6 +118,11 @@ async def agreement(
         plan=body.plan,
         amount=body.amount,
         first_date=body.first_date,
+        installments=(
+            [(i.date, i.amount) for i in body.installments]
+            if body.installments is not None
+            else None
+        ),
         payment_method=body.payment_method,
         invoices=body.invoices,
         note_text=body.note,

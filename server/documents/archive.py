@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import os
 import re
 import tempfile
@@ -27,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.certification import service as certification
 from server.chat import service as chat_service
-from server.core import audit
+from server.core import audit, text
 from server.core.audit import AuditEntry
 from server.core.context import AppContext
 from server.crm import service as crm_service
@@ -61,7 +60,7 @@ class Bundle:
     audit_checkpoint: dict[str, Any] | None = None  # the signed head of the whole audit log
 
     def json(self, name: str, content: Any) -> None:
-        self.data[name] = json.dumps(content, ensure_ascii=False, indent=2, default=str).encode()
+        self.data[name] = text.dumps_bytes(content, where=name, indent=2, default=str)
 
     async def add(
         self, name: str, make: Callable[[], Awaitable[Any]], *, raw: bool = False
@@ -94,6 +93,12 @@ def audit_out(a: AuditEntry) -> dict[str, Any]:
     }
 
 
+async def _recordings(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+    return [
+        telephony.recording_out(r) for r in await telephony.recordings_of(session, candidate_id)
+    ]
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "x"
 
@@ -119,6 +124,10 @@ async def _candidate(
             if path.is_file() and path.resolve() not in seen:
                 bundle.disk[f"{prefix}enregistrements/{path.name}"] = path
     await bundle.add(f"{prefix}appels.json", lambda: telephony.calls_of(session, candidate_id))
+    await bundle.add(  # each file's interruptions, holds and talk analytics
+        f"{prefix}enregistrements.json",
+        lambda: _recordings(session, candidate_id),
+    )
     await bundle.add(f"{prefix}chat.json", lambda: chat_service.transcript(session, candidate_id))
     await bundle.add(
         f"{prefix}crm_journal.json", lambda: crm_service.changes(session, candidate_id)
@@ -243,7 +252,7 @@ def write_zip(bundle: Bundle, generated_at: str) -> Path:
                 "audit_checkpoint": bundle.audit_checkpoint,
             }
             zf.writestr(
-                "manifeste.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+                "manifeste.json", text.dumps_bytes(manifest, where="manifeste.json", indent=2)
             )
     except BaseException:
         target.unlink(missing_ok=True)

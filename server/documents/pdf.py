@@ -21,6 +21,7 @@ from jinja2.runtime import Context
 from xhtml2pdf import pisa
 
 from server.core import localtime
+from server.core.text import readable
 from server.outcomes.levels import level_label
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,6 +29,9 @@ _env = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=select_autoescape(["html"], default=True),
     undefined=StrictUndefined,
+    # Every printed value read defensively: a stored text the policy would refuse today is
+    # printed with U+FFFD in place of what cannot be, never a document that fails whole.
+    finalize=lambda value: readable(value, where="PDF") if isinstance(value, str) else value,
 )
 
 

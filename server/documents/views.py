@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
 from server.auth.domain import Principal, Role
+from server.core.text import Line, Text
 from server.documents import archive, issued, service
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
@@ -80,9 +81,9 @@ async def session_archive(
 
 class IssueIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    kind: str = Field(min_length=1, max_length=20)
-    candidate_id: str | None = Field(default=None, max_length=32)
-    reason: str = Field(default="", max_length=500)
+    kind: Annotated[str, Line(20)] = Field(min_length=1)
+    candidate_id: Annotated[str, Line(32)] | None = None
+    reason: Annotated[str, Text(500)] = ""
 
 
 @router.get("/api/sessions/{session_id}/documents")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth.domain import Principal, Role
+from server.core.text import JsonValue, Line, Text
 from server.evaluation import deliberation, service, signing
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
@@ -17,22 +18,26 @@ Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scop
 Juror = Annotated[Principal, Depends(allow(Role.JUROR, scope=Scope.CANDIDATE))]
 
 
+Key = Annotated[str, Line(40)]  # an id from the grid or the referential
+
+
 class MarkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    value: str
-    comment: str | None = Field(default=None, max_length=service.MAX_COMMENT)  # None: kept
+    value: Key
+    comment: Annotated[str, Text(service.MAX_COMMENT)] | None = None  # None: kept
+    base_version: int | None = Field(default=None, ge=0)  # the version seen (0: none yet)
 
 
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    call_id: str | None = Field(default=None, max_length=32)
+    call_id: Annotated[str, Line(32)] | None = None
     offset_ms: int | None = Field(default=None, ge=0)
-    text: str = Field(min_length=1, max_length=4000)
+    text: Annotated[str, Text(4000)] = Field(min_length=1)
 
 
 class InterviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(max_length=20_000)
+    text: Annotated[str, Text(20_000)]
 
 
 class VersionSeen(BaseModel):
@@ -40,7 +45,7 @@ class VersionSeen(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     version: int
-    proposal: dict[str, Any]
+    proposal: dict[Annotated[str, Line(64)], JsonValue] = Field(max_length=50)
 
 
 class BasedOn(BaseModel):
@@ -57,12 +62,12 @@ class BasedOn(BaseModel):
 
 
 class ProposalIn(BasedOn):
-    competences: dict[str, str] = {}
-    ccps: dict[str, bool | str] = {}
-    title: str | None = None
-    justification: str = Field(default="", max_length=deliberation.MAX_JUSTIFICATION)
+    competences: dict[Key, Key] = Field(default={}, max_length=100)
+    ccps: dict[Key, bool | Key] = Field(default={}, max_length=20)
+    title: Key | None = None
+    justification: Annotated[str, Text(deliberation.MAX_JUSTIFICATION)] = ""
     # Why a competence is proposed « acquise » though none of its criteria was observed.
-    reasons: dict[str, str] = {}
+    reasons: dict[Key, Annotated[str, Text(2000)]] = Field(default={}, max_length=100)
 
 
 @router.get("")
@@ -88,7 +93,15 @@ async def mark(
     who: Juror,
 ) -> dict[str, Any]:
     return await service.set_mark(
-        ctx, who, candidate_id, part, competence, criterion, body.value, body.comment
+        ctx,
+        who,
+        candidate_id,
+        part,
+        competence,
+        criterion,
+        body.value,
+        body.comment,
+        body.base_version,
     )
 
 

@@ -3,7 +3,7 @@ while listening; the jury's evaluation of each of their candidates in the snapsh
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from server.auth import service as auth_service
 from server.auth.domain import Principal, Role
 from server.core.context import AppContext
 from server.core.events import Message
+from server.core.text import Line, Text
 from server.evaluation import deliberation, service
 from server.exams.models import JuryAssignment
 from server.exams.queries import NotFound
@@ -22,20 +23,22 @@ from server.web.ws_registry import CommandError, register
 
 class SetMark(Message):
     type: Literal["evaluation.set_mark"]
-    candidate_id: str
-    part: str = Field(max_length=120)
-    competence: str = Field(max_length=20)
+    candidate_id: Annotated[str, Line(32)]
+    part: Annotated[str, Line(120)]
+    competence: Annotated[str, Line(20)]
     criterion: int
-    value: str
-    comment: str | None = Field(default=None, max_length=service.MAX_COMMENT)  # None: kept
+    value: Annotated[str, Line(40)]
+    comment: Annotated[str, Text(service.MAX_COMMENT)] | None = None  # None: kept
+    # The version of the mark the juror saw (0: none yet); refused if the other juror saved since.
+    base_version: int | None = Field(default=None, ge=0)
 
 
 class PinNote(Message):
     type: Literal["evaluation.pin_note"]
-    candidate_id: str
-    call_id: str | None = Field(default=None, max_length=32)
+    candidate_id: Annotated[str, Line(32)]
+    call_id: Annotated[str, Line(32)] | None = None
     offset_ms: int | None = Field(default=None, ge=0)
-    text: str = Field(min_length=1, max_length=4000)
+    text: Annotated[str, Text(4000)] = Field(min_length=1)
 
 
 async def _juror_of(ctx: AppContext, principal: Principal, candidate_id: str) -> None:
@@ -56,7 +59,10 @@ async def on_set_mark(ctx: AppContext, principal: Principal, msg: SetMark) -> di
             msg.criterion,
             msg.value,
             msg.comment,
+            msg.base_version,
         )
+    except service.StaleMark as exc:
+        raise CommandError("conflict", str(exc)) from None
     except (service.EvaluationRefused, NotFound) as exc:
         raise CommandError("refused", str(exc)) from None
     return {"mark": mark}

@@ -30,6 +30,10 @@ class ExamSession(Base):
     seb_required: Mapped[bool] = mapped_column(default=False)
     seb_origin: Mapped[str | None] = mapped_column(String(200))
     seb_quit_password_hash: Mapped[str | None] = mapped_column(String(64))
+    # Proctors may extend a candidate's phase (préparation, rédaction) by at most this many
+    # minutes at a time; None: only the organiser and the jury extend
+    # (server/exams/proctor_extension.py).
+    proctor_extension_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="exam_session", cascade="all, delete-orphan"

@@ -28,6 +28,7 @@ INCIDENT_LABELS = {
     "recording_write_error": "Enregistrement interrompu : erreur d'écriture sur le disque",
     "recording_resumed": "Enregistrement repris",
     "recording_fallback": "Disque des enregistrements en défaut : dossier de secours utilisé",
+    "server_outage": "Interruption technique du serveur : temps rendu",
 }
 
 
@@ -89,7 +90,7 @@ async def candidate_overview(
     ).all()
     for cid in candidate_ids:
         timeline = await timeline_service.load(ctx, session, cid)
-        presence = ctx.presence.get(cid)
+        presence = await ctx.presence.get(cid)
         out[cid] = {
             "timeline": timeline_service.state_payload(timeline.state()),
             "connected": bool(presence and presence.connected),

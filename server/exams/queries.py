@@ -34,6 +34,7 @@ def session_out(
         pack_snapshot_id=exam.pack_snapshot_id,
         pack_label=f"{pack.pack_id} v{pack.version}" if pack else None,
         created_at=exam.created_at,
+        proctor_extension_minutes=exam.proctor_extension_minutes,
     )
 
 

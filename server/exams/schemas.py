@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth.domain import Capacity, Role
+from server.core.text import Line, Text
 from server.scenarios.referential import Pathway
 
 
@@ -15,26 +17,26 @@ class In(BaseModel):
 
 
 class SessionCreate(In):
-    centre: str = Field(min_length=1, max_length=200)
+    centre: Annotated[str, Line(200)] = Field(min_length=1)
     day: date
-    title_id: str = "CRCD"
-    format_id: str = Field(min_length=1, max_length=40)
-    pack_id: str | None = None
+    title_id: Annotated[str, Line(40)] = "CRCD"
+    format_id: Annotated[str, Line(40)] = Field(min_length=1)
+    pack_id: Annotated[str, Line(80)] | None = None
 
 
 class CandidateCreate(In):
-    last_name: str = Field(min_length=1, max_length=100)
-    first_name: str = Field(min_length=1, max_length=100)
+    last_name: Annotated[str, Line(100)] = Field(min_length=1)
+    first_name: Annotated[str, Line(100)] = Field(min_length=1)
     pathway: Pathway = Pathway.FORMATION_CONTINUE
 
 
 class StaffCreate(In):
     role: Role
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: Annotated[str, Line(200)] = Field(min_length=1)
 
 
 class AssignmentSet(In):
-    juror_id: str
+    juror_id: Annotated[str, Line(32)]
     capacity: Capacity
 
 
@@ -48,6 +50,7 @@ class SessionOut(BaseModel):
     pack_snapshot_id: str | None
     pack_label: str | None = None
     created_at: datetime
+    proctor_extension_minutes: int | None = None  # proctors may extend by this much (None: no)
 
 
 class PersonOut(BaseModel):
@@ -98,18 +101,18 @@ class CodeOut(BaseModel):
 class CandidateCorrection(In):
     """Only what changes; names as on the candidate's identity document."""
 
-    last_name: str | None = Field(default=None, min_length=1, max_length=100)
-    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    last_name: Annotated[str, Line(100)] | None = Field(default=None, min_length=1)
+    first_name: Annotated[str, Line(100)] | None = Field(default=None, min_length=1)
     pathway: Pathway | None = None
 
 
 class StaffCorrection(In):
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: Annotated[str, Line(200)] = Field(min_length=1)
 
 
 class RemovalIn(In):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Annotated[str, Text(500)] = Field(min_length=1)
 
 
 class PackChoice(In):
-    pack_id: str = Field(min_length=1, max_length=80)
+    pack_id: Annotated[str, Line(80)] = Field(min_length=1)

@@ -6,14 +6,16 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import Field
 
 from server.auth.domain import Principal, Role
+from server.core.text import Text
+from server.exams import proctor_extension
 from server.exams import timeline_service as service
 from server.exams.closure import COMMENT_MAX, PROCTOR_PHASES, StopReason
 from server.exams.schemas import In
-from server.exams.timeline import Timeline
+from server.exams.timeline import Timeline, TimelineError
 from server.exams.timeline_facts import Accommodation
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
@@ -29,25 +31,30 @@ Incidents = Annotated[
     Principal, Depends(allow(Role.ORGANISER, Role.JUROR, Role.PROCTOR, scope=ON_CANDIDATE))
 ]
 Jury = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.JUROR, scope=ON_CANDIDATE))]
+# Extending: the organiser and the jury; a proctor when the organiser allows it, within the
+# session's limit and during the phases they supervise (server/exams/proctor_extension.py).
+Extenders = Annotated[
+    Principal, Depends(allow(Role.ORGANISER, Role.JUROR, Role.PROCTOR, scope=ON_CANDIDATE))
+]
 # Ending a phase early, closing an exam: the organiser, and the proctor during the phases they
 # supervise (server/exams/closure.py).
 Stoppers = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.PROCTOR, scope=ON_CANDIDATE))]
 
 
 class PauseIn(In):
-    reason: str = Field(min_length=1, max_length=300)
+    reason: Annotated[str, Text(300)] = Field(min_length=1)
 
 
 class ExtendIn(In):
     minutes: int = Field(ge=1, le=240)
-    reason: str = Field(min_length=1, max_length=300)
+    reason: Annotated[str, Text(300)] = Field(min_length=1)
 
 
 class AccommodationIn(In):
     tiers_temps: bool = False  # exactly one third more on every timed phase
     extra_percent: int = Field(default=0, ge=0, le=100)
     extra_minutes: int = Field(default=0, ge=0, le=120)
-    note: str = Field(default="", max_length=200)
+    note: Annotated[str, Text(200)] = ""
 
 
 class PlanIn(In):
@@ -56,7 +63,7 @@ class PlanIn(In):
 
 class StopIn(In):
     reason: StopReason
-    comment: str = Field(min_length=1, max_length=COMMENT_MAX)
+    comment: Annotated[str, Text(COMMENT_MAX)] = Field(min_length=1)
 
 
 async def _run(ctx: CtxDep, candidate_id: str, command: service.Command, who: Principal) -> Any:
@@ -99,10 +106,23 @@ async def resume(candidate_id: str, ctx: CtxDep, who: Incidents) -> dict[str, An
 
 
 @router.post("/extend")
-async def extend(candidate_id: str, body: ExtendIn, ctx: CtxDep, who: Jury) -> dict[str, Any]:
-    return await _run(
-        ctx, candidate_id, lambda t: t.extend(body.minutes, body.reason, by=who.actor), who
-    )
+async def extend(
+    candidate_id: str, body: ExtendIn, ctx: CtxDep, session: SessionDep, who: Extenders
+) -> dict[str, Any]:
+    proctor = who.role is Role.PROCTOR
+    if proctor:
+        limit = await proctor_extension.limit_for(session, candidate_id)
+        why = proctor_extension.refusal(limit, body.minutes)
+        if why:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, why)
+
+    def command(t: Timeline) -> list[Any]:
+        why = proctor_extension.phase_refusal(t.state().phase) if proctor else None
+        if why:
+            raise TimelineError(why)
+        return t.extend(body.minutes, body.reason, by=who.actor)
+
+    return await _run(ctx, candidate_id, command, who)
 
 
 @router.put("/accommodation")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from pydantic import Field
 
 from server.auth.domain import Principal, Role
 from server.core.public_url import sign_in_url
-from server.exams import queries, setup
+from server.exams import proctor_extension, queries, setup
 from server.exams.overview import session_overview as build_overview
 from server.exams.packs import freeze_pack_for_session
 from server.exams.schemas import (
@@ -17,6 +18,7 @@ from server.exams.schemas import (
     CandidateCreate,
     CandidateOut,
     CodeOut,
+    In,
     PersonOut,
     SessionCreate,
     SessionDetail,
@@ -192,3 +194,27 @@ async def renew_code(
     )
     await session.commit()
     return _code_out(line, workstations_url(ctx, request))
+
+
+class ProctorExtensionIn(In):
+    minutes: int | None = Field(default=None, ge=1, le=proctor_extension.MAX_MINUTES)
+
+
+@router.put("/{session_id}/proctor-extension")
+async def set_proctor_extension(
+    session_id: str,
+    body: ProctorExtensionIn,
+    ctx: CtxDep,
+    session: SessionDep,
+    who: OrganiserOfSession,
+) -> dict[str, int | None]:
+    """Whether proctors may extend a phase, and by how many minutes at most (null: never)."""
+    minutes = await proctor_extension.set_limit(
+        session,
+        exam_session_id=session_id,
+        minutes=body.minutes,
+        actor=who.actor,
+        clock=ctx.clock,
+        bus=ctx.bus,
+    )
+    return {"proctor_extension_minutes": minutes}

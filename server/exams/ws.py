@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.domain import Principal, Role
 from server.core.clock import clock_rate
 from server.core.context import AppContext
 from server.core.events import Message
+from server.core.text import Text
 from server.exams import overview
 from server.exams.models import Candidate
 from server.web.snapshots import snapshot_part
@@ -45,7 +45,7 @@ async def exam_snapshot(ctx: AppContext, session: AsyncSession, principal: Princ
 class LockdownReport(Message):
     type: Literal["lockdown.report"]
     kind: Literal["focus_lost", "fullscreen_left", "tab_hidden", "paste"]
-    detail: str = Field(default="", max_length=300)
+    detail: Annotated[str, Text(300)] = ""
 
 
 async def on_lockdown_report(

@@ -6,9 +6,10 @@ from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from server.auth.domain import Principal, Role
+from server.core.text import Line
 from server.exams import queries
 from server.lockdown import service
 from server.lockdown.lifecycle import candidates_of, close_unverified
@@ -24,8 +25,8 @@ class SebIn(BaseModel):
     model_config = ConfigDict(extra="forbid")  # the password is taken as typed
 
     required: bool
-    origin: str | None = Field(default=None, max_length=200)
-    quit_password: str | None = Field(default=None, max_length=200)
+    origin: Annotated[str, Line(200)] | None = None
+    quit_password: Annotated[str, Line(200)] | None = None
 
 
 class SebOut(BaseModel):

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from server.core.french_errors import french_message
+from server.core.text import refused_texts
 
 M = TypeVar("M", bound=BaseModel)
 # libyaml's parser (in PyYAML's wheels) is several times faster than the pure-Python one.
@@ -51,6 +52,16 @@ def field_path(loc: Iterable[int | str]) -> str:
 
 
 def read_yaml(path: Path) -> Any:
+    """The parsed file; a text the input policy refuses (a control character, a bidi
+    override…) is a problem at its field, like any other."""
+    data = _parse_yaml(path)
+    problems = [Problem(str(path), field_path(loc), msg) for loc, msg in refused_texts(data)]
+    if problems:
+        raise DataFileError(problems)
+    return data
+
+
+def _parse_yaml(path: Path) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except FileNotFoundError:

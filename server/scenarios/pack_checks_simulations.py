@@ -3,6 +3,7 @@ CRM record, the tools each competence needs, and the juror card's criteria."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from server.scenarios.pack_crm import CrmRecord
 from server.scenarios.pack_simulations import Simulation
 from server.scenarios.pack_types import SimulationKind
 from server.scenarios.pack_validation import PackParts, Problems, duplicates, resolve_criterion
+from server.scenarios.payment_rules import schedule_problems
 from server.scenarios.referential import Title
 
 # What a simulation evaluating a competence must carry, per title (the referential files
@@ -25,7 +27,7 @@ REQUIRED_CARD_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("CRCD", "CP5"): ("barriers", "objections"),
     ("CRCD", "CP7"): ("objections",),
     ("CRCD", "CP8"): ("objections",),
-    ("CRCD", "CP9"): ("objections",),
+    ("CRCD", "CP9"): ("objections", "agreement"),
 }
 
 
@@ -130,6 +132,10 @@ def _check_one(
         _check_order(sim, catalogue, path, out)
     if c.collection is not None:
         _check_collection(sim, record, path, out)
+        if head is not None:
+            _check_expected_agreement(sim, head.story_date, path, out)
+    elif sim.juror.agreement is not None:
+        out.add(path, "juror.agreement", "un accord de paiement sans « candidate.collection »")
 
 
 def _check_ref(
@@ -233,6 +239,29 @@ def _check_collection(sim: Simulation, record: CrmRecord | None, path: Path, out
                 f"{plan.installments} échéances de moins de {plan.min_installment} € : "
                 "plan impossible pour cette dette",
             )
+
+
+def _check_expected_agreement(
+    sim: Simulation, story_date: dt.date, path: Path, out: Problems
+) -> None:
+    """The card's agreement is one the candidate's tool records: a plan of the procedure, its
+    schedule within that plan's limits, for the whole debt."""
+    debt = sim.candidate.collection
+    expected = sim.juror.agreement
+    assert debt is not None
+    if expected is None:
+        return
+    plan = next((p for p in debt.plans if p.label == expected.plan), None)
+    if plan is None:
+        out.add(
+            path,
+            "juror.agreement.plan",
+            f"« {expected.plan} » n'est pas un échéancier de candidate.collection.plans",
+        )
+        return
+    rows = [(i.date, i.amount) for i in expected.installments]
+    for problem in schedule_problems(plan, debt.amount_due + plan.fees, rows, story_date):
+        out.add(path, "juror.agreement", f"l'outil du candidat refuserait cet accord : {problem}")
 
 
 def _resolve_watch(title: Title | None, path: Path, sim: Simulation, out: Problems) -> Simulation:

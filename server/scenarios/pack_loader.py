@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from server.core.text import refused_texts
 from server.scenarios.loading import DataFileError, Problem, error_problems, read_yaml
 from server.scenarios.pack_checks_dossier import check_sections
 from server.scenarios.pack_checks_simulations import check_simulations
@@ -117,6 +118,8 @@ def _read_dossier(parts: PackParts, out: Problems) -> None:
         text = path.read_text(encoding="utf-8")
         for message in markdown_problems(text):
             out.add(path, "", message)
+        for (line, *_), message in refused_texts(text.split("\n")):
+            out.add(path, f"ligne {line + 1}", message)
         parts.dossier.append(
             (
                 path,

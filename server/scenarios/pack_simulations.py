@@ -8,6 +8,7 @@ the first kind only.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -93,11 +94,30 @@ class OrderDesk(DataModel):
 
 
 class PaymentPlan(DataModel):
+    """A schedule the collection procedure allows: how many instalments, the smallest, how
+    soon the first and the last fall after the agreement (server/scenarios/payment_rules.py);
+    `interval_days` spaces the schedule the tool proposes (the candidate may change it)."""
+
     label: str = Field(min_length=1)
     installments: int = Field(ge=1, le=12)
     interval_days: int = Field(default=30, gt=0)
     min_installment: Money | None = None
     fees: Money = Decimal("0.00")
+    first_within_days: int | None = Field(default=None, ge=0)
+    last_within_days: int | None = Field(default=None, ge=0)
+
+
+class AgreedInstallment(DataModel):
+    date: dt.date
+    amount: Money
+
+
+class ExpectedAgreement(DataModel):
+    """The juror card's agreement: the schedule the card rewards, checked by the pack's
+    validation against the procedure's plans (the tool must be able to record it)."""
+
+    plan: str = Field(min_length=1)
+    installments: tuple[AgreedInstallment, ...] = Field(min_length=1)
 
 
 class Collection(DataModel):
@@ -145,6 +165,7 @@ class JurorCard(DataModel):
     expected_outcome: str = Field(min_length=1)
     watch: tuple[CriterionRef, ...] = Field(min_length=1)
     survey_answers: dict[str, str] = {}  # question id -> what the respondent says
+    agreement: ExpectedAgreement | None = None  # a collection call: the schedule rewarded
     notes: str = ""
 
     def texts(self) -> Iterator[str]:

@@ -1,13 +1,17 @@
 """`MediaPort` on aiortc: rooms of server-side peer connections, one media clock (a 20 ms
-tick shared by every room), recordings finished off the event loop."""
+tick shared by every room: the observer's mix, the hold tone, and the recordings' writing,
+whose timeline is the call's own clock — see `timeline.py`), recordings finished off the
+event loop."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,6 @@ from server.telephony.ports import (
     CallAlreadyActive,
     GapReason,
     MediaError,
-    MediaGap,
     MediaPort,
     NoActiveCall,
     PeerRole,
@@ -30,9 +33,11 @@ from server.telephony.ports import (
 from server.telephony.recorder import OggOpusRecorder, StorageEvent, sha256_of, write_sidecar
 from server.telephony.recording_sink import OpenFile, OsFile
 from server.telephony.room import PARTIES, ActiveCall, Room
+from server.telephony.timeline import RecordingTimeline
 
 logger = logging.getLogger(__name__)
 
+END_GRACE_S = 0.1  # a hang-up lets the loop place what arrived before it, if it was behind
 MAX_CATCH_UP_SECONDS = 0.1  # a tick later than this is skipped, not caught up
 SIDECAR_RETRY_S = 2.0  # a sidecar the disks refused is written again this often
 PeerStateListener = Callable[[str, PeerRole, str], None]
@@ -43,7 +48,7 @@ StorageListener = Callable[[str, str, StorageEvent], None]
 @dataclass
 class TickStats:
     ticks: int = 0
-    resyncs: int = 0  # the loop was stalled > 100 ms: ticks skipped
+    resyncs: int = 0  # the loop was stalled > 100 ms: mix ticks skipped (recordings keep time)
     errors: int = 0
 
 
@@ -61,8 +66,10 @@ class AiortcMedia:
         on_storage: StorageListener | None = None,
         fallback_of: Callable[[Path], Path | None] | None = None,
         open_file: OpenFile = OsFile,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._clock = clock or SystemClock()
+        self._monotonic = monotonic  # the calls' clock (the packets' arrival times too)
         self._configuration = configuration
         self._on_peer_state = on_peer_state
         self.on_storage = on_storage
@@ -135,7 +142,10 @@ class AiortcMedia:
                     await asyncio.to_thread(recorder.open)
                 except av.FFmpegError as exc:
                     raise MediaError(f"cannot record to {recording_path}: {exc}") from exc
-            room.start_call(ActiveCall(call_id, self._clock.now(), dict(parties or {}), recorder))
+            call = ActiveCall(
+                call_id, self._clock.now(), dict(parties or {}), recorder, t0=self._monotonic()
+            )
+            room.start_call(call)
 
     async def hold(self, room_id: str, on: bool) -> None:
         room = self._rooms.get(room_id)
@@ -148,10 +158,14 @@ class AiortcMedia:
         if room is None:
             raise NoActiveCall(f"room {room_id}: no call to end")
         async with self._locks[room_id]:
-            call = room.end_call()
+            if room.call is None:
+                raise NoActiveCall(f"room {room_id}: no call to end")
+            ended, ended_at = self._monotonic(), self._clock.now()
+            await asyncio.sleep(END_GRACE_S)  # audio that waited in the sockets is placed
+            call = room.end_call(ended)
             if call is None:
                 raise NoActiveCall(f"room {room_id}: no call to end")
-            return await self._finish_recording(room_id, call)
+            return await self._finish_recording(room_id, call, ended_at)
 
     def _storage_listener(self, room_id: str, call_id: str) -> Callable[[StorageEvent], None]:
         """The recorder's thread tells; the listener hears it on the event loop."""
@@ -163,28 +177,28 @@ class AiortcMedia:
 
         return heard
 
-    async def _finish_recording(self, room_id: str, call: ActiveCall) -> RecordingInfo | None:
+    async def _finish_recording(
+        self, room_id: str, call: ActiveCall, ended_at: datetime | None = None
+    ) -> RecordingInfo | None:
         """Close the file and write its sidecar. Never raises for the disk: a call always
         ends; what the disk refused is in the gaps and the sidecar's `storage`."""
-        ended_at = self._clock.now()
+        ended_at = ended_at or self._clock.now()
         recorder = call.recorder
         if recorder is None:
             return None
+        timeline = call.timeline
+        analytics = call.meter.result(timeline.causes(GapReason.HOLD))
         try:
             await asyncio.to_thread(recorder.finish)
         except Exception:
             logger.exception("recording of call %s did not finish cleanly", call.call_id)
+        note_write_losses(timeline, recorder)
         path = recorder.path
         try:
             digest = await asyncio.to_thread(sha256_of, path)
             size = path.stat().st_size
         except OSError:  # nothing could ever be written
             digest, size = "", 0
-        write_gaps = [
-            MediaGap(role, GapReason(gap.fault.value), gap.start_s, gap.end_s)
-            for gap in recorder.write_gaps
-            for role in PARTIES
-        ]
         storage: dict[str, Any] = {}
         if recorder.sink.faults:
             storage = {
@@ -203,13 +217,15 @@ class AiortcMedia:
             sidecar_path=path.with_suffix(".json"),
             started_at=call.started_at,
             ended_at=ended_at,
-            duration_s=call.position,
+            duration_s=timeline.duration_s,
             size_bytes=size,
             sha256=digest,
             parties=call.parties,
-            gaps=(*call.gaps, *write_gaps),
+            gaps=tuple(timeline.gaps()),
             frames_written=recorder.frames_written,
             frames_dropped=recorder.frames_dropped,
+            analytics=analytics,
+            timeline=timeline.stats(),
             storage=storage,
         )
         await self._write_sidecar(info)
@@ -275,7 +291,7 @@ class AiortcMedia:
             raise MediaError("the media layer is closed")
         room = self._rooms.get(room_id)
         if room is None:
-            room = self._rooms[room_id] = Room(room_id)
+            room = self._rooms[room_id] = Room(room_id, self._monotonic)
             self._locks[room_id] = asyncio.Lock()
         if self._ticker is None:
             self._ticker = asyncio.create_task(self._run_ticker(), name="media-tick")
@@ -316,9 +332,10 @@ class AiortcMedia:
                     self.tick_stats.resyncs += 1
                     next_at = loop.time()
                 await asyncio.sleep(0)
+            now = self._monotonic()
             for room in list(self._rooms.values()):
                 try:
-                    room.tick()
+                    room.tick(now)
                 except Exception:
                     self.tick_stats.errors += 1
                     logger.exception("media tick failed in room %s", room.room_id)
@@ -345,6 +362,16 @@ async def _write_first(targets: list[Path], data: dict[str, Any]) -> bool:
 def _write_sidecar_in(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_sidecar(path, data)
+
+
+def note_write_losses(timeline: RecordingTimeline, recorder: object) -> None:
+    """The file writer's own losses (a disk that refused the audio: `write_gaps`, each
+    `start_s`, `end_s` — None: to the end — and its `fault`) named on the timeline."""
+    for lost in getattr(recorder, "write_gaps", ()):
+        end = timeline.duration_s if lost.end_s is None else lost.end_s
+        full = str(getattr(lost, "fault", "")) == GapReason.DISK_FULL.value
+        reason = GapReason.DISK_FULL if full else GapReason.WRITE_ERROR
+        timeline.note_loss(lost.start_s, end, reason)
 
 
 def _conforms(media: AiortcMedia) -> MediaPort:  # mypy: AiortcMedia implements MediaPort

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from server.auth.domain import Capacity, Principal, Role
 from server.core import audit
@@ -44,7 +46,16 @@ from server.telephony.call_state import (
     Party,
 )
 from server.telephony.models import CallEventRow, CallRow, RecordingRow
-from server.telephony.ports import MediaError, MediaPort, RecordingInfo
+from server.telephony.ports import (
+    GAP_LABELS_FR,
+    ROLE_LABELS_FR,
+    MediaError,
+    MediaPort,
+    RecordingInfo,
+    gap_from_json,
+    gap_to_json,
+)
+from server.telephony.sidecar import amend_sidecar
 
 log = logging.getLogger(__name__)
 RING_TIMEOUT = timedelta(seconds=45)
@@ -67,6 +78,14 @@ class CallRefused(Exception):
     """A call action the exam does not allow now; the message is French and safe to show."""
 
 
+class CallRaced(CallRefused):
+    """Another action changed the call since it was read (the version check refused this one)."""
+
+
+class CallMediaRefused(CallRefused):
+    """The media plane refused what the call needed (reported as an incident already)."""
+
+
 class CallChanged(Message):
     type: Literal["call"] = "call"
     candidate_id: str
@@ -82,6 +101,7 @@ class ScreenPop(Message):
     number: str
     crm_record_id: str | None
     simulation: dict[str, Any]
+    line: str = ""  # the line that rings (the principal's name, as a CTI shows the DNIS)
 
 
 class Unassigned(Message):
@@ -336,7 +356,7 @@ async def ring_inbound(
         found = await packs.candidate_subset(ctx, session, candidate_id)
         if found is None:
             raise CallRefused("Aucun sujet n'est associé à cette session.")
-        _, subset = found
+        pack, subset = found
         sim = next((s for s in subset.simulations if s.id == simulation_id), None)
         if sim is None or sim.kind is not SimulationKind.INBOUND_CALL:
             raise CallRefused("Cette simulation n'est pas un appel entrant de cette épreuve.")
@@ -362,10 +382,11 @@ async def ring_inbound(
             number=row.number,
             crm_record_id=row.crm_record_id,
             simulation=public,
+            line=_line_names(pack).get(sim.candidate.principal, ""),
         ),
     )
     _announce(ctx, row)
-    _arm_ring_timeout(ctx, row.id)
+    _arm_ring_timeout(ctx, row)
     return call_out(row)
 
 
@@ -419,7 +440,7 @@ async def dial(ctx: AppContext, principal: Principal, number: str) -> dict[str, 
         )
         await session.commit()
     _announce(ctx, row)
-    _arm_ring_timeout(ctx, row.id)
+    _arm_ring_timeout(ctx, row)
     return call_out(row)
 
 
@@ -440,10 +461,70 @@ async def act(
     claim: call_control.MediaClaim | None = None,
 ) -> dict[str, Any]:
     """Answer, reject, miss, hold, resume or hang up one call (persisted, audited, told).
+
+    The change is committed first, checked against the version it was based on (of two actions
+    racing on one call exactly one wins; the other is refused in French); the media plane is
+    asked only then, outside any transaction, and only by the winner. In one server the actions
+    on a candidate's phone are also taken one after the other, so the media plane sees them in
+    the order the database does. An answer the media plane refuses is undone; a hold, a
+    resume or a hang-up happens whatever it says (a call it lost, a recording that failed:
+    the call's state is the exam's, and it can always be held and ended).
+
     `at`: when it was asked, if earlier than now (it waited for the database); `claim`: who
     acts on the media plane for it (see `call_control`)."""
-    recording: RecordingInfo | None = None
-    refused: MediaError | None = None
+    async with _phone_lock(ctx, candidate_id or await _candidate_of(ctx, call_id)):
+        row, before, exam, parties = await _commit(
+            ctx, call_id, action, party, actor, candidate_id, enforce_phase, at
+        )
+        recording: RecordingInfo | None = None
+        try:
+            recording = await _drive_media(ctx, row, exam, action, parties, claim)
+        except MediaError as exc:
+            if action is CallAction.ANSWER:
+                await _undo(ctx, row, before, exam, action, exc)
+                await _media_refused(ctx, row.candidate_id, action, call_id, exc)
+                raise CallMediaRefused(f"Audio indisponible : {exc}") from None
+            _media_lagged(action, call_id, exc)
+        except Exception as exc:  # e.g. a recording that could not be finished
+            if action is CallAction.ANSWER:
+                raise
+            log.exception("media failed to %s call %s", action.value, call_id)
+            _media_lagged(action, call_id, exc)
+        if recording is not None:
+            await _keep_recording(ctx, row, exam.candidate, recording)
+    _announce(ctx, row)
+    return call_out(row)
+
+
+async def _candidate_of(ctx: AppContext, call_id: str) -> str:
+    async with ctx.db.session() as session:
+        found = await session.scalar(select(CallRow.candidate_id).where(CallRow.id == call_id))
+    if found is None:
+        raise CallRefused("Appel introuvable.")
+    return found
+
+
+@contextlib.asynccontextmanager
+async def _phone_lock(ctx: AppContext, candidate_id: str) -> AsyncIterator[None]:
+    locks: dict[str, asyncio.Lock] = ctx.services.setdefault("phone_locks", {})
+    async with locks.setdefault(candidate_id, asyncio.Lock()):
+        yield
+
+
+_KEPT = ("state", "answered_at", "ended_at", "ended_by", "held_seconds", "hold_started_at")
+
+
+async def _commit(
+    ctx: AppContext,
+    call_id: str,
+    action: CallAction,
+    party: Party,
+    actor: str,
+    candidate_id: str | None,
+    enforce_phase: bool,
+    at: datetime | None = None,
+) -> tuple[CallRow, dict[str, Any], _Exam, dict[str, str]]:
+    """The transition, committed (`UPDATE calls … WHERE version = :read`), or CallRefused."""
     async with ctx.db.session() as session:
         row = await session.get(CallRow, call_id)
         if row is None or (candidate_id is not None and row.candidate_id != candidate_id):
@@ -456,58 +537,51 @@ async def act(
             event = call.apply(action, party)
         except CallError as exc:
             raise CallRefused(_french(action, exc)) from None
+        before = {name: getattr(row, name) for name in _KEPT}
+        parties = (
+            await _parties(session, exam.candidate, row) if action is CallAction.ANSWER else {}
+        )
         _store(row, call, event)
-        await _record_event(ctx, session, row, event, actor)
-        port = media(ctx)
         try:
-            if action is CallAction.ANSWER:
-                path = _recording_path(ctx, exam.candidate, row.id)
-                await port.start_call(
-                    row.candidate_id,
-                    row.id,
-                    path,
-                    parties=await _parties(session, exam.candidate, row),
-                )
-            elif action in (CallAction.HOLD, CallAction.RESUME, CallAction.HANG_UP):
-                recording = await _drive_media(port, row.candidate_id, action, claim)
-        except MediaError as exc:
-            if action is CallAction.ANSWER:
-                refused = exc  # the session ends without a commit: the call stays as it was
-            else:  # holding, resuming and hanging up never wait on the media plane
-                _media_lagged(action, call_id, exc)
-        except Exception as exc:
-            if action is CallAction.ANSWER:
-                raise
-            log.exception("media failed to %s call %s", action, call_id)
-            _media_lagged(action, call_id, exc)
-        if refused is None:
-            if recording is not None:  # one row per file: a worker lost mid-call made several
-                for segment in (*recording.earlier, recording):
-                    await _store_recording(ctx, session, row, exam.candidate, segment)
-            await session.commit()
-    if refused is not None:
-        await _media_refused(ctx, row.candidate_id, action, call_id, refused)
-        raise CallRefused(f"Audio indisponible : {refused}")
-    _announce(ctx, row)
-    return call_out(row)
+            await session.flush()
+        except StaleDataError:
+            await session.rollback()
+            now = await session.scalar(select(CallRow.state).where(CallRow.id == call_id))
+            raise CallRaced(
+                f"Impossible de {_VERBS[action]} : l'appel a changé entre-temps "
+                f"({_STATE_WORDS.get(now or '', now)})."
+            ) from None
+        await _record_event(ctx, session, row, event, actor)
+        await session.commit()
+    return row, before, exam, parties
 
 
 async def _drive_media(
-    port: MediaPort,
-    room_id: str,
+    ctx: AppContext,
+    row: CallRow,
+    exam: _Exam,
     action: CallAction,
-    claim: call_control.MediaClaim | None,
+    parties: dict[str, str],
+    claim: call_control.MediaClaim | None = None,
 ) -> RecordingInfo | None:
-    """Hold, resume or end the call's audio — unless the command already did it at once while
-    the database kept it waiting (`claim`): then its outcome is taken from there."""
+    """What the media plane does for the action — for a hold, resume or hang-up, unless the
+    command already did it at once while the database kept it waiting (`claim`): then its
+    outcome is taken from there."""
+    port = media(ctx)
+    if action is CallAction.ANSWER:
+        path = _recording_path(ctx, exam.candidate, row.id)
+        await port.start_call(row.candidate_id, row.id, path, parties=parties)
+        return None
+    if action not in (CallAction.HOLD, CallAction.RESUME, CallAction.HANG_UP):
+        return None
     if claim is not None and not claim.take():
         return await claim.wait()
     recording = None
     try:
         if action is CallAction.HANG_UP:
-            recording = await port.end_call(room_id)
+            recording = await port.end_call(row.candidate_id)
         else:
-            await port.hold(room_id, action is CallAction.HOLD)
+            await port.hold(row.candidate_id, action is CallAction.HOLD)
     finally:
         if claim is not None:
             claim.settle(recording)
@@ -519,6 +593,68 @@ def _media_lagged(action: CallAction, call_id: str, exc: Exception) -> None:
     recording that failed), or could not be reached: the call's state is the exam's and
     changes all the same; the media plane follows (its rooms are re-placed without it)."""
     log.warning("call %s: %s done without the media plane (%s)", call_id, action.value, exc)
+
+
+async def _undo(
+    ctx: AppContext,
+    row: CallRow,
+    before: dict[str, Any],
+    exam: _Exam,
+    action: CallAction,
+    exc: MediaError,
+) -> None:
+    """The media plane refused what was committed: the call goes back to where it was (a
+    versioned change of its own, audited with the reason)."""
+    async with ctx.db.session() as session:
+        current = await session.get(CallRow, row.id)
+        assert current is not None
+        undone_from = current.state
+        for name, value in before.items():
+            setattr(current, name, value)
+        session.add(
+            CallEventRow(
+                call_id=row.id,
+                action=f"undo_{action.value}"[:20],
+                by=Party.SYSTEM.value,
+                from_state=undone_from,
+                to_state=current.state,
+                at=ctx.clock.now(),
+            )
+        )
+        await audit.record(
+            session,
+            clock=ctx.clock,
+            actor="system:media",
+            action="call.undone",
+            exam_session_id=exam.candidate.exam_session_id,
+            subject=row.candidate_id,
+            details={"call": row.id, "action": action.value, "reason": str(exc)},
+        )
+        await session.commit()
+    for name in (*_KEPT, "version"):
+        setattr(row, name, getattr(current, name))
+    if action is CallAction.ANSWER:  # the ring time-out it may have lost to still applies
+        _arm_ring_timeout(ctx, row)
+
+
+async def _keep_recording(
+    ctx: AppContext, row: CallRow, candidate: Candidate, recording: RecordingInfo
+) -> None:
+    """One row per file (a worker lost mid-call made several), after the hang-up's commit."""
+    async with ctx.db.session() as session:
+        for segment in (*recording.earlier, recording):
+            await _store_recording(ctx, session, row, candidate, segment)
+        await session.commit()
+
+
+_STATE_WORDS = {
+    CallState.RINGING.value: "il sonne encore",
+    CallState.ACTIVE.value: "il a été décroché",
+    CallState.HELD.value: "il est en attente",
+    CallState.ENDED.value: "il est terminé",
+    CallState.MISSED.value: "il a été manqué",
+    CallState.REJECTED.value: "il a été refusé",
+}
 
 
 async def _media_refused(
@@ -567,6 +703,7 @@ async def _store_recording(
     candidate: Candidate,
     info: RecordingInfo,
 ) -> None:
+    analytics = await _with_time_to_answer(row, info)
     rec = RecordingRow(
         call_id=row.id,
         candidate_id=row.candidate_id,
@@ -578,6 +715,7 @@ async def _store_recording(
         started_at=info.started_at,
         ended_at=info.ended_at,
         gaps=info.to_json()["gaps"],
+        analytics=analytics,
     )
     session.add(rec)
     await audit.record(
@@ -611,6 +749,10 @@ async def wrap_up(
             raise CallRefused("Cet appel n'attend pas de qualification.")
         row.disposition, row.disposition_note = disposition, note.strip()
         row.wrapped_up_at = ctx.clock.now()
+        try:
+            await session.flush()  # UPDATE … WHERE version = :read
+        except StaleDataError:
+            raise CallRefused("Cet appel vient d'être qualifié : rechargez la page.") from None
         candidate = await session.get(Candidate, row.candidate_id)
         assert candidate is not None
         await audit.record(
@@ -627,23 +769,54 @@ async def wrap_up(
     return call_out(row)
 
 
+async def _with_time_to_answer(row: CallRow, info: RecordingInfo) -> dict[str, Any] | None:
+    """The recording's talk analytics with the call's time to answer (ringing → answered, a
+    fact of this process), written into its sidecar too. None where nothing was analysed."""
+    if not info.analytics:
+        return None
+    analytics = dict(info.analytics)
+    if row.answered_at is not None:
+        analytics["time_to_answer_s"] = round((row.answered_at - row.rang_at).total_seconds(), 2)
+    if info.sidecar_path.exists():
+        try:
+            await asyncio.to_thread(amend_sidecar, info.sidecar_path, {"analytics": analytics})
+        except (OSError, ValueError):  # the database keeps them; the sidecar stays as written
+            log.warning("sidecar %s not amended", info.sidecar_path, exc_info=True)
+    return analytics
+
+
 # ---- time: ring timeouts, pauses and the end of the calls phase ------------------------
 
 
-def _arm_ring_timeout(ctx: AppContext, call_id: str) -> None:
-    """In production a ringing call is missed after RING_TIMEOUT (tests call
-    `expire_ringing` with a fake clock)."""
+def _arm_ring_timeout(ctx: AppContext, row: CallRow) -> None:
+    """A ringing call is missed RING_TIMEOUT after it started ringing. The deadline is a fact
+    in the database (the call's `rang_at`): this timer is only a wake-up, re-armed at start-up
+    for the calls still ringing (`rearm_ring_timeouts`). Tests with a fake clock call
+    `expire_ringing` themselves."""
     if ctx.settings.mode == "test":
         return
     tasks: set[asyncio.Task[None]] = ctx.services.setdefault("ring_timeouts", set())
+    left = (row.rang_at + RING_TIMEOUT - ctx.clock.now()).total_seconds()
 
     async def later() -> None:
-        await asyncio.sleep(real_seconds(ctx.clock, RING_TIMEOUT.total_seconds()))
+        await asyncio.sleep(max(0.0, real_seconds(ctx.clock, left)))
         await expire_ringing(ctx)
 
-    task = asyncio.create_task(later())
+    task = asyncio.create_task(later(), name=f"ring-timeout-{row.id}")
     tasks.add(task)
     task.add_done_callback(tasks.discard)
+
+
+async def rearm_ring_timeouts(ctx: AppContext) -> None:
+    """At start-up: the calls whose ring time-out passed while the server was down are missed
+    now, the others get their wake-up back (the line is never left blocked by a restart)."""
+    await expire_ringing(ctx)
+    async with ctx.db.session() as session:
+        ringing = list(
+            await session.scalars(select(CallRow).where(CallRow.state == CallState.RINGING.value))
+        )
+    for row in ringing:
+        _arm_ring_timeout(ctx, row)
 
 
 async def expire_ringing(ctx: AppContext) -> None:
@@ -658,7 +831,7 @@ async def expire_ringing(ctx: AppContext) -> None:
             )
         )
     for call_id in ids:
-        with contextlib.suppress(CallRefused):
+        with contextlib.suppress(CallRefused):  # answered (or cancelled) meanwhile: it won
             await act(
                 ctx,
                 call_id,
@@ -674,20 +847,9 @@ async def on_timeline(
 ) -> None:
     """A pause holds the call; a minute before the end of the calls phase both parties are
     warned; at its end the call is ended (a ringing one is missed)."""
-    async with ctx.db.session() as session:
-        row = await _live_call(session, candidate_id)
-    if row is None:
-        return
     for fact in facts:
-        if isinstance(fact, Paused) and row.state == CallState.ACTIVE.value:
-            await act(
-                ctx,
-                row.id,
-                CallAction.HOLD,
-                party=Party.SYSTEM,
-                actor="system:pause",
-                enforce_phase=False,
-            )
+        if isinstance(fact, Paused):
+            await _settle(ctx, candidate_id, pause=True)
         elif (
             isinstance(fact, WarningEmitted)
             and fact.phase is PhaseKind.APPELS
@@ -701,10 +863,33 @@ async def on_timeline(
                 ),
             )
         elif isinstance(fact, PhaseEnded) and fact.phase is PhaseKind.APPELS:
-            action = CallAction.MISS if row.state == CallState.RINGING.value else CallAction.HANG_UP
-            await act(
-                ctx, row.id, action, party=Party.SYSTEM, actor="system:clock", enforce_phase=False
-            )
+            await _settle(ctx, candidate_id, pause=False)
+
+
+async def _settle(ctx: AppContext, candidate_id: str, *, pause: bool) -> None:
+    """Holds (a pause) or ends (the end of the phase) the candidate's live call. Someone may act
+    on the call at the same instant (the candidate answers as the phase ends): the version
+    check refuses one of the two; the call is then read again and settled from its new state."""
+    for _attempt in range(4):
+        async with ctx.db.session() as session:
+            row = await _live_call(session, candidate_id)
+        if row is None:
+            return
+        if pause:
+            if row.state != CallState.ACTIVE.value:
+                return
+            action, actor = CallAction.HOLD, "system:pause"
+        else:
+            ringing = row.state == CallState.RINGING.value
+            action, actor = (CallAction.MISS if ringing else CallAction.HANG_UP), "system:clock"
+        try:
+            await act(ctx, row.id, action, party=Party.SYSTEM, actor=actor, enforce_phase=False)
+            return
+        except CallMediaRefused:
+            return  # reported as an incident; trying again would only repeat it
+        except CallRefused:
+            continue  # the call changed meanwhile (a race, or its new state): read it again
+    log.error("could not settle the live call of %s", candidate_id)
 
 
 class Renegotiate(Message):
@@ -738,11 +923,69 @@ def on_peer_state(ctx: AppContext) -> Any:
 # ---- reads ----------------------------------------------------------------------------
 
 
+def _line_names(pack: Any) -> dict[str, str]:
+    return {p.id: p.name for p in pack.principals}
+
+
+async def lines_of(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict[str, str]:
+    """The line each simulation's calls are on: its principal's name (the DNIS label a real
+    CTI shows), by simulation id."""
+    found = await packs.candidate_subset(ctx, session, candidate_id)
+    if found is None:
+        return {}
+    pack, subset = found
+    names = _line_names(pack)
+    return {s.id: names.get(s.candidate.principal, "") for s in subset.simulations}
+
+
+async def calls_with_lines(
+    ctx: AppContext, session: AsyncSession, candidate_id: str
+) -> list[dict[str, Any]]:
+    """`calls_of`, each call with its `line` (after a reload the bar still names it)."""
+    lines = await lines_of(ctx, session, candidate_id)
+    return [
+        {**c, "line": lines.get(c["simulation_id"] or "", "")}
+        for c in await calls_of(session, candidate_id)
+    ]
+
+
 async def calls_of(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
     rows = await session.scalars(
         select(CallRow).where(CallRow.candidate_id == candidate_id).order_by(CallRow.rang_at)
     )
     return [call_out(r) for r in rows]
+
+
+def gaps_out(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A recording's named intervals for the jury, each with its French label and party:
+    `{role, reason, start_s, end_s, silent, label, role_label}` (older rows' shapes too)."""
+    out = []
+    for raw in gaps:
+        gap = gap_from_json(raw)
+        out.append(
+            {
+                **gap_to_json(gap),
+                "label": GAP_LABELS_FR.get(gap.reason, gap.reason.value),
+                "role_label": ROLE_LABELS_FR.get(gap.role, gap.role),
+            }
+        )
+    return out
+
+
+def recording_out(row: RecordingRow) -> dict[str, Any]:
+    """A recording's facts for the jury and the appeal archive (no URL)."""
+    return {
+        "id": row.id,
+        "call_id": row.call_id,
+        "file": Path(row.path).name,
+        "sha256": row.sha256,
+        "duration_s": row.duration_s,
+        "size_bytes": row.size_bytes,
+        "started_at": row.started_at.isoformat(),
+        "ended_at": row.ended_at.isoformat(),
+        "gaps": gaps_out(row.gaps),
+        "analytics": row.analytics,
+    }
 
 
 async def recordings_of(session: AsyncSession, candidate_id: str) -> list[RecordingRow]:

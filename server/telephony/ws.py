@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from server.auth import service as auth_service
 from server.auth.domain import Capacity, Principal, Role
 from server.core.context import AppContext
 from server.core.events import Message
+from server.core.text import Line, Text
 from server.exams.models import JuryAssignment
 from server.telephony import call_control, service
 from server.telephony.call_state import CallAction
@@ -25,31 +26,31 @@ PAGES_WITH_AUDIO = (Role.CANDIDATE, Role.JUROR)
 
 class RtcOffer(Message):
     type: Literal["rtc.offer"]
-    sdp: str = Field(min_length=10, max_length=100_000)
-    candidate_id: str | None = None  # jurors: whose room
+    sdp: Annotated[str, Text(100_000)] = Field(min_length=10)
+    candidate_id: Annotated[str, Line(32)] | None = None  # jurors: whose room
 
 
 class CallRing(Message):
     type: Literal["call.ring"]
-    candidate_id: str
-    simulation_id: str
+    candidate_id: Annotated[str, Line(32)]
+    simulation_id: Annotated[str, Line(100)]
 
 
 class CallDial(Message):
     type: Literal["call.dial"]
-    number: str = Field(min_length=1, max_length=40)
+    number: Annotated[str, Line(40)] = Field(min_length=1)
 
 
 class CallCommand(Message):
     type: Literal["call.answer", "call.reject", "call.hangup", "call.hold", "call.resume"]
-    call_id: str
+    call_id: Annotated[str, Line(32)]
 
 
 class CallWrapUp(Message):
     type: Literal["call.wrap_up"]
-    call_id: str
-    disposition: str
-    note: str = Field(default="", max_length=2000)
+    call_id: Annotated[str, Line(32)]
+    disposition: Annotated[str, Line(60)]
+    note: Annotated[str, Text(2000)] = ""
 
 
 async def _juror_capacity(ctx: AppContext, principal: Principal, candidate_id: str) -> Capacity:
@@ -180,7 +181,7 @@ async def calls_snapshot(ctx: AppContext, session: AsyncSession, principal: Prin
     dispositions = [{"code": k, "label": v} for k, v in service.DISPOSITIONS.items()]
     if principal.role is Role.CANDIDATE:
         return {
-            "calls": await service.calls_of(session, principal.subject_id),
+            "calls": await service.calls_with_lines(ctx, session, principal.subject_id),
             "dispositions": dispositions,
         }
     if principal.role is Role.JUROR:

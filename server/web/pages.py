@@ -39,4 +39,19 @@ def _page_route(path: str, filename: str) -> None:
 for _path, _file in PAGES.items():
     _page_route(_path, _file)
 
+
+@router.get(
+    "/favicon.ico",
+    include_in_schema=False,
+    dependencies=[Depends(public("icône du site (les navigateurs la demandent d'office)"))],
+)
+async def favicon(ctx: CtxDep) -> FileResponse:
+    """The icon for a browser that asks /favicon.ico (the pages link /static/favicon.svg)."""
+    return FileResponse(
+        ctx.settings.web_dir / "favicon.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "max-age=86400"},
+    )
+
+
 # /api/health: server/web/health.py

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -16,7 +17,10 @@ from server.auth.domain import Principal, Role
 from server.auth.tokens import SESSION_COOKIE
 from server.core.context import AppContext
 from server.core.events import Subscription, jury_audience, staff_audience
+from server.core.french_errors import french_errors, french_summary
 from server.core.presence import Presence
+from server.core.text import dumps
+from server.web import ws_frames
 from server.web.messages import (
     Ack,
     ErrorReply,
@@ -40,6 +44,7 @@ DB_DOWN_FR = (
     "La base de données ne répond pas pour le moment : réessayez dans un instant (la page "
     "reste connectée)."
 )
+_SWITCHED = Heartbeat(server_time=datetime.min.replace(tzinfo=UTC))  # a marker, never sent
 
 
 def _origin_ok(ws: WebSocket) -> bool:
@@ -74,33 +79,54 @@ class Connection:
         self._send_lock = asyncio.Lock()
 
     async def send(self, message: Message, *, numbered: bool = True) -> None:
+        async with self._send_lock:
+            await self._send_locked(message, numbered=numbered)
+
+    async def _send_locked(self, message: Message, *, numbered: bool = True) -> None:
         data: dict[str, Any] = message.model_dump(mode="json")
         if numbered:
             self.seq += 1
             data["seq"] = self.seq
-        async with self._send_lock:
-            await self.ws.send_json(data)
+        text = dumps(data, where="WebSocket", separators=(",", ":"))  # stored text made readable
+        await self.ws.send_text(text)
+
+    async def refuse(self, code: str, message: str, request_id: str | None = None) -> None:
+        await self.send(
+            ErrorReply(code=code, message=message, request_id=request_id), numbered=False
+        )
 
     async def send_snapshot(self) -> None:
+        """Snapshot then deltas, without a window: the new subscription buffers every event
+        from before the state is read; the snapshot goes out (numbered 1), then that buffer, in
+        order. An event the snapshot already reflects may come again after it (pages apply
+        state, not increments); none published meanwhile is lost."""
         ctx = self.ctx
         async with ctx.db.session() as session:
-            state = await build_state(ctx, session, self.principal)
             if self.principal.role is Role.ORGANISER:
                 wanted = self.ws.query_params.get("session")
                 audiences = await organiser_audiences(session, wanted) if wanted else set()
             else:
                 audiences = await audiences_of(session, self.principal)
-        if self.sub is not None:
-            ctx.bus.unsubscribe(self.sub)
-        self.sub = ctx.bus.subscribe(audiences)
-        self.seq = 0
+        sub = ctx.bus.subscribe(audiences)  # before the state is read
+        try:
+            async with ctx.db.session() as session:
+                state = await build_state(ctx, session, self.principal)
+        except BaseException:
+            ctx.bus.unsubscribe(sub)
+            raise
         me = {
             "role": self.principal.role.value,
             "subject_id": self.principal.subject_id,
             "display_name": self.principal.display_name,
             "exam_session_id": self.principal.exam_session_id,
         }
-        await self.send(Snapshot(server_time=ctx.clock.now(), me=me, state=state))
+        async with self._send_lock:  # the pump sends nothing of the new subscription before
+            old, self.sub = self.sub, sub
+            if old is not None:
+                ctx.bus.unsubscribe(old)
+                old.offer(_SWITCHED)  # wakes the pump up on the new subscription
+            self.seq = 0
+            await self._send_locked(Snapshot(server_time=ctx.clock.now(), me=me, state=state))
 
     async def pump_events(self) -> None:
         while True:
@@ -111,17 +137,19 @@ class Connection:
             except TimeoutError:
                 await self.send(Heartbeat(server_time=self.ctx.clock.now()), numbered=False)
                 continue
-            if sub is not self.sub:
-                continue
-            if sub.overflowed:
+            if sub.overflowed and sub is self.sub:
                 await self.send_snapshot()
                 continue
-            await self.send(event)  # type: ignore[arg-type]
+            async with self._send_lock:
+                if sub is not self.sub or event is _SWITCHED:
+                    continue  # a new snapshot replaced this subscription: its events follow
+                await self._send_locked(event)  # type: ignore[arg-type]
 
-    async def handle(self, raw: Any) -> None:
-        kind = raw.get("type") if isinstance(raw, dict) else None
-        request_id = raw.get("request_id") if isinstance(raw, dict) else None
-        payload = {k: v for k, v in raw.items() if k != "request_id"} if request_id else raw
+    async def handle(self, raw: dict[str, Any]) -> None:
+        """One command object (`ws_frames` checked the frame and its request_id)."""
+        kind = raw.get("type")
+        request_id = ws_frames.request_id_of(raw)
+        payload = {k: v for k, v in raw.items() if k != "request_id"}
         try:
             if kind == "time_sync":
                 msg = TimeSync.model_validate(payload)
@@ -132,7 +160,7 @@ class Connection:
             elif kind == "resync":
                 Resync.model_validate(payload)
                 await self.send_snapshot()
-            elif kind in COMMANDS:
+            elif isinstance(kind, str) and kind in COMMANDS:
                 command = COMMANDS[kind]
                 if self.principal.role not in command.roles:
                     raise CommandError("forbidden", "Action refusée pour votre rôle.")
@@ -141,23 +169,20 @@ class Connection:
                 )
                 if request_id:
                     await self.send(Ack(request_id=request_id, result=result or {}), numbered=False)
-            else:
-                raise CommandError("unknown_type", f"Type de message inconnu : {kind!r}.")
+            else:  # never the input echoed back
+                raise CommandError("unknown_type", "Type de message inconnu.")
         except ValidationError as exc:
-            await self.send(
-                ErrorReply(code="invalid", message=str(exc.errors()[:3]), request_id=request_id),
-                numbered=False,
-            )
+            errors = french_errors(exc.errors()[:5])
+            await self.refuse("invalid", french_summary(errors), request_id)
         except CommandError as exc:
-            await self.send(
-                ErrorReply(code=exc.code, message=exc.message, request_id=request_id),
-                numbered=False,
-            )
+            await self.refuse(exc.code, exc.message, request_id)
         except (DBAPIError, OSError) as exc:  # the page stays connected and is told why
-            log.warning("command %s: database unavailable (%s)", kind, exc)
-            await self.send(
-                ErrorReply(code="unavailable", message=DB_DOWN_FR, request_id=request_id),
-                numbered=False,
+            log.warning("command %s: database unavailable (%s)", str(kind)[:40], exc)
+            await self.refuse("unavailable", DB_DOWN_FR, request_id)
+        except Exception:  # a server bug: logged, answered, the socket kept
+            log.exception("WebSocket : la commande %s a échoué", str(kind)[:40])
+            await self.refuse(
+                "internal", "Erreur du serveur : l'action n'a pas été faite.", request_id
             )
 
     def revoke(self) -> None:
@@ -209,20 +234,21 @@ async def websocket_endpoint(ws: WebSocket) -> None:
     untrack = ctx.live_sessions.track(principal.subject_id, generation, conn.revoke)
     connections: set[Connection] = ctx.services.setdefault("ws_connections", set())
     connections.add(conn)
-    _announce_presence(ctx, principal, ctx.presence.connect(principal.subject_id, ctx.clock.now()))
+    presence = await ctx.presence.connect(principal.subject_id, ctx.clock.now())
+    _announce_presence(ctx, principal, presence)
     pump: asyncio.Task[None] | None = None
     try:
         await conn.send_snapshot()
         pump = asyncio.create_task(conn.pump_events())
-        while True:
-            await conn.handle(await ws.receive_json())
+        while (raw := await ws_frames.next_command(ws, conn.refuse)) is not None:
+            await conn.handle(raw)
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
         untrack()
         connections.discard(conn)
         conn.close()
-        gone = ctx.presence.disconnect(principal.subject_id, ctx.clock.now())
+        gone = await ctx.presence.disconnect(principal.subject_id, ctx.clock.now())
         if gone is not None:
             _announce_presence(ctx, principal, gone)
         if pump is not None:

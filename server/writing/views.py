@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth.domain import Principal, Role
-from server.progress import service as progress
+from server.core.text import Line, Text
 from server.web.access import CtxDep, Scope, SessionDep, allow
-from server.writing import service, spelling
+from server.writing import review as writing_review
+from server.writing import service
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}", tags=["writing"])
 
@@ -24,13 +25,15 @@ Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scop
 
 class DraftIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    content: dict[str, Any]
+    content: dict[Annotated[str, Line(40)], Annotated[str, Text(service.MAX_TEXT)]] = Field(
+        max_length=10
+    )
     base_version: int = Field(ge=0)
 
 
 class NotepadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(max_length=50_000)
+    text: Annotated[str, Text(50_000)]
 
 
 @router.get("/writing/drafts")
@@ -65,21 +68,5 @@ async def save_notepad(
 
 @router.get("/writing/review")
 async def review(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury) -> dict[str, Any]:
-    """The replies as the jury reads them: read-only, last save, history, spelling aid."""
-    data = await service.drafts(ctx, session, candidate_id, for_candidate=False)
-    found = await progress.effective_subset(ctx, session, candidate_id)
-    allowed: set[str] = set()
-    briefs: dict[str, Any] = {}
-    if found:
-        pack, subset = found
-        allowed = spelling.pack_words(pack)
-        briefs = {w.id: w.model_dump(mode="json") for w in subset.writing_tasks}
-    for draft in data["drafts"]:
-        draft["task"] = briefs.get(draft["task_id"])
-        draft["issues"] = {
-            name: spelling.check(value, allowed)
-            for name, value in draft["content"].items()
-            if isinstance(value, str) and value
-        }
-        draft["saves"] = await service.save_count(session, candidate_id, draft["task_id"])
-    return data
+    """The replies as the jury reads them: read-only, last save, history, the French aid."""
+    return await writing_review.review(ctx, session, candidate_id)

@@ -1,11 +1,12 @@
 // A page's audio link to the call room on the server: the microphone (the device the headset or
 // mic check chose), mute, the levels shown on `phone` (any element: it gets micLevel, earLevel
-// and data-audio), and one RTCPeerConnection negotiated over the WebSocket (`rtc.offer` →
+// and data-audio; measured by WebRTC on what the peer connection really sends and receives),
+// and one RTCPeerConnection negotiated over the WebSocket (`rtc.offer` →
 // answer), rebuilt by itself after a network cut or a reload (the server re-attaches it to the
 // live call). Used by the candidate (no candidateId: the server knows the room), the client
 // juror (candidateId: whose room) and the observer (candidateId, receiveOnly: the live mix).
 import { savedMicDevice } from "./cti/headset-check.js";
-import { audioContext, watchLevel } from "./cti/level-meter.js";
+import { audioContext, watchPeerLevels } from "./cti/level-meter.js";
 
 const GATHER_MS = 2500; // the server does not trickle: the offer carries its candidates
 const RETRY_MS = [1000, 2000, 4000, 8000];
@@ -23,8 +24,7 @@ export class CallAudio {
     this.pc = null;
     this.active = false;
     this.retries = 0;
-    this.stopMic = null;
-    this.stopEar = null;
+    this.stopLevels = null;
     this.player = document.createElement("audio");
     this.player.autoplay = true;
     this.player.hidden = true;
@@ -55,8 +55,6 @@ export class CallAudio {
     this.active = false;
     clearInterval(this._watchdog);
     this._closePc();
-    this.stopMic?.();
-    this.stopMic = null;
     for (const t of this.stream?.getTracks() || []) t.stop();
     this.stream = null;
   }
@@ -81,13 +79,24 @@ export class CallAudio {
       throw err;
     }
     this.phone.dataset.mic = "ok";
-    this.stopMic?.();
-    this.stopMic = watchLevel(this.stream, (level) => (this.phone.micLevel = level));
     this.setMuted(this.muted);
     const track = this.stream.getAudioTracks()[0];
     const sender = this.pc?.getSenders().find((s) => s.track === null || s.track.kind === "audio");
     if (sender) await sender.replaceTrack(track).catch(() => null);
     return this.stream;
+  }
+
+  // The browser refused to play before a gesture (autoplay policy): the first key or click
+  // of the page starts the headset.
+  _playAtNextGesture() {
+    if (this._awaitingGesture) return;
+    this._awaitingGesture = true;
+    const go = () => {
+      this._awaitingGesture = false;
+      for (const type of ["pointerdown", "keydown"]) document.removeEventListener(type, go, true);
+      this.player.play().catch(() => this._playAtNextGesture());
+    };
+    for (const type of ["pointerdown", "keydown"]) document.addEventListener(type, go, true);
   }
 
   setMuted(value) {
@@ -102,9 +111,10 @@ export class CallAudio {
   _closePc() {
     const pc = this.pc;
     this.pc = null;
-    this.stopEar?.();
-    this.stopEar = null;
+    this.stopLevels?.();
+    this.stopLevels = null;
     this.phone.earLevel = 0;
+    this.phone.micLevel = 0;
     if (pc) pc.close();
   }
 
@@ -123,9 +133,13 @@ export class CallAudio {
       pc.addEventListener("track", (ev) => {
         const remote = ev.streams[0] || new MediaStream([ev.track]);
         this.player.srcObject = remote;
-        this.player.play().catch(() => null);
-        this.stopEar?.();
-        this.stopEar = watchLevel(remote, (level) => (this.phone.earLevel = level));
+        this.player.play().catch(() => this._playAtNextGesture());
+      });
+      this.stopLevels?.();
+      this.stopLevels = watchPeerLevels(pc, ({ mic, ear }) => {
+        if (pc !== this.pc) return;
+        this.phone.micLevel = this.muted ? 0 : mic;
+        this.phone.earLevel = ear;
       });
       pc.addEventListener("connectionstatechange", () => {
         if (pc !== this.pc) return;

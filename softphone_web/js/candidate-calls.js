@@ -6,10 +6,12 @@ import { callCommands, chatCommands } from "./candidate-server.js";
 import { CrmDesk } from "./candidate-crm.js";
 import "./cti/call-list.js";
 import "./cti/chat-window.js";
+import { ChatOutbox } from "./cti/chat-outbox.js";
 import "./cti/soft-phone.js";
 import "./cti/wrap-up-form.js";
 import { displayNumber } from "./cti/soft-phone.js";
 import { CallAudio } from "./call-audio.js";
+import { serverNow } from "./clock.js";
 
 const LIVE = new Set(["sonnerie", "en_ligne", "en_attente"]);
 const $ = (id) => document.getElementById(id);
@@ -54,15 +56,38 @@ export class CallsDesk {
       slots: { crm: $("calls-crm"), survey: $("calls-survey"), agenda: $("calls-agenda") },
       onDial: (number, record) => this.dial(number, record),
     });
-    this.crm.onRecords = (records) => (this.list.records = Object.fromEntries(records));
+    this.crm.onRecords = (records) => {
+      this.list.records = Object.fromEntries(records);
+      this._render(); // the caller's name on the bar once the records are there (a reload)
+    };
     this.crm.onOpen = () => this._selectTab("calls-crm");
+    // A contact note written on the caller's record during the call or its wrap-up is offered
+    // as the wrap-up's note (not asked again); kept per call over a reload.
+    this.crm.onNote = (recordId, summary) => {
+      const call = this.liveCall() || this.pendingWrapUp();
+      if (!call || call.record_id !== recordId) return;
+      try {
+        sessionStorage.setItem(`plateau.wrapnote.${call.call_id}`, summary);
+      } catch {
+        /* private mode: offered while the page lives */
+      }
+      this._notes = { ...(this._notes || {}), [call.call_id]: summary };
+      this._render();
+    };
     this.wrap = document.createElement("wrap-up-form");
     this.wrap.hidden = true;
     this.crm.wrapSlot.append(this.wrap);
     this.list = document.createElement("call-list");
     $("calls-list").append(this.list);
     this.chat = document.createElement("chat-window");
+    this.chat.setAttribute("outbox", "");
     $("side-chat").append(this.chat);
+    this.outbox = new ChatOutbox({
+      socket: this.socket,
+      key: `plateau.chat.outbox.${cid}`,
+      send: async (text, id) => (await this.chatCmd.send(text, id))?.message,
+    });
+    this.chat.outgoing = this.outbox.items; // what a reload found unsent: sent on connection
     this.tabs = $("calls-tabs");
     this.side = $("side-tabs");
     this.chatBadge = el("span", "tab-badge");
@@ -87,7 +112,7 @@ export class CallsDesk {
       this.announce(ev.detail.message || "L'appel va être coupé : fin de la phase d'appels.", { level: "warn", ms: 20000 });
     });
     s.addEventListener("crm.change", (ev) => this.crm.changed(ev.detail));
-    s.addEventListener("chat.message", (ev) => this.chat.add(ev.detail.message || ev.detail));
+    s.addEventListener("chat.message", (ev) => this._onChatMessage(ev.detail.message || ev.detail));
     s.addEventListener("chat.typing", (ev) => {
       if ((ev.detail.author || ev.detail.by) !== "candidate") this.chat.peerTyping = true;
     });
@@ -98,7 +123,16 @@ export class CallsDesk {
     this.list.addEventListener("survey-open", (ev) => {
       if (this.crm.showSurvey(ev.detail.simulation)) this._selectTab("calls-survey");
     });
-    this.chat.addEventListener("chat-send", (ev) => this._chatSend(ev.detail.text));
+    this.chat.addEventListener("chat-send", (ev) => this.outbox.push(ev.detail.text));
+    this.outbox.addEventListener("change", () => (this.chat.outgoing = this.outbox.items));
+    this.outbox.addEventListener("sent", (ev) => {
+      this.chat.error = "";
+      if (ev.detail.message) this.chat.add(ev.detail.message);
+    });
+    this.outbox.addEventListener("refused", (ev) => {
+      this.chat.error = `${ev.detail.message} Votre message est revenu dans la zone de saisie.`;
+      this.chat.restore(ev.detail.text);
+    });
     this.chat.addEventListener("chat-typing", () => this.chatCmd.typing());
     this.chat.addEventListener("chat-read", (ev) => this.chatCmd.read(ev.detail.last_id));
     this.chat.addEventListener("unread", (ev) => {
@@ -154,10 +188,66 @@ export class CallsDesk {
       this.chat.messages = chat.messages;
       this.chat.unread = chat.unread || 0; // the badge survives a reload
     }
+    this.chatWindow = (chat && chat.window) || null;
+    this._chatOpenState();
     this._render();
     const live = this.liveCall();
-    if (live && live.record_id && this.crm.current !== live.record_id) this.crm.open(live.record_id);
+    if (live && live.record_id && this.crm.current !== live.record_id) {
+      this.crm.open(live.record_id).then(() => this._render());
+    }
     if (live) this.audio.attach(live);
+  }
+
+  // The customer's first message opens the conversation: their record pops (as the call list
+  // says), and the composer opens until the simulation's time has run (server/chat/domain.py).
+  _onChatMessage(message) {
+    this.chat.add(message);
+    const w = this.chatWindow;
+    if (message.author === "client" && w && !w.opened_at) {
+      w.opened_at = message.at;
+      w.closes_at = new Date(Date.parse(message.at) + w.minutes * 60000).toISOString();
+      this._chatOpenState();
+      this._popChatRecord();
+    }
+  }
+
+  _popChatRecord() {
+    const sim = (this.page.subject?.simulations || []).find((s) => s.kind === "chat");
+    if (!sim || !sim.crm_record) return;
+    this.crm.open(sim.crm_record, {
+      pop: `Conversation ouverte par le client — fiche ${sim.crm_record} ouverte automatiquement.`,
+    });
+    this._selectTab("calls-crm");
+  }
+
+  _chatOpenState() {
+    clearTimeout(this._chatTimer);
+    const w = this.chatWindow;
+    let reason = null;
+    if (w && !w.opened_at) reason = "La conversation n'a pas commencé : le client écrit le premier message.";
+    else if (w && w.closes_at) {
+      const left = Date.parse(w.closes_at) - serverNow();
+      if (left <= 0) reason = "La conversation est terminée : le temps de la simulation par messagerie est écoulé.";
+      else this._chatTimer = setTimeout(() => this._chatOpenState(), Math.min(left + 200, 60000));
+    }
+    this.chat.closedReason = reason;
+  }
+
+  // The line a call is on (its principal's name, the DNIS label), from the subject when the
+  // event did not say (an outbound call: the candidate's subject lists it).
+  _lineOf(simulationId) {
+    const sim = (this.page.subject?.simulations || []).find((s) => s.id === simulationId);
+    const principal = sim && (this.page.subject.principals || []).find((p) => p.id === sim.principal);
+    return principal ? principal.name : "";
+  }
+
+  _noteOf(callId) {
+    if (this._notes && this._notes[callId]) return this._notes[callId];
+    try {
+      return sessionStorage.getItem(`plateau.wrapnote.${callId}`) || "";
+    } catch {
+      return "";
+    }
   }
 
   liveCall() {
@@ -173,6 +263,7 @@ export class CallsDesk {
     const before = this.calls.get(call.call_id);
     this.calls.set(call.call_id, { ...(before || {}), ...call });
     const now = this.calls.get(call.call_id);
+    if (!now.line) now.line = this._lineOf(now.simulation_id);
     if (!before && now.state === "sonnerie" && now.direction !== "outbound") {
       this.announce(`Appel entrant : ${now.number_display}`, { level: "phase" });
     }
@@ -197,6 +288,7 @@ export class CallsDesk {
     call.state = call.state || "sonnerie";
     call.direction = call.direction || "inbound";
     call.number_display = call.number_display || detail.number;
+    call.line = detail.line || call.line || this._lineOf(call.simulation_id);
     this.calls.set(call.call_id, call);
     this.crm.popSimulation = detail.simulation || null;
     this._popRecord(call);
@@ -291,22 +383,6 @@ export class CallsDesk {
     this._render();
   }
 
-  async _chatSend(text) {
-    // A resend of the same text after a failure keeps its id (no duplicate if it got through).
-    if (!this._pendingChat || this._pendingChat.text !== text) {
-      this._pendingChat = { text, id: crypto.randomUUID() };
-    }
-    try {
-      const result = await this.chatCmd.send(text, this._pendingChat.id);
-      this._pendingChat = null;
-      this.chat.clearInput();
-      this.chat.error = "";
-      if (result && result.message) this.chat.add(result.message);
-    } catch (err) {
-      this.chat.error = err.message;
-    }
-  }
-
   _render() {
     const live = this.liveCall();
     const pending = this.pendingWrapUp();
@@ -322,6 +398,7 @@ export class CallsDesk {
     if (showWrap) {
       this.wrap.call = pending;
       this.wrap.recordName = pending.record_id ? this.crm.recordName(pending.record_id) : "";
+      this.wrap.offeredNote = this._noteOf(pending.call_id);
       if (wasHidden) {
         this._selectTab("calls-crm");
         this.wrap.focus();

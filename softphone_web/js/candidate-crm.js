@@ -11,6 +11,15 @@ import "./cti/payment-form.js";
 import "./cti/survey-form.js";
 import { recordName } from "./cti/crm-record.js";
 
+// What each CRM action says once the server has it.
+const DONE = {
+  Fiche: "Fiche enregistrée.",
+  Note: "Note enregistrée.",
+  "Rendez-vous": "Rendez-vous planifié.",
+  Commande: "Commande enregistrée.",
+  "Accord de paiement": "Accord de paiement enregistré.",
+};
+
 export class CrmDesk {
   constructor({ cid, announce, dialog, slots, onDial }) {
     this.api = crmApi(cid);
@@ -159,13 +168,15 @@ export class CrmDesk {
     if (["appointments", "callbacks"].includes(event.change?.field)) this._loadAgenda();
   }
 
-  async _do(label, fn) {
+  // `label` names the action in a refusal; `done` is the whole sentence of its success (French
+  // agreement is the word's gender, not its last letter: « Rendez-vous planifié. »).
+  async _do(label, fn, done = DONE[label] || `${label} : c'est enregistré.`) {
     try {
       const result = await fn();
       if (result && result.record) this._upsert(result.record);
       else if (result && result.id && result.kind) this._upsert(result);
       else if (this.current) await this.open(this.current, { show: false });
-      this.view.message = `${label} enregistré${label.endsWith("e") ? "e" : ""}.`;
+      this.view.message = done;
       this._loadAgenda();
       return result;
     } catch (err) {
@@ -201,7 +212,7 @@ export class CrmDesk {
           { name: "summary", label: "Note", type: "textarea", required: true },
         ],
       });
-      if (v) await this._do("Note", () => this.api.note(id, { ...v }));
+      if (v && (await this._do("Note", () => this.api.note(id, { ...v })))) this.onNote?.(id, v.summary);
     } else if (action === "callback") {
       const v = await this.dialog.ask({
         title: "Rappel ou rendez-vous",
@@ -216,7 +227,7 @@ export class CrmDesk {
           { name: "subject", label: "Objet", type: "textarea", required: true },
         ],
       });
-      if (v) await this._do("Rendez-vous", () => this.api.appointment(id, { ...v }));
+      if (v) await this._do("Rendez-vous", () => this.api.appointment(id, { ...v }), v.kind === "rappel" ? "Rappel planifié." : "Rendez-vous planifié.");
     } else if (action === "order") {
       const result = await this.orderForm.ask({ record: r, catalogue: this.subject?.catalogue || [], desk: sim?.order || null });
       if (result) {
@@ -224,8 +235,15 @@ export class CrmDesk {
         await this._do("Commande", () => this.api.order(id, { ...body }));
       }
     } else if (action === "agreement") {
-      const result = await this.paymentForm.ask({ record: r, collection: sim?.collection || null, storyDate: this.subject?.story_date });
-      if (result) await this._do("Accord de paiement", () => this.api.agreement(id, { ...result }));
+      // The form sends it itself and stays open on a refusal (the negotiated schedule is kept).
+      let saved = null;
+      await this.paymentForm.ask({
+        record: r,
+        collection: sim?.collection || null,
+        storyDate: this.subject?.story_date,
+        save: async (body) => (saved = await this.api.agreement(id, body)),
+      });
+      if (saved) await this._do("Accord de paiement", async () => saved);
     }
   }
 

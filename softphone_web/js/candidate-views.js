@@ -1,6 +1,15 @@
 // What the candidate's page shows for a timeline state (pure), and small HTTP stores.
 import { api } from "./api.js";
 
+// Said when the screen changes to a view: what begins and what the screen now shows.
+export const VIEW_ANNOUNCEMENTS = {
+  waiting: "En attente du début de l'épreuve.",
+  prep: "La préparation commence : le dossier de l'entreprise est affiché.",
+  calls: "La phase d'appels commence : le téléphone, le CRM et la messagerie sont affichés.",
+  writing: "La rédaction commence : les sujets et l'éditeur sont affichés.",
+  done: "La partie pratique est terminée.",
+};
+
 export const VIEW_TITLES = {
   loading: "Épreuve",
   waiting: "En attente du début",

@@ -179,6 +179,10 @@ export class WritingDesk {
   }
 
   _status(entry, { state, at, message, paused }) {
+    // Lost is lost until a save goes through: typing more does not make it « non enregistré ».
+    if (state === "offline") entry.offline = paused ? "paused" : "lost";
+    else if (state === "saved" || state === "refused") entry.offline = null;
+    else if (entry.offline) return;
     const text = {
       dirty: "Modifications non enregistrées…",
       saving: "Enregistrement…",

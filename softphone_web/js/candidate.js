@@ -12,7 +12,7 @@ import "./cti/dossier-viewer.js";
 import "./cti/headset-check.js";
 import "./cti/note-pad.js";
 import { Lockdown } from "./cti/lockdown.js";
-import { viewFor, VIEW_TITLES, notesStore } from "./candidate-views.js";
+import { viewFor, VIEW_ANNOUNCEMENTS, VIEW_TITLES, notesStore } from "./candidate-views.js";
 import { CallsDesk } from "./candidate-calls.js";
 import { WritingDesk } from "./candidate-writing.js";
 import { insideSeb, sebKeysReady } from "./seb.js";
@@ -132,7 +132,7 @@ function showView(view) {
   document.title = `${VIEW_TITLES[view] || "Épreuve"} — Plateau`;
   if (previous === "waiting" && view !== "waiting") notes.load(notesStore(page.cid));
   if (previous !== "loading") {
-    announce(`${VIEW_TITLES[view]} : l'écran a changé.`, { level: "phase" });
+    announce(VIEW_ANNOUNCEMENTS[view] || `${VIEW_TITLES[view]}.`, { level: "phase" });
     ui.main.focus({ preventScroll: true });
   }
 }

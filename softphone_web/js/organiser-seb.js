@@ -18,7 +18,7 @@ export class SebPanel extends HTMLElement {
     form.noValidate = true;
     this._required = input("checkbox");
     this._required.id = "seb-required";
-    const check = el("label", "", " Exiger Safe Exam Browser pendant les phases verrouillées");
+    const check = el("label", "seb-check", " Exiger Safe Exam Browser pendant les phases verrouillées");
     check.prepend(this._required);
     const [originField, origin] = field(
       "Adresse du serveur pour les postes candidats",
@@ -38,16 +38,24 @@ export class SebPanel extends HTMLElement {
       ev.preventDefault();
       this._save();
     });
-    this._download = el("a", "button", "Télécharger le fichier .seb de la session");
+    this._download = el("a", "button primary", "Télécharger le fichier .seb de la session");
     this._download.setAttribute("download", "");
-    this._details = el("p", "muted small seb-details");
+    this._details = el("div", "muted small seb-details");
     const after = el(
       "p",
       "muted small",
       "Ouvrez ce fichier sur chaque poste (double-clic) : SEB démarre sur la page du candidat. Après un changement d'adresse ou de mot de passe, téléchargez-le de nouveau et remplacez-le sur les postes.",
     );
     Object.assign(this, { _form: form, _origin: origin, _password: password, _after: after });
-    this.append(el("h2", "", "Safe Exam Browser"), intro, this._status, form, this._download, this._details, after);
+    // Two columns: the setting on the left, the workstations' file on the right.
+    const settings = el("section", "seb-settings");
+    settings.append(el("h3", "", "Réglage de la session"), this._status, form);
+    this._file = el("section", "seb-file");
+    this._noFile = el("p", "muted small", "Le fichier .seb est disponible une fois SEB exigé et le mot de passe de sortie choisi.");
+    this._file.append(el("h3", "", "Fichier des postes candidats"), this._noFile, this._download, this._details, after);
+    const columns = el("div", "seb-columns");
+    columns.append(settings, this._file);
+    this.append(el("h2", "", "Safe Exam Browser"), intro, columns);
   }
 
   show({ sessionId, settings }) {
@@ -63,8 +71,14 @@ export class SebPanel extends HTMLElement {
     const ready = Boolean(settings.config_key);
     this._download.hidden = !ready;
     this._after.hidden = !ready;
+    this._noFile.hidden = ready;
     this._download.href = `/api/sessions/${encodeURIComponent(sessionId)}/seb`;
-    this._details.textContent = ready ? `Page de départ : ${settings.start_url} — Config Key : ${settings.config_key}` : "";
+    this._details.replaceChildren();
+    if (ready) {
+      const dl = el("dl", "seb-keys");
+      dl.append(el("dt", "", "Page de départ"), el("dd", "", settings.start_url), el("dt", "", "Config Key"), el("dd", "", settings.config_key));
+      this._details.append(dl);
+    }
     this._error.textContent = "";
     this._submit.disabled = false;
   }

@@ -17,6 +17,7 @@ import "./organiser-people.js";
 import { dayLabel } from "./components/format.js";
 import "./organiser-sessions.js";
 import "./organiser-seb.js";
+import "./components/proctor-extension.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -32,6 +33,7 @@ const ui = {
   pack: $("pack"),
   documents: $("documents-panel"),
   board: $("board"),
+  proctorExtension: $("proctor-extension"),
   feed: $("feed"),
   dialog: $("dialog"),
   link: $("link"),
@@ -85,12 +87,17 @@ ui.picker.addEventListener("session-create", async (ev) => {
 
 // ---- one session ------------------------------------------------------------------------
 
+// Refreshes can overlap (an event's refresh, an action's refresh): only the last one started
+// is shown, so an older answer that arrives late never puts back a state already replaced.
+let refreshSeq = 0;
+
 async function refresh() {
   if (!current) return;
   const id = current;
+  const seq = ++refreshSeq;
   try {
     const overview = await api("GET", sessionPath("/overview"));
-    if (id !== current) return;
+    if (id !== current || seq !== refreshSeq) return;
     const s = overview.detail.session;
     ui.title.textContent = `${s.centre} — ${dayLabel(s.day)}`;
     ui.sub.textContent = `${s.format_name} — ${packText(s)}`;
@@ -98,9 +105,11 @@ async function refresh() {
     ui.people.detail = overview.detail;
     ui.pack.show({ session: s, packs: (catalogue && catalogue.packs) || [] });
     ui.board.load(boardData(overview));
+    ui.proctorExtension.show(s.proctor_extension_minutes ?? null);
     progress?.loadAll();
     showError("");
   } catch (err) {
+    if (seq !== refreshSeq) return;
     if (err.status === 404 && id === current) ui.title.textContent = "Session introuvable";
     showError(err.message);
   }
@@ -338,6 +347,15 @@ ui.seb.addEventListener("seb-save", async (ev) => {
     ui.seb.show({ sessionId: current, settings });
   } catch (err) {
     ui.seb.formResult(err.message);
+  }
+});
+ui.proctorExtension.addEventListener("proctor-extension-save", async (ev) => {
+  try {
+    const out = await api("PUT", sessionPath("/proctor-extension"), ev.detail);
+    ui.proctorExtension.show(out.proctor_extension_minutes);
+    ui.proctorExtension.result(null);
+  } catch (err) {
+    ui.proctorExtension.result(err.message);
   }
 });
 ui.board.addEventListener("board-action", (ev) =>

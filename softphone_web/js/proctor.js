@@ -46,6 +46,11 @@ async function loadDetails(sessionId) {
     const s = overview.detail.session;
     ui.title.textContent = `Surveillance — ${s.centre}`;
     ui.sub.textContent = `${dayLabel(s.day, { long: true })} — ${s.format_name}`;
+    // « Prolonger » when the organiser allows it (the server checks it again on each request).
+    const limit = s.proctor_extension_minutes;
+    ui.board.setAttribute("actions", `pause resume ${limit ? "extend " : ""}endphase close`);
+    if (limit) ui.board.setAttribute("extend-max", String(limit));
+    else ui.board.removeAttribute("extend-max");
     ui.board.load(boardData(overview));
     summarise();
     ui.error.textContent = "";
@@ -76,6 +81,8 @@ if (me) {
     },
   });
   for (const type of ["timeline", "presence", "incident"]) socket.addEventListener(type, summarise);
+  // The organiser allowed (or withdrew) extensions by proctors: « Prolonger » follows at once.
+  socket.addEventListener("session.proctor_extension", () => loadDetails(me.exam_session_id));
   ui.board.addEventListener("board-action", (ev) =>
     runBoardAction(ev.detail, { board: ui.board, dialog: ui.dialog }).then(summarise),
   );

@@ -1,7 +1,23 @@
 // The page's one WebSocket: snapshot on connect, numbered events, heartbeats, reconnect and
 // resync by itself. Listeners get ("snapshot", state) then (event.type, event).
+// The link is judged by what arrives, not by the socket's state (a cut network leaves a socket
+// « open » for minutes): after PING_AFTER_MS of silence the page asks the server's time, and
+// after LOST_AFTER_MS without any message the link is lost — `connection` {connected: false},
+// every page's indicator says « Connexion perdue » — and a new socket is opened.
 import { recordServerTime, recordTimeSample, setClockRate } from "./clock.js";
 import { sebPageKey } from "./seb.js";
+
+// The server answered « non » (its French message): a refusal, not a cut; `refused` tells them
+// apart (a command lost on a cut may be sent again, a refused one not).
+function refusal(msg) {
+  const err = new Error(msg.message);
+  err.refused = true;
+  err.code = msg.code;
+  return err;
+}
+
+export const PING_AFTER_MS = 2000;
+export const LOST_AFTER_MS = 6000;
 
 export class PlateauSocket extends EventTarget {
   constructor(query = "") {
@@ -13,7 +29,7 @@ export class PlateauSocket extends EventTarget {
     this.pending = new Map();
     this.lastMessageAt = 0;
     this.connected = false;
-    setInterval(() => this._watchdog(), 5000);
+    setInterval(() => this._watchdog(), 1000);
   }
 
   connect() {
@@ -23,22 +39,34 @@ export class PlateauSocket extends EventTarget {
     const ws = new WebSocket(`${proto}://${location.host}/ws${query}`);
     this.ws = ws;
     ws.onopen = () => {
+      if (this.ws !== ws) return;
       this.retry = 0;
+      this.lastMessageAt = Date.now();
       this._setConnected(true);
       this.syncTime();
     };
-    ws.onmessage = (ev) => this._onMessage(JSON.parse(ev.data));
+    ws.onmessage = (ev) => {
+      if (this.ws === ws) this._onMessage(JSON.parse(ev.data));
+    };
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
+      this.ws = null;
       this._setConnected(false);
       // 4401: this person's sessions were revoked (signed out, code renewed, removed).
       if (ev.code === 4401) {
         window.location.replace("/connexion");
         return;
       }
-      const delay = Math.min(10000, 500 * 2 ** this.retry++);
-      setTimeout(() => this.connect(), delay);
+      this._again();
     };
+  }
+
+  _again() {
+    const delay = Math.min(10000, 500 * 2 ** this.retry++);
+    clearTimeout(this._againTimer);
+    this._againTimer = setTimeout(() => {
+      if (!this.ws) this.connect();
+    }, delay);
   }
 
   // Another query (e.g. the organiser switching session): close and reconnect at once.
@@ -52,6 +80,7 @@ export class PlateauSocket extends EventTarget {
   }
 
   close() {
+    clearTimeout(this._againTimer);
     const old = this.ws;
     this.ws = null;
     if (old) old.close();
@@ -90,12 +119,29 @@ export class PlateauSocket extends EventTarget {
 
   _setConnected(value) {
     this.connected = value;
+    // Answers come on the connection that carried the command: those still awaited are lost.
+    if (!value) {
+      for (const [id, p] of this.pending) {
+        clearTimeout(p.timer);
+        this.pending.delete(id);
+        p.reject(new Error("Connexion au serveur interrompue."));
+      }
+    }
     this.dispatchEvent(new CustomEvent("connection", { detail: { connected: value } }));
   }
 
   _watchdog() {
-    if (this.connected && Date.now() - this.lastMessageAt > 35000) {
-      this.ws.close();
+    if (!this.connected || !this.ws) return;
+    const silent = Date.now() - this.lastMessageAt;
+    if (silent > LOST_AFTER_MS) {
+      // Silent too long: the link is lost, whatever the socket says; a new one is opened.
+      const ws = this.ws;
+      this.ws = null;
+      ws.close();
+      this._setConnected(false);
+      this._again();
+    } else if (silent > PING_AFTER_MS) {
+      this.send({ type: "time_sync", client_time: Date.now() });
     }
   }
 
@@ -110,7 +156,8 @@ export class PlateauSocket extends EventTarget {
       if (p) {
         clearTimeout(p.timer);
         this.pending.delete(msg.request_id);
-        msg.type === "ack" ? p.resolve(msg.result) : p.reject(new Error(msg.message));
+        if (msg.type === "ack") p.resolve(msg.result);
+        else p.reject(refusal(msg));
         return;
       }
     }

@@ -134,3 +134,62 @@ def test_the_chat_is_refused_outside_the_calls_phase_and_to_other_jurors(
                     {"type": "chat.send", "candidate_id": cid, "text": "x", "request_id": "y"}
                 )
                 assert _reply(ws, "y")["code"] == "forbidden", who
+
+
+def test_the_candidate_writes_from_the_customers_first_message_until_the_simulations_time(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """Before the customer opened the conversation and once its card's minutes have run, the
+    candidate's message is refused in French and nothing is stored; the customer may still
+    say a last word; the snapshot tells the page the window."""
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = _calls_phase(h)
+        h.login("cand_a")
+        with h.client.websocket_connect("/ws") as cand:
+            snap = cand.receive_json()["state"]["chat"]
+            assert snap["window"] == {"minutes": 9, "opened_at": None, "closes_at": None}
+            cand.send_json({"type": "chat.send", "text": "Bonjour ?", "request_id": "early"})
+            early = _reply(cand, "early")
+            assert early["code"] == "refused"
+            assert early["message"] == (
+                "La conversation n'a pas commencé : le client écrit le premier message."
+            )
+            h.login("client_a")
+            with h.client.websocket_connect("/ws") as juror:
+                juror.receive_json()
+                juror.send_json(
+                    {
+                        "type": "chat.send",
+                        "candidate_id": cid,
+                        "text": "Bonjour.",
+                        "request_id": "1",
+                    }
+                )
+                opened = _reply(juror, "1")["result"]["message"]["at"]
+                cand.send_json({"type": "chat.send", "text": "Je vous écoute.", "request_id": "2"})
+                assert _reply(cand, "2")["type"] == "ack"
+                clock.advance(timedelta(minutes=9))
+                cand.send_json({"type": "chat.send", "text": "Encore ?", "request_id": "late"})
+                late = _reply(cand, "late")
+                assert (late["code"], late["message"]) == (
+                    "refused",
+                    "La conversation est terminée : le temps de la simulation par messagerie"
+                    " est écoulé.",
+                )
+                juror.send_json(
+                    {
+                        "type": "chat.send",
+                        "candidate_id": cid,
+                        "text": "Au revoir.",
+                        "request_id": "3",
+                    }
+                )
+                assert _reply(juror, "3")["type"] == "ack"
+        h.login("observer_a")
+        texts = [m["text"] for m in h.client.get(f"/api/candidates/{cid}/chat").json()]
+        assert texts == ["Bonjour.", "Je vous écoute.", "Au revoir."]
+        h.login("cand_a")
+        with h.client.websocket_connect("/ws") as cand:
+            window = cand.receive_json()["state"]["chat"]["window"]
+            assert window["opened_at"] == opened
+            assert window["closes_at"] is not None

@@ -169,7 +169,7 @@ def test_orders_and_payment_agreements_are_computed_and_checked(
         deal = {
             "plan": three,
             "amount": "250,40",
-            "first_date": "2026-03-27",
+            "first_date": "2026-03-20",
             "payment_method": methods,
             "client_id": "a1",
         }
@@ -177,16 +177,17 @@ def test_orders_and_payment_agreements_are_computed_and_checked(
         assert ok.status_code == 200, ok.text
         agreed = ok.json()["record"]["agreements"][-1]
         assert [(i["date"], i["amount"]) for i in agreed["installments"]] == [
-            ("2026-03-27", "83.46"),
-            ("2026-04-26", "83.46"),
-            ("2026-05-26", "83.48"),
+            ("2026-03-20", "83.46"),
+            ("2026-04-19", "83.46"),
+            ("2026-05-19", "83.48"),
         ]
         assert agreed["invoices"] == ["ELAN-F-202601R-412096", "ELAN-F-202602-412096"]
         assert c.post(f"{base}/ELAN-412096/agreements", json=deal).json()["replayed"]
         for change, expected in (
             ({"plan": "En 12 fois"}, "« plan » : cet échéancier n'est pas prévu"),
             ({"amount": "300.00"}, "entre 0,01 € et la dette (250.40 €)"),
-            ({"amount": "120.00"}, "sous le minimum de 50.00 €"),
+            ({"amount": "120.00"}, "échéance de 40,00 € sous le minimum de 50,00 €"),
+            ({"first_date": "2026-03-27"}, "première échéance au plus tard le 24/03/2026"),
             ({"payment_method": "Espèces"}, "payment_method"),
             ({"invoices": ["ELAN-F-202512-412096"]}, "pas une facture impayée"),
             ({"amount": "abc"}, "« amount » : un montant"),
@@ -195,9 +196,66 @@ def test_orders_and_payment_agreements_are_computed_and_checked(
                 f"{base}/ELAN-412096/agreements", json={**deal, "client_id": None, **change}
             )
             assert bad.status_code == 422 and expected in bad.json()["detail"], bad.text
+        # The schedule the collection call rewards (its juror card): 90,40 € today, 80 € at
+        # the end of April and of May — any schedule inside the procedure's limits is recorded.
+        negotiated = {
+            **deal,
+            "client_id": "a2",
+            "payment_method": "Carte bancaire (module de paiement sécurisé)",
+            "installments": [
+                {"date": "2026-03-17", "amount": "90,40"},
+                {"date": "2026-04-30", "amount": "80.00"},
+                {"date": "2026-05-31", "amount": "80"},
+            ],
+        }
+        ok = c.post(f"{base}/ELAN-412096/agreements", json=negotiated)
+        assert ok.status_code == 200, ok.text
+        agreed = ok.json()["record"]["agreements"][-1]
+        assert [(i["date"], i["amount"]) for i in agreed["installments"]] == [
+            ("2026-03-17", "90.40"),
+            ("2026-04-30", "80.00"),
+            ("2026-05-31", "80.00"),
+        ]
+        assert agreed["total"] == "250.40"
+        for rows, expected in (
+            ([("2026-03-17", "170.40"), ("2026-04-30", "80.00")], "3 échéance(s) prévue(s)"),
+            (
+                [("2026-03-17", "90.40"), ("2026-04-30", "80.00"), ("2026-04-30", "80.00")],
+                "doivent se suivre",
+            ),
+            (
+                [("2026-03-16", "90.40"), ("2026-04-30", "80.00"), ("2026-05-31", "80.00")],
+                "avant la date de l'accord (17/03/2026)",
+            ),
+            (
+                [("2026-03-25", "90.40"), ("2026-04-30", "80.00"), ("2026-05-31", "80.00")],
+                "première échéance au plus tard le 24/03/2026",
+            ),
+            (
+                [("2026-03-17", "150.40"), ("2026-04-30", "70.00"), ("2026-05-31", "30.00")],
+                "échéance de 30,00 € sous le minimum de 50,00 €",
+            ),
+            (
+                [("2026-03-17", "90.40"), ("2026-04-30", "80.00"), ("2026-05-31", "70.00")],
+                "les échéances font 240,40 €, le total dû est 250,40 €",
+            ),
+            (
+                [("2026-03-17", "90.405"), ("2026-04-30", "80.00"), ("2026-05-31", "79.995")],
+                "un montant",
+            ),
+        ):
+            bad = c.post(
+                f"{base}/ELAN-412096/agreements",
+                json={
+                    **negotiated,
+                    "client_id": None,
+                    "installments": [{"date": d, "amount": a} for d, a in rows],
+                },
+            )
+            assert bad.status_code == 422 and expected in bad.json()["detail"], bad.text
         h.login("observer_a")
         kinds = [x["kind"] for x in h.client.get(f"/api/candidates/{cid}/crm/changes").json()]
-        assert kinds == ["order", "payment_agreement"]
+        assert kinds == ["order", "payment_agreement", "payment_agreement"]
 
 
 def test_survey_answers_verbatim_agenda_and_phase_refusals(

@@ -282,8 +282,8 @@ def test_crm_survey_order_agreement_and_chat_seen_live_by_the_observer(
     agreement.get_by_label("Échéancier").select_option(
         label="Échéancier sans frais en 3 mensualités"
     )
-    expect(agreement.locator(".pf-rows li")).to_have_count(3)
-    expect(agreement.locator(".pf-rows li").last).to_contain_text("83,48")
+    expect(agreement.locator(".pf-rows tr")).to_have_count(4)  # a header and 3 instalments
+    expect(agreement.get_by_label("Montant de l'échéance 3")).to_have_value("83,48")
     agreement.get_by_role("button", name="Enregistrer l'accord").click()
     expect(record.locator(".crm-section", has_text="Accords de paiement")).to_contain_text("250,40")
     signed = observed("payment_agreement", "agreements")[-1]["change"]["new"]

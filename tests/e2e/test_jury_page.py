@@ -159,6 +159,8 @@ def test_the_client_juror_plays_the_customer_and_the_observer_listens(
     chat.get_by_label("Votre message").press("Enter")
     expect(chat.locator(".chat-msg.from-me")).to_contain_text("haie champêtre")
     expect(chat.get_by_label("Votre message")).to_have_value("")
+    # The customer opened the conversation: « En cours » until the candidate has answered.
+    expect(sheet.locator(f'[data-id="{CHAT}"] .rs-state')).to_have_text("En cours")
     cand.get_by_role("tab", name="Chat").click()
     cand_chat = cand.locator("chat-window")
     expect(cand_chat.locator(".chat-msg.from-them")).to_contain_text(hello)
@@ -169,7 +171,8 @@ def test_the_client_juror_plays_the_customer_and_the_observer_listens(
     transcript = observer.locator("#observer-chat")
     expect(transcript.locator(".chat-msg")).to_have_count(2)
     expect(transcript.locator(".chat-msg.from-author-candidate")).to_contain_text("69 €")
-    expect(sheet.locator(f'[data-id="{CHAT}"] .rs-state')).to_have_text("En cours")
+    # Both sides wrote: played (server/progress/domain.py), as the server says once it is asked.
+    expect(sheet.locator(f'[data-id="{CHAT}"] .rs-state')).to_have_text("Faite")
 
     # A reload of the juror's page: the same candidate, the conversation, the run sheet states.
     client.reload()

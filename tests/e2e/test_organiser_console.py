@@ -160,7 +160,7 @@ def test_organiser_sets_accommodation_plans_and_extends(live_server: LiveServer,
     expect(dialog.get_by_role("alert")).to_have_text("« Motif » est obligatoire.")
     dialog.get_by_label("Motif").fill("Panne réseau de 10 minutes")
     dialog.get_by_role("button", name="Prolonger").click()
-    expect(alice.locator(".col-status")).to_contain_text("Prolongée de 10:00")
+    expect(alice.locator(".col-status")).to_contain_text("Phase prolongée de 10 min")
     expect(alice.locator("phase-clock .pc-time")).to_have_text(re.compile(r"^1:(10:00|09:\d\d)$"))
     state = live_server.call(_timeline_state, live_server.ctx, live_server.day.ids["cand_a"])
     assert state.extension_seconds == 600

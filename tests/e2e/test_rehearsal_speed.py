@@ -91,6 +91,22 @@ def _code_page(browser: Any, base: str, code: str, home: str) -> Any:
     return page
 
 
+def console_errors(page: Any) -> list[str]:
+    """The page's errors, uncaught or logged in the console (a failed request…), from now on;
+    the browser's own request for /favicon.ico aside (no page asks for it)."""
+    found: list[str] = []
+    page.on("pageerror", lambda exc: found.append(f"uncaught: {exc}"))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and not str(m.location.get("url", "")).endswith("/favicon.ico")
+            and found.append(f"{m.text} {m.location}")
+        ),
+    )
+    return found
+
+
 def _clock_agrees(page: Any, candidate_id: str) -> dict[str, Any]:
     """The page's serverNow() against the server's own clock, read in one round trip: they
     agree within what the page could know (its best sample's half round trip, plus this
@@ -132,6 +148,7 @@ def test_a_whole_title_session_at_120_times_the_speed(tmp_path: Path, browser: A
         row = orga.locator("candidate-board tr", has_text="Camille MARTIN")
         candidate_id = row.get_attribute("data-candidate-id")
         cand = _code_page(browser, base, codes["Camille MARTIN"], "/candidat")
+        errors = console_errors(cand)
         observer = _code_page(browser, base, codes["Juré observateur (démo)"], "/jury")
         client = _code_page(browser, base, codes["Juré client (démo)"], "/jury")
 
@@ -169,6 +186,8 @@ def test_a_whole_title_session_at_120_times_the_speed(tmp_path: Path, browser: A
             assert http(observer, "POST", f"{tl}/interview/open")["status"] == 200
             assert http(observer, "POST", f"{tl}/interview/close")["status"] == 200
         expect(cand.locator("#done-title")).to_have_text("Épreuve terminée")
+        # The candidate's page went through the whole exam without one console error.
+        assert errors == [], errors
         evidence = {"kinds": ["dossier_professionnel", "resultats_formation"]}
         cert = f"/api/candidates/{candidate_id}/certification/evidence"
         assert http(observer, "PUT", cert, evidence)["status"] == 200
@@ -178,6 +197,8 @@ def test_a_whole_title_session_at_120_times_the_speed(tmp_path: Path, browser: A
             "ccps": {c: True for c in fmt.ccps},
             "title": "obtenu",
             "justification": "Répétition : prestation conforme au référentiel.",
+            # No criterion was marked in this rehearsal: each « acquise » says why (the rule).
+            "reasons": {c: "Répétition : observé en entretien." for c in fmt.practical},
         }
         delib = f"/api/candidates/{candidate_id}/evaluation/deliberation"
         assert http(observer, "PUT", delib, proposal)["status"] == 200

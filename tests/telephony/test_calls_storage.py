@@ -112,14 +112,15 @@ def test_a_disk_full_mid_call_is_an_incident_everywhere_and_the_call_goes_on(
 
         h.login("observer_a")
         (rec,) = h.client.get(f"/api/candidates/{cand}/recordings").json()
-        lost = [g for g in rec["gaps"] if g["reason"] == "disk_full"]
-        assert sorted(g["role"] for g in lost) == ["candidate", "client"]
+        (lost,) = [g for g in rec["gaps"] if g["reason"] == "disk_full"]
+        assert lost["role"] == "both" and lost["silent"] is True  # named on the timeline
         sidecar = h.client.get(rec["sidecar_url"]).json()
         (gap,) = sidecar["storage"]["write_gaps"]
         assert gap["reason"] == "disk_full" and gap["silent"] is True
         assert gap["end_s"] - gap["start_s"] >= 0.9
         assert sidecar["storage"]["frames_lost"] == round((gap["end_s"] - gap["start_s"]) * 50)
-        assert (gap["start_s"], gap["end_s"]) == (lost[0]["start_s"], lost[0]["end_s"])
+        assert lost["start_s"] == pytest.approx(gap["start_s"], abs=0.021)
+        assert lost["end_s"] == pytest.approx(gap["end_s"], abs=0.021)
 
 
 @pytest.mark.skipif(not can_mount(), reason="a small disk needs a tmpfs (root)")
@@ -143,7 +144,7 @@ def test_a_real_tmpfs_filled_mid_call_then_a_hang_up_while_it_is_still_full(
                     h.call(probe.close)
             h.login("observer_a")
             (rec,) = h.client.get(f"/api/candidates/{cand}/recordings").json()
-            assert {g["reason"] for g in rec["gaps"]} == {"disk_full"}
+            assert "disk_full" in {g["reason"] for g in rec["gaps"]}
             sidecar_path = settings.recordings_path / h.day.session_id / cand / f"{call_id}.json"
             filler.unlink()  # space is back: the sidecar waiting for it is written
             _wait(sidecar_path.exists, "the sidecar written once space is back")

@@ -4,6 +4,7 @@ read-only review with the spelling aid."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -16,6 +17,8 @@ from tests.harness import Harness, running_app
 
 PACK = "plateforme-horizon"
 TEXT = "Bonjour Madame,\nvotre échéancier est confirmé 👍 — « e\u0301 » combiné.\n"
+# Every text is stored in NFC (the input policy, server/core/text.py): « e + ◌́ » becomes « é ».
+STORED = unicodedata.normalize("NFC", TEXT)
 
 
 def _advance(h: Harness, minutes: float) -> None:
@@ -54,13 +57,13 @@ def test_drafts_are_sealed_then_saved_then_frozen_at_the_deadline(
         assert r.status_code == 200 and r.json()["version"] == 1
         # A reload brings every character back.
         again = {d["task_id"]: d for d in c.get(f"{base}/writing/drafts").json()["drafts"]}
-        assert again[email["task_id"]]["content"]["body"] == TEXT
+        assert again[email["task_id"]]["content"]["body"] == STORED
         # A stale second tab is told, with the current text: nothing is overwritten.
         stale = c.put(
             f"{base}/writing/drafts/{email['task_id']}",
             json={"content": {"body": "ancien"}, "base_version": 0},
         )
-        assert stale.status_code == 409 and stale.json()["current"]["content"]["body"] == TEXT
+        assert stale.status_code == 409 and stale.json()["current"]["content"]["body"] == STORED
         sms = channels["sms"]
         counted = c.put(
             f"{base}/writing/drafts/{sms['task_id']}",
@@ -78,7 +81,7 @@ def test_drafts_are_sealed_then_saved_then_frozen_at_the_deadline(
         assert late.status_code == 409 and "écoulé" in late.json()["detail"]
         frozen = {d["task_id"]: d for d in c.get(f"{base}/writing/drafts").json()["drafts"]}
         assert frozen[email["task_id"]]["frozen"] and frozen[email["task_id"]]["sha256"]
-        assert frozen[email["task_id"]]["content"]["body"] == TEXT
+        assert frozen[email["task_id"]]["content"]["body"] == STORED
 
         async def refused() -> list[SaveLog]:
             async with h.ctx.db.session() as s:
@@ -88,9 +91,11 @@ def test_drafts_are_sealed_then_saved_then_frozen_at_the_deadline(
         assert log.content == {"to": "", "subject": "", "body": "trop tard"}  # kept for appeal
 
 
-def test_the_deadline_freezes_drafts_even_while_the_server_was_down(
+def test_an_outage_across_the_writing_deadline_is_given_back_then_the_deadline_freezes(
     settings: Settings, clock: FakeClock
 ) -> None:
+    """Down across the deadline: the outage is given back (issue 15), so the reply is still
+    open after the restart with the time that was left; the moved deadline then freezes it."""
     with running_app(settings, clock, pack_id=PACK) as h:
         cid = _start(h)
         day = h.day
@@ -101,8 +106,13 @@ def test_the_deadline_freezes_drafts_even_while_the_server_was_down(
             f"/api/candidates/{cid}/writing/drafts/{task['task_id']}",
             json={"content": {"body": "Madame,"}, "base_version": 0},
         )
+        left = c.get(f"/api/candidates/{cid}/timeline").json()["remaining_seconds"]
     clock.advance(timedelta(minutes=60))  # down across the writing deadline
     with running_app(settings, clock, pack_id=PACK, day=day) as h:
+        c = h.login("cand_a")
+        assert c.get(f"/api/candidates/{cid}/timeline").json()["remaining_seconds"] == left
+        assert c.get(f"/api/candidates/{cid}/writing/drafts").json()["writable"]
+        _advance(h, left / 60 + 1)
         h.login("observer_a")
         review = h.client.get(f"/api/candidates/{cid}/writing/review").json()
         assert review["frozen"] and review["drafts"][0]["frozen"]
@@ -155,3 +165,30 @@ def test_notepad_persists_from_the_preparation_and_the_jury_reviews_with_the_aid
         h.login("cand_b")
         assert h.client.get(f"/api/candidates/{cid}/writing/review").status_code == 403
         assert h.client.get(f"/api/candidates/{cid}/notepad").status_code == 403
+
+
+def test_each_accepted_save_tells_the_jury_so_its_review_is_live(
+    settings: Settings, clock: FakeClock
+) -> None:
+    from server.core.events import Subscription, candidate_audience, jury_audience
+
+    def saved(sub: Subscription) -> list[tuple[str, int]]:
+        heard = [sub.queue.get_nowait() for _ in range(sub.queue.qsize())]
+        return [(e.task_id, e.version) for e in heard if getattr(e, "type", "") == "writing.saved"]  # type: ignore[attr-defined]
+
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = _start(h)
+        _advance(h, 150)
+        jury = h.ctx.bus.subscribe([jury_audience(cid)])
+        own = h.ctx.bus.subscribe([candidate_audience(cid)])
+        c = h.login("cand_a")
+        task = c.get(f"/api/candidates/{cid}/writing/drafts").json()["drafts"][0]["task_id"]
+        url = f"/api/candidates/{cid}/writing/drafts/{task}"
+        for version, body in enumerate(("Bonjour", "Bonjour,")):
+            put = c.put(url, json={"content": {"body": body}, "base_version": version})
+            assert put.status_code == 200
+        assert saved(jury) == [(task, 1), (task, 2)]
+        assert saved(own) == []  # jury information, not the candidate's
+        # A refused save (stale version) says nothing.
+        assert c.put(url, json={"content": {"body": "x"}, "base_version": 1}).status_code == 409
+        assert saved(jury) == []

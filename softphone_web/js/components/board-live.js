@@ -44,7 +44,7 @@ export function wireBoard(socket, board, feed, { onUnknown = () => {} } = {}) {
   socket.addEventListener("incident", (ev) => {
     const i = ev.detail;
     if (!board.addIncident(i)) return onUnknown();
-    feed.add({ at: i.at, who: board.name(i.candidate_id), text: i.label, level: "alert" });
+    feed.add({ at: i.at, who: board.name(i.candidate_id), text: i.detail ? `${i.label} — ${i.detail}` : i.label, level: "alert" });
   });
   socket.addEventListener("presence", (ev) => {
     const p = ev.detail;
@@ -191,13 +191,13 @@ const ACTION_SPECS = {
     call: (v) => ["POST", "close", { reason: v.reason, comment: v.comment }],
     done: "Épreuve close.",
   }),
-  extend: (d) => ({
+  extend: (d, _planned, max = 240) => ({
     dialog: {
       title: "Prolonger la phase",
-      message: `${d.name} : ${d.state ? d.state.phase_label : ""}.`,
+      message: `${d.name} : ${d.state ? d.state.phase_label : ""}.${max < 240 ? ` ${max} min au plus (réglage de la session).` : ""}`,
       confirm: "Prolonger",
       fields: [
-        { name: "minutes", label: "Minutes", type: "number", min: 1, max: 240, value: 5, required: true },
+        { name: "minutes", label: "Minutes", type: "number", min: 1, max, value: Math.min(5, max), required: true },
         { name: "reason", label: "Motif", type: "textarea", required: true },
       ],
     },
@@ -210,7 +210,7 @@ const ACTION_SPECS = {
 export async function runBoardAction(detail, { board, dialog }) {
   const make = ACTION_SPECS[detail.action];
   if (!make) return;
-  const spec = make(detail, board.rows.get(detail.candidateId)?.planned);
+  const spec = make(detail, board.rows.get(detail.candidateId)?.planned, Number(board.getAttribute("extend-max")) || 240);
   let values = {};
   if (spec.dialog && !detail.skipAsk) {
     values = await dialog.ask(spec.dialog);

@@ -11,7 +11,7 @@
 // many were played, remain or were not played, the time left, and « Temps insuffisant » when
 // the remaining ones no longer fit (turned on by the page's clock at `fits_until`).
 import "./phase-clock.js";
-import { formatRemaining, serverNow } from "../clock.js";
+import { serverNow } from "../clock.js";
 import { el } from "./dom.js";
 import { clockTime } from "./format.js";
 import { countsText, mins, reading, timeText } from "./progress-text.js";
@@ -22,12 +22,21 @@ const ACTIONS = {
   accommodation: { label: "Aménagement", when: ["not_started"] },
   pause: { label: "Pause", when: ["running"] },
   resume: { label: "Reprendre", when: ["paused"], primary: true },
-  extend: { label: "Prolonger", when: ["running", "paused"] },
+  extend: { label: "Prolonger", when: ["running", "paused"], limited: true },
   endphase: { label: "Terminer la phase", when: ["running", "paused"], timed: true, limited: true },
   close: { label: "Clore l'épreuve", when: ["running", "paused", "awaiting"], limited: true, danger: true },
 };
 const SHOWN_INCIDENTS = 3;
 
+
+// « 7 min », « 1 h 05 », « 45 s »: a duration, never a time of day.
+export function durationText(seconds) {
+  const s = Math.max(0, Math.round(seconds || 0));
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")}`;
+}
 
 export function accommodationText(acc) {
   if (!acc) return "";
@@ -101,7 +110,9 @@ export class CandidateBoard extends HTMLElement {
       row.timeline = fresher ? known : live.timeline || null; // keep a newer event's state
       row.connected = Boolean(live.connected);
       row.since = live.connected_since || null;
-      row.incidents = [...(live.incidents || [])];
+      // Incidents only accumulate: an overview read before an incident event must not drop it.
+      const heard = (row.incidents || []).filter((i) => !(live.incidents || []).some((j) => j.at === i.at && j.kind === i.kind));
+      row.incidents = [...(live.incidents || []), ...heard].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
       next.set(id, row);
     }
     this.rows = next;
@@ -268,7 +279,7 @@ export class CandidateBoard extends HTMLElement {
     cells.planned.textContent = planned ? `Départ prévu à ${clockTime(row.planned)}` : "";
     cells.planned.hidden = !planned;
     if (status === "running" && state.extension_seconds > 0) {
-      cells.planned.textContent = `Prolongée de ${formatRemaining(state.extension_seconds * 1000)}`;
+      cells.planned.textContent = `Phase prolongée de ${durationText(state.extension_seconds)}`;
       cells.planned.hidden = false;
     }
 
@@ -292,7 +303,8 @@ export class CandidateBoard extends HTMLElement {
         .map((i) => {
           const li = el("li", i === row.fresh && row.alerted ? "fresh" : "");
           li.append(el("time", "muted", clockTime(i.at)), document.createTextNode(` ${i.label}`));
-          if (i.detail) li.title = i.detail;
+          // What happened, not only its kind (a paste: its length and first characters).
+          if (i.detail) li.append(el("div", "incident-detail small", i.detail));
           return li;
         }),
     );

@@ -1,4 +1,5 @@
-// <link-status>: whether the page's WebSocket is up (« Connecté » / « Reconnexion… »).
+// <link-status>: whether the page's link to the server is up: « Connecté », or « Connexion
+// perdue » from the moment the socket is closed or silent (see socket.js) until it is back.
 //   link.connected = socket.connected;   // on every "connection" event of PlateauSocket
 export class LinkStatus extends HTMLElement {
   connectedCallback() {
@@ -13,7 +14,7 @@ export class LinkStatus extends HTMLElement {
   set connected(value) {
     if (!this._text) return;
     this._dot.className = value ? "status-dot on" : "status-dot";
-    this._text.textContent = value ? "Connecté" : "Reconnexion…";
+    this._text.textContent = value ? "Connecté" : "Connexion perdue — reconnexion…";
     this.dataset.connected = String(Boolean(value));
   }
 }

@@ -6,7 +6,13 @@
 //
 //   chat.messages = [{ id, author: "candidate" | "client", text, at }];   chat.add(message);
 //   chat.peerTyping = true;  chat.enabled = false;  chat.visible = true (marks as read);
+//   chat.closedReason = "…";  // the composer is closed and says why (null: open)
+//   chat.outgoing = outbox.items;  // messages not yet acknowledged, shown « envoi… »
 //   events: "chat-send" { text }, "chat-typing" {}, "chat-read" { last_id }, "unread" { count }
+// With the `outbox` attribute the composer is emptied the instant a message is sent (the
+// controller's outbox carries it, see chat-outbox.js): what is typed next is never erased by
+// the acknowledgement of the previous message. Without it (legacy controllers) the controller
+// empties it with clearInput() once the server accepted the message.
 import { el } from "../components/dom.js";
 import { clockTime } from "../components/format.js";
 
@@ -17,9 +23,12 @@ export class ChatWindow extends HTMLElement {
     super();
     this._messages = [];
     this._ids = new Set();
+    this._clientIds = new Set();
     this._unread = 0;
     this._visible = false;
     this._enabled = true;
+    this._closedReason = null;
+    this._outgoing = [];
   }
 
   // Whose messages are "mine": the candidate's (default) or the client's (the juror).
@@ -59,9 +68,12 @@ export class ChatWindow extends HTMLElement {
     this._send = el("button", "primary", "Envoyer");
     this._send.type = "submit";
     this._error = el("p", "error small");
+    this._closed = el("p", "chat-closed muted small");
+    this._closed.setAttribute("role", "status");
+    this._closed.hidden = true;
     form.append(this._input, this._send);
     form.hidden = this.readonly;
-    this.append(this._head, this._log, this._typing, form, this._error);
+    this.append(this._head, this._log, this._typing, this._closed, form, this._error);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this._submit();
@@ -89,6 +101,7 @@ export class ChatWindow extends HTMLElement {
   set messages(list) {
     this._messages = [];
     this._ids = new Set();
+    this._clientIds = new Set();
     for (const m of list || []) this._remember(m);
     this._unread = 0;
     this._render();
@@ -118,6 +131,7 @@ export class ChatWindow extends HTMLElement {
     }
     this._log?.querySelector(".chat-empty")?.remove();
     this._log?.append(this._item(message));
+    this._renderOutgoing();
     this._scroll();
     this._emitUnread();
     if (this._visible) this._markRead();
@@ -134,8 +148,10 @@ export class ChatWindow extends HTMLElement {
   set enabled(value) {
     this._enabled = Boolean(value);
     if (this._input) {
-      this._input.disabled = !this._enabled;
-      this._send.disabled = !this._enabled;
+      this._input.disabled = !this._open();
+      this._send.disabled = !this._open();
+      this._closed.textContent = this._enabled ? this._closedReason || "" : "";
+      this._closed.hidden = !this._closed.textContent;
     }
   }
 
@@ -159,6 +175,7 @@ export class ChatWindow extends HTMLElement {
     const key = m.id || `${m.at}|${m.author}|${m.text}`;
     if (this._ids.has(key)) return false;
     this._ids.add(key);
+    if (m.client_msg_id) this._clientIds.add(m.client_msg_id);
     this._messages.push(m);
     return true;
   }
@@ -182,14 +199,56 @@ export class ChatWindow extends HTMLElement {
 
   _submit() {
     const text = this._input.value.trim();
-    if (!text || !this._enabled) return;
+    if (!text || !this._open()) return;
+    if (this.hasAttribute("outbox")) {
+      this._input.value = "";
+      this._typedAt = 0;
+    }
     this.dispatchEvent(new CustomEvent("chat-send", { detail: { text } }));
   }
 
-  // The controller calls this once the server accepted the message.
+  // Legacy controllers call this once the server accepted the message (with `outbox` the box
+  // was emptied at the send and holds the next message by now: left alone).
   clearInput() {
+    if (this.hasAttribute("outbox")) return;
     this._input.value = "";
     this._typedAt = 0;
+  }
+
+  // A refused message back in the composer, before what was typed since.
+  restore(text) {
+    const now = this._input.value;
+    this._input.value = now.trim() ? `${text}\n${now}` : text;
+  }
+
+  set outgoing(list) {
+    this._outgoing = list || [];
+    this._renderOutgoing();
+  }
+
+  set closedReason(text) {
+    this._closedReason = text || null;
+    this.enabled = this._enabled;
+  }
+
+  _open() {
+    return this._enabled && !this._closedReason;
+  }
+
+  _renderOutgoing() {
+    if (!this._log) return;
+    for (const li of this._log.querySelectorAll(".chat-outgoing")) li.remove();
+    // Acknowledged meanwhile (its event came first): shown once, as the server has it.
+    this._outgoing = this._outgoing.filter((m) => !this._clientIds.has(m.id));
+    for (const m of this._outgoing) {
+      const li = el("li", "chat-msg from-me chat-outgoing");
+      li.dataset.state = m.state;
+      const when = m.state === "sending" ? "envoi…" : "en attente de la connexion, renvoi automatique";
+      li.append(el("span", "chat-meta", `Vous · ${when}`), el("p", "chat-text", m.text));
+      this._log.append(li);
+    }
+    if (this._outgoing.length) this._log.querySelector(".chat-empty")?.remove();
+    this._scroll();
   }
 
   _item(m) {
@@ -209,7 +268,7 @@ export class ChatWindow extends HTMLElement {
       this._log.append(empty);
     }
     this.enabled = this._enabled;
-    this._scroll();
+    this._renderOutgoing();
   }
 
   _scroll() {

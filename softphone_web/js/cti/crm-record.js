@@ -90,6 +90,7 @@ export class CrmRecord extends HTMLElement {
   }
 
   set record(r) {
+    if ((r && r.id) !== (this._record && this._record.id)) this._msgText = ""; // another record
     this._record = r || null;
     if (!this._editing) this._render();
   }
@@ -107,8 +108,11 @@ export class CrmRecord extends HTMLElement {
     this._render();
   }
 
+  // The last action's confirmation; kept when the record is drawn again (a `crm.change`
+  // event arriving after the answer redraws it).
   set message(text) {
-    if (this._msg) this._msg.textContent = text || "";
+    this._msgText = text || "";
+    if (this._msg) this._msg.textContent = this._msgText;
   }
 
   _fire(type, detail) {
@@ -154,7 +158,7 @@ export class CrmRecord extends HTMLElement {
         actions.append(b);
       }
     }
-    this._msg = el("p", "crm-msg small ok");
+    this._msg = el("p", "crm-msg small ok", this._msgText || "");
     this._msg.setAttribute("role", "status");
     const nodes = [head, actions, this._msg, this._contact(r)];
     nodes.push(

@@ -185,7 +185,11 @@ export class DossierViewer extends HTMLElement {
     this._at = (this._at + delta + this._marks.length) % this._marks.length;
     const mark = this._marks[this._at];
     mark.classList.add("current");
-    mark.scrollIntoView({ block: "center" });
+    // Scroll the dossier's own text, never the panes around it (scrollIntoView would move the
+    // whole pane too and slide the text under the search bar in a narrow column).
+    const body = this._body.getBoundingClientRect();
+    const at = mark.getBoundingClientRect();
+    this._body.scrollTop += at.top - body.top - this._body.clientHeight / 2;
     this._count.textContent = `${this._at + 1} / ${this._marks.length}`;
   }
 }

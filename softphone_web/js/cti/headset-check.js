@@ -1,5 +1,7 @@
-// <headset-check>: before the calls phase — pick the headset's microphone, see its level move, and a
-// clear French message when the browser refuses the microphone or finds none.
+// <headset-check>: before the calls phase — pick the headset's microphone (the list is there
+// from the start, and follows a headset plugged in or out; the browser names them once the
+// microphone is allowed), see its level move, and a clear French message when the browser
+// refuses the microphone or finds none.
 // Fires "mic-change" ({ deviceId }) when the choice changes; `stream` is the live test stream.
 import { el } from "../components/dom.js";
 import { watchLevel } from "./level-meter.js";
@@ -37,7 +39,8 @@ export class HeadsetCheck extends HTMLElement {
     this.classList.add("headset-check");
     const head = el("div", "mic-head");
     this._select = document.createElement("select");
-    this._select.id = "mic-device";
+    // One per view (waiting, préparation, calls): each its own id, so each label names its list.
+    this._select.id = `mic-device-${this.id || Math.random().toString(36).slice(2, 8)}`;
     const label = el("label", "", "Micro du casque");
     label.htmlFor = this._select.id;
     this._retry = el("button", "", "Tester le micro");
@@ -51,11 +54,15 @@ export class HeadsetCheck extends HTMLElement {
     this._select.addEventListener("change", () => this._choose(this._select.value));
     this._retry.addEventListener("click", () => this.start());
     this.dataset.state = "idle";
-    this._status.textContent = "Parlez dans le micro : la barre doit bouger.";
+    this._status.textContent = "Choisissez le micro du casque, puis « Tester le micro » : la barre doit bouger.";
+    this._listDevices();
+    this._onDevices = () => this._listDevices();
+    navigator.mediaDevices?.addEventListener?.("devicechange", this._onDevices);
   }
 
   disconnectedCallback() {
     this.stop();
+    navigator.mediaDevices?.removeEventListener?.("devicechange", this._onDevices);
   }
 
   get deviceId() {
@@ -105,12 +112,20 @@ export class HeadsetCheck extends HTMLElement {
   }
 
   async _listDevices() {
-    const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "audioinput");
+    let devices = [];
+    try {
+      devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "audioinput");
+    } catch {
+      /* no media devices here (not a secure context): said at the test */
+    }
     const current = this._select.value || savedMicDevice();
+    const named = devices.some((d) => d.label);
     this._select.replaceChildren(
-      ...devices.map((d, i) => new Option(d.label || `Micro ${i + 1}`, d.deviceId)),
+      ...devices.map((d, i) => new Option(d.label || `Micro ${i + 1}${named ? "" : " (nom affiché après le test)"}`, d.deviceId)),
     );
+    if (!devices.length) this._select.append(new Option("Aucun micro détecté", ""));
     if (current && devices.some((d) => d.deviceId === current)) this._select.value = current;
+    this.dataset.devices = String(devices.length);
   }
 
   _choose(deviceId) {

@@ -1,12 +1,69 @@
 // <level-meter>: a horizontal audio level bar; watchLevel(stream, cb) measures a MediaStream
-// (RMS of the time-domain signal, 0..1) about 15 times a second.
+// (RMS of the time-domain signal, 0..1) about 15 times a second through Web Audio — for the
+// microphone checks; watchPeerLevels(pc, cb) reads what a call's peer connection really sends
+// and receives from WebRTC's own measures (no Web Audio: a context the browser keeps suspended
+// until a gesture, or a player it does not let play, does not blank the call's meters).
 //   const stop = watchLevel(stream, (level) => (meter.level = level));
+//   const stop = watchPeerLevels(pc, ({ mic, ear }) => …);
 let audioCtx = null;
 
 export function audioContext() {
   if (!audioCtx) audioCtx = new AudioContext();
   if (audioCtx.state === "suspended") audioCtx.resume().catch(() => null);
   return audioCtx;
+}
+
+// A context created before any gesture stays suspended (autoplay policy): the first key or
+// click of the page resumes it.
+for (const type of ["pointerdown", "keydown"]) {
+  document.addEventListener(type, () => audioCtx?.state === "suspended" && audioCtx.resume().catch(() => null), {
+    capture: true,
+  });
+}
+
+// An amplitude or RMS (0..1, 1 = full scale) on the meter's scale: -60 dBFS → 0, -6 → 1.
+export function meterLevel(amplitude) {
+  if (!(amplitude > 0.0005)) return 0;
+  return Math.min(1, Math.max(0, (20 * Math.log10(amplitude) + 60) / 54));
+}
+
+// Reads a peer connection's own measures every `everyMs`: the level of the audio received in
+// that interval (its inbound RTP stream's energy over its duration: the RMS of the decoded
+// audio, 0 when nothing came) and of the microphone sent (the media source's level).
+export function watchPeerLevels(pc, onLevels, everyMs = 150) {
+  let stopped = false;
+  let busy = false;
+  let last = null; // { energy, duration } of the inbound stream at the previous reading
+  const timer = setInterval(async () => {
+    if (stopped || busy || pc.connectionState === "closed") return;
+    busy = true;
+    try {
+      let mic = 0;
+      let inbound = null;
+      (await pc.getStats()).forEach((r) => {
+        if (r.kind !== "audio") return;
+        if (r.type === "media-source" && typeof r.audioLevel === "number") mic = Math.max(mic, meterLevel(r.audioLevel));
+        if (r.type === "inbound-rtp" && typeof r.totalAudioEnergy === "number") {
+          inbound = { energy: r.totalAudioEnergy, duration: r.totalSamplesDuration || 0 };
+        }
+      });
+      let ear = 0;
+      if (inbound && last) {
+        const span = inbound.duration - last.duration;
+        if (span > 0) ear = meterLevel(Math.sqrt(Math.max(0, inbound.energy - last.energy) / span));
+      }
+      last = inbound;
+      if (!stopped) onLevels({ mic, ear });
+    } catch {
+      /* closed meanwhile */
+    } finally {
+      busy = false;
+    }
+  }, everyMs);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }
 
 export function watchLevel(stream, onLevel) {
@@ -25,8 +82,7 @@ export function watchLevel(stream, onLevel) {
     for (const v of data) sum += v * v;
     const rms = Math.sqrt(sum / data.length);
     // Speech sits around 0.02–0.2 RMS: a log scale makes the bar move usefully.
-    const level = rms <= 0.0005 ? 0 : Math.min(1, Math.max(0, (20 * Math.log10(rms) + 60) / 54));
-    onLevel(level, rms);
+    onLevel(meterLevel(rms), rms);
   }, 66);
   return () => {
     stopped = true;

@@ -1,9 +1,12 @@
 // <payment-form>: records an amicable payment agreement — the unpaid invoices it covers, the
-// plan (from the procedure when the simulation gives them), the first due date, the schedule
-// computed (the last instalment takes the rounding), and the payment method.
+// plan (from the procedure when the simulation gives them), the first due date, and the
+// schedule: proposed from the plan (equal instalments, the last takes the rounding) and then
+// the candidate's to negotiate — every date and amount can be changed, within the procedure's
+// limits (the server checks them: server/scenarios/payment_rules.py) — and the payment method.
 //
-//   const result = await form.ask({ record, collection, storyDate });   // null when cancelled
-//   result: { invoices, amount, plan, installments: [{ index, date, amount }], payment_method, note }
+//   const saved = await form.ask({ record, collection, storyDate, save });   // null when cancelled
+//   save(body) → the server's answer (the form stays open with the refusal's message);
+//   body: { invoices, amount, plan, first_date, installments: [{ index, date, amount }], payment_method, note }
 import { el } from "../components/dom.js";
 import { euros, installmentPlan, toCents } from "./money.js";
 import { dayText, recordName } from "./crm-record.js";
@@ -17,6 +20,12 @@ function labelled(label, control) {
   return wrap;
 }
 
+function addDays(isoDay, days) {
+  const d = new Date(`${isoDay}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
 export class PaymentForm extends HTMLElement {
   connectedCallback() {
     if (this._dialog) return;
@@ -28,9 +37,11 @@ export class PaymentForm extends HTMLElement {
     });
   }
 
-  ask({ record, collection = null, storyDate = null }) {
+  ask({ record, collection = null, storyDate = null, save = null }) {
     this._record = record;
     this._collection = collection;
+    this._save = save;
+    this._storyDate = storyDate;
     this._build(storyDate);
     this._dialog.showModal();
     this._plan.focus();
@@ -93,44 +104,116 @@ export class PaymentForm extends HTMLElement {
     ok.type = "submit";
     buttons.append(cancel, ok);
     form.append(box, grid, this._schedule, labelled("Commentaire", this._note), this._error, buttons);
-    form.addEventListener("submit", (ev) => {
+    form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const s = this._compute();
       if (!(s.amount > 0)) {
         this._error.textContent = "Le montant doit être positif.";
         return;
       }
-      if (s.tooSmall) {
-        this._error.textContent = `Chaque échéance doit être d'au moins ${euros(s.min)} selon la procédure.`;
+      const problem = this._problem(s);
+      if (problem) {
+        this._error.textContent = problem;
         return;
       }
-      this._finish({
+      const body = {
         invoices: this._boxes.filter((b) => b.checked).map((b) => b.value),
         amount: (s.amount / 100).toFixed(2),
         plan: s.plan.label,
-        first_date: this._first.value || null,
+        first_date: s.rows[0]?.date || this._first.value || null,
         fees: (s.fees / 100).toFixed(2),
         installments: s.rows.map((x) => ({ index: x.index, date: x.date, amount: (x.amount / 100).toFixed(2) })),
         payment_method: this._method.value,
         note: this._note.value.trim(),
-      });
+      };
+      if (!this._save) {
+        this._finish(body);
+        return;
+      }
+      ok.disabled = true;
+      try {
+        this._finish(await this._save(body));
+      } catch (err) {
+        this._error.textContent = err.message; // refused: the form stays, nothing is lost
+      } finally {
+        ok.disabled = false;
+      }
     });
     this._dialog.replaceChildren(form);
     this._amount.value = c.amount_due || "";
     this._update(!c.amount_due);
   }
 
+  // The plan, the amount and the schedule as the form shows them now (the edited rows).
   _compute() {
     const plan = this._plans[Number(this._plan.value) || 0];
     const amount = toCents(this._amount.value);
     const fees = toCents(plan.fees || 0);
+    const rows = (this._rowInputs || []).map(({ date, amount: a }, i) => ({ index: i + 1, date: date.value, amount: toCents(a.value) }));
+    const min = plan.min_installment ? toCents(plan.min_installment) : 0;
+    return { plan, amount, fees, rows, min, total: amount + fees };
+  }
+
+  // What the procedure refuses in the schedule shown (the server checks it again), or "".
+  _problem(s) {
+    const sum = s.rows.reduce((n, r) => n + (Number.isFinite(r.amount) ? r.amount : 0), 0);
+    if (s.rows.some((r) => !r.date)) return "Chaque échéance a une date.";
+    if (s.rows.some((r) => !(r.amount > 0))) return "Chaque échéance a un montant positif.";
+    if (s.min && s.rows.some((r) => r.amount < s.min)) return `Chaque échéance doit être d'au moins ${euros(s.min)} selon la procédure.`;
+    if (s.rows.some((r, i) => i > 0 && r.date <= s.rows[i - 1].date)) return "Les dates des échéances doivent se suivre.";
+    const first = s.plan.first_within_days;
+    if (first !== undefined && first !== null && this._storyDate && s.rows[0]?.date > addDays(this._storyDate, first)) {
+      return `Première échéance au plus tard le ${dayText(addDays(this._storyDate, first))} selon la procédure.`;
+    }
+    const last = s.plan.last_within_days;
+    if (last !== undefined && last !== null && this._storyDate && s.rows.at(-1)?.date > addDays(this._storyDate, last)) {
+      return `Dernière échéance au plus tard le ${dayText(addDays(this._storyDate, last))} selon la procédure.`;
+    }
+    if (sum !== s.total) return `Les échéances font ${euros(sum)} : il reste ${euros(s.total - sum)} à répartir.`;
+    return "";
+  }
+
+  // A new proposal from the plan (equal instalments from the first date), the rows editable.
+  _propose() {
+    const plan = this._plans[Number(this._plan.value) || 0];
+    const amount = toCents(this._amount.value);
     const rows = installmentPlan(amount, plan.installments, {
       firstDate: this._first.value,
       intervalDays: plan.interval_days || 30,
-      feesCents: fees,
+      feesCents: toCents(plan.fees || 0),
     });
-    const min = plan.min_installment ? toCents(plan.min_installment) : 0;
-    return { plan, amount, fees, rows, min, tooSmall: min > 0 && rows.some((r) => r.amount < min) };
+    const table = el("table", "pf-rows");
+    const head = el("tr");
+    head.append(el("th", "", "N°"), el("th", "", "Date"), el("th", "", "Montant (€)"));
+    table.append(head);
+    this._rowInputs = rows.map((r) => {
+      const date = document.createElement("input");
+      date.type = "date";
+      date.value = r.date || "";
+      date.setAttribute("aria-label", `Date de l'échéance ${r.index}`);
+      const amount = document.createElement("input");
+      amount.inputMode = "decimal";
+      amount.value = Number.isFinite(r.amount) ? (r.amount / 100).toFixed(2).replace(".", ",") : "";
+      amount.setAttribute("aria-label", `Montant de l'échéance ${r.index}`);
+      for (const input of [date, amount]) input.addEventListener("input", () => this._check());
+      const tr = el("tr");
+      const cells = [el("td", "", String(r.index)), el("td"), el("td")];
+      cells[1].append(date);
+      cells[2].append(amount);
+      tr.append(...cells);
+      table.append(tr);
+      return { date, amount };
+    });
+    this._total = el("p", "small pf-total");
+    this._schedule.replaceChildren(el("h3", "", "Échéances (modifiables)"), table, this._total);
+    this._check();
+  }
+
+  _check() {
+    const s = this._compute();
+    const sum = s.rows.reduce((n, r) => n + (Number.isFinite(r.amount) ? r.amount : 0), 0);
+    this._total.textContent = `Total dû : ${euros(s.total)}${s.fees ? ` (dont frais ${euros(s.fees)})` : ""} · échéances : ${euros(sum)}`;
+    this._error.textContent = s.amount > 0 ? this._problem(s) : "";
   }
 
   _update(fromInvoices = true) {
@@ -138,13 +221,7 @@ export class PaymentForm extends HTMLElement {
       const sum = this._boxes.filter((b) => b.checked).reduce((n, b) => n + Number(b.dataset.amount), 0);
       if (sum) this._amount.value = (sum / 100).toFixed(2).replace(".", ",");
     }
-    const s = this._compute();
-    const ol = el("ol", "pf-rows");
-    for (const r of s.rows) ol.append(el("li", "", `${dayText(r.date)} : ${euros(r.amount)}`));
-    const total = el("p", "small");
-    total.textContent = `Total : ${euros(s.amount + s.fees)}${s.fees ? ` (dont frais ${euros(s.fees)})` : ""}`;
-    this._schedule.replaceChildren(el("h3", "", "Échéances"), ol, total);
-    this._error.textContent = s.tooSmall ? `Échéance minimale : ${euros(s.min)}.` : "";
+    this._propose();
   }
 
   _finish(value) {

@@ -2,7 +2,9 @@
 // clôture), the other party's number, the call timer, answer, reject, hang up, hold, mute, a
 // dial pad, and the headset levels (micro, écoute). It shows; the controller acts.
 //
-//   phone.call = { call_id, direction, state, number, answered_at, … } | null;
+//   phone.call = { call_id, direction, state, number, line, answered_at, hold_started_at, … } | null;
+//   (`line`: the line that rings — the principal's name, as a CTI shows the DNIS; on hold the
+//   bar shows how long the customer has been waiting)
 //   phone.wrapUpPending = true;              // « Clôture » until the wrap-up is saved
 //   phone.muted = true;  phone.micLevel = 0.4;  phone.earLevel = 0.2;
 //   phone.dial("0241456307");                // fills the pad (click-to-dial)
@@ -74,9 +76,12 @@ export class SoftPhone extends HTMLElement {
     this._state.setAttribute("role", "status");
     this._number = el("span", "sp-number");
     this._who = el("span", "sp-who");
+    this._line = el("span", "sp-line");
     this._timer = el("span", "sp-timer countdown");
+    this._held = el("span", "sp-held countdown");
+    this._held.setAttribute("aria-label", "Durée de l'attente du client");
     const info = el("div", "sp-info");
-    info.append(this._state, this._number, this._who, this._timer);
+    info.append(this._state, this._line, this._number, this._who, this._timer, this._held);
     this._buttons = {
       answer: iconButton("Répondre", "answer", "R"),
       reject: iconButton("Refuser", "reject"),
@@ -250,6 +255,8 @@ export class SoftPhone extends HTMLElement {
     const arrow = c ? (c.direction === "outbound" ? "→ " : "← ") : "";
     this._number.textContent = number ? `${arrow}${number}` : "";
     this._who.textContent = c && this._callerName ? this._callerName : "";
+    this._line.textContent = c && c.line ? `Ligne ${c.line}` : "";
+    this._line.hidden = !this._line.textContent;
     const b = this._buttons;
     b.answer.hidden = state !== "ringing";
     b.reject.hidden = state !== "ringing";
@@ -276,6 +283,12 @@ export class SoftPhone extends HTMLElement {
       text = formatRemaining(Math.max(0, serverNow() - Date.parse(c.ringing_at)));
     }
     if (this._timer.textContent !== text) this._timer.textContent = text;
+    let held = "";
+    if (c && c.state === "en_attente" && c.hold_started_at) {
+      held = `Attente ${formatRemaining(Math.max(0, serverNow() - Date.parse(c.hold_started_at)))}`;
+    }
+    if (this._held.textContent !== held) this._held.textContent = held;
+    this._held.hidden = !held;
   }
 }
 

@@ -2,6 +2,7 @@
 // before the next call (the softphone shows « Clôture » until then).
 //   form.call = { call_id, number, direction, … };  form.codes = [{ code, label }];
 //   form.recordName = "Mme Odile FERRAND";  form.error = "…";
+//   form.offeredNote = "…";   // the contact note just written in the CRM: offered, editable
 //   "wrap-up-submit" event: { call_id, disposition, note }
 import { el } from "../components/dom.js";
 
@@ -50,7 +51,9 @@ export class WrapUpForm extends HTMLElement {
     row.append(left, right, this._submit);
     this._error = el("p", "error small");
     this._error.setAttribute("role", "alert");
-    this._form.append(this._title, this._sub, row, this._error);
+    this._offered = el("p", "wrap-offered small");
+    this._offered.hidden = true;
+    this._form.append(this._title, this._sub, this._offered, row, this._error);
     this.append(this._form);
     this._form.addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -82,12 +85,24 @@ export class WrapUpForm extends HTMLElement {
       this._code.value = "";
       this._note.value = "";
       this._error.textContent = "";
+      this._offeredText = "";
+      this._offered.hidden = true;
     }
     this._render();
   }
 
   get call() {
     return this._call;
+  }
+
+  // The note written in the CRM during this call: put in the note box (once, if empty).
+  set offeredNote(text) {
+    const note = (text || "").trim();
+    if (!this._note || !note || note === this._offeredText) return;
+    this._offeredText = note;
+    if (!this._note.value.trim()) this._note.value = note;
+    this._offered.textContent = "Note de contact reprise de la fiche client : vérifiez-la ou complétez-la.";
+    this._offered.hidden = false;
   }
 
   set recordName(text) {

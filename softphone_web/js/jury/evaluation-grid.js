@@ -4,9 +4,9 @@
 // « Non observé » (non_observe), with a comment. Structure and derived statuses over HTTP
 // (GET …/evaluation), marks from the snapshot's « evaluation » part and `evaluation.mark` events
 // (the other juror's marks appear live). Each mark is saved at once (`evaluation.set_mark`),
-// shown before the server answers and put back as it was if the server refuses it. The server
-// keeps the last writer's mark and counts versions: when another juror saved the same
-// criterion in between, the grid says so. Below, the « Noter » box (<pinned-notes>) and the
+// shown before the server answers and put back as it was if the server refuses it. Each save
+// carries the version of the mark it was based on: when the other juror saved the same criterion
+// in between, the server refuses it (« conflict ») and the grid says so, with their mark. Below, the « Noter » box (<pinned-notes>) and the
 // synthesis (competences and transversal competences as the server derives them).
 //
 //   grid.bind(ctx);  grid.unbind();
@@ -34,6 +34,7 @@ export class EvaluationGrid extends JuryPanel {
     this._book = new MarkBook();
     this._rows = new Map(); // key -> row elements
     this._calls = [];
+    this._chats = new Map(); // chat simulation id -> instant of its latest message (ms)
     this._part = null;
     this._summary = null;
   }
@@ -53,7 +54,8 @@ export class EvaluationGrid extends JuryPanel {
     this._follow.type = "checkbox";
     this._follow.checked = true;
     this._follow.id = `${this._select.id}-follow`;
-    const followLabel = el("label", "eg-follow small", "Suivre l'appel en cours");
+    const followLabel = el("label", "eg-follow small", "Suivre la simulation en cours");
+    followLabel.title = "La partie évaluée suit l'appel qui commence et la messagerie quand le client écrit.";
     followLabel.prepend(this._follow);
     const picker = el("div", "eg-picker");
     picker.append(label, this._select, followLabel);
@@ -89,6 +91,15 @@ export class EvaluationGrid extends JuryPanel {
       if (!known && this._follow.checked && msg.call.simulation_id && this._hasPart(msg.call.simulation_id)) {
         this._showPart(msg.call.simulation_id);
       }
+    });
+    // The chat simulation, as a call: its first message brings its part up (a call on the line
+    // keeps the grid; the juror can still choose another part).
+    on("chat.message", (msg) => {
+      const sim = mine(msg) && msg.message && msg.message.simulation_id;
+      if (!sim) return;
+      const known = this._chats.has(sim);
+      this._chats.set(sim, Date.parse(msg.message.at) || Date.now());
+      if (!known && this._follow.checked && !liveCall(this._calls) && this._hasPart(sim)) this._showPart(sim);
     });
     this._notes.bind(ctx);
     this._body.replaceChildren(el("p", "muted", "Chargement de la grille…"));
@@ -132,9 +143,7 @@ export class EvaluationGrid extends JuryPanel {
       this._notes.addNotes(data.notes);
       this._summary = data;
       this._fillSelect();
-      const live = liveCall(this._calls);
-      const last = this._calls[this._calls.length - 1];
-      const wanted = [this._part, live && live.simulation_id, last && last.simulation_id].find((id) => id && this._hasPart(id));
+      const wanted = [this._part, ...this._latestActivity()].find((id) => id && this._hasPart(id));
       this._showPart(wanted || (this._parts[0] && this._parts[0].part));
       this._renderSynthesis();
     } catch (err) {
@@ -145,6 +154,10 @@ export class EvaluationGrid extends JuryPanel {
   _loadState(state) {
     if (!state || !this._ctx) return;
     this._calls = callsIn(state, this._ctx.candidateId);
+    const conv = (((state.chat || {}).by_candidate || {})[this._ctx.candidateId] || {}).messages || [];
+    for (const m of conv) {
+      if (m.simulation_id) this._chats.set(m.simulation_id, Math.max(this._chats.get(m.simulation_id) || 0, Date.parse(m.at) || 0));
+    }
     const ev = evaluationIn(state, this._ctx.candidateId);
     let changed = false;
     for (const m of (ev && ev.marks) || []) {
@@ -154,6 +167,16 @@ export class EvaluationGrid extends JuryPanel {
       for (const key of this._rows.keys()) this._renderRow(key);
       this._afterChange();
     }
+  }
+
+  // The simulations by latest activity: the call on the line, then the latest call or chat.
+  _latestActivity() {
+    const live = liveCall(this._calls);
+    const recent = [
+      ...this._calls.map((c) => [c.simulation_id, Date.parse(c.answered_at || c.rang_at || "") || 0]),
+      ...[...this._chats].map(([id, at]) => [id, at]),
+    ].sort((a, b) => b[1] - a[1]);
+    return [live && live.simulation_id, ...recent.map(([id]) => id)];
   }
 
   _hasPart(id) {
@@ -204,24 +227,25 @@ export class EvaluationGrid extends JuryPanel {
         criterion: Number(criterion),
         value,
         comment,
+        base_version: save.expected - 1,
       });
       if (this._ctx !== ctx) return;
       const mark = res.mark;
       if (!this._actor) this._actor = mark.by;
-      const conflict = this._book.settle(key, save, mark);
+      this._book.settle(key, save, mark);
       this._renderRow(key);
       this._afterChange();
-      if (conflict) {
-        this._warn(
-          `Conflit sur ${this._where(mark)} : l'autre juré l'avait noté juste avant vous. ` +
-            `Votre choix « ${LABEL[mark.value]} » a été enregistré en dernier et remplace le sien : vérifiez-le ensemble.`,
-        );
-      }
       this._saved.textContent = `Enregistré à ${new Date().toLocaleTimeString("fr-FR")}.`;
     } catch (err) {
       if (this._ctx !== ctx) return;
       this._book.fail(key, save);
       this._renderRow(key);
+      if (err.code === "conflict" || err.message.includes("par l'autre juré")) {
+        // The other juror's mark arrives as an event (it may already be shown).
+        this._warn(`Conflit : ${err.message}`);
+        this._saved.textContent = "";
+        return;
+      }
       const back = this._display(key).value;
       this._warn(
         `Note non enregistrée (${err.message.replace(/\.$/, "")}) : le critère ${criterion} de ${competence} ` +
@@ -342,24 +366,44 @@ export class EvaluationGrid extends JuryPanel {
     row.render(shown, Boolean(!shown.pending && mark && this._actor && mark.by !== this._actor));
   }
 
-  _updateCompetenceBadges() {
-    const byCode = new Map();
-    for (const key of this._book.keys()) {
-      const [, code] = splitKey(key);
-      const v = this._display(key).value;
-      if (v) byCode.set(code, [...(byCode.get(code) || []), v]);
+  // A competence's marks over every part: the values given, and the criteria still without a
+  // mark in the parts where it has been marked at all.
+  _progressOf(code) {
+    const values = [];
+    let unmarked = 0;
+    let total = 0;
+    for (const part of this._parts) {
+      const comp = part.competences.find((c) => c.code === code);
+      if (!comp) continue;
+      const marks = comp.criteria.map((c) => this._display(markKey(part.part, code, c.index)).value).filter(Boolean);
+      if (!marks.length) continue;
+      values.push(...marks);
+      unmarked += comp.criteria.length - marks.length;
+      total += comp.criteria.length;
     }
+    return { values, unmarked, total, status: competenceStatus(values, unmarked) };
+  }
+
+  // Each competence's badge, all parts together: « en cours » while a part in which it was
+  // marked still has criteria of it without a mark.
+  _updateCompetenceBadges() {
     for (const section of this._body.querySelectorAll(".eg-comp")) {
-      const status = competenceStatus(byCode.get(section.dataset.competence) || []);
+      const { values, total, status } = this._progressOf(section.dataset.competence);
       const badge = section.querySelector(".eg-comp-status");
       badge.textContent = STATUS_LABELS[status];
       badge.className = `badge eg-comp-status status-${status}`;
-      badge.title = "Toutes parties confondues (règle de la grille ; le jury décide)";
+      badge.title =
+        status === "en_cours"
+          ? `${values.length} critère(s) noté(s) sur ${total} : la grille conclut quand tous sont notés (le jury décide)`
+          : "Toutes parties confondues (règle de la grille ; le jury décide)";
     }
   }
 
+  // The server's synthesis; a competence still being marked says so there too.
   _renderSynthesis() {
-    if (this._summary) this._synthesis.replaceChildren(...synthesisNodes(this._summary));
+    if (!this._summary) return;
+    const inProgress = new Set((this._summary.competences || []).map((c) => c.code).filter((code) => this._progressOf(code).status === "en_cours"));
+    this._synthesis.replaceChildren(...synthesisNodes(this._summary, inProgress));
   }
 
   // ---- keyboard -------------------------------------------------------------------------------

@@ -84,6 +84,7 @@ export class CriterionRow {
     this.commentText.textContent = comment ? `« ${comment} »` : "";
     if (document.activeElement !== this.comment) this.comment.value = comment;
     this.commentButton.disabled = !value;
+    this.commentButton.title = value ? "Ajouter ou modifier le commentaire (Entrée)" : "Notez d'abord le critère (A, N ou O)";
     const said = value ? LABEL[value] : "non noté";
     this.li.setAttribute("aria-label", `Critère ${this.index} de ${this.code} : ${said}${pending ? " (enregistrement)" : ""}`);
   }

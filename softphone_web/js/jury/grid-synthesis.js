@@ -4,11 +4,16 @@
 //
 //   section.replaceChildren(...synthesisNodes(dataFromGetEvaluation));
 //   competenceStatus(["acquis", "non_observe"]) → "acquise"   (the same rule, for live badges)
+//   competenceStatus(["non_acquis"], 4) → "en_cours"          (4 criteria not marked yet)
 import { el } from "../components/dom.js";
 
-export const STATUS_LABELS = { acquise: "Acquise", non_acquise: "Non acquise", non_evaluee: "Non évaluée" };
+export const STATUS_LABELS = { acquise: "Acquise", non_acquise: "Non acquise", non_evaluee: "Non évaluée", en_cours: "En cours d'évaluation" };
 
-export function competenceStatus(values) {
+// `unmarked`: criteria of the competence still without a mark in the parts where it has been
+// marked at all. While some remain, no verdict: one « non acquis » among criteria not yet looked
+// at says nothing of the competence yet (the server's rule applies once they are marked).
+export function competenceStatus(values, unmarked = 0) {
+  if (values.length && unmarked > 0) return "en_cours";
   if (values.includes("non_acquis")) return "non_acquise";
   if (values.includes("acquis")) return "acquise";
   return "non_evaluee";
@@ -18,14 +23,16 @@ function badge(status) {
   return el("span", `badge status-${status}`, STATUS_LABELS[status] || status);
 }
 
-export function synthesisNodes(data) {
+// `inProgress`: the competences whose criteria are still being marked (their badge says so).
+export function synthesisNodes(data, inProgress = new Set()) {
   if (!data || !data.competences) return [];
   const comps = el("ul", "eg-syn-list");
   for (const c of data.competences) {
     const n = c.counts || {};
     const li = el("li", "");
+    li.dataset.competence = c.code;
     li.append(
-      badge(c.status),
+      badge(inProgress.has(c.code) ? "en_cours" : c.status),
       " ",
       el("strong", "", c.code),
       ` ${c.name} `,

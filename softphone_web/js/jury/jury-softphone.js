@@ -1,7 +1,10 @@
 // <jury-softphone>: the phone of the juror who plays the customer, for one candidate. It calls
 // the candidate for an inbound simulation (« Appeler le candidat »), rings when the candidate
 // dials the customer (« Décrocher » / « Refuser »), hangs up, mutes the microphone (only the
-// advisor puts a call on hold: the customer's phone shows « En attente » with its timer), and shows the call's state with its timer and the two audio levels. The audio
+// advisor puts a call on hold: the customer's phone shows « En attente » with its timer), and shows
+// the call's state with its timer, what it is at this moment (ringing at the candidate's, in
+// conversation, put on hold by the candidate) and the two audio levels (the « Candidat » meter
+// stays at zero on hold: the hold tone is not the candidate). The audio
 // link (call-audio.js) is opened on bind, so the juror is heard from the first second.
 //
 //   phone.bind(ctx);                 // ctx: { candidateId, socket, snapshot, announce, micDevice }
@@ -25,6 +28,17 @@ export function callStatus(call, nowMs) {
     return `${label} ${formatRemaining(nowMs - Date.parse(call.hold_started_at))}`;
   }
   return label;
+}
+
+// What the call is for the customer at this moment (its state and who called whom).
+export function callDetail(call) {
+  const who = call.direction === "inbound" ? "vous l'avez appelé" : "il vous a appelé";
+  if (call.state === "sonnerie") {
+    return call.direction === "inbound" ? "Vous appelez le candidat : son poste sonne." : `Le candidat appelle le ${call.number || "client"}.`;
+  }
+  if (call.state === "en_ligne") return `En ligne avec le candidat (${who}).`;
+  if (call.state === "en_attente") return "Le candidat vous a mis en attente : vous entendez la musique d'attente.";
+  return "";
 }
 
 export class JurySoftphone extends HTMLElement {
@@ -54,7 +68,10 @@ export class JurySoftphone extends HTMLElement {
     this._mic = document.createElement("level-meter");
     this._ear = document.createElement("level-meter");
     const levels = el("div", "jsp-levels");
-    levels.append(el("span", "small", "Micro"), this._mic, el("span", "small", "Candidat"), this._ear);
+    // « Candidat »: the candidate's voice only. On hold the customer hears the hold tone, which
+    // is not the candidate speaking: the meter stays at zero and says so.
+    this._earLabel = el("span", "small jsp-ear-label", "Candidat");
+    levels.append(el("span", "small", "Micro"), this._mic, this._earLabel, this._ear);
     this._error = el("p", "error small");
     this._error.setAttribute("role", "alert");
     this.append(this._title, this._status, this._detail, buttons, levels, this._error);
@@ -143,7 +160,11 @@ export class JurySoftphone extends HTMLElement {
   }
 
   set earLevel(v) {
-    if (this._ear) this._ear.level = v;
+    if (this._ear) this._ear.level = this._onHold() ? 0 : v;
+  }
+
+  _onHold() {
+    return liveCall(this._calls)?.state === "en_attente";
   }
 
   set error(text) {
@@ -231,8 +252,11 @@ export class JurySoftphone extends HTMLElement {
     show(this._reject, Boolean(incoming));
     show(this._hangup, Boolean(call) && !incoming);
     this._mute.disabled = !this._ctx;
+    const held = state === "en_attente";
+    this._earLabel.textContent = held ? "Candidat (en attente)" : "Candidat";
+    if (held) this._ear.level = 0;
     if (incoming) this._detail.textContent = `Le candidat appelle le ${call.number || "client"}.`;
-    else if (call) this._detail.textContent = call.direction === "inbound" ? "Vous appelez le candidat." : "Appel du candidat.";
+    else if (call) this._detail.textContent = callDetail(call);
     else if (sim && sim.kind === "appel_sortant") this._detail.textContent = "Appel sortant : attendez que le candidat vous appelle.";
     else if (!isCall && sim) this._detail.textContent = "Simulation par messagerie : écrivez au candidat ci-dessous.";
     else this._detail.textContent = sim ? "" : "Choisissez une simulation dans la feuille de route.";

@@ -3,20 +3,32 @@
 // corps, formule; SMS: the message with its SMS count), each with its task (the brief the
 // candidate had, the juror's marking notes folded), the word and character counts, the time of
 // the last save, how many saves were accepted / refused, and whether it was frozen at the end of
-// the writing phase (automatically, with its SHA-256). A French spelling aid from the server can
-// highlight possible mistakes (« aide » : the juror decides). Nothing is editable.
+// the writing phase (automatically, with its SHA-256). The server's French aid (spelling with
+// Hunspell, grammar with Grammalecte, typography) can highlight possible mistakes (« aide » :
+// the juror decides); it says which engines ran, or what is missing. Nothing is editable.
 //
 //   replies.bind(ctx);  replies.unbind();   // ctx: see the jury page's contract
 //   replies.reload();                       // GET /api/candidates/{cid}/writing/review
-// Reloads on « snapshot » (reconnect), on « writing.frozen » for its candidate, and with the
-// « Actualiser » button (during the writing phase the replies still change).
+// Live: reloads on « snapshot » (reconnect), on « writing.frozen », and on « writing.saved » (the
+// candidate saved a reply during the writing phase; several saves in a row make one reload).
 import { api } from "../api.js";
 import { el } from "../components/dom.js";
 import { candidatePath, errorText, hhmmss, timeNode } from "./review-common.js";
 import { JuryPanel } from "./jury-panel.js";
 
 export const CHANNEL_LABELS = { courriel: "Courriel", courrier: "Courrier", sms: "SMS" };
-const ISSUE_KINDS = { orthographe: "Orthographe", typographie: "Typographie", "répétition": "Répétition" };
+const ISSUE_KINDS = { orthographe: "Orthographe", grammaire: "Grammaire", typographie: "Typographie", "répétition": "Répétition" };
+const MARK_CLASSES = { orthographe: "spelling", grammaire: "grammar" };
+
+// « Orthographe : Hunspell (fr_FR) · grammaire : Grammalecte 2.1.2 », or what is missing here.
+export function aidText(aid) {
+  if (!aid) return "Aide automatique : elle signale, le jury apprécie.";
+  const spelling = aid.spelling_fallback
+    ? `orthographe : ${aid.spelling} (Hunspell indisponible : ${aid.spelling_fallback})`
+    : `orthographe : ${aid.spelling}`;
+  const grammar = aid.grammar ? `grammaire : ${aid.grammar}` : `grammaire non vérifiée (${aid.grammar_absent})`;
+  return `Aide automatique hors ligne — ${spelling} · ${grammar}. Les noms, adresses et courriels du sujet et du CRM du candidat sont ignorés. Elle signale, le jury apprécie.`;
+}
 // The fields of each channel in reading order, with their French labels.
 const LAYOUT = {
   courriel: [
@@ -55,7 +67,7 @@ export function highlighted(text, issues, enabled) {
   for (const issue of [...issues].sort((a, b) => a.start - b.start)) {
     if (issue.start < at || issue.end <= issue.start || issue.end > chars.length) continue;
     if (issue.start > at) box.append(document.createTextNode(chars.slice(at, issue.start).join("")));
-    const mark = el("mark", `wr-issue wr-issue-${issue.kind === "orthographe" ? "spelling" : "typo"}`, chars.slice(issue.start, issue.end).join(""));
+    const mark = el("mark", `wr-issue wr-issue-${MARK_CLASSES[issue.kind] || "typo"}`, chars.slice(issue.start, issue.end).join(""));
     const hint = issue.suggestions && issue.suggestions.length ? ` Suggestion : ${issue.suggestions.join(", ")}.` : "";
     mark.title = `${issue.message}${hint}`;
     box.append(mark);
@@ -86,10 +98,7 @@ export class WrittenReplies extends JuryPanel {
     const toggleLabel = el("label", "wr-toggle", "Surligner les fautes possibles (aide)");
     toggleLabel.htmlFor = this._marksToggle.id;
     this._marksToggle.addEventListener("change", () => this._render());
-    this._refresh = el("button", "wr-refresh", "Actualiser");
-    this._refresh.type = "button";
-    this._refresh.addEventListener("click", () => this.reload());
-    tools.append(this._marksToggle, toggleLabel, this._refresh);
+    tools.append(this._marksToggle, toggleLabel);
     head.append(tools);
     this._status = el("p", "wr-status");
     this._status.setAttribute("role", "status");
@@ -106,11 +115,25 @@ export class WrittenReplies extends JuryPanel {
     on("writing.frozen", (msg) => {
       if (msg.candidate_id === ctx.candidateId) this.reload();
     });
+    on("writing.saved", (msg) => {
+      if (msg.candidate_id === ctx.candidateId) this._soon();
+    });
     this._list.replaceChildren(el("p", "muted", "Chargement des écrits…"));
     this.reload();
   }
 
+  // One reload for a burst of saves (the candidate's autosave runs as they type).
+  _soon() {
+    if (this._soonTimer) return;
+    this._soonTimer = setTimeout(() => {
+      this._soonTimer = null;
+      this.reload();
+    }, 800);
+  }
+
   unbound() {
+    clearTimeout(this._soonTimer);
+    this._soonTimer = null;
     this._data = null;
     this._sims = new Map();
     this._load++;
@@ -129,7 +152,6 @@ export class WrittenReplies extends JuryPanel {
     const ctx = this._ctx;
     if (!ctx) return;
     const load = ++this._load;
-    this._refresh.disabled = true;
     try {
       const [data, subject] = await Promise.all([
         api("GET", candidatePath(ctx.candidateId, "/writing/review")),
@@ -144,8 +166,6 @@ export class WrittenReplies extends JuryPanel {
       if (load !== this._load) return;
       this._error.textContent = `Écrits non chargés : ${errorText(err)}`;
       if (!this._data) this._list.replaceChildren();
-    } finally {
-      if (load === this._load) this._refresh.disabled = false;
     }
   }
 
@@ -158,7 +178,7 @@ export class WrittenReplies extends JuryPanel {
     this._status.textContent = data.frozen
       ? "Rédaction terminée : les réponses ont été figées automatiquement à l'échéance."
       : data.writable
-        ? "Rédaction en cours : lecture seule, « Actualiser » pour voir le dernier enregistrement."
+        ? "Rédaction en cours : les réponses s'affichent à chaque enregistrement du candidat (lecture seule)."
         : "La rédaction n'est pas terminée : les réponses ne sont pas encore figées.";
     const drafts = data.drafts || [];
     if (!drafts.length) {
@@ -262,7 +282,7 @@ export class WrittenReplies extends JuryPanel {
   _issues(d) {
     const all = Object.entries(d.issues || {}).flatMap(([field, list]) => (list || []).map((i) => ({ ...i, field })));
     const det = el("details", "wr-issues");
-    det.append(el("summary", "", all.length ? `Aide orthographique : ${plural(all.length, "point à vérifier", "points à vérifier")}` : "Aide orthographique : rien à signaler"));
+    det.append(el("summary", "", all.length ? `Aide à la relecture : ${plural(all.length, "point à vérifier", "points à vérifier")}` : "Aide à la relecture : rien à signaler"));
     if (all.length) {
       const ul = el("ul", "small");
       for (const i of all) {
@@ -273,7 +293,7 @@ export class WrittenReplies extends JuryPanel {
       }
       det.append(ul);
     }
-    det.append(el("p", "small muted", "Aide automatique (dictionnaire français) : elle signale, le jury apprécie. La grammaire n'est pas vérifiée."));
+    det.append(el("p", "small muted wr-aid", aidText(this._data && this._data.aid)));
     return det;
   }
 }
