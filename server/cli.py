@@ -145,6 +145,7 @@ def demo(
     # An accelerated clock starts from the migrated database's last instant (never backward).
     clock = _rehearsal_clock(speed, settings) if speed is not None else None
     logins = asyncio.run(_seed(build_context(settings, clock=clock), seed_demo))
+    _check_recordings(settings)
     switch = plain_http_refusal(settings.host, lan)
     if switch:
         typer.secho(switch, fg=typer.colors.YELLOW, err=True)
@@ -200,6 +201,18 @@ def _prepare_files(settings: Settings, *, create_database: bool = True) -> None:
             f"{exc.filename}). Vérifiez PLATEAU_DATA_DIR, PLATEAU_RECORDINGS_DIR, "
             "PLATEAU_DATABASE_URL et les droits sur leurs dossiers."
         )
+
+
+def _check_recordings(settings: Settings) -> None:
+    """The recordings directory (and the fallback one) can be written and has room for the
+    calls planned from today on: refused in French otherwise, before anything is served."""
+    from datetime import datetime
+
+    from server.telephony.storage import refusal_at_start
+
+    refusal = asyncio.run(refusal_at_start(settings, datetime.now(settings.zone).date()))
+    if refusal is not None:
+        _fail(refusal)
 
 
 def _migrate(url: str, revision: str = "heads") -> None:
@@ -273,6 +286,7 @@ def serve(
     except NotMigrated as exc:
         _fail(str(exc))
     _prepare_files(settings, create_database=False)
+    _check_recordings(settings)
     from server.cli_media import MediaUnavailable, local_media_workers
 
     previous = _terminate_by_exception()

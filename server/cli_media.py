@@ -136,6 +136,7 @@ def media_worker(
         heartbeat_s=media.heartbeat_s,
         owner=owner,
         parent_pid=parent_pid,
+        fallback_root=settings.recordings_fallback_dir,
     )
     shown_capacity = worker.port.admission.capacity
     typer.echo(f"Worker média {worker.worker_id} : {worker.url}, capacité {shown_capacity}")

@@ -146,7 +146,9 @@ class Harness:
         try:
             for label in who:
                 self.login(label)
-                ws = self.client.websocket_connect("/ws").__enter__()
+                # the organiser's page follows the session (its staff events)
+                path = f"/ws?session={self.day.session_id}" if label == "organiser" else "/ws"
+                ws = self.client.websocket_connect(path).__enter__()
                 opened.append(ws)
                 ws.receive_json()
             yield opened

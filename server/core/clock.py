@@ -19,6 +19,17 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class FixedClock:
+    """Always the same instant: what a state machine is given to date an action that was
+    asked earlier than it could be written."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = at
+
+    def now(self) -> datetime:
+        return self._at
+
+
 class FakeClock:
     """A clock that moves only when told to."""
 

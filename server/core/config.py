@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=30, ge=0, le=500)
     db_pool_timeout: float = Field(default=30.0, gt=0)
     recordings_dir: Path | None = None
+    # A second directory (another disk) the recorder moves a recording to when the first one
+    # refuses to write (full, read-only, failing); unset: the recording waits for space.
+    recordings_fallback_dir: Path | None = None
     scenarios_dir: Path = PROJECT_ROOT / "scenarios"
     web_dir: Path = PROJECT_ROOT / "softphone_web"
     host: str = "127.0.0.1"

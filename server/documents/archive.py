@@ -37,6 +37,7 @@ from server.exams import queries
 from server.exams.queries import NotFound
 from server.progress import service as progress
 from server.telephony import service as telephony
+from server.telephony import storage as recordings_storage
 from server.writing import service as writing
 
 CHUNK = 1 << 20
@@ -109,7 +110,7 @@ async def _candidate(
     seen: set[Path] = set()
     for rec in await telephony.recordings_of(session, candidate_id):
         for rel in (rec.path, rec.sidecar_path):
-            path = ctx.settings.recordings_path / rel
+            path = recordings_storage.locate(ctx.settings, rel)
             if path.is_file():
                 bundle.disk[f"{prefix}enregistrements/{path.name}"] = path
                 seen.add(path.resolve())

@@ -24,6 +24,10 @@ INCIDENT_LABELS = {
     "media_refused": "Appel refusé : audio du serveur indisponible",
     "media_failover": "Serveur audio perdu : appel rétabli sur un autre serveur",
     "media_lost": "Serveur audio perdu : aucun autre serveur disponible",
+    "recording_disk_full": "Enregistrement interrompu : disque plein",
+    "recording_write_error": "Enregistrement interrompu : erreur d'écriture sur le disque",
+    "recording_resumed": "Enregistrement repris",
+    "recording_fallback": "Disque des enregistrements en défaut : dossier de secours utilisé",
     "server_outage": "Interruption technique du serveur : temps rendu",
 }
 

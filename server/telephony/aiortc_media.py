@@ -30,7 +30,8 @@ from server.telephony.ports import (
     PeerRole,
     RecordingInfo,
 )
-from server.telephony.recorder import OggOpusRecorder, sha256_of, write_sidecar
+from server.telephony.recorder import OggOpusRecorder, StorageEvent, sha256_of, write_sidecar
+from server.telephony.recording_sink import OpenFile, OsFile
 from server.telephony.room import PARTIES, ActiveCall, Room
 from server.telephony.timeline import RecordingTimeline
 
@@ -38,7 +39,10 @@ logger = logging.getLogger(__name__)
 
 END_GRACE_S = 0.1  # a hang-up lets the loop place what arrived before it, if it was behind
 MAX_CATCH_UP_SECONDS = 0.1  # a tick later than this is skipped, not caught up
+SIDECAR_RETRY_S = 2.0  # a sidecar the disks refused is written again this often
 PeerStateListener = Callable[[str, PeerRole, str], None]
+# (room id, call id, what the recordings' disk did): told on the event loop
+StorageListener = Callable[[str, str, StorageEvent], None]
 
 
 @dataclass
@@ -59,12 +63,19 @@ class AiortcMedia:
         *,
         configuration: Callable[[], RTCConfiguration] = lan_configuration,
         on_peer_state: PeerStateListener | None = None,
+        on_storage: StorageListener | None = None,
+        fallback_of: Callable[[Path], Path | None] | None = None,
+        open_file: OpenFile = OsFile,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._clock = clock or SystemClock()
         self._monotonic = monotonic  # the calls' clock (the packets' arrival times too)
         self._configuration = configuration
         self._on_peer_state = on_peer_state
+        self.on_storage = on_storage
+        self._fallback_of = fallback_of
+        self._open_file = open_file  # the recordings' files (tests inject a failing disk)
+        self._sidecars: dict[Path, asyncio.Task[None]] = {}  # sidecars waiting for a disk
         self._rooms: dict[str, Room] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._ticker: asyncio.Task[None] | None = None
@@ -120,10 +131,16 @@ class AiortcMedia:
                 raise CallAlreadyActive(f"room {room_id}: call {room.call.call_id} is active")
             recorder = None
             if recording_path is not None:
-                recorder = OggOpusRecorder(Path(recording_path))
-                try:
+                path = Path(recording_path)
+                recorder = OggOpusRecorder(
+                    path,
+                    fallback=self._fallback_of(path) if self._fallback_of else None,
+                    on_storage=self._storage_listener(room_id, call_id),
+                    open_file=self._open_file,
+                )
+                try:  # a disk that refuses is not an error here: the call goes on, see sink
                     await asyncio.to_thread(recorder.open)
-                except (OSError, av.FFmpegError) as exc:
+                except av.FFmpegError as exc:
                     raise MediaError(f"cannot record to {recording_path}: {exc}") from exc
             call = ActiveCall(
                 call_id, self._clock.now(), dict(parties or {}), recorder, t0=self._monotonic()
@@ -150,19 +167,49 @@ class AiortcMedia:
                 raise NoActiveCall(f"room {room_id}: no call to end")
             return await self._finish_recording(room_id, call, ended_at)
 
+    def _storage_listener(self, room_id: str, call_id: str) -> Callable[[StorageEvent], None]:
+        """The recorder's thread tells; the listener hears it on the event loop."""
+        loop = asyncio.get_running_loop()
+
+        def heard(event: StorageEvent) -> None:
+            if self.on_storage is not None:
+                loop.call_soon_threadsafe(self.on_storage, room_id, call_id, event)
+
+        return heard
+
     async def _finish_recording(
         self, room_id: str, call: ActiveCall, ended_at: datetime | None = None
     ) -> RecordingInfo | None:
+        """Close the file and write its sidecar. Never raises for the disk: a call always
+        ends; what the disk refused is in the gaps and the sidecar's `storage`."""
         ended_at = ended_at or self._clock.now()
         recorder = call.recorder
         if recorder is None:
             return None
         timeline = call.timeline
         analytics = call.meter.result(timeline.causes(GapReason.HOLD))
-        await asyncio.to_thread(recorder.finish)
+        try:
+            await asyncio.to_thread(recorder.finish)
+        except Exception:
+            logger.exception("recording of call %s did not finish cleanly", call.call_id)
         note_write_losses(timeline, recorder)
         path = recorder.path
-        digest = await asyncio.to_thread(sha256_of, path)
+        try:
+            digest = await asyncio.to_thread(sha256_of, path)
+            size = path.stat().st_size
+        except OSError:  # nothing could ever be written
+            digest, size = "", 0
+        storage: dict[str, Any] = {}
+        if recorder.sink.faults:
+            storage = {
+                "write_gaps": [gap.to_json() for gap in recorder.write_gaps],
+                "frames_lost": recorder.frames_lost,
+                "moved_to_fallback": recorder.sink.moved_to_fallback,
+                "faults": [
+                    {"reason": f.fault.value, "file": f.path.name, "detail": f.detail}
+                    for f in recorder.sink.faults
+                ],
+            }
         info = RecordingInfo(
             call_id=call.call_id,
             room_id=room_id,
@@ -171,7 +218,7 @@ class AiortcMedia:
             started_at=call.started_at,
             ended_at=ended_at,
             duration_s=timeline.duration_s,
-            size_bytes=path.stat().st_size,
+            size_bytes=size,
             sha256=digest,
             parties=call.parties,
             gaps=tuple(timeline.gaps()),
@@ -179,9 +226,34 @@ class AiortcMedia:
             frames_dropped=recorder.frames_dropped,
             analytics=analytics,
             timeline=timeline.stats(),
+            storage=storage,
         )
-        await asyncio.to_thread(write_sidecar, info.sidecar_path, info.to_json())
+        await self._write_sidecar(info)
         return info
+
+    async def _write_sidecar(self, info: RecordingInfo) -> None:
+        """Next to the audio; if that disk refuses, in the fallback directory; if none takes
+        it, tried again every `SIDECAR_RETRY_S` until one does (or the media layer closes)."""
+        data = info.to_json()
+        targets = [info.sidecar_path]
+        if self._fallback_of is not None:
+            with contextlib.suppress(ValueError):
+                if (fallback := self._fallback_of(info.sidecar_path)) is not None:
+                    targets.append(fallback)
+        if await _write_first(targets, data):
+            return
+
+        async def later() -> None:
+            written = False
+            while not written:
+                await asyncio.sleep(SIDECAR_RETRY_S)
+                written = await _write_first(targets, data)
+            logger.warning("sidecar %s written after the disk came back", info.sidecar_path)
+
+        logger.error("sidecar %s: no disk takes it now, tried again later", info.sidecar_path)
+        task = asyncio.create_task(later(), name=f"sidecar:{info.sidecar_path.name}")
+        self._sidecars[info.sidecar_path] = task
+        task.add_done_callback(lambda _: self._sidecars.pop(info.sidecar_path, None))
 
     # --- rooms -------------------------------------------------------------------------
 
@@ -210,6 +282,9 @@ class AiortcMedia:
             except Exception:
                 logger.exception("closing room %s", room_id)
         await self._stop_ticker()
+        for path, task in list(self._sidecars.items()):
+            logger.error("sidecar %s never written: no disk took it", path)
+            task.cancel()
 
     def _room(self, room_id: str) -> Room:
         if self._closed:
@@ -272,6 +347,21 @@ class AiortcMedia:
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
+
+
+async def _write_first(targets: list[Path], data: dict[str, Any]) -> bool:
+    for target in targets:
+        try:
+            await asyncio.to_thread(_write_sidecar_in, target, data)
+            return True
+        except OSError as exc:
+            logger.warning("sidecar %s not written: %s", target, exc)
+    return False
+
+
+def _write_sidecar_in(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_sidecar(path, data)
 
 
 def note_write_losses(timeline: RecordingTimeline, recorder: object) -> None:

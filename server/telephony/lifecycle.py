@@ -17,6 +17,7 @@ async def start_media(ctx: AppContext) -> None:
             on_peer_state=service.on_peer_state(ctx),
             on_replaced=service.on_media_replaced(ctx),
             on_failover=media_incidents.on_media_failover(ctx),
+            on_storage=media_incidents.on_recording_storage(ctx),
             supervisor=ctx.services.get("media_supervisor"),
         )
     if service.on_timeline not in timeline_service.LISTENERS:

@@ -4,12 +4,14 @@ archive — and the jurors' phones say it too, like a call the media plane refus
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from server.core.context import AppContext
 from server.core.events import jury_audience
 from server.exams import overview
+from server.telephony.recorder import StorageEvent
 from server.telephony.service import MediaAlert
 
 if TYPE_CHECKING:
@@ -43,3 +45,44 @@ def on_media_failover(ctx: AppContext) -> Callable[[Failover], Awaitable[None]]:
         )
 
     return report
+
+
+def describe_storage(call_id: str, event: StorageEvent) -> tuple[str, str]:
+    """(incident kind, French detail) of what the recordings' disk did during a call."""
+    at = f"à {event.t:.1f} s de l'enregistrement"
+    if event.kind == "fault":
+        kind = f"recording_{event.fault.value if event.fault else 'write_error'}"
+        what = overview.INCIDENT_LABELS[kind]
+        return kind, (
+            f"{what} (appel {call_id}, {at}). L'appel continue ; l'audio perdu est noté dans "
+            "l'enregistrement, qui reprend dès que le disque accepte à nouveau d'écrire."
+        )
+    if event.kind == "resumed":
+        return "recording_resumed", (
+            f"Enregistrement repris (appel {call_id}, {at}) : la partie perdue est un silence "
+            "noté dans l'enregistrement."
+        )
+    return "recording_fallback", (
+        f"{overview.INCIDENT_LABELS['recording_fallback']} (appel {call_id}, {at}) : "
+        "l'enregistrement continue sans perte dans PLATEAU_RECORDINGS_FALLBACK_DIR."
+    )
+
+
+def on_recording_storage(ctx: AppContext) -> Callable[[str, str, StorageEvent], None]:
+    """The recordings' disk refused (or took back) a call's audio: a technical incident on
+    the organiser's, the proctor's and the jurors' consoles, and the jurors' phones say it."""
+    tasks: set[asyncio.Task[None]] = ctx.services.setdefault("storage_incidents", set())
+
+    async def report(room_id: str, kind: str, detail: str) -> None:
+        ctx.bus.publish([jury_audience(room_id)], MediaAlert(candidate_id=room_id, message=detail))
+        await overview.report_incident(
+            ctx, candidate_id=room_id, kind=kind, detail=detail, actor="system:recorder"
+        )
+
+    def heard(room_id: str, call_id: str, event: StorageEvent) -> None:
+        kind, detail = describe_storage(call_id, event)
+        task = asyncio.ensure_future(report(room_id, kind, detail))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    return heard

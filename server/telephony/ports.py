@@ -90,6 +90,9 @@ class RecordingInfo:
     # timeline's counters (stalls, late audio); empty where nothing was decoded.
     analytics: Mapping[str, Any] = field(default_factory=dict)
     timeline: Mapping[str, Any] = field(default_factory=dict)
+    # What the disk did (see `recorder.WriteGap`): {"write_gaps": [...], "frames_lost": n,
+    # "moved_to_fallback": bool, "faults": [...]}; empty when it took everything.
+    storage: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """This segment's facts (as its sidecar holds them; `earlier` is not part of them)."""
@@ -100,6 +103,7 @@ class RecordingInfo:
         data["started_at"] = self.started_at.isoformat()
         data["ended_at"] = self.ended_at.isoformat()
         data["parties"] = dict(self.parties)
+        data["storage"] = dict(self.storage)
         data["gaps"] = [gap_to_json(g) for g in self.gaps]
         data["analytics"] = dict(self.analytics)
         data["timeline"] = dict(self.timeline)

@@ -9,50 +9,130 @@ which a dual-channel evaluation recording must not do. FFmpeg and Chromium decod
 Crash tolerance: the Ogg muxer closes a page every second of audio and the I/O context is
 flushed after each packet, so a killed process leaves a file readable up to its last
 second; the file is also fsync'ed every few seconds.
+
+Storage faults (a full disk, a read-only or failing one) are the sink's
+(`recording_sink.py`): they never raise here; they become `write_gaps` and `StorageEvent`s.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import queue
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 import av
 import numpy as np
 from av.container import OutputContainer
 
-from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, Pcm
+from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, SAMPLE_RATE, Pcm
 from server.telephony.opus import TIME_BASE
+from server.telephony.recording_sink import OggPageSink, OpenFile, OsFile, StorageFault
+
+logger = logging.getLogger(__name__)
 
 RECORDING_BITRATE = 48_000  # stereo speech: ~360 kB a minute
 PAGE_SECONDS = 1.0
 FSYNC_EVERY_FRAMES = 250  # 5 s
 QUEUE_FRAMES = 250  # 5 s of slack for a slow disk before frames are dropped
+RETRY_S = 1.0  # a disk that refused the audio is tried again this often
+
+
+@dataclass
+class WriteGap:
+    """A stretch of the recording the disk refused: silence in the file from `start_s` to
+    `end_s` (seconds from its start), or missing from `start_s` when the disk never took the
+    audio back before the end (then `end_s` is the recording's end)."""
+
+    start_s: float
+    end_s: float | None
+    fault: StorageFault
+    detail: str
+    silent: bool = True  # False: missing from the file (its end), not written as silence
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start_s": self.start_s,
+            "end_s": self.end_s,
+            "reason": self.fault.value,
+            "silent": self.silent,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class StorageEvent:
+    """Told from the writer thread: `fault` (the disk refused: the audio from `t` is lost
+    until `resumed`), `resumed` (written again from `t`, the lost stretch as silence) or
+    `fallback` (moved to the fallback directory at `t`: nothing lost)."""
+
+    kind: Literal["fault", "resumed", "fallback"]
+    t: float
+    fault: StorageFault | None
+    detail: str
+    path: Path
+
+
+OnStorage = Callable[[StorageEvent], None]
+_NOTHING: Final = np.zeros(0, dtype=np.int16)  # the queue's timeout: time to retry the disk
 
 
 class OggOpusRecorder:
     """`open()` (blocking: call it through `asyncio.to_thread`), then `push()` one stereo
-    frame per tick from the event loop (never blocks), then `finish()` (blocking)."""
+    frame per tick from the event loop (never blocks), then `finish()` (blocking).
 
-    def __init__(self, path: Path, bitrate: int = RECORDING_BITRATE) -> None:
-        self.path = path
+    The file side is an `OggPageSink`: a disk that refuses the audio never raises here. While
+    it refuses, frames are counted as lost (`frames_lost`, `write_gaps`) and the disk is tried
+    again every `retry_s`; when it takes the audio back, the lost stretch is written as
+    silence first, so the file stays on the call's timeline. `on_storage` hears each change
+    (from the writer thread)."""
+
+    def __init__(
+        self,
+        path: Path,
+        bitrate: int = RECORDING_BITRATE,
+        *,
+        fallback: Path | None = None,
+        open_file: OpenFile = OsFile,
+        on_storage: OnStorage | None = None,
+        retry_s: float = RETRY_S,
+    ) -> None:
         self._bitrate = bitrate
         self._queue: queue.Queue[Pcm | None] = queue.Queue(maxsize=QUEUE_FRAMES)
         self._thread: threading.Thread | None = None
         self._container: OutputContainer | None = None
         self._error: BaseException | None = None
+        self._sink = OggPageSink(path, fallback=fallback, open_file=open_file)
+        self._on_storage = on_storage
+        self._retry_s = retry_s
+        self._last_retry = 0.0
+        self._lost_run = 0  # frames refused since the current fault began
+        self._faults_seen = 0
         self.frames_pushed = 0
         self.frames_written = 0
         self.frames_dropped = 0
+        self.frames_lost = 0  # refused by the disk (silence in the file, or nothing at the end)
+        self.write_gaps: list[WriteGap] = []
+
+    @property
+    def path(self) -> Path:
+        """Where the audio is: the path asked for, or its fallback after a move."""
+        return self._sink.path
+
+    @property
+    def sink(self) -> OggPageSink:
+        return self._sink
 
     def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         container = av.open(
-            str(self.path),
+            self._sink,
             "w",
             format="ogg",
             container_options={
@@ -72,8 +152,9 @@ class OggOpusRecorder:
             },
         )
         stream.codec_context.format = "s16"
-        container.start_encoding()  # the file and its headers exist from now on
+        container.start_encoding()  # the file and its headers exist from now on (if it can)
         self._container = container
+        self._check_storage()
         self._thread = threading.Thread(
             target=self._run, args=(container, stream), name=f"recorder:{self.path.name}"
         )
@@ -89,7 +170,8 @@ class OggOpusRecorder:
             self.frames_dropped += 1
 
     def finish(self) -> None:
-        """Write what is queued, close the file. Raises what the writer thread hit, if any."""
+        """Write what is queued, close the file. Raises what the encoder hit, if anything
+        (never what the disk did: that is in `write_gaps`)."""
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join()
@@ -97,13 +179,31 @@ class OggOpusRecorder:
         if self._error is not None:
             raise RuntimeError(f"recording {self.path} failed") from self._error
 
+    # --- the writer thread -------------------------------------------------------------
+
     def _run(self, container: OutputContainer, stream: Any) -> None:
         finished = False
         try:
-            while (pcm := self._queue.get()) is not None:
+            while True:
+                faulty = self._sink.fault is not None
+                try:
+                    pcm = self._queue.get(timeout=self._retry_s if faulty else None)
+                except queue.Empty:
+                    pcm = _NOTHING
+                if pcm is None:
+                    finished = True
+                    break
+                self._try_again(container, stream)
+                if pcm is _NOTHING:
+                    continue
+                if self._sink.fault is not None:
+                    self._lost_run += 1
+                    self.frames_lost += 1
+                    continue
                 self._encode(container, stream, pcm)
-            finished = True
-            if self.frames_written == 0:  # an Ogg stream without audio pages is unreadable
+            self._try_again(container, stream, now=True)
+            if self.frames_written == 0 and self._sink.fault is None:
+                # an Ogg stream without audio pages is unreadable
                 self._encode(container, stream, np.zeros(2 * FRAME_SAMPLES, dtype=np.int16))
             for packet in stream.encode(None):
                 container.mux(packet)
@@ -112,9 +212,11 @@ class OggOpusRecorder:
         finally:
             try:
                 container.close()
-                _fsync(self.path)
             except BaseException as exc:
                 self._error = self._error or exc
+            self._sink.close()
+            self._check_storage()
+            self._end_of_file()
             while not finished:  # the writer failed: drain until finish() says stop
                 finished = self._queue.get() is None
 
@@ -126,16 +228,67 @@ class OggOpusRecorder:
         for packet in stream.encode(frame):
             container.mux(packet)
         self.frames_written += 1
+        self._check_storage()
         if self.frames_written % FSYNC_EVERY_FRAMES == 0:
-            _fsync(self.path)
+            self._sink.fsync()
 
+    def _try_again(self, container: OutputContainer, stream: Any, now: bool = False) -> None:
+        """A faulty disk is tried again (every `retry_s`, or `now`); if it takes the held
+        pages, the lost stretch is written as silence and the audio follows."""
+        if self._sink.fault is None:
+            return
+        moment = time.monotonic()
+        if not now and moment - self._last_retry < self._retry_s:
+            return
+        self._last_retry = moment
+        if not self._sink.retry():
+            return
+        silence = np.zeros(2 * FRAME_SAMPLES, dtype=np.int16)
+        while self._lost_run and self._sink.fault is None:
+            self._lost_run -= 1
+            self._encode(container, stream, silence)
+        if self._sink.fault is not None or not self.write_gaps:
+            return  # refused again while catching up: the same gap goes on
+        gap = self.write_gaps[-1]
+        gap.end_s = self._position
+        self._tell("resumed", gap.end_s, None, gap.detail)
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    def _check_storage(self) -> None:
+        sink = self._sink
+        if sink.fault is not None and (
+            not self.write_gaps or self.write_gaps[-1].end_s is not None
+        ):
+            start = self._position
+            self.write_gaps.append(WriteGap(start, None, sink.fault.fault, sink.fault.detail))
+            self._tell("fault", start, sink.fault.fault, sink.fault.detail)
+        while self._faults_seen < len(sink.faults):
+            record = sink.faults[self._faults_seen]
+            self._faults_seen += 1
+            if sink.moved_to_fallback and sink.fault is None and record.path == sink.primary:
+                self._tell("fallback", self._position, record.fault, record.detail)
+
+    def _end_of_file(self) -> None:
+        """At the end, a disk still refusing loses what it held too: the gap starts where the
+        file's readable audio ends, and lasts to the end."""
+        if not self.write_gaps or self.write_gaps[-1].end_s is not None:
+            return
+        gap = self.write_gaps[-1]
+        gap.start_s = round(min(gap.start_s, self._sink.seconds_on_disk), 3)
+        gap.end_s = self._position
+        gap.silent = False
+
+    @property
+    def _position(self) -> float:
+        """Seconds of the recording's timeline: frames written and frames being lost."""
+        return round((self.frames_written + self._lost_run) * FRAME_SECONDS, 3)
+
+    def _tell(self, kind: Any, t: float, fault: StorageFault | None, detail: str) -> None:
+        if self._on_storage is None:
+            return
+        try:
+            self._on_storage(StorageEvent(kind, t, fault, detail, self.path))
+        except Exception:
+            logger.exception("recording storage listener failed")
 
 
 def sha256_of(path: Path) -> str:

@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from server.auth.domain import Capacity, Principal, Role
 from server.core import audit
-from server.core.clock import real_seconds
+from server.core.clock import FixedClock, real_seconds
 from server.core.context import AppContext
 from server.core.events import Message, candidate_audience, jury_audience
 from server.exams import overview, packs, timeline_service
@@ -34,6 +34,7 @@ from server.exams.timeline_facts import Paused, PhaseEnded, TimelineFact, Warnin
 from server.exams.timeline_state import Status, TimelineState
 from server.scenarios.pack_types import SimulationKind
 from server.scenarios.referential import PhaseKind
+from server.telephony import call_control, storage
 from server.telephony.call_state import (
     Call,
     CallAction,
@@ -162,11 +163,13 @@ def call_out(row: CallRow) -> dict[str, Any]:
     }
 
 
-def _call_of(row: CallRow, ctx: AppContext) -> Call:
+def _call_of(row: CallRow, ctx: AppContext, at: datetime | None = None) -> Call:
+    """The call's state machine; `at`: the instant its next action was asked (a command that
+    waited for the database is dated when it was asked, not when it was written)."""
     call = Call(
         call_id=row.id,
         direction=CallDirection(row.direction),
-        clock=ctx.clock,
+        clock=FixedClock(at) if at is not None else ctx.clock,
         ringing_at=row.rang_at,
         state=CallState(row.state),
         answered_at=row.answered_at,
@@ -294,6 +297,7 @@ async def _record_event(
 
 
 def _announce(ctx: AppContext, row: CallRow) -> None:
+    call_control.live_calls(ctx).seen(row.candidate_id, call_out(row))
     ctx.bus.publish(
         [candidate_audience(row.candidate_id), jury_audience(row.candidate_id)],
         CallChanged(candidate_id=row.candidate_id, call=call_out(row)),
@@ -453,6 +457,8 @@ async def act(
     actor: str,
     candidate_id: str | None = None,
     enforce_phase: bool = True,
+    at: datetime | None = None,
+    claim: call_control.MediaClaim | None = None,
 ) -> dict[str, Any]:
     """Answer, reject, miss, hold, resume or hang up one call (persisted, audited, told).
 
@@ -460,20 +466,30 @@ async def act(
     racing on one call exactly one wins; the other is refused in French); the media plane is
     asked only then, outside any transaction, and only by the winner. In one server the actions
     on a candidate's phone are also taken one after the other, so the media plane sees them in
-    the order the database does. An answer or a hold the media plane refuses is undone."""
+    the order the database does. An answer the media plane refuses is undone; a hold, a
+    resume or a hang-up happens whatever it says (a call it lost, a recording that failed:
+    the call's state is the exam's, and it can always be held and ended).
+
+    `at`: when it was asked, if earlier than now (it waited for the database); `claim`: who
+    acts on the media plane for it (see `call_control`)."""
     async with _phone_lock(ctx, candidate_id or await _candidate_of(ctx, call_id)):
         row, before, exam, parties = await _commit(
-            ctx, call_id, action, party, actor, candidate_id, enforce_phase
+            ctx, call_id, action, party, actor, candidate_id, enforce_phase, at
         )
         recording: RecordingInfo | None = None
         try:
-            recording = await _drive_media(ctx, row, exam, action, parties)
+            recording = await _drive_media(ctx, row, exam, action, parties, claim)
         except MediaError as exc:
-            if action in (CallAction.ANSWER, CallAction.HOLD, CallAction.RESUME):
+            if action is CallAction.ANSWER:
                 await _undo(ctx, row, before, exam, action, exc)
                 await _media_refused(ctx, row.candidate_id, action, call_id, exc)
                 raise CallMediaRefused(f"Audio indisponible : {exc}") from None
-            await _media_refused(ctx, row.candidate_id, action, call_id, exc)  # it happened
+            _media_lagged(action, call_id, exc)
+        except Exception as exc:  # e.g. a recording that could not be finished
+            if action is CallAction.ANSWER:
+                raise
+            log.exception("media failed to %s call %s", action.value, call_id)
+            _media_lagged(action, call_id, exc)
         if recording is not None:
             await _keep_recording(ctx, row, exam.candidate, recording)
     _announce(ctx, row)
@@ -506,6 +522,7 @@ async def _commit(
     actor: str,
     candidate_id: str | None,
     enforce_phase: bool,
+    at: datetime | None = None,
 ) -> tuple[CallRow, dict[str, Any], _Exam, dict[str, str]]:
     """The transition, committed (`UPDATE calls … WHERE version = :read`), or CallRefused."""
     async with ctx.db.session() as session:
@@ -515,7 +532,7 @@ async def _commit(
         exam = await _exam(ctx, session, row.candidate_id)
         if enforce_phase and action in (CallAction.ANSWER, CallAction.RESUME):
             _require_calls_phase(exam)
-        call = _call_of(row, ctx)
+        call = _call_of(row, ctx, at)
         try:
             event = call.apply(action, party)
         except CallError as exc:
@@ -540,17 +557,42 @@ async def _commit(
 
 
 async def _drive_media(
-    ctx: AppContext, row: CallRow, exam: _Exam, action: CallAction, parties: dict[str, str]
+    ctx: AppContext,
+    row: CallRow,
+    exam: _Exam,
+    action: CallAction,
+    parties: dict[str, str],
+    claim: call_control.MediaClaim | None = None,
 ) -> RecordingInfo | None:
+    """What the media plane does for the action — for a hold, resume or hang-up, unless the
+    command already did it at once while the database kept it waiting (`claim`): then its
+    outcome is taken from there."""
     port = media(ctx)
     if action is CallAction.ANSWER:
         path = _recording_path(ctx, exam.candidate, row.id)
         await port.start_call(row.candidate_id, row.id, path, parties=parties)
-    elif action in (CallAction.HOLD, CallAction.RESUME):
-        await port.hold(row.candidate_id, action is CallAction.HOLD)
-    elif action is CallAction.HANG_UP:
-        return await port.end_call(row.candidate_id)
-    return None
+        return None
+    if action not in (CallAction.HOLD, CallAction.RESUME, CallAction.HANG_UP):
+        return None
+    if claim is not None and not claim.take():
+        return await claim.wait()
+    recording = None
+    try:
+        if action is CallAction.HANG_UP:
+            recording = await port.end_call(row.candidate_id)
+        else:
+            await port.hold(row.candidate_id, action is CallAction.HOLD)
+    finally:
+        if claim is not None:
+            claim.settle(recording)
+    return recording
+
+
+def _media_lagged(action: CallAction, call_id: str, exc: Exception) -> None:
+    """The media plane had no call to hold, resume or end (it lost it: a worker gone, a
+    recording that failed), or could not be reached: the call's state is the exam's and
+    changes all the same; the media plane follows (its rooms are re-placed without it)."""
+    log.warning("call %s: %s done without the media plane (%s)", call_id, action.value, exc)
 
 
 async def _undo(
@@ -661,13 +703,12 @@ async def _store_recording(
     candidate: Candidate,
     info: RecordingInfo,
 ) -> None:
-    base = ctx.settings.recordings_path
     analytics = await _with_time_to_answer(row, info)
     rec = RecordingRow(
         call_id=row.id,
         candidate_id=row.candidate_id,
-        path=str(info.path.relative_to(base)),
-        sidecar_path=str(info.sidecar_path.relative_to(base)),
+        path=storage.relative_path(ctx.settings, info.path),
+        sidecar_path=storage.relative_path(ctx.settings, info.sidecar_path),
         sha256=info.sha256,
         duration_s=info.duration_s,
         size_bytes=info.size_bytes,
@@ -690,6 +731,7 @@ async def _store_recording(
             "sha256": info.sha256,
             "duration_s": round(info.duration_s, 3),
             "gaps": rec.gaps,
+            **({"storage": dict(info.storage)} if info.storage else {}),
         },
     )
 

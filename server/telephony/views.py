@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse
 
 from server.auth.domain import Principal, Role
 from server.exams.queries import NotFound
-from server.telephony import service
+from server.telephony import service, storage
 from server.telephony.models import RecordingRow
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
@@ -47,7 +47,7 @@ async def audio(
 ) -> FileResponse:
     """Ogg/Opus, candidate left, client right; Starlette answers Range requests (206)."""
     row = await _recording(session, candidate_id, recording_id)
-    path = ctx.settings.recordings_path / row.path
+    path = storage.locate(ctx.settings, row.path)
     if not path.is_file():
         raise NotFound("Fichier d'enregistrement absent du disque.")
     return FileResponse(path, media_type="audio/ogg", filename=path.name)
@@ -58,7 +58,7 @@ async def sidecar(
     candidate_id: str, recording_id: str, ctx: CtxDep, session: SessionDep, _: Jury
 ) -> FileResponse:
     row = await _recording(session, candidate_id, recording_id)
-    path = ctx.settings.recordings_path / row.sidecar_path
+    path = storage.locate(ctx.settings, row.sidecar_path)
     if not path.is_file():
         raise NotFound("Fiche d'enregistrement absente du disque.")
     return FileResponse(path, media_type="application/json", filename=path.name)

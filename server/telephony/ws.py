@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -14,9 +15,9 @@ from server.core.context import AppContext
 from server.core.events import Message
 from server.core.text import Line, Text
 from server.exams.models import JuryAssignment
-from server.telephony import service
+from server.telephony import call_control, service
 from server.telephony.call_state import CallAction
-from server.telephony.ports import InvalidOffer, PeerRole
+from server.telephony.ports import InvalidOffer, PeerRole, RecordingInfo
 from server.web.snapshots import snapshot_part
 from server.web.ws_registry import CommandError, register
 
@@ -62,6 +63,8 @@ async def _juror_capacity(ctx: AppContext, principal: Principal, candidate_id: s
         )
     if capacity is None:
         raise CommandError("forbidden", "Ce candidat ne vous est pas confié.")
+    if capacity == Capacity.CLIENT.value:
+        call_control.live_calls(ctx).allowed(principal, candidate_id)
     return Capacity(capacity)
 
 
@@ -117,28 +120,44 @@ ACTIONS = {
 async def on_call_command(
     ctx: AppContext, principal: Principal, msg: CallCommand
 ) -> dict[str, Any]:
+    """Answer and reject as they come; hold, resume and hang-up never wait on the database
+    (`call_control`): past a short wait they act on the audio at once and are written later."""
     action = ACTIONS[msg.type]
-    async with ctx.db.session() as session:
-        row = await session.get(service.CallRow, msg.call_id)
-        if row is None or not await auth_service.may_reach_candidate(
-            session, principal, row.candidate_id, Capacity.CLIENT
-        ):
-            raise CommandError("forbidden", "Cet appel ne vous concerne pas.")
-    party = service.party_of(principal)
-    # The caller who gives up before an answer "misses" the call rather than hanging up.
-    if action is CallAction.HANG_UP and row.state == "sonnerie":
-        action = CallAction.MISS
-    try:
-        return await service.act(
-            ctx,
-            msg.call_id,
-            action,
-            party=party,
-            actor=principal.actor,
-            candidate_id=row.candidate_id,
-        )
-    except service.CallRefused as exc:
-        raise _refused(exc) from None
+
+    async def apply(requested_at: datetime, claim: call_control.MediaClaim) -> dict[str, Any]:
+        nonlocal action
+        async with ctx.db.session() as session:
+            row = await session.get(service.CallRow, msg.call_id)
+            if row is None or not await auth_service.may_reach_candidate(
+                session, principal, row.candidate_id, Capacity.CLIENT
+            ):
+                raise CommandError("forbidden", "Cet appel ne vous concerne pas.")
+        call_control.live_calls(ctx).allowed(principal, row.candidate_id)
+        # The caller who gives up before an answer "misses" the call rather than hanging up.
+        if action is CallAction.HANG_UP and row.state == "sonnerie":
+            action = CallAction.MISS
+        try:
+            return await service.act(
+                ctx,
+                msg.call_id,
+                action,
+                party=service.party_of(principal),
+                actor=principal.actor,
+                candidate_id=row.candidate_id,
+                at=requested_at if action in call_control.DEFERRED else None,
+                claim=claim,
+            )
+        except service.CallRefused as exc:
+            raise _refused(exc) from None
+
+    async def on_media(room_id: str, action: CallAction) -> RecordingInfo | None:
+        port = service.media(ctx)
+        if action is CallAction.HANG_UP:
+            return await port.end_call(room_id)
+        await port.hold(room_id, action is CallAction.HOLD)
+        return None
+
+    return await call_control.run(ctx, principal, msg.call_id, action, apply, on_media)
 
 
 async def on_wrap_up(ctx: AppContext, principal: Principal, msg: CallWrapUp) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from server.auth import service as auth_service
 from server.auth.domain import Principal, Role
@@ -39,6 +40,10 @@ router = APIRouter()
 HEARTBEAT_SECONDS = 10.0
 POLICY_VIOLATION = 1008
 SESSION_REVOKED = 4401  # the page goes back to the sign-in instead of reconnecting
+DB_DOWN_FR = (
+    "La base de données ne répond pas pour le moment : réessayez dans un instant (la page "
+    "reste connectée)."
+)
 _SWITCHED = Heartbeat(server_time=datetime.min.replace(tzinfo=UTC))  # a marker, never sent
 
 
@@ -171,6 +176,9 @@ class Connection:
             await self.refuse("invalid", french_summary(errors), request_id)
         except CommandError as exc:
             await self.refuse(exc.code, exc.message, request_id)
+        except (DBAPIError, OSError) as exc:  # the page stays connected and is told why
+            log.warning("command %s: database unavailable (%s)", str(kind)[:40], exc)
+            await self.refuse("unavailable", DB_DOWN_FR, request_id)
         except Exception:  # a server bug: logged, answered, the socket kept
             log.exception("WebSocket : la commande %s a échoué", str(kind)[:40])
             await self.refuse(

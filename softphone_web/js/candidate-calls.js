@@ -110,6 +110,10 @@ export class CallsDesk {
       this.audio.unassignedTone();
     });
     s.addEventListener("rtc.peer_state", (ev) => this.audio.peerState(ev.detail));
+    // A hang-up, hold or resume waiting for the database: said, then said written.
+    s.addEventListener("call.pending", (ev) => {
+      this.announce(ev.detail.message, { level: ev.detail.pending ? "warn" : "info", ms: 20000 });
+    });
     s.addEventListener("call.warning", (ev) => {
       this.announce(ev.detail.message || "L'appel va être coupé : fin de la phase d'appels.", { level: "warn", ms: 20000 });
     });

@@ -18,12 +18,12 @@ from server.telephony.ports import (
     CallAlreadyActive,
     GapReason,
     InvalidOffer,
-    MediaError,
     NoActiveCall,
     PeerRole,
 )
 from server.telephony.probe import ProbePeer, dominant_frequency, level_at, tone_signal
-from server.telephony.recorder import sha256_of
+from server.telephony.recorder import StorageEvent, sha256_of
+from server.telephony.recording_sink import StorageFault
 
 from .conftest import CANDIDATE_HZ, CLIENT_HZ, ROOM, Connect, listen
 
@@ -221,12 +221,29 @@ async def test_the_observer_is_heard_by_nobody(media: AiortcMedia, connect: Conn
     assert time.monotonic() > start
 
 
-async def test_an_unwritable_recording_path_is_refused(media: AiortcMedia, tmp_path: Path) -> None:
+async def test_an_unwritable_recording_path_starts_the_call_and_says_what_was_lost(
+    media: AiortcMedia, tmp_path: Path
+) -> None:
+    """A recording that cannot be written never refuses the call (it used to, and the phone
+    rang forever): the fault is told at once, and the recording says it lost everything."""
+    heard: list[tuple[str, str, StorageEvent]] = []
+    media.on_storage = lambda room, call, event: heard.append((room, call, event))
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(MediaError, match="cannot record"):
-        await media.start_call(ROOM, "call-1", blocker / "sub" / "c.ogg")
-    await media.start_call(ROOM, "call-1", None)  # nothing half-started
+    await media.start_call(ROOM, "call-1", blocker / "sub" / "c.ogg")
+    async with asyncio.timeout(10):
+        while not heard:  # noqa: ASYNC110 - told from the writer thread through the loop
+            await asyncio.sleep(0.01)
+    room, call, event = heard[0]
+    assert (room, call, event.kind, event.t) == (ROOM, "call-1", "fault", 0.0)
+    assert event.fault is StorageFault.WRITE_ERROR
+    await asyncio.sleep(0.3)
+    info = await media.end_call(ROOM)
+    assert info is not None and info.size_bytes == 0 and info.sha256 == ""
+    (written,) = [g for g in info.gaps if g.reason is GapReason.WRITE_ERROR]
+    assert (written.role, written.start_s) == ("both", 0.0)
+    (gap,) = info.storage["write_gaps"]
+    assert gap["end_s"] == info.duration_s and gap["silent"] is False
 
 
 async def test_an_observer_who_stops_listening_leaves_the_room(

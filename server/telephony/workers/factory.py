@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING
 from server.core.clock import Clock
 from server.core.config import Settings
 from server.telephony.ports import MediaPort, PeerRole
+from server.telephony.recorder import StorageEvent
 from server.telephony.workers.placement import OnFailover
 from server.telephony.workers.remote import OnReplaced, RemoteMediaPort
 from server.telephony.workers.settings import MediaSettings
 
 if TYPE_CHECKING:
     from server.telephony.workers.local import LocalWorkers
+
+StorageListener = Callable[[str, str, StorageEvent], None]
 
 
 async def build_media_port(
@@ -27,12 +30,14 @@ async def build_media_port(
     on_peer_state: Callable[[str, PeerRole, str], None] | None = None,
     on_replaced: OnReplaced | None = None,
     on_failover: OnFailover | None = None,
+    on_storage: StorageListener | None = None,
     media: MediaSettings | None = None,
     supervisor: LocalWorkers | None = None,
 ) -> MediaPort:
     """Call `await port.close()` at shutdown. `on_replaced(room_id)` (workers mode): the room
     moved to another worker, its pages must send a new offer (`rtc.offer`); `on_failover`:
-    the incident to report. `supervisor`: the local workers this server started (their
+    the incident to report; `on_storage(room_id, call_id, event)`: what a recording's disk
+    did (full, back, fallback). `supervisor`: the local workers this server started (their
     exits are evidence of death; only they and independent workers are used)."""
     media = media or MediaSettings()
     if media.mode_for(settings.mode) == "workers":
@@ -45,6 +50,7 @@ async def build_media_port(
             on_replaced=on_replaced,
             on_peer_state=on_peer_state,
             on_failover=on_failover,
+            on_storage=on_storage,
             watch_s=media.watch_s,
             probe_s=media.probe_s,
             dead_after_s=media.dead_after_s,
@@ -56,8 +62,15 @@ async def build_media_port(
             supervisor.add_exit_listener(port.worker_exited)
         return port
     from server.telephony.aiortc_media import AiortcMedia
+    from server.telephony.storage import fallback_for
     from server.telephony.workers.admission import AdmittingMedia
     from server.telephony.workers.hooks import prepare_runtime
 
     prepare_runtime()
-    return AdmittingMedia(AiortcMedia(clock, on_peer_state=on_peer_state), media.rooms_per_worker)
+    local = AiortcMedia(
+        clock,
+        on_peer_state=on_peer_state,
+        on_storage=on_storage,
+        fallback_of=lambda path: fallback_for(settings, path),
+    )
+    return AdmittingMedia(local, media.rooms_per_worker)

@@ -17,6 +17,8 @@ from server.telephony.ports import (
     RecordingInfo,
     gap_from_json,
 )
+from server.telephony.recorder import StorageEvent
+from server.telephony.recording_sink import StorageFault
 from server.telephony.workers.admission import CapacityExceeded
 
 TOKEN_HEADER = "X-Plateau-Media-Token"
@@ -96,4 +98,25 @@ def recording_from_json(data: dict[str, Any] | None) -> RecordingInfo | None:
         frames_dropped=data["frames_dropped"],
         analytics=data.get("analytics") or {},
         timeline=data.get("timeline") or {},
+        storage=data.get("storage") or {},
+    )
+
+
+def storage_event_to_json(event: StorageEvent) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "t": event.t,
+        "fault": event.fault.value if event.fault else None,
+        "detail": event.detail,
+        "path": str(event.path),
+    }
+
+
+def storage_event(data: dict[str, Any]) -> StorageEvent:
+    return StorageEvent(
+        kind=data["kind"],
+        t=float(data["t"]),
+        fault=StorageFault(data["fault"]) if data.get("fault") else None,
+        detail=str(data.get("detail", "")),
+        path=Path(data["path"]),
     )

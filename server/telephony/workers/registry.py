@@ -131,7 +131,8 @@ class Registry:
         await self._tracked(self.redis.publish(self.events_channel, json.dumps(event)))
 
     async def events(self) -> AsyncIterator[dict[str, Any]]:
-        """The peer-state events workers publish, as they come (malformed ones skipped).
+        """The events workers publish (a page's peer state, what a recording's disk did), as
+        they come (malformed ones skipped).
         Raises `RedisError`/`OSError` when Redis goes away (see `events_forever`)."""
         pubsub = self.redis.pubsub()
         try:
@@ -141,7 +142,10 @@ class Registry:
                     continue
                 try:
                     event = json.loads(message["data"])
-                    if {"room_id", "instance", "role", "state"} <= event.keys():
+                    if {"room_id", "instance"} <= event.keys() and (
+                        {"role", "state"} <= event.keys()  # a page's peer state
+                        or {"call_id", "storage"} <= event.keys()  # a recording's disk
+                    ):
                         yield event
                 except (ValueError, AttributeError):
                     logger.warning("ignoring a malformed media peer event")

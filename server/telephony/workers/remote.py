@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 
 from server.core.clock import Clock, SystemClock
 from server.telephony.ports import MediaPort, NoActiveCall, PeerRole, RecordingInfo
+from server.telephony.recorder import StorageEvent
 from server.telephony.workers.admission import NoMediaWorker
 from server.telephony.workers.call_segments import (
     CallSegments,
@@ -45,6 +46,7 @@ from server.telephony.workers.claims import RoomClaims, Worker
 from server.telephony.workers.client import WorkerClient, WorkerUnreachable
 from server.telephony.workers.liveness import DEAD_AFTER_S, Liveness
 from server.telephony.workers.placement import Failover, OnFailover, Placement, least_loaded
+from server.telephony.workers.protocol import storage_event
 from server.telephony.workers.registry import CLOSE_TIMEOUT_S, Registry, WorkerInfo
 from server.telephony.workers.watch import WorkerWatch
 from server.telephony.workers.worker_view import WorkerView
@@ -53,6 +55,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 OnReplaced = Callable[[str], Awaitable[None] | None]
 PeerStateListener = Callable[[str, PeerRole, str], None]
+StorageListener = Callable[[str, str, StorageEvent], None]
 ClientFactory = Callable[[str, str], WorkerClient]
 REFRESH_ON_FAILOVER_S = 0.3  # the freshest registry view, if Redis answers that fast
 
@@ -67,6 +70,7 @@ class RemoteMediaPort:
         on_replaced: OnReplaced | None = None,
         on_peer_state: PeerStateListener | None = None,
         on_failover: OnFailover | None = None,
+        on_storage: StorageListener | None = None,
         watch_s: float = 0.5,
         probe_s: float = 0.25,
         dead_after_s: float = DEAD_AFTER_S,
@@ -80,6 +84,7 @@ class RemoteMediaPort:
         self.on_replaced = on_replaced
         self.on_failover = on_failover
         self._on_peer_state = on_peer_state
+        self._on_storage = on_storage
         self._client_factory = client_factory
         self._owns_registry = owns_registry
         self._claims = RoomClaims(registry.redis, registry.namespace)
@@ -105,7 +110,7 @@ class RemoteMediaPort:
     async def start(self) -> None:
         await self.view.refresh()
         self._tasks.extend(self._watch.tasks())
-        if self._on_peer_state is not None:
+        if self._on_peer_state is not None or self._on_storage is not None:
             self._tasks.append(asyncio.create_task(self._listen(), name="media-peer-events"))
 
     async def close(self) -> None:
@@ -444,14 +449,21 @@ class RemoteMediaPort:
             logger.debug("background media task failed", exc_info=True)
 
     async def _listen(self) -> None:
-        assert self._on_peer_state is not None
+        """The workers' events: a page's peer state, or what a recording's disk did."""
         async for event in self._registry.events_forever():
             placement = self._rooms.get(event["room_id"])
-            if placement is not None and placement.instance == event["instance"]:
-                try:
+            if placement is None or placement.instance != event["instance"]:
+                continue
+            try:
+                if "storage" in event:
+                    if self._on_storage is not None:
+                        self._on_storage(
+                            event["room_id"], event["call_id"], storage_event(event["storage"])
+                        )
+                elif self._on_peer_state is not None:
                     self._on_peer_state(event["room_id"], PeerRole(event["role"]), event["state"])
-                except Exception:
-                    logger.exception("peer state listener failed")
+            except Exception:
+                logger.exception("media event listener failed")
 
 
 def _conforms(media: RemoteMediaPort) -> MediaPort:  # mypy: it implements MediaPort

@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 from server.core.clock import Clock, SystemClock
 from server.telephony.aiortc_media import AiortcMedia
 from server.telephony.ports import MediaError, PeerRole
+from server.telephony.recorder import StorageEvent
 from server.telephony.workers.admission import AdmittingMedia
 from server.telephony.workers.gc_tuning import GcPauses, tune_gc
 from server.telephony.workers.hooks import prepare_runtime
@@ -35,6 +36,7 @@ from server.telephony.workers.protocol import (
     StartCallBody,
     error_code,
     recording_to_json,
+    storage_event_to_json,
 )
 from server.telephony.workers.registry import Heartbeat, Registry, WorkerInfo
 from server.telephony.workers.segments import amend_sidecar
@@ -59,6 +61,7 @@ class MediaWorker:
         clock: Clock | None = None,
         owner: str = "",
         parent_pid: int | None = None,
+        fallback_root: Path | None = None,
     ) -> None:
         prepare_runtime()  # fails loudly if aiortc's hooks moved
         self.worker_id = worker_id
@@ -70,7 +73,13 @@ class MediaWorker:
         self.token = token
         self.recordings_root = recordings_root.resolve()
         self.registry = registry
-        self.media = AiortcMedia(clock or SystemClock(), on_peer_state=self._peer_state)
+        self.fallback_root = fallback_root.resolve() if fallback_root is not None else None
+        self.media = AiortcMedia(
+            clock or SystemClock(),
+            on_peer_state=self._peer_state,
+            on_storage=self._storage,
+            fallback_of=self._fallback_of,
+        )
         self.port = AdmittingMedia(self.media, capacity)
         self.segments: dict[str, dict[str, Any]] = {}  # room -> segment facts of its call
         self.heartbeat = Heartbeat(registry, self.describe, heartbeat_s) if registry else None
@@ -93,19 +102,27 @@ class MediaWorker:
             resyncs=self.media.tick_stats.resyncs,
         )
 
+    def _fallback_of(self, path: Path) -> Path | None:
+        if self.fallback_root is None or not path.is_relative_to(self.recordings_root):
+            return None
+        return self.fallback_root / path.relative_to(self.recordings_root)
+
     def _peer_state(self, room_id: str, role: PeerRole, state: str) -> None:
+        self._send({"room_id": room_id, "role": role.value, "state": state})
+
+    def _storage(self, room_id: str, call_id: str, event: StorageEvent) -> None:
+        """What a recording's disk did, for the web process's consoles."""
+        self._send(
+            {"room_id": room_id, "call_id": call_id, "storage": storage_event_to_json(event)}
+        )
+
+    def _send(self, fields: dict[str, Any]) -> None:
         if self.registry is None:
             return
         if len(self._events) >= MAX_PENDING_EVENTS:
             self.events_dropped += 1
             return
-        event = {
-            "worker_id": self.worker_id,
-            "instance": self.instance,
-            "room_id": room_id,
-            "role": role.value,
-            "state": state,
-        }
+        event = {"worker_id": self.worker_id, "instance": self.instance, **fields}
         task = asyncio.ensure_future(self._publish(self.registry, event))
         self._events.add(task)
         task.add_done_callback(self._events.discard)
@@ -209,7 +226,10 @@ class MediaWorker:
             if info is None:
                 return None
             if segment is not None and segment["segment"] > 1:
-                await asyncio.to_thread(amend_sidecar, info.sidecar_path, segment)
+                try:
+                    await asyncio.to_thread(amend_sidecar, info.sidecar_path, segment)
+                except OSError as exc:  # a disk refusing the sidecar never fails the hang-up
+                    logger.warning("sidecar %s not amended: %s", info.sidecar_path, exc)
             return recording_to_json(info)
 
         @app.delete("/rooms/{room_id}/call")

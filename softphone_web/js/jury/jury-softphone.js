@@ -111,6 +111,10 @@ export class JurySoftphone extends HTMLElement {
     on("media.alert", (msg) => {
       if (msg.candidate_id === ctx.candidateId) this.error = msg.message;
     });
+    // A hang-up, hold or resume waiting for the database: the page says so, then clears it.
+    on("call.pending", (msg) => {
+      if (msg.candidate_id === ctx.candidateId) this.error = msg.message;
+    });
     this._load(ctx.snapshot());
     this._audio = new CallAudio({
       socket: ctx.socket,
@@ -200,7 +204,9 @@ export class JurySoftphone extends HTMLElement {
     this._render();
     try {
       const call = await this._ctx.socket.request(message); // the call as it is now
-      if (call && call.id) {
+      if (call && call.pending_message) this.error = call.pending_message;
+      else if (call && call.queued) this.error = call.message;
+      if (call && call.id && call.state) {
         const i = this._calls.findIndex((c) => c.id === call.id);
         if (i < 0) this._calls.push(call);
         else this._calls[i] = call;

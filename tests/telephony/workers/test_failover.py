@@ -18,6 +18,8 @@ import pytest
 
 from server.telephony.ports import PeerRole
 from server.telephony.probe import ProbePeer, dominant_frequency, level_at, tone_signal
+from server.telephony.recorder import StorageEvent
+from server.telephony.recording_sink import StorageFault
 from server.telephony.workers.admission import CapacityExceeded
 from server.telephony.workers.local import LocalWorkers
 from server.telephony.workers.placement import Failover
@@ -262,3 +264,40 @@ async def test_a_killed_local_worker_fails_over_within_two_seconds(
     ]
     assert [(g.role, g.reason.value) for g in lost.gaps] == [("both", "failover")]
     assert recorded < resumed  # the stretch between the segments is named, not hidden
+
+
+async def test_a_worker_whose_disk_refuses_the_recording_tells_the_web_process(
+    spawn_worker: SpawnWorker, registry: Registry, tmp_path: Path
+) -> None:
+    """Workers mode: the recording's fault travels from the worker to the web process (which
+    turns it into the consoles' incident), the call goes on and ends with the loss stated."""
+    spawn_worker("w1")
+    heard: list[tuple[str, str, StorageEvent]] = []
+    got = asyncio.Event()
+
+    def on_storage(room: str, call: str, event: StorageEvent) -> None:
+        heard.append((room, call, event))
+        got.set()
+
+    port = RemoteMediaPort(registry, TOKEN, watch_s=0.2, on_storage=on_storage)
+    await port.start()
+    pages = Pages(port)
+    try:
+        await pages.join(PeerRole.CANDIDATE)
+        await pages.join(PeerRole.CLIENT)
+        blocker = tmp_path / "recordings" / "blocker"
+        blocker.parent.mkdir(parents=True, exist_ok=True)
+        blocker.write_text("")  # a file where the call's folder should be: nothing can be written
+        await port.start_call(ROOM, "call-1", blocker / "sub" / "call-1.ogg")
+        await asyncio.wait_for(got.wait(), timeout=30)
+        (room, call, event), *_ = heard
+        assert (room, call, event.kind, event.t) == (ROOM, "call-1", "fault", 0.0)
+        assert event.fault is StorageFault.WRITE_ERROR
+        assert abs(await pages.hears(PeerRole.CLIENT) - CANDIDATE_HZ) < 20  # the call goes on
+        info = await port.end_call(ROOM)
+        assert info is not None and info.size_bytes == 0
+        assert {g.reason.value for g in info.gaps} >= {"write_error"}
+        assert info.storage["write_gaps"][0]["silent"] is False
+    finally:
+        await pages.close()
+        await port.close()
