@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator, event
+from sqlalchemy import DateTime, MetaData, String, TypeDecorator, Update, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -100,3 +101,28 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+# ---- one winner of two racing writers ------------------------------------------------------
+
+
+async def insert_first(session: AsyncSession, row: object) -> bool:
+    """The first row of its key. False: another writer's committed meanwhile (the key refused
+    this one) and the transaction is rolled back."""
+    session.add(row)
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()
+        return False
+    return True
+
+
+async def update_if_unchanged(session: AsyncSession, statement: Update) -> bool:
+    """A versioned `UPDATE … WHERE version = :read`: True if it changed exactly one row; False
+    (the transaction rolled back) if another writer changed the row since it was read."""
+    result = await session.execute(statement.execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        await session.rollback()
+        return False
+    return True

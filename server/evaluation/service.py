@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.domain import Principal
 from server.core import audit
 from server.core.context import AppContext
+from server.core.db import insert_first, update_if_unchanged
 from server.evaluation import grid
 from server.evaluation.events import InterviewNoteChanged, MarkChanged, NotePinned, to_jury
 from server.evaluation.models import Deliberation, InterviewNote, Mark, PinnedNote
@@ -250,22 +250,16 @@ async def _write_mark(
     one). False: the other juror wrote first; the transaction is rolled back."""
     candidate_id, part, competence, criterion = key
     if read == 0:
-        session.add(
-            Mark(
-                candidate_id=candidate_id,
-                part=part,
-                competence=competence,
-                criterion=criterion,
-                **values,
-            )
+        first = Mark(
+            candidate_id=candidate_id,
+            part=part,
+            competence=competence,
+            criterion=criterion,
+            **values,
         )
-        try:
-            await session.flush()
-        except IntegrityError:
-            await session.rollback()
-            return False
-        return True
-    result = await session.execute(
+        return await insert_first(session, first)
+    return await update_if_unchanged(
+        session,
         update(Mark)
         .where(
             Mark.candidate_id == candidate_id,
@@ -274,13 +268,8 @@ async def _write_mark(
             Mark.criterion == criterion,
             Mark.version == read,
         )
-        .values(**values)
-        .execution_options(synchronize_session=False)
+        .values(**values),
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        await session.rollback()
-        return False
-    return True
 
 
 # ---- notes pinned to a moment of a call --------------------------------------------------

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
 from server.core.context import AppContext
+from server.core.db import insert_first, update_if_unchanged
 from server.core.events import Message, jury_audience
 from server.core.text import Line, Text
 from server.exams import timeline_service
@@ -289,23 +290,17 @@ async def _write(
     IS NULL` (or the first INSERT, which the freeze's empty reply or another tab's first save
     makes fail on the unique key). False: nothing was written (the transaction is rolled back)."""
     if base_version == 0:
-        session.add(
-            Draft(
-                candidate_id=candidate_id,
-                task_id=task.id,
-                channel=task.channel.value,
-                content=fields,
-                version=1,
-                saved_at=now,
-            )
+        first = Draft(
+            candidate_id=candidate_id,
+            task_id=task.id,
+            channel=task.channel.value,
+            content=fields,
+            version=1,
+            saved_at=now,
         )
-        try:
-            await session.flush()
-        except IntegrityError:
-            await session.rollback()
-            return False
-        return True
-    result = await session.execute(
+        return await insert_first(session, first)
+    return await update_if_unchanged(
+        session,
         update(Draft)
         .where(
             Draft.candidate_id == candidate_id,
@@ -313,13 +308,8 @@ async def _write(
             Draft.version == base_version,
             Draft.frozen_at.is_(None),
         )
-        .values(content=fields, version=base_version + 1, saved_at=now)
-        .execution_options(synchronize_session=False)
+        .values(content=fields, version=base_version + 1, saved_at=now),
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        await session.rollback()
-        return False
-    return True
 
 
 async def freeze(ctx: AppContext, candidate_id: str) -> int:
