@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,7 +30,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from server.core.events import Subscription
+from server.core.events import EventBus, Subscription
 
 log = logging.getLogger(__name__)
 LOG_LENGTH = 2000  # events kept per audience for catching up (approximate trimming)
@@ -66,13 +66,17 @@ class Gap(Exception):
     """An audience's log no longer holds the events asked for: resync from a snapshot."""
 
 
-class RedisEventBus:
+class RedisEventBus(EventBus):
+    """The in-process bus's local subscriptions (inherited), fed from Redis instead of
+    directly: `publish` sends to Redis, and each replica hands what Redis delivers to its own
+    subscribers of those audiences, in Redis's order."""
+
     def __init__(self, url: str, *, prefix: str = "plateau") -> None:
+        super().__init__()
         self._url = url
         self.prefix = prefix
         self.channel = f"{prefix}:bus"
         self._redis: Redis | None = None
-        self._by_audience: dict[str, set[Subscription]] = defaultdict(set)
         self._last: dict[str, int] = {}  # audience → last number handed to local subscribers
         self._outbox: deque[tuple[list[str], str]] = deque()
         self._pending = asyncio.Event()
@@ -118,20 +122,11 @@ class RedisEventBus:
 
     # --- the Bus protocol ----------------------------------------------------------------
 
-    def subscribe(self, audiences: Iterable[str]) -> Subscription:
-        sub = Subscription(audiences)
-        for audience in sub.audiences:
-            self._by_audience[audience].add(sub)
-        return sub
-
     def unsubscribe(self, sub: Subscription) -> None:
+        super().unsubscribe(sub)
         for audience in sub.audiences:
-            subs = self._by_audience.get(audience)
-            if subs is not None:
-                subs.discard(sub)
-                if not subs:
-                    del self._by_audience[audience]
-                    self._last.pop(audience, None)
+            if audience not in self._by_audience:  # its last subscriber here: forget its number
+                self._last.pop(audience, None)
 
     def publish(self, audiences: str | Iterable[str], event: BaseModel) -> None:
         targets = [audiences] if isinstance(audiences, str) else list(dict.fromkeys(audiences))
@@ -157,9 +152,6 @@ class RedisEventBus:
             self._pending.set()
         else:
             loop.call_soon_threadsafe(self._pending.set)
-
-    def subscriber_count(self, audience: str) -> int:
-        return len(self._by_audience.get(audience, ()))
 
     # --- numbers, for sockets that come back ---------------------------------------------
 
