@@ -10,15 +10,15 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from server.auth.ratelimit import RateLimiter
 from server.auth.tokens import TokenService
 from server.core import audit
 from server.core.audit_seal import AuditSeal
+from server.core.bus import build_bus
 from server.core.clock import Clock, SystemClock
 from server.core.config import Settings
 from server.core.context import AppContext
 from server.core.db import Database
-from server.core.events import EventBus
+from server.core.replicas import shared_state
 from server.scenarios.catalogue import load_catalogue
 from server.web.errors import install_error_handlers
 from server.web.responses import ReadableJSONResponse
@@ -31,21 +31,29 @@ def build_context(
 ) -> AppContext:
     clock = clock or SystemClock()
     catalogue = load_catalogue(settings.scenarios_dir)
-    db = Database(settings.database_url, pooled=pooled)
+    db = Database(
+        settings.database_url,
+        pooled=pooled,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+    )
     if settings.secret_key:  # every audit entry is sealed; the checkpoint lives in the data dir
         audit.attach_seal(
             db.sessionmaker, AuditSeal.from_secret(settings.secret_key, settings.data_dir)
         )
+    limiter, presence, services = shared_state(settings, clock)
     return AppContext(
         settings=settings,
         db=db,
         clock=clock,
         tokens=TokenService(settings.secret_key, settings.session_hours * 3600),
-        limiter=RateLimiter(clock, settings.login_attempts_per_minute),
-        bus=EventBus(),
+        limiter=limiter,
+        bus=build_bus(settings),
         titles=catalogue.titles,
         packs=catalogue.packs,
-        services={"pack_problems": catalogue.problems},
+        presence=presence,
+        services={"pack_problems": catalogue.problems, **services},
     )
 
 

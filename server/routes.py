@@ -13,6 +13,7 @@ from server.certification import service as certification_service  # noqa: F401 
 from server.certification.views import router as certification_router
 from server.chat import ws as chat_ws  # noqa: F401  (registers WebSocket commands)
 from server.chat.views import router as chat_router
+from server.core import replicas
 from server.core.context import AppContext
 from server.crm import ws as crm_ws  # noqa: F401  (registers the snapshot part)
 from server.crm.views import router as crm_router
@@ -33,6 +34,7 @@ from server.progress import lifecycle as progress_lifecycle
 from server.progress.views import router as progress_router
 from server.scenarios.views import router as catalogue_router
 from server.telephony import lifecycle as telephony_lifecycle
+from server.telephony import ring_sweep
 from server.telephony import ws as telephony_ws  # noqa: F401  (registers WebSocket commands)
 from server.telephony.views import router as telephony_router
 from server.web.health import router as health_router
@@ -69,15 +71,20 @@ ROUTERS: list[APIRouter] = [
 # ASGI middleware around every route, outermost last (Starlette's add_middleware order).
 MIDDLEWARE: list[Callable[[ASGIApp], ASGIApp]] = [InputEdge, SebGuard, SecurityHeaders]
 STARTUP: list[Hook] = [
+    replicas.start_replica,  # the shared bus first: every other hook may publish
+    exams_lifecycle.give_back_outage,  # before any deadline missed meanwhile is applied
     telephony_lifecycle.start_media,
     writing_lifecycle.start_writing,
     progress_lifecycle.start_progress,  # before the clock: it applies the deadlines missed
     exams_lifecycle.start_clock,
     lockdown_lifecycle.start_lockdown,
     auth_lifecycle.start_revocation_watch,
+    ring_sweep.start_ring_sweep,
 ]
 SHUTDOWN: list[Hook] = [
+    ring_sweep.stop_ring_sweep,
     telephony_lifecycle.stop_media,
     exams_lifecycle.stop_clock,
     auth_lifecycle.stop_revocation_watch,
+    replicas.stop_replica,
 ]

@@ -1,7 +1,7 @@
 """The real server, killed with SIGKILL mid-exam (no clean shutdown), then started again on
 the same data: the pause and its reason, the exact time left, the extension and what the
-candidate wrote are all there. (The in-process restarts of the other tests shut down
-cleanly; this one does not.)"""
+candidate wrote are all there; killed mid-rédaction, the candidate gets the outage back.
+(The in-process restarts of the other tests shut down cleanly; this one does not.)"""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import httpx
 
 from server.auth.tokens import CSRF_COOKIE
 
-READY_TIMEOUT_S = 60.0
+READY_TIMEOUT_S = 240.0  # generous: the machine may be loaded (issue 15)
 PLATEAU = Path(sys.executable).with_name("plateau")
 
 
@@ -112,3 +112,55 @@ def test_a_killed_server_restarts_with_every_pause_deadline_and_note(tmp_path: P
         assert after["remaining_seconds"] == before["remaining_seconds"]
         assert after["phases"][0]["extension_seconds"] == 4 * 60
         assert candidate.get(f"/api/candidates/{me}/notepad").json()["text"] == note
+
+
+def test_a_kill_mid_redaction_gives_the_candidate_the_outage_back(tmp_path: Path) -> None:
+    """kill -9 during the writing phase, 8 s down: the deadline moves by the outage — from the
+    server's last heartbeat (at most a second before the kill) to its restart — as facts
+    (« Interruption technique du serveur ») and an incident on the organiser's board."""
+    from datetime import datetime
+
+    data, port = tmp_path / "data", free_port()
+    with demo_server(data, port, tmp_path / "first.log") as (server, banner):
+        password = re.search(r"mot de passe « (\S+) »", banner)
+        code = re.search(r"Candidat .*connexion\?code=(\S+)", banner)
+        assert password and code, banner
+        as_organiser = {"username": "organisateur", "password": password[1]}
+        with (
+            signed_in(port, "/api/auth/password", as_organiser) as organiser,
+            signed_in(port, "/api/auth/code", {"code": code[1]}) as candidate,
+        ):
+            me = candidate.get("/api/auth/me").json()["subject_id"]
+            timeline = f"/api/candidates/{me}/timeline"
+            assert organiser.post(f"{timeline}/start").status_code == 200
+            for _ in ("preparation", "appels"):  # on to the writing phase
+                ended = organiser.post(
+                    f"{timeline}/end-phase",
+                    json={"reason": "travail_termine", "comment": "Essai d'interruption"},
+                )
+                assert ended.status_code == 200, ended.text
+            before = organiser.get(timeline).json()
+            assert (before["phase"], before["status"]) == ("redaction", "running")
+            time.sleep(1.5)  # the heartbeat beats while the phase runs
+        killed_at = time.monotonic()
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+
+    time.sleep(8)  # down: the candidate cannot write
+    with demo_server(data, port, tmp_path / "second.log") as _:
+        back_at = time.monotonic()
+        with signed_in(port, "/api/auth/password", as_organiser) as organiser:
+            after = organiser.get(timeline).json()
+            assert (after["phase"], after["status"]) == ("redaction", "running")
+            moved = (
+                datetime.fromisoformat(after["deadline"])
+                - datetime.fromisoformat(before["deadline"])
+            ).total_seconds()
+            assert moved >= 8, moved  # at least the time it was down
+            assert moved <= back_at - killed_at + 1.5, moved  # and no more than the outage
+            assert after["phases"][2]["paused_seconds"] == moved
+            sessions = organiser.get("/api/sessions").json()
+            board = organiser.get(f"/api/sessions/{sessions[0]['id']}/overview").json()
+            (incident,) = board["candidates"][me]["incidents"]
+            assert incident["label"] == "Interruption technique du serveur : temps rendu"
+            assert f"{round(moved)} s" in incident["detail"]

@@ -34,8 +34,8 @@ def peer_of(ctx: AppContext, request: Request) -> Peer:
     )
 
 
-def _refuse_if_limited(ctx: AppContext, *keys: str) -> None:
-    if ctx.limiter.blocked(*keys):
+async def _refuse_if_limited(ctx: AppContext, *keys: str) -> None:
+    if await ctx.limiter.blocked(*keys):
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
             "Trop de tentatives : réessayez dans une minute.",
@@ -73,11 +73,11 @@ async def login_with_code(
 ) -> Me:
     peer = peer_of(ctx, request)
     keys = (f"ip:{peer.address}", f"code:{code_digest(body.code)}")
-    _refuse_if_limited(ctx, *keys)
+    await _refuse_if_limited(ctx, *keys)
     try:
         principal = await service.login_with_code(session, code=body.code, clock=ctx.clock)
     except service.AuthError as exc:
-        ctx.limiter.failed(*keys)
+        await ctx.limiter.failed(*keys)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc)) from None
     await audit.record(
         session,
@@ -101,13 +101,13 @@ async def login_with_password(
         raise HTTPException(status.HTTP_403_FORBIDDEN, PLAIN_PASSWORD_REFUSED)
     user_key = hashlib.sha256(body.username.strip().lower().encode()).hexdigest()
     keys = (f"ip:{peer.address}", f"user:{user_key}")
-    _refuse_if_limited(ctx, *keys)
+    await _refuse_if_limited(ctx, *keys)
     try:
         principal = await service.login_with_password(
             session, username=body.username, password=body.password
         )
     except service.AuthError as exc:
-        ctx.limiter.failed(*keys)
+        await ctx.limiter.failed(*keys)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc)) from None
     await audit.record(
         session,

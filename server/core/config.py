@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     mode: Literal["demo", "production", "test"] = "production"
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "plateau-data")
     database_url: str = ""
+    # The database pool (ignored by SQLite's single writer as far as writes go): connections
+    # kept open, extra ones opened under load, and how long a request waits for one before it
+    # fails. Each request holds one connection at a time, for one short transaction.
+    db_pool_size: int = Field(default=20, ge=1, le=500)
+    db_max_overflow: int = Field(default=30, ge=0, le=500)
+    db_pool_timeout: float = Field(default=30.0, gt=0)
     recordings_dir: Path | None = None
     scenarios_dir: Path = PROJECT_ROOT / "scenarios"
     web_dir: Path = PROJECT_ROOT / "softphone_web"
@@ -46,6 +52,10 @@ class Settings(BaseSettings):
     # Comma-separated names or addresses the local authority's certificate must also name
     # (e.g. examen.centre.fr), besides every address of this machine.
     public_names: str = ""
+    # Web replicas (issue 21): the Redis they share for events, presence and sign-in limits,
+    # e.g. redis://redis:6379/1; empty: one web process, all of it in memory.
+    redis_url: str = ""
+    redis_prefix: str = "plateau"  # every key and channel of this platform starts with it
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.auth.ratelimit import RateLimiter
+from server.auth.ratelimit import RateLimiter, RedisRateLimiter
 from server.auth.revocation import LiveSessions
 from server.auth.tokens import TokenService
+from server.core.bus import Bus
 from server.core.clock import Clock
 from server.core.config import Settings
 from server.core.db import Database
-from server.core.events import EventBus
-from server.core.presence import PresenceTracker
+from server.core.presence import PresenceTracker, RedisPresence
 from server.scenarios.referential import Title
 
 
@@ -22,10 +22,10 @@ class AppContext:
     db: Database
     clock: Clock
     tokens: TokenService
-    limiter: RateLimiter
-    bus: EventBus
+    limiter: RateLimiter | RedisRateLimiter
+    bus: Bus
     titles: dict[str, Title]
     packs: dict[str, Any] = field(default_factory=dict)
-    presence: PresenceTracker = field(default_factory=PresenceTracker)
+    presence: PresenceTracker | RedisPresence = field(default_factory=PresenceTracker)
     services: dict[str, Any] = field(default_factory=dict)
     live_sessions: LiveSessions = field(default_factory=LiveSessions)

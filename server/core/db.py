@@ -59,13 +59,25 @@ def id_column_type() -> String:
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False, pooled: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pooled: bool = True,
+        pool_size: int = 20,
+        max_overflow: int = 30,
+        pool_timeout: float = 30.0,
+    ) -> None:
         """`pooled=False` opens a connection per session: for tests that use several event
-        loops, and for short-lived CLI commands."""
+        loops, and for short-lived CLI commands. Otherwise a pool of `pool_size` connections,
+        `max_overflow` more under load, a request waiting at most `pool_timeout` seconds."""
         self.url = url
         kwargs: dict[str, object] = {"echo": echo}
         if not pooled:
             kwargs["poolclass"] = NullPool
+        else:
+            kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout)
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 30}
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)

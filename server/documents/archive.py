@@ -92,6 +92,12 @@ def audit_out(a: AuditEntry) -> dict[str, Any]:
     }
 
 
+async def _recordings(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+    return [
+        telephony.recording_out(r) for r in await telephony.recordings_of(session, candidate_id)
+    ]
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "x"
 
@@ -117,6 +123,10 @@ async def _candidate(
             if path.is_file() and path.resolve() not in seen:
                 bundle.disk[f"{prefix}enregistrements/{path.name}"] = path
     await bundle.add(f"{prefix}appels.json", lambda: telephony.calls_of(session, candidate_id))
+    await bundle.add(  # each file's interruptions, holds and talk analytics
+        f"{prefix}enregistrements.json",
+        lambda: _recordings(session, candidate_id),
+    )
     await bundle.add(f"{prefix}chat.json", lambda: chat_service.transcript(session, candidate_id))
     await bundle.add(
         f"{prefix}crm_journal.json", lambda: crm_service.changes(session, candidate_id)

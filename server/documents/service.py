@@ -25,6 +25,7 @@ from server.evaluation.deliberation import COMPETENCE_OUTCOMES, TITLE_OUTCOMES
 from server.exams import queries, timeline_service
 from server.exams.models import ExamSession, JuryAssignment, Participant
 from server.outcomes import Decision
+from server.telephony import service as telephony
 from server.telephony.models import CallRow
 
 CAPACITY_LABELS = {"client": "juré « client »", "observer": "juré observateur"}
@@ -117,6 +118,69 @@ async def _call_labels(
     }
 
 
+def _clock(seconds: float | None) -> str:
+    return "fin" if seconds is None else _offset(round(seconds * 1000))
+
+
+async def _recordings_view(
+    session: AsyncSession, candidate_id: str, calls: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Each recording with its named intervals and its talk analytics, as the grid shows
+    them (offsets on the call's clock: seconds from the answer, or from the segment's start)."""
+    rows = await telephony.recordings_of(session, candidate_id)
+    parts: dict[str, int] = {}
+    out = []
+    for row in rows:
+        parts[row.call_id] = parts.get(row.call_id, 0) + 1
+        rec = telephony.recording_out(row)
+        talk = rec["analytics"] or {}
+        out.append(
+            {
+                "call": calls.get(row.call_id, "—"),
+                "part": parts[row.call_id],
+                "duration": _clock(row.duration_s),
+                "gaps": [
+                    {
+                        **g,
+                        "start": _clock(g["start_s"]),
+                        "end": _clock(g["end_s"]),
+                        "effect": "silence" if g["silent"] else "son conservé",
+                    }
+                    for g in rec["gaps"]
+                ],
+                "talk": _talk_view(talk) if talk else None,
+            }
+        )
+    return out
+
+
+def _talk_view(talk: dict[str, Any]) -> dict[str, Any]:
+    parties = talk.get("parties", {})
+
+    def party(role: str) -> dict[str, Any]:
+        p = parties.get(role, {})
+        return {
+            "talk": _clock(p.get("talk_s", 0.0)),
+            "share": round(100 * p.get("talk_share", 0.0)),
+            "listening": _clock(p.get("listening_s", 0.0)),
+            "interruptions": p.get("interruptions", 0),
+        }
+
+    answer = talk.get("time_to_answer_s")
+    return {
+        "candidate": party("candidate"),
+        "client": party("client"),
+        "overlaps": talk.get("overlaps", 0),
+        "overlap": _clock(talk.get("overlap_s", 0.0)),
+        "silences": [
+            f"{_clock(x['start_s'])} → {_clock(x['end_s'])}" for x in talk.get("silences", [])
+        ],
+        "holds": talk.get("holds", 0),
+        "hold": _clock(talk.get("hold_s", 0.0)),
+        "answer": "—" if answer is None else f"{answer:.1f} s".replace(".", ","),
+    }
+
+
 async def grid_context(
     ctx: AppContext, session: AsyncSession, candidate_id: str, stamp: Stamp | None = None
 ) -> dict:
@@ -152,6 +216,7 @@ async def grid_context(
             }
             for n in await evaluation.notes(session, candidate_id)
         ],
+        "recordings": await _recordings_view(session, candidate_id, calls),
         "interviews": [
             {**i, "topic_label": topics.get(i["topic"], i["topic"])}
             for i in await evaluation.interview_notes(session, candidate_id)

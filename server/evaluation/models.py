@@ -26,8 +26,8 @@ class Mark(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     by: Mapped[str] = mapped_column(String(120))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    # Autosave is last-writer-wins: each save bumps the version, so a page can tell it was
-    # overwritten (by the other juror) since it last read the mark.
+    # Each save is `UPDATE … WHERE version = :the one the juror saw` and bumps it: of two jurors
+    # saving one criterion at once one wins, the other is refused (service.StaleMark).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 

@@ -1,13 +1,14 @@
-"""Use-cases of the jury's evaluation: the grid with its marks (autosaved, last writer wins,
-versioned), notes pinned to a moment of a call, interview notes. The deliberation is in
-`deliberation.py`."""
+"""Use-cases of the jury's evaluation: the grid with its marks (autosaved, versioned: of two
+jurors saving one criterion at once one wins, the other is refused), notes pinned to a moment of
+a call, interview notes. The deliberation is in `deliberation.py`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.domain import Principal
@@ -28,6 +29,25 @@ MAX_COMMENT = 4000
 
 class EvaluationRefused(Exception):
     """A mark, note or signature the evaluation does not allow (French message)."""
+
+
+class StaleMark(EvaluationRefused):
+    """The criterion was marked by the other juror since this one read it: nothing is written
+    (HTTP 409, the current mark in `current`)."""
+
+    def __init__(self, current: Mark | None, competence: str, criterion: int) -> None:
+        if current is None:
+            told = "vient d'être modifié"
+        else:
+            told = (
+                f"vient d'être noté « {grid.MarkValue(current.value).label} » "
+                f"(version {current.version})"
+            )
+        super().__init__(
+            f"Le critère {criterion} de {competence} {told} par l'autre juré : votre note "
+            "n'a pas été enregistrée, vérifiez-la ensemble."
+        )
+        self.extra = {"current": mark_out(current) if current is not None else None}
 
 
 @dataclass(frozen=True)
@@ -157,17 +177,23 @@ async def set_mark(
     criterion: int,
     value: str,
     comment: str | None = None,
+    base_version: int | None = None,
 ) -> dict[str, Any]:
-    """Autosave-friendly upsert of one criterion of one part; the last writer wins and the
-    version says how many saves the mark has had. No comment (None) keeps the one saved."""
+    """Autosave of one criterion of one part. `base_version`: the version of the mark the juror
+    saw (0: not marked yet); refused (StaleMark) when the other juror saved it since. Without
+    it, the version read here is the one checked. Either way the write is `UPDATE … WHERE
+    version = :read` (or the first INSERT): of two saves at once exactly one wins. No comment
+    (None) keeps the one saved."""
     try:
         mark_value = grid.MarkValue(value)
     except ValueError:
         raise EvaluationRefused("Valeur : acquis, non_acquis ou non_observe.") from None
     if comment is not None and len(comment) > MAX_COMMENT:
         raise EvaluationRefused(f"Commentaire trop long ({MAX_COMMENT} caractères au plus).")
+    key = (candidate_id, part, competence, criterion)
     async with ctx.db.session() as session:
         s = await seat(ctx, session, candidate_id)
+        exam_session_id = s.candidate.exam_session_id
         text = grid.criterion_text(s.structure(), part, competence, criterion)
         if text is None:
             raise EvaluationRefused("Ce critère n'est pas évalué dans cette partie de l'épreuve.")
@@ -176,26 +202,29 @@ async def set_mark(
                 "Cette simulation n'a pas été jouée : ses critères ne peuvent être que "
                 "« non observé »."
             )
-        row = await session.get(Mark, (candidate_id, part, competence, criterion))
-        if row is None:
-            row = Mark(
-                candidate_id=candidate_id,
-                part=part,
-                competence=competence,
-                criterion=criterion,
-                version=0,
-            )
-            session.add(row)
+        row = await session.get(Mark, key)
+        read = row.version if row is not None else 0
+        if base_version is not None and base_version != read:
+            raise StaleMark(row, competence, criterion)
         if comment is None:
-            comment = row.comment or ""
-        row.criterion_text, row.value, row.comment = text, mark_value.value, comment
-        row.by, row.updated_at, row.version = principal.actor, ctx.clock.now(), row.version + 1
+            comment = row.comment if row is not None else ""
+        values = {
+            "criterion_text": text,
+            "value": mark_value.value,
+            "comment": comment,
+            "by": principal.actor,
+            "updated_at": ctx.clock.now(),
+            "version": read + 1,
+        }
+        if not await _write_mark(session, key, read, values):
+            current = await session.get(Mark, key, populate_existing=True)
+            raise StaleMark(current, competence, criterion)
         await audit.record(
             session,
             clock=ctx.clock,
             actor=principal.actor,
             action="evaluation.mark",
-            exam_session_id=s.candidate.exam_session_id,
+            exam_session_id=exam_session_id,
             subject=candidate_id,
             details={
                 "part": part,
@@ -203,13 +232,55 @@ async def set_mark(
                 "criterion": criterion,
                 "value": mark_value.value,
                 "comment": comment,
-                "version": row.version,
+                "version": read + 1,
             },
         )
         await session.commit()
-        out = mark_out(row)
+        saved = await session.get(Mark, key, populate_existing=True)
+        assert saved is not None
+        out = mark_out(saved)
     to_jury(ctx, candidate_id, MarkChanged(candidate_id=candidate_id, mark=out))
     return out
+
+
+async def _write_mark(
+    session: AsyncSession, key: tuple[str, str, str, int], read: int, values: dict[str, Any]
+) -> bool:
+    """`UPDATE … WHERE version = :read`, or the first INSERT (the primary key refuses a second
+    one). False: the other juror wrote first; the transaction is rolled back."""
+    candidate_id, part, competence, criterion = key
+    if read == 0:
+        session.add(
+            Mark(
+                candidate_id=candidate_id,
+                part=part,
+                competence=competence,
+                criterion=criterion,
+                **values,
+            )
+        )
+        try:
+            await session.flush()
+        except IntegrityError:
+            await session.rollback()
+            return False
+        return True
+    result = await session.execute(
+        update(Mark)
+        .where(
+            Mark.candidate_id == candidate_id,
+            Mark.part == part,
+            Mark.competence == competence,
+            Mark.criterion == criterion,
+            Mark.version == read,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        await session.rollback()
+        return False
+    return True
 
 
 # ---- notes pinned to a moment of a call --------------------------------------------------

@@ -25,6 +25,7 @@ class MarkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     value: Key
     comment: Annotated[str, Text(service.MAX_COMMENT)] | None = None  # None: kept
+    base_version: int | None = Field(default=None, ge=0)  # the version seen (0: none yet)
 
 
 class NoteIn(BaseModel):
@@ -92,7 +93,15 @@ async def mark(
     who: Juror,
 ) -> dict[str, Any]:
     return await service.set_mark(
-        ctx, who, candidate_id, part, competence, criterion, body.value, body.comment
+        ctx,
+        who,
+        candidate_id,
+        part,
+        competence,
+        criterion,
+        body.value,
+        body.comment,
+        body.base_version,
     )
 
 

@@ -29,6 +29,8 @@ class SetMark(Message):
     criterion: int
     value: Annotated[str, Line(40)]
     comment: Annotated[str, Text(service.MAX_COMMENT)] | None = None  # None: kept
+    # The version of the mark the juror saw (0: none yet); refused if the other juror saved since.
+    base_version: int | None = Field(default=None, ge=0)
 
 
 class PinNote(Message):
@@ -57,7 +59,10 @@ async def on_set_mark(ctx: AppContext, principal: Principal, msg: SetMark) -> di
             msg.criterion,
             msg.value,
             msg.comment,
+            msg.base_version,
         )
+    except service.StaleMark as exc:
+        raise CommandError("conflict", str(exc)) from None
     except (service.EvaluationRefused, NotFound) as exc:
         raise CommandError("refused", str(exc)) from None
     return {"mark": mark}

@@ -24,6 +24,7 @@ INCIDENT_LABELS = {
     "media_refused": "Appel refusé : audio du serveur indisponible",
     "media_failover": "Serveur audio perdu : appel rétabli sur un autre serveur",
     "media_lost": "Serveur audio perdu : aucun autre serveur disponible",
+    "server_outage": "Interruption technique du serveur : temps rendu",
 }
 
 
@@ -85,7 +86,7 @@ async def candidate_overview(
     ).all()
     for cid in candidate_ids:
         timeline = await timeline_service.load(ctx, session, cid)
-        presence = ctx.presence.get(cid)
+        presence = await ctx.presence.get(cid)
         out[cid] = {
             "timeline": timeline_service.state_payload(timeline.state()),
             "connected": bool(presence and presence.connected),

@@ -175,6 +175,27 @@ class Timeline:
             lambda t, now: Extended(at=now, by=by, phase=t._kind(), minutes=minutes, reason=why)
         )
 
+    def interrupted(
+        self, start: datetime, end: datetime, reason: str, *, by: str | None = None
+    ) -> list[TimelineFact]:
+        """The server was unavailable from `start` to `end`: a timed phase running at `start`
+        is paused then and resumed at `end`, so its deadline moves by the outage. Nothing for an
+        exam not started, paused, awaiting an interview, in an interview or over."""
+        trial = self._copy()
+        trial._catch_up(max(start, trial._now_floor()))
+        run = trial._current
+        if trial._status is not Status.RUNNING or run is None or not run.kind.timed:
+            return []
+        why = _required(reason, "Le motif de l'interruption est obligatoire.")
+        trial = self._copy()
+        new = trial._command(
+            lambda t, when: Paused(at=when, by=by, phase=t._kind(), reason=why), start
+        )
+        new += trial._command(lambda t, when: Resumed(at=when, by=by, phase=t._kind()), end)
+        for fact in new:
+            self._apply(fact)
+        return new
+
     def open_interview(self, *, by: str | None = None) -> list[TimelineFact]:
         def make(t: Timeline, now: datetime) -> TimelineFact:
             if t._status is Status.NOT_STARTED:

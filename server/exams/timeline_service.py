@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,9 @@ Command = Callable[[Timeline], list[TimelineFact]]
 # Other packages react to a candidate's timeline (telephony holds calls on a pause, …).
 TimelineListener = Callable[[AppContext, str, TimelineState, list[TimelineFact]], Awaitable[None]]
 LISTENERS: list[TimelineListener] = []
+# Sweeps a replica runs when it becomes the clock's leader after another (issue 21): what a
+# leader killed between a deadline's commit and its listeners left undone (each idempotent).
+ON_ELECTED: list[Callable[[AppContext], Awaitable[object]]] = []
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +48,11 @@ class PhaseWarning(Message):
 
 
 async def load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Timeline:
+    return (await _load(ctx, session, candidate_id))[0]
+
+
+async def _load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> tuple[Timeline, int]:
+    """The timeline and the number (`seq`) of the last fact it was built from."""
     row = (
         await session.execute(
             select(Candidate, ExamSession)
@@ -56,12 +64,15 @@ async def load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Tim
         raise NotFound("Candidat introuvable.")
     _, exam = row
     exam_format = ctx.titles[exam.title_id].format(exam.format_id)
-    facts = await session.scalars(
-        select(TimelineFactRow.data)
-        .where(TimelineFactRow.candidate_id == candidate_id)
-        .order_by(TimelineFactRow.seq)
-    )
-    return Timeline(exam_format, ctx.clock, [parse_fact(f) for f in facts])
+    rows = (
+        await session.execute(
+            select(TimelineFactRow.seq, TimelineFactRow.data)
+            .where(TimelineFactRow.candidate_id == candidate_id)
+            .order_by(TimelineFactRow.seq)
+        )
+    ).all()
+    last = rows[-1][0] if rows else 0
+    return Timeline(exam_format, ctx.clock, [parse_fact(data) for _, data in rows]), last
 
 
 def state_payload(state: TimelineState) -> dict[str, Any]:
@@ -77,12 +88,16 @@ def candidate_payload(state: TimelineState) -> dict[str, Any]:
 
 
 async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: str) -> TimelineState:
-    """Runs one command in its own transaction; a concurrent writer makes it retry once."""
-    for attempt in (1, 2):
+    """Runs one command in its own transaction. Its facts are numbered after the last fact it
+    was decided on, so the (candidate, seq) key refuses them if another command appended
+    meanwhile (another process): the command is then decided again on the new history. In one
+    process the commands of a candidate are also taken one after the other."""
+    attempts = 8
+    for attempt in range(1, attempts + 1):
         try:
             return await _run_once(ctx, candidate_id, command, actor=actor)
         except IntegrityError:
-            if attempt == 2:
+            if attempt == attempts:
                 raise
     raise AssertionError("unreachable")
 
@@ -90,14 +105,15 @@ async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: st
 async def _run_once(
     ctx: AppContext, candidate_id: str, command: Command, *, actor: str
 ) -> TimelineState:
-    async with ctx.db.session() as session:
-        timeline = await load(ctx, session, candidate_id)
+    locks: dict[str, asyncio.Lock] = ctx.services.setdefault("timeline_locks", {})
+    async with locks.setdefault(candidate_id, asyncio.Lock()), ctx.db.session() as session:
+        timeline, last = await _load(ctx, session, candidate_id)
         new = command(timeline)
         if new:
             exam_session_id = await session.scalar(
                 select(Candidate.exam_session_id).where(Candidate.participant_id == candidate_id)
             )
-            await _persist(ctx, session, candidate_id, exam_session_id, new, actor)
+            await _persist(ctx, session, candidate_id, exam_session_id, new, actor, after=last)
             await session.commit()
         state = timeline.state()
     if new:
@@ -112,11 +128,11 @@ async def _persist(
     exam_session_id: str | None,
     facts: list[TimelineFact],
     actor: str,
+    *,
+    after: int,
 ) -> None:
-    last = await session.scalar(
-        select(func.max(TimelineFactRow.seq)).where(TimelineFactRow.candidate_id == candidate_id)
-    )
-    seq = last or 0
+    """Appends the facts numbered from `after + 1` (the last fact they were decided on)."""
+    seq = after
     for fact in facts:
         seq += 1
         data = dump_fact(fact)
@@ -125,6 +141,7 @@ async def _persist(
                 candidate_id=candidate_id, seq=seq, kind=fact.kind, at=fact.at, data=data
             )
         )
+        await session.flush()  # the key refuses a fact numbered like one appended meanwhile
         await audit.record(
             session,
             clock=ctx.clock,
@@ -244,6 +261,7 @@ class Scheduler:
     what is due. With a real clock only; tests call `advance_all` with a fake one."""
 
     MAX_SLEEP = 30.0
+    REPLICA_SLEEP = 1.0
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -263,13 +281,22 @@ class Scheduler:
                 await self._task
 
     async def _loop(self) -> None:
+        leadership = self.ctx.services.get("leadership")
         while True:
+            if leadership is not None and not leadership.is_leader:  # another replica leads
+                await leadership.elected()
+                for sweep in ON_ELECTED:
+                    try:
+                        await sweep(self.ctx)
+                    except Exception:  # noqa: BLE001 - the clock runs regardless
+                        log.exception("election sweep failed")
             try:
                 nxt = await advance_all(self.ctx)
             except Exception:  # noqa: BLE001 - keep the clock running; the next tick retries
                 log.exception("timeline tick failed")
                 nxt = None
-            delay = self.MAX_SLEEP
+            # replicas: what another replica changed is seen within REPLICA_SLEEP
+            delay = self.REPLICA_SLEEP if self.ctx.settings.redis_url else self.MAX_SLEEP
             if nxt is not None:
                 left = (nxt - self.ctx.clock.now()).total_seconds()
                 delay = min(delay, max(0.05, real_seconds(self.ctx.clock, left)))

@@ -10,8 +10,17 @@ from server.exams import timeline_service
 from server.progress import service
 
 
-async def start_progress(ctx: AppContext) -> None:
-    if service.on_timeline not in timeline_service.LISTENERS:
-        timeline_service.LISTENERS.append(service.on_timeline)
+async def sweep_unplayed(ctx: AppContext) -> None:
     for candidate_id in await timeline_service.active_candidates(ctx):
         await service.record_unplayed(ctx, candidate_id)
+
+
+async def start_progress(ctx: AppContext) -> None:
+    """With replicas, the clock's leader sweeps (now, or when it is elected later)."""
+    if service.on_timeline not in timeline_service.LISTENERS:
+        timeline_service.LISTENERS.append(service.on_timeline)
+    if sweep_unplayed not in timeline_service.ON_ELECTED:
+        timeline_service.ON_ELECTED.append(sweep_unplayed)
+    leadership = ctx.services.get("leadership")
+    if leadership is None or leadership.is_leader:
+        await sweep_unplayed(ctx)

@@ -1,13 +1,17 @@
 """`MediaPort` on aiortc: rooms of server-side peer connections, one media clock (a 20 ms
-tick shared by every room), recordings finished off the event loop."""
+tick shared by every room: the observer's mix, the hold tone, and the recordings' writing,
+whose timeline is the call's own clock — see `timeline.py`), recordings finished off the
+event loop."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,7 @@ from server.telephony.audio import FRAME_SECONDS
 from server.telephony.peer import Peer, answer_offer, lan_configuration
 from server.telephony.ports import (
     CallAlreadyActive,
+    GapReason,
     MediaError,
     MediaPort,
     NoActiveCall,
@@ -27,9 +32,11 @@ from server.telephony.ports import (
 )
 from server.telephony.recorder import OggOpusRecorder, sha256_of, write_sidecar
 from server.telephony.room import PARTIES, ActiveCall, Room
+from server.telephony.timeline import RecordingTimeline
 
 logger = logging.getLogger(__name__)
 
+END_GRACE_S = 0.1  # a hang-up lets the loop place what arrived before it, if it was behind
 MAX_CATCH_UP_SECONDS = 0.1  # a tick later than this is skipped, not caught up
 PeerStateListener = Callable[[str, PeerRole, str], None]
 
@@ -37,7 +44,7 @@ PeerStateListener = Callable[[str, PeerRole, str], None]
 @dataclass
 class TickStats:
     ticks: int = 0
-    resyncs: int = 0  # the loop was stalled > 100 ms: ticks skipped
+    resyncs: int = 0  # the loop was stalled > 100 ms: mix ticks skipped (recordings keep time)
     errors: int = 0
 
 
@@ -52,8 +59,10 @@ class AiortcMedia:
         *,
         configuration: Callable[[], RTCConfiguration] = lan_configuration,
         on_peer_state: PeerStateListener | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._clock = clock or SystemClock()
+        self._monotonic = monotonic  # the calls' clock (the packets' arrival times too)
         self._configuration = configuration
         self._on_peer_state = on_peer_state
         self._rooms: dict[str, Room] = {}
@@ -116,7 +125,10 @@ class AiortcMedia:
                     await asyncio.to_thread(recorder.open)
                 except (OSError, av.FFmpegError) as exc:
                     raise MediaError(f"cannot record to {recording_path}: {exc}") from exc
-            room.start_call(ActiveCall(call_id, self._clock.now(), dict(parties or {}), recorder))
+            call = ActiveCall(
+                call_id, self._clock.now(), dict(parties or {}), recorder, t0=self._monotonic()
+            )
+            room.start_call(call)
 
     async def hold(self, room_id: str, on: bool) -> None:
         room = self._rooms.get(room_id)
@@ -129,17 +141,26 @@ class AiortcMedia:
         if room is None:
             raise NoActiveCall(f"room {room_id}: no call to end")
         async with self._locks[room_id]:
-            call = room.end_call()
+            if room.call is None:
+                raise NoActiveCall(f"room {room_id}: no call to end")
+            ended, ended_at = self._monotonic(), self._clock.now()
+            await asyncio.sleep(END_GRACE_S)  # audio that waited in the sockets is placed
+            call = room.end_call(ended)
             if call is None:
                 raise NoActiveCall(f"room {room_id}: no call to end")
-            return await self._finish_recording(room_id, call)
+            return await self._finish_recording(room_id, call, ended_at)
 
-    async def _finish_recording(self, room_id: str, call: ActiveCall) -> RecordingInfo | None:
-        ended_at = self._clock.now()
+    async def _finish_recording(
+        self, room_id: str, call: ActiveCall, ended_at: datetime | None = None
+    ) -> RecordingInfo | None:
+        ended_at = ended_at or self._clock.now()
         recorder = call.recorder
         if recorder is None:
             return None
+        timeline = call.timeline
+        analytics = call.meter.result(timeline.causes(GapReason.HOLD))
         await asyncio.to_thread(recorder.finish)
+        note_write_losses(timeline, recorder)
         path = recorder.path
         digest = await asyncio.to_thread(sha256_of, path)
         info = RecordingInfo(
@@ -149,13 +170,15 @@ class AiortcMedia:
             sidecar_path=path.with_suffix(".json"),
             started_at=call.started_at,
             ended_at=ended_at,
-            duration_s=call.position,
+            duration_s=timeline.duration_s,
             size_bytes=path.stat().st_size,
             sha256=digest,
             parties=call.parties,
-            gaps=tuple(call.gaps),
+            gaps=tuple(timeline.gaps()),
             frames_written=recorder.frames_written,
             frames_dropped=recorder.frames_dropped,
+            analytics=analytics,
+            timeline=timeline.stats(),
         )
         await asyncio.to_thread(write_sidecar, info.sidecar_path, info.to_json())
         return info
@@ -193,7 +216,7 @@ class AiortcMedia:
             raise MediaError("the media layer is closed")
         room = self._rooms.get(room_id)
         if room is None:
-            room = self._rooms[room_id] = Room(room_id)
+            room = self._rooms[room_id] = Room(room_id, self._monotonic)
             self._locks[room_id] = asyncio.Lock()
         if self._ticker is None:
             self._ticker = asyncio.create_task(self._run_ticker(), name="media-tick")
@@ -234,9 +257,10 @@ class AiortcMedia:
                     self.tick_stats.resyncs += 1
                     next_at = loop.time()
                 await asyncio.sleep(0)
+            now = self._monotonic()
             for room in list(self._rooms.values()):
                 try:
-                    room.tick()
+                    room.tick(now)
                 except Exception:
                     self.tick_stats.errors += 1
                     logger.exception("media tick failed in room %s", room.room_id)
@@ -248,6 +272,16 @@ class AiortcMedia:
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
+
+
+def note_write_losses(timeline: RecordingTimeline, recorder: object) -> None:
+    """The file writer's own losses (a disk that refused the audio: `write_gaps`, each
+    `start_s`, `end_s` — None: to the end — and its `fault`) named on the timeline."""
+    for lost in getattr(recorder, "write_gaps", ()):
+        end = timeline.duration_s if lost.end_s is None else lost.end_s
+        full = str(getattr(lost, "fault", "")) == GapReason.DISK_FULL.value
+        reason = GapReason.DISK_FULL if full else GapReason.WRITE_ERROR
+        timeline.note_loss(lost.start_s, end, reason)
 
 
 def _conforms(media: AiortcMedia) -> MediaPort:  # mypy: AiortcMedia implements MediaPort

@@ -9,15 +9,22 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+
 from server.core.clock import Clock, SystemClock
+from server.telephony.audio import FRAME_SECONDS
 from server.telephony.ports import (
+    BOTH,
     CallAlreadyActive,
+    GapReason,
     InvalidOffer,
+    MediaGap,
     MediaPort,
     NoActiveCall,
     PeerRole,
     RecordingInfo,
 )
+from server.telephony.talk import analyse
 
 FAKE_ANSWER = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 
@@ -30,6 +37,7 @@ class FakeCall:
     started_at: datetime
     held: bool = False
     closed: list[RecordingInfo] = field(default_factory=list)  # segments before a failover
+    holds: list[list[datetime | None]] = field(default_factory=list)  # [on, off] on hold
 
 
 @dataclass
@@ -78,6 +86,10 @@ class FakeMedia:
         call = self.room(room_id).call
         if call is None:
             raise NoActiveCall(f"room {room_id}: no call to hold")
+        if on and not call.held:
+            call.holds.append([self.clock.now(), None])
+        elif not on and call.held:
+            call.holds[-1][1] = self.clock.now()
         call.held = on
 
     async def end_call(self, room_id: str) -> RecordingInfo | None:
@@ -104,6 +116,13 @@ class FakeMedia:
     def _segment(self, room_id: str, call: FakeCall) -> RecordingInfo:
         assert call.recording_path is not None
         ended_at = self.clock.now()
+        duration = (ended_at - call.started_at).total_seconds()
+
+        def at(moment: datetime | None) -> float:
+            return round(((moment or ended_at) - call.started_at).total_seconds(), 3)
+
+        holds = [(max(0.0, at(on)), at(off)) for on, off in call.holds]
+        quiet = np.zeros(round(duration / FRAME_SECONDS), dtype=bool)  # no audio, no speech
         return RecordingInfo(
             call_id=call.call_id,
             room_id=room_id,
@@ -115,9 +134,10 @@ class FakeMedia:
             size_bytes=0,
             sha256="0" * 64,
             parties=call.parties,
-            gaps=(),
+            gaps=tuple(MediaGap(BOTH, GapReason.HOLD, a, b, silent=False) for a, b in holds),
             frames_written=0,
             frames_dropped=0,
+            analytics=analyse(quiet, quiet, holds),
         )
 
     async def close_room(self, room_id: str) -> RecordingInfo | None:

@@ -21,6 +21,7 @@ async def start_media(ctx: AppContext) -> None:
         )
     if service.on_timeline not in timeline_service.LISTENERS:
         timeline_service.LISTENERS.append(service.on_timeline)
+    await service.rearm_ring_timeouts(ctx)
 
 
 async def stop_media(ctx: AppContext) -> None:

@@ -33,6 +33,11 @@ class CallRow(Base):
     disposition: Mapped[str | None] = mapped_column(String(40))
     disposition_note: Mapped[str | None] = mapped_column(String(2000))
     wrapped_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Every UPDATE of a call is `… WHERE version = :the version it was based on` (SQLAlchemy's
+    # version counter): of two actions racing on one call exactly one wins.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CallEventRow(Base):
@@ -65,3 +70,5 @@ class RecordingRow(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime] = mapped_column(UtcDateTime())
     gaps: Mapped[list[Any]] = mapped_column(JSON)
+    # talk analytics (`talk.analyse`, plus the time to answer); None: recorded before them
+    analytics: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

@@ -8,7 +8,7 @@ observer), at most one call at a time. Rooms are created on first use.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -21,22 +21,48 @@ class PeerRole(StrEnum):
     OBSERVER = "observer"
 
 
+BOTH = "both"  # a gap's role when it concerns the call, not one party
+
+
 class GapReason(StrEnum):
     ABSENT = "absent"  # the party had no peer when the call started
     RECONNECT = "reconnect"  # the party's page attached a new peer mid-call
     CONNECTION_LOST = "connection_lost"  # the peer connection failed or closed mid-call
     FAILOVER = "failover"  # the media worker carrying the call died: until the next segment
+    SERVER_STALL = "server_stall"  # the media process did not run (stopped, starved, paused)
+    HOLD = "hold"  # the call was on hold (the recording keeps both microphones)
+    NO_AUDIO = "no_audio"  # no audio arrived from the party (a sender or network stall)
+    WRITE_ERROR = "write_error"  # the file writer could not write it (refused, too slow…)
+    DISK_FULL = "disk_full"  # the recordings' disk was full
+
+
+GAP_LABELS_FR: dict[str, str] = {
+    GapReason.ABSENT: "participant absent au décroché",
+    GapReason.RECONNECT: "reconnexion du participant",
+    GapReason.CONNECTION_LOST: "connexion du participant perdue",
+    GapReason.FAILOVER: "serveur audio perdu, appel rétabli sur un autre",
+    GapReason.SERVER_STALL: "serveur audio bloqué",
+    GapReason.HOLD: "mise en attente",
+    GapReason.NO_AUDIO: "aucun son reçu du participant",
+    GapReason.WRITE_ERROR: "écriture de l'enregistrement impossible",
+    GapReason.DISK_FULL: "enregistrement interrompu : disque plein",
+}
+ROLE_LABELS_FR: dict[str, str] = {"candidate": "candidat", "client": "client", BOTH: "les deux"}
 
 
 @dataclass(frozen=True)
 class MediaGap:
-    """A stretch of the recording where one party's audio is silence for lack of a peer.
-    Offsets are seconds from the first frame of the recording."""
+    """A named stretch of the recording (sidecar shape `{role, reason, start_s, end_s,
+    silent}`): `role` is "candidate", "client" or "both"; offsets are seconds of the
+    recording, which is the call's clock from its start; `silent`: the file has no audio
+    of that role there ("both": of either party; a hold, or a server stall whose late audio
+    was recovered, is not silent)."""
 
-    role: PeerRole
+    role: str
     reason: GapReason
     start_s: float
-    end_s: float | None  # None: the party never came back before the call ended
+    end_s: float | None  # None: not ended when the segment was closed (an open failover)
+    silent: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,6 +86,10 @@ class RecordingInfo:
     # The call's earlier segments, in order, when a media worker died mid-call (workers mode):
     # each a file of its own; this one is the last.
     earlier: tuple[RecordingInfo, ...] = ()
+    # Talk analytics from the recording's own decode (`talk.TalkMeter.result`), and the
+    # timeline's counters (stalls, late audio); empty where nothing was decoded.
+    analytics: Mapping[str, Any] = field(default_factory=dict)
+    timeline: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """This segment's facts (as its sidecar holds them; `earlier` is not part of them)."""
@@ -70,10 +100,34 @@ class RecordingInfo:
         data["started_at"] = self.started_at.isoformat()
         data["ended_at"] = self.ended_at.isoformat()
         data["parties"] = dict(self.parties)
-        data["gaps"] = [asdict(g) for g in self.gaps]
+        data["gaps"] = [gap_to_json(g) for g in self.gaps]
+        data["analytics"] = dict(self.analytics)
+        data["timeline"] = dict(self.timeline)
         data["channels"] = {"left": PeerRole.CANDIDATE.value, "right": PeerRole.CLIENT.value}
         data["format"] = "ogg/opus, 48 kHz stereo"
         return data
+
+
+def gap_to_json(gap: MediaGap) -> dict[str, Any]:
+    return {
+        "role": str(gap.role),
+        "reason": gap.reason.value,
+        "start_s": gap.start_s,
+        "end_s": gap.end_s,
+        "silent": gap.silent,
+    }
+
+
+def gap_from_json(data: Mapping[str, Any]) -> MediaGap:
+    """A sidecar's entry; the earlier failover shape (`party`, `cause`, `start`, `end`) too."""
+    end = data.get("end_s", data.get("end"))
+    return MediaGap(
+        role=str(data.get("role", data.get("party", BOTH))),
+        reason=GapReason(data.get("reason", data.get("cause"))),
+        start_s=float(data.get("start_s", data.get("start", 0.0))),
+        end_s=None if end is None else float(end),
+        silent=bool(data.get("silent", True)),
+    )
 
 
 class MediaError(Exception):

@@ -4,14 +4,17 @@ and on each 20 ms tick.
 - Relay legs (candidate ⇄ client) forward the Opus packets as they arrive: no decode, no
   re-encode, no buffering (`on_packet`).
 - Each party's upstream is also decoded once, into a bounded FIFO (≤ 60 ms).
-- The tick (`tick`, every 20 ms, driven by `AiortcMedia`) takes one frame per party
-  (silence where a party has none), pushes the stereo frame to the recorder (candidate
-  LEFT, client RIGHT), encodes the mono mix for the observer, and sends the hold tone on hold
-  or silence where a relay leg has gone quiet.
+- The decoded audio is also placed on the call's recording timeline by its RTP timestamps
+  (`timeline.RecordingTimeline`): the recording is the call's clock, never a tick count.
+- The tick (`tick`, every 20 ms, driven by `AiortcMedia`) takes one frame per party for the
+  observer's live mix (silence where a party has none), sends the hold tone on hold or
+  silence where a relay leg has gone quiet, and lets the timeline write what is due.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
@@ -19,11 +22,15 @@ from typing import Final
 import numpy as np
 from aiortc.rtp import RtpPacket
 
-from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, Pcm, SampleFifo, mix, stereo
+from server.telephony.audio import FRAME_SAMPLES, Pcm, SampleFifo, mix
 from server.telephony.opus import OpusDecoder, OpusEncoder, hold_packets, silence_packet
 from server.telephony.peer import Peer
-from server.telephony.ports import GapReason, MediaGap, PeerRole
+from server.telephony.ports import BOTH, GapReason, PeerRole
 from server.telephony.recorder import OggOpusRecorder
+from server.telephony.talk import TalkMeter
+from server.telephony.timeline import RecordingTimeline, StreamClock
+
+Placer = Callable[[int, Pcm], None]  # (RTP timestamp, decoded PCM) -> on the call's clock
 
 PARTIES: Final = (PeerRole.CANDIDATE, PeerRole.CLIENT)
 OTHER: Final = {PeerRole.CANDIDATE: PeerRole.CLIENT, PeerRole.CLIENT: PeerRole.CANDIDATE}
@@ -45,11 +52,14 @@ class Upstream:
     decoder: OpusDecoder = field(default_factory=OpusDecoder)
     peer_serial: int = 0
     last_seq: int | None = None
+    last_ts: int = 0
     last_pcm: Pcm | None = None
     concealed: int = 0
     refused: int = 0
 
-    def push(self, peer: Peer, packet: RtpPacket) -> bool:
+    def push(self, peer: Peer, packet: RtpPacket, place: Placer | None = None) -> bool:
+        """Decode `packet` into the live FIFO and, with `place`, onto the recording's
+        timeline at its RTP timestamp (concealed frames at the lost packets' places)."""
         if peer.serial != self.peer_serial:  # a new peer: a new Opus stream
             self.peer_serial = peer.serial
             self.decoder = OpusDecoder()
@@ -61,53 +71,76 @@ class Upstream:
             if ahead == 0 or ahead >= 0x8000:  # duplicate, or behind the last one taken
                 self.refused += 1
                 return False
-            self._conceal(min(ahead - 1, MAX_CONCEALED))
+            self._conceal(min(ahead - 1, MAX_CONCEALED), place)
         self.last_seq = seq
+        self.last_ts = packet.timestamp
         pcm = self.decoder.decode(packet.payload)
         if len(pcm):
             self.last_pcm = pcm
         self.fifo.push(pcm)
+        if place is not None:
+            place(packet.timestamp, pcm)
         return True
 
-    def _conceal(self, lost: int) -> None:
-        for _ in range(lost):
+    def _conceal(self, lost: int, place: Placer | None) -> None:
+        for k in range(1, lost + 1):
             if self.last_pcm is None:
                 return
             self.last_pcm = (self.last_pcm // 2).astype(np.int16)
             self.fifo.push(self.last_pcm)
+            if place is not None:
+                place((self.last_ts + k * len(self.last_pcm)) & 0xFFFFFFFF, self.last_pcm)
             self.concealed += 1
 
 
 @dataclass
 class ActiveCall:
+    """A call in progress: its recorder (the file writer), its timeline (where audio goes in
+    time, and what is missing) and its talk meter (fed the same frames as the file)."""
+
     call_id: str
     started_at: datetime
     parties: dict[str, str]
     recorder: OggOpusRecorder | None
+    t0: float = field(default_factory=time.monotonic)  # the call's clock: its start
     held: bool = False
-    frames: int = 0
-    gaps: list[MediaGap] = field(default_factory=list)
+    timeline: RecordingTimeline = field(init=False)
+    meter: TalkMeter = field(default_factory=TalkMeter)
+
+    def __post_init__(self) -> None:
+        self.timeline = RecordingTimeline(self.t0, sink=self._write, on_frame=self.meter.feed)
+
+    def _write(self, frame: Pcm, start: int) -> None:
+        recorder = self.recorder
+        if recorder is None:
+            return
+        dropped = recorder.frames_dropped
+        recorder.push(frame)
+        if recorder.frames_dropped > dropped:  # the writer is 5 s behind: not in the file
+            seconds = self.timeline.seconds
+            self.timeline.note_loss(
+                seconds(start), seconds(start + FRAME_SAMPLES), GapReason.WRITE_ERROR
+            )
 
     @property
     def position(self) -> float:
-        """Seconds into the recording."""
-        return round(self.frames * FRAME_SECONDS, 3)
+        """Seconds of the recording written so far."""
+        return self.timeline.duration_s
 
-    def open_gap(self, role: PeerRole, reason: GapReason) -> None:
-        if not any(g.role is role and g.end_s is None for g in self.gaps):
-            self.gaps.append(MediaGap(role, reason, self.position, None))
+    def open_gap(self, role: PeerRole, reason: GapReason, now: float) -> None:
+        self.timeline.open_cause(role.value, reason, now)
 
-    def close_gap(self, role: PeerRole) -> None:
-        for i, gap in enumerate(self.gaps):
-            if gap.role is role and gap.end_s is None:
-                self.gaps[i] = MediaGap(gap.role, gap.reason, gap.start_s, self.position)
+    def close_gap(self, role: PeerRole, now: float) -> None:
+        self.timeline.close_cause(role.value, None, now)
 
 
 class Room:
-    def __init__(self, room_id: str) -> None:
+    def __init__(self, room_id: str, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.room_id = room_id
+        self._now = monotonic
         self.peers: dict[PeerRole, Peer] = {}
         self.upstreams = {role: Upstream() for role in PARTIES}
+        self.stream_clocks = {role: StreamClock() for role in PARTIES}
         self.call: ActiveCall | None = None
         self._mix_encoder: OpusEncoder | None = None
         self._ticks = 0
@@ -120,13 +153,13 @@ class Room:
         old = self.peers.get(peer.role)
         self.peers[peer.role] = peer
         if old is not None and self.call is not None and peer.role in PARTIES:
-            self.call.open_gap(peer.role, GapReason.RECONNECT)
+            self.call.open_gap(peer.role, GapReason.RECONNECT, self._now())
         return old
 
     def detach(self, role: PeerRole) -> Peer | None:
         peer = self.peers.pop(role, None)
         if peer is not None and self.call is not None and role in PARTIES:
-            self.call.open_gap(role, GapReason.CONNECTION_LOST)
+            self.call.open_gap(role, GapReason.CONNECTION_LOST, self._now())
         return peer
 
     def on_state(self, peer: Peer, state: str) -> None:
@@ -135,7 +168,7 @@ class Room:
             return
         if peer.role in PARTIES:
             if self.call:
-                self.call.open_gap(peer.role, GapReason.CONNECTION_LOST)
+                self.call.open_gap(peer.role, GapReason.CONNECTION_LOST, self._now())
         else:  # the observer stopped listening (or lost the link): no more mix for nobody
             self.peers.pop(peer.role)
 
@@ -143,12 +176,19 @@ class Room:
         role = peer.role
         if self.peers.get(role) is not peer:
             return  # a replaced peer still closing
+        clock = self.stream_clocks[role]
+        clock.observe(peer, packet.timestamp, arrival)
         call = self.call
         if call is None:
             return
         peer.heard = True
-        call.close_gap(role)
-        if not self.upstreams[role].push(peer, packet):
+        call.close_gap(role, arrival)
+        timeline = call.timeline
+
+        def place(timestamp: int, pcm: Pcm) -> None:
+            timeline.place(role, peer, timestamp, pcm, arrival, clock.on_time(peer, timestamp))
+
+        if not self.upstreams[role].push(peer, packet, place):
             return
         if not call.held:
             listener = self.peers.get(OTHER[role])
@@ -163,16 +203,19 @@ class Room:
         for role in PARTIES:
             self.upstreams[role].fifo.clear()
             if role not in self.peers:
-                call.open_gap(role, GapReason.ABSENT)
+                call.open_gap(role, GapReason.ABSENT, call.t0)
 
-    def end_call(self) -> ActiveCall | None:
+    def end_call(self, at: float | None = None) -> ActiveCall | None:
+        """The call ended `at` (now by default): its timeline is written up to that instant."""
         call, self.call = self.call, None
         self._mix_encoder = None
+        if call is not None:
+            call.timeline.finish(self._now() if at is None else at)
         return call
 
     # --- the 20 ms tick ------------------------------------------------------------------
 
-    def tick(self) -> None:
+    def tick(self, now: float | None = None) -> None:
         call = self.call
         if call is None:
             return  # no call: the pages hear nothing (their players play silence)
@@ -180,9 +223,7 @@ class Room:
         tick_ts = self._ticks * FRAME_SAMPLES
         left = self.upstreams[PeerRole.CANDIDATE].fifo.take_frame()
         right = self.upstreams[PeerRole.CLIENT].fifo.take_frame()
-        if call.recorder is not None:
-            call.recorder.push(stereo(left, right))
-        call.frames += 1
+        call.timeline.advance(self._now() if now is None else now)
         observer = self.peers.get(PeerRole.OBSERVER)
         if observer is not None and self._mix_encoder is not None:
             for payload in self._mix_encoder.encode(mix(left, right)):
@@ -201,10 +242,14 @@ class Room:
                 peer.outbound.send(silence_packet(), source=_TICK_SOURCE, source_ts=tick_ts)
 
     def set_hold(self, on: bool) -> None:
-        if self.call is not None:
-            if on and not self.call.held:
+        call = self.call
+        if call is not None:
+            if on and not call.held:
                 self._hold_index = 0
-            self.call.held = on
+                call.timeline.open_cause(BOTH, GapReason.HOLD, self._now())
+            elif not on and call.held:
+                call.timeline.close_cause(BOTH, GapReason.HOLD, self._now())
+            call.held = on
 
     @property
     def peer_roles(self) -> list[PeerRole]:

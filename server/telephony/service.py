@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from server.auth.domain import Capacity, Principal, Role
 from server.core import audit
@@ -43,7 +45,16 @@ from server.telephony.call_state import (
     Party,
 )
 from server.telephony.models import CallEventRow, CallRow, RecordingRow
-from server.telephony.ports import MediaError, MediaPort, RecordingInfo
+from server.telephony.ports import (
+    GAP_LABELS_FR,
+    ROLE_LABELS_FR,
+    MediaError,
+    MediaPort,
+    RecordingInfo,
+    gap_from_json,
+    gap_to_json,
+)
+from server.telephony.sidecar import amend_sidecar
 
 log = logging.getLogger(__name__)
 RING_TIMEOUT = timedelta(seconds=45)
@@ -64,6 +75,14 @@ UNASSIGNED = "Le numéro que vous avez demandé n'est pas attribué."
 
 class CallRefused(Exception):
     """A call action the exam does not allow now; the message is French and safe to show."""
+
+
+class CallRaced(CallRefused):
+    """Another action changed the call since it was read (the version check refused this one)."""
+
+
+class CallMediaRefused(CallRefused):
+    """The media plane refused what the call needed (reported as an incident already)."""
 
 
 class CallChanged(Message):
@@ -361,7 +380,7 @@ async def ring_inbound(
         ),
     )
     _announce(ctx, row)
-    _arm_ring_timeout(ctx, row.id)
+    _arm_ring_timeout(ctx, row)
     return call_out(row)
 
 
@@ -415,7 +434,7 @@ async def dial(ctx: AppContext, principal: Principal, number: str) -> dict[str, 
         )
         await session.commit()
     _announce(ctx, row)
-    _arm_ring_timeout(ctx, row.id)
+    _arm_ring_timeout(ctx, row)
     return call_out(row)
 
 
@@ -433,9 +452,60 @@ async def act(
     candidate_id: str | None = None,
     enforce_phase: bool = True,
 ) -> dict[str, Any]:
-    """Answer, reject, miss, hold, resume or hang up one call (persisted, audited, told)."""
-    recording: RecordingInfo | None = None
-    refused: MediaError | None = None
+    """Answer, reject, miss, hold, resume or hang up one call (persisted, audited, told).
+
+    The change is committed first, checked against the version it was based on (of two actions
+    racing on one call exactly one wins; the other is refused in French); the media plane is
+    asked only then, outside any transaction, and only by the winner. In one server the actions
+    on a candidate's phone are also taken one after the other, so the media plane sees them in
+    the order the database does. An answer or a hold the media plane refuses is undone."""
+    async with _phone_lock(ctx, candidate_id or await _candidate_of(ctx, call_id)):
+        row, before, exam, parties = await _commit(
+            ctx, call_id, action, party, actor, candidate_id, enforce_phase
+        )
+        recording: RecordingInfo | None = None
+        try:
+            recording = await _drive_media(ctx, row, exam, action, parties)
+        except MediaError as exc:
+            if action in (CallAction.ANSWER, CallAction.HOLD, CallAction.RESUME):
+                await _undo(ctx, row, before, exam, action, exc)
+                await _media_refused(ctx, row.candidate_id, action, call_id, exc)
+                raise CallMediaRefused(f"Audio indisponible : {exc}") from None
+            await _media_refused(ctx, row.candidate_id, action, call_id, exc)  # it happened
+        if recording is not None:
+            await _keep_recording(ctx, row, exam.candidate, recording)
+    _announce(ctx, row)
+    return call_out(row)
+
+
+async def _candidate_of(ctx: AppContext, call_id: str) -> str:
+    async with ctx.db.session() as session:
+        found = await session.scalar(select(CallRow.candidate_id).where(CallRow.id == call_id))
+    if found is None:
+        raise CallRefused("Appel introuvable.")
+    return found
+
+
+@contextlib.asynccontextmanager
+async def _phone_lock(ctx: AppContext, candidate_id: str) -> AsyncIterator[None]:
+    locks: dict[str, asyncio.Lock] = ctx.services.setdefault("phone_locks", {})
+    async with locks.setdefault(candidate_id, asyncio.Lock()):
+        yield
+
+
+_KEPT = ("state", "answered_at", "ended_at", "ended_by", "held_seconds", "hold_started_at")
+
+
+async def _commit(
+    ctx: AppContext,
+    call_id: str,
+    action: CallAction,
+    party: Party,
+    actor: str,
+    candidate_id: str | None,
+    enforce_phase: bool,
+) -> tuple[CallRow, dict[str, Any], _Exam, dict[str, str]]:
+    """The transition, committed (`UPDATE calls … WHERE version = :read`), or CallRefused."""
     async with ctx.db.session() as session:
         row = await session.get(CallRow, call_id)
         if row is None or (candidate_id is not None and row.candidate_id != candidate_id):
@@ -448,34 +518,99 @@ async def act(
             event = call.apply(action, party)
         except CallError as exc:
             raise CallRefused(_french(action, exc)) from None
+        before = {name: getattr(row, name) for name in _KEPT}
+        parties = (
+            await _parties(session, exam.candidate, row) if action is CallAction.ANSWER else {}
+        )
         _store(row, call, event)
-        await _record_event(ctx, session, row, event, actor)
-        port = media(ctx)
         try:
-            if action is CallAction.ANSWER:
-                path = _recording_path(ctx, exam.candidate, row.id)
-                await port.start_call(
-                    row.candidate_id,
-                    row.id,
-                    path,
-                    parties=await _parties(session, exam.candidate, row),
-                )
-            elif action in (CallAction.HOLD, CallAction.RESUME):
-                await port.hold(row.candidate_id, action is CallAction.HOLD)
-            elif action is CallAction.HANG_UP:
-                recording = await port.end_call(row.candidate_id)
-        except MediaError as exc:
-            refused = exc  # the session ends without a commit: the call stays as it was
-        else:
-            if recording is not None:  # one row per file: a worker lost mid-call made several
-                for segment in (*recording.earlier, recording):
-                    await _store_recording(ctx, session, row, exam.candidate, segment)
-            await session.commit()
-    if refused is not None:
-        await _media_refused(ctx, row.candidate_id, action, call_id, refused)
-        raise CallRefused(f"Audio indisponible : {refused}")
-    _announce(ctx, row)
-    return call_out(row)
+            await session.flush()
+        except StaleDataError:
+            await session.rollback()
+            now = await session.scalar(select(CallRow.state).where(CallRow.id == call_id))
+            raise CallRaced(
+                f"Impossible de {_VERBS[action]} : l'appel a changé entre-temps "
+                f"({_STATE_WORDS.get(now or '', now)})."
+            ) from None
+        await _record_event(ctx, session, row, event, actor)
+        await session.commit()
+    return row, before, exam, parties
+
+
+async def _drive_media(
+    ctx: AppContext, row: CallRow, exam: _Exam, action: CallAction, parties: dict[str, str]
+) -> RecordingInfo | None:
+    port = media(ctx)
+    if action is CallAction.ANSWER:
+        path = _recording_path(ctx, exam.candidate, row.id)
+        await port.start_call(row.candidate_id, row.id, path, parties=parties)
+    elif action in (CallAction.HOLD, CallAction.RESUME):
+        await port.hold(row.candidate_id, action is CallAction.HOLD)
+    elif action is CallAction.HANG_UP:
+        return await port.end_call(row.candidate_id)
+    return None
+
+
+async def _undo(
+    ctx: AppContext,
+    row: CallRow,
+    before: dict[str, Any],
+    exam: _Exam,
+    action: CallAction,
+    exc: MediaError,
+) -> None:
+    """The media plane refused what was committed: the call goes back to where it was (a
+    versioned change of its own, audited with the reason)."""
+    async with ctx.db.session() as session:
+        current = await session.get(CallRow, row.id)
+        assert current is not None
+        undone_from = current.state
+        for name, value in before.items():
+            setattr(current, name, value)
+        session.add(
+            CallEventRow(
+                call_id=row.id,
+                action=f"undo_{action.value}"[:20],
+                by=Party.SYSTEM.value,
+                from_state=undone_from,
+                to_state=current.state,
+                at=ctx.clock.now(),
+            )
+        )
+        await audit.record(
+            session,
+            clock=ctx.clock,
+            actor="system:media",
+            action="call.undone",
+            exam_session_id=exam.candidate.exam_session_id,
+            subject=row.candidate_id,
+            details={"call": row.id, "action": action.value, "reason": str(exc)},
+        )
+        await session.commit()
+    for name in (*_KEPT, "version"):
+        setattr(row, name, getattr(current, name))
+    if action is CallAction.ANSWER:  # the ring time-out it may have lost to still applies
+        _arm_ring_timeout(ctx, row)
+
+
+async def _keep_recording(
+    ctx: AppContext, row: CallRow, candidate: Candidate, recording: RecordingInfo
+) -> None:
+    """One row per file (a worker lost mid-call made several), after the hang-up's commit."""
+    async with ctx.db.session() as session:
+        for segment in (*recording.earlier, recording):
+            await _store_recording(ctx, session, row, candidate, segment)
+        await session.commit()
+
+
+_STATE_WORDS = {
+    CallState.RINGING.value: "il sonne encore",
+    CallState.ACTIVE.value: "il a été décroché",
+    CallState.HELD.value: "il est en attente",
+    CallState.ENDED.value: "il est terminé",
+    CallState.MISSED.value: "il a été manqué",
+    CallState.REJECTED.value: "il a été refusé",
+}
 
 
 async def _media_refused(
@@ -525,6 +660,7 @@ async def _store_recording(
     info: RecordingInfo,
 ) -> None:
     base = ctx.settings.recordings_path
+    analytics = await _with_time_to_answer(row, info)
     rec = RecordingRow(
         call_id=row.id,
         candidate_id=row.candidate_id,
@@ -536,6 +672,7 @@ async def _store_recording(
         started_at=info.started_at,
         ended_at=info.ended_at,
         gaps=info.to_json()["gaps"],
+        analytics=analytics,
     )
     session.add(rec)
     await audit.record(
@@ -568,6 +705,10 @@ async def wrap_up(
             raise CallRefused("Cet appel n'attend pas de qualification.")
         row.disposition, row.disposition_note = disposition, note.strip()
         row.wrapped_up_at = ctx.clock.now()
+        try:
+            await session.flush()  # UPDATE … WHERE version = :read
+        except StaleDataError:
+            raise CallRefused("Cet appel vient d'être qualifié : rechargez la page.") from None
         candidate = await session.get(Candidate, row.candidate_id)
         assert candidate is not None
         await audit.record(
@@ -584,23 +725,54 @@ async def wrap_up(
     return call_out(row)
 
 
+async def _with_time_to_answer(row: CallRow, info: RecordingInfo) -> dict[str, Any] | None:
+    """The recording's talk analytics with the call's time to answer (ringing → answered, a
+    fact of this process), written into its sidecar too. None where nothing was analysed."""
+    if not info.analytics:
+        return None
+    analytics = dict(info.analytics)
+    if row.answered_at is not None:
+        analytics["time_to_answer_s"] = round((row.answered_at - row.rang_at).total_seconds(), 2)
+    if info.sidecar_path.exists():
+        try:
+            await asyncio.to_thread(amend_sidecar, info.sidecar_path, {"analytics": analytics})
+        except (OSError, ValueError):  # the database keeps them; the sidecar stays as written
+            log.warning("sidecar %s not amended", info.sidecar_path, exc_info=True)
+    return analytics
+
+
 # ---- time: ring timeouts, pauses and the end of the calls phase ------------------------
 
 
-def _arm_ring_timeout(ctx: AppContext, call_id: str) -> None:
-    """In production a ringing call is missed after RING_TIMEOUT (tests call
-    `expire_ringing` with a fake clock)."""
+def _arm_ring_timeout(ctx: AppContext, row: CallRow) -> None:
+    """A ringing call is missed RING_TIMEOUT after it started ringing. The deadline is a fact
+    in the database (the call's `rang_at`): this timer is only a wake-up, re-armed at start-up
+    for the calls still ringing (`rearm_ring_timeouts`). Tests with a fake clock call
+    `expire_ringing` themselves."""
     if ctx.settings.mode == "test":
         return
     tasks: set[asyncio.Task[None]] = ctx.services.setdefault("ring_timeouts", set())
+    left = (row.rang_at + RING_TIMEOUT - ctx.clock.now()).total_seconds()
 
     async def later() -> None:
-        await asyncio.sleep(real_seconds(ctx.clock, RING_TIMEOUT.total_seconds()))
+        await asyncio.sleep(max(0.0, real_seconds(ctx.clock, left)))
         await expire_ringing(ctx)
 
-    task = asyncio.create_task(later())
+    task = asyncio.create_task(later(), name=f"ring-timeout-{row.id}")
     tasks.add(task)
     task.add_done_callback(tasks.discard)
+
+
+async def rearm_ring_timeouts(ctx: AppContext) -> None:
+    """At start-up: the calls whose ring time-out passed while the server was down are missed
+    now, the others get their wake-up back (the line is never left blocked by a restart)."""
+    await expire_ringing(ctx)
+    async with ctx.db.session() as session:
+        ringing = list(
+            await session.scalars(select(CallRow).where(CallRow.state == CallState.RINGING.value))
+        )
+    for row in ringing:
+        _arm_ring_timeout(ctx, row)
 
 
 async def expire_ringing(ctx: AppContext) -> None:
@@ -615,7 +787,7 @@ async def expire_ringing(ctx: AppContext) -> None:
             )
         )
     for call_id in ids:
-        with contextlib.suppress(CallRefused):
+        with contextlib.suppress(CallRefused):  # answered (or cancelled) meanwhile: it won
             await act(
                 ctx,
                 call_id,
@@ -631,20 +803,9 @@ async def on_timeline(
 ) -> None:
     """A pause holds the call; a minute before the end of the calls phase both parties are
     warned; at its end the call is ended (a ringing one is missed)."""
-    async with ctx.db.session() as session:
-        row = await _live_call(session, candidate_id)
-    if row is None:
-        return
     for fact in facts:
-        if isinstance(fact, Paused) and row.state == CallState.ACTIVE.value:
-            await act(
-                ctx,
-                row.id,
-                CallAction.HOLD,
-                party=Party.SYSTEM,
-                actor="system:pause",
-                enforce_phase=False,
-            )
+        if isinstance(fact, Paused):
+            await _settle(ctx, candidate_id, pause=True)
         elif (
             isinstance(fact, WarningEmitted)
             and fact.phase is PhaseKind.APPELS
@@ -658,10 +819,33 @@ async def on_timeline(
                 ),
             )
         elif isinstance(fact, PhaseEnded) and fact.phase is PhaseKind.APPELS:
-            action = CallAction.MISS if row.state == CallState.RINGING.value else CallAction.HANG_UP
-            await act(
-                ctx, row.id, action, party=Party.SYSTEM, actor="system:clock", enforce_phase=False
-            )
+            await _settle(ctx, candidate_id, pause=False)
+
+
+async def _settle(ctx: AppContext, candidate_id: str, *, pause: bool) -> None:
+    """Holds (a pause) or ends (the end of the phase) the candidate's live call. Someone may act
+    on the call at the same instant (the candidate answers as the phase ends): the version
+    check refuses one of the two; the call is then read again and settled from its new state."""
+    for _attempt in range(4):
+        async with ctx.db.session() as session:
+            row = await _live_call(session, candidate_id)
+        if row is None:
+            return
+        if pause:
+            if row.state != CallState.ACTIVE.value:
+                return
+            action, actor = CallAction.HOLD, "system:pause"
+        else:
+            ringing = row.state == CallState.RINGING.value
+            action, actor = (CallAction.MISS if ringing else CallAction.HANG_UP), "system:clock"
+        try:
+            await act(ctx, row.id, action, party=Party.SYSTEM, actor=actor, enforce_phase=False)
+            return
+        except CallMediaRefused:
+            return  # reported as an incident; trying again would only repeat it
+        except CallRefused:
+            continue  # the call changed meanwhile (a race, or its new state): read it again
+    log.error("could not settle the live call of %s", candidate_id)
 
 
 class Renegotiate(Message):
@@ -700,6 +884,38 @@ async def calls_of(session: AsyncSession, candidate_id: str) -> list[dict[str, A
         select(CallRow).where(CallRow.candidate_id == candidate_id).order_by(CallRow.rang_at)
     )
     return [call_out(r) for r in rows]
+
+
+def gaps_out(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A recording's named intervals for the jury, each with its French label and party:
+    `{role, reason, start_s, end_s, silent, label, role_label}` (older rows' shapes too)."""
+    out = []
+    for raw in gaps:
+        gap = gap_from_json(raw)
+        out.append(
+            {
+                **gap_to_json(gap),
+                "label": GAP_LABELS_FR.get(gap.reason, gap.reason.value),
+                "role_label": ROLE_LABELS_FR.get(gap.role, gap.role),
+            }
+        )
+    return out
+
+
+def recording_out(row: RecordingRow) -> dict[str, Any]:
+    """A recording's facts for the jury and the appeal archive (no URL)."""
+    return {
+        "id": row.id,
+        "call_id": row.call_id,
+        "file": Path(row.path).name,
+        "sha256": row.sha256,
+        "duration_s": row.duration_s,
+        "size_bytes": row.size_bytes,
+        "started_at": row.started_at.isoformat(),
+        "ended_at": row.ended_at.isoformat(),
+        "gaps": gaps_out(row.gaps),
+        "analytics": row.analytics,
+    }
 
 
 async def recordings_of(session: AsyncSession, candidate_id: str) -> list[RecordingRow]:

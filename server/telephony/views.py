@@ -26,14 +26,7 @@ async def calls(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[st
 async def recordings(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
     return [
         {
-            "id": r.id,
-            "call_id": r.call_id,
-            "sha256": r.sha256,
-            "duration_s": r.duration_s,
-            "size_bytes": r.size_bytes,
-            "started_at": r.started_at.isoformat(),
-            "ended_at": r.ended_at.isoformat(),
-            "gaps": r.gaps,
+            **service.recording_out(r),
             "audio_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/audio",
             "sidecar_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/sidecar",
         }

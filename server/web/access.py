@@ -53,6 +53,7 @@ async def current_principal(request: Request, ctx: CtxDep, session: SessionDep) 
         if claims
         else None
     )
+    await session.commit()  # gives the connection back: the command takes its own
     if principal is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Veuillez vous connecter.")
     if request.method not in SAFE_METHODS and not ctx.tokens.csrf_ok(
@@ -83,9 +84,11 @@ class Allow:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "Cette session ne vous concerne pas.")
         if self.scope is Scope.CANDIDATE:
             capacity = self.capacity if principal.role is Role.JUROR else None
-            if not await auth_service.may_reach_candidate(
+            reached = await auth_service.may_reach_candidate(
                 session, principal, params["candidate_id"], capacity
-            ):
+            )
+            await session.commit()  # one connection per request at a time, never two
+            if not reached:
                 raise HTTPException(status.HTTP_403_FORBIDDEN, "Ce candidat ne vous concerne pas.")
         return principal
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -38,6 +39,7 @@ router = APIRouter()
 HEARTBEAT_SECONDS = 10.0
 POLICY_VIOLATION = 1008
 SESSION_REVOKED = 4401  # the page goes back to the sign-in instead of reconnecting
+_SWITCHED = Heartbeat(server_time=datetime.min.replace(tzinfo=UTC))  # a marker, never sent
 
 
 def _origin_ok(ws: WebSocket) -> bool:
@@ -72,13 +74,16 @@ class Connection:
         self._send_lock = asyncio.Lock()
 
     async def send(self, message: Message, *, numbered: bool = True) -> None:
+        async with self._send_lock:
+            await self._send_locked(message, numbered=numbered)
+
+    async def _send_locked(self, message: Message, *, numbered: bool = True) -> None:
         data: dict[str, Any] = message.model_dump(mode="json")
         if numbered:
             self.seq += 1
             data["seq"] = self.seq
         text = dumps(data, where="WebSocket", separators=(",", ":"))  # stored text made readable
-        async with self._send_lock:
-            await self.ws.send_text(text)
+        await self.ws.send_text(text)
 
     async def refuse(self, code: str, message: str, request_id: str | None = None) -> None:
         await self.send(
@@ -86,25 +91,37 @@ class Connection:
         )
 
     async def send_snapshot(self) -> None:
+        """Snapshot then deltas, without a window: the new subscription buffers every event
+        from before the state is read; the snapshot goes out (numbered 1), then that buffer, in
+        order. An event the snapshot already reflects may come again after it (pages apply
+        state, not increments); none published meanwhile is lost."""
         ctx = self.ctx
         async with ctx.db.session() as session:
-            state = await build_state(ctx, session, self.principal)
             if self.principal.role is Role.ORGANISER:
                 wanted = self.ws.query_params.get("session")
                 audiences = await organiser_audiences(session, wanted) if wanted else set()
             else:
                 audiences = await audiences_of(session, self.principal)
-        if self.sub is not None:
-            ctx.bus.unsubscribe(self.sub)
-        self.sub = ctx.bus.subscribe(audiences)
-        self.seq = 0
+        sub = ctx.bus.subscribe(audiences)  # before the state is read
+        try:
+            async with ctx.db.session() as session:
+                state = await build_state(ctx, session, self.principal)
+        except BaseException:
+            ctx.bus.unsubscribe(sub)
+            raise
         me = {
             "role": self.principal.role.value,
             "subject_id": self.principal.subject_id,
             "display_name": self.principal.display_name,
             "exam_session_id": self.principal.exam_session_id,
         }
-        await self.send(Snapshot(server_time=ctx.clock.now(), me=me, state=state))
+        async with self._send_lock:  # the pump sends nothing of the new subscription before
+            old, self.sub = self.sub, sub
+            if old is not None:
+                ctx.bus.unsubscribe(old)
+                old.offer(_SWITCHED)  # wakes the pump up on the new subscription
+            self.seq = 0
+            await self._send_locked(Snapshot(server_time=ctx.clock.now(), me=me, state=state))
 
     async def pump_events(self) -> None:
         while True:
@@ -115,12 +132,13 @@ class Connection:
             except TimeoutError:
                 await self.send(Heartbeat(server_time=self.ctx.clock.now()), numbered=False)
                 continue
-            if sub is not self.sub:
-                continue
-            if sub.overflowed:
+            if sub.overflowed and sub is self.sub:
                 await self.send_snapshot()
                 continue
-            await self.send(event)  # type: ignore[arg-type]
+            async with self._send_lock:
+                if sub is not self.sub or event is _SWITCHED:
+                    continue  # a new snapshot replaced this subscription: its events follow
+                await self._send_locked(event)  # type: ignore[arg-type]
 
     async def handle(self, raw: dict[str, Any]) -> None:
         """One command object (`ws_frames` checked the frame and its request_id)."""
@@ -208,7 +226,8 @@ async def websocket_endpoint(ws: WebSocket) -> None:
     untrack = ctx.live_sessions.track(principal.subject_id, generation, conn.revoke)
     connections: set[Connection] = ctx.services.setdefault("ws_connections", set())
     connections.add(conn)
-    _announce_presence(ctx, principal, ctx.presence.connect(principal.subject_id, ctx.clock.now()))
+    presence = await ctx.presence.connect(principal.subject_id, ctx.clock.now())
+    _announce_presence(ctx, principal, presence)
     pump: asyncio.Task[None] | None = None
     try:
         await conn.send_snapshot()
@@ -221,7 +240,7 @@ async def websocket_endpoint(ws: WebSocket) -> None:
         untrack()
         connections.discard(conn)
         conn.close()
-        gone = ctx.presence.disconnect(principal.subject_id, ctx.clock.now())
+        gone = await ctx.presence.disconnect(principal.subject_id, ctx.clock.now())
         if gone is not None:
             _announce_presence(ctx, principal, gone)
         if pump is not None:

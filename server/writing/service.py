@@ -13,7 +13,8 @@ import json
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
@@ -110,7 +111,7 @@ def draft_out(task: WritingTask, row: Draft | None) -> dict[str, Any]:
         "channel": task.channel.value,
         "content": content,
         "version": row.version if row else 0,
-        "saved_at": row.saved_at.isoformat() if row else None,
+        "saved_at": row.saved_at.isoformat() if row and row.version else None,
         "frozen": bool(row and row.frozen_at),
         "sha256": row.sha256 if row else None,
         "counts": counts(task.channel, content),
@@ -208,11 +209,7 @@ async def save_draft(
         state = (await timeline_service.load(ctx, session, candidate_id)).state()
         reason = None
         if state.phase is not PhaseKind.REDACTION:
-            reason = (
-                "Le temps de rédaction est écoulé : ce texte n'est plus modifiable."
-                if _writing_reached(state)
-                else "La phase de rédaction n'a pas commencé."
-            )
+            reason = LATE if _writing_reached(state) else "La phase de rédaction n'a pas commencé."
         elif state.status is not Status.RUNNING:
             reason = "L'épreuve est en pause : l'enregistrement reprendra à la reprise."
         if reason:
@@ -221,50 +218,155 @@ async def save_draft(
         row = await session.scalar(
             select(Draft).where(Draft.candidate_id == candidate_id, Draft.task_id == task_id)
         )
+        if row is not None and row.frozen_at is not None:
+            await _refuse(ctx, session, candidate, task_id, LATE, fields, actor)
+            raise WritingRefused(LATE)
         if row is not None and row.version != base_version:
             raise StaleDraft(draft_out(task, row))
         if row is None and base_version != 0:
             raise StaleDraft(draft_out(task, None))
         now = ctx.clock.now()
-        if row is None:
-            row = Draft(
+        written = await _write(session, candidate_id, task, fields, base_version, now)
+        if written:
+            session.add(
+                SaveLog(
+                    candidate_id=candidate_id,
+                    task_id=task_id,
+                    at=now,
+                    accepted=True,
+                    version=base_version + 1,
+                    size=len(json.dumps(fields, ensure_ascii=False)),
+                )
+            )
+            await session.commit()
+        # Read again (a new transaction): the saved reply, or why nothing was written.
+        row = await session.scalar(
+            select(Draft)
+            .where(Draft.candidate_id == candidate_id, Draft.task_id == task_id)
+            .execution_options(populate_existing=True)
+        )
+        if not written and row is not None and row.frozen_at is not None:
+            await session.refresh(candidate)  # expired by the rollback
+            await _refuse(ctx, session, candidate, task_id, LATE, fields, actor)
+            raise WritingRefused(LATE)
+        if not written:  # another tab saved first
+            raise StaleDraft(draft_out(task, row))
+        return draft_out(task, row)
+
+
+LATE = "Le temps de rédaction est écoulé : ce texte n'est plus modifiable."
+
+
+async def _write(
+    session: AsyncSession,
+    candidate_id: str,
+    task: WritingTask,
+    fields: dict[str, Any],
+    base_version: int,
+    now: Any,
+) -> bool:
+    """The save itself, checked in the statement: `UPDATE … WHERE version = :base AND frozen_at
+    IS NULL` (or the first INSERT, which the freeze's empty reply or another tab's first save
+    makes fail on the unique key). False: nothing was written (the transaction is rolled back)."""
+    if base_version == 0:
+        session.add(
+            Draft(
                 candidate_id=candidate_id,
-                task_id=task_id,
+                task_id=task.id,
                 channel=task.channel.value,
                 content=fields,
                 version=1,
                 saved_at=now,
             )
-            session.add(row)
-        else:
-            row.content, row.version, row.saved_at = fields, row.version + 1, now
-        session.add(
-            SaveLog(
-                candidate_id=candidate_id,
-                task_id=task_id,
-                at=now,
-                accepted=True,
-                version=row.version,
-                size=len(json.dumps(fields, ensure_ascii=False)),
-            )
         )
-        await session.commit()
-        return draft_out(task, row)
+        try:
+            await session.flush()
+        except IntegrityError:
+            await session.rollback()
+            return False
+        return True
+    result = await session.execute(
+        update(Draft)
+        .where(
+            Draft.candidate_id == candidate_id,
+            Draft.task_id == task.id,
+            Draft.version == base_version,
+            Draft.frozen_at.is_(None),
+        )
+        .values(content=fields, version=base_version + 1, saved_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        await session.rollback()
+        return False
+    return True
 
 
 async def freeze(ctx: AppContext, candidate_id: str) -> int:
-    """The deadline: every draft becomes final, with the SHA-256 of its content."""
+    """The deadline: every reply becomes final, with the SHA-256 of its content — a reply never
+    written too (empty, version 0), so that a first save arriving after the deadline cannot
+    create one. Each draft is frozen `WHERE version = :read`: a save committed meanwhile is read
+    again and frozen as saved; a save after the freeze is refused by its own `UPDATE`."""
+    for _attempt in range(10):
+        frozen = await _freeze_once(ctx, candidate_id)
+        if frozen is not None:
+            break
+    else:
+        raise RuntimeError(f"could not freeze the drafts of {candidate_id}")
+    ctx.bus.publish(jury_audience(candidate_id), DraftFrozen(candidate_id=candidate_id))
+    return frozen
+
+
+async def _freeze_once(ctx: AppContext, candidate_id: str) -> int | None:
     async with ctx.db.session() as session:
         candidate = await session.get(Candidate, candidate_id)
         assert candidate is not None
         rows = list(
             await session.scalars(
-                select(Draft).where(Draft.candidate_id == candidate_id, Draft.frozen_at.is_(None))
+                select(Draft)
+                .where(Draft.candidate_id == candidate_id)
+                .execution_options(populate_existing=True)
             )
         )
         now = ctx.clock.now()
+        sealed: dict[str, str] = {}
         for row in rows:
-            row.frozen_at, row.sha256 = now, digest(row.content)
+            if row.frozen_at is not None:
+                continue
+            sha = digest(row.content)
+            result = await session.execute(
+                update(Draft)
+                .where(Draft.id == row.id, Draft.version == row.version, Draft.frozen_at.is_(None))
+                .values(frozen_at=now, sha256=sha)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                await session.rollback()  # saved meanwhile: read it again
+                return None
+            sealed[row.task_id] = sha
+        written = {r.task_id for r in rows}
+        for task in await _tasks(ctx, session, candidate_id):
+            if task.id in written:
+                continue
+            empty = SHAPES[task.channel]().model_dump()
+            sealed[task.id] = digest(empty)
+            session.add(
+                Draft(
+                    candidate_id=candidate_id,
+                    task_id=task.id,
+                    channel=task.channel.value,
+                    content=empty,
+                    version=0,
+                    saved_at=now,
+                    frozen_at=now,
+                    sha256=sealed[task.id],
+                )
+            )
+        try:
+            await session.flush()
+        except IntegrityError:  # a first save of that reply committed meanwhile
+            await session.rollback()
+            return None
         await audit.record(
             session,
             clock=ctx.clock,
@@ -272,11 +374,10 @@ async def freeze(ctx: AppContext, candidate_id: str) -> int:
             action="writing.frozen",
             exam_session_id=candidate.exam_session_id,
             subject=candidate_id,
-            details={"drafts": {r.task_id: r.sha256 for r in rows}},
+            details={"drafts": sealed},
         )
         await session.commit()
-    ctx.bus.publish(jury_audience(candidate_id), DraftFrozen(candidate_id=candidate_id))
-    return len(rows)
+    return len(sealed)
 
 
 async def on_timeline(
@@ -295,7 +396,7 @@ async def notepad(ctx: AppContext, session: AsyncSession, candidate_id: str) -> 
     return {
         "text": row.text if row else "",
         "version": row.version if row else 0,
-        "saved_at": row.saved_at.isoformat() if row else None,
+        "saved_at": row.saved_at.isoformat() if row and row.version else None,
         "writable": _notepad_writable(state),
     }
 
@@ -319,20 +420,33 @@ async def save_notepad(ctx: AppContext, candidate_id: str, text: str, *, actor: 
             reason = "Le bloc-notes n'est modifiable que pendant l'épreuve."
             await _refuse(ctx, session, candidate, NOTEPAD, reason, {"text": text}, actor)
             raise WritingRefused(reason)
-        row = await session.get(Notepad, candidate_id)
         now = ctx.clock.now()
-        if row is None:
-            row = Notepad(candidate_id=candidate_id, text=text, version=1, saved_at=now)
-            session.add(row)
-        else:
-            row.text, row.version, row.saved_at = text, row.version + 1, now
+        version = await _write_notepad(session, candidate_id, text, now)
         await session.commit()
-        return {
-            "text": row.text,
-            "version": row.version,
-            "saved_at": now.isoformat(),
-            "writable": True,
-        }
+        return {"text": text, "version": version, "saved_at": now.isoformat(), "writable": True}
+
+
+async def _write_notepad(session: AsyncSession, candidate_id: str, text: str, now: Any) -> int:
+    """The notepad is the candidate's alone (the last save wins), but two tabs may save at once:
+    `UPDATE … SET version = version + 1`, or the first INSERT — which the key refuses to the
+    second tab, whose save then becomes an UPDATE."""
+    bump = (
+        update(Notepad)
+        .where(Notepad.candidate_id == candidate_id)
+        .values(text=text, version=Notepad.version + 1, saved_at=now)
+        .returning(Notepad.version)
+    )
+    version = (await session.execute(bump)).scalar()
+    if version is not None:
+        return int(version)
+    try:
+        async with session.begin_nested():
+            session.add(Notepad(candidate_id=candidate_id, text=text, version=1, saved_at=now))
+        return 1
+    except IntegrityError:
+        version = (await session.execute(bump)).scalar()
+        assert version is not None
+        return int(version)
 
 
 async def save_count(session: AsyncSession, candidate_id: str, task_id: str) -> dict[str, int]:

@@ -85,12 +85,17 @@ ui.picker.addEventListener("session-create", async (ev) => {
 
 // ---- one session ------------------------------------------------------------------------
 
+// Refreshes can overlap (an event's refresh, an action's refresh): only the last one started
+// is shown, so an older answer that arrives late never puts back a state already replaced.
+let refreshSeq = 0;
+
 async function refresh() {
   if (!current) return;
   const id = current;
+  const seq = ++refreshSeq;
   try {
     const overview = await api("GET", sessionPath("/overview"));
-    if (id !== current) return;
+    if (id !== current || seq !== refreshSeq) return;
     const s = overview.detail.session;
     ui.title.textContent = `${s.centre} — ${dayLabel(s.day)}`;
     ui.sub.textContent = `${s.format_name} — ${packText(s)}`;
@@ -101,6 +106,7 @@ async function refresh() {
     progress?.loadAll();
     showError("");
   } catch (err) {
+    if (seq !== refreshSeq) return;
     if (err.status === 404 && id === current) ui.title.textContent = "Session introuvable";
     showError(err.message);
   }

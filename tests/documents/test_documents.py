@@ -13,6 +13,7 @@ import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 from fastapi.routing import APIRoute
 from pypdf import PdfReader
 
@@ -21,6 +22,7 @@ from server.core.audit_seal import AuditSeal, Checkpoint
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.telephony.models import CallRow, RecordingRow
+from server.telephony.talk import analyse
 from tests.conftest import TEST_SECRET
 from tests.evaluation.support import (
     PACK,
@@ -109,6 +111,16 @@ def test_the_grid_pdf_holds_the_criteria_the_marks_and_the_signed_deliberation(
         assert "Procès-verbal" in pv and "version 1, signée" in pv and "client_a" in pv
 
 
+GAPS = [
+    {"role": "both", "reason": "server_stall", "start_s": 12.5, "end_s": 14.5, "silent": False},
+    {"role": "both", "reason": "hold", "start_s": 60.0, "end_s": 90.0, "silent": False},
+    {"role": "client", "reason": "no_audio", "start_s": 100.0, "end_s": 101.0, "silent": True},
+]
+FRAMES = 6000  # 120 s of 20 ms frames
+CANDIDATE_TALKS = np.arange(FRAMES) < 1500  # the first 30 s
+CLIENT_TALKS = (np.arange(FRAMES) >= 1500) & (np.arange(FRAMES) < 3000)  # 30 → 60 s
+
+
 async def _recording(h: Harness, cid: str, session_id: str) -> bytes:
     """A recorded call of `cid` (a file and its sidecar), plus a stray file in the folder."""
     folder = h.ctx.settings.recordings_path / session_id / cid
@@ -141,7 +153,11 @@ async def _recording(h: Harness, cid: str, session_id: str) -> bytes:
                 size_bytes=len(audio),
                 started_at=now - timedelta(minutes=2),
                 ended_at=now,
-                gaps=[],
+                gaps=GAPS,
+                analytics={
+                    **analyse(CANDIDATE_TALKS, CLIENT_TALKS, [(60.0, 90.0)]),
+                    "time_to_answer_s": 60.0,
+                },
             )
         )
         await s.commit()
@@ -212,6 +228,21 @@ def test_the_appeal_archives_hold_everything_with_matching_hashes(
                 )
             grid = json.loads(zf.read("grille.json"))
             assert grid["candidate_id"] == a and grid["marks"]
+            # Every interval and hold of each recording, with its talk analytics, listed.
+            (listed,) = json.loads(zf.read("enregistrements.json"))
+            assert [(g["reason"], g["label"], g["start_s"]) for g in listed["gaps"]] == [
+                ("server_stall", "serveur audio bloqué", 12.5),
+                ("hold", "mise en attente", 60.0),
+                ("no_audio", "aucun son reçu du participant", 100.0),
+            ]
+            assert listed["analytics"]["holds"] == 1 and listed["analytics"]["hold_s"] == 30.0
+            pdf = _text(zf.read("grille.pdf"))
+            assert "00:12 → 00:14 serveur audio bloqué les deux son conservé" in pdf
+            assert "01:00 → 01:30 mise en attente les deux son conservé" in pdf
+            assert "01:40 → 01:41 aucun son reçu du participant client silence" in pdf
+            assert "Candidat 00:30 (50 %) 00:30 0" in pdf  # talk, share, listening, interruptions
+            assert "Décroché en 60,0 s" in pdf and "mises en attente : 1 (00:30)" in pdf
+            assert "silences de plus de 5 s : 01:30 → 02:00" in pdf
         # Bruno's jurors do not reach Alice's archive; the session's is the organiser's.
         assert (
             who(h, "observer_b").get(f"/api/candidates/{a}/documents/archive.zip").status_code

@@ -311,7 +311,7 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
     )
 
     # A conflict: the other juror saves criterion 4 while its event is still on the way; the
-    # observer's save comes second (last writer wins) and the grid says so.
+    # observer's save, based on the version they saw (none), is refused and the grid says so.
     obs.evaluate("() => window.__socket.holding.add('evaluation.mark')")
     ack(
         client,
@@ -326,11 +326,18 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
     )
     crits.nth(3).focus()
     obs.keyboard.press("a")
-    expect(message).to_contain_text("Conflit sur le critère 4 de CP3")
-    expect(message).to_contain_text("Votre choix « Acquis » a été enregistré en dernier")
-    expect(crits.nth(3)).to_have_attribute("data-value", "acquis")
+    expect(message).to_contain_text(
+        "Conflit : Le critère 4 de CP3 vient d'être noté « Non acquis » (version 1) par "
+        "l'autre juré : votre note n'a pas été enregistrée"
+    )
+    expect(crits.nth(3)).to_have_attribute("data-pending", "false")
     obs.evaluate("() => window.__socket.release()")
-    expect(crits.nth(3)).to_have_attribute("data-value", "acquis")  # the older event is ignored
+    expect(crits.nth(3)).to_have_attribute("data-value", "non_acquis")  # the other juror's
+    assert http(obs, "GET", base)["body"]["marks"] and all(
+        m["value"] == "non_acquis"
+        for m in http(obs, "GET", base)["body"]["marks"]
+        if (m["part"], m["competence"], m["criterion"]) == (INBOUND, "CP3", 4)
+    )
 
     # A network cut: the save is refused at once and the criterion goes back; the socket
     # reconnects and the live listening negotiates a new peer connection by itself.
@@ -342,8 +349,8 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
         }"""
     )
     expect(message).to_contain_text("Note non enregistrée (Connexion au serveur interrompue)")
-    expect(message).to_contain_text("le critère 4 de CP3 revient à « Acquis »")
-    expect(crits.nth(3)).to_have_attribute("data-value", "acquis")
+    expect(message).to_contain_text("le critère 4 de CP3 revient à « Non acquis »")
+    expect(crits.nth(3)).to_have_attribute("data-value", "non_acquis")
     expect(crits.nth(3)).to_have_attribute("data-pending", "false")
     obs.wait_for_function(
         """() => {
@@ -448,6 +455,14 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
     expect(item.locator(".rp-note")).to_have_count(1)
     expect(item.locator(".rp-note")).to_contain_text("Bonne reformulation du besoin")
     expect(item.locator(".rp-marker")).to_have_count(1)
+    # The hold is on the timeline and in the list; the talk analytics under the metadata.
+    expect(item.locator('.rp-gap[data-reason="hold"]')).to_have_count(1)
+    expect(item.locator('.rp-gap[data-reason="hold"]')).to_have_attribute("data-silent", "false")
+    hold_line = item.locator('.rp-gap-item[data-reason="hold"]')
+    expect(hold_line).to_contain_text("mise en attente · son conservé")
+    expect(item.locator(".rp-talk")).to_contain_text("attente : 1 fois")
+    expect(item.locator(".rp-talk")).to_contain_text(re.compile(r"Parole : candidat \d\d:\d\d"))
+    expect(item.locator(".rp-talk")).to_contain_text("décroché en")
     item.get_by_role("button", name="Lecture").click()
     obs.wait_for_function("document.querySelector('recordings-panel audio').currentTime > 0.5")
     expect(item).to_have_attribute("data-playing", "true")

@@ -178,6 +178,8 @@ def test_a_whole_title_session_at_120_times_the_speed(tmp_path: Path, browser: A
             "ccps": {c: True for c in fmt.ccps},
             "title": "obtenu",
             "justification": "Répétition : prestation conforme au référentiel.",
+            # No criterion was marked in this rehearsal: each « acquise » says why (the rule).
+            "reasons": {c: "Répétition : observé en entretien." for c in fmt.practical},
         }
         delib = f"/api/candidates/{candidate_id}/evaluation/deliberation"
         assert http(observer, "PUT", delib, proposal)["status"] == 200

@@ -55,16 +55,20 @@ def test_whole_title_session_with_incidents_and_a_restart(
         _post(h, "observer_a", "extend", {"minutes": 5, "reason": "Compensation de l'incident"})
         assert _state(h)["remaining_seconds"] == 65 * 60
         _advance(h, 20)
-    # The server stops 45 minutes after the calls resumed... and restarts 50 minutes later:
-    # the calls' deadline passed while it was down (65 - 20 = 45 min after) and was applied
-    # at its own instant, then the writing phase has run for 50 - 45 = 5 minutes.
+    # The server stops 20 minutes after the calls resumed (45 minutes left) and restarts 50
+    # minutes later: the outage is given back (a pause from the stop to the restart, issue 15),
+    # the calls still have 45 minutes; 50 minutes later the writing phase has run for 5.
     clock.advance(timedelta(minutes=50))
     with running_app(settings, clock, day=cand) as h:
+        s = _state(h)
+        assert (s["phase"], s["status"], s["remaining_seconds"]) == ("appels", "running", 45 * 60)
+        assert s["phases"][1]["paused_seconds"] == (7 + 50) * 60
+        _advance(h, 50)
         s = _state(h)
         assert s["phase"] == "redaction"
         assert s["remaining_seconds"] == 35 * 60
         calls = s["phases"][1]
-        assert calls["paused_seconds"] == 7 * 60 and calls["extension_seconds"] == 5 * 60
+        assert calls["paused_seconds"] == 57 * 60 and calls["extension_seconds"] == 5 * 60
         _advance(h, 35)
         s = _state(h)
         assert (s["phase"], s["status"]) == ("entretien_technique", "awaiting")

@@ -254,15 +254,16 @@ def test_a_restart_records_what_a_stop_left_unrecorded(
 
 
 def test_deadlines_applied_at_start_up_are_recorded(settings: Settings, clock: FakeClock) -> None:
-    """The calls phase ended while the server was down: the restart applies the deadline and
-    the simulations not played are recorded (the listener is there before the clock)."""
+    """The calls phase ended while the server was down for a moment (shorter than an outage,
+    which would be given back): the restart applies the deadline and the simulations not
+    played are recorded (the listener is there before the clock)."""
     from tests.harness import running_app as again
 
     with running_app(settings, clock, pack_id=PACK, media=FakeMedia()) as h:
         cid = h.day.ids["cand_a"]
         day = h.day
         assert who(h, "organiser").post(f"/api/candidates/{cid}/timeline/start").is_success
-        advance(h, 30)
-    clock.advance(timedelta(minutes=150))  # down through the end of the calls phase
+        advance(h, 150 - 2 / 60)  # two seconds before the end of the calls phase
+    clock.advance(timedelta(seconds=4))  # down through it
     with again(settings, clock, pack_id=PACK, day=day, media=FakeMedia()) as h2:
         assert len(state(h2, cid)["recorded_not_played"]) == 9

@@ -58,8 +58,8 @@ def _sims(h: Harness, kind: SimulationKind) -> list[Any]:
 
 
 @pytest.fixture
-def media() -> FakeMedia:
-    return FakeMedia()
+def media(clock: FakeClock) -> FakeMedia:
+    return FakeMedia(clock)  # the exam's clock: its recordings' times are the calls' times
 
 
 def test_inbound_call_pops_the_record_then_relays_and_records(
@@ -94,6 +94,7 @@ def test_inbound_call_pops_the_record_then_relays_and_records(
                 assert ringing["call"]["state"] == "sonnerie"
                 assert pop["seq"] < ringing["seq"]  # the record pops before the phone rings
 
+                h.clock.advance(4)  # four seconds of ringing
                 cand_ws.send_json({"type": "call.answer", "call_id": call_id, "request_id": "a"})
                 assert _reply(cand_ws, "a")["result"]["state"] == "en_ligne"
                 assert media.room(cand).call is not None
@@ -139,6 +140,22 @@ def test_inbound_call_pops_the_record_then_relays_and_records(
         assert [r["call_id"] for r in recs] == [call_id, call_id]
         assert len({r["audio_url"] for r in recs}) == 2
         assert recs[0]["started_at"] <= recs[1]["started_at"]
+        # The hold is in the evidence: in the second segment, from its start, 30 s.
+        assert recs[0]["gaps"] == []
+        assert recs[1]["gaps"] == [
+            {
+                "role": "both",
+                "reason": "hold",
+                "start_s": 0.0,
+                "end_s": 30.0,
+                "silent": False,
+                "label": "mise en attente",
+                "role_label": "les deux",
+            }
+        ]
+        talk = recs[1]["analytics"]
+        assert (talk["holds"], talk["hold_s"], talk["time_to_answer_s"]) == (1, 30.0, 4.0)
+        assert talk["parties"]["candidate"]["talk_s"] == 0.0  # the fake media hears nothing
         calls = h.client.get(f"/api/candidates/{cand}/calls").json()
         assert calls[0]["disposition"] == "traitee"
         h.login("cand_a")
@@ -313,3 +330,37 @@ def test_a_call_the_media_plane_cannot_carry_is_refused_and_kept_as_an_incident(
         (incident,) = overview["candidates"][cand]["incidents"]  # still there after a reload
         assert incident["label"] == "Appel refusé : audio du serveur indisponible"
         assert media.admission.active == {"another-candidate"}  # the refused call holds nothing
+
+
+def test_a_call_ringing_when_the_server_stopped_is_missed_at_start_up(
+    settings: Settings, clock: FakeClock, media: FakeMedia
+) -> None:
+    """The ring time-out is a deadline kept in the database (the call's start), not a timer in
+    memory: after a restart the line is not left blocked."""
+    with running_app(settings, clock, pack_id=PACK, media=media) as h:
+        sim = _sims(h, SimulationKind.INBOUND_CALL)[0]
+        _to_calls_phase(h)
+        cand = h.day.ids["cand_a"]
+        with h.sockets("client_a") as (ws,):
+            ws.send_json(
+                {"type": "call.ring", "candidate_id": cand, "simulation_id": sim.id}
+                | {"request_id": "r"}
+            )
+            assert _reply(ws, "r")["result"]["state"] == "sonnerie"
+        day = h.day
+    clock.advance(timedelta(seconds=20))  # down for less than the time-out: still ringing
+    with running_app(settings, clock, pack_id=PACK, media=FakeMedia(), day=day) as h:
+        h.login("observer_a")
+        assert h.client.get(f"/api/candidates/{cand}/calls").json()[-1]["state"] == "sonnerie"
+    clock.advance(service.RING_TIMEOUT)  # the time-out passed while the server was down
+    with running_app(settings, clock, pack_id=PACK, media=FakeMedia(), day=day) as h:
+        h.login("observer_a")
+        last = h.client.get(f"/api/candidates/{cand}/calls").json()[-1]
+        assert (last["state"], last["ended_by"]) == ("manque", "system")
+        h.login("client_a")
+        with h.sockets("client_a") as (ws,):  # the line is free again
+            ws.send_json(
+                {"type": "call.ring", "candidate_id": cand, "simulation_id": sim.id}
+                | {"request_id": "r2"}
+            )
+            assert _reply(ws, "r2")["result"]["state"] == "sonnerie"

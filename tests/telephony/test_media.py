@@ -106,19 +106,22 @@ async def test_recording_left_candidate_right_client_and_sidecar(
     media: AiortcMedia, trio: tuple[ProbePeer, ProbePeer, ProbePeer], tmp_path: Path
 ) -> None:
     path = tmp_path / "recordings" / "call-1.ogg"
+    before_answer = time.monotonic()
     await media.start_call(
         ROOM, "call-1", path, parties={"candidate": "cand-7", "client": "juror-3"}
     )
-    began = time.monotonic()
+    after_answer = time.monotonic()
     await asyncio.sleep(2.0)
+    before_end = time.monotonic()
     info = await media.end_call(ROOM)
-    elapsed = time.monotonic() - began
+    after_end = time.monotonic()
     assert info is not None and info.path == path
     audio = decode(path)
     assert abs(audio.shape[1] / SAMPLE_RATE - info.duration_s) < 0.05
-    # One frame per 20 ms tick of the call: never more than the call lasted; under load the
-    # media clock may skip ticks, so no tighter lower bound than most of it.
-    assert elapsed / 2 < info.duration_s <= elapsed + 0.05, (info.duration_s, elapsed)
+    # The recording is the call's clock: as long as the call (started and ended somewhere
+    # within each of the two calls to the media), whatever the load.
+    shortest, longest = before_end - after_answer, after_end - before_answer
+    assert shortest - 0.1 <= info.duration_s <= longest + 0.1, (info.duration_s, shortest)
     left, right = audio[0, SAMPLE_RATE // 2 :], audio[1, SAMPLE_RATE // 2 :]
     assert level_at(left, CANDIDATE_HZ) > 0.9 and level_at(left, CLIENT_HZ) < 0.01
     assert level_at(right, CLIENT_HZ) > 0.9 and level_at(right, CANDIDATE_HZ) < 0.01
@@ -129,7 +132,9 @@ async def test_recording_left_candidate_right_client_and_sidecar(
     assert sidecar["call_id"] == "call-1" and sidecar["room_id"] == ROOM
     assert sidecar["parties"] == {"candidate": "cand-7", "client": "juror-3"}
     assert sidecar["channels"] == {"left": "candidate", "right": "client"}
-    assert sidecar["gaps"] == [] and sidecar["frames_dropped"] == 0
+    # nothing missing (a loaded machine may name its stalled loop, nothing else)
+    assert [g for g in sidecar["gaps"] if g["reason"] != "server_stall"] == [], sidecar["gaps"]
+    assert sidecar["frames_dropped"] == 0
     assert sidecar["started_at"] < sidecar["ended_at"]
 
 
@@ -151,8 +156,9 @@ async def test_a_party_reconnecting_mid_call_resumes_and_the_recording_goes_on(
     assert abs(dominant_frequency(client.pcm_since(start)) - CANDIDATE_HZ) < 5
     info = await media.end_call(ROOM)
     assert info is not None
-    (gap,) = info.gaps
-    assert gap.role is PeerRole.CLIENT
+    # (a loaded machine may add a stalled loop's entry beside it)
+    (gap,) = [g for g in info.gaps if g.reason is not GapReason.SERVER_STALL]
+    assert gap.role == PeerRole.CLIENT and gap.silent
     assert gap.reason in (GapReason.CONNECTION_LOST, GapReason.RECONNECT)
     # The gap spans the time without the client: at least part of the 0.6 s it was away, and
     # it closed once its new connection's audio arrived (heard above, before this instant).
@@ -166,7 +172,7 @@ async def test_a_party_reconnecting_mid_call_resumes_and_the_recording_goes_on(
     assert np.abs(during).max() < 0.01  # silence in the gap
     assert len(after) > 0.4 * SAMPLE_RATE and level_at(after, CLIENT_HZ) > 0.9
     assert level_at(audio[0, -SAMPLE_RATE // 2 :], CANDIDATE_HZ) > 0.9
-    assert json.loads(info.sidecar_path.read_text())["gaps"][0]["role"] == "client"
+    assert "client" in [g["role"] for g in json.loads(info.sidecar_path.read_text())["gaps"]]
 
 
 async def test_a_party_absent_at_the_start_is_a_gap_and_silence(
@@ -177,8 +183,8 @@ async def test_a_party_absent_at_the_start_is_a_gap_and_silence(
     await asyncio.sleep(0.5)
     info = await media.end_call(ROOM)
     assert info is not None
-    assert [(g.role, g.reason, g.start_s, g.end_s) for g in info.gaps] == [
-        (PeerRole.CLIENT, GapReason.ABSENT, 0.0, None)
+    assert [(g.role, g.reason, g.start_s, g.end_s, g.silent) for g in info.gaps] == [
+        (PeerRole.CLIENT, GapReason.ABSENT, 0.0, info.duration_s, True)
     ]
     assert np.abs(decode(info.path)[1]).max() < 0.01
 
@@ -232,3 +238,36 @@ async def test_an_observer_who_stops_listening_leaves_the_room(
         while PeerRole.OBSERVER in media.peer_roles(ROOM):  # noqa: ASYNC110 - aiortc's state
             await asyncio.sleep(0.05)
     assert set(media.peer_roles(ROOM)) == {PeerRole.CANDIDATE, PeerRole.CLIENT}
+
+
+async def test_hold_is_in_the_sidecar_with_the_microphones_kept_and_the_talk_analytics(
+    media: AiortcMedia, trio: tuple[ProbePeer, ProbePeer, ProbePeer], tmp_path: Path
+) -> None:
+    path = tmp_path / "call.ogg"
+    await media.start_call(ROOM, "call-1", path)
+    await asyncio.sleep(0.8)
+    held_at = time.monotonic()
+    await media.hold(ROOM, True)
+    await asyncio.sleep(1.0)
+    await media.hold(ROOM, False)
+    held_for = time.monotonic() - held_at
+    await asyncio.sleep(0.5)
+    info = await media.end_call(ROOM)
+    assert info is not None
+    (hold,) = [g for g in info.gaps if g.reason is GapReason.HOLD]
+    assert (hold.role, hold.silent) == ("both", False)  # both microphones are recorded on hold
+    assert 0.9 <= hold.end_s - hold.start_s <= held_for + 0.02  # type: ignore[operator]
+    sidecar = json.loads(info.sidecar_path.read_text(encoding="utf-8"))
+    assert {"role": "both", "reason": "hold", "silent": False}.items() <= next(
+        g for g in sidecar["gaps"] if g["reason"] == "hold"
+    ).items()
+    talk = sidecar["analytics"]
+    assert talk["holds"] == 1 and abs(talk["hold_s"] - (hold.end_s - hold.start_s)) < 0.02
+    # both probes send a steady tone: both talk all along, all of it overlapping
+    for role in ("candidate", "client"):
+        assert talk["parties"][role]["talk_s"] >= 0.8 * (info.duration_s - talk["hold_s"])
+    audio = decode(path)
+    during = audio[
+        0, int((hold.start_s + 0.1) * SAMPLE_RATE) : int((hold.end_s - 0.1) * SAMPLE_RATE)
+    ]
+    assert level_at(during, CANDIDATE_HZ) > 0.9

@@ -91,9 +91,11 @@ def test_drafts_are_sealed_then_saved_then_frozen_at_the_deadline(
         assert log.content == {"to": "", "subject": "", "body": "trop tard"}  # kept for appeal
 
 
-def test_the_deadline_freezes_drafts_even_while_the_server_was_down(
+def test_an_outage_across_the_writing_deadline_is_given_back_then_the_deadline_freezes(
     settings: Settings, clock: FakeClock
 ) -> None:
+    """Down across the deadline: the outage is given back (issue 15), so the reply is still
+    open after the restart with the time that was left; the moved deadline then freezes it."""
     with running_app(settings, clock, pack_id=PACK) as h:
         cid = _start(h)
         day = h.day
@@ -104,8 +106,13 @@ def test_the_deadline_freezes_drafts_even_while_the_server_was_down(
             f"/api/candidates/{cid}/writing/drafts/{task['task_id']}",
             json={"content": {"body": "Madame,"}, "base_version": 0},
         )
+        left = c.get(f"/api/candidates/{cid}/timeline").json()["remaining_seconds"]
     clock.advance(timedelta(minutes=60))  # down across the writing deadline
     with running_app(settings, clock, pack_id=PACK, day=day) as h:
+        c = h.login("cand_a")
+        assert c.get(f"/api/candidates/{cid}/timeline").json()["remaining_seconds"] == left
+        assert c.get(f"/api/candidates/{cid}/writing/drafts").json()["writable"]
+        _advance(h, left / 60 + 1)
         h.login("observer_a")
         review = h.client.get(f"/api/candidates/{cid}/writing/review").json()
         assert review["frozen"] and review["drafts"][0]["frozen"]

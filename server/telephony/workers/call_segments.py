@@ -12,7 +12,7 @@ from pathlib import Path
 
 from server.core.clock import Clock
 from server.telephony.audio import FRAME_SECONDS
-from server.telephony.ports import GapReason, MediaGap, PeerRole, RecordingInfo
+from server.telephony.ports import GapReason, MediaGap, RecordingInfo, gap_from_json
 from server.telephony.workers.client import WorkerClient
 from server.telephony.workers.segments import (
     close_failover_gap,
@@ -146,15 +146,7 @@ async def close_lost_segment(
 
 
 def media_gaps(gaps: list[dict[str, object]]) -> tuple[MediaGap, ...]:
-    return tuple(
-        MediaGap(
-            role=PeerRole(str(g["party"])),
-            reason=GapReason.FAILOVER,
-            start_s=float(g["start"]),  # type: ignore[arg-type]
-            end_s=None if g["end"] is None else float(g["end"]),  # type: ignore[arg-type]
-        )
-        for g in gaps
-    )
+    return tuple(gap_from_json(g) for g in gaps)
 
 
 async def end_open_gap(info: RecordingInfo, resumed_at: datetime) -> RecordingInfo:

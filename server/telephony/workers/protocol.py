@@ -11,13 +11,11 @@ from pydantic import BaseModel, ConfigDict
 
 from server.telephony.ports import (
     CallAlreadyActive,
-    GapReason,
     InvalidOffer,
     MediaError,
-    MediaGap,
     NoActiveCall,
-    PeerRole,
     RecordingInfo,
+    gap_from_json,
 )
 from server.telephony.workers.admission import CapacityExceeded
 
@@ -93,10 +91,9 @@ def recording_from_json(data: dict[str, Any] | None) -> RecordingInfo | None:
         size_bytes=data["size_bytes"],
         sha256=data["sha256"],
         parties=dict(data["parties"]),
-        gaps=tuple(
-            MediaGap(PeerRole(g["role"]), GapReason(g["reason"]), g["start_s"], g["end_s"])
-            for g in data["gaps"]
-        ),
+        gaps=tuple(gap_from_json(g) for g in data["gaps"]),
         frames_written=data["frames_written"],
         frames_dropped=data["frames_dropped"],
+        analytics=data.get("analytics") or {},
+        timeline=data.get("timeline") or {},
     )

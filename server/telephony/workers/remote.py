@@ -41,6 +41,7 @@ from server.telephony.workers.call_segments import (
     handover_failed,
     start_segment,
 )
+from server.telephony.workers.claims import RoomClaims, Worker
 from server.telephony.workers.client import WorkerClient, WorkerUnreachable
 from server.telephony.workers.liveness import DEAD_AFTER_S, Liveness
 from server.telephony.workers.placement import Failover, OnFailover, Placement, least_loaded
@@ -81,6 +82,7 @@ class RemoteMediaPort:
         self._on_peer_state = on_peer_state
         self._client_factory = client_factory
         self._owns_registry = owns_registry
+        self._claims = RoomClaims(registry.redis, registry.namespace)
         self.liveness = Liveness(dead_after_s)
         self.view = WorkerView(registry, owner, self.liveness)
         self._watch = WorkerWatch(
@@ -215,7 +217,7 @@ class RemoteMediaPort:
         """Run `op` on the room's worker; if that worker is dead, re-place the room and run it
         once more on the new one."""
         async with self._lock(room_id):
-            placement = self._rooms.get(room_id)
+            placement = self._rooms.get(room_id) or await self._locate(room_id)
             if placement is None and not place:
                 raise NoActiveCall(f"room {room_id} has no media worker")
             if placement is None:
@@ -235,7 +237,7 @@ class RemoteMediaPort:
 
     async def _finish(self, room_id: str, close: bool) -> RecordingInfo | None:
         async with self._lock(room_id):
-            placement = self._rooms.get(room_id)
+            placement = self._rooms.get(room_id) or await self._locate(room_id)
             if placement is None:
                 raise NoActiveCall(f"room {room_id}: no call to end")
             call, placement.call = placement.call, None
@@ -274,11 +276,33 @@ class RemoteMediaPort:
         usable = self.view.usable(self.liveness.dead_after_s)
         return least_loaded(usable, self._rooms.values(), exclude)
 
-    async def _place(self, room_id: str) -> Placement:
-        for known in self.view.registered.values():  # a web process restarted: the room lives
+    def _adopt(self, room_id: str) -> Placement | None:
+        """The room lives on a worker already (as its registration says): this web process
+        restarted, or another web replica placed it (a juror's page on this replica, the
+        candidate's on the other)."""
+        for known in self.view.registered.values():
             if room_id in known.room_ids and self.view.alive(known):
                 placement = self._rooms[room_id] = Placement(known.worker_id, known.instance)
                 return placement
+        return None
+
+    async def _locate(self, room_id: str) -> Placement | None:
+        """A room this process did not place: where its registration says, else where a live
+        worker says it is now (the registrations lag by a heartbeat: another web replica may
+        have placed it a moment ago)."""
+        if (adopted := self._adopt(room_id)) is not None:
+            return adopted
+        for info in self.view.usable(self.liveness.dead_after_s):
+            with contextlib.suppress(WorkerUnreachable, RedisError, OSError, KeyError):
+                if room_id in (await self._client_at(info.url).health())["room_ids"]:
+                    placement = Placement(info.worker_id, info.instance)
+                    self._rooms[room_id] = placement
+                    return placement
+        return None
+
+    async def _place(self, room_id: str) -> Placement:
+        if (adopted := self._adopt(room_id)) is not None:
+            return adopted
         info = self._choose(exclude=set())
         if info is None:
             with contextlib.suppress(RedisError, OSError):
@@ -286,8 +310,20 @@ class RemoteMediaPort:
             info = self._choose(exclude=set())
         if info is None:
             raise NoMediaWorker("no live media worker registered")
+        info = await self._agreed(info, await self._claims.claim(room_id, _worker(info)))
         placement = self._rooms[room_id] = Placement(info.worker_id, info.instance)
         return placement
+
+    async def _agreed(self, mine: WorkerInfo, agreed: Worker | None) -> WorkerInfo:
+        """Another web replica put the room elsewhere: follow it while that worker lives."""
+        if agreed is None or agreed == _worker(mine) or self.liveness.is_dead(*agreed):
+            return mine
+        other = self.view.info(*agreed)
+        if other is None:
+            with contextlib.suppress(RedisError, OSError):
+                await self.view.refresh()
+            other = self.view.info(*agreed)
+        return other if other is not None else mine
 
     async def _confirm_dead(self, placement: Placement) -> bool:
         """A request failed: is the worker really gone (not merely slow)?"""
@@ -307,6 +343,9 @@ class RemoteMediaPort:
         call = placement.call
         lost = begin_handover(call) if call is not None else None
         while (info := self._choose(excluded)) is not None:
+            info = await self._agreed(
+                info, await self._claims.move(room_id, excluded, _worker(info))
+            )
             try:
                 if call is not None:
                     await start_segment(room_id, call, self._client_at(info.url), self._clock)
@@ -417,3 +456,7 @@ class RemoteMediaPort:
 
 def _conforms(media: RemoteMediaPort) -> MediaPort:  # mypy: it implements MediaPort
     return media
+
+
+def _worker(info: WorkerInfo) -> Worker:
+    return (info.worker_id, info.instance)

@@ -103,17 +103,17 @@ def close_interrupted_segment(
 
 
 FAILOVER = "failover"
-PARTIES = ("candidate", "client")
 
 
 def failover_gaps(
     recorded_s: float, started_at: datetime, resumed_at: datetime | None
 ) -> list[dict[str, Any]]:
-    """One gap per party (the sidecar's shape: start, end, party, cause) from the end of
-    what the segment holds to the moment the call's audio was recorded again."""
+    """The gap of both parties (the sidecar's shape: role, reason, start_s, end_s, silent)
+    from the end of what the segment holds to the moment the call's audio was recorded
+    again (seconds from the segment's start)."""
     end = None if resumed_at is None else round((resumed_at - started_at).total_seconds(), 3)
     start = round(recorded_s, 3) if end is None else round(min(recorded_s, end), 3)
-    return [{"start": start, "end": end, "party": p, "cause": FAILOVER} for p in PARTIES]
+    return [{"role": "both", "reason": FAILOVER, "start_s": start, "end_s": end, "silent": True}]
 
 
 def close_failover_gap(sidecar: Path, started_at: datetime, resumed_at: datetime) -> None:
@@ -122,6 +122,6 @@ def close_failover_gap(sidecar: Path, started_at: datetime, resumed_at: datetime
     data = json.loads(sidecar.read_text(encoding="utf-8"))
     end = round((resumed_at - started_at).total_seconds(), 3)
     for gap in data.get("gaps", []):
-        if gap.get("cause") == FAILOVER and gap.get("end") is None:
-            gap["end"] = end
+        if gap.get("reason") == FAILOVER and gap.get("end_s") is None:
+            gap["end_s"] = end
     write_sidecar(sidecar, data)

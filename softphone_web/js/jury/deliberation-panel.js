@@ -307,8 +307,17 @@ export class DeliberationPanel extends JuryPanel {
       this._changedByOther(version);
       return;
     }
-    // Same proposal: a signature (or the lock) changed.
+    // Same proposal: a signature (or the lock) changed — unless this is what we already hold:
+    // the echo of our own save or signature arriving after its answer (or an event the
+    // snapshot already reflected) changes nothing and says nothing.
     const known = this._versions.find((v) => v.version === version.version);
+    if (
+      known &&
+      Boolean(known.locked) === Boolean(version.locked) &&
+      JSON.stringify(known.signatures || {}) === JSON.stringify(version.signatures || {})
+    ) {
+      return;
+    }
     if (known) Object.assign(known, version);
     if (version.locked) {
       this._say("La délibération est signée par les deux jurés : la décision est prise.", "info");

@@ -4,9 +4,9 @@
 // « Non observé » (non_observe), with a comment. Structure and derived statuses over HTTP
 // (GET …/evaluation), marks from the snapshot's « evaluation » part and `evaluation.mark` events
 // (the other juror's marks appear live). Each mark is saved at once (`evaluation.set_mark`),
-// shown before the server answers and put back as it was if the server refuses it. The server
-// keeps the last writer's mark and counts versions: when another juror saved the same
-// criterion in between, the grid says so. Below, the « Noter » box (<pinned-notes>) and the
+// shown before the server answers and put back as it was if the server refuses it. Each save
+// carries the version of the mark it was based on: when the other juror saved the same criterion
+// in between, the server refuses it (« conflict ») and the grid says so, with their mark. Below, the « Noter » box (<pinned-notes>) and the
 // synthesis (competences and transversal competences as the server derives them).
 //
 //   grid.bind(ctx);  grid.unbind();
@@ -204,24 +204,25 @@ export class EvaluationGrid extends JuryPanel {
         criterion: Number(criterion),
         value,
         comment,
+        base_version: save.expected - 1,
       });
       if (this._ctx !== ctx) return;
       const mark = res.mark;
       if (!this._actor) this._actor = mark.by;
-      const conflict = this._book.settle(key, save, mark);
+      this._book.settle(key, save, mark);
       this._renderRow(key);
       this._afterChange();
-      if (conflict) {
-        this._warn(
-          `Conflit sur ${this._where(mark)} : l'autre juré l'avait noté juste avant vous. ` +
-            `Votre choix « ${LABEL[mark.value]} » a été enregistré en dernier et remplace le sien : vérifiez-le ensemble.`,
-        );
-      }
       this._saved.textContent = `Enregistré à ${new Date().toLocaleTimeString("fr-FR")}.`;
     } catch (err) {
       if (this._ctx !== ctx) return;
       this._book.fail(key, save);
       this._renderRow(key);
+      if (err.code === "conflict" || err.message.includes("par l'autre juré")) {
+        // The other juror's mark arrives as an event (it may already be shown).
+        this._warn(`Conflit : ${err.message}`);
+        this._saved.textContent = "";
+        return;
+      }
       const back = this._display(key).value;
       this._warn(
         `Note non enregistrée (${err.message.replace(/\.$/, "")}) : le critère ${criterion} de ${competence} ` +

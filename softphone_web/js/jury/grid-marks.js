@@ -1,7 +1,7 @@
 // The evaluation grid's marks, without the DOM: what the server confirmed, what is being saved
-// (shown at once, put back if refused) and the version each save should get. The server keeps
-// the last writer's mark and bumps `version` on every save; a save answered with a version
-// above the one expected means another juror saved the same criterion in between.
+// (shown at once, put back if refused) and the version each save should get. The server bumps
+// `version` on every save and refuses a save based on a version the other juror replaced
+// (`expected - 1` is the version a save is based on).
 //
 //   const book = new MarkBook();
 //   book.accept(mark)                        // from the snapshot, an event or an answer

@@ -5,6 +5,9 @@
 // −10 s / +10 s, speed 1× · 1,25× · 1,5× · 2×, and the notes pinned to that call as markers on
 // the bar and as a list — a click jumps to the note's moment. One recording plays at a time.
 // A call that ends adds its recording by itself; notes pinned later appear live.
+// Each named interval of the recording (hold, reconnection, server stall or loss, no audio,
+// write error) is a band on the bar and a line of a list, and the talk analytics are one
+// line under the metadata (see recording-evidence.js).
 //
 //   panel.bind(ctx);  panel.unbind();  panel.recordings   // as the server lists them
 //   panel.player(recordingId)                             // its <audio> element (tests)
@@ -23,6 +26,7 @@ import {
   upsertCall,
 } from "./observer-common.js";
 import { JuryPanel } from "./jury-panel.js";
+import { gapBands, gapItems, talkLine } from "./recording-evidence.js";
 
 export const SPEEDS = [1, 1.25, 1.5, 2];
 const JUMP = 10;
@@ -220,12 +224,16 @@ export class RecordingsPanel extends JuryPanel {
     controls.append(play, back, fwd, time, speeds);
     const track = el("div", "rp-track");
     const markers = el("div", "rp-markers");
-    track.append(seek, markers);
+    const bands = el("div", "rp-gaps");
+    track.append(bands, seek, markers);
+    const talk = el("p", "rp-talk small");
+    const gaps = el("ol", "rp-gap-list small");
+    gaps.setAttribute("aria-label", "Interruptions et mises en attente de cet enregistrement");
     const notes = el("ol", "rp-notes");
     notes.setAttribute("aria-label", "Notes épinglées sur cet appel");
-    li.append(title, meta, controls, track, notes, audio);
+    li.append(title, meta, talk, controls, track, gaps, notes, audio);
 
-    const item = { li, audio, title, meta, play, seek, time, markers, notes, rec: r, dragging: false };
+    const item = { li, audio, title, meta, play, seek, time, markers, bands, gaps, talk, notes, rec: r, dragging: false };
     const duration = () => (Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration : item.rec.duration_s || 0);
     const showTime = () => {
       const d = duration();
@@ -301,7 +309,11 @@ export class RecordingsPanel extends JuryPanel {
       parts.push(`le ${new Date(r.started_at).toLocaleDateString("fr-FR")} à ${clockTime(r.started_at)}`);
       parts.push(`durée ${formatSeconds(r.duration_s)}`);
       if (call && call.disposition_label) parts.push(`qualifié « ${call.disposition_label} »`);
-      if (r.gaps && r.gaps.length) parts.push(`${r.gaps.length} coupure${r.gaps.length > 1 ? "s" : ""} audio`);
+      const cuts = (r.gaps || []).filter((g) => g.reason !== "hold").length;
+      const holds = (r.gaps || []).length - cuts;
+      if (cuts) parts.push(`${cuts} interruption${cuts > 1 ? "s" : ""} signalée${cuts > 1 ? "s" : ""}`);
+      if (holds) parts.push(`${holds} mise${holds > 1 ? "s" : ""} en attente`);
+      item.talk.textContent = talkLine(r.analytics);
       const sha = el("code", "rp-sha", `SHA-256 ${String(r.sha256 || "").slice(0, 12)}…`);
       sha.title = r.sha256 || "";
       item.meta.replaceChildren(`${parts.join(" · ")} · `, sha);
@@ -311,6 +323,12 @@ export class RecordingsPanel extends JuryPanel {
   _renderNotes() {
     for (const item of this._items.values()) {
       const d = item.duration();
+      const jump = (s) => {
+        item.seekTo(s);
+        item.audio.play().catch((e) => this._playError(e));
+      };
+      item.bands.replaceChildren(...gapBands(item.rec, d, jump));
+      item.gaps.replaceChildren(...gapItems(item.rec, jump));
       const { startMs, endMs, index } = item.segment;
       // A note without a moment goes with the first segment; one with a moment, where it fell.
       const inSegment = (n) => (n.offset_ms === null || n.offset_ms === undefined ? index === 1 : n.offset_ms >= startMs && n.offset_ms < endMs);

@@ -19,7 +19,7 @@ from server.telephony.workers.registry import Registry, WorkerInfo
 from server.telephony.workers.remote import RemoteMediaPort
 from server.telephony.workers.settings import MediaSettings
 
-from .conftest import TOKEN, SpawnWorker, free_base_port, free_port, process_alive
+from .conftest import START_WAIT_S, TOKEN, SpawnWorker, free_base_port, free_port, process_alive
 
 
 async def test_local_workers_register_and_stop(redis_url: str, namespace: str, tmp_path: Path):
@@ -32,7 +32,7 @@ async def test_local_workers_register_and_stop(redis_url: str, namespace: str, t
     workers.start()
     registry = Registry.from_url(redis_url, namespace)
     try:
-        workers.wait_registered()
+        workers.wait_registered(timeout=START_WAIT_S)
         (info,) = (await registry.live()).values()
         assert info.capacity == 3 and info.url.endswith(str(workers.ports()[0]))
     finally:
@@ -118,7 +118,7 @@ def test_a_port_held_by_another_worker_is_not_taken_for_ours(
     workers = LocalWorkers(media, TOKEN, tmp_path / "recordings", capacity=1)
     workers.start()
     with pytest.raises(RuntimeError, match="port déjà occupé"):
-        workers.wait_registered()
+        workers.wait_registered(timeout=START_WAIT_S)
     assert workers.processes == []
     assert stale.process.poll() is None  # not ours: left alone
 

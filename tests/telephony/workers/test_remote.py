@@ -142,7 +142,8 @@ async def port(cluster: Cluster) -> AsyncIterator[RemoteMediaPort]:
 
 
 async def eventually(check) -> None:  # noqa: ANN001
-    async with asyncio.timeout(3):
+    # generous: a start-up wait, not a speed claim (the suite runs beside busy loops)
+    async with asyncio.timeout(30):
         while not check():  # noqa: ASYNC110 - polls state the port changes in the background
             await asyncio.sleep(0.02)
 
@@ -193,7 +194,8 @@ async def test_an_expired_worker_s_call_resumes_elsewhere_as_segment_two(
     assert start["segment"] == 2 and start["previous_segment"] == "call-1.ogg"
     assert start["force"] is True
     assert w2.media.rooms["r1"].call.held  # type: ignore[union-attr]
-    assert (tmp_path / "call-1.json").exists()  # the interrupted segment's sidecar
+    # the interrupted segment's sidecar: written after the pages were told to renegotiate
+    await eventually(lambda: (tmp_path / "call-1.json").exists())
     info = await port.end_call("r1")
     assert info is not None and info.path == tmp_path / "call-1.part2.ogg"
 
@@ -357,16 +359,19 @@ async def test_a_failover_closes_the_lost_segment_with_a_gap_and_reports_it(
     info = await port.end_call("r1")
     assert info is not None and [e.path for e in info.earlier] == [first]
     lost = info.earlier[0]
-    gaps = {g.role.value: g for g in lost.gaps}
-    assert set(gaps) == {"candidate", "client"}
+    (gap,) = lost.gaps  # the call's: both parties
     expected_end = round((failover.resumed_at - lost.started_at).total_seconds(), 3)  # type: ignore[operator]
-    for gap in gaps.values():
-        assert gap.reason.value == "failover"
-        assert gap.start_s == 0.0 and gap.end_s == expected_end  # nothing readable here
+    assert gap.role == "both" and gap.reason.value == "failover" and gap.silent
+    assert gap.start_s == 0.0 and gap.end_s == expected_end  # nothing readable here
     sidecar = json.loads(first.with_suffix(".json").read_text())
     assert sidecar["gaps"] == [
-        {"start": 0.0, "end": expected_end, "party": party, "cause": "failover"}
-        for party in ("candidate", "client")
+        {
+            "role": "both",
+            "reason": "failover",
+            "start_s": 0.0,
+            "end_s": expected_end,
+            "silent": True,
+        }
     ]
 
 
@@ -380,10 +385,10 @@ async def test_an_orphan_call_gap_stays_open_until_a_worker_takes_it(
     w1.dead = True
     await eventually(lambda: len(cluster.failovers) == 1)
     assert cluster.failovers[0].resumed_at is None  # media_lost: no other worker
-    assert json.loads(first.with_suffix(".json").read_text())["gaps"][0]["end"] is None
+    assert json.loads(first.with_suffix(".json").read_text())["gaps"][0]["end_s"] is None
     await cluster.add("w2")
     await eventually(lambda: len(cluster.failovers) == 2)
     resumed = cluster.failovers[1]
     assert resumed.moved_to == "w2" and resumed.resumed_at is not None
     gaps = json.loads(first.with_suffix(".json").read_text())["gaps"]
-    assert [g["end"] for g in gaps] == [gaps[0]["end"]] * 2 and gaps[0]["end"] is not None
+    assert len(gaps) == 1 and gaps[0]["end_s"] is not None

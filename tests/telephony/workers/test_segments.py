@@ -104,7 +104,6 @@ def test_a_segment_finished_by_a_stopping_worker_keeps_its_sidecar(tmp_path: Pat
         "next_segment": "call-1.part2.ogg",
         "interrupted": "worker_stopped",
         "gaps": [  # not known yet when the next segment starts: open until then
-            {"start": 1.0, "end": None, "party": "candidate", "cause": "failover"},
-            {"start": 1.0, "end": None, "party": "client", "cause": "failover"},
+            {"role": "both", "reason": "failover", "start_s": 1.0, "end_s": None, "silent": True},
         ],
     }

@@ -1,0 +1,75 @@
+"""Ring time-outs across web replicas: the replica where a call rang misses it after
+RING_TIMEOUT (`service._arm_ring_timeout`); if that replica died meanwhile, its timer died
+with it, so the leader of the clock (`server/core/leader.py`) sweeps every SWEEP_S for calls
+ringing past RING_TIMEOUT + GRACE and misses them. The grace keeps the sweep out of the way of
+a living replica's own timer; a call changes only from the state it was read in."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from server.core.clock import real_seconds
+from server.core.context import AppContext
+from server.telephony import service
+from server.telephony.call_state import CallAction, CallState, Party
+from server.telephony.models import CallRow
+
+log = logging.getLogger(__name__)
+SWEEP_S = 1.0
+GRACE = timedelta(seconds=2)
+
+
+async def sweep_ringing(ctx: AppContext) -> int:
+    """Misses every call still ringing RING_TIMEOUT + GRACE after it rang; returns how many."""
+    deadline = ctx.clock.now() - service.RING_TIMEOUT - GRACE
+    async with ctx.db.session() as session:
+        ids = list(
+            await session.scalars(
+                select(CallRow.id).where(
+                    CallRow.state == CallState.RINGING.value, CallRow.rang_at <= deadline
+                )
+            )
+        )
+    missed = 0
+    for call_id in ids:
+        with contextlib.suppress(service.CallRefused):
+            await service.act(
+                ctx,
+                call_id,
+                CallAction.MISS,
+                party=Party.SYSTEM,
+                actor="system:clock",
+                enforce_phase=False,
+            )
+            missed += 1
+    return missed
+
+
+async def _loop(ctx: AppContext) -> None:
+    leadership = ctx.services["leadership"]
+    while True:
+        await leadership.elected()
+        try:
+            await sweep_ringing(ctx)
+        except Exception:  # noqa: BLE001 - the database away: the next pass retries
+            log.warning("balayage des sonneries impossible", exc_info=True)
+        await asyncio.sleep(real_seconds(ctx.clock, SWEEP_S))
+
+
+async def start_ring_sweep(ctx: AppContext) -> None:
+    """Only with replicas (PLATEAU_REDIS_URL) and a real clock (tests call sweep_ringing)."""
+    if ctx.settings.redis_url and ctx.settings.mode != "test" and "leadership" in ctx.services:
+        ctx.services["ring_sweep"] = asyncio.get_running_loop().create_task(_loop(ctx))
+
+
+async def stop_ring_sweep(ctx: AppContext) -> None:
+    task = ctx.services.pop("ring_sweep", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

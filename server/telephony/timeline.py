@@ -1,0 +1,431 @@
+"""A recording's timeline is the call's clock (pure: numpy, no I/O, the time passed in).
+
+Sample 0 of the recording is the instant the call started (monotonic seconds `t0`); sample
+`n` is `t0 + n / 48000`. Each party's decoded audio is *placed* by its RTP timestamps: the
+first packet of a stream is anchored where it arrived, every later one at the anchor plus
+its timestamp's advance. So a burst of late packets (a sender that sends in bursts, the
+server stalled while the packets waited in its socket) lands where it belongs, and a sender
+that stopped sending leaves a hole exactly as long as its silence.
+
+The writer is fed by `advance(now)`, called on every media tick: it hands out whole stereo
+frames (candidate LEFT, client RIGHT) as soon as both parties' audio fills them, and waits
+for a frame with a hole until it is `LATENESS_S` old (the *horizon*); then the hole is
+silence. After a stall of the loop the horizon catches up at most
+`CATCH_UP` times faster than the loop's own progress, so the packets that waited during the
+stall are placed before their place is written. `finish(now)` writes the rest: the file
+holds exactly `now - t0` seconds, whatever happened.
+
+Every interval where a party has no audio in the file is named: by its cause when one is
+known (`note_cause`: absent, reconnect, connection lost, server stall, hold, failover, write
+error…) or as `no_audio` (nothing arrived: a sender or network stall). Each entry is
+`{role, reason, start_s, end_s, silent}`; `silent` says whether the file is silent there
+(a server stall whose audio was recovered from the late packets is not; hold is not: the
+recording keeps both microphones on hold).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+import numpy as np
+
+from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, Pcm, stereo
+from server.telephony.ports import BOTH, GapReason, MediaGap, PeerRole
+
+LATENESS_S: Final = 1.0  # audio is written this long after its moment: late packets (a
+# sender's 300 ms bursts, plus a stall of its own or of the network) fit in
+CATCH_UP: Final = 2.0  # after a stall the horizon moves at most twice as fast as the loop
+STALL_S: Final = 0.1  # a tick this late: the server was stalled (noted)
+REPORT_STALL_S: Final = 0.5  # shorter stalls are named only where they cost audio
+MAX_AHEAD_S: Final = 0.5  # a packet placed further ahead of its arrival re-anchors its stream
+MIN_GAP_S: Final = 0.1  # shorter holes (a lost packet or two) are not entries
+START_GRACE_S: Final = 0.2  # a party's first packet this late after the start: no entry
+PARTIES: Final = (PeerRole.CANDIDATE, PeerRole.CLIENT)
+_HALF: Final = 1 << 31
+_WRAP: Final = 1 << 32
+
+FrameSink = Callable[[Pcm, int], None]  # (stereo frame, its first sample) -> written
+
+
+@dataclass
+class Cause:
+    """A known reason for an interval (samples; `end` None while it lasts)."""
+
+    role: str  # "candidate", "client" or "both"
+    reason: GapReason
+    start: int
+    end: int | None
+    lost: bool = False  # the audio is not in the file whatever arrived (a write error)
+
+
+@dataclass
+class _Track:
+    """One party's placed audio from the cursor on, and its RTP anchor."""
+
+    stream: object = None
+    anchor: int = 0  # recording sample of the stream's extended timestamp 0
+    last_ts: int = 0
+    ext: int = 0  # extended (unwrapped) timestamp of the last packet, from the first one
+    buf: Pcm = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
+    have: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    size: int = 0  # samples in use from the cursor
+    late_samples: int = 0  # arrived after their place was written
+    reanchors: int = 0
+    silent_from: int | None = None  # the hole being written, from this sample
+    holes: list[tuple[int, int]] = field(default_factory=list)  # written silence (≥ MIN_GAP)
+
+    def ensure(self, size: int) -> None:
+        if size > len(self.buf):
+            capacity = max(size, 2 * len(self.buf), 8 * FRAME_SAMPLES)
+            buf = np.zeros(capacity, dtype=np.int16)
+            have = np.zeros(capacity, dtype=bool)
+            buf[: self.size] = self.buf[: self.size]
+            have[: self.size] = self.have[: self.size]
+            self.buf, self.have = buf, have
+        self.size = max(self.size, size)
+
+    def take(self, count: int) -> tuple[Pcm, int]:
+        """The next `count` samples (silence where nothing was placed: the buffers start
+        zeroed and a taken region is never written again) and how many were placed."""
+        self.ensure(count)
+        pcm = self.buf[:count]
+        placed = int(np.count_nonzero(self.have[:count]))
+        self.buf, self.have = self.buf[count:], self.have[count:]
+        self.size -= count
+        return pcm, placed
+
+
+class RecordingTimeline:
+    """One call's recording timeline. `sink(frame, start_sample)` receives each stereo frame
+    in order (the file writer); `on_frame(left, right)` too (the talk analysis)."""
+
+    def __init__(
+        self,
+        t0: float,
+        sink: FrameSink | None = None,
+        on_frame: Callable[[Pcm, Pcm], None] | None = None,
+    ) -> None:
+        self.t0 = t0
+        self._sink = sink
+        self._on_frame = on_frame
+        self._tracks = {role: _Track() for role in PARTIES}
+        self.cursor = 0  # samples written
+        self._horizon = 0
+        self._last_tick = t0
+        self._causes: list[Cause] = []
+        self._lock = threading.Lock()  # `note_loss` may come from the writer's thread
+        self.stalls = 0
+        self.longest_stall_s = 0.0
+        self._short_stalls: list[tuple[int, int]] = []
+        self.finished = False
+
+    # --- the clock ---------------------------------------------------------------------
+
+    def sample_at(self, when: float) -> int:
+        return max(0, round((when - self.t0) * SAMPLE_RATE))
+
+    def seconds(self, sample: int) -> float:
+        return round(sample / SAMPLE_RATE, 3)
+
+    # --- audio in ----------------------------------------------------------------------
+
+    def place(
+        self,
+        role: PeerRole,
+        stream: object,
+        timestamp: int,
+        pcm: Pcm,
+        arrival: float,
+        on_time: float | None = None,
+    ) -> None:
+        """Put one decoded packet (`timestamp`: its RTP timestamp, 48 kHz) of `stream` (one
+        RTP stream: a peer) on the call's clock; `arrival` is when it arrived (monotonic),
+        `on_time` when it was due, if known (`StreamClock`: the stream's least delay)."""
+        if self.finished or not len(pcm):
+            return
+        track = self._tracks[role]
+        arrived = self.sample_at(arrival)
+        if track.stream is not stream:  # a new stream: anchored where it was due
+            track.stream, track.last_ts, track.ext = stream, timestamp, 0
+            due = arrival if on_time is None else min(on_time, arrival)
+            track.anchor = round((due - self.t0) * SAMPLE_RATE)
+        else:
+            step = ((timestamp - track.last_ts + _HALF) % _WRAP) - _HALF
+            track.last_ts = timestamp
+            track.ext += step
+            position = track.anchor + track.ext
+            late = position < self.cursor and arrived - position > LATENESS_S * SAMPLE_RATE
+            if late or position > arrived + MAX_AHEAD_S * SAMPLE_RATE:
+                # its place is written already and it is late by more than the writing
+                # waits (the sender's timestamps lag its clock), or its timestamps jumped
+                # ahead: the stream goes on from where this packet arrived (audio sent before
+                # the call started is merely cut)
+                track.anchor = max(arrived, self.cursor) - track.ext
+                track.reanchors += 1
+        self._write(track, track.anchor + track.ext, pcm)
+
+    def _write(self, track: _Track, position: int, pcm: Pcm) -> None:
+        start = position - self.cursor
+        if start < 0:
+            track.late_samples += min(-start, len(pcm))
+            pcm = pcm[-start:]
+            start = 0
+        if not len(pcm):
+            return
+        track.ensure(start + len(pcm))
+        track.buf[start : start + len(pcm)] = pcm
+        track.have[start : start + len(pcm)] = True
+
+    # --- causes ------------------------------------------------------------------------
+
+    def open_cause(self, role: str, reason: GapReason, when: float) -> None:
+        """`reason` starts for `role` ("both" for the call) at `when`, unless it is open (a
+        party has one open cause at a time: a page lost then reloaded is one entry)."""
+        with self._lock:
+            if any(
+                c.role == role and c.end is None and (c.reason is reason or role != BOTH)
+                for c in self._causes
+            ):
+                return
+            self._causes.append(Cause(role, reason, self.sample_at(when), None))
+
+    def close_cause(self, role: str, reason: GapReason | None, when: float) -> None:
+        """End the open causes of `role` (of that `reason`, or all of them) at `when`."""
+        end = self.sample_at(when)
+        with self._lock:
+            for cause in self._causes:
+                if cause.role == role and cause.end is None and reason in (None, cause.reason):
+                    cause.end = max(end, cause.start)
+
+    def note_loss(self, start_s: float, end_s: float, reason: GapReason, role: str = BOTH) -> None:
+        """What the file writer could not write (e.g. `write_error`), in seconds of the
+        recording; thread-safe. The interval is silent in the file whatever arrived."""
+        start = round(start_s * SAMPLE_RATE)
+        end = round(end_s * SAMPLE_RATE)
+        with self._lock:
+            last = self._causes[-1] if self._causes else None
+            if (
+                last
+                and last.lost
+                and last.reason is reason
+                and last.role == role
+                and last.end == start
+            ):
+                last.end = end  # contiguous with the previous loss: one entry
+            else:
+                self._causes.append(Cause(role, reason, start, end, lost=True))
+
+    # --- audio out ---------------------------------------------------------------------
+
+    def advance(self, now: float) -> None:
+        """A media tick at `now`: write what is older than the horizon."""
+        if self.finished:
+            return
+        dt = now - self._last_tick
+        if dt > STALL_S:
+            self.stalls += 1
+            self.longest_stall_s = max(self.longest_stall_s, round(dt, 3))
+            span = (self.sample_at(self._last_tick), self.sample_at(now))
+            if dt >= REPORT_STALL_S:
+                with self._lock:
+                    self._causes.append(Cause(BOTH, GapReason.SERVER_STALL, *span))
+            else:  # named only where a party's audio is missing in it
+                self._short_stalls.append(span)
+        self._last_tick = max(self._last_tick, now)
+        allowed = round(min(max(dt, 0.0), STALL_S) * CATCH_UP * SAMPLE_RATE)
+        target = min(self.sample_at(now) - round(LATENESS_S * SAMPLE_RATE), self._horizon + allowed)
+        self._horizon = max(self._horizon, target)
+        self._flush((self._horizon // FRAME_SAMPLES) * FRAME_SAMPLES, self.sample_at(now))
+
+    def finish(self, now: float) -> None:
+        """The call ended at `now`: write everything up to it (whole frames)."""
+        if self.finished:
+            return
+        end = round(self.sample_at(now) / FRAME_SAMPLES) * FRAME_SAMPLES
+        self._flush(end)
+        for role in PARTIES:
+            self._close_hole(self._tracks[role], self.cursor)
+        with self._lock:
+            for cause in self._causes:
+                if cause.end is None or cause.end > self.cursor:
+                    cause.end = self.cursor
+        self.finished = True
+
+    def _flush(self, until: int, complete_until: int = 0) -> None:
+        """Write the frames up to `until`, and on up to `complete_until` those that both
+        parties' audio fills already (nothing to wait for: the file stays close behind the
+        call, and a crash loses little)."""
+        while self.cursor + FRAME_SAMPLES <= until or (
+            self.cursor + FRAME_SAMPLES <= complete_until and self._complete()
+        ):
+            channels = []
+            for role in PARTIES:
+                track = self._tracks[role]
+                pcm, placed = track.take(FRAME_SAMPLES)
+                if placed * 2 < FRAME_SAMPLES:  # less than half a frame: a hole
+                    if track.silent_from is None:
+                        track.silent_from = self.cursor
+                else:
+                    self._close_hole(track, self.cursor)
+                channels.append(pcm)
+            if self._sink is not None:
+                self._sink(stereo(channels[0], channels[1]), self.cursor)
+            if self._on_frame is not None:
+                self._on_frame(channels[0], channels[1])
+            self.cursor += FRAME_SAMPLES
+
+    def _complete(self) -> bool:
+        for track in self._tracks.values():
+            if track.size < FRAME_SAMPLES:
+                return False
+            if np.count_nonzero(track.have[:FRAME_SAMPLES]) < FRAME_SAMPLES:
+                return False
+        return True
+
+    def _close_hole(self, track: _Track, at: int) -> None:
+        if track.silent_from is not None:
+            start_up = track.silent_from == 0 and at < START_GRACE_S * SAMPLE_RATE  # the first
+            if at - track.silent_from >= MIN_GAP_S * SAMPLE_RATE and not start_up:  # packet's way
+                track.holes.append((track.silent_from, at))
+            track.silent_from = None
+
+    # --- what the sidecar says -----------------------------------------------------------
+
+    @property
+    def duration_s(self) -> float:
+        return self.seconds(self.cursor)
+
+    def causes(self, reason: GapReason) -> list[tuple[float, float]]:
+        """(start_s, end_s) of each interval of `reason` (hold, …), ended ones only."""
+        with self._lock:
+            return [
+                (self.seconds(c.start), self.seconds(c.end))
+                for c in self._causes
+                if c.reason is reason and c.end is not None
+            ]
+
+    def gaps(self) -> list[MediaGap]:
+        """Every named interval, in order of start (see the module's docstring). A hole in a
+        party's audio that touches a cause of silence (its own or the call's: not hold) is
+        that cause's, which widens to cover it: a page reloading is one `reconnect` from its
+        last packet to its first one again; the rest of a hole is `no_audio`."""
+        with self._lock:
+            causes = [replace(c) for c in self._causes]
+        spans = {id(c): [c.start, self.cursor if c.end is None else c.end] for c in causes}
+        for role in PARTIES:
+            mine = [c for c in causes if c.role in (role.value, BOTH)]
+            for hole in self._tracks[role].holes:
+                silencing = [
+                    c
+                    for c in mine
+                    if c.reason is not GapReason.HOLD and _overlap(spans[id(c)], hole)
+                ]
+                if silencing and silencing[0].role == role.value:
+                    span = spans[id(silencing[0])]
+                    span[0], span[1] = min(span[0], hole[0]), max(span[1], hole[1])
+        out: list[MediaGap] = []
+        for cause in causes:
+            start, end = spans[id(cause)]
+            silent = cause.lost or self._silent_share(cause.role, start, end) >= 0.5
+            out.append(
+                MediaGap(cause.role, cause.reason, self.seconds(start), self.seconds(end), silent)
+            )
+        for role in PARTIES:
+            explained = [
+                (spans[id(c)][0], spans[id(c)][1]) for c in causes if c.role in (role.value, BOTH)
+            ]
+            for hole in self._tracks[role].holes:
+                for a, b in _subtract(hole, explained):
+                    if b - a >= MIN_GAP_S * SAMPLE_RATE:
+                        stalled = any(_overlap([s, e], (a, b)) for s, e in self._short_stalls)
+                        reason = GapReason.SERVER_STALL if stalled else GapReason.NO_AUDIO
+                        out.append(
+                            MediaGap(role.value, reason, self.seconds(a), self.seconds(b), True)
+                        )
+        out.sort(key=lambda g: (g.start_s, g.role))
+        return out
+
+    def _silent_share(self, role: str, start: int, end: int) -> float:
+        if end <= start:
+            return 0.0
+        roles = PARTIES if role == BOTH else (PeerRole(role),)
+        shares = []
+        for r in roles:
+            holes = list(self._tracks[r].holes)
+            track = self._tracks[r]
+            if track.silent_from is not None:
+                holes.append((track.silent_from, self.cursor))
+            silent = sum(max(0, min(end, b) - max(start, a)) for a, b in holes)
+            shares.append(silent / (end - start))
+        return min(shares)  # the call's interval is silent when nobody is heard
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "server_stalls": self.stalls,
+            "longest_stall_s": self.longest_stall_s,
+            "late_audio_s": {r.value: self.seconds(self._tracks[r].late_samples) for r in PARTIES},
+            "reanchored": {r.value: self._tracks[r].reanchors for r in PARTIES},
+        }
+
+
+class StreamClock:
+    """When one RTP stream's packets are on time: the least delayed packet of the last two
+    to four seconds maps each timestamp to the earliest instant it can have arrived. Watched
+    before a call too, so that a call's first packet, late in a burst, is placed where it
+    was due rather than where it arrived."""
+
+    EPOCH_S: Final = 2.0
+
+    def __init__(self) -> None:
+        self.stream: object = None
+        self._last_ts = 0
+        self._ext = 0
+        self._best: float | None = None  # instant of extended timestamp 0, this epoch
+        self._previous: float | None = None  # … the epoch before
+        self._epoch_end = 0.0
+
+    def observe(self, stream: object, timestamp: int, arrival: float) -> None:
+        if stream is not self.stream:
+            self.stream, self._ext, self._best, self._previous = stream, 0, None, None
+            self._epoch_end = arrival + self.EPOCH_S
+        else:
+            self._ext += ((timestamp - self._last_ts + _HALF) % _WRAP) - _HALF
+        self._last_ts = timestamp
+        if arrival >= self._epoch_end:
+            self._previous, self._best = self._best, None
+            self._epoch_end = arrival + self.EPOCH_S
+        zero = arrival - self._ext / SAMPLE_RATE
+        self._best = zero if self._best is None else min(self._best, zero)
+
+    def on_time(self, stream: object, timestamp: int) -> float | None:
+        """When the packet of `timestamp` was due, or None (another stream, nothing seen)."""
+        if stream is not self.stream or self._best is None:
+            return None
+        zero = self._best if self._previous is None else min(self._best, self._previous)
+        ext = self._ext + ((timestamp - self._last_ts + _HALF) % _WRAP) - _HALF
+        return zero + ext / SAMPLE_RATE
+
+
+def _overlap(span: list[int], hole: tuple[int, int]) -> bool:
+    """Do they overlap or touch (a hole that ends where the cause starts is the cause's)?"""
+    return span[0] <= hole[1] and hole[0] <= span[1]
+
+
+def _subtract(span: tuple[int, int], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`span` less every interval of `cuts`."""
+    pieces = [span]
+    for a, b in cuts:
+        next_pieces = []
+        for s, e in pieces:
+            if b <= s or a >= e:
+                next_pieces.append((s, e))
+                continue
+            if a > s:
+                next_pieces.append((s, a))
+            if b < e:
+                next_pieces.append((b, e))
+        pieces = next_pieces
+    return pieces

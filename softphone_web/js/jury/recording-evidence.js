@@ -1,0 +1,77 @@
+// What a recording says about itself, for the jury: its named intervals (hold, a party's
+// reconnection, a stalled or lost audio server, no audio received, a write error) as bands on
+// the player's timeline and as a list, and its talk analytics (talk and listening time per
+// party, overlaps, silences over 5 s, hold, time to answer) as one line.
+// Offsets are seconds of the recording, which is the call's clock from the answer (a
+// second segment's from its own start).
+//
+//   gapBands(rec, duration, onJump)   // [.rp-gap] for the timeline (absolute, in %)
+//   gapItems(rec, onJump)             // [li.rp-gap-item] for the list
+//   talkLine(analytics)               // "Parole : candidat 01:10 (48 %) …" or ""
+import { el } from "../components/dom.js";
+import { formatSeconds } from "./observer-common.js";
+
+function span(g) {
+  return `${formatSeconds(g.start_s)} → ${g.end_s === null || g.end_s === undefined ? "fin" : formatSeconds(g.end_s)}`;
+}
+
+export function gapText(g) {
+  const who = g.role === "both" ? "" : ` (${g.role_label || g.role})`;
+  const effect = g.silent ? "silence dans l'enregistrement" : "son conservé";
+  return `${span(g)} · ${g.label || g.reason}${who} · ${effect}`;
+}
+
+export function gapBands(rec, duration, onJump) {
+  const d = duration > 0 ? duration : rec.duration_s || 0;
+  return (rec.gaps || []).map((g) => {
+    const b = el("button", "rp-gap");
+    b.type = "button";
+    b.tabIndex = -1; // the same interval is a button in the list below
+    b.dataset.reason = g.reason;
+    b.dataset.role = g.role;
+    b.dataset.silent = String(Boolean(g.silent));
+    const end = g.end_s === null || g.end_s === undefined ? d : g.end_s;
+    const left = d > 0 ? Math.min(100, (g.start_s / d) * 100) : 0;
+    const width = d > 0 ? Math.max(0.5, Math.min(100 - left, ((end - g.start_s) / d) * 100)) : 0;
+    b.style.left = `${left}%`;
+    b.style.width = `${width}%`;
+    b.title = gapText(g);
+    b.setAttribute("aria-label", gapText(g));
+    b.addEventListener("click", () => onJump(g.start_s));
+    return b;
+  });
+}
+
+export function gapItems(rec, onJump) {
+  return (rec.gaps || []).map((g) => {
+    const li = el("li", "rp-gap-item");
+    li.dataset.reason = g.reason;
+    const b = el("button", "rp-gap-jump small-button", formatSeconds(g.start_s));
+    b.type = "button";
+    b.setAttribute("aria-label", `Aller à ${formatSeconds(g.start_s)} : ${g.label || g.reason}`);
+    b.addEventListener("click", () => onJump(g.start_s));
+    li.append(b, " ", el("span", "rp-gap-text", gapText(g)));
+    return li;
+  });
+}
+
+function share(x) {
+  return `${Math.round((x || 0) * 100)} %`;
+}
+
+export function talkLine(a) {
+  if (!a || !a.parties) return "";
+  const c = a.parties.candidate || {};
+  const k = a.parties.client || {};
+  const parts = [
+    `Parole : candidat ${formatSeconds(c.talk_s)} (${share(c.talk_share)}), client ${formatSeconds(k.talk_s)} (${share(k.talk_share)})`,
+    `écoute du candidat ${formatSeconds(c.listening_s)}`,
+    `chevauchements ${a.overlaps || 0} (${formatSeconds(a.overlap_s)}), dont ${c.interruptions || 0} par le candidat`,
+    `silences de plus de ${Math.round(a.long_silence_s || 5)} s : ${(a.silences || []).length}`,
+    `attente : ${a.holds || 0} fois, ${formatSeconds(a.hold_s)}`,
+  ];
+  if (a.time_to_answer_s !== null && a.time_to_answer_s !== undefined) {
+    parts.push(`décroché en ${String(Math.round(a.time_to_answer_s * 10) / 10).replace(".", ",")} s`);
+  }
+  return parts.join(" · ");
+}

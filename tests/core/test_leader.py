@@ -1,0 +1,91 @@
+"""Leadership of the clock across web replicas (issue 21): a PostgreSQL advisory lock held on
+a connection; exactly one replica leads; when the leader's connection dies (its process was
+killed) another takes over by itself."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from server.core.leader import AdvisoryLockLeader, AlwaysLeader, asyncpg_dsn, build_leadership
+
+WAIT_S = 60.0  # generous: the takeover itself is a retry away (RETRY_S)
+
+
+@pytest.fixture
+def pg_url(database_url: str) -> str:
+    if make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip("le verrou consultatif est celui de PostgreSQL")
+    return database_url
+
+
+@pytest.fixture
+async def replicas(pg_url: str) -> AsyncIterator[list[AdvisoryLockLeader]]:
+    leaders = [AdvisoryLockLeader(pg_url, "test:clock", retry_s=0.1, check_s=0.1) for _ in range(3)]
+    for leader in leaders:
+        await leader.start()
+    try:
+        yield leaders
+    finally:
+        for leader in leaders:
+            await leader.stop()
+
+
+async def until(predicate: Callable[[], bool], what: str) -> None:
+    for _ in range(int(WAIT_S / 0.05)):
+        if predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{what}: not within {WAIT_S} s")
+
+
+async def test_exactly_one_replica_leads_and_another_takes_over_when_it_dies(
+    replicas: list[AdvisoryLockLeader],
+) -> None:
+    assert [r.is_leader for r in replicas].count(True) == 1
+    for _ in range(3):  # the leader's process dies: its connection goes with it, and the lock
+        leader = next(r for r in replicas if r.is_leader)
+        leader._task.cancel()  # type: ignore[union-attr]  # no clean stop, no unlock
+        leader._conn.terminate()
+        leader._leading.clear()
+        leader._conn = None
+        others = [r for r in replicas if r is not leader]
+        await until(lambda others=others: any(r.is_leader for r in others), "takeover")
+        assert [r.is_leader for r in replicas].count(True) == 1
+        await leader.start()  # it comes back as a follower
+        await asyncio.sleep(0.5)
+        assert [r.is_leader for r in replicas].count(True) == 1
+        assert not leader.is_leader
+
+
+async def test_a_leader_cut_off_from_postgresql_steps_down(
+    replicas: list[AdvisoryLockLeader], pg_url: str
+) -> None:
+    import asyncpg
+
+    leader = next(r for r in replicas if r.is_leader)
+    pid = leader._conn.get_server_pid()
+    admin = await asyncpg.connect(asyncpg_dsn(pg_url))
+    try:
+        assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await admin.close()
+    await until(
+        lambda: (
+            [r.is_leader for r in replicas].count(True) == 1
+            and (not leader.is_leader or leader.terms > 1)
+        ),
+        "new term",
+    )
+    assert [r.is_leader for r in replicas].count(True) == 1
+
+
+def test_one_process_on_sqlite_always_leads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite+aiosqlite:///{tmp_path / 'p.db'}"
+    assert isinstance(build_leadership(url, "production", "plateau"), AlwaysLeader)
+    pg = "postgresql+asyncpg://u@h/db"
+    assert isinstance(build_leadership(pg, "production", "plateau"), AdvisoryLockLeader)
+    assert isinstance(build_leadership(pg, "test", "plateau"), AlwaysLeader)

@@ -1,0 +1,168 @@
+"""Two jurors marking one criterion at the same instant (issue 15), as the deliberation: each
+save carries the version of the mark it was based on, exactly one of two racing saves wins, the
+other is refused in French and nothing of it is written — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from server.app import build_context
+from server.auth.domain import Principal, Role
+from server.core import audit
+from server.core.audit import AuditEntry
+from server.core.clock import FakeClock
+from server.core.config import Settings
+from server.core.context import AppContext
+from server.evaluation import service
+from server.evaluation.models import Mark
+from tests.evaluation.support import PACK
+from tests.harness import Harness, running_app, seed_exam_day
+
+ROUNDS = 12
+VALUES = ("acquis", "non_acquis")
+
+
+@dataclass
+class Jury:
+    ctx: AppContext
+    candidate: str
+    jurors: tuple[Principal, Principal]
+    where: tuple[str, str, int]  # part, competence, criterion
+
+
+@pytest.fixture
+async def jury(settings: Settings, clock: FakeClock) -> AsyncIterator[Jury]:
+    ctx = build_context(settings, clock=clock)  # pooled, as the server runs
+    day = await seed_exam_day(ctx, pack_id=PACK)
+    cand = day.ids["cand_a"]
+    async with ctx.db.session() as s:
+        part = (await service.seat(ctx, s, cand)).structure()[0]
+    where = (part["part"], part["competences"][0]["code"], 1)
+    jurors = tuple(
+        Principal(Role.JUROR, day.ids[label], label, day.session_id)
+        for label in ("client_a", "observer_a")
+    )
+    try:
+        yield Jury(ctx, cand, jurors, where)  # type: ignore[arg-type]
+    finally:
+        await ctx.db.dispose()
+
+
+async def _version(j: Jury) -> int:
+    async with j.ctx.db.session() as s:
+        row = await s.get(Mark, (j.candidate, *j.where))
+        return row.version if row else 0
+
+
+async def test_two_jurors_on_one_criterion_one_wins_the_other_is_told(jury: Jury) -> None:
+    for i in range(ROUNDS):
+        base = await _version(jury)
+        barrier = asyncio.Barrier(2)
+
+        async def save(
+            juror: Principal, value: str, base: int = base, barrier: asyncio.Barrier = barrier
+        ) -> Any:
+            await barrier.wait()
+            return await service.set_mark(
+                jury.ctx,
+                juror,
+                jury.candidate,
+                *jury.where,
+                value,
+                f"par {juror.display_name}",
+                base,
+            )
+
+        results = await asyncio.gather(
+            *(save(j, VALUES[(k + i) % 2]) for k, j in enumerate(jury.jurors)),
+            return_exceptions=True,
+        )
+        won = [r for r in results if isinstance(r, dict)]
+        lost = [r for r in results if isinstance(r, service.StaleMark)]
+        assert (len(won), len(lost)) == (1, 1), results
+        assert "par l'autre juré" in str(lost[0]) and "n'a pas été enregistrée" in str(lost[0])
+        async with jury.ctx.db.session() as s:
+            row = await s.get(Mark, (jury.candidate, *jury.where))
+            assert row is not None
+            assert (row.version, row.value, row.by) == (
+                base + 1,
+                won[0]["value"],
+                won[0]["by"],
+            )
+    async with jury.ctx.db.session() as s:
+        _checked, breaks = await audit.verify(s)
+        audited = list(
+            await s.scalars(select(AuditEntry).where(AuditEntry.action == "evaluation.mark"))
+        )
+    assert breaks == [] and len(audited) == ROUNDS  # only the winners are recorded
+
+
+async def test_two_first_marks_at_once_one_wins(jury: Jury) -> None:
+    """The criterion was not marked yet: both saves are INSERTs, the key refuses the second."""
+    barrier = asyncio.Barrier(2)
+
+    async def save(juror: Principal, value: str) -> Any:
+        await barrier.wait()
+        return await service.set_mark(jury.ctx, juror, jury.candidate, *jury.where, value, None, 0)
+
+    results = await asyncio.gather(
+        *(save(j, v) for j, v in zip(jury.jurors, VALUES, strict=True)), return_exceptions=True
+    )
+    assert sorted(type(r).__name__ for r in results) == ["StaleMark", "dict"], results
+    assert await _version(jury) == 1
+
+
+def test_a_save_based_on_an_old_version_is_refused_over_http_and_the_socket(
+    settings: Settings, clock: FakeClock
+) -> None:
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = h.day.ids["cand_a"]
+        base = f"/api/candidates/{cid}/evaluation"
+        h.login("observer_a")
+        part = h.client.get(base).json()["parts"][0]
+        comp = part["competences"][0]["code"]
+        url = f"{base}/marks/{part['part']}/{comp}/1"
+        first = h.client.put(url, json={"value": "acquis", "base_version": 0})
+        assert first.status_code == 200 and first.json()["version"] == 1
+        c = h.login("client_a")  # saw no mark yet
+        stale = c.put(url, json={"value": "non_acquis", "base_version": 0})
+        assert stale.status_code == 409
+        assert "vient d'être noté « Acquis » (version 1) par l'autre juré" in stale.json()["detail"]
+        assert stale.json()["current"]["value"] == "acquis"
+        with h.sockets("client_a") as (ws,):
+            ws.send_json(
+                {
+                    "type": "evaluation.set_mark",
+                    "candidate_id": cid,
+                    "part": part["part"],
+                    "competence": comp,
+                    "criterion": 1,
+                    "value": "non_acquis",
+                    "base_version": 0,
+                    "request_id": "m",
+                }
+            )
+            reply = _reply(ws, "m")
+            assert (reply["type"], reply["code"]) == ("error", "conflict")
+            assert "par l'autre juré" in reply["message"]
+        fresh = c.put(url, json={"value": "non_acquis", "base_version": 1})
+        assert fresh.status_code == 200 and fresh.json()["version"] == 2
+        assert _marks(h, cid) == [("non_acquis", 2)]
+
+
+def _reply(ws: Any, request_id: str) -> dict[str, Any]:
+    while True:
+        msg = ws.receive_json()
+        if msg.get("request_id") == request_id:
+            return msg
+
+
+def _marks(h: Harness, cid: str) -> list[tuple[str, int]]:
+    data = h.client.get(f"/api/candidates/{cid}/evaluation").json()
+    return [(m["value"], m["version"]) for m in data["marks"]]
