@@ -62,7 +62,6 @@ def _serve(
 
     from server.app import build_context, create_app
     from server.core.public_url import server_base_url
-    from server.web.ws_frames import MAX_FRAME_BYTES
 
     sock = listening_socket(settings.host, settings.port, any_port=True)  # before the banner
     settings.port = sock.getsockname()[1]
@@ -73,7 +72,17 @@ def _serve(
     application = create_app(ctx)
     if banner:
         typer.echo(banner)
-    config = uvicorn.Config(
+    config = uvicorn_config(application, settings, tls)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def uvicorn_config(application: Any, settings: Settings, tls: tuple[Path, Path] | None) -> Any:
+    """How `plateau serve` and `plateau demo` run the app under uvicorn."""
+    import uvicorn
+
+    from server.web.ws_frames import MAX_FRAME_BYTES
+
+    return uvicorn.Config(
         application,
         host=settings.host,
         port=settings.port,
@@ -86,7 +95,6 @@ def _serve(
         # X-Forwarded-* are read by Plateau itself, from PLATEAU_TRUSTED_PROXIES only.
         proxy_headers=False,
     )
-    uvicorn.Server(config).run(sockets=[sock])
 
 
 def _tls_for(settings: Settings, enabled: bool) -> tuple[Path, Path] | None:

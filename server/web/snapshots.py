@@ -3,6 +3,7 @@ says which event audiences the principal listens to."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience, staff_audience
 from server.exams.models import Candidate, JuryAssignment
 
+log = logging.getLogger(__name__)
 SnapshotPart = Callable[[AppContext, AsyncSession, Principal], Awaitable[Any]]
 SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
 
@@ -27,7 +29,17 @@ def snapshot_part(name: str) -> Callable[[SnapshotPart], SnapshotPart]:
 
 
 async def build_state(ctx: AppContext, session: AsyncSession, principal: Principal) -> dict:
-    return {name: await part(ctx, session, principal) for name, part in SNAPSHOT_PARTS.items()}
+    """Every part; one that cannot be read (a bad row) is null and logged, and the page gets
+    the others: never a socket down for one unreadable value."""
+    state: dict[str, Any] = {}
+    for name, part in SNAPSHOT_PARTS.items():
+        try:
+            state[name] = await part(ctx, session, principal)
+        except Exception:  # noqa: BLE001 - a server-side read failure, logged whole
+            log.exception("Instantané : la partie « %s » n'a pas pu être lue", name)
+            await session.rollback()  # a failed statement must not fail the next parts
+            state[name] = None
+    return state
 
 
 async def audiences_of(session: AsyncSession, principal: Principal) -> set[str]:
