@@ -116,6 +116,7 @@ class TableLock:
         self._run(unlock())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=WAIT_S)
+        self._loop.close()
 
 
 def _block(settings: Settings) -> WriteLock | TableLock:
