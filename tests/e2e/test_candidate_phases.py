@@ -90,7 +90,7 @@ def test_waiting_preparation_and_the_switch_to_calls(server: LiveServer, browser
 
     # The preparation ends: the calls phase, announced, in the same document.
     expect(page.locator("#view-calls")).to_be_visible(timeout=15_000)
-    expect(page.locator("#announce")).to_contain_text("Appels")
+    expect(page.locator("#announce")).to_contain_text("La phase d'appels commence")
     expect(page.locator("soft-phone")).to_be_visible()
     expect(page.locator("soft-phone .sp-state")).to_have_text("Libre")
     assert page.evaluate("window.__sameDocument") is True
