@@ -35,10 +35,13 @@ export class PackChooser extends HTMLElement {
       ? `Pack figé : ${session.pack_label}. Il peut encore changer tant qu'aucun candidat n'a commencé.`
       : "Aucun pack : sans sujet, ni dossier pour les candidats ni fiches pour le jury. Choisissez-en un avant le premier départ.";
     this._current.className = session.pack_label ? "small" : "small warn";
+    // A refresh in the background (an event, another action) keeps what the organiser chose.
+    const chosen = this._select.value;
     this._select.replaceChildren(
       new Option("— choisir —", ""),
       ...fits.map((p) => new Option(`${p.name || p.id} — version ${p.version}`, p.id)),
     );
+    if (chosen && fits.some((p) => p.id === chosen)) this._select.value = chosen;
     this._button.textContent = session.pack_label ? "Changer de pack" : "Choisir ce pack";
   }
 
