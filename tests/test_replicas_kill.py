@@ -336,13 +336,13 @@ async def test_a_replica_killed_mid_exam_loses_nothing_and_misses_no_deadline(
         await juror.request({"type": "call.hangup", "call_id": call["id"]})  # on replica 2
         wrap = {"type": "call.wrap_up", "call_id": call["id"], "disposition": "traitee"}
         await candidate.request(wrap)
-        # The chat, both ways.
-        sent = await candidate.request({"type": "chat.send", "text": "Bonjour, je vous écoute."})
-        await juror.until(lambda m: m["type"] == "chat.message" and "je vous écoute" in str(m))
+        # The chat, both ways (a website chat opens with the customer's first message).
         await juror.request(
             {"type": "chat.send", "text": "Je voudrais modifier ma commande.", "candidate_id": cand}
         )
         await candidate.until(lambda m: m["type"] == "chat.message" and "ma commande" in str(m))
+        sent = await candidate.request({"type": "chat.send", "text": "Bonjour, je vous écoute."})
+        await juror.until(lambda m: m["type"] == "chat.message" and "je vous écoute" in str(m))
 
         # Candidate B's planned start, due after the kill: the next leader must apply it.
         planned = datetime.now(UTC) + timedelta(seconds=25)
