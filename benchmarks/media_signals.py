@@ -27,7 +27,8 @@ CLICK_AMPLITUDE = 0.5
 HUM_HZ = 150.0  # 3 whole periods per 20 ms frame: the hum repeats frame after frame
 HUM_AMPLITUDE = 0.03  # keeps the codecs working on something between clicks
 NOISE_RMS = 30.0  # int16 units (-61 dBFS): makes every encoded frame of the loop unique
-THRESHOLD = 0.2 * 32767
+BAND_SAMPLES = 120  # 2.5 ms: the click detector's envelope (nulls every 400 Hz)
+BAND_THRESHOLD = 0.1 * 32767  # a click's envelope is its amplitude, 0.5; the hum's, ~0.004
 REFRACTORY_SAMPLES = 4800  # 100 ms of quiet before a new onset counts
 LOOP_FRAMES = 1500  # 30 s of distinct frames, replayed
 
@@ -154,39 +155,47 @@ class PreEncoded:
 class ClickDetector:
     """Feed it the decoded packets of one received stream, in arrival order; it reports
     (side name, onset time) for each click: onset time = packet arrival + the onset's
-    offset in the packet."""
+    offset in the packet.
+
+    Each side's clicks are found at their own frequency: the stream is demodulated at the
+    side's click frequency and averaged over `BAND_SAMPLES` (2.5 ms, whose nulls fall on the
+    other side's frequency), so two clicks of different sides close together in a mix (two
+    parties whose audio reaches the mix with different delays) are both found; an onset is
+    where that envelope first passes `BAND_THRESHOLD` after `REFRACTORY_SAMPLES` below it.
+    The codec's delay and the envelope's rise are calibrated out by `PreEncoded.onset_offset`,
+    measured with this same detector."""
 
     def __init__(self, sides: tuple[Side, ...]) -> None:
-        self._quiet = REFRACTORY_SAMPLES
-        self._pending: tuple[float, list[Pcm]] | None = None
-        n = np.arange(CLICK_SAMPLES)
-        self._probes = {s.name: np.exp(-2j * np.pi * s.click_hz * n / SAMPLE_RATE) for s in sides}
+        self._sides = sides
+        self._omega = {s.name: 2 * np.pi * s.click_hz / SAMPLE_RATE for s in sides}
+        self._position = 0  # samples fed so far (the demodulation's phase)
+        self._tail = {s.name: np.zeros(BAND_SAMPLES - 1, dtype=np.complex128) for s in sides}
+        self._quiet = {s.name: REFRACTORY_SAMPLES for s in sides}
         self.onsets: list[tuple[str, float]] = []
 
     def feed(self, arrival: float, pcm: Pcm) -> None:
-        if self._pending is not None:
-            self._pending[1].append(pcm)
-            self._classify()
-        loud = np.flatnonzero(np.abs(pcm.astype(np.int32)) > THRESHOLD)
-        if len(loud) == 0:
-            self._quiet += len(pcm)
+        if not len(pcm):
             return
-        first = int(loud[0])
-        if self._quiet + first >= REFRACTORY_SAMPLES and self._pending is None:
-            self._pending = (arrival + first / SAMPLE_RATE, [pcm[first:]])
-            self._classify()
-        self._quiet = len(pcm) - 1 - int(loud[-1])
-
-    def _classify(self) -> None:
-        assert self._pending is not None
-        onset, parts = self._pending
-        samples = np.concatenate(parts)
-        if len(samples) < CLICK_SAMPLES:
-            return
-        window = samples[:CLICK_SAMPLES].astype(np.float64)
-        side = max(self._probes, key=lambda name: abs(np.dot(window, self._probes[name])))
-        self.onsets.append((side, onset))
-        self._pending = None
+        n = np.arange(self._position, self._position + len(pcm))
+        self._position += len(pcm)
+        x = pcm.astype(np.float64)
+        found = []
+        for side in self._sides:
+            name = side.name
+            base = x * np.exp(-1j * self._omega[name] * n)
+            joined = np.concatenate([self._tail[name], base])
+            self._tail[name] = joined[-(BAND_SAMPLES - 1) :]
+            sums = np.cumsum(np.concatenate([[0], joined]))
+            envelope = np.abs(sums[BAND_SAMPLES:] - sums[:-BAND_SAMPLES]) * (2 / BAND_SAMPLES)
+            loud = np.flatnonzero(envelope > BAND_THRESHOLD)
+            quiet = self._quiet[name]
+            for index in loud:  # onsets: loud after a long enough quiet stretch
+                if quiet + index >= REFRACTORY_SAMPLES:
+                    found.append((arrival + index / SAMPLE_RATE, name))
+                quiet = -int(index) - 1  # counting again from the sample after it
+            self._quiet[name] = quiet + len(pcm)
+        for onset, name in sorted(found):
+            self.onsets.append((name, onset))
 
 
 def histogram(values: list[float] | np.ndarray, resolution: float = 1e-4) -> list[list[float]]:

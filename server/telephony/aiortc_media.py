@@ -304,12 +304,10 @@ class AiortcMedia:
             rooms[room_id] = {
                 "peers": {r.value: p.state for r, p in room.peers.items()},
                 "call": room.call.call_id if room.call else None,
-                "underruns": {r.value: room.upstreams[r].fifo.underruns for r in PARTIES},
+                # the mix's jitter buffers: played, late, lost, stalls, shed, restarts, overflow
+                "mix": {r.value: vars(room.upstreams[r].buffer.stats).copy() for r in PARTIES},
                 "concealed": {r.value: room.upstreams[r].concealed for r in PARTIES},
                 "refused_packets": {r.value: room.upstreams[r].refused for r in PARTIES},
-                "upstream_dropped_samples": {
-                    r.value: room.upstreams[r].fifo.dropped_samples for r in PARTIES
-                },
                 "outbound_dropped": {r.value: p.outbound.dropped for r, p in room.peers.items()},
                 "recorder_dropped": (
                     room.call.recorder.frames_dropped if room.call and room.call.recorder else 0

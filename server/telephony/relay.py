@@ -3,9 +3,12 @@
 - `tap_receiver` takes the Opus payloads of incoming RTP packets as they arrive (before
   aiortc's jitter buffer, which holds audio back 80 ms, and its decoder thread).
 - `OutboundAudio` is the track the server sends to a peer: it hands aiortc's RTCRtpSender
-  ready Opus packets (`av.Packet`: the sender packs them, as for `MediaPlayer(decode=False)`),
-  from a small bounded queue, with a continuous RTP timeline whatever their source
-  (the other party's packets, the hold tone, silence, the observer's mix).
+  ready Opus packets (`av.Packet`: the sender packs them, as for `MediaPlayer(decode=False)`)
+  as they come — the sender takes each one as soon as it is queued, nothing re-paces them, so
+  a sender's burst leaves as it arrived and the receiver's jitter buffer deals with it, as on
+  a direct call — with a continuous RTP timeline whatever their source (the other party's
+  packets, the hold tone, silence, the observer's mix). The queue is bounded (1 s) only
+  against a sender that stopped taking packets.
 
 The tap relies on aiortc's RTCDtlsTransport calling `receiver._handle_rtp_packet(packet,
 arrival_time_ms=…)` for each RTP packet (aiortc 1.16; pinned in pyproject). Side effect: no
@@ -49,12 +52,13 @@ def tap_receiver(receiver: RTCRtpReceiver, sink: RtpSink, payload_types: set[int
 
 
 class OutboundAudio(MediaStreamTrack):
-    """The server's audio towards one peer: Opus packets, queued (bounded) until aiortc's
-    sender takes them. When the queue is full the oldest packet is dropped (and counted)."""
+    """The server's audio towards one peer: Opus packets, queued until aiortc's sender takes
+    them (at once, unless it is stuck). Past `max_queued` (a second of audio: a sender that
+    stopped) the oldest packet is dropped (and counted)."""
 
     kind = "audio"
 
-    def __init__(self, max_queued: int = 5, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, max_queued: int = 50, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self._queue: asyncio.Queue[av.Packet] = asyncio.Queue(maxsize=max_queued)
         self._clock = clock

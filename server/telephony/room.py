@@ -3,13 +3,15 @@ and on each 20 ms tick.
 
 - Relay legs (candidate ⇄ client) forward the Opus packets as they arrive: no decode, no
   re-encode, no buffering (`on_packet`).
-- Each party's upstream is also decoded once, into a bounded FIFO (≤ 60 ms).
+- Each party's upstream is also decoded once, into the mix's jitter buffer (keyed on RTP
+  timestamps, adaptive 20–200 ms, a burst played whole: `jitter_buffer.PlayoutBuffer`).
 - The decoded audio is also placed on the call's recording timeline by its RTP timestamps
   (`timeline.RecordingTimeline`): the recording is the call's clock, never a tick count.
 - The tick (`tick`, every 20 ms, driven by `AiortcMedia`) takes one frame per party for the
   observer's live mix (silence where a party has none), on hold sends the hold tone to the
-  customer and silence to the advisor, or silence where a relay leg has gone quiet, and lets
-  the timeline write what is due.
+  customer and silence to the advisor, or silence where a relay leg has been quiet for half a
+  second (a party gone; a shorter pause — a sender's burst — is left to the receiver's own
+  jitter buffer, as on a direct call), and lets the timeline write what is due.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Final
 import numpy as np
 from aiortc.rtp import RtpPacket
 
-from server.telephony.audio import FRAME_SAMPLES, Pcm, SampleFifo, mix
+from server.telephony.audio import FRAME_SAMPLES, Pcm, mix
+from server.telephony.jitter_buffer import PlayoutBuffer
 from server.telephony.opus import OpusDecoder, OpusEncoder, hold_packets, silence_packet
 from server.telephony.peer import Peer
 from server.telephony.ports import BOTH, GapReason, PeerRole
@@ -36,20 +39,21 @@ Placer = Callable[[int, Pcm], None]  # (RTP timestamp, decoded PCM) -> on the ca
 PARTIES: Final = (PeerRole.CANDIDATE, PeerRole.CLIENT)
 OTHER: Final = {PeerRole.CANDIDATE: PeerRole.CLIENT, PeerRole.CLIENT: PeerRole.CANDIDATE}
 MAX_CONCEALED = 2  # lost packets replaced in the mix and the recording (40 ms)
-QUIET_LEG_SECONDS = 0.06  # a relay leg without packets for this long gets silence
+QUIET_LEG_SECONDS = 0.5  # a relay leg without packets for this long gets silence
 _TICK_SOURCE: Final = object()  # RTP-timeline source of everything the tick generates
 
 
 @dataclass
 class Upstream:
-    """One party's decoded audio, waiting for the tick. Packets are taken in RTP sequence
-    order: a late (reordered) or duplicated packet is refused (`push` returns False: the relay
-    drops it too, so the receiver's jitter buffer sees a gap it conceals rather than a packet
-    out of its place); a lost one (a gap in sequence numbers) is concealed in the mix and the
-    recording by the last frame repeated at half the level each time, for at most
-    `MAX_CONCEALED` frames; past that the tick's silence takes over."""
+    """One party's decoded audio: in the mix's jitter buffer, waiting for the tick, and placed
+    on the recording's timeline. Packets are taken in RTP sequence order: a late (reordered)
+    or duplicated packet is refused (`push` returns False: the relay drops it too, so the
+    receiver's jitter buffer sees a gap it conceals rather than a packet out of its place); a
+    lost one (a gap in sequence numbers) is concealed in the recording by the last frame
+    repeated at half the level each time, for at most `MAX_CONCEALED` frames (the jitter
+    buffer conceals it in the mix the same way)."""
 
-    fifo: SampleFifo = field(default_factory=SampleFifo)
+    buffer: PlayoutBuffer = field(default_factory=PlayoutBuffer)
     decoder: OpusDecoder = field(default_factory=OpusDecoder)
     peer_serial: int = 0
     last_seq: int | None = None
@@ -58,13 +62,16 @@ class Upstream:
     concealed: int = 0
     refused: int = 0
 
-    def push(self, peer: Peer, packet: RtpPacket, place: Placer | None = None) -> bool:
-        """Decode `packet` into the live FIFO and, with `place`, onto the recording's
-        timeline at its RTP timestamp (concealed frames at the lost packets' places)."""
+    def push(
+        self, peer: Peer, packet: RtpPacket, place: Placer | None = None, arrival: float = 0.0
+    ) -> bool:
+        """Decode `packet` into the mix's jitter buffer and, with `place`, onto the
+        recording's timeline at its RTP timestamp (concealed frames at the lost packets'
+        places)."""
         if peer.serial != self.peer_serial:  # a new peer: a new Opus stream
             self.peer_serial = peer.serial
             self.decoder = OpusDecoder()
-            self.fifo.clear()
+            self.buffer.clear()
             self.last_seq = self.last_pcm = None
         seq = packet.sequence_number
         if self.last_seq is not None:
@@ -78,7 +85,7 @@ class Upstream:
         pcm = self.decoder.decode(packet.payload)
         if len(pcm):
             self.last_pcm = pcm
-        self.fifo.push(pcm)
+        self.buffer.push(packet.timestamp, pcm, arrival)
         if place is not None:
             place(packet.timestamp, pcm)
         return True
@@ -88,7 +95,6 @@ class Upstream:
             if self.last_pcm is None:
                 return
             self.last_pcm = (self.last_pcm // 2).astype(np.int16)
-            self.fifo.push(self.last_pcm)
             if place is not None:
                 place((self.last_ts + k * len(self.last_pcm)) & 0xFFFFFFFF, self.last_pcm)
             self.concealed += 1
@@ -189,7 +195,7 @@ class Room:
         def place(timestamp: int, pcm: Pcm) -> None:
             timeline.place(role, peer, timestamp, pcm, arrival, clock.on_time(peer, timestamp))
 
-        if not self.upstreams[role].push(peer, packet, place):
+        if not self.upstreams[role].push(peer, packet, place, arrival):
             return
         if not call.held:
             listener = self.peers.get(OTHER[role])
@@ -202,7 +208,7 @@ class Room:
         self.call = call
         self._mix_encoder = OpusEncoder()
         for role in PARTIES:
-            self.upstreams[role].fifo.clear()
+            self.upstreams[role].buffer.clear()
             if role not in self.peers:
                 call.open_gap(role, GapReason.ABSENT, call.t0)
 
@@ -222,8 +228,8 @@ class Room:
             return  # no call: the pages hear nothing (their players play silence)
         self._ticks += 1
         tick_ts = self._ticks * FRAME_SAMPLES
-        left = self.upstreams[PeerRole.CANDIDATE].fifo.take_frame()
-        right = self.upstreams[PeerRole.CLIENT].fifo.take_frame()
+        left = self.upstreams[PeerRole.CANDIDATE].buffer.take_frame()
+        right = self.upstreams[PeerRole.CLIENT].buffer.take_frame()
         call.timeline.advance(self._now() if now is None else now)
         observer = self.peers.get(PeerRole.OBSERVER)
         if observer is not None and self._mix_encoder is not None:

@@ -4,7 +4,6 @@ import numpy as np
 
 from server.telephony.audio import (
     FRAME_SAMPLES,
-    SampleFifo,
     frames,
     hold_tone,
     mix,
@@ -13,25 +12,6 @@ from server.telephony.audio import (
 )
 from server.telephony.opus import OpusDecoder, hold_packets, silence_packet
 from server.telephony.probe import dominant_frequency, level_at
-
-
-def test_fifo_gives_whole_frames_and_pads_underruns() -> None:
-    fifo = SampleFifo()
-    fifo.push(np.arange(1500, dtype=np.int16))
-    first = fifo.take_frame()
-    assert list(first[:3]) == [0, 1, 2] and len(first) == FRAME_SAMPLES
-    second = fifo.take_frame()  # 540 left: padded with silence
-    assert second[0] == 960 and second[539] == 1499 and not second[540:].any()
-    assert fifo.take_frame().any() == False  # noqa: E712 - empty: silence
-    assert fifo.underruns == 2 and len(fifo) == 0
-
-
-def test_fifo_is_bounded_dropping_the_oldest() -> None:
-    fifo = SampleFifo(max_samples=2 * FRAME_SAMPLES)
-    for i in range(5):
-        fifo.push(np.full(FRAME_SAMPLES, i, dtype=np.int16))
-    assert len(fifo) == 2 * FRAME_SAMPLES and fifo.dropped_samples == 3 * FRAME_SAMPLES
-    assert fifo.take_frame()[0] == 3 and fifo.take_frame()[0] == 4
 
 
 def test_stereo_interleaves_left_then_right_and_mix_clips() -> None:

@@ -1,5 +1,6 @@
 """A room's upstream takes packets in RTP order: a lost packet is concealed in the mix and the
-recording, a late or duplicated one is refused, and the relay does not forward it either."""
+recording, a late or duplicated one is refused, and the relay does not forward it either. A
+sender's burst is relayed whole and heard whole in the mix."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ PACKETS = encode_loop(tone(440.0, 0.2))  # ten 20 ms packets of a 440 Hz tone
 
 
 def packet(seq: int, index: int = 0) -> RtpPacket:
+    """Packet `seq` of a stream (`seq` unwrapped: the sequence number wraps at 16 bits, the
+    timestamp at 32)."""
     return RtpPacket(
         payload_type=111,
         sequence_number=seq & 0xFFFF,
@@ -35,45 +38,90 @@ def peer(role: PeerRole) -> Peer:
 
 def test_packets_in_order_are_decoded_one_frame_each_across_the_sequence_wrap() -> None:
     upstream, candidate = Upstream(), peer(PeerRole.CANDIDATE)
-    for i, seq in enumerate((65534, 65535, 0, 1)):
+    for i, seq in enumerate((65534, 65535, 65536, 65537)):
         assert upstream.push(candidate, packet(seq, i))
-    assert len(upstream.fifo) == upstream.fifo._max  # bounded at 3 frames: 4 pushed
-    assert upstream.fifo.dropped_samples == FRAME_SAMPLES
+    assert upstream.buffer.depth_samples == 0  # nothing played yet: all four are queued
+    assert [np.abs(upstream.buffer.take_frame()).max() > 0 for _ in range(4)] == [True] * 4
+    assert upstream.buffer.stats.played == 4
     assert upstream.concealed == upstream.refused == 0
 
 
 def test_a_lost_packet_is_concealed_by_the_last_frame_at_half_level() -> None:
     upstream, candidate = Upstream(), peer(PeerRole.CANDIDATE)
     assert upstream.push(candidate, packet(10, 3))
-    heard = upstream.fifo.take_frame().copy()
+    heard = upstream.buffer.take_frame().copy()
     assert upstream.push(candidate, packet(12, 5))  # 11 lost
-    assert upstream.concealed == 1
-    concealed = upstream.fifo.take_frame()
+    assert upstream.concealed == 1  # in the recording
+    concealed = upstream.buffer.take_frame()  # in the mix
     np.testing.assert_array_equal(concealed, heard // 2)
     assert np.abs(concealed).max() > 0
-    assert len(upstream.fifo) == FRAME_SAMPLES  # then packet 12 itself
+    assert upstream.buffer.stats.lost == 1
+    assert upstream.buffer.take_frame() is not None and upstream.buffer.stats.played == 2
 
 
 def test_a_long_loss_is_concealed_for_a_bounded_time_then_left_to_silence() -> None:
     upstream, candidate = Upstream(), peer(PeerRole.CANDIDATE)
     assert upstream.push(candidate, packet(100))
-    upstream.fifo.take_frame()
+    upstream.buffer.take_frame()
     assert upstream.push(candidate, packet(150, 1))  # 49 lost
     assert upstream.concealed == MAX_CONCEALED
-    assert len(upstream.fifo) == (MAX_CONCEALED + 1) * FRAME_SAMPLES
 
 
 def test_late_and_duplicated_packets_are_refused_and_a_new_peer_starts_afresh() -> None:
     upstream, candidate = Upstream(), peer(PeerRole.CANDIDATE)
     assert upstream.push(candidate, packet(20))
     assert upstream.push(candidate, packet(22, 2))
-    queued = len(upstream.fifo)
     assert not upstream.push(candidate, packet(21, 1))  # arrived after 22
     assert not upstream.push(candidate, packet(22, 2))  # twice
-    assert upstream.refused == 2 and len(upstream.fifo) == queued
+    assert upstream.refused == 2
     reconnected = peer(PeerRole.CANDIDATE)  # its own sequence numbers, from anywhere
     assert upstream.push(reconnected, packet(5))
-    assert len(upstream.fifo) == FRAME_SAMPLES and upstream.concealed == 1
+    assert upstream.buffer.depth_samples == 0 and upstream.concealed == 1
+    assert np.abs(upstream.buffer.take_frame()).max() > 0  # the new peer's first frame
+
+
+async def test_a_300_ms_burst_is_relayed_whole_and_heard_whole_in_the_mix() -> None:
+    """The candidate's network holds 300 ms of audio, then delivers it at once. The client
+    gets every packet, in order, with nothing of the server's own in between; the observer's
+    mix waits for the burst and plays all of it."""
+    now = [10.0]
+    room = Room("r1", monotonic=lambda: now[0])
+    candidate, client = peer(PeerRole.CANDIDATE), peer(PeerRole.CLIENT)
+    room.attach(candidate)
+    room.attach(client)
+    room.start_call(ActiveCall("c1", datetime.now(UTC), {}, recorder=None, t0=now[0]))
+    relayed: list[bytes] = []
+
+    def sender_takes_what_is_queued() -> None:  # as aiortc's RTCRtpSender does, at once
+        while not client.outbound._queue.empty():
+            relayed.append(bytes(client.outbound._queue.get_nowait()))
+
+    seq = 0
+    for _ in range(25):  # half a second on time
+        room.on_packet(candidate, packet(seq, seq), arrival=now[0])
+        room.tick(now[0])
+        sender_takes_what_is_queued()
+        seq, now[0] = seq + 1, now[0] + 0.02
+    held = list(range(seq, seq + 15))
+    for _ in held:  # 300 ms held by the network
+        room.tick(now[0])
+        sender_takes_what_is_queued()
+        seq, now[0] = seq + 1, now[0] + 0.02
+    for s in held:
+        room.on_packet(candidate, packet(s, s), arrival=now[0])
+    sender_takes_what_is_queued()
+    for _ in range(100):  # two more seconds on time
+        room.on_packet(candidate, packet(seq, seq), arrival=now[0])
+        room.tick(now[0])
+        sender_takes_what_is_queued()
+        seq, now[0] = seq + 1, now[0] + 0.02
+    assert relayed == [PACKETS[s % len(PACKETS)] for s in range(seq)]
+    assert client.outbound.dropped == 0
+    buffer = room.upstreams[PeerRole.CANDIDATE].buffer
+    mix = buffer.stats
+    # every frame heard or still to be heard (the tone is loud: none is shed to catch up)
+    assert mix.played + buffer.depth_samples // FRAME_SAMPLES == seq
+    assert mix.lost == mix.late == mix.overflow == mix.shed == 0 and mix.stalls >= 14
 
 
 async def test_the_relay_does_not_forward_a_packet_the_upstream_refused() -> None:

@@ -1,0 +1,219 @@
+"""One party's audio for the observer's live mix: a jitter buffer keyed on RTP timestamps
+(pure: numpy, no clock of its own — the arrival instants are passed in, the tick calls
+`take_frame` every 20 ms).
+
+- Decoded audio is stored at its RTP timestamp; the tick plays it in timestamp order, one
+  20 ms frame at a time. Nothing that arrives before its turn is dropped: a burst (a sender
+  that stalled, then sent 300 ms at once) is played in full.
+- When the frame due has not arrived and **nothing newer has** either, the sender (or the
+  network) is stalled: the buffer conceals (the last frame at half level, then silence) and
+  **waits** — the frame due stays due, the delay grows by the stall. When a newer frame is
+  there, the frame due was lost: it is concealed and skipped.
+- The target delay adapts to the arrival jitter (RFC 3550's estimator, twice it, rounded up
+  to whole frames, between 20 and 200 ms). Audio more than one frame above the target for
+  `EXCESS_WINDOW` ticks in a row is extra delay (left by a stall or a burst): it is shed one
+  frame per tick, and only frames that are quiet (RMS under -30 dBFS: pauses, breath,
+  background) — speech and the benchmarks' clicks are never shed. So the delay comes back to
+  its target after a burst instead of carrying the backlog.
+- Bounded: a stall longer than `MAX_WAIT_FRAMES` starts the buffer afresh at the newest audio
+  minus the target (the observer listens live; the recording, placed by its own timeline,
+  keeps everything); more than `MAX_DEPTH_FRAMES` queued (a clock running fast) drops the
+  oldest, counted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, SILENCE, Pcm
+
+MIN_TARGET_FRAMES: Final = 1  # 20 ms
+MAX_TARGET_FRAMES: Final = 10  # 200 ms
+MAX_WAIT_FRAMES: Final = 50  # a stall of 1 s: start afresh
+MAX_DEPTH_FRAMES: Final = 100  # 2 s queued: the oldest goes
+EXCESS_WINDOW: Final = 3  # ticks (60 ms) above the target before shedding
+MAX_SHED_PER_TICK: Final = 2  # so the delay comes back at up to 3 times the speed of audio
+QUIET_RMS: Final = 32768 * 10 ** (-30 / 20)  # -30 dBFS
+MAX_CONCEALED_FRAMES: Final = 2  # the last frame at half level, then silence
+_HALF: Final = 1 << 31
+_WRAP: Final = 1 << 32
+
+
+@dataclass
+class BufferStats:
+    played: int = 0  # frames of audio played
+    late: int = 0  # frames that arrived after their turn (refused)
+    lost: int = 0  # frames concealed because a newer one was there (a lost packet)
+    stalls: int = 0  # ticks that waited for a stalled sender
+    shed: int = 0  # quiet frames skipped to bring the delay back to its target
+    restarts: int = 0  # stalls longer than MAX_WAIT_FRAMES
+    overflow: int = 0  # frames dropped past MAX_DEPTH_FRAMES
+
+
+def _rms(pcm: Pcm) -> float:
+    return float(np.sqrt(np.mean(pcm.astype(np.float64) ** 2))) if len(pcm) else 0.0
+
+
+class PlayoutBuffer:
+    def __init__(self) -> None:
+        self.stats = BufferStats()
+        self.jitter_s = 0.0
+        self.clear()
+
+    def clear(self) -> None:
+        """A new stream (another peer, a new call): nothing of the old one is played."""
+        self._chunks: dict[int, Pcm] = {}  # extended RTP timestamp -> decoded audio
+        self._next: int | None = None  # the timestamp due; None: waiting for audio to start
+        self._end = 0  # one past the newest audio stored
+        self._last_ts: int | None = None  # the last RTP timestamp seen (to extend it)
+        self._ext = 0
+        self._prev_transit: float | None = None
+        self._last_pcm: Pcm | None = None
+        self._concealing = 0
+        self._waiting = 0
+        self._excess_ticks = 0
+        self._restarted = False  # after a long stall: start at the newest audio
+
+    # --- in -----------------------------------------------------------------------------
+
+    def push(self, timestamp: int, pcm: Pcm, arrival: float) -> bool:
+        """Store `pcm` decoded from the packet of RTP `timestamp`, arrived at `arrival`
+        (seconds). False when its turn has passed (it is counted as late)."""
+        if self._last_ts is None:
+            self._ext = 0
+        else:
+            self._ext += ((timestamp - self._last_ts + _HALF) % _WRAP) - _HALF
+        self._last_ts = timestamp
+        transit = arrival - self._ext / SAMPLE_RATE
+        if self._prev_transit is not None:
+            self.jitter_s += (abs(transit - self._prev_transit) - self.jitter_s) / 16
+        self._prev_transit = transit
+        if not len(pcm):
+            return True
+        if self._next is not None and self._ext < self._next:
+            self.stats.late += 1
+            return False
+        self._chunks[self._ext] = pcm
+        self._end = max(self._end, self._ext + len(pcm))
+        self._bound()
+        return True
+
+    # --- out ----------------------------------------------------------------------------
+
+    @property
+    def target_samples(self) -> int:
+        frames = math.ceil(2 * self.jitter_s * SAMPLE_RATE / FRAME_SAMPLES)
+        return max(MIN_TARGET_FRAMES, min(MAX_TARGET_FRAMES, frames)) * FRAME_SAMPLES
+
+    @property
+    def depth_samples(self) -> int:
+        """Audio queued ahead of the frame due (the mix's delay, beyond the tick)."""
+        return 0 if self._next is None else max(0, self._end - self._next)
+
+    def take_frame(self) -> Pcm:
+        """The next 20 ms of this party's audio for the mix (silence when there is none)."""
+        if self._next is None:
+            if not self._chunks:
+                return SILENCE
+            self._start()
+        assert self._next is not None
+        parts: list[Pcm] = []
+        heard = True  # every sample of the frame is audio that arrived
+        need = FRAME_SAMPLES
+        while need > 0:
+            chunk = self._chunks.pop(self._next, None)
+            if chunk is not None:
+                piece = chunk[:need]
+                if len(chunk) > need:
+                    self._chunks[self._next + need] = chunk[need:]
+                parts.append(piece)
+                self._next += len(piece)
+                need -= len(piece)
+                self._waiting = self._concealing = 0
+                continue
+            newer = [start for start in self._chunks if start > self._next]
+            if newer:  # the audio due was lost: conceal it and move on
+                span = min(need, min(newer) - self._next)
+                parts.append(self._conceal(span))
+                heard = False
+                self._next += span
+                need -= span
+                self.stats.lost += 1
+                continue
+            # nothing due, nothing newer: the sender is stalled — wait for it
+            parts.append(self._conceal(need))
+            need, heard = 0, False
+            self.stats.stalls += 1
+            self._waiting += 1
+            if self._waiting > MAX_WAIT_FRAMES:
+                self._next = None  # start afresh with the next audio that arrives
+                self._restarted = True
+                self.stats.restarts += 1
+                return self._joined(parts)
+        frame = self._joined(parts)
+        if heard:
+            self.stats.played += 1
+            self._last_pcm = frame
+        self._shed_excess()
+        return frame
+
+    # --- inside -------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        """Play from the stream's first audio or, after a long stall, from the newest minus
+        the target (what arrived before it is stale for a live listener)."""
+        first = min(self._chunks)
+        if self._restarted:
+            first = max(first, self._end - self.target_samples - FRAME_SAMPLES)
+        self._next = first
+        for start in [s for s in self._chunks if s + len(self._chunks[s]) <= self._next]:
+            del self._chunks[start]
+        self._waiting = self._excess_ticks = 0
+
+    def _bound(self) -> None:
+        limit = MAX_DEPTH_FRAMES * FRAME_SAMPLES
+        while self._chunks and self._end - (self._next or min(self._chunks)) > limit:
+            oldest = min(self._chunks)
+            chunk = self._chunks.pop(oldest)
+            if self._next is not None:
+                self._next = max(self._next, oldest + len(chunk))
+            self.stats.overflow += 1
+
+    def _shed_excess(self) -> None:
+        if self._next is None or self.depth_samples <= self.target_samples + FRAME_SAMPLES:
+            self._excess_ticks = 0
+            return
+        self._excess_ticks += 1
+        if self._excess_ticks < EXCESS_WINDOW:
+            return
+        for _ in range(MAX_SHED_PER_TICK):
+            chunk = self._chunks.get(self._next)
+            if chunk is None or len(chunk) != FRAME_SAMPLES or _rms(chunk) >= QUIET_RMS:
+                return
+            del self._chunks[self._next]
+            self._next += FRAME_SAMPLES
+            self.stats.shed += 1
+            if self.depth_samples <= self.target_samples + FRAME_SAMPLES:
+                return
+
+    def _conceal(self, samples: int) -> Pcm:
+        last = self._last_pcm
+        if last is None or self._concealing >= MAX_CONCEALED_FRAMES:
+            return np.zeros(samples, dtype=np.int16)
+        self._concealing += 1
+        self._last_pcm = (last // 2).astype(np.int16)
+        out = self._last_pcm[:samples]
+        if len(out) < samples:
+            out = np.concatenate([out, np.zeros(samples - len(out), dtype=np.int16)])
+        return out
+
+    @staticmethod
+    def _joined(parts: list[Pcm]) -> Pcm:
+        out = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        if len(out) < FRAME_SAMPLES:
+            out = np.concatenate([out, np.zeros(FRAME_SAMPLES - len(out), dtype=np.int16)])
+        return out

@@ -1,0 +1,146 @@
+"""The mix's jitter buffer: played in RTP order, a burst played in full, a stall waited for,
+a lost frame concealed and skipped, the delay brought back to its target in quiet frames,
+speech never shed, everything bounded."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE
+from server.telephony.jitter_buffer import (
+    MAX_TARGET_FRAMES,
+    MAX_WAIT_FRAMES,
+    MIN_TARGET_FRAMES,
+    PlayoutBuffer,
+)
+
+FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
+LOUD = 8000  # -12 dBFS: speech, a click
+QUIET = 200  # -44 dBFS: a pause
+
+
+def frame(index: int, level: int = LOUD) -> np.ndarray:
+    """A frame whose first sample says which one it is (index + 1, times the sign)."""
+    out = np.full(FRAME_SAMPLES, level, dtype=np.int16)
+    out[0] = index + 1
+    return out
+
+
+def which(played: np.ndarray) -> int | None:
+    """The index of the frame played, None for silence or concealment."""
+    if played[1] in (LOUD, QUIET):
+        return int(played[0]) - 1
+    return None
+
+
+def ts(index: int, base: int = 4_000_000_000) -> int:
+    return (base + index * FRAME_SAMPLES) & 0xFFFFFFFF  # crosses the 32-bit wrap
+
+
+def test_frames_arriving_on_time_are_played_in_order_across_the_timestamp_wrap() -> None:
+    buffer, heard = PlayoutBuffer(), []
+    for i in range(400):
+        assert buffer.push(ts(i), frame(i), arrival=i * FRAME_S)
+        heard.append(which(buffer.take_frame()))
+    assert heard == list(range(400))
+    assert buffer.stats.stalls == buffer.stats.lost == buffer.stats.shed == 0
+
+
+def test_a_300_ms_burst_loses_nothing_and_the_delay_comes_back_to_its_target() -> None:
+    """The sender stalls 300 ms, then sends the 15 frames at once: every frame is played, the
+    buffer waited meanwhile, and once the audio is quiet the extra delay is shed."""
+    buffer, heard, now, i = PlayoutBuffer(), [], 0.0, 0
+
+    def tick() -> None:
+        heard.append(which(buffer.take_frame()))
+
+    for _ in range(50):  # one second in time
+        buffer.push(ts(i), frame(i), now)
+        i, now = i + 1, now + FRAME_S
+        tick()
+    held = []
+    for _ in range(15):  # 300 ms held by the network: the ticks find nothing
+        held.append(i)
+        i, now = i + 1, now + FRAME_S
+        tick()
+    for k in held:  # released at once
+        buffer.push(ts(k), frame(k), now)
+    assert buffer.depth_samples >= 14 * FRAME_SAMPLES
+    for _ in range(200):  # four more seconds of quiet audio on time
+        buffer.push(ts(i), frame(i, QUIET), now)
+        i, now = i + 1, now + FRAME_S
+        tick()
+    played = [h for h in heard if h is not None]
+    assert played[:65] == list(range(65))  # nothing of the burst was lost
+    assert buffer.stats.stalls >= 14 and buffer.stats.lost == 0
+    assert buffer.stats.shed > 0
+    assert buffer.depth_samples <= buffer.target_samples + FRAME_SAMPLES  # back to its target
+    assert played == sorted(played)
+
+
+def test_loud_audio_is_never_shed() -> None:
+    buffer, now, i = PlayoutBuffer(), 0.0, 0
+    for _ in range(20):  # 400 ms queued at once, then loud audio on time for 4 s
+        buffer.push(ts(i), frame(i), now)
+        i += 1
+    heard = []
+    for _ in range(200):
+        buffer.push(ts(i), frame(i), now)
+        i, now = i + 1, now + FRAME_S
+        heard.append(which(buffer.take_frame()))
+    assert buffer.stats.shed == 0
+    assert heard == list(range(200))
+
+
+def test_a_lost_frame_is_concealed_at_half_level_and_skipped() -> None:
+    buffer = PlayoutBuffer()
+    buffer.push(ts(0), frame(0), 0.0)
+    assert which(buffer.take_frame()) == 0
+    buffer.push(ts(2), frame(2), 2 * FRAME_S)  # frame 1 never comes
+    concealed = buffer.take_frame()
+    assert which(concealed) is None and int(concealed[5]) == LOUD // 2
+    assert which(buffer.take_frame()) == 2
+    assert buffer.stats.lost == 1 and buffer.stats.stalls == 0
+
+
+def test_a_frame_arriving_after_its_turn_is_refused_and_counted() -> None:
+    buffer = PlayoutBuffer()
+    buffer.push(ts(0), frame(0), 0.0)
+    buffer.push(ts(2), frame(2), 0.04)
+    buffer.take_frame()
+    buffer.take_frame()  # frame 1 concealed
+    assert not buffer.push(ts(1), frame(1), 0.05)
+    assert buffer.stats.late == 1
+
+
+def test_a_long_stall_starts_afresh_from_the_newest_audio() -> None:
+    buffer = PlayoutBuffer()
+    buffer.push(ts(0), frame(0), 0.0)
+    buffer.take_frame()
+    for _ in range(MAX_WAIT_FRAMES + 1):
+        assert which(buffer.take_frame()) is None
+    assert buffer.stats.restarts == 1
+    for k in range(1, 200):  # three seconds of stale audio arrive at once
+        buffer.push(ts(k), frame(k), 3.0)
+    assert buffer.depth_samples <= buffer.target_samples + FRAME_SAMPLES
+    assert which(buffer.take_frame()) is not None
+
+
+def test_the_target_follows_the_jitter_between_20_and_200_ms() -> None:
+    rng = np.random.default_rng(7)
+    steady, lan, wild = PlayoutBuffer(), PlayoutBuffer(), PlayoutBuffer()
+    for i in range(500):
+        steady.push(ts(i), frame(i), i * FRAME_S)
+        lan.push(ts(i), frame(i), i * FRAME_S + rng.uniform(0, 0.010))
+        wild.push(ts(i), frame(i), i * FRAME_S + rng.uniform(0, 2.0))
+    assert steady.target_samples == MIN_TARGET_FRAMES * FRAME_SAMPLES
+    assert lan.target_samples <= 2 * FRAME_SAMPLES
+    assert wild.target_samples == MAX_TARGET_FRAMES * FRAME_SAMPLES
+
+
+def test_what_is_queued_is_bounded() -> None:
+    buffer = PlayoutBuffer()
+    for i in range(1000):  # 20 s arriving at once, never played
+        buffer.push(ts(i), frame(i), 0.0)
+    assert buffer.depth_samples <= 100 * FRAME_SAMPLES
+    assert buffer.stats.overflow > 0
