@@ -25,7 +25,7 @@ from typing import Final
 import numpy as np
 from aiortc.rtp import RtpPacket
 
-from server.telephony.audio import FRAME_SAMPLES, Pcm, mix
+from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, Pcm, mix
 from server.telephony.jitter_buffer import PlayoutBuffer
 from server.telephony.opus import OpusDecoder, OpusEncoder, hold_packets, silence_packet
 from server.telephony.peer import Peer
@@ -226,11 +226,14 @@ class Room:
         call = self.call
         if call is None:
             return  # no call: the pages hear nothing (their players play silence)
-        self._ticks += 1
+        now = self._now() if now is None else now
+        # the server's own audio (mix, hold tone, silence) is stamped on the call's clock: after
+        # ticks the loop skipped, a gap (concealed by the receiver), not a timeline left behind
+        self._ticks = max(self._ticks + 1, round((now - call.t0) / FRAME_SECONDS))
         tick_ts = self._ticks * FRAME_SAMPLES
         left = self.upstreams[PeerRole.CANDIDATE].buffer.take_frame()
         right = self.upstreams[PeerRole.CLIENT].buffer.take_frame()
-        call.timeline.advance(self._now() if now is None else now)
+        call.timeline.advance(now)
         observer = self.peers.get(PeerRole.OBSERVER)
         if observer is not None and self._mix_encoder is not None:
             for payload in self._mix_encoder.encode(mix(left, right)):

@@ -134,3 +134,25 @@ async def test_the_relay_does_not_forward_a_packet_the_upstream_refused() -> Non
         room.on_packet(candidate, packet(seq, seq), arrival=0.0)
     assert client.outbound.sent == 3  # 1, 3, 4: the late 2 and the second 3 are not forwarded
     assert room.upstreams[PeerRole.CANDIDATE].refused == 2
+
+
+async def test_after_a_stalled_loop_the_server_s_own_audio_keeps_the_wall_clock() -> None:
+    """The media loop stalled (the next tick came 380 ms after the last, not 20): the next mix
+    packet to the observer is stamped 380 ms later — a gap the observer's jitter buffer
+    conceals, rather than a timeline that stays 360 ms behind for the rest of the call."""
+    now = [10.0]
+    room = Room("r1", monotonic=lambda: now[0])
+    observer = peer(PeerRole.OBSERVER)
+    room.attach(observer)
+    room.start_call(ActiveCall("c1", datetime.now(UTC), {}, recorder=None, t0=now[0]))
+    for step in (0.02, 0.02, 0.38, 0.02):
+        now[0] += step
+        room.tick(now[0])
+    stamps = []
+    while not observer.outbound._queue.empty():
+        stamps.append(observer.outbound._queue.get_nowait().pts)
+    assert [b - a for a, b in zip(stamps, stamps[1:], strict=False)] == [
+        FRAME_SAMPLES,
+        19 * FRAME_SAMPLES,
+        FRAME_SAMPLES,
+    ]
