@@ -11,10 +11,11 @@
   there, the frame due was lost: it is concealed and skipped.
 - The target delay adapts to the arrival jitter (RFC 3550's estimator, twice it, rounded up
   to whole frames, between 20 and 200 ms). Audio more than one frame above the target for
-  `EXCESS_WINDOW` ticks in a row is extra delay (left by a stall or a burst): it is shed one
-  frame per tick, and only frames that are quiet (RMS under -30 dBFS: pauses, breath,
-  background) — speech and the benchmarks' clicks are never shed. So the delay comes back to
-  its target after a burst instead of carrying the backlog.
+  `EXCESS_WINDOW` ticks in a row is extra delay (left by a stall or a burst): it is shed, up
+  to `MAX_SHED_PER_TICK` frames per tick, and only frames that are quiet (RMS under -30 dBFS,
+  or 18 dB under the loudest frame of the last second or so: pauses, breath, background) —
+  speech and the benchmarks' clicks are never shed. So the delay comes back to its target
+  after a burst instead of carrying the backlog.
 - Bounded: a stall longer than `MAX_WAIT_FRAMES` starts the buffer afresh at the newest audio
   minus the target (the observer listens live; the recording, placed by its own timeline,
   keeps everything); more than `MAX_DEPTH_FRAMES` queued (a clock running fast) drops the
@@ -37,7 +38,9 @@ MAX_WAIT_FRAMES: Final = 50  # a stall of 1 s: start afresh
 MAX_DEPTH_FRAMES: Final = 100  # 2 s queued: the oldest goes
 EXCESS_WINDOW: Final = 3  # ticks (60 ms) above the target before shedding
 MAX_SHED_PER_TICK: Final = 2  # so the delay comes back at up to 3 times the speed of audio
-QUIET_RMS: Final = 32768 * 10 ** (-30 / 20)  # -30 dBFS
+QUIET_RMS: Final = 32768 * 10 ** (-30 / 20)  # -30 dBFS: quiet whatever came before
+QUIET_BELOW_PEAK: Final = 10 ** (-18 / 20)  # or 18 dB under the recent loudest frame
+PEAK_DECAY: Final = 0.5 ** (1 / 50)  # that loudest frame's level halves every second
 MAX_CONCEALED_FRAMES: Final = 2  # the last frame at half level, then silence
 _HALF: Final = 1 << 31
 _WRAP: Final = 1 << 32
@@ -55,13 +58,15 @@ class BufferStats:
 
 
 def _rms(pcm: Pcm) -> float:
-    return float(np.sqrt(np.mean(pcm.astype(np.float64) ** 2))) if len(pcm) else 0.0
+    wide = pcm.astype(np.int64)
+    return math.sqrt(int(np.dot(wide, wide)) / len(pcm)) if len(pcm) else 0.0
 
 
 class PlayoutBuffer:
     def __init__(self) -> None:
         self.stats = BufferStats()
         self.jitter_s = 0.0
+        self._peak = 0.0  # the recent loudest frame's RMS (what "quiet" is measured against)
         self.clear()
 
     def clear(self) -> None:
@@ -98,6 +103,7 @@ class PlayoutBuffer:
             self.stats.late += 1
             return False
         self._chunks[self._ext] = pcm
+        self._peak = max(_rms(pcm), self._peak * PEAK_DECAY)
         self._end = max(self._end, self._ext + len(pcm))
         self._bound()
         return True
@@ -192,13 +198,17 @@ class PlayoutBuffer:
             return
         for _ in range(MAX_SHED_PER_TICK):
             chunk = self._chunks.get(self._next)
-            if chunk is None or len(chunk) != FRAME_SAMPLES or _rms(chunk) >= QUIET_RMS:
+            if chunk is None or len(chunk) != FRAME_SAMPLES or not self._quiet(chunk):
                 return
             del self._chunks[self._next]
             self._next += FRAME_SAMPLES
             self.stats.shed += 1
             if self.depth_samples <= self.target_samples + FRAME_SAMPLES:
                 return
+
+    def _quiet(self, pcm: Pcm) -> bool:
+        level = _rms(pcm)
+        return level < QUIET_RMS or level < self._peak * QUIET_BELOW_PEAK
 
     def _conceal(self, samples: int) -> Pcm:
         last = self._last_pcm

@@ -144,3 +144,22 @@ def test_what_is_queued_is_bounded() -> None:
         buffer.push(ts(i), frame(i), 0.0)
     assert buffer.depth_samples <= 100 * FRAME_SAMPLES
     assert buffer.stats.overflow > 0
+
+
+def test_quiet_is_measured_against_the_recent_loudest_frame() -> None:
+    """A loud hum between louder words (an automatic gain control raised the background above
+    -30 dBFS) is still a pause: the extra delay is shed in it, never in the words."""
+    hum, word = 2000, 20000  # -24 dBFS and -4 dBFS
+    buffer, now, i, heard = PlayoutBuffer(), 0.0, 0, []
+    for _ in range(25):  # 500 ms arrive at once: the extra delay
+        buffer.push(ts(i), frame(i, word if i % 10 == 0 else hum), now)
+        i += 1
+    for _ in range(150):
+        buffer.push(ts(i), frame(i, word if i % 10 == 0 else hum), now)
+        i, now = i + 1, now + FRAME_S
+        out = buffer.take_frame()
+        heard.append((int(out[0]) - 1, int(out[1])))
+    assert buffer.stats.shed > 0
+    assert buffer.depth_samples <= buffer.target_samples + FRAME_SAMPLES
+    words = [k for k, level in heard if level == word]
+    assert words == [k for k in range(words[-1] + 1) if k % 10 == 0]  # no word shed
