@@ -81,7 +81,7 @@ def test_the_app_holds_exactly_what_the_declared_contributions_give(
     declared = {t for c in CONTRIBUTIONS for cmd in c.commands for t in cmd.type_names}
     parts = {name for c in CONTRIBUTIONS for name, _ in c.snapshot_parts}
     listeners = [fn for c in CONTRIBUTIONS for fn in c.listeners]
-    assert {"chat.send", "call.dial", "mark.set"} <= declared and "calls" in parts
+    assert {"chat.send", "call.dial", "evaluation.set_mark"} <= declared and "calls" in parts
 
     ctx = build_context(settings, clock=clock, pooled=False)
     app = create_app(ctx)

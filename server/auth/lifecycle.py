@@ -48,8 +48,8 @@ async def _watch(ctx: AppContext) -> None:
 
 
 async def start_revocation_watch(ctx: AppContext) -> None:
-    """Not in test mode (tests call `check_revocations`, as they advance the exam clock)."""
-    if ctx.settings.mode != "test":
+    """Only with background tasks (tests call `check_revocations`, as they advance the clock)."""
+    if ctx.settings.background_tasks:
         ctx.services["revocation_watch"] = asyncio.get_running_loop().create_task(_watch(ctx))
 
 

@@ -13,6 +13,7 @@ from server.core.clock import Clock
 from server.core.config import Settings
 from server.core.db import Database
 from server.core.presence import PresenceTracker, RedisPresence
+from server.core.wiring import Wiring
 from server.scenarios.referential import Title
 
 
@@ -29,3 +30,5 @@ class AppContext:
     presence: PresenceTracker | RedisPresence = field(default_factory=PresenceTracker)
     services: dict[str, Any] = field(default_factory=dict)
     live_sessions: LiveSessions = field(default_factory=LiveSessions)
+    # What the app assembled from the packages' contributions (server/app.py).
+    wiring: Wiring = field(default_factory=Wiring)

@@ -38,7 +38,7 @@ async def start_replica(ctx: AppContext) -> None:
     settings = ctx.settings
     if "leadership" not in ctx.services:  # tests may put their own
         ctx.services["leadership"] = build_leadership(
-            settings.database_url, settings.mode, settings.redis_prefix
+            settings.database_url, settings.redis_prefix, election=settings.leader_election
         )
     await ctx.services["leadership"].start()
     if isinstance(ctx.presence, RedisPresence):

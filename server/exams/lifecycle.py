@@ -14,12 +14,12 @@ async def give_back_outage(ctx: AppContext) -> None:
 
 async def start_clock(ctx: AppContext) -> None:
     """Applies the deadlines that passed while the server was down, in order, then keeps the
-    clock running and the heartbeat beating (not in test mode: tests advance a fake clock and
-    call `advance_all`)."""
+    clock running and the heartbeat beating (with background tasks; tests turn them off,
+    advance a fake clock and call `advance_all`)."""
     leadership = ctx.services.get("leadership")
     if leadership is None or leadership.is_leader:  # a follower replica leaves it to the leader
         await timeline_service.advance_all(ctx)
-    if ctx.settings.mode != "test":
+    if ctx.settings.background_tasks:
         scheduler = timeline_service.Scheduler(ctx)
         ctx.services["timeline_scheduler"] = scheduler
         scheduler.start()

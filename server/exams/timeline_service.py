@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -25,12 +25,8 @@ from server.exams.timeline_facts import TimelineFact, WarningEmitted, dump_fact,
 from server.exams.timeline_state import TimelineState
 
 Command = Callable[[Timeline], list[TimelineFact]]
-# Other packages react to a candidate's timeline (telephony holds calls on a pause, …).
-TimelineListener = Callable[[AppContext, str, TimelineState, list[TimelineFact]], Awaitable[None]]
-LISTENERS: list[TimelineListener] = []
-# Sweeps a replica runs when it becomes the clock's leader after another (issue 21): what a
-# leader killed between a deadline's commit and its listeners left undone (each idempotent).
-ON_ELECTED: list[Callable[[AppContext], Awaitable[object]]] = []
+# Who listens to the timeline and who sweeps after an election: `ctx.wiring`
+# (server/core/wiring.py), assembled by server/app.py from the packages' contributions.
 log = logging.getLogger(__name__)
 
 
@@ -181,7 +177,7 @@ async def _announce(
     ctx.bus.publish(
         staff_only, TimelineChanged(candidate_id=candidate_id, state=state_payload(state))
     )
-    for listener in LISTENERS:
+    for listener in ctx.wiring.timeline_listeners:
         await listener(ctx, candidate_id, state, facts)
     ctx.services.get("timeline_scheduler", _NoScheduler()).poke()
 
@@ -285,7 +281,7 @@ class Scheduler:
         while True:
             if leadership is not None and not leadership.is_leader:  # another replica leads
                 await leadership.elected()
-                for sweep in ON_ELECTED:
+                for sweep in self.ctx.wiring.on_elected:
                     try:
                         await sweep(self.ctx)
                     except Exception:  # noqa: BLE001 - the clock runs regardless

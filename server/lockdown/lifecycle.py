@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from server.auth.domain import Principal, Role
 from server.core.context import AppContext
-from server.exams import timeline_service
 from server.exams.models import Candidate, ExamSession
 from server.exams.timeline_facts import PhaseStarted, TimelineFact
 from server.exams.timeline_state import TimelineState
@@ -45,8 +44,3 @@ async def on_timeline(
         if exam is None or service.requirement(exam) is None:
             return
     await close_unverified(ctx, lambda p: p.subject_id == candidate_id)
-
-
-async def start_lockdown(ctx: AppContext) -> None:
-    if on_timeline not in timeline_service.LISTENERS:
-        timeline_service.LISTENERS.append(on_timeline)

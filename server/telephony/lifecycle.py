@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from server.core.context import AppContext
-from server.exams import timeline_service
 from server.telephony import media_incidents, service
 
 
@@ -20,8 +19,6 @@ async def start_media(ctx: AppContext) -> None:
             on_storage=media_incidents.on_recording_storage(ctx),
             supervisor=ctx.services.get("media_supervisor"),
         )
-    if service.on_timeline not in timeline_service.LISTENERS:
-        timeline_service.LISTENERS.append(service.on_timeline)
     await service.rearm_ring_timeouts(ctx)
 
 

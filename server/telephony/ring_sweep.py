@@ -63,8 +63,8 @@ async def _loop(ctx: AppContext) -> None:
 
 
 async def start_ring_sweep(ctx: AppContext) -> None:
-    """Only with replicas (PLATEAU_REDIS_URL) and a real clock (tests call sweep_ringing)."""
-    if ctx.settings.redis_url and ctx.settings.mode != "test" and "leadership" in ctx.services:
+    """Only with replicas (PLATEAU_REDIS_URL) and background tasks (tests call sweep_ringing)."""
+    if ctx.settings.redis_url and ctx.settings.background_tasks and "leadership" in ctx.services:
         ctx.services["ring_sweep"] = asyncio.get_running_loop().create_task(_loop(ctx))
 
 

@@ -791,9 +791,9 @@ async def _with_time_to_answer(row: CallRow, info: RecordingInfo) -> dict[str, A
 def _arm_ring_timeout(ctx: AppContext, row: CallRow) -> None:
     """A ringing call is missed RING_TIMEOUT after it started ringing. The deadline is a fact
     in the database (the call's `rang_at`): this timer is only a wake-up, re-armed at start-up
-    for the calls still ringing (`rearm_ring_timeouts`). Tests with a fake clock call
-    `expire_ringing` themselves."""
-    if ctx.settings.mode == "test":
+    for the calls still ringing (`rearm_ring_timeouts`). Without background tasks (tests with
+    a fake clock) nothing is armed: they call `expire_ringing` themselves."""
+    if not ctx.settings.background_tasks:
         return
     tasks: set[asyncio.Task[None]] = ctx.services.setdefault("ring_timeouts", set())
     left = (row.rang_at + RING_TIMEOUT - ctx.clock.now()).total_seconds()
