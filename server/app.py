@@ -26,6 +26,7 @@ from server.core.config import Settings
 from server.core.context import AppContext
 from server.core.db import Database
 from server.core.replicas import shared_state
+from server.core.services import Services
 from server.crm.contribution import CONTRIBUTION as CRM
 from server.documents.contribution import CONTRIBUTION as DOCUMENTS
 from server.evaluation.contribution import CONTRIBUTION as EVALUATION
@@ -90,7 +91,7 @@ def build_context(
         audit.attach_seal(
             db.sessionmaker, AuditSeal.from_secret(settings.secret_key, settings.data_dir)
         )
-    limiter, presence, services = shared_state(settings, clock)
+    limiter, presence, redis = shared_state(settings, clock)
     return AppContext(
         settings=settings,
         db=db,
@@ -101,7 +102,7 @@ def build_context(
         titles=catalogue.titles,
         packs=catalogue.packs,
         presence=presence,
-        services={"pack_problems": catalogue.problems, **services},
+        services=Services(pack_problems=catalogue.problems, replica_redis=redis),
     )
 
 

@@ -179,7 +179,7 @@ def running_app(
     (a restart of an app whose database already holds it)."""
     ctx = build_context(settings, clock=clock, pooled=False)
     if media is not None:  # e.g. a FakeMedia: no aiortc in service-level tests
-        ctx.services["media"] = media
+        ctx.services.media = media
     app = create_app(ctx, contributions=contributions)
     with TestClient(app, base_url="http://testserver") as client:
         if day is None:

@@ -50,11 +50,11 @@ async def _watch(ctx: AppContext) -> None:
 async def start_revocation_watch(ctx: AppContext) -> None:
     """Only with background tasks (tests call `check_revocations`, as they advance the clock)."""
     if ctx.settings.background_tasks:
-        ctx.services["revocation_watch"] = asyncio.get_running_loop().create_task(_watch(ctx))
+        ctx.services.revocation_watch = asyncio.get_running_loop().create_task(_watch(ctx))
 
 
 async def stop_revocation_watch(ctx: AppContext) -> None:
-    task = ctx.services.pop("revocation_watch", None)
+    task, ctx.services.revocation_watch = ctx.services.revocation_watch, None
     if task is not None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

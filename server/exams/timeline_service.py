@@ -101,7 +101,7 @@ async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: st
 async def _run_once(
     ctx: AppContext, candidate_id: str, command: Command, *, actor: str
 ) -> TimelineState:
-    locks: dict[str, asyncio.Lock] = ctx.services.setdefault("timeline_locks", {})
+    locks = ctx.services.timeline_locks
     async with locks.setdefault(candidate_id, asyncio.Lock()), ctx.db.session() as session:
         timeline, last = await _load(ctx, session, candidate_id)
         new = command(timeline)
@@ -179,12 +179,13 @@ async def _announce(
     )
     for listener in ctx.wiring.timeline_listeners:
         await listener(ctx, candidate_id, state, facts)
-    ctx.services.get("timeline_scheduler", _NoScheduler()).poke()
+    _poke(ctx)
 
 
-class _NoScheduler:
-    def poke(self) -> None:
-        pass
+def _poke(ctx: AppContext) -> None:
+    """Wakes the clock up for a new deadline (none without background tasks)."""
+    if ctx.services.timeline_scheduler is not None:
+        ctx.services.timeline_scheduler.poke()
 
 
 async def active_candidates(ctx: AppContext) -> list[str]:
@@ -277,7 +278,7 @@ class Scheduler:
                 await self._task
 
     async def _loop(self) -> None:
-        leadership = self.ctx.services.get("leadership")
+        leadership = self.ctx.services.leadership
         while True:
             if leadership is not None and not leadership.is_leader:  # another replica leads
                 await leadership.elected()
@@ -340,4 +341,4 @@ async def plan_start(
         details={"planned_start": at.isoformat() if at else None},
     )
     await session.commit()
-    ctx.services.get("timeline_scheduler", _NoScheduler()).poke()
+    _poke(ctx)

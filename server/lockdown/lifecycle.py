@@ -20,7 +20,7 @@ from server.lockdown.seb_check import POLICY_VIOLATION, VERIFIED
 async def close_unverified(ctx: AppContext, which: Callable[[Principal], bool]) -> int:
     """Closes the open sockets of the principals `which` selects that did not prove SEB."""
     closed = 0
-    for conn in list(ctx.services.get("ws_connections", ())):
+    for conn in list(ctx.services.ws_connections):
         if not which(conn.principal) or conn.ws.scope.get(VERIFIED):
             continue
         with contextlib.suppress(Exception):  # already closing: nothing more to do

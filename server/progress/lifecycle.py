@@ -19,6 +19,6 @@ async def sweep_unplayed(ctx: AppContext) -> None:
 async def start_progress(ctx: AppContext) -> None:
     """With replicas, the clock's leader sweeps (now, or when it is elected later: the
     contribution's `on_elected`)."""
-    leadership = ctx.services.get("leadership")
+    leadership = ctx.services.leadership
     if leadership is None or leadership.is_leader:
         await sweep_unplayed(ctx)

@@ -131,7 +131,9 @@ class PeerState(Message):
 
 
 def media(ctx: AppContext) -> MediaPort:
-    port: MediaPort = ctx.services["media"]
+    port = ctx.services.media
+    if port is None:
+        raise RuntimeError("the media layer starts with the app (start_media)")
     return port
 
 
@@ -506,7 +508,7 @@ async def _candidate_of(ctx: AppContext, call_id: str) -> str:
 
 @contextlib.asynccontextmanager
 async def _phone_lock(ctx: AppContext, candidate_id: str) -> AsyncIterator[None]:
-    locks: dict[str, asyncio.Lock] = ctx.services.setdefault("phone_locks", {})
+    locks = ctx.services.phone_locks
     async with locks.setdefault(candidate_id, asyncio.Lock()):
         yield
 
@@ -795,7 +797,7 @@ def _arm_ring_timeout(ctx: AppContext, row: CallRow) -> None:
     a fake clock) nothing is armed: they call `expire_ringing` themselves."""
     if not ctx.settings.background_tasks:
         return
-    tasks: set[asyncio.Task[None]] = ctx.services.setdefault("ring_timeouts", set())
+    tasks = ctx.services.ring_timeouts
     left = (row.rang_at + RING_TIMEOUT - ctx.clock.now()).total_seconds()
 
     async def later() -> None:

@@ -234,7 +234,7 @@ async def websocket_endpoint(ws: WebSocket) -> None:
     await ws.accept()
     conn = Connection(ctx, ws.app.state.edges, ws, principal)
     untrack = ctx.live_sessions.track(principal.subject_id, generation, conn.revoke)
-    connections: set[Connection] = ctx.services.setdefault("ws_connections", set())
+    connections = ctx.services.ws_connections
     connections.add(conn)
     presence = await ctx.presence.connect(principal.subject_id, ctx.clock.now())
     _announce_presence(ctx, principal, presence)

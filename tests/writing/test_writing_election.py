@@ -71,7 +71,7 @@ def test_the_next_leader_freezes_what_the_dead_one_left_open(
         assert not c.get(f"{base}/writing/drafts").json()["drafts"][0]["frozen"]
 
         leadership = NotYetLeader()
-        h.ctx.services["leadership"] = leadership
+        h.ctx.services.leadership = leadership
         scheduler = timeline_service.Scheduler(h.ctx)
         h.call(_start, scheduler)
         try:
