@@ -9,7 +9,8 @@ voids every signature of that version and makes a new version (`supersede`).
 Nobody signs before the rules can decide (`readiness`): every competence proposed « acquise »
 was evaluated — at least one of its criteria observed (acquis or non acquis) in a simulation, a
 written reply or the technical interview — or the jury wrote why (`reasons`); and the parts
-the certification package contributes (`SEAL_PARTS`: the pieces, the decision) raise nothing.
+the certification package contributes (`ctx.wiring.seal_parts`: the pieces, the decision)
+raise nothing.
 """
 
 from __future__ import annotations

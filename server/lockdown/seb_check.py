@@ -174,7 +174,7 @@ def _refusal_response(conn: HTTPConnection) -> Response:
 
 
 class SebGuard:
-    """The ASGI middleware (registered in server/routes.py)."""
+    """The ASGI middleware (listed in server/app.py `MIDDLEWARE`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
