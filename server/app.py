@@ -1,17 +1,24 @@
-"""The FastAPI application: one process, HTTP edges, one WebSocket per page."""
+"""The FastAPI application: one process, HTTP edges, one WebSocket per page.
+
+The composition root: every package's contribution is listed here, in order, and assembled by
+`create_app` (server/web/composition.py); nothing is registered by importing a module."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
+from server.auth.contribution import CONTRIBUTION as AUTH
 from server.auth.tokens import TokenService
-from server.core import audit
+from server.certification.contribution import CONTRIBUTION as CERTIFICATION
+from server.chat.contribution import CONTRIBUTION as CHAT
+from server.core import audit, replicas
 from server.core.audit_seal import AuditSeal
 from server.core.bus import build_bus
 from server.core.clock import Clock, SystemClock
@@ -19,11 +26,53 @@ from server.core.config import Settings
 from server.core.context import AppContext
 from server.core.db import Database
 from server.core.replicas import shared_state
+from server.core.services import Services
+from server.crm.contribution import CONTRIBUTION as CRM
+from server.documents.contribution import CONTRIBUTION as DOCUMENTS
+from server.evaluation.contribution import CONTRIBUTION as EVALUATION
+from server.exams.contribution import CONTRIBUTION as EXAMS
+from server.lockdown.contribution import CONTRIBUTION as LOCKDOWN
+from server.lockdown.seb_check import SebGuard
+from server.progress.contribution import CONTRIBUTION as PROGRESS
 from server.scenarios.catalogue import load_catalogue
+from server.scenarios.contribution import CONTRIBUTION as SCENARIOS
+from server.telephony.contribution import CONTRIBUTION as TELEPHONY
+from server.web.composition import Contribution, Stage, StartUp, assemble
+from server.web.contribution import CONTRIBUTION as WEB
 from server.web.errors import install_error_handlers
+from server.web.input_edge import InputEdge
 from server.web.responses import ReadableJSONResponse
+from server.web.security_headers import SecurityHeaders
+from server.writing.contribution import CONTRIBUTION as WRITING
 
 log = logging.getLogger(__name__)
+
+# The replicas' shared state (the bus, the clock's leadership): first up, last down.
+REPLICAS = Contribution(
+    name="replicas",
+    startup=(StartUp(Stage.SHARED, replicas.start_replica),),
+    shutdown=(replicas.stop_replica,),
+)
+# Every package's contribution. The order is that of the timeline's listeners and of the
+# start-up hooks within a stage; shutdown runs in the reverse order.
+CONTRIBUTIONS: tuple[Contribution, ...] = (
+    REPLICAS,
+    AUTH,
+    EXAMS,
+    SCENARIOS,
+    TELEPHONY,
+    WRITING,
+    CHAT,
+    CRM,
+    EVALUATION,
+    DOCUMENTS,
+    CERTIFICATION,
+    PROGRESS,
+    LOCKDOWN,
+    WEB,
+)
+# ASGI middleware around every route, outermost last (Starlette's add_middleware order).
+MIDDLEWARE: tuple[Callable[[ASGIApp], ASGIApp], ...] = (InputEdge, SebGuard, SecurityHeaders)
 
 
 def build_context(
@@ -42,7 +91,7 @@ def build_context(
         audit.attach_seal(
             db.sessionmaker, AuditSeal.from_secret(settings.secret_key, settings.data_dir)
         )
-    limiter, presence, services = shared_state(settings, clock)
+    limiter, presence, redis = shared_state(settings, clock)
     return AppContext(
         settings=settings,
         db=db,
@@ -53,21 +102,27 @@ def build_context(
         titles=catalogue.titles,
         packs=catalogue.packs,
         presence=presence,
-        services={"pack_problems": catalogue.problems, **services},
+        services=Services(pack_problems=catalogue.problems, replica_redis=redis),
     )
 
 
-def create_app(ctx: AppContext) -> FastAPI:
-    from server import routes  # noqa: F401  (imports every package's edges and hooks)
+def create_app(
+    ctx: AppContext, *, contributions: Sequence[Contribution] = CONTRIBUTIONS
+) -> FastAPI:
+    """The app of exactly these contributions: their routers, WebSocket commands and snapshot
+    parts (`app.state.edges`), the services' hooks (`ctx.wiring`), their start-up and shutdown
+    hooks."""
+    assembly = assemble(contributions)
+    ctx.wiring = assembly.wiring
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        for hook in routes.STARTUP:
+        for hook in assembly.startup:
             await hook(ctx)
         try:
             yield
         finally:
-            for hook in reversed(routes.SHUTDOWN):
+            for hook in assembly.shutdown:
                 try:
                     await hook(ctx)
                 except Exception:  # noqa: BLE001 - shut everything down regardless
@@ -83,10 +138,11 @@ def create_app(ctx: AppContext) -> FastAPI:
         default_response_class=ReadableJSONResponse,
     )
     app.state.ctx = ctx
+    app.state.edges = assembly.edges
     install_error_handlers(app)
-    for router in routes.ROUTERS:
+    for router in assembly.routers:
         app.include_router(router)
-    for middleware in routes.MIDDLEWARE:
+    for middleware in MIDDLEWARE:
         app.add_middleware(middleware)
     app.mount("/static", StaticFiles(directory=ctx.settings.web_dir), name="static")
     return app

@@ -6,7 +6,7 @@ import asyncio
 import json
 import signal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +14,9 @@ from server.cli_common import fail, listening_socket, load_settings, os_reason, 
 from server.cli_french import FrenchCommand, FrenchGroup, french_typer
 from server.core.clock import Clock
 from server.core.config import ConfigError, Settings, demo_secret
+
+if TYPE_CHECKING:
+    from server.telephony.workers.local import LocalWorkers
 
 app = french_typer(help="Plateau : plateforme d'examen du titre CRCD.")
 db_app = french_typer(help="Base de données.")
@@ -55,7 +58,7 @@ def _serve(
     *,
     tls: tuple[Path, Path] | None,
     banner: str = "",
-    services: dict[str, Any] | None = None,
+    media_supervisor: LocalWorkers | None = None,
     clock: Clock | None = None,
 ) -> None:
     import uvicorn
@@ -68,7 +71,7 @@ def _serve(
     if not settings.public_url:  # the address printed on the codes sheet
         settings.public_url = server_base_url(settings.host, settings.port, tls=tls is not None)
     ctx = build_context(settings, clock=clock)
-    ctx.services.update(services or {})
+    ctx.services.media_supervisor = media_supervisor
     application = create_app(ctx)
     if banner:
         typer.echo(banner)
@@ -300,8 +303,7 @@ def serve(
     previous = _terminate_by_exception()
     try:
         with local_media_workers(settings, media_workers) as workers:
-            services = {"media_supervisor": workers} if workers is not None else {}
-            _serve(settings, tls=_tls_for(settings, True), services=services)
+            _serve(settings, tls=_tls_for(settings, True), media_supervisor=workers)
     except MediaUnavailable as exc:
         _fail(str(exc))
     except _Terminated:  # the workers are stopped: now end as SIGTERM asked

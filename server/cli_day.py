@@ -64,7 +64,7 @@ def packs() -> None:
     """Liste les packs de scénarios (identifiant, version, titre, formats servis)."""
 
     async def work(ctx: AppContext, session: AsyncSession) -> Any:
-        return ctx.packs, ctx.services.get("pack_problems", {})
+        return ctx.packs, ctx.services.pack_problems
 
     loaded, problems = run(work, secret=False)
     for pack_id in sorted(loaded):

@@ -4,7 +4,7 @@ proctor; plus helpers to sign in as each of them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from server.app import build_context, create_app
+from server.app import CONTRIBUTIONS, build_context, create_app
 from server.auth import service as auth_service
 from server.auth.domain import Capacity, Role
 from server.auth.tokens import CSRF_COOKIE
@@ -21,6 +21,7 @@ from server.core.config import Settings
 from server.core.context import AppContext
 from server.exams import setup
 from server.scenarios.referential import Pathway
+from server.web.composition import Contribution, Edges
 
 ORGANISER_PASSWORD = "mot-de-passe-solide-1"
 
@@ -119,6 +120,12 @@ class Harness:
         self.day = day
         self.clock: FakeClock = ctx.clock  # type: ignore[assignment]
 
+    @property
+    def edges(self) -> Edges:
+        """The WebSocket commands and snapshot parts the app was assembled with."""
+        edges: Edges = self.client.app.state.edges  # type: ignore[attr-defined]
+        return edges
+
     def login(self, who: str) -> TestClient:
         """Signs the shared client in as `who` ("organiser", a code label, or "anonymous")."""
         self.client.cookies.clear()
@@ -166,13 +173,14 @@ def running_app(
     pack_id: str | None = None,
     day: ExamDay | None = None,
     media: Any = None,
+    contributions: Sequence[Contribution] = CONTRIBUTIONS,
 ) -> Iterator[Harness]:
     """Starts the app (its start-up hooks run); seeds a standard exam day unless `day` is given
     (a restart of an app whose database already holds it)."""
     ctx = build_context(settings, clock=clock, pooled=False)
     if media is not None:  # e.g. a FakeMedia: no aiortc in service-level tests
-        ctx.services["media"] = media
-    app = create_app(ctx)
+        ctx.services.media = media
+    app = create_app(ctx, contributions=contributions)
     with TestClient(app, base_url="http://testserver") as client:
         if day is None:
             day = client.portal.call(

@@ -48,13 +48,13 @@ async def _watch(ctx: AppContext) -> None:
 
 
 async def start_revocation_watch(ctx: AppContext) -> None:
-    """Not in test mode (tests call `check_revocations`, as they advance the exam clock)."""
-    if ctx.settings.mode != "test":
-        ctx.services["revocation_watch"] = asyncio.get_running_loop().create_task(_watch(ctx))
+    """Only with background tasks (tests call `check_revocations`, as they advance the clock)."""
+    if ctx.settings.background_tasks:
+        ctx.services.revocation_watch = asyncio.get_running_loop().create_task(_watch(ctx))
 
 
 async def stop_revocation_watch(ctx: AppContext) -> None:
-    task = ctx.services.pop("revocation_watch", None)
+    task, ctx.services.revocation_watch = ctx.services.revocation_watch, None
     if task is not None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -253,7 +253,7 @@ async def _record_decision(
 async def on_lock(
     ctx: AppContext, session: AsyncSession, candidate: Candidate, version: Deliberation, actor: str
 ) -> deliberations.AfterCommit:
-    """Registered in the deliberation's lock checks: no lock without a valid decision."""
+    """Contributed to the deliberation's lock checks: no lock without a valid decision."""
     out = await _record_decision(ctx, session, candidate, version, actor)
 
     def announce() -> None:
@@ -263,9 +263,6 @@ async def on_lock(
         )
 
     return announce
-
-
-deliberations.LOCK_CHECKS.append(on_lock)
 
 
 async def seal_part(
@@ -299,9 +296,6 @@ async def seal_part(
         return {"pieces": pieces, "decision": None}, blocking
     bound = decision.model_dump(mode="json", exclude={"candidate_id"})
     return {"pieces": pieces, "decision": bound}, []
-
-
-signing.SEAL_PARTS.append(seal_part)
 
 
 async def retake_decision(ctx: AppContext, principal: Principal, candidate_id: str) -> dict:

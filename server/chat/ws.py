@@ -14,8 +14,7 @@ from server.core.context import AppContext
 from server.core.events import Message
 from server.core.text import Line, Text
 from server.exams.models import JuryAssignment
-from server.web.snapshots import snapshot_part
-from server.web.ws_registry import CommandError, register
+from server.web.ws_registry import CommandError, WsCommand
 
 
 class ChatSend(Message):
@@ -81,12 +80,14 @@ async def on_read(ctx: AppContext, principal: Principal, msg: ChatReadIn) -> Non
         await service.mark_read(ctx, cid, principal.subject_id, last)
 
 
-register(ChatSend, (Role.CANDIDATE, Role.JUROR), on_send)
-register(ChatTypingIn, (Role.CANDIDATE, Role.JUROR), on_typing)
-register(ChatReadIn, (Role.CANDIDATE, Role.JUROR), on_read)
+# The commands this package's contribution declares (who may send each).
+WS_COMMANDS = (
+    WsCommand.of(ChatSend, (Role.CANDIDATE, Role.JUROR), on_send),
+    WsCommand.of(ChatTypingIn, (Role.CANDIDATE, Role.JUROR), on_typing),
+    WsCommand.of(ChatReadIn, (Role.CANDIDATE, Role.JUROR), on_read),
+)
 
 
-@snapshot_part("chat")
 async def chat_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
     if principal.role is Role.CANDIDATE:
         cid = principal.subject_id

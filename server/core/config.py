@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLATEAU_", env_file=None, extra="ignore")
 
     mode: Literal["demo", "production", "test"] = "production"
+    # The timers that run by themselves: the exam clock's scheduler and heartbeat, the ring
+    # time-outs, the revocation watch, the replicas' ring sweep. The tests turn them off and
+    # drive a fake clock (`advance_all`, `expire_ringing`, `check_revocations`, …) instead.
+    background_tasks: bool = True
+    # With PostgreSQL, replicas elect the clock's leader by an advisory lock; off, this process
+    # always leads (the tests' in-process apps, which share one database).
+    leader_election: bool = True
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "plateau-data")
     database_url: str = ""
     # The database pool (ignored by SQLite's single writer as far as writes go): connections

@@ -13,6 +13,8 @@ from server.core.clock import Clock
 from server.core.config import Settings
 from server.core.db import Database
 from server.core.presence import PresenceTracker, RedisPresence
+from server.core.services import Services
+from server.core.wiring import Wiring
 from server.scenarios.referential import Title
 
 
@@ -27,5 +29,7 @@ class AppContext:
     titles: dict[str, Title]
     packs: dict[str, Any] = field(default_factory=dict)
     presence: PresenceTracker | RedisPresence = field(default_factory=PresenceTracker)
-    services: dict[str, Any] = field(default_factory=dict)
+    services: Services = field(default_factory=Services)
     live_sessions: LiveSessions = field(default_factory=LiveSessions)
+    # What the app assembled from the packages' contributions (server/app.py).
+    wiring: Wiring = field(default_factory=Wiring)

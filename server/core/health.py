@@ -61,7 +61,7 @@ class HealthChecks:
 
     async def _check(self, ctx: AppContext) -> HealthReport:
         dependencies = {"database": await self._database(ctx)}
-        media = ctx.services.get("media")
+        media = ctx.services.media
         if isinstance(media, ReportsHealth):
             dependencies |= media.health()
         elif media is not None:  # in the web process: up as long as this answers
@@ -83,8 +83,6 @@ class HealthChecks:
 
 
 def checks_of(ctx: AppContext) -> HealthChecks:
-    checks = ctx.services.get("health")
-    if checks is None:
-        checks = ctx.services["health"] = HealthChecks()
-    assert isinstance(checks, HealthChecks)
-    return checks
+    if ctx.services.health is None:
+        ctx.services.health = HealthChecks()
+    return ctx.services.health

@@ -160,8 +160,8 @@ class AdvisoryLockLeader:
                 conn.terminate()
 
 
-def build_leadership(database_url: str, mode: str, prefix: str) -> Leadership:
-    """An advisory lock on PostgreSQL outside the tests; otherwise this process leads."""
-    if mode != "test" and make_url(database_url).get_backend_name() == "postgresql":
+def build_leadership(database_url: str, prefix: str, *, election: bool = True) -> Leadership:
+    """An advisory lock on PostgreSQL when elections are on; otherwise this process leads."""
+    if election and make_url(database_url).get_backend_name() == "postgresql":
         return AdvisoryLockLeader(database_url, f"{prefix}:clock")
     return AlwaysLeader()

@@ -1,10 +1,8 @@
 """What web replicas share, and its start-up and shutdown: the event bus (first up, last
-down), the leadership of the clock (`server/core/leader.py`, in `ctx.services["leadership"]`),
+down), the leadership of the clock (`server/core/leader.py`, in `ctx.services.leadership`),
 presence and the sign-in limits (in Redis when `PLATEAU_REDIS_URL` is set, else in memory)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from redis.asyncio import Redis
 
@@ -19,28 +17,28 @@ from server.core.presence import PresenceTracker, RedisPresence
 
 def shared_state(
     settings: Settings, clock: Clock
-) -> tuple[RateLimiter | RedisRateLimiter, PresenceTracker | RedisPresence, dict[str, Any]]:
-    """The sign-in limiter and the presence, and the services to keep (the Redis client)."""
+) -> tuple[RateLimiter | RedisRateLimiter, PresenceTracker | RedisPresence, Redis | None]:
+    """The sign-in limiter and the presence, and the Redis client to close at the end."""
     per_window = settings.login_attempts_per_minute
     if not settings.redis_url:
-        return RateLimiter(clock, per_window), PresenceTracker(), {}
+        return RateLimiter(clock, per_window), PresenceTracker(), None
     redis = Redis.from_url(settings.redis_url)
     prefix = settings.redis_prefix
     return (
         RedisRateLimiter(redis, prefix, clock, per_window),
         RedisPresence(redis, prefix),
-        {"replica_redis": redis},
+        redis,
     )
 
 
 async def start_replica(ctx: AppContext) -> None:
     await start_bus(ctx.bus)
     settings = ctx.settings
-    if "leadership" not in ctx.services:  # tests may put their own
-        ctx.services["leadership"] = build_leadership(
-            settings.database_url, settings.mode, settings.redis_prefix
+    if ctx.services.leadership is None:  # tests may put their own
+        ctx.services.leadership = build_leadership(
+            settings.database_url, settings.redis_prefix, election=settings.leader_election
         )
-    await ctx.services["leadership"].start()
+    await ctx.services.leadership.start()
     if isinstance(ctx.presence, RedisPresence):
         await ctx.presence.start()
 
@@ -48,10 +46,10 @@ async def start_replica(ctx: AppContext) -> None:
 async def stop_replica(ctx: AppContext) -> None:
     if isinstance(ctx.presence, RedisPresence):
         await ctx.presence.close()
-    leadership = ctx.services.get("leadership")
+    leadership = ctx.services.leadership
     if leadership is not None:
         await leadership.stop()
     await stop_bus(ctx.bus)
-    redis = ctx.services.pop("replica_redis", None)
+    redis, ctx.services.replica_redis = ctx.services.replica_redis, None
     if redis is not None:
         await redis.aclose()

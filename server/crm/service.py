@@ -19,7 +19,7 @@ from server.crm.domain import (
     parse_amount,
     schedule,
 )
-from server.crm.store import changes, record, records  # noqa: F401  (the public reads)
+from server.crm.store import changes, record, records  # the public reads (__all__)
 from server.scenarios.pack_models import FormatSubset, ScenarioPack
 from server.scenarios.pack_simulations import Collection, OrderDesk
 from server.scenarios.payment_rules import schedule_problems

@@ -12,12 +12,10 @@ from server.auth.domain import Principal, Role
 from server.core.context import AppContext
 from server.crm import store, survey
 from server.exams.models import JuryAssignment
-from server.web.snapshots import snapshot_part
 
 RECENT = 200  # the live feed's tail; the whole log is at GET …/crm/changes
 
 
-@snapshot_part("crm")
 async def crm_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
     if principal.role is not Role.JUROR:
         return None  # the candidate's page loads its records over HTTP

@@ -10,13 +10,13 @@ can decide (every competence proposed « acquise » evaluated or its reason writ
 missing); a change after a signature (a new proposal, a piece ticked) voids every signature
 and makes a new version.
 
-Before the second signature locks a version, the checks registered in `LOCK_CHECKS` run in the
-same transaction (the certification package registers the decision through the outcomes
+Before the second signature locks a version, the checks the app wired in
+(`ctx.wiring.lock_checks`) run in the same transaction (the certification package contributes
+the decision through the outcomes
 engine: a decision whose required evidence is missing refuses the signature, saying which)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.auth.domain import Capacity, Principal
 from server.core import audit
 from server.core.context import AppContext
+from server.core.wiring import AfterCommit
 from server.evaluation import signing
 from server.evaluation.events import DeliberationChanged, to_jury
 from server.evaluation.models import Deliberation
@@ -44,14 +45,6 @@ MAX_JUSTIFICATION = 20_000
 MAX_REASON = 2_000
 # A base the caller did not give: no check (scripts, the organiser's tools).
 ANY_BASE: Any = object()
-
-# (ctx, session, candidate, the version about to be locked, actor) → an optional callback to
-# run after the commit (e.g. publish an event). Raise to refuse the signature.
-AfterCommit = Callable[[], None]
-LockCheck = Callable[
-    [AppContext, AsyncSession, Candidate, Deliberation, str], Awaitable[AfterCommit | None]
-]
-LOCK_CHECKS: list[LockCheck] = []
 
 
 def deliberation_out(d: Deliberation) -> dict[str, Any]:
@@ -317,7 +310,7 @@ async def sign(
         current.signatures = {**current.signatures, principal.subject_id: now.isoformat()}
         current.signed_seals = {**(current.signed_seals or {}), principal.subject_id: ready.seal}
         if _lock_ready(jurors, current.signatures):
-            for check in LOCK_CHECKS:
+            for check in ctx.wiring.lock_checks:
                 done = await check(ctx, session, candidate, current, principal.actor)
                 if done is not None:
                     after.append(done)

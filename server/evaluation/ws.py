@@ -17,8 +17,7 @@ from server.core.text import Line, Text
 from server.evaluation import deliberation, service
 from server.exams.models import JuryAssignment
 from server.exams.queries import NotFound
-from server.web.snapshots import snapshot_part
-from server.web.ws_registry import CommandError, register
+from server.web.ws_registry import CommandError, WsCommand
 
 
 class SetMark(Message):
@@ -79,11 +78,13 @@ async def on_pin_note(ctx: AppContext, principal: Principal, msg: PinNote) -> di
     return {"note": note}
 
 
-register(SetMark, (Role.JUROR,), on_set_mark)
-register(PinNote, (Role.JUROR,), on_pin_note)
+# The commands this package's contribution declares (who may send each).
+WS_COMMANDS = (
+    WsCommand.of(SetMark, (Role.JUROR,), on_set_mark),
+    WsCommand.of(PinNote, (Role.JUROR,), on_pin_note),
+)
 
 
-@snapshot_part("evaluation")
 async def evaluation_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
     """Jurors only: per candidate of theirs, the marks, notes, interview notes and the last
     deliberation version (the grid's structure is read once over HTTP)."""

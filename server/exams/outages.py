@@ -111,7 +111,7 @@ class Heart:
             return
         self._failing = False
         start, self.last_ok = self.last_ok, now
-        leadership = self.ctx.services.get("leadership")
+        leadership = self.ctx.services.leadership
         if leadership is not None and not leadership.is_leader:
             return  # replicas: the database outage is given back once, by the clock's leader
         if is_outage(self.ctx, start, now):

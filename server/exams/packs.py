@@ -34,7 +34,7 @@ async def freeze_pack_for_session(
 
 
 async def snapshot_pack(ctx: AppContext, session: AsyncSession, snapshot_id: str) -> ScenarioPack:
-    cache: dict[str, ScenarioPack] = ctx.services.setdefault("pack_snapshots", {})
+    cache = ctx.services.pack_snapshots
     if snapshot_id not in cache:
         cache[snapshot_id] = await pack_service.get_snapshot(session, snapshot_id)
     return cache[snapshot_id]

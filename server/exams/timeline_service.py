@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -25,12 +25,8 @@ from server.exams.timeline_facts import TimelineFact, WarningEmitted, dump_fact,
 from server.exams.timeline_state import TimelineState
 
 Command = Callable[[Timeline], list[TimelineFact]]
-# Other packages react to a candidate's timeline (telephony holds calls on a pause, …).
-TimelineListener = Callable[[AppContext, str, TimelineState, list[TimelineFact]], Awaitable[None]]
-LISTENERS: list[TimelineListener] = []
-# Sweeps a replica runs when it becomes the clock's leader after another (issue 21): what a
-# leader killed between a deadline's commit and its listeners left undone (each idempotent).
-ON_ELECTED: list[Callable[[AppContext], Awaitable[object]]] = []
+# Who listens to the timeline and who sweeps after an election: `ctx.wiring`
+# (server/core/wiring.py), assembled by server/app.py from the packages' contributions.
 log = logging.getLogger(__name__)
 
 
@@ -105,7 +101,7 @@ async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: st
 async def _run_once(
     ctx: AppContext, candidate_id: str, command: Command, *, actor: str
 ) -> TimelineState:
-    locks: dict[str, asyncio.Lock] = ctx.services.setdefault("timeline_locks", {})
+    locks = ctx.services.timeline_locks
     async with locks.setdefault(candidate_id, asyncio.Lock()), ctx.db.session() as session:
         timeline, last = await _load(ctx, session, candidate_id)
         new = command(timeline)
@@ -181,14 +177,15 @@ async def _announce(
     ctx.bus.publish(
         staff_only, TimelineChanged(candidate_id=candidate_id, state=state_payload(state))
     )
-    for listener in LISTENERS:
+    for listener in ctx.wiring.timeline_listeners:
         await listener(ctx, candidate_id, state, facts)
-    ctx.services.get("timeline_scheduler", _NoScheduler()).poke()
+    _poke(ctx)
 
 
-class _NoScheduler:
-    def poke(self) -> None:
-        pass
+def _poke(ctx: AppContext) -> None:
+    """Wakes the clock up for a new deadline (none without background tasks)."""
+    if ctx.services.timeline_scheduler is not None:
+        ctx.services.timeline_scheduler.poke()
 
 
 async def active_candidates(ctx: AppContext) -> list[str]:
@@ -281,11 +278,11 @@ class Scheduler:
                 await self._task
 
     async def _loop(self) -> None:
-        leadership = self.ctx.services.get("leadership")
+        leadership = self.ctx.services.leadership
         while True:
             if leadership is not None and not leadership.is_leader:  # another replica leads
                 await leadership.elected()
-                for sweep in ON_ELECTED:
+                for sweep in self.ctx.wiring.on_elected:
                     try:
                         await sweep(self.ctx)
                     except Exception:  # noqa: BLE001 - the clock runs regardless
@@ -344,4 +341,4 @@ async def plan_start(
         details={"planned_start": at.isoformat() if at else None},
     )
     await session.commit()
-    ctx.services.get("timeline_scheduler", _NoScheduler()).poke()
+    _poke(ctx)

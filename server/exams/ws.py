@@ -13,18 +13,15 @@ from server.core.events import Message
 from server.core.text import Text
 from server.exams import overview
 from server.exams.models import Candidate
-from server.web.snapshots import snapshot_part
-from server.web.ws_registry import CommandError, register
+from server.web.ws_registry import CommandError, WsCommand
 
 
-@snapshot_part("clock")
 async def clock_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
     """How fast exam time runs (1: real time; N under `plateau demo --speed N`): the pages'
     serverNow() scales the time elapsed since their last time sample by it."""
     return {"rate": clock_rate(ctx.clock)}
 
 
-@snapshot_part("exam")
 async def exam_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
     ids = await overview.visible_candidates(session, principal)
     data = await overview.candidate_overview(ctx, session, ids)
@@ -64,4 +61,5 @@ async def on_lockdown_report(
     return {"recorded": True}
 
 
-register(LockdownReport, (Role.CANDIDATE,), on_lockdown_report)
+# The commands this package's contribution declares (who may send each).
+WS_COMMANDS = (WsCommand.of(LockdownReport, (Role.CANDIDATE,), on_lockdown_report),)

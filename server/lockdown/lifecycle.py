@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from server.auth.domain import Principal, Role
 from server.core.context import AppContext
-from server.exams import timeline_service
 from server.exams.models import Candidate, ExamSession
 from server.exams.timeline_facts import PhaseStarted, TimelineFact
 from server.exams.timeline_state import TimelineState
@@ -21,7 +20,7 @@ from server.lockdown.seb_check import POLICY_VIOLATION, VERIFIED
 async def close_unverified(ctx: AppContext, which: Callable[[Principal], bool]) -> int:
     """Closes the open sockets of the principals `which` selects that did not prove SEB."""
     closed = 0
-    for conn in list(ctx.services.get("ws_connections", ())):
+    for conn in list(ctx.services.ws_connections):
         if not which(conn.principal) or conn.ws.scope.get(VERIFIED):
             continue
         with contextlib.suppress(Exception):  # already closing: nothing more to do
@@ -45,8 +44,3 @@ async def on_timeline(
         if exam is None or service.requirement(exam) is None:
             return
     await close_unverified(ctx, lambda p: p.subject_id == candidate_id)
-
-
-async def start_lockdown(ctx: AppContext) -> None:
-    if on_timeline not in timeline_service.LISTENERS:
-        timeline_service.LISTENERS.append(on_timeline)

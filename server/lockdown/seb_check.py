@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
@@ -146,7 +146,7 @@ def _what(conn: HTTPConnection) -> str:
 async def _report(ctx: AppContext, candidate_id: str, detail: str) -> None:
     """One `seb_missing` incident per candidate per minute, not one per request (a page load
     makes many)."""
-    last: dict[str, datetime] = ctx.services.setdefault("seb_incident_at", {})
+    last = ctx.services.seb_incident_at
     now = ctx.clock.now()
     seen = last.get(candidate_id)
     if seen is not None and now - seen < INCIDENT_GAP:
@@ -174,7 +174,7 @@ def _refusal_response(conn: HTTPConnection) -> Response:
 
 
 class SebGuard:
-    """The ASGI middleware (registered in server/routes.py)."""
+    """The ASGI middleware (listed in server/app.py `MIDDLEWARE`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -1,7 +1,8 @@
-"""The simulations played listen to the timeline: the end of the calls phase records the
-simulations not played. Registered before the clock applies, at start-up, the deadlines that
-passed while the server was down; then every candidate still open is swept once (a stop between
-the phase's end and its record leaves nothing unrecorded)."""
+"""The simulations played listen to the timeline (`service.on_timeline`, in the package's
+contribution): the end of the calls phase records the simulations not played. At start-up,
+before the clock applies the deadlines that passed while the server was down, every candidate
+still open is swept once (a stop between the phase's end and its record leaves nothing
+unrecorded)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,8 @@ async def sweep_unplayed(ctx: AppContext) -> None:
 
 
 async def start_progress(ctx: AppContext) -> None:
-    """With replicas, the clock's leader sweeps (now, or when it is elected later)."""
-    if service.on_timeline not in timeline_service.LISTENERS:
-        timeline_service.LISTENERS.append(service.on_timeline)
-    if sweep_unplayed not in timeline_service.ON_ELECTED:
-        timeline_service.ON_ELECTED.append(sweep_unplayed)
-    leadership = ctx.services.get("leadership")
+    """With replicas, the clock's leader sweeps (now, or when it is elected later: the
+    contribution's `on_elected`)."""
+    leadership = ctx.services.leadership
     if leadership is None or leadership.is_leader:
         await sweep_unplayed(ctx)

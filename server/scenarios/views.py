@@ -59,5 +59,5 @@ async def catalogue(
                 "formats": served,
             }
         )
-    problems = [str(p) for p in ctx.services.get("pack_problems", [])]
+    problems = [str(p) for p in ctx.services.pack_problems]
     return {"titles": titles, "packs": packs, "problems": problems}

@@ -100,8 +100,9 @@ class LiveCalls:
 
 
 def live_calls(ctx: AppContext) -> LiveCalls:
-    found: LiveCalls = ctx.services.setdefault("live_calls", LiveCalls())
-    return found
+    if ctx.services.live_calls is None:
+        ctx.services.live_calls = LiveCalls()
+    return ctx.services.live_calls
 
 
 class MediaClaim:

@@ -3,35 +3,33 @@
 from __future__ import annotations
 
 from server.core.context import AppContext
-from server.exams import timeline_service
 from server.telephony import media_incidents, service
 
 
 async def start_media(ctx: AppContext) -> None:
-    if "media" not in ctx.services:
+    if ctx.services.media is None:
         from server.telephony.workers.factory import build_media_port
 
-        ctx.services["media"] = await build_media_port(
+        ctx.services.media = await build_media_port(
             ctx.settings,
             ctx.clock,
             on_peer_state=service.on_peer_state(ctx),
             on_replaced=service.on_media_replaced(ctx),
             on_failover=media_incidents.on_media_failover(ctx),
             on_storage=media_incidents.on_recording_storage(ctx),
-            supervisor=ctx.services.get("media_supervisor"),
+            supervisor=ctx.services.media_supervisor,
         )
-    if service.on_timeline not in timeline_service.LISTENERS:
-        timeline_service.LISTENERS.append(service.on_timeline)
     await service.rearm_ring_timeouts(ctx)
 
 
 async def stop_media(ctx: AppContext) -> None:
     """Ctrl-C: every recording is finished and every peer connection closed."""
-    for task in list(ctx.services.get("ring_timeouts", ())):
+    for task in list(ctx.services.ring_timeouts):
         task.cancel()
-    port = ctx.services.pop("media", None)
-    supervisor = ctx.services.get("media_supervisor")
-    if supervisor is not None and hasattr(port, "worker_exited"):
-        supervisor.remove_exit_listener(port.worker_exited)
+    port, ctx.services.media = ctx.services.media, None
+    supervisor = ctx.services.media_supervisor
+    exited = getattr(port, "worker_exited", None)  # the worker processes' port only
+    if supervisor is not None and exited is not None:
+        supervisor.remove_exit_listener(exited)
     if port is not None:
         await port.close()

@@ -71,7 +71,7 @@ def describe_storage(call_id: str, event: StorageEvent) -> tuple[str, str]:
 def on_recording_storage(ctx: AppContext) -> Callable[[str, str, StorageEvent], None]:
     """The recordings' disk refused (or took back) a call's audio: a technical incident on
     the organiser's, the proctor's and the jurors' consoles, and the jurors' phones say it."""
-    tasks: set[asyncio.Task[None]] = ctx.services.setdefault("storage_incidents", set())
+    tasks = ctx.services.storage_incidents
 
     async def report(room_id: str, kind: str, detail: str) -> None:
         ctx.bus.publish([jury_audience(room_id)], MediaAlert(candidate_id=room_id, message=detail))

@@ -52,7 +52,8 @@ async def sweep_ringing(ctx: AppContext) -> int:
 
 
 async def _loop(ctx: AppContext) -> None:
-    leadership = ctx.services["leadership"]
+    leadership = ctx.services.leadership
+    assert leadership is not None
     while True:
         await leadership.elected()
         try:
@@ -63,13 +64,14 @@ async def _loop(ctx: AppContext) -> None:
 
 
 async def start_ring_sweep(ctx: AppContext) -> None:
-    """Only with replicas (PLATEAU_REDIS_URL) and a real clock (tests call sweep_ringing)."""
-    if ctx.settings.redis_url and ctx.settings.mode != "test" and "leadership" in ctx.services:
-        ctx.services["ring_sweep"] = asyncio.get_running_loop().create_task(_loop(ctx))
+    """Only with replicas (PLATEAU_REDIS_URL) and background tasks (tests call sweep_ringing)."""
+    leads = ctx.services.leadership is not None
+    if ctx.settings.redis_url and ctx.settings.background_tasks and leads:
+        ctx.services.ring_sweep = asyncio.get_running_loop().create_task(_loop(ctx))
 
 
 async def stop_ring_sweep(ctx: AppContext) -> None:
-    task = ctx.services.pop("ring_sweep", None)
+    task, ctx.services.ring_sweep = ctx.services.ring_sweep, None
     if task is not None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -131,7 +131,9 @@ class PeerState(Message):
 
 
 def media(ctx: AppContext) -> MediaPort:
-    port: MediaPort = ctx.services["media"]
+    port = ctx.services.media
+    if port is None:
+        raise RuntimeError("the media layer starts with the app (start_media)")
     return port
 
 
@@ -506,7 +508,7 @@ async def _candidate_of(ctx: AppContext, call_id: str) -> str:
 
 @contextlib.asynccontextmanager
 async def _phone_lock(ctx: AppContext, candidate_id: str) -> AsyncIterator[None]:
-    locks: dict[str, asyncio.Lock] = ctx.services.setdefault("phone_locks", {})
+    locks = ctx.services.phone_locks
     async with locks.setdefault(candidate_id, asyncio.Lock()):
         yield
 
@@ -791,11 +793,11 @@ async def _with_time_to_answer(row: CallRow, info: RecordingInfo) -> dict[str, A
 def _arm_ring_timeout(ctx: AppContext, row: CallRow) -> None:
     """A ringing call is missed RING_TIMEOUT after it started ringing. The deadline is a fact
     in the database (the call's `rang_at`): this timer is only a wake-up, re-armed at start-up
-    for the calls still ringing (`rearm_ring_timeouts`). Tests with a fake clock call
-    `expire_ringing` themselves."""
-    if ctx.settings.mode == "test":
+    for the calls still ringing (`rearm_ring_timeouts`). Without background tasks (tests with
+    a fake clock) nothing is armed: they call `expire_ringing` themselves."""
+    if not ctx.settings.background_tasks:
         return
-    tasks: set[asyncio.Task[None]] = ctx.services.setdefault("ring_timeouts", set())
+    tasks = ctx.services.ring_timeouts
     left = (row.rang_at + RING_TIMEOUT - ctx.clock.now()).total_seconds()
 
     async def later() -> None:

@@ -18,8 +18,7 @@ from server.exams.models import JuryAssignment
 from server.telephony import call_control, service
 from server.telephony.call_state import CallAction
 from server.telephony.ports import InvalidOffer, PeerRole, RecordingInfo
-from server.web.snapshots import snapshot_part
-from server.web.ws_registry import CommandError, register
+from server.web.ws_registry import CommandError, WsCommand
 
 PAGES_WITH_AUDIO = (Role.CANDIDATE, Role.JUROR)
 
@@ -167,14 +166,16 @@ async def on_wrap_up(ctx: AppContext, principal: Principal, msg: CallWrapUp) -> 
         raise _refused(exc) from None
 
 
-register(RtcOffer, PAGES_WITH_AUDIO, on_rtc_offer)
-register(CallRing, (Role.JUROR,), on_ring)
-register(CallDial, (Role.CANDIDATE,), on_dial)
-register(CallCommand, (Role.CANDIDATE, Role.JUROR), on_call_command)
-register(CallWrapUp, (Role.CANDIDATE,), on_wrap_up)
+# The commands this package's contribution declares (who may send each).
+WS_COMMANDS = (
+    WsCommand.of(RtcOffer, PAGES_WITH_AUDIO, on_rtc_offer),
+    WsCommand.of(CallRing, (Role.JUROR,), on_ring),
+    WsCommand.of(CallDial, (Role.CANDIDATE,), on_dial),
+    WsCommand.of(CallCommand, (Role.CANDIDATE, Role.JUROR), on_call_command),
+    WsCommand.of(CallWrapUp, (Role.CANDIDATE,), on_wrap_up),
+)
 
 
-@snapshot_part("calls")
 async def calls_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
     """The candidate: their calls (live one, pending wrap-up) and the dispositions; a juror:
     the calls of each of their candidates."""

@@ -4,7 +4,7 @@ says which event audiences the principal listens to."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -17,22 +17,19 @@ from server.exams.models import Candidate, JuryAssignment
 
 log = logging.getLogger(__name__)
 SnapshotPart = Callable[[AppContext, AsyncSession, Principal], Awaitable[Any]]
-SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
 
 
-def snapshot_part(name: str) -> Callable[[SnapshotPart], SnapshotPart]:
-    def decorate(fn: SnapshotPart) -> SnapshotPart:
-        SNAPSHOT_PARTS[name] = fn
-        return fn
-
-    return decorate
-
-
-async def build_state(ctx: AppContext, session: AsyncSession, principal: Principal) -> dict:
-    """Every part; one that cannot be read (a bad row) is null and logged, and the page gets
-    the others: never a socket down for one unreadable value."""
+async def build_state(
+    ctx: AppContext,
+    session: AsyncSession,
+    principal: Principal,
+    parts: Mapping[str, SnapshotPart],
+) -> dict:
+    """Every part the app assembled from the contributions; one that cannot be read (a bad row)
+    is null and logged, and the page gets the others: never a socket down for one unreadable
+    value."""
     state: dict[str, Any] = {}
-    for name, part in SNAPSHOT_PARTS.items():
+    for name, part in parts.items():
         try:
             state[name] = await part(ctx, session, principal)
         except Exception:  # noqa: BLE001 - a server-side read failure, logged whole

@@ -21,6 +21,7 @@ from server.core.french_errors import french_errors, french_summary
 from server.core.presence import Presence
 from server.core.text import dumps
 from server.web import ws_frames
+from server.web.composition import Edges
 from server.web.messages import (
     Ack,
     ErrorReply,
@@ -33,7 +34,7 @@ from server.web.messages import (
     TimeSync,
 )
 from server.web.snapshots import audiences_of, build_state, organiser_audiences
-from server.web.ws_registry import COMMANDS, CommandError
+from server.web.ws_registry import CommandError
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -70,8 +71,9 @@ async def _authenticate(ctx: AppContext, ws: WebSocket) -> tuple[Principal, int]
 class Connection:
     """One page's socket: sends the snapshot, then numbered events and heartbeats."""
 
-    def __init__(self, ctx: AppContext, ws: WebSocket, principal: Principal) -> None:
+    def __init__(self, ctx: AppContext, edges: Edges, ws: WebSocket, principal: Principal) -> None:
         self.ctx = ctx
+        self.edges = edges
         self.ws = ws
         self.principal = principal
         self.seq = 0
@@ -110,7 +112,7 @@ class Connection:
         sub = ctx.bus.subscribe(audiences)  # before the state is read
         try:
             async with ctx.db.session() as session:
-                state = await build_state(ctx, session, self.principal)
+                state = await build_state(ctx, session, self.principal, self.edges.snapshot_parts)
         except BaseException:
             ctx.bus.unsubscribe(sub)
             raise
@@ -160,8 +162,8 @@ class Connection:
             elif kind == "resync":
                 Resync.model_validate(payload)
                 await self.send_snapshot()
-            elif isinstance(kind, str) and kind in COMMANDS:
-                command = COMMANDS[kind]
+            elif isinstance(kind, str) and kind in self.edges.commands:
+                command = self.edges.commands[kind]
                 if self.principal.role not in command.roles:
                     raise CommandError("forbidden", "Action refusée pour votre rôle.")
                 result = await command.handler(
@@ -230,9 +232,9 @@ async def websocket_endpoint(ws: WebSocket) -> None:
         return
     principal, generation = found
     await ws.accept()
-    conn = Connection(ctx, ws, principal)
+    conn = Connection(ctx, ws.app.state.edges, ws, principal)
     untrack = ctx.live_sessions.track(principal.subject_id, generation, conn.revoke)
-    connections: set[Connection] = ctx.services.setdefault("ws_connections", set())
+    connections = ctx.services.ws_connections
     connections.add(conn)
     presence = await ctx.presence.connect(principal.subject_id, ctx.clock.now())
     _announce_presence(ctx, principal, presence)

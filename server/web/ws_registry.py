@@ -1,8 +1,9 @@
 """Which client → server WebSocket messages exist, and who may send each (authorisation as data).
 
-A package registers its commands here (`register(Model, roles, handler)`); the WebSocket edge
-parses each incoming message by its `type`, refuses a role that is not listed, and calls the
-handler. A test walks every registered message with every role.
+A package declares its commands in its contribution (`WsCommand.of(Model, roles, handler)`);
+the app assembles them (server/app.py), the WebSocket edge parses each incoming message by its
+`type`, refuses a role that is not listed, and calls the handler. A test walks every command of
+the app with every role.
 """
 
 from __future__ import annotations
@@ -25,6 +26,15 @@ class WsCommand:
     roles: frozenset[Role]
     handler: Handler
 
+    @classmethod
+    def of(cls, model: type[BaseModel], roles: tuple[Role, ...], handler: Handler) -> WsCommand:
+        return cls(model, frozenset(roles), handler)
+
+    @property
+    def type_names(self) -> tuple[str, ...]:
+        """Every `type` value the model's Literal allows."""
+        return tuple(self.model.model_fields["type"].annotation.__args__)  # type: ignore[union-attr]
+
 
 class CommandError(Exception):
     """A refused command: `code` for programs, `message` (French) for people."""
@@ -33,14 +43,3 @@ class CommandError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-COMMANDS: dict[str, WsCommand] = {}
-
-
-def register(model: type[BaseModel], roles: tuple[Role, ...], handler: Handler) -> None:
-    """Registers every `type` value the model's Literal allows."""
-    for type_name in model.model_fields["type"].annotation.__args__:  # type: ignore[union-attr]
-        if type_name in COMMANDS:
-            raise ValueError(f"WebSocket command {type_name!r} registered twice")
-        COMMANDS[type_name] = WsCommand(model, frozenset(roles), handler)

@@ -1,4 +1,5 @@
-"""The writing phase listens to the timeline: its deadline freezes the drafts. A replica that
+"""The writing phase listens to the timeline (`service.on_timeline`, in the package's
+contribution): its deadline freezes the drafts. A replica that
 becomes the clock's leader after another freezes what a leader killed between the deadline's
 commit and the freeze left open (issue 21)."""
 
@@ -32,10 +33,3 @@ async def freeze_overdue(ctx: AppContext) -> int:
         ):
             frozen += await service.freeze(ctx, candidate_id)
     return frozen
-
-
-async def start_writing(ctx: AppContext) -> None:
-    if service.on_timeline not in timeline_service.LISTENERS:
-        timeline_service.LISTENERS.append(service.on_timeline)
-    if freeze_overdue not in timeline_service.ON_ELECTED:
-        timeline_service.ON_ELECTED.append(freeze_overdue)

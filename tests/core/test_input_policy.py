@@ -73,13 +73,12 @@ def _is_open_policy(metadata: Any) -> bool:
 
 
 def _input_models() -> list[type[BaseModel]]:
-    from server import routes
+    from server.app import CONTRIBUTIONS
     from server.web.messages import Resync, TimeSync
-    from server.web.ws_registry import COMMANDS
 
     models: list[type[BaseModel]] = [TimeSync, Resync]
-    models += [c.model for c in COMMANDS.values()]
-    for router in routes.ROUTERS:
+    models += [cmd.model for c in CONTRIBUTIONS for cmd in c.commands]
+    for router in (r for c in CONTRIBUTIONS for r in c.routers):
         for route in router.routes:
             if isinstance(route, APIRoute) and route.body_field is not None:
                 ann = route.body_field.field_info.annotation
@@ -106,10 +105,10 @@ def test_every_text_a_person_sends_is_typed_and_bounded() -> None:
 
 
 def test_every_query_parameter_is_typed_and_bounded() -> None:
-    from server import routes
+    from server.app import CONTRIBUTIONS
 
     problems = []
-    for router in routes.ROUTERS:
+    for router in (r for c in CONTRIBUTIONS for r in c.routers):
         for route in router.routes:
             if not isinstance(route, APIRoute):
                 continue

@@ -102,7 +102,7 @@ async def test_postgresql_notices_a_vanished_leader_within_seconds(
 
 def test_one_process_on_sqlite_always_leads(tmp_path) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite+aiosqlite:///{tmp_path / 'p.db'}"
-    assert isinstance(build_leadership(url, "production", "plateau"), AlwaysLeader)
+    assert isinstance(build_leadership(url, "plateau"), AlwaysLeader)
     pg = "postgresql+asyncpg://u@h/db"
-    assert isinstance(build_leadership(pg, "production", "plateau"), AdvisoryLockLeader)
-    assert isinstance(build_leadership(pg, "test", "plateau"), AlwaysLeader)
+    assert isinstance(build_leadership(pg, "plateau"), AdvisoryLockLeader)
+    assert isinstance(build_leadership(pg, "plateau", election=False), AlwaysLeader)

@@ -50,7 +50,7 @@ class Day:
 def _server(settings: Settings, clock: FakeClock) -> Server:
     ctx = build_context(settings, clock=clock)  # pooled, as the server runs
     media = FakeMedia(clock)
-    ctx.services["media"] = media
+    ctx.services.media = media
     return Server(ctx, media)
 
 
@@ -168,7 +168,7 @@ async def test_answer_and_ring_timeout_at_once_on_two_servers(day: Day) -> None:
 async def test_an_answer_the_media_plane_refuses_leaves_the_call_ringing(day: Day) -> None:
     server = day.servers[0]
     admitting = AdmittingMedia(server.media, capacity=1)
-    server.ctx.services["media"] = admitting
+    server.ctx.services.media = admitting
     await admitting.start_call("another-candidate", "elsewhere", None)  # full now
     ring = await service.ring_inbound(server.ctx, day.client, day.candidate, day.sim_id)
     with pytest.raises(service.CallRefused, match="Audio indisponible"):

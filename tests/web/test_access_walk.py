@@ -15,7 +15,6 @@ from server.core.config import Settings
 from server.exams import setup
 from server.exams.models import ExamSession
 from server.web.access import Allow, Public, Scope
-from server.web.ws_registry import COMMANDS
 from tests.harness import Harness, running_app
 
 # Who we sign in as for each role; the path always names candidate A and A's session.
@@ -175,7 +174,7 @@ def test_every_websocket_command_refuses_the_roles_it_does_not_list(
             h.login(label)
             with h.client.websocket_connect("/ws") as ws:
                 assert ws.receive_json()["type"] == "snapshot"
-                for type_name, command in COMMANDS.items():
+                for type_name, command in h.edges.commands.items():
                     ws.send_json({"type": type_name, "request_id": "r1"})
                     reply = _reply_to(ws, "r1")
                     if role in command.roles:

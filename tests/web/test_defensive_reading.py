@@ -106,15 +106,19 @@ def test_stored_bad_text_is_replaced_and_logged_everywhere(
 
 
 def test_a_snapshot_part_that_cannot_be_read_is_null_and_the_page_gets_the_rest(
-    settings: Settings, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, clock: FakeClock
 ) -> None:
-    from server.web import snapshots
+    from server.app import CONTRIBUTIONS
+    from server.web.composition import Contribution
 
     async def broken(*_: object) -> object:
         return {"oops": {}}["a bad row"]  # KeyError, as a malformed stored value would give
 
-    monkeypatch.setitem(snapshots.SNAPSHOT_PARTS, "broken", broken)
-    with running_app(settings, clock) as h, h.sockets("observer_a") as (ws,):
+    extra = Contribution(name="broken", snapshot_parts=(("broken", broken),))
+    with (
+        running_app(settings, clock, contributions=(*CONTRIBUTIONS, extra)) as h,
+        h.sockets("observer_a") as (ws,),
+    ):
         ws.send_json({"type": "resync"})
         snap = ws.receive_json()
         assert snap["type"] == "snapshot" and snap["state"]["broken"] is None

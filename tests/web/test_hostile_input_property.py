@@ -124,7 +124,7 @@ def _encode(body: Any) -> bytes:
 
 def _targets(h: Harness) -> list[tuple[str, str, Any]]:
     """(method, path with real ids, plausible body) of every route that takes text."""
-    from server import routes
+    from server.app import CONTRIBUTIONS
 
     ids = {
         "candidate_id": h.day.ids["cand_a"],
@@ -135,7 +135,7 @@ def _targets(h: Harness) -> list[tuple[str, str, Any]]:
         "question_id": "q6",
     }
     out = []
-    for router in routes.ROUTERS:
+    for router in (r for c in CONTRIBUTIONS for r in c.routers):
         for route in router.routes:
             if not isinstance(route, APIRoute):
                 continue
@@ -282,7 +282,6 @@ def test_hostile_values_in_every_websocket_command_are_refused(
     settings: Settings, clock: FakeClock
 ) -> None:
     from server.auth.domain import Role
-    from server.web.ws_registry import COMMANDS
 
     by_role = {
         Role.CANDIDATE: "cand_a",
@@ -292,7 +291,7 @@ def test_hostile_values_in_every_websocket_command_are_refused(
     }
     with running_app(settings, clock, pack_id=PACK) as h:
         _exam_in_calls_phase(h)
-        commands = sorted(COMMANDS)
+        commands = sorted(h.edges.commands)
         with h.sockets(*IDENTITIES) as sockets:
             socket_of = dict(zip(IDENTITIES, sockets, strict=True))
 
@@ -308,7 +307,7 @@ def test_hostile_values_in_every_websocket_command_are_refused(
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
             )
             def attempt(kind: str, value: Any, where: int) -> None:
-                command = COMMANDS[kind]
+                command = h.edges.commands[kind]
                 who = next(by_role[r] for r in sorted(command.roles) if r in by_role)
                 ws = socket_of[who]
                 body = {**_example(command.model), "type": kind}

@@ -4,6 +4,7 @@ the replica elected next freezes the drafts left open, once."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from datetime import timedelta
 
@@ -55,16 +56,22 @@ def test_the_next_leader_freezes_what_the_dead_one_left_open(
             json={"content": {"body": "Madame, suite à votre appel…"}, "base_version": 0},
         )
         assert saved.status_code == 200, saved.text
-        timeline_service.LISTENERS.remove(service.on_timeline)  # the leader dies after the commit
+        wired = h.ctx.wiring  # the leader dies after the commit: its freeze never runs
+        h.ctx.wiring = dataclasses.replace(
+            wired,
+            timeline_listeners=tuple(
+                f for f in wired.timeline_listeners if f is not service.on_timeline
+            ),
+        )
         try:
             _advance(h, 40)
         finally:
-            timeline_service.LISTENERS.append(service.on_timeline)
+            h.ctx.wiring = wired
         c = h.login("cand_a")
         assert not c.get(f"{base}/writing/drafts").json()["drafts"][0]["frozen"]
 
         leadership = NotYetLeader()
-        h.ctx.services["leadership"] = leadership
+        h.ctx.services.leadership = leadership
         scheduler = timeline_service.Scheduler(h.ctx)
         h.call(_start, scheduler)
         try:

@@ -18,7 +18,7 @@ from server.telephony.workers.remote import OnReplaced, RemoteMediaPort
 from server.telephony.workers.settings import MediaSettings
 
 if TYPE_CHECKING:
-    from server.telephony.workers.local import LocalWorkers
+    from server.core.services import WorkerSupervisor
 
 StorageListener = Callable[[str, str, StorageEvent], None]
 
@@ -32,7 +32,7 @@ async def build_media_port(
     on_failover: OnFailover | None = None,
     on_storage: StorageListener | None = None,
     media: MediaSettings | None = None,
-    supervisor: LocalWorkers | None = None,
+    supervisor: WorkerSupervisor | None = None,
 ) -> MediaPort:
     """Call `await port.close()` at shutdown. `on_replaced(room_id)` (workers mode): the room
     moved to another worker, its pages must send a new offer (`rtc.offer`); `on_failover`:

@@ -1,0 +1,14 @@
+"""What the evaluation package adds to the app (assembled by server/app.py)."""
+
+from __future__ import annotations
+
+from server.evaluation import ws
+from server.evaluation.views import router
+from server.web.composition import Contribution
+
+CONTRIBUTION = Contribution(
+    name="evaluation",
+    routers=(router,),
+    commands=ws.WS_COMMANDS,
+    snapshot_parts=(("evaluation", ws.evaluation_snapshot),),
+)

@@ -1,0 +1,14 @@
+"""What the writing package adds to the app (assembled by server/app.py)."""
+
+from __future__ import annotations
+
+from server.web.composition import Contribution
+from server.writing import lifecycle, service
+from server.writing.views import router
+
+CONTRIBUTION = Contribution(
+    name="writing",
+    routers=(router,),
+    listeners=(service.on_timeline,),  # the phase's deadline freezes the drafts
+    on_elected=(lifecycle.freeze_overdue,),
+)
