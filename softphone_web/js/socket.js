@@ -6,6 +6,7 @@
 // every page's indicator says « Connexion perdue » — and a new socket is opened.
 import { recordServerTime, recordTimeSample, setClockRate } from "./clock.js";
 import { sebPageKey } from "./seb.js";
+import { sequenceStep } from "./socket-sequence.js";
 
 // The server answered « non » (its French message): a refusal, not a cut; `refused` tells them
 // apart (a command lost on a cut may be sent again, a refused one not).
@@ -161,17 +162,15 @@ export class PlateauSocket extends EventTarget {
         return;
       }
     }
-    if (msg.seq !== undefined) {
-      if (msg.type === "snapshot") {
-        if (msg.state && msg.state.clock) setClockRate(msg.state.clock.rate);
-        if (msg.server_time) recordServerTime(msg.server_time, this.lastMessageAt);
-        this.seq = msg.seq;
-      } else if (msg.seq !== this.seq + 1) {
-        this.send({ type: "resync" });
-        return;
-      } else {
-        this.seq = msg.seq;
-      }
+    if (msg.seq !== undefined && msg.type === "snapshot") {
+      if (msg.state && msg.state.clock) setClockRate(msg.state.clock.rate);
+      if (msg.server_time) recordServerTime(msg.server_time, this.lastMessageAt);
+    }
+    const step = sequenceStep(this.seq, msg);
+    this.seq = step.seq;
+    if (step.resync) {
+      this.send({ type: "resync" });
+      return;
     }
     this.dispatchEvent(new CustomEvent(msg.type, { detail: msg }));
     this.dispatchEvent(new CustomEvent("message", { detail: msg }));

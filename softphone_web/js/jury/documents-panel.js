@@ -58,7 +58,7 @@ export class DocumentsPanel extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
-  bound(ctx, on, signal) {
+  bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", () => this.reload());
     on("evaluation.deliberation", (msg) => {

@@ -73,7 +73,7 @@ export class EvaluationGrid extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
-  bound(ctx, on, signal) {
+  bound(ctx, on) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {

@@ -60,7 +60,7 @@ export class RecordingsPanel extends JuryPanel {
     this.append(el("h2", "", "Enregistrements des appels"), this._summary, this._error, this._list);
   }
 
-  bound(ctx, on, signal) {
+  bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._loadState(msg.state);
