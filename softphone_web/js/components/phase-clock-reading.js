@@ -2,6 +2,7 @@
 // server and the server instant `nowMs`; tested by tests/js/phase-clock-reading.test.js.
 import { formatRemaining } from "../clock.js";
 
+/** @type {[number, string][]} */
 const LEVELS = [
   [60, "1"],
   [300, "5"],
@@ -9,7 +10,31 @@ const LEVELS = [
 ];
 
 // What a clock shows for `state` at the server instant `nowMs` (pure: no DOM, no time source).
+/**
+ * @typedef {{ label: string, planned_seconds: number }} PhasePlan
+ * @typedef {object} TimelineState the server's TimelineState (the fields read here)
+ * @property {string} status
+ * @property {string} [status_label]
+ * @property {string} [phase_label]
+ * @property {PhasePlan[]} [phases]
+ * @property {string | null} [pause_reason]
+ * @property {boolean} [timed]
+ * @property {number | null} [remaining_seconds]
+ * @property {string | null} [deadline]
+ * @property {number | null} [elapsed_seconds]
+ * @property {string | null} [now]
+ * @property {number | null} [planned_seconds]
+ * @property {number | null} [extension_seconds]
+ * @typedef {{ label: string, time: string, note: string, level: string, status: string, seconds: number | null, title: string }} ClockReading
+ */
+
+/**
+ * @param {TimelineState | null | undefined} state
+ * @param {number} nowMs
+ * @returns {ClockReading}
+ */
 export function readClock(state, nowMs) {
+  /** @type {ClockReading} */
   const out = { label: "—", time: "—", note: "", level: "", status: "", seconds: null, title: "" };
   if (!state) return out;
   out.status = state.status;
