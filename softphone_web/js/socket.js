@@ -10,8 +10,9 @@ import { sequenceStep } from "./socket-sequence.js";
 
 // The server answered « non » (its French message): a refusal, not a cut; `refused` tells them
 // apart (a command lost on a cut may be sent again, a refused one not).
+/** @returns {Error & { refused: boolean, code?: string }} */
 function refusal(msg) {
-  const err = new Error(msg.message);
+  const err = /** @type {Error & { refused: boolean, code?: string }} */ (new Error(msg.message));
   err.refused = true;
   err.code = msg.code;
   return err;

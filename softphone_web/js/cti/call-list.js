@@ -47,7 +47,7 @@ export class CallList extends HTMLElement {
 
   set canDial(value) {
     this._canDial = Boolean(value);
-    for (const b of this.querySelectorAll("button.cl-dial")) b.disabled = !this._canDial;
+    for (const b of this.querySelectorAll("button.cl-dial")) /** @type {HTMLButtonElement} */ (b).disabled = !this._canDial;
   }
 
   _fire(type, detail) {
