@@ -53,5 +53,7 @@ declare global {
     /** Safe Exam Browser's JavaScript API (absent outside SEB): see softphone_web/js/seb.js. */
     SafeExamBrowser?: { security?: { configKey?: string; browserExamKey?: string; updateKeys?: (done: () => void) => void } };
     webkitAudioContext?: typeof AudioContext;
+    /** The candidate's page state, for the browser tests (candidate.js). */
+    plateau?: any;
   }
 }

@@ -152,8 +152,8 @@ async function bindClient(ctx) {
   show(sheet.suggested());
   const abort = new AbortController();
   const signal = abort.signal;
-  sheet.addEventListener("simulation-select", (ev) => show(ev.detail.id), { signal });
-  phone.addEventListener("call-simulation", (ev) => show(ev.detail.id), { signal });
+  sheet.addEventListener("simulation-select", (/** @type {CustomEvent} */ ev) => show(ev.detail.id), { signal });
+  phone.addEventListener("call-simulation", (/** @type {CustomEvent} */ ev) => show(ev.detail.id), { signal });
   phone.addEventListener("calls-change", refreshStates, { signal });
   progress.addEventListener("progress-change", refreshStates, { signal });
   ctx.socket.addEventListener("chat.message", refreshStates, { signal });
@@ -224,12 +224,12 @@ async function main() {
   const socket = new PlateauSocket();
   page.socket = socket;
   const ready = new Promise((resolve) => socket.addEventListener("snapshot", resolve, { once: true }));
-  socket.addEventListener("snapshot", (ev) => {
+  socket.addEventListener("snapshot", (/** @type {CustomEvent} */ ev) => {
     page.state = ev.detail.state || {};
     applyTimeline();
   });
-  socket.addEventListener("connection", (ev) => ($("link").connected = ev.detail.connected));
-  socket.addEventListener("timeline", (ev) => {
+  socket.addEventListener("connection", (/** @type {CustomEvent} */ ev) => ($("link").connected = ev.detail.connected));
+  socket.addEventListener("timeline", (/** @type {CustomEvent} */ ev) => {
     const exam = ((page.state ||= {}).exam ||= {});
     const candidates = (exam.candidates ||= {});
     (candidates[ev.detail.candidate_id] ||= {}).timeline = ev.detail.state;
