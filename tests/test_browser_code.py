@@ -26,13 +26,18 @@ def _npm(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
         timeout=NPM_TIMEOUT_S,
-        env={**os.environ, "NO_UPDATE_NOTIFIER": "1", "npm_config_fund": "false", "npm_config_audit": "false"},
+        env={
+            **os.environ,
+            "NO_UPDATE_NOTIFIER": "1",
+            "npm_config_fund": "false",
+            "npm_config_audit": "false",
+        },
     )
 
 
 @pytest.fixture(scope="module")
 def node_tools() -> None:
-    """node and npm present, and the devDependencies installed (npm ci when node_modules is absent)."""
+    """node and npm present, and the devDependencies installed (npm ci without node_modules)."""
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
     if missing:
         if os.environ.get("CI"):
