@@ -59,7 +59,7 @@ export async function requireMe(expectedRole) {
       return null;
     }
     return me;
-  } catch (err) {
+  } catch {
     window.location.replace("/connexion");
     return null;
   }

@@ -154,7 +154,7 @@ export class CallAudio {
       const answer = await this.socket.request(offer);
       if (pc !== this.pc) return;
       await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
-    } catch (err) {
+    } catch {
       this.phone.dataset.audio = "failed";
       this._retry();
     } finally {

@@ -94,8 +94,8 @@ export class CallsDesk {
       send: async (text, id) => (await this.chatCmd.send(text, id))?.message,
     });
     this.chat.outgoing = this.outbox.items; // what a reload found unsent: sent on connection
-    this.tabs = $("calls-tabs");
-    this.side = $("side-tabs");
+    this.tabs = /** @type {import("./components/tab-panels.js").TabPanels} */ ($("calls-tabs"));
+    this.side = /** @type {import("./components/tab-panels.js").TabPanels} */ ($("side-tabs"));
     this.chatBadge = el("span", "tab-badge");
     this.chatBadge.setAttribute("aria-label", "messages non lus");
   }
@@ -123,25 +123,25 @@ export class CallsDesk {
       if ((ev.detail.author || ev.detail.by) !== "candidate") this.chat.peerTyping = true;
     });
     this.phone.addEventListener("phone-action", (ev) => this._phoneAction(ev.detail));
-    this.wrap.addEventListener("wrap-up-submit", (ev) => this._wrapUp(ev.detail));
-    this.list.addEventListener("dial", (ev) => this.dial(ev.detail.number, ev.detail.record));
-    this.list.addEventListener("record-open", (ev) => this.crm.open(ev.detail.id));
-    this.list.addEventListener("survey-open", (ev) => {
+    this.wrap.addEventListener("wrap-up-submit", (/** @type {CustomEvent} */ ev) => this._wrapUp(ev.detail));
+    this.list.addEventListener("dial", (/** @type {CustomEvent} */ ev) => this.dial(ev.detail.number, ev.detail.record));
+    this.list.addEventListener("record-open", (/** @type {CustomEvent} */ ev) => this.crm.open(ev.detail.id));
+    this.list.addEventListener("survey-open", (/** @type {CustomEvent} */ ev) => {
       if (this.crm.showSurvey(ev.detail.simulation)) this._selectTab("calls-survey");
     });
-    this.chat.addEventListener("chat-send", (ev) => this.outbox.push(ev.detail.text));
+    this.chat.addEventListener("chat-send", (/** @type {CustomEvent} */ ev) => this.outbox.push(ev.detail.text));
     this.outbox.addEventListener("change", () => (this.chat.outgoing = this.outbox.items));
-    this.outbox.addEventListener("sent", (ev) => {
+    this.outbox.addEventListener("sent", (/** @type {CustomEvent} */ ev) => {
       this.chat.error = "";
       if (ev.detail.message) this.chat.add(ev.detail.message);
     });
-    this.outbox.addEventListener("refused", (ev) => {
+    this.outbox.addEventListener("refused", (/** @type {CustomEvent} */ ev) => {
       this.chat.error = `${ev.detail.message} Votre message est revenu dans la zone de saisie.`;
       this.chat.restore(ev.detail.text);
     });
     this.chat.addEventListener("chat-typing", () => this.chatCmd.typing());
-    this.chat.addEventListener("chat-read", (ev) => this.chatCmd.read(ev.detail.last_id));
-    this.chat.addEventListener("unread", (ev) => {
+    this.chat.addEventListener("chat-read", (/** @type {CustomEvent} */ ev) => this.chatCmd.read(ev.detail.last_id));
+    this.chat.addEventListener("unread", (/** @type {CustomEvent} */ ev) => {
       this.chatBadge.textContent = ev.detail.count ? String(ev.detail.count) : "";
     });
     this.side.addEventListener("tab-change", () => (this.chat.visible = this.side.current === "side-chat"));
@@ -211,7 +211,7 @@ export class CallsDesk {
     if (live && live.record_id && this.crm.current !== live.record_id) {
       this.crm.open(live.record_id).then(() => this._render());
     }
-    if (live) this.audio.attach(live);
+    if (live) this.audio.attach();
   }
 
   // The customer's first message opens the conversation: their record pops (as the call list
@@ -295,8 +295,8 @@ export class CallsDesk {
       if (now.state === "manque") this.announce("Appel manqué.", { level: "warn" });
       if (now.state === "refuse" && now.direction === "outbound") this.announce("Le correspondant n'a pas décroché.", { level: "warn" });
     }
-    if (LIVE.has(now.state)) this.audio.attach(now);
-    else this.audio.detach(now);
+    if (LIVE.has(now.state)) this.audio.attach();
+    else this.audio.detach();
     this._render();
   }
 

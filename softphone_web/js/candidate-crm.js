@@ -31,6 +31,16 @@ export class CrmDesk {
     this.editable = false;
     this.subject = null;
     this.surveySim = null;
+    // Set by the calls desk (candidate-calls.js): the simulation the last screen pop was for,
+    // and what it does when the records load, a record opens, a note is written.
+    /** @type {any} */
+    this.popSimulation = null;
+    /** @type {((records: Map<string, any>) => void) | undefined} */
+    this.onRecords = undefined;
+    /** @type {((id: string) => void) | undefined} */
+    this.onOpen = undefined;
+    /** @type {((recordId: string, summary: string) => void) | undefined} */
+    this.onNote = undefined;
     this._build(slots);
   }
 
@@ -55,13 +65,16 @@ export class CrmDesk {
     this.agenda = document.createElement("agenda-view");
     slots.agenda.append(this.agenda);
 
-    this.search.addEventListener("record-open", (ev) => this.open(ev.detail.id));
-    this.agenda.addEventListener("record-open", (ev) => this.open(ev.detail.id, { focusTab: true }));
-    this.view.addEventListener("dial", (ev) => this.onDial(ev.detail.number, ev.detail.record));
-    this.view.addEventListener("record-save", (ev) => this._save(ev.detail));
-    this.view.addEventListener("record-action", (ev) => this._action(ev.detail));
-    this.survey.addEventListener("survey-answer", (ev) => this._answer(ev.detail));
-    this.agenda.addEventListener("slot-pick", (ev) => this._book(ev.detail.slot));
+    /** @param {Event} ev */
+    const detail = (ev) => /** @type {CustomEvent} */ (ev).detail;
+    this.search.addEventListener("record-open", (ev) => this.open(detail(ev).id));
+    // Opening a record shows the CRM tab (open's `show`, through onOpen).
+    this.agenda.addEventListener("record-open", (ev) => this.open(detail(ev).id));
+    this.view.addEventListener("dial", (ev) => this.onDial(detail(ev).number, detail(ev).record));
+    this.view.addEventListener("record-save", (ev) => this._save(detail(ev)));
+    this.view.addEventListener("record-action", (ev) => this._action(detail(ev)));
+    this.survey.addEventListener("survey-answer", (ev) => this._answer(detail(ev)));
+    this.agenda.addEventListener("slot-pick", (ev) => this._book(detail(ev).slot));
   }
 
   setSubject(subject) {

@@ -89,11 +89,11 @@ export class WritingDesk {
       if (!(err instanceof ApiError) || err.status !== 409) throw err;
       const data = await this.api.drafts().catch(() => null);
       if (data && data.frozen) {
-        err.final = true;
+        Object.assign(err, { final: true });
         throw err;
       }
       if (!data || !data.writable) {
-        err.paused = true;
+        Object.assign(err, { paused: true });
         throw err;
       }
       const current = (data.drafts || []).find((d) => d.task_id === entry.task.id);
@@ -178,6 +178,10 @@ export class WritingDesk {
     entry.editor.readOnly = true;
   }
 
+  /**
+   * @param {any} entry
+   * @param {{ state: string, at?: Date, message?: string, paused?: boolean }} status
+   */
   _status(entry, { state, at, message, paused }) {
     // Lost is lost until a save goes through: typing more does not make it « non enregistré ».
     if (state === "offline") entry.offline = paused ? "paused" : "lost";

@@ -21,8 +21,8 @@ const $ = (id) => document.getElementById(id);
 const ui = {
   body: document.body,
   who: $("who"),
-  clock: $("clock"),
-  link: $("link"),
+  clock: /** @type {import("./components/phase-clock.js").PhaseClock} */ ($("clock")),
+  link: /** @type {import("./components/link-status.js").LinkStatus} */ ($("link")),
   fullscreen: $("fullscreen"),
   announce: $("announce"),
   pause: $("pause-banner"),
@@ -205,22 +205,22 @@ async function main() {
   notes.key = `plateau.notes.${page.cid}`;
   $("prep-instructions").append(instructions);
   page.calls = new CallsDesk({ page, socket, ui, announce, cid: page.cid });
-  page.writing = new WritingDesk({ page, socket, ui, announce, cid: page.cid });
-  socket.addEventListener("connection", (ev) => {
+  page.writing = new WritingDesk({ page, ui, announce, cid: page.cid });
+  socket.addEventListener("connection", (/** @type {CustomEvent} */ ev) => {
     ui.link.connected = ev.detail.connected;
     ui.body.classList.toggle("is-offline", !ev.detail.connected);
   });
-  socket.addEventListener("snapshot", (ev) => {
+  socket.addEventListener("snapshot", (/** @type {CustomEvent} */ ev) => {
     const state = ev.detail.state || {};
     applyTimeline((state.exam || {}).timeline || null);
     page.calls.snapshot(state);
     page.writing.snapshot(state);
     if (page.view !== "waiting") notes.load(notesStore(page.cid));
   });
-  socket.addEventListener("timeline", (ev) => {
+  socket.addEventListener("timeline", (/** @type {CustomEvent} */ ev) => {
     if (ev.detail.candidate_id === page.cid) applyTimeline(ev.detail.state);
   });
-  socket.addEventListener("timeline.warning", (ev) => {
+  socket.addEventListener("timeline.warning", (/** @type {CustomEvent} */ ev) => {
     if (ev.detail.candidate_id !== page.cid) return;
     const m = ev.detail.minutes;
     announce(`${ev.detail.phase_label} : plus que ${m} minute${m > 1 ? "s" : ""}.`, { level: "warn", ms: 15000 });

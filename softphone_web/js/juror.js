@@ -48,7 +48,7 @@ function ctxFor(assignment) {
     socket: page.socket,
     snapshot: () => page.state,
     me: page.me,
-    micDevice: () => $("mic-check").deviceId || "",
+    micDevice: () => /** @type {import("./jury/mic-check.js").MicCheck} */ ($("mic-check")).deviceId || "",
   };
 }
 
@@ -97,8 +97,7 @@ function applyTimeline() {
   const a = page.current;
   if (!a) return;
   const state = timelineOf(a.candidate_id);
-  $("client-clock").state = state;
-  $("observer-clock").state = state;
+  for (const id of ["client-clock", "observer-clock"]) /** @type {import("./components/phase-clock.js").PhaseClock} */ ($(id)).state = state;
   const buttons = interviewButtons(state);
   for (const action of ["open", "close"]) {
     const button = $(`interview-${action}`);
@@ -117,10 +116,10 @@ async function interviewAction(action) {
 }
 
 async function bindClient(ctx) {
-  const sheet = $("run-sheet");
-  const card = $("juror-card");
-  const phone = $("softphone");
-  const chat = $("client-chat");
+  const sheet = /** @type {import("./jury/run-sheet.js").RunSheet} */ ($("run-sheet"));
+  const card = /** @type {import("./jury/juror-card.js").JurorCard} */ ($("juror-card"));
+  const phone = /** @type {import("./jury/jury-softphone.js").JurySoftphone} */ ($("softphone"));
+  const chat = /** @type {import("./cti/chat-window.js").ChatWindow} */ ($("client-chat"));
   let sims = [];
   try {
     sims = (await api("GET", `/api/candidates/${enc(ctx.candidateId)}/subject/jury`)).simulations || [];
@@ -134,7 +133,7 @@ async function bindClient(ctx) {
     phone.simulation = sim;
     chat.hidden = !sim || sim.kind !== "chat";
   };
-  const progress = $("client-progress");
+  const progress = /** @type {import("./jury/simulation-progress.js").SimulationProgress} */ ($("client-progress"));
   const refreshStates = () => {
     const conv = (((page.state || {}).chat || {}).by_candidate || {})[ctx.candidateId] || {};
     const local = simulationStates(phone.calls, chat.messages || conv.messages || []);
@@ -152,14 +151,14 @@ async function bindClient(ctx) {
   show(sheet.suggested());
   const abort = new AbortController();
   const signal = abort.signal;
-  sheet.addEventListener("simulation-select", (ev) => show(ev.detail.id), { signal });
-  phone.addEventListener("call-simulation", (ev) => show(ev.detail.id), { signal });
+  sheet.addEventListener("simulation-select", (/** @type {CustomEvent} */ ev) => show(ev.detail.id), { signal });
+  phone.addEventListener("call-simulation", (/** @type {CustomEvent} */ ev) => show(ev.detail.id), { signal });
   phone.addEventListener("calls-change", refreshStates, { signal });
   progress.addEventListener("progress-change", refreshStates, { signal });
   ctx.socket.addEventListener("chat.message", refreshStates, { signal });
   $("mic-check").addEventListener("mic-checked", () => phone.useMicrophone(), { signal });
   await Promise.all(JURY_MODULES.map((m) => import(m)));
-  const shared = ["client-deliberation", "client-documents"].map((id) => $(id));
+  const shared = ["client-deliberation", "client-documents"].map((id) => /** @type {import("./jury/jury-panel.js").JuryPanel} */ ($(id)));
   for (const part of shared) part.bind(ctx);
   return () => {
     abort.abort();
@@ -172,7 +171,7 @@ async function bindClient(ctx) {
 
 async function bindObserver(ctx) {
   await Promise.all(OBSERVER_MODULES.map((m) => import(m)));
-  const parts = OBSERVER_PARTS.map((id) => $(id));
+  const parts = OBSERVER_PARTS.map((id) => /** @type {import("./jury/jury-panel.js").JuryPanel} */ ($(id)));
   for (const part of parts) part.bind(ctx);
   const unbindChats = ["observer-chat", "review-chat"].map((id) => bindChat($(id), ctx));
   return () => {
@@ -224,12 +223,12 @@ async function main() {
   const socket = new PlateauSocket();
   page.socket = socket;
   const ready = new Promise((resolve) => socket.addEventListener("snapshot", resolve, { once: true }));
-  socket.addEventListener("snapshot", (ev) => {
+  socket.addEventListener("snapshot", (/** @type {CustomEvent} */ ev) => {
     page.state = ev.detail.state || {};
     applyTimeline();
   });
-  socket.addEventListener("connection", (ev) => ($("link").connected = ev.detail.connected));
-  socket.addEventListener("timeline", (ev) => {
+  socket.addEventListener("connection", (/** @type {CustomEvent} */ ev) => (/** @type {import("./components/link-status.js").LinkStatus} */ ($("link")).connected = ev.detail.connected));
+  socket.addEventListener("timeline", (/** @type {CustomEvent} */ ev) => {
     const exam = ((page.state ||= {}).exam ||= {});
     const candidates = (exam.candidates ||= {});
     (candidates[ev.detail.candidate_id] ||= {}).timeline = ev.detail.state;

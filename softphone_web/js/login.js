@@ -1,7 +1,9 @@
 import { api } from "./api.js";
 
-const codeForm = document.getElementById("code-form");
-const codeInput = document.getElementById("code");
+const codeForm = /** @type {HTMLFormElement} */ (document.getElementById("code-form"));
+const codeInput = /** @type {HTMLInputElement} */ (document.getElementById("code"));
+/** @param {string} id */
+const valueOf = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id)).value;
 const params = new URLSearchParams(location.search);
 
 async function signIn(path, body, errorEl) {
@@ -23,13 +25,13 @@ document.getElementById("password-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   signIn(
     "/api/auth/password",
-    { username: document.getElementById("username").value, password: document.getElementById("password").value },
+    { username: valueOf("username"), password: valueOf("password") },
     document.getElementById("password-error"),
   );
 });
 
 if (params.get("code")) {
-  codeInput.value = params.get("code");
+  codeInput.value = params.get("code") || "";
   history.replaceState(null, "", "/connexion");
   codeForm.requestSubmit();
 }

@@ -12,7 +12,9 @@ export class PackChooser extends HTMLElement {
     this.classList.add("panel");
     this._title = el("h2", "", "Sujet de la session");
     this._current = el("p", "small");
-    [this._field, this._select] = field("Pack de scénarios", select([]), { name: "pack" });
+    const [packField, packSelect] = field("Pack de scénarios", select([]), { name: "pack" });
+    this._field = packField;
+    this._select = packSelect;
     this._button = button("Choisir ce pack", { className: "primary" });
     this._error = el("p", "error small");
     this._error.setAttribute("role", "alert");

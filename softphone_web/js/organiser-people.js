@@ -21,6 +21,7 @@ const STAFF_ROLES = [
   { value: "juror", label: "Juré" },
   { value: "proctor", label: "Surveillant" },
 ];
+/** @type {[string, string][]} */
 const CAPACITIES = [
   ["client", "Juré « client »"],
   ["observer", "Juré observateur"],
@@ -96,7 +97,7 @@ export class PeoplePanel extends HTMLElement {
 
   formResult(which, error) {
     const form = which === "candidate" ? this._candForm : this._staffForm;
-    form.querySelector("button[type=submit]").disabled = false;
+    /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]")).disabled = false;
     form.querySelector(".error").textContent = error || "";
     if (!error) {
       for (const i of form.querySelectorAll("input")) i.value = "";

@@ -46,7 +46,10 @@ export class SebPanel extends HTMLElement {
       "muted small",
       "Ouvrez ce fichier sur chaque poste (double-clic) : SEB démarre sur la page du candidat. Après un changement d'adresse ou de mot de passe, téléchargez-le de nouveau et remplacez-le sur les postes.",
     );
-    Object.assign(this, { _form: form, _origin: origin, _password: password, _after: after });
+    this._form = form;
+    this._origin = origin;
+    this._password = password;
+    this._after = after;
     // Two columns: the setting on the left, the workstations' file on the right.
     const settings = el("section", "seb-settings");
     settings.append(el("h3", "", "Réglage de la session"), this._status, form);

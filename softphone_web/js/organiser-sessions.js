@@ -45,7 +45,11 @@ export class SessionPicker extends HTMLElement {
     this._submit = button("Créer la session", { type: "submit", className: "primary" });
     form.append(centreField, dayField, formatField, this._catalogueMsg, packField, this._error, this._submit);
     formPanel.append(form);
-    Object.assign(this, { _form: form, _centre: centre, _day: day, _format: format, _pack: pack });
+    this._form = form;
+    this._centre = centre;
+    this._day = day;
+    this._format = format;
+    this._pack = pack;
     format.addEventListener("change", () => this._fillPacks());
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();

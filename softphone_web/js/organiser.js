@@ -21,22 +21,22 @@ import "./components/proctor-extension.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  picker: $("picker"),
+  picker: /** @type {import("./organiser-sessions.js").SessionPicker} */ ($("picker")),
   home: $("home-view"),
   view: $("session-view"),
   title: $("session-title"),
   sub: $("session-sub"),
-  tabs: $("tabs"),
-  people: $("people"),
-  sheet: $("sheet"),
-  seb: $("seb-panel"),
-  pack: $("pack"),
-  documents: $("documents-panel"),
-  board: $("board"),
-  proctorExtension: $("proctor-extension"),
-  feed: $("feed"),
-  dialog: $("dialog"),
-  link: $("link"),
+  tabs: /** @type {import("./components/tab-panels.js").TabPanels} */ ($("tabs")),
+  people: /** @type {import("./organiser-people.js").PeoplePanel} */ ($("people")),
+  sheet: /** @type {import("./organiser-codes.js").CodeSheet} */ ($("sheet")),
+  seb: /** @type {import("./organiser-seb.js").SebPanel} */ ($("seb-panel")),
+  pack: /** @type {import("./organiser-pack.js").PackChooser} */ ($("pack")),
+  documents: /** @type {import("./organiser-documents.js").DocumentsPanel} */ ($("documents-panel")),
+  board: /** @type {import("./components/candidate-board.js").CandidateBoard} */ ($("board")),
+  proctorExtension: /** @type {import("./components/proctor-extension.js").ProctorExtension} */ ($("proctor-extension")),
+  feed: /** @type {import("./components/alert-feed.js").AlertFeed} */ ($("feed")),
+  dialog: /** @type {import("./components/action-dialog.js").ActionDialog} */ ($("dialog")),
+  link: /** @type {import("./components/link-status.js").LinkStatus} */ ($("link")),
   error: $("page-error"),
 };
 const TABS = ["setup", "codes", "seb", "live", "documents"];
@@ -74,8 +74,8 @@ function openSession(id, tab = "setup") {
   location.hash = new URLSearchParams({ session: id, tab }).toString();
 }
 
-ui.picker.addEventListener("session-open", (ev) => openSession(ev.detail.id, "live"));
-ui.picker.addEventListener("session-create", async (ev) => {
+ui.picker.addEventListener("session-open", (/** @type {CustomEvent} */ ev) => openSession(ev.detail.id, "live"));
+ui.picker.addEventListener("session-create", async (/** @type {CustomEvent} */ ev) => {
   try {
     const created = await api("POST", "/api/sessions", ev.detail);
     ui.picker.formResult(null);
@@ -154,7 +154,7 @@ function listen(id) {
   const query = `?session=${encodeURIComponent(id)}`;
   if (!socket) {
     socket = new PlateauSocket(query);
-    socket.addEventListener("connection", (ev) => (ui.link.connected = ev.detail.connected));
+    socket.addEventListener("connection", (/** @type {CustomEvent} */ ev) => (ui.link.connected = ev.detail.connected));
     socket.addEventListener("snapshot", () => refresh());
     wireBoard(socket, ui.board, ui.feed, { onUnknown: refreshSoon });
     progress = wireProgress(socket, ui.board);
@@ -192,7 +192,7 @@ async function route() {
   if (tab === "documents") await loadDocuments();
 }
 
-ui.tabs.addEventListener("tab-change", (ev) => {
+ui.tabs.addEventListener("tab-change", (/** @type {CustomEvent} */ ev) => {
   if (!current) return;
   openSession(current, ev.detail.id); // through the address, so Back returns to the last tab
 });
@@ -200,7 +200,7 @@ $("back").addEventListener("click", () => {
   location.hash = "";
 });
 
-ui.people.addEventListener("candidate-add", async (ev) => {
+ui.people.addEventListener("candidate-add", async (/** @type {CustomEvent} */ ev) => {
   try {
     await api("POST", sessionPath("/candidates"), ev.detail);
     ui.people.formResult("candidate", null);
@@ -209,7 +209,7 @@ ui.people.addEventListener("candidate-add", async (ev) => {
     ui.people.formResult("candidate", err.message);
   }
 });
-ui.people.addEventListener("staff-add", async (ev) => {
+ui.people.addEventListener("staff-add", async (/** @type {CustomEvent} */ ev) => {
   try {
     await api("POST", sessionPath("/staff"), ev.detail);
     ui.people.formResult("staff", null);
@@ -218,7 +218,7 @@ ui.people.addEventListener("staff-add", async (ev) => {
     ui.people.formResult("staff", err.message);
   }
 });
-ui.people.addEventListener("jury-assign", async (ev) => {
+ui.people.addEventListener("jury-assign", async (/** @type {CustomEvent} */ ev) => {
   const { candidateId, capacity, jurorId } = ev.detail;
   try {
     const path = sessionPath(`/candidates/${encodeURIComponent(candidateId)}/jury`);
@@ -235,7 +235,7 @@ function reissuedText(reissued) {
   return ` Documents déjà émis : nouvelle version (${list}) ; les précédentes sont conservées.`;
 }
 
-ui.people.addEventListener("person-correct", async (ev) => {
+ui.people.addEventListener("person-correct", async (/** @type {CustomEvent} */ ev) => {
   const p = ev.detail;
   const candidate = p.role === "candidate";
   const fields = candidate
@@ -278,7 +278,7 @@ ui.people.addEventListener("person-correct", async (ev) => {
     ui.people.say(`${p.name} non corrigé : ${err.message}`, true);
   }
 });
-ui.people.addEventListener("person-remove", async (ev) => {
+ui.people.addEventListener("person-remove", async (/** @type {CustomEvent} */ ev) => {
   const p = ev.detail;
   const values = await ui.dialog.ask({
     title: `Retirer ${p.name} ?`,
@@ -296,7 +296,7 @@ ui.people.addEventListener("person-remove", async (ev) => {
     ui.people.say(`${p.name} non retiré(e) : ${err.message}`, true);
   }
 });
-ui.pack.addEventListener("pack-choose", async (ev) => {
+ui.pack.addEventListener("pack-choose", async (/** @type {CustomEvent} */ ev) => {
   try {
     await api("PUT", sessionPath("/pack"), { pack_id: ev.detail.packId });
     ui.pack.result(null);
@@ -305,7 +305,7 @@ ui.pack.addEventListener("pack-choose", async (ev) => {
     ui.pack.result(err.message);
   }
 });
-ui.documents.addEventListener("document-issue", async (ev) => {
+ui.documents.addEventListener("document-issue", async (/** @type {CustomEvent} */ ev) => {
   const d = ev.detail;
   const values = await ui.dialog.ask({
     title: `Émettre : ${d.label}${d.name ? ` de ${d.name}` : ""}`,
@@ -326,7 +326,7 @@ ui.documents.addEventListener("document-issue", async (ev) => {
     ui.documents.say(err.message, true);
   }
 });
-ui.sheet.addEventListener("code-renew", async (ev) => {
+ui.sheet.addEventListener("code-renew", async (/** @type {CustomEvent} */ ev) => {
   const ok = await ui.dialog.ask({
     title: "Nouveau code d'accès ?",
     message: `${ev.detail.name} : l'ancien code ne permettra plus de se connecter.`,
@@ -341,7 +341,7 @@ ui.sheet.addEventListener("code-renew", async (ev) => {
     showError(err.message);
   }
 });
-ui.seb.addEventListener("seb-save", async (ev) => {
+ui.seb.addEventListener("seb-save", async (/** @type {CustomEvent} */ ev) => {
   try {
     const settings = await api("PUT", sessionPath("/seb"), ev.detail);
     ui.seb.show({ sessionId: current, settings });
@@ -349,7 +349,7 @@ ui.seb.addEventListener("seb-save", async (ev) => {
     ui.seb.formResult(err.message);
   }
 });
-ui.proctorExtension.addEventListener("proctor-extension-save", async (ev) => {
+ui.proctorExtension.addEventListener("proctor-extension-save", async (/** @type {CustomEvent} */ ev) => {
   try {
     const out = await api("PUT", sessionPath("/proctor-extension"), ev.detail);
     ui.proctorExtension.show(out.proctor_extension_minutes);
@@ -358,7 +358,7 @@ ui.proctorExtension.addEventListener("proctor-extension-save", async (ev) => {
     ui.proctorExtension.result(err.message);
   }
 });
-ui.board.addEventListener("board-action", (ev) =>
+ui.board.addEventListener("board-action", (/** @type {CustomEvent} */ ev) =>
   runBoardAction(ev.detail, { board: ui.board, dialog: ui.dialog }),
 );
 

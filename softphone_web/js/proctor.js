@@ -12,10 +12,10 @@ import { dayLabel } from "./components/format.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  board: $("board"),
-  feed: $("feed"),
-  dialog: $("dialog"),
-  link: $("link"),
+  board: /** @type {import("./components/candidate-board.js").CandidateBoard} */ ($("board")),
+  feed: /** @type {import("./components/alert-feed.js").AlertFeed} */ ($("feed")),
+  dialog: /** @type {import("./components/action-dialog.js").ActionDialog} */ ($("dialog")),
+  link: /** @type {import("./components/link-status.js").LinkStatus} */ ($("link")),
   title: $("session-title"),
   sub: $("session-sub"),
   summary: $("summary"),
@@ -65,8 +65,8 @@ if (me) {
   $("logout").addEventListener("click", logout);
   const socket = new PlateauSocket();
   let resyncAsked = 0;
-  socket.addEventListener("connection", (ev) => (ui.link.connected = ev.detail.connected));
-  socket.addEventListener("snapshot", (ev) => {
+  socket.addEventListener("connection", (/** @type {CustomEvent} */ ev) => (ui.link.connected = ev.detail.connected));
+  socket.addEventListener("snapshot", (/** @type {CustomEvent} */ ev) => {
     ui.board.load(snapshotData(ev.detail.state.exam));
     summarise();
     loadDetails(me.exam_session_id);
@@ -83,7 +83,7 @@ if (me) {
   for (const type of ["timeline", "presence", "incident"]) socket.addEventListener(type, summarise);
   // The organiser allowed (or withdrew) extensions by proctors: « Prolonger » follows at once.
   socket.addEventListener("session.proctor_extension", () => loadDetails(me.exam_session_id));
-  ui.board.addEventListener("board-action", (ev) =>
+  ui.board.addEventListener("board-action", (/** @type {CustomEvent} */ ev) =>
     runBoardAction(ev.detail, { board: ui.board, dialog: ui.dialog }).then(summarise),
   );
   socket.connect();

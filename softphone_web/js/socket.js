@@ -6,11 +6,13 @@
 // every page's indicator says « Connexion perdue » — and a new socket is opened.
 import { recordServerTime, recordTimeSample, setClockRate } from "./clock.js";
 import { sebPageKey } from "./seb.js";
+import { sequenceStep } from "./socket-sequence.js";
 
 // The server answered « non » (its French message): a refusal, not a cut; `refused` tells them
 // apart (a command lost on a cut may be sent again, a refused one not).
+/** @returns {Error & { refused: boolean, code?: string }} */
 function refusal(msg) {
-  const err = new Error(msg.message);
+  const err = /** @type {Error & { refused: boolean, code?: string }} */ (new Error(msg.message));
   err.refused = true;
   err.code = msg.code;
   return err;
@@ -161,17 +163,15 @@ export class PlateauSocket extends EventTarget {
         return;
       }
     }
-    if (msg.seq !== undefined) {
-      if (msg.type === "snapshot") {
-        if (msg.state && msg.state.clock) setClockRate(msg.state.clock.rate);
-        if (msg.server_time) recordServerTime(msg.server_time, this.lastMessageAt);
-        this.seq = msg.seq;
-      } else if (msg.seq !== this.seq + 1) {
-        this.send({ type: "resync" });
-        return;
-      } else {
-        this.seq = msg.seq;
-      }
+    if (msg.seq !== undefined && msg.type === "snapshot") {
+      if (msg.state && msg.state.clock) setClockRate(msg.state.clock.rate);
+      if (msg.server_time) recordServerTime(msg.server_time, this.lastMessageAt);
+    }
+    const step = sequenceStep(this.seq, msg);
+    this.seq = step.seq;
+    if (step.resync) {
+      this.send({ type: "resync" });
+      return;
     }
     this.dispatchEvent(new CustomEvent(msg.type, { detail: msg }));
     this.dispatchEvent(new CustomEvent("message", { detail: msg }));

@@ -1,13 +1,25 @@
 // Small DOM helpers for the custom elements: user text always goes in with textContent.
 let uid = 0;
 
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string | number | null} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = text;
+  if (text !== undefined && text !== null) node.textContent = String(text);
   return node;
 }
 
+/**
+ * @param {string} text
+ * @param {{ type?: "button" | "submit" | "reset", className?: string, action?: string }} [options]
+ * @returns {HTMLButtonElement}
+ */
 export function button(text, { type = "button", className = "", action } = {}) {
   const b = el("button", className, text);
   b.type = type;
@@ -16,6 +28,13 @@ export function button(text, { type = "button", className = "", action } = {}) {
 }
 
 // A labelled control: <div><label for>…</label><input id>…</div>; returns [wrapper, control].
+/**
+ * @template {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} T
+ * @param {string} labelText
+ * @param {T} control
+ * @param {{ name?: string, required?: boolean }} [options]
+ * @returns {[HTMLElement, T]}
+ */
 export function field(labelText, control, { name, required = false } = {}) {
   control.id = control.id || `f-${++uid}`;
   if (name) control.name = name;

@@ -8,67 +8,12 @@
 //
 // The host carries data-status, data-level ("", "10", "5", "1", "over") and data-seconds
 // (remaining seconds of a timed phase, elapsed seconds of an interview) for styles and tests.
-import { formatRemaining, serverNow } from "../clock.js";
+import { serverNow } from "../clock.js";
+import { readClock } from "./phase-clock-reading.js";
+
+export { readClock };
 
 const TICK_MS = 250;
-const LEVELS = [
-  [60, "1"],
-  [300, "5"],
-  [600, "10"],
-];
-
-// What a clock shows for `state` at the server instant `nowMs` (pure: no DOM, no time source).
-export function readClock(state, nowMs) {
-  const out = { label: "—", time: "—", note: "", level: "", status: "", seconds: null, title: "" };
-  if (!state) return out;
-  out.status = state.status;
-  switch (state.status) {
-    case "not_started": {
-      const first = state.phases && state.phases[0];
-      out.label = state.status_label || "Pas commencée";
-      out.note = first ? `${first.label} : ${formatRemaining(first.planned_seconds * 1000)}` : "";
-      return out;
-    }
-    case "finished":
-      out.label = state.status_label || "Terminée";
-      return out;
-    case "awaiting":
-      out.label = state.phase_label || "—";
-      out.note = state.status_label || "En attente du jury";
-      return out;
-    default:
-      break;
-  }
-  out.label = state.phase_label || "—";
-  const paused = state.status === "paused";
-  if (paused) out.note = `En pause : ${state.pause_reason || "motif non précisé"}`;
-  if (state.timed) {
-    let seconds = state.remaining_seconds ?? 0;
-    if (!paused && state.deadline) {
-      seconds = Math.max(0, (Date.parse(state.deadline) - nowMs) / 1000);
-    }
-    out.seconds = seconds;
-    out.time = formatRemaining(Math.ceil(seconds) * 1000);
-    out.title = "Temps restant";
-    const hit = LEVELS.find(([limit]) => seconds <= limit);
-    out.level = hit ? hit[1] : "";
-    return out;
-  }
-  // An interview: the jury opens and closes it; show the elapsed time against the plan.
-  let elapsed = state.elapsed_seconds ?? 0;
-  if (!paused && state.now) elapsed += Math.max(0, (nowMs - Date.parse(state.now)) / 1000);
-  const planned = (state.planned_seconds ?? 0) + (state.extension_seconds ?? 0);
-  out.seconds = elapsed;
-  out.time = `${formatRemaining(Math.floor(elapsed) * 1000)} / ${formatRemaining(planned * 1000)}`;
-  out.title = "Temps écoulé / durée prévue";
-  if (elapsed > planned) {
-    out.level = "over";
-    const over = `Dépassement : +${formatRemaining((elapsed - planned) * 1000)}`;
-    out.note = out.note ? `${out.note} — ${over}` : over;
-  }
-  return out;
-}
-
 const live = new Set();
 let timer = null;
 

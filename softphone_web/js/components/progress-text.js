@@ -5,12 +5,42 @@
 // (server/progress/domain.py shortage_text). No DOM here.
 //
 //   const r = reading(progress, serverNow());   // { timeLeft, needed, remaining, short, warning }
+/**
+ * @typedef {{ a_faire?: number, en_cours?: number, jouee?: number, non_jouee?: number }} Counts
+ * @typedef {{ state?: string, started_at?: string | null, kind?: string, needed_seconds: number }} SimulationProgress
+ * @typedef {object} Progress the server's simulations progress (the fields read here)
+ * @property {string} phase "avant" | "en_cours" | "terminee"
+ * @property {boolean} [paused]
+ * @property {string} now the server instant of this reading
+ * @property {number | null} [time_left_seconds]
+ * @property {Counts} [counts]
+ * @property {SimulationProgress[]} [simulations]
+ * @property {number} [wrap_up_minutes]
+ * @property {number} [wrap_up_seconds]
+ * @property {number} needed_seconds
+ * @property {number} card_seconds
+ * @property {string | null} [fits_until]
+ * @property {boolean} [short]
+ * @property {string | null} [warning]
+ * @typedef {{ timeLeft: number | null, needed: number, remaining: number, short: boolean, warning: string | null, counts: Counts }} ProgressReading
+ */
 export const STATE_LABELS = { a_faire: "À faire", en_cours: "En cours", jouee: "Jouée", non_jouee: "Non jouée" };
 
+/**
+ * @param {number | null | undefined} seconds
+ * @returns {number}
+ */
 export function mins(seconds) {
   return Math.max(0, Math.round((seconds || 0) / 60));
 }
 
+/**
+ * @param {number | null} timeLeft
+ * @param {number} remaining
+ * @param {number} needed
+ * @param {number} cards
+ * @param {number | undefined} wrapUp
+ */
 function shortageText(timeLeft, remaining, needed, cards, wrapUp) {
   const after = wrapUp ? ` + après-appel ${mins(wrapUp)} min` : "";
   return (
@@ -20,6 +50,11 @@ function shortageText(timeLeft, remaining, needed, cards, wrapUp) {
   );
 }
 
+/**
+ * @param {Progress | null | undefined} p
+ * @param {number} nowMs
+ * @returns {ProgressReading | null}
+ */
 export function reading(p, nowMs) {
   if (!p) return null;
   const running = p.phase === "en_cours" && !p.paused;
@@ -40,6 +75,10 @@ export function reading(p, nowMs) {
 }
 
 // « 9 simulations : 3 jouées · 1 en cours · 4 à faire · 1 non jouée »
+/**
+ * @param {Progress | null | undefined} p
+ * @returns {string}
+ */
 export function countsText(p) {
   const c = (p && p.counts) || {};
   const total = (p && p.simulations ? p.simulations.length : 0) || 0;
@@ -51,6 +90,11 @@ export function countsText(p) {
 }
 
 // « Temps restant 42 min · il faut 59 min » (before the phase: its planned length).
+/**
+ * @param {Progress | null | undefined} p
+ * @param {ProgressReading | null | undefined} r
+ * @returns {string}
+ */
 export function timeText(p, r) {
   if (!p || !r) return "";
   if (p.phase === "terminee") return "Phase d'appels terminée";

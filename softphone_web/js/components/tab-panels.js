@@ -5,7 +5,7 @@
 export class TabPanels extends HTMLElement {
   connectedCallback() {
     if (this._bar) return;
-    this._panels = [...this.children].filter((c) => c.dataset.tab);
+    this._panels = /** @type {HTMLElement[]} */ ([...this.children]).filter((c) => c.dataset.tab);
     this._bar = document.createElement("div");
     this._bar.className = "tab-bar no-print";
     this._bar.setAttribute("role", "tablist");

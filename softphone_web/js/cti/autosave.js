@@ -8,22 +8,37 @@
 //   saver.addEventListener("state", (ev) => ev.detail)   // { state, at, message }
 //   states: "idle" | "dirty" | "saving" | "saved" | "offline" | "refused"
 //   `save` rejects with err.final (refused for good: frozen) or err.paused (retry later).
+/**
+ * @typedef {"idle" | "dirty" | "saving" | "saved" | "offline" | "refused"} SaveState
+ * @typedef {Error & { final?: boolean, paused?: boolean }} SaveError
+ */
 export class Autosaver extends EventTarget {
+  /**
+   * @param {{ key: string, interval?: number, save: (value: any) => Promise<any> }} options
+   */
   constructor({ key, interval = 5000, save }) {
     super();
     this.key = key;
     this.interval = interval;
     this.save = save;
+    /** @type {any} */
     this.value = null;
     this.dirty = false;
     this.lastSaveAt = 0;
+    /** @type {ReturnType<typeof setTimeout> | null} */
     this.timer = null;
+    /** @type {Promise<void> | null} */
     this.inflight = null;
+    /** @type {SaveState} */
     this.state = "idle";
     this.frozen = false;
   }
 
   // What the page kept locally for this key ({ value, base }) or null.
+  /**
+   * @param {string} key
+   * @returns {{ value: any, base: any, at?: number } | null}
+   */
   static pending(key) {
     try {
       const raw = localStorage.getItem(key);
@@ -33,6 +48,7 @@ export class Autosaver extends EventTarget {
     }
   }
 
+  /** @param {string} key */
   static forget(key) {
     try {
       localStorage.removeItem(key);
@@ -41,6 +57,10 @@ export class Autosaver extends EventTarget {
     }
   }
 
+  /**
+   * @param {any} value
+   * @param {any} [base]
+   */
   changed(value, base = null) {
     if (this.frozen) return;
     this.value = value;
@@ -63,6 +83,7 @@ export class Autosaver extends EventTarget {
     }, wait);
   }
 
+  /** @returns {Promise<void>} */
   async flush() {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -85,7 +106,8 @@ export class Autosaver extends EventTarget {
         // The server's instant when it says (the page's clock may be off).
         const at = result && result.saved_at ? new Date(result.saved_at) : new Date();
         this._emit("saved", { at, result });
-      } catch (err) {
+      } catch (caught) {
+        const err = /** @type {SaveError | null | undefined} */ (caught);
         if (err && err.final) {
           // Refused for good (the deadline): the text stays as the server froze it.
           this.frozen = true;
@@ -110,12 +132,20 @@ export class Autosaver extends EventTarget {
     this.timer = null;
   }
 
+  /**
+   * @param {SaveState} state
+   * @param {object} [extra]
+   */
   _emit(state, extra = {}) {
     this.state = state;
     this.dispatchEvent(new CustomEvent("state", { detail: { state, ...extra } }));
   }
 }
 
+/**
+ * @param {Date} date
+ * @returns {string}
+ */
 export function timeOfDay(date) {
   return date.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }

@@ -47,7 +47,7 @@ export class CallList extends HTMLElement {
 
   set canDial(value) {
     this._canDial = Boolean(value);
-    for (const b of this.querySelectorAll("button.cl-dial")) b.disabled = !this._canDial;
+    for (const b of this.querySelectorAll("button.cl-dial")) /** @type {HTMLButtonElement} */ (b).disabled = !this._canDial;
   }
 
   _fire(type, detail) {
@@ -60,12 +60,12 @@ export class CallList extends HTMLElement {
     if (!tasks.length) {
       this._tasks.replaceChildren(el("p", "muted", "Aucun appel sortant prévu pour le moment : les appels entrants arrivent d'eux-mêmes."));
     } else {
-      this._tasks.replaceChildren(...tasks.map((s, i) => this._task(s, i)));
+      this._tasks.replaceChildren(...tasks.map((s) => this._task(s)));
     }
     this._renderLog();
   }
 
-  _task(s, i) {
+  _task(s) {
     const card = el("article", `cl-task kind-${s.kind}`);
     card.dataset.simulation = s.id;
     const rec = s.crm_record ? (this._records || {})[s.crm_record] : null;

@@ -9,7 +9,14 @@
 //   const outbox = new ChatOutbox({ socket, key, send: (text, id) => promise of the message });
 //   outbox.push(text);   outbox.items → [{ id, text, state: "sending" | "waiting" }]
 //   events: "change" {}, "sent" { message }, "refused" { text, message }
+/**
+ * @typedef {{ id: string, text: string, state: "sending" | "waiting" }} OutboxItem
+ * @typedef {EventTarget & { connected: boolean }} OutboxSocket the page's PlateauSocket
+ */
 export class ChatOutbox extends EventTarget {
+  /**
+   * @param {{ socket: OutboxSocket, send: (text: string, id: string) => Promise<any>, key?: string | null }} options
+   */
   constructor({ socket, send, key = null }) {
     super();
     this.socket = socket;
@@ -21,10 +28,12 @@ export class ChatOutbox extends EventTarget {
     socket.addEventListener("snapshot", () => this._pump());
   }
 
+  /** @returns {OutboxItem[]} */
   get items() {
     return this.queue.map((m) => ({ ...m }));
   }
 
+  /** @param {string} text */
   push(text) {
     this.queue.push({ id: crypto.randomUUID(), text, state: "waiting" });
     this._changed();
@@ -45,7 +54,8 @@ export class ChatOutbox extends EventTarget {
         let message;
         try {
           message = await this.sendOne(item.text, item.id);
-        } catch (err) {
+        } catch (caught) {
+          const err = /** @type {(Error & { refused?: boolean }) | null | undefined} */ (caught);
           if (err && err.refused) {
             this.queue.shift();
             this._changed();
@@ -65,6 +75,10 @@ export class ChatOutbox extends EventTarget {
     }
   }
 
+  /**
+   * @param {OutboxItem} item
+   * @param {OutboxItem["state"]} state
+   */
   _mark(item, state) {
     if (item.state === state) return;
     item.state = state;
@@ -83,6 +97,7 @@ export class ChatOutbox extends EventTarget {
     this.dispatchEvent(new CustomEvent("change"));
   }
 
+  /** @returns {OutboxItem[]} */
   _load() {
     if (!this.key) return [];
     try {

@@ -67,6 +67,7 @@ function section(title, ...nodes) {
   return s;
 }
 
+/** @type {[name: string, label: string, type?: string, options?: string[]][]} */
 const EDIT_FIELDS = [
   ["civility", "Civilité", "select", ["", "M.", "Mme"]],
   ["last_name", "Nom"],

@@ -45,7 +45,7 @@ export class CrmSearch extends HTMLElement {
   set selected(id) {
     this._selected = id;
     for (const li of this._list?.children || []) {
-      li.setAttribute("aria-selected", String(li.dataset.id === id));
+      li.setAttribute("aria-selected", String(/** @type {HTMLElement} */ (li).dataset.id === id));
     }
   }
 
@@ -80,7 +80,7 @@ export class CrmSearch extends HTMLElement {
   }
 
   _key(ev, li) {
-    const items = [...this._list.children];
+    const items = /** @type {HTMLElement[]} */ ([...this._list.children]);
     const at = li ? items.indexOf(li) : -1;
     if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
       ev.preventDefault();

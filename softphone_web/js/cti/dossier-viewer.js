@@ -109,8 +109,9 @@ export class DossierViewer extends HTMLElement {
           const b = el("button", "toc-section", h.textContent);
           b.type = "button";
           b.addEventListener("click", () => this._goTo(h));
-          sub.append(el("li"));
-          sub.lastChild.append(b);
+          const li = el("li");
+          sub.append(li);
+          li.append(b);
         }
         item.append(sub);
       }
@@ -151,8 +152,9 @@ export class DossierViewer extends HTMLElement {
       return 0;
     }
     const walker = document.createTreeWalker(this._body, NodeFilter.SHOW_TEXT);
+    /** @type {Text[]} */
     const nodes = [];
-    while (walker.nextNode()) nodes.push(walker.currentNode);
+    while (walker.nextNode()) nodes.push(/** @type {Text} */ (walker.currentNode));
     for (const node of nodes) {
       const folded = fold(node.data);
       let from = 0;

@@ -33,12 +33,14 @@ export function meterLevel(amplitude) {
 export function watchPeerLevels(pc, onLevels, everyMs = 150) {
   let stopped = false;
   let busy = false;
+  /** @type {{ energy: number, duration: number } | null} */
   let last = null; // { energy, duration } of the inbound stream at the previous reading
   const timer = setInterval(async () => {
     if (stopped || busy || pc.connectionState === "closed") return;
     busy = true;
     try {
       let mic = 0;
+      /** @type {{ energy: number, duration: number } | null} */
       let inbound = null;
       (await pc.getStats()).forEach((r) => {
         if (r.kind !== "audio") return;

@@ -1,5 +1,9 @@
 // Euros in integer cents (pure): catalogue prices are TTC with a VAT rate; an order's lines,
 // shipping, VAT per rate and totals. French display: « 1 234,50 € ».
+/**
+ * @param {string | number | null | undefined} value
+ * @returns {number} cents, NaN when not a number
+ */
 export function toCents(value) {
   if (value === null || value === undefined || value === "") return 0;
   const text = String(value).replace(/\s/g, "").replace(",", ".");
@@ -8,6 +12,10 @@ export function toCents(value) {
   return Math.round(n * 100);
 }
 
+/**
+ * @param {number} cents
+ * @returns {string}
+ */
 export function euros(cents) {
   if (!Number.isFinite(cents)) return "—";
   const neg = cents < 0;
@@ -18,12 +26,28 @@ export function euros(cents) {
 }
 
 // HT part of a TTC amount at `rate` percent, rounded to the cent.
+/**
+ * @param {number} ttcCents
+ * @param {number | string} rate percent
+ * @returns {number}
+ */
 export function htOf(ttcCents, rate) {
   return Math.round((ttcCents * 100) / (100 + Number(rate)));
 }
 
 // lines: [{ ref, label, quantity, unit_price (TTC, "12.90"), vat_rate }]
 // → { lines: [{…, total}], subtotal, shipping, total, vat: [{ rate, base, amount }], ht }
+/**
+ * @typedef {{ ref?: string, label?: string, quantity: number | string, unit_price: string | number, vat_rate?: number | string | null }} OrderLine
+ * @typedef {{ rate: number, base: number, amount: number }} VatLine
+ * @typedef {{ lines: (OrderLine & { quantity: number, total: number })[], subtotal: number, shipping: number, total: number, ht: number, vat: VatLine[] }} OrderTotals
+ */
+
+/**
+ * @param {OrderLine[]} lines
+ * @param {{ shipping?: string | number, freeShippingFrom?: string | number | null }} [options]
+ * @returns {OrderTotals}
+ */
 export function orderTotals(lines, { shipping = 0, freeShippingFrom = null } = {}) {
   const out = [];
   const byRate = new Map();
@@ -59,6 +83,12 @@ export function orderTotals(lines, { shipping = 0, freeShippingFrom = null } = {
 }
 
 // A payment agreement: `amount` split into `installments` (the last one takes the rest).
+/**
+ * @param {number} amountCents
+ * @param {number} installments
+ * @param {{ firstDate?: string | null, intervalDays?: number, feesCents?: number }} [options]
+ * @returns {{ index: number, amount: number, date: string | null }[]}
+ */
 export function installmentPlan(amountCents, installments, { firstDate, intervalDays = 30, feesCents = 0 } = {}) {
   const n = Math.max(1, Math.trunc(installments) || 1);
   const total = amountCents + (feesCents || 0);

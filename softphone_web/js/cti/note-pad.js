@@ -47,7 +47,7 @@ export class NotePad extends HTMLElement {
   async load(store) {
     this._store = store;
     this._saver = new Autosaver({ key: this._key, interval: 3000, save: (text) => store.save(text) });
-    this._saver.addEventListener("state", (ev) => this._show(ev.detail));
+    this._saver.addEventListener("state", (ev) => this._show(/** @type {CustomEvent} */ (ev).detail));
     let server = { text: "" };
     try {
       server = (await store.load()) || { text: "" };
@@ -69,6 +69,7 @@ export class NotePad extends HTMLElement {
     return this._saver?.flush();
   }
 
+  /** @param {{ state: string, at?: Date, message?: string }} status */
   _show({ state, at, message }) {
     if (this._readOnly && state !== "saved") return;
     const text = {

@@ -8,6 +8,14 @@ const BASIC = new Set(GSM_BASIC);
 const EXTENDED = new Set(GSM_EXTENDED);
 
 // { characters, units, encoding: "GSM 7 bits" | "Unicode", segments, perSegment, left }
+/**
+ * @typedef {{ characters: number, units: number, encoding: "GSM 7 bits" | "Unicode", segments: number, perSegment: number, left: number }} SmsCount
+ */
+
+/**
+ * @param {string | null | undefined} text
+ * @returns {SmsCount}
+ */
 export function smsCount(text) {
   const chars = [...(text || "")];
   let gsm = true;
@@ -20,7 +28,7 @@ export function smsCount(text) {
       break;
     }
   }
-  if (!gsm) units = chars.reduce((n, c) => n + (c.codePointAt(0) > 0xffff ? 2 : 1), 0);
+  if (!gsm) units = chars.reduce((n, c) => n + ((c.codePointAt(0) ?? 0) > 0xffff ? 2 : 1), 0);
   const single = gsm ? 160 : 70;
   const part = gsm ? 153 : 67;
   const segments = units === 0 ? 0 : units <= single ? 1 : Math.ceil(units / part);
@@ -36,6 +44,10 @@ export function smsCount(text) {
 }
 
 // The characters that force Unicode (to tell the candidate why the count changed).
+/**
+ * @param {string | null | undefined} text
+ * @returns {string[]}
+ */
 export function nonGsmCharacters(text) {
   const out = new Set();
   for (const c of text || "") if (!BASIC.has(c) && !EXTENDED.has(c)) out.add(c);

@@ -106,7 +106,7 @@ export class SoftPhone extends HTMLElement {
     this._pad.hidden = true;
     this.append(info, actions, levels, this._pad);
     actions.addEventListener("click", (ev) => {
-      const b = ev.target.closest("button[data-action]");
+      const b = /** @type {HTMLButtonElement | null} */ (/** @type {Element} */ (ev.target).closest("button[data-action]"));
       if (b && !b.disabled) this._act(b.dataset.action);
     });
     document.addEventListener("keydown", (ev) => {

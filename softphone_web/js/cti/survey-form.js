@@ -78,7 +78,7 @@ export class SurveyForm extends HTMLElement {
 
   set disabled(value) {
     this._disabled = Boolean(value);
-    for (const i of this.querySelectorAll("input, textarea")) i.disabled = this._disabled;
+    for (const i of this.querySelectorAll("input, textarea")) /** @type {HTMLInputElement | HTMLTextAreaElement} */ (i).disabled = this._disabled;
   }
 
   markSaved(qid, at = new Date()) {
@@ -205,7 +205,7 @@ export class SurveyForm extends HTMLElement {
   }
 
   _fill(qid, value) {
-    const li = this.querySelector(`[data-question="${CSS.escape(qid)}"]`);
+    const li = /** @type {HTMLElement | null} */ (this.querySelector(`[data-question="${CSS.escape(qid)}"]`));
     if (!li) return;
     const type = li.dataset.type;
     if (type === "ouverte") {

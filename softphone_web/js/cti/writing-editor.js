@@ -39,7 +39,7 @@ export class WritingEditor extends HTMLElement {
     this._count.setAttribute("aria-live", "polite");
     this.append(this._form, this._count);
     this.addEventListener("focusout", (ev) => {
-      if (!this.contains(ev.relatedTarget)) this.dispatchEvent(new CustomEvent("draft-blur"));
+      if (!this.contains(/** @type {Node | null} */ (ev.relatedTarget))) this.dispatchEvent(new CustomEvent("draft-blur"));
     });
     this._build();
   }
@@ -88,7 +88,7 @@ export class WritingEditor extends HTMLElement {
       input.name = f.name;
       input.spellcheck = true;
       input.lang = "fr";
-      if (f.rows) input.rows = f.rows;
+      if (f.rows) /** @type {HTMLTextAreaElement} */ (input).rows = f.rows;
       if (f.placeholder) input.placeholder = f.placeholder;
       input.addEventListener("input", () => {
         this._counter();

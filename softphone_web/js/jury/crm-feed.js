@@ -141,7 +141,7 @@ export class CrmFeed extends JuryPanel {
     this.append(this._summary, this._empty, this._list, this._error);
   }
 
-  bound(ctx, on, signal) {
+  bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => this._load(msg.state, { refetch: true }));
     on("crm.change", (msg) => {

@@ -7,11 +7,35 @@
 //   const fp = fingerprint(version);                 // null when there is no version
 //   const form = formFrom(version) || formFromGrid(grid);
 //   const problems = check(form, { competences, ccps, titleRequired });   // [] when sendable
-import { canonical } from "./review-common.js";
+import { canonical } from "./canonical.js";
 
+/**
+ * @typedef {Record<string, string>} Labels
+ * @typedef {object} Proposal what a deliberation version proposes (the server's fields)
+ * @property {Record<string, string>} [competences] code → "acquise" | "non_acquise"
+ * @property {Record<string, boolean | string>} [ccps] code → granted (true / "obtenu")
+ * @property {string | null} [title]
+ * @property {string} [justification]
+ * @property {Record<string, string>} [reasons]
+ * @typedef {{ version: number, proposal?: Proposal }} Version
+ * @typedef {object} Form the proposal form on the page
+ * @property {Record<string, string>} competences
+ * @property {Record<string, string>} ccps code → "obtenu" | "non_obtenu"
+ * @property {string | null} title
+ * @property {string} justification
+ * @property {Record<string, string>} reasons
+ * @typedef {{ code: string, ccp?: string, status?: string }} GridCompetence
+ * @typedef {{ code: string | undefined, competences: GridCompetence[] }} CcpGroup
+ * @typedef {{ field: string, text: string }} Problem
+ */
+
+/** @type {Labels} */
 export const COMPETENCE_OUTCOMES = { acquise: "Acquise", non_acquise: "Non acquise" };
+/** @type {Labels} */
 export const GRID_STATUS = { acquise: "Acquise", non_acquise: "Non acquise", non_evaluee: "Non évaluée" };
+/** @type {Labels} */
 export const CCP_OUTCOMES = { obtenu: "Obtenu", non_obtenu: "Non obtenu" };
+/** @type {Labels} */
 export const TITLE_OUTCOMES = { obtenu: "Titre obtenu", ccp_seulement: "CCP seulement", non_obtenu: "Non obtenu" };
 export const OUTCOME_LABELS = { titre: "Titre obtenu", reussite_partielle: "Réussite partielle", aucun: "Non obtenu", ccs: "CCS obtenu" };
 export const DOCUMENT_LABELS = { parchemin: "Parchemin", livret_certification: "Livret de certification", aucun: "Aucun document" };
@@ -37,25 +61,39 @@ export const EVIDENCE_LABELS = {
 export const CAPACITY_LABELS = { client: "Juré « client »", observer: "Juré observateur" };
 
 // What a version proposes, independent of its signatures: equal fingerprints, same proposal.
+/**
+ * @param {Version | null | undefined} version
+ * @returns {string | null}
+ */
 export function fingerprint(version) {
   if (!version) return null;
   return `${version.version}|${canonical(version.proposal || {})}`;
 }
 
+/** @returns {Form} */
 export function emptyForm() {
   return { competences: {}, ccps: {}, title: null, justification: "", reasons: {} };
 }
 
 // The form holding a version's proposal (CCPs as "obtenu" / "non_obtenu").
+/**
+ * @param {Version | null | undefined} version
+ * @returns {Form | null}
+ */
 export function formFrom(version) {
   if (!version) return null;
   const p = version.proposal || {};
+  /** @type {Record<string, string>} */
   const ccps = {};
   for (const [code, ok] of Object.entries(p.ccps || {})) ccps[code] = ok === true || ok === "obtenu" ? "obtenu" : "non_obtenu";
   return { competences: { ...(p.competences || {}) }, ccps, title: p.title ?? null, justification: p.justification || "", reasons: { ...(p.reasons || {}) } };
 }
 
 // A first proposal from the grid: each competence as the marks say when they say something.
+/**
+ * @param {GridCompetence[] | null | undefined} competences
+ * @returns {Form}
+ */
 export function formFromGrid(competences) {
   const form = emptyForm();
   for (const c of competences || []) {
@@ -64,17 +102,28 @@ export function formFromGrid(competences) {
   return form;
 }
 
+/**
+ * @param {Partial<Form> | null | undefined} a
+ * @param {Partial<Form> | null | undefined} b
+ * @returns {boolean}
+ */
 export function sameForm(a, b) {
   return canonical(normalise(a)) === canonical(normalise(b));
 }
 
+/** @param {Partial<Form> | null | undefined} form */
 function normalise(form) {
   const f = form || emptyForm();
   return { competences: f.competences || {}, ccps: f.ccps || {}, title: f.title ?? null, justification: (f.justification || "").trim(), reasons: kept(f) };
 }
 
 // The reasons that count: a competence proposed « acquise », a reason not blank (the server's rule).
+/**
+ * @param {Partial<Form>} form
+ * @returns {Record<string, string>}
+ */
 function kept(form) {
+  /** @type {Record<string, string>} */
   const out = {};
   for (const [code, text] of Object.entries(form.reasons || {})) {
     if ((text || "").trim() && (form.competences || {})[code] === "acquise") out[code] = text.trim();
@@ -84,11 +133,17 @@ function kept(form) {
 
 // A competence proposed « acquise » though the grid has no criterion of it observed needs the
 // jury's written reason.
+/**
+ * @param {Form} form
+ * @param {GridCompetence} competence
+ * @returns {boolean}
+ */
 export function needsReason(form, competence) {
   return form.competences[competence.code] === "acquise" && competence.status === "non_evaluee";
 }
 
 // The request body of PUT …/deliberation.
+/** @param {Form} form */
 export function body(form) {
   return {
     competences: { ...form.competences },
@@ -100,16 +155,25 @@ export function body(form) {
 }
 
 // The CCPs of the format, in the grid's order, each with its competences.
+/**
+ * @param {GridCompetence[] | null | undefined} competences
+ * @returns {CcpGroup[]}
+ */
 export function ccpGroups(competences) {
+  /** @type {Map<string | undefined, GridCompetence[]>} */
   const groups = new Map();
   for (const c of competences || []) {
     if (!groups.has(c.ccp)) groups.set(c.ccp, []);
-    groups.get(c.ccp).push(c);
+    groups.get(c.ccp)?.push(c);
   }
   return [...groups.entries()].map(([code, comps]) => ({ code, competences: comps }));
 }
 
 // What the grid says of a CCP (an aid: the jury decides).
+/**
+ * @param {CcpGroup} group
+ * @returns {{ acquired: number, total: number, text: string }}
+ */
 export function ccpAid(group) {
   const n = group.competences.length;
   const acquired = group.competences.filter((c) => c.status === "acquise").length;
@@ -123,6 +187,11 @@ export function ccpAid(group) {
 }
 
 // The title outcome consistent with the CCPs proposed (the server's rule).
+/**
+ * @param {Pick<Form, "ccps">} form
+ * @param {string[]} ccpCodes
+ * @returns {string | null}
+ */
 export function titleFor(form, ccpCodes) {
   const chosen = ccpCodes.map((c) => form.ccps[c]);
   if (chosen.some((v) => !v)) return null;
@@ -132,7 +201,13 @@ export function titleFor(form, ccpCodes) {
 }
 
 // Why the server would refuse this form (French, as the server says it); [] when sendable.
+/**
+ * @param {Form} form
+ * @param {{ competences: GridCompetence[] | null | undefined, ccpCodes: string[], titleRequired?: boolean }} context
+ * @returns {Problem[]}
+ */
 export function check(form, { competences, ccpCodes, titleRequired }) {
+  /** @type {Problem[]} */
   const problems = [];
   const missing = (competences || []).map((c) => c.code).filter((c) => !COMPETENCE_OUTCOMES[form.competences[c]]);
   if (missing.length) problems.push({ field: "competences", text: `Proposition incomplète : compétences ${missing.join(", ")} (acquise ou non acquise pour chacune).` });
@@ -147,7 +222,7 @@ export function check(form, { competences, ccpCodes, titleRequired }) {
   const undecided = ccpCodes.filter((c) => !CCP_OUTCOMES[form.ccps[c]]);
   if (undecided.length) problems.push({ field: "ccps", text: `Proposition incomplète : ${undecided.join(", ")} (obtenu ou non obtenu).` });
   const title = form.title || null;
-  if ((titleRequired || title) && !TITLE_OUTCOMES[title]) {
+  if ((titleRequired || title) && !TITLE_OUTCOMES[title ?? ""]) {
     problems.push({ field: "title", text: "Proposition pour le titre : titre obtenu, CCP seulement ou non obtenu." });
   } else if (title && !undecided.length) {
     const granted = ccpCodes.filter((c) => form.ccps[c] === "obtenu").length;
@@ -160,8 +235,14 @@ export function check(form, { competences, ccpCodes, titleRequired }) {
 }
 
 // One line saying what a version proposes: « Titre obtenu · CCP1 obtenu · CCP2 obtenu ».
+/**
+ * @param {Version | null | undefined} version
+ * @returns {string}
+ */
 export function proposalLine(version) {
+  /** @type {Proposal} */
   const p = (version && version.proposal) || {};
+  /** @type {string[]} */
   const parts = [];
   if (p.title) parts.push(TITLE_OUTCOMES[p.title] || p.title);
   for (const [c, ok] of Object.entries(p.ccps || {})) parts.push(`${c} ${ok ? "obtenu" : "non obtenu"}`);

@@ -134,7 +134,7 @@ export class DeliberationPanel extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
-  bound(ctx, on, signal) {
+  bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", () => this.reload());
     on("evaluation.deliberation", (msg) => mine(msg) && msg.deliberation && this._heard(msg.deliberation));

@@ -266,7 +266,7 @@ export function evidenceNodes(summary, { uid, editable, pending, savedAt, onChan
   if (pending) status.textContent = "Modifications non enregistrées.";
   else if (savedAt) status.textContent = `Pièces enregistrées à ${hhmm(savedAt)}.`;
   form.append(el("p", "dp-label", "Pièces du dossier présentées au jury :"), list, tl, training, save, status);
-  const values = () => ({ kinds: [...list.querySelectorAll("input:checked")].map((i) => i.value), training: training.value });
+  const values = () => ({ kinds: [...list.querySelectorAll("input:checked")].map((i) => /** @type {HTMLInputElement} */ (i).value), training: training.value });
   form.addEventListener("change", () => {
     onChange(values());
     status.textContent = "Modifications non enregistrées.";

@@ -58,7 +58,7 @@ export class DocumentsPanel extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
-  bound(ctx, on, signal) {
+  bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", () => this.reload());
     on("evaluation.deliberation", (msg) => {
@@ -93,6 +93,7 @@ export class DocumentsPanel extends JuryPanel {
     const load = ++this._load;
     const ev = evaluationOf(ctx.snapshot && ctx.snapshot(), ctx.candidateId);
     if (ev && ev.deliberation) this._deliberation = ev.deliberation;
+    /** @type {[{ ok: boolean, deliberations?: any[], status?: number, error?: string }, any]} */
     const [grid, summary] = await Promise.all([
       api("GET", candidatePath(ctx.candidateId, "/evaluation")).then(
         (g) => ({ ok: true, deliberations: g.deliberations || [] }),

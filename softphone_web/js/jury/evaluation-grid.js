@@ -73,7 +73,7 @@ export class EvaluationGrid extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
-  bound(ctx, on, signal) {
+  bound(ctx, on) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
@@ -388,8 +388,8 @@ export class EvaluationGrid extends JuryPanel {
   // marked still has criteria of it without a mark.
   _updateCompetenceBadges() {
     for (const section of this._body.querySelectorAll(".eg-comp")) {
-      const { values, total, status } = this._progressOf(section.dataset.competence);
-      const badge = section.querySelector(".eg-comp-status");
+      const { values, total, status } = this._progressOf(/** @type {HTMLElement} */ (section).dataset.competence);
+      const badge = /** @type {HTMLElement} */ (section.querySelector(".eg-comp-status"));
       badge.textContent = STATUS_LABELS[status];
       badge.className = `badge eg-comp-status status-${status}`;
       badge.title =

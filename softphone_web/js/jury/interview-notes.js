@@ -76,10 +76,11 @@ class NoteSaver extends Autosaver {
     this.retry = 0;
     this._since = null;
     this.addEventListener("state", (ev) => {
-      if (ev.detail.state === "offline") {
+      const { detail } = /** @type {CustomEvent} */ (ev);
+      if (detail.state === "offline") {
         this.offline = true;
         this.retry = Math.min(15000, this.retry ? this.retry * 2 : 2000);
-      } else if (ev.detail.state === "saved") {
+      } else if (detail.state === "saved") {
         this.offline = false;
         this.retry = 0;
       }
@@ -285,7 +286,7 @@ export class InterviewNotes extends JuryPanel {
       },
     });
     const f = { topic, wrap, textarea, status, remote, saver, serverAt: null, serverText: "" };
-    saver.addEventListener("state", (ev) => this._saverState(f, ev.detail));
+    saver.addEventListener("state", (ev) => this._saverState(f, /** @type {CustomEvent} */ (ev).detail));
     textarea.addEventListener("input", () => {
       saver.changed(textarea.value, f.serverAt);
     });

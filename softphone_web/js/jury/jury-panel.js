@@ -29,7 +29,12 @@ export class JuryPanel extends HTMLElement {
     this.unbound();
   }
 
-  bound() {}
+  /**
+   * @param {any} _ctx the page's context (candidateId, socket, snapshot…)
+   * @param {(type: string, fn: (detail: any) => void) => void} _on
+   * @param {AbortSignal} _signal
+   */
+  bound(_ctx, _on, _signal) {}
 
   unbound() {}
 

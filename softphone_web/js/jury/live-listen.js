@@ -23,7 +23,6 @@ import {
   callsIn,
   clockTime,
   formatOffset,
-  listen,
   liveCall,
   simulationLabel,
   upsertCall,
@@ -128,7 +127,7 @@ export class LiveListen extends JuryPanel {
 
   // ---- the page contract -------------------------------------------------------------
 
-  bound(ctx, on, signal) {
+  bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._load(msg.state);

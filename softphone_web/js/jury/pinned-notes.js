@@ -77,7 +77,7 @@ export class PinnedNotes extends JuryPanel {
     this._enable();
   }
 
-  bound(ctx, on, signal) {
+  bound(ctx, on) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => this._load(msg.state));

@@ -60,7 +60,7 @@ export class RecordingsPanel extends JuryPanel {
     this.append(el("h2", "", "Enregistrements des appels"), this._summary, this._error, this._list);
   }
 
-  bound(ctx, on, signal) {
+  bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._loadState(msg.state);
@@ -278,8 +278,9 @@ export class RecordingsPanel extends JuryPanel {
       this._error.textContent = "Lecture impossible : le fichier d'enregistrement est inaccessible.";
     });
     li.addEventListener("keydown", (ev) => {
-      if (ev.target.closest("input, textarea, select") && ev.target !== seek) return;
-      if (ev.key === " " && ev.target.tagName !== "BUTTON") {
+      const target = /** @type {HTMLElement} */ (ev.target);
+      if (target.closest("input, textarea, select") && target !== seek) return;
+      if (ev.key === " " && target.tagName !== "BUTTON") {
         ev.preventDefault();
         play.click();
       } else if ((ev.key === "ArrowLeft" || ev.key === "ArrowRight") && ev.target !== seek) {

@@ -62,17 +62,7 @@ export function isFinal(err) {
   return err instanceof ApiError && err.status >= 400 && err.status < 500 && ![408, 429].includes(err.status);
 }
 
-// JSON with sorted keys: two proposals compare equal whatever the database did to key order.
-export function canonical(value) {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
+export { canonical } from "./canonical.js";
 
 export function readLocal(key) {
   try {

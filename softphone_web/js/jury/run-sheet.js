@@ -74,7 +74,7 @@ export class RunSheet extends HTMLElement {
   _render() {
     if (!this._list) return;
     this._empty.hidden = this._sims.length > 0;
-    const focusedId = this.contains(document.activeElement) ? document.activeElement.dataset.id : null;
+    const focusedId = this.contains(document.activeElement) ? /** @type {HTMLElement} */ (document.activeElement).dataset.id : null;
     this._list.replaceChildren(
       ...this._sims.map((sim, i) => {
         const state = this._statuses[sim.id] || "todo";
@@ -99,7 +99,7 @@ export class RunSheet extends HTMLElement {
         return li;
       }),
     );
-    if (focusedId) this._list.querySelector(`[data-id="${CSS.escape(focusedId)}"]`)?.focus();
+    if (focusedId) /** @type {HTMLElement | null} */ (this._list.querySelector(`[data-id="${CSS.escape(focusedId)}"]`))?.focus();
   }
 
   _pick(id) {
@@ -113,7 +113,7 @@ export class RunSheet extends HTMLElement {
     if (to === undefined || to < 0 || to >= n) return;
     ev.preventDefault();
     const id = this._sims[to].id;
-    this._list.querySelector(`[data-id="${CSS.escape(id)}"]`)?.focus();
+    /** @type {HTMLElement | null} */ (this._list.querySelector(`[data-id="${CSS.escape(id)}"]`))?.focus();
   }
 }
 

@@ -110,7 +110,7 @@ export class WrittenReplies extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
-  bound(ctx, on, signal) {
+  bound(ctx, on) {
     on("snapshot", () => this.reload());
     on("writing.frozen", (msg) => {
       if (msg.candidate_id === ctx.candidateId) this.reload();
