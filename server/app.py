@@ -76,8 +76,15 @@ MIDDLEWARE: tuple[Callable[[ASGIApp], ASGIApp], ...] = (InputEdge, SebGuard, Sec
 
 
 def build_context(
-    settings: Settings, *, clock: Clock | None = None, pooled: bool = True
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    pooled: bool = True,
+    contributions: Sequence[Contribution] = CONTRIBUTIONS,
 ) -> AppContext:
+    """The services' context, wired by `contributions` (the timeline's listeners, the lock
+    checks and seal parts of a deliberation…), so that a script that locks a deliberation or
+    ends a phase without an app behaves as the app does."""
     clock = clock or SystemClock()
     catalogue = load_catalogue(settings.scenarios_dir)
     db = Database(
@@ -103,6 +110,7 @@ def build_context(
         packs=catalogue.packs,
         presence=presence,
         services=Services(pack_problems=catalogue.problems, replica_redis=redis),
+        wiring=assemble(contributions).wiring,
     )
 
 

@@ -104,6 +104,11 @@ def test_the_app_holds_exactly_what_the_declared_contributions_give(
     create_app(ctx3, contributions=only_certification_missing)
     assert ctx3.wiring.lock_checks == () and ctx.wiring.lock_checks != ()
 
+    # a script's context (no app) is wired as the app is: a deliberation it locks is checked
+    # and sealed with the same parts
+    script = build_context(settings, clock=clock, pooled=False)
+    assert script.wiring == ctx.wiring and script.wiring.seal_parts != ()
+
 
 def test_a_contribution_is_one_frozen_declaration() -> None:
     from server.app import CONTRIBUTIONS

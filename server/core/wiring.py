@@ -2,9 +2,10 @@
 the services call at run time: the timeline's listeners, the sweeps of a newly elected clock
 leader, the checks before a deliberation locks and the parts of what a signature binds.
 
-Built once per app from the declared contributions and held by `AppContext.wiring`: no
-module-level registry, nothing filled by importing a module. A context built without an app
-(scripts, service-level tests) has an empty wiring."""
+Built from the declared contributions by the composition root (`server/app.py`:
+`build_context` for scripts and service-level tests, `create_app` for the app) and held by
+`AppContext.wiring`: no module-level registry, nothing filled by importing a module. A context
+made by hand (`AppContext(...)`) has an empty wiring."""
 
 from __future__ import annotations
 
