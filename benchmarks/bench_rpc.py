@@ -29,10 +29,12 @@ def run_loop(main: Coroutine[Any, Any, Any], loop: str) -> Any:
 
 
 def pin(server: bool) -> None:
-    """The server on core 0, the bots on every other core (no-op on a single core)."""
-    cores = sorted(os.sched_getaffinity(0))
+    """The server on core 0, the bots on every other core (no-op on a single core). The cores
+    are the machine's, not this process's: a server started by a process already pinned to
+    the bots' cores must still move to core 0 (it stayed with the bots before)."""
+    cores = set(range(os.cpu_count() or 1))
     if len(cores) > 1:
-        os.sched_setaffinity(0, {SERVER_CORE} if server else set(cores) - {SERVER_CORE})
+        os.sched_setaffinity(0, {SERVER_CORE} if server else cores - {SERVER_CORE})
 
 
 def load_average() -> list[float]:

@@ -3,7 +3,16 @@ summed over rooms and printed; those that say something was lost are picked out.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
 from benchmarks.bench_rpc import flatten_counters, suspicious_counters
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_counters_of_any_name_and_shape_are_flattened_and_summed_over_rooms() -> None:
@@ -49,3 +58,18 @@ def test_the_counters_that_say_something_was_lost_are_picked_out_when_not_zero()
         "concealed": 2,
         "upstream_dropped_samples": 960,
     }
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="pinning needs two cores")
+def test_the_server_is_pinned_to_core_0_even_when_started_from_the_bots_core() -> None:
+    """media_bench pins itself to the bots' cores, then starts the server: the server must
+    still get core 0 (it inherited the bots' core and stayed there)."""
+    code = (
+        "import os; os.sched_setaffinity(0, {1});"
+        "from benchmarks.bench_rpc import pin; pin(server=True);"
+        "print(sorted(os.sched_getaffinity(0)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[0]"
