@@ -33,6 +33,8 @@ import numpy as np
 from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, SILENCE, Pcm
 
 MIN_TARGET_FRAMES: Final = 1  # 20 ms
+JITTER_FACTOR: Final = 2.0  # the target: this many times the arrival jitter, in whole frames
+SLACK_SAMPLES: Final = FRAME_SAMPLES  # queued beyond the target before it counts as extra
 MAX_TARGET_FRAMES: Final = 10  # 200 ms
 MAX_WAIT_FRAMES: Final = 50  # a stall of 1 s: start afresh
 MAX_DEPTH_FRAMES: Final = 100  # 2 s queued: the oldest goes
@@ -112,7 +114,7 @@ class PlayoutBuffer:
 
     @property
     def target_samples(self) -> int:
-        frames = math.ceil(2 * self.jitter_s * SAMPLE_RATE / FRAME_SAMPLES)
+        frames = math.ceil(JITTER_FACTOR * self.jitter_s * SAMPLE_RATE / FRAME_SAMPLES)
         return max(MIN_TARGET_FRAMES, min(MAX_TARGET_FRAMES, frames)) * FRAME_SAMPLES
 
     @property
@@ -190,7 +192,7 @@ class PlayoutBuffer:
             self.stats.overflow += 1
 
     def _shed_excess(self) -> None:
-        if self._next is None or self.depth_samples <= self.target_samples + FRAME_SAMPLES:
+        if self._next is None or self.depth_samples <= self.target_samples + SLACK_SAMPLES:
             self._excess_ticks = 0
             return
         self._excess_ticks += 1
@@ -203,7 +205,7 @@ class PlayoutBuffer:
             del self._chunks[self._next]
             self._next += FRAME_SAMPLES
             self.stats.shed += 1
-            if self.depth_samples <= self.target_samples + FRAME_SAMPLES:
+            if self.depth_samples <= self.target_samples + SLACK_SAMPLES:
                 return
 
     def _quiet(self, pcm: Pcm) -> bool:

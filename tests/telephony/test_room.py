@@ -156,3 +156,22 @@ async def test_after_a_stalled_loop_the_server_s_own_audio_keeps_the_wall_clock(
         19 * FRAME_SAMPLES,
         FRAME_SAMPLES,
     ]
+
+
+async def test_a_tick_a_little_late_or_early_does_not_move_the_server_s_timeline() -> None:
+    """Ticks on time, give or take a millisecond, whatever the call's start within a frame:
+    the mix's timestamps advance by exactly one frame per tick (a tick rounded up to the next
+    frame used to stamp one frame ahead, for good: the observer's delay grew by 20 ms)."""
+    now = [10.0]
+    room = Room("r1", monotonic=lambda: now[0])
+    observer = peer(PeerRole.OBSERVER)
+    room.attach(observer)
+    room.start_call(ActiveCall("c1", datetime.now(UTC), {}, recorder=None, t0=now[0] - 0.0021))
+    for k in range(1, 200):
+        late = 0.012 if k == 50 else 0.0  # once, a tick 12 ms late (the loop was busy)
+        now[0] = 10.0 + k * 0.02 + (0.0009 if k % 2 else -0.0009) + late
+        room.tick(now[0])
+    stamps = []
+    while not observer.outbound._queue.empty():
+        stamps.append(observer.outbound._queue.get_nowait().pts)
+    assert {b - a for a, b in zip(stamps, stamps[1:], strict=False)} == {FRAME_SAMPLES}
