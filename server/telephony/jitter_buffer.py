@@ -14,8 +14,10 @@
   `EXCESS_WINDOW` ticks in a row is extra delay (left by a stall or a burst): it is shed, up
   to `MAX_SHED_PER_TICK` frames per tick, and only frames that are quiet (RMS under -30 dBFS,
   or 18 dB under the loudest frame of the last second or so: pauses, breath, background) —
-  speech and the benchmarks' clicks are never shed. So the delay comes back to its target
-  after a burst instead of carrying the backlog.
+  speech and the benchmarks' clicks are never shed. When nothing is quiet (a continuous
+  sound), the extra delay is played 5 % faster instead (21 ms of audio per 20 ms tick, 50 ms
+  won back per second; nothing left out, a little higher in pitch meanwhile). So the delay
+  comes back to its target after a burst or a stall instead of carrying the backlog.
 - Bounded: a stall longer than `MAX_WAIT_FRAMES` starts the buffer afresh at the newest audio
   minus the target (the observer listens live; the recording, placed by its own timeline,
   keeps everything); more than `MAX_DEPTH_FRAMES` queued (a clock running fast) drops the
@@ -40,6 +42,7 @@ MAX_WAIT_FRAMES: Final = 50  # a stall of 1 s: start afresh
 MAX_DEPTH_FRAMES: Final = 100  # 2 s queued: the oldest goes
 EXCESS_WINDOW: Final = 3  # ticks (60 ms) above the target before shedding
 MAX_SHED_PER_TICK: Final = 2  # so the delay comes back at up to 3 times the speed of audio
+SQUEEZE_SAMPLES: Final = 48  # no quiet frame to shed: 21 ms played per tick, 50 ms/s back
 QUIET_RMS: Final = 32768 * 10 ** (-30 / 20)  # -30 dBFS: quiet whatever came before
 QUIET_BELOW_PEAK: Final = 10 ** (-18 / 20)  # or 18 dB under the recent loudest frame
 PEAK_DECAY: Final = 0.5 ** (1 / 50)  # that loudest frame's level halves every second
@@ -51,12 +54,24 @@ _WRAP: Final = 1 << 32
 @dataclass
 class BufferStats:
     played: int = 0  # frames of audio played
+    samples: int = 0  # samples of audio that arrived and were played (squeezed or not)
+    shed_samples: int = 0  # samples of audio shed (quiet)
     late: int = 0  # frames that arrived after their turn (refused)
     lost: int = 0  # frames concealed because a newer one was there (a lost packet)
     stalls: int = 0  # ticks that waited for a stalled sender
     shed: int = 0  # quiet frames skipped to bring the delay back to its target
+    squeezed: int = 0  # ticks that played 21 ms of audio in 20 (no quiet frame to shed)
     restarts: int = 0  # stalls longer than MAX_WAIT_FRAMES
     overflow: int = 0  # frames dropped past MAX_DEPTH_FRAMES
+
+
+_SQUEEZE_AT = np.linspace(0, FRAME_SAMPLES + SQUEEZE_SAMPLES - 1, FRAME_SAMPLES)
+_SQUEEZE_FROM = np.arange(FRAME_SAMPLES + SQUEEZE_SAMPLES)
+
+
+def _squeezed(pcm: Pcm) -> Pcm:
+    """21 ms of audio played in 20 (5 % faster, a little higher: nothing is left out)."""
+    return np.interp(_SQUEEZE_AT, _SQUEEZE_FROM, pcm).astype(np.int16)
 
 
 def _rms(pcm: Pcm) -> float:
@@ -129,9 +144,10 @@ class PlayoutBuffer:
                 return SILENCE
             self._start()
         assert self._next is not None
+        count = FRAME_SAMPLES + (SQUEEZE_SAMPLES if self._must_squeeze() else 0)
         parts: list[Pcm] = []
         heard = True  # every sample of the frame is audio that arrived
-        need = FRAME_SAMPLES
+        need = count
         while need > 0:
             chunk = self._chunks.pop(self._next, None)
             if chunk is not None:
@@ -139,6 +155,7 @@ class PlayoutBuffer:
                 if len(chunk) > need:
                     self._chunks[self._next + need] = chunk[need:]
                 parts.append(piece)
+                self.stats.samples += len(piece)
                 self._next += len(piece)
                 need -= len(piece)
                 self._waiting = self._concealing = 0
@@ -161,8 +178,11 @@ class PlayoutBuffer:
                 self._next = None  # start afresh with the next audio that arrives
                 self._restarted = True
                 self.stats.restarts += 1
-                return self._joined(parts)
-        frame = self._joined(parts)
+                return self._joined(parts, count)[:FRAME_SAMPLES]
+        frame = self._joined(parts, count)
+        if count != FRAME_SAMPLES:
+            frame = _squeezed(frame)
+            self.stats.squeezed += 1
         if heard:
             self.stats.played += 1
             self._last_pcm = frame
@@ -200,13 +220,22 @@ class PlayoutBuffer:
             return
         for _ in range(MAX_SHED_PER_TICK):
             chunk = self._chunks.get(self._next)
-            if chunk is None or len(chunk) != FRAME_SAMPLES or not self._quiet(chunk):
+            if chunk is None or not self._quiet(chunk):
                 return
             del self._chunks[self._next]
-            self._next += FRAME_SAMPLES
+            self._next += len(chunk)  # a frame, or what a squeezed tick left of one
             self.stats.shed += 1
+            self.stats.shed_samples += len(chunk)
             if self.depth_samples <= self.target_samples + SLACK_SAMPLES:
                 return
+
+    def _must_squeeze(self) -> bool:
+        """Extra delay, and the next frame is not quiet (a quiet one will be shed instead):
+        play 21 ms in this 20 ms."""
+        if self._excess_ticks < EXCESS_WINDOW:
+            return False
+        chunk = self._chunks.get(self._next) if self._next is not None else None
+        return chunk is not None and not self._quiet(chunk)
 
     def _quiet(self, pcm: Pcm) -> bool:
         level = _rms(pcm)
@@ -224,8 +253,8 @@ class PlayoutBuffer:
         return out
 
     @staticmethod
-    def _joined(parts: list[Pcm]) -> Pcm:
+    def _joined(parts: list[Pcm], count: int) -> Pcm:
         out = parts[0] if len(parts) == 1 else np.concatenate(parts)
-        if len(out) < FRAME_SAMPLES:
-            out = np.concatenate([out, np.zeros(FRAME_SAMPLES - len(out), dtype=np.int16)])
+        if len(out) < count:
+            out = np.concatenate([out, np.zeros(count - len(out), dtype=np.int16)])
         return out
