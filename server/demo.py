@@ -91,7 +91,7 @@ async def seed_demo(ctx: AppContext) -> DemoLogins:
                 session,
                 titles=ctx.titles,
                 centre=centre,
-                day=ctx.clock.now().date(),
+                day=localtime.local(ctx.clock.now(), ctx.settings.zone).date(),  # the centre's day
                 title_id="CRCD",
                 format_id="titre",
                 pack_snapshot_id=pack_snapshot_id,

@@ -8,8 +8,9 @@ import os
 import socket
 import subprocess
 import sys
-from datetime import date
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -97,7 +98,8 @@ def test_serve_and_demo_refuse_a_disk_without_room_for_the_planned_calls(tmp_pat
     with small_tmpfs(tmp_path / "small", size="20m") as small:
         env["PLATEAU_RECORDINGS_DIR"] = str(small / "rec")
         assert _run(["db", "upgrade"], env).returncode == 0
-        today = date.today().isoformat()
+        # the centre's day, as `serve` reckons it (UTC's date is yesterday's from 23:00 or 22:00)
+        today = datetime.now(ZoneInfo(Settings.model_fields["timezone"].default)).date().isoformat()
         created = _run(
             ["session", "create", "--centre", "GRETA", "--date", today, "--format", "titre"],
             env,
