@@ -18,7 +18,7 @@ from server.exams.setup import SetupError
 from server.exams.subject import NotYet
 from server.exams.timeline import TimelineError
 from server.outcomes import OutcomeError
-from server.telephony.service import CallRefused
+from server.telephony.errors import CallRefused
 from server.writing.service import StaleDraft, WritingRefused
 
 STATUS_BY_ERROR: dict[type[Exception], int] = {
