@@ -46,7 +46,7 @@ from server.auth.tokens import CSRF_COOKIE, SESSION_COOKIE
 from server.core.config import PROJECT_ROOT, Settings
 from server.core.migrations import upgrade
 from server.exams.models import TimelineFactRow
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.telephony.models import CallRow
 from tests.conftest import TEST_SECRET, _pg_admin, _pg_admin_url
 from tests.haproxy_config import HAPROXY, local_config

@@ -18,7 +18,7 @@ from server.core.events import Message, candidate_audience, jury_audience
 from server.exams import packs, timeline_service
 from server.exams.models import Candidate
 from server.exams.timeline_state import Status
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.scenarios.referential import PhaseKind
 
 MAX_TEXT = 2000

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from server.exams.outages import Heart
     from server.exams.timeline_service import Scheduler
     from server.scenarios.loading import Problem
-    from server.scenarios.pack_models import ScenarioPack
+    from server.scenarios.pack.models import ScenarioPack
     from server.telephony.call_control import LiveCalls
     from server.telephony.ports import MediaPort
 

@@ -16,9 +16,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from server.core.french_errors import french_message
-from server.scenarios.pack_company import CatalogueItem
-from server.scenarios.pack_simulations import PaymentPlan, Question
-from server.scenarios.pack_types import QuestionType
+from server.scenarios.pack.company import CatalogueItem
+from server.scenarios.pack.simulations import PaymentPlan, Question
+from server.scenarios.pack.types import QuestionType
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")

@@ -22,8 +22,8 @@ from server.exams import packs, timeline_service
 from server.exams.models import Candidate
 from server.exams.queries import NotFound
 from server.exams.timeline_state import Status
-from server.scenarios.pack_crm import CrmRecord
-from server.scenarios.pack_models import FormatSubset, ScenarioPack
+from server.scenarios.pack.crm import CrmRecord
+from server.scenarios.pack.models import FormatSubset, ScenarioPack
 from server.scenarios.referential import PhaseKind
 
 EXTRA_KEYS = (

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from server.scenarios.pack_models import FormatSubset
-from server.scenarios.pack_types import CriterionRef
+from server.scenarios.pack.models import FormatSubset
+from server.scenarios.pack.types import CriterionRef
 from server.scenarios.referential import ExamFormat, Title
 
 TECHNICAL_INTERVIEW = "entretien_technique"

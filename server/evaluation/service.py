@@ -20,7 +20,7 @@ from server.evaluation.models import Deliberation, InterviewNote, Mark, PinnedNo
 from server.exams.models import Candidate, ExamSession
 from server.exams.queries import NotFound
 from server.progress import service as progress
-from server.scenarios.pack_models import FormatSubset
+from server.scenarios.pack.models import FormatSubset
 from server.scenarios.referential import ExamFormat, Title
 from server.telephony.models import CallRow
 

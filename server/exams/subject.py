@@ -12,7 +12,7 @@ from server.exams import timeline_service
 from server.exams.queries import NotFound
 from server.exams.timeline_state import Status, TimelineState
 from server.progress import service as progress
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.scenarios.referential import PhaseKind
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from server.exams.timeline_facts import EndCause
 from server.exams.timeline_state import PhaseRecord, Status, TimelineState
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.scenarios.referential import PhaseKind
 
 

@@ -33,7 +33,7 @@ from server.progress.domain import (
     progress,
 )
 from server.progress.models import SimulationNotPlayed
-from server.scenarios.pack_models import FormatSubset, ScenarioPack
+from server.scenarios.pack.models import FormatSubset, ScenarioPack
 from server.scenarios.referential import PhaseKind
 from server.telephony.call_state import CallState
 from server.telephony.models import CallRow

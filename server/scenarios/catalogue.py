@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.scenarios.loading import DataFileError, Problem
-from server.scenarios.pack_loader import load_pack, pack_dirs
-from server.scenarios.pack_models import ScenarioPack
+from server.scenarios.pack.loader import load_pack, pack_dirs
+from server.scenarios.pack.models import ScenarioPack
 from server.scenarios.referential import Title, load_titles
 
 log = logging.getLogger(__name__)

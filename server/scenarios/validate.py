@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.scenarios.loading import DataFileError, Problem, read_yaml
-from server.scenarios.pack_loader import PACK_FILE, validate_pack
+from server.scenarios.pack.loader import PACK_FILE, validate_pack
 from server.scenarios.referential import Title, load_title
 
 TITLES_DIR = "titles"

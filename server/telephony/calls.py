@@ -19,7 +19,7 @@ from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience
 from server.exams import packs
 from server.exams.models import Candidate
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.telephony.call_exam import CallExam, exam_of, require_calls_phase, require_free_line
 from server.telephony.call_lifecycle import arm_ring_timeout
 from server.telephony.call_messages import UNASSIGNED, ScreenPop, Unassigned

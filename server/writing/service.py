@@ -28,8 +28,8 @@ from server.exams.queries import NotFound
 from server.exams.timeline_facts import PhaseEnded, TimelineFact
 from server.exams.timeline_state import Status, TimelineState
 from server.progress import service as progress
-from server.scenarios.pack_simulations import WritingTask
-from server.scenarios.pack_types import Channel
+from server.scenarios.pack.simulations import WritingTask
+from server.scenarios.pack.types import Channel
 from server.scenarios.referential import PhaseKind
 from server.writing import sms
 from server.writing.models import Draft, Notepad, SaveLog

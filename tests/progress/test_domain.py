@@ -17,7 +17,7 @@ from server.progress.domain import (
     SimState,
     progress,
 )
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.scenarios.referential import load_title
 
 TITRE = load_title(

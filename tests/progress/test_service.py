@@ -18,8 +18,8 @@ from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.exams import timeline_service
 from server.progress import service as progress
-from server.scenarios.pack_simulations import Simulation
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.simulations import Simulation
+from server.scenarios.pack.types import SimulationKind
 from server.telephony import calls
 from server.telephony.call_lifecycle import act
 from server.telephony.call_state import CallAction, Party

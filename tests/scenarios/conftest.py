@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from server.scenarios.loading import DataFileError
-from server.scenarios.pack_loader import load_packs
-from server.scenarios.pack_models import ScenarioPack
+from server.scenarios.pack.loader import load_packs
+from server.scenarios.pack.models import ScenarioPack
 from server.scenarios.referential import Title, load_titles
 from tests.scenarios.packs_helpers import PACKS, TITLES
 

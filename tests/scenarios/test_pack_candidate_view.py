@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from server.scenarios.pack_models import CandidatePack, ScenarioPack
-from server.scenarios.pack_simulations import JurorCard, WritingJurorNotes
+from server.scenarios.pack.models import CandidatePack, ScenarioPack
+from server.scenarios.pack.simulations import JurorCard, WritingJurorNotes
 from server.scenarios.referential import Title
 
 

@@ -12,8 +12,8 @@ from server.core.clock import FakeClock
 from server.core.db import Base
 from server.scenarios import service
 from server.scenarios.models import PackSnapshot
-from server.scenarios.pack_loader import load_pack
-from server.scenarios.pack_models import ScenarioPack
+from server.scenarios.pack.loader import load_pack
+from server.scenarios.pack.models import ScenarioPack
 from server.scenarios.referential import Title
 from tests.scenarios.packs_helpers import apply_change, copy_pack
 

@@ -21,7 +21,7 @@ from server.core.config import Settings
 from server.core.context import AppContext
 from server.exams import timeline_service
 from server.exams.timeline import Timeline
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.telephony import call_lifecycle, call_phase, calls
 from server.telephony.errors import CallRefused
 from server.telephony.call_state import CallAction, Party

@@ -11,7 +11,7 @@ import pytest
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.exams import timeline_service
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.telephony import call_lifecycle
 from server.telephony.call_messages import UNASSIGNED
 from server.telephony.call_state import CallAction, Party

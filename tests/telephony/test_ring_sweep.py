@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.telephony import ring_sweep
 from server.telephony.call_lifecycle import RING_TIMEOUT
 from server.telephony.fake_media import FakeMedia

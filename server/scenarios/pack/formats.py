@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from server.scenarios.pack_sections import word_count
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.sections import word_count
+from server.scenarios.pack.types import SimulationKind
 from server.scenarios.referential import ExamFormat, PhaseKind
 
 if TYPE_CHECKING:
-    from server.scenarios.pack_company import DossierDocument
-    from server.scenarios.pack_models import FormatSubset, ScenarioPack
+    from server.scenarios.pack.company import DossierDocument
+    from server.scenarios.pack.models import FormatSubset, ScenarioPack
 
 
 class PackFormatError(ValueError):
@@ -39,7 +39,7 @@ class PackFormatError(ValueError):
 
 def select(pack: ScenarioPack, exam_format: ExamFormat) -> tuple[FormatSubset, list[str]]:
     """The subset for `exam_format` and every problem with it (empty when it is usable)."""
-    from server.scenarios.pack_models import FormatSubset
+    from server.scenarios.pack.models import FormatSubset
 
     problems: list[str] = []
     use = pack.format_use(exam_format.id)

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from server.scenarios.loading import DataModel
-from server.scenarios.pack_company import (
+from server.scenarios.pack.company import (
     SLUG,
     CatalogueItem,
     Company,
@@ -25,14 +25,14 @@ from server.scenarios.pack_company import (
     DossierEntry,
     Principal,
 )
-from server.scenarios.pack_crm import CrmRecord
-from server.scenarios.pack_simulations import (
+from server.scenarios.pack.crm import CrmRecord
+from server.scenarios.pack.simulations import (
     Simulation,
     SimulationPublic,
     WritingTask,
     WritingTaskPublic,
 )
-from server.scenarios.pack_types import DossierKind
+from server.scenarios.pack.types import DossierKind
 from server.scenarios.referential import ExamFormat
 
 
@@ -157,7 +157,7 @@ class ScenarioPack(PackMeta):
     def for_format(self, exam_format: ExamFormat) -> FormatSubset:
         """The subset a session of `exam_format` uses; raises PackFormatError when the pack
         does not serve that format or the subset breaks the format's counts."""
-        from server.scenarios.pack_formats import for_format
+        from server.scenarios.pack.formats import for_format
 
         return for_format(self, exam_format)
 
