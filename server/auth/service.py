@@ -11,6 +11,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from server.core.errors import PlateauError
 from server.auth.domain import Capacity, Principal, Role, code_digest
 from server.auth.models import Account
 from server.auth.revocation import LiveSessions
@@ -24,8 +25,11 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("plateau-dummy-password")
 
 
-class AuthError(Exception):
+class AuthError(PlateauError):
     """Sign-in refused: the message is safe to show."""
+
+    status = 401
+    code = "unauthorized"
 
 
 def hash_password(password: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.core.errors import PlateauError
 from server.chat.domain import ChatWindow, paused_since
 from server.chat.models import ChatMessage, ChatRead
 from server.core import audit
@@ -24,7 +25,7 @@ from server.scenarios.referential import PhaseKind
 MAX_TEXT = 2000
 
 
-class ChatRefused(Exception):
+class ChatRefused(PlateauError):
     """Sending is not allowed now (French message)."""
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
+from server.core.errors import PlateauError
 from server.certification import service as certification
 from server.certification.errors import CertificationRefused
 from server.certification.models import DecisionRow
@@ -47,7 +48,7 @@ KINDS: dict[str, Kind] = {
 }
 
 
-class DocumentRefused(ValueError):
+class DocumentRefused(PlateauError, ValueError):
     """A document that cannot be issued (French message)."""
 
 

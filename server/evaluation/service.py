@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.core.errors import PlateauError
 from server.auth.domain import Principal
 from server.core import audit
 from server.core.context import AppContext
@@ -27,13 +28,15 @@ from server.telephony.models import CallRow
 MAX_COMMENT = 4000
 
 
-class EvaluationRefused(Exception):
+class EvaluationRefused(PlateauError):
     """A mark, note or signature the evaluation does not allow (French message)."""
 
 
 class StaleMark(EvaluationRefused):
     """The criterion was marked by the other juror since this one read it: nothing is written
     (HTTP 409, the current mark in `current`)."""
+
+    code = "conflict"
 
     def __init__(self, current: Mark | None, competence: str, criterion: int) -> None:
         if current is None:

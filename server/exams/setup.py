@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.core.errors import PlateauError
 from server.auth import service as auth_service
 from server.auth.domain import Capacity, Role, access_code, code_digest
 from server.auth.revocation import LiveSessions
@@ -20,8 +21,10 @@ from server.scenarios.referential import Pathway, Title
 CODES_VALID_AFTER_DAY = timedelta(days=1)
 
 
-class SetupError(ValueError):
+class SetupError(PlateauError, ValueError):
     """A refused setup change; the message is French and safe to show."""
+
+    status = 422
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.core.errors import PlateauError
 from server.core.context import AppContext
 from server.exams import timeline_service
 from server.exams.queries import NotFound
@@ -16,7 +17,7 @@ from server.scenarios.pack.types import SimulationKind
 from server.scenarios.referential import PhaseKind
 
 
-class NotYet(PermissionError):
+class NotYet(PlateauError, PermissionError):
     """The subject is sealed until the candidate's preparation starts."""
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from server.core.errors import PlateauError
 from server.core.clock import Clock
 from server.exams.closure import StopReason
 from server.exams.timeline_facts import (
@@ -44,7 +45,7 @@ LEGAL: dict[Status, frozenset[str]] = {
 }
 
 
-class TimelineError(ValueError):
+class TimelineError(PlateauError, ValueError):
     """A refused command or an inconsistent history; the message is French and safe to show."""
 
 

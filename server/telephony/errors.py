@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from server.core.errors import PlateauError
 from server.telephony.call_state import CallAction, CallError, CallState
 
 
-class CallRefused(Exception):
+class CallRefused(PlateauError):
     """A call action the exam does not allow now; the message is French and safe to show."""
 
 

@@ -16,7 +16,6 @@ from server.core.events import Message
 from server.core.text import Line, Text
 from server.exams.models import JuryAssignment
 from server.telephony import call_control, call_lifecycle, call_records, calls
-from server.telephony.errors import CallRefused
 from server.telephony.media_events import media
 from server.telephony.models import CallRow
 from server.telephony.call_state import CallAction
@@ -90,24 +89,14 @@ async def on_rtc_offer(ctx: AppContext, principal: Principal, msg: RtcOffer) -> 
     return {"type": "rtc.answer", "sdp": answer, "role": role.value, "candidate_id": room}
 
 
-def _refused(exc: CallRefused) -> CommandError:
-    return CommandError("refused", str(exc))
-
-
 async def on_ring(ctx: AppContext, principal: Principal, msg: CallRing) -> dict[str, Any]:
     if await _juror_capacity(ctx, principal, msg.candidate_id) is not Capacity.CLIENT:
         raise CommandError("forbidden", "Seul le juré qui joue le client appelle le candidat.")
-    try:
-        return await calls.ring_inbound(ctx, principal, msg.candidate_id, msg.simulation_id)
-    except CallRefused as exc:
-        raise _refused(exc) from None
+    return await calls.ring_inbound(ctx, principal, msg.candidate_id, msg.simulation_id)
 
 
 async def on_dial(ctx: AppContext, principal: Principal, msg: CallDial) -> dict[str, Any]:
-    try:
-        return await calls.dial(ctx, principal, msg.number)
-    except CallRefused as exc:
-        raise _refused(exc) from None
+    return await calls.dial(ctx, principal, msg.number)
 
 
 ACTIONS = {
@@ -138,8 +127,7 @@ async def on_call_command(
         # The caller who gives up before an answer "misses" the call rather than hanging up.
         if action is CallAction.HANG_UP and row.state == "sonnerie":
             action = CallAction.MISS
-        try:
-            return await call_lifecycle.act(
+        return await call_lifecycle.act(
                 ctx,
                 msg.call_id,
                 action,
@@ -148,9 +136,7 @@ async def on_call_command(
                 candidate_id=row.candidate_id,
                 at=requested_at if action in call_control.DEFERRED else None,
                 claim=claim,
-            )
-        except CallRefused as exc:
-            raise _refused(exc) from None
+        )
 
     async def on_media(room_id: str, action: CallAction) -> RecordingInfo | None:
         port = media(ctx)
@@ -163,10 +149,7 @@ async def on_call_command(
 
 
 async def on_wrap_up(ctx: AppContext, principal: Principal, msg: CallWrapUp) -> dict[str, Any]:
-    try:
-        return await calls.wrap_up(ctx, principal, msg.call_id, msg.disposition, msg.note)
-    except CallRefused as exc:
-        raise _refused(exc) from None
+    return await calls.wrap_up(ctx, principal, msg.call_id, msg.disposition, msg.note)
 
 
 # The commands this package's contribution declares (who may send each).

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.core.errors import PlateauError
 from server.core import audit
 from server.core.context import AppContext
 from server.core.db import insert_first, update_if_unchanged
@@ -38,11 +39,11 @@ NOTEPAD = "notepad"
 MAX_TEXT = 20_000
 
 
-class WritingRefused(Exception):
+class WritingRefused(PlateauError):
     """A save or a read the exam does not allow now (French message)."""
 
 
-class StaleDraft(Exception):
+class StaleDraft(PlateauError):
     """Another tab saved first: the client gets the current draft back, nothing is lost."""
 
     def __init__(self, current: dict[str, Any]) -> None:
