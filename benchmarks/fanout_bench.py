@@ -38,7 +38,7 @@ import httpx
 import redis
 from websockets.asyncio.client import connect
 
-from server.auth.tokens import CSRF_COOKIE
+from server.core.tokens import CSRF_COOKIE
 from server.core.config import PROJECT_ROOT
 
 SECRET = "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz"

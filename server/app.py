@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from server.auth.contribution import CONTRIBUTION as AUTH
-from server.auth.tokens import TokenService
+from server.core.tokens import TokenService
 from server.certification.contribution import CONTRIBUTION as CERTIFICATION
 from server.chat.contribution import CONTRIBUTION as CHAT
 from server.core import audit, replicas

@@ -21,7 +21,7 @@ from server.core import localtime
 from server.core.context import AppContext
 from server.core.localtime import duration
 from server.exams.closure import StopReason, reasons_for
-from server.scenarios.referential import Pathway
+from server.core.referential import Pathway
 
 CandidateArg = Annotated[
     str, typer.Argument(help="Identifiant du candidat (plateau session show).")

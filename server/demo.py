@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from server.auth import service as auth_service
-from server.auth.domain import Capacity, Role
+from server.core.identity import Capacity, Role
 from server.auth.models import Account
 from server.core import localtime
 from server.core.audit import AuditEntry
@@ -21,7 +21,7 @@ from server.core.files import write_private
 from server.exams import setup
 from server.exams.models import ExamSession
 from server.exams.packs import freeze_pack_for_session
-from server.scenarios.referential import Pathway
+from server.core.referential import Pathway
 
 DEMO_CENTRE = "Centre de démonstration Plateau"
 DEMO_USERNAME = "organisateur"

@@ -42,7 +42,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
 from server.app import build_context
-from server.auth.tokens import CSRF_COOKIE, SESSION_COOKIE
+from server.core.tokens import CSRF_COOKIE, SESSION_COOKIE
 from server.core.config import PROJECT_ROOT, Settings
 from server.core.migrations import upgrade
 from server.exams.models import TimelineFactRow

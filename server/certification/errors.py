@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.core.errors import PlateauError
-from server.scenarios.referential import EvidenceKind, requirement_label
+from server.core.referential import EvidenceKind, requirement_label
 
 
 class CertificationRefused(PlateauError):

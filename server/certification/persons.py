@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal
+from server.core.identity import Principal
 from server.certification.errors import CertificationRefused
 from server.certification.models import DecisionRow, Person, PersonLink
 from server.core import audit

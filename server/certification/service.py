@@ -10,7 +10,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal
+from server.core.identity import Principal
 from server.certification.closure import refuse_if_no_decision
 from server.certification.errors import CertificationRefused
 from server.certification.models import DecisionRow, DeclaredEvidence, Person
@@ -39,7 +39,7 @@ from server.outcomes import (
     results_list,
     sitting_for_format,
 )
-from server.scenarios.referential import EvidenceKind, Pathway, PhaseKind
+from server.core.referential import EvidenceKind, Pathway, PhaseKind
 
 __all__ = ["CertificationRefused", "DecisionTaken"]
 

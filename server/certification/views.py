@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.certification import persons, service
 from server.core.text import Line
 from server.outcomes import ObtainedCcp

@@ -20,7 +20,7 @@ from server.exams import packs, timeline_service
 from server.exams.models import Candidate
 from server.exams.timeline_state import Status
 from server.scenarios.pack.types import SimulationKind
-from server.scenarios.referential import PhaseKind
+from server.core.referential import PhaseKind
 
 MAX_TEXT = 2000
 

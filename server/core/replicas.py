@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from server.auth.ratelimit import RateLimiter, RedisRateLimiter
+from server.core.ratelimit import RateLimiter, RedisRateLimiter
 from server.core.bus import start_bus, stop_bus
 from server.core.clock import Clock
 from server.core.config import Settings

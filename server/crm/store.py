@@ -24,7 +24,7 @@ from server.exams.queries import NotFound
 from server.exams.timeline_state import Status
 from server.scenarios.pack.crm import CrmRecord
 from server.scenarios.pack.models import FormatSubset, ScenarioPack
-from server.scenarios.referential import PhaseKind
+from server.core.referential import PhaseKind
 
 EXTRA_KEYS = (
     "agreements",

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Capacity, Principal
+from server.core.identity import Capacity, Principal
 from server.core import audit
 from server.core.context import AppContext
 from server.core.wiring import AfterCommit
@@ -33,7 +33,7 @@ from server.evaluation.models import Deliberation
 from server.evaluation.service import EvaluationRefused, seat
 from server.exams.models import Candidate, JuryAssignment
 from server.exams.queries import NotFound
-from server.scenarios.referential import ExamFormat
+from server.core.referential import ExamFormat
 
 TITLE_OUTCOMES = {
     "obtenu": "Titre obtenu",

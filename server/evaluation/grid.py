@@ -25,7 +25,7 @@ from typing import Any
 
 from server.scenarios.pack.models import FormatSubset
 from server.scenarios.pack.types import CriterionRef
-from server.scenarios.referential import ExamFormat, Title
+from server.core.referential import ExamFormat, Title
 
 TECHNICAL_INTERVIEW = "entretien_technique"
 WRITING_PREFIX = "writing:"

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.errors import PlateauError
-from server.auth.domain import Principal
+from server.core.identity import Principal
 from server.core import audit
 from server.core.context import AppContext
 from server.core.db import insert_first, update_if_unchanged
@@ -22,7 +22,7 @@ from server.exams.models import Candidate, ExamSession
 from server.exams.queries import NotFound
 from server.progress import service as progress
 from server.scenarios.pack.models import FormatSubset
-from server.scenarios.referential import ExamFormat, Title
+from server.core.referential import ExamFormat, Title
 from server.telephony.models import CallRow
 
 MAX_COMMENT = 4000

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from server.scenarios.referential import PhaseKind
+from server.core.referential import PhaseKind
 
 COMMENT_MAX = 1000
 # How many minutes at most the organiser may let proctors extend a phase by.

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.exams import service
 from server.exams.schemas import AssignmentOut
 from server.web.access import SessionDep, allow

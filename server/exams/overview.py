@@ -7,7 +7,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core import audit
 from server.core.context import AppContext
 from server.core.events import Message, jury_audience, staff_audience

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.documents import issued
 from server.exams import service
 from server.exams.schemas import CandidateCorrection, PackChoice, RemovalIn, StaffCorrection

@@ -15,7 +15,7 @@ from server.core.clock import Clock
 from server.core.events import Message, staff_audience
 from server.exams import queries
 from server.exams.closure import PROCTOR_EXTENSION_MAX_MINUTES, proctor_refusal
-from server.scenarios.referential import PhaseKind
+from server.core.referential import PhaseKind
 
 MAX_MINUTES = PROCTOR_EXTENSION_MAX_MINUTES
 

@@ -6,11 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.errors import PlateauError
-from server.auth.domain import Capacity, Role
+from server.core.identity import Capacity, Role
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
 from server.exams.schemas import CandidateOut, PersonOut, RemovedOut, SessionDetail, SessionOut
 from server.scenarios.models import PackSnapshot
-from server.scenarios.referential import Pathway, Title
+from server.core.referential import Pathway, Title
 
 
 class NotFound(PlateauError, LookupError):

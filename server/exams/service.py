@@ -1,8 +1,8 @@
 """The exams package's use-cases as its edges call them (`views`, `people_views`,
-`jury_views`, `subject_views`, `timeline_views`, `ws`): one function per action, keyword-only
+`jury_views`, `timeline_views`, `ws`): one function per action, keyword-only
 arguments, the AsyncSession passed in and committed here. Behind it the modules of the
 package keep one concept each — `setup` (sessions, people, codes), `people` (corrections and
-removals), `packs`, `queries`, `overview`, `subject`, `proctor_extension` and the timeline
+removals), `packs`, `queries`, `overview`, `proctor_extension` and the timeline
 (`timeline`, pure, driven by `timeline_service`)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Capacity, Principal, Role
+from server.core.identity import Capacity, Principal, Role
 from server.core.context import AppContext
 from server.exams import (
     overview,
@@ -23,7 +23,6 @@ from server.exams import (
     proctor_extension,
     queries,
     setup,
-    subject,
     timeline_service,
 )
 from server.exams.closure import PROCTOR_PHASES, StopReason
@@ -39,7 +38,7 @@ from server.exams.schemas import (
 from server.exams.setup import CodeLine
 from server.exams.timeline import Timeline, TimelineError
 from server.exams.timeline_facts import Accommodation, TimelineFact
-from server.scenarios.referential import Pathway
+from server.core.referential import Pathway
 
 # ---- sessions, people, access codes -------------------------------------------------------
 
@@ -286,7 +285,7 @@ async def choose_pack(
     return (await queries.session_detail(session, session_id, ctx.titles)).session
 
 
-# ---- the jury, the subject, the consoles ---------------------------------------------------
+# ---- the jury and the consoles ------------------------------------------------------------
 
 
 async def assignments_of(session: AsyncSession, juror_id: str) -> list[AssignmentOut]:
@@ -306,16 +305,6 @@ async def assignments_of(session: AsyncSession, juror_id: str) -> list[Assignmen
         )
         for capacity, cand in rows
     ]
-
-
-async def candidate_subject(
-    ctx: AppContext, session: AsyncSession, candidate_id: str
-) -> dict[str, Any]:
-    return await subject.candidate_subject(ctx, session, candidate_id)
-
-
-async def jury_subject(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict[str, Any]:
-    return await subject.jury_subject(ctx, session, candidate_id)
 
 
 async def exam_snapshot(

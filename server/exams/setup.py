@@ -9,14 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.errors import PlateauError
-from server.auth import service as auth_service
-from server.auth.domain import Capacity, Role, access_code, code_digest
-from server.auth.revocation import LiveSessions
+from server.core import revocation
+from server.core.identity import Capacity, Role, access_code, code_digest
+from server.core.revocation import LiveSessions
 from server.core import audit
 from server.core.clock import Clock
 from server.core.db import new_id
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
-from server.scenarios.referential import Pathway, Title
+from server.core.referential import Pathway, Title
 
 CODES_VALID_AFTER_DAY = timedelta(days=1)
 
@@ -287,8 +287,9 @@ async def renew_code(
         subject=participant.id,
         details={},
     )
-    await auth_service.revoke_sessions(
+    await revocation.revoke(
         session,
+        Participant,
         subject_id=participant.id,
         actor=actor,
         clock=clock,

@@ -33,7 +33,7 @@ from server.exams.timeline_facts import (
 )
 from server.exams.timeline_state import Closure, PhaseRun, Status, TimelineState
 from server.exams.timeline_stops import stop_command, stop_fact_refusal
-from server.scenarios.referential import ExamFormat, PhaseKind
+from server.core.referential import ExamFormat, PhaseKind
 
 # The transition table: which fact kinds each status accepts (finer checks in `_refusal`).
 LEGAL: dict[Status, frozenset[str]] = {

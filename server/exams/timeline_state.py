@@ -14,7 +14,7 @@ from server.exams.timeline_facts import (
     Frozen,
     PhaseEnded,
 )
-from server.scenarios.referential import Phase, PhaseKind
+from server.core.referential import Phase, PhaseKind
 
 
 class Status(StrEnum):

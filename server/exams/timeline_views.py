@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.exams import service
 from server.exams.schemas import AccommodationIn, ExtendIn, PauseIn, PlanIn, StopIn
 from server.web.access import CtxDep, Scope, SessionDep, allow

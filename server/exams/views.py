@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core.public_url import sign_in_url
 from server.exams import service
 from server.exams.schemas import (

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core.clock import clock_rate
 from server.core.context import AppContext
 from server.core.events import Message

@@ -15,7 +15,7 @@ from server.core.clock import Clock
 from server.exams.models import ExamSession
 from server.exams.setup import SetupError
 from server.lockdown import seb_config
-from server.scenarios.referential import PhaseKind
+from server.core.referential import PhaseKind
 
 # The phases run inside Safe Exam Browser when the session requires it: the simulations (calls
 # and chat) and the locked-down writing.

@@ -14,7 +14,7 @@ from server.outcomes.records import (
     ObtainedCcp,
     TitleAward,
 )
-from server.scenarios.referential import EvidenceKind, Pathway, SessionKind
+from server.core.referential import EvidenceKind, Pathway, SessionKind
 
 
 class Sitting(Fact):

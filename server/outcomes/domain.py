@@ -35,7 +35,7 @@ from server.outcomes.records import (
     TitleAward,
     holdings,
 )
-from server.scenarios.referential import (
+from server.core.referential import (
     EvidenceKind,
     Pathway,
     PathwayRule,

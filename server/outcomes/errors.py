@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from server.core.errors import PlateauError
-from server.scenarios.referential import EvidenceKind, requirement_label
+from server.core.referential import EvidenceKind, requirement_label
 
 
 class OutcomeError(PlateauError, ValueError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from server.outcomes.records import CandidateRecord, Fact, HeldCcp, ObtainedCcp, holdings
-from server.scenarios.referential import Title
+from server.core.referential import Title
 
 
 class Plan(Fact):

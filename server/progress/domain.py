@@ -25,7 +25,7 @@ from typing import Any
 from server.exams.timeline_facts import EndCause
 from server.exams.timeline_state import PhaseRecord, Status, TimelineState
 from server.scenarios.pack.types import SimulationKind
-from server.scenarios.referential import PhaseKind
+from server.core.referential import PhaseKind
 
 
 class SimState(StrEnum):

@@ -34,7 +34,7 @@ from server.progress.domain import (
 )
 from server.progress.models import SimulationNotPlayed
 from server.scenarios.pack.models import FormatSubset, ScenarioPack
-from server.scenarios.referential import PhaseKind
+from server.core.referential import PhaseKind
 from server.telephony.call_state import CallState
 from server.telephony.models import CallRow
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.scenarios.pack.formats import PackFormatError
 from server.web.access import CtxDep, allow
 

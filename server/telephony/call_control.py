@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from sqlalchemy.exc import DBAPIError
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core.context import AppContext
 from server.core.events import Message, candidate_audience, jury_audience
 from server.telephony.call_messages import CallChanged
@@ -101,9 +101,12 @@ class LiveCalls:
 
 
 def live_calls(ctx: AppContext) -> LiveCalls:
-    if ctx.services.live_calls is None:
-        ctx.services.live_calls = LiveCalls()
-    return ctx.services.live_calls
+    """This process's `LiveCalls` (held opaque by `ctx.services`: the core sits below this
+    package), made on first use."""
+    calls = ctx.services.live_calls
+    if not isinstance(calls, LiveCalls):
+        calls = ctx.services.live_calls = LiveCalls()
+    return calls
 
 
 class MediaClaim:

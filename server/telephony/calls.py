@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core import audit
 from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience

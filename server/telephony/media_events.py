@@ -4,7 +4,7 @@ states, a room moved to another worker) and what it refuses, told to the pages."
 from __future__ import annotations
 
 import logging
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from server.core.context import AppContext
 from server.core.events import Message, candidate_audience, jury_audience
@@ -37,10 +37,12 @@ class Renegotiate(Message):
 
 
 def media(ctx: AppContext) -> MediaPort:
+    """The media plane (`ctx.services.media`, typed loosely in the core that sits below this
+    package)."""
     port = ctx.services.media
     if port is None:
         raise RuntimeError("the media layer starts with the app (start_media)")
-    return port
+    return cast(MediaPort, port)
 
 
 async def media_refused(

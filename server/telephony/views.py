@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.exams.queries import NotFound
 from server.telephony import call_records, recordings, storage
 from server.telephony.models import RecordingRow

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
-from server.auth.domain import Capacity, Principal, Role
+from server.core.identity import Capacity, Principal, Role
 from server.core.context import AppContext
 from server.core.events import Message
 from server.core.text import Line, Text

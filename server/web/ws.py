@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from server.auth import service as auth_service
-from server.auth.domain import Principal, Role
-from server.auth.tokens import SESSION_COOKIE
+from server.core.identity import Principal, Role
+from server.core.tokens import SESSION_COOKIE
 from server.core.context import AppContext
 from server.core.events import Subscription, jury_audience, staff_audience
 from server.core.errors import PlateauError

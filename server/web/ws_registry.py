@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core.context import AppContext
 
 Handler = Callable[[AppContext, Principal, Any], Awaitable[dict[str, Any] | None]]

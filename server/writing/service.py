@@ -31,7 +31,7 @@ from server.exams.timeline_state import Status, TimelineState
 from server.progress import service as progress
 from server.scenarios.pack.simulations import WritingTask
 from server.scenarios.pack.types import Channel
-from server.scenarios.referential import PhaseKind
+from server.core.referential import PhaseKind
 from server.writing import sms
 from server.writing.models import Draft, Notepad, SaveLog
 

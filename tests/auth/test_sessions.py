@@ -13,7 +13,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from server.auth import service as auth_service
 from server.auth.lifecycle import check_revocations
-from server.auth.tokens import CSRF_COOKIE, SESSION_COOKIE
+from server.core.tokens import CSRF_COOKIE, SESSION_COOKIE
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.exams.models import Participant

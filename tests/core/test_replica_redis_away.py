@@ -8,7 +8,7 @@ import socket
 
 from redis.asyncio import Redis
 
-from server.auth.ratelimit import RedisRateLimiter
+from server.core.ratelimit import RedisRateLimiter
 from server.core.clock import FakeClock
 from server.core.presence import RedisPresence
 

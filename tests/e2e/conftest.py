@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 import pytest
 
 from server.app import build_context, create_app
-from server.auth.domain import Capacity
+from server.core.identity import Capacity
 from server.core.config import PROJECT_ROOT, Settings
 from server.core.context import AppContext
 from server.exams import setup

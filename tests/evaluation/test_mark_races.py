@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from server.app import build_context
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core import audit
 from server.core.audit import AuditEntry
 from server.core.clock import FakeClock

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.auth.domain import Capacity
+from server.core.identity import Capacity
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.exams import setup

@@ -25,7 +25,7 @@ from server.exams.timeline_facts import (
     dump_fact,
     parse_fact,
 )
-from server.scenarios.referential import ExamFormat, PhaseKind, load_title
+from server.core.referential import ExamFormat, PhaseKind, load_title
 
 TITLE = load_title(Path(__file__).resolve().parents[2] / "scenarios" / "titles" / "crcd.yaml")
 TITRE = TITLE.format("titre")

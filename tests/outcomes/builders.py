@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from server.outcomes import CandidateRecord, ObtainedCcp, Sitting
-from server.scenarios.referential import SessionKind
+from server.core.referential import SessionKind
 
 
 def sitting(session_id: str, kind: SessionKind, day: date, *ccps: str) -> Sitting:

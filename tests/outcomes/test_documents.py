@@ -18,7 +18,7 @@ from server.outcomes import (
     results_list,
     sitting_for_format,
 )
-from server.scenarios.referential import Pathway, Title
+from server.core.referential import Pathway, Title
 from tests.outcomes.builders import obtained, record
 
 DAY = date(2026, 6, 12)

@@ -19,8 +19,8 @@ from server.outcomes import (
     required_sessions,
     sitting_for_format,
 )
-from server.scenarios.loading import parse_model
-from server.scenarios.referential import EvidenceKind, Pathway, SessionKind, Title
+from server.core.loading import parse_model
+from server.core.referential import EvidenceKind, Pathway, SessionKind, Title
 from tests.outcomes.builders import obtained, record, sitting
 
 DAY1 = date(2026, 6, 1)

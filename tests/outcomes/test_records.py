@@ -18,7 +18,7 @@ from server.outcomes import (
     required_sessions,
 )
 from server.outcomes.records import one_year_after
-from server.scenarios.referential import Pathway, SessionKind, Title
+from server.core.referential import Pathway, SessionKind, Title
 from tests.outcomes.builders import obtained, record, sitting
 
 OLD_CCP1 = "Assurer des services, du conseil et de la gestion en relation client à distance"

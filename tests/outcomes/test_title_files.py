@@ -21,8 +21,8 @@ from server.outcomes import (
     livret_data,
     required_sessions,
 )
-from server.scenarios.loading import DataFileError
-from server.scenarios.referential import (
+from server.core.loading import DataFileError
+from server.core.referential import (
     EvidenceKind,
     Pathway,
     SessionKind,

@@ -18,7 +18,7 @@ from server.progress.domain import (
     progress,
 )
 from server.scenarios.pack.types import SimulationKind
-from server.scenarios.referential import load_title
+from server.core.referential import load_title
 
 TITRE = load_title(
     Path(__file__).resolve().parents[2] / "scenarios" / "titles" / "crcd.yaml"
@@ -168,7 +168,7 @@ def test_a_phase_stopped_before_its_deadline_gives_that_reason() -> None:
     issue 17a): the simulations never started are « phase interrompue », not « temps
     écoulé »; one whose call was never answered keeps that reason."""
     from server.exams.timeline_facts import EndCause
-    from server.scenarios.referential import PhaseKind
+    from server.core.referential import PhaseKind
 
     d = Day()
     d.go(60 + 90)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.chat import service as chat
 from server.core.audit import AuditEntry
 from server.core.clock import FakeClock

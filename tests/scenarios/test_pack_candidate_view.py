@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from server.scenarios.pack.models import CandidatePack, ScenarioPack
 from server.scenarios.pack.simulations import JurorCard, WritingJurorNotes
-from server.scenarios.referential import Title
+from server.core.referential import Title
 
 
 def _model_types(model: type[BaseModel], seen: set[type] | None = None) -> set[type]:

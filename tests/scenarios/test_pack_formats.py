@@ -7,7 +7,7 @@ import pytest
 from server.scenarios.pack.formats import PackFormatError, select
 from server.scenarios.pack.models import FormatUse, ScenarioPack
 from server.scenarios.pack.types import SimulationKind
-from server.scenarios.referential import Title
+from server.core.referential import Title
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from server.scenarios import service
 from server.scenarios.models import PackSnapshot
 from server.scenarios.pack.loader import load_pack
 from server.scenarios.pack.models import ScenarioPack
-from server.scenarios.referential import Title
+from server.core.referential import Title
 from tests.scenarios.packs_helpers import apply_change, copy_pack
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from server.app import build_context
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core import audit
 from server.core.clock import FakeClock
 from server.core.config import Settings
@@ -196,7 +196,7 @@ async def test_the_end_of_the_calls_phase_while_the_candidate_answers(day: Day) 
     instant the candidate answers: whichever comes first, the call is over afterwards and the
     media plane carries nothing."""
     from server.exams.timeline_facts import EndCause, PhaseEnded
-    from server.scenarios.referential import PhaseKind
+    from server.core.referential import PhaseKind
 
     server = day.servers[0]
     ended = PhaseEnded(at=server.ctx.clock.now(), phase=PhaseKind.APPELS, cause=EndCause.DEADLINE)

@@ -19,7 +19,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from server.app import build_context, create_app
-from server.auth.tokens import SESSION_COOKIE
+from server.core.tokens import SESSION_COOKIE
 from server.cli import uvicorn_config
 from server.core.clock import FakeClock
 from server.core.config import Settings

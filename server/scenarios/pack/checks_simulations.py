@@ -13,7 +13,7 @@ from server.scenarios.pack.simulations import Simulation
 from server.scenarios.pack.types import SimulationKind
 from server.scenarios.pack.validation import PackParts, Problems, duplicates, resolve_criterion
 from server.scenarios.payment_rules import schedule_problems
-from server.scenarios.referential import Title
+from server.core.referential import Title
 
 # What a simulation evaluating a competence must carry, per title (the referential files
 # hold no such rule yet). Tools are candidate-visible blocks; card fields are jury-only.

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from server.scenarios.loading import DataModel
+from server.core.loading import DataModel
 from server.scenarios.pack.sections import SectionUse, cut
 from server.scenarios.pack.types import CENT, DossierKind, Money, VatRate
 

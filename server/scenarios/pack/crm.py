@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from server.scenarios.loading import DataModel
+from server.core.loading import DataModel
 from server.scenarios.pack.types import Money, Phone, RecordKind
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"

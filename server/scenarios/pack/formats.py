@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from server.scenarios.pack.sections import word_count
 from server.scenarios.pack.types import SimulationKind
-from server.scenarios.referential import ExamFormat, PhaseKind
+from server.core.referential import ExamFormat, PhaseKind
 
 if TYPE_CHECKING:
     from server.scenarios.pack.company import DossierDocument

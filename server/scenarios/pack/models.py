@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from server.scenarios.loading import DataModel
+from server.core.loading import DataModel
 from server.scenarios.pack.company import (
     SLUG,
     CatalogueItem,
@@ -33,7 +33,7 @@ from server.scenarios.pack.simulations import (
     WritingTaskPublic,
 )
 from server.scenarios.pack.types import DossierKind
-from server.scenarios.referential import ExamFormat
+from server.core.referential import ExamFormat
 
 
 class FormatUse(DataModel):

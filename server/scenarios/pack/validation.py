@@ -10,13 +10,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from server.scenarios.loading import Problem
+from server.core.loading import Problem
 from server.scenarios.pack.company import CatalogueItem, DossierDocument
 from server.scenarios.pack.crm import CrmRecord
 from server.scenarios.pack.models import PackFile, ScenarioPack
 from server.scenarios.pack.simulations import Simulation, WritingJurorNotes, WritingTask
 from server.scenarios.pack.types import REQUIRED_DOSSIER_KINDS, Channel, CriterionRef, format_amount
-from server.scenarios.referential import Title
+from server.core.referential import Title
 
 PACK_FILE = "pack.yaml"
 CATALOGUE_FILE = "catalogue.yaml"

@@ -14,7 +14,7 @@ from server.exams.queries import NotFound
 from server.exams.timeline_state import Status, TimelineState
 from server.progress import service as progress
 from server.scenarios.pack.types import SimulationKind
-from server.scenarios.referential import PhaseKind
+from server.core.referential import PhaseKind
 
 
 class NotYet(PlateauError, PermissionError):

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from server.auth.domain import Principal, Role
-from server.exams import service
+from server.core.identity import Principal, Role
+from server.progress import subject
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/subject", tags=["subject"])
@@ -23,11 +23,11 @@ Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scop
 async def candidate_subject(
     candidate_id: str, ctx: CtxDep, session: SessionDep, _: Candidate
 ) -> dict[str, Any]:
-    return await service.candidate_subject(ctx, session, candidate_id)
+    return await subject.candidate_subject(ctx, session, candidate_id)
 
 
 @router.get("/jury")
 async def jury_subject(
     candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury
 ) -> dict[str, Any]:
-    return await service.jury_subject(ctx, session, candidate_id)
+    return await subject.jury_subject(ctx, session, candidate_id)
