@@ -10,13 +10,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.core.errors import PlateauError
-from server.core.identity import Capacity, Principal, Role, code_digest
 from server.auth.models import Account
 from server.core import revocation
+from server.core.clock import Clock
+from server.core.errors import PlateauError
+from server.core.identity import Capacity, Principal, Role, code_digest
 from server.core.revocation import LiveSessions
 from server.core.tokens import TokenClaims
-from server.core.clock import Clock
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
 
 _hasher = PasswordHasher()

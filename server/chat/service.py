@@ -10,17 +10,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.core.errors import PlateauError
 from server.chat.domain import ChatWindow, paused_since
 from server.chat.models import ChatMessage, ChatRead
 from server.core import audit
 from server.core.context import AppContext
+from server.core.errors import PlateauError
 from server.core.events import Message, candidate_audience, jury_audience
+from server.core.referential import PhaseKind
 from server.exams import packs, timeline_service
 from server.exams.models import Candidate
 from server.exams.timeline_state import Status
 from server.scenarios.pack.types import SimulationKind
-from server.core.referential import PhaseKind
 
 MAX_TEXT = 2000
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
-from server.core.identity import Capacity, Principal, Role
 from server.chat import service
 from server.core.context import AppContext
 from server.core.events import Message
+from server.core.identity import Capacity, Principal, Role
 from server.core.text import Line, Text
 from server.exams.models import JuryAssignment
 from server.web.ws_registry import CommandError, WsCommand

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-    from server.core.identity import Principal
     from server.core.health import HealthChecks
+    from server.core.identity import Principal
     from server.core.leader import Leadership
     from server.core.loading import Problem
 

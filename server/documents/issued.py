@@ -15,12 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
-from server.core.errors import PlateauError
 from server.certification import service as certification
 from server.certification.errors import CertificationRefused
 from server.certification.models import DecisionRow
 from server.core import audit, localtime
 from server.core.context import AppContext
+from server.core.errors import PlateauError
 from server.documents import service
 from server.documents.models import IssuedDocument
 from server.documents.service import Stamp

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.core.errors import PlateauError
-from server.core.identity import Principal
 from server.core import audit
 from server.core.context import AppContext
 from server.core.db import insert_first, update_if_unchanged
+from server.core.errors import PlateauError
+from server.core.identity import Principal
+from server.core.referential import ExamFormat, Title
 from server.evaluation import grid
 from server.evaluation.events import InterviewNoteChanged, MarkChanged, NotePinned, to_jury
 from server.evaluation.models import Deliberation, InterviewNote, Mark, PinnedNote
@@ -22,7 +23,6 @@ from server.exams.models import Candidate, ExamSession
 from server.exams.queries import NotFound
 from server.progress import service as progress
 from server.scenarios.pack.models import FormatSubset
-from server.core.referential import ExamFormat, Title
 from server.telephony.models import CallRow
 
 MAX_COMMENT = 4000

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
-from server.core.identity import Principal, Role
 from server.core.context import AppContext
 from server.core.events import Message
+from server.core.identity import Principal, Role
 from server.core.text import Line, Text
 from server.evaluation import deliberation, service
 from server.exams.models import JuryAssignment

@@ -20,15 +20,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.core import revocation
-from server.core.identity import Role
-from server.core.revocation import LiveSessions
-from server.core import audit
+from server.core import audit, revocation
 from server.core.clock import Clock
+from server.core.identity import Role
+from server.core.referential import Pathway
+from server.core.revocation import LiveSessions
 from server.exams.models import Candidate, JuryAssignment, Participant, TimelineFactRow
 from server.exams.queries import NotFound
 from server.exams.setup import SetupError
-from server.core.referential import Pathway
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from server.core import audit
 from server.core.bus import Bus
 from server.core.clock import Clock
 from server.core.events import Message, staff_audience
+from server.core.referential import PhaseKind
 from server.exams import queries
 from server.exams.closure import PROCTOR_EXTENSION_MAX_MINUTES, proctor_refusal
-from server.core.referential import PhaseKind
 
 MAX_MINUTES = PROCTOR_EXTENSION_MAX_MINUTES
 

@@ -7,10 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.errors import PlateauError
 from server.core.identity import Capacity, Role
+from server.core.referential import Pathway, Title
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
 from server.exams.schemas import CandidateOut, PersonOut, RemovedOut, SessionDetail, SessionOut
 from server.scenarios.models import PackSnapshot
-from server.core.referential import Pathway, Title
 
 
 class NotFound(PlateauError, LookupError):

@@ -8,9 +8,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.core.identity import Capacity, Role
+from server.core.referential import Pathway
 from server.core.text import Line, Text
 from server.exams.closure import COMMENT_MAX, PROCTOR_EXTENSION_MAX_MINUTES, StopReason
-from server.core.referential import Pathway
 
 
 class In(BaseModel):

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.core.identity import Capacity, Principal, Role
 from server.core.context import AppContext
+from server.core.identity import Capacity, Principal, Role
+from server.core.referential import Pathway
 from server.exams import (
     overview,
     packs,
@@ -38,7 +39,6 @@ from server.exams.schemas import (
 from server.exams.setup import CodeLine
 from server.exams.timeline import Timeline, TimelineError
 from server.exams.timeline_facts import Accommodation, TimelineFact
-from server.core.referential import Pathway
 
 # ---- sessions, people, access codes -------------------------------------------------------
 
@@ -79,9 +79,7 @@ async def create_session(
     return (await queries.session_detail(session, exam.id, ctx.titles)).session
 
 
-async def session_detail(
-    ctx: AppContext, session: AsyncSession, session_id: str
-) -> SessionDetail:
+async def session_detail(ctx: AppContext, session: AsyncSession, session_id: str) -> SessionDetail:
     return await queries.session_detail(session, session_id, ctx.titles)
 
 

@@ -8,15 +8,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.core.errors import PlateauError
-from server.core import revocation
-from server.core.identity import Capacity, Role, access_code, code_digest
-from server.core.revocation import LiveSessions
-from server.core import audit
+from server.core import audit, revocation
 from server.core.clock import Clock
 from server.core.db import new_id
-from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
+from server.core.errors import PlateauError
+from server.core.identity import Capacity, Role, access_code, code_digest
 from server.core.referential import Pathway, Title
+from server.core.revocation import LiveSessions
+from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
 
 CODES_VALID_AFTER_DAY = timedelta(days=1)
 

@@ -6,10 +6,10 @@ from typing import Annotated, Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.core.identity import Principal, Role
 from server.core.clock import clock_rate
 from server.core.context import AppContext
 from server.core.events import Message
+from server.core.identity import Principal, Role
 from server.core.text import Text
 from server.exams import service
 from server.web.ws_registry import CommandError, WsCommand

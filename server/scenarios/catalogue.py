@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.core.loading import DataFileError, Problem
+from server.core.referential import Title, load_titles
 from server.scenarios.pack.loader import load_pack, pack_dirs
 from server.scenarios.pack.models import ScenarioPack
-from server.core.referential import Title, load_titles
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.core.loading import DataFileError, Problem, read_yaml
-from server.scenarios.pack.loader import PACK_FILE, validate_pack
 from server.core.referential import Title, load_title
+from server.scenarios.pack.loader import PACK_FILE, validate_pack
 
 TITLES_DIR = "titles"
 

@@ -27,9 +27,9 @@ from typing import Any, Literal
 
 from sqlalchemy.exc import DBAPIError
 
-from server.core.identity import Principal, Role
 from server.core.context import AppContext
 from server.core.events import Message, candidate_audience, jury_audience
+from server.core.identity import Principal, Role
 from server.telephony.call_messages import CallChanged
 from server.telephony.call_state import CallAction, CallState
 from server.telephony.ports import RecordingInfo

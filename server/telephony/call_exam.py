@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.core.identity import Capacity
 from server.core.context import AppContext
+from server.core.identity import Capacity
+from server.core.referential import PhaseKind
 from server.exams import timeline_service
 from server.exams.models import Candidate, JuryAssignment, Participant
 from server.exams.timeline_state import Status, TimelineState
-from server.core.referential import PhaseKind
 from server.telephony.call_records import live_call, pending_wrap_up
 from server.telephony.errors import CallRefused
 from server.telephony.models import CallRow

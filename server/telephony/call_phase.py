@@ -7,9 +7,9 @@ import logging
 
 from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience
+from server.core.referential import PhaseKind
 from server.exams.timeline_facts import Paused, PhaseEnded, TimelineFact, WarningEmitted
 from server.exams.timeline_state import TimelineState
-from server.core.referential import PhaseKind
 from server.telephony.call_lifecycle import act
 from server.telephony.call_messages import CallWarning
 from server.telephony.call_records import live_call

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
-from server.core.identity import Principal, Role
 from server.core import audit
 from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience
+from server.core.identity import Principal, Role
 from server.exams import packs
 from server.exams.models import Candidate
 from server.scenarios.pack.types import SimulationKind

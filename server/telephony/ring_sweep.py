@@ -17,8 +17,8 @@ from sqlalchemy import select
 from server.core.clock import real_seconds
 from server.core.context import AppContext
 from server.telephony.call_lifecycle import RING_TIMEOUT, act
-from server.telephony.errors import CallRefused
 from server.telephony.call_state import CallAction, CallState, Party
+from server.telephony.errors import CallRefused
 from server.telephony.models import CallRow
 
 log = logging.getLogger(__name__)

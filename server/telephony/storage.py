@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.config import Settings
-from server.exams.models import Candidate, ExamSession, Participant
 from server.core.referential import PhaseKind, Title
+from server.exams.models import Candidate, ExamSession, Participant
 from server.telephony.models import RecordingRow
 
 BYTES_PER_MINUTE = 400_000  # 48 kb/s stereo Opus (360 kB a minute) and its Ogg pages

@@ -9,8 +9,9 @@ from fastapi.responses import FileResponse
 
 from server.core.identity import Principal, Role
 from server.exams.queries import NotFound
-from server.telephony import call_records, recordings, storage
+from server.telephony import call_records, storage
 from server.telephony.models import RecordingRow
+from server.telephony.recordings import recording_out, recordings_of
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}", tags=["telephony"])
@@ -26,11 +27,11 @@ async def calls(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[st
 async def recordings(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
     return [
         {
-            **recordings.recording_out(r),
+            **recording_out(r),
             "audio_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/audio",
             "sidecar_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/sidecar",
         }
-        for r in await recordings.recordings_of(session, candidate_id)
+        for r in await recordings_of(session, candidate_id)
     ]
 
 

@@ -10,15 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
-from server.core.identity import Capacity, Principal, Role
 from server.core.context import AppContext
 from server.core.events import Message
+from server.core.identity import Capacity, Principal, Role
 from server.core.text import Line, Text
 from server.exams.models import JuryAssignment
 from server.telephony import call_control, call_lifecycle, call_records, calls
+from server.telephony.call_state import CallAction
 from server.telephony.media_events import media
 from server.telephony.models import CallRow
-from server.telephony.call_state import CallAction
 from server.telephony.ports import InvalidOffer, PeerRole, RecordingInfo
 from server.web.ws_registry import CommandError, WsCommand
 
@@ -128,14 +128,14 @@ async def on_call_command(
         if action is CallAction.HANG_UP and row.state == "sonnerie":
             action = CallAction.MISS
         return await call_lifecycle.act(
-                ctx,
-                msg.call_id,
-                action,
-                party=calls.party_of(principal),
-                actor=principal.actor,
-                candidate_id=row.candidate_id,
-                at=requested_at if action in call_control.DEFERRED else None,
-                claim=claim,
+            ctx,
+            msg.call_id,
+            action,
+            party=calls.party_of(principal),
+            actor=principal.actor,
+            candidate_id=row.candidate_id,
+            at=requested_at if action in call_control.DEFERRED else None,
+            claim=claim,
         )
 
     async def on_media(room_id: str, action: CallAction) -> RecordingInfo | None:

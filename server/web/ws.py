@@ -13,14 +13,14 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from server.auth import service as auth_service
-from server.core.identity import Principal, Role
-from server.core.tokens import SESSION_COOKIE
 from server.core.context import AppContext
-from server.core.events import Subscription, jury_audience, staff_audience
 from server.core.errors import PlateauError
+from server.core.events import Subscription, jury_audience, staff_audience
 from server.core.french_errors import french_errors, french_summary
+from server.core.identity import Principal, Role
 from server.core.presence import Presence
 from server.core.text import dumps
+from server.core.tokens import SESSION_COOKIE
 from server.web import ws_frames
 from server.web.composition import Edges
 from server.web.messages import (

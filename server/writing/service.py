@@ -17,11 +17,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.core.errors import PlateauError
 from server.core import audit
 from server.core.context import AppContext
 from server.core.db import insert_first, update_if_unchanged
+from server.core.errors import PlateauError
 from server.core.events import Message, jury_audience
+from server.core.referential import PhaseKind
 from server.core.text import Line, Text
 from server.exams import timeline_service
 from server.exams.models import Candidate
@@ -31,7 +32,6 @@ from server.exams.timeline_state import Status, TimelineState
 from server.progress import service as progress
 from server.scenarios.pack.simulations import WritingTask
 from server.scenarios.pack.types import Channel
-from server.core.referential import PhaseKind
 from server.writing import sms
 from server.writing.models import Draft, Notepad, SaveLog
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from server.core.identity import Principal, Role
 from server.chat import service as chat
 from server.core.audit import AuditEntry
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.identity import Principal, Role
 from server.exams import timeline_service
 from server.progress import service as progress
 from server.scenarios.pack.simulations import Simulation

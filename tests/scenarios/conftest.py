@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from server.core.loading import DataFileError
+from server.core.referential import Title, load_titles
 from server.scenarios.pack.loader import load_packs
 from server.scenarios.pack.models import ScenarioPack
-from server.core.referential import Title, load_titles
 from tests.scenarios.packs_helpers import PACKS, TITLES
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from server.core.referential import Title
 from server.scenarios.pack.models import CandidatePack, ScenarioPack
 from server.scenarios.pack.simulations import JurorCard, WritingJurorNotes
-from server.core.referential import Title
 
 
 def _model_types(model: type[BaseModel], seen: set[type] | None = None) -> set[type]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from server.core.referential import Title
 from server.scenarios.pack.formats import PackFormatError, select
 from server.scenarios.pack.models import FormatUse, ScenarioPack
 from server.scenarios.pack.types import SimulationKind
-from server.core.referential import Title
 
 
 @pytest.fixture

@@ -14,17 +14,17 @@ from typing import Any
 import pytest
 
 from server.app import build_context
-from server.core.identity import Principal, Role
 from server.core import audit
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.context import AppContext
+from server.core.identity import Principal, Role
 from server.exams import timeline_service
 from server.exams.timeline import Timeline
 from server.scenarios.pack.types import SimulationKind
 from server.telephony import call_lifecycle, call_phase, calls
-from server.telephony.errors import CallRefused
 from server.telephony.call_state import CallAction, Party
+from server.telephony.errors import CallRefused
 from server.telephony.fake_media import FakeMedia
 from server.telephony.models import CallRow
 from server.telephony.workers.admission import AdmittingMedia
@@ -195,8 +195,8 @@ async def test_the_end_of_the_calls_phase_while_the_candidate_answers(day: Day) 
     """The phase ends (its listener misses a ringing call, hangs up an answered one) at the
     instant the candidate answers: whichever comes first, the call is over afterwards and the
     media plane carries nothing."""
-    from server.exams.timeline_facts import EndCause, PhaseEnded
     from server.core.referential import PhaseKind
+    from server.exams.timeline_facts import EndCause, PhaseEnded
 
     server = day.servers[0]
     ended = PhaseEnded(at=server.ctx.clock.now(), phase=PhaseKind.APPELS, cause=EndCause.DEADLINE)

@@ -28,8 +28,8 @@ from sqlalchemy import select
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.db import Base
-from server.core.text import BIDI_CONTROLS, CONTROLS, SURROGATES
 from server.core.referential import PhaseKind
+from server.core.text import BIDI_CONTROLS, CONTROLS, SURROGATES
 from tests.crm.test_crm import PACK, SURVEY, _advance_to, _start  # noqa: F401
 from tests.harness import Harness, running_app
 

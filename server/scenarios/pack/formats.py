@@ -7,7 +7,7 @@ The RC rule, when the pack does not list them explicitly (pack.yaml `formats`):
 - the writing tasks tied to those simulations, in order, up to the format's maximum
   (CCP 1: one);
 - the dossier documents that serve the format, cut to the sections that serve it or one of
-  its simulations (pack.yaml `dossier[i].sections`, see `pack_sections`).
+  its simulations (pack.yaml `dossier[i].sections`, see `pack.sections`).
 The result must then meet the format's counts (`ExamFormat.simulations`: the RC's « des
 réponses » of CCP 2 is at least two), cover each of its competences, mix inbound and outbound
 calls where the RC says « appels entrants et sortants » (even with a single call), fit the
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from server.core.referential import ExamFormat, PhaseKind
 from server.scenarios.pack.sections import word_count
 from server.scenarios.pack.types import SimulationKind
-from server.core.referential import ExamFormat, PhaseKind
 
 if TYPE_CHECKING:
     from server.scenarios.pack.company import DossierDocument

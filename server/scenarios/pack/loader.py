@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from server.core.text import refused_texts
 from server.core.loading import DataFileError, Problem, error_problems, read_yaml
+from server.core.referential import Title
+from server.core.text import refused_texts
 from server.scenarios.pack.checks_dossier import check_sections
 from server.scenarios.pack.checks_simulations import check_simulations
 from server.scenarios.pack.company import CatalogueFile, DossierDocument
@@ -41,7 +42,6 @@ from server.scenarios.pack.validation import (
     check_leaks,
     check_writing,
 )
-from server.core.referential import Title
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -1,7 +1,7 @@
 """A scenario pack (one exam subject) as one validated, frozen model, and the
 candidate-facing view of it that carries no jury-only type.
 
-Read from files by `pack_loader.load_pack`; rebuilt from the database by
+Read from files by `pack.loader.load_pack`; rebuilt from the database by
 `service.get_snapshot`. `sha256()` is over a canonical JSON of the whole pack.
 """
 
@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from server.core.loading import DataModel
+from server.core.referential import ExamFormat
 from server.scenarios.pack.company import (
     SLUG,
     CatalogueItem,
@@ -33,7 +34,6 @@ from server.scenarios.pack.simulations import (
     WritingTaskPublic,
 )
 from server.scenarios.pack.types import DossierKind
-from server.core.referential import ExamFormat
 
 
 class FormatUse(DataModel):

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.core.loading import Problem
+from server.core.referential import Title
 from server.scenarios.pack.company import CatalogueItem, DossierDocument
 from server.scenarios.pack.crm import CrmRecord
 from server.scenarios.pack.models import PackFile, ScenarioPack
 from server.scenarios.pack.simulations import Simulation, WritingJurorNotes, WritingTask
 from server.scenarios.pack.types import REQUIRED_DOSSIER_KINDS, Channel, CriterionRef, format_amount
-from server.core.referential import Title
 
 PACK_FILE = "pack.yaml"
 CATALOGUE_FILE = "catalogue.yaml"
