@@ -93,7 +93,7 @@ def start_server(data: Path) -> Any:
 
 
 def inbound_simulation(server: Any) -> str:
-    from server.scenarios.pack_types import SimulationKind
+    from server.scenarios.pack.types import SimulationKind
 
     subset = server.ctx.packs[PACK].for_format(server.ctx.titles["CRCD"].format("titre"))
     return next(s.id for s in subset.simulations if s.kind is SimulationKind.INBOUND_CALL)

@@ -38,8 +38,8 @@ import httpx
 import redis
 from websockets.asyncio.client import connect
 
-from server.auth.tokens import CSRF_COOKIE
 from server.core.config import PROJECT_ROOT
+from server.core.tokens import CSRF_COOKIE
 
 SECRET = "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 PACK = "plateforme-horizon"

@@ -35,9 +35,9 @@ from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.context import AppContext
 from server.core.migrations import upgrade
+from server.core.referential import Pathway
 from server.exams import setup, timeline_service
 from server.exams.timeline import Timeline
-from server.scenarios.referential import Pathway
 from tests.harness import ORGANISER_PASSWORD, seed_exam_day
 
 ROOT = Path(__file__).resolve().parents[1]

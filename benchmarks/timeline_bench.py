@@ -17,9 +17,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from server.core.clock import FakeClock
+from server.core.referential import load_title
 from server.exams.timeline import Timeline
 from server.exams.timeline_facts import TimelineFact, dump_fact, parse_fact
-from server.scenarios.referential import load_title
 
 ROOT = Path(__file__).resolve().parents[1]
 TITRE = load_title(ROOT / "scenarios" / "titles" / "crcd.yaml").format("titre")

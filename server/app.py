@@ -15,7 +15,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from server.auth.contribution import CONTRIBUTION as AUTH
-from server.auth.tokens import TokenService
 from server.certification.contribution import CONTRIBUTION as CERTIFICATION
 from server.chat.contribution import CONTRIBUTION as CHAT
 from server.core import audit, replicas
@@ -27,6 +26,7 @@ from server.core.context import AppContext
 from server.core.db import Database
 from server.core.replicas import shared_state
 from server.core.services import Services
+from server.core.tokens import TokenService
 from server.crm.contribution import CONTRIBUTION as CRM
 from server.documents.contribution import CONTRIBUTION as DOCUMENTS
 from server.evaluation.contribution import CONTRIBUTION as EVALUATION

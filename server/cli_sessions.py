@@ -11,12 +11,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Capacity, Role
 from server.cli_common import fail, load_settings, parse_day
 from server.cli_french import french_typer
 from server.core.context import AppContext
+from server.core.identity import Capacity, Role
+from server.core.referential import Pathway
 from server.exams import queries, setup
-from server.scenarios.referential import Pathway
 
 app = french_typer(help="Sessions d'examen : création, candidats, jury, codes, déroulé.")
 T = TypeVar("T")

@@ -10,7 +10,6 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from server.auth import service as auth_service
-from server.auth.domain import Capacity, Role
 from server.auth.models import Account
 from server.core import localtime
 from server.core.audit import AuditEntry
@@ -18,10 +17,11 @@ from server.core.clock import clock_rate
 from server.core.context import AppContext
 from server.core.db import Database
 from server.core.files import write_private
+from server.core.identity import Capacity, Role
+from server.core.referential import Pathway
 from server.exams import setup
 from server.exams.models import ExamSession
 from server.exams.packs import freeze_pack_for_session
-from server.scenarios.referential import Pathway
 
 DEMO_CENTRE = "Centre de démonstration Plateau"
 DEMO_USERNAME = "organisateur"

@@ -14,13 +14,13 @@ from fastapi.testclient import TestClient
 
 from server.app import CONTRIBUTIONS, build_context, create_app
 from server.auth import service as auth_service
-from server.auth.domain import Capacity, Role
-from server.auth.tokens import CSRF_COOKIE
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.context import AppContext
+from server.core.identity import Capacity, Role
+from server.core.referential import Pathway
+from server.core.tokens import CSRF_COOKIE
 from server.exams import setup
-from server.scenarios.referential import Pathway
 from server.web.composition import Contribution, Edges
 
 ORGANISER_PASSWORD = "mot-de-passe-solide-1"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from server.auth.tokens import CSRF_COOKIE
+from server.core.tokens import CSRF_COOKIE
 
 READY_TIMEOUT_S = 240.0  # generous: the machine may be loaded (issue 15)
 PLATEAU = Path(sys.executable).with_name("plateau")

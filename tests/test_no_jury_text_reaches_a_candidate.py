@@ -13,8 +13,8 @@ import pytest
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.exams import timeline_service
-from server.scenarios.pack_models import SENTENCE_END
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.models import SENTENCE_END
+from server.scenarios.pack.types import SimulationKind
 from server.telephony.fake_media import FakeMedia
 from tests.harness import Harness, running_app
 from tests.telephony.test_calls import _reply

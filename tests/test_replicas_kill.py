@@ -42,11 +42,11 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
 from server.app import build_context
-from server.auth.tokens import CSRF_COOKIE, SESSION_COOKIE
 from server.core.config import PROJECT_ROOT, Settings
 from server.core.migrations import upgrade
+from server.core.tokens import CSRF_COOKIE, SESSION_COOKIE
 from server.exams.models import TimelineFactRow
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.telephony.models import CallRow
 from tests.conftest import TEST_SECRET, _pg_admin, _pg_admin_url
 from tests.haproxy_config import HAPROXY, local_config

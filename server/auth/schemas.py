@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.auth.domain import Role
+from server.core.identity import Role
 from server.core.text import Line
 
 

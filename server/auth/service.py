@@ -7,16 +7,16 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import event, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
-from server.auth.domain import Capacity, Principal, Role, code_digest
 from server.auth.models import Account
-from server.auth.revocation import LiveSessions
-from server.auth.tokens import TokenClaims
-from server.core import audit
+from server.core import revocation
 from server.core.clock import Clock
+from server.core.errors import PlateauError
+from server.core.identity import Capacity, Principal, Role, code_digest
+from server.core.revocation import LiveSessions
+from server.core.tokens import TokenClaims
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
 
 _hasher = PasswordHasher()
@@ -24,8 +24,11 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("plateau-dummy-password")
 
 
-class AuthError(Exception):
+class AuthError(PlateauError):
     """Sign-in refused: the message is safe to show."""
+
+    status = 401
+    code = "unauthorized"
 
 
 def hash_password(password: str) -> str:
@@ -140,53 +143,19 @@ async def revoke_sessions(
     working, and once the caller's transaction commits their open sockets are closed.
     Returns the new generation. Called on a renewed code, a sign-out, a changed password and
     before a person is removed."""
-    generation = 0
     for model in (Participant, Account):
-        bumped = await session.execute(
-            update(model)
-            .where(model.id == subject_id)
-            .values(session_generation=model.session_generation + 1)
-            .returning(model.session_generation)
+        generation = await revocation.revoke(
+            session,
+            model,
+            subject_id=subject_id,
+            actor=actor,
+            clock=clock,
+            reason=reason,
+            live=live,
         )
-        row = bumped.first()
-        if row is not None:
-            generation = int(row[0])
-            break
-    else:
-        raise AuthError("Personne inconnue : aucune session à révoquer.")
-    await audit.record(
-        session,
-        clock=clock,
-        actor=actor,
-        action="auth.sessions_revoked",
-        subject=subject_id,
-        details={"reason": reason, "generation": generation},
-    )
-    if live is not None:
-        _close_after_commit(session, live, subject_id, generation)
-    return generation
-
-
-_REVOKED_KEY = "auth_revoked_sessions"
-
-
-def _close_after_commit(
-    session: AsyncSession, live: LiveSessions, subject_id: str, generation: int
-) -> None:
-    sync = session.sync_session
-    sync.info.setdefault(_REVOKED_KEY, []).append((live, subject_id, generation))
-    if not event.contains(sync, "after_commit", _close_revoked):
-        event.listen(sync, "after_commit", _close_revoked)
-        event.listen(sync, "after_rollback", _forget_revoked)
-
-
-def _close_revoked(sync: Session) -> None:
-    for live, subject_id, generation in sync.info.pop(_REVOKED_KEY, []):
-        live.revoked(subject_id, generation)
-
-
-def _forget_revoked(sync: Session) -> None:
-    sync.info.pop(_REVOKED_KEY, None)
+        if generation is not None:
+            return generation
+    raise AuthError("Personne inconnue : aucune session à révoquer.")
 
 
 async def change_password(

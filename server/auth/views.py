@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 
 from server.auth import service
-from server.auth.domain import Principal, Role, code_digest
 from server.auth.schemas import HOME_BY_ROLE, CodeLogin, Me, PasswordChange, PasswordLogin
-from server.auth.tokens import CSRF_COOKIE, SESSION_COOKIE
 from server.core import audit
 from server.core.addresses import Peer, resolve_peer
 from server.core.context import AppContext
+from server.core.identity import Principal, Role, code_digest
+from server.core.tokens import CSRF_COOKIE, SESSION_COOKIE
 from server.web.access import CtxDep, SessionDep, allow, public
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.scenarios.referential import EvidenceKind, requirement_label
+from server.core.errors import PlateauError
+from server.core.referential import EvidenceKind, requirement_label
 
 
-class CertificationRefused(Exception):
+class CertificationRefused(PlateauError):
     """A decision the rules refuse; the message says why. `extra` goes to the HTTP answer
     (the missing evidence, as codes and French labels)."""
 

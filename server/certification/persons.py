@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal
 from server.certification.errors import CertificationRefused
 from server.certification.models import DecisionRow, Person, PersonLink
 from server.core import audit
 from server.core.context import AppContext
+from server.core.identity import Principal
 from server.exams import queries
 from server.exams.models import Candidate, ExamSession
 from server.outcomes import CandidateRecord, Decision, ObtainedCcp, required_sessions

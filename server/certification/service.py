@@ -10,7 +10,6 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal
 from server.certification.closure import refuse_if_no_decision
 from server.certification.errors import CertificationRefused
 from server.certification.models import DecisionRow, DeclaredEvidence, Person
@@ -18,6 +17,8 @@ from server.certification.persons import person_of, record_of
 from server.core import audit
 from server.core.context import AppContext
 from server.core.events import Message, jury_audience, staff_audience
+from server.core.identity import Principal
+from server.core.referential import EvidenceKind, Pathway, PhaseKind
 from server.evaluation import deliberation as deliberations
 from server.evaluation import signing
 from server.evaluation.events import DeliberationChanged, to_jury
@@ -39,7 +40,6 @@ from server.outcomes import (
     results_list,
     sitting_for_format,
 )
-from server.scenarios.referential import EvidenceKind, Pathway, PhaseKind
 
 __all__ = ["CertificationRefused", "DecisionTaken"]
 

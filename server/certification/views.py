@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.auth.domain import Principal, Role
 from server.certification import persons, service
+from server.core.identity import Principal, Role
 from server.core.text import Line
 from server.outcomes import ObtainedCcp
 from server.web.access import CtxDep, Scope, SessionDep, allow

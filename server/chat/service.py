@@ -14,17 +14,18 @@ from server.chat.domain import ChatWindow, paused_since
 from server.chat.models import ChatMessage, ChatRead
 from server.core import audit
 from server.core.context import AppContext
+from server.core.errors import PlateauError
 from server.core.events import Message, candidate_audience, jury_audience
+from server.core.referential import PhaseKind
 from server.exams import packs, timeline_service
 from server.exams.models import Candidate
 from server.exams.timeline_state import Status
-from server.scenarios.pack_types import SimulationKind
-from server.scenarios.referential import PhaseKind
+from server.scenarios.pack.types import SimulationKind
 
 MAX_TEXT = 2000
 
 
-class ChatRefused(Exception):
+class ChatRefused(PlateauError):
     """Sending is not allowed now (French message)."""
 
 

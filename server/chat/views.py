@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from server.auth.domain import Principal, Role
 from server.chat import service
+from server.core.identity import Principal, Role
 from server.web.access import Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/chat", tags=["chat"])

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.auth.ratelimit import RateLimiter, RedisRateLimiter
-from server.auth.revocation import LiveSessions
-from server.auth.tokens import TokenService
 from server.core.bus import Bus
 from server.core.clock import Clock
 from server.core.config import Settings
 from server.core.db import Database
 from server.core.presence import PresenceTracker, RedisPresence
+from server.core.ratelimit import RateLimiter, RedisRateLimiter
+from server.core.referential import Title
+from server.core.revocation import LiveSessions
 from server.core.services import Services
+from server.core.tokens import TokenService
 from server.core.wiring import Wiring
-from server.scenarios.referential import Title
 
 
 @dataclass

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from server.auth.ratelimit import RateLimiter, RedisRateLimiter
 from server.core.bus import start_bus, stop_bus
 from server.core.clock import Clock
 from server.core.config import Settings
 from server.core.context import AppContext
 from server.core.leader import build_leadership
 from server.core.presence import PresenceTracker, RedisPresence
+from server.core.ratelimit import RateLimiter, RedisRateLimiter
 
 
 def shared_state(

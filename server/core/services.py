@@ -1,6 +1,12 @@
 """The long-lived objects of one app that live beside its context (`ctx.services`): built at
 start-up or on first use, one typed field each, never a module global. Tests may put their own
-(a FakeMedia, a leadership) before the app starts."""
+(a FakeMedia, a leadership) before the app starts.
+
+The core sits under every package (import-linter): where a field holds an object of a package
+above it, the field is typed by a Protocol here saying what the core and the start-up need of
+it (`Background`, `ExamClock`, `MediaPlane`), or left opaque (`object`, `Any`) and read
+through its package's typed accessor (`telephony.call_control.live_calls`,
+`telephony.media_events.media`, `exams.packs.snapshot_pack`)."""
 
 from __future__ import annotations
 
@@ -13,15 +19,31 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-    from server.auth.domain import Principal
     from server.core.health import HealthChecks
+    from server.core.identity import Principal
     from server.core.leader import Leadership
-    from server.exams.outages import Heart
-    from server.exams.timeline_service import Scheduler
-    from server.scenarios.loading import Problem
-    from server.scenarios.pack_models import ScenarioPack
-    from server.telephony.call_control import LiveCalls
-    from server.telephony.ports import MediaPort
+    from server.core.loading import Problem
+
+
+class Background(Protocol):
+    """A package's background task, stopped at shutdown (the heartbeat: `exams.outages.Heart`)."""
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class ExamClock(Background, Protocol):
+    """The exam clock (`exams.timeline_service.Scheduler`): woken when a deadline changes."""
+
+    def poke(self) -> None: ...
+
+
+class MediaPlane(Protocol):
+    """The media plane (`telephony.ports.MediaPort`) as the core sees it: closed at shutdown,
+    asked for its health when it reports one (`health.ReportsHealth`)."""
+
+    async def close(self) -> None: ...
 
 
 class OpenSocket(Protocol):
@@ -54,14 +76,14 @@ class Services:
     replica_redis: Redis | None = None
     health: HealthChecks | None = None
     # the exam clock (not without background tasks)
-    timeline_scheduler: Scheduler | None = None
-    heartbeat: Heart | None = None
+    timeline_scheduler: ExamClock | None = None  # exams.timeline_service.Scheduler
+    heartbeat: Background | None = None  # exams.outages.Heart
     timeline_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
-    pack_snapshots: dict[str, ScenarioPack] = field(default_factory=dict)
+    pack_snapshots: dict[str, Any] = field(default_factory=dict)  # id → scenario pack (exams.packs)
     # the media plane and the calls
-    media: MediaPort | None = None
+    media: MediaPlane | None = None  # a telephony.ports.MediaPort (telephony.media_events.media)
     media_supervisor: WorkerSupervisor | None = None  # the local workers `plateau serve` started
-    live_calls: LiveCalls | None = None
+    live_calls: object | None = None  # telephony.call_control.LiveCalls (its `live_calls`)
     phone_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     ring_timeouts: set[asyncio.Task[None]] = field(default_factory=set)
     storage_incidents: set[asyncio.Task[None]] = field(default_factory=set)

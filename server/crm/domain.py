@@ -15,22 +15,25 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from server.core.errors import PlateauError
 from server.core.french_errors import french_message
-from server.scenarios.pack_company import CatalogueItem
-from server.scenarios.pack_simulations import PaymentPlan, Question
-from server.scenarios.pack_types import QuestionType
+from server.scenarios.pack.company import CatalogueItem
+from server.scenarios.pack.simulations import PaymentPlan, Question
+from server.scenarios.pack.types import QuestionType
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MAX_OPEN_ANSWER = 4000
 
 
-class CrmRefused(Exception):
+class CrmRefused(PlateauError):
     """Refused by the state of the exam (wrong phase, paused): HTTP 409."""
 
 
 class CrmInvalid(CrmRefused):
     """Refused by the data (French message naming the field): HTTP 422."""
+
+    status = 422
 
 
 def cents(value: Decimal) -> Decimal:

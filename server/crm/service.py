@@ -20,8 +20,8 @@ from server.crm.domain import (
     schedule,
 )
 from server.crm.store import changes, record, records  # the public reads (__all__)
-from server.scenarios.pack_models import FormatSubset, ScenarioPack
-from server.scenarios.pack_simulations import Collection, OrderDesk
+from server.scenarios.pack.models import FormatSubset, ScenarioPack
+from server.scenarios.pack.simulations import Collection, OrderDesk
 from server.scenarios.payment_rules import schedule_problems
 
 __all__ = ["CrmInvalid", "CrmRefused", "changes", "record", "records"]

@@ -16,15 +16,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from server.core import audit
 from server.core.context import AppContext
 from server.core.events import Message, candidate_audience, jury_audience
+from server.core.referential import PhaseKind
 from server.crm.domain import CrmInvalid, CrmRefused, french_error
 from server.crm.models import CrmChange, CrmRecordRow
 from server.exams import packs, timeline_service
 from server.exams.models import Candidate
 from server.exams.queries import NotFound
 from server.exams.timeline_state import Status
-from server.scenarios.pack_crm import CrmRecord
-from server.scenarios.pack_models import FormatSubset, ScenarioPack
-from server.scenarios.referential import PhaseKind
+from server.scenarios.pack.crm import CrmRecord
+from server.scenarios.pack.models import FormatSubset, ScenarioPack
 
 EXTRA_KEYS = (
     "agreements",

@@ -13,7 +13,7 @@ from server.crm import store
 from server.crm.domain import check_answer
 from server.crm.models import SurveyAnswer
 from server.exams.queries import NotFound
-from server.scenarios.pack_simulations import Simulation, Survey
+from server.scenarios.pack.simulations import Simulation, Survey
 
 
 async def _simulation(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core.text import Line
 from server.crm import agenda as agenda_service
 from server.crm import service, store

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal, Role
 from server.core.context import AppContext
+from server.core.identity import Principal, Role
 from server.crm import store, survey
 from server.exams.models import JuryAssignment
 

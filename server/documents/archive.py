@@ -36,7 +36,7 @@ from server.evaluation import service as evaluation
 from server.exams import queries
 from server.exams.queries import NotFound
 from server.progress import service as progress
-from server.telephony import service as telephony
+from server.telephony import call_records, recordings
 from server.telephony import storage as recordings_storage
 from server.writing import service as writing
 
@@ -95,7 +95,7 @@ def audit_out(a: AuditEntry) -> dict[str, Any]:
 
 async def _recordings(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
     return [
-        telephony.recording_out(r) for r in await telephony.recordings_of(session, candidate_id)
+        recordings.recording_out(r) for r in await recordings.recordings_of(session, candidate_id)
     ]
 
 
@@ -108,7 +108,7 @@ async def _candidate(
 ) -> None:
     candidate = await queries.get_candidate(session, candidate_id)
     seen: set[Path] = set()
-    for rec in await telephony.recordings_of(session, candidate_id):
+    for rec in await recordings.recordings_of(session, candidate_id):
         for rel in (rec.path, rec.sidecar_path):
             path = recordings_storage.locate(ctx.settings, rel)
             if path.is_file():
@@ -123,7 +123,7 @@ async def _candidate(
         for path in sorted(folder.iterdir()):
             if path.is_file() and path.resolve() not in seen:
                 bundle.disk[f"{prefix}enregistrements/{path.name}"] = path
-    await bundle.add(f"{prefix}appels.json", lambda: telephony.calls_of(session, candidate_id))
+    await bundle.add(f"{prefix}appels.json", lambda: call_records.calls_of(session, candidate_id))
     await bundle.add(  # each file's interruptions, holds and talk analytics
         f"{prefix}enregistrements.json",
         lambda: _recordings(session, candidate_id),

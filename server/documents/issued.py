@@ -20,6 +20,7 @@ from server.certification.errors import CertificationRefused
 from server.certification.models import DecisionRow
 from server.core import audit, localtime
 from server.core.context import AppContext
+from server.core.errors import PlateauError
 from server.documents import service
 from server.documents.models import IssuedDocument
 from server.documents.service import Stamp
@@ -47,7 +48,7 @@ KINDS: dict[str, Kind] = {
 }
 
 
-class DocumentRefused(ValueError):
+class DocumentRefused(PlateauError, ValueError):
     """A document that cannot be issued (French message)."""
 
 

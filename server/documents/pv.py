@@ -13,17 +13,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Role
 from server.certification import service as certification
 from server.certification.models import DecisionRow
 from server.core.context import AppContext
+from server.core.identity import Role
+from server.core.referential import EvidenceKind, Pathway, SessionKind, Title
 from server.evaluation import deliberation as deliberations
 from server.evaluation.deliberation import TITLE_OUTCOMES
 from server.exams import queries, timeline_service
 from server.exams.models import JuryAssignment, Participant
 from server.exams.timeline_state import TimelineState
 from server.outcomes import Decision, DecisionRefused, pathway_rule, sitting_for_format
-from server.scenarios.referential import EvidenceKind, Pathway, SessionKind, Title
 
 CAPACITY_ROLES = {"client": "juré jouant le client", "observer": "juré observateur"}
 

@@ -25,7 +25,7 @@ from server.evaluation.deliberation import COMPETENCE_OUTCOMES, TITLE_OUTCOMES
 from server.exams import queries, timeline_service
 from server.exams.models import ExamSession, JuryAssignment, Participant
 from server.outcomes import Decision
-from server.telephony import service as telephony
+from server.telephony import recordings
 from server.telephony.models import CallRow
 
 CAPACITY_LABELS = {"client": "juré « client »", "observer": "juré observateur"}
@@ -127,12 +127,12 @@ async def _recordings_view(
 ) -> list[dict[str, Any]]:
     """Each recording with its named intervals and its talk analytics, as the grid shows
     them (offsets on the call's clock: seconds from the answer, or from the segment's start)."""
-    rows = await telephony.recordings_of(session, candidate_id)
+    rows = await recordings.recordings_of(session, candidate_id)
     parts: dict[str, int] = {}
     out = []
     for row in rows:
         parts[row.call_id] = parts.get(row.call_id, 0) + 1
-        rec = telephony.recording_out(row)
+        rec = recordings.recording_out(row)
         talk = rec["analytics"] or {}
         out.append(
             {

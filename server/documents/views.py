@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core.text import Line, Text
 from server.documents import archive, issued, service
 from server.web.access import CtxDep, Scope, SessionDep, allow

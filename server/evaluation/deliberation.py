@@ -23,9 +23,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Capacity, Principal
 from server.core import audit
 from server.core.context import AppContext
+from server.core.identity import Capacity, Principal
+from server.core.referential import ExamFormat
 from server.core.wiring import AfterCommit
 from server.evaluation import signing
 from server.evaluation.events import DeliberationChanged, to_jury
@@ -33,7 +34,6 @@ from server.evaluation.models import Deliberation
 from server.evaluation.service import EvaluationRefused, seat
 from server.exams.models import Candidate, JuryAssignment
 from server.exams.queries import NotFound
-from server.scenarios.referential import ExamFormat
 
 TITLE_OUTCOMES = {
     "obtenu": "Titre obtenu",

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from server.scenarios.pack_models import FormatSubset
-from server.scenarios.pack_types import CriterionRef
-from server.scenarios.referential import ExamFormat, Title
+from server.core.referential import ExamFormat, Title
+from server.scenarios.pack.models import FormatSubset
+from server.scenarios.pack.types import CriterionRef
 
 TECHNICAL_INTERVIEW = "entretien_technique"
 WRITING_PREFIX = "writing:"

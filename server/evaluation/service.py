@@ -10,30 +10,33 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal
 from server.core import audit
 from server.core.context import AppContext
 from server.core.db import insert_first, update_if_unchanged
+from server.core.errors import PlateauError
+from server.core.identity import Principal
+from server.core.referential import ExamFormat, Title
 from server.evaluation import grid
 from server.evaluation.events import InterviewNoteChanged, MarkChanged, NotePinned, to_jury
 from server.evaluation.models import Deliberation, InterviewNote, Mark, PinnedNote
 from server.exams.models import Candidate, ExamSession
 from server.exams.queries import NotFound
 from server.progress import service as progress
-from server.scenarios.pack_models import FormatSubset
-from server.scenarios.referential import ExamFormat, Title
+from server.scenarios.pack.models import FormatSubset
 from server.telephony.models import CallRow
 
 MAX_COMMENT = 4000
 
 
-class EvaluationRefused(Exception):
+class EvaluationRefused(PlateauError):
     """A mark, note or signature the evaluation does not allow (French message)."""
 
 
 class StaleMark(EvaluationRefused):
     """The criterion was marked by the other juror since this one read it: nothing is written
     (HTTP 409, the current mark in `current`)."""
+
+    code = "conflict"
 
     def __init__(self, current: Mark | None, competence: str, criterion: int) -> None:
         if current is None:

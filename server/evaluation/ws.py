@@ -10,13 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
-from server.auth.domain import Principal, Role
 from server.core.context import AppContext
 from server.core.events import Message
+from server.core.identity import Principal, Role
 from server.core.text import Line, Text
 from server.evaluation import deliberation, service
 from server.exams.models import JuryAssignment
-from server.exams.queries import NotFound
 from server.web.ws_registry import CommandError, WsCommand
 
 
@@ -48,33 +47,25 @@ async def _juror_of(ctx: AppContext, principal: Principal, candidate_id: str) ->
 
 async def on_set_mark(ctx: AppContext, principal: Principal, msg: SetMark) -> dict[str, Any]:
     await _juror_of(ctx, principal, msg.candidate_id)
-    try:
-        mark = await service.set_mark(
-            ctx,
-            principal,
-            msg.candidate_id,
-            msg.part,
-            msg.competence,
-            msg.criterion,
-            msg.value,
-            msg.comment,
-            msg.base_version,
-        )
-    except service.StaleMark as exc:
-        raise CommandError("conflict", str(exc)) from None
-    except (service.EvaluationRefused, NotFound) as exc:
-        raise CommandError("refused", str(exc)) from None
+    mark = await service.set_mark(
+        ctx,
+        principal,
+        msg.candidate_id,
+        msg.part,
+        msg.competence,
+        msg.criterion,
+        msg.value,
+        msg.comment,
+        msg.base_version,
+    )
     return {"mark": mark}
 
 
 async def on_pin_note(ctx: AppContext, principal: Principal, msg: PinNote) -> dict[str, Any]:
     await _juror_of(ctx, principal, msg.candidate_id)
-    try:
-        note = await service.pin_note(
-            ctx, principal, msg.candidate_id, msg.call_id, msg.offset_ms, msg.text
-        )
-    except (service.EvaluationRefused, NotFound) as exc:
-        raise CommandError("refused", str(exc)) from None
+    note = await service.pin_note(
+        ctx, principal, msg.candidate_id, msg.call_id, msg.offset_ms, msg.text
+    )
     return {"note": note}
 
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from server.scenarios.referential import PhaseKind
+from server.core.referential import PhaseKind
 
 COMMENT_MAX = 1000
+# How many minutes at most the organiser may let proctors extend a phase by.
+PROCTOR_EXTENSION_MAX_MINUTES = 60
 # The phases the proctor supervises (RC: préparation; the writing phase is locked down): the
 # proctor may end them early or close the exam during them; the organiser always may.
 PROCTOR_PHASES = frozenset({PhaseKind.PREPARATION, PhaseKind.REDACTION})

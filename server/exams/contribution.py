@@ -5,14 +5,13 @@ from __future__ import annotations
 from server.exams import lifecycle, ws
 from server.exams.jury_views import router as jury_router
 from server.exams.people_views import router as people_router
-from server.exams.subject_views import router as subject_router
 from server.exams.timeline_views import router as timeline_router
 from server.exams.views import router as sessions_router
 from server.web.composition import Contribution, Stage, StartUp
 
 CONTRIBUTION = Contribution(
     name="exams",
-    routers=(sessions_router, people_router, timeline_router, subject_router, jury_router),
+    routers=(sessions_router, people_router, timeline_router, jury_router),
     commands=ws.WS_COMMANDS,
     snapshot_parts=(("clock", ws.clock_snapshot), ("exam", ws.exam_snapshot)),
     startup=(

@@ -7,10 +7,10 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal, Role
 from server.core import audit
 from server.core.context import AppContext
 from server.core.events import Message, jury_audience, staff_audience
+from server.core.identity import Principal, Role
 from server.exams import queries, timeline_service
 from server.exams.models import Candidate, Incident, JuryAssignment
 

@@ -13,8 +13,8 @@ from server.exams.people import has_started
 from server.exams.queries import NotFound
 from server.exams.setup import SetupError
 from server.scenarios import service as pack_service
-from server.scenarios.pack_formats import PackFormatError
-from server.scenarios.pack_models import FormatSubset, ScenarioPack
+from server.scenarios.pack.formats import PackFormatError
+from server.scenarios.pack.models import FormatSubset, ScenarioPack
 
 
 async def freeze_pack_for_session(

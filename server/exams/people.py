@@ -20,15 +20,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth import service as auth_service
-from server.auth.domain import Role
-from server.auth.revocation import LiveSessions
-from server.core import audit
+from server.core import audit, revocation
 from server.core.clock import Clock
+from server.core.identity import Role
+from server.core.referential import Pathway
+from server.core.revocation import LiveSessions
 from server.exams.models import Candidate, JuryAssignment, Participant, TimelineFactRow
 from server.exams.queries import NotFound
 from server.exams.setup import SetupError
-from server.scenarios.referential import Pathway
 
 
 @dataclass(frozen=True)
@@ -299,8 +298,9 @@ async def remove_participant(
         subject=person.id,
         details={"name": person.display_name, "role": person.role, "reason": why},
     )
-    await auth_service.revoke_sessions(
+    await revocation.revoke(
         session,
+        Participant,
         subject_id=person.id,
         actor=actor,
         clock=clock,

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.documents import issued
-from server.exams import people, queries
-from server.exams.packs import choose_pack
+from server.exams import service
 from server.exams.schemas import CandidateCorrection, PackChoice, RemovalIn, StaffCorrection
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
@@ -20,7 +19,7 @@ OrganiserOfSession = Annotated[Principal, Depends(allow(Role.ORGANISER, scope=Sc
 
 
 async def _reissue(
-    ctx: CtxDep, session_id: str, change: people.Change, who: Principal
+    ctx: CtxDep, session_id: str, change: service.Change, who: Principal
 ) -> list[dict[str, Any]]:
     docs = await issued.reissue_after_change(
         ctx,
@@ -42,19 +41,18 @@ async def correct_candidate(
     who: OrganiserOfSession,
 ) -> dict[str, Any]:
     """Corrects a candidate's names (any time) or pathway (before the start)."""
-    change = await people.correct_candidate(
+    change = await service.correct_candidate(
+        ctx,
         session,
-        candidate_id=candidate_id,
-        exam_session_id=session_id,
+        session_id,
+        candidate_id,
         last_name=body.last_name,
         first_name=body.first_name,
         pathway=body.pathway,
         actor=who.actor,
-        clock=ctx.clock,
     )
-    await session.commit()
     reissued = await _reissue(ctx, session_id, change, who)
-    cand = next(c for c in await queries.candidates_of(session, session_id) if c.id == candidate_id)
+    cand = await service.candidate_out(session, session_id, candidate_id)
     return {"candidate": cand.model_dump(mode="json"), "reissued": reissued}
 
 
@@ -68,15 +66,9 @@ async def correct_staff(
     who: OrganiserOfSession,
 ) -> dict[str, Any]:
     """Corrects a juror's or proctor's displayed name."""
-    change = await people.correct_staff(
-        session,
-        participant_id=participant_id,
-        exam_session_id=session_id,
-        display_name=body.display_name,
-        actor=who.actor,
-        clock=ctx.clock,
+    change = await service.correct_staff(
+        ctx, session, session_id, participant_id, display_name=body.display_name, actor=who.actor
     )
-    await session.commit()
     reissued = await _reissue(ctx, session_id, change, who)
     return {
         "person": {"id": participant_id, "role": change.role, **change.after},
@@ -94,17 +86,9 @@ async def remove_participant(
     who: OrganiserOfSession,
 ) -> dict[str, Any]:
     """Removes someone who has not started; their code and open pages stop working."""
-    change = await people.remove_participant(
-        session,
-        participant_id=participant_id,
-        exam_session_id=session_id,
-        reason=body.reason,
-        actor=who.actor,
-        clock=ctx.clock,
-        live=ctx.live_sessions,
+    change, closed = await service.remove_participant(
+        ctx, session, session_id, participant_id, reason=body.reason, actor=who.actor
     )
-    closed = ctx.live_sessions.open_count(participant_id)  # closed when the commit lands
-    await session.commit()
     return {"removed": participant_id, "role": change.role, "pages_closed": closed}
 
 
@@ -113,9 +97,5 @@ async def choose_session_pack(
     session_id: str, body: PackChoice, ctx: CtxDep, session: SessionDep, who: OrganiserOfSession
 ) -> dict[str, Any]:
     """The scenario pack of a session created without one (or changed before any start)."""
-    exam = await queries.get_exam(session, session_id)
-    await choose_pack(ctx, session, exam, body.pack_id, actor=who.actor)
-    await session.commit()
-    return (await queries.session_detail(session, session_id, ctx.titles)).session.model_dump(
-        mode="json"
-    )
+    chosen = await service.choose_pack(ctx, session, session_id, body.pack_id, actor=who.actor)
+    return chosen.model_dump(mode="json")

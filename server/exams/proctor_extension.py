@@ -13,11 +13,11 @@ from server.core import audit
 from server.core.bus import Bus
 from server.core.clock import Clock
 from server.core.events import Message, staff_audience
+from server.core.referential import PhaseKind
 from server.exams import queries
-from server.exams.closure import proctor_refusal
-from server.scenarios.referential import PhaseKind
+from server.exams.closure import PROCTOR_EXTENSION_MAX_MINUTES, proctor_refusal
 
-MAX_MINUTES = 60
+MAX_MINUTES = PROCTOR_EXTENSION_MAX_MINUTES
 
 
 class ProctorExtensionChanged(Message):

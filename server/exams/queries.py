@@ -5,15 +5,18 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Capacity, Role
+from server.core.errors import PlateauError
+from server.core.identity import Capacity, Role
+from server.core.referential import Pathway, Title
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
 from server.exams.schemas import CandidateOut, PersonOut, RemovedOut, SessionDetail, SessionOut
 from server.scenarios.models import PackSnapshot
-from server.scenarios.referential import Pathway, Title
 
 
-class NotFound(LookupError):
-    pass
+class NotFound(PlateauError, LookupError):
+    """Something asked for does not exist (or is not the caller's): HTTP 404."""
+
+    status = 404
 
 
 def session_out(

@@ -7,9 +7,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.auth.domain import Capacity, Role
+from server.core.identity import Capacity, Role
+from server.core.referential import Pathway
 from server.core.text import Line, Text
-from server.scenarios.referential import Pathway
+from server.exams.closure import COMMENT_MAX, PROCTOR_EXTENSION_MAX_MINUTES, StopReason
 
 
 class In(BaseModel):
@@ -116,3 +117,41 @@ class RemovalIn(In):
 
 class PackChoice(In):
     pack_id: Annotated[str, Line(80)] = Field(min_length=1)
+
+
+class AssignmentOut(BaseModel):
+    """One of a juror's candidates: whether the juror plays the client or observes."""
+
+    candidate_id: str
+    name: str  # « Alice DURAND »
+    capacity: Capacity
+    position: int
+
+
+class ProctorExtensionIn(In):
+    minutes: int | None = Field(default=None, ge=1, le=PROCTOR_EXTENSION_MAX_MINUTES)
+
+
+class PauseIn(In):
+    reason: Annotated[str, Text(300)] = Field(min_length=1)
+
+
+class ExtendIn(In):
+    minutes: int = Field(ge=1, le=240)
+    reason: Annotated[str, Text(300)] = Field(min_length=1)
+
+
+class AccommodationIn(In):
+    tiers_temps: bool = False  # exactly one third more on every timed phase
+    extra_percent: int = Field(default=0, ge=0, le=100)
+    extra_minutes: int = Field(default=0, ge=0, le=120)
+    note: Annotated[str, Text(200)] = ""
+
+
+class PlanIn(In):
+    planned_start: datetime | None
+
+
+class StopIn(In):
+    reason: StopReason
+    comment: Annotated[str, Text(COMMENT_MAX)] = Field(min_length=1)

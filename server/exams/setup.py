@@ -8,20 +8,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth import service as auth_service
-from server.auth.domain import Capacity, Role, access_code, code_digest
-from server.auth.revocation import LiveSessions
-from server.core import audit
+from server.core import audit, revocation
 from server.core.clock import Clock
 from server.core.db import new_id
+from server.core.errors import PlateauError
+from server.core.identity import Capacity, Role, access_code, code_digest
+from server.core.referential import Pathway, Title
+from server.core.revocation import LiveSessions
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
-from server.scenarios.referential import Pathway, Title
 
 CODES_VALID_AFTER_DAY = timedelta(days=1)
 
 
-class SetupError(ValueError):
+class SetupError(PlateauError, ValueError):
     """A refused setup change; the message is French and safe to show."""
+
+    status = 422
 
 
 @dataclass(frozen=True)
@@ -284,8 +286,9 @@ async def renew_code(
         subject=participant.id,
         details={},
     )
-    await auth_service.revoke_sessions(
+    await revocation.revoke(
         session,
+        Participant,
         subject_id=participant.id,
         actor=actor,
         clock=clock,

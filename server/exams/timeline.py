@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from server.core.clock import Clock
+from server.core.errors import PlateauError
+from server.core.referential import ExamFormat, PhaseKind
 from server.exams.closure import StopReason
 from server.exams.timeline_facts import (
     NO_ACCOMMODATION,
@@ -32,7 +34,6 @@ from server.exams.timeline_facts import (
 )
 from server.exams.timeline_state import Closure, PhaseRun, Status, TimelineState
 from server.exams.timeline_stops import stop_command, stop_fact_refusal
-from server.scenarios.referential import ExamFormat, PhaseKind
 
 # The transition table: which fact kinds each status accepts (finer checks in `_refusal`).
 LEGAL: dict[Status, frozenset[str]] = {
@@ -44,7 +45,7 @@ LEGAL: dict[Status, frozenset[str]] = {
 }
 
 
-class TimelineError(ValueError):
+class TimelineError(PlateauError, ValueError):
     """A refused command or an inconsistent history; the message is French and safe to show."""
 
 

@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
+from server.core.referential import Phase, PhaseKind
 from server.exams.closure import StopReason
-from server.scenarios.referential import Phase, PhaseKind
 
 WARNING_MINUTES = (10, 5, 1)
 """Minutes left in a timed phase at which the candidate is warned, most distant first."""

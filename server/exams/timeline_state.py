@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from server.core.referential import Phase, PhaseKind
 from server.exams.closure import StopReason
 from server.exams.timeline_facts import (
     WARNING_MINUTES,
@@ -14,7 +15,6 @@ from server.exams.timeline_facts import (
     Frozen,
     PhaseEnded,
 )
-from server.scenarios.referential import Phase, PhaseKind
 
 
 class Status(StrEnum):

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from server.core.referential import PhaseKind
 from server.exams.closure import StopReason, proctor_refusal, stop_refusal
 from server.exams.timeline_facts import EndCause, PhaseEnded
 from server.exams.timeline_state import PhaseRun, Status
-from server.scenarios.referential import PhaseKind
 
 if TYPE_CHECKING:
     from server.exams.timeline import Timeline

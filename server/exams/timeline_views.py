@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from fractions import Fraction
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
-from pydantic import Field
 
-from server.auth.domain import Principal, Role
-from server.core.text import Text
-from server.exams import proctor_extension
-from server.exams import timeline_service as service
-from server.exams.closure import COMMENT_MAX, PROCTOR_PHASES, StopReason
-from server.exams.schemas import In
-from server.exams.timeline import Timeline, TimelineError
-from server.exams.timeline_facts import Accommodation
+from server.core.identity import Principal, Role
+from server.exams import service
+from server.exams.schemas import AccommodationIn, ExtendIn, PauseIn, PlanIn, StopIn
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/timeline", tags=["timeline"])
@@ -41,49 +33,18 @@ Extenders = Annotated[
 Stoppers = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.PROCTOR, scope=ON_CANDIDATE))]
 
 
-class PauseIn(In):
-    reason: Annotated[str, Text(300)] = Field(min_length=1)
-
-
-class ExtendIn(In):
-    minutes: int = Field(ge=1, le=240)
-    reason: Annotated[str, Text(300)] = Field(min_length=1)
-
-
-class AccommodationIn(In):
-    tiers_temps: bool = False  # exactly one third more on every timed phase
-    extra_percent: int = Field(default=0, ge=0, le=100)
-    extra_minutes: int = Field(default=0, ge=0, le=120)
-    note: Annotated[str, Text(200)] = ""
-
-
-class PlanIn(In):
-    planned_start: datetime | None
-
-
-class StopIn(In):
-    reason: StopReason
-    comment: Annotated[str, Text(COMMENT_MAX)] = Field(min_length=1)
-
-
-async def _run(ctx: CtxDep, candidate_id: str, command: service.Command, who: Principal) -> Any:
-    state = await service.run(ctx, candidate_id, command, actor=who.actor)
-    return service.state_payload(state)
-
-
 @router.get("")
 async def get_timeline(
     candidate_id: str, ctx: CtxDep, session: SessionDep, who: Anyone
 ) -> dict[str, Any]:
-    state = (await service.load(ctx, session, candidate_id)).state()
-    if who.role is Role.CANDIDATE:
-        return service.candidate_payload(state)
-    return service.state_payload(state)
+    return await service.timeline_of(
+        ctx, session, candidate_id, for_candidate=who.role is Role.CANDIDATE
+    )
 
 
 @router.post("/start")
 async def start(candidate_id: str, ctx: CtxDep, who: Organiser) -> dict[str, Any]:
-    return await _run(ctx, candidate_id, lambda t: t.start(by=who.actor), who)
+    return await service.start(ctx, candidate_id, actor=who.actor)
 
 
 @router.put("/plan")
@@ -97,12 +58,12 @@ async def plan_start(
 
 @router.post("/pause")
 async def pause(candidate_id: str, body: PauseIn, ctx: CtxDep, who: Incidents) -> dict[str, Any]:
-    return await _run(ctx, candidate_id, lambda t: t.pause(body.reason, by=who.actor), who)
+    return await service.pause(ctx, candidate_id, body.reason, actor=who.actor)
 
 
 @router.post("/resume")
 async def resume(candidate_id: str, ctx: CtxDep, who: Incidents) -> dict[str, Any]:
-    return await _run(ctx, candidate_id, lambda t: t.resume(by=who.actor), who)
+    return await service.resume(ctx, candidate_id, actor=who.actor)
 
 
 @router.post("/extend")
@@ -111,45 +72,37 @@ async def extend(
 ) -> dict[str, Any]:
     proctor = who.role is Role.PROCTOR
     if proctor:
-        limit = await proctor_extension.limit_for(session, candidate_id)
-        why = proctor_extension.refusal(limit, body.minutes)
+        why = await service.proctor_extension_refusal(session, candidate_id, body.minutes)
         if why:
             raise HTTPException(status.HTTP_403_FORBIDDEN, why)
-
-    def command(t: Timeline) -> list[Any]:
-        why = proctor_extension.phase_refusal(t.state().phase) if proctor else None
-        if why:
-            raise TimelineError(why)
-        return t.extend(body.minutes, body.reason, by=who.actor)
-
-    return await _run(ctx, candidate_id, command, who)
+    return await service.extend(
+        ctx, candidate_id, body.minutes, body.reason, actor=who.actor, proctor=proctor
+    )
 
 
 @router.put("/accommodation")
 async def set_accommodation(
     candidate_id: str, body: AccommodationIn, ctx: CtxDep, who: Organiser
 ) -> dict[str, Any]:
-    ratio = Fraction(1, 3) if body.tiers_temps else Fraction(body.extra_percent, 100)
-    accommodation = Accommodation(
-        extra_ratio=ratio,
+    return await service.set_accommodation(
+        ctx,
+        candidate_id,
+        tiers_temps=body.tiers_temps,
+        extra_percent=body.extra_percent,
         extra_minutes=body.extra_minutes,
-        note=body.note or ("Tiers-temps" if body.tiers_temps else ""),
+        note=body.note,
+        actor=who.actor,
     )
-
-    def command(t: Timeline) -> list[Any]:
-        return t.set_accommodation(accommodation, by=who.actor)
-
-    return await _run(ctx, candidate_id, command, who)
 
 
 @router.post("/interview/open")
 async def open_interview(candidate_id: str, ctx: CtxDep, who: Jury) -> dict[str, Any]:
-    return await _run(ctx, candidate_id, lambda t: t.open_interview(by=who.actor), who)
+    return await service.open_interview(ctx, candidate_id, actor=who.actor)
 
 
 @router.post("/interview/close")
 async def close_interview(candidate_id: str, ctx: CtxDep, who: Jury) -> dict[str, Any]:
-    return await _run(ctx, candidate_id, lambda t: t.close_interview(by=who.actor), who)
+    return await service.close_interview(ctx, candidate_id, actor=who.actor)
 
 
 @router.post("/end-phase")
@@ -157,22 +110,24 @@ async def end_phase_early(
     candidate_id: str, body: StopIn, ctx: CtxDep, who: Stoppers
 ) -> dict[str, Any]:
     """Ends the running timed phase now, with a reason from the list and a comment."""
-    only = PROCTOR_PHASES if who.role is Role.PROCTOR else None
-    return await _run(
+    return await service.end_phase_early(
         ctx,
         candidate_id,
-        lambda t: t.end_phase_early(body.reason, body.comment, by=who.actor, only=only),
-        who,
+        body.reason,
+        body.comment,
+        actor=who.actor,
+        proctor=who.role is Role.PROCTOR,
     )
 
 
 @router.post("/close")
 async def close_exam(candidate_id: str, body: StopIn, ctx: CtxDep, who: Stoppers) -> dict[str, Any]:
     """Closes the candidate's exam now (abandon, fraud, breakdown, jury's request)."""
-    only = PROCTOR_PHASES if who.role is Role.PROCTOR else None
-    return await _run(
+    return await service.close_exam(
         ctx,
         candidate_id,
-        lambda t: t.close_exam(body.reason, body.comment, by=who.actor, only=only),
-        who,
+        body.reason,
+        body.comment,
+        actor=who.actor,
+        proctor=who.role is Role.PROCTOR,
     )

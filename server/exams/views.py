@@ -1,25 +1,23 @@
 """Organiser edges: sessions, candidates, jury, proctors, access codes, the live overview.
-Domain errors (NotFound, SetupError) become HTTP answers in server/web/errors.py."""
+Each calls one use-case of `server/exams/service.py`; domain errors (NotFound, SetupError)
+become HTTP answers in server/web/errors.py."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import Field
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core.public_url import sign_in_url
-from server.exams import proctor_extension, queries, setup
-from server.exams.overview import session_overview as build_overview
-from server.exams.packs import freeze_pack_for_session
+from server.exams import service
 from server.exams.schemas import (
     AssignmentSet,
     CandidateCreate,
     CandidateOut,
     CodeOut,
-    In,
     PersonOut,
+    ProctorExtensionIn,
     SessionCreate,
     SessionDetail,
     SessionOut,
@@ -36,7 +34,7 @@ StaffOfSession = Annotated[
 ]
 
 
-def _code_out(line: setup.CodeLine, base_url: str = "") -> CodeOut:
+def _code_out(line: service.CodeLine, base_url: str = "") -> CodeOut:
     return CodeOut(
         participant_id=line.participant_id,
         role=line.role,
@@ -55,38 +53,30 @@ def workstations_url(ctx: CtxDep, request: Request) -> str:
 
 @router.get("")
 async def list_sessions(ctx: CtxDep, session: SessionDep, _: Organiser) -> list[SessionOut]:
-    return await queries.list_sessions(session, ctx.titles)
+    return await service.list_sessions(ctx, session)
 
 
 @router.post("", status_code=201)
 async def create_session(
     body: SessionCreate, ctx: CtxDep, session: SessionDep, who: Organiser
 ) -> SessionOut:
-    snapshot_id = None
-    if body.pack_id:
-        snapshot_id = await freeze_pack_for_session(
-            ctx, session, body.pack_id, body.title_id, body.format_id
-        )
-    exam = await setup.create_exam_session(
+    return await service.create_session(
+        ctx,
         session,
-        titles=ctx.titles,
         centre=body.centre,
         day=body.day,
         title_id=body.title_id,
         format_id=body.format_id,
-        pack_snapshot_id=snapshot_id,
+        pack_id=body.pack_id,
         actor=who.actor,
-        clock=ctx.clock,
     )
-    await session.commit()
-    return (await queries.session_detail(session, exam.id, ctx.titles)).session
 
 
 @router.get("/{session_id}")
 async def get_session(
     session_id: str, ctx: CtxDep, session: SessionDep, _: StaffOfSession
 ) -> SessionDetail:
-    return await queries.session_detail(session, session_id, ctx.titles)
+    return await service.session_detail(ctx, session, session_id)
 
 
 @router.get("/{session_id}/overview")
@@ -94,7 +84,7 @@ async def session_overview(
     session_id: str, ctx: CtxDep, session: SessionDep, _: StaffOfSession
 ) -> dict[str, Any]:
     """Everything the organiser's and proctor's consoles show; the WebSocket sends changes."""
-    return await build_overview(ctx, session, session_id)
+    return await service.session_overview(ctx, session, session_id)
 
 
 @router.post("/{session_id}/candidates", status_code=201)
@@ -105,19 +95,15 @@ async def add_candidate(
     session: SessionDep,
     who: OrganiserOfSession,
 ) -> CandidateOut:
-    cand, _ = await setup.add_candidate(
+    return await service.add_candidate(
+        ctx,
         session,
-        exam=await queries.get_exam(session, session_id),
+        session_id,
         last_name=body.last_name,
         first_name=body.first_name,
         pathway=body.pathway,
-        secret=ctx.settings.secret_key,
         actor=who.actor,
-        clock=ctx.clock,
     )
-    await session.commit()
-    out = await queries.candidates_of(session, session_id)
-    return next(c for c in out if c.id == cand.participant_id)
 
 
 @router.post("/{session_id}/staff", status_code=201)
@@ -128,17 +114,9 @@ async def add_staff(
     session: SessionDep,
     who: OrganiserOfSession,
 ) -> PersonOut:
-    person, _ = await setup.add_staff(
-        session,
-        exam=await queries.get_exam(session, session_id),
-        role=body.role,
-        display_name=body.display_name,
-        secret=ctx.settings.secret_key,
-        actor=who.actor,
-        clock=ctx.clock,
+    return await service.add_staff(
+        ctx, session, session_id, role=body.role, display_name=body.display_name, actor=who.actor
     )
-    await session.commit()
-    return PersonOut(id=person.id, role=Role(person.role), display_name=person.display_name)
 
 
 @router.put("/{session_id}/candidates/{candidate_id}/jury", status_code=204)
@@ -150,26 +128,22 @@ async def assign_juror(
     session: SessionDep,
     who: OrganiserOfSession,
 ) -> None:
-    cand = await queries.get_candidate(session, candidate_id)
-    if cand.exam_session_id != session_id:
-        raise queries.NotFound("Ce candidat n'appartient pas à cette session.")
-    await setup.assign_juror(
+    await service.assign_juror(
+        ctx,
         session,
-        candidate=cand,
+        session_id,
+        candidate_id,
         juror_id=body.juror_id,
         capacity=body.capacity,
         actor=who.actor,
-        clock=ctx.clock,
     )
-    await session.commit()
 
 
 @router.get("/{session_id}/codes")
 async def access_codes(
     session_id: str, request: Request, ctx: CtxDep, session: SessionDep, _: OrganiserOfSession
 ) -> list[CodeOut]:
-    exam = await queries.get_exam(session, session_id)
-    lines = await setup.access_codes(session, exam=exam, secret=ctx.settings.secret_key)
+    lines = await service.access_codes(ctx, session, session_id)
     base = workstations_url(ctx, request)
     return [_code_out(line, base) for line in lines]
 
@@ -183,21 +157,8 @@ async def renew_code(
     session: SessionDep,
     who: OrganiserOfSession,
 ) -> CodeOut:
-    line = await setup.renew_code(
-        session,
-        participant_id=participant_id,
-        exam_session_id=session_id,
-        secret=ctx.settings.secret_key,
-        actor=who.actor,
-        clock=ctx.clock,
-        live=ctx.live_sessions,
-    )
-    await session.commit()
+    line = await service.renew_code(ctx, session, session_id, participant_id, actor=who.actor)
     return _code_out(line, workstations_url(ctx, request))
-
-
-class ProctorExtensionIn(In):
-    minutes: int | None = Field(default=None, ge=1, le=proctor_extension.MAX_MINUTES)
 
 
 @router.put("/{session_id}/proctor-extension")
@@ -209,12 +170,7 @@ async def set_proctor_extension(
     who: OrganiserOfSession,
 ) -> dict[str, int | None]:
     """Whether proctors may extend a phase, and by how many minutes at most (null: never)."""
-    minutes = await proctor_extension.set_limit(
-        session,
-        exam_session_id=session_id,
-        minutes=body.minutes,
-        actor=who.actor,
-        clock=ctx.clock,
-        bus=ctx.bus,
+    minutes = await service.set_proctor_extension(
+        ctx, session, session_id, minutes=body.minutes, actor=who.actor
     )
     return {"proctor_extension_minutes": minutes}

@@ -6,13 +6,12 @@ from typing import Annotated, Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal, Role
 from server.core.clock import clock_rate
 from server.core.context import AppContext
 from server.core.events import Message
+from server.core.identity import Principal, Role
 from server.core.text import Text
-from server.exams import overview
-from server.exams.models import Candidate
+from server.exams import service
 from server.web.ws_registry import CommandError, WsCommand
 
 
@@ -23,20 +22,7 @@ async def clock_snapshot(ctx: AppContext, session: AsyncSession, principal: Prin
 
 
 async def exam_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
-    ids = await overview.visible_candidates(session, principal)
-    data = await overview.candidate_overview(ctx, session, ids)
-    if principal.role is Role.CANDIDATE:
-        # The candidate's page sees its own clock, not the proctor's incident list.
-        timeline = data[principal.subject_id]["timeline"] if data else None
-        if timeline and timeline.get("closure"):
-            timeline["closure"] = {**timeline["closure"], "comment": "", "by": None}
-        return {"timeline": timeline} if data else {}
-    names = {
-        c.participant_id: f"{c.first_name} {c.last_name.upper()}"
-        for c in [await session.get(Candidate, cid) for cid in ids]
-        if c is not None
-    }
-    return {"candidates": data, "names": names}
+    return await service.exam_snapshot(ctx, session, principal)
 
 
 class LockdownReport(Message):
@@ -49,7 +35,7 @@ async def on_lockdown_report(
     ctx: AppContext, principal: Principal, msg: LockdownReport
 ) -> dict[str, Any]:
     try:
-        await overview.report_incident(
+        await service.report_incident(
             ctx,
             candidate_id=principal.subject_id,
             kind=msg.kind,

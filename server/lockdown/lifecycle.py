@@ -8,8 +8,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-from server.auth.domain import Principal, Role
 from server.core.context import AppContext
+from server.core.identity import Principal, Role
 from server.exams.models import Candidate, ExamSession
 from server.exams.timeline_facts import PhaseStarted, TimelineFact
 from server.exams.timeline_state import TimelineState

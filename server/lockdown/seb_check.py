@@ -26,9 +26,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
 
-from server.auth.domain import Role
-from server.auth.tokens import SESSION_COOKIE
 from server.core.context import AppContext
+from server.core.identity import Role
+from server.core.tokens import SESSION_COOKIE
 from server.exams import overview, timeline_service
 from server.exams.models import ExamSession
 from server.exams.queries import NotFound

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
 from server.core.clock import Clock
+from server.core.referential import PhaseKind
 from server.exams.models import ExamSession
 from server.exams.setup import SetupError
 from server.lockdown import seb_config
-from server.scenarios.referential import PhaseKind
 
 # The phases run inside Safe Exam Browser when the session requires it: the simulations (calls
 # and chat) and the locked-down writing.

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core.text import Line
 from server.exams import queries
 from server.lockdown import service

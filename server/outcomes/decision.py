@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from server.core.referential import EvidenceKind, Pathway, SessionKind
 from server.outcomes.records import (
     CandidateRecord,
     CcsAward,
@@ -14,7 +15,6 @@ from server.outcomes.records import (
     ObtainedCcp,
     TitleAward,
 )
-from server.scenarios.referential import EvidenceKind, Pathway, SessionKind
 
 
 class Sitting(Fact):

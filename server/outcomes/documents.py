@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from server.core.referential import Pathway, Title
 from server.outcomes.decision import Decision, Document, Outcome, Sitting
 from server.outcomes.errors import OutcomeError
 from server.outcomes.records import CandidateRecord, Fact, holdings
-from server.scenarios.referential import Pathway, Title
 
 
 class TitleHeader(Fact):

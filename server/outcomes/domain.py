@@ -19,6 +19,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from server.core.referential import (
+    EvidenceKind,
+    Pathway,
+    PathwayRule,
+    SessionKind,
+    Title,
+)
 from server.outcomes.decision import (
     Decision,
     JuryProposal,
@@ -34,13 +41,6 @@ from server.outcomes.records import (
     ObtainedCcp,
     TitleAward,
     holdings,
-)
-from server.scenarios.referential import (
-    EvidenceKind,
-    Pathway,
-    PathwayRule,
-    SessionKind,
-    Title,
 )
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from server.scenarios.referential import EvidenceKind, requirement_label
+from server.core.errors import PlateauError
+from server.core.referential import EvidenceKind, requirement_label
 
 
-class OutcomeError(ValueError):
+class OutcomeError(PlateauError, ValueError):
     """A decision or a record change the rules refuse."""
 
 

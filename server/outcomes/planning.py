@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from server.core.referential import Title
 from server.outcomes.records import CandidateRecord, Fact, HeldCcp, ObtainedCcp, holdings
-from server.scenarios.referential import Title
 
 
 class Plan(Fact):

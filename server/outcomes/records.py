@@ -16,7 +16,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from server.scenarios.referential import Title
+from server.core.referential import Title
 
 
 class Fact(BaseModel):

@@ -22,10 +22,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from server.core.referential import PhaseKind
 from server.exams.timeline_facts import EndCause
 from server.exams.timeline_state import PhaseRecord, Status, TimelineState
-from server.scenarios.pack_types import SimulationKind
-from server.scenarios.referential import PhaseKind
+from server.scenarios.pack.types import SimulationKind
 
 
 class SimState(StrEnum):

@@ -19,6 +19,7 @@ from server.chat.models import ChatMessage
 from server.core import audit
 from server.core.context import AppContext
 from server.core.events import Message, jury_audience, staff_audience
+from server.core.referential import PhaseKind
 from server.exams import packs, timeline_service
 from server.exams.models import Candidate
 from server.exams.timeline_facts import PhaseEnded, TimelineFact
@@ -33,8 +34,7 @@ from server.progress.domain import (
     progress,
 )
 from server.progress.models import SimulationNotPlayed
-from server.scenarios.pack_models import FormatSubset, ScenarioPack
-from server.scenarios.referential import PhaseKind
+from server.scenarios.pack.models import FormatSubset, ScenarioPack
 from server.telephony.call_state import CallState
 from server.telephony.models import CallRow
 

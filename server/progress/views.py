@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.progress import service
 from server.web.access import CtxDep, Scope, SessionDep, allow
 

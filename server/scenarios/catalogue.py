@@ -8,10 +8,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from server.scenarios.loading import DataFileError, Problem
-from server.scenarios.pack_loader import load_pack, pack_dirs
-from server.scenarios.pack_models import ScenarioPack
-from server.scenarios.referential import Title, load_titles
+from server.core.loading import DataFileError, Problem
+from server.core.referential import Title, load_titles
+from server.scenarios.pack.loader import load_pack, pack_dirs
+from server.scenarios.pack.models import ScenarioPack
 
 log = logging.getLogger(__name__)
 

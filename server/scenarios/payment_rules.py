@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from server.scenarios.pack_simulations import PaymentPlan
+from server.scenarios.pack.simulations import PaymentPlan
 
 
 def _euros(value: Decimal) -> str:

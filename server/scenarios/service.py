@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.core.clock import Clock
 from server.core.db import new_id
 from server.scenarios.models import PackSnapshot
-from server.scenarios.pack_models import ScenarioPack
+from server.scenarios.pack.models import ScenarioPack
 
 
 class SnapshotError(LookupError):

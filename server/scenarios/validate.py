@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from server.scenarios.loading import DataFileError, Problem, read_yaml
-from server.scenarios.pack_loader import PACK_FILE, validate_pack
-from server.scenarios.referential import Title, load_title
+from server.core.loading import DataFileError, Problem, read_yaml
+from server.core.referential import Title, load_title
+from server.scenarios.pack.loader import PACK_FILE, validate_pack
 
 TITLES_DIR = "titles"
 

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from server.auth.domain import Principal, Role
-from server.scenarios.pack_formats import PackFormatError
+from server.core.identity import Principal, Role
+from server.scenarios.pack.formats import PackFormatError
 from server.web.access import CtxDep, allow
 
 router = APIRouter(prefix="/api/catalogue", tags=["catalogue"])

@@ -1,9 +1,9 @@
 """Hold, resume and hang-up never wait on the database.
 
-A call command runs as usual (`service.act`: the state machine checked against the database,
-the media plane, the commit), in a task of its own per call, in order. If the database has
-not answered within `DB_PATIENCE_S` (locked, restarting, unreachable), the command goes on
-without it:
+A call command runs as usual (`call_lifecycle.act`: the state machine checked against the
+database, the media plane, the commit), in a task of its own per call, in order. If the
+database has not answered within `DB_PATIENCE_S` (locked, restarting, unreachable), the
+command goes on without it:
 
 - the media plane acts at once from what this process knows of the call (`LiveCalls`, kept
   from every call change it announced; the person was allowed to act on that candidate's
@@ -27,9 +27,10 @@ from typing import Any, Literal
 
 from sqlalchemy.exc import DBAPIError
 
-from server.auth.domain import Principal, Role
 from server.core.context import AppContext
 from server.core.events import Message, candidate_audience, jury_audience
+from server.core.identity import Principal, Role
+from server.telephony.call_messages import CallChanged
 from server.telephony.call_state import CallAction, CallState
 from server.telephony.ports import RecordingInfo
 
@@ -77,7 +78,7 @@ class CallPending(Message):
 
 @dataclass
 class LiveCalls:
-    """What this process last announced of each live call (`service.call_out` plus its
+    """What this process last announced of each live call (`call_records.call_out` plus its
     candidate), and who was allowed to act on which candidate's calls."""
 
     calls: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -100,16 +101,19 @@ class LiveCalls:
 
 
 def live_calls(ctx: AppContext) -> LiveCalls:
-    if ctx.services.live_calls is None:
-        ctx.services.live_calls = LiveCalls()
-    return ctx.services.live_calls
+    """This process's `LiveCalls` (held opaque by `ctx.services`: the core sits below this
+    package), made on first use."""
+    calls = ctx.services.live_calls
+    if not isinstance(calls, LiveCalls):
+        calls = ctx.services.live_calls = LiveCalls()
+    return calls
 
 
 class MediaClaim:
-    """Who acts on the media plane for one command: the normal path (`service.act`, once the
-    database answered) or the at-once path (the database kept it waiting) — never both. The
-    first to `take()` it acts and `settle()`s it with the recording (a hang-up); the other
-    `wait()`s for that."""
+    """Who acts on the media plane for one command: the normal path (`call_lifecycle.act`,
+    once the database answered) or the at-once path (the database kept it waiting) — never
+    both. The first to `take()` it acts and `settle()`s it with the recording (a hang-up); the
+    other `wait()`s for that."""
 
     def __init__(self) -> None:
         self._done: asyncio.Future[RecordingInfo | None] | None = None
@@ -210,7 +214,7 @@ def _provisional(
     if action in (CallAction.HANG_UP, CallAction.MISS):
         call["ended_at"] = at.isoformat()
         call["ended_by"] = "candidate" if principal.role is Role.CANDIDATE else "client"
-        # as `service._store` decides: every call handled or placed is then qualified
+        # as `call_records.store` decides: every call handled or placed is then qualified
         call["needs_wrap_up"] = not (call["direction"] == "inbound" and not call["answered_at"])
     if action is CallAction.HOLD:
         call["hold_started_at"] = at.isoformat()
@@ -220,8 +224,6 @@ def _provisional(
 
 
 def _tell(ctx: AppContext, candidate_id: str, call: dict[str, Any], note: CallPending) -> None:
-    from server.telephony.service import CallChanged
-
     audiences = [candidate_audience(candidate_id), jury_audience(candidate_id)]
     ctx.bus.publish(audiences, CallChanged(candidate_id=candidate_id, call=call))
     ctx.bus.publish(audiences, note)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.telephony import lifecycle, ring_sweep, service, ws
+from server.telephony import call_phase, lifecycle, ring_sweep, ws
 from server.telephony.views import router
 from server.web.composition import Contribution, Stage, StartUp
 
@@ -11,7 +11,7 @@ CONTRIBUTION = Contribution(
     routers=(router,),
     commands=ws.WS_COMMANDS,
     snapshot_parts=(("calls", ws.calls_snapshot),),
-    listeners=(service.on_timeline,),  # calls held on a pause, ended with the phase
+    listeners=(call_phase.on_timeline,),  # calls held on a pause, ended with the phase
     startup=(
         StartUp(Stage.SERVICES, lifecycle.start_media),
         StartUp(Stage.WATCHES, ring_sweep.start_ring_sweep),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from server.core.context import AppContext
-from server.telephony import media_incidents, service
+from server.telephony import call_lifecycle, media_events, media_incidents
 
 
 async def start_media(ctx: AppContext) -> None:
@@ -13,13 +13,13 @@ async def start_media(ctx: AppContext) -> None:
         ctx.services.media = await build_media_port(
             ctx.settings,
             ctx.clock,
-            on_peer_state=service.on_peer_state(ctx),
-            on_replaced=service.on_media_replaced(ctx),
+            on_peer_state=media_events.on_peer_state(ctx),
+            on_replaced=media_events.on_media_replaced(ctx),
             on_failover=media_incidents.on_media_failover(ctx),
             on_storage=media_incidents.on_recording_storage(ctx),
             supervisor=ctx.services.media_supervisor,
         )
-    await service.rearm_ring_timeouts(ctx)
+    await call_lifecycle.rearm_ring_timeouts(ctx)
 
 
 async def stop_media(ctx: AppContext) -> None:

@@ -1,5 +1,5 @@
 """Ring time-outs across web replicas: the replica where a call rang misses it after
-RING_TIMEOUT (`service._arm_ring_timeout`); if that replica died meanwhile, its timer died
+RING_TIMEOUT (`call_lifecycle.arm_ring_timeout`); if that replica died meanwhile, its timer died
 with it, so the leader of the clock (`server/core/leader.py`) sweeps every SWEEP_S for calls
 ringing past RING_TIMEOUT + GRACE and misses them. The grace keeps the sweep out of the way of
 a living replica's own timer (two actions racing on one call are ordered by the call's
@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from server.core.clock import real_seconds
 from server.core.context import AppContext
-from server.telephony import service
+from server.telephony.call_lifecycle import RING_TIMEOUT, act
 from server.telephony.call_state import CallAction, CallState, Party
+from server.telephony.errors import CallRefused
 from server.telephony.models import CallRow
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ GRACE = timedelta(seconds=2)
 
 async def sweep_ringing(ctx: AppContext) -> int:
     """Misses every call still ringing RING_TIMEOUT + GRACE after it rang; returns how many."""
-    deadline = ctx.clock.now() - service.RING_TIMEOUT - GRACE
+    deadline = ctx.clock.now() - RING_TIMEOUT - GRACE
     async with ctx.db.session() as session:
         ids = list(
             await session.scalars(
@@ -38,8 +39,8 @@ async def sweep_ringing(ctx: AppContext) -> int:
         )
     missed = 0
     for call_id in ids:
-        with contextlib.suppress(service.CallRefused):
-            await service.act(
+        with contextlib.suppress(CallRefused):
+            await act(
                 ctx,
                 call_id,
                 CallAction.MISS,

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.config import Settings
+from server.core.referential import PhaseKind, Title
 from server.exams.models import Candidate, ExamSession, Participant
-from server.scenarios.referential import PhaseKind, Title
 from server.telephony.models import RecordingRow
 
 BYTES_PER_MINUTE = 400_000  # 48 kb/s stereo Opus (360 kB a minute) and its Ogg pages
@@ -168,7 +168,7 @@ def locate(settings: Settings, relative: str) -> Path:
 async def refusal_at_start(settings: Settings, today: date) -> str | None:
     """What `plateau serve` and `plateau demo` check before serving (migrated database)."""
     from server.core.db import Database
-    from server.scenarios.referential import load_titles
+    from server.core.referential import load_titles
 
     titles = load_titles(settings.scenarios_dir / "titles")
     db = Database(settings.database_url, pooled=False)

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.exams.queries import NotFound
-from server.telephony import service, storage
+from server.telephony import call_records, storage
 from server.telephony.models import RecordingRow
+from server.telephony.recordings import recording_out, recordings_of
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}", tags=["telephony"])
@@ -19,18 +20,18 @@ Jury = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.JUROR, scope=Scop
 
 @router.get("/calls")
 async def calls(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
-    return await service.calls_of(session, candidate_id)
+    return await call_records.calls_of(session, candidate_id)
 
 
 @router.get("/recordings")
 async def recordings(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
     return [
         {
-            **service.recording_out(r),
+            **recording_out(r),
             "audio_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/audio",
             "sidecar_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/sidecar",
         }
-        for r in await service.recordings_of(session, candidate_id)
+        for r in await recordings_of(session, candidate_id)
     ]
 
 

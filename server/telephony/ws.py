@@ -10,13 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
-from server.auth.domain import Capacity, Principal, Role
 from server.core.context import AppContext
 from server.core.events import Message
+from server.core.identity import Capacity, Principal, Role
 from server.core.text import Line, Text
 from server.exams.models import JuryAssignment
-from server.telephony import call_control, service
+from server.telephony import call_control, call_lifecycle, call_records, calls
 from server.telephony.call_state import CallAction
+from server.telephony.media_events import media
+from server.telephony.models import CallRow
 from server.telephony.ports import InvalidOffer, PeerRole, RecordingInfo
 from server.web.ws_registry import CommandError, WsCommand
 
@@ -81,30 +83,20 @@ async def _room_and_role(
 async def on_rtc_offer(ctx: AppContext, principal: Principal, msg: RtcOffer) -> dict[str, Any]:
     room, role = await _room_and_role(ctx, principal, msg.candidate_id)
     try:
-        answer = await service.media(ctx).attach_peer(room, role, msg.sdp)
+        answer = await media(ctx).attach_peer(room, role, msg.sdp)
     except InvalidOffer as exc:
         raise CommandError("rtc_invalid", f"Offre audio refusée : {exc}") from None
     return {"type": "rtc.answer", "sdp": answer, "role": role.value, "candidate_id": room}
 
 
-def _refused(exc: service.CallRefused) -> CommandError:
-    return CommandError("refused", str(exc))
-
-
 async def on_ring(ctx: AppContext, principal: Principal, msg: CallRing) -> dict[str, Any]:
     if await _juror_capacity(ctx, principal, msg.candidate_id) is not Capacity.CLIENT:
         raise CommandError("forbidden", "Seul le juré qui joue le client appelle le candidat.")
-    try:
-        return await service.ring_inbound(ctx, principal, msg.candidate_id, msg.simulation_id)
-    except service.CallRefused as exc:
-        raise _refused(exc) from None
+    return await calls.ring_inbound(ctx, principal, msg.candidate_id, msg.simulation_id)
 
 
 async def on_dial(ctx: AppContext, principal: Principal, msg: CallDial) -> dict[str, Any]:
-    try:
-        return await service.dial(ctx, principal, msg.number)
-    except service.CallRefused as exc:
-        raise _refused(exc) from None
+    return await calls.dial(ctx, principal, msg.number)
 
 
 ACTIONS = {
@@ -126,7 +118,7 @@ async def on_call_command(
     async def apply(requested_at: datetime, claim: call_control.MediaClaim) -> dict[str, Any]:
         nonlocal action
         async with ctx.db.session() as session:
-            row = await session.get(service.CallRow, msg.call_id)
+            row = await session.get(CallRow, msg.call_id)
             if row is None or not await auth_service.may_reach_candidate(
                 session, principal, row.candidate_id, Capacity.CLIENT
             ):
@@ -135,22 +127,19 @@ async def on_call_command(
         # The caller who gives up before an answer "misses" the call rather than hanging up.
         if action is CallAction.HANG_UP and row.state == "sonnerie":
             action = CallAction.MISS
-        try:
-            return await service.act(
-                ctx,
-                msg.call_id,
-                action,
-                party=service.party_of(principal),
-                actor=principal.actor,
-                candidate_id=row.candidate_id,
-                at=requested_at if action in call_control.DEFERRED else None,
-                claim=claim,
-            )
-        except service.CallRefused as exc:
-            raise _refused(exc) from None
+        return await call_lifecycle.act(
+            ctx,
+            msg.call_id,
+            action,
+            party=calls.party_of(principal),
+            actor=principal.actor,
+            candidate_id=row.candidate_id,
+            at=requested_at if action in call_control.DEFERRED else None,
+            claim=claim,
+        )
 
     async def on_media(room_id: str, action: CallAction) -> RecordingInfo | None:
-        port = service.media(ctx)
+        port = media(ctx)
         if action is CallAction.HANG_UP:
             return await port.end_call(room_id)
         await port.hold(room_id, action is CallAction.HOLD)
@@ -160,10 +149,7 @@ async def on_call_command(
 
 
 async def on_wrap_up(ctx: AppContext, principal: Principal, msg: CallWrapUp) -> dict[str, Any]:
-    try:
-        return await service.wrap_up(ctx, principal, msg.call_id, msg.disposition, msg.note)
-    except service.CallRefused as exc:
-        raise _refused(exc) from None
+    return await calls.wrap_up(ctx, principal, msg.call_id, msg.disposition, msg.note)
 
 
 # The commands this package's contribution declares (who may send each).
@@ -179,10 +165,10 @@ WS_COMMANDS = (
 async def calls_snapshot(ctx: AppContext, session: AsyncSession, principal: Principal) -> Any:
     """The candidate: their calls (live one, pending wrap-up) and the dispositions; a juror:
     the calls of each of their candidates."""
-    dispositions = [{"code": k, "label": v} for k, v in service.DISPOSITIONS.items()]
+    dispositions = [{"code": k, "label": v} for k, v in call_records.DISPOSITIONS.items()]
     if principal.role is Role.CANDIDATE:
         return {
-            "calls": await service.calls_with_lines(ctx, session, principal.subject_id),
+            "calls": await call_records.calls_with_lines(ctx, session, principal.subject_id),
             "dispositions": dispositions,
         }
     if principal.role is Role.JUROR:
@@ -192,7 +178,7 @@ async def calls_snapshot(ctx: AppContext, session: AsyncSession, principal: Prin
             )
         )
         return {
-            "by_candidate": {cid: await service.calls_of(session, cid) for cid in ids},
+            "by_candidate": {cid: await call_records.calls_of(session, cid) for cid in ids},
             "dispositions": dispositions,
         }
     return {}

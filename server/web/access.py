@@ -16,9 +16,9 @@ from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
-from server.auth.domain import Capacity, Principal, Role
-from server.auth.tokens import CSRF_HEADER, SESSION_COOKIE
 from server.core.context import AppContext
+from server.core.identity import Capacity, Principal, Role
+from server.core.tokens import CSRF_HEADER, SESSION_COOKIE
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

@@ -1,4 +1,6 @@
-"""Domain errors become HTTP answers in one place: views let them through."""
+"""Domain errors become HTTP answers in one place: views let them through. Every domain error
+derives from `server.core.errors.PlateauError`, which carries its status (404, 409, 422…) and
+what more the client gets (`extra`); the WebSocket edge maps the same errors in `ws.py`."""
 
 from __future__ import annotations
 
@@ -8,46 +10,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from server.certification.service import CertificationRefused
+from server.core.errors import PlateauError
 from server.core.french_errors import french_errors, french_summary
-from server.crm.service import CrmInvalid, CrmRefused
-from server.documents.issued import DocumentRefused
-from server.evaluation.service import EvaluationRefused
-from server.exams.queries import NotFound
-from server.exams.setup import SetupError
-from server.exams.subject import NotYet
-from server.exams.timeline import TimelineError
-from server.outcomes import OutcomeError
-from server.telephony.service import CallRefused
-from server.writing.service import StaleDraft, WritingRefused
-
-STATUS_BY_ERROR: dict[type[Exception], int] = {
-    NotFound: status.HTTP_404_NOT_FOUND,
-    SetupError: status.HTTP_422_UNPROCESSABLE_CONTENT,
-    TimelineError: status.HTTP_409_CONFLICT,
-    NotYet: status.HTTP_409_CONFLICT,
-    WritingRefused: status.HTTP_409_CONFLICT,
-    CallRefused: status.HTTP_409_CONFLICT,
-    StaleDraft: status.HTTP_409_CONFLICT,
-    CrmRefused: status.HTTP_409_CONFLICT,
-    EvaluationRefused: status.HTTP_409_CONFLICT,
-    CertificationRefused: status.HTTP_409_CONFLICT,
-    OutcomeError: status.HTTP_409_CONFLICT,
-    CrmInvalid: status.HTTP_422_UNPROCESSABLE_CONTENT,
-    DocumentRefused: status.HTTP_409_CONFLICT,
-}
 
 
-def install_error_handlers(app: FastAPI, extra: dict[type[Exception], int] | None = None) -> None:
-    for error, code in {**STATUS_BY_ERROR, **(extra or {})}.items():
-
-        async def handler(_: Request, exc: Exception, code: int = code) -> JSONResponse:
-            # An error may carry more for the client (e.g. the current draft on a conflict).
-            return JSONResponse({"detail": str(exc), **getattr(exc, "extra", {})}, status_code=code)
-
-        app.add_exception_handler(error, handler)
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(PlateauError, domain_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(HTTPException, http_error_in_french)
+
+
+async def domain_error(_: Request, exc: Exception) -> JSONResponse:
+    """A domain refusal: its French message, its status, and what more it carries (e.g. the
+    current draft on a conflict)."""
+    assert isinstance(exc, PlateauError)
+    return JSONResponse({"detail": str(exc), **exc.extra}, status_code=exc.status)
 
 
 async def invalid_request(_: Request, exc: Exception) -> JSONResponse:

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.domain import Principal, Role
 from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience, staff_audience
+from server.core.identity import Principal, Role
 from server.exams.models import Candidate, JuryAssignment
 
 log = logging.getLogger(__name__)

@@ -13,13 +13,14 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from server.auth import service as auth_service
-from server.auth.domain import Principal, Role
-from server.auth.tokens import SESSION_COOKIE
 from server.core.context import AppContext
+from server.core.errors import PlateauError
 from server.core.events import Subscription, jury_audience, staff_audience
 from server.core.french_errors import french_errors, french_summary
+from server.core.identity import Principal, Role
 from server.core.presence import Presence
 from server.core.text import dumps
+from server.core.tokens import SESSION_COOKIE
 from server.web import ws_frames
 from server.web.composition import Edges
 from server.web.messages import (
@@ -178,6 +179,8 @@ class Connection:
             await self.refuse("invalid", french_summary(errors), request_id)
         except CommandError as exc:
             await self.refuse(exc.code, exc.message, request_id)
+        except PlateauError as exc:  # a domain refusal (server/core/errors.py), as over HTTP
+            await self.refuse(exc.code, str(exc), request_id)
         except (DBAPIError, OSError) as exc:  # the page stays connected and is told why
             log.warning("command %s: database unavailable (%s)", str(kind)[:40], exc)
             await self.refuse("unavailable", DB_DOWN_FR, request_id)

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from server.auth.domain import Principal, Role
 from server.core.context import AppContext
+from server.core.identity import Principal, Role
 
 Handler = Callable[[AppContext, Principal, Any], Awaitable[dict[str, Any] | None]]
 

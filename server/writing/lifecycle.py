@@ -8,9 +8,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.core.context import AppContext
+from server.core.referential import PhaseKind
 from server.exams import timeline_service
 from server.exams.timeline_facts import PhaseEnded
-from server.scenarios.referential import PhaseKind
 from server.writing import service
 from server.writing.models import Draft
 

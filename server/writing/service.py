@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.core import audit
 from server.core.context import AppContext
 from server.core.db import insert_first, update_if_unchanged
+from server.core.errors import PlateauError
 from server.core.events import Message, jury_audience
+from server.core.referential import PhaseKind
 from server.core.text import Line, Text
 from server.exams import timeline_service
 from server.exams.models import Candidate
@@ -28,9 +30,8 @@ from server.exams.queries import NotFound
 from server.exams.timeline_facts import PhaseEnded, TimelineFact
 from server.exams.timeline_state import Status, TimelineState
 from server.progress import service as progress
-from server.scenarios.pack_simulations import WritingTask
-from server.scenarios.pack_types import Channel
-from server.scenarios.referential import PhaseKind
+from server.scenarios.pack.simulations import WritingTask
+from server.scenarios.pack.types import Channel
 from server.writing import sms
 from server.writing.models import Draft, Notepad, SaveLog
 
@@ -38,11 +39,11 @@ NOTEPAD = "notepad"
 MAX_TEXT = 20_000
 
 
-class WritingRefused(Exception):
+class WritingRefused(PlateauError):
     """A save or a read the exam does not allow now (French message)."""
 
 
-class StaleDraft(Exception):
+class StaleDraft(PlateauError):
     """Another tab saved first: the client gets the current draft back, nothing is lost."""
 
     def __init__(self, current: dict[str, Any]) -> None:

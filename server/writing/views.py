@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 from server.core.text import Line, Text
 from server.web.access import CtxDep, Scope, SessionDep, allow
 from server.writing import review as writing_review

@@ -16,7 +16,7 @@ import { serverNow } from "./clock.js";
 const LIVE = new Set(["sonnerie", "en_ligne", "en_attente"]);
 const $ = (id) => document.getElementById(id);
 
-// The server's call (server/telephony/service.py `call_out`), in the page's words.
+// The server's call (server/telephony/call_records.py `call_out`), in the page's words.
 export function normaliseCall(raw) {
   if (!raw) return null;
   const c = raw.call || raw;

@@ -13,9 +13,9 @@ from starlette.websockets import WebSocketDisconnect
 
 from server.auth import service as auth_service
 from server.auth.lifecycle import check_revocations
-from server.auth.tokens import CSRF_COOKIE, SESSION_COOKIE
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.tokens import CSRF_COOKIE, SESSION_COOKIE
 from server.exams.models import Participant
 from tests.harness import ORGANISER_PASSWORD, Harness, running_app
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from server.auth.domain import access_code, code_digest, normalise_code
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.identity import access_code, code_digest, normalise_code
 from tests.harness import running_app
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from server.chat.domain import ENDED, NOT_STARTED, ChatWindow, paused_since
+from server.core.referential import PhaseKind
 from server.exams.timeline_facts import Paused, Resumed
-from server.scenarios.referential import PhaseKind
 
 T0 = datetime(2026, 3, 17, 10, 0, tzinfo=UTC)
 

@@ -8,9 +8,9 @@ import socket
 
 from redis.asyncio import Redis
 
-from server.auth.ratelimit import RedisRateLimiter
 from server.core.clock import FakeClock
 from server.core.presence import RedisPresence
+from server.core.ratelimit import RedisRateLimiter
 
 
 def nowhere() -> Redis:

@@ -9,8 +9,8 @@ from typing import Any
 
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.referential import PhaseKind
 from server.exams import timeline_service
-from server.scenarios.referential import PhaseKind
 from tests.harness import Harness, running_app
 from tests.telephony.test_calls import _until
 

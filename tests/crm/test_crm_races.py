@@ -14,7 +14,7 @@ from server.core.config import Settings
 from server.crm import service
 from server.exams import timeline_service
 from server.exams.timeline import Timeline
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from tests.harness import seed_exam_day
 
 PACK = "plateforme-horizon"

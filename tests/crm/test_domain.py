@@ -10,9 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 from server.crm.domain import CrmInvalid, check_answer, french_error, order_totals, schedule
-from server.scenarios.pack_company import CatalogueItem
-from server.scenarios.pack_crm import CrmRecord
-from server.scenarios.pack_simulations import PaymentPlan, Question
+from server.scenarios.pack.company import CatalogueItem
+from server.scenarios.pack.crm import CrmRecord
+from server.scenarios.pack.simulations import PaymentPlan, Question
 
 
 def _item(ref: str, price: str, rate: str) -> CatalogueItem:

@@ -8,7 +8,7 @@ from typing import Any
 
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from server.scenarios.referential import PhaseKind
+from server.core.referential import PhaseKind
 from tests.crm.test_crm import PACK, _advance_to, _start
 from tests.harness import Harness, running_app
 

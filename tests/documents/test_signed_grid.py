@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.referential import load_titles
 from server.evaluation import grid
-from server.scenarios.referential import load_titles
 from tests.evaluation.support import PACK, REASON, declare, propose, run_exam, sign, who
 from tests.harness import Harness, running_app
 from tests.scenarios.packs_helpers import TITLES

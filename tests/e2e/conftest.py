@@ -32,12 +32,12 @@ from typing import Any, TypeVar
 import pytest
 
 from server.app import build_context, create_app
-from server.auth.domain import Capacity
 from server.core.config import PROJECT_ROOT, Settings
 from server.core.context import AppContext
+from server.core.identity import Capacity
 from server.exams import setup
 from server.exams.models import ExamSession
-from server.telephony import service
+from server.telephony.media_events import media
 from server.telephony.ports import PeerRole
 from server.telephony.probe import ProbePeer, tone_signal
 from tests.conftest import MigratedTemplates
@@ -328,9 +328,7 @@ def http(page: Any, method: str, url: str, body: Any = None) -> Any:
 async def attach_client_probe(ctx: AppContext, candidate_id: str) -> ProbePeer:
     """A server-side probe playing the client juror (440 Hz bursts) in the candidate's room."""
     probe = ProbePeer(signal=tone_signal(440.0, 0.3))
-    answer = await service.media(ctx).attach_peer(
-        candidate_id, PeerRole.CLIENT, await probe.offer()
-    )
+    answer = await media(ctx).attach_peer(candidate_id, PeerRole.CLIENT, await probe.offer())
     await probe.accept(answer)
     return probe
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from server.exams import timeline_service
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.telephony.audio import SAMPLE_RATE
 from server.telephony.probe import level_at
 from tests.e2e.conftest import LiveServer, new_page

@@ -119,7 +119,7 @@ async def played_every_simulation(
     recorded as such and its writing task replaced). `first`: only the first n of them."""
     from server.chat.models import ChatMessage
     from server.exams import packs
-    from server.scenarios.pack_types import SimulationKind
+    from server.scenarios.pack.types import SimulationKind
     from server.telephony.models import CallRow
 
     async with ctx.db.session() as s:

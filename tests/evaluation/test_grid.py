@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from server.core.referential import Title, load_titles
 from server.evaluation import grid
 from server.evaluation.grid import MarkFact, MarkValue, Status
-from server.scenarios.pack_loader import load_packs
-from server.scenarios.referential import Title, load_titles
+from server.scenarios.pack.loader import load_packs
 
 ROOT = Path(__file__).parents[2] / "scenarios"
 TITLES = load_titles(ROOT / "titles")

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from server.app import build_context
-from server.auth.domain import Principal, Role
 from server.core import audit
 from server.core.audit import AuditEntry
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.context import AppContext
+from server.core.identity import Principal, Role
 from server.evaluation import service
 from server.evaluation.models import Mark
 from tests.evaluation.support import PACK

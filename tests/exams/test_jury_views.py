@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from server.auth.domain import Capacity
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.identity import Capacity
 from server.exams import setup
 from tests.harness import Harness, running_app
 

@@ -180,7 +180,7 @@ def test_a_candidate_removed_before_the_start_is_signed_out_everywhere(
                 while True:
                     ws.receive_json()
             except WebSocketDisconnect as exc:
-                assert exc.code == 4401  # sessions revoked (server/auth/revocation.py)
+                assert exc.code == 4401  # sessions revoked (server/core/revocation.py)
         assert cand.get("/api/auth/me").status_code == 401  # the old token no longer works
         h.client.cookies.clear()
         code = h.client.post("/api/auth/code", json={"code": h.day.codes["cand_b"]})

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from server.core.clock import FakeClock
+from server.core.referential import ExamFormat, PhaseKind, load_title
 from server.exams.timeline import Status, Timeline, TimelineError
 from server.exams.timeline_facts import (
     TIERS_TEMPS,
@@ -25,7 +26,6 @@ from server.exams.timeline_facts import (
     dump_fact,
     parse_fact,
 )
-from server.scenarios.referential import ExamFormat, PhaseKind, load_title
 
 TITLE = load_title(Path(__file__).resolve().parents[2] / "scenarios" / "titles" / "crcd.yaml")
 TITRE = TITLE.format("titre")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from server.core.referential import SessionKind
 from server.outcomes import CandidateRecord, ObtainedCcp, Sitting
-from server.scenarios.referential import SessionKind
 
 
 def sitting(session_id: str, kind: SessionKind, day: date, *ccps: str) -> Sitting:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.core.config import PROJECT_ROOT
-from server.scenarios.referential import Title, load_titles
+from server.core.referential import Title, load_titles
 
 TITLES_DIR = PROJECT_ROOT / "scenarios" / "titles"
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from server.core.referential import Pathway, Title
 from server.outcomes import (
     Decision,
     Document,
@@ -18,7 +19,6 @@ from server.outcomes import (
     results_list,
     sitting_for_format,
 )
-from server.scenarios.referential import Pathway, Title
 from tests.outcomes.builders import obtained, record
 
 DAY = date(2026, 6, 12)

@@ -7,6 +7,8 @@ from functools import partial
 
 import pytest
 
+from server.core.loading import parse_model
+from server.core.referential import EvidenceKind, Pathway, SessionKind, Title
 from server.outcomes import (
     CandidateRecord,
     DecisionRefused,
@@ -19,8 +21,6 @@ from server.outcomes import (
     required_sessions,
     sitting_for_format,
 )
-from server.scenarios.loading import parse_model
-from server.scenarios.referential import EvidenceKind, Pathway, SessionKind, Title
 from tests.outcomes.builders import obtained, record, sitting
 
 DAY1 = date(2026, 6, 1)

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from server.core.referential import Pathway, SessionKind, Title
 from server.outcomes import (
     DecisionRefused,
     JuryProposal,
@@ -18,7 +19,6 @@ from server.outcomes import (
     required_sessions,
 )
 from server.outcomes.records import one_year_after
-from server.scenarios.referential import Pathway, SessionKind, Title
 from tests.outcomes.builders import obtained, record, sitting
 
 OLD_CCP1 = "Assurer des services, du conseil et de la gestion en relation client à distance"

@@ -10,6 +10,15 @@ from typing import Any
 import pytest
 import yaml
 
+from server.core.loading import DataFileError
+from server.core.referential import (
+    EvidenceKind,
+    Pathway,
+    SessionKind,
+    Title,
+    load_title,
+    load_titles,
+)
 from server.outcomes import (
     CandidateRecord,
     JuryProposal,
@@ -20,15 +29,6 @@ from server.outcomes import (
     decide,
     livret_data,
     required_sessions,
-)
-from server.scenarios.loading import DataFileError
-from server.scenarios.referential import (
-    EvidenceKind,
-    Pathway,
-    SessionKind,
-    Title,
-    load_title,
-    load_titles,
 )
 from tests.outcomes.conftest import TITLES_DIR
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from server.core.clock import FakeClock
+from server.core.referential import load_title
 from server.exams.timeline import Timeline
 from server.progress.domain import (
     CallFact,
@@ -17,8 +18,7 @@ from server.progress.domain import (
     SimState,
     progress,
 )
-from server.scenarios.pack_types import SimulationKind
-from server.scenarios.referential import load_title
+from server.scenarios.pack.types import SimulationKind
 
 TITRE = load_title(
     Path(__file__).resolve().parents[2] / "scenarios" / "titles" / "crcd.yaml"
@@ -167,8 +167,8 @@ def test_a_phase_stopped_before_its_deadline_gives_that_reason() -> None:
     """A calls phase ended by another cause than its deadline (the organiser's control of
     issue 17a): the simulations never started are « phase interrompue », not « temps
     écoulé »; one whose call was never answered keeps that reason."""
+    from server.core.referential import PhaseKind
     from server.exams.timeline_facts import EndCause
-    from server.scenarios.referential import PhaseKind
 
     d = Day()
     d.go(60 + 90)

@@ -11,16 +11,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from server.auth.domain import Principal, Role
 from server.chat import service as chat
 from server.core.audit import AuditEntry
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.identity import Principal, Role
 from server.exams import timeline_service
 from server.progress import service as progress
-from server.scenarios.pack_simulations import Simulation
-from server.scenarios.pack_types import SimulationKind
-from server.telephony import service as telephony
+from server.scenarios.pack.simulations import Simulation
+from server.scenarios.pack.types import SimulationKind
+from server.telephony import calls
+from server.telephony.call_lifecycle import act
 from server.telephony.call_state import CallAction, Party
 from server.telephony.fake_media import FakeMedia
 from tests.evaluation.support import drain, who
@@ -56,23 +57,23 @@ def play(h: Harness, cid: str, sim: Simulation, *, minutes: float) -> None:
         advance(h, minutes / 2)
         return
     if sim.kind is SimulationKind.INBOUND_CALL:
-        call = h.call(telephony.ring_inbound, h.ctx, client, cid, sim.id)
+        call = h.call(calls.ring_inbound, h.ctx, client, cid, sim.id)
         answerer = Party.CANDIDATE
     else:
         assert sim.candidate.phone is not None
-        call = h.call(telephony.dial, h.ctx, cand, sim.candidate.phone.display)
+        call = h.call(calls.dial, h.ctx, cand, sim.candidate.phone.display)
         answerer = Party.CLIENT
-    h.call(telephony.act, h.ctx, call["id"], CallAction.ANSWER, party=answerer, actor="x")
+    h.call(act, h.ctx, call["id"], CallAction.ANSWER, party=answerer, actor="x")
     advance(h, minutes)
-    h.call(telephony.act, h.ctx, call["id"], CallAction.HANG_UP, party=Party.CLIENT, actor="x")
-    h.call(telephony.wrap_up, h.ctx, cand, call["id"], "traitee", "Fait.")
+    h.call(act, h.ctx, call["id"], CallAction.HANG_UP, party=Party.CLIENT, actor="x")
+    h.call(calls.wrap_up, h.ctx, cand, call["id"], "traitee", "Fait.")
     advance(h, 1)
 
 
 def ring_unanswered(h: Harness, cid: str, sim: Simulation) -> None:
     _, client = _people(h, cid)
-    call = h.call(telephony.ring_inbound, h.ctx, client, cid, sim.id)
-    h.call(telephony.act, h.ctx, call["id"], CallAction.REJECT, party=Party.CANDIDATE, actor="x")
+    call = h.call(calls.ring_inbound, h.ctx, client, cid, sim.id)
+    h.call(act, h.ctx, call["id"], CallAction.REJECT, party=Party.CANDIDATE, actor="x")
 
 
 def state(h: Harness, cid: str, label: str = "observer_a") -> dict[str, Any]:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from server.scenarios.loading import DataFileError
-from server.scenarios.pack_loader import load_packs
-from server.scenarios.pack_models import ScenarioPack
-from server.scenarios.referential import Title, load_titles
+from server.core.loading import DataFileError
+from server.core.referential import Title, load_titles
+from server.scenarios.pack.loader import load_packs
+from server.scenarios.pack.models import ScenarioPack
 from tests.scenarios.packs_helpers import PACKS, TITLES
 
 

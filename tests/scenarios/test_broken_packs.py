@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from server.scenarios.loading import DataFileError, Problem
-from server.scenarios.pack_loader import load_pack, load_packs, validate_pack
-from server.scenarios.referential import Title
+from server.core.loading import DataFileError, Problem
+from server.core.referential import Title
+from server.scenarios.pack.loader import load_pack, load_packs, validate_pack
 from server.scenarios.validate import validate_path
 from tests.scenarios.packs_helpers import BROKEN, TITLES, broken_copy, copy_pack
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from server.scenarios.pack_models import CandidatePack, ScenarioPack
-from server.scenarios.pack_simulations import JurorCard, WritingJurorNotes
-from server.scenarios.referential import Title
+from server.core.referential import Title
+from server.scenarios.pack.models import CandidatePack, ScenarioPack
+from server.scenarios.pack.simulations import JurorCard, WritingJurorNotes
 
 
 def _model_types(model: type[BaseModel], seen: set[type] | None = None) -> set[type]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from server.scenarios.pack_formats import PackFormatError, select
-from server.scenarios.pack_models import FormatUse, ScenarioPack
-from server.scenarios.pack_types import SimulationKind
-from server.scenarios.referential import Title
+from server.core.referential import Title
+from server.scenarios.pack.formats import PackFormatError, select
+from server.scenarios.pack.models import FormatUse, ScenarioPack
+from server.scenarios.pack.types import SimulationKind
 
 
 @pytest.fixture
@@ -161,7 +161,7 @@ def test_a_ccp_session_gets_the_dossier_sections_its_simulations_use(
 
 
 def test_a_section_serves_its_formats_its_simulations_or_every_format() -> None:
-    from server.scenarios.pack_sections import SectionUse, cut
+    from server.scenarios.pack.sections import SectionUse, cut
 
     text = (
         "# Doc\n\nIntro.\n\n## Pour tous\n\nA.\n\n## Fiche X\n\nB.\n\n"

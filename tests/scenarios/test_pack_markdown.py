@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from server.scenarios.pack_markdown import markdown_problems, markdown_title, render_markdown
+from server.scenarios.pack.markdown import markdown_problems, markdown_title, render_markdown
 
 
 def test_raw_html_is_escaped() -> None:

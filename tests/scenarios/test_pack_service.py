@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 
 from server.core.clock import FakeClock
 from server.core.db import Base
+from server.core.referential import Title
 from server.scenarios import service
 from server.scenarios.models import PackSnapshot
-from server.scenarios.pack_loader import load_pack
-from server.scenarios.pack_models import ScenarioPack
-from server.scenarios.referential import Title
+from server.scenarios.pack.loader import load_pack
+from server.scenarios.pack.models import ScenarioPack
 from tests.scenarios.packs_helpers import apply_change, copy_pack
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from server.scenarios.pack_loader import load_pack, validate_pack
-from server.scenarios.pack_models import ScenarioPack
-from server.scenarios.pack_types import Channel, SimulationKind
-from server.scenarios.referential import Title
+from server.core.referential import Title
+from server.scenarios.pack.loader import load_pack, validate_pack
+from server.scenarios.pack.models import ScenarioPack
+from server.scenarios.pack.types import Channel, SimulationKind
 from server.scenarios.validate import validate_path
 from tests.scenarios.packs_helpers import PACKS, TITLES
 

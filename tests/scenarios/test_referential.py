@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from server.core.config import PROJECT_ROOT
-from server.scenarios.loading import DataFileError
-from server.scenarios.referential import PhaseKind, load_title, load_titles
+from server.core.loading import DataFileError
+from server.core.referential import PhaseKind, load_title, load_titles
 
 TITLES = PROJECT_ROOT / "scenarios" / "titles"
 RC = PROJECT_ROOT.parent / "shared" / "seeds" / "001_344a139e4676e059.txt"

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from server.core.audit import AuditEntry
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.telephony.fake_media import FakeMedia
 from server.telephony.models import CallRow
 from tests.harness import Harness, running_app

@@ -14,16 +14,17 @@ from typing import Any
 import pytest
 
 from server.app import build_context
-from server.auth.domain import Principal, Role
 from server.core import audit
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.context import AppContext
+from server.core.identity import Principal, Role
 from server.exams import timeline_service
 from server.exams.timeline import Timeline
-from server.scenarios.pack_types import SimulationKind
-from server.telephony import service
+from server.scenarios.pack.types import SimulationKind
+from server.telephony import call_lifecycle, call_phase, calls
 from server.telephony.call_state import CallAction, Party
+from server.telephony.errors import CallRefused
 from server.telephony.fake_media import FakeMedia
 from server.telephony.models import CallRow
 from server.telephony.workers.admission import AdmittingMedia
@@ -81,12 +82,12 @@ async def day(settings: Settings, clock: FakeClock) -> AsyncIterator[Day]:
 
 
 async def _race(answering: Server, missing: Server, d: Day) -> tuple[Any, Any, str]:
-    ring = await service.ring_inbound(answering.ctx, d.client, d.candidate, d.sim_id)
+    ring = await calls.ring_inbound(answering.ctx, d.client, d.candidate, d.sim_id)
     barrier = asyncio.Barrier(2)
 
     async def answer() -> Any:
         await barrier.wait()
-        return await service.act(
+        return await call_lifecycle.act(
             answering.ctx,
             ring["id"],
             CallAction.ANSWER,
@@ -97,7 +98,7 @@ async def _race(answering: Server, missing: Server, d: Day) -> tuple[Any, Any, s
 
     async def miss() -> Any:
         await barrier.wait()
-        return await service.act(
+        return await call_lifecycle.act(
             missing.ctx,
             ring["id"],
             CallAction.MISS,
@@ -112,7 +113,7 @@ async def _race(answering: Server, missing: Server, d: Day) -> tuple[Any, Any, s
 
 async def _check_round(answering: Server, d: Day, answered: Any, missed: Any, call_id: str) -> str:
     outcomes = [r for r in (answered, missed) if isinstance(r, dict)]
-    refusals = [r for r in (answered, missed) if isinstance(r, service.CallRefused)]
+    refusals = [r for r in (answered, missed) if isinstance(r, CallRefused)]
     assert (len(outcomes), len(refusals)) == (1, 1), (answered, missed)
     assert "entre-temps" in str(refusals[0]) or "Impossible" in str(refusals[0])
     async with answering.ctx.db.session() as s:
@@ -123,7 +124,7 @@ async def _check_round(answering: Server, d: Day, answered: Any, missed: Any, ca
     if state == "en_ligne":  # the answer won: the media plane carries it, then it is hung up
         assert isinstance(answered, dict) and answered["state"] == "en_ligne"
         assert room.call is not None and room.call.call_id == call_id
-        await service.act(
+        await call_lifecycle.act(
             answering.ctx,
             call_id,
             CallAction.HANG_UP,
@@ -132,7 +133,7 @@ async def _check_round(answering: Server, d: Day, answered: Any, missed: Any, ca
             candidate_id=d.candidate,
         )
         cand = Principal(Role.CANDIDATE, d.candidate, "cand")
-        await service.wrap_up(answering.ctx, cand, call_id, "traitee", "")
+        await calls.wrap_up(answering.ctx, cand, call_id, "traitee", "")
     else:  # the miss won: no media was ever started for this call
         assert state == "manque", state
         assert isinstance(missed, dict) and missed["state"] == "manque"
@@ -170,9 +171,9 @@ async def test_an_answer_the_media_plane_refuses_leaves_the_call_ringing(day: Da
     admitting = AdmittingMedia(server.media, capacity=1)
     server.ctx.services.media = admitting
     await admitting.start_call("another-candidate", "elsewhere", None)  # full now
-    ring = await service.ring_inbound(server.ctx, day.client, day.candidate, day.sim_id)
-    with pytest.raises(service.CallRefused, match="Audio indisponible"):
-        await service.act(
+    ring = await calls.ring_inbound(server.ctx, day.client, day.candidate, day.sim_id)
+    with pytest.raises(CallRefused, match="Audio indisponible"):
+        await call_lifecycle.act(
             server.ctx,
             ring["id"],
             CallAction.ANSWER,
@@ -183,7 +184,7 @@ async def test_an_answer_the_media_plane_refuses_leaves_the_call_ringing(day: Da
     async with server.ctx.db.session() as s:
         row = await s.get(CallRow, ring["id"])
         assert row is not None and (row.state, row.answered_at) == ("sonnerie", None)
-    missed = await service.act(
+    missed = await call_lifecycle.act(
         server.ctx, ring["id"], CallAction.MISS, party=Party.SYSTEM, actor="system:clock"
     )
     assert missed["state"] == "manque"
@@ -194,18 +195,18 @@ async def test_the_end_of_the_calls_phase_while_the_candidate_answers(day: Day) 
     """The phase ends (its listener misses a ringing call, hangs up an answered one) at the
     instant the candidate answers: whichever comes first, the call is over afterwards and the
     media plane carries nothing."""
+    from server.core.referential import PhaseKind
     from server.exams.timeline_facts import EndCause, PhaseEnded
-    from server.scenarios.referential import PhaseKind
 
     server = day.servers[0]
     ended = PhaseEnded(at=server.ctx.clock.now(), phase=PhaseKind.APPELS, cause=EndCause.DEADLINE)
     for _ in range(ROUNDS):
-        ring = await service.ring_inbound(server.ctx, day.client, day.candidate, day.sim_id)
+        ring = await calls.ring_inbound(server.ctx, day.client, day.candidate, day.sim_id)
         barrier = asyncio.Barrier(2)
 
         async def answer(barrier: asyncio.Barrier = barrier, call_id: str = ring["id"]) -> Any:
             await barrier.wait()
-            return await service.act(
+            return await call_lifecycle.act(
                 server.ctx,
                 call_id,
                 CallAction.ANSWER,
@@ -219,7 +220,7 @@ async def test_the_end_of_the_calls_phase_while_the_candidate_answers(day: Day) 
             await barrier.wait()
             async with server.ctx.db.session() as s:
                 state = (await timeline_service.load(server.ctx, s, day.candidate)).state()
-            await service.on_timeline(server.ctx, day.candidate, state, [ended])
+            await call_phase.on_timeline(server.ctx, day.candidate, state, [ended])
 
         await asyncio.gather(answer(), end(), return_exceptions=True)
         async with server.ctx.db.session() as s:
@@ -227,5 +228,5 @@ async def test_the_end_of_the_calls_phase_while_the_candidate_answers(day: Day) 
             assert row is not None and row.state in ("termine", "manque"), row.state
             if row.needs_wrap_up:
                 cand = Principal(Role.CANDIDATE, day.candidate, "cand")
-                await service.wrap_up(server.ctx, cand, ring["id"], "traitee", "")
+                await calls.wrap_up(server.ctx, cand, ring["id"], "traitee", "")
         assert server.media.room(day.candidate).call is None

@@ -11,8 +11,10 @@ import pytest
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.exams import timeline_service
-from server.scenarios.pack_types import SimulationKind
-from server.telephony import service
+from server.scenarios.pack.types import SimulationKind
+from server.telephony import call_lifecycle
+from server.telephony.call_messages import UNASSIGNED
+from server.telephony.call_state import CallAction, Party
 from server.telephony.fake_media import FakeMedia
 from tests.harness import Harness, running_app
 
@@ -178,7 +180,7 @@ def test_outbound_dial_rings_the_juror_or_says_unassigned(
                     {"type": "call.dial", "number": "01 99 99 99 99", "request_id": "bad"}
                 )
                 bad = _reply(cand_ws, "bad")
-                assert bad["result"] == {"unassigned": True, "message": service.UNASSIGNED}
+                assert bad["result"] == {"unassigned": True, "message": UNASSIGNED}
                 assert _until(cand_ws, "call.unassigned")["number"] == "01 99 99 99 99"
                 cand_ws.send_json(
                     {"type": "call.dial", "number": sim.candidate.phone.display, "request_id": "ok"}
@@ -224,11 +226,11 @@ def test_calls_are_refused_outside_the_calls_phase_and_paused_calls_are_held(
             )
             call_id = _reply(ws, "d")["result"]["id"]
         h.call(
-            service.act,
+            call_lifecycle.act,
             h.ctx,
             call_id,
-            service.CallAction.ANSWER,
-            party=service.Party.CLIENT,
+            CallAction.ANSWER,
+            party=Party.CLIENT,
             actor="test",
         )
         h.login("proctor")
@@ -265,8 +267,8 @@ def test_a_ringing_call_is_missed_after_the_timeout(
                 }
             )
             _reply(ws, "r")
-        h.clock.advance(service.RING_TIMEOUT + timedelta(seconds=1))
-        h.call(service.expire_ringing, h.ctx)
+        h.clock.advance(call_lifecycle.RING_TIMEOUT + timedelta(seconds=1))
+        h.call(call_lifecycle.expire_ringing, h.ctx)
         h.login("observer_a")
         last = h.client.get(f"/api/candidates/{h.day.ids['cand_a']}/calls").json()[-1]
         assert (last["state"], last["needs_wrap_up"]) == ("manque", False)
@@ -352,7 +354,7 @@ def test_a_call_ringing_when_the_server_stopped_is_missed_at_start_up(
     with running_app(settings, clock, pack_id=PACK, media=FakeMedia(), day=day) as h:
         h.login("observer_a")
         assert h.client.get(f"/api/candidates/{cand}/calls").json()[-1]["state"] == "sonnerie"
-    clock.advance(service.RING_TIMEOUT)  # the time-out passed while the server was down
+    clock.advance(call_lifecycle.RING_TIMEOUT)  # the time-out passed while the server was down
     with running_app(settings, clock, pack_id=PACK, media=FakeMedia(), day=day) as h:
         h.login("observer_a")
         last = h.client.get(f"/api/candidates/{cand}/calls").json()[-1]

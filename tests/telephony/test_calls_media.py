@@ -16,7 +16,7 @@ import pytest
 
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.telephony.audio import SAMPLE_RATE
 from server.telephony.probe import ProbePeer, dominant_frequency, level_at, tone_signal
 from server.telephony.recorder import sha256_of

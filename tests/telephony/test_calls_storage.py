@@ -17,7 +17,7 @@ import pytest
 
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from server.scenarios.pack_types import SimulationKind
+from server.scenarios.pack.types import SimulationKind
 from server.telephony import media_incidents
 from server.telephony.aiortc_media import AiortcMedia
 from server.telephony.fake_media import FakeMedia

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from server.scenarios.pack_types import SimulationKind
-from server.telephony import ring_sweep, service
+from server.scenarios.pack.types import SimulationKind
+from server.telephony import ring_sweep
+from server.telephony.call_lifecycle import RING_TIMEOUT
 from server.telephony.fake_media import FakeMedia
 from tests.harness import running_app
 from tests.telephony.test_calls import PACK, _reply, _sims, _to_calls_phase
@@ -26,7 +27,7 @@ def test_the_leader_misses_a_call_left_ringing_once(settings: Settings, clock: F
             ring = {"type": "call.ring", "candidate_id": cand, "simulation_id": sim.id}
             ws.send_json({**ring, "request_id": "r"})
             _reply(ws, "r")
-        h.clock.advance(service.RING_TIMEOUT + timedelta(seconds=1))
+        h.clock.advance(RING_TIMEOUT + timedelta(seconds=1))
         assert h.call(ring_sweep.sweep_ringing, h.ctx) == 0  # the ringing replica's turn
         h.clock.advance(ring_sweep.GRACE)
         assert h.call(ring_sweep.sweep_ringing, h.ctx) == 1

@@ -9,9 +9,9 @@ import pytest
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette.routing import Mount
 
-from server.auth.domain import Role
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.identity import Role
 from server.exams import setup
 from server.exams.models import ExamSession
 from server.web.access import Allow, Public, Scope

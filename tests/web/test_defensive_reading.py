@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.referential import PhaseKind
 from server.core.text import dumps, readable
 from server.crm.models import CrmChange, CrmRecordRow
-from server.scenarios.referential import PhaseKind
 from tests.crm.test_crm import PACK, _advance_to, _start
 from tests.harness import Harness, running_app
 

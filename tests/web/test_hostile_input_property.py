@@ -28,8 +28,8 @@ from sqlalchemy import select
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.db import Base
+from server.core.referential import PhaseKind
 from server.core.text import BIDI_CONTROLS, CONTROLS, SURROGATES
-from server.scenarios.referential import PhaseKind
 from tests.crm.test_crm import PACK, SURVEY, _advance_to, _start  # noqa: F401
 from tests.harness import Harness, running_app
 
@@ -281,7 +281,7 @@ def test_hostile_values_in_every_route_are_refused_and_store_nothing(
 def test_hostile_values_in_every_websocket_command_are_refused(
     settings: Settings, clock: FakeClock
 ) -> None:
-    from server.auth.domain import Role
+    from server.core.identity import Role
 
     by_role = {
         Role.CANDIDATE: "cand_a",

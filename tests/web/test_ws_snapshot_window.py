@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from server.auth.domain import Principal, Role
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.identity import Principal, Role
 from server.evaluation import service
 from server.evaluation.models import Mark
 from tests.harness import Harness, running_app

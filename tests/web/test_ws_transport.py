@@ -19,10 +19,10 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from server.app import build_context, create_app
-from server.auth.tokens import SESSION_COOKIE
 from server.cli import uvicorn_config
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.tokens import SESSION_COOKIE
 from server.web.ws_frames import MAX_FRAME_BYTES
 from tests.harness import seed_exam_day
 

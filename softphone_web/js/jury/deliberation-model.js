@@ -46,7 +46,7 @@ export const PATHWAY_LABELS = {
   ccs: "Certificat complémentaire de spécialisation",
 };
 export const SESSION_KINDS = { titre: "session titre", ccp: "session CCP", ccs: "session CCS" };
-// server/scenarios/referential.py EVIDENCE_LABELS
+// server/core/referential.py EVIDENCE_LABELS
 export const EVIDENCE_LABELS = {
   mise_en_situation: "Mise en situation professionnelle",
   presentation_projet: "Présentation d'un projet réalisé en amont de la session",

@@ -1,7 +1,7 @@
 """A scenario pack (one exam subject) as one validated, frozen model, and the
 candidate-facing view of it that carries no jury-only type.
 
-Read from files by `pack_loader.load_pack`; rebuilt from the database by
+Read from files by `pack.loader.load_pack`; rebuilt from the database by
 `service.get_snapshot`. `sha256()` is over a canonical JSON of the whole pack.
 """
 
@@ -16,8 +16,9 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from server.scenarios.loading import DataModel
-from server.scenarios.pack_company import (
+from server.core.loading import DataModel
+from server.core.referential import ExamFormat
+from server.scenarios.pack.company import (
     SLUG,
     CatalogueItem,
     Company,
@@ -25,15 +26,14 @@ from server.scenarios.pack_company import (
     DossierEntry,
     Principal,
 )
-from server.scenarios.pack_crm import CrmRecord
-from server.scenarios.pack_simulations import (
+from server.scenarios.pack.crm import CrmRecord
+from server.scenarios.pack.simulations import (
     Simulation,
     SimulationPublic,
     WritingTask,
     WritingTaskPublic,
 )
-from server.scenarios.pack_types import DossierKind
-from server.scenarios.referential import ExamFormat
+from server.scenarios.pack.types import DossierKind
 
 
 class FormatUse(DataModel):
@@ -157,7 +157,7 @@ class ScenarioPack(PackMeta):
     def for_format(self, exam_format: ExamFormat) -> FormatSubset:
         """The subset a session of `exam_format` uses; raises PackFormatError when the pack
         does not serve that format or the subset breaks the format's counts."""
-        from server.scenarios.pack_formats import for_format
+        from server.scenarios.pack.formats import for_format
 
         return for_format(self, exam_format)
 

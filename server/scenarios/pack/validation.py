@@ -10,13 +10,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from server.scenarios.loading import Problem
-from server.scenarios.pack_company import CatalogueItem, DossierDocument
-from server.scenarios.pack_crm import CrmRecord
-from server.scenarios.pack_models import PackFile, ScenarioPack
-from server.scenarios.pack_simulations import Simulation, WritingJurorNotes, WritingTask
-from server.scenarios.pack_types import REQUIRED_DOSSIER_KINDS, Channel, CriterionRef, format_amount
-from server.scenarios.referential import Title
+from server.core.loading import Problem
+from server.core.referential import Title
+from server.scenarios.pack.company import CatalogueItem, DossierDocument
+from server.scenarios.pack.crm import CrmRecord
+from server.scenarios.pack.models import PackFile, ScenarioPack
+from server.scenarios.pack.simulations import Simulation, WritingJurorNotes, WritingTask
+from server.scenarios.pack.types import REQUIRED_DOSSIER_KINDS, Channel, CriterionRef, format_amount
 
 PACK_FILE = "pack.yaml"
 CATALOGUE_FILE = "catalogue.yaml"
@@ -291,7 +291,7 @@ def _resolved_notes(
 
 
 def check_formats(pack: ScenarioPack, title: Title, root: Path, out: Problems) -> None:
-    from server.scenarios.pack_formats import select
+    from server.scenarios.pack.formats import select
 
     for i, use in enumerate(pack.formats):
         try:
@@ -341,7 +341,7 @@ def _strings(value: object) -> Iterator[str]:
 
 
 def _sentences(texts: Iterable[str], min_length: int = 25) -> list[str]:
-    from server.scenarios.pack_models import SENTENCE_END
+    from server.scenarios.pack.models import SENTENCE_END
 
     out = []
     for text in texts:

@@ -8,15 +8,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.context import AppContext
+from server.core.errors import PlateauError
+from server.core.referential import PhaseKind
 from server.exams import timeline_service
 from server.exams.queries import NotFound
 from server.exams.timeline_state import Status, TimelineState
 from server.progress import service as progress
-from server.scenarios.pack_types import SimulationKind
-from server.scenarios.referential import PhaseKind
+from server.scenarios.pack.types import SimulationKind
 
 
-class NotYet(PermissionError):
+class NotYet(PlateauError, PermissionError):
     """The subject is sealed until the candidate's preparation starts."""
 
 

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from server.scenarios.loading import DataModel
-from server.scenarios.pack_company import SLUG
-from server.scenarios.pack_types import (
+from server.core.loading import DataModel
+from server.scenarios.pack.company import SLUG
+from server.scenarios.pack.types import (
     Channel,
     CriterionRef,
     Money,

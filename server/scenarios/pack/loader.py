@@ -16,16 +16,17 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from server.core.loading import DataFileError, Problem, error_problems, read_yaml
+from server.core.referential import Title
 from server.core.text import refused_texts
-from server.scenarios.loading import DataFileError, Problem, error_problems, read_yaml
-from server.scenarios.pack_checks_dossier import check_sections
-from server.scenarios.pack_checks_simulations import check_simulations
-from server.scenarios.pack_company import CatalogueFile, DossierDocument
-from server.scenarios.pack_crm import CrmSeed
-from server.scenarios.pack_markdown import markdown_problems, markdown_title
-from server.scenarios.pack_models import PackFile, ScenarioPack
-from server.scenarios.pack_simulations import Simulation, WritingTasksFile
-from server.scenarios.pack_validation import (
+from server.scenarios.pack.checks_dossier import check_sections
+from server.scenarios.pack.checks_simulations import check_simulations
+from server.scenarios.pack.company import CatalogueFile, DossierDocument
+from server.scenarios.pack.crm import CrmSeed
+from server.scenarios.pack.markdown import markdown_problems, markdown_title
+from server.scenarios.pack.models import PackFile, ScenarioPack
+from server.scenarios.pack.simulations import Simulation, WritingTasksFile
+from server.scenarios.pack.validation import (
     CATALOGUE_FILE,
     CRM_FILE,
     DOSSIER_DIR,
@@ -41,7 +42,6 @@ from server.scenarios.pack_validation import (
     check_leaks,
     check_writing,
 )
-from server.scenarios.referential import Title
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, model_validator
 
-from server.scenarios.loading import DataModel
+from server.core.loading import DataModel
 
 CENT = Decimal("0.01")
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from server.scenarios.loading import DataModel
-from server.scenarios.pack_sections import SectionUse, cut
-from server.scenarios.pack_types import CENT, DossierKind, Money, VatRate
+from server.core.loading import DataModel
+from server.scenarios.pack.sections import SectionUse, cut
+from server.scenarios.pack.types import CENT, DossierKind, Money, VatRate
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -85,6 +85,6 @@ class DossierDocument(DataModel):
         )
 
     def html(self) -> str:
-        from server.scenarios.pack_markdown import render_markdown
+        from server.scenarios.pack.markdown import render_markdown
 
         return render_markdown(self.text)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from server.auth.domain import Principal, Role
+from server.core.identity import Principal, Role
 
 SESSION_COOKIE = "plateau_session"
 CSRF_COOKIE = "plateau_csrf"

@@ -7,7 +7,7 @@ The RC rule, when the pack does not list them explicitly (pack.yaml `formats`):
 - the writing tasks tied to those simulations, in order, up to the format's maximum
   (CCP 1: one);
 - the dossier documents that serve the format, cut to the sections that serve it or one of
-  its simulations (pack.yaml `dossier[i].sections`, see `pack_sections`).
+  its simulations (pack.yaml `dossier[i].sections`, see `pack.sections`).
 The result must then meet the format's counts (`ExamFormat.simulations`: the RC's « des
 réponses » of CCP 2 is at least two), cover each of its competences, mix inbound and outbound
 calls where the RC says « appels entrants et sortants » (even with a single call), fit the
@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from server.scenarios.pack_sections import word_count
-from server.scenarios.pack_types import SimulationKind
-from server.scenarios.referential import ExamFormat, PhaseKind
+from server.core.referential import ExamFormat, PhaseKind
+from server.scenarios.pack.sections import word_count
+from server.scenarios.pack.types import SimulationKind
 
 if TYPE_CHECKING:
-    from server.scenarios.pack_company import DossierDocument
-    from server.scenarios.pack_models import FormatSubset, ScenarioPack
+    from server.scenarios.pack.company import DossierDocument
+    from server.scenarios.pack.models import FormatSubset, ScenarioPack
 
 
 class PackFormatError(ValueError):
@@ -39,7 +39,7 @@ class PackFormatError(ValueError):
 
 def select(pack: ScenarioPack, exam_format: ExamFormat) -> tuple[FormatSubset, list[str]]:
     """The subset for `exam_format` and every problem with it (empty when it is usable)."""
-    from server.scenarios.pack_models import FormatSubset
+    from server.scenarios.pack.models import FormatSubset
 
     problems: list[str] = []
     use = pack.format_use(exam_format.id)

@@ -7,13 +7,13 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from server.scenarios.pack_company import CatalogueItem
-from server.scenarios.pack_crm import CrmRecord
-from server.scenarios.pack_simulations import Simulation
-from server.scenarios.pack_types import SimulationKind
-from server.scenarios.pack_validation import PackParts, Problems, duplicates, resolve_criterion
+from server.core.referential import Title
+from server.scenarios.pack.company import CatalogueItem
+from server.scenarios.pack.crm import CrmRecord
+from server.scenarios.pack.simulations import Simulation
+from server.scenarios.pack.types import SimulationKind
+from server.scenarios.pack.validation import PackParts, Problems, duplicates, resolve_criterion
 from server.scenarios.payment_rules import schedule_problems
-from server.scenarios.referential import Title
 
 # What a simulation evaluating a competence must carry, per title (the referential files
 # hold no such rule yet). Tools are candidate-visible blocks; card fields are jury-only.

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, model_validator
 
-from server.scenarios.loading import DataFileError, DataModel, Problem, load_model
+from server.core.loading import DataFileError, DataModel, Problem, load_model
 
 
 class PhaseKind(StrEnum):

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from server.auth.domain import Principal, Role
-from server.exams import subject
+from server.core.identity import Principal, Role
+from server.progress import subject
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/subject", tags=["subject"])

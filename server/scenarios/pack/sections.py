@@ -10,7 +10,7 @@ import re
 
 from pydantic import Field
 
-from server.scenarios.loading import DataModel
+from server.core.loading import DataModel
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 

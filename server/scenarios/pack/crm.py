@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from server.scenarios.loading import DataModel
-from server.scenarios.pack_types import Money, Phone, RecordKind
+from server.core.loading import DataModel
+from server.scenarios.pack.types import Money, Phone, RecordKind
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
 

@@ -5,8 +5,8 @@ that a CCP session receives what its simulations use."""
 
 from __future__ import annotations
 
-from server.scenarios.pack_sections import headings
-from server.scenarios.pack_validation import PACK_FILE, PackParts, Problems, duplicates
+from server.scenarios.pack.sections import headings
+from server.scenarios.pack.validation import PACK_FILE, PackParts, Problems, duplicates
 
 
 def check_sections(parts: PackParts, out: Problems) -> None:
