@@ -23,14 +23,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
 from server.auth.domain import Principal, Role
 from server.core.context import AppContext
-from server.core.events import Message, candidate_audience, jury_audience
+from server.core.events import candidate_audience, jury_audience
 from server.telephony.call_state import CallAction, CallState
+from server.telephony.events import CallChanged, CallPending
 from server.telephony.ports import RecordingInfo
 
 log = logging.getLogger(__name__)
@@ -62,17 +63,6 @@ _NEXT_STATE = {
     CallAction.HOLD: CallState.HELD,
     CallAction.RESUME: CallState.ACTIVE,
 }
-
-
-class CallPending(Message):
-    """A call command waits for the database (`pending`), or was just written (False)."""
-
-    type: Literal["call.pending"] = "call.pending"
-    candidate_id: str
-    call_id: str
-    action: str
-    pending: bool
-    message: str
 
 
 @dataclass
@@ -220,8 +210,6 @@ def _provisional(
 
 
 def _tell(ctx: AppContext, candidate_id: str, call: dict[str, Any], note: CallPending) -> None:
-    from server.telephony.service import CallChanged
-
     audiences = [candidate_audience(candidate_id), jury_audience(candidate_id)]
     ctx.bus.publish(audiences, CallChanged(candidate_id=candidate_id, call=call))
     ctx.bus.publish(audiences, note)

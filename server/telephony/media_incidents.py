@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from server.core.context import AppContext
 from server.core.events import jury_audience
 from server.exams import overview
+from server.telephony.events import MediaAlert
 from server.telephony.recorder import StorageEvent
-from server.telephony.service import MediaAlert
 
 if TYPE_CHECKING:
     from server.telephony.workers.placement import Failover

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +27,7 @@ from server.auth.domain import Capacity, Principal, Role
 from server.core import audit
 from server.core.clock import FixedClock, real_seconds
 from server.core.context import AppContext
-from server.core.events import Message, candidate_audience, jury_audience
+from server.core.events import candidate_audience, jury_audience
 from server.exams import overview, packs, timeline_service
 from server.exams.models import Candidate, JuryAssignment, Participant
 from server.exams.timeline_facts import Paused, PhaseEnded, TimelineFact, WarningEmitted
@@ -44,6 +44,16 @@ from server.telephony.call_state import (
     CallState,
     HoldPeriod,
     Party,
+)
+from server.telephony.events import (
+    UNASSIGNED,
+    CallChanged,
+    CallWarning,
+    MediaAlert,
+    PeerState,
+    Renegotiate,
+    ScreenPop,
+    Unassigned,
 )
 from server.telephony.models import CallEventRow, CallRow, RecordingRow
 from server.telephony.ports import (
@@ -71,7 +81,6 @@ DISPOSITIONS = {
     "injoignable": "Faux numéro / non joignable",
     "autre": "Autre",
 }
-UNASSIGNED = "Le numéro que vous avez demandé n'est pas attribué."
 
 
 class CallRefused(Exception):
@@ -84,50 +93,6 @@ class CallRaced(CallRefused):
 
 class CallMediaRefused(CallRefused):
     """The media plane refused what the call needed (reported as an incident already)."""
-
-
-class CallChanged(Message):
-    type: Literal["call"] = "call"
-    candidate_id: str
-    call: dict[str, Any]
-
-
-class ScreenPop(Message):
-    """CTI coupling: sent to the candidate before the phone is answered."""
-
-    type: Literal["call.screen_pop"] = "call.screen_pop"
-    candidate_id: str
-    call_id: str
-    number: str
-    crm_record_id: str | None
-    simulation: dict[str, Any]
-    line: str = ""  # the line that rings (the principal's name, as a CTI shows the DNIS)
-
-
-class Unassigned(Message):
-    type: Literal["call.unassigned"] = "call.unassigned"
-    candidate_id: str
-    number: str
-    message: str = UNASSIGNED
-
-
-class CallWarning(Message):
-    type: Literal["call.warning"] = "call.warning"
-    candidate_id: str
-    message: str
-
-
-class MediaAlert(Message):
-    type: Literal["media.alert"] = "media.alert"
-    candidate_id: str
-    message: str
-
-
-class PeerState(Message):
-    type: Literal["rtc.peer_state"] = "rtc.peer_state"
-    candidate_id: str
-    role: str
-    state: str
 
 
 def media(ctx: AppContext) -> MediaPort:
@@ -892,13 +857,6 @@ async def _settle(ctx: AppContext, candidate_id: str, *, pause: bool) -> None:
         except CallRefused:
             continue  # the call changed meanwhile (a race, or its new state): read it again
     log.error("could not settle the live call of %s", candidate_id)
-
-
-class Renegotiate(Message):
-    """The candidate's room moved to another media worker: the pages send a new offer."""
-
-    type: Literal["rtc.renegotiate"] = "rtc.renegotiate"
-    candidate_id: str
 
 
 def on_media_replaced(ctx: AppContext) -> Any:
