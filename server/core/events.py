@@ -64,6 +64,13 @@ class Event(Message):
         return str(cls.model_fields["type"].default)
 
 
+class Payload(BaseModel):
+    """A typed object inside an event (a call, a mark…): its keys are those the service's
+    `*_out` function writes, in the same order; a missing or unknown key is refused."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+
 def candidate_audience(candidate_id: str) -> str:
     return f"candidate:{candidate_id}"
 

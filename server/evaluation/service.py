@@ -15,7 +15,15 @@ from server.core import audit
 from server.core.context import AppContext
 from server.core.db import insert_first, update_if_unchanged
 from server.evaluation import grid
-from server.evaluation.events import InterviewNoteChanged, MarkChanged, NotePinned, to_jury
+from server.evaluation.events import (
+    InterviewNoteChanged,
+    InterviewOut,
+    MarkChanged,
+    MarkOut,
+    NoteOut,
+    NotePinned,
+    to_jury,
+)
 from server.evaluation.models import Deliberation, InterviewNote, Mark, PinnedNote
 from server.exams.models import Candidate, ExamSession
 from server.exams.queries import NotFound
@@ -239,7 +247,7 @@ async def set_mark(
         saved = await session.get(Mark, key, populate_existing=True)
         assert saved is not None
         out = mark_out(saved)
-    to_jury(ctx, candidate_id, MarkChanged(candidate_id=candidate_id, mark=out))
+    to_jury(ctx, candidate_id, MarkChanged(candidate_id=candidate_id, mark=MarkOut(**out)))
     return out
 
 
@@ -340,7 +348,7 @@ async def pin_note(
         )
         await session.commit()
         out = note_out(note)
-    to_jury(ctx, candidate_id, NotePinned(candidate_id=candidate_id, note=out))
+    to_jury(ctx, candidate_id, NotePinned(candidate_id=candidate_id, note=NoteOut(**out)))
     return out
 
 
@@ -390,7 +398,7 @@ async def set_interview_note(
         )
         await session.commit()
         out = interview_out(row)
-    to_jury(ctx, candidate_id, InterviewNoteChanged(candidate_id=candidate_id, interview=out))
+    to_jury(ctx, candidate_id, InterviewNoteChanged(candidate_id=candidate_id, interview=InterviewOut(**out)))
     return out
 
 

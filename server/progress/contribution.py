@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from server.progress import lifecycle, service
+from server.progress import events, lifecycle, service
 from server.progress.views import router
 from server.web.composition import Contribution, Stage, StartUp
 
 CONTRIBUTION = Contribution(
     name="progress",
     routers=(router,),
+    events=events.EVENTS,
     listeners=(service.on_timeline,),  # the end of the calls phase records what was not played
     on_elected=(lifecycle.sweep_unplayed,),
     startup=(StartUp(Stage.SERVICES, lifecycle.start_progress),),  # before the clock

@@ -10,7 +10,7 @@ waits for the record to be written to hand out the right brief."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.chat.models import ChatMessage
 from server.core import audit
 from server.core.context import AppContext
-from server.core.events import Message, jury_audience, staff_audience
+from server.core.events import jury_audience, staff_audience
 from server.exams import packs, timeline_service
 from server.exams.models import Candidate
 from server.exams.timeline_facts import PhaseEnded, TimelineFact
@@ -32,6 +32,7 @@ from server.progress.domain import (
     Recorded,
     progress,
 )
+from server.progress.events import ProgressChanged
 from server.progress.models import SimulationNotPlayed
 from server.scenarios.pack_models import FormatSubset, ScenarioPack
 from server.scenarios.referential import PhaseKind
@@ -39,15 +40,6 @@ from server.telephony.call_state import CallState
 from server.telephony.models import CallRow
 
 LIVE = (CallState.RINGING.value, CallState.ACTIVE.value, CallState.HELD.value)
-
-
-class ProgressChanged(Message):
-    """To the candidate's jury and the session's staff (never a candidate audience: it names
-    the simulations)."""
-
-    type: Literal["simulations.progress"] = "simulations.progress"
-    candidate_id: str
-    progress: dict[str, Any]
 
 
 async def _facts(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select, update
@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.core import audit
 from server.core.context import AppContext
 from server.core.db import insert_first, update_if_unchanged
-from server.core.events import Message, jury_audience
+from server.core.events import jury_audience
 from server.core.text import Line, Text
 from server.exams import timeline_service
 from server.exams.models import Candidate
@@ -32,6 +32,7 @@ from server.scenarios.pack_simulations import WritingTask
 from server.scenarios.pack_types import Channel
 from server.scenarios.referential import PhaseKind
 from server.writing import sms
+from server.writing.events import DraftFrozen, DraftSaved
 from server.writing.models import Draft, Notepad, SaveLog
 
 NOTEPAD = "notepad"
@@ -78,21 +79,6 @@ SHAPES: dict[Channel, type[_Fields]] = {
     Channel.LETTER: LetterDraft,
     Channel.SMS: SmsDraft,
 }
-
-
-class DraftFrozen(Message):
-    type: Literal["writing.frozen"] = "writing.frozen"
-    candidate_id: str
-
-
-class DraftSaved(Message):
-    """A reply saved during the writing phase: the jury's review reads it again (live)."""
-
-    type: Literal["writing.saved"] = "writing.saved"
-    candidate_id: str
-    task_id: str
-    version: int
-    saved_at: str
 
 
 def counts(channel: Channel, content: dict[str, Any]) -> dict[str, Any]:
