@@ -28,7 +28,7 @@ class EvidenceChanged(Event):
     audiences: ClassVar[tuple[Audience, ...]] = _JURY_AND_STAFF
     type: Literal["certification.evidence"] = "certification.evidence"
     candidate_id: str = Field(description="The candidate whose file it is.")
-    evidence: EvidenceOut
+    evidence: EvidenceOut = Field(description="The pieces declared now.")
 
 
 class DecisionTaken(Event):

@@ -30,7 +30,7 @@ class ChatPosted(Event):
     audiences: ClassVar[tuple[Audience, ...]] = _BOTH
     type: Literal["chat.message"] = "chat.message"
     candidate_id: str = Field(description="Whose conversation.")
-    message: ChatMessageOut
+    message: ChatMessageOut = Field(description="The message as stored.")
 
 
 class ChatTyping(Event):

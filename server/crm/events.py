@@ -29,7 +29,7 @@ class CrmChanged(Event):
     audiences: ClassVar[tuple[Audience, ...]] = (Audience.CANDIDATE, Audience.JURY)
     type: Literal["crm.change"] = "crm.change"
     candidate_id: str = Field(description="Whose CRM copy.")
-    change: CrmChangeOut
+    change: CrmChangeOut = Field(description="The change as logged.")
     record: dict[str, Any] | None = Field(
         default=None,
         description="The record as it is now, with its `version` (`server.crm.store.record_out`).",

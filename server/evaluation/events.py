@@ -76,7 +76,7 @@ class MarkChanged(Event):
     audiences: ClassVar[tuple[Audience, ...]] = _JURY
     type: Literal["evaluation.mark"] = "evaluation.mark"
     candidate_id: str = _candidate_id()
-    mark: MarkOut
+    mark: MarkOut = Field(description="The criterion as saved.")
 
 
 class NotePinned(Event):
@@ -85,7 +85,7 @@ class NotePinned(Event):
     audiences: ClassVar[tuple[Audience, ...]] = _JURY
     type: Literal["evaluation.note"] = "evaluation.note"
     candidate_id: str = _candidate_id()
-    note: NoteOut
+    note: NoteOut = Field(description="The note as pinned.")
 
 
 class InterviewNoteChanged(Event):
@@ -94,7 +94,7 @@ class InterviewNoteChanged(Event):
     audiences: ClassVar[tuple[Audience, ...]] = _JURY
     type: Literal["evaluation.interview"] = "evaluation.interview"
     candidate_id: str = _candidate_id()
-    interview: InterviewOut
+    interview: InterviewOut = Field(description="The notes as saved.")
 
 
 class DeliberationChanged(Event):
@@ -103,7 +103,9 @@ class DeliberationChanged(Event):
     audiences: ClassVar[tuple[Audience, ...]] = _JURY
     type: Literal["evaluation.deliberation"] = "evaluation.deliberation"
     candidate_id: str = _candidate_id()
-    deliberation: DeliberationOut
+    deliberation: DeliberationOut = Field(
+        description="The version changed (a voided one, then its successor, come in turn)."
+    )
 
 
 EVENTS: tuple[type[Event], ...] = (

@@ -34,8 +34,8 @@ class Snapshot(Event):
 
     audiences: ClassVar[tuple[Audience, ...]] = _SOCKET
     type: Literal["snapshot"] = "snapshot"
-    server_time: datetime
-    me: Me
+    server_time: datetime = Field(description="The server's clock (the exam's time).")
+    me: Me = Field(description="Who the page is signed in as.")
     state: dict[str, Any] = Field(
         description="One part per contribution's snapshot part (clock, exam, calls, chat, crm, "
         "evaluation…); a part that could not be read is null."
@@ -48,7 +48,7 @@ class Heartbeat(Event):
     audiences: ClassVar[tuple[Audience, ...]] = _SOCKET
     numbered: ClassVar[bool] = False
     type: Literal["heartbeat"] = "heartbeat"
-    server_time: datetime
+    server_time: datetime = Field(description="The server's clock (the exam's time).")
 
 
 class TimeReply(Event):
@@ -58,7 +58,7 @@ class TimeReply(Event):
     numbered: ClassVar[bool] = False
     type: Literal["time"] = "time"
     client_time: float = Field(description="The page's time it sent, back.")
-    server_time: datetime
+    server_time: datetime = Field(description="The server's clock when it answered.")
 
 
 class ErrorReply(Event):
@@ -69,7 +69,7 @@ class ErrorReply(Event):
     type: Literal["error"] = "error"
     code: str = Field(description="For programs: forbidden, invalid, refused, conflict…")
     message: str = Field(description="For people (French).")
-    request_id: str | None = None
+    request_id: str | None = Field(default=None, description="The refused command's, if any.")
 
 
 class Ack(Event):
@@ -78,7 +78,7 @@ class Ack(Event):
     audiences: ClassVar[tuple[Audience, ...]] = _SOCKET
     numbered: ClassVar[bool] = False
     type: Literal["ack"] = "ack"
-    request_id: str
+    request_id: str = Field(description="The command's `request_id`.")
     result: dict[str, Any] = Field(default={}, description="What the command's handler returned.")
 
 
@@ -99,8 +99,8 @@ class PresenceChanged(Event):
     type: Literal["presence"] = "presence"
     subject_id: str = Field(description="Who.")
     role: str = Field(description="Their role.")
-    connected: bool
-    since: datetime
+    connected: bool = Field(description="Whether they have a page connected now.")
+    since: datetime = Field(description="Since when (connected or not).")
 
 
 EVENTS: tuple[type[Event], ...] = (Snapshot, Heartbeat, TimeReply, ErrorReply, Ack, PresenceChanged)
