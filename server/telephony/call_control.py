@@ -31,7 +31,7 @@ from server.auth.domain import Principal, Role
 from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience
 from server.telephony.call_state import CallAction, CallState
-from server.telephony.events import CallChanged, CallPending
+from server.telephony.events import CallChanged, CallPending, PendingCallOut
 from server.telephony.ports import RecordingInfo
 
 log = logging.getLogger(__name__)
@@ -211,7 +211,9 @@ def _provisional(
 
 def _tell(ctx: AppContext, candidate_id: str, call: dict[str, Any], note: CallPending) -> None:
     audiences = [candidate_audience(candidate_id), jury_audience(candidate_id)]
-    ctx.bus.publish(audiences, CallChanged(candidate_id=candidate_id, call=call))
+    ctx.bus.publish(
+        audiences, CallChanged(candidate_id=candidate_id, call=PendingCallOut(**call))
+    )
     ctx.bus.publish(audiences, note)
 
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from server.core.events import Audience, Event
+from server.core.events import Audience, Event, Payload
 
 UNASSIGNED = "Le numéro que vous avez demandé n'est pas attribué."
 _BOTH = (Audience.CANDIDATE, Audience.JURY)
@@ -17,6 +17,35 @@ def _candidate_id() -> Any:
     return Field(description="The candidate whose phone it is (their room).")
 
 
+class CallOut(Payload):
+    """A call as the pages show it (`server.telephony.service.call_out`)."""
+
+    id: str
+    simulation_id: str | None = Field(description="The simulation it plays.")
+    direction: str = Field(description="inbound or outbound.")
+    state: str = Field(description="sonnerie, en_ligne, en_attente, termine, manque or refuse.")
+    number: str = Field(description="The other party's number as displayed.")
+    crm_record_id: str | None = Field(description="The CRM record of the caller, if any.")
+    rang_at: str = Field(description="When it started ringing (ISO 8601).")
+    answered_at: str | None = Field(description="ISO 8601.")
+    ended_at: str | None = Field(description="ISO 8601.")
+    ended_by: str | None = Field(description="candidate, client or system.")
+    held_seconds: float = Field(description="Time on hold so far, not counting a hold going on.")
+    hold_started_at: str | None = Field(description="ISO 8601, while on hold.")
+    needs_wrap_up: bool = Field(description="The candidate must qualify it (`call.wrap_up`).")
+    disposition: str | None = Field(description="The qualification's code, once qualified.")
+    disposition_label: str | None = Field(description="Its label (French).")
+    disposition_note: str | None = Field(description="The candidate's note with it.")
+
+
+class PendingCallOut(CallOut):
+    """A call as this process expects it once a hold, resume or hang-up waiting for the
+    database is written (`server.telephony.call_control`)."""
+
+    pending: bool = Field(description="Always true: the change is not written yet.")
+    pending_message: str = Field(description="What the pages show meanwhile (French).")
+
+
 class CallChanged(Event):
     """A call of the candidate changed (rang, answered, held, resumed, ended, qualified): the
     call as it is now, to both sides of the phone."""
@@ -24,9 +53,9 @@ class CallChanged(Event):
     audiences: ClassVar[tuple[Audience, ...]] = _BOTH
     type: Literal["call"] = "call"
     candidate_id: str = _candidate_id()
-    call: dict[str, Any] = Field(
-        description="The call as `server.telephony.service.call_out` writes it (id, state, "
-        "direction, simulation, times, wrap-up…); `pending` and `pending_message` while a "
+    # The pending form first: a `CallOut` is serialized as itself, a `PendingCallOut` whole.
+    call: PendingCallOut | CallOut = Field(
+        description="The call as it is now; with `pending` and `pending_message` while a "
         "command waits for the database (`call.pending`)."
     )
 

@@ -48,6 +48,7 @@ from server.telephony.call_state import (
 from server.telephony.events import (
     UNASSIGNED,
     CallChanged,
+    CallOut,
     CallWarning,
     MediaAlert,
     PeerState,
@@ -267,7 +268,7 @@ def _announce(ctx: AppContext, row: CallRow) -> None:
     call_control.live_calls(ctx).seen(row.candidate_id, call_out(row))
     ctx.bus.publish(
         [candidate_audience(row.candidate_id), jury_audience(row.candidate_id)],
-        CallChanged(candidate_id=row.candidate_id, call=call_out(row)),
+        CallChanged(candidate_id=row.candidate_id, call=CallOut(**call_out(row))),
     )
 
 
