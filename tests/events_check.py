@@ -5,6 +5,8 @@ contributions declare, `app.state.edges.events`):
 - its `type` is declared, by the model that built it;
 - its wire form (`model_dump(mode="json")`, what the socket sends) validates against that
   model again;
+- its wire form, numbered as the socket numbers it, is valid against the generated JSON
+  Schema (docs/events.schema.json, the pages' contract);
 - it went only to the kinds of audience its model declares (`Event.audiences`): a jury-only
   event never reaches a `candidate:` audience.
 
@@ -20,9 +22,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, TypeVar
 
+from jsonschema_rs import Draft202012Validator  # schemathesis's, in the test extras
+
+from server.app import CONTRIBUTIONS
 from server.core.events import Audience, Event
+from server.web import event_catalogue
 from tests.harness import Harness
 
 T = TypeVar("T")
@@ -68,10 +75,28 @@ def check(h: Harness, published: Published) -> None:
     assert type(event) is model, f"{kind!r} built by {type(event).__name__}, not {model.__name__}"
     wire = event.model_dump(mode="json")
     assert model.model_validate(wire).model_dump(mode="json") == wire, f"{kind!r}: {wire}"
+    _validator(model).validate({**wire, "seq": 1} if model.numbered else wire)
     allowed = {a.value for a in model.audiences} - {Audience.SOCKET.value}
     for audience in published.audiences:
         prefix = audience.split(":", 1)[0]
         assert prefix in allowed, f"{kind!r} published to {audience!r}; it declares {allowed}"
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    return event_catalogue.json_schema(CONTRIBUTIONS)
+
+
+@cache
+def _validator(model: type[Event]) -> Draft202012Validator:
+    """The generated schema's definition of `model` (by its `type`, as the pages read it)."""
+    schema = _schema()
+    for one in schema["oneOf"]:
+        name = one["$ref"].rsplit("/", 1)[-1]
+        kind = schema["$defs"][name]["properties"]["type"]
+        if kind.get("const", (kind.get("enum") or [None])[0]) == model.type_name():
+            return Draft202012Validator({"$ref": one["$ref"], "$defs": schema["$defs"]})
+    raise AssertionError(f"{model.type_name()!r} is not in the generated JSON Schema")
 
 
 def labelled(h: Harness, audience: str) -> str:
