@@ -32,7 +32,7 @@ from server.progress.domain import (
     Recorded,
     progress,
 )
-from server.progress.events import ProgressChanged
+from server.progress.events import ProgressChanged, ProgressOut
 from server.progress.models import SimulationNotPlayed
 from server.scenarios.pack_models import FormatSubset, ScenarioPack
 from server.scenarios.referential import PhaseKind
@@ -219,7 +219,9 @@ async def record_unplayed(ctx: AppContext, candidate_id: str) -> int:
     if out is not None:
         ctx.bus.publish(
             [jury_audience(candidate_id), staff_audience(exam_session_id)],
-            ProgressChanged(candidate_id=candidate_id, progress=out.out()),
+            ProgressChanged(
+                candidate_id=candidate_id, progress=ProgressOut.model_validate(out.out())
+            ),
         )
     return len(added)
 

@@ -91,8 +91,8 @@ def type_of(schema: Schema) -> str:
         return json.dumps(schema["const"], ensure_ascii=False)
     if "enum" in schema:
         return " | ".join(json.dumps(v, ensure_ascii=False) for v in schema["enum"])
-    if "anyOf" in schema:
-        return " | ".join(type_of(s) for s in schema["anyOf"])
+    if "anyOf" in schema:  # int | float is one `number`
+        return " | ".join(dict.fromkeys(type_of(s) for s in schema["anyOf"]))
     kind = schema.get("type")
     if kind is None:
         return "any"
