@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.domain import Principal
 from server.certification.closure import refuse_if_no_decision
-from server.certification.events import DecisionTaken, EvidenceChanged, EvidenceOut
 from server.certification.errors import CertificationRefused
+from server.certification.events import DecisionTaken, EvidenceChanged, EvidenceOut
 from server.certification.models import DecisionRow, DeclaredEvidence, Person
 from server.certification.persons import person_of, record_of
 from server.core import audit
@@ -109,7 +109,11 @@ async def declare(
         EvidenceChanged(candidate_id=candidate_id, evidence=EvidenceOut(**out_evidence)),
     )
     for out in changed:
-        to_jury(ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=DeliberationOut(**out)))
+        to_jury(
+            ctx,
+            candidate_id,
+            DeliberationChanged(candidate_id=candidate_id, deliberation=DeliberationOut(**out)),
+        )
     return out_evidence
 
 

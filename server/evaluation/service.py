@@ -398,7 +398,11 @@ async def set_interview_note(
         )
         await session.commit()
         out = interview_out(row)
-    to_jury(ctx, candidate_id, InterviewNoteChanged(candidate_id=candidate_id, interview=InterviewOut(**out)))
+    to_jury(
+        ctx,
+        candidate_id,
+        InterviewNoteChanged(candidate_id=candidate_id, interview=InterviewOut(**out)),
+    )
     return out
 
 

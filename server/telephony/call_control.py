@@ -211,9 +211,7 @@ def _provisional(
 
 def _tell(ctx: AppContext, candidate_id: str, call: dict[str, Any], note: CallPending) -> None:
     audiences = [candidate_audience(candidate_id), jury_audience(candidate_id)]
-    ctx.bus.publish(
-        audiences, CallChanged(candidate_id=candidate_id, call=PendingCallOut(**call))
-    )
+    ctx.bus.publish(audiences, CallChanged(candidate_id=candidate_id, call=PendingCallOut(**call)))
     ctx.bus.publish(audiences, note)
 
 

@@ -16,7 +16,7 @@ from server.scenarios.pack_types import SimulationKind
 from server.telephony import call_control
 from server.telephony.fake_media import FakeMedia
 from tests.events_check import command, verify_action, verify_command
-from tests.harness import Harness, running_app
+from tests.harness import running_app
 from tests.telephony.test_calls import _sims, _to_calls_phase
 
 PACK = "plateforme-horizon"
@@ -133,7 +133,11 @@ def test_a_call_through_its_commands(
         inbound = _sims(h, SimulationKind.INBOUND_CALL)[0]
         _to_calls_phase(h)
         with h.sockets("client_a", "cand_a") as (juror, cand):
-            ring = {"type": "call.ring", "candidate_id": h.day.ids["cand_a"], "simulation_id": inbound.id}
+            ring = {
+                "type": "call.ring",
+                "candidate_id": h.day.ids["cand_a"],
+                "simulation_id": inbound.id,
+            }
             rang: dict[str, Any] = {}
             heard = verify_action(h, lambda: rang.update(command(juror, ring)))
             # The record pops on the candidate's screen before the phone rings on both sides.
@@ -160,7 +164,11 @@ def test_reject(settings: Settings, clock: FakeClock, media: FakeMedia) -> None:
         inbound = _sims(h, SimulationKind.INBOUND_CALL)[0]
         _to_calls_phase(h)
         with h.sockets("client_a", "cand_a") as (juror, cand):
-            ring = {"type": "call.ring", "candidate_id": h.day.ids["cand_a"], "simulation_id": inbound.id}
+            ring = {
+                "type": "call.ring",
+                "candidate_id": h.day.ids["cand_a"],
+                "simulation_id": inbound.id,
+            }
             call_id = command(juror, ring)["result"]["id"]
             reject = {"type": "call.reject", "call_id": call_id}
             assert verify_command(h, cand, reject) == to(BOTH, "call")
