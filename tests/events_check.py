@@ -27,9 +27,9 @@ from typing import Any, TypeVar
 
 from jsonschema_rs import Draft202012Validator  # schemathesis's, in the test extras
 
+from server import event_catalogue
 from server.app import CONTRIBUTIONS
 from server.core.events import Audience, Event
-from server.web import event_catalogue
 from tests.harness import Harness
 
 T = TypeVar("T")

@@ -106,7 +106,9 @@ async def declare(
     out_evidence = {"kinds": row.kinds, "from_training": from_training}
     ctx.bus.publish(
         [jury_audience(candidate_id), staff_audience(candidate.exam_session_id)],
-        EvidenceChanged(candidate_id=candidate_id, evidence=EvidenceOut(**out_evidence)),
+        EvidenceChanged(
+            candidate_id=candidate_id, evidence=EvidenceOut.model_validate(out_evidence)
+        ),
     )
     for out in changed:
         to_jury(

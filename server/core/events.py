@@ -50,7 +50,7 @@ class Event(Message):
     """Base of every server → client WebSocket message: its `type` literal, the audiences it
     may be published to (`audiences`) and whether the edge numbers it (`seq`, see
     server/web/ws.py). Each package declares its events in its contribution; the catalogue
-    (docs/events.md, `python -m server.web.event_catalogue`) is generated from them."""
+    (docs/events.md, `python -m server.event_catalogue`) is generated from them."""
 
     # Every field is always sent (nothing is excluded on dump): each one is required in the
     # generated JSON Schema, defaults included.

@@ -11,9 +11,9 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
+from server import event_catalogue
 from server.app import CONTRIBUTIONS
 from server.core.events import Audience, Event
-from server.web import event_catalogue
 from server.web.composition import Contribution, assemble
 
 

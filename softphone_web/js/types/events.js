@@ -1,4 +1,4 @@
-// Generated from the server's event models by `python -m server.web.event_catalogue`: do not edit by hand
+// Generated from the server's event models by `python -m server.event_catalogue`: do not edit by hand
 // (docs/events.md is the catalogue; tests/web/test_event_catalogue.py fails when this
 // file is out of date). Typedefs only: import them with
 // `/** @typedef {import("./types/events.js").CallChanged} CallChanged */`.

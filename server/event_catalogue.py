@@ -5,7 +5,7 @@ contributions declare (`Contribution.events`, assembled by server/app.py):
 - docs/events.schema.json: their JSON Schema (one definition per event, `oneOf` over them);
 - softphone_web/js/types/events.js: a JSDoc `@typedef` per event for the pages.
 
-`python -m server.web.event_catalogue` writes the three files; `--check` only says which are
+`python -m server.event_catalogue` writes the three files; `--check` only says which are
 out of date (tests/web/test_event_catalogue.py does the same in the test run)."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from server.web.composition import Contribution
 MARKDOWN = Path("docs/events.md")
 SCHEMA = Path("docs/events.schema.json")
 JSDOC = Path("softphone_web/js/types/events.js")
-REGENERATE = "python -m server.web.event_catalogue"
+REGENERATE = "python -m server.event_catalogue"
 SEQ: dict[str, Any] = {
     "type": "integer",
     "description": "Added by the WebSocket edge: the message's number on this connection (the "
