@@ -87,6 +87,9 @@ def test_the_app_holds_exactly_what_the_declared_contributions_give(
     app = create_app(ctx)
     assert set(app.state.edges.commands) == declared
     assert set(app.state.edges.snapshot_parts) == parts
+    events = {e.type_name() for c in CONTRIBUTIONS for e in c.events}
+    assert {"call", "chat.message", "snapshot"} <= events
+    assert set(app.state.edges.events) == events
     assert list(ctx.wiring.timeline_listeners) == listeners
     assert all(isinstance(c, WsCommand) for c in app.state.edges.commands.values())
 
@@ -96,6 +99,7 @@ def test_the_app_holds_exactly_what_the_declared_contributions_give(
     app2 = create_app(ctx2, contributions=without_chat)
     assert "chat.send" not in app2.state.edges.commands
     assert "chat" not in app2.state.edges.snapshot_parts
+    assert "chat.message" not in app2.state.edges.events
     assert not any(getattr(r, "path", "").startswith("/api/chat") for r in app2.routes)
     assert "chat.send" in app.state.edges.commands  # the first app is untouched
 

@@ -5,23 +5,24 @@ it), the livret and the session's results list."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.certification.closure import refuse_if_no_decision
 from server.certification.errors import CertificationRefused
+from server.certification.events import DecisionTaken, EvidenceChanged, EvidenceOut
 from server.certification.models import DecisionRow, DeclaredEvidence, Person
 from server.certification.persons import person_of, record_of
 from server.core import audit
 from server.core.context import AppContext
-from server.core.events import Message, jury_audience, staff_audience
+from server.core.events import jury_audience, staff_audience
 from server.core.identity import Principal
 from server.core.referential import EvidenceKind, Pathway, PhaseKind
 from server.evaluation import deliberation as deliberations
 from server.evaluation import signing
-from server.evaluation.events import DeliberationChanged, to_jury
+from server.evaluation.events import DeliberationChanged, DeliberationOut, to_jury
 from server.evaluation.models import Deliberation
 from server.exams import queries, timeline_service
 from server.exams.models import Candidate, ExamSession
@@ -59,23 +60,6 @@ DECLARABLE = {
     EvidenceKind.PRESENTATION_PROJET,
     EvidenceKind.ENTRETIEN_FINAL,
 }
-
-
-class EvidenceChanged(Message):
-    """To the candidate's jury and the session's staff: the pieces of the file changed (the
-    other juror's deliberation shows it, and what may now be signed)."""
-
-    type: Literal["certification.evidence"] = "certification.evidence"
-    candidate_id: str
-    evidence: dict[str, Any]
-
-
-class DecisionTaken(Message):
-    """To the candidate's jury and the session's staff: the decision in force changed."""
-
-    type: Literal["certification.decision"] = "certification.decision"
-    candidate_id: str
-    decision: dict[str, Any]
 
 
 # ---- evidence ----------------------------------------------------------------------------
@@ -122,10 +106,16 @@ async def declare(
     out_evidence = {"kinds": row.kinds, "from_training": from_training}
     ctx.bus.publish(
         [jury_audience(candidate_id), staff_audience(candidate.exam_session_id)],
-        EvidenceChanged(candidate_id=candidate_id, evidence=out_evidence),
+        EvidenceChanged(
+            candidate_id=candidate_id, evidence=EvidenceOut.model_validate(out_evidence)
+        ),
     )
     for out in changed:
-        to_jury(ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=out))
+        to_jury(
+            ctx,
+            candidate_id,
+            DeliberationChanged(candidate_id=candidate_id, deliberation=DeliberationOut(**out)),
+        )
     return out_evidence
 
 
@@ -347,7 +337,7 @@ async def _decision_changed(
     await session.commit()
     cid = candidate.participant_id
     out = deliberations.deliberation_out(latest)
-    to_jury(ctx, cid, DeliberationChanged(candidate_id=cid, deliberation=out))
+    to_jury(ctx, cid, DeliberationChanged(candidate_id=cid, deliberation=DeliberationOut(**out)))
     raise CertificationRefused(
         f"La décision que les règles prennent aujourd'hui n'est plus celle que les jurés ont "
         f"signée (version {version.version}) : rien n'est enregistré, la version "

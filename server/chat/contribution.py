@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.chat import ws
+from server.chat import events, ws
 from server.chat.views import router
 from server.web.composition import Contribution
 
@@ -10,5 +10,6 @@ CONTRIBUTION = Contribution(
     name="chat",
     routers=(router,),
     commands=ws.WS_COMMANDS,
+    events=events.EVENTS,
     snapshot_parts=(("chat", ws.chat_snapshot),),
 )

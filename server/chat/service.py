@@ -4,18 +4,19 @@ before it is acknowledged and delivered), typing, read markers, transcript."""
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.chat.domain import ChatWindow, paused_since
+from server.chat.events import ChatMessageOut, ChatPosted, ChatTyping
 from server.chat.models import ChatMessage, ChatRead
 from server.core import audit
 from server.core.context import AppContext
 from server.core.errors import PlateauError
-from server.core.events import Message, candidate_audience, jury_audience
+from server.core.events import candidate_audience, jury_audience
 from server.core.referential import PhaseKind
 from server.exams import packs, timeline_service
 from server.exams.models import Candidate
@@ -27,18 +28,6 @@ MAX_TEXT = 2000
 
 class ChatRefused(PlateauError):
     """Sending is not allowed now (French message)."""
-
-
-class ChatPosted(Message):
-    type: Literal["chat.message"] = "chat.message"
-    candidate_id: str
-    message: dict[str, Any]
-
-
-class ChatTyping(Message):
-    type: Literal["chat.typing"] = "chat.typing"
-    candidate_id: str
-    author: str
 
 
 def message_out(m: ChatMessage) -> dict[str, Any]:
@@ -173,7 +162,7 @@ async def send(
             out = message_out(msg)
         ctx.bus.publish(
             [candidate_audience(candidate_id), jury_audience(candidate_id)],
-            ChatPosted(candidate_id=candidate_id, message=out),
+            ChatPosted(candidate_id=candidate_id, message=ChatMessageOut(**out)),
         )
         return out
     raise AssertionError("unreachable")

@@ -15,9 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
-from pydantic import BaseModel
-
-from server.core.events import EventBus, Subscription
+from server.core.events import Event, EventBus, Subscription
 
 if TYPE_CHECKING:
     from server.core.config import Settings
@@ -28,7 +26,7 @@ class Bus(Protocol):
 
     def unsubscribe(self, sub: Subscription) -> None: ...
 
-    def publish(self, audiences: str | Iterable[str], event: BaseModel) -> None: ...
+    def publish(self, audiences: str | Iterable[str], event: Event) -> None: ...
 
     def subscriber_count(self, audience: str) -> int: ...
 

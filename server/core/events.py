@@ -12,6 +12,8 @@ import asyncio
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
+from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,6 +24,51 @@ class Message(BaseModel):
     """Base of every typed WebSocket message, both ways: discriminated by `type`."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class Audience(StrEnum):
+    """Who an event may reach (the prefix of the bus audiences it is published to)."""
+
+    CANDIDATE = "candidate"  # `candidate:<id>`: the candidate's page, that candidate's jurors
+    JURY = "jury"  # `jury:<candidate id>`: that candidate's jurors (never the candidate)
+    STAFF = "staff"  # `staff:<session id>`: the session's proctors
+    SOCKET = "socket"  # not on the bus: the WebSocket edge's answer to one connection
+
+
+AUDIENCE_READERS: dict[Audience, str] = {
+    Audience.CANDIDATE: "the candidate's own page, that candidate's two jurors and the "
+    "organiser's console of the session",
+    Audience.JURY: "that candidate's two jurors and the organiser's console of the session "
+    "(never a candidate's page)",
+    Audience.STAFF: "the session's proctors and the organiser's console of the session",
+    Audience.SOCKET: "the one connection it answers (sent by the WebSocket edge, not published "
+    "on the bus)",
+}
+
+
+class Event(Message):
+    """Base of every server → client WebSocket message: its `type` literal, the audiences it
+    may be published to (`audiences`) and whether the edge numbers it (`seq`, see
+    server/web/ws.py). Each package declares its events in its contribution; the catalogue
+    (docs/events.md, `python -m server.event_catalogue`) is generated from them."""
+
+    # Every field is always sent (nothing is excluded on dump): each one is required in the
+    # generated JSON Schema, defaults included.
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    audiences: ClassVar[tuple[Audience, ...]] = ()
+    numbered: ClassVar[bool] = True  # False: sent out of sequence (replies, heartbeats)
+
+    @classmethod
+    def type_name(cls) -> str:
+        return str(cls.model_fields["type"].default)
+
+
+class Payload(BaseModel):
+    """A typed object inside an event (a call, a mark…): its keys are those the service's
+    `*_out` function writes, in the same order; a missing or unknown key is refused."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 def candidate_audience(candidate_id: str) -> str:
@@ -73,7 +120,9 @@ class EventBus:
                 if not subs:
                     del self._by_audience[audience]
 
-    def publish(self, audiences: str | Iterable[str], event: BaseModel) -> None:
+    def publish(self, audiences: str | Iterable[str], event: Event) -> None:
+        """`event`: an `Event` of one of the audiences it declares (tests/events_check.py
+        checks both in every per-command test)."""
         targets = [audiences] if isinstance(audiences, str) else list(audiences)
         seen: set[int] = set()
         for audience in targets:

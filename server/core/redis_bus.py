@@ -30,7 +30,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from server.core.events import EventBus, Subscription
+from server.core.events import Event, EventBus, Subscription
 
 log = logging.getLogger(__name__)
 LOG_LENGTH = 2000  # events kept per audience for catching up (approximate trimming)
@@ -128,7 +128,7 @@ class RedisEventBus(EventBus):
             if audience not in self._by_audience:  # its last subscriber here: forget its number
                 self._last.pop(audience, None)
 
-    def publish(self, audiences: str | Iterable[str], event: BaseModel) -> None:
+    def publish(self, audiences: str | Iterable[str], event: Event) -> None:
         targets = [audiences] if isinstance(audiences, str) else list(dict.fromkeys(audiences))
         if not targets:
             return

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from server.crm import ws
+from server.crm import events, ws
 from server.crm.views import router
 from server.web.composition import Contribution
 
 CONTRIBUTION = Contribution(
-    name="crm", routers=(router,), snapshot_parts=(("crm", ws.crm_snapshot),)
+    name="crm",
+    routers=(router,),
+    events=events.EVENTS,
+    snapshot_parts=(("crm", ws.crm_snapshot),),
 )

@@ -5,7 +5,7 @@ calls phase while running; each change logged, audited and announced in one plac
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -15,9 +15,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from server.core import audit
 from server.core.context import AppContext
-from server.core.events import Message, candidate_audience, jury_audience
+from server.core.events import candidate_audience, jury_audience
 from server.core.referential import PhaseKind
 from server.crm.domain import CrmInvalid, CrmRefused, french_error
+from server.crm.events import CrmChanged, CrmChangeOut
 from server.crm.models import CrmChange, CrmRecordRow
 from server.exams import packs, timeline_service
 from server.exams.models import Candidate
@@ -31,17 +32,6 @@ EXTRA_KEYS = (
     "callbacks",
     "bookings",
 )  # kept on the copy, not in the pack's CrmRecord
-
-
-class CrmChanged(Message):
-    """`crm.change`: one row of the change log (+ the record or the survey as they are now)."""
-
-    type: Literal["crm.change"] = "crm.change"
-    candidate_id: str
-    change: dict[str, Any]
-    record: dict[str, Any] | None = None
-    record_id: str | None = None
-    survey: dict[str, Any] | None = None
 
 
 def change_out(c: CrmChange) -> dict[str, Any]:
@@ -201,7 +191,7 @@ def announce(ctx: AppContext, candidate_id: str, change: CrmChange, **extra: Any
         [candidate_audience(candidate_id), jury_audience(candidate_id)],
         CrmChanged(
             candidate_id=candidate_id,
-            change=change_out(change),
+            change=CrmChangeOut(**change_out(change)),
             record_id=change.record_id,
             **extra,
         ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.evaluation import ws
+from server.evaluation import events, ws
 from server.evaluation.views import router
 from server.web.composition import Contribution
 
@@ -10,5 +10,6 @@ CONTRIBUTION = Contribution(
     name="evaluation",
     routers=(router,),
     commands=ws.WS_COMMANDS,
+    events=events.EVENTS,
     snapshot_parts=(("evaluation", ws.evaluation_snapshot),),
 )

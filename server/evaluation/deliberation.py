@@ -29,7 +29,7 @@ from server.core.identity import Capacity, Principal
 from server.core.referential import ExamFormat
 from server.core.wiring import AfterCommit
 from server.evaluation import signing
-from server.evaluation.events import DeliberationChanged, to_jury
+from server.evaluation.events import DeliberationChanged, DeliberationOut, to_jury
 from server.evaluation.models import Deliberation
 from server.evaluation.service import EvaluationRefused, seat
 from server.exams.models import Candidate, JuryAssignment
@@ -259,9 +259,15 @@ async def propose(
         before = deliberation_out(voided) if voided is not None else None
     if before is not None:
         to_jury(
-            ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=before)
+            ctx,
+            candidate_id,
+            DeliberationChanged(candidate_id=candidate_id, deliberation=DeliberationOut(**before)),
         )
-    to_jury(ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=out))
+    to_jury(
+        ctx,
+        candidate_id,
+        DeliberationChanged(candidate_id=candidate_id, deliberation=DeliberationOut(**out)),
+    )
     return out
 
 
@@ -330,7 +336,11 @@ async def sign(
         )
         await session.commit()
         out = deliberation_out(current)
-    to_jury(ctx, candidate_id, DeliberationChanged(candidate_id=candidate_id, deliberation=out))
+    to_jury(
+        ctx,
+        candidate_id,
+        DeliberationChanged(candidate_id=candidate_id, deliberation=DeliberationOut(**out)),
+    )
     for done in after:
         done()
     return out
@@ -362,7 +372,9 @@ async def _void_on_change(
     before, after = deliberation_out(current), deliberation_out(new)
     cid = candidate.participant_id
     for out in (before, after):
-        to_jury(ctx, cid, DeliberationChanged(candidate_id=cid, deliberation=out))
+        to_jury(
+            ctx, cid, DeliberationChanged(candidate_id=cid, deliberation=DeliberationOut(**out))
+        )
     raise signing.SignatureVoided(
         f"Ce que l'autre juré a signé a changé depuis ({what}) : sa signature de la version "
         f"{current.version} est annulée et la version {new.version} est créée. Relisez-la ; "

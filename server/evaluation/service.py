@@ -17,7 +17,15 @@ from server.core.errors import PlateauError
 from server.core.identity import Principal
 from server.core.referential import ExamFormat, Title
 from server.evaluation import grid
-from server.evaluation.events import InterviewNoteChanged, MarkChanged, NotePinned, to_jury
+from server.evaluation.events import (
+    InterviewNoteChanged,
+    InterviewOut,
+    MarkChanged,
+    MarkOut,
+    NoteOut,
+    NotePinned,
+    to_jury,
+)
 from server.evaluation.models import Deliberation, InterviewNote, Mark, PinnedNote
 from server.exams.models import Candidate, ExamSession
 from server.exams.queries import NotFound
@@ -242,7 +250,7 @@ async def set_mark(
         saved = await session.get(Mark, key, populate_existing=True)
         assert saved is not None
         out = mark_out(saved)
-    to_jury(ctx, candidate_id, MarkChanged(candidate_id=candidate_id, mark=out))
+    to_jury(ctx, candidate_id, MarkChanged(candidate_id=candidate_id, mark=MarkOut(**out)))
     return out
 
 
@@ -343,7 +351,7 @@ async def pin_note(
         )
         await session.commit()
         out = note_out(note)
-    to_jury(ctx, candidate_id, NotePinned(candidate_id=candidate_id, note=out))
+    to_jury(ctx, candidate_id, NotePinned(candidate_id=candidate_id, note=NoteOut(**out)))
     return out
 
 
@@ -393,7 +401,11 @@ async def set_interview_note(
         )
         await session.commit()
         out = interview_out(row)
-    to_jury(ctx, candidate_id, InterviewNoteChanged(candidate_id=candidate_id, interview=out))
+    to_jury(
+        ctx,
+        candidate_id,
+        InterviewNoteChanged(candidate_id=candidate_id, interview=InterviewOut(**out)),
+    )
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.exams import lifecycle, ws
+from server.exams import events, lifecycle, ws
 from server.exams.jury_views import router as jury_router
 from server.exams.people_views import router as people_router
 from server.exams.timeline_views import router as timeline_router
@@ -13,6 +13,7 @@ CONTRIBUTION = Contribution(
     name="exams",
     routers=(sessions_router, people_router, timeline_router, jury_router),
     commands=ws.WS_COMMANDS,
+    events=events.EVENTS,
     snapshot_parts=(("clock", ws.clock_snapshot), ("exam", ws.exam_snapshot)),
     startup=(
         StartUp(Stage.RECOVER, lifecycle.give_back_outage),  # before any missed deadline

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
 from server.core.context import AppContext
-from server.core.events import Message, jury_audience, staff_audience
+from server.core.events import jury_audience, staff_audience
 from server.core.identity import Principal, Role
 from server.exams import queries, timeline_service
+from server.exams.events import IncidentReported
 from server.exams.models import Candidate, Incident, JuryAssignment
 
 INCIDENT_LABELS = {
@@ -30,15 +31,6 @@ INCIDENT_LABELS = {
     "recording_fallback": "Disque des enregistrements en défaut : dossier de secours utilisé",
     "server_outage": "Interruption technique du serveur : temps rendu",
 }
-
-
-class IncidentReported(Message):
-    type: Literal["incident"] = "incident"
-    candidate_id: str
-    kind: str
-    label: str
-    at: str
-    detail: str
 
 
 def incident_payload(i: Incident) -> dict[str, Any]:

@@ -5,27 +5,18 @@ rédaction), within that limit; the server checks it on every request, whatever 
 
 from __future__ import annotations
 
-from typing import Literal
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
 from server.core.bus import Bus
 from server.core.clock import Clock
-from server.core.events import Message, staff_audience
+from server.core.events import staff_audience
 from server.core.referential import PhaseKind
 from server.exams import queries
 from server.exams.closure import PROCTOR_EXTENSION_MAX_MINUTES, proctor_refusal
+from server.exams.events import ProctorExtensionChanged
 
 MAX_MINUTES = PROCTOR_EXTENSION_MAX_MINUTES
-
-
-class ProctorExtensionChanged(Message):
-    """The organiser changed the setting: the proctors' pages show « Prolonger » or not."""
-
-    type: Literal["session.proctor_extension"] = "session.proctor_extension"
-    exam_session_id: str
-    minutes: int | None
 
 
 async def limit_for(session: AsyncSession, candidate_id: str) -> int | None:

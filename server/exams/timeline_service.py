@@ -8,7 +8,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.core import audit, localtime
 from server.core.clock import real_seconds
 from server.core.context import AppContext
-from server.core.events import Message, candidate_audience, jury_audience, staff_audience
+from server.core.events import candidate_audience, jury_audience, staff_audience
+from server.exams.events import PhaseWarning, TimelineChanged
 from server.exams.models import Candidate, ExamSession, TimelineFactRow
 from server.exams.queries import NotFound
 from server.exams.timeline import Timeline, TimelineError
@@ -28,19 +29,6 @@ Command = Callable[[Timeline], list[TimelineFact]]
 # Who listens to the timeline and who sweeps after an election: `ctx.wiring`
 # (server/core/wiring.py), assembled by server/app.py from the packages' contributions.
 log = logging.getLogger(__name__)
-
-
-class TimelineChanged(Message):
-    type: Literal["timeline"] = "timeline"
-    candidate_id: str
-    state: dict[str, Any]
-
-
-class PhaseWarning(Message):
-    type: Literal["timeline.warning"] = "timeline.warning"
-    candidate_id: str
-    minutes: int
-    phase_label: str
 
 
 async def load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Timeline:

@@ -10,7 +10,7 @@ waits for the record to be written to hand out the right brief."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.chat.models import ChatMessage
 from server.core import audit
 from server.core.context import AppContext
-from server.core.events import Message, jury_audience, staff_audience
+from server.core.events import jury_audience, staff_audience
 from server.core.referential import PhaseKind
 from server.exams import packs, timeline_service
 from server.exams.models import Candidate
@@ -33,21 +33,13 @@ from server.progress.domain import (
     Recorded,
     progress,
 )
+from server.progress.events import ProgressChanged, ProgressOut
 from server.progress.models import SimulationNotPlayed
 from server.scenarios.pack.models import FormatSubset, ScenarioPack
 from server.telephony.call_state import CallState
 from server.telephony.models import CallRow
 
 LIVE = (CallState.RINGING.value, CallState.ACTIVE.value, CallState.HELD.value)
-
-
-class ProgressChanged(Message):
-    """To the candidate's jury and the session's staff (never a candidate audience: it names
-    the simulations)."""
-
-    type: Literal["simulations.progress"] = "simulations.progress"
-    candidate_id: str
-    progress: dict[str, Any]
 
 
 async def _facts(
@@ -227,7 +219,9 @@ async def record_unplayed(ctx: AppContext, candidate_id: str) -> int:
     if out is not None:
         ctx.bus.publish(
             [jury_audience(candidate_id), staff_audience(exam_session_id)],
-            ProgressChanged(candidate_id=candidate_id, progress=out.out()),
+            ProgressChanged(
+                candidate_id=candidate_id, progress=ProgressOut.model_validate(out.out())
+            ),
         )
     return len(added)
 

@@ -23,15 +23,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
 from server.core.context import AppContext
-from server.core.events import Message, candidate_audience, jury_audience
+from server.core.events import candidate_audience, jury_audience
 from server.core.identity import Principal, Role
-from server.telephony.call_messages import CallChanged
 from server.telephony.call_state import CallAction, CallState
+from server.telephony.events import CallChanged, CallPending, PendingCallOut
 from server.telephony.ports import RecordingInfo
 
 log = logging.getLogger(__name__)
@@ -63,17 +63,6 @@ _NEXT_STATE = {
     CallAction.HOLD: CallState.HELD,
     CallAction.RESUME: CallState.ACTIVE,
 }
-
-
-class CallPending(Message):
-    """A call command waits for the database (`pending`), or was just written (False)."""
-
-    type: Literal["call.pending"] = "call.pending"
-    candidate_id: str
-    call_id: str
-    action: str
-    pending: bool
-    message: str
 
 
 @dataclass
@@ -225,7 +214,7 @@ def _provisional(
 
 def _tell(ctx: AppContext, candidate_id: str, call: dict[str, Any], note: CallPending) -> None:
     audiences = [candidate_audience(candidate_id), jury_audience(candidate_id)]
-    ctx.bus.publish(audiences, CallChanged(candidate_id=candidate_id, call=call))
+    ctx.bus.publish(audiences, CallChanged(candidate_id=candidate_id, call=PendingCallOut(**call)))
     ctx.bus.publish(audiences, note)
 
 

@@ -11,10 +11,10 @@ from server.core.referential import PhaseKind
 from server.exams.timeline_facts import Paused, PhaseEnded, TimelineFact, WarningEmitted
 from server.exams.timeline_state import TimelineState
 from server.telephony.call_lifecycle import act
-from server.telephony.call_messages import CallWarning
 from server.telephony.call_records import live_call
 from server.telephony.call_state import CallAction, CallState, Party
 from server.telephony.errors import CallMediaRefused, CallRefused
+from server.telephony.events import CallWarning
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience
 from server.exams import packs
 from server.telephony import call_control
-from server.telephony.call_messages import CallChanged
 from server.telephony.call_state import (
     Call,
     CallAction,
@@ -25,6 +24,7 @@ from server.telephony.call_state import (
     HoldPeriod,
     Party,
 )
+from server.telephony.events import CallChanged, CallOut
 from server.telephony.models import CallRow
 
 LIVE_STATES = (CallState.RINGING.value, CallState.ACTIVE.value, CallState.HELD.value)
@@ -110,7 +110,7 @@ def announce(ctx: AppContext, row: CallRow) -> None:
     call_control.live_calls(ctx).seen(row.candidate_id, call_out(row))
     ctx.bus.publish(
         [candidate_audience(row.candidate_id), jury_audience(row.candidate_id)],
-        CallChanged(candidate_id=row.candidate_id, call=call_out(row)),
+        CallChanged(candidate_id=row.candidate_id, call=CallOut(**call_out(row))),
     )
 
 

@@ -22,10 +22,10 @@ from server.exams.models import Candidate
 from server.scenarios.pack.types import SimulationKind
 from server.telephony.call_exam import CallExam, exam_of, require_calls_phase, require_free_line
 from server.telephony.call_lifecycle import arm_ring_timeout
-from server.telephony.call_messages import UNASSIGNED, ScreenPop, Unassigned
 from server.telephony.call_records import DISPOSITIONS, announce, call_out, digits_of, line_names
 from server.telephony.call_state import CallDirection, CallState, Party
 from server.telephony.errors import CallRefused
+from server.telephony.events import UNASSIGNED, ScreenPop, Unassigned
 from server.telephony.models import CallRow
 
 

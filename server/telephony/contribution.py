@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.telephony import call_phase, lifecycle, ring_sweep, ws
+from server.telephony import call_phase, events, lifecycle, ring_sweep, ws
 from server.telephony.views import router
 from server.web.composition import Contribution, Stage, StartUp
 
@@ -10,6 +10,7 @@ CONTRIBUTION = Contribution(
     name="telephony",
     routers=(router,),
     commands=ws.WS_COMMANDS,
+    events=events.EVENTS,
     snapshot_parts=(("calls", ws.calls_snapshot),),
     listeners=(call_phase.on_timeline,),  # calls held on a pause, ended with the phase
     startup=(

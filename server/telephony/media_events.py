@@ -4,36 +4,17 @@ states, a room moved to another worker) and what it refuses, told to the pages."
 from __future__ import annotations
 
 import logging
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from server.core.context import AppContext
-from server.core.events import Message, candidate_audience, jury_audience
+from server.core.events import candidate_audience, jury_audience
 from server.exams import overview
 from server.telephony.call_state import CallAction
 from server.telephony.errors import VERBS_FR
+from server.telephony.events import MediaAlert, PeerState, Renegotiate
 from server.telephony.ports import MediaError, MediaPort
 
 log = logging.getLogger(__name__)
-
-
-class MediaAlert(Message):
-    type: Literal["media.alert"] = "media.alert"
-    candidate_id: str
-    message: str
-
-
-class PeerState(Message):
-    type: Literal["rtc.peer_state"] = "rtc.peer_state"
-    candidate_id: str
-    role: str
-    state: str
-
-
-class Renegotiate(Message):
-    """The candidate's room moved to another media worker: the pages send a new offer."""
-
-    type: Literal["rtc.renegotiate"] = "rtc.renegotiate"
-    candidate_id: str
 
 
 def media(ctx: AppContext) -> MediaPort:

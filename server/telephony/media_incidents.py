@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from server.core.context import AppContext
 from server.core.events import jury_audience
 from server.exams import overview
-from server.telephony.media_events import MediaAlert
+from server.telephony.events import MediaAlert
 from server.telephony.recorder import StorageEvent
 
 if TYPE_CHECKING:

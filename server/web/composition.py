@@ -3,8 +3,9 @@ composition root (`server/app.py`) assembles the contributions.
 
 Each package that has edges or hooks declares `CONTRIBUTION = Contribution(...)` in its
 `contribution.py`; `server/app.py` lists those objects explicitly and `assemble` turns them into
-the app's routers, WebSocket commands and snapshot parts (`Edges`, on `app.state.edges`), the
-services' run-time hooks (`Wiring`, on `ctx.wiring`) and the ordered start-up and shutdown hooks.
+the app's routers, WebSocket commands, events and snapshot parts (`Edges`, on
+`app.state.edges`), the services' run-time hooks (`Wiring`, on `ctx.wiring`) and the ordered
+start-up and shutdown hooks.
 Nothing is registered by importing a module: a contribution left out of the list is absent.
 
 The type lives with the edges (not in `server.core`) because it holds FastAPI routers and
@@ -19,6 +20,7 @@ from enum import IntEnum
 from fastapi import APIRouter
 
 from server.core.context import AppContext
+from server.core.events import Event
 from server.core.wiring import ElectionSweep, LockCheck, SealPart, TimelineListener, Wiring
 from server.web.snapshots import SnapshotPart
 from server.web.ws_registry import WsCommand
@@ -50,6 +52,7 @@ class Contribution:
     name: str
     routers: tuple[APIRouter, ...] = ()
     commands: tuple[WsCommand, ...] = ()
+    events: tuple[type[Event], ...] = ()  # what it sends to the pages (docs/events.md)
     snapshot_parts: tuple[tuple[str, SnapshotPart], ...] = ()
     listeners: tuple[TimelineListener, ...] = ()  # the timeline's (server/exams/timeline_service)
     on_elected: tuple[ElectionSweep, ...] = ()  # run when this replica becomes the clock leader
@@ -61,9 +64,11 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Edges:
-    """What the WebSocket edge serves: the commands by `type` and the snapshot's parts."""
+    """What the WebSocket edge serves: the commands by `type`, the events it may send by
+    `type` (their catalogue, docs/events.md) and the snapshot's parts."""
 
     commands: Mapping[str, WsCommand]
+    events: Mapping[str, type[Event]]
     snapshot_parts: Mapping[str, SnapshotPart]
 
 
@@ -77,14 +82,19 @@ class Assembly:
 
 
 def assemble(contributions: Sequence[Contribution]) -> Assembly:
-    """The contributions in the order given; a name, a command or a snapshot part declared
-    twice is a programming error."""
+    """The contributions in the order given; a name, a command, an event or a snapshot part
+    declared twice is a programming error."""
     names = [c.name for c in contributions]
     if len(set(names)) != len(names):
         raise ValueError(f"contribution declared twice: {names}")
     commands: dict[str, WsCommand] = {}
     parts: dict[str, SnapshotPart] = {}
+    events: dict[str, type[Event]] = {}
     for c in contributions:
+        for event in c.events:
+            if event.type_name() in events:
+                raise ValueError(f"WebSocket event {event.type_name()!r} declared twice")
+            events[event.type_name()] = event
         for command in c.commands:
             for type_name in command.type_names:
                 if type_name in commands:
@@ -104,7 +114,7 @@ def assemble(contributions: Sequence[Contribution]) -> Assembly:
     )
     return Assembly(
         routers=tuple(r for c in contributions for r in c.routers),
-        edges=Edges(commands=commands, snapshot_parts=parts),
+        edges=Edges(commands=commands, events=events, snapshot_parts=parts),
         wiring=Wiring(
             timeline_listeners=tuple(f for c in contributions for f in c.listeners),
             on_elected=tuple(f for c in contributions for f in c.on_elected),

@@ -27,6 +27,7 @@ from server.web.messages import (
     Ack,
     ErrorReply,
     Heartbeat,
+    Me,
     Message,
     PresenceChanged,
     Resync,
@@ -117,12 +118,12 @@ class Connection:
         except BaseException:
             ctx.bus.unsubscribe(sub)
             raise
-        me = {
-            "role": self.principal.role.value,
-            "subject_id": self.principal.subject_id,
-            "display_name": self.principal.display_name,
-            "exam_session_id": self.principal.exam_session_id,
-        }
+        me = Me(
+            role=self.principal.role.value,
+            subject_id=self.principal.subject_id,
+            display_name=self.principal.display_name,
+            exam_session_id=self.principal.exam_session_id,
+        )
         async with self._send_lock:  # the pump sends nothing of the new subscription before
             old, self.sub = self.sub, sub
             if old is not None:

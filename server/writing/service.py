@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select, update
@@ -21,7 +21,7 @@ from server.core import audit
 from server.core.context import AppContext
 from server.core.db import insert_first, update_if_unchanged
 from server.core.errors import PlateauError
-from server.core.events import Message, jury_audience
+from server.core.events import jury_audience
 from server.core.referential import PhaseKind
 from server.core.text import Line, Text
 from server.exams import timeline_service
@@ -33,6 +33,7 @@ from server.progress import service as progress
 from server.scenarios.pack.simulations import WritingTask
 from server.scenarios.pack.types import Channel
 from server.writing import sms
+from server.writing.events import DraftFrozen, DraftSaved
 from server.writing.models import Draft, Notepad, SaveLog
 
 NOTEPAD = "notepad"
@@ -79,21 +80,6 @@ SHAPES: dict[Channel, type[_Fields]] = {
     Channel.LETTER: LetterDraft,
     Channel.SMS: SmsDraft,
 }
-
-
-class DraftFrozen(Message):
-    type: Literal["writing.frozen"] = "writing.frozen"
-    candidate_id: str
-
-
-class DraftSaved(Message):
-    """A reply saved during the writing phase: the jury's review reads it again (live)."""
-
-    type: Literal["writing.saved"] = "writing.saved"
-    candidate_id: str
-    task_id: str
-    version: int
-    saved_at: str
 
 
 def counts(channel: Channel, content: dict[str, Any]) -> dict[str, Any]:

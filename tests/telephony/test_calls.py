@@ -13,8 +13,8 @@ from server.core.config import Settings
 from server.exams import timeline_service
 from server.scenarios.pack.types import SimulationKind
 from server.telephony import call_lifecycle
-from server.telephony.call_messages import UNASSIGNED
 from server.telephony.call_state import CallAction, Party
+from server.telephony.events import UNASSIGNED
 from server.telephony.fake_media import FakeMedia
 from tests.harness import Harness, running_app
 
