@@ -200,20 +200,19 @@ def correct_candidate(
     pathway: Annotated[Pathway | None, typer.Option("--parcours")] = None,
 ) -> None:
     """Corrige le nom, le prénom ou le parcours d'un candidat ; réémet les documents émis."""
-    from server.exams import people
+    from server.exams import service
 
     async def work(ctx: AppContext, session: AsyncSession) -> Any:
-        change = await people.correct_candidate(
+        change = await service.correct_candidate(
+            ctx,
             session,
-            candidate_id=candidate_id,
-            exam_session_id=session_id,
+            session_id,
+            candidate_id,
             last_name=last_name,
             first_name=first_name,
             pathway=pathway,
             actor=ACTOR,
-            clock=ctx.clock,
         )
-        await session.commit()
         return change, await _reissue(ctx, session_id, change)
 
     change, docs = run(work)
@@ -228,18 +227,12 @@ def correct_staff(
     name: Annotated[str, typer.Option("--nom", help="Nom affiché corrigé.")],
 ) -> None:
     """Corrige le nom affiché d'un juré ou d'un surveillant ; réémet les documents émis."""
-    from server.exams import people
+    from server.exams import service
 
     async def work(ctx: AppContext, session: AsyncSession) -> Any:
-        change = await people.correct_staff(
-            session,
-            participant_id=person_id,
-            exam_session_id=session_id,
-            display_name=name,
-            actor=ACTOR,
-            clock=ctx.clock,
+        change = await service.correct_staff(
+            ctx, session, session_id, person_id, display_name=name, actor=ACTOR
         )
-        await session.commit()
         return change, await _reissue(ctx, session_id, change)
 
     change, docs = run(work)
