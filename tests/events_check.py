@@ -38,7 +38,6 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-
 from jsonschema_rs import Draft202012Validator  # schemathesis's, in the test extras
 
 from server import event_catalogue
@@ -193,7 +192,7 @@ def state_changing_routes(app: FastAPI) -> dict[str, APIRoute]:
     found: dict[str, APIRoute] = {}
     for route in _routes(app.routes):
         if isinstance(route, APIRoute):
-            for method in sorted(set(route.methods) & set(STATE_CHANGING)):
+            for method in sorted(set(route.methods or ()) & set(STATE_CHANGING)):
                 found[f"{method} {route.path}"] = route
     return found
 

@@ -20,14 +20,13 @@ from tests.harness import ORGANISER_PASSWORD, running_app
 def test_signing_in_and_out_publishes_nothing(settings: Settings, clock: FakeClock) -> None:
     with running_app(settings, clock) as h:
         c = h.client
-        with h.sockets("proctor", "client_a"):  # someone is listening: still nothing
-            code = {"code": h.day.codes["cand_a"]}
-            assert verify_request(h, c, "POST", "/api/auth/code", json=code) == {}
-            login = {"username": "orga", "password": ORGANISER_PASSWORD}
-            assert verify_request(h, c, "POST", "/api/auth/password", json=login) == {}
-            c.headers["X-CSRF-Token"] = c.cookies[CSRF_COOKIE]
-            change = {"current_password": ORGANISER_PASSWORD, "new_password": "nouveau-secret-42"}
-            url = "/api/auth/account/password"
-            assert verify_request(h, c, "POST", url, json=change) == {}
-            c.headers["X-CSRF-Token"] = c.cookies[CSRF_COOKIE]
-            assert verify_request(h, c, "POST", "/api/auth/logout", status=204) == {}
+        code = {"code": h.day.codes["cand_a"]}
+        assert verify_request(h, c, "POST", "/api/auth/code", json=code) == {}
+        login = {"username": "orga", "password": ORGANISER_PASSWORD}
+        assert verify_request(h, c, "POST", "/api/auth/password", json=login) == {}
+        c.headers["X-CSRF-Token"] = c.cookies[CSRF_COOKIE]
+        change = {"current_password": ORGANISER_PASSWORD, "new_password": "nouveau-secret-42"}
+        url = "/api/auth/account/password"
+        assert verify_request(h, c, "POST", url, json=change) == {}
+        c.headers["X-CSRF-Token"] = c.cookies[CSRF_COOKIE]
+        assert verify_request(h, c, "POST", "/api/auth/logout", status=204) == {}

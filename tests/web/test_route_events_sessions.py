@@ -36,7 +36,8 @@ def test_preparing_a_session_tells_no_page(settings: Settings, clock: FakeClock)
         assert heard == {}
         cid = heard.response.json()["id"]
         juror = {"role": "juror", "display_name": "M. Jacques Client"}
-        heard = verify_request(h, orga, "POST", f"/api/sessions/{sid}/staff", status=201, json=juror)
+        url = f"/api/sessions/{sid}/staff"
+        heard = verify_request(h, orga, "POST", url, status=201, json=juror)
         assert heard == {}
         jid = heard.response.json()["id"]
         seat = {"juror_id": jid, "capacity": "client"}
@@ -47,7 +48,8 @@ def test_preparing_a_session_tells_no_page(settings: Settings, clock: FakeClock)
         url = f"/api/sessions/{sid}/candidates/{cid}"
         assert verify_request(h, orga, "PATCH", url, json={"first_name": "Chloë"}) == {}
         url = f"/api/sessions/{sid}/staff/{jid}"
-        assert verify_request(h, orga, "PATCH", url, json={"display_name": "M. Jacques Cliant"}) == {}
+        name = {"display_name": "M. Jacques Cliant"}
+        assert verify_request(h, orga, "PATCH", url, json=name) == {}
         url = f"/api/sessions/{sid}/participants/{cid}/remove"
         assert verify_request(h, orga, "POST", url, json={"reason": "Absente."}) == {}
         url = f"/api/sessions/{sid}/pack"
@@ -70,6 +72,7 @@ def test_the_session_settings_and_documents(settings: Settings, clock: FakeClock
         assert heard == {"staff:session": ["session.proctor_extension"]}
         # Requiring SEB closes the candidates' unverified pages; it announces nothing.
         url = f"/api/sessions/{sid}/seb"
-        assert verify_request(h, orga, "PUT", url, json={"required": True, "quit_password": "sortie-2026"}) == {}
+        seb = {"required": True, "quit_password": "sortie-2026"}
+        assert verify_request(h, orga, "PUT", url, json=seb) == {}
         url = f"/api/sessions/{sid}/documents/issue"
         assert verify_request(h, orga, "POST", url, status=201, json={"kind": "pv"}) == {}
