@@ -12,6 +12,8 @@ from tests.events_check import covers_routes, verify_request
 from tests.harness import running_app
 
 JURY_AND_STAFF = ("jury:cand_a", "staff:session")
+# Alice's two seats: the standard day's and a later session's.
+ALICE = ("jury:cand_a", "staff:session", "jury:seat_2", "staff:session_2")
 
 
 def to(audiences: tuple[str, ...], *types: str) -> dict[str, list[str]]:
@@ -71,10 +73,22 @@ def test_evaluating_deliberating_and_certifying(settings: Settings, clock: FakeC
         heard = verify_request(h, orga, "POST", decision, status=201)
         assert heard == to(JURY_AND_STAFF, "certification.decision")
         person = orga.get(certification).json()["person_id"]
+        # The seat is this person's already: nothing changes, nothing is told.
         link = {"same_as_candidate_id": cid}
         assert verify_request(h, orga, "PUT", f"{certification}/person", json=link) == {}
         identity = {"last_name": "Durand", "first_name": "Alice", "birth_date": "1990-04-02"}
         assert verify_request(h, orga, "PUT", f"/api/persons/{person}", json=identity) == {}
+        # Alice's seat at a later session, linked to her: what the rules decide for each of her
+        # seats may change (CCP 1 counts, the final interview is due): their deliberation
+        # panels read it again (their jury's, and their session's staff).
+        later = {"centre": "Centre test", "day": "2026-09-14", "format_id": "ccp2"}
+        sid2 = orga.post("/api/sessions", json=later).json()["id"]
+        alice = {"last_name": "Durand", "first_name": "Alice", "pathway": "capitalisation"}
+        seat = orga.post(f"/api/sessions/{sid2}/candidates", json=alice).json()["id"]
+        h.day.ids.update(seat_2=seat, session_2=sid2)  # the audiences' labels
+        url = f"/api/candidates/{seat}/certification/person"
+        heard = verify_request(h, orga, "PUT", url, json=link)
+        assert heard == to(ALICE, "certification.person")
         prior = {
             "title_id": "CRCD",
             "version": h.ctx.titles["CRCD"].version,
@@ -83,7 +97,8 @@ def test_evaluating_deliberating_and_certifying(settings: Settings, clock: FakeC
             "session_label": "Centre B",
         }
         url = f"/api/persons/{person}/prior-ccps"
-        assert verify_request(h, orga, "POST", url, status=201, json=prior) == {}
+        heard = verify_request(h, orga, "POST", url, status=201, json=prior)
+        assert heard == to(ALICE, "certification.person")
 
         # A piece withdrawn after the signatures voids the signed version: its successor waits
         # for both jurors (the voided one, then the new one, to the jury).
