@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from tests.evaluation.support import PACK, proposal, run_exam, who
+from server.exams.models import Candidate
+from tests.evaluation.support import PACK, declare, proposal, propose, run_exam, sign, who
 from tests.events_check import covers_routes, verify_request
-from tests.harness import running_app
+from tests.harness import Harness, running_app
 
 JURY_AND_STAFF = ("jury:cand_a", "staff:session")
 # Alice's two seats: the standard day's and a later session's.
@@ -108,3 +109,31 @@ def test_evaluating_deliberating_and_certifying(settings: Settings, clock: FakeC
             "jury:cand_a": ["certification.evidence", *["evaluation.deliberation"] * 2],
             "staff:session": ["certification.evidence"],
         }
+
+
+async def _change_pathway(h: Harness, cid: str, pathway: str) -> None:
+    async with h.ctx.db.session() as s:
+        cand = await s.get(Candidate, cid)
+        assert cand is not None
+        cand.pathway = pathway
+        await s.commit()
+
+
+@covers_routes("POST /api/candidates/{candidate_id}/certification/decision")
+def test_a_decision_refused_again_still_tells_the_jury_its_new_version(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """The rules no longer take the decision both jurors signed (the seat's pathway changed):
+    the request is refused, nothing is decided (no `certification.decision`), and the version
+    now waiting for both signatures reaches the jury."""
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = h.day.ids["cand_a"]
+        run_exam(h, cid, minutes=190, interviews=2)
+        declare(h, cid, "observer_a", "dossier_professionnel", "resultats_formation")
+        assert propose(h, cid, "observer_a", proposal(h, "titre")).status_code == 200
+        assert sign(h, cid, "observer_a").status_code == 200
+        assert sign(h, cid, "client_a").json()["locked"]
+        h.call(_change_pathway, h, cid, "vae")
+        url = f"/api/candidates/{cid}/certification/decision"
+        heard = verify_request(h, who(h, "organiser"), "POST", url, status=409)
+        assert heard == {"jury:cand_a": ["evaluation.deliberation"]}
