@@ -1,7 +1,7 @@
 """The events of the jury's and the organiser's evaluation and certification routes: the grid,
-notes and deliberation to the jury only (never a candidate's page); the file's pieces and the
-decision to the jury and the session's staff (tests/web/test_route_events.py guards that every
-state-changing route has such a test)."""
+notes and deliberation to the jury only (never a candidate's page); the file's pieces, the
+decision and the person behind a seat to the jury and the session's staff
+(tests/web/test_route_events.py guards that every state-changing route has such a test)."""
 
 from __future__ import annotations
 
@@ -77,6 +77,7 @@ def test_evaluating_deliberating_and_certifying(settings: Settings, clock: FakeC
         # The seat is this person's already: nothing changes, nothing is told.
         link = {"same_as_candidate_id": cid}
         assert verify_request(h, orga, "PUT", f"{certification}/person", json=link) == {}
+        # A person's identity corrected changes no decision: nothing is told.
         identity = {"last_name": "Durand", "first_name": "Alice", "birth_date": "1990-04-02"}
         assert verify_request(h, orga, "PUT", f"/api/persons/{person}", json=identity) == {}
         # Alice's seat at a later session, linked to her: what the rules decide for each of her
