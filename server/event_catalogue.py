@@ -160,6 +160,7 @@ def markdown(contributions: Sequence[Contribution]) -> str:
         Audience.CANDIDATE: "`candidate:<candidate id>`",
         Audience.JURY: "`jury:<candidate id>`",
         Audience.STAFF: "`staff:<session id>`",
+        Audience.PERSON: "`person:<subject id>`",
         Audience.SOCKET: "(not on the bus)",
     }
     for audience in Audience:

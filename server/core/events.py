@@ -3,7 +3,9 @@
 An audience names who may receive an event, so a candidate can never subscribe to jury text:
 - `candidate:<id>`  what the candidate's own page may show;
 - `jury:<candidate id>`  what the jurors (and the organiser) of that candidate may see;
-- `staff:<session id>`  what the organiser and proctors of a session may see.
+- `staff:<session id>`  what the organiser and proctors of a session may see;
+- `person:<subject id>`  what concerns that person's own pages alone (what they may see
+  changed: server/core/revocation.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Audience(StrEnum):
     CANDIDATE = "candidate"  # `candidate:<id>`: the candidate's page, that candidate's jurors
     JURY = "jury"  # `jury:<candidate id>`: that candidate's jurors (never the candidate)
     STAFF = "staff"  # `staff:<session id>`: the session's proctors
+    PERSON = "person"  # `person:<subject id>`: every page of that one person
     SOCKET = "socket"  # not on the bus: the WebSocket edge's answer to one connection
 
 
@@ -41,6 +44,7 @@ AUDIENCE_READERS: dict[Audience, str] = {
     Audience.JURY: "that candidate's two jurors and the organiser's console of the session "
     "(never a candidate's page)",
     Audience.STAFF: "the session's proctors and the organiser's console of the session",
+    Audience.PERSON: "every page of that one person (whatever their role), and no one else's",
     Audience.SOCKET: "the one connection it answers (sent by the WebSocket edge, not published "
     "on the bus)",
 }
@@ -81,6 +85,10 @@ def jury_audience(candidate_id: str) -> str:
 
 def staff_audience(exam_session_id: str) -> str:
     return f"staff:{exam_session_id}"
+
+
+def person_audience(subject_id: str) -> str:
+    return f"person:{subject_id}"
 
 
 class Subscription:

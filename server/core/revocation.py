@@ -1,20 +1,30 @@
 """Live sessions: each person's open sockets, so that revoking their sessions (code renewed,
 sign-out, password changed, person removed) closes them at once instead of at their next
 reconnection. In memory: a socket lives in this process; the cookie check is in the database
-(`revoke` raises the person's generation there)."""
+(`revoke` raises the person's generation there).
+
+What a person may see can also change while they stay signed in (a jury seat given to another
+juror, a candidate removed): `access_changed` tells each of that person's pages, once the
+transaction commits, through the bus (`person:<id>`, so on every replica). Each socket then
+reads its audiences again from the database and sends a new snapshot before the notice
+(server/web/ws.py): an event published after the notice never reaches the old audiences."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
 
 from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from server.core import audit
+from server.core.bus import Bus
 from server.core.clock import Clock
+from server.core.events import Audience, Event, person_audience
 
 Closer = Callable[[], None]
 
@@ -103,23 +113,65 @@ async def revoke(
     return generation
 
 
-_REVOKED_KEY = "auth_revoked_sessions"
+_AFTER_COMMIT_KEY = "auth_after_commit"
+
+
+def after_commit(session: AsyncSession, action: Closer) -> None:
+    """Runs `action` once the caller's transaction commits; forgotten if it rolls back."""
+    sync = session.sync_session
+    sync.info.setdefault(_AFTER_COMMIT_KEY, []).append(action)
+    if not event.contains(sync, "after_commit", _run_after_commit):
+        event.listen(sync, "after_commit", _run_after_commit)
+        event.listen(sync, "after_rollback", _forget_after_commit)
 
 
 def _close_after_commit(
     session: AsyncSession, live: LiveSessions, subject_id: str, generation: int
 ) -> None:
-    sync = session.sync_session
-    sync.info.setdefault(_REVOKED_KEY, []).append((live, subject_id, generation))
-    if not event.contains(sync, "after_commit", _close_revoked):
-        event.listen(sync, "after_commit", _close_revoked)
-        event.listen(sync, "after_rollback", _forget_revoked)
-
-
-def _close_revoked(sync: Session) -> None:
-    for live, subject_id, generation in sync.info.pop(_REVOKED_KEY, []):
+    def close() -> None:
         live.revoked(subject_id, generation)
 
+    after_commit(session, close)
 
-def _forget_revoked(sync: Session) -> None:
-    sync.info.pop(_REVOKED_KEY, None)
+
+def _run_after_commit(sync: Session) -> None:
+    for action in sync.info.pop(_AFTER_COMMIT_KEY, []):
+        action()
+
+
+def _forget_after_commit(sync: Session) -> None:
+    sync.info.pop(_AFTER_COMMIT_KEY, None)
+
+
+# ---- what a person may see changed ------------------------------------------------------
+
+
+class AccessChanged(Event):
+    """What this person may see changed while their page stays open (a jury seat given to
+    another juror or to them, a candidate removed). Right before it the page received a new
+    snapshot, read with its new rights: from then on it hears the events of the candidates it
+    gained and none of those it lost. The page shows `message`."""
+
+    audiences: ClassVar[tuple[Audience, ...]] = (Audience.PERSON,)
+    type: Literal["access.changed"] = "access.changed"
+    message: str = Field(description="Why, for the person (French).")
+    lost: list[str] = Field(description="The candidates this person no longer follows.")
+    gained: list[str] = Field(description="The candidates this person follows from now on.")
+
+
+def access_changed(
+    session: AsyncSession,
+    bus: Bus,
+    subject_id: str,
+    message: str,
+    *,
+    lost: Sequence[str] = (),
+    gained: Sequence[str] = (),
+) -> None:
+    """Once the caller's transaction commits, every page of `subject_id`, on any replica,
+    reads its rights again and is told `message` (French)."""
+    notice = AccessChanged(message=message, lost=list(lost), gained=list(gained))
+    def tell() -> None:
+        bus.publish(person_audience(subject_id), notice)
+
+    after_commit(session, tell)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit, revocation
+from server.core.bus import Bus
 from server.core.clock import Clock
 from server.core.identity import Role
 from server.core.referential import Pathway
@@ -245,10 +246,12 @@ async def remove_participant(
     actor: str,
     clock: Clock,
     live: LiveSessions | None = None,
+    bus: Bus | None = None,
 ) -> Change:
     """Marks the person removed (kept for the record); their code stops working and, once the
     transaction commits, every cookie issued to them is refused and their open pages closed
-    (`auth.service.revoke_sessions`)."""
+    (`auth.service.revoke_sessions`). A candidate's jurors (with `bus`) are told on their open
+    pages, which stop following the candidate at once (`revocation.access_changed`)."""
     person = await _participant(session, participant_id, exam_session_id)
     why = " ".join(reason.split())
     if not why:
@@ -262,6 +265,20 @@ async def remove_participant(
     if person.role == Role.CANDIDATE.value:
         candidate = await session.get(Candidate, person.id)
         if candidate is not None:
+            jurors = await session.scalars(
+                select(JuryAssignment.juror_id)
+                .where(JuryAssignment.candidate_id == person.id)
+                .distinct()
+            )
+            for juror_id in sorted(jurors) if bus is not None else ():
+                revocation.access_changed(
+                    session,
+                    bus,
+                    juror_id,
+                    f"{person.display_name} a été retiré(e) de la session par l'organisateur : "
+                    "vous ne suivez plus ce candidat.",
+                    lost=[person.id],
+                )
             await session.delete(candidate)  # not started: nothing of an exam is lost
             await session.flush()
             others = (

@@ -161,6 +161,7 @@ async def assign_juror(
         capacity=capacity,
         actor=actor,
         clock=ctx.clock,
+        bus=ctx.bus,
     )
     await session.commit()
 
@@ -267,6 +268,7 @@ async def remove_participant(
         actor=actor,
         clock=ctx.clock,
         live=ctx.live_sessions,
+        bus=ctx.bus,
     )
     closed = ctx.live_sessions.open_count(participant_id)  # closed when the commit lands
     await session.commit()

@@ -14,6 +14,7 @@ from server.core.db import new_id
 from server.core.errors import PlateauError
 from server.core.identity import Capacity, Role, access_code, code_digest
 from server.core.referential import Pathway, Title
+from server.core.bus import Bus
 from server.core.revocation import LiveSessions
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
 
@@ -196,7 +197,11 @@ async def assign_juror(
     capacity: Capacity,
     actor: str,
     clock: Clock,
+    bus: Bus | None = None,
 ) -> JuryAssignment:
+    """Gives the candidate's seat (`capacity`) to `juror_id`. With `bus`, once the transaction
+    commits, the juror who held the seat and the one who gets it are told on their open pages,
+    which read their rights again at once (server/core/revocation.py)."""
     juror = await session.get(Participant, juror_id)
     if juror is None or juror.role != Role.JUROR.value or juror.removed_at is not None:
         raise SetupError("Ce juré n'existe pas.")
@@ -217,6 +222,7 @@ async def assign_juror(
     )
     if other is not None:
         raise SetupError("Un même juré ne peut pas jouer le client et observer le même candidat.")
+    previous = existing.juror_id if existing is not None else None
     if existing is None:
         existing = JuryAssignment(
             id=new_id(),
@@ -228,6 +234,8 @@ async def assign_juror(
     else:
         existing.juror_id = juror_id
     await session.flush()
+    if bus is not None and previous != juror_id:
+        _tell_seat_moved(session, bus, candidate, capacity, previous, juror_id)
     await audit.record(
         session,
         clock=clock,
@@ -238,6 +246,38 @@ async def assign_juror(
         details={"juror": juror_id, "capacity": capacity.value},
     )
     return existing
+
+
+SEAT_LABELS = {Capacity.CLIENT: "client", Capacity.OBSERVER: "observateur"}
+
+
+def _tell_seat_moved(
+    session: AsyncSession,
+    bus: Bus,
+    candidate: Candidate,
+    capacity: Capacity,
+    previous: str | None,
+    juror_id: str,
+) -> None:
+    cid = candidate.participant_id
+    name = f"{candidate.first_name} {candidate.last_name.upper()}"
+    seat = SEAT_LABELS[capacity]
+    if previous is not None:
+        revocation.access_changed(
+            session,
+            bus,
+            previous,
+            f"L'organisateur a confié votre place de juré ({seat}) auprès de {name} à un autre "
+            "juré : vous ne suivez plus ce candidat.",
+            lost=[cid],
+        )
+    revocation.access_changed(
+        session,
+        bus,
+        juror_id,
+        f"L'organisateur vous a confié {name} (juré {seat}).",
+        gained=[cid],
+    )
 
 
 async def access_codes(session: AsyncSession, *, exam: ExamSession, secret: str) -> list[CodeLine]:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from server.core.events import Audience, Event, Message, Payload
+from server.core.revocation import AccessChanged
 
 _SOCKET = (Audience.SOCKET,)
 
@@ -103,4 +104,12 @@ class PresenceChanged(Event):
     since: datetime = Field(description="Since when (connected or not).")
 
 
-EVENTS: tuple[type[Event], ...] = (Snapshot, Heartbeat, TimeReply, ErrorReply, Ack, PresenceChanged)
+EVENTS: tuple[type[Event], ...] = (
+    Snapshot,
+    Heartbeat,
+    TimeReply,
+    ErrorReply,
+    Ack,
+    PresenceChanged,
+    AccessChanged,  # server/core/revocation.py: what a person may see changed
+)

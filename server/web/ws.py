@@ -15,7 +15,8 @@ from sqlalchemy.exc import DBAPIError
 from server.auth import service as auth_service
 from server.core.context import AppContext
 from server.core.errors import PlateauError
-from server.core.events import Subscription, jury_audience, staff_audience
+from server.core.events import Subscription, jury_audience, person_audience, staff_audience
+from server.core.revocation import AccessChanged
 from server.core.french_errors import french_errors, french_summary
 from server.core.identity import Principal, Role
 from server.core.presence import Presence
@@ -47,6 +48,7 @@ DB_DOWN_FR = (
     "La base de données ne répond pas pour le moment : réessayez dans un instant (la page "
     "reste connectée)."
 )
+ACCESS_CHANGED = AccessChanged.type_name()
 _SWITCHED = Heartbeat(server_time=datetime.min.replace(tzinfo=UTC))  # a marker, never sent
 
 
@@ -111,6 +113,8 @@ class Connection:
                 audiences = await organiser_audiences(session, wanted) if wanted else set()
             else:
                 audiences = await audiences_of(session, self.principal)
+        # This person's own notices: what they may see changed (server/core/revocation.py).
+        audiences.add(person_audience(self.principal.subject_id))
         sub = ctx.bus.subscribe(audiences)  # before the state is read
         try:
             async with ctx.db.session() as session:
@@ -143,6 +147,13 @@ class Connection:
                 continue
             if sub.overflowed and sub is self.sub:
                 await self.send_snapshot()
+                continue
+            if getattr(event, "type", None) == ACCESS_CHANGED and sub is self.sub:
+                # What this person may see changed: the audiences are read again (the new
+                # subscription replaces this one, whose later events are dropped), the new
+                # state goes out, then the notice that says why.
+                await self.send_snapshot()
+                await self.send(event)  # type: ignore[arg-type]
                 continue
             async with self._send_lock:
                 if sub is not self.sub or event is _SWITCHED:

@@ -10,7 +10,7 @@ from typing import Any
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.events import jury_audience, person_audience
-from tests.evaluation.support import As, who
+from tests.evaluation.support import PACK, As, who
 from tests.harness import Harness, running_app
 
 NOTE = {"text": "Bonne reformulation", "offset_ms": 12_000}
@@ -100,7 +100,7 @@ def _reassign_and_check(a: Harness, b: Harness) -> None:
 def test_a_seat_given_to_another_juror_leaves_the_old_juror_s_open_page_at_once(
     settings: Settings, clock: FakeClock
 ) -> None:
-    with running_app(settings, clock) as h:
+    with running_app(settings, clock, pack_id=PACK) as h:
         _reassign_and_check(h, h)
 
 
@@ -110,7 +110,10 @@ def test_the_same_when_the_pages_are_on_another_replica(
     shared = settings.model_copy(
         update={"redis_url": replica_redis_url, "redis_prefix": redis_prefix}
     )
-    with running_app(shared, clock) as a, running_app(shared, clock, day=a.day) as b:
+    with (
+        running_app(shared, clock, pack_id=PACK) as a,
+        running_app(shared, clock, day=a.day) as b,
+    ):
         _reassign_and_check(a, b)
 
 

@@ -342,6 +342,20 @@
  */
 
 /**
+ * What this person may see changed while their page stays open (a jury seat given to another
+ * juror or to them, a candidate removed). Right before it the page received a new snapshot,
+ * read with its new rights: from then on it hears the events of the candidates it gained and
+ * none of those it lost. The page shows `message`.
+ * Audiences: person.
+ * @typedef {object} AccessChanged
+ * @property {"access.changed"} type
+ * @property {string} message Why, for the person (French).
+ * @property {Array<string>} lost The candidates this person no longer follows.
+ * @property {Array<string>} gained The candidates this person follows from now on.
+ * @property {number} seq Added by the WebSocket edge: the message's number on this connection (the snapshot is 1); a gap means an event was missed: the page asks for a `resync`.
+ */
+
+/**
  * A call as the pages show it (`server.telephony.service.call_out`).
  * @typedef {object} CallOut
  * @property {string} id
@@ -519,7 +533,7 @@
 
 /**
  * Any message the server sends on the page's WebSocket.
- * @typedef {TimelineChanged | PhaseWarning | IncidentReported | ProctorExtensionChanged | CallChanged | ScreenPop | Unassigned | CallWarning | MediaAlert | PeerState | Renegotiate | CallPending | DraftFrozen | DraftSaved | ChatPosted | ChatTyping | CrmChanged | MarkChanged | NotePinned | InterviewNoteChanged | DeliberationChanged | EvidenceChanged | DecisionTaken | PersonChanged | ProgressChanged | Snapshot | Heartbeat | TimeReply | ErrorReply | Ack | PresenceChanged} ServerEvent
+ * @typedef {TimelineChanged | PhaseWarning | IncidentReported | ProctorExtensionChanged | CallChanged | ScreenPop | Unassigned | CallWarning | MediaAlert | PeerState | Renegotiate | CallPending | DraftFrozen | DraftSaved | ChatPosted | ChatTyping | CrmChanged | MarkChanged | NotePinned | InterviewNoteChanged | DeliberationChanged | EvidenceChanged | DecisionTaken | PersonChanged | ProgressChanged | Snapshot | Heartbeat | TimeReply | ErrorReply | Ack | PresenceChanged | AccessChanged} ServerEvent
  */
 
 export {};
