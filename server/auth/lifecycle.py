@@ -14,24 +14,31 @@ from sqlalchemy import select
 
 from server.auth.models import Account
 from server.core.context import AppContext
-from server.exams.models import Participant
+from server.exams.models import ExamSession, Participant
 
 log = logging.getLogger(__name__)
 WATCH_EVERY_S = 1.0
 
 
 async def check_revocations(ctx: AppContext) -> int:
-    """One pass: closes the sockets whose person's generation moved on (or who was removed)."""
+    """One pass: closes the sockets whose person's generation moved on, who was removed, or
+    whose session's codes expired (their cookie is refused from then on: so is their page)."""
     subjects = ctx.live_sessions.subjects()
     if not subjects:
         return 0
     current: dict[str, int] = {}
+    now = ctx.clock.now()
     async with ctx.db.session() as session:
-        for model in (Participant, Account):
-            rows = await session.execute(
-                select(model.id, model.session_generation).where(model.id.in_(subjects))
-            )
-            current.update({sid: int(gen) for sid, gen in rows})
+        rows = await session.execute(
+            select(Participant.id, Participant.session_generation)
+            .join(ExamSession, ExamSession.id == Participant.exam_session_id)
+            .where(Participant.id.in_(subjects), ExamSession.codes_expire_at > now)
+        )
+        current.update({sid: int(gen) for sid, gen in rows})
+        rows = await session.execute(
+            select(Account.id, Account.session_generation).where(Account.id.in_(subjects))
+        )
+        current.update({sid: int(gen) for sid, gen in rows})
     closed = 0
     for subject in subjects:
         closed += ctx.live_sessions.revoked(subject, current.get(subject, sys.maxsize))

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
 from server.core.context import AppContext
@@ -108,16 +109,16 @@ class Connection:
         state, not increments); none published meanwhile is lost."""
         ctx = self.ctx
         async with ctx.db.session() as session:
-            if self.principal.role is Role.ORGANISER:
-                wanted = self.ws.query_params.get("session")
-                audiences = await organiser_audiences(session, wanted) if wanted else set()
-            else:
-                audiences = await audiences_of(session, self.principal)
-        # This person's own notices: what they may see changed (server/core/revocation.py).
-        audiences.add(person_audience(self.principal.subject_id))
+            audiences = await self._audiences(session)
         sub = ctx.bus.subscribe(audiences)  # before the state is read
         try:
             async with ctx.db.session() as session:
+                # Read again now that the subscription hears this person's notices: what they
+                # may see, changed in between, is seen here; changed later, it is heard
+                # (server/core/revocation.py).
+                while (again := await self._audiences(session)) != audiences:
+                    ctx.bus.unsubscribe(sub)
+                    audiences, sub = again, ctx.bus.subscribe(again)
                 state = await build_state(ctx, session, self.principal, self.edges.snapshot_parts)
         except BaseException:
             ctx.bus.unsubscribe(sub)
@@ -135,6 +136,16 @@ class Connection:
                 old.offer(_SWITCHED)  # wakes the pump up on the new subscription
             self.seq = 0
             await self._send_locked(Snapshot(server_time=ctx.clock.now(), me=me, state=state))
+
+    async def _audiences(self, session: AsyncSession) -> set[str]:
+        """What this page may hear now, read from the database, with the person's own notices
+        (what they may see changed: `person:<id>`)."""
+        if self.principal.role is Role.ORGANISER:
+            wanted = self.ws.query_params.get("session")
+            audiences = await organiser_audiences(session, wanted) if wanted else set()
+        else:
+            audiences = await audiences_of(session, self.principal)
+        return audiences | {person_audience(self.principal.subject_id)}
 
     async def pump_events(self) -> None:
         while True:

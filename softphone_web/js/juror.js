@@ -203,6 +203,33 @@ async function select(cid) {
   page.switched = true;
 }
 
+// What this juror may see changed while the page is open (a seat given to another juror or
+// to them, a candidate removed): the server has already sent the new snapshot; the page says
+// why, reads its candidates again and leaves a console that is no longer this juror's.
+async function accessChanged(/** @type {CustomEvent} */ ev) {
+  const notice = $("access-notice");
+  notice.textContent = ev.detail.message;
+  notice.hidden = false;
+  try {
+    page.assignments = await api("GET", "/api/jury/assignments");
+  } catch (err) {
+    $("page-error").textContent = err.message;
+    return;
+  }
+  $("no-candidate").hidden = page.assignments.length > 0;
+  const shown = page.current;
+  if (shown && page.assignments.some((a) => a.candidate_id === shown.candidate_id && a.capacity === shown.capacity)) {
+    renderPicker();
+    return;
+  }
+  for (const unbind of page.unbinds.splice(0)) unbind();
+  page.current = null;
+  $("client-console").hidden = true;
+  $("observer-console").hidden = true;
+  renderPicker();
+  if (page.assignments.length) await select(page.assignments[0].candidate_id);
+}
+
 async function main() {
   page.me = await requireMe("juror");
   if (!page.me) return;
@@ -216,10 +243,7 @@ async function main() {
     $("page-error").textContent = err.message;
     return;
   }
-  if (!page.assignments.length) {
-    $("no-candidate").hidden = false;
-    return;
-  }
+  $("no-candidate").hidden = page.assignments.length > 0; // the socket still says if one comes
   const socket = new PlateauSocket();
   page.socket = socket;
   const ready = new Promise((resolve) => socket.addEventListener("snapshot", resolve, { once: true }));
@@ -234,8 +258,10 @@ async function main() {
     (candidates[ev.detail.candidate_id] ||= {}).timeline = ev.detail.state;
     applyTimeline();
   });
+  socket.addEventListener("access.changed", accessChanged);
   socket.connect();
   await ready;
+  if (!page.assignments.length) return;
   const wanted = decodeURIComponent(location.hash.slice(1)) || localStorage.getItem(STORAGE);
   const first = page.assignments.find((a) => a.candidate_id === wanted) || page.assignments[0];
   await select(first.candidate_id);

@@ -1,15 +1,22 @@
 """Who may see what changes on live pages at once, not at their next reconnection: a jury seat
 given to another juror, a candidate removed. The juror who lost the candidate hears none of its
 jury events from then on and is told why (in French); the juror who got the seat hears them
-at once. The same across two web replicas (the notice goes through the bus)."""
+at once. The same across two web replicas (the notice goes through the bus). And a page whose
+session's codes expired is closed, as its cookie is refused."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+import pytest
+from starlette.websockets import WebSocketDisconnect
+
+from server.auth.lifecycle import check_revocations
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.events import jury_audience, person_audience
+from server.exams.models import ExamSession
 from tests.evaluation.support import PACK, As, who
 from tests.harness import Harness, running_app
 
@@ -148,3 +155,30 @@ def test_the_notice_goes_to_the_person_alone(settings: Settings, clock: FakeCloc
             assert _next(mine, "access.changed")["lost"] == [h.day.ids["cand_a"]]
             assert _next(other, "snapshot")["seq"] == 1
             assert _next(other, "access.changed")["gained"] == [h.day.ids["cand_a"]]
+
+
+def test_a_page_whose_session_codes_expired_is_closed_by_the_watch(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """Past the session's codes' expiry every cookie of it is refused over HTTP: its open
+    pages are closed too (the revocation watch, server/auth/lifecycle.py)."""
+    with running_app(settings, clock) as h:
+        client_a = who(h, "client_a")
+        with client_a.ws() as page:
+            _next(page, "snapshot")
+            assert h.call(check_revocations, h.ctx) == 0
+            expiry = h.call(_codes_expire_at, h)
+            clock.advance(expiry - clock.now())
+            assert client_a.get("/api/auth/me").status_code == 401
+            assert h.call(check_revocations, h.ctx) == 1
+            with pytest.raises(WebSocketDisconnect) as closed:
+                while True:
+                    page.receive_json()
+            assert closed.value.code == 4401
+
+
+async def _codes_expire_at(h: Harness) -> datetime:
+    async with h.ctx.db.session() as s:
+        exam = await s.get(ExamSession, h.day.session_id)
+        assert exam is not None
+        return exam.codes_expire_at
