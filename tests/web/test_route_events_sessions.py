@@ -24,7 +24,8 @@ from tests.harness import running_app
 )
 def test_preparing_a_session_tells_no_page(settings: Settings, clock: FakeClock) -> None:
     """Before the exam the organiser's own console reloads what it changed; no page follows a
-    session's set-up live."""
+    session's set-up live, except a juror's, told when a seat is theirs or no longer is
+    (server/core/revocation.py: their pages read their rights again)."""
     with running_app(settings, clock) as h:
         orga, sid = who(h, "organiser"), h.day.session_id
         new = {"centre": "Centre test", "day": "2026-06-02", "format_id": "titre"}
@@ -42,7 +43,14 @@ def test_preparing_a_session_tells_no_page(settings: Settings, clock: FakeClock)
         jid = heard.response.json()["id"]
         seat = {"juror_id": jid, "capacity": "client"}
         url = f"/api/sessions/{sid}/candidates/{cid}/jury"
-        assert verify_request(h, orga, "PUT", url, status=204, json=seat) == {}
+        heard = verify_request(h, orga, "PUT", url, status=204, json=seat)
+        assert heard == {f"person:{jid}": ["access.changed"]}
+        assert verify_request(h, orga, "PUT", url, status=204, json=seat) == {}  # already so
+        other = h.day.ids["client_b"]  # the seat given to another juror: both are told
+        heard = verify_request(h, orga, "PUT", url, status=204, json={**seat, "juror_id": other})
+        assert heard == {f"person:{jid}": ["access.changed"], "person:client_b": ["access.changed"]}
+        heard = verify_request(h, orga, "PUT", url, status=204, json=seat)  # and back
+        assert heard == {"person:client_b": ["access.changed"], f"person:{jid}": ["access.changed"]}
         url = f"/api/sessions/{sid}/participants/{cid}/code"
         assert verify_request(h, orga, "POST", url, status=201) == {}
         url = f"/api/sessions/{sid}/candidates/{cid}"
@@ -51,7 +59,8 @@ def test_preparing_a_session_tells_no_page(settings: Settings, clock: FakeClock)
         name = {"display_name": "M. Jacques Cliant"}
         assert verify_request(h, orga, "PATCH", url, json=name) == {}
         url = f"/api/sessions/{sid}/participants/{cid}/remove"
-        assert verify_request(h, orga, "POST", url, json={"reason": "Absente."}) == {}
+        heard = verify_request(h, orga, "POST", url, json={"reason": "Absente."})
+        assert heard == {f"person:{jid}": ["access.changed"]}  # her juror no longer follows her
         url = f"/api/sessions/{sid}/pack"
         assert verify_request(h, orga, "PUT", url, json={"pack_id": PACK}) == {}
 
