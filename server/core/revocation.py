@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field
-
 from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -171,6 +170,7 @@ def access_changed(
     """Once the caller's transaction commits, every page of `subject_id`, on any replica,
     reads its rights again and is told `message` (French)."""
     notice = AccessChanged(message=message, lost=list(lost), gained=list(gained))
+
     def tell() -> None:
         bus.publish(person_audience(subject_id), notice)
 

@@ -264,21 +264,22 @@ async def remove_participant(
     candidate_ids: list[str] = []
     if person.role == Role.CANDIDATE.value:
         candidate = await session.get(Candidate, person.id)
-        if candidate is not None:
+        if candidate is not None and bus is not None:
             jurors = await session.scalars(
                 select(JuryAssignment.juror_id)
                 .where(JuryAssignment.candidate_id == person.id)
                 .distinct()
             )
-            for juror_id in sorted(jurors) if bus is not None else ():
+            for juror_id in sorted(jurors):
                 revocation.access_changed(
                     session,
                     bus,
                     juror_id,
-                    f"{person.display_name} a été retiré(e) de la session par l'organisateur : "
-                    "vous ne suivez plus ce candidat.",
+                    f"L'organisateur a retiré {person.display_name} de la session : vous ne "
+                    "suivez plus ce candidat.",
                     lost=[person.id],
                 )
+        if candidate is not None:
             await session.delete(candidate)  # not started: nothing of an exam is lost
             await session.flush()
             others = (

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit, revocation
+from server.core.bus import Bus
 from server.core.clock import Clock
 from server.core.db import new_id
 from server.core.errors import PlateauError
 from server.core.identity import Capacity, Role, access_code, code_digest
 from server.core.referential import Pathway, Title
-from server.core.bus import Bus
 from server.core.revocation import LiveSessions
 from server.exams.models import Candidate, ExamSession, JuryAssignment, Participant
 

@@ -17,10 +17,10 @@ from server.auth import service as auth_service
 from server.core.context import AppContext
 from server.core.errors import PlateauError
 from server.core.events import Subscription, jury_audience, person_audience, staff_audience
-from server.core.revocation import AccessChanged
 from server.core.french_errors import french_errors, french_summary
 from server.core.identity import Principal, Role
 from server.core.presence import Presence
+from server.core.revocation import AccessChanged
 from server.core.text import dumps
 from server.core.tokens import SESSION_COOKIE
 from server.web import ws_frames

@@ -40,7 +40,7 @@ def _next(ws: Any, kind: str) -> dict[str, Any]:
 
 def _followed(snapshot: dict[str, Any]) -> set[str]:
     """The candidates whose exam a page's snapshot shows."""
-    return set(((snapshot["state"].get("exam") or {}).get("candidates") or {}))
+    return set((snapshot["state"].get("exam") or {}).get("candidates") or {})
 
 
 def _seat(h: Harness, orga: As, candidate: str, juror: str, capacity: str) -> None:
