@@ -1,0 +1,65 @@
+"""The jury page, open, when the organiser gives the juror's seat to another juror: the page
+says why (in French), leaves the console of the candidate it lost, and opens the next one;
+the juror who got the seat sees the candidate appear without reloading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from server.core.identity import Capacity
+from server.exams import setup
+from tests.e2e.conftest import LiveServer, new_page, screenshot, sign_in_with_code
+
+
+async def _give_seat(server: LiveServer, candidate: str, juror: str, capacity: Capacity) -> None:
+    assert server.day is not None
+    ctx = server.ctx
+    async with ctx.db.session() as s:
+        cand = await s.get(setup.Candidate, server.day.ids[candidate])
+        assert cand is not None
+        await setup.assign_juror(
+            s,
+            candidate=cand,
+            juror_id=server.day.ids[juror],
+            capacity=capacity,
+            actor="organiser:test",
+            clock=ctx.clock,
+            bus=ctx.bus,
+        )
+        await s.commit()
+
+
+def test_a_juror_s_open_page_loses_a_seat_given_to_another_juror(
+    live_server: LiveServer, browser: Any
+) -> None:
+    assert live_server.day is not None
+    # client_a also observes Bruno, so the page has a candidate left after losing Alice.
+    live_server.call(_give_seat, live_server, "cand_b", "client_a", Capacity.OBSERVER)
+    old = new_page(browser, live_server)
+    sign_in_with_code(old, live_server.day.codes["client_a"], home="/jury")
+    expect(old.locator("#picker button")).to_have_count(2)
+    old.locator("#picker button", has_text="Alice").click()
+    expect(old.locator("#client-title")).to_contain_text("Alice DURAND")
+    new = new_page(browser, live_server)
+    sign_in_with_code(new, live_server.day.codes["observer_b"], home="/jury")
+    expect(new.locator("#no-candidate")).to_be_visible()
+
+    live_server.call(_give_seat, live_server, "cand_a", "observer_b", Capacity.CLIENT)
+
+    notice = old.locator("#access-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Alice DURAND à un autre juré")
+    expect(old.locator("#picker button")).to_have_count(1)
+    expect(old.locator("#picker button")).to_contain_text("Bruno PETIT")
+    expect(old.locator("#client-console")).to_be_hidden()
+    expect(old.locator("#observer-title")).to_contain_text("Bruno PETIT")
+    screenshot(old, "jury-seat-lost")
+
+    expect(new.locator("#access-notice")).to_contain_text("vous a confié Alice DURAND")
+    expect(new.locator("#no-candidate")).to_be_hidden()
+    expect(new.locator("#client-title")).to_contain_text("Alice DURAND")
+    screenshot(new, "jury-seat-gained")
+    old.context.close()
+    new.context.close()
