@@ -207,6 +207,7 @@ class Room:
     def start_call(self, call: ActiveCall) -> None:
         self.call = call
         self._mix_encoder = OpusEncoder()
+        self._ticks = 0  # counted on this call's clock (the outbound tracks start a new run)
         for role in PARTIES:
             self.upstreams[role].buffer.clear()
             if role not in self.peers:
@@ -229,8 +230,12 @@ class Room:
         now = self._now() if now is None else now
         # the server's own audio (mix, hold tone, silence) is stamped on the call's clock: after
         # ticks the loop skipped, a gap (concealed by the receiver), not a timeline left behind
-        self._ticks = max(self._ticks + 1, round((now - call.t0) / FRAME_SECONDS))
+        ticks = max(self._ticks + 1, round((now - call.t0) / FRAME_SECONDS))
+        missed, self._ticks = ticks - self._ticks - 1, ticks
         tick_ts = self._ticks * FRAME_SAMPLES
+        if missed > 0:  # the mix keeps the wall clock too: what those ticks were due is past
+            for role in PARTIES:
+                self.upstreams[role].buffer.skip(missed)
         left = self.upstreams[PeerRole.CANDIDATE].buffer.take_frame()
         right = self.upstreams[PeerRole.CLIENT].buffer.take_frame()
         call.timeline.advance(now)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import pytest
 from aiortc.rtp import RtpPacket
 
 from server.telephony.audio import FRAME_SAMPLES, tone
@@ -158,6 +159,57 @@ async def test_after_a_stalled_loop_the_server_s_own_audio_keeps_the_wall_clock(
         19 * FRAME_SAMPLES,
         FRAME_SAMPLES,
     ]
+
+
+@pytest.mark.parametrize("earlier_calls", [0, 1])
+async def test_after_a_stalled_loop_the_mix_plays_what_is_due_not_the_backlog(
+    earlier_calls: int,
+) -> None:
+    """The media loop stalled 200 ms (a busy server: the hold's database work in the web
+    process, a page's reconnection) while both parties went on talking: their packets wait in
+    the sockets and arrive together after the stall. The ticks the loop missed are a gap in
+    the observer's stream; what the parties said during them is not played late after it —
+    the mix is back to its delay at once, instead of playing the backlog 5 % faster for
+    seconds (a delay that grew at each stall, and tones heard 5 % higher meanwhile). The
+    recording, placed on its own timeline, keeps it all. The same in a room's later call."""
+    now = [10.0]
+    room = Room("r1", monotonic=lambda: now[0])
+    candidate, client = peer(PeerRole.CANDIDATE), peer(PeerRole.CLIENT)
+    room.attach(candidate)
+    room.attach(client)
+    for k in range(earlier_calls):  # a call of two minutes, then a minute of wrap-up
+        room.start_call(ActiveCall(f"c0{k}", datetime.now(UTC), {}, recorder=None, t0=now[0]))
+        for _ in range(6000):
+            now[0] += 0.02
+            room.tick(now[0])
+        room.end_call()
+        now[0] += 60
+    room.start_call(ActiveCall("c1", datetime.now(UTC), {}, recorder=None, t0=now[0]))
+    seq = 0
+
+    def both_talk(s: int) -> None:  # a continuous tone: nothing quiet to shed
+        room.on_packet(candidate, packet(s, s), arrival=now[0])
+        room.on_packet(client, packet(s, s), arrival=now[0])
+
+    for _ in range(50):  # a second on time
+        both_talk(seq)
+        now[0] += 0.02
+        room.tick(now[0])
+        seq += 1
+    for _ in range(10):  # 200 ms without a tick; the packets wait in the sockets
+        now[0] += 0.02
+    for s in range(seq, seq + 10):
+        both_talk(s)
+    seq += 10
+    for _ in range(3):
+        both_talk(seq)
+        now[0] += 0.02
+        room.tick(now[0])
+        seq += 1
+    for role in (PeerRole.CANDIDATE, PeerRole.CLIENT):
+        buffer = room.upstreams[role].buffer
+        assert buffer.depth_samples <= buffer.target_samples + FRAME_SAMPLES, role
+        assert buffer.stats.skipped >= 8 and buffer.stats.squeezed == 0, buffer.stats
 
 
 async def test_a_tick_a_little_late_or_early_does_not_move_the_server_s_timeline() -> None:
