@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import types
 import typing
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,8 +62,10 @@ NOT_JSON: dict[tuple[str, str], str] = {
 }
 
 
-def _app(tmp_path: Path) -> FastAPI:
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     """The whole app, not started (no database is touched)."""
+    tmp_path = tmp_path_factory.mktemp("app")
     settings = Settings(
         mode="test",
         background_tasks=False,
@@ -115,8 +116,7 @@ def _declared_not_json(route: APIRoute) -> bool:
     )
 
 
-def test_every_json_route_has_models(tmp_path: Path) -> None:
-    app = _app(tmp_path)
+def test_every_json_route_has_models(app: FastAPI) -> None:
     routes = _covered_routes(app)
     assert len(routes) >= 60, "the walk must see the covered packages' routes"
     problems = []
@@ -137,8 +137,8 @@ def test_every_json_route_has_models(tmp_path: Path) -> None:
     assert not problems, "routes sans modèle :\n" + "\n".join(problems)
 
 
-def test_the_list_of_non_json_routes_is_not_stale(tmp_path: Path) -> None:
-    seen = {(m, p) for m, p, _ in _covered_routes(_app(tmp_path))}
+def test_the_list_of_non_json_routes_is_not_stale(app: FastAPI) -> None:
+    seen = {(m, p) for m, p, _ in _covered_routes(app)}
     assert set(NOT_JSON) <= seen, sorted(set(NOT_JSON) - seen)
 
 
@@ -157,10 +157,15 @@ def _schema_refs(schema: Any) -> set[str]:
     return set()
 
 
-def test_the_openapi_schema_names_the_models(tmp_path: Path) -> None:
+def _names(ref: str, model: str) -> bool:
+    """Whether a component is that model's: pydantic names it after the class, prefixed by
+    its module when two models share a name, suffixed -Input/-Output when they differ."""
+    return ref.rsplit("__", 1)[-1].split("-")[0] == model
+
+
+def test_the_openapi_schema_names_the_models(app: FastAPI) -> None:
     """The schema is the contract: each JSON route's success answer points to its model(s)
     and each body to its model, and every model it points to is among its components."""
-    app = _app(tmp_path)
     schema = app.openapi()
     components = set(schema.get("components", {}).get("schemas", {}))
     problems = []
@@ -172,8 +177,7 @@ def test_the_openapi_schema_names_the_models(tmp_path: Path) -> None:
         refs = _schema_refs(answer.get("content", {}).get("application/json", {}))
         models = _models_of(route.response_model) or []
         names = {m.__name__ for m in models}
-        # pydantic names a model by its class name (with a suffix when two share one)
-        if not refs or not all(any(r.startswith(n) for r in refs) for n in names):
+        if not refs or not all(any(_names(r, n) for r in refs) for n in names):
             problems.append(
                 f"{method} {path}: réponse {sorted(refs)}, modèle {route.response_model!r}"
             )
@@ -181,7 +185,7 @@ def test_the_openapi_schema_names_the_models(tmp_path: Path) -> None:
             body_schema = operation.get("requestBody", {}).get("content", {})
             body_refs = _schema_refs(body_schema.get("application/json", {}))
             body = route.body_field.field_info.annotation
-            if not any(r.startswith(getattr(body, "__name__", "?")) for r in body_refs):
+            if not any(_names(r, getattr(body, "__name__", "?")) for r in body_refs):
                 problems.append(f"{method} {path}: corps {sorted(body_refs)}")
         missing = (refs | _schema_refs(operation.get("requestBody", {}))) - components
         if missing:
@@ -196,6 +200,6 @@ def test_the_openapi_schema_names_the_models(tmp_path: Path) -> None:
         "/api/sessions/{session_id}/documents/issued/{document_id}",
     ],
 )
-def test_pdf_routes_declare_their_media_type(tmp_path: Path, path: str) -> None:
-    operation = _app(tmp_path).openapi()["paths"][path]["get"]
+def test_pdf_routes_declare_their_media_type(app: FastAPI, path: str) -> None:
+    operation = app.openapi()["paths"][path]["get"]
     assert "application/pdf" in operation["responses"]["200"]["content"]
