@@ -13,6 +13,7 @@ from server.core.identity import Principal, Role
 from server.documents import issued
 from server.documents.schemas import IssuedOut
 from server.exams import service
+from server.exams.people import Change
 from server.exams.schemas import (
     CandidateCorrection,
     CandidateOut,
@@ -45,9 +46,7 @@ class StaffCorrected(BaseModel):
     reissued: list[IssuedOut]
 
 
-async def _reissue(
-    ctx: CtxDep, session_id: str, change: service.Change, who: Principal
-) -> list[IssuedOut]:
+async def _reissue(ctx: CtxDep, session_id: str, change: Change, who: Principal) -> list[IssuedOut]:
     docs = await issued.reissue_after_change(
         ctx,
         exam_session_id=session_id,

@@ -25,6 +25,7 @@ from server.exams.schemas import (
     SessionOverview,
     StaffCreate,
 )
+from server.exams.setup import CodeLine
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
@@ -36,7 +37,7 @@ StaffOfSession = Annotated[
 ]
 
 
-def _code_out(line: service.CodeLine, base_url: str = "") -> CodeOut:
+def _code_out(line: CodeLine, base_url: str = "") -> CodeOut:
     return CodeOut(
         participant_id=line.participant_id,
         role=line.role,
