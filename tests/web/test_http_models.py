@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
@@ -116,11 +116,9 @@ def _declared_not_json(route: APIRoute) -> bool:
     )
 
 
-def test_every_json_route_has_models(app: FastAPI) -> None:
-    routes = _covered_routes(app)
-    assert len(routes) >= 60, "the walk must see the covered packages' routes"
+def _problems(app: FastAPI) -> list[str]:
     problems = []
-    for method, path, route in routes:
+    for method, path, route in _covered_routes(app):
         body = route.body_field.field_info.annotation if route.body_field else None
         if body is not None and not _is_model(body):
             problems.append(f"{method} {path}: corps {body!r} (pas un modèle pydantic)")
@@ -134,7 +132,61 @@ def test_every_json_route_has_models(app: FastAPI) -> None:
             continue
         if _models_of(route.response_model) is None:
             problems.append(f"{method} {path}: réponse {route.response_model!r}")
+    return problems
+
+
+def test_every_json_route_has_models(app: FastAPI) -> None:
+    assert len(_covered_routes(app)) >= 60, "the walk must see the covered packages' routes"
+    problems = _problems(app)
     assert not problems, "routes sans modèle :\n" + "\n".join(problems)
+
+
+class _Thing(BaseModel):
+    name: str
+
+
+def test_the_guard_names_what_it_refuses() -> None:
+    """Routes as they were before (a dict answer, a dict body, a file not declared as one)
+    are named; their models-only twins are not."""
+
+    async def loose(body: dict[str, Any]) -> dict[str, Any]:
+        return body
+
+    async def typed(body: _Thing) -> list[_Thing]:
+        return [body]
+
+    async def seb() -> Response:
+        return Response(b"")
+
+    app = FastAPI()
+    for endpoint in (loose, typed, seb):
+        endpoint.__module__ = "server.lockdown.views"
+    app.add_api_route("/loose", loose, methods=["POST"])
+    app.add_api_route("/typed", typed, methods=["POST"])
+    app.add_api_route("/api/sessions/{session_id}/seb", seb, methods=["GET"])
+    assert _problems(app) == [
+        "POST /loose: corps dict[str, typing.Any] (pas un modèle pydantic)",
+        "POST /loose: réponse dict[str, typing.Any]",
+        "GET /api/sessions/{session_id}/seb: listée sans JSON mais déclarée JSON à FastAPI "
+        f"(response_model=None, response_class={app.routes[-1].response_class!r})",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("annotation", "models"),
+    [
+        (_Thing, [_Thing]),
+        (list[_Thing], [_Thing]),
+        (_Thing | BaseModel, [_Thing, BaseModel]),
+        (dict[str, Any], None),
+        (dict, None),
+        (list[dict[str, Any]], None),
+        (_Thing | None, None),
+        (None, None),
+    ],
+)
+def test_what_counts_as_a_model(annotation: Any, models: list[type[BaseModel]] | None) -> None:
+    assert _models_of(annotation) == models
 
 
 def test_the_list_of_non_json_routes_is_not_stale(app: FastAPI) -> None:
