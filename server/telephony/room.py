@@ -25,7 +25,7 @@ from typing import Final
 import numpy as np
 from aiortc.rtp import RtpPacket
 
-from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, Pcm, mix
+from server.telephony.audio import FRAME_SAMPLES, Pcm, mix
 from server.telephony.jitter_buffer import PlayoutBuffer
 from server.telephony.opus import OpusDecoder, OpusEncoder, hold_packets, silence_packet
 from server.telephony.peer import Peer
@@ -223,17 +223,19 @@ class Room:
 
     # --- the 20 ms tick ------------------------------------------------------------------
 
-    def tick(self, now: float | None = None) -> None:
+    def tick(self, now: float | None = None, missed: int = 0) -> None:
+        """One 20 ms tick, `missed` ticks after the last one the media loop could not run
+        (it stalled, and gave up catching up): the server's own audio (mix, hold tone,
+        silence) is stamped that much later — a gap the receiver conceals, not a timeline
+        left behind for the rest of the call — and the mix skips what those ticks were due
+        instead of playing it late."""
         call = self.call
         if call is None:
             return  # no call: the pages hear nothing (their players play silence)
         now = self._now() if now is None else now
-        # the server's own audio (mix, hold tone, silence) is stamped on the call's clock: after
-        # ticks the loop skipped, a gap (concealed by the receiver), not a timeline left behind
-        ticks = max(self._ticks + 1, round((now - call.t0) / FRAME_SECONDS))
-        missed, self._ticks = ticks - self._ticks - 1, ticks
+        self._ticks += 1 + missed
         tick_ts = self._ticks * FRAME_SAMPLES
-        if missed > 0:  # the mix keeps the wall clock too: what those ticks were due is past
+        if missed > 0:
             for role in PARTIES:
                 self.upstreams[role].buffer.skip(missed)
         left = self.upstreams[PeerRole.CANDIDATE].buffer.take_frame()

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from aiortc.rtp import RtpPacket
 
+from server.telephony.aiortc_media import next_tick
 from server.telephony.audio import FRAME_SAMPLES, tone
 from server.telephony.opus import encode_loop
 from server.telephony.peer import Peer
@@ -140,17 +141,17 @@ async def test_the_relay_does_not_forward_a_packet_the_upstream_refused() -> Non
 
 
 async def test_after_a_stalled_loop_the_server_s_own_audio_keeps_the_wall_clock() -> None:
-    """The media loop stalled (the next tick came 380 ms after the last, not 20): the next mix
-    packet to the observer is stamped 380 ms later — a gap the observer's jitter buffer
+    """The media loop stalled and gave up 18 ticks (`next_tick`): the next mix packet to the
+    observer is stamped 19 frames after the last — a gap the observer's jitter buffer
     conceals, rather than a timeline that stays 360 ms behind for the rest of the call."""
     now = [10.0]
     room = Room("r1", monotonic=lambda: now[0])
     observer = peer(PeerRole.OBSERVER)
     room.attach(observer)
     room.start_call(ActiveCall("c1", datetime.now(UTC), {}, recorder=None, t0=now[0]))
-    for step in (0.02, 0.02, 0.38, 0.02):
+    for step, missed in ((0.02, 0), (0.02, 0), (0.38, 18), (0.02, 0)):
         now[0] += step
-        room.tick(now[0])
+        room.tick(now[0], missed)
     stamps = []
     while not observer.outbound._queue.empty():
         stamps.append(observer.outbound._queue.get_nowait().pts)
@@ -159,6 +160,18 @@ async def test_after_a_stalled_loop_the_server_s_own_audio_keeps_the_wall_clock(
         19 * FRAME_SAMPLES,
         FRAME_SAMPLES,
     ]
+
+
+def test_a_tick_a_little_late_is_caught_up_a_long_stall_is_given_up_to_the_wall_clock() -> None:
+    """The media loop's schedule: a tick up to 100 ms late runs at once and the next ones
+    catch up (no tick given up, the server's timeline unmoved, whatever the phase of the call
+    within a frame); a stall longer than that gives up the ticks whose time has passed."""
+    assert next_tick(due=10.0, now=10.012) == (10.0, 0)
+    assert next_tick(due=10.0, now=10.1) == (10.0, 0)
+    at, missed = next_tick(due=10.0, now=10.38)
+    assert missed == 19 and at == pytest.approx(10.38) and at <= 10.38
+    at, missed = next_tick(due=10.0, now=10.2)  # 10 frames late, in floating point
+    assert missed == 10 and at == pytest.approx(10.2)
 
 
 @pytest.mark.parametrize("earlier_calls", [0, 1])
@@ -201,10 +214,10 @@ async def test_after_a_stalled_loop_the_mix_plays_what_is_due_not_the_backlog(
     for s in range(seq, seq + 10):
         both_talk(s)
     seq += 10
-    for _ in range(3):
+    for k in range(3):  # the loop gives up the 9 ticks it missed (`next_tick`)
         both_talk(seq)
         now[0] += 0.02
-        room.tick(now[0])
+        room.tick(now[0], 9 if k == 0 else 0)
         seq += 1
     for role in (PeerRole.CANDIDATE, PeerRole.CLIENT):
         buffer = room.upstreams[role].buffer
