@@ -20,6 +20,9 @@
   audio per 20 ms tick, 50 ms won back per second; nothing left out, a little higher in pitch
   meanwhile). So the delay
   comes back to its target after a burst or a stall instead of carrying the backlog.
+- The media loop's own stalls are not the sender's: the ticks it missed (`skip`) leave a gap
+  in the observer's stream, and the audio due at those ticks is not played after it (else
+  each stall of the server would add its length to the mix's delay).
 - Bounded: a stall longer than `MAX_WAIT_FRAMES` starts the buffer afresh at the newest audio
   minus the target (the observer listens live; the recording, placed by its own timeline,
   keeps everything); more than `MAX_DEPTH_FRAMES` queued (a clock running fast) drops the
@@ -66,6 +69,8 @@ class BufferStats:
     squeezed: int = 0  # ticks that played 21 ms of audio in 20 (no quiet frame to shed)
     restarts: int = 0  # stalls longer than MAX_WAIT_FRAMES
     overflow: int = 0  # frames dropped past MAX_DEPTH_FRAMES
+    skipped: int = 0  # frames whose tick the media loop missed (not played late after it)
+    skipped_samples: int = 0
 
 
 _SQUEEZE_AT = np.linspace(0, FRAME_SAMPLES + SQUEEZE_SAMPLES - 1, FRAME_SAMPLES)
@@ -191,6 +196,22 @@ class PlayoutBuffer:
             self._last_pcm = frame
         self._shed_excess()
         return frame
+
+    def skip(self, frames: int) -> None:
+        """The media loop missed `frames` ticks (it stalled): the observer's stream has a gap
+        there, and the audio of those ticks is not played late after it — up to what is
+        queued beyond the target, so a sender that is itself late is still waited for."""
+        if self._next is None:
+            return
+        for _ in range(frames):
+            if self.depth_samples <= self.target_samples:
+                return
+            chunk = self._chunks.pop(self._next, None)
+            if chunk is None:  # lost, or not there yet: the tick conceals or waits
+                return
+            self._next += len(chunk)
+            self.stats.skipped += 1
+            self.stats.skipped_samples += len(chunk)
 
     # --- inside -------------------------------------------------------------------------
 
