@@ -325,5 +325,13 @@ async def remove_participant(
         reason=f"retiré de la session : {why}",
         live=live,
     )
+    if bus is not None:  # their pages on the other replicas close at once too
+        revocation.access_changed(
+            session,
+            bus,
+            person.id,
+            "L'organisateur vous a retiré de cette session.",
+            lost=candidate_ids,
+        )
     await session.flush()
     return change

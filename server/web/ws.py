@@ -160,9 +160,14 @@ class Connection:
                 await self.send_snapshot()
                 continue
             if getattr(event, "type", None) == ACCESS_CHANGED and sub is self.sub:
-                # What this person may see changed: the audiences are read again (the new
-                # subscription replaces this one, whose later events are dropped), the new
+                # What this person may see changed: signed out (removed…), the page is closed
+                # now, on whichever replica it is; otherwise the audiences are read again (the
+                # new subscription replaces this one, whose later events are dropped), the new
                 # state goes out, then the notice that says why.
+                if await _authenticate(self.ctx, self.ws) is None:
+                    self.ctx.bus.unsubscribe(sub)
+                    self.revoke()
+                    return
                 await self.send_snapshot()
                 await self.send(event)  # type: ignore[arg-type]
                 continue

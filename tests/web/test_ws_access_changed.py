@@ -1,8 +1,9 @@
 """Who may see what changes on live pages at once, not at their next reconnection: a jury seat
 given to another juror, a candidate removed. The juror who lost the candidate hears none of its
 jury events from then on and is told why (in French); the juror who got the seat hears them
-at once. The same across two web replicas (the notice goes through the bus). And a page whose
-session's codes expired is closed, as its cookie is refused."""
+at once. The same across two web replicas (the notice goes through the bus). A person removed
+is signed out on every replica at once by the same notice; a page whose session's codes expired
+is closed by the revocation watch, as its cookie is refused."""
 
 from __future__ import annotations
 
@@ -182,3 +183,31 @@ async def _codes_expire_at(h: Harness) -> datetime:
         exam = await s.get(ExamSession, h.day.session_id)
         assert exam is not None
         return exam.codes_expire_at
+
+
+def test_a_juror_removed_on_one_replica_is_signed_out_on_the_other_at_once(
+    settings: Settings, clock: FakeClock, replica_redis_url: str, redis_prefix: str
+) -> None:
+    """No revocation watch runs here (background tasks off): the page on the other replica is
+    closed by the notice the removal publishes, not by the watch's next pass."""
+    shared = settings.model_copy(
+        update={"redis_url": replica_redis_url, "redis_prefix": redis_prefix}
+    )
+    with running_app(shared, clock) as a, running_app(shared, clock, day=a.day) as b:
+        juror = a.day.ids["observer_b"]
+        with As(b, "observer_b").ws() as page:
+            _next(page, "snapshot")
+            url = f"/api/sessions/{a.day.session_id}/participants/{juror}/remove"
+            r = As(a, "organiser").post(url, json={"reason": "Remplacé."})
+            assert r.status_code == 200, r.text
+            assert _close_code(page) == 4401
+
+
+def _close_code(ws: Any) -> int:
+    """Reads the socket until the server closes it (heartbeats aside: three of them, 30 s of
+    silence, and it is not coming); returns the close code."""
+    try:
+        _next(ws, "never")
+    except WebSocketDisconnect as exc:
+        return int(exc.code)
+    raise AssertionError("unreachable")
