@@ -223,15 +223,15 @@ async function main() {
   const socket = new PlateauSocket();
   page.socket = socket;
   const ready = new Promise((resolve) => socket.addEventListener("snapshot", resolve, { once: true }));
-  socket.addEventListener("snapshot", (/** @type {CustomEvent} */ ev) => {
-    page.state = ev.detail.state || {};
+  socket.on("snapshot", (msg) => {
+    page.state = msg.state || {};
     applyTimeline();
   });
-  socket.addEventListener("connection", (/** @type {CustomEvent} */ ev) => (/** @type {import("./components/link-status.js").LinkStatus} */ ($("link")).connected = ev.detail.connected));
-  socket.addEventListener("timeline", (/** @type {CustomEvent} */ ev) => {
+  socket.on("connection", (msg) => (/** @type {import("./components/link-status.js").LinkStatus} */ ($("link")).connected = msg.connected));
+  socket.on("timeline", (msg) => {
     const exam = ((page.state ||= {}).exam ||= {});
     const candidates = (exam.candidates ||= {});
-    (candidates[ev.detail.candidate_id] ||= {}).timeline = ev.detail.state;
+    (candidates[msg.candidate_id] ||= {}).timeline = msg.state;
     applyTimeline();
   });
   socket.connect();

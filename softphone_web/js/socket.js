@@ -8,6 +8,13 @@ import { recordServerTime, recordTimeSample, setClockRate } from "./clock.js";
 import { sebPageKey } from "./seb.js";
 import { sequenceStep } from "./socket-sequence.js";
 
+/** @typedef {import("./types/events.js").ServerEvent} ServerEvent */
+/**
+ * What `socket.on(type, fn)` hands `fn` for each type: the server's event of that type as its
+ * model types it (types/events.js, generated), `connection` the link's state, `message` any event.
+ * @typedef {{ [K in ServerEvent["type"]]: Extract<ServerEvent, { type: K }> } & { connection: { connected: boolean }, message: ServerEvent }} SocketEvents
+ */
+
 // The server answered « non » (its French message): a refusal, not a cut; `refused` tells them
 // apart (a command lost on a cut may be sent again, a refused one not).
 /** @returns {Error & { refused: boolean, code?: string }} */
@@ -32,6 +39,18 @@ export class PlateauSocket extends EventTarget {
     this.lastMessageAt = 0;
     this.connected = false;
     setInterval(() => this._watchdog(), 1000);
+  }
+
+  /**
+   * Listens to one type of event; `fn` gets the event itself (the CustomEvent's detail), typed
+   * by the server's model of that type.
+   * @template {keyof SocketEvents} K
+   * @param {K} type
+   * @param {(msg: SocketEvents[K]) => void} fn
+   * @param {AddEventListenerOptions} [options]
+   */
+  on(type, fn, options) {
+    this.addEventListener(type, (ev) => fn(/** @type {CustomEvent<SocketEvents[K]>} */ (ev).detail), options);
   }
 
   connect() {

@@ -6,6 +6,10 @@
 //   const progress = wireProgress(socket, board);   progress.loadAll();   // after board.load()
 import { api } from "../api.js";
 
+/**
+ * @param {import("../socket.js").PlateauSocket} socket
+ * @param {any} board the <candidate-board>
+ */
 export function wireProgress(socket, board) {
   const timers = new Map();
   const load = async (id) => {
@@ -20,12 +24,12 @@ export function wireProgress(socket, board) {
     clearTimeout(timers.get(id));
     timers.set(id, setTimeout(() => load(id), 300));
   };
-  for (const type of ["call", "chat.message", "timeline"]) {
-    socket.addEventListener(type, (ev) => {
-      const id = (ev.detail || {}).candidate_id;
+  for (const type of /** @type {const} */ (["call", "chat.message", "timeline"])) {
+    socket.on(type, (msg) => {
+      const id = msg.candidate_id;
       if (id && board.has(id)) soon(id);
     });
   }
-  socket.addEventListener("simulations.progress", (ev) => board.applyProgress(ev.detail.candidate_id, ev.detail.progress));
+  socket.on("simulations.progress", (msg) => board.applyProgress(msg.candidate_id, msg.progress));
   return { loadAll: () => [...board.rows.keys()].forEach((id) => load(id)) };
 }

@@ -141,6 +141,10 @@ export class CrmFeed extends JuryPanel {
     this.append(this._summary, this._empty, this._list, this._error);
   }
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => this._load(msg.state, { refetch: true }));

@@ -73,6 +73,10 @@ export class EvaluationGrid extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
     const mine = (msg) => msg.candidate_id === ctx.candidateId;

@@ -131,6 +131,11 @@ export class InterviewNotes extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   * @param {AbortSignal} signal
+   */
   bound(ctx, on, signal) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
     const mine = (msg) => msg.candidate_id === ctx.candidateId;

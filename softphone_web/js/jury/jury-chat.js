@@ -5,10 +5,16 @@
 // resend carries the same client_msg_id: the server keeps one message.
 //
 //   const unbind = bindChat(chatWindow, ctx);   // ctx: the jury page's { candidateId, socket, snapshot }
+import { listen } from "./observer-common.js";
+
+/**
+ * @param {any} chat the <chat-window>
+ * @param {import("./observer-common.js").JuryContext} ctx
+ */
 export function bindChat(chat, ctx) {
   const abort = new AbortController();
-  const on = (type, fn) => ctx.socket.addEventListener(type, (ev) => fn(ev.detail), { signal: abort.signal });
-  const mine = (msg) => msg.candidate_id === ctx.candidateId;
+  const on = listen(ctx, abort.signal);
+  const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
   const load = (state) => {
     const conv = (((state || {}).chat || {}).by_candidate || {})[ctx.candidateId];
     if (!conv) return;

@@ -30,8 +30,8 @@ export class JuryPanel extends HTMLElement {
   }
 
   /**
-   * @param {any} _ctx the page's context (candidateId, socket, snapshot…)
-   * @param {(type: string, fn: (detail: any) => void) => void} _on
+   * @param {import("./observer-common.js").JuryContext} _ctx the page's context (candidateId, socket, snapshot…)
+   * @param {import("./observer-common.js").On} _on
    * @param {AbortSignal} _signal
    */
   bound(_ctx, _on, _signal) {}

@@ -15,7 +15,7 @@ import { CallAudio } from "../call-audio.js";
 import { formatRemaining, serverNow } from "../clock.js";
 import { el } from "../components/dom.js";
 import "../cti/level-meter.js";
-import { CALL_STATE_LABELS, liveCall } from "./observer-common.js";
+import { CALL_STATE_LABELS, listen, liveCall } from "./observer-common.js";
 
 // « En ligne 02:14 », « En attente 00:31 », « Sonnerie… » for a call at the server instant now.
 export function callStatus(call, nowMs) {
@@ -90,11 +90,12 @@ export class JurySoftphone extends HTMLElement {
     return b;
   }
 
+  /** @param {import("./observer-common.js").JuryContext} ctx */
   bind(ctx) {
     this.unbind();
     this._ctx = ctx;
     this._abort = new AbortController();
-    const on = (type, fn) => ctx.socket.addEventListener(type, (ev) => fn(ev.detail), { signal: this._abort.signal });
+    const on = listen(ctx, this._abort.signal);
     on("snapshot", (msg) => this._load(msg.state));
     on("call", (msg) => {
       if (msg.candidate_id !== ctx.candidateId) return;

@@ -127,6 +127,10 @@ export class LiveListen extends JuryPanel {
 
   // ---- the page contract -------------------------------------------------------------
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {

@@ -22,9 +22,30 @@ export const DIRECTION_LONG = {
   outbound: "Appel sortant : le candidat appelle le client",
 };
 
+/** @typedef {import("../socket.js").SocketEvents} SocketEvents */
+/**
+ * A panel's socket listener: `fn` gets the server's event of that type, as its model types it.
+ * @typedef {<K extends keyof SocketEvents>(type: K, fn: (msg: SocketEvents[K]) => void) => void} On
+ */
+/**
+ * The jury page's context, the same for every component bound to the chosen candidate.
+ * @typedef {object} JuryContext
+ * @property {string} candidateId
+ * @property {string} capacity client or observer.
+ * @property {import("../socket.js").PlateauSocket} socket
+ * @property {() => any} snapshot The latest state (the snapshot's, updated by the events).
+ * @property {any} me Who the page is signed in as (GET /api/me).
+ * @property {() => string} micDevice The microphone the mic check chose.
+ */
+
 // ctx.socket listeners that an AbortController drops at once.
+/**
+ * @param {JuryContext} ctx
+ * @param {AbortSignal} signal
+ * @returns {On}
+ */
 export function listen(ctx, signal) {
-  return (type, fn) => ctx.socket.addEventListener(type, (ev) => fn(ev.detail || {}), { signal });
+  return (type, fn) => ctx.socket.on(type, fn, { signal });
 }
 
 export function callsIn(state, candidateId) {

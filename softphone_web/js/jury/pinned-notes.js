@@ -77,6 +77,10 @@ export class PinnedNotes extends JuryPanel {
     this._enable();
   }
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
     const mine = (msg) => msg.candidate_id === ctx.candidateId;

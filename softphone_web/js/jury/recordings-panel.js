@@ -60,6 +60,10 @@ export class RecordingsPanel extends JuryPanel {
     this.append(el("h2", "", "Enregistrements des appels"), this._summary, this._error, this._list);
   }
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {

@@ -31,6 +31,10 @@ export class SimulationProgress extends JuryPanel {
     return this._progress || null;
   }
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", () => this._later());

@@ -110,6 +110,10 @@ export class WrittenReplies extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
     on("snapshot", () => this.reload());
     on("writing.frozen", (msg) => {
