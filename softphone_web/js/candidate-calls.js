@@ -295,6 +295,7 @@ export class CallsDesk {
     return [...this.calls.values()].find((c) => c.wrap_up_pending) || null;
   }
 
+  /** @param {PageCall | null} call */
   _onCall(call) {
     if (!call || !call.call_id) return;
     const before = this.calls.get(call.call_id);
@@ -316,6 +317,7 @@ export class CallsDesk {
   }
 
   // CTI: the inbound call's record (and its simulation's public part) before the answer.
+  /** @param {import("./types/events.js").ScreenPop} detail */
   _onPop(detail) {
     const call = { ...(this.calls.get(detail.call_id) || {}), call_id: detail.call_id };
     call.record_id = detail.crm_record_id || call.record_id || null;

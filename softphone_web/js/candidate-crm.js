@@ -171,6 +171,7 @@ export class CrmDesk {
   }
 
   // A `crm.change` event: a record changed (by this page or, later, by the server).
+  /** @param {import("./types/events.js").CrmChanged} event */
   changed(event) {
     if (event.survey) {
       if (this.surveySim && event.survey.simulation_id === this.surveySim) this.survey.answers = event.survey.answers || {};

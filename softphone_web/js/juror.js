@@ -6,6 +6,7 @@
 //   ctx = { candidateId, capacity, socket, snapshot: () => latest state, me, micDevice }
 import { api, logout, requireMe } from "./api.js";
 import "./components/action-dialog.js";
+import { followProgress } from "./components/board-progress.js";
 import "./components/link-status.js";
 import "./components/phase-clock.js";
 import "./components/tab-panels.js";
@@ -144,13 +145,14 @@ async function bindClient(ctx) {
     sheet.reasons = Object.fromEntries(((progress.progress || {}).simulations || []).filter((s) => s.reason).map((s) => [s.id, `${s.reason_label} — ${s.detail}`]));
   };
   sheet.simulations = sims;
+  const abort = new AbortController();
+  const signal = abort.signal;
   progress.bind(ctx);
+  feedProgress(progress, ctx, signal);
   phone.bind(ctx);
   const unbindChat = bindChat(chat, ctx);
   refreshStates();
   show(sheet.suggested());
-  const abort = new AbortController();
-  const signal = abort.signal;
   sheet.addEventListener("simulation-select", (/** @type {CustomEvent} */ ev) => show(ev.detail.id), { signal });
   phone.addEventListener("call-simulation", (/** @type {CustomEvent} */ ev) => show(ev.detail.id), { signal });
   phone.addEventListener("calls-change", refreshStates, { signal });
@@ -173,11 +175,57 @@ async function bindObserver(ctx) {
   await Promise.all(OBSERVER_MODULES.map((m) => import(m)));
   const parts = OBSERVER_PARTS.map((id) => /** @type {import("./jury/jury-panel.js").JuryPanel} */ ($(id)));
   for (const part of parts) part.bind(ctx);
+  const abort = new AbortController();
+  feedProgress(/** @type {import("./jury/simulation-progress.js").SimulationProgress} */ ($("observer-progress")), ctx, abort.signal);
+  feedRecordings(/** @type {import("./jury/recordings-panel.js").RecordingsPanel} */ ($("recordings")), ctx, abort.signal);
   const unbindChats = ["observer-chat", "review-chat"].map((id) => bindChat($(id), ctx));
   return () => {
+    abort.abort();
     for (const part of parts) part.unbind();
     for (const unbind of unbindChats) unbind();
   };
+}
+
+// The page reads the server for its components and hands them what it read.
+
+// <simulation-progress>: the candidate's progress, read at once, again a moment after each
+// change of their calls, chat or timeline (and after a snapshot), given by `simulations.progress`.
+/**
+ * @param {import("./jury/simulation-progress.js").SimulationProgress} element
+ * @param {import("./jury/observer-common.js").JuryContext} ctx
+ * @param {AbortSignal} signal
+ */
+function feedProgress(element, ctx, signal) {
+  const follow = followProgress(
+    ctx.socket,
+    {
+      has: (id) => id === ctx.candidateId,
+      apply: (_id, progress) => (element.progress = progress),
+      failed: (_id, err) => (element.error = err.message),
+    },
+    { signal },
+  );
+  ctx.socket.on("snapshot", () => follow.soon(ctx.candidateId), { signal });
+  follow.load(ctx.candidateId);
+}
+
+// <recordings-panel>: the candidate's recordings each time the panel asks (`recordings-wanted`).
+/**
+ * @param {import("./jury/recordings-panel.js").RecordingsPanel} panel
+ * @param {import("./jury/observer-common.js").JuryContext} ctx
+ * @param {AbortSignal} signal
+ */
+function feedRecordings(panel, ctx, signal) {
+  const load = async () => {
+    try {
+      const list = await api("GET", `/api/candidates/${enc(ctx.candidateId)}/recordings`);
+      if (!signal.aborted) panel.recordings = list;
+    } catch (err) {
+      if (!signal.aborted) panel.error = /** @type {Error} */ (err).message;
+    }
+  };
+  panel.addEventListener("recordings-wanted", load, { signal });
+  load();
 }
 
 async function select(cid) {

@@ -9,11 +9,15 @@
 // write error) is a band on the bar and a line of a list, and the talk analytics are one
 // line under the metadata (see recording-evidence.js).
 //
-//   panel.bind(ctx);  panel.unbind();  panel.recordings   // as the server lists them
-//   panel.player(recordingId)                             // its <audio> element (tests)
+// The page controller reads the recordings and hands them over; the panel fetches nothing.
+//
+//   panel.bind(ctx);  panel.unbind();
+//   panel.recordings = list;   // as the server lists them (GET …/recordings); read back the same
+//   panel.error = message;     // the list could not be read
+//   "recordings-wanted"        // the panel asks for the list again (a snapshot, a call ended)
+//   panel.player(recordingId)  // its <audio> element (tests)
 // Keyboard: every control is a button or a slider; on a player, Espace plays/pauses,
 // ← / → jump 10 s.
-import { api } from "../api.js";
 import { el } from "../components/dom.js";
 import {
   DIRECTION_LABELS,
@@ -68,13 +72,13 @@ export class RecordingsPanel extends JuryPanel {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._loadState(msg.state);
-      this._fetch(ctx);
+      this._want();
     });
     on("call", (msg) => {
       if (!mine(msg) || !msg.call) return;
       upsertCall(this._calls, msg.call);
       // A call that ended was recorded: the recording is listed once the call is told ended.
-      if (msg.call.ended_at && !this._recordings.some((r) => r.call_id === msg.call.id)) this._fetchSoon(ctx);
+      if (msg.call.ended_at && !this._recordings.some((r) => r.call_id === msg.call.id)) this._wantSoon();
       this._renderMeta();
     });
     on("evaluation.note", (msg) => {
@@ -84,7 +88,6 @@ export class RecordingsPanel extends JuryPanel {
     });
     this._summary.textContent = "Chargement…";
     this._loadState(ctx.snapshot());
-    this._fetch(ctx);
     this.whenSimulations(ctx, (sims) => {
       this._sims = sims;
       this._renderMeta();
@@ -110,6 +113,19 @@ export class RecordingsPanel extends JuryPanel {
     return [...this._recordings];
   }
 
+  /** @param {Array<any>} list the candidate's recordings, as GET …/recordings lists them */
+  set recordings(list) {
+    if (!this._ctx) return;
+    this._recordings = list;
+    this._error.textContent = "";
+    this._render();
+  }
+
+  /** @param {string} message */
+  set error(message) {
+    if (this._ctx) this._error.textContent = `Enregistrements illisibles : ${message}`;
+  }
+
   player(recordingId) {
     return this._items.get(recordingId)?.audio || null;
   }
@@ -123,21 +139,13 @@ export class RecordingsPanel extends JuryPanel {
     this._renderNotes();
   }
 
-  _fetchSoon(ctx) {
-    clearTimeout(this._soon);
-    this._soon = setTimeout(() => this._fetch(ctx), 300);
+  _want() {
+    this.dispatchEvent(new CustomEvent("recordings-wanted"));
   }
 
-  async _fetch(ctx) {
-    try {
-      const list = await api("GET", `/api/candidates/${encodeURIComponent(ctx.candidateId)}/recordings`);
-      if (this._ctx !== ctx) return;
-      this._recordings = list;
-      this._error.textContent = "";
-      this._render();
-    } catch (err) {
-      if (this._ctx === ctx) this._error.textContent = `Enregistrements illisibles : ${err.message}`;
-    }
+  _wantSoon() {
+    clearTimeout(this._soon);
+    this._soon = setTimeout(() => this._want(), 300);
   }
 
   // ---- rendering ------------------------------------------------------------------------------
