@@ -13,10 +13,10 @@ import "./components/tab-panels.js";
 import "./cti/chat-window.js";
 import { interviewButtons, interviewCommand } from "./jury/interview-notes.js";
 import { bindChat } from "./jury/jury-chat.js";
-import { LIVE_STATES } from "./jury/observer-common.js";
 import "./jury/juror-card.js";
 import "./jury/mic-check.js";
 import "./jury/run-sheet.js";
+import { runSheetStates } from "./jury/run-sheet-states.js";
 import "./jury/simulation-progress.js";
 import "./jury/jury-softphone.js";
 import { PlateauSocket } from "./socket.js";
@@ -55,28 +55,6 @@ function ctxFor(assignment) {
 
 function timelineOf(cid) {
   return (((page.state || {}).exam || {}).candidates || {})[cid]?.timeline || null;
-}
-
-// The run sheet's states as the server reads them (GET …/simulations: a call answered, a chat
-// answered by the candidate, « Non jouée » with its reason once the calls phase is over).
-const SERVER_STATES = { a_faire: "todo", en_cours: "current", jouee: "done", non_jouee: "skipped" };
-function serverStates(progress) {
-  return Object.fromEntries(((progress && progress.simulations) || []).map((s) => [s.id, SERVER_STATES[s.state]]));
-}
-
-// Between two readings of the server, the run sheet follows the calls and the chat at once: a
-// live call is « En cours », an ended one « Faite »; the chat is « En cours » once a message
-// was exchanged.
-function simulationStates(calls, messages) {
-  const out = {};
-  for (const c of calls) {
-    if (!c.simulation_id) continue;
-    const live = LIVE_STATES.has(c.state);
-    if (live) out[c.simulation_id] = "current";
-    else if (out[c.simulation_id] !== "current" && c.state === "termine") out[c.simulation_id] = "done";
-  }
-  for (const m of messages) if (m.simulation_id && !out[m.simulation_id]) out[m.simulation_id] = "current";
-  return out;
 }
 
 function renderPicker() {
@@ -137,12 +115,9 @@ async function bindClient(ctx) {
   const progress = /** @type {import("./jury/simulation-progress.js").SimulationProgress} */ ($("client-progress"));
   const refreshStates = () => {
     const conv = (((page.state || {}).chat || {}).by_candidate || {})[ctx.candidateId] || {};
-    const local = simulationStates(phone.calls, chat.messages || conv.messages || []);
-    const server = serverStates(progress.progress);
-    // The server's reading, with a call live right now shown « En cours » at once.
-    const live = Object.entries(local).filter(([id, state]) => state === "current" && (server[id] || "todo") === "todo");
-    sheet.statuses = { ...local, ...server, ...Object.fromEntries(live) };
-    sheet.reasons = Object.fromEntries(((progress.progress || {}).simulations || []).filter((s) => s.reason).map((s) => [s.id, `${s.reason_label} — ${s.detail}`]));
+    const { statuses, reasons } = runSheetStates({ calls: phone.calls, messages: chat.messages || conv.messages || [], progress: progress.progress });
+    sheet.statuses = statuses;
+    sheet.reasons = reasons;
   };
   sheet.simulations = sims;
   const abort = new AbortController();

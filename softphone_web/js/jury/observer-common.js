@@ -6,8 +6,9 @@
 //   const sims = await simulationTitles(cid);   sims.get("s03-…") → { title, kind, order, … }
 import { api } from "../api.js";
 import { formatRemaining } from "../clock.js";
+import { LIVE_STATES } from "./run-sheet-states.js";
 
-export const LIVE_STATES = new Set(["sonnerie", "en_ligne", "en_attente"]);
+export { LIVE_STATES };
 export const CALL_STATE_LABELS = {
   sonnerie: "Sonnerie…",
   en_ligne: "En ligne",
