@@ -12,6 +12,15 @@ const GATHER_MS = 2500; // the server does not trickle: the offer carries its ca
 const RETRY_MS = [1000, 2000, 4000, 8000];
 
 export class CallAudio {
+  /** @type {number} */
+  _watchdog;
+  /** @type {boolean} */
+  _awaitingGesture;
+  /** @type {boolean} */
+  connecting;
+  /** @type {any} */
+  _retryTimer;
+
   constructor({ socket, phone, announce, candidateId = null, receiveOnly = false, micDevice = savedMicDevice }) {
     this.socket = socket;
     this.phone = phone;

@@ -51,6 +51,35 @@ function callsPausedSeconds(state) {
 }
 
 export class CallsDesk {
+  /** @type {CrmDesk} */
+  crm;
+  /** @type {any} */
+  _notes;
+  /** @type {import("./cti/wrap-up-form.js").WrapUpForm} */
+  wrap;
+  /** @type {import("./cti/call-list.js").CallList} */
+  list;
+  /** @type {import("./cti/chat-window.js").ChatWindow} */
+  chat;
+  /** @type {ChatOutbox} */
+  outbox;
+  /** @type {import("./components/tab-panels.js").TabPanels} */
+  tabs;
+  /** @type {import("./components/tab-panels.js").TabPanels} */
+  side;
+  /** @type {HTMLSpanElement} */
+  chatBadge;
+  /** @type {any} */
+  _timeline;
+  /** @type {any} */
+  _chatPausedBase;
+  /** @type {any} */
+  chatWindow;
+  /** @type {number} */
+  _chatTimer;
+  /** @type {any} */
+  _popped;
+
   /**
    * @param {{ page: any, socket: import("./socket.js").PlateauSocket, ui: any, announce: (text: string, options?: object) => void, cid: string }} options
    */

@@ -13,6 +13,15 @@ export function signInUrl(origin, code) {
 }
 
 export class CodeSheet extends HTMLElement {
+  /** @type {HTMLButtonElement} */
+  _print;
+  /** @type {HTMLHeadingElement} */
+  _heading;
+  /** @type {HTMLDivElement} */
+  _cards;
+  /** @type {HTMLParagraphElement} */
+  _empty;
+
   connectedCallback() {
     if (this._cards) return;
     const bar = el("div", "row no-print sheet-bar");

@@ -25,6 +25,15 @@ function byLabel(actor) {
 }
 
 export class DocumentsPanel extends HTMLElement {
+  /** @type {HTMLParagraphElement} */
+  _message;
+  /** @type {HTMLElement} */
+  _session;
+  /** @type {HTMLElement} */
+  _candidates;
+  /** @type {any} */
+  _data;
+
   connectedCallback() {
     if (this._session) return;
     this._message = el("p", "small");

@@ -7,6 +7,19 @@
 import { button, el, field, select } from "./components/dom.js";
 
 export class PackChooser extends HTMLElement {
+  /** @type {HTMLHeadingElement} */
+  _title;
+  /** @type {HTMLParagraphElement} */
+  _current;
+  /** @type {HTMLElement} */
+  _field;
+  /** @type {HTMLSelectElement} */
+  _select;
+  /** @type {HTMLButtonElement} */
+  _button;
+  /** @type {HTMLParagraphElement} */
+  _error;
+
   connectedCallback() {
     if (this._select) return;
     this.classList.add("panel");

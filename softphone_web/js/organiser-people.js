@@ -28,6 +28,21 @@ const CAPACITIES = [
 ];
 
 export class PeoplePanel extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _cands;
+  /** @type {HTMLParagraphElement} */
+  _assignMsg;
+  /** @type {HTMLDivElement} */
+  _removed;
+  /** @type {HTMLFormElement} */
+  _candForm;
+  /** @type {HTMLDivElement} */
+  _staff;
+  /** @type {HTMLFormElement} */
+  _staffForm;
+  /** @type {any} */
+  _detail;
+
   connectedCallback() {
     if (this._cands) return;
     this.classList.add("people-grid");

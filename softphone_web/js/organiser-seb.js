@@ -6,6 +6,33 @@
 import { button, el, field, input } from "./components/dom.js";
 
 export class SebPanel extends HTMLElement {
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {HTMLInputElement} */
+  _required;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLButtonElement} */
+  _submit;
+  /** @type {HTMLAnchorElement} */
+  _download;
+  /** @type {HTMLDivElement} */
+  _details;
+  /** @type {HTMLFormElement} */
+  _form;
+  /** @type {HTMLInputElement} */
+  _origin;
+  /** @type {HTMLInputElement} */
+  _password;
+  /** @type {HTMLParagraphElement} */
+  _after;
+  /** @type {HTMLElement} */
+  _file;
+  /** @type {HTMLParagraphElement} */
+  _noFile;
+  /** @type {any} */
+  _settings;
+
   connectedCallback() {
     if (this._form) return;
     const intro = el(

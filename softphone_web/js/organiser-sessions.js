@@ -20,6 +20,29 @@ function minutesLabel(total) {
 }
 
 export class SessionPicker extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _list;
+  /** @type {HTMLParagraphElement} */
+  _catalogueMsg;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLButtonElement} */
+  _submit;
+  /** @type {HTMLFormElement} */
+  _form;
+  /** @type {HTMLInputElement} */
+  _centre;
+  /** @type {HTMLInputElement} */
+  _day;
+  /** @type {HTMLSelectElement} */
+  _format;
+  /** @type {HTMLSelectElement} */
+  _pack;
+  /** @type {any} */
+  _sessions;
+  /** @type {any} */
+  _catalogue;
+
   connectedCallback() {
     if (this._list) return;
     const listPanel = el("section", "panel");

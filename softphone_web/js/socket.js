@@ -17,7 +17,10 @@ import { sequenceStep } from "./socket-sequence.js";
 
 // The server answered « non » (its French message): a refusal, not a cut; `refused` tells them
 // apart (a command lost on a cut may be sent again, a refused one not).
-/** @returns {Error & { refused: boolean, code?: string }} */
+/**
+ * @param {{ message: string, code?: string }} msg
+ * @returns {Error & { refused: boolean, code?: string }}
+ */
 function refusal(msg) {
   const err = /** @type {Error & { refused: boolean, code?: string }} */ (new Error(msg.message));
   err.refused = true;
@@ -29,6 +32,9 @@ export const PING_AFTER_MS = 2000;
 export const LOST_AFTER_MS = 6000;
 
 export class PlateauSocket extends EventTarget {
+  /** @type {number} */
+  _againTimer;
+
   constructor(query = "") {
     super();
     this.query = query;
@@ -113,6 +119,7 @@ export class PlateauSocket extends EventTarget {
     }
   }
 
+  /** @param {{ type: string, [field: string]: unknown }} message a command */
   send(message) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
       this.ws.send(JSON.stringify(message));
@@ -122,6 +129,11 @@ export class PlateauSocket extends EventTarget {
   }
 
   // A command that expects an acknowledgement (or an error) from the server.
+  /**
+   * @param {{ type: string, [field: string]: unknown }} message
+   * @param {number} [timeoutMs]
+   * @returns {Promise<any>} the acknowledgement's result
+   */
   request(message, timeoutMs = 10000) {
     const requestId = crypto.randomUUID();
     return new Promise((resolve, reject) => {
@@ -138,6 +150,7 @@ export class PlateauSocket extends EventTarget {
     });
   }
 
+  /** @param {boolean} value */
   _setConnected(value) {
     this.connected = value;
     // Answers come on the connection that carried the command: those still awaited are lost.
@@ -166,6 +179,7 @@ export class PlateauSocket extends EventTarget {
     }
   }
 
+  /** @param {any} msg the message as parsed (typed by its `type`: types/events.js) */
   _onMessage(msg) {
     this.lastMessageAt = Date.now();
     if (msg.type === "time") {

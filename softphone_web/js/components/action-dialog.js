@@ -12,6 +12,29 @@
 let uid = 0;
 
 export class ActionDialog extends HTMLElement {
+  /** @type {HTMLHeadingElement} */
+  _title;
+  /** @type {HTMLParagraphElement} */
+  _message;
+  /** @type {HTMLDivElement} */
+  _fields;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLButtonElement} */
+  _cancel;
+  /** @type {HTMLButtonElement} */
+  _confirm;
+  /** @type {HTMLDialogElement} */
+  _dialog;
+  /** @type {HTMLFormElement} */
+  _form;
+  /** @type {any[]} */
+  _specs;
+  /** @type {Map<any, any>} */
+  _inputs;
+  /** @type {null | ((value: any) => void)} */
+  _resolve;
+
   connectedCallback() {
     if (this._dialog) return;
     const dialog = document.createElement("dialog");

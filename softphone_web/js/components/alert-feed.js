@@ -8,6 +8,11 @@ const LIMIT = 60;
 const FRESH_MS = 20000;
 
 export class AlertFeed extends HTMLElement {
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {HTMLParagraphElement} */
+  _empty;
+
   connectedCallback() {
     if (this._list) return;
     this._list = document.createElement("ol");

@@ -23,6 +23,13 @@ function tickAll() {
 }
 
 export class PhaseClock extends HTMLElement {
+  /** @type {HTMLSpanElement} */
+  _label;
+  /** @type {HTMLSpanElement} */
+  _time;
+  /** @type {HTMLSpanElement} */
+  _note;
+
   constructor() {
     super();
     this._state = null;

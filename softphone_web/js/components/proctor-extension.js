@@ -6,6 +6,19 @@
 import { button, el, input } from "./dom.js";
 
 export class ProctorExtension extends HTMLElement {
+  /** @type {HTMLInputElement} */
+  _allow;
+  /** @type {HTMLInputElement} */
+  _minutes;
+  /** @type {HTMLButtonElement} */
+  _save;
+  /** @type {HTMLSpanElement} */
+  _status;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLFormElement} */
+  _form;
+
   connectedCallback() {
     if (this._form) return;
     const form = el("form", "pe-form");

@@ -3,6 +3,15 @@
 //   <tab-panels><section id="setup" data-tab="Préparation">…</section>…</tab-panels>
 //   tabs.select("live");
 export class TabPanels extends HTMLElement {
+  /** @type {HTMLElement[]} */
+  _panels;
+  /** @type {HTMLDivElement} */
+  _bar;
+  /** @type {HTMLButtonElement[]} */
+  _tabs;
+  /** @type {any} */
+  _current;
+
   connectedCallback() {
     if (this._bar) return;
     this._panels = /** @type {HTMLElement[]} */ ([...this.children]).filter((c) => c.dataset.tab);

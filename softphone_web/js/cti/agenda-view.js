@@ -14,6 +14,17 @@ function dayTitle(key) {
 }
 
 export class AgendaView extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _list;
+  /** @type {HTMLDivElement} */
+  _slots;
+  /** @type {any} */
+  _items;
+  /** @type {any} */
+  _slotList;
+  /** @type {boolean} */
+  _canBook;
+
   connectedCallback() {
     if (this._list) return;
     this.classList.add("agenda-view");

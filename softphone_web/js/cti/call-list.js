@@ -16,6 +16,21 @@ const STATE_LABELS = {
 };
 
 export class CallList extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _tasks;
+  /** @type {HTMLDivElement} */
+  _log;
+  /** @type {any} */
+  _taskList;
+  /** @type {any} */
+  _principals;
+  /** @type {any} */
+  _records;
+  /** @type {any} */
+  _calls;
+  /** @type {boolean} */
+  _canDial;
+
   connectedCallback() {
     if (this._tasks) return;
     this.classList.add("call-list");

@@ -19,6 +19,27 @@ import { clockTime } from "../components/format.js";
 const TYPING_EVERY_MS = 2500;
 
 export class ChatWindow extends HTMLElement {
+  /** @type {HTMLParagraphElement} */
+  _head;
+  /** @type {HTMLOListElement} */
+  _log;
+  /** @type {HTMLParagraphElement} */
+  _typing;
+  /** @type {HTMLTextAreaElement} */
+  _input;
+  /** @type {HTMLButtonElement} */
+  _send;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLParagraphElement} */
+  _closed;
+  /** @type {number} */
+  _typedAt;
+  /** @type {number} */
+  _typingTimer;
+  /** @type {any} */
+  _readId;
+
   constructor() {
     super();
     this._messages = [];

@@ -82,6 +82,21 @@ const EDIT_FIELDS = [
 ];
 
 export class CrmRecord extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _body;
+  /** @type {any} */
+  _msgText;
+  /** @type {any} */
+  _record;
+  /** @type {any} */
+  _principals;
+  /** @type {boolean} */
+  _editable;
+  /** @type {HTMLParagraphElement} */
+  _msg;
+  /** @type {boolean} */
+  _editing;
+
   connectedCallback() {
     if (this._body) return;
     this.classList.add("crm-record");

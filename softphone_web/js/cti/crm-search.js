@@ -20,6 +20,17 @@ export function recordMatches(r, query) {
 }
 
 export class CrmSearch extends HTMLElement {
+  /** @type {HTMLInputElement} */
+  _input;
+  /** @type {HTMLParagraphElement} */
+  _count;
+  /** @type {HTMLUListElement} */
+  _list;
+  /** @type {any} */
+  _records;
+  /** @type {any} */
+  _selected;
+
   connectedCallback() {
     if (this._list) return;
     this.classList.add("crm-search");

@@ -14,6 +14,25 @@ const fold = (s) => {
 };
 
 export class DossierViewer extends HTMLElement {
+  /** @type {HTMLInputElement} */
+  _query;
+  /** @type {HTMLSpanElement} */
+  _count;
+  /** @type {HTMLElement} */
+  _nav;
+  /** @type {HTMLDivElement} */
+  _body;
+  /** @type {any[]} */
+  _marks;
+  /** @type {any} */
+  _at;
+  /** @type {any} */
+  _docsKey;
+  /** @type {any} */
+  _docs;
+  /** @type {any} */
+  _lastQuery;
+
   connectedCallback() {
     if (this._body) return;
     this.classList.add("dossier");

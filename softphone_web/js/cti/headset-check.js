@@ -34,6 +34,19 @@ export function savedMicDevice() {
 }
 
 export class HeadsetCheck extends HTMLElement {
+  /** @type {HTMLSelectElement} */
+  _select;
+  /** @type {HTMLButtonElement} */
+  _retry;
+  /** @type {import("./level-meter.js").LevelMeter} */
+  _meter;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {() => Promise<void>} */
+  _onDevices;
+  /** @type {null | (() => void)} */
+  _stopMeter;
+
   connectedCallback() {
     if (this._meter) return;
     this.classList.add("headset-check");

@@ -98,6 +98,11 @@ export function watchLevel(stream, onLevel) {
 }
 
 export class LevelMeter extends HTMLElement {
+  /** @type {HTMLSpanElement} */
+  _bar;
+  /** @type {any} */
+  _v;
+
   connectedCallback() {
     if (this._bar) return;
     this.setAttribute("role", "meter");

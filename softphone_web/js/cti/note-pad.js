@@ -6,6 +6,19 @@ import { el } from "../components/dom.js";
 import { Autosaver, timeOfDay } from "./autosave.js";
 
 export class NotePad extends HTMLElement {
+  /** @type {HTMLTextAreaElement} */
+  _area;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {any} */
+  _key;
+  /** @type {boolean} */
+  _readOnly;
+  /** @type {any} */
+  _store;
+  /** @type {Autosaver} */
+  _saver;
+
   connectedCallback() {
     if (this._area) return;
     this.classList.add("note-pad");

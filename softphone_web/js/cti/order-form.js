@@ -12,6 +12,33 @@ import { euros, orderTotals, toCents } from "./money.js";
 import { recordName } from "./crm-record.js";
 
 export class OrderForm extends HTMLElement {
+  /** @type {HTMLDialogElement} */
+  _dialog;
+  /** @type {any[]} */
+  _catalogue;
+  /** @type {any} */
+  _desk;
+  /** @type {any[]} */
+  _lines;
+  /** @type {null | ((value: any) => void)} */
+  _resolve;
+  /** @type {HTMLSelectElement} */
+  _pick;
+  /** @type {HTMLInputElement} */
+  _qty;
+  /** @type {HTMLParagraphElement} */
+  _hint;
+  /** @type {HTMLDivElement} */
+  _linesBox;
+  /** @type {HTMLDivElement} */
+  _totalsBox;
+  /** @type {HTMLSelectElement} */
+  _pay;
+  /** @type {HTMLTextAreaElement} */
+  _note;
+  /** @type {HTMLParagraphElement} */
+  _error;
+
   connectedCallback() {
     if (this._dialog) return;
     this._dialog = el("dialog", "action-dialog wide-dialog order-dialog");

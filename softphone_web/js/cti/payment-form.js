@@ -27,6 +27,41 @@ function addDays(isoDay, days) {
 }
 
 export class PaymentForm extends HTMLElement {
+  /** @type {HTMLDialogElement} */
+  _dialog;
+  /** @type {any} */
+  _record;
+  /** @type {any} */
+  _collection;
+  /** @type {any} */
+  _save;
+  /** @type {any} */
+  _storyDate;
+  /** @type {null | ((value: any) => void)} */
+  _resolve;
+  /** @type {any} */
+  _boxes;
+  /** @type {HTMLInputElement} */
+  _amount;
+  /** @type {HTMLSelectElement} */
+  _plan;
+  /** @type {any} */
+  _plans;
+  /** @type {HTMLInputElement} */
+  _first;
+  /** @type {HTMLSelectElement} */
+  _method;
+  /** @type {HTMLTextAreaElement} */
+  _note;
+  /** @type {HTMLDivElement} */
+  _schedule;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {{ date: HTMLInputElement; amount: HTMLInputElement; }[]} */
+  _rowInputs;
+  /** @type {HTMLParagraphElement} */
+  _total;
+
   connectedCallback() {
     if (this._dialog) return;
     this._dialog = el("dialog", "action-dialog wide-dialog payment-dialog");

@@ -60,6 +60,35 @@ function iconButton(text, action, key) {
 }
 
 export class SoftPhone extends HTMLElement {
+  /** @type {HTMLSpanElement} */
+  _state;
+  /** @type {HTMLSpanElement} */
+  _number;
+  /** @type {HTMLSpanElement} */
+  _who;
+  /** @type {HTMLSpanElement} */
+  _line;
+  /** @type {HTMLSpanElement} */
+  _timer;
+  /** @type {HTMLSpanElement} */
+  _held;
+  /** @type {{ answer: HTMLButtonElement; reject: HTMLButtonElement; hangup: HTMLButtonElement; hold: HTMLButtonElement; mute: HTMLButtonElement; pad: HTMLButtonElement; }} */
+  _buttons;
+  /** @type {import("./level-meter.js").LevelMeter} */
+  _mic;
+  /** @type {import("./level-meter.js").LevelMeter} */
+  _ear;
+  /** @type {HTMLDivElement} */
+  _pad;
+  /** @type {null | number} */
+  _tick;
+  /** @type {any} */
+  _callerName;
+  /** @type {HTMLInputElement} */
+  _padInput;
+  /** @type {HTMLButtonElement} */
+  _padCall;
+
   constructor() {
     super();
     this._call = null;

@@ -20,6 +20,31 @@ export const DEFAULT_DISPOSITIONS = [
 ];
 
 export class WrapUpForm extends HTMLElement {
+  /** @type {HTMLFormElement} */
+  _form;
+  /** @type {HTMLHeadingElement} */
+  _title;
+  /** @type {HTMLParagraphElement} */
+  _sub;
+  /** @type {HTMLSelectElement} */
+  _code;
+  /** @type {HTMLTextAreaElement} */
+  _note;
+  /** @type {HTMLButtonElement} */
+  _submit;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLParagraphElement} */
+  _offered;
+  /** @type {any} */
+  _codes;
+  /** @type {any} */
+  _call;
+  /** @type {any} */
+  _offeredText;
+  /** @type {any} */
+  _recordName;
+
   connectedCallback() {
     if (this._form) return;
     this.classList.add("wrap-up");

@@ -31,6 +31,19 @@ export const CHANNEL_FIELDS = {
 const words = (s) => (s.trim() ? s.trim().split(/\s+/).length : 0);
 
 export class WritingEditor extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _form;
+  /** @type {HTMLParagraphElement} */
+  _count;
+  /** @type {any} */
+  _task;
+  /** @type {{}} */
+  _pending;
+  /** @type {boolean} */
+  _readOnly;
+  /** @type {Record<string, HTMLInputElement | HTMLTextAreaElement>} */
+  _inputs;
+
   connectedCallback() {
     if (this._form) return;
     this.classList.add("writing-editor");

@@ -112,6 +112,17 @@ function changeKind(change) {
 }
 
 export class CrmFeed extends JuryPanel {
+  /** @type {HTMLParagraphElement} */
+  _summary;
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {HTMLParagraphElement} */
+  _empty;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {{ key: string; order: any; at: any; kind: any; label: any; record: any; text: string; }[]} */
+  _entries;
+
   constructor() {
     super();
     this._changes = new Map(); // id -> change

@@ -40,6 +40,19 @@ function link(label, href, file, { enabled, note = "", reason = "" }) {
 }
 
 export class DocumentsPanel extends JuryPanel {
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLUListElement} */
+  _list;
+  /** @type {HTMLElement} */
+  _session;
+  /** @type {any} */
+  _deliberation;
+  /** @type {null | { ok: boolean; deliberations?: any[]; status?: number; error?: string; }} */
+  _grid;
+  /** @type {any} */
+  _summary;
+
   constructor() {
     super();
     this._load = 0;

@@ -112,6 +112,19 @@ class NoteSaver extends Autosaver {
 }
 
 export class InterviewNotes extends JuryPanel {
+  /** @type {HTMLParagraphElement} */
+  _help;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLDivElement} */
+  _body;
+  /** @type {null | string} */
+  _actor;
+  /** @type {any} */
+  _timeline;
+  /** @type {Map<any, any>} */
+  _sections;
+
   constructor() {
     super();
     this._fields = new Map(); // topic -> { textarea, status, remote, saver, serverAt, serverText }

@@ -18,6 +18,11 @@ function list(items, className = "") {
 }
 
 export class JurorCard extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _body;
+  /** @type {any} */
+  _sim;
+
   connectedCallback() {
     if (!this._body) {
       this._body = el("div", "jc-body");

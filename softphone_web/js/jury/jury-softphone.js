@@ -42,6 +42,39 @@ export function callDetail(call) {
 }
 
 export class JurySoftphone extends HTMLElement {
+  /** @type {HTMLHeadingElement} */
+  _title;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {HTMLParagraphElement} */
+  _detail;
+  /** @type {HTMLButtonElement} */
+  _call;
+  /** @type {HTMLButtonElement} */
+  _answer;
+  /** @type {HTMLButtonElement} */
+  _reject;
+  /** @type {HTMLButtonElement} */
+  _hangup;
+  /** @type {HTMLButtonElement} */
+  _mute;
+  /** @type {import("../cti/level-meter.js").LevelMeter} */
+  _mic;
+  /** @type {import("../cti/level-meter.js").LevelMeter} */
+  _ear;
+  /** @type {HTMLSpanElement} */
+  _earLabel;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {number} */
+  _timer;
+  /** @type {import("./observer-common.js").JuryContext} */
+  _ctx;
+  /** @type {AbortController} */
+  _abort;
+  /** @type {null | CallAudio} */
+  _audio;
+
   constructor() {
     super();
     this._calls = [];

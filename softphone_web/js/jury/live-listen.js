@@ -64,6 +64,27 @@ function heldSeconds(call, now) {
 }
 
 export class LiveListen extends JuryPanel {
+  /** @type {number} */
+  _timer;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {HTMLParagraphElement} */
+  _detail;
+  /** @type {HTMLParagraphElement} */
+  _timers;
+  /** @type {HTMLButtonElement} */
+  _toggle;
+  /** @type {HTMLInputElement} */
+  _volume;
+  /** @type {import("../cti/level-meter.js").LevelMeter} */
+  _meter;
+  /** @type {HTMLSpanElement} */
+  _link;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {boolean} */
+  _dropped;
+
   constructor() {
     super();
     this._calls = [];

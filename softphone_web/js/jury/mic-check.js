@@ -9,6 +9,21 @@ import { el } from "../components/dom.js";
 const HEARD = 0.02; // RMS of a voice close to the microphone
 
 export class MicCheck extends HTMLElement {
+  /** @type {HTMLSelectElement} */
+  _select;
+  /** @type {HTMLButtonElement} */
+  _button;
+  /** @type {HTMLMeterElement} */
+  _meter;
+  /** @type {HTMLSpanElement} */
+  _status;
+  /** @type {null | MediaStream} */
+  _stream;
+  /** @type {null | AudioContext} */
+  _ctx;
+  /** @type {null | number} */
+  _raf;
+
   connectedCallback() {
     if (this._button) return;
     this.classList.add("mic-check");

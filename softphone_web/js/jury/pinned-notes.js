@@ -22,6 +22,25 @@ import {
 import { JuryPanel } from "./jury-panel.js";
 
 export class PinnedNotes extends JuryPanel {
+  /** @type {number} */
+  _timer;
+  /** @type {HTMLParagraphElement} */
+  _context;
+  /** @type {HTMLTextAreaElement} */
+  _text;
+  /** @type {HTMLButtonElement} */
+  _button;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {HTMLParagraphElement} */
+  _empty;
+  /** @type {null | string} */
+  _actor;
+  /** @type {boolean} */
+  _busy;
+
   constructor() {
     super();
     this._notes = new Map();

@@ -40,6 +40,25 @@ function speedLabel(s) {
 }
 
 export class RecordingsPanel extends JuryPanel {
+  /** @type {any[]} */
+  _recordings;
+  /** @type {Map<any, any>} */
+  _items;
+  /** @type {any[]} */
+  _calls;
+  /** @type {Map<any, any>} */
+  _notes;
+  /** @type {any} */
+  _sims;
+  /** @type {HTMLParagraphElement} */
+  _summary;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {number} */
+  _soon;
+
   constructor() {
     super();
     this._reset();

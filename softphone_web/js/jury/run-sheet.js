@@ -12,6 +12,13 @@ import { el } from "../components/dom.js";
 export const STATE_LABELS = { todo: "À faire", current: "En cours", done: "Faite", skipped: "Non jouée" };
 
 export class RunSheet extends HTMLElement {
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {HTMLParagraphElement} */
+  _empty;
+  /** @type {any} */
+  _reasons;
+
   constructor() {
     super();
     this._sims = [];

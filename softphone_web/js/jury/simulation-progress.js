@@ -16,6 +16,19 @@ import { STATE_LABELS, countsText, reading, timeText } from "../components/progr
 import { JuryPanel } from "./jury-panel.js";
 
 export class SimulationProgress extends JuryPanel {
+  /** @type {HTMLParagraphElement} */
+  _summary;
+  /** @type {HTMLParagraphElement} */
+  _time;
+  /** @type {HTMLDivElement} */
+  _warning;
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {number} */
+  _tick;
+  /** @type {any} */
+  _progress;
+
   _build() {
     if (this._summary) return;
     this.classList.add("simulation-progress");

@@ -78,6 +78,17 @@ export function highlighted(text, issues, enabled) {
 }
 
 export class WrittenReplies extends JuryPanel {
+  /** @type {HTMLInputElement} */
+  _marksToggle;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLDivElement} */
+  _list;
+  /** @type {any} */
+  _soonTimer;
+
   constructor() {
     super();
     this._data = null;
