@@ -6,7 +6,6 @@
 //   ctx = { candidateId, capacity, socket, snapshot: () => latest state, me, micDevice }
 import { api, logout, requireMe } from "./api.js";
 import "./components/action-dialog.js";
-import { followProgress } from "./components/board-progress.js";
 import "./components/link-status.js";
 import "./components/phase-clock.js";
 import "./components/tab-panels.js";
@@ -17,6 +16,7 @@ import "./jury/juror-card.js";
 import "./jury/mic-check.js";
 import "./jury/run-sheet.js";
 import { runSheetStates } from "./jury/run-sheet-states.js";
+import { feedProgress, feedRecordings } from "./juror-feeds.js";
 import "./jury/simulation-progress.js";
 import "./jury/jury-softphone.js";
 import { PlateauSocket } from "./socket.js";
@@ -159,48 +159,6 @@ async function bindObserver(ctx) {
     for (const part of parts) part.unbind();
     for (const unbind of unbindChats) unbind();
   };
-}
-
-// The page reads the server for its components and hands them what it read.
-
-// <simulation-progress>: the candidate's progress, read at once, again a moment after each
-// change of their calls, chat or timeline (and after a snapshot), given by `simulations.progress`.
-/**
- * @param {import("./jury/simulation-progress.js").SimulationProgress} element
- * @param {import("./jury/observer-common.js").JuryContext} ctx
- * @param {AbortSignal} signal
- */
-function feedProgress(element, ctx, signal) {
-  const follow = followProgress(
-    ctx.socket,
-    {
-      has: (id) => id === ctx.candidateId,
-      apply: (_id, progress) => (element.progress = progress),
-      failed: (_id, err) => (element.error = err.message),
-    },
-    { signal },
-  );
-  ctx.socket.on("snapshot", () => follow.soon(ctx.candidateId), { signal });
-  follow.load(ctx.candidateId);
-}
-
-// <recordings-panel>: the candidate's recordings each time the panel asks (`recordings-wanted`).
-/**
- * @param {import("./jury/recordings-panel.js").RecordingsPanel} panel
- * @param {import("./jury/observer-common.js").JuryContext} ctx
- * @param {AbortSignal} signal
- */
-function feedRecordings(panel, ctx, signal) {
-  const load = async () => {
-    try {
-      const list = await api("GET", `/api/candidates/${enc(ctx.candidateId)}/recordings`);
-      if (!signal.aborted) panel.recordings = list;
-    } catch (err) {
-      if (!signal.aborted) panel.error = /** @type {Error} */ (err).message;
-    }
-  };
-  panel.addEventListener("recordings-wanted", load, { signal });
-  load();
 }
 
 async function select(cid) {

@@ -42,7 +42,8 @@ INBOUND = "s03-assistance-fibre"  # M. Karim Haddad, record FIB-204517, competen
 RECORD = "FIB-204517"
 
 # The jury page's contract, without juror.js: one PlateauSocket, ctx.snapshot() kept current,
-# each component bound to the observer's candidate. The socket can hold back events of some
+# each component bound to the observer's candidate, the recordings read by the page
+# (juror-feeds.js, as juror.js does). The socket can hold back events of some
 # types (to stand for a slow network) and release them later.
 PAGE_HTML = """<head><meta charset="utf-8"><title>Observation (test)</title>
 <link rel="stylesheet" href="/static/css/plateau.css">
@@ -68,6 +69,7 @@ import "/static/js/jury/live-listen.js";
 import "/static/js/jury/crm-feed.js";
 import "/static/js/jury/evaluation-grid.js";
 import "/static/js/jury/recordings-panel.js";
+import { feedRecordings } from "/static/js/juror-feeds.js";
 
 class TestSocket extends PlateauSocket {
   constructor() { super(); this.held = []; this.holding = new Set(); }
@@ -95,14 +97,22 @@ const ready = new Promise((r) => socket.addEventListener("snapshot", r, { once: 
 socket.connect();
 await ready;
 const ctx = { candidateId: mine.candidate_id, capacity: mine.capacity, socket, snapshot: () => state, me };
+let feeds = new AbortController();
+const feed = (c) => {
+  feeds.abort();
+  feeds = new AbortController();
+  feedRecordings(document.getElementById("recordings"), c, feeds.signal);
+};
 for (const id of IDS) document.getElementById(id).bind(ctx);
+feed(ctx);
 window.__socket = socket;
 window.__ctx = ctx;
-window.__rebind = () => { for (const id of IDS) { document.getElementById(id).unbind(); document.getElementById(id).bind(ctx); } };
+window.__rebind = () => { for (const id of IDS) { document.getElementById(id).unbind(); document.getElementById(id).bind(ctx); } feed(ctx); };
 // The juror switching candidate: the page binds every component again with the new context.
 window.__bindTo = (candidateId) => {
   window.__ctx = { ...ctx, candidateId };
   for (const id of IDS) document.getElementById(id).bind(window.__ctx);
+  feed(window.__ctx);
 };
 window.__seen = {};
 socket.addEventListener("message", (ev) => (window.__seen[ev.detail.type] = (window.__seen[ev.detail.type] || 0) + 1));
