@@ -41,9 +41,10 @@ export class PackChooser extends HTMLElement {
     this.append(this._title, this._current, row, this._error);
   }
 
+  /** @param {{ session: any, packs: any[] }} data the session and the packs (GET /api/packs) */
   show({ session, packs }) {
     const fits = (packs || []).filter((p) => {
-      const formats = (p.formats || []).map((f) => (typeof f === "string" ? f : f.id));
+      const formats = (p.formats || []).map((/** @type {string | { id: string }} */ f) => (typeof f === "string" ? f : f.id));
       return p.title === session.title_id && formats.includes(session.format_id);
     });
     this._current.textContent = session.pack_label
@@ -60,7 +61,9 @@ export class PackChooser extends HTMLElement {
     this._button.textContent = session.pack_label ? "Changer de pack" : "Choisir ce pack";
   }
 
+  /** @param {string | null | undefined} error */
   result(error) {
+
     this._button.disabled = false;
     this._error.textContent = error || "";
   }

@@ -88,6 +88,7 @@ export class SebPanel extends HTMLElement {
     this.append(el("h2", "", "Safe Exam Browser"), intro, columns);
   }
 
+  /** @param {{ sessionId: string, settings: any }} session the session and its SEB settings (GET …/seb) */
   show({ sessionId, settings }) {
     this._settings = settings;
     this._required.checked = settings.required;
@@ -113,7 +114,9 @@ export class SebPanel extends HTMLElement {
     this._submit.disabled = false;
   }
 
+  /** @param {string | null | undefined} error */
   formResult(error) {
+
     this._submit.disabled = false;
     this._error.textContent = error || "";
   }

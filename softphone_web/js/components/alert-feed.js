@@ -24,6 +24,7 @@ export class AlertFeed extends HTMLElement {
     this.append(this._empty, this._list);
   }
 
+  /** @param {{ at: string, who: string, text: string, level?: string }} item */
   add({ at, who, text, level = "alert" }) {
     const li = document.createElement("li");
     li.className = `feed-${level} fresh`;
@@ -34,7 +35,8 @@ export class AlertFeed extends HTMLElement {
     name.textContent = who;
     li.append(time, " ", name, " — ", text);
     this._list.prepend(li);
-    while (this._list.children.length > LIMIT) this._list.lastElementChild.remove();
+    while (this._list.children.length > LIMIT) this._list.lastElementChild?.remove();
+
     this._empty.hidden = true;
     setTimeout(() => li.classList.remove("fresh"), FRESH_MS);
   }

@@ -48,6 +48,7 @@ export class ProctorExtension extends HTMLElement {
     this.append(form, this._error);
   }
 
+  /** @param {number | null | undefined} minutes the longest extension a proctor may give, or none */
   show(minutes) {
     this._allow.checked = minutes !== null && minutes !== undefined;
     this._minutes.value = String(minutes || 10);
@@ -57,7 +58,9 @@ export class ProctorExtension extends HTMLElement {
       : "Non autorisé : seuls le responsable et le jury prolongent.";
   }
 
+  /** @param {string | null | undefined} error */
   result(error) {
+
     this._save.disabled = false;
     this._error.textContent = error || "";
   }

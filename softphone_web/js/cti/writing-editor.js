@@ -11,6 +11,11 @@ import { smsCount, nonGsmCharacters } from "./sms.js";
 
 export const CHANNEL_LABELS = { courriel: "Courriel", courrier: "Courrier", sms: "SMS" };
 
+/**
+ * The fields of a reply by channel.
+ * @type {Record<string, Array<{ name: string, label: string, type: "input" | "area", rows?: number, placeholder?: string, half?: boolean }>>}
+
+ */
 export const CHANNEL_FIELDS = {
   courriel: [
     { name: "to", label: "À", type: "input", placeholder: "adresse du destinataire" },
@@ -28,7 +33,7 @@ export const CHANNEL_FIELDS = {
   sms: [{ name: "body", label: "Message", type: "area", rows: 6 }],
 };
 
-const words = (s) => (s.trim() ? s.trim().split(/\s+/).length : 0);
+const words = (/** @type {string} */ s) => (s.trim() ? s.trim().split(/\s+/).length : 0);
 
 export class WritingEditor extends HTMLElement {
   /** @type {HTMLDivElement} */
@@ -37,7 +42,7 @@ export class WritingEditor extends HTMLElement {
   _count;
   /** @type {any} */
   _task;
-  /** @type {{}} */
+  /** @type {Record<string, unknown> | undefined} */
   _pending;
   /** @type {boolean} */
   _readOnly;
@@ -67,6 +72,7 @@ export class WritingEditor extends HTMLElement {
   }
 
   get value() {
+    /** @type {Record<string, string>} */
     const out = {};
     for (const [name, input] of Object.entries(this._inputs || {})) out[name] = input.value;
     return out;
@@ -77,7 +83,9 @@ export class WritingEditor extends HTMLElement {
     this._fill();
   }
 
+  /** @param {boolean} value */
   set readOnly(value) {
+
     this._readOnly = Boolean(value);
     for (const input of Object.values(this._inputs || {})) input.readOnly = this._readOnly;
     this.toggleAttribute("readonly", this._readOnly);

@@ -69,7 +69,7 @@ export class MicCheck extends HTMLElement {
       const audio = this.deviceId ? { deviceId: { exact: this.deviceId } } : true;
       this._stream = await navigator.mediaDevices.getUserMedia({ audio });
     } catch (err) {
-      this._say(`Micro refusé ou absent (${err.name}).`, "bad");
+      this._say(`Micro refusé ou absent (${/** @type {Error} */ (err).name}).`, "bad");
       return;
     }
     await this._listDevices();
@@ -117,7 +117,12 @@ export class MicCheck extends HTMLElement {
     this._select.value = inputs.some((d) => d.deviceId === keep) ? keep : "";
   }
 
+  /**
+   * @param {string} text
+   * @param {string} state
+   */
   _say(text, state) {
+
     this._status.textContent = text;
     this._status.className = `mic-status ${state === "ok" ? "ok" : state === "bad" ? "error" : "muted"}`;
     if (state === "ok" || state === "bad") this.dataset.state = state;

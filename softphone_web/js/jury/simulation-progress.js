@@ -68,6 +68,7 @@ export class SimulationProgress extends JuryPanel {
     }
   }
 
+  /** @param {import("../types/events.js").ProgressOut | null | undefined} progress */
   _apply(progress) {
     this._progress = progress || null;
     this._renderList();
@@ -86,6 +87,7 @@ export class SimulationProgress extends JuryPanel {
       return;
     }
     const r = reading(p, serverNow());
+    if (!r) return;
     this._summary.textContent = countsText(p);
     this._time.textContent = timeText(p, r);
     this.dataset.short = String(r.short);
@@ -98,7 +100,8 @@ export class SimulationProgress extends JuryPanel {
     this._list.hidden = this.hasAttribute("compact") || !p;
     if (!p) return this._list.replaceChildren();
     this._list.replaceChildren(
-      ...p.simulations.map((s) => {
+      ...p.simulations.map((/** @type {import("../types/events.js").SimProgressOut} */ s) => {
+
         const li = el("li", `sp-item sp-${s.state}`);
         li.dataset.id = s.id;
         const head = el("span", "sp-head");
