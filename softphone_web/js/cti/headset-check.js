@@ -9,7 +9,9 @@ import "./level-meter.js";
 
 const STORAGE = "plateau.micDevice";
 
+/** @param {any} err what getUserMedia threw (a DOMException, usually) */
 export function micErrorMessage(err) {
+
   switch (err && err.name) {
     case "NotAllowedError":
     case "SecurityError":
@@ -59,7 +61,7 @@ export class HeadsetCheck extends HTMLElement {
     this._retry = el("button", "", "Tester le micro");
     this._retry.type = "button";
     head.append(label, this._select, this._retry);
-    this._meter = document.createElement("level-meter");
+    this._meter = /** @type {import("./level-meter.js").LevelMeter} */ (document.createElement("level-meter"));
     this._meter.setAttribute("aria-label", "Niveau du micro");
     this._status = el("p", "mic-status");
     this._status.setAttribute("role", "status");
@@ -96,7 +98,7 @@ export class HeadsetCheck extends HTMLElement {
       this._status.textContent = micErrorMessage(err);
       this._status.classList.add("error");
       this._retry.textContent = "Réessayer";
-      this.dispatchEvent(new CustomEvent("mic-refused", { detail: { name: err && err.name } }));
+      this.dispatchEvent(new CustomEvent("mic-refused", { detail: { name: err && /** @type {Error} */ (err).name } }));
       return false;
     }
     await this._listDevices();
@@ -125,6 +127,7 @@ export class HeadsetCheck extends HTMLElement {
   }
 
   async _listDevices() {
+    /** @type {MediaDeviceInfo[]} */
     let devices = [];
     try {
       devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "audioinput");
@@ -141,7 +144,9 @@ export class HeadsetCheck extends HTMLElement {
     this.dataset.devices = String(devices.length);
   }
 
+  /** @param {string} deviceId */
   _choose(deviceId) {
+
     try {
       localStorage.setItem(STORAGE, deviceId);
     } catch {

@@ -94,6 +94,7 @@ export class WrapUpForm extends HTMLElement {
     this.codes = this._codes || DEFAULT_DISPOSITIONS;
   }
 
+  /** @param {Array<{ code: string, label: string }> | null | undefined} list the dispositions */
   set codes(list) {
     this._codes = list && list.length ? list : DEFAULT_DISPOSITIONS;
     if (!this._code) return;
@@ -121,6 +122,7 @@ export class WrapUpForm extends HTMLElement {
   }
 
   // The note written in the CRM during this call: put in the note box (once, if empty).
+  /** @param {string} text */
   set offeredNote(text) {
     const note = (text || "").trim();
     if (!this._note || !note || note === this._offeredText) return;
@@ -130,15 +132,18 @@ export class WrapUpForm extends HTMLElement {
     this._offered.hidden = false;
   }
 
+  /** @param {string} text */
   set recordName(text) {
     this._recordName = text || "";
     this._render();
   }
 
+  /** @param {string} text */
   set error(text) {
     if (this._error) this._error.textContent = text || "";
   }
 
+  /** @param {boolean} value */
   set busy(value) {
     if (this._submit) this._submit.disabled = Boolean(value);
   }
@@ -147,7 +152,12 @@ export class WrapUpForm extends HTMLElement {
     this._code?.focus();
   }
 
+  /**
+   * @param {HTMLElement} input
+   * @param {string} message
+   */
   _bad(input, message) {
+
     this._error.textContent = message;
     input.focus();
   }
