@@ -99,7 +99,7 @@ export class WrapUpForm extends HTMLElement {
     this._codes = list && list.length ? list : DEFAULT_DISPOSITIONS;
     if (!this._code) return;
     const keep = this._code.value;
-    this._code.replaceChildren(new Option("— choisir —", ""), ...this._codes.map((c) => new Option(c.label, c.code)));
+    this._code.replaceChildren(new Option("— choisir —", ""), ...this._codes.map((/** @type {{ code: string, label: string }} */ c) => new Option(c.label, c.code)));
     this._code.value = keep;
   }
 
