@@ -6,8 +6,9 @@
 import { el } from "../components/dom.js";
 import { instantText } from "./crm-record.js";
 
-const dayKey = (iso) => String(iso).slice(0, 10);
+const dayKey = (/** @type {string} */ iso) => String(iso).slice(0, 10);
 
+/** @param {string} key YYYY-MM-DD */
 function dayTitle(key) {
   const [y, m, d] = key.split("-").map(Number);
   return new Date(y, m - 1, d).toLocaleDateString("fr-FR", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
@@ -34,17 +35,21 @@ export class AgendaView extends HTMLElement {
     this._render();
   }
 
+  /** @param {any[] | null | undefined} list the appointments and callbacks (see above) */
   set items(list) {
     this._items = list || [];
     this._render();
   }
 
+  /** @param {any[] | null | undefined} list the representatives' free slots */
   set slots(list) {
     this._slotList = list || [];
     this._render();
   }
 
+  /** @param {boolean} value */
   set canBook(value) {
+
     this._canBook = Boolean(value);
     this._render();
   }
