@@ -217,7 +217,6 @@ export class CallAudio {
    * @param {string} [role]
    */
   peerState(detail, role = "candidate") {
-
     if (detail.role === role) this.phone.dataset.serverAudio = detail.state;
   }
 

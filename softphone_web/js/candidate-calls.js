@@ -23,7 +23,6 @@ const $ = (id) => document.getElementById(id);
  * list and the wrap-up read (`call_id`, `ringing_at`, `record_id`, `number_display`…).
  * @typedef {(CallOut | PendingCallOut) & { line?: string, call_id: string, ringing_at: string, record_id: string | null, number_display: string, wrap_up_pending: boolean }} PageCall
  */
-
 // The server's call (`CallOut`: a `call` event's `call`, a call of the snapshot — which adds its
 // `line` —, the answer to a dial or a wrap-up), in the page's words.
 /**

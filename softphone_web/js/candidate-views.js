@@ -49,6 +49,5 @@ export function notesStore(cid) {
       return { text: data.text || "", saved_at: data.saved_at };
     },
     save: (/** @type {string} */ text) => api("PUT", path, { text }),
-
   };
 }

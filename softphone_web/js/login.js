@@ -34,7 +34,6 @@ byId("password-form").addEventListener("submit", (ev) => {
     "/api/auth/password",
     { username: valueOf("username"), password: valueOf("password") },
     byId("password-error"),
-
   );
 });
 

@@ -59,7 +59,6 @@ export class CodeSheet extends HTMLElement {
    * @param {any} session
    */
   _card(c, origin, session) {
-
     const card = el("article", `code-card role-${c.role}`);
     card.dataset.participantId = c.participant_id;
     const url = c.sign_in_url || signInUrl(origin, c.code);

@@ -130,7 +130,6 @@ export class DocumentsPanel extends HTMLElement {
    * @param {string | null} [unavailable]
    */
   _row(label, preview, versions, detail, unavailable = null) {
-
     const tr = el("tr");
     tr.dataset.kind = detail.kind;
     tr.append(el("td", "", label));

@@ -63,7 +63,6 @@ export class PackChooser extends HTMLElement {
 
   /** @param {string | null | undefined} error */
   result(error) {
-
     this._button.disabled = false;
     this._error.textContent = error || "";
   }

@@ -116,7 +116,6 @@ export class SebPanel extends HTMLElement {
 
   /** @param {string | null | undefined} error */
   formResult(error) {
-
     this._submit.disabled = false;
     this._error.textContent = error || "";
   }

@@ -14,7 +14,6 @@ import { sequenceStep } from "./socket-sequence.js";
  * model types it (types/events.js, generated), `connection` the link's state, `message` any event.
  * @typedef {{ [K in ServerEvent["type"]]: Extract<ServerEvent, { type: K }> } & { connection: { connected: boolean }, message: ServerEvent }} SocketEvents
  */
-
 // The server answered « non » (its French message): a refusal, not a cut; `refused` tells them
 // apart (a command lost on a cut may be sent again, a refused one not).
 /**

@@ -143,7 +143,6 @@ export class ActionDialog extends HTMLElement {
     for (const spec of this._specs) {
       const input = /** @type {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} */ (this._inputs.get(spec.name));
       const raw = input.value.trim();
-
       if (spec.required && !raw) return this._invalid(input, `« ${spec.label} » est obligatoire.`);
       if (spec.type === "number") {
         const n = raw === "" ? 0 : Number(raw);
@@ -174,7 +173,6 @@ export class ActionDialog extends HTMLElement {
 
   /** @param {Record<string, string | number> | null} values */
   _finish(values) {
-
     const resolve = this._resolve;
     this._resolve = null;
     if (this._dialog.open) this._dialog.close();

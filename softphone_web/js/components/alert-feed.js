@@ -36,7 +36,6 @@ export class AlertFeed extends HTMLElement {
     li.append(time, " ", name, " — ", text);
     this._list.prepend(li);
     while (this._list.children.length > LIMIT) this._list.lastElementChild?.remove();
-
     this._empty.hidden = true;
     setTimeout(() => li.classList.remove("fresh"), FRESH_MS);
   }

@@ -18,7 +18,6 @@ import { api } from "../api.js";
  * @property {(candidateId: string, progress: ProgressOut | null) => void} apply The server's reading.
  * @property {(candidateId: string, err: Error) => void} [failed] The reading failed (the next event or reload tries again).
  */
-
 export const PROGRESS_DELAY_MS = 300;
 
 /**

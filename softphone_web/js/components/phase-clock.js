@@ -110,7 +110,6 @@ export class PhaseClock extends HTMLElement {
 
   /** @param {string} className */
   _part(className) {
-
     const span = document.createElement("span");
     span.className = className;
     this.append(span);

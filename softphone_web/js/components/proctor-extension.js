@@ -60,7 +60,6 @@ export class ProctorExtension extends HTMLElement {
 
   /** @param {string | null | undefined} error */
   result(error) {
-
     this._save.disabled = false;
     this._error.textContent = error || "";
   }

@@ -67,7 +67,6 @@ export class TabPanels extends HTMLElement {
     /** @type {Record<string, number>} */
     const moves = { ArrowRight: i + 1, ArrowLeft: i - 1 + n, Home: 0, End: n - 1 };
     const to = moves[ev.key];
-
     if (to === undefined) return;
     ev.preventDefault();
     this.select(this._panels[to % n].id, { focus: true });

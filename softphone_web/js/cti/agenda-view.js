@@ -49,7 +49,6 @@ export class AgendaView extends HTMLElement {
 
   /** @param {boolean} value */
   set canBook(value) {
-
     this._canBook = Boolean(value);
     this._render();
   }

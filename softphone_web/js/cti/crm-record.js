@@ -42,7 +42,6 @@ export function instantText(iso) {
  * candidate's changes; no generated typedef yet).
  * @typedef {Record<string, any>} CrmRecordData
  */
-
 /** @param {CrmRecordData | null | undefined} r */
 export function recordName(r) {
   if (!r) return "";
@@ -419,7 +418,6 @@ export class CrmRecord extends HTMLElement {
       }
       const phoneList = phones.value.split(";").map((s) => s.trim()).filter(Boolean);
       const before = (r.phones || []).map((/** @type {any} */ p) => p.display || p);
-
       if (phoneList.join("|") !== before.join("|")) changes.phones = phoneList;
       const c = Object.fromEntries(Object.entries(boxes).map(([k, b]) => [k, b.checked]));
       if (["email", "sms", "phone"].some((k) => Boolean((r.consent || {})[k]) !== c[k])) changes.consent = c;

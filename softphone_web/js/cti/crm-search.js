@@ -78,7 +78,6 @@ export class CrmSearch extends HTMLElement {
     this._count.textContent = `${hits.length} fiche${hits.length > 1 ? "s" : ""}`;
     this._list.replaceChildren(
       ...hits.map((/** @type {Record<string, any>} */ r) => {
-
         const li = el("li", "crm-hit");
         li.setAttribute("role", "option");
         li.dataset.id = r.id;
@@ -104,7 +103,6 @@ export class CrmSearch extends HTMLElement {
    * @param {HTMLElement} [li] the result the key was pressed on (none: the search field)
    */
   _key(ev, li) {
-
     const items = /** @type {HTMLElement[]} */ ([...this._list.children]);
     const at = li ? items.indexOf(li) : -1;
     if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {

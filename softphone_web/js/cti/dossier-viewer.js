@@ -207,7 +207,6 @@ export class DossierViewer extends HTMLElement {
 
   /** @param {number} delta */
   _step(delta) {
-
     if (!this._marks.length) return;
     this._marks[this._at]?.classList.remove("current");
     this._at = (this._at + delta + this._marks.length) % this._marks.length;

@@ -11,7 +11,6 @@ const STORAGE = "plateau.micDevice";
 
 /** @param {any} err what getUserMedia threw (a DOMException, usually) */
 export function micErrorMessage(err) {
-
   switch (err && err.name) {
     case "NotAllowedError":
     case "SecurityError":
@@ -146,7 +145,6 @@ export class HeadsetCheck extends HTMLElement {
 
   /** @param {string} deviceId */
   _choose(deviceId) {
-
     try {
       localStorage.setItem(STORAGE, deviceId);
     } catch {

@@ -80,11 +80,9 @@ export function watchPeerLevels(pc, onLevels, everyMs = 150) {
 /**
  * @param {MediaStream | null | undefined} stream
  * @param {(level: number, rms: number) => void} onLevel the meter's level (0..1) and the RMS it shows
-
  * @returns {() => void} stops
  */
 export function watchLevel(stream, onLevel) {
-
   if (!stream || !stream.getAudioTracks().length) return () => {};
   const ctx = audioContext();
   const source = ctx.createMediaStreamSource(stream);

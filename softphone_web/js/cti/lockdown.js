@@ -115,7 +115,6 @@ export class Lockdown extends EventTarget {
    * @param {boolean} [always]
    */
   _send(kind, detail, always = false) {
-
     const now = Date.now();
     if (!always && now - (this._last[kind] || 0) < MIN_GAP_MS) return;
     this._last[kind] = now;

@@ -70,7 +70,6 @@ export class NotePad extends HTMLElement {
       server = (await store.load()) || { text: "" };
     } catch (err) {
       this._status.textContent = `Bloc-notes indisponible : ${/** @type {Error} */ (err).message}`;
-
     }
     const local = Autosaver.pending(this._key);
     const text = local && local.value !== server.text ? local.value : server.text || "";

@@ -255,7 +255,6 @@ export class OrderForm extends HTMLElement {
 
   /** @param {any} value the order, or null */
   _finish(value) {
-
     const resolve = this._resolve;
     this._resolve = null;
     if (this._dialog.open) this._dialog.close();

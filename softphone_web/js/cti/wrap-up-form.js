@@ -157,7 +157,6 @@ export class WrapUpForm extends HTMLElement {
    * @param {string} message
    */
   _bad(input, message) {
-
     this._error.textContent = message;
     input.focus();
   }

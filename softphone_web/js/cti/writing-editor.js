@@ -14,7 +14,6 @@ export const CHANNEL_LABELS = { courriel: "Courriel", courrier: "Courrier", sms:
 /**
  * The fields of a reply by channel.
  * @type {Record<string, Array<{ name: string, label: string, type: "input" | "area", rows?: number, placeholder?: string, half?: boolean }>>}
-
  */
 export const CHANNEL_FIELDS = {
   courriel: [
@@ -85,7 +84,6 @@ export class WritingEditor extends HTMLElement {
 
   /** @param {boolean} value */
   set readOnly(value) {
-
     this._readOnly = Boolean(value);
     for (const input of Object.values(this._inputs || {})) input.readOnly = this._readOnly;
     this.toggleAttribute("readonly", this._readOnly);

@@ -129,7 +129,6 @@ export class DocumentsPanel extends JuryPanel {
     this._summary = summary;
     const versions = grid.deliberations || [];
     if (grid.ok && versions.length) this._deliberation = versions[versions.length - 1];
-
     this._error.textContent = grid.ok || grid.status === 404 ? "" : `Documents : ${grid.error}`;
     this._render();
   }

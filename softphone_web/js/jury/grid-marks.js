@@ -22,7 +22,6 @@ const SEP = "\u001f";
  * @typedef {{ part: string, competence: string, criterion: number | string, value: string, comment?: string, version: number, by?: string, updated_at?: string }} Mark
  * @typedef {{ seq: number, expected: number, before: Mark | null }} Save
  */
-
 /**
  * @param {string} part
  * @param {string} competence
@@ -115,7 +114,6 @@ export class MarkBook {
    * @param {Save} save
    */
   fail(key, save) {
-
     if (this.pending.get(key)?.seq === save.seq) this.pending.delete(key);
     const floor = save.before ? save.before.version : 0;
     this.expect.set(key, Math.max(floor, (this.expect.get(key) || 1) - 1));

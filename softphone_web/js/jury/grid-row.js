@@ -84,10 +84,8 @@ export class CriterionRow {
   /**
    * @param {{ value: string | null, comment: string, pending: boolean }} shown
    * @param {boolean} byOther the mark shown is the other juror's
-
    */
   render({ value, comment, pending }, byOther) {
-
     for (const [v, b] of Object.entries(this.buttons)) b.setAttribute("aria-pressed", String(v === value));
     this.li.dataset.value = value || "";
     this.li.dataset.pending = String(pending);

@@ -35,7 +35,6 @@ function badge(status) {
  * @param {Set<string>} [inProgress]
  */
 export function synthesisNodes(data, inProgress = new Set()) {
-
   if (!data || !data.competences) return [];
   const comps = el("ul", "eg-syn-list");
   for (const c of data.competences) {

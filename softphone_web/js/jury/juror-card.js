@@ -95,7 +95,6 @@ export class JurorCard extends HTMLElement {
         section(
           "Critères à observer",
           list(card.watch.map((/** @type {{ competence: string, criterion: string }} */ w) => `${w.competence} — ${w.criterion}`), "jc-watch small"),
-
         ),
       );
     }

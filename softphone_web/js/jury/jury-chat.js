@@ -61,7 +61,6 @@ export function bindChat(chat, ctx) {
     "chat-read",
     (/** @type {Event} */ ev) => ctx.socket.send({ type: "chat.read"
 , last_id: /** @type {CustomEvent<{ last_id: string }>} */ (ev).detail.last_id, candidate_id: ctx.candidateId }),
-
     { signal },
   );
   return () => abort.abort();

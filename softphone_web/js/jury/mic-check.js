@@ -122,7 +122,6 @@ export class MicCheck extends HTMLElement {
    * @param {string} state
    */
   _say(text, state) {
-
     this._status.textContent = text;
     this._status.className = `mic-status ${state === "ok" ? "ok" : state === "bad" ? "error" : "muted"}`;
     if (state === "ok" || state === "bad") this.dataset.state = state;

@@ -38,7 +38,6 @@ export const DIRECTION_LONG = {
  * @property {any} me Who the page is signed in as (GET /api/me).
  * @property {() => string} micDevice The microphone the mic check chose.
  */
-
 // ctx.socket listeners that an AbortController drops at once.
 /**
  * @param {JuryContext} ctx
@@ -54,7 +53,6 @@ export function listen(ctx, signal) {
  * A simulation as the jury's run sheet lists it (GET …/subject/jury).
  * @typedef {{ id: string, order: number, title: string, kind: string, [field: string]: any }} JurySimulation
  */
-
 /**
  * The candidate's calls in the snapshot (`calls.by_candidate`).
  * @param {any} state

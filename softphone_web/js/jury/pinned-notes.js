@@ -226,7 +226,6 @@ export class PinnedNotes extends JuryPanel {
    * @param {boolean} [bad]
    */
   _say(text, bad = false) {
-
     this._status.textContent = text;
     this._status.classList.toggle("error", bad);
   }

@@ -15,7 +15,6 @@ import { formatSeconds } from "./observer-common.js";
  * A named interval of a recording (GET …/recordings: `gaps`).
  * @typedef {{ start_s: number, end_s?: number | null, reason: string, label?: string, role: string, role_label?: string, silent?: boolean }} Gap
  */
-
 /** @param {Gap} g */
 function span(g) {
   return `${formatSeconds(g.start_s)} → ${g.end_s === null || g.end_s === undefined ? "fin" : formatSeconds(g.end_s)}`;
@@ -78,7 +77,6 @@ function share(x) {
 
 /** @param {any} a the recording's talk analytics */
 export function talkLine(a) {
-
   if (!a || !a.parties) return "";
   const c = a.parties.candidate || {};
   const k = a.parties.client || {};

@@ -40,7 +40,6 @@ const JUMP = 10;
  * place among its call's segments.
  * @typedef {{ li: HTMLLIElement, audio: HTMLAudioElement, rec: any, dragging: boolean, seekTo: (s: number) => void, duration: () => number, segment: { index: number, count: number, startMs: number, endMs: number }, order: number, [node: string]: any }} RecordingItem
  */
-
 /** @param {number} s */
 function speedLabel(s) {
   return `${String(s).replace(".", ",")}×`;

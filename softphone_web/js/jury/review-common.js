@@ -97,7 +97,6 @@ export function readLocal(key) {
  * @param {unknown} value
  */
 export function writeLocal(key, value) {
-
   try {
     if (value === null || value === undefined) localStorage.removeItem(key);
     else localStorage.setItem(key, JSON.stringify(value));

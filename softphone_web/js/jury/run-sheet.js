@@ -41,7 +41,6 @@ export class RunSheet extends HTMLElement {
 
   /** @param {Array<import("./observer-common.js").JurySimulation> | null | undefined} list the run sheet (GET …/subject/jury) */
   set simulations(list) {
-
     this._sims = list || [];
     if (!this._sims.some((s) => s.id === this._selected)) this._selected = null;
     this._render();
@@ -134,7 +133,6 @@ export class RunSheet extends HTMLElement {
     /** @type {Record<string, number>} */
     const moves = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: n - 1 };
     const to = moves[ev.key];
-
     if (to === undefined || to < 0 || to >= n) return;
     ev.preventDefault();
     const id = this._sims[to].id;

@@ -101,7 +101,6 @@ export class SimulationProgress extends JuryPanel {
     if (!p) return this._list.replaceChildren();
     this._list.replaceChildren(
       ...p.simulations.map((/** @type {import("../types/events.js").SimProgressOut} */ s) => {
-
         const li = el("li", `sp-item sp-${s.state}`);
         li.dataset.id = s.id;
         const head = el("span", "sp-head");
