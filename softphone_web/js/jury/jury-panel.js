@@ -7,7 +7,7 @@
 import { listen, simulationTitles } from "./observer-common.js";
 
 export class JuryPanel extends HTMLElement {
-  /** @type {any} */
+  /** @type {import("./observer-common.js").JuryContext | null} */
   _ctx;
   /** @type {null | AbortController} */
   _abort;

@@ -9,6 +9,7 @@ import { formatRemaining } from "../clock.js";
 import { LIVE_STATES } from "./run-sheet-states.js";
 
 export { LIVE_STATES };
+/** @type {Record<string, string>} */
 export const CALL_STATE_LABELS = {
   sonnerie: "Sonnerie…",
   en_ligne: "En ligne",
@@ -17,7 +18,9 @@ export const CALL_STATE_LABELS = {
   manque: "Manqué",
   refuse: "Refusé",
 };
+/** @type {Record<string, string>} */
 export const DIRECTION_LABELS = { inbound: "Entrant", outbound: "Sortant" };
+/** @type {Record<string, string>} */
 export const DIRECTION_LONG = {
   inbound: "Appel entrant : le client appelle le candidat",
   outbound: "Appel sortant : le candidat appelle le client",
@@ -36,7 +39,8 @@ export const DIRECTION_LONG = {
  * @property {import("../socket.js").PlateauSocket} socket
  * @property {() => any} snapshot The latest state (the snapshot's, updated by the events).
  * @property {any} me Who the page is signed in as (GET /api/me).
- * @property {() => string} micDevice The microphone the mic check chose.
+ * @property {() => string} [micDevice] The microphone the mic check chose.
+ * @property {string} [sessionId] The exam session, where a page other than the jury's binds a panel (documents).
  */
 // ctx.socket listeners that an AbortController drops at once.
 /**
