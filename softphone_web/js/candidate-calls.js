@@ -196,10 +196,12 @@ export class CallsDesk {
 
   setSubject(subject) {
     this.crm.setSubject(subject);
-    this.list.principals = Object.fromEntries((subject.principals || []).map((p) => [p.id, p.name]));
+    /** @type {Record<string, string>} */
+    const principals = Object.fromEntries((subject.principals || []).map((/** @type {{ id: string, name: string }} */ p) => [p.id, p.name]));
+    this.list.principals = principals;
     this.list.tasks = subject.simulations || [];
-    const chatSim = (subject.simulations || []).find((s) => s.kind === "chat");
-    if (chatSim) this.chat.header = `Messagerie — ${this.list._principals?.[chatSim.principal] || ""}`;
+    const chatSim = (subject.simulations || []).find((/** @type {{ kind: string }} */ s) => s.kind === "chat");
+    if (chatSim) this.chat.header = `Messagerie — ${principals[chatSim.principal] || ""}`;
     if (subject.dispositions) this.wrap.codes = subject.dispositions;
   }
 
