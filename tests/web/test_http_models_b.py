@@ -1,0 +1,129 @@
+"""Every message has a model (issue 19), the HTTP routes of telephony, crm, chat, evaluation,
+writing and progress: each route's JSON response is a pydantic model (or a list of one), each
+body it reads is a pydantic model, and the OpenAPI schema names those models; what is not
+JSON (a recording's audio, its sidecar file) is declared so and listed below with why."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+
+from server.app import build_context, create_app
+from server.core.clock import FakeClock
+from server.core.config import Settings
+from tests.web.test_access_walk import all_routes
+
+PACKAGES = ("telephony", "crm", "chat", "evaluation", "writing", "progress")
+
+# The routes of these packages that answer something else than JSON: (method, path) → why.
+NOT_JSON = {
+    # The call's recording, Ogg/Opus, served with HTTP range requests (206).
+    ("GET", "/api/candidates/{candidate_id}/recordings/{recording_id}/audio"): "audio file",
+    # The recording's sidecar: a file written beside the audio when the call was recorded,
+    # served as it is on disk (the archive's copy), not built from a model.
+    ("GET", "/api/candidates/{candidate_id}/recordings/{recording_id}/sidecar"): "file on disk",
+}
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FakeClock) -> Iterator[FastAPI]:
+    """The application as the tests of tests/web build it (its routes; not started)."""
+    yield create_app(build_context(settings, clock=clock, pooled=False))
+
+
+def _mine(route: APIRoute) -> bool:
+    module = route.endpoint.__module__
+    return any(module.startswith(f"server.{pkg}.") for pkg in PACKAGES)
+
+
+def _routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
+    found = [
+        (method, route.path, route)
+        for route in all_routes(app.routes)
+        if isinstance(route, APIRoute) and _mine(route)
+        for method in sorted(route.methods)
+    ]
+    assert len(found) >= 30, "the routes of these packages were not found"
+    return found
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models a response or body annotation names: M, list[M], M | None."""
+    if _is_model(annotation):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin is list and len(args) == 1 and _is_model(args[0]):
+        return [args[0]]
+    if origin in (typing.Union, types.UnionType) and args and all(_is_model(a) for a in args):
+        return list(args)
+    return []
+
+
+def test_every_json_route_answers_a_model_and_reads_models(app: FastAPI) -> None:
+    offending = []
+    for method, path, route in _routes(app):
+        if (method, path) in NOT_JSON:
+            # declared: `response_class=` (not the default placeholder, not JSON), no model
+            declared = route.response_class
+            if (
+                not isinstance(declared, type)
+                or issubclass(declared, JSONResponse)
+                or route.response_model is not None
+            ):
+                offending.append(f"{method} {path}: not JSON but not declared so")
+            continue
+        if not _models_in(route.response_model):
+            offending.append(f"{method} {path}: answers {route.response_model!r}")
+        for param in route.dependant.body_params:
+            if not _models_in(param.field_info.annotation):
+                offending.append(
+                    f"{method} {path}: body {param.name} is {param.field_info.annotation!r}"
+                )
+    assert not offending, "\n".join(offending)
+
+
+def test_the_non_json_list_names_existing_routes(app: FastAPI) -> None:
+    assert set(NOT_JSON) <= {(m, p) for m, p, _ in _routes(app)}
+
+
+def _schema_names(openapi: dict[str, Any], schema: dict[str, Any]) -> set[str]:
+    """The titles of the component schemas `schema` refers to (itself, or its items)."""
+    if schema.get("type") == "array":
+        schema = schema.get("items", {})
+    options = schema.get("anyOf", [schema])
+    names = set()
+    for option in options:
+        ref = option.get("$ref", "")
+        if ref.startswith("#/components/schemas/"):
+            component = openapi["components"]["schemas"][ref.rsplit("/", 1)[1]]
+            names.add(component.get("title", ""))
+    return names
+
+
+def test_openapi_names_the_response_models(app: FastAPI) -> None:
+    openapi = app.openapi()
+    missing = []
+    for method, path, route in _routes(app):
+        if (method, path) in NOT_JSON:
+            continue
+        operation = openapi["paths"][path][method.lower()]
+        status = str(route.status_code or 200)
+        content = operation["responses"].get(status, {}).get("content", {})
+        schema = content.get("application/json", {}).get("schema", {})
+        expected = {m.__name__ for m in _models_in(route.response_model)}
+        if not expected or _schema_names(openapi, schema) != expected:
+            missing.append(f"{method} {path}: {schema}")
+    assert not missing, "\n".join(missing)
