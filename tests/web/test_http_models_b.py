@@ -8,6 +8,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from pydantic import BaseModel
 from server.app import build_context, create_app
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from tests.conftest import TEST_SECRET
 from tests.web.test_access_walk import all_routes
 
 PACKAGES = ("telephony", "crm", "chat", "evaluation", "writing", "progress")
@@ -34,9 +36,18 @@ NOT_JSON = {
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FakeClock) -> Iterator[FastAPI]:
-    """The application as the tests of tests/web build it (its routes; not started)."""
-    yield create_app(build_context(settings, clock=clock, pooled=False))
+def app(tmp_path: Path) -> Iterator[FastAPI]:
+    """The application as tests/harness.py builds it, not started (its routes only: no
+    database is opened, so one database engine is enough)."""
+    settings = Settings(
+        mode="test",
+        background_tasks=False,
+        leader_election=False,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}",
+        secret_key=TEST_SECRET,
+        data_dir=tmp_path,
+    )
+    yield create_app(build_context(settings, clock=FakeClock(), pooled=False))
 
 
 def _mine(route: APIRoute) -> bool:
