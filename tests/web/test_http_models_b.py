@@ -60,7 +60,7 @@ def _routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
         (method, route.path, route)
         for route in all_routes(app.routes)
         if isinstance(route, APIRoute) and _mine(route)
-        for method in sorted(route.methods)
+        for method in sorted(route.methods or ())
     ]
     assert len(found) >= 30, "the routes of these packages were not found"
     return found
