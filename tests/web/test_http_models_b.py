@@ -1,13 +1,15 @@
 """Every message has a model (issue 19), the HTTP routes of telephony, crm, chat, evaluation,
 writing and progress: each route's JSON response is a pydantic model (or a list of one), each
 body it reads is a pydantic model, and the OpenAPI schema names those models; what is not
-JSON (a recording's audio, its sidecar file) is declared so and listed below with why."""
+JSON (a recording's audio, its sidecar file) is declared so and listed below with why. The
+media worker's own HTTP API (server/telephony/workers/worker.py, the web process's client of
+it) is held to the same rule."""
 
 from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +34,15 @@ NOT_JSON = {
     # The recording's sidecar: a file written beside the audio when the call was recorded,
     # served as it is on disk (the archive's copy), not built from a model.
     ("GET", "/api/candidates/{candidate_id}/recordings/{recording_id}/sidecar"): "file on disk",
+    # The media worker's acknowledgements: 204, no body (its client reads none as None).
+    ("DELETE", "/rooms/{room_id}/peers/{role}"): "204 no content",
+    ("POST", "/rooms/{room_id}/call"): "204 no content",
+    ("POST", "/rooms/{room_id}/hold"): "204 no content",
 }
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[FastAPI]:
+def web_app(tmp_path: Path) -> Iterator[FastAPI]:
     """The application as tests/harness.py builds it, not started (its routes only: no
     database is opened, so one database engine is enough)."""
     settings = Settings(
@@ -50,19 +56,46 @@ def app(tmp_path: Path) -> Iterator[FastAPI]:
     yield create_app(build_context(settings, clock=FakeClock(), pooled=False))
 
 
+@pytest.fixture
+async def worker_app(tmp_path: Path) -> AsyncIterator[FastAPI]:
+    """A media worker's HTTP API (as tests/telephony/workers/test_worker_api.py builds it)."""
+    from server.telephony.workers.worker import MediaWorker
+
+    worker = MediaWorker(
+        worker_id="w1",
+        url="http://worker",
+        capacity=1,
+        token="s" * 32,
+        recordings_root=tmp_path / "recordings",
+    )
+    yield worker.app()
+    await worker.stop()
+
+
+# (the app's fixture, how many routes of these packages it has at least)
+APPS = {"web": ("web_app", 30), "media worker": ("worker_app", 7)}
+
+
+@pytest.fixture(params=sorted(APPS))
+def app(request: pytest.FixtureRequest) -> tuple[FastAPI, int]:
+    fixture, least = APPS[request.param]
+    return request.getfixturevalue(fixture), least
+
+
 def _mine(route: APIRoute) -> bool:
     module = route.endpoint.__module__
     return any(module.startswith(f"server.{pkg}.") for pkg in PACKAGES)
 
 
-def _routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
+def _routes(app_and_least: tuple[FastAPI, int]) -> list[tuple[str, str, APIRoute]]:
+    app, least = app_and_least
     found = [
         (method, route.path, route)
         for route in all_routes(app.routes)
         if isinstance(route, APIRoute) and _mine(route)
         for method in sorted(route.methods or ())
     ]
-    assert len(found) >= 30, "the routes of these packages were not found"
+    assert len(found) >= least, "the routes of these packages were not found"
     return found
 
 
@@ -83,7 +116,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return []
 
 
-def test_every_json_route_answers_a_model_and_reads_models(app: FastAPI) -> None:
+def test_every_json_route_answers_a_model_and_reads_models(app: tuple[FastAPI, int]) -> None:
     offending = []
     for method, path, route in _routes(app):
         if (method, path) in NOT_JSON:
@@ -106,8 +139,9 @@ def test_every_json_route_answers_a_model_and_reads_models(app: FastAPI) -> None
     assert not offending, "\n".join(offending)
 
 
-def test_the_non_json_list_names_existing_routes(app: FastAPI) -> None:
-    assert set(NOT_JSON) <= {(m, p) for m, p, _ in _routes(app)}
+def test_the_non_json_list_names_existing_routes(web_app: FastAPI, worker_app: FastAPI) -> None:
+    routes = _routes((web_app, 30)) + _routes((worker_app, 7))
+    assert set(NOT_JSON) <= {(m, p) for m, p, _ in routes}
 
 
 def _schema_names(openapi: dict[str, Any], schema: dict[str, Any]) -> set[str]:
@@ -124,8 +158,8 @@ def _schema_names(openapi: dict[str, Any], schema: dict[str, Any]) -> set[str]:
     return names
 
 
-def test_openapi_names_the_response_models(app: FastAPI) -> None:
-    openapi = app.openapi()
+def test_openapi_names_the_response_models(app: tuple[FastAPI, int]) -> None:
+    openapi = app[0].openapi()
     missing = []
     for method, path, route in _routes(app):
         if (method, path) in NOT_JSON:
