@@ -22,7 +22,11 @@ from pydantic import BaseModel
 from server.app import build_context, create_app
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.referential import PhaseKind
+from server.crm.models import CrmRecordRow
 from tests.conftest import TEST_SECRET
+from tests.crm.test_crm import PACK, _advance_to, _start
+from tests.harness import Harness, running_app
 from tests.web.test_access_walk import all_routes
 
 PACKAGES = ("telephony", "crm", "chat", "evaluation", "writing", "progress")
@@ -172,3 +176,40 @@ def test_openapi_names_the_response_models(app: tuple[FastAPI, int]) -> None:
         if not expected or _schema_names(openapi, schema) != expected:
             missing.append(f"{method} {path}: {schema}")
     assert not missing, "\n".join(missing)
+
+
+async def _drop_segment(h: Harness, cid: str) -> None:
+    """A row written by an older version: it has no `segment` key."""
+    async with h.ctx.db.session() as s:
+        row = await s.get(CrmRecordRow, (cid, "JDL-10051"))
+        assert row is not None
+        row.data = {k: v for k, v in row.data.items() if k != "segment"}
+        await s.commit()
+
+
+def test_a_key_the_service_leaves_out_is_not_sent(settings: Settings, clock: FakeClock) -> None:
+    """The models send what the services write, no more: a record's row without a key is
+    sent without it (not with null), a simulation's part of the grid has no `replaced` and a
+    writing task's part no `not_played`, a reply's counts have the SMS fields for an SMS only."""
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = _start(h)
+        _advance_to(h, cid, PhaseKind.APPELS)
+        c = h.login("cand_a")
+        assert c.get(f"/api/candidates/{cid}/crm/records").status_code == 200  # the copy
+        h.call(_drop_segment, h, cid)
+        one = c.get(f"/api/candidates/{cid}/crm/records/JDL-10051").json()
+        assert "segment" not in one and one["id"] == "JDL-10051" and one["version"] >= 1
+        listed = c.get(f"/api/candidates/{cid}/crm/records").json()
+        assert "segment" not in next(r for r in listed if r["id"] == "JDL-10051")
+        assert all("segment" in r for r in listed if r["id"] != "JDL-10051")
+        h.login("client_a")
+        parts = h.client.get(f"/api/candidates/{cid}/evaluation").json()["parts"]
+        kinds = {p["kind"] for p in parts}
+        assert {"ecrit", "entretien"} <= kinds and len(kinds) >= 3
+        for part in parts:
+            assert ("not_played" in part) is (part["kind"] not in ("ecrit", "entretien"))
+            assert ("replaced" in part) is (part["kind"] == "ecrit")
+        drafts = h.client.get(f"/api/candidates/{cid}/writing/drafts").json()["drafts"]
+        assert {d["channel"] for d in drafts} >= {"sms", "courriel"}
+        for draft in drafts:
+            assert ("segments" in draft["counts"]) is (draft["channel"] == "sms")
