@@ -112,6 +112,7 @@ class TickJson(_Body):
 
     ticks: int
     resyncs: int
+    missed: int = 0  # the ticks given up at those resyncs
     errors: int
 
 
