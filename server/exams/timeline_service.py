@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit, localtime
-from server.core.clock import real_seconds
 from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience, staff_audience
 from server.exams.events import PhaseWarning, TimelineChanged
@@ -243,10 +242,12 @@ async def advance_all(ctx: AppContext) -> datetime | None:
 
 class Scheduler:
     """Sleeps until the next deadline or warning (or until a command pokes it), then applies
-    what is due. With a real clock only; tests call `advance_all` with a fake one."""
+    what is due. It sleeps on the context's clock: with a FakeClock, advancing the clock wakes
+    it (tests without background tasks call `advance_all` themselves)."""
 
-    MAX_SLEEP = 30.0
-    REPLICA_SLEEP = 1.0
+    MAX_SLEEP = 30.0  # real seconds between two looks when nothing is due
+    REPLICA_SLEEP = 1.0  # with replicas: what another replica changed is seen within this
+    RETRY_SLEEP = 0.05  # a deadline already due (its tick failed) is retried this soon
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -281,13 +282,28 @@ class Scheduler:
                 log.exception("timeline tick failed")
                 nxt = None
             # replicas: what another replica changed is seen within REPLICA_SLEEP
-            delay = self.REPLICA_SLEEP if self.ctx.settings.redis_url else self.MAX_SLEEP
-            if nxt is not None:
-                left = (nxt - self.ctx.clock.now()).total_seconds()
-                delay = min(delay, max(0.05, real_seconds(self.ctx.clock, left)))
+            poll = self.REPLICA_SLEEP if self.ctx.settings.redis_url else self.MAX_SLEEP
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            await self._sleep_until(nxt, poll)
+
+    async def _poked(self) -> None:
+        await self._wake.wait()
+
+    async def _sleep_until(self, deadline: datetime | None, poll_s: float) -> None:
+        """Until `deadline` on the context's clock (a FakeClock's advance reaches it), a poke,
+        or `poll_s` real seconds, whichever comes first."""
+        waits = [asyncio.create_task(self._poked())]
+        if deadline is not None:
+            left = (deadline - self.ctx.clock.now()).total_seconds()
+            if left > 0:
+                waits.append(asyncio.create_task(self.ctx.clock.sleep(left)))
+            else:  # due already (a tick that failed): retry soon, not in a busy loop
+                poll_s = min(poll_s, self.RETRY_SLEEP)
+        try:
+            await asyncio.wait(waits, timeout=poll_s, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
 
 
 class PlannedStartPast(TimelineError):
