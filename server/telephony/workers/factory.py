@@ -40,7 +40,7 @@ async def build_media_port(
     did (full, back, fallback). `supervisor`: the local workers this server started (their
     exits are evidence of death; only they and independent workers are used)."""
     media = media or MediaSettings()
-    if media.mode_for(settings.mode) == "workers":
+    if media.chosen_mode(settings.default_media_mode) == "workers":
         from server.telephony.workers.registry import Registry
 
         port = RemoteMediaPort(
