@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
-from server.core.config import PROJECT_ROOT, Settings
+from server.core.config import PROJECT_ROOT
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -37,24 +36,3 @@ def test_mypy_is_clean_in_strict_mode() -> None:
     assert "ignore_missing_imports" not in mypy, "only per module, for libraries without types"
     result = _run(sys.executable, "-m", "mypy", "server")
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-# `settings.mode`, `app_mode == "production"`, `mode != "test"`, `mode_for("demo")`, …
-_MODE_QUESTION = re.compile(
-    r"""\bsettings\.mode\b|\bapp_mode\b|\bmode\s*[!=]=\s*["'](?:test|demo|production)["']"""
-    r"""|["'](?:test|demo|production)["']\s*[!=]=\s*\w*mode\b|\bmode_for\("""
-)
-
-
-def test_no_production_code_asks_which_mode_it_runs_in() -> None:
-    """What differs between the tests, the demo and production is an explicit setting the
-    composition passes (`background_tasks`, `leader_election`, `media_mode`, …), never a
-    branch on a run mode."""
-    found = [
-        f"{path.relative_to(PROJECT_ROOT)}:{n}: {line.strip()}"
-        for path in sorted((PROJECT_ROOT / "server").rglob("*.py"))
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if _MODE_QUESTION.search(line)
-    ]
-    assert found == []
-    assert "mode" not in Settings.model_fields  # nothing left to ask

@@ -79,7 +79,8 @@ class Services:
     timeline_scheduler: ExamClock | None = None  # exams.timeline_service.Scheduler
     heartbeat: Background | None = None  # exams.outages.Heart
     timeline_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
-    pack_snapshots: dict[str, Any] = field(default_factory=dict)  # id → scenario pack (exams.packs)
+    # id → scenario pack, read through `exams.packs.snapshot_pack`
+    pack_snapshots: dict[str, object] = field(default_factory=dict)
     # the media plane and the calls
     media: MediaPlane | None = None  # a telephony.ports.MediaPort (telephony.media_events.media)
     media_supervisor: WorkerSupervisor | None = None  # the local workers `plateau serve` started

@@ -10,13 +10,14 @@ can decide (every competence proposed « acquise » evaluated or its reason writ
 missing); a change after a signature (a new proposal, a piece ticked) voids every signature
 and makes a new version.
 
-Before the second signature locks a version, the checks the app wired in
-(`ctx.wiring.lock_checks`) run in the same transaction (the certification package contributes
-the decision through the outcomes
-engine: a decision whose required evidence is missing refuses the signature, saying which)."""
+Before the second signature locks a version, the checks the app wired in at `LOCK_CHECK`
+(`ctx.wiring`) run in the same transaction (the certification package contributes the
+decision through the outcomes engine: a decision whose required evidence is missing refuses
+the signature, saying which)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,13 +28,23 @@ from server.core import audit
 from server.core.context import AppContext
 from server.core.identity import Capacity, Principal
 from server.core.referential import ExamFormat
-from server.core.wiring import AfterCommit
+from server.core.wiring import HookPoint
 from server.evaluation import signing
 from server.evaluation.events import DeliberationChanged, DeliberationOut, to_jury
 from server.evaluation.models import Deliberation
 from server.evaluation.service import EvaluationRefused, seat
 from server.exams.models import Candidate, JuryAssignment
 from server.exams.queries import NotFound
+
+# A check before a deliberation locks, contributed by other packages (certification: no lock
+# without a valid decision): (ctx, session, candidate, the version about to be locked, actor)
+# → an optional callback to run after the commit (e.g. publish an event). Raise to refuse
+# the signature.
+AfterCommit = Callable[[], None]
+LockCheck = Callable[
+    [AppContext, AsyncSession, Candidate, Deliberation, str], Awaitable[AfterCommit | None]
+]
+LOCK_CHECK: HookPoint[LockCheck] = HookPoint("lock_checks")
 
 TITLE_OUTCOMES = {
     "obtenu": "Titre obtenu",
@@ -316,7 +327,7 @@ async def sign(
         current.signatures = {**current.signatures, principal.subject_id: now.isoformat()}
         current.signed_seals = {**(current.signed_seals or {}), principal.subject_id: ready.seal}
         if _lock_ready(jurors, current.signatures):
-            for check in ctx.wiring.lock_checks:
+            for check in ctx.wiring.hooks(LOCK_CHECK):
                 done = await check(ctx, session, candidate, current, principal.actor)
                 if done is not None:
                     after.append(done)

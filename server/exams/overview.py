@@ -92,7 +92,9 @@ async def candidate_overview(
     return out
 
 
-async def session_overview(ctx: AppContext, session: AsyncSession, exam_session_id: str) -> dict:
+async def session_overview(
+    ctx: AppContext, session: AsyncSession, exam_session_id: str
+) -> dict[str, Any]:
     detail = await queries.session_detail(session, exam_session_id, ctx.titles)
     ids = [c.id for c in detail.candidates]
     return {

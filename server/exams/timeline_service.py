@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.core import audit, localtime
 from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience, staff_audience
+from server.core.wiring import ELECTION_SWEEP, HookPoint
 from server.exams.events import PhaseWarning, TimelineChanged
 from server.exams.models import Candidate, ExamSession, TimelineFactRow
 from server.exams.queries import NotFound
@@ -25,8 +26,12 @@ from server.exams.timeline_facts import TimelineFact, WarningEmitted, dump_fact,
 from server.exams.timeline_state import TimelineState
 
 Command = Callable[[Timeline], list[TimelineFact]]
-# Who listens to the timeline and who sweeps after an election: `ctx.wiring`
-# (server/core/wiring.py), assembled by server/app.py from the packages' contributions.
+# Other packages react to a candidate's timeline (telephony holds calls on a pause, …): they
+# are called with what was applied, after its commit. Who listens, and who sweeps after an
+# election (`ELECTION_SWEEP`), is `ctx.wiring` (server/core/wiring.py), assembled by
+# server/app.py from the packages' contributions.
+TimelineListener = Callable[[AppContext, str, TimelineState, list[TimelineFact]], Awaitable[None]]
+TIMELINE_LISTENER: HookPoint[TimelineListener] = HookPoint("timeline_listeners")
 log = logging.getLogger(__name__)
 
 
@@ -164,7 +169,7 @@ async def _announce(
     ctx.bus.publish(
         staff_only, TimelineChanged(candidate_id=candidate_id, state=state_payload(state))
     )
-    for listener in ctx.wiring.timeline_listeners:
+    for listener in ctx.wiring.hooks(TIMELINE_LISTENER):
         await listener(ctx, candidate_id, state, facts)
     _poke(ctx)
 
@@ -271,7 +276,7 @@ class Scheduler:
         while True:
             if leadership is not None and not leadership.is_leader:  # another replica leads
                 await leadership.elected()
-                for sweep in self.ctx.wiring.on_elected:
+                for sweep in self.ctx.wiring.hooks(ELECTION_SWEEP):
                     try:
                         await sweep(self.ctx)
                     except Exception:  # noqa: BLE001 - the clock runs regardless

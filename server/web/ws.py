@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from server.auth import service as auth_service
 from server.core.context import AppContext
 from server.core.errors import PlateauError
-from server.core.events import Subscription, jury_audience, staff_audience
+from server.core.events import Message, Subscription, jury_audience, staff_audience
 from server.core.french_errors import french_errors, french_summary
 from server.core.identity import Principal, Role
 from server.core.presence import Presence
@@ -28,7 +28,6 @@ from server.web.messages import (
     ErrorReply,
     Heartbeat,
     Me,
-    Message,
     PresenceChanged,
     Resync,
     Snapshot,
