@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import server
 from server.core.config import Settings
 from tests.harness import FakeClock
@@ -200,3 +202,38 @@ def test_mypy_checks_each_contribution_against_the_hook_signatures(tmp_path: Pat
         }
     )
     assert lines == [17, 18, 19, 20], result.stdout + result.stderr
+
+
+# `asyncio.sleep(SOME_CONSTANT)`, or a real sleep converted from the exam clock's time.
+_FIXED_OR_EXAM_TIME_SLEEP = re.compile(
+    r"asyncio\.sleep\(\s*[A-Z][A-Z0-9_]*\s*\)|asyncio\.sleep\(.*real_seconds|wait_for\(.*real_seconds"
+)
+# The media plane's own pacing and grace (audio frames, a hang-up's last packets), no loop of
+# the app's: the one module allowed a fixed real-time sleep.
+_MEDIA_PACING = {"telephony/aiortc_media.py"}
+
+
+def test_timers_sleep_on_the_clock_or_on_a_setting() -> None:
+    """A timer for exam time sleeps on the injected clock (`ctx.clock.sleep`, which a FakeClock
+    drives); a transport loop (retry, heartbeat, poll) sleeps in real time for an interval the
+    settings give (`PLATEAU_HEARTBEAT_S`, `PLATEAU_REVOCATION_WATCH_S`, …)."""
+    found = [
+        f"{path.relative_to(SERVER)}:{n}: {line.strip()}"
+        for path in sorted(SERVER.rglob("*.py"))
+        if str(path.relative_to(SERVER)) not in _MEDIA_PACING
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if _FIXED_OR_EXAM_TIME_SLEEP.search(line)
+    ]
+    assert found == []
+    fields = Settings.model_fields
+    for name in ("heartbeat_s", "revocation_watch_s", "db_retry_s", "redis_retry_s"):
+        assert fields[name].annotation is float, name
+    assert {"presence_heartbeat_s", "leader_retry_s", "ws_heartbeat_s"} <= set(fields)
+
+
+def test_a_transport_interval_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLATEAU_REVOCATION_WATCH_S", "0.25")
+    assert Settings().revocation_watch_s == 0.25
+    monkeypatch.setenv("PLATEAU_HEARTBEAT_S", "9")  # past the outage's grace: refused
+    with pytest.raises(ValueError, match="heartbeat_s"):
+        Settings()

@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     # Where the media plane runs unless PLATEAU_MEDIA_MODE says: in local worker processes, one
     # per core (`plateau serve` passes "workers"), or in the web process (the demo, the tests).
     default_media_mode: Literal["inprocess", "workers"] = "inprocess"
+    # Real-time intervals (seconds) of the loops that retry or beat: transport, not exam time
+    # (a deadline, a ring time-out, the exam clock sleep on the injected clock: `Clock.sleep`).
+    heartbeat_s: float = Field(default=1.0, gt=0, lt=5)  # the beat measuring an outage (< its 5 s)
+    revocation_watch_s: float = Field(default=1.0, gt=0)  # a revoked session's sockets close
+    db_retry_s: float = Field(default=1.0, gt=0)  # a call command the database refused
+    redis_retry_s: float = Field(default=0.2, gt=0)  # the shared bus reconnects to Redis
+    presence_heartbeat_s: float = Field(default=1.0, gt=0, lt=5)  # a replica lives (5 s TTL)
+    leader_retry_s: float = Field(default=1.0, gt=0)  # a follower tries to take the clock's lead
+    ws_heartbeat_s: float = Field(default=10.0, gt=0)  # an idle page's socket hears the server
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "plateau-data")
     database_url: str = ""
     # The database pool (ignored by SQLite's single writer as far as writes go): connections

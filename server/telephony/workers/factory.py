@@ -44,7 +44,9 @@ async def build_media_port(
         from server.telephony.workers.registry import Registry
 
         port = RemoteMediaPort(
-            Registry.from_url(media.redis_url, media.namespace, media.ttl_s),
+            Registry.from_url(
+                media.redis_url, media.namespace, media.ttl_s, resubscribe_s=media.resubscribe_s
+            ),
             media.api_token(settings.secret_key),
             clock=clock,
             on_replaced=on_replaced,

@@ -29,6 +29,7 @@ class MediaSettings(BaseSettings):
     watch_s: float = 0.5  # how often the web process reads the registry
     probe_s: float = 0.25  # how often it asks the workers carrying rooms whether they live
     dead_after_s: float = 5.0  # a worker whose health check fails this long is dead
+    resubscribe_s: float = 0.5  # the web process subscribes again this often while Redis is away
 
     def chosen_mode(self, default: MediaMode) -> MediaMode:
         """`PLATEAU_MEDIA_MODE` when set, else the app's `default_media_mode` (`plateau serve`
