@@ -4,7 +4,7 @@ start-up or on first use, one typed field each, never a module global. Tests may
 
 The core sits under every package (import-linter): where a field holds an object of a package
 above it, the field is typed by a Protocol here saying what the core and the start-up need of
-it (`Background`, `ExamClock`, `MediaPlane`), or left opaque (`object`, `Any`) and read
+it (`Background`, `ExamClock`, `MediaPlane`, `OpenSocket`), or left opaque (`object`) and read
 through its package's typed accessor (`telephony.call_control.live_calls`,
 `telephony.media_events.media`, `exams.packs.snapshot_pack`)."""
 
@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -46,6 +46,12 @@ class MediaPlane(Protocol):
     async def close(self) -> None: ...
 
 
+class ClosableSocket(Protocol):
+    """A WebSocket as the core closes it (Starlette's `WebSocket`)."""
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
+
+
 class OpenSocket(Protocol):
     """One page's open socket (`server.web.ws.Connection`), as the lockdown closes it."""
 
@@ -53,7 +59,7 @@ class OpenSocket(Protocol):
     def principal(self) -> Principal: ...
 
     @property
-    def ws(self) -> Any: ...
+    def ws(self) -> ClosableSocket: ...
 
 
 class WorkerSupervisor(Protocol):
