@@ -11,10 +11,10 @@ through its package's typed accessor (`telephony.call_control.live_calls`,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -47,7 +47,11 @@ class MediaPlane(Protocol):
 
 
 class ClosableSocket(Protocol):
-    """A WebSocket as the core closes it (Starlette's `WebSocket`)."""
+    """A WebSocket as the lockdown reads and closes it (Starlette's `WebSocket`): its ASGI
+    scope (what the SEB check marked on it) and its close."""
+
+    @property
+    def scope(self) -> MutableMapping[str, Any]: ...
 
     async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,8 +55,17 @@ TITLE_OUTCOMES = {
 COMPETENCE_OUTCOMES = {"acquise": "Acquise", "non_acquise": "Non acquise"}
 MAX_JUSTIFICATION = 20_000
 MAX_REASON = 2_000
-# A base the caller did not give: no check (scripts, the organiser's tools).
-ANY_BASE: Any = object()
+
+
+class AnyBase(Enum):
+    """A base the caller did not give: no check (scripts, the organiser's tools)."""
+
+    ANY = "any"
+
+
+ANY_BASE: Final = AnyBase.ANY
+# The version a juror's form or signature is about ({version, proposal}; None: they saw none).
+Base = dict[str, Any] | None | AnyBase
 
 
 def deliberation_out(d: Deliberation) -> dict[str, Any]:
@@ -182,10 +192,10 @@ class StaleDeliberation(EvaluationRefused):
     """The version the juror saw is no longer the last one: nothing is written (HTTP 409)."""
 
 
-def check_base(current: Deliberation | None, base: dict[str, Any] | None) -> None:
+def check_base(current: Deliberation | None, base: Base) -> None:
     """`base` is the version the juror's form or signature is about ({version, proposal}, or
     None when they saw none): refused if the other juror changed it meanwhile."""
-    if base is ANY_BASE:
+    if base is AnyBase.ANY:
         return
     if current is None and base is None:
         return
@@ -208,7 +218,7 @@ async def propose(
     principal: Principal,
     candidate_id: str,
     proposal: dict[str, Any],
-    base: dict[str, Any] | None = ANY_BASE,
+    base: Base = ANY_BASE,
 ) -> dict[str, Any]:
     """Writes the proposal into the current unsigned version (its signatures are cleared:
     they signed something else), or as a new version when the last one is locked. With a
@@ -291,7 +301,7 @@ async def sign(
     ctx: AppContext,
     principal: Principal,
     candidate_id: str,
-    base: dict[str, Any] | None = ANY_BASE,
+    base: Base = ANY_BASE,
 ) -> dict[str, Any]:
     """The signing juror's signature on the current version; the second one locks it (after
     the lock checks). With a `base`, refused unless it is what the juror read."""
