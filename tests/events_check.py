@@ -15,16 +15,29 @@ The audiences are given back with the exam day's labels instead of ids (`candida
 
     heard = verify_action(h, lambda: command(ws, {"type": "chat.typing"}))
     assert heard == {"candidate:cand_a": ["chat.typing"], "jury:cand_a": ["chat.typing"]}
+
+The same for an HTTP route (`verify_request`: the request must answer the expected status),
+and the routes a test covers (`covers_routes`), which the guard of
+tests/web/test_route_events.py compares with the app's state-changing routes:
+
+    @covers_routes("PUT /api/sessions/{session_id}/proctor-extension")
+    def test_…(…):
+        heard = verify_request(h, orga, "PUT", f"/api/sessions/{sid}/proctor-extension", json=…)
+        assert heard == {"staff:session": ["session.proctor_extension"]}
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from jsonschema_rs import Draft202012Validator  # schemathesis's, in the test extras
 
 from server import event_catalogue
@@ -33,6 +46,10 @@ from server.core.events import Audience, Event
 from tests.harness import Harness
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+# What changes state over HTTP (a GET never does, and is not checked here).
+STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 
 
 @dataclass
@@ -149,3 +166,89 @@ def command(ws: Any, payload: dict[str, Any]) -> dict[str, Any]:
 def verify_command(h: Harness, ws: Any, payload: dict[str, Any]) -> dict[str, list[str]]:
     """`verify_action` of one command sent on `ws` (it must be acknowledged)."""
     return verify_action(h, lambda: command(ws, payload))
+
+
+# --- HTTP routes -------------------------------------------------------------------------
+
+
+class Heard(dict[str, list[str]]):
+    """What each audience received (compares as the plain dict), and the request's answer."""
+
+    response: Any
+
+
+def _routes(routes: Iterable[Any]) -> Iterator[Any]:
+    """Every route, included routers flattened (they are included without an extra prefix)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _routes(inner.routes)
+        else:
+            yield route
+
+
+def state_changing_routes(app: FastAPI) -> dict[str, APIRoute]:
+    """`"METHOD /path/{template}"` → the route, for every POST, PUT, PATCH and DELETE."""
+    found: dict[str, APIRoute] = {}
+    for route in _routes(app.routes):
+        if isinstance(route, APIRoute):
+            for method in sorted(set(route.methods or ()) & set(STATE_CHANGING)):
+                found[f"{method} {route.path}"] = route
+    return found
+
+
+def route_of(app: FastAPI, method: str, url: str) -> str:
+    """The state-changing route (`"METHOD /path/{template}"`) that `method url` reaches."""
+    path = urlsplit(url).path
+    for key, route in state_changing_routes(app).items():
+        if key.split(" ", 1)[0] == method.upper() and route.path_regex.match(path):
+            return key
+    raise AssertionError(f"{method} {url} reaches no state-changing route of the app")
+
+
+ROUTES_COVERED: set[str] = set()  # every route a `covers_routes` test declares
+_performed: list[set[str]] = []  # the routes the running `covers_routes` test requested
+
+
+def covers_routes(*routes: str) -> Callable[[F], F]:
+    """The routes whose events the test asserts (`"METHOD /path/{template}"`, as the app
+    declares them). The test fails if it did not request each of them through
+    `verify_request`: a declaration is not a test."""
+
+    def mark(test: F) -> F:
+        ROUTES_COVERED.update(routes)
+
+        @functools.wraps(test)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            performed: set[str] = set()
+            _performed.append(performed)
+            try:
+                result = test(*args, **kwargs)
+            finally:
+                _performed.remove(performed)
+            missing = sorted(set(routes) - performed)
+            assert not missing, f"declared, never requested through verify_request: {missing}"
+            return result
+
+        return run  # type: ignore[return-value]
+
+    return mark
+
+
+def verify_request(
+    h: Harness, caller: Any, method: str, url: str, *, status: int = 200, **kwargs: Any
+) -> Heard:
+    """`verify_action` of one HTTP request by `caller` (a signed-in client, or the `As` of
+    tests/evaluation/support.py): it must answer `status` (a refused request emits nothing,
+    and a test of its events would then prove nothing); the answer is `.response`."""
+    route = route_of(h.client.app, method, url)  # type: ignore[arg-type]
+    with capture(h) as seen:
+        response = caller.request(method, url, **kwargs)
+    assert response.status_code == status, f"{method} {url}: {response.status_code} {response.text}"
+    for p in seen.published:
+        check(h, p)
+    for performed in _performed:
+        performed.add(route)
+    heard = Heard(by_audience(h, seen.published))
+    heard.response = response
+    return heard

@@ -43,4 +43,15 @@ class DecisionTaken(Event):
     )
 
 
-EVENTS: tuple[type[Event], ...] = (EvidenceChanged, DecisionTaken)
+class PersonChanged(Event):
+    """The person behind the candidate's seat changed (the seat linked to another person, a CCP
+    obtained elsewhere recorded): what the rules decide, and what may be signed, may have
+    changed (the deliberation reads it again)."""
+
+    audiences: ClassVar[tuple[Audience, ...]] = _JURY_AND_STAFF
+    type: Literal["certification.person"] = "certification.person"
+    candidate_id: str = Field(description="The candidate (the seat).")
+    person_id: str = Field(description="The person behind the seat now.")
+
+
+EVENTS: tuple[type[Event], ...] = (EvidenceChanged, DecisionTaken, PersonChanged)

@@ -8,6 +8,7 @@ later deliberation version, or a seat moved to another person, changes the recor
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -15,9 +16,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.certification.errors import CertificationRefused
+from server.certification.events import PersonChanged
 from server.certification.models import DecisionRow, Person, PersonLink
 from server.core import audit
 from server.core.context import AppContext
+from server.core.events import jury_audience, staff_audience
 from server.core.identity import Principal
 from server.exams import queries
 from server.exams.models import Candidate, ExamSession
@@ -61,6 +64,28 @@ async def seats_of(session: AsyncSession, person_id: str) -> list[str]:
             select(PersonLink.candidate_id).where(PersonLink.person_id == person_id)
         )
     )
+
+
+async def _seats_of_persons(
+    session: AsyncSession, person_ids: Iterable[str]
+) -> list[tuple[str, str, str]]:
+    """(seat, its session, its person) of every seat of these persons."""
+    rows = await session.execute(
+        select(PersonLink.candidate_id, Candidate.exam_session_id, PersonLink.person_id)
+        .join(Candidate, Candidate.participant_id == PersonLink.candidate_id)
+        .where(PersonLink.person_id.in_(list(person_ids)))
+        .order_by(PersonLink.candidate_id)
+    )
+    return [(seat, exam_session_id, person) for seat, exam_session_id, person in rows]
+
+
+def _announce(ctx: AppContext, seats: list[tuple[str, str, str]]) -> None:
+    """Each seat's jury and session staff: the rules' decision may have changed."""
+    for seat, exam_session_id, person_id in seats:
+        ctx.bus.publish(
+            [jury_audience(seat), staff_audience(exam_session_id)],
+            PersonChanged(candidate_id=seat, person_id=person_id),
+        )
 
 
 async def record_of(
@@ -212,8 +237,12 @@ async def link(
             subject=candidate_id,
             details={"person": target.id, "before": before},
         )
+        changed = before != target.id
+        seats = await _seats_of_persons(session, {target.id, before or target.id})
         await session.commit()
-        return {"candidate_id": candidate_id, "person_id": target.id}
+    if changed:  # the seats of the person it joins, and of the one it leaves
+        _announce(ctx, seats)
+    return {"candidate_id": candidate_id, "person_id": target.id}
 
 
 async def _drop_if_orphan(session: AsyncSession, person_id: str) -> None:
@@ -290,5 +319,8 @@ async def add_prior_ccp(
             subject=person_id,
             details=entry.model_dump(mode="json"),
         )
+        seats = await _seats_of_persons(session, [person_id])
         await session.commit()
-        return await person_detail(ctx, session, person_id)
+        detail = await person_detail(ctx, session, person_id)
+    _announce(ctx, seats)
+    return detail

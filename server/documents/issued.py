@@ -23,6 +23,12 @@ from server.core.context import AppContext
 from server.core.errors import PlateauError
 from server.documents import service
 from server.documents.models import IssuedDocument
+from server.documents.schemas import (
+    CandidateDocuments,
+    DocumentsOverview,
+    IssuedOut,
+    SessionDocuments,
+)
 from server.documents.service import Stamp
 from server.exams import queries, timeline_service
 from server.exams.queries import NotFound
@@ -52,21 +58,25 @@ class DocumentRefused(PlateauError, ValueError):
     """A document that cannot be issued (French message)."""
 
 
+def issued_model(doc: IssuedDocument, ctx: AppContext) -> IssuedOut:
+    return IssuedOut(
+        id=doc.id,
+        kind=doc.kind,
+        label=KINDS[doc.kind].label,
+        subject=doc.subject,
+        version=doc.version,
+        sha256=doc.sha256,
+        issued_at=doc.issued_at.isoformat(),
+        issued_at_label=localtime.date_time(doc.issued_at, ctx.settings.zone),
+        issued_by=doc.issued_by,
+        reason=doc.reason,
+        url=f"/api/sessions/{doc.exam_session_id}/documents/issued/{doc.id}",
+    )
+
+
 def issued_out(doc: IssuedDocument, ctx: AppContext) -> dict[str, Any]:
-    kind = KINDS[doc.kind]
-    return {
-        "id": doc.id,
-        "kind": doc.kind,
-        "label": kind.label,
-        "subject": doc.subject,
-        "version": doc.version,
-        "sha256": doc.sha256,
-        "issued_at": doc.issued_at.isoformat(),
-        "issued_at_label": localtime.date_time(doc.issued_at, ctx.settings.zone),
-        "issued_by": doc.issued_by,
-        "reason": doc.reason,
-        "url": f"/api/sessions/{doc.exam_session_id}/documents/issued/{doc.id}",
-    }
+    """`issued_model` as JSON (the CLI prints it)."""
+    return issued_model(doc, ctx).model_dump(mode="json")
 
 
 async def issued_list(session: AsyncSession, exam_session_id: str) -> list[IssuedDocument]:
@@ -221,15 +231,17 @@ async def reissue_after_change(
     return out
 
 
-async def overview(ctx: AppContext, session: AsyncSession, exam_session_id: str) -> dict[str, Any]:
+async def overview(
+    ctx: AppContext, session: AsyncSession, exam_session_id: str
+) -> DocumentsOverview:
     """The organiser's documents tab: the session's documents and each candidate's, with
     every version issued, the decision or closure, and whether a livret can be made."""
     exam = await queries.get_exam(session, exam_session_id)
-    versions: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    versions: dict[tuple[str, str], list[IssuedOut]] = {}
     for doc in await issued_list(session, exam.id):
-        versions.setdefault((doc.kind, doc.subject), []).append(issued_out(doc, ctx))
+        versions.setdefault((doc.kind, doc.subject), []).append(issued_model(doc, ctx))
     base = f"/api/sessions/{exam.id}/documents"
-    candidates = []
+    candidates: list[CandidateDocuments] = []
     for cand in await queries.candidates_of(session, exam.id):
         decision = await session.get(DecisionRow, cand.id)
         closure = (await timeline_service.load(ctx, session, cand.id)).closure
@@ -240,36 +252,36 @@ async def overview(ctx: AppContext, session: AsyncSession, exam_session_id: str)
             livret = str(exc)
         cbase = f"/api/candidates/{cand.id}/documents"
         candidates.append(
-            {
-                "id": cand.id,
-                "name": cand.display_name,
-                "pathway_label": cand.pathway_label,
-                "decision": (decision.data or {}).get("outcome") if decision else None,
-                "decision_label": _decision_label(decision, closure),
-                "livret_unavailable": livret,
-                "previews": {"grille": f"{cbase}/grille.pdf", "livret": f"{cbase}/livret.pdf"},
-                "archive": f"{cbase}/archive.zip",
-                "issued": {
+            CandidateDocuments(
+                id=cand.id,
+                name=cand.display_name,
+                pathway_label=cand.pathway_label,
+                decision=(decision.data or {}).get("outcome") if decision else None,
+                decision_label=_decision_label(decision, closure),
+                livret_unavailable=livret,
+                previews={"grille": f"{cbase}/grille.pdf", "livret": f"{cbase}/livret.pdf"},
+                archive=f"{cbase}/archive.zip",
+                issued={
                     k: versions.get((k, cand.id), [])
                     for k, spec in KINDS.items()
                     if spec.per_candidate
                 },
-            }
+            )
         )
-    return {
-        "session_id": exam.id,
-        "kinds": {k: v.label for k, v in KINDS.items()},
-        "session": {
-            "previews": {"pv": f"{base}/pv.pdf", "resultats": f"{base}/resultats.pdf"},
-            "archive": f"{base}/archive.zip",
-            "issued": {
+    return DocumentsOverview(
+        session_id=exam.id,
+        kinds={k: v.label for k, v in KINDS.items()},
+        session=SessionDocuments(
+            previews={"pv": f"{base}/pv.pdf", "resultats": f"{base}/resultats.pdf"},
+            archive=f"{base}/archive.zip",
+            issued={
                 k: versions.get((k, SESSION), [])
                 for k, spec in KINDS.items()
                 if not spec.per_candidate
             },
-        },
-        "candidates": candidates,
-    }
+        ),
+        candidates=candidates,
+    )
 
 
 def _decision_label(decision: Any, closure: Any) -> str:

@@ -14,6 +14,7 @@ from server.core.identity import Principal, Role
 from server.exams import queries, timeline_service
 from server.exams.events import IncidentReported
 from server.exams.models import Candidate, Incident, JuryAssignment
+from server.exams.schemas import CandidateLive, IncidentOut, SessionOverview
 
 INCIDENT_LABELS = {
     "focus_lost": "Fenêtre quittée (perte de focus)",
@@ -73,8 +74,8 @@ async def report_incident(
 
 async def candidate_overview(
     ctx: AppContext, session: AsyncSession, candidate_ids: list[str]
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+) -> dict[str, CandidateLive]:
+    out: dict[str, CandidateLive] = {}
     incidents = (
         await session.scalars(
             select(Incident).where(Incident.candidate_id.in_(candidate_ids)).order_by(Incident.at)
@@ -83,30 +84,32 @@ async def candidate_overview(
     for cid in candidate_ids:
         timeline = await timeline_service.load(ctx, session, cid)
         presence = await ctx.presence.get(cid)
-        out[cid] = {
-            "timeline": timeline_service.state_payload(timeline.state()),
-            "connected": bool(presence and presence.connected),
-            "connected_since": presence.since.isoformat() if presence else None,
-            "incidents": [incident_payload(i) for i in incidents if i.candidate_id == cid][-50:],
-        }
+        out[cid] = CandidateLive(
+            timeline=timeline.state(),
+            connected=bool(presence and presence.connected),
+            connected_since=presence.since.isoformat() if presence else None,
+            incidents=[
+                IncidentOut(**incident_payload(i)) for i in incidents if i.candidate_id == cid
+            ][-50:],
+        )
     return out
 
 
 async def session_overview(
     ctx: AppContext, session: AsyncSession, exam_session_id: str
-) -> dict[str, Any]:
+) -> SessionOverview:
     detail = await queries.session_detail(session, exam_session_id, ctx.titles)
     ids = [c.id for c in detail.candidates]
-    return {
-        "detail": detail.model_dump(mode="json"),
-        "candidates": await candidate_overview(ctx, session, ids),
-        "planned_starts": {
+    return SessionOverview(
+        detail=detail,
+        candidates=await candidate_overview(ctx, session, ids),
+        planned_starts={
             c.participant_id: c.planned_start.isoformat() if c.planned_start else None
             for c in await session.scalars(
                 select(Candidate).where(Candidate.participant_id.in_(ids))
             )
         },
-    }
+    )
 
 
 async def visible_candidates(session: AsyncSession, principal: Principal) -> list[str]:

@@ -11,6 +11,7 @@ from server.core.identity import Capacity, Role
 from server.core.referential import Pathway
 from server.core.text import Line, Text
 from server.exams.closure import COMMENT_MAX, PROCTOR_EXTENSION_MAX_MINUTES, StopReason
+from server.exams.timeline_state import TimelineState
 
 
 class In(BaseModel):
@@ -155,3 +156,48 @@ class PlanIn(In):
 class StopIn(In):
     reason: StopReason
     comment: Annotated[str, Text(COMMENT_MAX)] = Field(min_length=1)
+
+
+# ---- answers of the people, pack and timeline edges -----------------------------------------
+
+
+class ProctorExtensionOut(BaseModel):
+    proctor_extension_minutes: int | None  # proctors may extend by this much (None: never)
+
+
+class PlanOut(BaseModel):
+    planned_start: datetime | None  # as the organiser sent it (None: no planned start)
+
+
+class ParticipantRemoved(BaseModel):
+    removed: str  # the participant's id
+    role: Role
+    pages_closed: int  # the open pages of that person that were closed
+
+
+class IncidentOut(BaseModel):
+    """An incident of a candidate's exam, as `overview.incident_payload` writes it (the
+    `incident` WebSocket event carries the same fields)."""
+
+    candidate_id: str
+    kind: str
+    label: str
+    at: str  # ISO 8601 (`datetime.isoformat()`)
+    detail: str
+
+
+class CandidateLive(BaseModel):
+    """One candidate on the consoles: timeline, connection, the last 50 incidents."""
+
+    timeline: TimelineState
+    connected: bool
+    connected_since: str | None  # ISO 8601 (`datetime.isoformat()`), None: never connected
+    incidents: list[IncidentOut]
+
+
+class SessionOverview(BaseModel):
+    """Everything the organiser's and proctor's consoles show; the WebSocket sends changes."""
+
+    detail: SessionDetail
+    candidates: dict[str, CandidateLive]  # by candidate id
+    planned_starts: dict[str, str | None]  # by candidate id, ISO 8601 (`datetime.isoformat()`)

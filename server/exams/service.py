@@ -35,10 +35,12 @@ from server.exams.schemas import (
     PersonOut,
     SessionDetail,
     SessionOut,
+    SessionOverview,
 )
 from server.exams.setup import CodeLine as CodeLine  # the façade gives it (the codes sheet)
 from server.exams.timeline import Timeline, TimelineError
 from server.exams.timeline_facts import Accommodation, TimelineFact
+from server.exams.timeline_state import TimelineState
 
 # ---- sessions, people, access codes -------------------------------------------------------
 
@@ -85,7 +87,7 @@ async def session_detail(ctx: AppContext, session: AsyncSession, session_id: str
 
 async def session_overview(
     ctx: AppContext, session: AsyncSession, session_id: str
-) -> dict[str, Any]:
+) -> SessionOverview:
     """Everything the organiser's and proctor's consoles show; the WebSocket sends changes."""
     return await overview.session_overview(ctx, session, session_id)
 
@@ -313,16 +315,16 @@ async def exam_snapshot(
     ids = await overview.visible_candidates(session, principal)
     data = await overview.candidate_overview(ctx, session, ids)
     if principal.role is Role.CANDIDATE:
-        timeline = data[principal.subject_id]["timeline"] if data else None
-        if timeline and timeline.get("closure"):
-            timeline["closure"] = {**timeline["closure"], "comment": "", "by": None}
-        return {"timeline": timeline} if data else {}
+        if not data:
+            return {}
+        return {"timeline": timeline_service.candidate_payload(data[principal.subject_id].timeline)}
     names = {
         c.participant_id: f"{c.first_name} {c.last_name.upper()}"
         for c in [await session.get(Candidate, cid) for cid in ids]
         if c is not None
     }
-    return {"candidates": data, "names": names}
+    candidates = {cid: live.model_dump(mode="json") for cid, live in data.items()}
+    return {"candidates": candidates, "names": names}
 
 
 async def report_incident(
@@ -339,21 +341,18 @@ async def report_incident(
 
 async def timeline_of(
     ctx: AppContext, session: AsyncSession, candidate_id: str, *, for_candidate: bool
-) -> dict[str, Any]:
+) -> TimelineState:
     state = (await timeline_service.load(ctx, session, candidate_id)).state()
-    if for_candidate:
-        return timeline_service.candidate_payload(state)
-    return timeline_service.state_payload(state)
+    return timeline_service.candidate_view(state) if for_candidate else state
 
 
 async def _run(
     ctx: AppContext, candidate_id: str, command: timeline_service.Command, actor: str
-) -> dict[str, Any]:
-    state = await timeline_service.run(ctx, candidate_id, command, actor=actor)
-    return timeline_service.state_payload(state)
+) -> TimelineState:
+    return await timeline_service.run(ctx, candidate_id, command, actor=actor)
 
 
-async def start(ctx: AppContext, candidate_id: str, *, actor: str) -> dict[str, Any]:
+async def start(ctx: AppContext, candidate_id: str, *, actor: str) -> TimelineState:
     return await _run(ctx, candidate_id, lambda t: t.start(by=actor), actor)
 
 
@@ -364,11 +363,11 @@ async def plan_start(
     await timeline_service.plan_start(ctx, session, candidate_id, at, actor=actor)
 
 
-async def pause(ctx: AppContext, candidate_id: str, reason: str, *, actor: str) -> dict[str, Any]:
+async def pause(ctx: AppContext, candidate_id: str, reason: str, *, actor: str) -> TimelineState:
     return await _run(ctx, candidate_id, lambda t: t.pause(reason, by=actor), actor)
 
 
-async def resume(ctx: AppContext, candidate_id: str, *, actor: str) -> dict[str, Any]:
+async def resume(ctx: AppContext, candidate_id: str, *, actor: str) -> TimelineState:
     return await _run(ctx, candidate_id, lambda t: t.resume(by=actor), actor)
 
 
@@ -388,7 +387,7 @@ async def extend(
     *,
     actor: str,
     proctor: bool,
-) -> dict[str, Any]:
+) -> TimelineState:
     """Extends the running phase; a proctor only during the phases they supervise."""
 
     def command(t: Timeline) -> list[TimelineFact]:
@@ -409,7 +408,7 @@ async def set_accommodation(
     extra_minutes: int,
     note: str,
     actor: str,
-) -> dict[str, Any]:
+) -> TimelineState:
     ratio = Fraction(1, 3) if tiers_temps else Fraction(extra_percent, 100)
     accommodation = Accommodation(
         extra_ratio=ratio,
@@ -423,11 +422,11 @@ async def set_accommodation(
     return await _run(ctx, candidate_id, command, actor)
 
 
-async def open_interview(ctx: AppContext, candidate_id: str, *, actor: str) -> dict[str, Any]:
+async def open_interview(ctx: AppContext, candidate_id: str, *, actor: str) -> TimelineState:
     return await _run(ctx, candidate_id, lambda t: t.open_interview(by=actor), actor)
 
 
-async def close_interview(ctx: AppContext, candidate_id: str, *, actor: str) -> dict[str, Any]:
+async def close_interview(ctx: AppContext, candidate_id: str, *, actor: str) -> TimelineState:
     return await _run(ctx, candidate_id, lambda t: t.close_interview(by=actor), actor)
 
 
@@ -439,7 +438,7 @@ async def end_phase_early(
     *,
     actor: str,
     proctor: bool,
-) -> dict[str, Any]:
+) -> TimelineState:
     """Ends the running timed phase now (a proctor: during the phases they supervise)."""
     only = PROCTOR_PHASES if proctor else None
     return await _run(
@@ -458,7 +457,7 @@ async def close_exam(
     *,
     actor: str,
     proctor: bool,
-) -> dict[str, Any]:
+) -> TimelineState:
     """Closes the candidate's exam now (abandon, fraud, breakdown, jury's request)."""
     only = PROCTOR_PHASES if proctor else None
     return await _run(

@@ -67,12 +67,18 @@ def state_payload(state: TimelineState) -> dict[str, Any]:
     return state.model_dump(mode="json")
 
 
+def candidate_view(state: TimelineState) -> TimelineState:
+    """What the candidate's own page receives: a closure's comment and author are staff
+    text, left out."""
+    if state.closure is None:
+        return state
+    closure = state.closure.model_copy(update={"comment": "", "by": None})
+    return state.model_copy(update={"closure": closure})
+
+
 def candidate_payload(state: TimelineState) -> dict[str, Any]:
-    """What the candidate's own page receives: a closure's comment is staff text, left out."""
-    data = state_payload(state)
-    if data.get("closure"):
-        data["closure"] = {**data["closure"], "comment": "", "by": None}
-    return data
+    """`candidate_view` as JSON."""
+    return state_payload(candidate_view(state))
 
 
 async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: str) -> TimelineState:

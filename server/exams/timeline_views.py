@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
 from server.core.identity import Principal, Role
 from server.exams import service
-from server.exams.schemas import AccommodationIn, ExtendIn, PauseIn, PlanIn, StopIn
+from server.exams.schemas import AccommodationIn, ExtendIn, PauseIn, PlanIn, PlanOut, StopIn
+from server.exams.timeline_state import TimelineState
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/timeline", tags=["timeline"])
@@ -36,40 +37,40 @@ Stoppers = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.PROCTOR, scop
 @router.get("")
 async def get_timeline(
     candidate_id: str, ctx: CtxDep, session: SessionDep, who: Anyone
-) -> dict[str, Any]:
+) -> TimelineState:
     return await service.timeline_of(
         ctx, session, candidate_id, for_candidate=who.role is Role.CANDIDATE
     )
 
 
 @router.post("/start")
-async def start(candidate_id: str, ctx: CtxDep, who: Organiser) -> dict[str, Any]:
+async def start(candidate_id: str, ctx: CtxDep, who: Organiser) -> TimelineState:
     return await service.start(ctx, candidate_id, actor=who.actor)
 
 
 @router.put("/plan")
 async def plan_start(
     candidate_id: str, body: PlanIn, ctx: CtxDep, session: SessionDep, who: Organiser
-) -> dict[str, Any]:
+) -> PlanOut:
     """Staggered starts: the scheduler starts the candidate at `planned_start`."""
     await service.plan_start(ctx, session, candidate_id, body.planned_start, actor=who.actor)
-    return {"planned_start": body.planned_start}
+    return PlanOut(planned_start=body.planned_start)
 
 
 @router.post("/pause")
-async def pause(candidate_id: str, body: PauseIn, ctx: CtxDep, who: Incidents) -> dict[str, Any]:
+async def pause(candidate_id: str, body: PauseIn, ctx: CtxDep, who: Incidents) -> TimelineState:
     return await service.pause(ctx, candidate_id, body.reason, actor=who.actor)
 
 
 @router.post("/resume")
-async def resume(candidate_id: str, ctx: CtxDep, who: Incidents) -> dict[str, Any]:
+async def resume(candidate_id: str, ctx: CtxDep, who: Incidents) -> TimelineState:
     return await service.resume(ctx, candidate_id, actor=who.actor)
 
 
 @router.post("/extend")
 async def extend(
     candidate_id: str, body: ExtendIn, ctx: CtxDep, session: SessionDep, who: Extenders
-) -> dict[str, Any]:
+) -> TimelineState:
     proctor = who.role is Role.PROCTOR
     if proctor:
         why = await service.proctor_extension_refusal(session, candidate_id, body.minutes)
@@ -83,7 +84,7 @@ async def extend(
 @router.put("/accommodation")
 async def set_accommodation(
     candidate_id: str, body: AccommodationIn, ctx: CtxDep, who: Organiser
-) -> dict[str, Any]:
+) -> TimelineState:
     return await service.set_accommodation(
         ctx,
         candidate_id,
@@ -96,19 +97,19 @@ async def set_accommodation(
 
 
 @router.post("/interview/open")
-async def open_interview(candidate_id: str, ctx: CtxDep, who: Jury) -> dict[str, Any]:
+async def open_interview(candidate_id: str, ctx: CtxDep, who: Jury) -> TimelineState:
     return await service.open_interview(ctx, candidate_id, actor=who.actor)
 
 
 @router.post("/interview/close")
-async def close_interview(candidate_id: str, ctx: CtxDep, who: Jury) -> dict[str, Any]:
+async def close_interview(candidate_id: str, ctx: CtxDep, who: Jury) -> TimelineState:
     return await service.close_interview(ctx, candidate_id, actor=who.actor)
 
 
 @router.post("/end-phase")
 async def end_phase_early(
     candidate_id: str, body: StopIn, ctx: CtxDep, who: Stoppers
-) -> dict[str, Any]:
+) -> TimelineState:
     """Ends the running timed phase now, with a reason from the list and a comment."""
     return await service.end_phase_early(
         ctx,
@@ -121,7 +122,7 @@ async def end_phase_early(
 
 
 @router.post("/close")
-async def close_exam(candidate_id: str, body: StopIn, ctx: CtxDep, who: Stoppers) -> dict[str, Any]:
+async def close_exam(candidate_id: str, body: StopIn, ctx: CtxDep, who: Stoppers) -> TimelineState:
     """Closes the candidate's exam now (abandon, fraud, breakdown, jury's request)."""
     return await service.close_exam(
         ctx,

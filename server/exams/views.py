@@ -4,7 +4,7 @@ become HTTP answers in server/web/errors.py."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
@@ -18,11 +18,14 @@ from server.exams.schemas import (
     CodeOut,
     PersonOut,
     ProctorExtensionIn,
+    ProctorExtensionOut,
     SessionCreate,
     SessionDetail,
     SessionOut,
+    SessionOverview,
     StaffCreate,
 )
+from server.exams.setup import CodeLine
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
@@ -34,7 +37,7 @@ StaffOfSession = Annotated[
 ]
 
 
-def _code_out(line: service.CodeLine, base_url: str = "") -> CodeOut:
+def _code_out(line: CodeLine, base_url: str = "") -> CodeOut:
     return CodeOut(
         participant_id=line.participant_id,
         role=line.role,
@@ -82,7 +85,7 @@ async def get_session(
 @router.get("/{session_id}/overview")
 async def session_overview(
     session_id: str, ctx: CtxDep, session: SessionDep, _: StaffOfSession
-) -> dict[str, Any]:
+) -> SessionOverview:
     """Everything the organiser's and proctor's consoles show; the WebSocket sends changes."""
     return await service.session_overview(ctx, session, session_id)
 
@@ -168,9 +171,9 @@ async def set_proctor_extension(
     ctx: CtxDep,
     session: SessionDep,
     who: OrganiserOfSession,
-) -> dict[str, int | None]:
+) -> ProctorExtensionOut:
     """Whether proctors may extend a phase, and by how many minutes at most (null: never)."""
     minutes = await service.set_proctor_extension(
         ctx, session, session_id, minutes=body.minutes, actor=who.actor
     )
-    return {"proctor_extension_minutes": minutes}
+    return ProctorExtensionOut(proctor_extension_minutes=minutes)

@@ -6,13 +6,12 @@ from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict
 
 from server.core.identity import Principal, Role
-from server.core.text import Line
 from server.exams import queries
 from server.lockdown import service
 from server.lockdown.lifecycle import candidates_of, close_unverified
+from server.lockdown.schemas import SebIn, SebOut
 from server.lockdown.seb_config import CONTENT_TYPE
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
@@ -21,28 +20,15 @@ router = APIRouter(prefix="/api/sessions/{session_id}/seb", tags=["lockdown"])
 OrganiserOfSession = Annotated[Principal, Depends(allow(Role.ORGANISER, scope=Scope.SESSION))]
 
 
-class SebIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # the password is taken as typed
-
-    required: bool
-    origin: Annotated[str, Line(200)] | None = None
-    quit_password: Annotated[str, Line(200)] | None = None
-
-
-class SebOut(BaseModel):
-    required: bool
-    origin: str | None
-    quit_password_set: bool
-    start_url: str | None
-    config_key: str | None
-    locked_phases: list[str]
-
-
 def _out(state: service.SebState) -> SebOut:
     return SebOut(**asdict(state), locked_phases=[p.label for p in service.LOCKED_PHASES])
 
 
-@router.get("")
+@router.get(
+    "",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE: {}}, "description": "Le fichier .seb."}},
+)
 async def download_seb(session_id: str, session: SessionDep, _: OrganiserOfSession) -> Response:
     """The `.seb` file the workstations open (double click, or SEB's « ouvrir »)."""
     name, content = service.seb_download(await queries.get_exam(session, session_id))

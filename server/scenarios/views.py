@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
 from server.core.identity import Principal, Role
 from server.scenarios.pack.formats import PackFormatError
+from server.scenarios.schemas import CatalogueOut, FormatOut, PackOut, PhaseOut, TitleOut
 from server.web.access import CtxDep, allow
 
 router = APIRouter(prefix="/api/catalogue", tags=["catalogue"])
@@ -16,23 +17,23 @@ router = APIRouter(prefix="/api/catalogue", tags=["catalogue"])
 @router.get("")
 async def catalogue(
     ctx: CtxDep, _: Annotated[Principal, Depends(allow(Role.ORGANISER))]
-) -> dict[str, Any]:
+) -> CatalogueOut:
     titles = [
-        {
-            "id": t.id,
-            "name": t.name,
-            "formats": [
-                {
-                    "id": f.id,
-                    "name": f.name,
-                    "phases": [
-                        {"kind": p.kind, "label": p.kind.label, "minutes": p.minutes}
+        TitleOut(
+            id=t.id,
+            name=t.name,
+            formats=[
+                FormatOut(
+                    id=f.id,
+                    name=f.name,
+                    phases=[
+                        PhaseOut(kind=p.kind, label=p.kind.label, minutes=p.minutes)
                         for p in f.phases
                     ],
-                }
+                )
                 for f in t.formats
             ],
-        }
+        )
         for t in ctx.titles.values()
         if t.runs_exams_here
     ]
@@ -48,16 +49,16 @@ async def catalogue(
             except (PackFormatError, KeyError):
                 continue
         packs.append(
-            {
-                "id": pack.id,
-                "name": pack.name,
-                "title": pack.title,
-                "version": pack.version,
-                "author": pack.author,
-                "confidential": pack.confidential,
-                "summary": pack.summary,
-                "formats": served,
-            }
+            PackOut(
+                id=pack.id,
+                name=pack.name,
+                title=pack.title,
+                version=pack.version,
+                author=pack.author,
+                confidential=pack.confidential,
+                summary=pack.summary,
+                formats=served,
+            )
         )
     problems = [str(p) for p in ctx.services.pack_problems]
-    return {"titles": titles, "packs": packs, "problems": problems}
+    return CatalogueOut(titles=titles, packs=packs, problems=problems)

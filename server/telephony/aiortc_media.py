@@ -39,6 +39,21 @@ logger = logging.getLogger(__name__)
 
 END_GRACE_S = 0.1  # a hang-up lets the loop place what arrived before it, if it was behind
 MAX_CATCH_UP_SECONDS = 0.1  # a tick later than this is skipped, not caught up
+
+
+def next_tick(due: float, now: float) -> tuple[float, int]:
+    """When to run the tick `due` at, and how many ticks are given up before it. A tick a
+    little late (up to `MAX_CATCH_UP_SECONDS`) is run at once, and the next ones after it
+    catch up (the mix's stream goes on without a gap: a short burst); a later one means the
+    loop stalled: the ticks whose time has passed are given up (the rooms skip them: a gap
+    in the server's own streams, nothing played late) and the next runs now."""
+    late = now - due
+    if late <= MAX_CATCH_UP_SECONDS:
+        return due, 0
+    missed = int(late / FRAME_SECONDS + 1e-9)
+    return due + missed * FRAME_SECONDS, missed
+
+
 SIDECAR_RETRY_S = 2.0  # a sidecar the disks refused is written again this often
 PeerStateListener = Callable[[str, PeerRole, str], None]
 # (room id, call id, what the recordings' disk did): told on the event loop
@@ -49,6 +64,7 @@ StorageListener = Callable[[str, str, StorageEvent], None]
 class TickStats:
     ticks: int = 0
     resyncs: int = 0  # the loop was stalled > 100 ms: mix ticks skipped (recordings keep time)
+    missed: int = 0  # the ticks skipped at those resyncs
     errors: int = 0
 
 
@@ -321,19 +337,16 @@ class AiortcMedia:
         loop = asyncio.get_running_loop()
         next_at = loop.time()
         while True:
-            next_at += FRAME_SECONDS
+            next_at, missed = next_tick(next_at + FRAME_SECONDS, loop.time())
             delay = next_at - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            else:  # late: catch up (the recording stays continuous), or give up and resync
-                if delay < -MAX_CATCH_UP_SECONDS:
-                    self.tick_stats.resyncs += 1
-                    next_at = loop.time()
-                await asyncio.sleep(0)
+            if missed:
+                self.tick_stats.resyncs += 1
+                self.tick_stats.missed += missed
+            await asyncio.sleep(max(0.0, delay))
             now = self._monotonic()
             for room in list(self._rooms.values()):
                 try:
-                    room.tick(now)
+                    room.tick(now, missed)
                 except Exception:
                     self.tick_stats.errors += 1
                     logger.exception("media tick failed in room %s", room.room_id)

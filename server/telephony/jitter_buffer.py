@@ -10,14 +10,19 @@
   **waits** — the frame due stays due, the delay grows by the stall. When a newer frame is
   there, the frame due was lost: it is concealed and skipped.
 - The target delay adapts to the arrival jitter (RFC 3550's estimator, twice it, rounded up
-  to whole frames, between 20 and 200 ms). Audio more than one frame above the target for
-  `EXCESS_WINDOW` ticks in a row is extra delay (left by a stall or a burst): it is shed, up
-  to `MAX_SHED_PER_TICK` frames per tick, and only frames that are quiet (RMS under -30 dBFS,
+  to whole frames, between 20 and 200 ms). Audio more than one frame above the target is
+  extra delay (left by a stall or a burst): it is shed at once, up to `MAX_SHED_PER_TICK`
+  frames per tick (so that speech at the end of a burst is heard within the target of its
+  arrival, not after the backlog), and only frames that are quiet (RMS under -30 dBFS,
   or 18 dB under the loudest frame of the last second or so: pauses, breath, background) —
   speech and the benchmarks' clicks are never shed. When nothing is quiet (a continuous
-  sound), the extra delay is played 5 % faster instead (21 ms of audio per 20 ms tick, 50 ms
-  won back per second; nothing left out, a little higher in pitch meanwhile). So the delay
+  sound) for `SQUEEZE_WINDOW` ticks, the extra delay is played 5 % faster instead (21 ms of
+  audio per 20 ms tick, 50 ms won back per second; nothing left out, a little higher in pitch
+  meanwhile). So the delay
   comes back to its target after a burst or a stall instead of carrying the backlog.
+- The media loop's own stalls are not the sender's: the ticks it missed (`skip`) leave a gap
+  in the observer's stream, and the audio due at those ticks is not played after it (else
+  each stall of the server would add its length to the mix's delay).
 - Bounded: a stall longer than `MAX_WAIT_FRAMES` starts the buffer afresh at the newest audio
   minus the target (the observer listens live; the recording, placed by its own timeline,
   keeps everything); more than `MAX_DEPTH_FRAMES` queued (a clock running fast) drops the
@@ -40,8 +45,9 @@ SLACK_SAMPLES: Final = FRAME_SAMPLES  # queued beyond the target before it count
 MAX_TARGET_FRAMES: Final = 10  # 200 ms
 MAX_WAIT_FRAMES: Final = 50  # a stall of 1 s: start afresh
 MAX_DEPTH_FRAMES: Final = 100  # 2 s queued: the oldest goes
-EXCESS_WINDOW: Final = 3  # ticks (60 ms) above the target before shedding
-MAX_SHED_PER_TICK: Final = 2  # so the delay comes back at up to 3 times the speed of audio
+EXCESS_WINDOW: Final = 1  # a tick above the target: a burst, or audio that waited for a stall
+SQUEEZE_WINDOW: Final = 3  # ticks (60 ms) above the target before loud audio is played faster
+MAX_SHED_PER_TICK: Final = MAX_TARGET_FRAMES  # a quiet backlog goes at once (200 ms a tick)
 SQUEEZE_SAMPLES: Final = 48  # no quiet frame to shed: 21 ms played per tick, 50 ms/s back
 QUIET_RMS: Final = 32768 * 10 ** (-30 / 20)  # -30 dBFS: quiet whatever came before
 QUIET_BELOW_PEAK: Final = 10 ** (-18 / 20)  # or 18 dB under the recent loudest frame
@@ -63,6 +69,8 @@ class BufferStats:
     squeezed: int = 0  # ticks that played 21 ms of audio in 20 (no quiet frame to shed)
     restarts: int = 0  # stalls longer than MAX_WAIT_FRAMES
     overflow: int = 0  # frames dropped past MAX_DEPTH_FRAMES
+    skipped: int = 0  # frames whose tick the media loop missed (not played late after it)
+    skipped_samples: int = 0
 
 
 _SQUEEZE_AT = np.linspace(0, FRAME_SAMPLES + SQUEEZE_SAMPLES - 1, FRAME_SAMPLES)
@@ -189,6 +197,22 @@ class PlayoutBuffer:
         self._shed_excess()
         return frame
 
+    def skip(self, frames: int) -> None:
+        """The media loop missed `frames` ticks (it stalled): the observer's stream has a gap
+        there, and the audio of those ticks is not played late after it — up to what is
+        queued beyond the target, so a sender that is itself late is still waited for."""
+        if self._next is None:
+            return
+        for _ in range(frames):
+            if self.depth_samples <= self.target_samples:
+                return
+            chunk = self._chunks.pop(self._next, None)
+            if chunk is None:  # lost, or not there yet: the tick conceals or waits
+                return
+            self._next += len(chunk)
+            self.stats.skipped += 1
+            self.stats.skipped_samples += len(chunk)
+
     # --- inside -------------------------------------------------------------------------
 
     def _start(self) -> None:
@@ -232,7 +256,7 @@ class PlayoutBuffer:
     def _must_squeeze(self) -> bool:
         """Extra delay, and the next frame is not quiet (a quiet one will be shed instead):
         play 21 ms in this 20 ms."""
-        if self._excess_ticks < EXCESS_WINDOW:
+        if self._excess_ticks < SQUEEZE_WINDOW:
             return False
         chunk = self._chunks.get(self._next) if self._next is not None else None
         return chunk is not None and not self._quiet(chunk)

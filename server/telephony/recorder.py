@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 RECORDING_BITRATE = 48_000  # stereo speech: ~360 kB a minute
 PAGE_SECONDS = 1.0
+# libopus's complexity (0-10): 10, its default, is what the recordings use; lower settings cost
+# less CPU and measurably worse speech (benchmarks/codec_cost.py, results/codec_cost.md).
+RECORDING_COMPLEXITY = 10
 FSYNC_EVERY_FRAMES = 250  # 5 s
 QUEUE_FRAMES = 250  # 5 s of slack for a slow disk before frames are dropped
 RETRY_S = 1.0  # a disk that refused the audio is tried again this often
@@ -99,12 +102,16 @@ class OggOpusRecorder:
         path: Path,
         bitrate: int = RECORDING_BITRATE,
         *,
+        complexity: int = RECORDING_COMPLEXITY,
         fallback: Path | None = None,
         open_file: OpenFile = OsFile,
         on_storage: OnStorage | None = None,
         retry_s: float = RETRY_S,
     ) -> None:
+        if not 0 <= complexity <= 10:
+            raise ValueError(f"complexité Opus entre 0 et 10 attendue, pas {complexity}")
         self._bitrate = bitrate
+        self._complexity = complexity
         self._queue: queue.Queue[Pcm | None] = queue.Queue(maxsize=QUEUE_FRAMES)
         self._thread: threading.Thread | None = None
         self._container: OutputContainer | None = None
@@ -149,6 +156,7 @@ class OggOpusRecorder:
                 "application": "voip",
                 "vbr": "constrained",  # unconstrained VBR doubles the rate on tonal input
                 "mapping_family": "255",  # two uncoupled mono streams: no cross-talk
+                "compression_level": str(self._complexity),  # libopus's complexity
             },
         )
         stream.codec_context.format = "s16"

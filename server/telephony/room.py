@@ -25,7 +25,7 @@ from typing import Final
 import numpy as np
 from aiortc.rtp import RtpPacket
 
-from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, Pcm, mix
+from server.telephony.audio import FRAME_SAMPLES, Pcm, mix
 from server.telephony.jitter_buffer import PlayoutBuffer
 from server.telephony.opus import OpusDecoder, OpusEncoder, hold_packets, silence_packet
 from server.telephony.peer import Peer
@@ -207,6 +207,7 @@ class Room:
     def start_call(self, call: ActiveCall) -> None:
         self.call = call
         self._mix_encoder = OpusEncoder()
+        self._ticks = 0  # counted on this call's clock (the outbound tracks start a new run)
         for role in PARTIES:
             self.upstreams[role].buffer.clear()
             if role not in self.peers:
@@ -222,15 +223,21 @@ class Room:
 
     # --- the 20 ms tick ------------------------------------------------------------------
 
-    def tick(self, now: float | None = None) -> None:
+    def tick(self, now: float | None = None, missed: int = 0) -> None:
+        """One 20 ms tick, `missed` ticks after the last one the media loop could not run
+        (it stalled, and gave up catching up): the server's own audio (mix, hold tone,
+        silence) is stamped that much later — a gap the receiver conceals, not a timeline
+        left behind for the rest of the call — and the mix skips what those ticks were due
+        instead of playing it late."""
         call = self.call
         if call is None:
             return  # no call: the pages hear nothing (their players play silence)
         now = self._now() if now is None else now
-        # the server's own audio (mix, hold tone, silence) is stamped on the call's clock: after
-        # ticks the loop skipped, a gap (concealed by the receiver), not a timeline left behind
-        self._ticks = max(self._ticks + 1, round((now - call.t0) / FRAME_SECONDS))
+        self._ticks += 1 + missed
         tick_ts = self._ticks * FRAME_SAMPLES
+        if missed > 0:
+            for role in PARTIES:
+                self.upstreams[role].buffer.skip(missed)
         left = self.upstreams[PeerRole.CANDIDATE].buffer.take_frame()
         right = self.upstreams[PeerRole.CLIENT].buffer.take_frame()
         call.timeline.advance(now)

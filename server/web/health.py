@@ -4,8 +4,10 @@ it tells states and counts, nothing an attacker could use (no address, no error 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, ConfigDict
 
 from server.core.health import checks_of
 from server.web.access import CtxDep, public
@@ -13,15 +15,39 @@ from server.web.access import CtxDep, public
 router = APIRouter()
 
 
+class DependencyHealth(BaseModel):
+    """One dependency: its `status` ("ok" or "down") and what it counts (e.g. `down_for_s`,
+    the media workers' numbers): those vary with the dependency and are passed through."""
+
+    model_config = ConfigDict(extra="allow")
+    status: str
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "degraded", "down"]  # down: this server cannot run an exam (503)
+    time: str  # the server's clock, ISO 8601 (`datetime.isoformat()`)
+    dependencies: dict[str, DependencyHealth]  # database, media, redis…
+
+
 @router.get(
     "/api/health",
     dependencies=[Depends(public("supervision : état de la base, de Redis et des workers média"))],
+    responses={
+        503: {
+            "model": HealthOut,
+            "description": "Ce serveur ne peut pas faire passer "
+            "d'examen (base de données ou serveur audio indisponible).",
+        }
+    },
 )
-async def health(ctx: CtxDep) -> JSONResponse:
+async def health(ctx: CtxDep, response: Response) -> HealthOut:
     report = await checks_of(ctx).report(ctx)
-    body = {
-        "status": report.status,
-        "time": ctx.clock.now().isoformat(),
-        "dependencies": report.dependencies,
-    }
-    return JSONResponse(body, report.http_status, headers={"Cache-Control": "no-store"})
+    response.status_code = report.http_status
+    response.headers["Cache-Control"] = "no-store"
+    return HealthOut.model_validate(
+        {
+            "status": report.status,
+            "time": ctx.clock.now().isoformat(),
+            "dependencies": report.dependencies,
+        }
+    )

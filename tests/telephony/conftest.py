@@ -54,6 +54,17 @@ async def trio(connect: Connect) -> tuple[ProbePeer, ProbePeer, ProbePeer]:
     return candidate, client, observer
 
 
+async def settled(check: Callable[[], bool], within: float = 60.0) -> float:
+    """Wait until `check()` holds — a change has reached the probes, however loaded the
+    machine — and return that instant, from which to analyse. Fails after `within` seconds
+    (generous: a start-up wait, not a measure)."""
+    deadline = time.monotonic() + within
+    while not check():
+        assert time.monotonic() < deadline, "the change never reached the probes"
+        await asyncio.sleep(0.05)
+    return time.monotonic()
+
+
 async def listen(seconds: float, settle: float = 0.3) -> float:
     """Let `settle` seconds pass, then return the instant from which to analyse and let
     `seconds` more pass."""

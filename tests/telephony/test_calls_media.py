@@ -18,7 +18,13 @@ from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.scenarios.pack.types import SimulationKind
 from server.telephony.audio import SAMPLE_RATE
-from server.telephony.probe import ProbePeer, dominant_frequency, level_at, tone_signal
+from server.telephony.probe import (
+    ProbePeer,
+    dominant_frequency,
+    level_at,
+    level_in_mix,
+    tone_signal,
+)
 from server.telephony.recorder import sha256_of
 from tests.harness import Harness, running_app
 from tests.telephony.test_calls import PACK, _reply, _sims, _to_calls_phase
@@ -92,7 +98,7 @@ def test_a_real_call_relays_mixes_reconnects_and_records(
             assert abs(dominant_frequency(_heard(h, client)) - CANDIDATE_HZ) < 5
             assert abs(dominant_frequency(_heard(h, candidate)) - CLIENT_HZ) < 5
             mix = _heard(h, observer)
-            assert level_at(mix, CANDIDATE_HZ) > 0.2 and level_at(mix, CLIENT_HZ) > 0.2
+            assert level_in_mix(mix, CANDIDATE_HZ) > 0.2 and level_in_mix(mix, CLIENT_HZ) > 0.2
 
             # The candidate's page reloads: a new peer connection, the same call.
             h.call(candidate.close)

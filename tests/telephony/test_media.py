@@ -21,17 +21,27 @@ from server.telephony.ports import (
     NoActiveCall,
     PeerRole,
 )
-from server.telephony.probe import ProbePeer, dominant_frequency, level_at, tone_signal
+from server.telephony.probe import (
+    ProbePeer,
+    dominant_frequency,
+    level_at,
+    level_in_mix,
+    tone_signal,
+)
 from server.telephony.recorder import StorageEvent, sha256_of
 from server.telephony.recording_sink import StorageFault
 
-from .conftest import CANDIDATE_HZ, CLIENT_HZ, ROOM, Connect, listen
+from .conftest import CANDIDATE_HZ, CLIENT_HZ, ROOM, Connect, listen, settled
 
 HOLD_HZ = (523.25, 659.25)
 
 
 def hold_level(pcm: np.ndarray) -> float:
-    return sum(level_at(pcm, hz) for hz in HOLD_HZ)
+    return sum(level_at(pcm, hz) for hz in HOLD_HZ) if len(pcm) else 0.0
+
+
+def rms(pcm: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(pcm.astype(np.float64))))) if len(pcm) else 0.0
 
 
 def decode(path: Path) -> np.ndarray:
@@ -47,21 +57,24 @@ async def test_parties_hear_each_other_and_the_observer_hears_both(
     await asyncio.sleep(0.3)
     assert not candidate.received and not client.received and not observer.received  # no call
     await media.start_call(ROOM, "call-1", None)
-    start = await listen(1.0)
+    start = await listen(0.0)
+    # a second heard by each, however long the loaded machine takes to deliver it
+    await settled(lambda: all(len(p.pcm_since(start)) >= SAMPLE_RATE for p in trio))
     heard_by_client = client.pcm_since(start)
     heard_by_candidate = candidate.pcm_since(start)
-    assert len(heard_by_client) >= 0.8 * SAMPLE_RATE
     assert abs(dominant_frequency(heard_by_client) - CANDIDATE_HZ) < 5
     assert abs(dominant_frequency(heard_by_candidate) - CLIENT_HZ) < 5
     assert level_at(heard_by_client, CLIENT_HZ) < 0.01  # nobody hears himself
     mixed = observer.pcm_since(start)
-    assert len(mixed) >= 0.8 * SAMPLE_RATE
-    assert level_at(mixed, CANDIDATE_HZ) > 0.3 and level_at(mixed, CLIENT_HZ) > 0.3
+    assert level_in_mix(mixed, CANDIDATE_HZ) > 0.3 and level_in_mix(mixed, CLIENT_HZ) > 0.3
     assert await media.end_call(ROOM) is None  # not recorded
-    await asyncio.sleep(0.2)
-    count = len(client.received)
-    await asyncio.sleep(0.3)
-    assert len(client.received) == count  # call over: the relay stopped
+    counts: list[int] = []
+
+    def stopped() -> bool:  # nothing more for half a second: what was in flight has landed
+        counts.append(len(client.received))
+        return len(counts) > 10 and counts[-1] == counts[-11]
+
+    await settled(stopped)  # call over: the relay stopped (one that went on never settles)
 
 
 async def test_the_relay_forwards_every_packet_in_order(
@@ -71,7 +84,7 @@ async def test_the_relay_forwards_every_packet_in_order(
     `benchmarks/media_bench.py`, not asserted here (a loaded CI machine may drop a frame)."""
     candidate, client, _ = trio
     await media.start_call(ROOM, "call-1", None)
-    await listen(0.5)
+    await settled(lambda: len(client.received) >= 20)  # however long a loaded machine takes
     recent = client.received[-20:]
     assert len(recent) == 20
     assert all(np.diff([r.sequence_number for r in recent]) == 1)
@@ -90,18 +103,30 @@ async def test_on_hold_the_customer_hears_the_tone_and_the_advisor_silence(
     await media.start_call(ROOM, "call-1", None)
     await asyncio.sleep(0.3)
     await media.hold(ROOM, True)
-    start = await listen(1.5, settle=0.2)
+
+    def recent(probe: ProbePeer) -> np.ndarray:
+        return probe.pcm_since(time.monotonic() - 0.2)
+
+    start = await settled(
+        lambda: (
+            hold_level(recent(client)) > 0.8
+            and len(recent(candidate)) > 0
+            and rms(recent(candidate)) < 33
+        )
+    )
+    await settled(lambda: all(len(p.pcm_since(start)) >= 1.2 * SAMPLE_RATE for p in trio))
     held = client.pcm_since(start)
     assert len(held) >= 1.2 * SAMPLE_RATE  # the stream goes on: tone and silence
     assert level_at(held, CANDIDATE_HZ) < 0.01
     assert hold_level(held) > 0.8
     advisor = candidate.pcm_since(start)
     assert len(advisor) >= 1.2 * SAMPLE_RATE  # the stream goes on: silence
-    assert float(np.sqrt(np.mean(np.square(advisor.astype(np.float64))))) < 33  # < -60 dBFS
+    assert rms(advisor) < 33  # < -60 dBFS
     mixed = observer.pcm_since(start)  # the observer still hears both microphones
-    assert level_at(mixed, CANDIDATE_HZ) > 0.3 and level_at(mixed, CLIENT_HZ) > 0.3
+    assert level_in_mix(mixed, CANDIDATE_HZ) > 0.3 and level_in_mix(mixed, CLIENT_HZ) > 0.3
     await media.hold(ROOM, False)
-    start = await listen(0.6, settle=0.2)
+    start = await settled(lambda: len(recent(client)) > 0 and hold_level(recent(client)) < 0.01)
+    await asyncio.sleep(0.6)
     assert abs(dominant_frequency(client.pcm_since(start)) - CANDIDATE_HZ) < 5
     assert hold_level(client.pcm_since(start)) < 0.01
 
@@ -136,8 +161,15 @@ async def test_recording_left_candidate_right_client_and_sidecar(
     assert sidecar["call_id"] == "call-1" and sidecar["room_id"] == ROOM
     assert sidecar["parties"] == {"candidate": "cand-7", "client": "juror-3"}
     assert sidecar["channels"] == {"left": "candidate", "right": "client"}
-    # nothing missing (a loaded machine may name its stalled loop, nothing else)
-    assert [g for g in sidecar["gaps"] if g["reason"] != "server_stall"] == [], sidecar["gaps"]
+
+    # nothing missing: a loaded machine may name its stalled loop, and the parties' last
+    # fraction of a second still on its way when the call ended (a tail, named), nothing else
+    def tail(gap: dict[str, object]) -> bool:
+        end, start = float(str(gap["end_s"])), float(str(gap["start_s"]))
+        return gap["reason"] == "no_audio" and end >= info.duration_s - 0.03 and end - start < 0.5
+
+    missing = [g for g in sidecar["gaps"] if g["reason"] != "server_stall" and not tail(g)]
+    assert missing == [], sidecar["gaps"]
     assert sidecar["frames_dropped"] == 0
     assert sidecar["started_at"] < sidecar["ended_at"]
 
@@ -217,7 +249,7 @@ async def test_the_observer_is_heard_by_nobody(media: AiortcMedia, connect: Conn
     start = await listen(0.8)
     assert level_at(client.pcm_since(start), 2000) < 0.01
     assert level_at(candidate.pcm_since(start), 2000) < 0.01
-    assert level_at(observer.pcm_since(start), CANDIDATE_HZ) > 0.5
+    assert level_in_mix(observer.pcm_since(start), CANDIDATE_HZ) > 0.5
     assert time.monotonic() > start
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+import pytest
 
 from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, stereo, tone
 from server.telephony.probe import level_at
@@ -65,3 +66,18 @@ def test_sidecar_and_digest(tmp_path: Path) -> None:
     write_sidecar(tmp_path / "x.json", {"a": "é"})
     assert (tmp_path / "x.json").read_text(encoding="utf-8") == '{\n  "a": "é"\n}\n'
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_the_encoder_s_complexity_is_a_choice_within_libopus_s_range(tmp_path: Path) -> None:
+    """benchmarks/codec_cost.py measures what each complexity costs and loses; the recorder
+    takes it (0-10) and refuses anything else before opening a file."""
+    path = tmp_path / "call.ogg"
+    recorder = OggOpusRecorder(path, complexity=0)
+    recorder.open()
+    push_seconds(recorder, 1)
+    recorder.finish()
+    assert decode(path).shape[1] == 50 * FRAME_SAMPLES
+    for wrong in (-1, 11):
+        with pytest.raises(ValueError, match="complexité Opus entre 0 et 10"):
+            OggOpusRecorder(tmp_path / f"{wrong}.ogg", complexity=wrong)
+        assert not (tmp_path / f"{wrong}.ogg").exists()

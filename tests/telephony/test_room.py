@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import pytest
 from aiortc.rtp import RtpPacket
 
+from server.telephony.aiortc_media import next_tick
 from server.telephony.audio import FRAME_SAMPLES, tone
 from server.telephony.opus import encode_loop
 from server.telephony.peer import Peer
@@ -139,17 +141,17 @@ async def test_the_relay_does_not_forward_a_packet_the_upstream_refused() -> Non
 
 
 async def test_after_a_stalled_loop_the_server_s_own_audio_keeps_the_wall_clock() -> None:
-    """The media loop stalled (the next tick came 380 ms after the last, not 20): the next mix
-    packet to the observer is stamped 380 ms later — a gap the observer's jitter buffer
+    """The media loop stalled and gave up 18 ticks (`next_tick`): the next mix packet to the
+    observer is stamped 19 frames after the last — a gap the observer's jitter buffer
     conceals, rather than a timeline that stays 360 ms behind for the rest of the call."""
     now = [10.0]
     room = Room("r1", monotonic=lambda: now[0])
     observer = peer(PeerRole.OBSERVER)
     room.attach(observer)
     room.start_call(ActiveCall("c1", datetime.now(UTC), {}, recorder=None, t0=now[0]))
-    for step in (0.02, 0.02, 0.38, 0.02):
+    for step, missed in ((0.02, 0), (0.02, 0), (0.38, 18), (0.02, 0)):
         now[0] += step
-        room.tick(now[0])
+        room.tick(now[0], missed)
     stamps = []
     while not observer.outbound._queue.empty():
         stamps.append(observer.outbound._queue.get_nowait().pts)
@@ -158,6 +160,69 @@ async def test_after_a_stalled_loop_the_server_s_own_audio_keeps_the_wall_clock(
         19 * FRAME_SAMPLES,
         FRAME_SAMPLES,
     ]
+
+
+def test_a_tick_a_little_late_is_caught_up_a_long_stall_is_given_up_to_the_wall_clock() -> None:
+    """The media loop's schedule: a tick up to 100 ms late runs at once and the next ones
+    catch up (no tick given up, the server's timeline unmoved, whatever the phase of the call
+    within a frame); a stall longer than that gives up the ticks whose time has passed."""
+    assert next_tick(due=10.0, now=10.012) == (10.0, 0)
+    assert next_tick(due=10.0, now=10.1) == (10.0, 0)
+    at, missed = next_tick(due=10.0, now=10.38)
+    assert missed == 19 and at == pytest.approx(10.38) and at <= 10.38
+    at, missed = next_tick(due=10.0, now=10.2)  # 10 frames late, in floating point
+    assert missed == 10 and at == pytest.approx(10.2)
+
+
+@pytest.mark.parametrize("earlier_calls", [0, 1])
+async def test_after_a_stalled_loop_the_mix_plays_what_is_due_not_the_backlog(
+    earlier_calls: int,
+) -> None:
+    """The media loop stalled 200 ms (a busy server: the hold's database work in the web
+    process, a page's reconnection) while both parties went on talking: their packets wait in
+    the sockets and arrive together after the stall. The ticks the loop missed are a gap in
+    the observer's stream; what the parties said during them is not played late after it —
+    the mix is back to its delay at once, instead of playing the backlog 5 % faster for
+    seconds (a delay that grew at each stall, and tones heard 5 % higher meanwhile). The
+    recording, placed on its own timeline, keeps it all. The same in a room's later call."""
+    now = [10.0]
+    room = Room("r1", monotonic=lambda: now[0])
+    candidate, client = peer(PeerRole.CANDIDATE), peer(PeerRole.CLIENT)
+    room.attach(candidate)
+    room.attach(client)
+    for k in range(earlier_calls):  # a call of two minutes, then a minute of wrap-up
+        room.start_call(ActiveCall(f"c0{k}", datetime.now(UTC), {}, recorder=None, t0=now[0]))
+        for _ in range(6000):
+            now[0] += 0.02
+            room.tick(now[0])
+        room.end_call()
+        now[0] += 60
+    room.start_call(ActiveCall("c1", datetime.now(UTC), {}, recorder=None, t0=now[0]))
+    seq = 0
+
+    def both_talk(s: int) -> None:  # a continuous tone: nothing quiet to shed
+        room.on_packet(candidate, packet(s, s), arrival=now[0])
+        room.on_packet(client, packet(s, s), arrival=now[0])
+
+    for _ in range(50):  # a second on time
+        both_talk(seq)
+        now[0] += 0.02
+        room.tick(now[0])
+        seq += 1
+    for _ in range(10):  # 200 ms without a tick; the packets wait in the sockets
+        now[0] += 0.02
+    for s in range(seq, seq + 10):
+        both_talk(s)
+    seq += 10
+    for k in range(3):  # the loop gives up the 9 ticks it missed (`next_tick`)
+        both_talk(seq)
+        now[0] += 0.02
+        room.tick(now[0], 9 if k == 0 else 0)
+        seq += 1
+    for role in (PeerRole.CANDIDATE, PeerRole.CLIENT):
+        buffer = room.upstreams[role].buffer
+        assert buffer.depth_samples <= buffer.target_samples + FRAME_SAMPLES, role
+        assert buffer.stats.skipped >= 8 and buffer.stats.squeezed == 0, buffer.stats
 
 
 async def test_a_tick_a_little_late_or_early_does_not_move_the_server_s_timeline() -> None:

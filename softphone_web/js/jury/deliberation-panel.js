@@ -141,6 +141,7 @@ export class DeliberationPanel extends JuryPanel {
     on("evaluation.mark", (msg) => mine(msg) && this._later("grid", () => this._refreshGrid(), 800));
     on("certification.decision", (msg) => mine(msg) && this._later("facts", () => this._refreshFacts(), 200));
     on("certification.evidence", (msg) => mine(msg) && this._later("facts", () => this._refreshFacts(), 200));
+    on("certification.person", (msg) => mine(msg) && this._later("facts", () => this._refreshFacts(), 200));
     on("timeline", (msg) => mine(msg) && this._later("facts", () => this._refreshFacts(), 500));
     this._ccpsEl.replaceChildren(el("p", "muted", "Chargement de la délibération…"));
     this.reload();

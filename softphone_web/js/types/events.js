@@ -259,6 +259,18 @@
  */
 
 /**
+ * The person behind the candidate's seat changed (the seat linked to another person, a CCP
+ * obtained elsewhere recorded): what the rules decide, and what may be signed, may have
+ * changed (the deliberation reads it again).
+ * Audiences: jury, staff.
+ * @typedef {object} PersonChanged
+ * @property {"certification.person"} type
+ * @property {string} candidate_id The candidate (the seat).
+ * @property {string} person_id The person behind the seat now.
+ * @property {number} seq Added by the WebSocket edge: the message's number on this connection (the snapshot is 1); a gap means an event was missed: the page asks for a `resync`.
+ */
+
+/**
  * The simulations played, playing or not played changed (one was recorded as not played).
  * Audiences: jury, staff.
  * @typedef {object} ProgressChanged
@@ -507,7 +519,7 @@
 
 /**
  * Any message the server sends on the page's WebSocket.
- * @typedef {TimelineChanged | PhaseWarning | IncidentReported | ProctorExtensionChanged | CallChanged | ScreenPop | Unassigned | CallWarning | MediaAlert | PeerState | Renegotiate | CallPending | DraftFrozen | DraftSaved | ChatPosted | ChatTyping | CrmChanged | MarkChanged | NotePinned | InterviewNoteChanged | DeliberationChanged | EvidenceChanged | DecisionTaken | ProgressChanged | Snapshot | Heartbeat | TimeReply | ErrorReply | Ack | PresenceChanged} ServerEvent
+ * @typedef {TimelineChanged | PhaseWarning | IncidentReported | ProctorExtensionChanged | CallChanged | ScreenPop | Unassigned | CallWarning | MediaAlert | PeerState | Renegotiate | CallPending | DraftFrozen | DraftSaved | ChatPosted | ChatTyping | CrmChanged | MarkChanged | NotePinned | InterviewNoteChanged | DeliberationChanged | EvidenceChanged | DecisionTaken | PersonChanged | ProgressChanged | Snapshot | Heartbeat | TimeReply | ErrorReply | Ack | PresenceChanged} ServerEvent
  */
 
 export {};
