@@ -135,7 +135,6 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(migrated_url: str, tmp_path: Path) -> Settings:
     return Settings(
-        mode="test",
         background_tasks=False,  # the tests drive the fake clock themselves
         leader_election=False,  # this process leads the clock
         database_url=migrated_url,

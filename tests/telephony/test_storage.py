@@ -126,7 +126,6 @@ def test_serve_and_demo_refuse_a_disk_without_room_for_the_planned_calls(tmp_pat
 
 def test_a_recording_moved_to_the_fallback_is_found_there(tmp_path: Path) -> None:
     settings = Settings(
-        mode="test",
         data_dir=tmp_path,
         recordings_dir=tmp_path / "rec",
         recordings_fallback_dir=tmp_path / "secours",
