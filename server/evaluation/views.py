@@ -60,7 +60,7 @@ class BasedOn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     base: VersionSeen | None = None
 
-    def seen(self) -> dict[str, Any] | None:
+    def seen(self) -> deliberation.Base:
         if "base" not in self.model_fields_set:
             return deliberation.ANY_BASE
         return self.base.model_dump() if self.base is not None else None
