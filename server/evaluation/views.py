@@ -3,7 +3,7 @@ jurors mark, note, propose and sign. A candidate never reaches them."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
