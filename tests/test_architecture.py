@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from server.core.config import PROJECT_ROOT
 
 
@@ -27,6 +29,7 @@ def test_ruff_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # a cold mypy (a fresh clone): a minute on a busy machine; it starts first
 def test_mypy_is_clean() -> None:
     result = _run(sys.executable, "-m", "mypy", "server")
     assert result.returncode == 0, result.stdout + result.stderr
