@@ -8,6 +8,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from server.core.config import PROJECT_ROOT
 
 
@@ -28,6 +30,7 @@ def test_ruff_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # a cold mypy (a fresh clone): a minute on a busy machine; it starts first
 def test_mypy_is_clean_in_strict_mode() -> None:
     """`mypy server` reads pyproject's [tool.mypy]: strict there, for the whole of server/."""
     config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))

@@ -106,7 +106,7 @@ class LiveServer:
         except BaseException as exc:  # noqa: BLE001 - reported by start()
             self._crash = exc
 
-    def start(self, timeout: float = 20.0) -> None:
+    def start(self, timeout: float = 120.0) -> None:  # generous: a loaded machine (issue 15)
         self.thread.start()
         limit = time.monotonic() + timeout
         while not self.server.started:
