@@ -79,7 +79,6 @@ def start_server(data: Path) -> Any:
     url = f"sqlite+aiosqlite:///{data / 'plateau.db'}"
     upgrade(url)
     settings = Settings(
-        mode="demo",
         database_url=url,
         secret_key=secrets.token_urlsafe(48),
         data_dir=data,

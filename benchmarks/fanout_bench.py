@@ -92,7 +92,7 @@ async def seed(url: str, data: Path) -> tuple[Any, str]:
     from server.core.config import Settings
     from tests.harness import seed_exam_day
 
-    ctx = build_context(Settings(mode="test", database_url=url, secret_key=SECRET, data_dir=data))
+    ctx = build_context(Settings(database_url=url, secret_key=SECRET, data_dir=data))
     try:
         day = await seed_exam_day(ctx, pack_id=PACK, day=date.today())
     finally:

@@ -123,7 +123,6 @@ class Tally:
 
 async def _run(url: str, args: argparse.Namespace, burst: int) -> dict[str, Any]:
     settings = Settings(
-        mode="test",
         database_url=url,
         secret_key=SECRET,
         data_dir=Path(tempfile.mkdtemp(prefix="pool-bench-")),

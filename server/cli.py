@@ -140,7 +140,6 @@ def demo(
         _check_speed(speed)
     secret = demo_secret(base.data_dir)
     settings = _settings(
-        mode="demo",
         data_dir=base.data_dir,
         secret_key=secret,
         host=host or ("0.0.0.0" if lan else None),
@@ -285,7 +284,7 @@ def serve(
     ] = None,
 ) -> None:
     """Sert Plateau en production (lit PLATEAU_DATABASE_URL, PLATEAU_SECRET_KEY…), en HTTPS."""
-    settings = _settings(mode="production", host=host, port=port)
+    settings = _settings(default_media_mode="workers", host=host, port=port)
     try:
         settings.require_strong_secret()
     except ConfigError as exc:

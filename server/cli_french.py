@@ -100,8 +100,10 @@ click_errors.UsageError.format_message = _usage_message  # type: ignore[method-a
 click_errors.BadParameter.format_message = _bad_parameter_message  # type: ignore[method-assign]
 click_errors.MissingParameter.format_message = _missing_message  # type: ignore[method-assign]
 click_errors.NoSuchOption.format_message = _no_such_option_message  # type: ignore[method-assign]
-typer._coercion.get_error_msg = _error_msg
-typer._param_types.get_error_msg = _error_msg
+# typer's private modules import `get_error_msg` without re-exporting it (a third-party gap):
+# the name is replaced where typer looks it up.
+typer._coercion.get_error_msg = _error_msg  # type: ignore[attr-defined]
+typer._param_types.get_error_msg = _error_msg  # type: ignore[attr-defined]
 _write_usage = click_formatting.HelpFormatter.write_usage
 
 

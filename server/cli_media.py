@@ -54,7 +54,7 @@ def local_media_workers(
     from server.telephony.workers.settings import MediaSettings
 
     media = MediaSettings()
-    if media.mode_for(settings.mode) != "workers":
+    if media.chosen_mode(settings.default_media_mode) != "workers":
         yield None
         return
     require_redis(media.redis_url)

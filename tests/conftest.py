@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy.engine import make_url
 
 from server.core.clock import FakeClock
@@ -19,6 +20,49 @@ from server.core.migrations import upgrade
 
 TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 PG_ENV = "TEST_DATABASE_URL"
+WORKERS_ENV = "PLATEAU_TEST_WORKERS"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """The suite runs on every core (pytest-xdist) unless told otherwise: `-n 0`, `-p no:xdist`
+    or PLATEAU_TEST_WORKERS=0 run it in one process, `-n N` or PLATEAU_TEST_WORKERS=N on N
+    workers. Each worker has its own databases (uuid names), ports (bound to 0) and temporary
+    directories; tests that must share a worker carry `pytest.mark.xdist_group` (`loadgroup`)."""
+    option = config.option
+    if not hasattr(option, "numprocesses") or hasattr(config, "workerinput"):
+        return  # xdist absent or disabled, or this is one of its workers
+    if option.numprocesses is not None or option.collectonly or option.usepdb:
+        return  # `-n` given, nothing to run, or a debugger that needs one process
+    workers = os.environ.get(WORKERS_ENV, "auto")
+    option.numprocesses = int(workers) if workers.isdigit() else "auto"
+    if option.dist == "no":
+        option.dist = "loadgroup"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked `slow` first (in their order), so that on several workers the longest
+    ones do not end the run alone; the others keep pytest's order."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[PasswordHasher]:
+    """Passwords hashed by argon2id at its smallest cost in this process (the tests' apps and
+    CLI), and the production hasher returned (tests/auth/test_password_cost.py checks its cost).
+    Production's costs 64 MiB and three passes, 0.1 s of CPU on a quiet core and much more on a
+    loaded one, twice per test that seeds an exam day and signs the organiser in; the hashes
+    stay argon2id hashes, verified as such, and the servers the tests start as processes
+    (`plateau demo`, `plateau serve`) keep production's cost."""
+    from server.auth import service
+
+    production = service._hasher
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(service, "_hasher", cheap)
+        # unknown usernames are verified against the dummy hash: same cost as a real one
+        patch.setattr(service, "_DUMMY_HASH", cheap.hash("plateau-dummy-password"))
+        yield production
 
 
 def _pg_admin_url() -> str | None:
@@ -135,7 +179,6 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(migrated_url: str, tmp_path: Path) -> Settings:
     return Settings(
-        mode="test",
         background_tasks=False,  # the tests drive the fake clock themselves
         leader_election=False,  # this process leads the clock
         database_url=migrated_url,

@@ -5,7 +5,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+import pytest
 
 from server.core.config import PROJECT_ROOT
 
@@ -27,6 +30,12 @@ def test_ruff_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_is_clean() -> None:
+@pytest.mark.slow  # a cold mypy (a fresh clone): a minute on a busy machine; it starts first
+def test_mypy_is_clean_in_strict_mode() -> None:
+    """`mypy server` reads pyproject's [tool.mypy]: strict there, for the whole of server/."""
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    mypy = config["tool"]["mypy"]
+    assert mypy.get("strict") is True, "pyproject [tool.mypy] must keep strict = true"
+    assert "ignore_missing_imports" not in mypy, "only per module, for libraries without types"
     result = _run(sys.executable, "-m", "mypy", "server")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -14,6 +14,8 @@ import pytest
 from server.core.config import PROJECT_ROOT
 
 NPM_TIMEOUT_S = 900  # npm ci and tsc on a loaded 2-core machine
+# One worker runs the three (tests/conftest.py): two `npm ci` at once would race in node_modules.
+pytestmark = pytest.mark.xdist_group("node_tools")
 
 
 def _npm(*args: str) -> subprocess.CompletedProcess[str]:

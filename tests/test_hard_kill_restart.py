@@ -17,9 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from server.core.tokens import CSRF_COOKIE
 
+pytestmark = pytest.mark.slow
 READY_TIMEOUT_S = 240.0  # generous: the machine may be loaded (issue 15)
 PLATEAU = Path(sys.executable).with_name("plateau")
 

@@ -153,7 +153,7 @@ def cluster(pg_url: str, tmp_path: Path) -> Iterator[tuple[Cluster, ExamDay, dic
     data = tmp_path / "data"
     data.mkdir()
     upgrade(pg_url)
-    settings = Settings(mode="test", database_url=pg_url, secret_key=TEST_SECRET, data_dir=data)
+    settings = Settings(database_url=pg_url, secret_key=TEST_SECRET, data_dir=data)
     ctx = build_context(settings, pooled=False)
 
     async def seed() -> ExamDay:
@@ -290,7 +290,7 @@ def ok(answer: httpx.Response) -> Any:
 
 
 async def db_rows(url: str, query: Any) -> list[Any]:
-    settings = Settings(mode="test", database_url=url, secret_key=TEST_SECRET)
+    settings = Settings(database_url=url, secret_key=TEST_SECRET)
     ctx = build_context(settings, pooled=False)
     try:
         async with ctx.db.session() as session:

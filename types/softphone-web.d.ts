@@ -1,6 +1,7 @@
 // Types the browser pages cannot say in JSDoc alone, for `tsc --checkJs` only (the pages load no
 // TypeScript): the custom elements by tag name (so document.createElement("level-meter") is a
-// LevelMeter) and what Safe Exam Browser and older WebKit add to `window`.
+// LevelMeter). What Safe Exam Browser and older WebKit add to `window` is in window.d.ts (the
+// strict program, tsconfig.json, takes that one only: this one imports every element).
 // "documents-panel" is left out: two different elements bear that name, one on the organiser's
 // page (organiser-documents.js), one on the jury's (jury/documents-panel.js).
 export {};
@@ -47,13 +48,5 @@ declare global {
     "people-panel": import("../softphone_web/js/organiser-people.js").PeoplePanel;
     "seb-panel": import("../softphone_web/js/organiser-seb.js").SebPanel;
     "session-picker": import("../softphone_web/js/organiser-sessions.js").SessionPicker;
-  }
-
-  interface Window {
-    /** Safe Exam Browser's JavaScript API (absent outside SEB): see softphone_web/js/seb.js. */
-    SafeExamBrowser?: { security?: { configKey?: string; browserExamKey?: string; updateKeys?: (done: () => void) => void } };
-    webkitAudioContext?: typeof AudioContext;
-    /** The candidate's page state, for the browser tests (candidate.js). */
-    plateau?: any;
   }
 }

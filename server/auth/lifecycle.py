@@ -17,7 +17,6 @@ from server.core.context import AppContext
 from server.exams.models import ExamSession, Participant
 
 log = logging.getLogger(__name__)
-WATCH_EVERY_S = 1.0
 
 
 async def check_revocations(ctx: AppContext) -> int:
@@ -47,7 +46,7 @@ async def check_revocations(ctx: AppContext) -> int:
 
 async def _watch(ctx: AppContext) -> None:
     while True:
-        await asyncio.sleep(WATCH_EVERY_S)
+        await asyncio.sleep(ctx.settings.revocation_watch_s)
         try:
             await check_revocations(ctx)
         except Exception:  # noqa: BLE001 - a database outage: try again at the next pass

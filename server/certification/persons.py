@@ -143,7 +143,7 @@ async def _seat_out(session: AsyncSession, candidate_id: str) -> dict[str, Any]:
     }
 
 
-async def person_detail(ctx: AppContext, session: AsyncSession, person_id: str) -> dict:
+async def person_detail(ctx: AppContext, session: AsyncSession, person_id: str) -> dict[str, Any]:
     """Identity, seats, record, and per title of their seats what remains to sit
     (`required_sessions`: missing CCPs, the formats that evaluate them, the deadline)."""
     person = await session.get(Person, person_id)

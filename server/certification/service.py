@@ -288,7 +288,9 @@ async def seal_part(
     return {"pieces": pieces, "decision": bound}, []
 
 
-async def retake_decision(ctx: AppContext, principal: Principal, candidate_id: str) -> dict:
+async def retake_decision(
+    ctx: AppContext, principal: Principal, candidate_id: str
+) -> dict[str, Any]:
     """Takes again the decision of the last signed version (e.g. after the seat was linked to
     a person whose earlier CCPs now count). The signatures covered the decision the rules took
     then: when they now take another, nothing is recorded — a new version with the same

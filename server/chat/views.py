@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
 from server.chat import service
+from server.chat.events import ChatMessageOut
 from server.core.identity import Principal, Role
 from server.web.access import Scope, SessionDep, allow
 
@@ -15,5 +16,7 @@ Jury = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.JUROR, scope=Scop
 
 
 @router.get("")
-async def transcript(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
-    return await service.transcript(session, candidate_id)
+async def transcript(candidate_id: str, session: SessionDep, _: Jury) -> list[ChatMessageOut]:
+    return [
+        ChatMessageOut.model_validate(m) for m in await service.transcript(session, candidate_id)
+    ]

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
 from server.chat import service
+from server.chat.models import ChatMessage
 from server.core.context import AppContext
 from server.core.events import Message
 from server.core.identity import Capacity, Principal, Role
@@ -66,7 +67,7 @@ async def on_read(ctx: AppContext, principal: Principal, msg: ChatReadIn) -> Non
     last = msg.last_seq
     if last is None and msg.last_id:
         async with ctx.db.session() as session:
-            row = await session.get(service.ChatMessage, msg.last_id)
+            row = await session.get(ChatMessage, msg.last_id)
             last = row.seq if row is not None and row.candidate_id == cid else None
     if last is not None:
         await service.mark_read(ctx, cid, principal.subject_id, last)

@@ -49,4 +49,6 @@ def build_bus(settings: Settings) -> Bus:
         return EventBus()
     from server.core.redis_bus import RedisEventBus
 
-    return RedisEventBus(settings.redis_url, prefix=settings.redis_prefix)
+    return RedisEventBus(
+        settings.redis_url, prefix=settings.redis_prefix, retry_s=settings.redis_retry_s
+    )

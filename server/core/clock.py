@@ -1,7 +1,14 @@
-"""Time behind one seam: domain code takes a Clock, tests pass a FakeClock."""
+"""Time behind one seam: domain code takes a Clock, tests pass a FakeClock.
+
+A timer that waits for exam time (a deadline, a ring time-out, the exam clock's next wake-up)
+sleeps on the clock (`await clock.sleep(seconds)`), so that a test moves it with a FakeClock
+instead of waiting real seconds. Transport loops (retries, heartbeats, polls) sleep in real
+time, every interval taken from the settings."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -13,10 +20,17 @@ class Clock(Protocol):
         """The current instant, timezone-aware (UTC)."""
         ...
 
+    async def sleep(self, seconds: float) -> None:
+        """Returns once `seconds` of this clock's time have passed (at once if ≤ 0)."""
+        ...
+
 
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
 
 
 class FixedClock:
@@ -29,21 +43,54 @@ class FixedClock:
     def now(self) -> datetime:
         return self._at
 
+    async def sleep(self, seconds: float) -> None:
+        """Its time never passes: only a sleep of nothing ends."""
+        if seconds > 0:
+            await asyncio.Event().wait()
+
 
 class FakeClock:
-    """A clock that moves only when told to."""
+    """A clock that moves only when told to; `advance` and `set` wake the sleepers whose end
+    they reach (from the test's thread too: a TestClient runs the app in another one)."""
 
     def __init__(self, start: datetime | None = None) -> None:
         self._now = start or datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+        self._sleepers: list[tuple[datetime, asyncio.Future[None]]] = []
+        self._lock = threading.Lock()
 
     def now(self) -> datetime:
         return self._now
 
     def advance(self, delta: timedelta | float) -> None:
-        self._now += delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
+        self.set(self._now + (delta if isinstance(delta, timedelta) else timedelta(seconds=delta)))
 
     def set(self, instant: datetime) -> None:
-        self._now = instant
+        with self._lock:
+            self._now = instant
+            due = [f for end, f in self._sleepers if end <= instant]
+            self._sleepers = [(end, f) for end, f in self._sleepers if end > instant]
+        for future in due:
+            future.get_loop().call_soon_threadsafe(_wake, future)
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        with self._lock:
+            entry = (self._now + timedelta(seconds=seconds), future)
+            self._sleepers.append(entry)
+        try:
+            await future
+        finally:
+            with self._lock:
+                if entry in self._sleepers:
+                    self._sleepers.remove(entry)
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class AcceleratedClock:
@@ -71,6 +118,9 @@ class AcceleratedClock:
     def now(self) -> datetime:
         elapsed = (self._monotonic() - self._real0) * self.rate
         return self._origin + timedelta(seconds=elapsed)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds) / self.rate)
 
 
 def clock_rate(clock: Clock) -> float:

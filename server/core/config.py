@@ -26,7 +26,9 @@ class ConfigError(ValueError):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLATEAU_", env_file=None, extra="ignore")
 
-    mode: Literal["demo", "production", "test"] = "production"
+    # What differs between `plateau serve`, the demo and the tests is said by explicit settings
+    # like these, which the composition (the CLI, the tests' fixtures) passes: no code asks
+    # which mode it runs in.
     # The timers that run by themselves: the exam clock's scheduler and heartbeat, the ring
     # time-outs, the revocation watch, the replicas' ring sweep. The tests turn them off and
     # drive a fake clock (`advance_all`, `expire_ringing`, `check_revocations`, …) instead.
@@ -34,6 +36,18 @@ class Settings(BaseSettings):
     # With PostgreSQL, replicas elect the clock's leader by an advisory lock; off, this process
     # always leads (the tests' in-process apps, which share one database).
     leader_election: bool = True
+    # Where the media plane runs unless PLATEAU_MEDIA_MODE says: in local worker processes, one
+    # per core (`plateau serve` passes "workers"), or in the web process (the demo, the tests).
+    default_media_mode: Literal["inprocess", "workers"] = "inprocess"
+    # Real-time intervals (seconds) of the loops that retry or beat: transport, not exam time
+    # (a deadline, a ring time-out, the exam clock sleep on the injected clock: `Clock.sleep`).
+    heartbeat_s: float = Field(default=1.0, gt=0, lt=5)  # the beat measuring an outage (< its 5 s)
+    revocation_watch_s: float = Field(default=1.0, gt=0)  # a revoked session's sockets close
+    db_retry_s: float = Field(default=1.0, gt=0)  # a call command the database refused
+    redis_retry_s: float = Field(default=0.2, gt=0)  # the shared bus reconnects to Redis
+    presence_heartbeat_s: float = Field(default=1.0, gt=0, lt=5)  # a replica lives (5 s TTL)
+    leader_retry_s: float = Field(default=1.0, gt=0)  # a follower tries to take the clock's lead
+    ws_heartbeat_s: float = Field(default=10.0, gt=0)  # an idle page's socket hears the server
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "plateau-data")
     database_url: str = ""
     # The database pool (ignored by SQLite's single writer as far as writes go): connections
@@ -127,7 +141,7 @@ class Settings(BaseSettings):
         return self.recordings_dir
 
     def require_strong_secret(self) -> None:
-        """Outside demo and test mode a missing or weak secret refuses to start."""
+        """What `plateau serve` asks first: a missing or weak secret refuses to start."""
         key = self.secret_key
         if not key:
             raise ConfigError(

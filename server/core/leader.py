@@ -160,8 +160,10 @@ class AdvisoryLockLeader:
                 conn.terminate()
 
 
-def build_leadership(database_url: str, prefix: str, *, election: bool = True) -> Leadership:
+def build_leadership(
+    database_url: str, prefix: str, *, election: bool = True, retry_s: float = RETRY_S
+) -> Leadership:
     """An advisory lock on PostgreSQL when elections are on; otherwise this process leads."""
     if election and make_url(database_url).get_backend_name() == "postgresql":
-        return AdvisoryLockLeader(database_url, f"{prefix}:clock")
+        return AdvisoryLockLeader(database_url, f"{prefix}:clock", retry_s=retry_s)
     return AlwaysLeader()

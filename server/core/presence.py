@@ -96,8 +96,16 @@ def replica_id() -> str:
 
 
 class RedisPresence:
-    def __init__(self, redis: Redis, prefix: str, replica: str | None = None) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        prefix: str,
+        replica: str | None = None,
+        *,
+        heartbeat_s: float = HEARTBEAT_S,
+    ) -> None:
         self._redis = redis
+        self._heartbeat_s = heartbeat_s  # real seconds, well within REPLICA_TTL_S
         self._prefix = prefix
         self.replica = replica or replica_id()
         self._script = redis.register_script(CHANGE)
@@ -122,7 +130,7 @@ class RedisPresence:
 
     async def _heartbeat(self) -> None:
         while True:
-            await asyncio.sleep(HEARTBEAT_S)
+            await asyncio.sleep(self._heartbeat_s)
             with contextlib.suppress(RedisError, OSError):
                 await self._beat()
 

@@ -71,8 +71,9 @@ class RedisEventBus(EventBus):
     directly: `publish` sends to Redis, and each replica hands what Redis delivers to its own
     subscribers of those audiences, in Redis's order."""
 
-    def __init__(self, url: str, *, prefix: str = "plateau") -> None:
+    def __init__(self, url: str, *, prefix: str = "plateau", retry_s: float = RETRY_S) -> None:
         super().__init__()
+        self._retry_s = retry_s  # real seconds between two attempts to reach Redis
         self._url = url
         self.prefix = prefix
         self.channel = f"{prefix}:bus"
@@ -207,7 +208,7 @@ class RedisEventBus(EventBus):
                     await self._send(batch)
                 except (RedisConnectionError, RedisTimeout, OSError):
                     log.warning("Redis injoignable : événements en attente d'envoi", exc_info=True)
-                    await asyncio.sleep(RETRY_S)
+                    await asyncio.sleep(self._retry_s)
                     continue
                 except RedisError:  # refused by Redis (e.g. its data was wiped): not retried
                     log.exception("événements refusés par Redis : les pages se resynchronisent")
@@ -242,7 +243,7 @@ class RedisEventBus(EventBus):
                         self._dispatch(raw["seqs"], raw["data"])
             except RedisError:
                 log.warning("écoute des événements interrompue (Redis) : reprise", exc_info=True)
-                await asyncio.sleep(RETRY_S)
+                await asyncio.sleep(self._retry_s)
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()

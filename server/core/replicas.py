@@ -26,7 +26,7 @@ def shared_state(
     prefix = settings.redis_prefix
     return (
         RedisRateLimiter(redis, prefix, clock, per_window),
-        RedisPresence(redis, prefix),
+        RedisPresence(redis, prefix, heartbeat_s=settings.presence_heartbeat_s),
         redis,
     )
 
@@ -36,7 +36,10 @@ async def start_replica(ctx: AppContext) -> None:
     settings = ctx.settings
     if ctx.services.leadership is None:  # tests may put their own
         ctx.services.leadership = build_leadership(
-            settings.database_url, settings.redis_prefix, election=settings.leader_election
+            settings.database_url,
+            settings.redis_prefix,
+            election=settings.leader_election,
+            retry_s=settings.leader_retry_s,
         )
     await ctx.services.leadership.start()
     if isinstance(ctx.presence, RedisPresence):

@@ -4,14 +4,14 @@ start-up or on first use, one typed field each, never a module global. Tests may
 
 The core sits under every package (import-linter): where a field holds an object of a package
 above it, the field is typed by a Protocol here saying what the core and the start-up need of
-it (`Background`, `ExamClock`, `MediaPlane`), or left opaque (`object`, `Any`) and read
+it (`Background`, `ExamClock`, `MediaPlane`, `OpenSocket`), or left opaque (`object`) and read
 through its package's typed accessor (`telephony.call_control.live_calls`,
 `telephony.media_events.media`, `exams.packs.snapshot_pack`)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -46,6 +46,16 @@ class MediaPlane(Protocol):
     async def close(self) -> None: ...
 
 
+class ClosableSocket(Protocol):
+    """A WebSocket as the lockdown reads and closes it (Starlette's `WebSocket`): its ASGI
+    scope (what the SEB check marked on it) and its close."""
+
+    @property
+    def scope(self) -> MutableMapping[str, Any]: ...
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
+
+
 class OpenSocket(Protocol):
     """One page's open socket (`server.web.ws.Connection`), as the lockdown closes it."""
 
@@ -53,7 +63,7 @@ class OpenSocket(Protocol):
     def principal(self) -> Principal: ...
 
     @property
-    def ws(self) -> Any: ...
+    def ws(self) -> ClosableSocket: ...
 
 
 class WorkerSupervisor(Protocol):
@@ -79,7 +89,8 @@ class Services:
     timeline_scheduler: ExamClock | None = None  # exams.timeline_service.Scheduler
     heartbeat: Background | None = None  # exams.outages.Heart
     timeline_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
-    pack_snapshots: dict[str, Any] = field(default_factory=dict)  # id → scenario pack (exams.packs)
+    # id → scenario pack, read through `exams.packs.snapshot_pack`
+    pack_snapshots: dict[str, object] = field(default_factory=dict)
     # the media plane and the calls
     media: MediaPlane | None = None  # a telephony.ports.MediaPort (telephony.media_events.media)
     media_supervisor: WorkerSupervisor | None = None  # the local workers `plateau serve` started

@@ -140,7 +140,9 @@ Scalar = Annotated[str | int | float | bool | None, BeforeValidator(_check_scala
 JsonValue = Annotated[Any, BeforeValidator(_check_open)]
 
 
-def refused_texts(value: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple, str]]:
+def refused_texts(
+    value: Any, loc: tuple[int | str, ...] = ()
+) -> Iterator[tuple[tuple[int | str, ...], str]]:
     """Every text of a parsed data file (YAML) the policy refuses, as (location, French
     message); several lines are allowed (a pack's texts are Markdown)."""
     stack: list[tuple[tuple[int | str, ...], Any]] = [(loc, value)]

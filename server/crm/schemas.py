@@ -5,11 +5,12 @@ server's: the page may send what it showed, it is ignored."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from server.core.text import JsonValue, Line, Scalar, Text
+from server.crm.events import CrmChangeOut
 
 Id = Annotated[str, Line(64)]
 Name = Annotated[str, Line(200)]
@@ -102,3 +103,104 @@ class AgreementIn(In):
 class AnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     value: JsonValue
+
+
+# ---------------------------------------------------------------- what the routes answer
+
+
+class CrmRecordOut(BaseModel):
+    """A record of the candidate's copy as stored (`server.crm.store.record_out`): the pack's
+    `CrmRecord` dumped as JSON, the copy's own lists and the row's version. A row written by
+    an older version keeps the keys and shapes it has (`address: [1, 2]` is served as it is):
+    the routes send the keys the row holds, no more (`response_model_exclude_unset`)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    version: int = Field(description="The row's version (a change moves it).")
+    kind: str = Field(default="", description="client, prospect or utilisateur (RecordKind).")
+    principal: str = Field(default="", description="The principal (line) it belongs to.")
+    civility: str = ""
+    last_name: str = ""
+    first_name: str = ""
+    company: str = ""
+    position: str = ""
+    birth_date: str | None = Field(default=None, description="ISO 8601 date.")
+    phones: Any = Field(default=None, description="The numbers: [{display, digits}].")
+    email: str | None = None
+    address: Any = Field(default=None, description="{street, postcode, city} or null.")
+    since: str | None = Field(default=None, description="Customer since (ISO 8601 date).")
+    segment: str = ""
+    contracts: Any = Field(default=None, description="The contracts (`Contract`).")
+    orders: Any = Field(default=None, description="The orders (`Order`).")
+    invoices: Any = Field(default=None, description="The invoices (`Invoice`).")
+    appointments: Any = Field(default=None, description="The appointments made.")
+    history: Any = Field(default=None, description="The contact notes (`HistoryEntry`).")
+    consent: Any = Field(default=None, description="Marketing consent: {email, sms, phone}.")
+    notes: str = ""
+    agreements: Any = Field(default=None, description="The payment agreements made.")
+    callbacks: Any = Field(default=None, description="The callbacks planned.")
+    bookings: Any = Field(default=None, description="The representatives' slots booked.")
+
+
+class CrmMutationOut(BaseModel):
+    """What a change to a record answers (`server.crm.store.mutate`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    record: CrmRecordOut = Field(description="The record as it is now.")
+    replayed: bool = Field(description="The same `client_id` was applied before: nothing new.")
+    changes: list[CrmChangeOut] = Field(description="The change log's new rows.")
+
+
+class AgendaItemOut(BaseModel):
+    """An appointment or a callback of a record (`server.crm.agenda.agenda`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    at: str = Field(description="YYYY-MM-DDTHH:MM.")
+    contact: str
+    subject: str
+    kind: str = Field(description="rendez_vous or rappel.")
+    record_id: str
+    record_name: str
+    representative: str | None = Field(description="An appointment's representative, if any.")
+
+
+class SlotOut(BaseModel):
+    """A representative's slot from the pack, taken or not."""
+
+    model_config = ConfigDict(extra="forbid")
+    representative: str
+    area: str
+    at: str = Field(description="YYYY-MM-DDTHH:MM.")
+    duration_minutes: int
+    purpose: str
+    qualification: list[str]
+    record_id: str | None
+    taken: bool
+
+
+class AgendaOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[AgendaItemOut] = Field(description="By time, then record.")
+    slots: list[SlotOut]
+
+
+class SurveyAnswersOut(RootModel[dict[str, dict[str, Any]]]):
+    """Every survey's answers as the candidate typed them: {simulation: {question: answer}}."""
+
+
+class SurveyOut(BaseModel):
+    """A simulation's questionnaire and the candidate's answers (`server.crm.survey.survey`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    simulation_id: str
+    survey: dict[str, Any] = Field(description="The questionnaire (`Survey`), in order.")
+    answers: dict[str, Any] = Field(description="Question id → the answer.")
+
+
+class AnswerOut(BaseModel):
+    """An answer as saved (`server.crm.survey.answer`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    simulation_id: str
+    question_id: str
+    value: Any = Field(description="The answer (any JSON value).")

@@ -19,7 +19,7 @@ from server.crm.domain import (
     parse_amount,
     schedule,
 )
-from server.crm.store import changes, record, records  # the public reads (__all__)
+from server.crm.store import FieldEdit, Record, changes, record, records  # reads: __all__
 from server.scenarios.pack.models import FormatSubset, ScenarioPack
 from server.scenarios.pack.simulations import Collection, OrderDesk
 from server.scenarios.payment_rules import schedule_problems
@@ -64,13 +64,13 @@ async def edit(
     if unknown:
         raise CrmInvalid(f"Champ non modifiable : {', '.join(sorted(unknown))}.")
 
-    def apply(data: dict, *_: Any) -> list[tuple]:
+    def apply(data: Record, *_: Any) -> list[FieldEdit]:
         wanted = {k: v for k, v in fields.items() if k in EDITABLE and k != "address"}
         if "email" in wanted and not (wanted["email"] or "").strip():
             wanted["email"] = None
         if set(fields) & {"address", *ADDRESS_PARTS}:
             wanted["address"] = _address(data, fields)
-        out = []
+        out: list[FieldEdit] = []
         for name, value in wanted.items():
             if data.get(name) != value:
                 out.append((name, data.get(name), value))
@@ -98,7 +98,7 @@ async def note(
     if channel not in CHANNELS:
         raise CrmInvalid(f"Champ « channel » : un canal parmi {', '.join(CHANNELS)}.")
 
-    def apply(data: dict, pack: ScenarioPack, *_: Any) -> list[tuple]:
+    def apply(data: Record, pack: ScenarioPack, *_: Any) -> list[FieldEdit]:
         entry = {"date": pack.story_date.isoformat(), "channel": channel, "summary": summary}
         data["history"] = [*data.get("history", []), entry]
         return [("history", None, entry)]
@@ -140,7 +140,9 @@ async def appointment(
         raise CrmInvalid("Champ « subject » : l'objet est obligatoire.")
     minute = at.replace(tzinfo=None, second=0, microsecond=0).isoformat()[:16]
 
-    def apply(data: dict, _: ScenarioPack, sub: FormatSubset, others: list[dict]) -> list[tuple]:
+    def apply(
+        data: Record, _: ScenarioPack, sub: FormatSubset, others: list[Record]
+    ) -> list[FieldEdit]:
         entry: dict[str, Any] = {"at": minute, "contact": contact.strip(), "subject": subject}
         if kind == "rappel":
             data["callbacks"] = [*data.get("callbacks", []), entry]
@@ -196,7 +198,9 @@ async def order(
     if not lines:
         raise CrmInvalid("Champ « lines » : la commande est vide.")
 
-    def apply(data: dict, pack: ScenarioPack, sub: FormatSubset, _: list) -> list[tuple]:
+    def apply(
+        data: Record, pack: ScenarioPack, sub: FormatSubset, _: list[Record]
+    ) -> list[FieldEdit]:
         items = []
         for i, line in enumerate(lines):
             try:
@@ -282,7 +286,9 @@ async def agreement(
         else None
     )
 
-    def apply(data: dict, pack: ScenarioPack, sub: FormatSubset, _: list) -> list[tuple]:
+    def apply(
+        data: Record, pack: ScenarioPack, sub: FormatSubset, _: list[Record]
+    ) -> list[FieldEdit]:
         unpaid = {
             i["number"]: Decimal(str(i["amount"]))
             for i in data.get("invoices", [])

@@ -101,7 +101,7 @@ async def ensure_copy(ctx: AppContext, session: AsyncSession, candidate_id: str)
 
 async def records(
     ctx: AppContext, session: AsyncSession, candidate_id: str, query: str = ""
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The candidate's records (those matching `query` when given), by id."""
     await ensure_copy(ctx, session, candidate_id)
     rows = await session.scalars(
@@ -112,7 +112,9 @@ async def records(
     return [record_out(r) for r in rows if not query.strip() or matches(r.data, query)]
 
 
-async def record(ctx: AppContext, session: AsyncSession, candidate_id: str, record_id: str) -> dict:
+async def record(
+    ctx: AppContext, session: AsyncSession, candidate_id: str, record_id: str
+) -> dict[str, Any]:
     await ensure_copy(ctx, session, candidate_id)
     return record_out(await row_of(session, candidate_id, record_id))
 
@@ -198,8 +200,10 @@ def announce(ctx: AppContext, candidate_id: str, change: CrmChange, **extra: Any
     )
 
 
-# apply(data, pack, subset, session-facts) -> list of (field, old, new); it mutates `data`.
-Apply = Callable[[dict[str, Any], ScenarioPack, FormatSubset, list[dict]], list[tuple]]
+Record = dict[str, Any]  # a CRM record's data, as stored
+FieldEdit = tuple[str, Any, Any]  # (field, old value, new value)
+# apply(data, pack, subset, the candidate's other records) -> its edits; it mutates `data`.
+Apply = Callable[[Record, ScenarioPack, FormatSubset, list[Record]], list[FieldEdit]]
 
 
 async def mutate(

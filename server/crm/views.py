@@ -3,7 +3,7 @@ jury of that candidate and the organiser read it, its change log and the survey 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
@@ -12,7 +12,21 @@ from server.core.text import Line
 from server.crm import agenda as agenda_service
 from server.crm import service, store
 from server.crm import survey as survey_service
-from server.crm.schemas import AgreementIn, AnswerIn, AppointmentIn, NoteIn, OrderIn, RecordEdit
+from server.crm.events import CrmChangeOut
+from server.crm.schemas import (
+    AgendaOut,
+    AgreementIn,
+    AnswerIn,
+    AnswerOut,
+    AppointmentIn,
+    CrmMutationOut,
+    CrmRecordOut,
+    NoteIn,
+    OrderIn,
+    RecordEdit,
+    SurveyAnswersOut,
+    SurveyOut,
+)
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/crm", tags=["crm"])
@@ -22,6 +36,8 @@ Reader = Annotated[
 ]
 Editor = Annotated[Principal, Depends(allow(Role.CANDIDATE, scope=Scope.CANDIDATE))]
 Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scope.CANDIDATE))]
+# A record is sent with the keys its row holds, no more (an older row may lack some):
+# `response_model_exclude_unset=True` on the routes that answer one.
 
 
 async def _may_read(ctx: CtxDep, session: SessionDep, candidate_id: str, who: Principal) -> None:
@@ -29,39 +45,42 @@ async def _may_read(ctx: CtxDep, session: SessionDep, candidate_id: str, who: Pr
         await store.require_started(ctx, session, candidate_id)
 
 
-@router.get("/records")
+@router.get("/records", response_model_exclude_unset=True)
 async def records(
     candidate_id: str,
     ctx: CtxDep,
     session: SessionDep,
     who: Reader,
     q: Annotated[str, Line(200)] = "",
-) -> list[dict]:
+) -> list[CrmRecordOut]:
     await _may_read(ctx, session, candidate_id, who)
-    return await service.records(ctx, session, candidate_id, q)
+    return [
+        CrmRecordOut.model_validate(r) for r in await service.records(ctx, session, candidate_id, q)
+    ]
 
 
-@router.get("/records/{record_id}")
+@router.get("/records/{record_id}", response_model_exclude_unset=True)
 async def record(
     candidate_id: str, record_id: str, ctx: CtxDep, session: SessionDep, who: Reader
-) -> dict[str, Any]:
+) -> CrmRecordOut:
     await _may_read(ctx, session, candidate_id, who)
-    return await service.record(ctx, session, candidate_id, record_id)
+    return CrmRecordOut.model_validate(await service.record(ctx, session, candidate_id, record_id))
 
 
-@router.patch("/records/{record_id}")
+@router.patch("/records/{record_id}", response_model_exclude_unset=True)
 async def edit(
     candidate_id: str, record_id: str, body: RecordEdit, ctx: CtxDep, who: Editor
-) -> dict[str, Any]:
+) -> CrmMutationOut:
     fields = body.model_dump(mode="json", exclude_unset=True)
-    return await service.edit(ctx, candidate_id, record_id, fields, actor=who.actor)
+    out = await service.edit(ctx, candidate_id, record_id, fields, actor=who.actor)
+    return CrmMutationOut.model_validate(out)
 
 
-@router.post("/records/{record_id}/notes")
+@router.post("/records/{record_id}/notes", response_model_exclude_unset=True)
 async def note(
     candidate_id: str, record_id: str, body: NoteIn, ctx: CtxDep, who: Editor
-) -> dict[str, Any]:
-    return await service.note(
+) -> CrmMutationOut:
+    out = await service.note(
         ctx,
         candidate_id,
         record_id,
@@ -70,13 +89,14 @@ async def note(
         client_id=body.client_id,
         actor=who.actor,
     )
+    return CrmMutationOut.model_validate(out)
 
 
-@router.post("/records/{record_id}/appointments")
+@router.post("/records/{record_id}/appointments", response_model_exclude_unset=True)
 async def appointment(
     candidate_id: str, record_id: str, body: AppointmentIn, ctx: CtxDep, who: Editor
-) -> dict[str, Any]:
-    return await service.appointment(
+) -> CrmMutationOut:
+    out = await service.appointment(
         ctx,
         candidate_id,
         record_id,
@@ -88,13 +108,14 @@ async def appointment(
         client_id=body.client_id,
         actor=who.actor,
     )
+    return CrmMutationOut.model_validate(out)
 
 
-@router.post("/records/{record_id}/orders")
+@router.post("/records/{record_id}/orders", response_model_exclude_unset=True)
 async def order(
     candidate_id: str, record_id: str, body: OrderIn, ctx: CtxDep, who: Editor
-) -> dict[str, Any]:
-    return await service.order(
+) -> CrmMutationOut:
+    out = await service.order(
         ctx,
         candidate_id,
         record_id,
@@ -105,13 +126,14 @@ async def order(
         client_id=body.client_id,
         actor=who.actor,
     )
+    return CrmMutationOut.model_validate(out)
 
 
-@router.post("/records/{record_id}/agreements")
+@router.post("/records/{record_id}/agreements", response_model_exclude_unset=True)
 async def agreement(
     candidate_id: str, record_id: str, body: AgreementIn, ctx: CtxDep, who: Editor
-) -> dict[str, Any]:
-    return await service.agreement(
+) -> CrmMutationOut:
+    out = await service.agreement(
         ctx,
         candidate_id,
         record_id,
@@ -129,26 +151,29 @@ async def agreement(
         client_id=body.client_id,
         actor=who.actor,
     )
+    return CrmMutationOut.model_validate(out)
 
 
 @router.get("/agenda")
-async def agenda(candidate_id: str, ctx: CtxDep, session: SessionDep, who: Reader) -> dict:
+async def agenda(candidate_id: str, ctx: CtxDep, session: SessionDep, who: Reader) -> AgendaOut:
     await _may_read(ctx, session, candidate_id, who)
-    return await agenda_service.agenda(ctx, session, candidate_id)
+    return AgendaOut.model_validate(await agenda_service.agenda(ctx, session, candidate_id))
 
 
 @router.get("/surveys")
-async def surveys(candidate_id: str, session: SessionDep, _: Jury) -> dict[str, Any]:
+async def surveys(candidate_id: str, session: SessionDep, _: Jury) -> SurveyAnswersOut:
     """Every survey's answers as the candidate typed them: {simulation: {question: answer}}."""
-    return await survey_service.all_answers(session, candidate_id)
+    return SurveyAnswersOut.model_validate(await survey_service.all_answers(session, candidate_id))
 
 
 @router.get("/surveys/{simulation_id}")
 async def survey(
     candidate_id: str, simulation_id: str, ctx: CtxDep, session: SessionDep, who: Reader
-) -> dict[str, Any]:
+) -> SurveyOut:
     await _may_read(ctx, session, candidate_id, who)
-    return await survey_service.survey(ctx, session, candidate_id, simulation_id)
+    return SurveyOut.model_validate(
+        await survey_service.survey(ctx, session, candidate_id, simulation_id)
+    )
 
 
 @router.put("/surveys/{simulation_id}/answers/{question_id}")
@@ -159,13 +184,15 @@ async def answer(
     body: AnswerIn,
     ctx: CtxDep,
     who: Editor,
-) -> dict[str, Any]:
-    return await survey_service.answer(
-        ctx, candidate_id, simulation_id, question_id, body.value, actor=who.actor
+) -> AnswerOut:
+    return AnswerOut.model_validate(
+        await survey_service.answer(
+            ctx, candidate_id, simulation_id, question_id, body.value, actor=who.actor
+        )
     )
 
 
 @router.get("/changes")
-async def changes(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
+async def changes(candidate_id: str, session: SessionDep, _: Jury) -> list[CrmChangeOut]:
     """The change log: what the observer's live feed shows, for the archive."""
-    return await service.changes(session, candidate_id)
+    return [CrmChangeOut.model_validate(c) for c in await service.changes(session, candidate_id)]

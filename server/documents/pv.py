@@ -101,7 +101,9 @@ async def _staff(session: AsyncSession, exam_session_id: str) -> dict[str, Any]:
     return {"jurors": jurors, "proctors": proctors}
 
 
-async def pv_context(ctx: AppContext, session: AsyncSession, exam_session_id: str) -> dict:
+async def pv_context(
+    ctx: AppContext, session: AsyncSession, exam_session_id: str
+) -> dict[str, Any]:
     exam = await queries.get_exam(session, exam_session_id)
     title = ctx.titles[exam.title_id]
     staff = await _staff(session, exam.id)

@@ -183,7 +183,7 @@ def _talk_view(talk: dict[str, Any]) -> dict[str, Any]:
 
 async def grid_context(
     ctx: AppContext, session: AsyncSession, candidate_id: str, stamp: Stamp | None = None
-) -> dict:
+) -> dict[str, Any]:
     candidate = await queries.get_candidate(session, candidate_id)
     exam = await queries.get_exam(session, candidate.exam_session_id)
     title = ctx.titles[exam.title_id]

@@ -10,15 +10,17 @@ can decide (every competence proposed « acquise » evaluated or its reason writ
 missing); a change after a signature (a new proposal, a piece ticked) voids every signature
 and makes a new version.
 
-Before the second signature locks a version, the checks the app wired in
-(`ctx.wiring.lock_checks`) run in the same transaction (the certification package contributes
-the decision through the outcomes
-engine: a decision whose required evidence is missing refuses the signature, saying which)."""
+Before the second signature locks a version, the checks the app wired in at `LOCK_CHECK`
+(`ctx.wiring`) run in the same transaction (the certification package contributes the
+decision through the outcomes engine: a decision whose required evidence is missing refuses
+the signature, saying which)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,13 +29,23 @@ from server.core import audit
 from server.core.context import AppContext
 from server.core.identity import Capacity, Principal
 from server.core.referential import ExamFormat
-from server.core.wiring import AfterCommit
+from server.core.wiring import HookPoint
 from server.evaluation import signing
 from server.evaluation.events import DeliberationChanged, DeliberationOut, to_jury
 from server.evaluation.models import Deliberation
 from server.evaluation.service import EvaluationRefused, seat
 from server.exams.models import Candidate, JuryAssignment
 from server.exams.queries import NotFound
+
+# A check before a deliberation locks, contributed by other packages (certification: no lock
+# without a valid decision): (ctx, session, candidate, the version about to be locked, actor)
+# → an optional callback to run after the commit (e.g. publish an event). Raise to refuse
+# the signature.
+AfterCommit = Callable[[], None]
+LockCheck = Callable[
+    [AppContext, AsyncSession, Candidate, Deliberation, str], Awaitable[AfterCommit | None]
+]
+LOCK_CHECK: HookPoint[LockCheck] = HookPoint("lock_checks")
 
 TITLE_OUTCOMES = {
     "obtenu": "Titre obtenu",
@@ -43,8 +55,17 @@ TITLE_OUTCOMES = {
 COMPETENCE_OUTCOMES = {"acquise": "Acquise", "non_acquise": "Non acquise"}
 MAX_JUSTIFICATION = 20_000
 MAX_REASON = 2_000
-# A base the caller did not give: no check (scripts, the organiser's tools).
-ANY_BASE: Any = object()
+
+
+class AnyBase(Enum):
+    """A base the caller did not give: no check (scripts, the organiser's tools)."""
+
+    ANY = "any"
+
+
+ANY_BASE: Final = AnyBase.ANY
+# The version a juror's form or signature is about ({version, proposal}; None: they saw none).
+Base = dict[str, Any] | None | AnyBase
 
 
 def deliberation_out(d: Deliberation) -> dict[str, Any]:
@@ -171,10 +192,10 @@ class StaleDeliberation(EvaluationRefused):
     """The version the juror saw is no longer the last one: nothing is written (HTTP 409)."""
 
 
-def check_base(current: Deliberation | None, base: dict[str, Any] | None) -> None:
+def check_base(current: Deliberation | None, base: Base) -> None:
     """`base` is the version the juror's form or signature is about ({version, proposal}, or
     None when they saw none): refused if the other juror changed it meanwhile."""
-    if base is ANY_BASE:
+    if base is AnyBase.ANY:
         return
     if current is None and base is None:
         return
@@ -197,7 +218,7 @@ async def propose(
     principal: Principal,
     candidate_id: str,
     proposal: dict[str, Any],
-    base: dict[str, Any] | None = ANY_BASE,
+    base: Base = ANY_BASE,
 ) -> dict[str, Any]:
     """Writes the proposal into the current unsigned version (its signatures are cleared:
     they signed something else), or as a new version when the last one is locked. With a
@@ -280,7 +301,7 @@ async def sign(
     ctx: AppContext,
     principal: Principal,
     candidate_id: str,
-    base: dict[str, Any] | None = ANY_BASE,
+    base: Base = ANY_BASE,
 ) -> dict[str, Any]:
     """The signing juror's signature on the current version; the second one locks it (after
     the lock checks). With a `base`, refused unless it is what the juror read."""
@@ -316,7 +337,7 @@ async def sign(
         current.signatures = {**current.signatures, principal.subject_id: now.isoformat()}
         current.signed_seals = {**(current.signed_seals or {}), principal.subject_id: ready.seal}
         if _lock_ready(jurors, current.signatures):
-            for check in ctx.wiring.lock_checks:
+            for check in ctx.wiring.hooks(LOCK_CHECK):
                 done = await check(ctx, session, candidate, current, principal.actor)
                 if done is not None:
                     after.append(done)

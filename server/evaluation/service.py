@@ -122,7 +122,9 @@ async def marks(session: AsyncSession, candidate_id: str) -> list[Mark]:
     )
 
 
-async def evaluation_grid(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict:
+async def evaluation_grid(
+    ctx: AppContext, session: AsyncSession, candidate_id: str
+) -> dict[str, Any]:
     """The grid of the candidate's format and pack, the marks, and what they say of each
     professional and transversal competence (with how each was derived)."""
     s = await seat(ctx, session, candidate_id)

@@ -9,14 +9,15 @@ voids every signature of that version and makes a new version (`supersede`).
 Nobody signs before the rules can decide (`readiness`): every competence proposed « acquise »
 was evaluated — at least one of its criteria observed (acquis or non acquis) in a simulation, a
 written reply or the technical interview — or the jury wrote why (`reasons`); and the parts
-the certification package contributes (`ctx.wiring.seal_parts`: the pieces, the decision)
-raise nothing.
+the certification package contributes at `SEAL_PART` (the pieces, the decision) raise
+nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,13 +26,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
 from server.core.context import AppContext
-from server.core.wiring import Blocking
+from server.core.wiring import HookPoint
 from server.evaluation import grid
 from server.evaluation.models import Deliberation
 from server.evaluation.service import EvaluationRefused, Seat, marks, seat
 from server.exams.models import Candidate
 
-# What a signature binds besides the proposal: `ctx.wiring.seal_parts` (server/core/wiring.py).
+# A reason the rules cannot decide yet: {"kind", "code", "text"} (French text), plus
+# "any_of"/"label" for a missing piece of the file.
+Blocking = dict[str, Any]
+# What a signature binds besides the proposal, contributed by other packages (certification:
+# the pieces, the decision): (ctx, session, candidate, proposal) → (its part of what the
+# signature binds, what blocks).
+SealPart = Callable[
+    [AppContext, AsyncSession, Candidate, dict[str, Any]],
+    Awaitable[tuple[dict[str, Any], list[Blocking]]],
+]
+SEAL_PART: HookPoint[SealPart] = HookPoint("seal_parts")
 
 
 def seal_of(bound: dict[str, Any]) -> str:
@@ -148,7 +159,7 @@ async def readiness(
         "version": version.version,
         "proposal": proposal,
     }
-    for part in ctx.wiring.seal_parts:
+    for part in ctx.wiring.hooks(SEAL_PART):
         content, blocked = await part(ctx, session, candidate, proposal)
         bound.update(content)
         blocking += blocked

@@ -3,7 +3,7 @@ jurors mark, note, propose and sign. A candidate never reaches them."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,11 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from server.core.identity import Principal, Role
 from server.core.text import JsonValue, Line, Text
 from server.evaluation import deliberation, service, signing
+from server.evaluation.events import DeliberationOut, InterviewOut, MarkOut, NoteOut
+from server.evaluation.schemas import EvaluationOut, ReadinessOut
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/evaluation", tags=["evaluation"])
 Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scope.CANDIDATE))]
 Juror = Annotated[Principal, Depends(allow(Role.JUROR, scope=Scope.CANDIDATE))]
+# A part of the grid has `not_played` (a simulation) or `replaced` (a writing task), a
+# blocking reason `any_of` and `label` (a missing piece): what the service leaves out of a
+# dict is not sent (`response_model_exclude_unset`).
 
 
 Key = Annotated[str, Line(40)]  # an id from the grid or the referential
@@ -55,7 +60,7 @@ class BasedOn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     base: VersionSeen | None = None
 
-    def seen(self) -> dict[str, Any] | None:
+    def seen(self) -> deliberation.Base:
         if "base" not in self.model_fields_set:
             return deliberation.ANY_BASE
         return self.base.model_dump() if self.base is not None else None
@@ -70,8 +75,8 @@ class ProposalIn(BasedOn):
     reasons: dict[Key, Annotated[str, Text(2000)]] = Field(default={}, max_length=100)
 
 
-@router.get("")
-async def evaluation(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury) -> dict:
+@router.get("", response_model_exclude_unset=True)
+async def evaluation(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury) -> EvaluationOut:
     data = await service.evaluation_grid(ctx, session, candidate_id)
     data["notes"] = await service.notes(session, candidate_id)
     data["interviews"] = await service.interview_notes(session, candidate_id)
@@ -79,7 +84,7 @@ async def evaluation(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jur
         deliberation.deliberation_out(d)
         for d in await deliberation.deliberations(session, candidate_id)
     ]
-    return data
+    return EvaluationOut.model_validate(data)
 
 
 @router.put("/marks/{part}/{competence}/{criterion}")
@@ -91,8 +96,8 @@ async def mark(
     body: MarkIn,
     ctx: CtxDep,
     who: Juror,
-) -> dict[str, Any]:
-    return await service.set_mark(
+) -> MarkOut:
+    out = await service.set_mark(
         ctx,
         who,
         candidate_id,
@@ -103,49 +108,56 @@ async def mark(
         body.comment,
         body.base_version,
     )
+    return MarkOut.model_validate(out)
 
 
 @router.get("/notes")
-async def notes(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
-    return await service.notes(session, candidate_id)
+async def notes(candidate_id: str, session: SessionDep, _: Jury) -> list[NoteOut]:
+    return [NoteOut.model_validate(n) for n in await service.notes(session, candidate_id)]
 
 
 @router.post("/notes", status_code=201)
-async def pin_note(candidate_id: str, body: NoteIn, ctx: CtxDep, who: Juror) -> dict[str, Any]:
-    return await service.pin_note(ctx, who, candidate_id, body.call_id, body.offset_ms, body.text)
+async def pin_note(candidate_id: str, body: NoteIn, ctx: CtxDep, who: Juror) -> NoteOut:
+    return NoteOut.model_validate(
+        await service.pin_note(ctx, who, candidate_id, body.call_id, body.offset_ms, body.text)
+    )
 
 
 @router.put("/interviews/{topic}")
 async def interview(
     candidate_id: str, topic: str, body: InterviewIn, ctx: CtxDep, who: Juror
-) -> dict[str, Any]:
-    return await service.set_interview_note(ctx, who, candidate_id, topic, body.text)
+) -> InterviewOut:
+    return InterviewOut.model_validate(
+        await service.set_interview_note(ctx, who, candidate_id, topic, body.text)
+    )
 
 
 @router.get("/deliberation")
-async def deliberations(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
+async def deliberations(candidate_id: str, session: SessionDep, _: Jury) -> list[DeliberationOut]:
     return [
-        deliberation.deliberation_out(d)
+        DeliberationOut.model_validate(deliberation.deliberation_out(d))
         for d in await deliberation.deliberations(session, candidate_id)
     ]
 
 
-@router.get("/deliberation/readiness")
-async def readiness(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury) -> dict:
+@router.get("/deliberation/readiness", response_model_exclude_unset=True)
+async def readiness(candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury) -> ReadinessOut:
     """Before anyone signs: whether the rules can decide, what is missing, what a signature
     would bind (proposal, pieces, decision) and its seal."""
-    return await signing.current_readiness(ctx, session, candidate_id)
+    return ReadinessOut.model_validate(await signing.current_readiness(ctx, session, candidate_id))
 
 
 @router.put("/deliberation")
-async def propose(candidate_id: str, body: ProposalIn, ctx: CtxDep, who: Juror) -> dict[str, Any]:
+async def propose(candidate_id: str, body: ProposalIn, ctx: CtxDep, who: Juror) -> DeliberationOut:
     proposal = body.model_dump(exclude={"base"})
-    return await deliberation.propose(ctx, who, candidate_id, proposal, body.seen())
+    return DeliberationOut.model_validate(
+        await deliberation.propose(ctx, who, candidate_id, proposal, body.seen())
+    )
 
 
 @router.post("/deliberation/sign")
 async def sign(
     candidate_id: str, ctx: CtxDep, who: Juror, body: BasedOn | None = None
-) -> dict[str, Any]:
+) -> DeliberationOut:
     base = body.seen() if body is not None else deliberation.ANY_BASE
-    return await deliberation.sign(ctx, who, candidate_id, base)
+    return DeliberationOut.model_validate(await deliberation.sign(ctx, who, candidate_id, base))

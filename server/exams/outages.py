@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 REASON = "Interruption technique du serveur"
 ACTOR = "system:outage"
 GRACE_S = 5.0  # real seconds: shorter stalls are not outages
-BEAT_S = 1.0
 
 
 def is_outage(ctx: AppContext, start: datetime, end: datetime) -> bool:
@@ -119,7 +118,7 @@ class Heart:
 
     async def _loop(self) -> None:
         while True:
-            await asyncio.sleep(BEAT_S)
+            await asyncio.sleep(self.ctx.settings.heartbeat_s)
             try:
                 await self.tick()
             except Exception:  # noqa: BLE001 - keep beating

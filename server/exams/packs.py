@@ -34,10 +34,11 @@ async def freeze_pack_for_session(
 
 
 async def snapshot_pack(ctx: AppContext, session: AsyncSession, snapshot_id: str) -> ScenarioPack:
-    cache = ctx.services.pack_snapshots
-    if snapshot_id not in cache:
-        cache[snapshot_id] = await pack_service.get_snapshot(session, snapshot_id)
-    return cache[snapshot_id]
+    cache = ctx.services.pack_snapshots  # opaque to the core: checked on the way out
+    pack = cache.get(snapshot_id)
+    if not isinstance(pack, ScenarioPack):
+        pack = cache[snapshot_id] = await pack_service.get_snapshot(session, snapshot_id)
+    return pack
 
 
 async def session_subset(

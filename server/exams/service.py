@@ -28,7 +28,7 @@ from server.exams import (
 )
 from server.exams.closure import PROCTOR_PHASES, StopReason
 from server.exams.models import Candidate, JuryAssignment
-from server.exams.people import Change
+from server.exams.people import Change as Change  # the façade takes and gives it
 from server.exams.schemas import (
     AssignmentOut,
     CandidateOut,
@@ -37,7 +37,7 @@ from server.exams.schemas import (
     SessionOut,
     SessionOverview,
 )
-from server.exams.setup import CodeLine
+from server.exams.setup import CodeLine as CodeLine  # the façade gives it (the codes sheet)
 from server.exams.timeline import Timeline, TimelineError
 from server.exams.timeline_facts import Accommodation, TimelineFact
 from server.exams.timeline_state import TimelineState

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit, localtime
-from server.core.clock import real_seconds
 from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience, staff_audience
+from server.core.wiring import ELECTION_SWEEP, HookPoint
 from server.exams.events import PhaseWarning, TimelineChanged
 from server.exams.models import Candidate, ExamSession, TimelineFactRow
 from server.exams.queries import NotFound
@@ -26,8 +26,12 @@ from server.exams.timeline_facts import TimelineFact, WarningEmitted, dump_fact,
 from server.exams.timeline_state import TimelineState
 
 Command = Callable[[Timeline], list[TimelineFact]]
-# Who listens to the timeline and who sweeps after an election: `ctx.wiring`
-# (server/core/wiring.py), assembled by server/app.py from the packages' contributions.
+# Other packages react to a candidate's timeline (telephony holds calls on a pause, …): they
+# are called with what was applied, after its commit. Who listens, and who sweeps after an
+# election (`ELECTION_SWEEP`), is `ctx.wiring` (server/core/wiring.py), assembled by
+# server/app.py from the packages' contributions.
+TimelineListener = Callable[[AppContext, str, TimelineState, list[TimelineFact]], Awaitable[None]]
+TIMELINE_LISTENER: HookPoint[TimelineListener] = HookPoint("timeline_listeners")
 log = logging.getLogger(__name__)
 
 
@@ -171,7 +175,7 @@ async def _announce(
     ctx.bus.publish(
         staff_only, TimelineChanged(candidate_id=candidate_id, state=state_payload(state))
     )
-    for listener in ctx.wiring.timeline_listeners:
+    for listener in ctx.wiring.hooks(TIMELINE_LISTENER):
         await listener(ctx, candidate_id, state, facts)
     _poke(ctx)
 
@@ -249,10 +253,12 @@ async def advance_all(ctx: AppContext) -> datetime | None:
 
 class Scheduler:
     """Sleeps until the next deadline or warning (or until a command pokes it), then applies
-    what is due. With a real clock only; tests call `advance_all` with a fake one."""
+    what is due. It sleeps on the context's clock: with a FakeClock, advancing the clock wakes
+    it (tests without background tasks call `advance_all` themselves)."""
 
-    MAX_SLEEP = 30.0
-    REPLICA_SLEEP = 1.0
+    MAX_SLEEP = 30.0  # real seconds between two looks when nothing is due
+    REPLICA_SLEEP = 1.0  # with replicas: what another replica changed is seen within this
+    RETRY_SLEEP = 0.05  # a deadline already due (its tick failed) is retried this soon
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -276,7 +282,7 @@ class Scheduler:
         while True:
             if leadership is not None and not leadership.is_leader:  # another replica leads
                 await leadership.elected()
-                for sweep in self.ctx.wiring.on_elected:
+                for sweep in self.ctx.wiring.hooks(ELECTION_SWEEP):
                     try:
                         await sweep(self.ctx)
                     except Exception:  # noqa: BLE001 - the clock runs regardless
@@ -287,13 +293,28 @@ class Scheduler:
                 log.exception("timeline tick failed")
                 nxt = None
             # replicas: what another replica changed is seen within REPLICA_SLEEP
-            delay = self.REPLICA_SLEEP if self.ctx.settings.redis_url else self.MAX_SLEEP
-            if nxt is not None:
-                left = (nxt - self.ctx.clock.now()).total_seconds()
-                delay = min(delay, max(0.05, real_seconds(self.ctx.clock, left)))
+            poll = self.REPLICA_SLEEP if self.ctx.settings.redis_url else self.MAX_SLEEP
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            await self._sleep_until(nxt, poll)
+
+    async def _poked(self) -> None:
+        await self._wake.wait()
+
+    async def _sleep_until(self, deadline: datetime | None, poll_s: float) -> None:
+        """Until `deadline` on the context's clock (a FakeClock's advance reaches it), a poke,
+        or `poll_s` real seconds, whichever comes first."""
+        waits = [asyncio.create_task(self._poked())]
+        if deadline is not None:
+            left = (deadline - self.ctx.clock.now()).total_seconds()
+            if left > 0:
+                waits.append(asyncio.create_task(self.ctx.clock.sleep(left)))
+            else:  # due already (a tick that failed): retry soon, not in a busy loop
+                poll_s = min(poll_s, self.RETRY_SLEEP)
+        try:
+            await asyncio.wait(waits, timeout=poll_s, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
 
 
 class PlannedStartPast(TimelineError):

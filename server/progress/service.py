@@ -97,7 +97,7 @@ async def load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Pro
     )
 
 
-async def progress_out(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict:
+async def progress_out(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict[str, Any]:
     """The progress now, and the simulations recorded as not played (with when)."""
     found = await load(ctx, session, candidate_id)
     return {

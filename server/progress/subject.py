@@ -26,7 +26,9 @@ def phase_reached(timeline: TimelineState, phase: PhaseKind) -> bool:
     return any(p.phase is phase and p.started_at is not None for p in timeline.phases)
 
 
-async def candidate_subject(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict:
+async def candidate_subject(
+    ctx: AppContext, session: AsyncSession, candidate_id: str
+) -> dict[str, Any]:
     """The candidate-visible pack, each part from the phase that uses it: the dossier and the
     outbound and chat simulations from the préparation; inbound simulations never (their
     caller and record reach the candidate when the phone rings, the screen pop); the written
@@ -53,7 +55,7 @@ async def candidate_subject(ctx: AppContext, session: AsyncSession, candidate_id
     return data
 
 
-async def jury_subject(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict:
+async def jury_subject(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict[str, Any]:
     """The run sheet: every simulation of the session's format with its juror card, the
     writing tasks with their marking notes, and the competences and criteria to watch."""
     found = await progress.effective_subset(ctx, session, candidate_id)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
 from server.core.identity import Principal, Role
 from server.progress import subject
+from server.progress.schemas import CandidateSubjectOut, JurySubjectOut
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/subject", tags=["subject"])
@@ -22,12 +23,14 @@ Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scop
 @router.get("")
 async def candidate_subject(
     candidate_id: str, ctx: CtxDep, session: SessionDep, _: Candidate
-) -> dict[str, Any]:
-    return await subject.candidate_subject(ctx, session, candidate_id)
+) -> CandidateSubjectOut:
+    return CandidateSubjectOut.model_validate(
+        await subject.candidate_subject(ctx, session, candidate_id)
+    )
 
 
 @router.get("/jury")
 async def jury_subject(
     candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury
-) -> dict[str, Any]:
-    return await subject.jury_subject(ctx, session, candidate_id)
+) -> JurySubjectOut:
+    return JurySubjectOut.model_validate(await subject.jury_subject(ctx, session, candidate_id))

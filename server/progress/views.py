@@ -3,12 +3,13 @@ titles are staff labels: never for a candidate)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
 from server.core.identity import Principal, Role
 from server.progress import service
+from server.progress.schemas import SimulationsOut
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}/simulations", tags=["progress"])
@@ -18,7 +19,7 @@ Jury = Annotated[Principal, Depends(allow(Role.JUROR, Role.ORGANISER, scope=Scop
 @router.get("")
 async def simulations(
     candidate_id: str, ctx: CtxDep, session: SessionDep, _: Jury
-) -> dict[str, Any]:
+) -> SimulationsOut:
     """Per simulation: à faire / en cours / jouée / non jouée (with its reason); the time left
     in the calls phase, what the remaining simulations need and whether it fits."""
-    return await service.progress_out(ctx, session, candidate_id)
+    return SimulationsOut.model_validate(await service.progress_out(ctx, session, candidate_id))

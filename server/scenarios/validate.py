@@ -12,7 +12,8 @@ from pathlib import Path
 
 from server.core.loading import DataFileError, Problem, read_yaml
 from server.core.referential import Title, load_title
-from server.scenarios.pack.loader import PACK_FILE, validate_pack
+from server.scenarios.pack.loader import validate_pack
+from server.scenarios.pack.validation import PACK_FILE
 
 TITLES_DIR = "titles"
 

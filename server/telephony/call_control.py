@@ -11,8 +11,8 @@ command goes on without it:
   recording, a hold or resume switches the audio;
 - both pages are told the call's new state, marked `pending`, with a French sentence
   (`call.pending`): « … enregistré dès que la base de données répondra »;
-- the command itself stays queued, retried every `RETRY_S` while the database refuses, and
-  is written when it answers, dated when it was asked (the hang-up's instant, not the
+- the command itself stays queued, retried every `db_retry_s` (settings) while the database
+  refuses, and is written when it answers, dated when it was asked (the hang-up's instant, not the
   database's return); then the pages get the call as written and `call.pending` false.
 """
 
@@ -37,7 +37,6 @@ from server.telephony.ports import RecordingInfo
 log = logging.getLogger(__name__)
 
 DB_PATIENCE_S = 2.0  # a call command waits this long for the database, then goes on without
-RETRY_S = 1.0  # a command the database refused is tried again this often
 DB_ERRORS: tuple[type[BaseException], ...] = (DBAPIError, OSError, TimeoutError)
 DEFERRED = (CallAction.HOLD, CallAction.RESUME, CallAction.HANG_UP, CallAction.MISS)
 
@@ -154,7 +153,7 @@ async def run(
                 return await apply(requested_at, claim)
             except DB_ERRORS as exc:
                 log.warning("call %s: %s waits for the database (%s)", call_id, action, exc)
-                await asyncio.sleep(RETRY_S)
+                await asyncio.sleep(ctx.settings.db_retry_s)
 
     task = asyncio.ensure_future(queued())
     calls.queues[call_id] = task

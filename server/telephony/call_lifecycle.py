@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from server.core import audit
-from server.core.clock import real_seconds
 from server.core.context import AppContext
 from server.exams.models import Candidate
 from server.telephony import call_control
@@ -271,7 +270,7 @@ def arm_ring_timeout(ctx: AppContext, row: CallRow) -> None:
     left = (row.rang_at + RING_TIMEOUT - ctx.clock.now()).total_seconds()
 
     async def later() -> None:
-        await asyncio.sleep(max(0.0, real_seconds(ctx.clock, left)))
+        await ctx.clock.sleep(left)  # exam time: a FakeClock's advance fires it
         await expire_ringing(ctx)
 
     task = asyncio.create_task(later(), name=f"ring-timeout-{row.id}")

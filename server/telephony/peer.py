@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from aiortc import (
     RTCConfiguration,
     RTCPeerConnection,
+    RTCRtpCodecCapability,
     RTCRtpSender,
     RTCSessionDescription,
 )
@@ -47,7 +48,7 @@ def lan_configuration() -> RTCConfiguration:
     return RTCConfiguration(iceServers=[])
 
 
-def _opus_capabilities() -> list:
+def _opus_capabilities() -> list[RTCRtpCodecCapability]:
     codecs = RTCRtpSender.getCapabilities("audio").codecs
     return [c for c in codecs if c.mimeType.lower() == "audio/opus"]
 

@@ -16,6 +16,7 @@ import numpy as np
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtp import RtpPacket
+from av.stream import Stream
 
 from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, SAMPLE_RATE, Pcm, tone
 from server.telephony.jitter_buffer import SQUEEZE_SAMPLES
@@ -52,7 +53,7 @@ class SignalTrack(MediaStreamTrack):
         self._start: float | None = None
         self._index = 0
 
-    async def recv(self) -> av.Packet:
+    async def recv(self) -> av.Packet[Stream]:
         if self.readyState != "live":
             raise MediaStreamError
         now = time.monotonic()

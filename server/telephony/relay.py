@@ -27,6 +27,7 @@ import av
 from aiortc import RTCRtpReceiver
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtp import RtpPacket
+from av.stream import Stream
 
 from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE
 
@@ -60,7 +61,7 @@ class OutboundAudio(MediaStreamTrack):
 
     def __init__(self, max_queued: int = 50, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
-        self._queue: asyncio.Queue[av.Packet] = asyncio.Queue(maxsize=max_queued)
+        self._queue: asyncio.Queue[av.Packet[Stream]] = asyncio.Queue(maxsize=max_queued)
         self._clock = clock
         self._origin = clock()
         self._last_pts = -FRAME_SAMPLES
@@ -99,7 +100,7 @@ class OutboundAudio(MediaStreamTrack):
         """Seconds since the last packet was queued."""
         return self._clock() - self.last_sent
 
-    async def recv(self) -> av.Packet:
+    async def recv(self) -> av.Packet[Stream]:
         if self.readyState != "live":
             raise MediaStreamError
         return await self._queue.get()

@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from server.core.clock import real_seconds
 from server.core.context import AppContext
 from server.telephony.call_lifecycle import RING_TIMEOUT, act
 from server.telephony.call_state import CallAction, CallState, Party
@@ -61,7 +60,7 @@ async def _loop(ctx: AppContext) -> None:
             await sweep_ringing(ctx)
         except Exception:  # noqa: BLE001 - the database away: the next pass retries
             log.warning("balayage des sonneries impossible", exc_info=True)
-        await asyncio.sleep(real_seconds(ctx.clock, SWEEP_S))
+        await ctx.clock.sleep(SWEEP_S)  # the deadlines it sweeps are the clock's
 
 
 async def start_ring_sweep(ctx: AppContext) -> None:

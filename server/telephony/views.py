@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse
@@ -10,8 +10,10 @@ from fastapi.responses import FileResponse
 from server.core.identity import Principal, Role
 from server.exams.queries import NotFound
 from server.telephony import call_records, storage
+from server.telephony.events import CallOut
 from server.telephony.models import RecordingRow
 from server.telephony.recordings import recording_out, recordings_of
+from server.telephony.schemas import RecordingOut
 from server.web.access import CtxDep, Scope, SessionDep, allow
 
 router = APIRouter(prefix="/api/candidates/{candidate_id}", tags=["telephony"])
@@ -19,18 +21,20 @@ Jury = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.JUROR, scope=Scop
 
 
 @router.get("/calls")
-async def calls(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
-    return await call_records.calls_of(session, candidate_id)
+async def calls(candidate_id: str, session: SessionDep, _: Jury) -> list[CallOut]:
+    return [CallOut.model_validate(c) for c in await call_records.calls_of(session, candidate_id)]
 
 
 @router.get("/recordings")
-async def recordings(candidate_id: str, session: SessionDep, _: Jury) -> list[dict[str, Any]]:
+async def recordings(candidate_id: str, session: SessionDep, _: Jury) -> list[RecordingOut]:
     return [
-        {
-            **recording_out(r),
-            "audio_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/audio",
-            "sidecar_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/sidecar",
-        }
+        RecordingOut.model_validate(
+            {
+                **recording_out(r),
+                "audio_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/audio",
+                "sidecar_url": f"/api/candidates/{candidate_id}/recordings/{r.id}/sidecar",
+            }
+        )
         for r in await recordings_of(session, candidate_id)
     ]
 
@@ -42,7 +46,7 @@ async def _recording(session: SessionDep, candidate_id: str, recording_id: str) 
     return row
 
 
-@router.get("/recordings/{recording_id}/audio")
+@router.get("/recordings/{recording_id}/audio", response_class=FileResponse)
 async def audio(
     candidate_id: str, recording_id: str, ctx: CtxDep, session: SessionDep, _: Jury
 ) -> FileResponse:
@@ -54,7 +58,7 @@ async def audio(
     return FileResponse(path, media_type="audio/ogg", filename=path.name)
 
 
-@router.get("/recordings/{recording_id}/sidecar")
+@router.get("/recordings/{recording_id}/sidecar", response_class=FileResponse)
 async def sidecar(
     candidate_id: str, recording_id: str, ctx: CtxDep, session: SessionDep, _: Jury
 ) -> FileResponse:

@@ -9,7 +9,11 @@ start-up and shutdown hooks.
 Nothing is registered by importing a module: a contribution left out of the list is absent.
 
 The type lives with the edges (not in `server.core`) because it holds FastAPI routers and
-WebSocket commands, which the core never imports (import-linter contract)."""
+WebSocket commands, which the core never imports (import-linter contract), and because its
+hook fields are typed with the signatures the calling packages declare (each `HookPoint` of
+server/core/wiring.py: `exams.timeline_service.TimelineListener`,
+`evaluation.deliberation.LockCheck`, …): mypy checks every package's contribution against
+them."""
 
 from __future__ import annotations
 
@@ -21,7 +25,10 @@ from fastapi import APIRouter
 
 from server.core.context import AppContext
 from server.core.events import Event
-from server.core.wiring import ElectionSweep, LockCheck, SealPart, TimelineListener, Wiring
+from server.core.wiring import ELECTION_SWEEP, Binding, ElectionSweep, Wiring
+from server.evaluation.deliberation import LOCK_CHECK, LockCheck
+from server.evaluation.signing import SEAL_PART, SealPart
+from server.exams.timeline_service import TIMELINE_LISTENER, TimelineListener
 from server.web.snapshots import SnapshotPart
 from server.web.ws_registry import WsCommand
 
@@ -116,10 +123,12 @@ def assemble(contributions: Sequence[Contribution]) -> Assembly:
         routers=tuple(r for c in contributions for r in c.routers),
         edges=Edges(commands=commands, events=events, snapshot_parts=parts),
         wiring=Wiring(
-            timeline_listeners=tuple(f for c in contributions for f in c.listeners),
-            on_elected=tuple(f for c in contributions for f in c.on_elected),
-            lock_checks=tuple(f for c in contributions for f in c.lock_checks),
-            seal_parts=tuple(f for c in contributions for f in c.seal_parts),
+            (
+                Binding(TIMELINE_LISTENER, tuple(f for c in contributions for f in c.listeners)),
+                Binding(ELECTION_SWEEP, tuple(f for c in contributions for f in c.on_elected)),
+                Binding(LOCK_CHECK, tuple(f for c in contributions for f in c.lock_checks)),
+                Binding(SEAL_PART, tuple(f for c in contributions for f in c.seal_parts)),
+            )
         ),
         startup=tuple(t[3] for t in startup),
         shutdown=tuple(h for c in reversed(contributions) for h in c.shutdown),

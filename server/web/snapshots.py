@@ -24,7 +24,7 @@ async def build_state(
     session: AsyncSession,
     principal: Principal,
     parts: Mapping[str, SnapshotPart],
-) -> dict:
+) -> dict[str, Any]:
     """Every part the app assembled from the contributions; one that cannot be read (a bad row)
     is null and logged, and the page gets the others: never a socket down for one unreadable
     value."""

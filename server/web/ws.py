@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.auth import service as auth_service
 from server.core.context import AppContext
 from server.core.errors import PlateauError
-from server.core.events import Subscription, jury_audience, person_audience, staff_audience
+from server.core.events import (
+    Message,
+    Subscription,
+    jury_audience,
+    person_audience,
+    staff_audience,
+)
 from server.core.french_errors import french_errors, french_summary
 from server.core.identity import Principal, Role
 from server.core.presence import Presence
@@ -30,7 +36,6 @@ from server.web.messages import (
     ErrorReply,
     Heartbeat,
     Me,
-    Message,
     PresenceChanged,
     Resync,
     Snapshot,
@@ -42,7 +47,6 @@ from server.web.ws_registry import CommandError
 
 log = logging.getLogger(__name__)
 router = APIRouter()
-HEARTBEAT_SECONDS = 10.0
 POLICY_VIOLATION = 1008
 SESSION_REVOKED = 4401  # the page goes back to the sign-in instead of reconnecting
 DB_DOWN_FR = (
@@ -152,7 +156,7 @@ class Connection:
             assert self.sub is not None
             sub = self.sub
             try:
-                event = await asyncio.wait_for(sub.queue.get(), HEARTBEAT_SECONDS)
+                event = await asyncio.wait_for(sub.queue.get(), self.ctx.settings.ws_heartbeat_s)
             except TimeoutError:
                 await self.send(Heartbeat(server_time=self.ctx.clock.now()), numbered=False)
                 continue

@@ -407,7 +407,9 @@ def _notepad_writable(state: TimelineState) -> bool:
     )
 
 
-async def save_notepad(ctx: AppContext, candidate_id: str, text: str, *, actor: str) -> dict:
+async def save_notepad(
+    ctx: AppContext, candidate_id: str, text: str, *, actor: str
+) -> dict[str, Any]:
     async with ctx.db.session() as session:
         candidate = await session.get(Candidate, candidate_id)
         if candidate is None:

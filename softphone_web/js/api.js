@@ -8,6 +8,11 @@ function csrfToken() {
 }
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   * @param {Record<string, any>} [data]
+   */
   constructor(status, message, data = {}) {
     super(message);
     this.status = status;
@@ -15,7 +20,15 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The server's JSON answer (any: the HTTP bodies have no generated typedefs yet), null for a 204.
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
 export async function api(method, path, body) {
+  /** @type {Record<string, string>} */
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
@@ -38,6 +51,12 @@ export async function api(method, path, body) {
 
 // A change the server applies once per key (e.g. a CRM creation with its client_id): sent again
 // with the same body after a network cut or a 5xx, so a dropped connection loses nothing.
+/**
+ * @template T
+ * @param {() => Promise<T>} call
+ * @param {{ delaysMs?: number[] }} [options]
+ * @returns {Promise<T>}
+ */
 export async function idempotent(call, { delaysMs = [500, 1500, 4000] } = {}) {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -51,6 +70,10 @@ export async function idempotent(call, { delaysMs = [500, 1500, 4000] } = {}) {
 }
 
 // The signed-in person, or a redirect to the sign-in page.
+/**
+ * @param {string} [expectedRole]
+ * @returns {Promise<any>}
+ */
 export async function requireMe(expectedRole) {
   try {
     const me = await api("GET", "/api/auth/me");

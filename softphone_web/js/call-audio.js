@@ -12,6 +12,25 @@ const GATHER_MS = 2500; // the server does not trickle: the offer carries its ca
 const RETRY_MS = [1000, 2000, 4000, 8000];
 
 export class CallAudio {
+  /** @type {number} */
+  _watchdog;
+  /** @type {boolean} */
+  _awaitingGesture;
+  /** @type {boolean} */
+  connecting;
+  /** @type {any} */
+  _retryTimer;
+
+  /**
+   * @param {{
+   *   socket: import("./socket.js").PlateauSocket,
+   *   phone: any,
+   *   announce: (text: string, options?: object) => void,
+   *   candidateId?: string | null,
+   *   receiveOnly?: boolean,
+   *   micDevice?: () => string,
+   * }} options `phone`: the bar that shows the call (its levels, its audio state)
+   */
   constructor({ socket, phone, announce, candidateId = null, receiveOnly = false, micDevice = savedMicDevice }) {
     this.socket = socket;
     this.phone = phone;
@@ -99,6 +118,7 @@ export class CallAudio {
     for (const type of ["pointerdown", "keydown"]) document.addEventListener(type, go, true);
   }
 
+  /** @param {boolean} value */
   setMuted(value) {
     this.muted = Boolean(value);
     for (const t of this.stream?.getAudioTracks() || []) t.enabled = !this.muted;
@@ -128,7 +148,7 @@ export class CallAudio {
       this.pc = pc;
       const track = this.stream?.getAudioTracks()[0];
       if (this.receiveOnly) pc.addTransceiver("audio", { direction: "recvonly" });
-      else if (track) pc.addTransceiver(track, { direction: "sendrecv", streams: [this.stream] });
+      else if (track && this.stream) pc.addTransceiver(track, { direction: "sendrecv", streams: [this.stream] });
       else pc.addTransceiver("audio", { direction: "sendrecv" });
       pc.addEventListener("track", (ev) => {
         const remote = ev.streams[0] || new MediaStream([ev.track]);
@@ -149,7 +169,8 @@ export class CallAudio {
       });
       await pc.setLocalDescription(await pc.createOffer());
       await this._gathered(pc);
-      const offer = { type: "rtc.offer", sdp: pc.localDescription.sdp };
+      /** @type {{ type: string, sdp: string, candidate_id?: string }} */
+      const offer = { type: "rtc.offer", sdp: pc.localDescription?.sdp || "" };
       if (this.candidateId) offer.candidate_id = this.candidateId;
       const answer = await this.socket.request(offer);
       if (pc !== this.pc) return;
@@ -172,9 +193,13 @@ export class CallAudio {
     }, wait);
   }
 
+  /**
+   * @param {RTCPeerConnection} pc
+   * @returns {Promise<void>}
+   */
   _gathered(pc) {
     if (pc.iceGatheringState === "complete") return Promise.resolve();
-    return new Promise((resolve) => {
+    return new Promise((/** @type {(value?: void) => void} */ resolve) => {
       const done = () => {
         if (pc.iceGatheringState === "complete") {
           pc.removeEventListener("icegatheringstatechange", done);
@@ -187,6 +212,10 @@ export class CallAudio {
   }
 
   // The server's view of our peer (`rtc.peer_state`): shown on the bar for the candidate's own.
+  /**
+   * @param {import("./types/events.js").PeerState} detail
+   * @param {string} [role]
+   */
   peerState(detail, role = "candidate") {
     if (detail.role === role) this.phone.dataset.serverAudio = detail.state;
   }

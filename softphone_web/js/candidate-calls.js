@@ -16,16 +16,27 @@ import { serverNow } from "./clock.js";
 const LIVE = new Set(["sonnerie", "en_ligne", "en_attente"]);
 const $ = (id) => document.getElementById(id);
 
-// The server's call (server/telephony/call_records.py `call_out`), in the page's words.
-export function normaliseCall(raw) {
-  if (!raw) return null;
-  const c = raw.call || raw;
+/** @typedef {import("./types/events.js").CallOut} CallOut */
+/** @typedef {import("./types/events.js").PendingCallOut} PendingCallOut */
+/**
+ * A call in the page's words: the server's call, with the names the softphone bar, the call
+ * list and the wrap-up read (`call_id`, `ringing_at`, `record_id`, `number_display`…).
+ * @typedef {(CallOut | PendingCallOut) & { line?: string, call_id: string, ringing_at: string, record_id: string | null, number_display: string, wrap_up_pending: boolean }} PageCall
+ */
+// The server's call (`CallOut`: a `call` event's `call`, a call of the snapshot — which adds its
+// `line` —, the answer to a dial or a wrap-up), in the page's words.
+/**
+ * @param {CallOut | PendingCallOut | (CallOut & { line?: string }) | null | undefined} c
+ * @returns {PageCall | null}
+ */
+export function normaliseCall(c) {
+  if (!c) return null;
   const number = c.number || "";
   return {
     ...c,
-    call_id: c.call_id || c.id,
-    ringing_at: c.ringing_at || c.rang_at,
-    record_id: c.record_id || c.crm_record_id || null,
+    call_id: c.id,
+    ringing_at: c.rang_at,
+    record_id: c.crm_record_id || null,
     number,
     number_display: /\d/.test(number) ? displayNumber(number) : number,
     wrap_up_pending: Boolean(c.needs_wrap_up) && !c.disposition,
@@ -39,6 +50,38 @@ function callsPausedSeconds(state) {
 }
 
 export class CallsDesk {
+  /** @type {CrmDesk} */
+  crm;
+  /** @type {any} */
+  _notes;
+  /** @type {import("./cti/wrap-up-form.js").WrapUpForm} */
+  wrap;
+  /** @type {import("./cti/call-list.js").CallList} */
+  list;
+  /** @type {import("./cti/chat-window.js").ChatWindow} */
+  chat;
+  /** @type {ChatOutbox} */
+  outbox;
+  /** @type {import("./components/tab-panels.js").TabPanels} */
+  tabs;
+  /** @type {import("./components/tab-panels.js").TabPanels} */
+  side;
+  /** @type {HTMLSpanElement} */
+  chatBadge;
+  /** @type {any} */
+  _timeline;
+  /** @type {any} */
+  _chatPausedBase;
+  /** @type {any} */
+  chatWindow;
+  /** @type {number} */
+  _chatTimer;
+  /** @type {any} */
+  _popped;
+
+  /**
+   * @param {{ page: any, socket: import("./socket.js").PlateauSocket, ui: any, announce: (text: string, options?: object) => void, cid: string }} options
+   */
   constructor({ page, socket, ui, announce, cid }) {
     this.page = page;
     this.socket = socket;
@@ -102,25 +145,25 @@ export class CallsDesk {
 
   _wire() {
     const s = this.socket;
-    s.addEventListener("call", (ev) => this._onCall(normaliseCall(ev.detail)));
-    s.addEventListener("call.screen_pop", (ev) => this._onPop(ev.detail));
-    s.addEventListener("call.unassigned", (ev) => {
+    s.on("call", (msg) => this._onCall(normaliseCall(msg.call)));
+    s.on("call.screen_pop", (msg) => this._onPop(msg));
+    s.on("call.unassigned", (msg) => {
       this.phone.padClose();
-      this.announce(`${ev.detail.message || "Numéro non attribué."} (${displayNumber(ev.detail.number)})`, { level: "warn" });
+      this.announce(`${msg.message || "Numéro non attribué."} (${displayNumber(msg.number)})`, { level: "warn" });
       this.audio.unassignedTone();
     });
-    s.addEventListener("rtc.peer_state", (ev) => this.audio.peerState(ev.detail));
+    s.on("rtc.peer_state", (msg) => this.audio.peerState(msg));
     // A hang-up, hold or resume waiting for the database: said, then said written.
-    s.addEventListener("call.pending", (ev) => {
-      this.announce(ev.detail.message, { level: ev.detail.pending ? "warn" : "info", ms: 20000 });
+    s.on("call.pending", (msg) => {
+      this.announce(msg.message, { level: msg.pending ? "warn" : "info", ms: 20000 });
     });
-    s.addEventListener("call.warning", (ev) => {
-      this.announce(ev.detail.message || "L'appel va être coupé : fin de la phase d'appels.", { level: "warn", ms: 20000 });
+    s.on("call.warning", (msg) => {
+      this.announce(msg.message || "L'appel va être coupé : fin de la phase d'appels.", { level: "warn", ms: 20000 });
     });
-    s.addEventListener("crm.change", (ev) => this.crm.changed(ev.detail));
-    s.addEventListener("chat.message", (ev) => this._onChatMessage(ev.detail.message || ev.detail));
-    s.addEventListener("chat.typing", (ev) => {
-      if ((ev.detail.author || ev.detail.by) !== "candidate") this.chat.peerTyping = true;
+    s.on("crm.change", (msg) => this.crm.changed(msg));
+    s.on("chat.message", (msg) => this._onChatMessage(msg.message));
+    s.on("chat.typing", (msg) => {
+      if (msg.author !== "candidate") this.chat.peerTyping = true;
     });
     this.phone.addEventListener("phone-action", (ev) => this._phoneAction(ev.detail));
     this.wrap.addEventListener("wrap-up-submit", (/** @type {CustomEvent} */ ev) => this._wrapUp(ev.detail));
@@ -153,10 +196,12 @@ export class CallsDesk {
 
   setSubject(subject) {
     this.crm.setSubject(subject);
-    this.list.principals = Object.fromEntries((subject.principals || []).map((p) => [p.id, p.name]));
+    /** @type {Record<string, string>} */
+    const principals = Object.fromEntries((subject.principals || []).map((/** @type {{ id: string, name: string }} */ p) => [p.id, p.name]));
+    this.list.principals = principals;
     this.list.tasks = subject.simulations || [];
-    const chatSim = (subject.simulations || []).find((s) => s.kind === "chat");
-    if (chatSim) this.chat.header = `Messagerie — ${this.list._principals?.[chatSim.principal] || ""}`;
+    const chatSim = (subject.simulations || []).find((/** @type {{ kind: string }} */ s) => s.kind === "chat");
+    if (chatSim) this.chat.header = `Messagerie — ${principals[chatSim.principal] || ""}`;
     if (subject.dispositions) this.wrap.codes = subject.dispositions;
   }
 
@@ -280,6 +325,7 @@ export class CallsDesk {
     return [...this.calls.values()].find((c) => c.wrap_up_pending) || null;
   }
 
+  /** @param {PageCall | null} call */
   _onCall(call) {
     if (!call || !call.call_id) return;
     const before = this.calls.get(call.call_id);
@@ -301,6 +347,7 @@ export class CallsDesk {
   }
 
   // CTI: the inbound call's record (and its simulation's public part) before the answer.
+  /** @param {import("./types/events.js").ScreenPop} detail */
   _onPop(detail) {
     const call = { ...(this.calls.get(detail.call_id) || {}), call_id: detail.call_id };
     call.record_id = detail.crm_record_id || call.record_id || null;

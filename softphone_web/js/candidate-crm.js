@@ -21,6 +21,35 @@ const DONE = {
 };
 
 export class CrmDesk {
+  /** @type {HTMLDivElement} */
+  wrapSlot;
+  /** @type {HTMLParagraphElement} */
+  pop;
+  /** @type {import("./cti/crm-search.js").CrmSearch} */
+  search;
+  /** @type {import("./cti/crm-record.js").CrmRecord} */
+  view;
+  /** @type {import("./cti/order-form.js").OrderForm} */
+  orderForm;
+  /** @type {import("./cti/payment-form.js").PaymentForm} */
+  paymentForm;
+  /** @type {import("./cti/survey-form.js").SurveyForm} */
+  survey;
+  /** @type {import("./cti/agenda-view.js").AgendaView} */
+  agenda;
+  /** @type {{ [k: string]: any; }} */
+  principals;
+  /** @type {boolean} */
+  loaded;
+  /** @type {any} */
+  agendaItems;
+  /** @type {any} */
+  slots;
+  /** @type {boolean} */
+  slotsFromServer;
+  /** @type {any} */
+  _answering;
+
   constructor({ cid, announce, dialog, slots, onDial }) {
     this.api = crmApi(cid);
     this.announce = announce;
@@ -171,6 +200,7 @@ export class CrmDesk {
   }
 
   // A `crm.change` event: a record changed (by this page or, later, by the server).
+  /** @param {import("./types/events.js").CrmChanged} event */
   changed(event) {
     if (event.survey) {
       if (this.surveySim && event.survey.simulation_id === this.surveySim) this.survey.answers = event.survey.answers || {};

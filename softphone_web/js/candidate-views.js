@@ -20,6 +20,10 @@ export const VIEW_TITLES = {
 };
 
 // TimelineState → "waiting" | "prep" | "calls" | "writing" | "done".
+/**
+ * @param {{ status?: string, phase?: string | null } | null | undefined} state
+ * @returns {"waiting" | "prep" | "calls" | "writing" | "done"}
+ */
 export function viewFor(state) {
   if (!state || state.status === "not_started") return "waiting";
   if (state.status === "finished") return "done";
@@ -36,6 +40,7 @@ export function viewFor(state) {
 }
 
 // The notepad on the server (server/writing): GET and PUT the candidate's one text.
+/** @param {string} cid */
 export function notesStore(cid) {
   const path = `/api/candidates/${encodeURIComponent(cid)}/notepad`;
   return {
@@ -43,6 +48,6 @@ export function notesStore(cid) {
       const data = await api("GET", path);
       return { text: data.text || "", saved_at: data.saved_at };
     },
-    save: (text) => api("PUT", path, { text }),
+    save: (/** @type {string} */ text) => api("PUT", path, { text }),
   };
 }

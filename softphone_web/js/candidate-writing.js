@@ -12,6 +12,15 @@ import "./cti/writing-editor.js";
 const SAVE_EVERY_MS = 5000;
 
 export class WritingDesk {
+  /** @type {import("./components/tab-panels.js").TabPanels} */
+  tabs;
+  /** @type {boolean} */
+  frozen;
+  /** @type {boolean} */
+  loaded;
+  /** @type {boolean} */
+  writable;
+
   constructor({ page, ui, announce, cid }) {
     this.page = page;
     this.ui = ui;

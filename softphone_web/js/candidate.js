@@ -206,24 +206,24 @@ async function main() {
   $("prep-instructions").append(instructions);
   page.calls = new CallsDesk({ page, socket, ui, announce, cid: page.cid });
   page.writing = new WritingDesk({ page, ui, announce, cid: page.cid });
-  socket.addEventListener("connection", (/** @type {CustomEvent} */ ev) => {
-    ui.link.connected = ev.detail.connected;
-    ui.body.classList.toggle("is-offline", !ev.detail.connected);
+  socket.on("connection", (msg) => {
+    ui.link.connected = msg.connected;
+    ui.body.classList.toggle("is-offline", !msg.connected);
   });
-  socket.addEventListener("snapshot", (/** @type {CustomEvent} */ ev) => {
-    const state = ev.detail.state || {};
+  socket.on("snapshot", (msg) => {
+    const state = msg.state || {};
     applyTimeline((state.exam || {}).timeline || null);
     page.calls.snapshot(state);
     page.writing.snapshot(state);
     if (page.view !== "waiting") notes.load(notesStore(page.cid));
   });
-  socket.addEventListener("timeline", (/** @type {CustomEvent} */ ev) => {
-    if (ev.detail.candidate_id === page.cid) applyTimeline(ev.detail.state);
+  socket.on("timeline", (msg) => {
+    if (msg.candidate_id === page.cid) applyTimeline(msg.state);
   });
-  socket.addEventListener("timeline.warning", (/** @type {CustomEvent} */ ev) => {
-    if (ev.detail.candidate_id !== page.cid) return;
-    const m = ev.detail.minutes;
-    announce(`${ev.detail.phase_label} : plus que ${m} minute${m > 1 ? "s" : ""}.`, { level: "warn", ms: 15000 });
+  socket.on("timeline.warning", (msg) => {
+    if (msg.candidate_id !== page.cid) return;
+    const m = msg.minutes;
+    announce(`${msg.phase_label} : plus que ${m} minute${m > 1 ? "s" : ""}.`, { level: "warn", ms: 15000 });
   });
   wireFullscreen();
   wireKeys();

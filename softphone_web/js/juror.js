@@ -12,10 +12,11 @@ import "./components/tab-panels.js";
 import "./cti/chat-window.js";
 import { interviewButtons, interviewCommand } from "./jury/interview-notes.js";
 import { bindChat } from "./jury/jury-chat.js";
-import { LIVE_STATES } from "./jury/observer-common.js";
 import "./jury/juror-card.js";
 import "./jury/mic-check.js";
 import "./jury/run-sheet.js";
+import { runSheetStates } from "./jury/run-sheet-states.js";
+import { feedProgress, feedRecordings } from "./juror-feeds.js";
 import "./jury/simulation-progress.js";
 import "./jury/jury-softphone.js";
 import { PlateauSocket } from "./socket.js";
@@ -54,28 +55,6 @@ function ctxFor(assignment) {
 
 function timelineOf(cid) {
   return (((page.state || {}).exam || {}).candidates || {})[cid]?.timeline || null;
-}
-
-// The run sheet's states as the server reads them (GET …/simulations: a call answered, a chat
-// answered by the candidate, « Non jouée » with its reason once the calls phase is over).
-const SERVER_STATES = { a_faire: "todo", en_cours: "current", jouee: "done", non_jouee: "skipped" };
-function serverStates(progress) {
-  return Object.fromEntries(((progress && progress.simulations) || []).map((s) => [s.id, SERVER_STATES[s.state]]));
-}
-
-// Between two readings of the server, the run sheet follows the calls and the chat at once: a
-// live call is « En cours », an ended one « Faite »; the chat is « En cours » once a message
-// was exchanged.
-function simulationStates(calls, messages) {
-  const out = {};
-  for (const c of calls) {
-    if (!c.simulation_id) continue;
-    const live = LIVE_STATES.has(c.state);
-    if (live) out[c.simulation_id] = "current";
-    else if (out[c.simulation_id] !== "current" && c.state === "termine") out[c.simulation_id] = "done";
-  }
-  for (const m of messages) if (m.simulation_id && !out[m.simulation_id]) out[m.simulation_id] = "current";
-  return out;
 }
 
 function renderPicker() {
@@ -136,21 +115,19 @@ async function bindClient(ctx) {
   const progress = /** @type {import("./jury/simulation-progress.js").SimulationProgress} */ ($("client-progress"));
   const refreshStates = () => {
     const conv = (((page.state || {}).chat || {}).by_candidate || {})[ctx.candidateId] || {};
-    const local = simulationStates(phone.calls, chat.messages || conv.messages || []);
-    const server = serverStates(progress.progress);
-    // The server's reading, with a call live right now shown « En cours » at once.
-    const live = Object.entries(local).filter(([id, state]) => state === "current" && (server[id] || "todo") === "todo");
-    sheet.statuses = { ...local, ...server, ...Object.fromEntries(live) };
-    sheet.reasons = Object.fromEntries(((progress.progress || {}).simulations || []).filter((s) => s.reason).map((s) => [s.id, `${s.reason_label} — ${s.detail}`]));
+    const { statuses, reasons } = runSheetStates({ calls: phone.calls, messages: chat.messages || conv.messages || [], progress: progress.progress });
+    sheet.statuses = statuses;
+    sheet.reasons = reasons;
   };
   sheet.simulations = sims;
+  const abort = new AbortController();
+  const signal = abort.signal;
   progress.bind(ctx);
+  feedProgress(progress, ctx, signal);
   phone.bind(ctx);
   const unbindChat = bindChat(chat, ctx);
   refreshStates();
   show(sheet.suggested());
-  const abort = new AbortController();
-  const signal = abort.signal;
   sheet.addEventListener("simulation-select", (/** @type {CustomEvent} */ ev) => show(ev.detail.id), { signal });
   phone.addEventListener("call-simulation", (/** @type {CustomEvent} */ ev) => show(ev.detail.id), { signal });
   phone.addEventListener("calls-change", refreshStates, { signal });
@@ -173,8 +150,12 @@ async function bindObserver(ctx) {
   await Promise.all(OBSERVER_MODULES.map((m) => import(m)));
   const parts = OBSERVER_PARTS.map((id) => /** @type {import("./jury/jury-panel.js").JuryPanel} */ ($(id)));
   for (const part of parts) part.bind(ctx);
+  const abort = new AbortController();
+  feedProgress(/** @type {import("./jury/simulation-progress.js").SimulationProgress} */ ($("observer-progress")), ctx, abort.signal);
+  feedRecordings(/** @type {import("./jury/recordings-panel.js").RecordingsPanel} */ ($("recordings")), ctx, abort.signal);
   const unbindChats = ["observer-chat", "review-chat"].map((id) => bindChat($(id), ctx));
   return () => {
+    abort.abort();
     for (const part of parts) part.unbind();
     for (const unbind of unbindChats) unbind();
   };
@@ -247,15 +228,15 @@ async function main() {
   const socket = new PlateauSocket();
   page.socket = socket;
   const ready = new Promise((resolve) => socket.addEventListener("snapshot", resolve, { once: true }));
-  socket.addEventListener("snapshot", (/** @type {CustomEvent} */ ev) => {
-    page.state = ev.detail.state || {};
+  socket.on("snapshot", (msg) => {
+    page.state = msg.state || {};
     applyTimeline();
   });
-  socket.addEventListener("connection", (/** @type {CustomEvent} */ ev) => (/** @type {import("./components/link-status.js").LinkStatus} */ ($("link")).connected = ev.detail.connected));
-  socket.addEventListener("timeline", (/** @type {CustomEvent} */ ev) => {
+  socket.on("connection", (msg) => (/** @type {import("./components/link-status.js").LinkStatus} */ ($("link")).connected = msg.connected));
+  socket.on("timeline", (msg) => {
     const exam = ((page.state ||= {}).exam ||= {});
     const candidates = (exam.candidates ||= {});
-    (candidates[ev.detail.candidate_id] ||= {}).timeline = ev.detail.state;
+    (candidates[msg.candidate_id] ||= {}).timeline = msg.state;
     applyTimeline();
   });
   socket.addEventListener("access.changed", accessChanged);

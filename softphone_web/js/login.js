@@ -6,27 +6,34 @@ const codeInput = /** @type {HTMLInputElement} */ (document.getElementById("code
 const valueOf = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id)).value;
 const params = new URLSearchParams(location.search);
 
+/**
+ * @param {string} path
+ * @param {object} body
+ * @param {HTMLElement} errorEl
+ */
 async function signIn(path, body, errorEl) {
   errorEl.textContent = "";
   try {
     const me = await api("POST", path, body);
     location.replace(me.home);
   } catch (err) {
-    errorEl.textContent = err.message;
+    errorEl.textContent = /** @type {Error} */ (err).message;
   }
 }
+/** @param {string} id */
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 codeForm.addEventListener("submit", (ev) => {
   ev.preventDefault();
-  signIn("/api/auth/code", { code: codeInput.value.trim() }, document.getElementById("code-error"));
+  signIn("/api/auth/code", { code: codeInput.value.trim() }, byId("code-error"));
 });
 
-document.getElementById("password-form").addEventListener("submit", (ev) => {
+byId("password-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   signIn(
     "/api/auth/password",
     { username: valueOf("username"), password: valueOf("password") },
-    document.getElementById("password-error"),
+    byId("password-error"),
   );
 });
 

@@ -6,13 +6,27 @@
 import { button, el } from "./components/dom.js";
 import { dayLabel } from "./components/format.js";
 
+/** @type {Record<string, number>} */
 const ROLE_ORDER = { candidate: 0, juror: 1, proctor: 2 };
 
+/**
+ * @param {string} origin
+ * @param {string} code
+ */
 export function signInUrl(origin, code) {
   return `${origin}/connexion?code=${encodeURIComponent(code)}`;
 }
 
 export class CodeSheet extends HTMLElement {
+  /** @type {HTMLButtonElement} */
+  _print;
+  /** @type {HTMLHeadingElement} */
+  _heading;
+  /** @type {HTMLDivElement} */
+  _cards;
+  /** @type {HTMLParagraphElement} */
+  _empty;
+
   connectedCallback() {
     if (this._cards) return;
     const bar = el("div", "row no-print sheet-bar");
@@ -30,6 +44,7 @@ export class CodeSheet extends HTMLElement {
     this.append(bar, this._heading, this._empty, this._cards);
   }
 
+  /** @param {{ session: any, codes: any[], origin: string }} data the session and its sign-in codes */
   show({ session, codes, origin }) {
     this._heading.textContent = `Codes d'accès — ${session.centre} — ${dayLabel(session.day)} — ${session.format_name}`;
     const sorted = [...codes].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9));
@@ -38,6 +53,11 @@ export class CodeSheet extends HTMLElement {
     this._print.disabled = codes.length === 0;
   }
 
+  /**
+   * @param {any} c a sign-in code (role, name, code…)
+   * @param {string} origin
+   * @param {any} session
+   */
   _card(c, origin, session) {
     const card = el("article", `code-card role-${c.role}`);
     card.dataset.participantId = c.participant_id;

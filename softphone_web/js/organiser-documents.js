@@ -9,6 +9,11 @@ import { el } from "./components/dom.js";
 const SESSION_KINDS = ["pv", "resultats"];
 const CANDIDATE_KINDS = ["grille", "livret"];
 
+/**
+ * @param {string} text
+ * @param {string} href
+ * @param {string} [label]
+ */
 function link(text, href, label) {
   const a = el("a", "doc-link", text);
   a.href = href;
@@ -17,6 +22,7 @@ function link(text, href, label) {
   return a;
 }
 
+/** @param {string | null | undefined} actor */
 function byLabel(actor) {
   if (!actor) return "";
   if (actor.startsWith("organiser:")) return "le responsable de session";
@@ -25,6 +31,15 @@ function byLabel(actor) {
 }
 
 export class DocumentsPanel extends HTMLElement {
+  /** @type {HTMLParagraphElement} */
+  _message;
+  /** @type {HTMLElement} */
+  _session;
+  /** @type {HTMLElement} */
+  _candidates;
+  /** @type {any} */
+  _data;
+
   connectedCallback() {
     if (this._session) return;
     this._message = el("p", "small");
@@ -39,11 +54,16 @@ export class DocumentsPanel extends HTMLElement {
     this.append(intro, this._message, this._session, this._candidates);
   }
 
+  /**
+   * @param {string} message
+   * @param {boolean} [isError]
+   */
   say(message, isError = false) {
     this._message.className = isError ? "small error" : "small ok";
     this._message.textContent = message || "";
   }
 
+  /** @param {any} data the session's documents (GET …/documents) */
   show(data) {
     this._data = data;
     const kinds = data.kinds || {};
@@ -102,6 +122,13 @@ export class DocumentsPanel extends HTMLElement {
     }
   }
 
+  /**
+   * @param {string} label
+   * @param {any} preview
+   * @param {any[]} versions
+   * @param {any} detail
+   * @param {string | null} [unavailable]
+   */
   _row(label, preview, versions, detail, unavailable = null) {
     const tr = el("tr");
     tr.dataset.kind = detail.kind;

@@ -7,6 +7,19 @@
 import { button, el, field, select } from "./components/dom.js";
 
 export class PackChooser extends HTMLElement {
+  /** @type {HTMLHeadingElement} */
+  _title;
+  /** @type {HTMLParagraphElement} */
+  _current;
+  /** @type {HTMLElement} */
+  _field;
+  /** @type {HTMLSelectElement} */
+  _select;
+  /** @type {HTMLButtonElement} */
+  _button;
+  /** @type {HTMLParagraphElement} */
+  _error;
+
   connectedCallback() {
     if (this._select) return;
     this.classList.add("panel");
@@ -28,9 +41,10 @@ export class PackChooser extends HTMLElement {
     this.append(this._title, this._current, row, this._error);
   }
 
+  /** @param {{ session: any, packs: any[] }} data the session and the packs (GET /api/packs) */
   show({ session, packs }) {
     const fits = (packs || []).filter((p) => {
-      const formats = (p.formats || []).map((f) => (typeof f === "string" ? f : f.id));
+      const formats = (p.formats || []).map((/** @type {string | { id: string }} */ f) => (typeof f === "string" ? f : f.id));
       return p.title === session.title_id && formats.includes(session.format_id);
     });
     this._current.textContent = session.pack_label
@@ -47,6 +61,7 @@ export class PackChooser extends HTMLElement {
     this._button.textContent = session.pack_label ? "Changer de pack" : "Choisir ce pack";
   }
 
+  /** @param {string | null | undefined} error */
   result(error) {
     this._button.disabled = false;
     this._error.textContent = error || "";

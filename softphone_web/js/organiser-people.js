@@ -28,6 +28,21 @@ const CAPACITIES = [
 ];
 
 export class PeoplePanel extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _cands;
+  /** @type {HTMLParagraphElement} */
+  _assignMsg;
+  /** @type {HTMLDivElement} */
+  _removed;
+  /** @type {HTMLFormElement} */
+  _candForm;
+  /** @type {HTMLDivElement} */
+  _staff;
+  /** @type {HTMLFormElement} */
+  _staffForm;
+  /** @type {any} */
+  _detail;
+
   connectedCallback() {
     if (this._cands) return;
     this.classList.add("people-grid");
@@ -69,19 +84,25 @@ export class PeoplePanel extends HTMLElement {
     this._render();
   }
 
+  /** @param {any} value the session's people (GET …/detail: candidates, staff, assignments) */
   set detail(value) {
     this._detail = value;
     this._render();
   }
 
+  /**
+   * @param {string} message
+   * @param {boolean} [isError]
+   */
   say(message, isError = false) {
     this._assignMsg.className = isError ? "small error" : "small ok";
     this._assignMsg.textContent = message || "";
   }
 
+  /** @param {any} person a candidate or a staff member */
   _personButtons(person) {
     const wrap = el("span", "person-actions");
-    const fire = (name) =>
+    const fire = (/** @type {string} */ name) =>
       this.dispatchEvent(new CustomEvent(name, { detail: person }));
     const fix = el("button", "small-button", "Corriger");
     fix.type = "button";
@@ -95,19 +116,27 @@ export class PeoplePanel extends HTMLElement {
     return wrap;
   }
 
+  /**
+   * @param {"candidate" | "staff"} which
+   * @param {string | null | undefined} error
+   */
   formResult(which, error) {
     const form = which === "candidate" ? this._candForm : this._staffForm;
     /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]")).disabled = false;
-    form.querySelector(".error").textContent = error || "";
+    /** @type {HTMLElement} */ (form.querySelector(".error")).textContent = error || "";
     if (!error) {
       for (const i of form.querySelectorAll("input")) i.value = "";
-      form.querySelector("input").focus();
+      form.querySelector("input")?.focus();
     }
   }
 
+  /**
+   * @param {{ candidateId: string, capacity: string, jurorId: string }} assignment
+   * @param {string | null | undefined} error
+   */
   assignResult({ candidateId, capacity, jurorId }, error) {
-    const cand = (this._detail?.candidates || []).find((c) => c.id === candidateId);
-    const juror = (this._detail?.staff || []).find((p) => p.id === jurorId);
+    const cand = (this._detail?.candidates || []).find((/** @type {any} */ c) => c.id === candidateId);
+    const juror = (this._detail?.staff || []).find((/** @type {any} */ p) => p.id === jurorId);
     const what = `${new Map(CAPACITIES).get(capacity)} de ${cand ? cand.display_name : "?"}`;
     if (cand && !error) cand[`${capacity}_juror_id`] = jurorId; // the select already shows it
     this._assignMsg.className = error ? "small error" : "small ok";
@@ -116,6 +145,11 @@ export class PeoplePanel extends HTMLElement {
       : `${what} : ${juror ? juror.display_name : "?"}, enregistré.`;
   }
 
+  /**
+   * @param {Array<[HTMLElement, HTMLInputElement | HTMLSelectElement]>} fields [wrapper, control], as field() makes them
+   * @param {string} submitText
+   * @param {string} eventName
+   */
   _form(fields, submitText, eventName) {
     const form = el("form", "add-form");
     form.noValidate = true;
@@ -128,11 +162,12 @@ export class PeoplePanel extends HTMLElement {
     form.append(row, error);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
+      /** @type {Record<string, string>} */
       const values = {};
       for (const [wrap, control] of fields) {
         values[control.name] = control.value.trim();
         if (control.required && !values[control.name]) {
-          error.textContent = `« ${wrap.querySelector("label").textContent} » est obligatoire.`;
+          error.textContent = `« ${/** @type {HTMLLabelElement} */ (wrap.querySelector("label")).textContent} » est obligatoire.`;
           control.focus();
           return;
         }
@@ -147,7 +182,7 @@ export class PeoplePanel extends HTMLElement {
   _render() {
     if (!this._cands || !this._detail) return;
     const { candidates, staff } = this._detail;
-    const jurors = staff.filter((p) => p.role === "juror");
+    const jurors = staff.filter((/** @type {any} */ p) => p.role === "juror");
 
     if (!candidates.length) {
       this._cands.replaceChildren(el("p", "muted", "Aucun candidat pour l'instant."));
@@ -166,7 +201,7 @@ export class PeoplePanel extends HTMLElement {
         for (const [capacity, label] of CAPACITIES) {
           const current = c[`${capacity}_juror_id`] || "";
           const choice = select(
-            [{ value: "", label: "— à choisir —" }, ...jurors.map((j) => ({ value: j.id, label: j.display_name }))],
+            [{ value: "", label: "— à choisir —" }, ...jurors.map((/** @type {any} */ j) => ({ value: j.id, label: j.display_name }))],
             current,
           );
           choice.dataset.capacity = capacity;

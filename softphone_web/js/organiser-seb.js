@@ -6,6 +6,33 @@
 import { button, el, field, input } from "./components/dom.js";
 
 export class SebPanel extends HTMLElement {
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {HTMLInputElement} */
+  _required;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLButtonElement} */
+  _submit;
+  /** @type {HTMLAnchorElement} */
+  _download;
+  /** @type {HTMLDivElement} */
+  _details;
+  /** @type {HTMLFormElement} */
+  _form;
+  /** @type {HTMLInputElement} */
+  _origin;
+  /** @type {HTMLInputElement} */
+  _password;
+  /** @type {HTMLParagraphElement} */
+  _after;
+  /** @type {HTMLElement} */
+  _file;
+  /** @type {HTMLParagraphElement} */
+  _noFile;
+  /** @type {any} */
+  _settings;
+
   connectedCallback() {
     if (this._form) return;
     const intro = el(
@@ -61,6 +88,7 @@ export class SebPanel extends HTMLElement {
     this.append(el("h2", "", "Safe Exam Browser"), intro, columns);
   }
 
+  /** @param {{ sessionId: string, settings: any }} session the session and its SEB settings (GET …/seb) */
   show({ sessionId, settings }) {
     this._settings = settings;
     this._required.checked = settings.required;
@@ -86,6 +114,7 @@ export class SebPanel extends HTMLElement {
     this._submit.disabled = false;
   }
 
+  /** @param {string | null | undefined} error */
   formResult(error) {
     this._submit.disabled = false;
     this._error.textContent = error || "";

@@ -8,11 +8,12 @@ import { dayLabel } from "./components/format.js";
 
 function today() {
   const d = new Date();
-  const pad = (n) => String(n).padStart(2, "0");
+  const pad = (/** @type {number} */ n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 
+/** @param {number} total */
 function minutesLabel(total) {
   const h = Math.floor(total / 60);
   const m = total % 60;
@@ -20,6 +21,29 @@ function minutesLabel(total) {
 }
 
 export class SessionPicker extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _list;
+  /** @type {HTMLParagraphElement} */
+  _catalogueMsg;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLButtonElement} */
+  _submit;
+  /** @type {HTMLFormElement} */
+  _form;
+  /** @type {HTMLInputElement} */
+  _centre;
+  /** @type {HTMLInputElement} */
+  _day;
+  /** @type {HTMLSelectElement} */
+  _format;
+  /** @type {HTMLSelectElement} */
+  _pack;
+  /** @type {any} */
+  _sessions;
+  /** @type {any} */
+  _catalogue;
+
   connectedCallback() {
     if (this._list) return;
     const listPanel = el("section", "panel");
@@ -59,11 +83,13 @@ export class SessionPicker extends HTMLElement {
     this._render();
   }
 
+  /** @param {any[]} list the sessions (GET /api/sessions) */
   set sessions(list) {
     this._sessions = list;
     this._render();
   }
 
+  /** @param {any} cat the formats and packs (GET /api/catalogue) */
   set catalogue(cat) {
     this._catalogue = cat;
     const groups = [];
@@ -71,7 +97,7 @@ export class SessionPicker extends HTMLElement {
       const group = document.createElement("optgroup");
       group.label = t.name;
       for (const f of t.formats) {
-        const total = (f.phases || []).reduce((s, p) => s + p.minutes, 0);
+        const total = (f.phases || []).reduce((/** @type {number} */ s, /** @type {{ minutes: number }} */ p) => s + p.minutes, 0);
         group.append(new Option(`${f.name} — ${minutesLabel(total)}`, `${t.id}/${f.id}`));
       }
       groups.push(group);
@@ -82,12 +108,14 @@ export class SessionPicker extends HTMLElement {
     this._fillPacks();
   }
 
+  /** @param {string} message */
   catalogueError(message) {
     this._catalogueMsg.textContent = `Catalogue indisponible : ${message}`;
     this._catalogueMsg.className = "error small";
     this._submit.disabled = true;
   }
 
+  /** @param {string | null | undefined} error */
   formResult(error) {
     this._submit.disabled = false;
     this._error.textContent = error || "";
@@ -99,13 +127,14 @@ export class SessionPicker extends HTMLElement {
 
   _fillPacks() {
     const [titleId, formatId] = (this._format.value || "/").split("/");
-    const packs = ((this._catalogue && this._catalogue.packs) || []).filter((p) => {
-      const formats = (p.formats || []).map((f) => (typeof f === "string" ? f : f.id));
+    const packs = ((this._catalogue && this._catalogue.packs) || []).filter((/** @type {any} */ p) => {
+      const formats = (p.formats || []).map((/** @type {string | { id: string }} */ f) => (typeof f === "string" ? f : f.id));
       return p.title === titleId && formats.includes(formatId);
     });
     this._pack.replaceChildren(
       new Option("Sans pack (à choisir plus tard)", ""),
-      ...packs.map((p) => new Option(`${p.name || p.id} — version ${p.version}`, p.id)),
+      ...packs.map((/** @type {any} */ p) => new Option(
+`${p.name || p.id} — version ${p.version}`, p.id)),
     );
   }
 

@@ -154,7 +154,7 @@ function listen(id) {
   const query = `?session=${encodeURIComponent(id)}`;
   if (!socket) {
     socket = new PlateauSocket(query);
-    socket.addEventListener("connection", (/** @type {CustomEvent} */ ev) => (ui.link.connected = ev.detail.connected));
+    socket.on("connection", (msg) => (ui.link.connected = msg.connected));
     socket.addEventListener("snapshot", () => refresh());
     wireBoard(socket, ui.board, ui.feed, { onUnknown: refreshSoon });
     progress = wireProgress(socket, ui.board);

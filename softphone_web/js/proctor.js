@@ -65,9 +65,9 @@ if (me) {
   $("logout").addEventListener("click", logout);
   const socket = new PlateauSocket();
   let resyncAsked = 0;
-  socket.addEventListener("connection", (/** @type {CustomEvent} */ ev) => (ui.link.connected = ev.detail.connected));
-  socket.addEventListener("snapshot", (/** @type {CustomEvent} */ ev) => {
-    ui.board.load(snapshotData(ev.detail.state.exam));
+  socket.on("connection", (msg) => (ui.link.connected = msg.connected));
+  socket.on("snapshot", (msg) => {
+    ui.board.load(snapshotData(msg.state.exam));
     summarise();
     loadDetails(me.exam_session_id);
   });

@@ -18,13 +18,18 @@ export function sebPageKey() {
 }
 
 // SEB 3.0 for macOS/iOS sets the keys only after updateKeys(callback); later versions at load.
+/**
+ * @param {number} [timeoutMs]
+ * @returns {Promise<void>}
+ */
 export function sebKeysReady(timeoutMs = 2000) {
   const s = security();
   if (!s || sebPageKey() || typeof s.updateKeys !== "function") return Promise.resolve();
+  const updateKeys = s.updateKeys;
   return new Promise((resolve) => {
     setTimeout(resolve, timeoutMs);
     try {
-      s.updateKeys(() => resolve());
+      updateKeys.call(s, () => resolve());
     } catch {
       resolve();
     }

@@ -8,9 +8,18 @@ import { recordServerTime, recordTimeSample, setClockRate } from "./clock.js";
 import { sebPageKey } from "./seb.js";
 import { sequenceStep } from "./socket-sequence.js";
 
+/** @typedef {import("./types/events.js").ServerEvent} ServerEvent */
+/**
+ * What `socket.on(type, fn)` hands `fn` for each type: the server's event of that type as its
+ * model types it (types/events.js, generated), `connection` the link's state, `message` any event.
+ * @typedef {{ [K in ServerEvent["type"]]: Extract<ServerEvent, { type: K }> } & { connection: { connected: boolean }, message: ServerEvent }} SocketEvents
+ */
 // The server answered « non » (its French message): a refusal, not a cut; `refused` tells them
 // apart (a command lost on a cut may be sent again, a refused one not).
-/** @returns {Error & { refused: boolean, code?: string }} */
+/**
+ * @param {{ message: string, code?: string }} msg
+ * @returns {Error & { refused: boolean, code?: string }}
+ */
 function refusal(msg) {
   const err = /** @type {Error & { refused: boolean, code?: string }} */ (new Error(msg.message));
   err.refused = true;
@@ -22,6 +31,9 @@ export const PING_AFTER_MS = 2000;
 export const LOST_AFTER_MS = 6000;
 
 export class PlateauSocket extends EventTarget {
+  /** @type {number} */
+  _againTimer;
+
   constructor(query = "") {
     super();
     this.query = query;
@@ -32,6 +44,18 @@ export class PlateauSocket extends EventTarget {
     this.lastMessageAt = 0;
     this.connected = false;
     setInterval(() => this._watchdog(), 1000);
+  }
+
+  /**
+   * Listens to one type of event; `fn` gets the event itself (the CustomEvent's detail), typed
+   * by the server's model of that type.
+   * @template {keyof SocketEvents} K
+   * @param {K} type
+   * @param {(msg: SocketEvents[K]) => void} fn
+   * @param {AddEventListenerOptions} [options]
+   */
+  on(type, fn, options) {
+    this.addEventListener(type, (ev) => fn(/** @type {CustomEvent<SocketEvents[K]>} */ (ev).detail), options);
   }
 
   connect() {
@@ -94,6 +118,7 @@ export class PlateauSocket extends EventTarget {
     }
   }
 
+  /** @param {{ type: string, [field: string]: unknown }} message a command */
   send(message) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
       this.ws.send(JSON.stringify(message));
@@ -103,6 +128,11 @@ export class PlateauSocket extends EventTarget {
   }
 
   // A command that expects an acknowledgement (or an error) from the server.
+  /**
+   * @param {{ type: string, [field: string]: unknown }} message
+   * @param {number} [timeoutMs]
+   * @returns {Promise<any>} the acknowledgement's result
+   */
   request(message, timeoutMs = 10000) {
     const requestId = crypto.randomUUID();
     return new Promise((resolve, reject) => {
@@ -119,6 +149,7 @@ export class PlateauSocket extends EventTarget {
     });
   }
 
+  /** @param {boolean} value */
   _setConnected(value) {
     this.connected = value;
     // Answers come on the connection that carried the command: those still awaited are lost.
@@ -147,6 +178,7 @@ export class PlateauSocket extends EventTarget {
     }
   }
 
+  /** @param {any} msg the message as parsed (typed by its `type`: types/events.js) */
   _onMessage(msg) {
     this.lastMessageAt = Date.now();
     if (msg.type === "time") {

@@ -4,6 +4,7 @@ timeline's deadlines and warnings follow it as they follow the real clock."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -62,3 +63,51 @@ def test_a_whole_preparation_in_one_real_minute() -> None:
         ("phase_ended", P, START + timedelta(minutes=60)),
         ("phase_started", A, START + timedelta(minutes=60)),
     ]
+
+
+async def _yield_to_the_loop(times: int = 5) -> None:
+    for _ in range(times):
+        await asyncio.sleep(0)
+
+
+async def test_a_fake_clock_sleeper_wakes_only_when_the_clock_is_advanced_past_its_end() -> None:
+    clock = FakeClock(START)
+    short, long = (asyncio.create_task(clock.sleep(s)) for s in (30, 90))
+    await _yield_to_the_loop()
+    assert not short.done() and not long.done()  # no real time makes a fake clock move
+    clock.advance(29)
+    await _yield_to_the_loop()
+    assert not short.done()
+    clock.advance(timedelta(seconds=1))
+    await _yield_to_the_loop()
+    assert short.done() and not long.done()
+    clock.set(START + timedelta(minutes=2))
+    await _yield_to_the_loop()
+    assert long.done()
+    await asyncio.wait_for(clock.sleep(0), 10)  # nothing to wait for: back at once
+    await asyncio.wait_for(clock.sleep(-5), 10)
+
+
+async def test_a_cancelled_fake_sleeper_is_forgotten() -> None:
+    clock = FakeClock(START)
+    sleeper = asyncio.create_task(clock.sleep(10))
+    await _yield_to_the_loop()
+    sleeper.cancel()
+    await _yield_to_the_loop()
+    clock.advance(60)  # nothing left to wake, nothing raised
+    await _yield_to_the_loop()
+    assert sleeper.cancelled()
+
+
+async def test_the_accelerated_clock_sleeps_its_exam_seconds_in_real_seconds_divided_by_n(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slept: list[float] = []
+
+    async def real_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr("server.core.clock.asyncio.sleep", real_sleep)
+    await AcceleratedClock(60, START).sleep(3600)
+    await SystemClock().sleep(2.5)
+    assert slept == [60, 2.5]

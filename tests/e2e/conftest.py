@@ -106,7 +106,7 @@ class LiveServer:
         except BaseException as exc:  # noqa: BLE001 - reported by start()
             self._crash = exc
 
-    def start(self, timeout: float = 20.0) -> None:
+    def start(self, timeout: float = 120.0) -> None:  # generous: a loaded machine (issue 15)
         self.thread.start()
         limit = time.monotonic() + timeout
         while not self.server.started:
@@ -188,7 +188,7 @@ def make_server(
         # Alembic runs its own loop (for the template); Playwright's may be running here.
         _in_thread(migrated_templates.sqlite_copy, data / "plateau.db")
         settings = Settings(
-            mode="demo",  # not "test": the timeline scheduler runs on the real clock
+            background_tasks=True,  # the timeline scheduler runs on the real clock
             database_url=url,
             secret_key=secrets.token_urlsafe(48),
             data_dir=data,

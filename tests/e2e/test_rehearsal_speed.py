@@ -119,6 +119,7 @@ def _clock_agrees(page: Any, candidate_id: str) -> dict[str, Any]:
     )
 
 
+@pytest.mark.slow  # the longest test of the suite: it starts first (tests/conftest.py)
 def test_a_whole_title_session_at_120_times_the_speed(tmp_path: Path, browser: Any) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"

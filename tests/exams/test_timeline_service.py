@@ -3,6 +3,8 @@ a restart in the middle, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -201,3 +203,35 @@ def test_every_timeline_action_is_in_the_audit_log_with_who_and_why(
         assert extended.details["minutes"] == 3
         assert extended.details["reason"] == "Temps perdu au changement"
         assert h.call(verify, h) == []
+
+
+async def _start(scheduler: timeline_service.Scheduler) -> None:
+    scheduler.start()
+
+
+def _until(h: Harness, done: Callable[[dict], bool], within_s: float = 20.0) -> dict:
+    """The state once `done` holds; `within_s` real seconds is generous for the scheduler's own
+    work, and short of the 30 s it would once have slept before a deadline of the fake clock."""
+    give_up = time.monotonic() + within_s
+    while not done(state := _state(h)) and time.monotonic() < give_up:
+        time.sleep(0.05)
+    return state
+
+
+def test_the_exam_clock_wakes_when_the_injected_clock_reaches_a_deadline(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """The scheduler sleeps on the app's clock: advancing a FakeClock wakes it for the warning
+    and the deadline it reaches, with no `advance_all` from the test and no real wait."""
+    with running_app(settings, clock) as h:
+        _post(h, "organiser", "start")
+        scheduler = timeline_service.Scheduler(h.ctx)
+        h.call(_start, scheduler)
+        try:
+            h.clock.advance(timedelta(minutes=50))  # the ten-minute warning
+            s = _until(h, lambda s: s["phases"][0]["warnings"] == [10])
+            assert (s["phase"], s["phases"][0]["warnings"]) == ("preparation", [10])
+            h.clock.advance(timedelta(minutes=10))  # the preparation's deadline
+            assert _until(h, lambda s: s["phase"] == "appels")["phase"] == "appels"
+        finally:
+            h.call(scheduler.stop)

@@ -1,8 +1,8 @@
-"""A hang-up while the database is blocked for 20 s (SQLite's write lock, or PostgreSQL's
-`LOCK TABLE calls`, held by another connection, as a long transaction or a stuck process
-would): the call's audio ends at once,
-both pages see the call ended and are told why it is not written yet, and once the database
-answers the call is written ended — dated at the juror's click — and the pages are told.
+"""A hang-up while the database is blocked for three times the commands' patience (SQLite's
+write lock, or PostgreSQL's `LOCK TABLE calls`, held by another connection, as a long
+transaction or a stuck process would): the call's audio ends at once, both pages see the call
+ended and are told why it is not written yet, and once the database answers the call is
+written ended — dated at the juror's click — and the pages are told.
 Hold and resume the same way. A command the socket cannot serve for lack of a database
 leaves the page connected with a French reason."""
 
@@ -25,12 +25,15 @@ from server.core.audit import AuditEntry
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.scenarios.pack.types import SimulationKind
+from server.telephony import call_control
 from server.telephony.fake_media import FakeMedia
 from server.telephony.models import CallRow
 from tests.harness import Harness, running_app
 from tests.telephony.test_calls import PACK, _next, _reply, _sims, _to_calls_phase
 
-LOCK_S = 20.0  # the database blocked this long (longer than the commands' patience)
+# The database blocked this long: longer than the commands' patience (what the test is about),
+# and no longer, for nothing waits for a fixed time meanwhile (the steps wait for events).
+LOCK_S = 3 * call_control.DB_PATIENCE_S
 WAIT_S = 90  # generous, for a busy machine; nothing here is a timing assertion
 
 

@@ -3,6 +3,7 @@ outbound dialling, the wrap-up gate, pauses and the end of the phase — with a 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from server.telephony.fake_media import FakeMedia
 from tests.harness import Harness, running_app
 
 PACK = "plateforme-horizon"
+START_WAIT_S = 20.0  # generous: the timer's own work on a loaded machine, not the time-out
 
 
 def _next(ws: Any, match: Any) -> dict[str, Any]:
@@ -272,6 +274,37 @@ def test_a_ringing_call_is_missed_after_the_timeout(
         h.login("observer_a")
         last = h.client.get(f"/api/candidates/{h.day.ids['cand_a']}/calls").json()[-1]
         assert (last["state"], last["needs_wrap_up"]) == ("manque", False)
+
+
+def test_the_ring_time_out_fires_when_the_injected_clock_passes_it(
+    settings: Settings, clock: FakeClock, media: FakeMedia
+) -> None:
+    """With the timers running, the ring time-out sleeps on the app's clock: advancing a
+    FakeClock past it misses the call, with no real wait of RING_TIMEOUT."""
+    timed = settings.model_copy(update={"background_tasks": True})
+    with running_app(timed, clock, pack_id=PACK, media=media) as h:
+        sim = _sims(h, SimulationKind.INBOUND_CALL)[0]
+        _to_calls_phase(h)
+        cand = h.day.ids["cand_a"]
+        with h.sockets("client_a") as (ws,):
+            ws.send_json(
+                {"type": "call.ring", "candidate_id": cand, "simulation_id": sim.id}
+                | {"request_id": "r"}
+            )
+            assert _reply(ws, "r")["result"]["state"] == "sonnerie"
+        (timer,) = h.ctx.services.ring_timeouts
+        h.clock.advance(call_lifecycle.RING_TIMEOUT - timedelta(seconds=1))
+        h.call(asyncio.sleep, 0.2)
+        assert not timer.done()  # one second of the clock's time still to go
+        h.clock.advance(timedelta(seconds=1))
+
+        async def fired() -> None:
+            await asyncio.wait_for(asyncio.shield(timer), START_WAIT_S)  # far under RING_TIMEOUT
+
+        h.call(fired)
+        h.login("observer_a")
+        last = h.client.get(f"/api/candidates/{cand}/calls").json()[-1]
+        assert (last["state"], last["ended_by"]) == ("manque", "system")
 
 
 def test_only_the_candidates_client_juror_can_ring(

@@ -87,6 +87,7 @@ def test_the_demo_refuses_a_read_only_recordings_directory(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr and "Connexion :" not in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not can_mount(), reason="a small disk needs a tmpfs (root)")
 def test_serve_and_demo_refuse_a_disk_without_room_for_the_planned_calls(tmp_path: Path) -> None:
     data = tmp_path / "data"
@@ -126,7 +127,6 @@ def test_serve_and_demo_refuse_a_disk_without_room_for_the_planned_calls(tmp_pat
 
 def test_a_recording_moved_to_the_fallback_is_found_there(tmp_path: Path) -> None:
     settings = Settings(
-        mode="test",
         data_dir=tmp_path,
         recordings_dir=tmp_path / "rec",
         recordings_fallback_dir=tmp_path / "secours",

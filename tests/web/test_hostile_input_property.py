@@ -18,6 +18,7 @@ import typing
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import pytest
 from fastapi.routing import APIRoute
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -33,6 +34,7 @@ from server.core.text import BIDI_CONTROLS, CONTROLS, SURROGATES
 from tests.crm.test_crm import PACK, SURVEY, _advance_to, _start  # noqa: F401
 from tests.harness import Harness, running_app
 
+pytestmark = pytest.mark.slow  # many examples against a running app: they start first
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "80"))
 FORBIDDEN = ["\ud800", "\udc00", "\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9f"]
 FORBIDDEN += ["\u202a", "\u202e", "\u2066", "\u2069"]

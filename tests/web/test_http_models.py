@@ -67,7 +67,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     """The whole app, not started (no database is touched)."""
     tmp_path = tmp_path_factory.mktemp("app")
     settings = Settings(
-        mode="test",
         background_tasks=False,
         leader_election=False,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'plateau.db'}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -26,6 +27,7 @@ from tests.web.test_hostile_input_property import (
     _readers_work,
 )
 
+pytestmark = pytest.mark.slow  # many examples against a running app: they start first
 EXAMPLES = int(os.environ.get("OPENAPI_EXAMPLES", "100"))
 SIGNS_OUT = ("/logout", "/code", "/remove", "/account/password")
 

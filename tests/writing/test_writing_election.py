@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from server.core.clock import FakeClock
 from server.core.config import Settings
+from server.core.wiring import Wiring
 from server.exams import timeline_service
 from server.writing import service
 from tests.harness import Harness, running_app
@@ -57,12 +58,16 @@ def test_the_next_leader_freezes_what_the_dead_one_left_open(
         )
         assert saved.status_code == 200, saved.text
         wired = h.ctx.wiring  # the leader dies after the commit: its freeze never runs
-        h.ctx.wiring = dataclasses.replace(
-            wired,
-            timeline_listeners=tuple(
-                f for f in wired.timeline_listeners if f is not service.on_timeline
-            ),
+        h.ctx.wiring = Wiring(
+            tuple(
+                dataclasses.replace(
+                    b, hooks=tuple(f for f in b.hooks if f is not service.on_timeline)
+                )
+                for b in wired.bindings
+            )
         )
+        assert service.on_timeline in wired.hooks(timeline_service.TIMELINE_LISTENER)
+        assert service.on_timeline not in h.ctx.wiring.hooks(timeline_service.TIMELINE_LISTENER)
         try:
             _advance(h, 40)
         finally:

@@ -25,7 +25,7 @@ from server.scenarios.pack.company import CatalogueFile, DossierDocument
 from server.scenarios.pack.crm import CrmSeed
 from server.scenarios.pack.markdown import markdown_problems, markdown_title
 from server.scenarios.pack.models import PackFile, ScenarioPack
-from server.scenarios.pack.simulations import Simulation, WritingTasksFile
+from server.scenarios.pack.simulations import Simulation, WritingTask, WritingTasksFile
 from server.scenarios.pack.validation import (
     CATALOGUE_FILE,
     CRM_FILE,
@@ -119,7 +119,7 @@ def _read_dossier(parts: PackParts, out: Problems) -> None:
         for message in markdown_problems(text):
             out.add(path, "", message)
         for (line, *_), message in refused_texts(text.split("\n")):
-            out.add(path, f"ligne {line + 1}", message)
+            out.add(path, f"ligne {line + 1 if isinstance(line, int) else line}", message)
         parts.dossier.append(
             (
                 path,
@@ -138,7 +138,9 @@ def _read_dossier(parts: PackParts, out: Problems) -> None:
             out.add(path, "", "document absent de l'index dossier de pack.yaml")
 
 
-def _assemble(parts: PackParts, sims: list[Simulation], writing: tuple) -> ScenarioPack | None:
+def _assemble(
+    parts: PackParts, sims: list[Simulation], writing: tuple[WritingTask, ...]
+) -> ScenarioPack | None:
     head = parts.head
     if head is None or parts.crm is None or parts.catalogue is None or parts.writing is None:
         return None

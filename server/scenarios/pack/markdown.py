@@ -18,7 +18,8 @@ _html_finder = MarkdownIt("commonmark", {"html": True}).enable(["table", "strike
 def render_markdown(text: str) -> str:
     """Markdown to HTML with raw HTML disabled: `<script>` comes out as `&lt;script&gt;`.
     markdown-it also refuses `javascript:`, `vbscript:`, `file:` and most `data:` links."""
-    return _renderer.render(text)
+    html: str = _renderer.render(text)  # markdown-it types it Any
+    return html
 
 
 def markdown_title(text: str) -> str | None:

@@ -40,11 +40,13 @@ async def build_media_port(
     did (full, back, fallback). `supervisor`: the local workers this server started (their
     exits are evidence of death; only they and independent workers are used)."""
     media = media or MediaSettings()
-    if media.mode_for(settings.mode) == "workers":
+    if media.chosen_mode(settings.default_media_mode) == "workers":
         from server.telephony.workers.registry import Registry
 
         port = RemoteMediaPort(
-            Registry.from_url(media.redis_url, media.namespace, media.ttl_s),
+            Registry.from_url(
+                media.redis_url, media.namespace, media.ttl_s, resubscribe_s=media.resubscribe_s
+            ),
             media.api_token(settings.secret_key),
             clock=clock,
             on_replaced=on_replaced,

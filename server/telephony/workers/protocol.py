@@ -1,5 +1,5 @@
-"""The media worker's HTTP API: request bodies, how a `RecordingInfo` travels, and how the
-media layer's refusals map to status codes and back."""
+"""The media worker's HTTP API: request bodies and answers (each a model), how a
+`RecordingInfo` travels, and how the media layer's refusals map to status codes and back."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from server.telephony.ports import (
     CallAlreadyActive,
@@ -20,6 +20,7 @@ from server.telephony.ports import (
 from server.telephony.recorder import StorageEvent
 from server.telephony.recording_sink import StorageFault
 from server.telephony.workers.admission import CapacityExceeded
+from server.telephony.workers.registry import WorkerInfo
 
 TOKEN_HEADER = "X-Plateau-Media-Token"
 
@@ -70,6 +71,58 @@ class StartCallBody(_Body):
 
 class HoldBody(_Body):
     on: bool
+
+
+class GapJson(_Body):
+    """A named interval of the recording (`server.telephony.ports.gap_to_json`)."""
+
+    role: str
+    reason: str
+    start_s: float
+    end_s: float | None
+    silent: bool
+
+
+class RecordingJson(_Body):
+    """A finished recording's facts (`recording_to_json`), its paths in full (the web process
+    and the workers share the storage)."""
+
+    call_id: str
+    room_id: str
+    path: str
+    sidecar_path: str
+    started_at: str = Field(description="ISO 8601.")
+    ended_at: str = Field(description="ISO 8601.")
+    duration_s: float
+    size_bytes: int
+    sha256: str
+    parties: dict[str, str]
+    gaps: list[GapJson]
+    frames_written: int
+    frames_dropped: int
+    analytics: dict[str, Any] = Field(description="Talk analytics (`talk.TalkMeter.result`).")
+    timeline: dict[str, Any] = Field(description="The timeline's counters.")
+    storage: dict[str, Any] = Field(description="What the disk did (`recorder.WriteGap`).")
+    channels: dict[str, str] = Field(description="Whose audio each channel holds.")
+    format: str = Field(description="The file's format.")
+
+
+class TickJson(_Body):
+    """The media clock's counters (`aiortc_media.TickStats`)."""
+
+    ticks: int
+    resyncs: int
+    missed: int = 0  # the ticks given up at those resyncs
+    errors: int
+
+
+class HealthJson(WorkerInfo):
+    """The worker's health report: what it registers (`WorkerInfo`) and its counters."""
+
+    tick: TickJson
+    refused: int = Field(description="Calls refused past capacity.")
+    events_dropped: int = Field(description="Peer-state events dropped on their way to Redis.")
+    gc: dict[str, list[float]] = Field(description="The collector's pauses per generation.")
 
 
 def recording_to_json(info: RecordingInfo) -> dict[str, Any]:

@@ -56,8 +56,16 @@ class WorkerInfo(BaseModel):
 
 
 class Registry:
-    def __init__(self, redis: Redis, namespace: str = "plateau:media", ttl_s: float = 3.0):
+    def __init__(
+        self,
+        redis: Redis,
+        namespace: str = "plateau:media",
+        ttl_s: float = 3.0,
+        *,
+        resubscribe_s: float = RESUBSCRIBE_S,
+    ):
         self.redis = redis
+        self.resubscribe_s = resubscribe_s
         self.namespace = namespace
         self.ttl_ms = max(1, round(ttl_s * 1000))
         self.ttl_s = ttl_s
@@ -68,14 +76,21 @@ class Registry:
         )
 
     @classmethod
-    def from_url(cls, url: str, namespace: str = "plateau:media", ttl_s: float = 3.0) -> Registry:
+    def from_url(
+        cls,
+        url: str,
+        namespace: str = "plateau:media",
+        ttl_s: float = 3.0,
+        *,
+        resubscribe_s: float = RESUBSCRIBE_S,
+    ) -> Registry:
         client = Redis.from_url(
             url,
             socket_connect_timeout=CONNECT_TIMEOUT_S,
             socket_timeout=COMMAND_TIMEOUT_S,
             retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
         )
-        return cls(client, namespace, ttl_s)
+        return cls(client, namespace, ttl_s, resubscribe_s=resubscribe_s)
 
     async def _tracked(self, operation: Awaitable[T]) -> T:
         """Run one Redis operation, noting whether Redis answered (logged on a change only)."""
@@ -164,7 +179,7 @@ class Registry:
                     yield event
             except (RedisError, OSError):
                 pass  # logged once by `health`; try again
-            await asyncio.sleep(RESUBSCRIBE_S)
+            await asyncio.sleep(self.resubscribe_s)
 
     async def close(self) -> None:
         try:

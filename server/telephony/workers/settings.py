@@ -16,7 +16,7 @@ DEFAULT_ROOMS_PER_WORKER = 12  # measured: benchmarks/results/scale.md (one core
 class MediaSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLATEAU_MEDIA_", env_file=None, extra="ignore")
 
-    mode: MediaMode | None = None  # None: workers for `plateau serve`, in-process otherwise
+    mode: MediaMode | None = None  # None: the app's `default_media_mode`
     rooms_per_worker: int = DEFAULT_ROOMS_PER_WORKER  # rooms with an active call
     workers: int = 0  # local workers `plateau serve` spawns in workers mode; 0: one per core
     worker_host: str = "127.0.0.1"
@@ -29,13 +29,12 @@ class MediaSettings(BaseSettings):
     watch_s: float = 0.5  # how often the web process reads the registry
     probe_s: float = 0.25  # how often it asks the workers carrying rooms whether they live
     dead_after_s: float = 5.0  # a worker whose health check fails this long is dead
+    resubscribe_s: float = 0.5  # the web process subscribes again this often while Redis is away
 
-    def mode_for(self, app_mode: str) -> MediaMode:
-        """`PLATEAU_MEDIA_MODE` when set; otherwise production (`plateau serve`) runs the media
-        in worker processes, one per core, and the demo and the tests in the web process."""
-        if self.mode is not None:
-            return self.mode
-        return "workers" if app_mode == "production" else "inprocess"
+    def chosen_mode(self, default: MediaMode) -> MediaMode:
+        """`PLATEAU_MEDIA_MODE` when set, else the app's `default_media_mode` (`plateau serve`
+        runs the media in worker processes, the demo and the tests in the web process)."""
+        return self.mode if self.mode is not None else default
 
     def local_worker_count(self) -> int:
         return self.workers or len(os.sched_getaffinity(0))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from redis.exceptions import RedisError
 
 from server.core.clock import Clock, SystemClock
@@ -31,9 +31,12 @@ from server.telephony.workers.protocol import (
     ERRORS,
     TOKEN_HEADER,
     AnswerBody,
+    HealthJson,
     HoldBody,
     OfferBody,
+    RecordingJson,
     StartCallBody,
+    TickJson,
     error_code,
     recording_to_json,
     storage_event_to_json,
@@ -189,24 +192,25 @@ class MediaWorker:
             return JSONResponse({"code": code, "message": str(exc)}, ERRORS[code][1])
 
         @app.get("/health")
-        async def health() -> dict[str, Any]:
-            return {
+        async def health() -> HealthJson:
+            return HealthJson(
                 **self.describe().model_dump(),
-                "tick": vars(self.media.tick_stats),
-                "refused": self.port.admission.refused,
-                "events_dropped": self.events_dropped,
-                "gc": self.gc_pauses.stats(),
-            }
+                tick=TickJson(**vars(self.media.tick_stats)),
+                refused=self.port.admission.refused,
+                events_dropped=self.events_dropped,
+                gc=self.gc_pauses.stats(),
+            )
 
         @app.post("/rooms/{room_id}/peers/{role}")
         async def attach(room_id: str, role: PeerRole, body: OfferBody) -> AnswerBody:
             return AnswerBody(sdp=await self.port.attach_peer(room_id, role, body.sdp))
 
-        @app.delete("/rooms/{room_id}/peers/{role}")
+        # What only acknowledges answers 204, no body (the client reads no body as None).
+        @app.delete("/rooms/{room_id}/peers/{role}", status_code=204, response_class=Response)
         async def detach(room_id: str, role: PeerRole) -> None:
             await self.port.detach_peer(room_id, role)
 
-        @app.post("/rooms/{room_id}/call")
+        @app.post("/rooms/{room_id}/call", status_code=204, response_class=Response)
         async def start_call(room_id: str, body: StartCallBody) -> None:
             path = self._recording_path(body.recording_path)
             await self.port.start_call(
@@ -217,11 +221,11 @@ class MediaWorker:
                 "previous_segment": body.previous_segment,
             }
 
-        @app.post("/rooms/{room_id}/hold")
+        @app.post("/rooms/{room_id}/hold", status_code=204, response_class=Response)
         async def hold(room_id: str, body: HoldBody) -> None:
             await self.port.hold(room_id, body.on)
 
-        async def finished(room_id: str, info: Any) -> dict[str, Any] | None:
+        async def finished(room_id: str, info: Any) -> RecordingJson | None:
             segment = self.segments.pop(room_id, None)
             if info is None:
                 return None
@@ -230,14 +234,14 @@ class MediaWorker:
                     await asyncio.to_thread(amend_sidecar, info.sidecar_path, segment)
                 except OSError as exc:  # a disk refusing the sidecar never fails the hang-up
                     logger.warning("sidecar %s not amended: %s", info.sidecar_path, exc)
-            return recording_to_json(info)
+            return RecordingJson.model_validate(recording_to_json(info))
 
         @app.delete("/rooms/{room_id}/call")
-        async def end_call(room_id: str) -> dict[str, Any] | None:
+        async def end_call(room_id: str) -> RecordingJson | None:
             return await finished(room_id, await self.port.end_call(room_id))
 
         @app.delete("/rooms/{room_id}")
-        async def close_room(room_id: str) -> dict[str, Any] | None:
+        async def close_room(room_id: str) -> RecordingJson | None:
             return await finished(room_id, await self.port.close_room(room_id))
 
         return app

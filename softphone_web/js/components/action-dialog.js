@@ -12,6 +12,30 @@
 let uid = 0;
 
 export class ActionDialog extends HTMLElement {
+  /** @type {HTMLHeadingElement} */
+  _title;
+  /** @type {HTMLParagraphElement} */
+  _message;
+  /** @type {HTMLDivElement} */
+  _fields;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLButtonElement} */
+  _cancel;
+  /** @type {HTMLButtonElement} */
+  _confirm;
+  /** @type {HTMLDialogElement} */
+  _dialog;
+  /** @type {HTMLFormElement} */
+  _form;
+  /** @type {FieldSpec[]} */
+  _specs;
+  /** @type {Map<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>} */
+  _inputs;
+
+  /** @type {null | ((value: any) => void)} */
+  _resolve;
+
   connectedCallback() {
     if (this._dialog) return;
     const dialog = document.createElement("dialog");
@@ -52,6 +76,13 @@ export class ActionDialog extends HTMLElement {
     });
   }
 
+  /**
+   * @typedef {{ name: string, label: string, type?: string, required?: boolean, min?: number, max?: number, value?: string | number, options?: Array<{ value: string, label: string }>, [key: string]: any }} FieldSpec
+   */
+  /**
+   * @param {{ title: string, message?: string, confirm?: string, danger?: boolean, fields?: FieldSpec[] }} options
+   * @returns {Promise<Record<string, string | number> | null>} the values, or null: cancelled
+   */
   ask({ title, message = "", confirm = "Valider", danger = false, fields = [] }) {
     if (this._resolve) this._finish(null);
     this._title.textContent = title;
@@ -71,6 +102,7 @@ export class ActionDialog extends HTMLElement {
     });
   }
 
+  /** @param {FieldSpec} spec */
   _field(spec) {
     const id = `action-dialog-${++uid}`;
     const wrap = document.createElement("div");
@@ -106,9 +138,10 @@ export class ActionDialog extends HTMLElement {
   }
 
   _collect() {
+    /** @type {Record<string, string | number>} */
     const values = {};
     for (const spec of this._specs) {
-      const input = this._inputs.get(spec.name);
+      const input = /** @type {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} */ (this._inputs.get(spec.name));
       const raw = input.value.trim();
       if (spec.required && !raw) return this._invalid(input, `« ${spec.label} » est obligatoire.`);
       if (spec.type === "number") {
@@ -128,12 +161,17 @@ export class ActionDialog extends HTMLElement {
     return values;
   }
 
+  /**
+   * @param {HTMLElement} input
+   * @param {string} message
+   */
   _invalid(input, message) {
     this._error.textContent = message;
     input.focus();
     return null;
   }
 
+  /** @param {Record<string, string | number> | null} values */
   _finish(values) {
     const resolve = this._resolve;
     this._resolve = null;

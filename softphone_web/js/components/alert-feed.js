@@ -8,6 +8,11 @@ const LIMIT = 60;
 const FRESH_MS = 20000;
 
 export class AlertFeed extends HTMLElement {
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {HTMLParagraphElement} */
+  _empty;
+
   connectedCallback() {
     if (this._list) return;
     this._list = document.createElement("ol");
@@ -19,6 +24,7 @@ export class AlertFeed extends HTMLElement {
     this.append(this._empty, this._list);
   }
 
+  /** @param {{ at: string, who: string, text: string, level?: string }} item */
   add({ at, who, text, level = "alert" }) {
     const li = document.createElement("li");
     li.className = `feed-${level} fresh`;
@@ -29,7 +35,7 @@ export class AlertFeed extends HTMLElement {
     name.textContent = who;
     li.append(time, " ", name, " — ", text);
     this._list.prepend(li);
-    while (this._list.children.length > LIMIT) this._list.lastElementChild.remove();
+    while (this._list.children.length > LIMIT) this._list.lastElementChild?.remove();
     this._empty.hidden = true;
     setTimeout(() => li.classList.remove("fresh"), FRESH_MS);
   }

@@ -26,13 +26,19 @@ export function snapshotData(exam) {
 // Routes the socket's session events to the board and the feed (timeline, time warnings,
 // incidents — lockdown, and technical ones such as a call the media plane refused —, presence). `onUnknown()` is called when
 // an event names a candidate the board does not know yet (added since the last load).
+/**
+ * @param {import("../socket.js").PlateauSocket} socket
+ * @param {any} board the <candidate-board>
+ * @param {any} feed the <alert-feed>
+ * @param {{ onUnknown?: () => void }} [options]
+ */
 export function wireBoard(socket, board, feed, { onUnknown = () => {} } = {}) {
-  socket.addEventListener("timeline", (ev) => {
-    const { candidate_id: id, state } = ev.detail;
+  socket.on("timeline", (msg) => {
+    const { candidate_id: id, state } = msg;
     if (!board.applyTimeline(id, state)) onUnknown();
   });
-  socket.addEventListener("timeline.warning", (ev) => {
-    const w = ev.detail;
+  socket.on("timeline.warning", (msg) => {
+    const w = msg;
     if (!board.has(w.candidate_id)) return;
     feed.add({
       at: new Date().toISOString(),
@@ -41,13 +47,13 @@ export function wireBoard(socket, board, feed, { onUnknown = () => {} } = {}) {
       level: "info",
     });
   });
-  socket.addEventListener("incident", (ev) => {
-    const i = ev.detail;
+  socket.on("incident", (msg) => {
+    const i = msg;
     if (!board.addIncident(i)) return onUnknown();
     feed.add({ at: i.at, who: board.name(i.candidate_id), text: i.detail ? `${i.label} — ${i.detail}` : i.label, level: "alert" });
   });
-  socket.addEventListener("presence", (ev) => {
-    const p = ev.detail;
+  socket.on("presence", (msg) => {
+    const p = msg;
     if (p.role !== "candidate") return;
     if (!board.applyPresence(p.subject_id, p.connected, p.since)) return;
     if (!p.connected) {

@@ -50,6 +50,15 @@ export function accommodationText(acc) {
 }
 
 export class CandidateBoard extends HTMLElement {
+  /** @type {HTMLTableSectionElement} */
+  _body;
+  /** @type {HTMLParagraphElement} */
+  _empty;
+  /** @type {HTMLTableElement} */
+  _table;
+  /** @type {any} */
+  _tick;
+
   constructor() {
     super();
     this.rows = new Map();

@@ -46,6 +46,10 @@ export function field(labelText, control, { name, required = false } = {}) {
   return [wrap, control];
 }
 
+/**
+ * @param {string} [type]
+ * @param {Record<string, string>} [attrs]
+ */
 export function input(type = "text", attrs = {}) {
   const i = document.createElement("input");
   i.type = type;
@@ -53,6 +57,10 @@ export function input(type = "text", attrs = {}) {
   return i;
 }
 
+/**
+ * @param {Array<{ label: string, value: string }>} options
+ * @param {string} [value]
+ */
 export function select(options, value) {
   const s = document.createElement("select");
   for (const o of options) s.append(new Option(o.label, o.value));

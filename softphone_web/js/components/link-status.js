@@ -2,6 +2,11 @@
 // perdue » from the moment the socket is closed or silent (see socket.js) until it is back.
 //   link.connected = socket.connected;   // on every "connection" event of PlateauSocket
 export class LinkStatus extends HTMLElement {
+  /** @type {HTMLSpanElement} */
+  _dot;
+  /** @type {HTMLSpanElement} */
+  _text;
+
   connectedCallback() {
     if (this._text) return;
     this.setAttribute("role", "status");
@@ -11,6 +16,7 @@ export class LinkStatus extends HTMLElement {
     this.connected = false;
   }
 
+  /** @param {boolean} value */
   set connected(value) {
     if (!this._text) return;
     this._dot.className = value ? "status-dot on" : "status-dot";

@@ -15,6 +15,7 @@ export { readClock };
 
 const TICK_MS = 250;
 const live = new Set();
+/** @type {number | null} */
 let timer = null;
 
 function tickAll() {
@@ -23,9 +24,18 @@ function tickAll() {
 }
 
 export class PhaseClock extends HTMLElement {
+  /** @type {HTMLSpanElement} */
+  _label;
+  /** @type {HTMLSpanElement} */
+  _time;
+  /** @type {HTMLSpanElement} */
+  _note;
+
   constructor() {
     super();
-    this._state = null;
+    /** @type {any} */
+    this._state = null; // the candidate's TimelineState (the `timeline` event's state)
+    /** @type {Record<string, string>} */
     this._shown = {};
   }
 
@@ -49,10 +59,12 @@ export class PhaseClock extends HTMLElement {
     }
   }
 
+  /** @returns {any} */
   get state() {
     return this._state;
   }
 
+  /** @param {any} value the candidate's TimelineState, or null */
   set state(value) {
     this._state = value || null;
     if (this._label) this.render(serverNow());
@@ -63,6 +75,7 @@ export class PhaseClock extends HTMLElement {
     return readClock(this._state, serverNow());
   }
 
+  /** @param {number} nowMs */
   render(nowMs) {
     if (!this._label) return;
     const r = readClock(this._state, nowMs);
@@ -83,6 +96,11 @@ export class PhaseClock extends HTMLElement {
     this.setAttribute("aria-label", [r.label, r.time, r.note].filter(Boolean).join(", "));
   }
 
+  /**
+   * @param {HTMLElement} el
+   * @param {string} key
+   * @param {string} text
+   */
   _set(el, key, text) {
     if (this._shown[key] !== text) {
       this._shown[key] = text;
@@ -90,6 +108,7 @@ export class PhaseClock extends HTMLElement {
     }
   }
 
+  /** @param {string} className */
   _part(className) {
     const span = document.createElement("span");
     span.className = className;

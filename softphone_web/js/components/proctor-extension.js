@@ -6,6 +6,19 @@
 import { button, el, input } from "./dom.js";
 
 export class ProctorExtension extends HTMLElement {
+  /** @type {HTMLInputElement} */
+  _allow;
+  /** @type {HTMLInputElement} */
+  _minutes;
+  /** @type {HTMLButtonElement} */
+  _save;
+  /** @type {HTMLSpanElement} */
+  _status;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLFormElement} */
+  _form;
+
   connectedCallback() {
     if (this._form) return;
     const form = el("form", "pe-form");
@@ -35,6 +48,7 @@ export class ProctorExtension extends HTMLElement {
     this.append(form, this._error);
   }
 
+  /** @param {number | null | undefined} minutes the longest extension a proctor may give, or none */
   show(minutes) {
     this._allow.checked = minutes !== null && minutes !== undefined;
     this._minutes.value = String(minutes || 10);
@@ -44,6 +58,7 @@ export class ProctorExtension extends HTMLElement {
       : "Non autorisé : seuls le responsable et le jury prolongent.";
   }
 
+  /** @param {string | null | undefined} error */
   result(error) {
     this._save.disabled = false;
     this._error.textContent = error || "";

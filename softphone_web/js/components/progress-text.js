@@ -24,7 +24,9 @@
  * @property {string | null} [warning]
  * @typedef {{ timeLeft: number | null, needed: number, remaining: number, short: boolean, warning: string | null, counts: Counts }} ProgressReading
  */
-export const STATE_LABELS = { a_faire: "À faire", en_cours: "En cours", jouee: "Jouée", non_jouee: "Non jouée" };
+/** @type {Record<string, string>} */
+export const STATE_LABELS = {
+ a_faire: "À faire", en_cours: "En cours", jouee: "Jouée", non_jouee: "Non jouée" };
 
 /**
  * @param {number | null | undefined} seconds

@@ -3,6 +3,15 @@
 //   <tab-panels><section id="setup" data-tab="Préparation">…</section>…</tab-panels>
 //   tabs.select("live");
 export class TabPanels extends HTMLElement {
+  /** @type {HTMLElement[]} */
+  _panels;
+  /** @type {HTMLDivElement} */
+  _bar;
+  /** @type {HTMLButtonElement[]} */
+  _tabs;
+  /** @type {any} */
+  _current;
+
   connectedCallback() {
     if (this._bar) return;
     this._panels = /** @type {HTMLElement[]} */ ([...this.children]).filter((c) => c.dataset.tab);
@@ -13,7 +22,7 @@ export class TabPanels extends HTMLElement {
       const tab = document.createElement("button");
       tab.type = "button";
       tab.id = `tab-${panel.id}`;
-      tab.textContent = panel.dataset.tab;
+      tab.textContent = panel.dataset.tab ?? "";
       tab.setAttribute("role", "tab");
       tab.setAttribute("aria-controls", panel.id);
       panel.setAttribute("role", "tabpanel");
@@ -31,6 +40,10 @@ export class TabPanels extends HTMLElement {
     return this._current;
   }
 
+  /**
+   * @param {string} id the panel's id
+   * @param {{ focus?: boolean }} [options]
+   */
   select(id, { focus = false } = {}) {
     if (!this._panels.some((p) => p.id === id)) return;
     const changed = this._current !== id;
@@ -45,9 +58,15 @@ export class TabPanels extends HTMLElement {
     if (changed) this.dispatchEvent(new CustomEvent("tab-change", { detail: { id } }));
   }
 
+  /**
+   * @param {KeyboardEvent} ev
+   * @param {number} i
+   */
   _key(ev, i) {
     const n = this._tabs.length;
-    const to = { ArrowRight: i + 1, ArrowLeft: i - 1 + n, Home: 0, End: n - 1 }[ev.key];
+    /** @type {Record<string, number>} */
+    const moves = { ArrowRight: i + 1, ArrowLeft: i - 1 + n, Home: 0, End: n - 1 };
+    const to = moves[ev.key];
     if (to === undefined) return;
     ev.preventDefault();
     this.select(this._panels[to % n].id, { focus: true });

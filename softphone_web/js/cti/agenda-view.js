@@ -6,14 +6,26 @@
 import { el } from "../components/dom.js";
 import { instantText } from "./crm-record.js";
 
-const dayKey = (iso) => String(iso).slice(0, 10);
+const dayKey = (/** @type {string} */ iso) => String(iso).slice(0, 10);
 
+/** @param {string} key YYYY-MM-DD */
 function dayTitle(key) {
   const [y, m, d] = key.split("-").map(Number);
   return new Date(y, m - 1, d).toLocaleDateString("fr-FR", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
 }
 
 export class AgendaView extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _list;
+  /** @type {HTMLDivElement} */
+  _slots;
+  /** @type {any} */
+  _items;
+  /** @type {any} */
+  _slotList;
+  /** @type {boolean} */
+  _canBook;
+
   connectedCallback() {
     if (this._list) return;
     this.classList.add("agenda-view");
@@ -23,16 +35,19 @@ export class AgendaView extends HTMLElement {
     this._render();
   }
 
+  /** @param {any[] | null | undefined} list the appointments and callbacks (see above) */
   set items(list) {
     this._items = list || [];
     this._render();
   }
 
+  /** @param {any[] | null | undefined} list the representatives' free slots */
   set slots(list) {
     this._slotList = list || [];
     this._render();
   }
 
+  /** @param {boolean} value */
   set canBook(value) {
     this._canBook = Boolean(value);
     this._render();

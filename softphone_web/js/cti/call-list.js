@@ -10,12 +10,28 @@ import { clockTime } from "../components/format.js";
 import { formatRemaining } from "../clock.js";
 import { recordName } from "./crm-record.js";
 
+/** @type {Record<string, string>} */
 const STATE_LABELS = {
   sonnerie: "Sonnerie", en_ligne: "En ligne", en_attente: "En attente", termine: "Terminé",
   manque: "Manqué", refuse: "Refusé", non_attribue: "Numéro non attribué",
 };
 
 export class CallList extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _tasks;
+  /** @type {HTMLDivElement} */
+  _log;
+  /** @type {any} */
+  _taskList;
+  /** @type {any} */
+  _principals;
+  /** @type {any} */
+  _records;
+  /** @type {any} */
+  _calls;
+  /** @type {boolean} */
+  _canDial;
+
   connectedCallback() {
     if (this._tasks) return;
     this.classList.add("call-list");
@@ -25,46 +41,56 @@ export class CallList extends HTMLElement {
     this._render();
   }
 
+  /** @param {any[] | null | undefined} list the subject's simulations */
   set tasks(list) {
     this._taskList = list || [];
     this._render();
   }
 
+  /** @param {Record<string, string> | null | undefined} map principal id → name */
   set principals(map) {
     this._principals = map || {};
     this._render();
   }
 
+  /** @param {Record<string, any> | null | undefined} map record id → record */
   set records(map) {
     this._records = map || {};
     this._render();
   }
 
+  /** @param {Array<Record<string, any>> | null | undefined} list the calls, as the page words them (candidate-calls.js PageCall) */
   set log(list) {
     this._calls = list || [];
     this._renderLog();
   }
 
+  /** @param {boolean} value */
   set canDial(value) {
     this._canDial = Boolean(value);
     for (const b of this.querySelectorAll("button.cl-dial")) /** @type {HTMLButtonElement} */ (b).disabled = !this._canDial;
   }
 
+  /**
+   * @param {string} type
+   * @param {object} detail
+   */
   _fire(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));
   }
 
   _render() {
     if (!this._tasks) return;
-    const tasks = (this._taskList || []).filter((s) => s.kind !== "appel_entrant");
+    const tasks = (this._taskList || []).filter((/** @type {any} */ s) => s.kind !== "appel_entrant");
     if (!tasks.length) {
       this._tasks.replaceChildren(el("p", "muted", "Aucun appel sortant prévu pour le moment : les appels entrants arrivent d'eux-mêmes."));
     } else {
-      this._tasks.replaceChildren(...tasks.map((s) => this._task(s)));
+      this._tasks.replaceChildren(...tasks.map((/** @type {any} */ s) => this._task(s)));
     }
     this._renderLog();
   }
 
+  /** @param {any} s a simulation of the subject */
   _task(s) {
     const card = el("article", `cl-task kind-${s.kind}`);
     card.dataset.simulation = s.id;

@@ -18,9 +18,33 @@ import { clockTime } from "../components/format.js";
 
 const TYPING_EVERY_MS = 2500;
 
+/** @typedef {import("../types/events.js").ChatMessageOut} ChatMessage */
+
 export class ChatWindow extends HTMLElement {
+  /** @type {HTMLParagraphElement} */
+  _head;
+  /** @type {HTMLOListElement} */
+  _log;
+  /** @type {HTMLParagraphElement} */
+  _typing;
+  /** @type {HTMLTextAreaElement} */
+  _input;
+  /** @type {HTMLButtonElement} */
+  _send;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLParagraphElement} */
+  _closed;
+  /** @type {number} */
+  _typedAt;
+  /** @type {number} */
+  _typingTimer;
+  /** @type {any} */
+  _readId;
+
   constructor() {
     super();
+    /** @type {ChatMessage[]} */
     this._messages = [];
     this._ids = new Set();
     this._clientIds = new Set();
@@ -28,6 +52,7 @@ export class ChatWindow extends HTMLElement {
     this._visible = false;
     this._enabled = true;
     this._closedReason = null;
+    /** @type {Array<{ id: string, text: string, state?: string }>} */
     this._outgoing = [];
   }
 
@@ -40,14 +65,16 @@ export class ChatWindow extends HTMLElement {
     return this.hasAttribute("readonly");
   }
 
+  /** @param {ChatMessage} m */
   _mine(m) {
     return !this.readonly && m.author === this.self;
   }
 
+  /** @param {ChatMessage} m */
   _authorLabel(m) {
     if (this._mine(m)) return "Vous";
     if (m.author === "candidate") return "Candidat";
-    return m.author_label || "Client";
+    return "Client"; // the server has no other author (ChatMessageOut.author: candidate or client)
   }
 
   connectedCallback() {
@@ -94,6 +121,7 @@ export class ChatWindow extends HTMLElement {
     this._render();
   }
 
+  /** @param {string} text */
   set header(text) {
     if (this._head) this._head.textContent = text;
   }
@@ -123,6 +151,7 @@ export class ChatWindow extends HTMLElement {
     if (this._visible && n) this._markRead(true);
   }
 
+  /** @param {ChatMessage} message */
   add(message) {
     if (!this._remember(message)) return;
     if (!this._mine(message)) {
@@ -137,6 +166,7 @@ export class ChatWindow extends HTMLElement {
     if (this._visible) this._markRead();
   }
 
+  /** @param {boolean} value */
   set peerTyping(value) {
     clearTimeout(this._typingTimer);
     const who = this.self === "candidate" ? "Le client" : "Le candidat";
@@ -145,6 +175,7 @@ export class ChatWindow extends HTMLElement {
     if (value) this._typingTimer = setTimeout(() => (this.peerTyping = false), 6000);
   }
 
+  /** @param {boolean} value */
   set enabled(value) {
     this._enabled = Boolean(value);
     if (this._input) {
@@ -155,6 +186,7 @@ export class ChatWindow extends HTMLElement {
     }
   }
 
+  /** @param {boolean} value */
   set visible(value) {
     this._visible = Boolean(value);
     if (this._visible) {
@@ -163,6 +195,7 @@ export class ChatWindow extends HTMLElement {
     }
   }
 
+  /** @param {string} text */
   set error(text) {
     if (this._error) this._error.textContent = text || "";
   }
@@ -171,6 +204,7 @@ export class ChatWindow extends HTMLElement {
     this._input?.focus();
   }
 
+  /** @param {ChatMessage} m */
   _remember(m) {
     const key = m.id || `${m.at}|${m.author}|${m.text}`;
     if (this._ids.has(key)) return false;
@@ -216,16 +250,19 @@ export class ChatWindow extends HTMLElement {
   }
 
   // A refused message back in the composer, before what was typed since.
+  /** @param {string} text */
   restore(text) {
     const now = this._input.value;
     this._input.value = now.trim() ? `${text}\n${now}` : text;
   }
 
+  /** @param {Array<{ id: string, text: string, state?: string }> | null | undefined} list the messages waiting to be sent (the outbox) */
   set outgoing(list) {
     this._outgoing = list || [];
     this._renderOutgoing();
   }
 
+  /** @param {string | null} text */
   set closedReason(text) {
     this._closedReason = text || null;
     this.enabled = this._enabled;
@@ -251,6 +288,7 @@ export class ChatWindow extends HTMLElement {
     this._scroll();
   }
 
+  /** @param {ChatMessage} m */
   _item(m) {
     const side = this.readonly ? `author-${m.author}` : this._mine(m) ? "me" : "them";
     const li = el("li", `chat-msg from-${side}`);

@@ -10,20 +10,26 @@
 import { el } from "../components/dom.js";
 import { euros, toCents } from "./money.js";
 
+/** @type {Record<string, string>} */
 const KIND_LABELS = { client: "Client", prospect: "Prospect", usager: "Usager" };
+/** @type {Record<string, string>} */
 const CHANNELS = {
   telephone: "Téléphone", courriel: "Courriel", courrier: "Courrier", sms: "SMS", chat: "Chat",
   web: "Web", agence: "Agence",
 };
+/** @type {Record<string, string>} */
 const INVOICE_STATUS = { payee: "Payée", impayee: "Impayée", a_echoir: "À échoir" };
+/** @type {Record<string, string>} */
 const CONTRACT_STATUS = { actif: "Actif", suspendu: "Suspendu", resilie: "Résilié", expire: "Expiré" };
 
+/** @param {string | null | undefined} iso */
 export function dayText(iso) {
   if (!iso) return "";
   const [y, m, d] = String(iso).slice(0, 10).split("-");
   return `${d}/${m}/${y}`;
 }
 
+/** @param {string | null | undefined} iso */
 export function instantText(iso) {
   if (!iso) return "";
   const s = String(iso);
@@ -31,6 +37,12 @@ export function instantText(iso) {
   return `${dayText(s)}${time ? ` à ${time}` : ""}`;
 }
 
+/**
+ * A CRM record, as the server sends it (`server.crm.store.record_out`: the pack's record and the
+ * candidate's changes; no generated typedef yet).
+ * @typedef {Record<string, any>} CrmRecordData
+ */
+/** @param {CrmRecordData | null | undefined} r */
 export function recordName(r) {
   if (!r) return "";
   const person = [r.civility, r.first_name, r.last_name].filter(Boolean).join(" ");
@@ -38,6 +50,12 @@ export function recordName(r) {
   return person;
 }
 
+/**
+ * @template T
+ * @param {Array<{ label: string, num?: boolean, value: (row: T) => string | Node | null | undefined }>} columns
+ * @param {T[]} rows
+ * @param {string} empty what the table says when there is no row
+ */
 function table(columns, rows, empty) {
   if (!rows.length) return el("p", "muted small", empty);
   const t = el("table", "crm-table");
@@ -61,6 +79,10 @@ function table(columns, rows, empty) {
   return t;
 }
 
+/**
+ * @param {string} title
+ * @param {...(Node | string)} nodes
+ */
 function section(title, ...nodes) {
   const s = el("section", "crm-section");
   s.append(el("h3", "", title), ...nodes);
@@ -82,6 +104,21 @@ const EDIT_FIELDS = [
 ];
 
 export class CrmRecord extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _body;
+  /** @type {any} */
+  _msgText;
+  /** @type {any} */
+  _record;
+  /** @type {any} */
+  _principals;
+  /** @type {boolean} */
+  _editable;
+  /** @type {HTMLParagraphElement} */
+  _msg;
+  /** @type {boolean} */
+  _editing;
+
   connectedCallback() {
     if (this._body) return;
     this.classList.add("crm-record");
@@ -100,10 +137,12 @@ export class CrmRecord extends HTMLElement {
     return this._record;
   }
 
+  /** @param {Record<string, string> | null | undefined} map principal id → name */
   set principals(map) {
     this._principals = map || {};
   }
 
+  /** @param {boolean} value */
   set editable(value) {
     this._editable = Boolean(value);
     this._render();
@@ -111,11 +150,16 @@ export class CrmRecord extends HTMLElement {
 
   // The last action's confirmation; kept when the record is drawn again (a `crm.change`
   // event arriving after the answer redraws it).
+  /** @param {string} text */
   set message(text) {
     this._msgText = text || "";
     if (this._msg) this._msg.textContent = this._msgText;
   }
 
+  /**
+   * @param {string} type
+   * @param {object} detail
+   */
   _fire(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));
   }
@@ -135,9 +179,9 @@ export class CrmRecord extends HTMLElement {
     if (principal) facts.append(` · ${principal}`);
     if (r.segment) facts.append(` · ${r.segment}`);
     if (r.since) facts.append(` · client depuis le ${dayText(r.since)}`);
-    const unpaid = (r.invoices || []).filter((i) => i.status === "impayee");
+    const unpaid = (r.invoices || []).filter((/** @type {any} */ i) => i.status === "impayee");
     if (unpaid.length) {
-      const due = unpaid.reduce((n, i) => n + toCents(i.amount), 0);
+      const due = unpaid.reduce((/** @type {number} */ n, /** @type {any} */ i) => n + toCents(i.amount), 0);
       facts.append(" ", el("span", "badge alert", `Impayé : ${euros(due)}`));
     }
     head.append(h, facts);
@@ -184,7 +228,7 @@ export class CrmRecord extends HTMLElement {
           [
             { label: "Réf.", value: (o) => o.ref },
             { label: "Date", value: (o) => dayText(o.date) },
-            { label: "Articles", value: (o) => (o.lines || []).map((l) => `${l.quantity} × ${l.label}`).join(" ; ") },
+            { label: "Articles", value: (o) => (o.lines || []).map((/** @type {any} */ l) => `${l.quantity} × ${l.label}`).join(" ; ") },
             { label: "Total TTC", num: true, value: (o) => euros(toCents(o.total)) },
             { label: "Statut", value: (o) => o.status },
           ],
@@ -216,7 +260,7 @@ export class CrmRecord extends HTMLElement {
             [
               { label: "Échéancier", value: (a) => a.plan || "" },
               { label: "Montant", num: true, value: (a) => euros(toCents(a.total || a.amount)) },
-              { label: "Échéances", value: (a) => (a.installments || []).map((x) => `${dayText(x.date)} : ${euros(toCents(x.amount))}`).join(" ; ") },
+              { label: "Échéances", value: (a) => (a.installments || []).map((/** @type {any} */ x) => `${dayText(x.date)} : ${euros(toCents(x.amount))}`).join(" ; ") },
               { label: "Moyen", value: (a) => a.payment_method || "" },
             ],
             r.agreements,
@@ -236,8 +280,8 @@ export class CrmRecord extends HTMLElement {
             { label: "Objet", value: (a) => a.subject || "" },
           ],
           [
-            ...(r.appointments || []).map((a) => ({ ...a, kind: "rendez_vous" })),
-            ...(r.callbacks || []).map((a) => ({ ...a, kind: "rappel" })),
+            ...(r.appointments || []).map((/** @type {any} */ a) => ({ ...a, kind: "rendez_vous" })),
+            ...(r.callbacks || []).map((/** @type {any} */ a) => ({ ...a, kind: "rappel" })),
           ].sort((a, b) => String(a.at).localeCompare(String(b.at))),
           "Aucun rendez-vous.",
         ),
@@ -247,9 +291,10 @@ export class CrmRecord extends HTMLElement {
     this._body.replaceChildren(...nodes);
   }
 
+  /** @param {CrmRecordData} r */
   _contact(r) {
     const dl = el("dl", "crm-contact");
-    const add = (label, value) => {
+    const add = (/** @type {string} */ label, /** @type {string | Node | null | undefined} */ value) => {
       if (value === undefined || value === null || value === "") return;
       dl.append(el("dt", "", label));
       const dd = el("dd");
@@ -273,12 +318,13 @@ export class CrmRecord extends HTMLElement {
     add("Courriel", r.email);
     if (r.address) add("Adresse", `${r.address.street}, ${r.address.postcode} ${r.address.city}`);
     const c = r.consent || {};
-    const yes = (v) => (v ? "oui" : "non");
+    const yes = (/** @type {unknown} */ v) => (v ? "oui" : "non");
     add("Consentement prospection", `courriel ${yes(c.email)} · SMS ${yes(c.sms)} · téléphone ${yes(c.phone)}`);
     add("Observations", r.notes);
     return section("Coordonnées", dl);
   }
 
+  /** @param {CrmRecordData} r */
   _history(r) {
     const items = [...(r.history || [])].sort((a, b) => String(b.at || b.date).localeCompare(String(a.at || a.date)));
     const ol = el("ol", "crm-history");
@@ -299,6 +345,7 @@ export class CrmRecord extends HTMLElement {
     this._editing = true;
     const form = el("form", "crm-edit");
     const grid = el("div", "crm-edit-grid");
+    /** @type {Record<string, HTMLInputElement | HTMLSelectElement>} */
     const inputs = {};
     const current = {
       ...r,
@@ -310,7 +357,7 @@ export class CrmRecord extends HTMLElement {
       let input;
       if (type === "select") {
         input = document.createElement("select");
-        for (const o of options) input.append(new Option(o || "—", o));
+        for (const o of options || []) input.append(new Option(o || "—", o));
       } else {
         input = document.createElement("input");
         input.type = type || "text";
@@ -327,7 +374,7 @@ export class CrmRecord extends HTMLElement {
     }
     const phones = document.createElement("input");
     phones.id = "crm-phones";
-    phones.value = (r.phones || []).map((p) => p.display || p).join(" ; ");
+    phones.value = (r.phones || []).map((/** @type {any} */ p) => p.display || p).join(" ; ");
     const pw = el("div", "field");
     const pl = el("label", "", "Téléphones (séparés par ;)");
     pl.htmlFor = phones.id;
@@ -335,6 +382,7 @@ export class CrmRecord extends HTMLElement {
     grid.append(pw);
     const consent = el("fieldset", "crm-consent");
     consent.append(el("legend", "", "Consentement prospection"));
+    /** @type {Record<string, HTMLInputElement>} */
     const boxes = {};
     for (const [k, label] of [["email", "Courriel"], ["sms", "SMS"], ["phone", "Téléphone"]]) {
       const lab = el("label", "inline");
@@ -363,12 +411,13 @@ export class CrmRecord extends HTMLElement {
     cancel.addEventListener("click", () => this.stopEditing());
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
+      /** @type {Record<string, unknown>} */
       const changes = {};
       for (const [name, input] of Object.entries(inputs)) {
         if (String(current[name] ?? "") !== input.value) changes[name] = input.value.trim();
       }
       const phoneList = phones.value.split(";").map((s) => s.trim()).filter(Boolean);
-      const before = (r.phones || []).map((p) => p.display || p);
+      const before = (r.phones || []).map((/** @type {any} */ p) => p.display || p);
       if (phoneList.join("|") !== before.join("|")) changes.phones = phoneList;
       const c = Object.fromEntries(Object.entries(boxes).map(([k, b]) => [k, b.checked]));
       if (["email", "sms", "phone"].some((k) => Boolean((r.consent || {})[k]) !== c[k])) changes.consent = c;

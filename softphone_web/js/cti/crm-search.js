@@ -5,13 +5,18 @@
 import { el } from "../components/dom.js";
 import { recordName } from "./crm-record.js";
 
-const fold = (s) => String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+const fold = (/** @type {unknown} */ s) => String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
+/**
+ * @param {Record<string, any>} r a CRM record
+ * @param {string} query
+ */
 export function recordMatches(r, query) {
   const q = fold(query).trim();
   if (!q) return true;
   const digits = q.replace(/[\s.]/g, "");
-  const phones = (r.phones || []).map((p) => p.digits || String(p.display || p).replace(/\D/g, ""));
+  /** @type {string[]} */
+  const phones = (r.phones || []).map((/** @type {any} */ p) => p.digits || String(p.display || p).replace(/\D/g, ""));
   if (/^\d{2,}$/.test(digits) && phones.some((p) => p.includes(digits))) return true;
   const hay = fold(
     [r.id, r.last_name, r.first_name, r.company, r.email, r.address?.city, r.address?.postcode, r.segment].join(" "),
@@ -20,6 +25,17 @@ export function recordMatches(r, query) {
 }
 
 export class CrmSearch extends HTMLElement {
+  /** @type {HTMLInputElement} */
+  _input;
+  /** @type {HTMLParagraphElement} */
+  _count;
+  /** @type {HTMLUListElement} */
+  _list;
+  /** @type {any} */
+  _records;
+  /** @type {any} */
+  _selected;
+
   connectedCallback() {
     if (this._list) return;
     this.classList.add("crm-search");
@@ -37,11 +53,13 @@ export class CrmSearch extends HTMLElement {
     this._render();
   }
 
+  /** @param {Array<Record<string, any>> | null | undefined} list */
   set records(list) {
     this._records = list || [];
     this._render();
   }
 
+  /** @param {string | null} id */
   set selected(id) {
     this._selected = id;
     for (const li of this._list?.children || []) {
@@ -56,10 +74,10 @@ export class CrmSearch extends HTMLElement {
   _render() {
     if (!this._list) return;
     const q = this._input.value;
-    const hits = (this._records || []).filter((r) => recordMatches(r, q));
+    const hits = (this._records || []).filter((/** @type {Record<string, any>} */ r) => recordMatches(r, q));
     this._count.textContent = `${hits.length} fiche${hits.length > 1 ? "s" : ""}`;
     this._list.replaceChildren(
-      ...hits.map((r) => {
+      ...hits.map((/** @type {Record<string, any>} */ r) => {
         const li = el("li", "crm-hit");
         li.setAttribute("role", "option");
         li.dataset.id = r.id;
@@ -74,11 +92,16 @@ export class CrmSearch extends HTMLElement {
     );
   }
 
+  /** @param {string} id */
   _open(id) {
     this.selected = id;
     this.dispatchEvent(new CustomEvent("record-open", { detail: { id }, bubbles: true }));
   }
 
+  /**
+   * @param {KeyboardEvent} ev
+   * @param {HTMLElement} [li] the result the key was pressed on (none: the search field)
+   */
   _key(ev, li) {
     const items = /** @type {HTMLElement[]} */ ([...this._list.children]);
     const at = li ? items.indexOf(li) : -1;
@@ -89,7 +112,7 @@ export class CrmSearch extends HTMLElement {
     } else if (ev.key === "Enter") {
       ev.preventDefault();
       const target = li || items[0];
-      if (target) this._open(target.dataset.id);
+      if (target) this._open(/** @type {string} */ (target.dataset.id));
     } else if (ev.key === "Escape" && li) {
       this._input.focus();
     }

@@ -6,7 +6,7 @@
 import { el } from "../components/dom.js";
 import { sanitizedFragment } from "./sanitize.js";
 
-const fold = (s) => {
+const fold = (/** @type {string} */ s) => {
   let out = "";
   // One code unit in, one out, so offsets in the folded text are offsets in the original.
   for (const c of s) out += c.length === 1 ? c.normalize("NFD")[0].toLowerCase()[0] : c;
@@ -14,6 +14,25 @@ const fold = (s) => {
 };
 
 export class DossierViewer extends HTMLElement {
+  /** @type {HTMLInputElement} */
+  _query;
+  /** @type {HTMLSpanElement} */
+  _count;
+  /** @type {HTMLElement} */
+  _nav;
+  /** @type {HTMLDivElement} */
+  _body;
+  /** @type {any[]} */
+  _marks;
+  /** @type {any} */
+  _at;
+  /** @type {any} */
+  _docsKey;
+  /** @type {any} */
+  _docs;
+  /** @type {any} */
+  _lastQuery;
+
   connectedCallback() {
     if (this._body) return;
     this.classList.add("dossier");
@@ -42,7 +61,8 @@ export class DossierViewer extends HTMLElement {
     this.append(bar, cols);
     this._marks = [];
     this._at = -1;
-    let timer = null;
+    /** @type {number | undefined} */
+    let timer;
     this._query.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(() => this.search(this._query.value), 180);
@@ -63,6 +83,7 @@ export class DossierViewer extends HTMLElement {
     if (this._docs) this._render();
   }
 
+  /** @param {Array<{ id: string, title: string, html: string, [key: string]: any }> | null | undefined} docs the dossier (GET …/subject) */
   set documents(docs) {
     const same = JSON.stringify((docs || []).map((d) => [d.id, d.html]));
     if (same === this._docsKey) return;
@@ -80,6 +101,7 @@ export class DossierViewer extends HTMLElement {
     this._query?.select();
   }
 
+  /** @param {string} docId */
   show(docId) {
     const target = this._body?.querySelector(`[data-doc="${CSS.escape(docId)}"]`);
     if (target) target.scrollIntoView({ block: "start" });
@@ -123,6 +145,7 @@ export class DossierViewer extends HTMLElement {
     if (this._query.value) this.search(this._query.value);
   }
 
+  /** @param {HTMLElement} target */
   _goTo(target) {
     target.scrollIntoView({ block: "start" });
     target.tabIndex = -1;
@@ -143,6 +166,7 @@ export class DossierViewer extends HTMLElement {
   }
 
   // Highlights every match of `query`; returns how many were found.
+  /** @param {string} query */
   search(query) {
     this._lastQuery = query;
     this._clearMarks();
@@ -181,6 +205,7 @@ export class DossierViewer extends HTMLElement {
     return this._marks.length;
   }
 
+  /** @param {number} delta */
   _step(delta) {
     if (!this._marks.length) return;
     this._marks[this._at]?.classList.remove("current");

@@ -9,6 +9,7 @@ import "./level-meter.js";
 
 const STORAGE = "plateau.micDevice";
 
+/** @param {any} err what getUserMedia threw (a DOMException, usually) */
 export function micErrorMessage(err) {
   switch (err && err.name) {
     case "NotAllowedError":
@@ -34,6 +35,19 @@ export function savedMicDevice() {
 }
 
 export class HeadsetCheck extends HTMLElement {
+  /** @type {HTMLSelectElement} */
+  _select;
+  /** @type {HTMLButtonElement} */
+  _retry;
+  /** @type {import("./level-meter.js").LevelMeter} */
+  _meter;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {() => Promise<void>} */
+  _onDevices;
+  /** @type {null | (() => void)} */
+  _stopMeter;
+
   connectedCallback() {
     if (this._meter) return;
     this.classList.add("headset-check");
@@ -46,7 +60,7 @@ export class HeadsetCheck extends HTMLElement {
     this._retry = el("button", "", "Tester le micro");
     this._retry.type = "button";
     head.append(label, this._select, this._retry);
-    this._meter = document.createElement("level-meter");
+    this._meter = /** @type {import("./level-meter.js").LevelMeter} */ (document.createElement("level-meter"));
     this._meter.setAttribute("aria-label", "Niveau du micro");
     this._status = el("p", "mic-status");
     this._status.setAttribute("role", "status");
@@ -83,7 +97,7 @@ export class HeadsetCheck extends HTMLElement {
       this._status.textContent = micErrorMessage(err);
       this._status.classList.add("error");
       this._retry.textContent = "Réessayer";
-      this.dispatchEvent(new CustomEvent("mic-refused", { detail: { name: err && err.name } }));
+      this.dispatchEvent(new CustomEvent("mic-refused", { detail: { name: err && /** @type {Error} */ (err).name } }));
       return false;
     }
     await this._listDevices();
@@ -112,6 +126,7 @@ export class HeadsetCheck extends HTMLElement {
   }
 
   async _listDevices() {
+    /** @type {MediaDeviceInfo[]} */
     let devices = [];
     try {
       devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "audioinput");
@@ -128,6 +143,7 @@ export class HeadsetCheck extends HTMLElement {
     this.dataset.devices = String(devices.length);
   }
 
+  /** @param {string} deviceId */
   _choose(deviceId) {
     try {
       localStorage.setItem(STORAGE, deviceId);

@@ -5,23 +5,25 @@
 // until a gesture, or a player it does not let play, does not blank the call's meters).
 //   const stop = watchLevel(stream, (level) => (meter.level = level));
 //   const stop = watchPeerLevels(pc, ({ mic, ear }) => …);
+/** @type {AudioContext | null} */
 let audioCtx = null;
 
 export function audioContext() {
-  if (!audioCtx) audioCtx = new AudioContext();
-  if (audioCtx.state === "suspended") audioCtx.resume().catch(() => null);
-  return audioCtx;
+  const ctx = audioCtx || (audioCtx = new AudioContext());
+  if (ctx.state === "suspended") ctx.resume().catch(() => null);
+  return ctx;
 }
 
 // A context created before any gesture stays suspended (autoplay policy): the first key or
 // click of the page resumes it.
 for (const type of ["pointerdown", "keydown"]) {
-  document.addEventListener(type, () => audioCtx?.state === "suspended" && audioCtx.resume().catch(() => null), {
+  document.addEventListener(type, () => audioCtx?.state === "suspended" && audioCtx?.resume().catch(() => null), {
     capture: true,
   });
 }
 
 // An amplitude or RMS (0..1, 1 = full scale) on the meter's scale: -60 dBFS → 0, -6 → 1.
+/** @param {number} amplitude */
 export function meterLevel(amplitude) {
   if (!(amplitude > 0.0005)) return 0;
   return Math.min(1, Math.max(0, (20 * Math.log10(amplitude) + 60) / 54));
@@ -30,6 +32,12 @@ export function meterLevel(amplitude) {
 // Reads a peer connection's own measures every `everyMs`: the level of the audio received in
 // that interval (its inbound RTP stream's energy over its duration: the RMS of the decoded
 // audio, 0 when nothing came) and of the microphone sent (the media source's level).
+/**
+ * @param {RTCPeerConnection} pc
+ * @param {(levels: { mic: number, ear: number }) => void} onLevels
+ * @param {number} [everyMs]
+ * @returns {() => void} stops
+ */
 export function watchPeerLevels(pc, onLevels, everyMs = 150) {
   let stopped = false;
   let busy = false;
@@ -40,15 +48,16 @@ export function watchPeerLevels(pc, onLevels, everyMs = 150) {
     busy = true;
     try {
       let mic = 0;
-      /** @type {{ energy: number, duration: number } | null} */
-      let inbound = null;
+      /** @type {{ inbound: { energy: number, duration: number } | null }} */
+      const seen = { inbound: null };
       (await pc.getStats()).forEach((r) => {
         if (r.kind !== "audio") return;
         if (r.type === "media-source" && typeof r.audioLevel === "number") mic = Math.max(mic, meterLevel(r.audioLevel));
         if (r.type === "inbound-rtp" && typeof r.totalAudioEnergy === "number") {
-          inbound = { energy: r.totalAudioEnergy, duration: r.totalSamplesDuration || 0 };
+          seen.inbound = { energy: r.totalAudioEnergy, duration: r.totalSamplesDuration || 0 };
         }
       });
+      const inbound = seen.inbound;
       let ear = 0;
       if (inbound && last) {
         const span = inbound.duration - last.duration;
@@ -68,6 +77,11 @@ export function watchPeerLevels(pc, onLevels, everyMs = 150) {
   };
 }
 
+/**
+ * @param {MediaStream | null | undefined} stream
+ * @param {(level: number, rms: number) => void} onLevel the meter's level (0..1) and the RMS it shows
+ * @returns {() => void} stops
+ */
 export function watchLevel(stream, onLevel) {
   if (!stream || !stream.getAudioTracks().length) return () => {};
   const ctx = audioContext();
@@ -98,6 +112,11 @@ export function watchLevel(stream, onLevel) {
 }
 
 export class LevelMeter extends HTMLElement {
+  /** @type {HTMLSpanElement} */
+  _bar;
+  /** @type {any} */
+  _v;
+
   connectedCallback() {
     if (this._bar) return;
     this.setAttribute("role", "meter");

@@ -4,19 +4,22 @@
 const MIN_GAP_MS = 2000; // one report per kind at most every 2 s (a blur storm is one event)
 const MEMORY = 50; // texts copied inside the page that may be pasted back freely
 
-const squash = (s) => (s || "").replace(/\s+/g, " ").trim();
+const squash = (/** @type {string | null | undefined} */ s) => (s || "").replace(/\s+/g, " ").trim();
 
 export class Lockdown extends EventTarget {
+  /** @param {(kind: string, detail: string) => void} report */
   constructor(report) {
     super();
     this.report = report;
     this.active = false;
+    /** @type {string[]} */
     this.copied = [];
+    /** @type {Record<string, number>} */
     this._last = {};
     this._focusLost = false;
     this._wasFullscreen = Boolean(document.fullscreenElement);
     // The page's own copies are tracked always (a text copied in the calls phase may be pasted).
-    const remember = (ev) => this._remember(ev);
+    const remember = (/** @type {Event} */ ev) => this._remember(ev);
     document.addEventListener("copy", remember, true);
     document.addEventListener("cut", remember, true);
     document.addEventListener("paste", (ev) => this._paste(ev), true);
@@ -73,8 +76,9 @@ export class Lockdown extends EventTarget {
     }, 150);
   }
 
+  /** @param {Event} ev */
   _remember(ev) {
-    const t = ev.target;
+    const t = /** @type {any} */ (ev.target);
     let text = "";
     if (t && (t.localName === "textarea" || t.localName === "input") && typeof t.selectionStart === "number") {
       text = t.value.substring(t.selectionStart, t.selectionEnd);
@@ -88,12 +92,14 @@ export class Lockdown extends EventTarget {
   }
 
   // Whether `text` was copied inside the page (exactly, or as a part of a copied text).
+  /** @param {string} text */
   isOwnText(text) {
     const s = squash(text);
     if (!s) return true;
     return this.copied.some((c) => c === s || c.includes(s));
   }
 
+  /** @param {ClipboardEvent} ev */
   _paste(ev) {
     if (!this.active) return;
     const text = ev.clipboardData ? ev.clipboardData.getData("text/plain") : "";
@@ -103,6 +109,11 @@ export class Lockdown extends EventTarget {
     this._send("paste", `Texte collé depuis l'extérieur (${[...text].length} caractères) : « ${excerpt} »`, true);
   }
 
+  /**
+   * @param {string} kind
+   * @param {string} detail
+   * @param {boolean} [always]
+   */
   _send(kind, detail, always = false) {
     const now = Date.now();
     if (!always && now - (this._last[kind] || 0) < MIN_GAP_MS) return;

@@ -6,6 +6,19 @@ import { el } from "../components/dom.js";
 import { Autosaver, timeOfDay } from "./autosave.js";
 
 export class NotePad extends HTMLElement {
+  /** @type {HTMLTextAreaElement} */
+  _area;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {any} */
+  _key;
+  /** @type {boolean} */
+  _readOnly;
+  /** @type {any} */
+  _store;
+  /** @type {Autosaver} */
+  _saver;
+
   connectedCallback() {
     if (this._area) return;
     this.classList.add("note-pad");
@@ -26,10 +39,12 @@ export class NotePad extends HTMLElement {
     return this._area ? this._area.value : "";
   }
 
+  /** @param {string} value */
   set key(value) {
     this._key = value;
   }
 
+  /** @param {boolean} value */
   set readOnly(value) {
     this._readOnly = Boolean(value);
     if (this._readOnly) this._saver?.flush();
@@ -44,15 +59,17 @@ export class NotePad extends HTMLElement {
   }
 
   // Loads the server copy; a newer local copy (typed but not yet saved) wins and is saved.
+  /** @param {{ load: () => Promise<{ text: string, saved_at?: string | null } | null>, save: (text: string) => Promise<unknown> }} store */
   async load(store) {
     this._store = store;
     this._saver = new Autosaver({ key: this._key, interval: 3000, save: (text) => store.save(text) });
     this._saver.addEventListener("state", (ev) => this._show(/** @type {CustomEvent} */ (ev).detail));
+    /** @type {{ text: string, saved_at?: string | null }} */
     let server = { text: "" };
     try {
       server = (await store.load()) || { text: "" };
     } catch (err) {
-      this._status.textContent = `Bloc-notes indisponible : ${err.message}`;
+      this._status.textContent = `Bloc-notes indisponible : ${/** @type {Error} */ (err).message}`;
     }
     const local = Autosaver.pending(this._key);
     const text = local && local.value !== server.text ? local.value : server.text || "";

@@ -12,6 +12,33 @@ import { euros, orderTotals, toCents } from "./money.js";
 import { recordName } from "./crm-record.js";
 
 export class OrderForm extends HTMLElement {
+  /** @type {HTMLDialogElement} */
+  _dialog;
+  /** @type {any[]} */
+  _catalogue;
+  /** @type {any} */
+  _desk;
+  /** @type {any[]} */
+  _lines;
+  /** @type {null | ((value: any) => void)} */
+  _resolve;
+  /** @type {HTMLSelectElement} */
+  _pick;
+  /** @type {HTMLInputElement} */
+  _qty;
+  /** @type {HTMLParagraphElement} */
+  _hint;
+  /** @type {HTMLDivElement} */
+  _linesBox;
+  /** @type {HTMLDivElement} */
+  _totalsBox;
+  /** @type {HTMLSelectElement} */
+  _pay;
+  /** @type {HTMLTextAreaElement} */
+  _note;
+  /** @type {HTMLParagraphElement} */
+  _error;
+
   connectedCallback() {
     if (this._dialog) return;
     this._dialog = el("dialog", "action-dialog wide-dialog order-dialog");
@@ -22,6 +49,10 @@ export class OrderForm extends HTMLElement {
     });
   }
 
+  /**
+   * @param {{ record: Record<string, any>, catalogue?: any[], desk?: any, error?: string }} options
+   * @returns {Promise<any>} the order, or null: cancelled
+   */
   ask({ record, catalogue = [], desk = null, error = "" }) {
     this._catalogue = catalogue.filter((i) => !record.principal || i.principal === record.principal);
     this._desk = desk;
@@ -32,14 +63,20 @@ export class OrderForm extends HTMLElement {
     return new Promise((resolve) => (this._resolve = resolve));
   }
 
+  /** @param {string} text */
   set error(text) {
     if (this._error) this._error.textContent = text || "";
   }
 
+  /** @param {string} ref */
   _item(ref) {
     return this._catalogue.find((i) => i.ref === ref);
   }
 
+  /**
+   * @param {Record<string, any>} record
+   * @param {string} error
+   */
   _build(record, error) {
     const form = el("form", "order-form");
     form.noValidate = true;
@@ -50,7 +87,7 @@ export class OrderForm extends HTMLElement {
     const others = this._catalogue.filter((i) => !items.includes(i));
     this._pick = document.createElement("select");
     this._pick.id = "order-item";
-    const group = (label, list) => {
+    const group = (/** @type {string} */ label, /** @type {any[]} */ list) => {
       const g = document.createElement("optgroup");
       g.label = label;
       for (const i of list) {
@@ -192,7 +229,7 @@ export class OrderForm extends HTMLElement {
         for (const c of cells) {
           const td = el("td");
           if (c instanceof Node) td.append(c);
-          else td.textContent = c;
+          else td.textContent = c ?? "";
           tr.append(td);
         }
         table.append(tr);
@@ -200,7 +237,7 @@ export class OrderForm extends HTMLElement {
       this._linesBox.replaceChildren(table);
     }
     const dl = el("dl", "totals");
-    const row = (k, v, cls = "") => {
+    const row = (/** @type {string} */ k, /** @type {string} */ v, cls = "") => {
       dl.append(el("dt", cls, k), el("dd", cls, v));
     };
     row("Articles TTC", euros(t.subtotal));
@@ -216,6 +253,7 @@ export class OrderForm extends HTMLElement {
     this._totalsBox.dataset.total = String(t.total);
   }
 
+  /** @param {any} value the order, or null */
   _finish(value) {
     const resolve = this._resolve;
     this._resolve = null;

@@ -11,6 +11,10 @@ import { el } from "../components/dom.js";
 import { euros, installmentPlan, toCents } from "./money.js";
 import { dayText, recordName } from "./crm-record.js";
 
+/**
+ * @param {string} label
+ * @param {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} control
+ */
 function labelled(label, control) {
   control.id = control.id || `pf-${Math.random().toString(36).slice(2, 8)}`;
   const wrap = el("div", "field");
@@ -20,6 +24,10 @@ function labelled(label, control) {
   return wrap;
 }
 
+/**
+ * @param {string} isoDay
+ * @param {number} days
+ */
 function addDays(isoDay, days) {
   const d = new Date(`${isoDay}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
@@ -27,6 +35,41 @@ function addDays(isoDay, days) {
 }
 
 export class PaymentForm extends HTMLElement {
+  /** @type {HTMLDialogElement} */
+  _dialog;
+  /** @type {any} */
+  _record;
+  /** @type {any} */
+  _collection;
+  /** @type {any} */
+  _save;
+  /** @type {any} */
+  _storyDate;
+  /** @type {null | ((value: any) => void)} */
+  _resolve;
+  /** @type {HTMLInputElement[]} */
+  _boxes;
+  /** @type {HTMLInputElement} */
+  _amount;
+  /** @type {HTMLSelectElement} */
+  _plan;
+  /** @type {any} */
+  _plans;
+  /** @type {HTMLInputElement} */
+  _first;
+  /** @type {HTMLSelectElement} */
+  _method;
+  /** @type {HTMLTextAreaElement} */
+  _note;
+  /** @type {HTMLDivElement} */
+  _schedule;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {{ date: HTMLInputElement; amount: HTMLInputElement; }[]} */
+  _rowInputs;
+  /** @type {HTMLParagraphElement} */
+  _total;
+
   connectedCallback() {
     if (this._dialog) return;
     this._dialog = el("dialog", "action-dialog wide-dialog payment-dialog");
@@ -37,6 +80,10 @@ export class PaymentForm extends HTMLElement {
     });
   }
 
+  /**
+   * @param {{ record: Record<string, any>, collection?: any, storyDate?: string | null, save?: ((agreement: any) => Promise<unknown>) | null }} options
+   * @returns {Promise<any>} the agreement, or null: cancelled
+   */
   ask({ record, collection = null, storyDate = null, save = null }) {
     this._record = record;
     this._collection = collection;
@@ -48,16 +95,17 @@ export class PaymentForm extends HTMLElement {
     return new Promise((resolve) => (this._resolve = resolve));
   }
 
+  /** @param {string | null} storyDate */
   _build(storyDate) {
     const r = this._record;
     const c = this._collection || {};
-    const unpaid = (r.invoices || []).filter((i) => i.status === "impayee");
+    const unpaid = (r.invoices || []).filter((/** @type {any} */ i) => i.status === "impayee");
     const form = el("form", "payment-form");
     form.noValidate = true;
     form.append(el("h2", "", `Accord de paiement — ${recordName(r)}`));
     const box = el("fieldset", "pf-invoices");
     box.append(el("legend", "", "Factures concernées"));
-    this._boxes = unpaid.map((i) => {
+    this._boxes = unpaid.map((/** @type {any} */ i) => {
       const lab = el("label", "inline");
       const b = document.createElement("input");
       b.type = "checkbox";
@@ -76,7 +124,7 @@ export class PaymentForm extends HTMLElement {
     this._plan = document.createElement("select");
     const plans = c.plans && c.plans.length ? c.plans : [1, 2, 3, 4, 6].map((n) => ({ label: n === 1 ? "Paiement en une fois" : `${n} mensualités`, installments: n, interval_days: 30, fees: "0.00" }));
     this._plans = plans;
-    plans.forEach((p, i) => this._plan.append(new Option(p.label, String(i))));
+    plans.forEach((/** @type {{ label: string }} */ p, /** @type {number} */ i) => this._plan.append(new Option(p.label, String(i))));
     this._plan.addEventListener("change", () => this._update(false));
     this._first = document.createElement("input");
     this._first.type = "date";
@@ -134,7 +182,7 @@ export class PaymentForm extends HTMLElement {
       try {
         this._finish(await this._save(body));
       } catch (err) {
-        this._error.textContent = err.message; // refused: the form stays, nothing is lost
+        this._error.textContent = /** @type {Error} */ (err).message; // refused: the form stays, nothing is lost
       } finally {
         ok.disabled = false;
       }
@@ -155,6 +203,7 @@ export class PaymentForm extends HTMLElement {
   }
 
   // What the procedure refuses in the schedule shown (the server checks it again), or "".
+  /** @param {{ plan: any, amount: number, fees: number, rows: Array<{ index: number, date: string, amount: number }>, min: number, total: number }} s */
   _problem(s) {
     const sum = s.rows.reduce((n, r) => n + (Number.isFinite(r.amount) ? r.amount : 0), 0);
     if (s.rows.some((r) => !r.date)) return "Chaque échéance a une date.";
@@ -166,7 +215,7 @@ export class PaymentForm extends HTMLElement {
       return `Première échéance au plus tard le ${dayText(addDays(this._storyDate, first))} selon la procédure.`;
     }
     const last = s.plan.last_within_days;
-    if (last !== undefined && last !== null && this._storyDate && s.rows.at(-1)?.date > addDays(this._storyDate, last)) {
+    if (last !== undefined && last !== null && this._storyDate && (s.rows.at(-1)?.date ?? "") > addDays(this._storyDate, last)) {
       return `Dernière échéance au plus tard le ${dayText(addDays(this._storyDate, last))} selon la procédure.`;
     }
     if (sum !== s.total) return `Les échéances font ${euros(sum)} : il reste ${euros(s.total - sum)} à répartir.`;
@@ -224,6 +273,7 @@ export class PaymentForm extends HTMLElement {
     this._propose();
   }
 
+  /** @param {any} value the agreement, or null */
   _finish(value) {
     const resolve = this._resolve;
     this._resolve = null;

@@ -8,31 +8,37 @@ const ALLOWED = new Set([
 ]);
 const DROP_WITH_CONTENT = new Set(["script", "style", "template", "iframe", "object", "embed", "noscript"]);
 
+/**
+ * @param {Node} node
+ * @param {Element | DocumentFragment} into
+ */
 function copy(node, into) {
   for (const child of node.childNodes) {
     if (child.nodeType === Node.TEXT_NODE) {
-      into.append(document.createTextNode(child.data));
+      into.append(document.createTextNode(/** @type {Text} */ (child).data));
       continue;
     }
     if (child.nodeType !== Node.ELEMENT_NODE) continue;
-    const tag = child.localName;
+    const element = /** @type {Element} */ (child);
+    const tag = element.localName;
     if (DROP_WITH_CONTENT.has(tag)) continue;
     if (!ALLOWED.has(tag)) {
-      copy(child, into); // unknown wrapper: keep its text
+      copy(element, into); // unknown wrapper: keep its text
       continue;
     }
     // A link stays readable but leads nowhere during the exam (no external navigation).
     const out = document.createElement(tag === "a" ? "span" : tag);
     if (tag === "a") out.className = "doc-link";
     if (tag === "th" || tag === "td") {
-      const align = (child.getAttribute("style") || "").match(/text-align:\s*(left|right|center)/);
+      const align = (element.getAttribute("style") || "").match(/text-align:\s*(left|right|center)/);
       if (align) out.className = `align-${align[1]}`;
     }
-    copy(child, out);
+    copy(element, out);
     into.append(out);
   }
 }
 
+/** @param {string | null | undefined} html */
 export function sanitizedFragment(html) {
   const doc = new DOMParser().parseFromString(`<body>${html || ""}</body>`, "text/html");
   const frag = document.createDocumentFragment();

@@ -25,6 +25,11 @@ export const PHONE_STATES = {
 };
 
 // The bar's state from a call and the wrap-up flag (pure).
+/**
+ * @param {{ state?: string, direction?: string, [field: string]: any } | null | undefined} call
+ * @param {boolean} wrapUpPending
+ * @param {boolean} [available]
+ */
 export function phoneState(call, wrapUpPending, available = true) {
   if (call) {
     switch (call.state) {
@@ -42,12 +47,18 @@ export function phoneState(call, wrapUpPending, available = true) {
   return available ? "idle" : "offline";
 }
 
-const digitsOnly = (s) => (s || "").replace(/[^\d+*#]/g, "");
+const digitsOnly = (/** @type {string | null | undefined} */ s) => (s || "").replace(/[^\d+*#]/g, "");
+/** @param {string | null | undefined} s */
 export function displayNumber(s) {
   const d = digitsOnly(s);
   return /^0\d{9}$/.test(d) ? d.replace(/(\d{2})(?=\d)/g, "$1 ") : d;
 }
 
+/**
+ * @param {string} text
+ * @param {string} action
+ * @param {string} [key]
+ */
 function iconButton(text, action, key) {
   const b = el("button", `sp-btn sp-${action}`, text);
   b.type = "button";
@@ -60,8 +71,38 @@ function iconButton(text, action, key) {
 }
 
 export class SoftPhone extends HTMLElement {
+  /** @type {HTMLSpanElement} */
+  _state;
+  /** @type {HTMLSpanElement} */
+  _number;
+  /** @type {HTMLSpanElement} */
+  _who;
+  /** @type {HTMLSpanElement} */
+  _line;
+  /** @type {HTMLSpanElement} */
+  _timer;
+  /** @type {HTMLSpanElement} */
+  _held;
+  /** @type {{ answer: HTMLButtonElement; reject: HTMLButtonElement; hangup: HTMLButtonElement; hold: HTMLButtonElement; mute: HTMLButtonElement; pad: HTMLButtonElement; }} */
+  _buttons;
+  /** @type {import("./level-meter.js").LevelMeter} */
+  _mic;
+  /** @type {import("./level-meter.js").LevelMeter} */
+  _ear;
+  /** @type {HTMLDivElement} */
+  _pad;
+  /** @type {null | number} */
+  _tick;
+  /** @type {any} */
+  _callerName;
+  /** @type {HTMLInputElement} */
+  _padInput;
+  /** @type {HTMLButtonElement} */
+  _padCall;
+
   constructor() {
     super();
+    /** @type {Record<string, any> | null} the live call, in the page's words (candidate-calls.js PageCall) */
     this._call = null;
     this._wrap = false;
     this._muted = false;
@@ -92,9 +133,9 @@ export class SoftPhone extends HTMLElement {
     };
     const actions = el("div", "sp-actions");
     actions.append(...Object.values(this._buttons));
-    this._mic = document.createElement("level-meter");
+    this._mic = /** @type {import("./level-meter.js").LevelMeter} */ (document.createElement("level-meter"));
     this._mic.setAttribute("aria-label", "Niveau du micro");
-    this._ear = document.createElement("level-meter");
+    this._ear = /** @type {import("./level-meter.js").LevelMeter} */ (document.createElement("level-meter"));
     this._ear.setAttribute("aria-label", "Niveau d'écoute");
     const levels = el("div", "sp-levels");
     const micRow = el("span", "sp-level");
@@ -111,6 +152,7 @@ export class SoftPhone extends HTMLElement {
     });
     document.addEventListener("keydown", (ev) => {
       if (!ev.altKey || this.hidden) return;
+      /** @type {Record<string, "answer" | "hangup" | "hold" | "mute" | "pad">} */
       const map = { r: "answer", h: "hangup", a: "hold", m: "mute", c: "pad" };
       const action = map[ev.key.toLowerCase()];
       if (!action) return;
@@ -123,7 +165,7 @@ export class SoftPhone extends HTMLElement {
   }
 
   disconnectedCallback() {
-    clearInterval(this._tick);
+    clearInterval(this._tick ?? undefined);
     this._tick = null;
   }
 
@@ -132,33 +174,40 @@ export class SoftPhone extends HTMLElement {
     this._render();
   }
 
+  /** @returns {Record<string, any> | null} */
   get call() {
     return this._call;
   }
 
+  /** @param {boolean} value */
   set wrapUpPending(value) {
     this._wrap = Boolean(value);
     this._render();
   }
 
+  /** @param {boolean} value */
   set available(value) {
     this._available = Boolean(value);
     this._render();
   }
 
+  /** @param {boolean} value */
   set muted(value) {
     this._muted = Boolean(value);
     this._render();
   }
 
+  /** @param {number} v */
   set micLevel(v) {
     if (this._mic) this._mic.level = this._muted ? 0 : v;
   }
 
+  /** @param {number} v */
   set earLevel(v) {
     if (this._ear) this._ear.level = v;
   }
 
+  /** @param {string} text */
   set callerName(text) {
     this._callerName = text || "";
     this._render();
@@ -169,6 +218,7 @@ export class SoftPhone extends HTMLElement {
   }
 
   // Click-to-dial: open the pad with the number, ready to call.
+  /** @param {string} number */
   dial(number) {
     this._padInput.value = displayNumber(number);
     this._pad.hidden = false;
@@ -176,6 +226,7 @@ export class SoftPhone extends HTMLElement {
     this._padCall.focus();
   }
 
+  /** @param {string | undefined} action */
   _act(action) {
     const c = this._call;
     if (action === "pad") {

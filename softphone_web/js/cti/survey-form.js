@@ -24,6 +24,17 @@ function choiceInput(type, name, value, checked, label = value) {
 }
 
 export class SurveyForm extends HTMLElement {
+  /** @type {HTMLHeadingElement} */
+  _head;
+  /** @type {HTMLDivElement} */
+  _body;
+  /** @type {any} */
+  _title;
+  /** @type {any} */
+  _survey;
+  /** @type {boolean} */
+  _disabled;
+
   constructor() {
     super();
     this._answers = {};

@@ -20,6 +20,31 @@ export const DEFAULT_DISPOSITIONS = [
 ];
 
 export class WrapUpForm extends HTMLElement {
+  /** @type {HTMLFormElement} */
+  _form;
+  /** @type {HTMLHeadingElement} */
+  _title;
+  /** @type {HTMLParagraphElement} */
+  _sub;
+  /** @type {HTMLSelectElement} */
+  _code;
+  /** @type {HTMLTextAreaElement} */
+  _note;
+  /** @type {HTMLButtonElement} */
+  _submit;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLParagraphElement} */
+  _offered;
+  /** @type {any} */
+  _codes;
+  /** @type {any} */
+  _call;
+  /** @type {any} */
+  _offeredText;
+  /** @type {any} */
+  _recordName;
+
   connectedCallback() {
     if (this._form) return;
     this.classList.add("wrap-up");
@@ -69,11 +94,12 @@ export class WrapUpForm extends HTMLElement {
     this.codes = this._codes || DEFAULT_DISPOSITIONS;
   }
 
+  /** @param {Array<{ code: string, label: string }> | null | undefined} list the dispositions */
   set codes(list) {
     this._codes = list && list.length ? list : DEFAULT_DISPOSITIONS;
     if (!this._code) return;
     const keep = this._code.value;
-    this._code.replaceChildren(new Option("— choisir —", ""), ...this._codes.map((c) => new Option(c.label, c.code)));
+    this._code.replaceChildren(new Option("— choisir —", ""), ...this._codes.map((/** @type {{ code: string, label: string }} */ c) => new Option(c.label, c.code)));
     this._code.value = keep;
   }
 
@@ -96,6 +122,7 @@ export class WrapUpForm extends HTMLElement {
   }
 
   // The note written in the CRM during this call: put in the note box (once, if empty).
+  /** @param {string} text */
   set offeredNote(text) {
     const note = (text || "").trim();
     if (!this._note || !note || note === this._offeredText) return;
@@ -105,15 +132,18 @@ export class WrapUpForm extends HTMLElement {
     this._offered.hidden = false;
   }
 
+  /** @param {string} text */
   set recordName(text) {
     this._recordName = text || "";
     this._render();
   }
 
+  /** @param {string} text */
   set error(text) {
     if (this._error) this._error.textContent = text || "";
   }
 
+  /** @param {boolean} value */
   set busy(value) {
     if (this._submit) this._submit.disabled = Boolean(value);
   }
@@ -122,6 +152,10 @@ export class WrapUpForm extends HTMLElement {
     this._code?.focus();
   }
 
+  /**
+   * @param {HTMLElement} input
+   * @param {string} message
+   */
   _bad(input, message) {
     this._error.textContent = message;
     input.focus();

@@ -11,6 +11,10 @@ import { smsCount, nonGsmCharacters } from "./sms.js";
 
 export const CHANNEL_LABELS = { courriel: "Courriel", courrier: "Courrier", sms: "SMS" };
 
+/**
+ * The fields of a reply by channel.
+ * @type {Record<string, Array<{ name: string, label: string, type: "input" | "area", rows?: number, placeholder?: string, half?: boolean }>>}
+ */
 export const CHANNEL_FIELDS = {
   courriel: [
     { name: "to", label: "À", type: "input", placeholder: "adresse du destinataire" },
@@ -28,9 +32,22 @@ export const CHANNEL_FIELDS = {
   sms: [{ name: "body", label: "Message", type: "area", rows: 6 }],
 };
 
-const words = (s) => (s.trim() ? s.trim().split(/\s+/).length : 0);
+const words = (/** @type {string} */ s) => (s.trim() ? s.trim().split(/\s+/).length : 0);
 
 export class WritingEditor extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _form;
+  /** @type {HTMLParagraphElement} */
+  _count;
+  /** @type {any} */
+  _task;
+  /** @type {Record<string, unknown> | undefined} */
+  _pending;
+  /** @type {boolean} */
+  _readOnly;
+  /** @type {Record<string, HTMLInputElement | HTMLTextAreaElement>} */
+  _inputs;
+
   connectedCallback() {
     if (this._form) return;
     this.classList.add("writing-editor");
@@ -54,6 +71,7 @@ export class WritingEditor extends HTMLElement {
   }
 
   get value() {
+    /** @type {Record<string, string>} */
     const out = {};
     for (const [name, input] of Object.entries(this._inputs || {})) out[name] = input.value;
     return out;
@@ -64,6 +82,7 @@ export class WritingEditor extends HTMLElement {
     this._fill();
   }
 
+  /** @param {boolean} value */
   set readOnly(value) {
     this._readOnly = Boolean(value);
     for (const input of Object.values(this._inputs || {})) input.readOnly = this._readOnly;

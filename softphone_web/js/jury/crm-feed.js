@@ -22,6 +22,7 @@ import {
 import { JuryPanel } from "./jury-panel.js";
 
 const LIVE_LIMIT = 200;
+/** @type {Record<string, string>} */
 export const KIND_LABELS = {
   edit: "Fiche modifiée",
   note: "Note de contact",
@@ -33,6 +34,7 @@ export const KIND_LABELS = {
   disposition: "Qualification de l'appel",
   screen_pop: "Fiche ouverte",
 };
+/** @type {Record<string, string>} */
 const FIELD_LABELS = {
   civility: "Civilité",
   last_name: "Nom",
@@ -46,12 +48,19 @@ const FIELD_LABELS = {
   phones: "Téléphones",
   address: "Adresse",
 };
+/** @type {Record<string, string>} */
 const CHANNELS = {
   telephone: "téléphone", courriel: "courriel", courrier: "courrier", sms: "SMS", chat: "chat",
   web: "web", agence: "agence",
 };
+/** @type {Record<string, string>} */
 const CONSENT = { email: "courriel", sms: "SMS", phone: "téléphone" };
 
+/**
+ * A CRM field's value in words (any JSON value: CrmChangeOut's old and new).
+ * @param {any} v
+ * @returns {string}
+ */
 export function valueText(v) {
   if (v === null || v === undefined || v === "") return "(vide)";
   if (typeof v === "boolean") return v ? "oui" : "non";
@@ -69,16 +78,21 @@ export function valueText(v) {
   return String(v);
 }
 
+/** @param {string | number | null | undefined} v */
 function money(v) {
   return euros(toCents(v));
 }
 
 // One change of the log as French text; `questions` maps "sim.question" to the question.
+/**
+ * @param {import("../types/events.js").CrmChangeOut} change
+ * @param {Map<string, string>} questions the survey's questions, id → text
+ */
 export function describeChange(change, questions) {
   const n = change.new || {};
   switch (change.kind) {
     case "edit":
-      return `${FIELD_LABELS[change.field] || change.field} : ${valueText(change.old)} → ${valueText(change.new)}`;
+      return `${FIELD_LABELS[change.field ?? ""] || change.field} : ${valueText(change.old)} → ${valueText(change.new)}`;
     case "note":
       return `Note (${CHANNELS[n.channel] || n.channel || "—"}) : ${n.summary || ""}`;
     case "appointment": {
@@ -87,7 +101,7 @@ export function describeChange(change, questions) {
       return `${what} le ${instantText(n.at)}${who ? ` (${who})` : ""} — ${n.subject || ""}`;
     }
     case "order": {
-      const lines = (n.lines || []).map((l) => `${l.quantity} × ${l.label || l.ref}`).join(", ");
+      const lines = (n.lines || []).map((/** @type {any} */ l) => `${l.quantity} × ${l.label || l.ref}`).join(", ");
       const pay = n.payment_method ? `, ${n.payment_method}` : "";
       return `Commande ${n.ref || ""} : ${lines} — total ${money(n.total)}${pay}`;
     }
@@ -98,7 +112,7 @@ export function describeChange(change, questions) {
       return `Accord « ${n.plan || ""} » : ${money(n.amount)} (total ${money(n.total || n.amount)})${start}${pay}`;
     }
     case "survey_answer": {
-      const q = questions.get(change.field);
+      const q = questions.get(change.field ?? "");
       return `${q ? `« ${q} »` : `Question ${String(change.field || "").split(".").pop()}`} : ${valueText(change.new)}`;
     }
     default:
@@ -106,15 +120,28 @@ export function describeChange(change, questions) {
   }
 }
 
+/** @param {import("../types/events.js").CrmChangeOut} change */
 function changeKind(change) {
   if (change.kind === "appointment" && change.new && change.new.kind === "rappel") return "callback";
   return change.kind;
 }
 
 export class CrmFeed extends JuryPanel {
+  /** @type {HTMLParagraphElement} */
+  _summary;
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {HTMLParagraphElement} */
+  _empty;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {{ key: string; order: any; at: any; kind: any; label: any; record: any; text: string; }[]} */
+  _entries;
+
   constructor() {
     super();
     this._changes = new Map(); // id -> change
+    /** @type {import("../types/events.js").CallOut[]} */
     this._calls = [];
     this._names = new Map(); // record id -> name
     this._questions = new Map(); // "sim.question" -> question text
@@ -141,8 +168,12 @@ export class CrmFeed extends JuryPanel {
     this.append(this._summary, this._empty, this._list, this._error);
   }
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
-    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => this._load(msg.state, { refetch: true }));
     on("crm.change", (msg) => {
       if (!mine(msg) || !msg.change) return;
@@ -186,6 +217,10 @@ export class CrmFeed extends JuryPanel {
     return this._entries ? this._entries.map((e) => ({ ...e })) : [];
   }
 
+  /**
+   * @param {any} state the snapshot's state
+   * @param {{ refetch?: boolean }} [options]
+   */
   async _load(state, { refetch = false } = {}) {
     const ctx = this._ctx;
     if (!ctx) return;
@@ -204,11 +239,12 @@ export class CrmFeed extends JuryPanel {
         this._error.textContent = "";
         this._render();
       } catch (err) {
-        if (this._ctx === ctx) this._error.textContent = `Journal du CRM illisible : ${err.message}`;
+        if (this._ctx === ctx) this._error.textContent = `Journal du CRM illisible : ${/** @type {Error} */ (err).message}`;
       }
     }
   }
 
+  /** @param {string} cid */
   async _fetchNames(cid) {
     try {
       const records = await api("GET", `/api/candidates/${encodeURIComponent(cid)}/crm/records`);
@@ -221,6 +257,7 @@ export class CrmFeed extends JuryPanel {
   }
 
   // The survey's questions word for word, read once per simulation.
+  /** @param {string} simulationId */
   async _fetchSurvey(simulationId) {
     const ctx = this._ctx;
     if (!ctx || this._surveysAsked.has(simulationId)) return;
@@ -236,6 +273,7 @@ export class CrmFeed extends JuryPanel {
     }
   }
 
+  /** @param {string | null | undefined} id */
   _recordLabel(id) {
     if (!id) return "";
     const name = this._names.get(id);
@@ -261,7 +299,7 @@ export class CrmFeed extends JuryPanel {
       });
     }
     for (const call of this._calls) {
-      const where = `${simulationLabel(this._sims, call.simulation_id)} (${DIRECTION_LABELS[call.direction] || call.direction})`;
+      const where = `${simulationLabel(this._sims, call.simulation_id)} (${DIRECTION_LABELS[/** @type {"inbound" | "outbound"} */ (call.direction)] || call.direction})`;
       if (call.direction === "inbound" && call.crm_record_id) {
         out.push({
           key: `pop-${call.id}`,

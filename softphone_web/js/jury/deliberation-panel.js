@@ -59,6 +59,89 @@ function control(tag, className, text, type = "button") {
 }
 
 export class DeliberationPanel extends JuryPanel {
+  /** @type {any} */
+  _grid;
+  /** @type {any} */
+  _versions;
+  /** @type {null | string} */
+  _baseFp;
+  /** @type {null | { version: any; proposal: any; }} */
+  _base;
+  /** @type {any} */
+  _form;
+  /** @type {boolean} */
+  _dirty;
+  /** @type {boolean} */
+  _editingNew;
+  /** @type {any} */
+  _summary;
+  /** @type {any} */
+  _preview;
+  /** @type {any} */
+  _readiness;
+  /** @type {boolean} */
+  _busy;
+  /** @type {boolean} */
+  _remoteWhileBusy;
+  /** @type {Map<any, any>} */
+  _cells;
+  /** @type {Map<any, any>} */
+  _aids;
+  /** @type {any} */
+  _aside;
+  /** @type {any} */
+  _evidencePending;
+  /** @type {null | string} */
+  _evidenceSavedAt;
+  /** @type {number} */
+  _load;
+  /** @type {HTMLParagraphElement} */
+  _versionLine;
+  /** @type {HTMLDivElement} */
+  _message;
+  /** @type {HTMLDivElement} */
+  _draftBox;
+  /** @type {HTMLFormElement} */
+  _formEl;
+  /** @type {HTMLDivElement} */
+  _ccpsEl;
+  /** @type {HTMLFieldSetElement} */
+  _titleEl;
+  /** @type {HTMLTextAreaElement} */
+  _justification;
+  /** @type {HTMLDivElement} */
+  _justificationText;
+  /** @type {HTMLUListElement} */
+  _problems;
+  /** @type {any} */
+  _saveBtn;
+  /** @type {any} */
+  _cancelBtn;
+  /** @type {any} */
+  _newBtn;
+  /** @type {HTMLElement} */
+  _transversalEl;
+  /** @type {HTMLElement} */
+  _previewEl;
+  /** @type {HTMLElement} */
+  _readyEl;
+  /** @type {HTMLElement} */
+  _evidenceEl;
+  /** @type {HTMLElement} */
+  _signEl;
+  /** @type {HTMLElement} */
+  _decisionEl;
+  /** @type {HTMLDetailsElement} */
+  _historyEl;
+  /** @type {any} */
+  _voidedSaid;
+  /** @type {HTMLParagraphElement} */
+  _titleHint;
+  /** @type {any} */
+  _signBtn;
+  /** @type {HTMLParagraphElement} */
+  _signHint;
+
   constructor() {
     super();
     this._uid = `dp${++uid}`;
@@ -134,6 +217,10 @@ export class DeliberationPanel extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
     const mine = (msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", () => this.reload());

@@ -17,6 +17,12 @@ import { el } from "../components/dom.js";
 import { candidatePath, dayAndTime, errorText, evaluationOf } from "./review-common.js";
 import { JuryPanel } from "./jury-panel.js";
 
+/**
+ * @param {string} label
+ * @param {string} href
+ * @param {string} file
+ * @param {{ enabled: boolean, note?: string, reason?: string }} state
+ */
 function link(label, href, file, { enabled, note = "", reason = "" }) {
   const li = el("li", "dc-item");
   li.dataset.enabled = String(Boolean(enabled));
@@ -40,6 +46,19 @@ function link(label, href, file, { enabled, note = "", reason = "" }) {
 }
 
 export class DocumentsPanel extends JuryPanel {
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLUListElement} */
+  _list;
+  /** @type {HTMLElement} */
+  _session;
+  /** @type {any} */
+  _deliberation;
+  /** @type {null | { ok: boolean; deliberations?: any[]; status?: number; error?: string; }} */
+  _grid;
+  /** @type {any} */
+  _summary;
+
   constructor() {
     super();
     this._load = 0;
@@ -58,8 +77,12 @@ export class DocumentsPanel extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
-    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", () => this.reload());
     on("evaluation.deliberation", (msg) => {
       if (mine(msg) && msg.deliberation) {
@@ -104,7 +127,8 @@ export class DocumentsPanel extends JuryPanel {
     if (load !== this._load) return;
     this._grid = grid;
     this._summary = summary;
-    if (grid.ok && grid.deliberations.length) this._deliberation = grid.deliberations[grid.deliberations.length - 1];
+    const versions = grid.deliberations || [];
+    if (grid.ok && versions.length) this._deliberation = versions[versions.length - 1];
     this._error.textContent = grid.ok || grid.status === 404 ? "" : `Documents : ${grid.error}`;
     this._render();
   }

@@ -24,6 +24,39 @@ import "./pinned-notes.js";
 import { JuryPanel } from "./jury-panel.js";
 
 export class EvaluationGrid extends JuryPanel {
+  /** @type {any} */
+  _parts;
+  /** @type {MarkBook} */
+  _book;
+  /** @type {Map<any, any>} */
+  _rows;
+  /** @type {any[]} */
+  _calls;
+  /** @type {Map<any, any>} */
+  _chats;
+  /** @type {any} */
+  _part;
+  /** @type {any} */
+  _summary;
+  /** @type {HTMLSelectElement} */
+  _select;
+  /** @type {HTMLInputElement} */
+  _follow;
+  /** @type {HTMLParagraphElement} */
+  _message;
+  /** @type {HTMLParagraphElement} */
+  _saved;
+  /** @type {HTMLDivElement} */
+  _body;
+  /** @type {import("./pinned-notes.js").PinnedNotes} */
+  _notes;
+  /** @type {HTMLElement} */
+  _synthesis;
+  /** @type {any} */
+  _actor;
+  /** @type {number} */
+  _refreshTimer;
+
   constructor() {
     super();
     this._reset();
@@ -73,6 +106,10 @@ export class EvaluationGrid extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
     const mine = (msg) => msg.candidate_id === ctx.candidateId;

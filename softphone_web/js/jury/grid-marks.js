@@ -17,17 +17,32 @@ export const VALUES = [
 export const LABEL = Object.fromEntries(VALUES.map((v) => [v.value, v.label]));
 const SEP = "\u001f";
 
+/**
+ * A criterion as marked (the server's MarkOut; only these fields matter here).
+ * @typedef {{ part: string, competence: string, criterion: number | string, value: string, comment?: string, version: number, by?: string, updated_at?: string }} Mark
+ * @typedef {{ seq: number, expected: number, before: Mark | null }} Save
+ */
+/**
+ * @param {string} part
+ * @param {string} competence
+ * @param {number | string} criterion
+ */
 export const markKey = (part, competence, criterion) => [part, competence, criterion].join(SEP);
+/** @param {string} key */
 export const splitKey = (key) => key.split(SEP);
 
 export class MarkBook {
   constructor() {
+    /** @type {Map<string, Mark>} */
     this.marks = new Map(); // key -> confirmed mark
+    /** @type {Map<string, { value: string | null, comment: string, seq: number }>} */
     this.pending = new Map(); // key -> { value, comment, seq }
+    /** @type {Map<string, number>} */
     this.expect = new Map(); // key -> the version our latest save should get
     this.seq = 0;
   }
 
+  /** @param {string} key */
   get(key) {
     return this.marks.get(key) || null;
   }
@@ -36,6 +51,10 @@ export class MarkBook {
     return new Set([...this.marks.keys(), ...this.pending.keys()]);
   }
 
+  /**
+   * @param {string} key
+   * @returns {{ value: string | null, comment: string, pending: boolean }}
+   */
   display(key) {
     const p = this.pending.get(key);
     const m = this.marks.get(key);
@@ -47,6 +66,7 @@ export class MarkBook {
   }
 
   // Kept when not older than what we have; false when ignored.
+  /** @param {Mark} mark */
   accept(mark) {
     const key = markKey(mark.part, mark.competence, mark.criterion);
     const cur = this.marks.get(key);
@@ -57,11 +77,18 @@ export class MarkBook {
   }
 
   // A newer mark than the confirmed one (an event worth showing)?
+  /** @param {Mark} mark */
   isNews(mark) {
     const cur = this.marks.get(markKey(mark.part, mark.competence, mark.criterion));
     return !cur || mark.version > cur.version;
   }
 
+  /**
+   * @param {string} key
+   * @param {string | null} value
+   * @param {string} comment
+   * @returns {Save}
+   */
   begin(key, value, comment) {
     const before = this.marks.get(key) || null;
     const expected = Math.max(this.expect.get(key) || 0, before ? before.version : 0) + 1;
@@ -71,12 +98,21 @@ export class MarkBook {
     return { seq, expected, before };
   }
 
+  /**
+   * @param {string} key
+   * @param {Save} save
+   * @param {Mark} mark
+   */
   settle(key, save, mark) {
     if (this.pending.get(key)?.seq === save.seq) this.pending.delete(key);
     this.accept(mark);
     return mark.version > save.expected;
   }
 
+  /**
+   * @param {string} key
+   * @param {Save} save
+   */
   fail(key, save) {
     if (this.pending.get(key)?.seq === save.seq) this.pending.delete(key);
     const floor = save.before ? save.before.version : 0;

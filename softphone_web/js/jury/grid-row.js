@@ -14,6 +14,11 @@ import { LABEL, VALUES } from "./grid-marks.js";
 let uid = 0;
 
 export class CriterionRow {
+  /**
+   * @param {{ index: number, text: string, watch?: boolean }} criterion
+   * @param {string} code the competence's code
+   * @param {{ onMark: (value: string) => void, onComment: (text: string) => void, onOpenComment: () => void, onKey: (ev: KeyboardEvent) => void }} handlers
+   */
   constructor(criterion, code, { onMark, onComment, onOpenComment, onKey }) {
     this.index = criterion.index;
     this.code = code;
@@ -32,6 +37,7 @@ export class CriterionRow {
     const group = el("div", "eg-values");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Évaluation du critère");
+    /** @type {Record<string, HTMLButtonElement>} */
     this.buttons = {};
     for (const v of VALUES) {
       const b = el("button", `eg-value eg-${v.value}`, v.short);
@@ -75,6 +81,10 @@ export class CriterionRow {
     });
   }
 
+  /**
+   * @param {{ value: string | null, comment: string, pending: boolean }} shown
+   * @param {boolean} byOther the mark shown is the other juror's
+   */
   render({ value, comment, pending }, byOther) {
     for (const [v, b] of Object.entries(this.buttons)) b.setAttribute("aria-pressed", String(v === value));
     this.li.dataset.value = value || "";

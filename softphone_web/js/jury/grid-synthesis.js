@@ -7,11 +7,16 @@
 //   competenceStatus(["non_acquis"], 4) → "en_cours"          (4 criteria not marked yet)
 import { el } from "../components/dom.js";
 
+/** @type {Record<string, string>} */
 export const STATUS_LABELS = { acquise: "Acquise", non_acquise: "Non acquise", non_evaluee: "Non évaluée", en_cours: "En cours d'évaluation" };
 
 // `unmarked`: criteria of the competence still without a mark in the parts where it has been
 // marked at all. While some remain, no verdict: one « non acquis » among criteria not yet looked
 // at says nothing of the competence yet (the server's rule applies once they are marked).
+/**
+ * @param {string[]} values the marks of the competence's criteria
+ * @param {number} [unmarked]
+ */
 export function competenceStatus(values, unmarked = 0) {
   if (values.length && unmarked > 0) return "en_cours";
   if (values.includes("non_acquis")) return "non_acquise";
@@ -19,11 +24,16 @@ export function competenceStatus(values, unmarked = 0) {
   return "non_evaluee";
 }
 
+/** @param {string} status */
 function badge(status) {
   return el("span", `badge status-${status}`, STATUS_LABELS[status] || status);
 }
 
 // `inProgress`: the competences whose criteria are still being marked (their badge says so).
+/**
+ * @param {any} data the grid's synthesis (GET …/evaluation)
+ * @param {Set<string>} [inProgress]
+ */
 export function synthesisNodes(data, inProgress = new Set()) {
   if (!data || !data.competences) return [];
   const comps = el("ul", "eg-syn-list");

@@ -112,6 +112,19 @@ class NoteSaver extends Autosaver {
 }
 
 export class InterviewNotes extends JuryPanel {
+  /** @type {HTMLParagraphElement} */
+  _help;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLDivElement} */
+  _body;
+  /** @type {null | string} */
+  _actor;
+  /** @type {any} */
+  _timeline;
+  /** @type {Map<any, any>} */
+  _sections;
+
   constructor() {
     super();
     this._fields = new Map(); // topic -> { textarea, status, remote, saver, serverAt, serverText }
@@ -131,6 +144,11 @@ export class InterviewNotes extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   * @param {AbortSignal} signal
+   */
   bound(ctx, on, signal) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
     const mine = (msg) => msg.candidate_id === ctx.candidateId;

@@ -5,12 +5,20 @@
 //   card.simulation = runSheet.simulations[i];   // an entry of GET …/subject/jury
 import { el } from "../components/dom.js";
 
+/**
+ * @param {string} title
+ * @param {...(Node | string)} nodes
+ */
 function section(title, ...nodes) {
   const s = el("section", "jc-section");
   s.append(el("h3", "", title), ...nodes);
   return s;
 }
 
+/**
+ * @param {string[]} items
+ * @param {string} [className]
+ */
 function list(items, className = "") {
   const ul = el("ul", className);
   for (const item of items) ul.append(el("li", "", item));
@@ -18,6 +26,11 @@ function list(items, className = "") {
 }
 
 export class JurorCard extends HTMLElement {
+  /** @type {HTMLDivElement} */
+  _body;
+  /** @type {any} */
+  _sim;
+
   connectedCallback() {
     if (!this._body) {
       this._body = el("div", "jc-body");
@@ -68,7 +81,7 @@ export class JurorCard extends HTMLElement {
     if (card.objections?.length) parts.push(section("Objections", list(card.objections, "jc-objections")));
     const answers = Object.entries(card.survey_answers || {});
     if (answers.length) {
-      const questions = new Map((cand.survey?.questions || []).map((q) => [q.id, q.text]));
+      const questions = new Map((cand.survey?.questions || []).map((/** @type {{ id: string, text: string }} */ q) => [q.id, q.text]));
       const dl = el("dl", "jc-survey");
       for (const [qid, answer] of answers) {
         dl.append(el("dt", "", questions.get(qid) || qid), el("dd", "", answer));
@@ -81,7 +94,7 @@ export class JurorCard extends HTMLElement {
       parts.push(
         section(
           "Critères à observer",
-          list(card.watch.map((w) => `${w.competence} — ${w.criterion}`), "jc-watch small"),
+          list(card.watch.map((/** @type {{ competence: string, criterion: string }} */ w) => `${w.competence} — ${w.criterion}`), "jc-watch small"),
         ),
       );
     }

@@ -5,11 +5,17 @@
 // resend carries the same client_msg_id: the server keeps one message.
 //
 //   const unbind = bindChat(chatWindow, ctx);   // ctx: the jury page's { candidateId, socket, snapshot }
+import { listen } from "./observer-common.js";
+
+/**
+ * @param {any} chat the <chat-window>
+ * @param {import("./observer-common.js").JuryContext} ctx
+ */
 export function bindChat(chat, ctx) {
   const abort = new AbortController();
-  const on = (type, fn) => ctx.socket.addEventListener(type, (ev) => fn(ev.detail), { signal: abort.signal });
-  const mine = (msg) => msg.candidate_id === ctx.candidateId;
-  const load = (state) => {
+  const on = listen(ctx, abort.signal);
+  const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
+  const load = (/** @type {any} */ state) => {
     const conv = (((state || {}).chat || {}).by_candidate || {})[ctx.candidateId];
     if (!conv) return;
     chat.messages = conv.messages || [];
@@ -24,26 +30,28 @@ export function bindChat(chat, ctx) {
   load(ctx.snapshot());
   if (chat.readonly) return () => abort.abort();
 
-  let pending = null; // { text, id }: the message being sent, its id kept for a resend
+  /** @type {{ text: string, id: string } | null} */
+  let pending = null; // the message being sent, its id kept for a resend
   const signal = abort.signal;
   chat.addEventListener(
     "chat-send",
-    async (ev) => {
-      const text = ev.detail.text;
+    async (/** @type {Event} */ ev) => {
+      const text = /** @type {CustomEvent<{ text: string }>} */ (ev).detail.text;
       if (!pending || pending.text !== text) pending = { text, id: crypto.randomUUID() };
+      const id = pending.id;
       chat.error = "";
       try {
         const out = await ctx.socket.request({
           type: "chat.send",
           text,
-          client_msg_id: pending.id,
+          client_msg_id: id,
           candidate_id: ctx.candidateId,
         });
         pending = null;
         chat.add(out.message);
         chat.clearInput();
       } catch (err) {
-        chat.error = `${err.message} Votre message est gardé : renvoyez-le.`;
+        chat.error = `${/** @type {Error} */ (err).message} Votre message est gardé : renvoyez-le.`;
       }
     },
     { signal },
@@ -51,7 +59,8 @@ export function bindChat(chat, ctx) {
   chat.addEventListener("chat-typing", () => ctx.socket.send({ type: "chat.typing", candidate_id: ctx.candidateId }), { signal });
   chat.addEventListener(
     "chat-read",
-    (ev) => ctx.socket.send({ type: "chat.read", last_id: ev.detail.last_id, candidate_id: ctx.candidateId }),
+    (/** @type {Event} */ ev) => ctx.socket.send({ type: "chat.read"
+, last_id: /** @type {CustomEvent<{ last_id: string }>} */ (ev).detail.last_id, candidate_id: ctx.candidateId }),
     { signal },
   );
   return () => abort.abort();

@@ -7,12 +7,18 @@
 import { listen, simulationTitles } from "./observer-common.js";
 
 export class JuryPanel extends HTMLElement {
+  /** @type {import("./observer-common.js").JuryContext | null} */
+  _ctx;
+  /** @type {null | AbortController} */
+  _abort;
+
   connectedCallback() {
     this._build();
   }
 
   _build() {}
 
+  /** @param {import("./observer-common.js").JuryContext} ctx */
   bind(ctx) {
     this.unbind();
     this._build();
@@ -30,8 +36,8 @@ export class JuryPanel extends HTMLElement {
   }
 
   /**
-   * @param {any} _ctx the page's context (candidateId, socket, snapshot…)
-   * @param {(type: string, fn: (detail: any) => void) => void} _on
+   * @param {import("./observer-common.js").JuryContext} _ctx the page's context (candidateId, socket, snapshot…)
+   * @param {import("./observer-common.js").On} _on
    * @param {AbortSignal} _signal
    */
   bound(_ctx, _on, _signal) {}
@@ -40,6 +46,10 @@ export class JuryPanel extends HTMLElement {
 
   // The candidate's simulations (see simulationTitles), handed to `then` if the panel is still
   // bound to that candidate when they arrive.
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {(sims: Map<string, import("./observer-common.js").JurySimulation>) => void} then
+   */
   whenSimulations(ctx, then) {
     simulationTitles(ctx.candidateId).then((sims) => {
       if (this._ctx === ctx) then(sims);

@@ -15,9 +15,13 @@ import { CallAudio } from "../call-audio.js";
 import { formatRemaining, serverNow } from "../clock.js";
 import { el } from "../components/dom.js";
 import "../cti/level-meter.js";
-import { CALL_STATE_LABELS, liveCall } from "./observer-common.js";
+import { CALL_STATE_LABELS, listen, liveCall } from "./observer-common.js";
 
 // « En ligne 02:14 », « En attente 00:31 », « Sonnerie… » for a call at the server instant now.
+/**
+ * @param {import("../types/events.js").CallOut | null} call
+ * @param {number} nowMs
+ */
 export function callStatus(call, nowMs) {
   if (!call) return "Libre";
   const label = CALL_STATE_LABELS[call.state] || call.state;
@@ -31,6 +35,7 @@ export function callStatus(call, nowMs) {
 }
 
 // What the call is for the customer at this moment (its state and who called whom).
+/** @param {import("../types/events.js").CallOut} call */
 export function callDetail(call) {
   const who = call.direction === "inbound" ? "vous l'avez appelé" : "il vous a appelé";
   if (call.state === "sonnerie") {
@@ -42,8 +47,42 @@ export function callDetail(call) {
 }
 
 export class JurySoftphone extends HTMLElement {
+  /** @type {HTMLHeadingElement} */
+  _title;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {HTMLParagraphElement} */
+  _detail;
+  /** @type {HTMLButtonElement} */
+  _call;
+  /** @type {HTMLButtonElement} */
+  _answer;
+  /** @type {HTMLButtonElement} */
+  _reject;
+  /** @type {HTMLButtonElement} */
+  _hangup;
+  /** @type {HTMLButtonElement} */
+  _mute;
+  /** @type {import("../cti/level-meter.js").LevelMeter} */
+  _mic;
+  /** @type {import("../cti/level-meter.js").LevelMeter} */
+  _ear;
+  /** @type {HTMLSpanElement} */
+  _earLabel;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {number} */
+  _timer;
+  /** @type {import("./observer-common.js").JuryContext} */
+  _ctx;
+  /** @type {AbortController} */
+  _abort;
+  /** @type {null | CallAudio} */
+  _audio;
+
   constructor() {
     super();
+    /** @type {import("../types/events.js").CallOut[]} */
     this._calls = [];
     this._sim = null;
     this._busy = false;
@@ -65,8 +104,8 @@ export class JurySoftphone extends HTMLElement {
     this._mute.setAttribute("aria-pressed", "false");
     const buttons = el("div", "jsp-buttons");
     buttons.append(this._call, this._answer, this._reject, this._hangup, this._mute);
-    this._mic = document.createElement("level-meter");
-    this._ear = document.createElement("level-meter");
+    this._mic = /** @type {import("../cti/level-meter.js").LevelMeter} */ (document.createElement("level-meter"));
+    this._ear = /** @type {import("../cti/level-meter.js").LevelMeter} */ (document.createElement("level-meter"));
     const levels = el("div", "jsp-levels");
     // « Candidat »: the candidate's voice only. On hold the customer hears the hold tone, which
     // is not the candidate speaking: the meter stays at zero and says so.
@@ -83,6 +122,11 @@ export class JurySoftphone extends HTMLElement {
     clearInterval(this._timer);
   }
 
+  /**
+   * @param {string} text
+   * @param {string} className
+   * @param {() => void} action
+   */
   _button(text, className, action) {
     const b = el("button", className, text);
     b.type = "button";
@@ -90,11 +134,12 @@ export class JurySoftphone extends HTMLElement {
     return b;
   }
 
+  /** @param {import("./observer-common.js").JuryContext} ctx */
   bind(ctx) {
     this.unbind();
     this._ctx = ctx;
     this._abort = new AbortController();
-    const on = (type, fn) => ctx.socket.addEventListener(type, (ev) => fn(ev.detail), { signal: this._abort.signal });
+    const on = listen(ctx, this._abort.signal);
     on("snapshot", (msg) => this._load(msg.state));
     on("call", (msg) => {
       if (msg.candidate_id !== ctx.candidateId) return;
@@ -150,15 +195,18 @@ export class JurySoftphone extends HTMLElement {
     return [...this._calls];
   }
 
+  /** @param {import("./observer-common.js").JurySimulation | null} sim the simulation the juror plays */
   set simulation(sim) {
     this._sim = sim || null;
     this._render();
   }
 
+  /** @param {number} v */
   set micLevel(v) {
     if (this._mic) this._mic.level = v;
   }
 
+  /** @param {number} v */
   set earLevel(v) {
     if (this._ear) this._ear.level = this._onHold() ? 0 : v;
   }
@@ -167,10 +215,12 @@ export class JurySoftphone extends HTMLElement {
     return liveCall(this._calls)?.state === "en_attente";
   }
 
+  /** @param {string} text */
   set error(text) {
     if (this._error) this._error.textContent = text || "";
   }
 
+  /** @param {any} state */
   _load(state) {
     if (!state || !this._ctx) return;
     this._calls = [...(((state.calls || {}).by_candidate || {})[this._ctx.candidateId] || [])];
@@ -182,6 +232,10 @@ export class JurySoftphone extends HTMLElement {
     this._emit("calls-change", { calls: this.calls });
   }
 
+  /**
+   * @param {string} type
+   * @param {object} detail
+   */
   _emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));
   }
@@ -192,11 +246,13 @@ export class JurySoftphone extends HTMLElement {
     await this._send({ type: "call.ring", candidate_id: this._ctx.candidateId, simulation_id: sim.id });
   }
 
+  /** @param {string} type */
   async _command(type) {
     const call = liveCall(this._calls);
     if (call) await this._send({ type, call_id: call.id });
   }
 
+  /** @param {{ type: string, [field: string]: unknown }} message */
   async _send(message) {
     if (this._busy) return;
     this._busy = true;
@@ -213,7 +269,7 @@ export class JurySoftphone extends HTMLElement {
         this._changed();
       }
     } catch (err) {
-      this.error = err.message;
+      this.error = /** @type {Error} */ (err).message;
     } finally {
       this._busy = false;
       this._render();
@@ -243,7 +299,7 @@ export class JurySoftphone extends HTMLElement {
     this.dataset.state = state;
     const incoming = call && call.state === "sonnerie" && call.direction === "outbound";
     const isCall = sim && sim.kind !== "chat";
-    const show = (b, visible) => {
+    const show = (/** @type {HTMLButtonElement} */ b, /** @type {unknown} */ visible) => {
       b.hidden = !visible;
       b.disabled = this._busy || !this._ctx;
     };

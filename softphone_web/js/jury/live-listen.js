@@ -31,6 +31,7 @@ import {
 import { JuryPanel } from "./jury-panel.js";
 
 const VOLUME_KEY = "plateau.jury.volume";
+/** @type {Record<string, string>} */
 const AUDIO_LABELS = {
   new: "connexion…",
   connecting: "connexion…",
@@ -40,11 +41,20 @@ const AUDIO_LABELS = {
   closed: "fermé",
 };
 
+/**
+ * @param {string | null | undefined} iso
+ * @param {number} now
+ */
 function since(iso, now) {
   return iso ? formatOffset(now - Date.parse(iso)) : "";
 }
 
 // « En ligne 02:14 », « En attente 00:31 », « Sonnerie… 00:05 », « Clôture 00:40 », « Libre ».
+/**
+ * @param {import("../types/events.js").CallOut | null} call the call on the line
+ * @param {import("../types/events.js").CallOut | null} wrap the ended call waiting for its wrap-up
+ * @param {number} now
+ */
 export function liveStatus(call, wrap, now) {
   if (call) {
     const label = CALL_STATE_LABELS[call.state] || call.state;
@@ -57,6 +67,10 @@ export function liveStatus(call, wrap, now) {
   return "Libre";
 }
 
+/**
+ * @param {import("../types/events.js").CallOut} call
+ * @param {number} now
+ */
 function heldSeconds(call, now) {
   let s = call.held_seconds || 0;
   if (call.state === "en_attente" && call.hold_started_at) s += (now - Date.parse(call.hold_started_at)) / 1000;
@@ -64,11 +78,35 @@ function heldSeconds(call, now) {
 }
 
 export class LiveListen extends JuryPanel {
+  /** @type {number} */
+  _timer;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {HTMLParagraphElement} */
+  _detail;
+  /** @type {HTMLParagraphElement} */
+  _timers;
+  /** @type {HTMLButtonElement} */
+  _toggle;
+  /** @type {HTMLInputElement} */
+  _volume;
+  /** @type {import("../cti/level-meter.js").LevelMeter} */
+  _meter;
+  /** @type {HTMLSpanElement} */
+  _link;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {boolean} */
+  _dropped;
+
   constructor() {
     super();
+    /** @type {import("../types/events.js").CallOut[]} */
     this._calls = [];
     this._sims = new Map();
+    /** @type {import("./observer-common.js").JuryContext | null} */
     this._ctx = null;
+    /** @type {import("../call-audio.js").CallAudio | null} */
     this._audio = null;
   }
 
@@ -108,7 +146,7 @@ export class LiveListen extends JuryPanel {
     this._volume.addEventListener("input", () => this._applyVolume());
     const volumeLabel = el("label", "ll-volume-label small", "Volume");
     volumeLabel.htmlFor = this._volume.id;
-    this._meter = document.createElement("level-meter");
+    this._meter = /** @type {import("../cti/level-meter.js").LevelMeter} */ (document.createElement("level-meter"));
     this._meter.setAttribute("aria-label", "Niveau de l'écoute");
     this._meter.className = "ll-meter";
     this._link = el("span", "ll-link small muted", "Écoute coupée");
@@ -127,13 +165,17 @@ export class LiveListen extends JuryPanel {
 
   // ---- the page contract -------------------------------------------------------------
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
-    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._load(msg.state);
       // Back after a cut (or the server restarted): a fresh peer connection, the old one may
       // look alive for a while although the server forgot it.
-      if (this._dropped && this.listening) this._audio.connect();
+      if (this._dropped && this.listening) this._audio?.connect();
       this._dropped = false;
     });
     on("connection", (msg) => {
@@ -145,7 +187,7 @@ export class LiveListen extends JuryPanel {
       this._render();
     });
     on("rtc.renegotiate", (msg) => {
-      if (mine(msg) && this.listening) this._audio.connect();
+      if (mine(msg) && this.listening) this._audio?.connect();
     });
     on("rtc.peer_state", (msg) => {
       if (mine(msg)) this._audio?.peerState(msg, "observer");
@@ -230,13 +272,16 @@ export class LiveListen extends JuryPanel {
   // CallAudio writes these on its "phone".
   // No call on the line: the server sends nothing (the browser's jitter buffer may still fade
   // the last sound out), so the meter shows silence.
+  /** @param {number} v */
   set earLevel(v) {
     const call = liveCall(this._calls);
     if (this._meter) this._meter.level = call && call.state !== "sonnerie" ? v : 0;
   }
 
+  /** @param {number} _v */
   set micLevel(_v) {}
 
+  /** @param {string} text */
   set error(text) {
     if (this._error) this._error.textContent = text || "";
   }
@@ -253,6 +298,7 @@ export class LiveListen extends JuryPanel {
 
   // ---- the call ----------------------------------------------------------------------------
 
+  /** @param {any} state */
   _load(state) {
     if (!state || !this._ctx) return;
     this._calls = callsIn(state, this._ctx.candidateId);
@@ -301,14 +347,14 @@ export class LiveListen extends JuryPanel {
     } else if (call) {
       timers = `Sonne depuis ${clockTime(call.rang_at)}`;
     } else if (wrap) {
-      const length = wrap.answered_at ? formatOffset(Date.parse(wrap.ended_at) - Date.parse(wrap.answered_at)) : "—";
+      const length = wrap.answered_at ? formatOffset(Date.parse(wrap.ended_at ?? "") - Date.parse(wrap.answered_at)) : "—";
       timers = `Appel terminé à ${clockTime(wrap.ended_at)} (durée ${length}) : le candidat le qualifie.`;
     }
     if (this._timers.textContent !== timers) this._timers.textContent = timers;
     const audio = this.dataset.audio;
     const link = !this.listening
       ? "Écoute coupée"
-      : `Audio : ${AUDIO_LABELS[audio] || "connexion…"}${audio === "connected" && !call ? " — en attente d'un appel" : ""}`;
+      : `Audio : ${AUDIO_LABELS[audio ?? ""] || "connexion…"}${audio === "connected" && !call ? " — en attente d'un appel" : ""}`;
     if (this._link.textContent !== link) this._link.textContent = link;
   }
 }

@@ -9,6 +9,21 @@ import { el } from "../components/dom.js";
 const HEARD = 0.02; // RMS of a voice close to the microphone
 
 export class MicCheck extends HTMLElement {
+  /** @type {HTMLSelectElement} */
+  _select;
+  /** @type {HTMLButtonElement} */
+  _button;
+  /** @type {HTMLMeterElement} */
+  _meter;
+  /** @type {HTMLSpanElement} */
+  _status;
+  /** @type {null | MediaStream} */
+  _stream;
+  /** @type {null | AudioContext} */
+  _ctx;
+  /** @type {null | number} */
+  _raf;
+
   connectedCallback() {
     if (this._button) return;
     this.classList.add("mic-check");
@@ -54,7 +69,7 @@ export class MicCheck extends HTMLElement {
       const audio = this.deviceId ? { deviceId: { exact: this.deviceId } } : true;
       this._stream = await navigator.mediaDevices.getUserMedia({ audio });
     } catch (err) {
-      this._say(`Micro refusé ou absent (${err.name}).`, "bad");
+      this._say(`Micro refusé ou absent (${/** @type {Error} */ (err).name}).`, "bad");
       return;
     }
     await this._listDevices();
@@ -102,6 +117,10 @@ export class MicCheck extends HTMLElement {
     this._select.value = inputs.some((d) => d.deviceId === keep) ? keep : "";
   }
 
+  /**
+   * @param {string} text
+   * @param {string} state
+   */
   _say(text, state) {
     this._status.textContent = text;
     this._status.className = `mic-status ${state === "ok" ? "ok" : state === "bad" ? "error" : "muted"}`;

@@ -22,9 +22,29 @@ import {
 import { JuryPanel } from "./jury-panel.js";
 
 export class PinnedNotes extends JuryPanel {
+  /** @type {number} */
+  _timer;
+  /** @type {HTMLParagraphElement} */
+  _context;
+  /** @type {HTMLTextAreaElement} */
+  _text;
+  /** @type {HTMLButtonElement} */
+  _button;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {HTMLParagraphElement} */
+  _empty;
+  /** @type {null | string} */
+  _actor;
+  /** @type {boolean} */
+  _busy;
+
   constructor() {
     super();
     this._notes = new Map();
+    /** @type {import("../types/events.js").CallOut[]} */
     this._calls = [];
     this._sims = new Map();
     this._moment = null; // { callId, offsetMs } taken at the first keystroke
@@ -77,9 +97,13 @@ export class PinnedNotes extends JuryPanel {
     this._enable();
   }
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
-    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => this._load(msg.state));
     on("call", (msg) => {
       if (!mine(msg) || !msg.call) return;
@@ -115,11 +139,13 @@ export class PinnedNotes extends JuryPanel {
   }
 
   // Notes loaded over HTTP by the grid (GET …/evaluation) join those of the snapshot.
+  /** @param {import("../types/events.js").NoteOut[]} list */
   addNotes(list) {
     for (const n of list || []) this._notes.set(n.id, n);
     this._render();
   }
 
+  /** @param {any} state */
   _load(state) {
     if (!state || !this._ctx) return;
     this._calls = callsIn(state, this._ctx.candidateId);
@@ -128,6 +154,7 @@ export class PinnedNotes extends JuryPanel {
     this._tick();
   }
 
+  /** @param {import("../types/events.js").NoteOut} note */
   _add(note) {
     this._notes.set(note.id, note);
     this._render();
@@ -139,6 +166,7 @@ export class PinnedNotes extends JuryPanel {
     this._button.disabled = !on || this._busy;
   }
 
+  /** @param {import("../types/events.js").CallOut | null} call */
   _offsetNow(call) {
     return call && call.answered_at ? Math.max(0, serverNow() - Date.parse(call.answered_at)) : null;
   }
@@ -163,6 +191,7 @@ export class PinnedNotes extends JuryPanel {
     }
     const call = liveCall(this._calls);
     const moment = this._moment || { callId: call ? call.id : null, offsetMs: this._offsetNow(call) };
+    /** @type {{ type: string, candidate_id: string, text: string, call_id?: string, offset_ms?: number }} */
     const message = { type: "evaluation.pin_note", candidate_id: this._ctx.candidateId, text };
     if (moment.callId) {
       message.call_id = moment.callId;
@@ -184,7 +213,7 @@ export class PinnedNotes extends JuryPanel {
           : `Note épinglée à ${clockTime(note.at)}.`,
       );
     } catch (err) {
-      if (this._ctx === ctx) this._say(`Note non épinglée : ${err.message} Votre texte est gardé.`, true);
+      if (this._ctx === ctx) this._say(`Note non épinglée : ${/** @type {Error} */ (err).message} Votre texte est gardé.`, true);
     } finally {
       this._busy = false;
       if (this._text) this._enable();
@@ -192,6 +221,10 @@ export class PinnedNotes extends JuryPanel {
     }
   }
 
+  /**
+   * @param {string} text
+   * @param {boolean} [bad]
+   */
   _say(text, bad = false) {
     this._status.textContent = text;
     this._status.classList.toggle("error", bad);

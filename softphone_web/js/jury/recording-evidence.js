@@ -11,16 +11,27 @@
 import { el } from "../components/dom.js";
 import { formatSeconds } from "./observer-common.js";
 
+/**
+ * A named interval of a recording (GET …/recordings: `gaps`).
+ * @typedef {{ start_s: number, end_s?: number | null, reason: string, label?: string, role: string, role_label?: string, silent?: boolean }} Gap
+ */
+/** @param {Gap} g */
 function span(g) {
   return `${formatSeconds(g.start_s)} → ${g.end_s === null || g.end_s === undefined ? "fin" : formatSeconds(g.end_s)}`;
 }
 
+/** @param {Gap} g */
 export function gapText(g) {
   const who = g.role === "both" ? "" : ` (${g.role_label || g.role})`;
   const effect = g.silent ? "silence dans l'enregistrement" : "son conservé";
   return `${span(g)} · ${g.label || g.reason}${who} · ${effect}`;
 }
 
+/**
+ * @param {{ gaps?: Gap[], duration_s?: number | null }} rec
+ * @param {number} duration
+ * @param {(seconds: number) => void} onJump
+ */
 export function gapBands(rec, duration, onJump) {
   const d = duration > 0 ? duration : rec.duration_s || 0;
   return (rec.gaps || []).map((g) => {
@@ -42,6 +53,10 @@ export function gapBands(rec, duration, onJump) {
   });
 }
 
+/**
+ * @param {{ gaps?: Gap[] }} rec
+ * @param {(seconds: number) => void} onJump
+ */
 export function gapItems(rec, onJump) {
   return (rec.gaps || []).map((g) => {
     const li = el("li", "rp-gap-item");
@@ -55,10 +70,12 @@ export function gapItems(rec, onJump) {
   });
 }
 
+/** @param {number | null | undefined} x */
 function share(x) {
   return `${Math.round((x || 0) * 100)} %`;
 }
 
+/** @param {any} a the recording's talk analytics */
 export function talkLine(a) {
   if (!a || !a.parties) return "";
   const c = a.parties.candidate || {};

@@ -9,11 +9,15 @@
 // write error) is a band on the bar and a line of a list, and the talk analytics are one
 // line under the metadata (see recording-evidence.js).
 //
-//   panel.bind(ctx);  panel.unbind();  panel.recordings   // as the server lists them
-//   panel.player(recordingId)                             // its <audio> element (tests)
+// The page controller reads the recordings and hands them over; the panel fetches nothing.
+//
+//   panel.bind(ctx);  panel.unbind();
+//   panel.recordings = list;   // as the server lists them (GET …/recordings); read back the same
+//   panel.error = message;     // the list could not be read
+//   "recordings-wanted"        // the panel asks for the list again (a snapshot, a call ended)
+//   panel.player(recordingId)  // its <audio> element (tests)
 // Keyboard: every control is a button or a slider; on a player, Espace plays/pauses,
 // ← / → jump 10 s.
-import { api } from "../api.js";
 import { el } from "../components/dom.js";
 import {
   DIRECTION_LABELS,
@@ -31,11 +35,36 @@ import { gapBands, gapItems, talkLine } from "./recording-evidence.js";
 export const SPEEDS = [1, 1.25, 1.5, 2];
 const JUMP = 10;
 
+/**
+ * One recording on the panel: its nodes, the recording (as GET …/recordings lists it), its
+ * place among its call's segments.
+ * @typedef {{ li: HTMLLIElement, audio: HTMLAudioElement, rec: any, dragging: boolean, seekTo: (s: number) => void, duration: () => number, segment: { index: number, count: number, startMs: number, endMs: number }, order: number, [node: string]: any }} RecordingItem
+ */
+/** @param {number} s */
 function speedLabel(s) {
   return `${String(s).replace(".", ",")}×`;
 }
 
 export class RecordingsPanel extends JuryPanel {
+  /** @type {any[]} */
+  _recordings;
+  /** @type {Map<string, RecordingItem>} */
+  _items;
+  /** @type {import("../types/events.js").CallOut[]} */
+  _calls;
+  /** @type {Map<string, import("../types/events.js").NoteOut>} */
+  _notes;
+  /** @type {Map<string, import("./observer-common.js").JurySimulation>} */
+  _sims;
+  /** @type {HTMLParagraphElement} */
+  _summary;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {number} */
+  _soon;
+
   constructor() {
     super();
     this._reset();
@@ -60,17 +89,21 @@ export class RecordingsPanel extends JuryPanel {
     this.append(el("h2", "", "Enregistrements des appels"), this._summary, this._error, this._list);
   }
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
-    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._loadState(msg.state);
-      this._fetch(ctx);
+      this._want();
     });
     on("call", (msg) => {
       if (!mine(msg) || !msg.call) return;
       upsertCall(this._calls, msg.call);
       // A call that ended was recorded: the recording is listed once the call is told ended.
-      if (msg.call.ended_at && !this._recordings.some((r) => r.call_id === msg.call.id)) this._fetchSoon(ctx);
+      if (msg.call.ended_at && !this._recordings.some((r) => r.call_id === msg.call.id)) this._wantSoon();
       this._renderMeta();
     });
     on("evaluation.note", (msg) => {
@@ -80,7 +113,6 @@ export class RecordingsPanel extends JuryPanel {
     });
     this._summary.textContent = "Chargement…";
     this._loadState(ctx.snapshot());
-    this._fetch(ctx);
     this.whenSimulations(ctx, (sims) => {
       this._sims = sims;
       this._renderMeta();
@@ -106,10 +138,25 @@ export class RecordingsPanel extends JuryPanel {
     return [...this._recordings];
   }
 
+  /** @param {Array<any>} list the candidate's recordings, as GET …/recordings lists them */
+  set recordings(list) {
+    if (!this._ctx) return;
+    this._recordings = list;
+    this._error.textContent = "";
+    this._render();
+  }
+
+  /** @param {string} message */
+  set error(message) {
+    if (this._ctx) this._error.textContent = `Enregistrements illisibles : ${message}`;
+  }
+
+  /** @param {string} recordingId */
   player(recordingId) {
     return this._items.get(recordingId)?.audio || null;
   }
 
+  /** @param {any} state */
   _loadState(state) {
     if (!state || !this._ctx) return;
     this._calls = callsIn(state, this._ctx.candidateId);
@@ -119,21 +166,13 @@ export class RecordingsPanel extends JuryPanel {
     this._renderNotes();
   }
 
-  _fetchSoon(ctx) {
-    clearTimeout(this._soon);
-    this._soon = setTimeout(() => this._fetch(ctx), 300);
+  _want() {
+    this.dispatchEvent(new CustomEvent("recordings-wanted"));
   }
 
-  async _fetch(ctx) {
-    try {
-      const list = await api("GET", `/api/candidates/${encodeURIComponent(ctx.candidateId)}/recordings`);
-      if (this._ctx !== ctx) return;
-      this._recordings = list;
-      this._error.textContent = "";
-      this._render();
-    } catch (err) {
-      if (this._ctx === ctx) this._error.textContent = `Enregistrements illisibles : ${err.message}`;
-    }
+  _wantSoon() {
+    clearTimeout(this._soon);
+    this._soon = setTimeout(() => this._want(), 300);
   }
 
   // ---- rendering ------------------------------------------------------------------------------
@@ -161,7 +200,7 @@ export class RecordingsPanel extends JuryPanel {
       }
       const own = segments.get(r.call_id);
       const index = own.indexOf(r) + 1;
-      const from = (rec) => Date.parse(rec.started_at) - Date.parse(own[0].started_at);
+      const from = (/** @type {any} */ rec) => Date.parse(rec.started_at) - Date.parse(own[0].started_at);
       item.rec = r;
       item.segment = { index, count: own.length, startMs: from(r), endMs: index < own.length ? from(own[index]) : Infinity };
       if (item.segment.index === 1) order += 1;
@@ -177,6 +216,10 @@ export class RecordingsPanel extends JuryPanel {
     this._renderNotes();
   }
 
+  /**
+   * @param {any} r a recording, as GET …/recordings lists it
+   * @returns {RecordingItem}
+   */
   _item(r) {
     const li = el("li", "rp-item");
     li.dataset.id = r.id;
@@ -233,7 +276,7 @@ export class RecordingsPanel extends JuryPanel {
     notes.setAttribute("aria-label", "Notes épinglées sur cet appel");
     li.append(title, meta, talk, controls, track, gaps, notes, audio);
 
-    const item = { li, audio, title, meta, play, seek, time, markers, bands, gaps, talk, notes, rec: r, dragging: false };
+    const item = /** @type {RecordingItem} */ (/** @type {unknown} */ ({ li, audio, title, meta, play, seek, time, markers, bands, gaps, talk, notes, rec: r, dragging: false }));
     const duration = () => (Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration : item.rec.duration_s || 0);
     const showTime = () => {
       const d = duration();
@@ -242,12 +285,12 @@ export class RecordingsPanel extends JuryPanel {
       time.textContent = `${formatSeconds(audio.currentTime)} / ${formatSeconds(d)}`;
       seek.setAttribute("aria-valuetext", `${formatSeconds(audio.currentTime)} sur ${formatSeconds(d)}`);
     };
-    item.seekTo = (s) => {
+    item.seekTo = (/** @type {number} */ s) => {
       audio.currentTime = Math.max(0, Math.min(duration() || s, s));
       showTime();
     };
     item.duration = duration;
-    play.addEventListener("click", () => (audio.paused ? audio.play().catch((e) => this._playError(e)) : audio.pause()));
+    play.addEventListener("click", () => (audio.paused ? audio.play().catch((/** @type {Error} */ e) => this._playError(e)) : audio.pause()));
     back.addEventListener("click", () => item.seekTo(audio.currentTime - JUMP));
     fwd.addEventListener("click", () => item.seekTo(audio.currentTime + JUMP));
     seek.addEventListener("input", () => {
@@ -291,6 +334,7 @@ export class RecordingsPanel extends JuryPanel {
     return item;
   }
 
+  /** @param {Error} err */
   _playError(err) {
     this._error.textContent = `Lecture impossible : ${err.message}`;
   }
@@ -304,13 +348,13 @@ export class RecordingsPanel extends JuryPanel {
       item.title.textContent = `Appel ${item.order} — ${call ? simulationLabel(this._sims, call.simulation_id) : "simulation inconnue"}${part}`;
       const parts = [];
       if (call) {
-        parts.push(DIRECTION_LABELS[call.direction] || call.direction);
+        parts.push(DIRECTION_LABELS[/** @type {"inbound" | "outbound"} */ (call.direction)] || call.direction);
         if (call.number) parts.push(call.number);
       }
       parts.push(`le ${new Date(r.started_at).toLocaleDateString("fr-FR")} à ${clockTime(r.started_at)}`);
       parts.push(`durée ${formatSeconds(r.duration_s)}`);
       if (call && call.disposition_label) parts.push(`qualifié « ${call.disposition_label} »`);
-      const cuts = (r.gaps || []).filter((g) => g.reason !== "hold").length;
+      const cuts = (r.gaps || []).filter((/** @type {{ reason: string }} */ g) => g.reason !== "hold").length;
       const holds = (r.gaps || []).length - cuts;
       if (cuts) parts.push(`${cuts} interruption${cuts > 1 ? "s" : ""} signalée${cuts > 1 ? "s" : ""}`);
       if (holds) parts.push(`${holds} mise${holds > 1 ? "s" : ""} en attente`);
@@ -324,15 +368,15 @@ export class RecordingsPanel extends JuryPanel {
   _renderNotes() {
     for (const item of this._items.values()) {
       const d = item.duration();
-      const jump = (s) => {
+      const jump = (/** @type {number} */ s) => {
         item.seekTo(s);
-        item.audio.play().catch((e) => this._playError(e));
+        item.audio.play().catch((/** @type {Error} */ e) => this._playError(e));
       };
       item.bands.replaceChildren(...gapBands(item.rec, d, jump));
       item.gaps.replaceChildren(...gapItems(item.rec, jump));
       const { startMs, endMs, index } = item.segment;
       // A note without a moment goes with the first segment; one with a moment, where it fell.
-      const inSegment = (n) => (n.offset_ms === null || n.offset_ms === undefined ? index === 1 : n.offset_ms >= startMs && n.offset_ms < endMs);
+      const inSegment = (/** @type {import("../types/events.js").NoteOut} */ n) => (n.offset_ms === null || n.offset_ms === undefined ? index === 1 : n.offset_ms >= startMs && n.offset_ms < endMs);
       const notes = [...this._notes.values()]
         .filter((n) => n.call_id === item.rec.call_id && inSegment(n))
         .sort((a, b) => (a.offset_ms ?? Infinity) - (b.offset_ms ?? Infinity) || Date.parse(a.at) - Date.parse(b.at));
@@ -343,11 +387,12 @@ export class RecordingsPanel extends JuryPanel {
             const m = el("button", "rp-marker");
             m.type = "button";
             m.tabIndex = -1; // the same note is a button in the list below
-            const pct = d > 0 ? Math.min(100, ((n.offset_ms - startMs) / 1000 / d) * 100) : 0;
+            const offset = /** @type {number} */ (n.offset_ms);
+            const pct = d > 0 ? Math.min(100, ((offset - startMs) / 1000 / d) * 100) : 0;
             m.style.left = `${pct}%`;
             m.title = `${formatOffset(n.offset_ms)} — ${n.text}`;
             m.setAttribute("aria-label", `Note à ${formatOffset(n.offset_ms)}`);
-            m.addEventListener("click", () => this._jump(item, n));
+            m.addEventListener("click", () => this._jump(item, offset));
             return m;
           }),
       );
@@ -360,7 +405,7 @@ export class RecordingsPanel extends JuryPanel {
             const b = el("button", "rp-note-jump small-button", formatOffset(n.offset_ms));
             b.type = "button";
             b.setAttribute("aria-label", `Aller à ${formatOffset(n.offset_ms)} : ${n.text}`);
-            b.addEventListener("click", () => this._jump(item, n));
+            b.addEventListener("click", () => this._jump(item, /** @type {number} */ (n.offset_ms)));
             li.append(b, " ");
           } else {
             li.append(el("span", "small muted", "sans moment "));
@@ -372,9 +417,13 @@ export class RecordingsPanel extends JuryPanel {
     }
   }
 
-  _jump(item, note) {
-    item.seekTo((note.offset_ms - item.segment.startMs) / 1000);
-    item.audio.play().catch((e) => this._playError(e));
+  /**
+   * @param {RecordingItem} item
+   * @param {number} offsetMs the note's moment in the call
+   */
+  _jump(item, offsetMs) {
+    item.seekTo((offsetMs - item.segment.startMs) / 1000);
+    item.audio.play().catch((/** @type {Error} */ e) => this._playError(e));
   }
 }
 

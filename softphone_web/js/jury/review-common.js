@@ -8,16 +8,25 @@
 //   candidatePath(cid, "/evaluation")        // "/api/candidates/<cid>/evaluation"
 import { ApiError } from "../api.js";
 
+/**
+ * @param {string} candidateId
+ * @param {string} [rest]
+ */
 export function candidatePath(candidateId, rest = "") {
   return `/api/candidates/${encodeURIComponent(candidateId)}${rest}`;
 }
 
 export { evaluationIn as evaluationOf } from "./observer-common.js";
 
+/**
+ * @param {any} state
+ * @param {string} candidateId
+ */
 export function timelineOf(state, candidateId) {
   return ((((state || {}).exam || {}).candidates || {})[candidateId] || {}).timeline || null;
 }
 
+/** @param {string | Date | null | undefined} iso */
 function validDate(iso) {
   if (!iso) return null;
   const d = iso instanceof Date ? iso : new Date(iso);
@@ -25,18 +34,21 @@ function validDate(iso) {
 }
 
 // « 14:03 »
+/** @param {string | Date | null | undefined} iso */
 export function hhmm(iso) {
   const d = validDate(iso);
   return d ? d.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" }) : "";
 }
 
 // « 14:03:27 »
+/** @param {string | Date | null | undefined} iso */
 export function hhmmss(iso) {
   const d = validDate(iso);
   return d ? d.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "";
 }
 
 // « 01/06/2026 à 14:03 »
+/** @param {string | Date | null | undefined} iso */
 export function dayAndTime(iso) {
   const d = validDate(iso);
   if (!d) return "";
@@ -44,6 +56,10 @@ export function dayAndTime(iso) {
 }
 
 // A <time> element showing `text` (default « 14:03 ») for the instant `iso`.
+/**
+ * @param {string | null | undefined} iso
+ * @param {string} [text]
+ */
 export function timeNode(iso, text) {
   const t = document.createElement("time");
   t.dateTime = iso || "";
@@ -52,18 +68,21 @@ export function timeNode(iso, text) {
 }
 
 // The French message of a failed request: the server's (ApiError) or a network one.
+/** @param {unknown} err */
 export function errorText(err) {
   if (err instanceof ApiError) return err.message;
   return "Le serveur ne répond pas (connexion interrompue ?).";
 }
 
 // A refusal for good (4xx other than a timeout or a rate limit) vs. a failure worth retrying.
+/** @param {unknown} err */
 export function isFinal(err) {
   return err instanceof ApiError && err.status >= 400 && err.status < 500 && ![408, 429].includes(err.status);
 }
 
 export { canonical } from "./canonical.js";
 
+/** @param {string} key */
 export function readLocal(key) {
   try {
     const raw = localStorage.getItem(key);
@@ -73,6 +92,10 @@ export function readLocal(key) {
   }
 }
 
+/**
+ * @param {string} key
+ * @param {unknown} value
+ */
 export function writeLocal(key, value) {
   try {
     if (value === null || value === undefined) localStorage.removeItem(key);

@@ -9,13 +9,24 @@
 //   sheet.selected = "s02-…";
 import { el } from "../components/dom.js";
 
+/** @type {Record<string, string>} */
 export const STATE_LABELS = { todo: "À faire", current: "En cours", done: "Faite", skipped: "Non jouée" };
 
 export class RunSheet extends HTMLElement {
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {HTMLParagraphElement} */
+  _empty;
+  /** @type {Record<string, string>} */
+  _reasons;
+
   constructor() {
     super();
+    /** @type {Array<import("./observer-common.js").JurySimulation>} */
     this._sims = [];
+    /** @type {Record<string, string>} */
     this._statuses = {};
+    /** @type {string | null} */
     this._selected = null;
   }
 
@@ -28,6 +39,7 @@ export class RunSheet extends HTMLElement {
     this._render();
   }
 
+  /** @param {Array<import("./observer-common.js").JurySimulation> | null | undefined} list the run sheet (GET …/subject/jury) */
   set simulations(list) {
     this._sims = list || [];
     if (!this._sims.some((s) => s.id === this._selected)) this._selected = null;
@@ -38,11 +50,13 @@ export class RunSheet extends HTMLElement {
     return this._sims;
   }
 
+  /** @param {Record<string, string> | null | undefined} map simulation id → todo, current, done or skipped */
   set statuses(map) {
     this._statuses = map || {};
     this._render();
   }
 
+  /** @param {Record<string, string> | null | undefined} map simulation id → why it was not played */
   set reasons(map) {
     this._reasons = map || {};
     this._render();
@@ -52,10 +66,12 @@ export class RunSheet extends HTMLElement {
     return this._statuses;
   }
 
+  /** @returns {string | null} */
   get selected() {
     return this._selected;
   }
 
+  /** @param {string | null} id */
   set selected(id) {
     this._selected = id;
     this._render();
@@ -63,7 +79,7 @@ export class RunSheet extends HTMLElement {
 
   // The first simulation in progress, else the first still to do, else the last one.
   suggested() {
-    const state = (s) => this._statuses[s.id] || "todo";
+    const state = (/** @type {{ id: string }} */ s) => this._statuses[s.id] || "todo";
     const sim =
       this._sims.find((s) => state(s) === "current") ||
       this._sims.find((s) => state(s) === "todo") ||
@@ -102,14 +118,21 @@ export class RunSheet extends HTMLElement {
     if (focusedId) /** @type {HTMLElement | null} */ (this._list.querySelector(`[data-id="${CSS.escape(focusedId)}"]`))?.focus();
   }
 
+  /** @param {string} id */
   _pick(id) {
     this.selected = id;
     this.dispatchEvent(new CustomEvent("simulation-select", { detail: { id }, bubbles: true }));
   }
 
+  /**
+   * @param {KeyboardEvent} ev
+   * @param {number} i
+   */
   _key(ev, i) {
     const n = this._sims.length;
-    const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: n - 1 }[ev.key];
+    /** @type {Record<string, number>} */
+    const moves = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: n - 1 };
+    const to = moves[ev.key];
     if (to === undefined || to < 0 || to >= n) return;
     ev.preventDefault();
     const id = this._sims[to].id;

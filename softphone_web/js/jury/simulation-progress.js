@@ -3,17 +3,32 @@
 // of the calls phase) — the time left in the calls phase and what the remaining simulations
 // need (cards + wrap-up). When that no longer fits, a warning (role="alert") says so, turned
 // on at the right instant by this page's clock (`fits_until`). `compact`: no list (the client
-// juror's run sheet shows the states).
+// juror's run sheet shows the states). The page controller reads the server and hands the
+// reading over (components/board-progress.js followProgress); the element fetches nothing.
 //
-//   el.bind(ctx); el.unbind();   el.progress   // the server's last reading, or null
+//   el.bind(ctx); el.unbind();
+//   el.progress = reading;        // the server's reading (ProgressOut), or null; el.progress reads it back
+//   el.error = message;           // the reading failed
 //   "progress-change" ({ progress })            // each time the server's reading arrives
-import { api } from "../api.js";
 import { serverNow } from "../clock.js";
 import { el } from "../components/dom.js";
 import { STATE_LABELS, countsText, reading, timeText } from "../components/progress-text.js";
 import { JuryPanel } from "./jury-panel.js";
 
 export class SimulationProgress extends JuryPanel {
+  /** @type {HTMLParagraphElement} */
+  _summary;
+  /** @type {HTMLParagraphElement} */
+  _time;
+  /** @type {HTMLDivElement} */
+  _warning;
+  /** @type {HTMLOListElement} */
+  _list;
+  /** @type {number} */
+  _tick;
+  /** @type {any} */
+  _progress;
+
   _build() {
     if (this._summary) return;
     this.classList.add("simulation-progress");
@@ -31,20 +46,21 @@ export class SimulationProgress extends JuryPanel {
     return this._progress || null;
   }
 
-  bound(ctx, on) {
-    const mine = (msg) => msg.candidate_id === ctx.candidateId;
-    on("snapshot", () => this._later());
-    on("call", (msg) => mine(msg) && this._later());
-    on("chat.message", (msg) => mine(msg) && this._later());
-    on("timeline", (msg) => mine(msg) && this._later());
-    on("simulations.progress", (msg) => mine(msg) && this._apply(msg.progress));
+  set progress(progress) {
+    this._apply(progress);
+  }
+
+  /** @param {string} message */
+  set error(message) {
+    if (this._summary) this._summary.textContent = `Simulations : ${message}`;
+  }
+
+  bound() {
     this._tick = setInterval(() => this._render(), 1000);
-    this._load();
   }
 
   unbound() {
     clearInterval(this._tick);
-    clearTimeout(this._timer);
     this._progress = null;
     if (this._summary) {
       for (const node of [this._summary, this._time, this._list]) node.replaceChildren();
@@ -52,22 +68,7 @@ export class SimulationProgress extends JuryPanel {
     }
   }
 
-  _later() {
-    clearTimeout(this._timer);
-    this._timer = setTimeout(() => this._load(), 300);
-  }
-
-  async _load() {
-    const ctx = this._ctx;
-    if (!ctx) return;
-    try {
-      const body = await api("GET", `/api/candidates/${encodeURIComponent(ctx.candidateId)}/simulations`);
-      if (this._ctx === ctx) this._apply(body.progress);
-    } catch (err) {
-      if (this._ctx === ctx) this._summary.textContent = `Simulations : ${err.message}`;
-    }
-  }
-
+  /** @param {import("../types/events.js").ProgressOut | null | undefined} progress */
   _apply(progress) {
     this._progress = progress || null;
     this._renderList();
@@ -86,6 +87,7 @@ export class SimulationProgress extends JuryPanel {
       return;
     }
     const r = reading(p, serverNow());
+    if (!r) return;
     this._summary.textContent = countsText(p);
     this._time.textContent = timeText(p, r);
     this.dataset.short = String(r.short);
@@ -98,7 +100,7 @@ export class SimulationProgress extends JuryPanel {
     this._list.hidden = this.hasAttribute("compact") || !p;
     if (!p) return this._list.replaceChildren();
     this._list.replaceChildren(
-      ...p.simulations.map((s) => {
+      ...p.simulations.map((/** @type {import("../types/events.js").SimProgressOut} */ s) => {
         const li = el("li", `sp-item sp-${s.state}`);
         li.dataset.id = s.id;
         const head = el("span", "sp-head");

@@ -16,11 +16,15 @@ import { el } from "../components/dom.js";
 import { candidatePath, errorText, hhmmss, timeNode } from "./review-common.js";
 import { JuryPanel } from "./jury-panel.js";
 
+/** @type {Record<string, string>} */
 export const CHANNEL_LABELS = { courriel: "Courriel", courrier: "Courrier", sms: "SMS" };
+/** @type {Record<string, string>} */
 const ISSUE_KINDS = { orthographe: "Orthographe", grammaire: "Grammaire", typographie: "Typographie", "répétition": "Répétition" };
+/** @type {Record<string, string>} */
 const MARK_CLASSES = { orthographe: "spelling", grammaire: "grammar" };
 
 // « Orthographe : Hunspell (fr_FR) · grammaire : Grammalecte 2.1.2 », or what is missing here.
+/** @param {any} aid what the automatic reading aid ran with (GET …/writing/review: `aid`) */
 export function aidText(aid) {
   if (!aid) return "Aide automatique : elle signale, le jury apprécie.";
   const spelling = aid.spelling_fallback
@@ -30,6 +34,7 @@ export function aidText(aid) {
   return `Aide automatique hors ligne — ${spelling} · ${grammar}. Les noms, adresses et courriels du sujet et du CRM du candidat sont ignorés. Elle signale, le jury apprécie.`;
 }
 // The fields of each channel in reading order, with their French labels.
+/** @type {Record<string, Array<[string, string]>>} */
 const LAYOUT = {
   courriel: [
     ["to", "À"],
@@ -47,11 +52,21 @@ const LAYOUT = {
   sms: [["body", ""]],
 };
 
+/**
+ * @param {number} n
+ * @param {string} one
+ * @param {string} many
+ */
 function plural(n, one, many) {
   return `${n} ${n > 1 ? many : one}`;
 }
 
 // `text` with the issues' ranges (code point offsets, as the server counts) in <mark>.
+/**
+ * @param {string} text
+ * @param {Array<{ start: number, end: number, kind: string, message?: string, suggestions?: string[] }> | null | undefined} issues
+ * @param {boolean} enabled
+ */
 export function highlighted(text, issues, enabled) {
   const box = el("div", "wr-text");
   if (!text) {
@@ -78,6 +93,17 @@ export function highlighted(text, issues, enabled) {
 }
 
 export class WrittenReplies extends JuryPanel {
+  /** @type {HTMLInputElement} */
+  _marksToggle;
+  /** @type {HTMLParagraphElement} */
+  _status;
+  /** @type {HTMLParagraphElement} */
+  _error;
+  /** @type {HTMLDivElement} */
+  _list;
+  /** @type {any} */
+  _soonTimer;
+
   constructor() {
     super();
     this._data = null;
@@ -110,6 +136,10 @@ export class WrittenReplies extends JuryPanel {
 
   // ---- the page contract ------------------------------------------------------------------
 
+  /**
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {import("./observer-common.js").On} on
+   */
   bound(ctx, on) {
     on("snapshot", () => this.reload());
     on("writing.frozen", (msg) => {
@@ -159,7 +189,7 @@ export class WrittenReplies extends JuryPanel {
       ]);
       if (load !== this._load) return;
       this._data = data;
-      if (subject) this._sims = new Map((subject.simulations || []).map((s) => [s.id, s]));
+      if (subject) this._sims = new Map((subject.simulations || []).map((/** @type {{ id: string }} */ s) => [s.id, s]));
       this._error.textContent = "";
       this._render();
     } catch (err) {
@@ -185,9 +215,13 @@ export class WrittenReplies extends JuryPanel {
       this._list.replaceChildren(el("p", "muted", "Aucun sujet de rédaction pour ce candidat."));
       return;
     }
-    this._list.replaceChildren(...drafts.map((d, i) => this._reply(d, i)));
+    this._list.replaceChildren(...drafts.map((/** @type {any} */ d, /** @type {number} */ i) => this._reply(d, i)));
   }
 
+  /**
+   * @param {any} d a reply, as GET …/writing/review lists it
+   * @param {number} i
+   */
   _reply(d, i) {
     const task = d.task || {};
     const channel = d.channel || task.channel;
@@ -230,6 +264,10 @@ export class WrittenReplies extends JuryPanel {
     return art;
   }
 
+  /**
+   * @param {any} d
+   * @param {string} channel
+   */
   _meta(d, channel) {
     const meta = el("p", "wr-meta");
     const frozen = el("span", `badge wr-frozen ${d.frozen ? "is-frozen" : "not-frozen"}`);
@@ -263,13 +301,17 @@ export class WrittenReplies extends JuryPanel {
     return meta;
   }
 
+  /**
+   * @param {any} d
+   * @param {string} channel
+   */
   _body(d, channel) {
     const content = d.content || {};
     const issues = d.issues || {};
     const on = this._marksToggle.checked;
     const box = el("div", "wr-reply-body");
     box.setAttribute("aria-readonly", "true");
-    for (const [name, label] of LAYOUT[channel] || Object.keys(content).map((k) => [k, k])) {
+    for (const [name, label] of LAYOUT[channel] || Object.keys(content).map((k) => /** @type {[string, string]} */ ([k, k]))) {
       const value = content[name] || "";
       const part = el("div", `wr-field wr-field-${name}`);
       if (label) part.append(el("span", "wr-label", label));
@@ -279,8 +321,10 @@ export class WrittenReplies extends JuryPanel {
     return box;
   }
 
+  /** @param {any} d */
   _issues(d) {
-    const all = Object.entries(d.issues || {}).flatMap(([field, list]) => (list || []).map((i) => ({ ...i, field })));
+    /** @type {Array<{ start: number, end: number, kind: string, message: string, suggestions?: string[], field: string }>} */
+    const all = Object.entries(d.issues || {}).flatMap(([field, list]) => (/** @type {any[]} */ (list) || []).map((i) => ({ ...i, field })));
     const det = el("details", "wr-issues");
     det.append(el("summary", "", all.length ? `Aide à la relecture : ${plural(all.length, "point à vérifier", "points à vérifier")}` : "Aide à la relecture : rien à signaler"));
     if (all.length) {

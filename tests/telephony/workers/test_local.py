@@ -42,7 +42,7 @@ async def test_local_workers_register_and_stop(redis_url: str, namespace: str, t
 
 
 async def test_the_factory_follows_the_mode(redis_url: str, namespace: str, tmp_path: Path):
-    settings = Settings(mode="test", data_dir=tmp_path, secret_key="k" * 40)
+    settings = Settings(data_dir=tmp_path, secret_key="k" * 40)
     clock = FakeClock()
     inprocess = await build_media_port(settings, clock, media=MediaSettings(rooms_per_worker=5))
     assert isinstance(inprocess, AdmittingMedia) and inprocess.admission.capacity == 5
@@ -65,7 +65,7 @@ async def test_serve_wraps_local_workers_only_in_workers_mode(
 ) -> None:
     from server.cli_media import local_media_workers
 
-    settings = Settings(mode="test", data_dir=tmp_path, secret_key="k" * 40)
+    settings = Settings(data_dir=tmp_path, secret_key="k" * 40)
     with local_media_workers(settings) as supervisor:
         assert supervisor is None  # in-process mode: nothing to start
     monkeypatch.setenv("PLATEAU_MEDIA_MODE", "workers")
@@ -84,11 +84,11 @@ async def test_serve_wraps_local_workers_only_in_workers_mode(
 
 
 def test_serve_runs_the_media_in_workers_by_default_and_the_demo_in_process() -> None:
-    assert MediaSettings().mode_for("production") == "workers"
-    assert MediaSettings().mode_for("demo") == "inprocess"
-    assert MediaSettings().mode_for("test") == "inprocess"
-    assert MediaSettings(mode="inprocess").mode_for("production") == "inprocess"
-    assert MediaSettings(mode="workers").mode_for("demo") == "workers"
+    assert Settings().default_media_mode == "inprocess"  # the demo, the tests
+    assert MediaSettings().chosen_mode("workers") == "workers"  # what `plateau serve` passes
+    assert MediaSettings().chosen_mode("inprocess") == "inprocess"
+    assert MediaSettings(mode="inprocess").chosen_mode("workers") == "inprocess"
+    assert MediaSettings(mode="workers").chosen_mode("inprocess") == "workers"
 
 
 def test_workers_mode_without_redis_says_what_to_start(
@@ -98,7 +98,7 @@ def test_workers_mode_without_redis_says_what_to_start(
 
     monkeypatch.delenv("PLATEAU_MEDIA_MODE", raising=False)
     monkeypatch.setenv("PLATEAU_MEDIA_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
-    settings = Settings(mode="production", data_dir=tmp_path, secret_key="k" * 40)
+    settings = Settings(default_media_mode="workers", data_dir=tmp_path, secret_key="k" * 40)
     refused = pytest.raises(
         MediaUnavailable, match="Redis injoignable.*PLATEAU_MEDIA_MODE=inprocess"
     )

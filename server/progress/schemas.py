@@ -1,0 +1,74 @@
+"""What the progress's HTTP routes answer: a candidate's simulations played (the
+`ProgressOut` of the progress event, with the simulations recorded as not played) and the
+subject as each role may read it (the candidate's dossier, the jury's run sheet)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from server.core.events import Payload
+from server.progress.events import ProgressOut
+
+
+class NotPlayedOut(Payload):
+    """A simulation recorded as not played (`server.progress.service.not_played`)."""
+
+    simulation_id: str
+    reason: str = Field(description="Why (NotPlayedReason).")
+    reason_label: str = Field(description="Its label (French).")
+    detail: str | None = Field(description="What was recorded with it.")
+    at: str = Field(description="When it was recorded (ISO 8601).")
+
+
+class SimulationsOut(Payload):
+    """The simulations played by a candidate (`server.progress.service.progress_out`)."""
+
+    candidate_id: str
+    progress: ProgressOut | None = Field(description="None: no subject for the session.")
+    recorded_not_played: list[NotPlayedOut]
+
+
+class CandidateSubjectOut(Payload):
+    """The subject as the candidate may read it (`server.progress.subject.candidate_subject`):
+    the pack's candidate view (`CandidatePack`, dumped as JSON), inbound simulations left out,
+    the written briefs from the start of the rédaction only."""
+
+    id: str = Field(description="The pack.")
+    name: str
+    version: str
+    format: str | None = Field(description="The exam format the subject is cut to.")
+    story_date: str = Field(description="The story's day (ISO 8601 date).")
+    company: dict[str, Any] = Field(description="The company of the story.")
+    principals: list[dict[str, Any]] = Field(description="The principals (lines) it serves.")
+    dossier: list[dict[str, Any]] = Field(description="The dossier's documents.")
+    catalogue: list[dict[str, Any]] = Field(description="The catalogue's items.")
+    crm: list[dict[str, Any]] = Field(description="The CRM records as seeded.")
+    simulations: list[dict[str, Any]] = Field(
+        description="The outbound and chat simulations' public part (`SimulationPublic`)."
+    )
+    writing_tasks: list[dict[str, Any]] = Field(
+        description="The written briefs (`WritingTaskPublic`); empty while sealed."
+    )
+    writing_sealed: bool = Field(description="The briefs are sealed until the rédaction.")
+    format_name: str = Field(description="The format's name (French).")
+
+
+class PackRef(Payload):
+    id: str
+    name: str
+    version: str
+
+
+class JurySubjectOut(Payload):
+    """The jury's run sheet (`server.progress.subject.jury_subject`)."""
+
+    pack: PackRef
+    simulations: list[dict[str, Any]] = Field(
+        description="Each simulation (`Simulation`, dumped as JSON, with its juror card) with "
+        "`order`, `kind_label` and `competence_names` (code → name)."
+    )
+    writing_tasks: list[dict[str, Any]] = Field(
+        description="The writing tasks (`WritingTask`, with their marking notes)."
+    )
