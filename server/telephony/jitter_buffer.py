@@ -20,6 +20,9 @@
   audio per 20 ms tick, 50 ms won back per second; nothing left out, a little higher in pitch
   meanwhile). So the delay
   comes back to its target after a burst or a stall instead of carrying the backlog.
+- A delay left within the slack (a frame above the target, after a jitter that went away) is
+  brought down to the target too, once it has lasted `SETTLE_TICKS` (2 s): the delay returns
+  to its baseline instead of keeping each step.
 - The media loop's own stalls are not the sender's: the ticks it missed (`skip`) leave a gap
   in the observer's stream, and the audio due at those ticks is not played after it (else
   each stall of the server would add its length to the mix's delay).
@@ -42,6 +45,7 @@ from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, SILENCE, Pcm
 MIN_TARGET_FRAMES: Final = 1  # 20 ms
 JITTER_FACTOR: Final = 2.0  # the target: this many times the arrival jitter, in whole frames
 SLACK_SAMPLES: Final = FRAME_SAMPLES  # queued beyond the target before it counts as extra
+SETTLE_TICKS: Final = 100  # 2 s above the target, within the slack: brought down to it too
 MAX_TARGET_FRAMES: Final = 10  # 200 ms
 MAX_WAIT_FRAMES: Final = 50  # a stall of 1 s: start afresh
 MAX_DEPTH_FRAMES: Final = 100  # 2 s queued: the oldest goes
@@ -106,6 +110,7 @@ class PlayoutBuffer:
         self._concealing = 0
         self._waiting = 0
         self._excess_ticks = 0
+        self._above_ticks = 0  # ticks in a row above the target (within the slack or not)
         self._restarted = False  # after a long stall: start at the newest audio
 
     # --- in -----------------------------------------------------------------------------
@@ -224,7 +229,7 @@ class PlayoutBuffer:
         self._next = first
         for start in [s for s in self._chunks if s + len(self._chunks[s]) <= self._next]:
             del self._chunks[start]
-        self._waiting = self._excess_ticks = 0
+        self._waiting = self._excess_ticks = self._above_ticks = 0
 
     def _bound(self) -> None:
         limit = MAX_DEPTH_FRAMES * FRAME_SAMPLES
@@ -236,7 +241,11 @@ class PlayoutBuffer:
             self.stats.overflow += 1
 
     def _shed_excess(self) -> None:
-        if self._next is None or self.depth_samples <= self.target_samples + SLACK_SAMPLES:
+        if self._next is None or self.depth_samples <= self.target_samples:
+            self._excess_ticks = self._above_ticks = 0
+            return
+        self._above_ticks += 1
+        if self.depth_samples <= self._allowed_samples:
             self._excess_ticks = 0
             return
         self._excess_ticks += 1
@@ -250,8 +259,17 @@ class PlayoutBuffer:
             self._next += len(chunk)  # a frame, or what a squeezed tick left of one
             self.stats.shed += 1
             self.stats.shed_samples += len(chunk)
-            if self.depth_samples <= self.target_samples + SLACK_SAMPLES:
+            if self.depth_samples <= self._allowed_samples:
                 return
+
+    @property
+    def _allowed_samples(self) -> int:
+        """The depth left alone: the target and a frame of slack (so that a frame a little
+        late does not make it shed then wait), or the target itself once the buffer has
+        stayed above it for `SETTLE_TICKS` (a jitter that went away: else the frame of slack
+        it left would stay in the observer's delay for the rest of the call)."""
+        settling = self._above_ticks >= SETTLE_TICKS
+        return self.target_samples + (0 if settling else SLACK_SAMPLES)
 
     def _must_squeeze(self) -> bool:
         """Extra delay, and the next frame is not quiet (a quiet one will be shed instead):

@@ -5,6 +5,7 @@ speech never shed, everything bounded."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE
 from server.telephony.jitter_buffer import (
@@ -111,6 +112,28 @@ def test_speech_at_the_end_of_a_burst_is_heard_at_once_the_quiet_before_it_shed(
     target_ticks = buffer.target_samples // FRAME_SAMPLES
     assert ticks_until_speech <= target_ticks + 2, (ticks_until_speech, target_ticks)
     assert buffer.stats.lost == buffer.stats.late == buffer.stats.overflow == 0
+
+
+@pytest.mark.parametrize("level", [QUIET, LOUD])
+def test_a_frame_of_delay_left_within_the_slack_is_given_back(level: int) -> None:
+    """A frame more than the target stays queued — within the slack, so no shedding at once —
+    and the audio goes on on time: after a couple of seconds the buffer brings it back to its
+    target (a quiet frame shed, or loud audio played 5 % faster), instead of keeping 20 ms more
+    in the observer's delay for the rest of the call (a step seen in real browsers after a
+    hold)."""
+    buffer, now = PlayoutBuffer(), 0.0
+    buffer.push(ts(0), frame(0, level), now)
+    buffer.push(ts(1), frame(1, level), now)
+    for i in range(2, 502):  # ten seconds on time
+        buffer.push(ts(i), frame(i, level), now)
+        buffer.take_frame()
+        now += FRAME_S
+        if i == 2:
+            assert buffer.depth_samples == 2 * FRAME_SAMPLES > buffer.target_samples
+    assert buffer.depth_samples <= buffer.target_samples
+    stats = buffer.stats
+    assert stats.lost == stats.late == stats.overflow == stats.stalls == 0
+    assert (stats.shed if level == QUIET else stats.squeezed) > 0
 
 
 def test_loud_audio_is_never_shed_but_played_a_little_faster_until_the_delay_is_back() -> None:
