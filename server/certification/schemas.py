@@ -58,28 +58,6 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class DecisionOut(Out):
-    """The decision in force, as `service.decision_out` writes it: the rules' `Decision`
-    (same fields, same order), the person and the signed version, and French labels."""
-
-    candidate_id: str
-    title_id: str
-    title_version: str
-    pathway: Pathway
-    sitting: Sitting
-    outcome: Outcome
-    granted: tuple[ObtainedCcp, ...] = ()
-    held: tuple[HeldCcp, ...] = ()
-    remaining: tuple[str, ...] = ()
-    title_award: TitleAward | None = None
-    ccs_award: CcsAward | None = None
-    person_id: str
-    deliberation_version: int
-    outcome_label: str
-    document: str  # Document value
-    document_label: str
-
-
 class StoredDecision(Out):
     """The decision as stored (the rules' `Decision` as JSON), without the labels."""
 
@@ -94,6 +72,18 @@ class StoredDecision(Out):
     remaining: tuple[str, ...] = ()
     title_award: TitleAward | None = None
     ccs_award: CcsAward | None = None
+
+
+class DecisionOut(StoredDecision):
+    """The decision in force, as `service.decision_out` writes it: the stored decision (the
+    rules' `Decision`, same fields, same order), the person and the signed version, and French
+    labels."""
+
+    person_id: str
+    deliberation_version: int
+    outcome_label: str
+    document: str  # Document value
+    document_label: str
 
 
 class CertificationSummary(Out):
