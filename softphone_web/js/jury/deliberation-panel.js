@@ -25,10 +25,11 @@
 //   signed when and the decision. A later change (« Proposer une nouvelle version ») makes a new
 //   version that both sign again.
 // Server refusals (409/422, French message) are shown; nothing typed is lost.
+// The panel fetches nothing itself: it asks the page (jury/panel-requests.js) and the page's
+// controller (juror-grid-feeds.js) does each call above and hands back the answer or the error.
 //
 //   panel.bind(ctx);  panel.unbind();   // ctx: see the jury page's contract
 //   panel.current                       // the last version as the server gave it, or null
-import { api } from "../api.js";
 import { el } from "../components/dom.js";
 import { TITLE_OUTCOMES, body, ccpGroups, check, emptyForm, fingerprint, formFrom, formFromGrid, sameForm, titleFor } from "./deliberation-model.js";
 import {
@@ -46,8 +47,8 @@ import {
   takenNodes,
   transversalNodes,
 } from "./deliberation-view.js";
-import { candidatePath, dayAndTime, errorText, hhmm, readLocal, writeLocal } from "./review-common.js";
-import { JuryPanel } from "./jury-panel.js";
+import { dayAndTime, errorText, hhmm, readLocal, writeLocal } from "./review-common.js";
+import { RequestingPanel } from "./requesting-panel.js";
 
 const RULE = "Règle : « Titre obtenu » exige tous les CCP obtenus ; « CCP seulement », au moins un ; « Non obtenu », aucun.";
 let uid = 0;
@@ -58,7 +59,7 @@ function control(tag, className, text, type = "button") {
   return node;
 }
 
-export class DeliberationPanel extends JuryPanel {
+export class DeliberationPanel extends RequestingPanel {
   /** @type {any} */
   _grid;
   /** @type {any} */
@@ -292,7 +293,7 @@ export class DeliberationPanel extends JuryPanel {
     const load = ++this._load;
     this.setAttribute("aria-busy", "true");
     try {
-      const grid = await api("GET", candidatePath(ctx.candidateId, "/evaluation"));
+      const grid = await this.ask("evaluation-wanted", { candidateId: ctx.candidateId });
       if (load !== this._load) return;
       this._grid = grid;
       this._adopt(grid.deliberations || []);
@@ -339,7 +340,7 @@ export class DeliberationPanel extends JuryPanel {
     if (!ctx) return;
     let grid;
     try {
-      grid = await api("GET", candidatePath(ctx.candidateId, "/evaluation"));
+      grid = await this.ask("evaluation-wanted", { candidateId: ctx.candidateId });
     } catch {
       return; // the synthesis stays as it was; the next reload brings it
     }
@@ -359,13 +360,12 @@ export class DeliberationPanel extends JuryPanel {
   async _refreshFacts() {
     const ctx = this._ctx;
     if (!ctx) return;
-    const base = candidatePath(ctx.candidateId, "/certification");
-    const failed = (err) => ({ error: errorText(err) });
-    const ready = candidatePath(ctx.candidateId, "/evaluation/deliberation/readiness");
+    const failed = (/** @type {unknown} */ err) => ({ error: errorText(err) });
+    const asked = { candidateId: ctx.candidateId };
     const [summary, preview, readiness] = await Promise.all([
-      api("GET", base).catch(failed),
-      api("GET", `${base}/decision/preview`).catch(failed),
-      api("GET", ready).catch(failed),
+      this.ask("certification-wanted", asked).catch(failed),
+      this.ask("decision-preview-wanted", asked).catch(failed),
+      this.ask("readiness-wanted", asked).catch(failed),
     ]);
     if (this._ctx !== ctx) return;
     this._summary = summary;
@@ -524,7 +524,7 @@ export class DeliberationPanel extends JuryPanel {
 
   // The last version on the server: what a save or a signature is checked against.
   async _latest() {
-    const versions = await api("GET", candidatePath(this._ctx.candidateId, "/evaluation/deliberation"));
+    const versions = await this.ask("deliberation-versions-wanted", { candidateId: this._ctx.candidateId });
     return versions.length ? versions[versions.length - 1] : null;
   }
 
@@ -546,7 +546,7 @@ export class DeliberationPanel extends JuryPanel {
       const latest = await this._latest();
       if (fingerprint(latest) !== this._baseFp) return this._changedByOther(latest);
       const out = await this._checked(() =>
-        api("PUT", candidatePath(ctx.candidateId, "/evaluation/deliberation"), { ...body(this._form), base: this._base }),
+        this.ask("deliberation-save", { candidateId: ctx.candidateId, body: { ...body(this._form), base: this._base } }),
       );
       if (!out || this._ctx !== ctx) return;
       writeLocal(this._key(), null);
@@ -569,7 +569,7 @@ export class DeliberationPanel extends JuryPanel {
       if (fingerprint(latest) !== this._baseFp) return this._changedByOther(latest);
       try {
         const out = await this._checked(() =>
-          api("POST", candidatePath(ctx.candidateId, "/evaluation/deliberation/sign"), { base: this._base }),
+          this.ask("deliberation-sign", { candidateId: ctx.candidateId, base: this._base }),
         );
         if (!out || this._ctx !== ctx) return;
         this._store(out);
@@ -620,7 +620,7 @@ export class DeliberationPanel extends JuryPanel {
 
   async _saveEvidence(kinds, fromTraining) {
     try {
-      await api("PUT", candidatePath(this._ctx.candidateId, "/certification/evidence"), { kinds, from_training: fromTraining });
+      await this.ask("evidence-save", { candidateId: this._ctx.candidateId, kinds, from_training: fromTraining });
     } catch (err) {
       return errorText(err);
     }

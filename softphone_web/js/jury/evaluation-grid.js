@@ -1,29 +1,28 @@
 // <evaluation-grid>: the candidate's evaluation grid, part by part (each simulation in run
 // order, the written replies, the technical interview): per competence its criteria word for
 // word from the referential, each marked « Acquis » (acquis), « Non acquis » (non_acquis) or
-// « Non observé » (non_observe), with a comment. Structure and derived statuses over HTTP
-// (GET …/evaluation), marks from the snapshot's « evaluation » part and `evaluation.mark` events
-// (the other juror's marks appear live). Each mark is saved at once (`evaluation.set_mark`),
+// « Non observé » (non_observe), with a comment. Structure and derived statuses asked of the page
+// (`evaluation-wanted`: GET …/evaluation), marks from the snapshot's « evaluation » part and `evaluation.mark` events
+// (the other juror's marks appear live). Each mark is saved at once (`mark-save`: `evaluation.set_mark`),
 // shown before the server answers and put back as it was if the server refuses it. Each save
 // carries the version of the mark it was based on: when the other juror saved the same criterion
 // in between, the server refuses it (« conflict ») and the grid says so, with their mark. Below, the « Noter » box (<pinned-notes>) and the
 // synthesis (competences and transversal competences as the server derives them).
 //
-//   grid.bind(ctx);  grid.unbind();
+//   grid.bind(ctx);  grid.unbind();   // the page serves its requests (juror-grid-feeds.js)
 //   grid.part = "s03-…";     // the part shown (follows the call on the line by default)
 //   grid.marks               // confirmed marks as the server gave them
 // Keyboard, on a criterion: A, N, O mark it; ↑ ↓ (Début, Fin) move; Entrée opens the comment
 // (Ctrl+Entrée saves it, Échap goes back to the criterion).
-import { api } from "../api.js";
 import { el } from "../components/dom.js";
 import { LABEL, MarkBook, VALUES, markKey, splitKey } from "./grid-marks.js";
 import { CriterionRow } from "./grid-row.js";
 import { STATUS_LABELS, competenceStatus, synthesisNodes } from "./grid-synthesis.js";
 import { callsIn, evaluationIn, liveCall, upsertCall } from "./observer-common.js";
 import "./pinned-notes.js";
-import { JuryPanel } from "./jury-panel.js";
+import { RequestingPanel } from "./requesting-panel.js";
 
-export class EvaluationGrid extends JuryPanel {
+export class EvaluationGrid extends RequestingPanel {
   /** @type {any} */
   _parts;
   /** @type {MarkBook} */
@@ -173,7 +172,7 @@ export class EvaluationGrid extends JuryPanel {
 
   async _fetch(ctx) {
     try {
-      const data = await api("GET", `/api/candidates/${encodeURIComponent(ctx.candidateId)}/evaluation`);
+      const data = await this.ask("evaluation-wanted", { candidateId: ctx.candidateId });
       if (this._ctx !== ctx) return;
       this._parts = data.parts || [];
       for (const m of data.marks || []) this._book.accept(m);
@@ -256,9 +255,8 @@ export class EvaluationGrid extends JuryPanel {
     this._renderRow(key);
     this._saved.textContent = "Enregistrement…";
     try {
-      const res = await ctx.socket.request({
-        type: "evaluation.set_mark",
-        candidate_id: ctx.candidateId,
+      const res = await this.ask("mark-save", {
+        candidateId: ctx.candidateId,
         part,
         competence,
         criterion: Number(criterion),
@@ -305,7 +303,7 @@ export class EvaluationGrid extends JuryPanel {
     this._refreshTimer = setTimeout(async () => {
       if (!ctx || this._ctx !== ctx) return;
       try {
-        const data = await api("GET", `/api/candidates/${encodeURIComponent(ctx.candidateId)}/evaluation`);
+        const data = await this.ask("evaluation-wanted", { candidateId: ctx.candidateId });
         if (this._ctx !== ctx) return;
         this._summary = data;
         this._renderSynthesis();

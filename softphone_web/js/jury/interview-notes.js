@@ -1,7 +1,7 @@
 // <interview-notes>: the jury's notes of the interviews — the technical interview, one notes
 // field per competence the RC assigns to it, and the final interview when the format has one
-// (the topics are the server's: GET …/evaluation → interview_topics, "final" for the final
-// interview). Each field autosaves (PUT …/evaluation/interviews/{topic}) about a second after
+// (the topics are the server's: `evaluation-wanted`, GET …/evaluation → interview_topics, "final"
+// for the final interview). Each field autosaves (`interview-save`: PUT …/evaluation/interviews/{topic}) about a second after
 // typing stops (at most every 5 s while typing, at once on leaving the field), one request at a
 // time; every keystroke is also kept in localStorage (js/cti/autosave.js) so a reload or a
 // dropped connection loses nothing: what the server has not acknowledged is restored and sent
@@ -11,17 +11,18 @@
 // Each interview shows its state from the timeline (à venir, en attente d'ouverture, en cours,
 // clos).
 //
+// The page serves its requests (juror-grid-feeds.js: the notes, the timeline, the saves).
+//
 //   notes.bind(ctx);  notes.unbind();   // ctx: see the jury page's contract
 //   notes.flush();                      // send what is pending now
-// For the page's #interview-open / #interview-close buttons:
-//   import { interviewButtons, interviewCommand } from "./jury/interview-notes.js";
+// For the page's #interview-open / #interview-close buttons (the command itself is the
+// controller's: interviewCommand in juror-grid-feeds.js):
+//   import { interviewButtons } from "./jury/interview-notes.js";
 //   const b = interviewButtons(timeline);   // { open: { visible, label }, close: { visible, label } }
-//   await interviewCommand(candidateId, "open");   // POST …/timeline/interview/open (or close)
-import { api } from "../api.js";
 import { el } from "../components/dom.js";
 import { Autosaver } from "../cti/autosave.js";
-import { candidatePath, errorText, evaluationOf, hhmm, isFinal, timelineOf, timeNode } from "./review-common.js";
-import { JuryPanel } from "./jury-panel.js";
+import { errorText, evaluationOf, hhmm, isFinal, timelineOf, timeNode } from "./review-common.js";
+import { RequestingPanel } from "./requesting-panel.js";
 
 export const FINAL_TOPIC = "final";
 export const INTERVIEW_PHASES = {
@@ -40,12 +41,6 @@ export function interviewButtons(timeline) {
     open: timeline.status === "awaiting" ? { visible: true, label: `Ouvrir ${what}` } : hidden,
     close: ["running", "paused"].includes(timeline.status) ? { visible: true, label: `Clore ${what}` } : hidden,
   };
-}
-
-// Opens or closes the interview that is due; resolves to the new timeline state.
-export function interviewCommand(candidateId, action) {
-  if (action !== "open" && action !== "close") throw new Error(`interviewCommand: ${action}`);
-  return api("POST", candidatePath(candidateId, `/timeline/interview/${action}`));
 }
 
 // What one interview phase is at, in French, from the timeline.
@@ -111,7 +106,7 @@ class NoteSaver extends Autosaver {
   }
 }
 
-export class InterviewNotes extends JuryPanel {
+export class InterviewNotes extends RequestingPanel {
   /** @type {HTMLParagraphElement} */
   _help;
   /** @type {HTMLParagraphElement} */
@@ -209,8 +204,8 @@ export class InterviewNotes extends JuryPanel {
     try {
       // The timeline too: the page's snapshot may be older than the last `timeline` event.
       const [data, timeline] = await Promise.all([
-        api("GET", candidatePath(ctx.candidateId, "/evaluation")),
-        api("GET", candidatePath(ctx.candidateId, "/timeline")).catch(() => null),
+        this.ask("evaluation-wanted", { candidateId: ctx.candidateId }),
+        this.ask("timeline-wanted", { candidateId: ctx.candidateId }).catch(() => null),
       ]);
       if (load !== this._load) return;
       this._error.textContent = "";
@@ -295,7 +290,7 @@ export class InterviewNotes extends JuryPanel {
       key: this._key(topic),
       save: async (value) => {
         try {
-          const out = await api("PUT", candidatePath(cid, `/evaluation/interviews/${encodeURIComponent(topic)}`), { text: value });
+          const out = await this.ask("interview-save", { candidateId: cid, topic, text: value });
           return { ...out, saved_at: out.updated_at };
         } catch (err) {
           if (isFinal(err)) err.final = true;
