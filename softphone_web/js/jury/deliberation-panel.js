@@ -53,22 +53,37 @@ import { RequestingPanel } from "./requesting-panel.js";
 const RULE = "Règle : « Titre obtenu » exige tous les CCP obtenus ; « CCP seulement », au moins un ; « Non obtenu », aucun.";
 let uid = 0;
 
-function control(tag, className, text, type = "button") {
-  const node = el(tag, className, text);
-  if (tag === "button") node.type = type;
+/**
+ * A button of the panel.
+ * @param {string} className
+ * @param {string} text
+ * @param {"button" | "submit"} [type]
+ * @returns {HTMLButtonElement}
+ */
+function control(className, text, type = "button") {
+  const node = el("button", className, text);
+  node.type = type;
   return node;
 }
+
+/** @typedef {import("../types/events.js").DeliberationOut} DeliberationOut */
+/** @typedef {import("./deliberation-model.js").Form} Form */
+/** @typedef {import("./deliberation-view.js").FormPatch} FormPatch */
+/** @typedef {import("./deliberation-view.js").StatusCells} StatusCells */
+/** @typedef {import("./deliberation-view.js").EvidenceValues} EvidenceValues */
+/** @typedef {import("./observer-common.js").JuryContext} JuryContext */
+/** @typedef {Error & { data?: { blocking?: any[], deliberation?: any } }} SignRefusal an ApiError: what blocks, or the new version */
 
 export class DeliberationPanel extends RequestingPanel {
   /** @type {any} */
   _grid;
-  /** @type {any} */
+  /** @type {DeliberationOut[]} */
   _versions;
   /** @type {null | string} */
   _baseFp;
-  /** @type {null | { version: any; proposal: any; }} */
+  /** @type {null | { version: number, proposal: any }} */
   _base;
-  /** @type {any} */
+  /** @type {Form} */
   _form;
   /** @type {boolean} */
   _dirty;
@@ -84,13 +99,13 @@ export class DeliberationPanel extends RequestingPanel {
   _busy;
   /** @type {boolean} */
   _remoteWhileBusy;
-  /** @type {Map<any, any>} */
+  /** @type {Map<string, StatusCells>} */
   _cells;
-  /** @type {Map<any, any>} */
+  /** @type {Map<string | undefined, HTMLElement>} */
   _aids;
-  /** @type {any} */
+  /** @type {Form | null} */
   _aside;
-  /** @type {any} */
+  /** @type {EvidenceValues | null} */
   _evidencePending;
   /** @type {null | string} */
   _evidenceSavedAt;
@@ -114,11 +129,11 @@ export class DeliberationPanel extends RequestingPanel {
   _justificationText;
   /** @type {HTMLUListElement} */
   _problems;
-  /** @type {any} */
+  /** @type {HTMLButtonElement} */
   _saveBtn;
-  /** @type {any} */
+  /** @type {HTMLButtonElement} */
   _cancelBtn;
-  /** @type {any} */
+  /** @type {HTMLButtonElement} */
   _newBtn;
   /** @type {HTMLElement} */
   _transversalEl;
@@ -134,11 +149,11 @@ export class DeliberationPanel extends RequestingPanel {
   _decisionEl;
   /** @type {HTMLDetailsElement} */
   _historyEl;
-  /** @type {any} */
+  /** @type {number | null | undefined} the voided version the panel has told of */
   _voidedSaid;
   /** @type {HTMLParagraphElement} */
   _titleHint;
-  /** @type {any} */
+  /** @type {HTMLButtonElement | null} */
   _signBtn;
   /** @type {HTMLParagraphElement} */
   _signHint;
@@ -146,6 +161,7 @@ export class DeliberationPanel extends RequestingPanel {
   constructor() {
     super();
     this._uid = `dp${++uid}`;
+    /** @type {Record<string, ReturnType<typeof setTimeout>>} */
     this._timers = {};
     this._reset();
   }
@@ -197,10 +213,10 @@ export class DeliberationPanel extends RequestingPanel {
     const jWrap = el("div", "dp-justification");
     jWrap.append(jLabel, this._justification, this._justificationText);
     this._problems = el("ul", "dp-problems");
-    this._saveBtn = control("button", "primary", "Enregistrer la proposition", "submit");
-    this._cancelBtn = control("button", "", "Annuler mes modifications");
+    this._saveBtn = control("primary", "Enregistrer la proposition", "submit");
+    this._cancelBtn = control("", "Annuler mes modifications");
     this._cancelBtn.addEventListener("click", () => this._discard());
-    this._newBtn = control("button", "", "Proposer une nouvelle version");
+    this._newBtn = control("", "Proposer une nouvelle version");
     this._newBtn.addEventListener("click", () => this._startNewVersion());
     const actions = el("div", "dp-actions");
     actions.append(this._saveBtn, this._cancelBtn, this._newBtn);
@@ -223,7 +239,7 @@ export class DeliberationPanel extends RequestingPanel {
    * @param {import("./observer-common.js").On} on
    */
   bound(ctx, on) {
-    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", () => this.reload());
     on("evaluation.deliberation", (msg) => mine(msg) && msg.deliberation && this._heard(msg.deliberation));
     on("evaluation.mark", (msg) => mine(msg) && this._later("grid", () => this._refreshGrid(), 800));
@@ -252,6 +268,11 @@ export class DeliberationPanel extends RequestingPanel {
     return this._versions.length ? this._versions[this._versions.length - 1] : null;
   }
 
+  /**
+   * @param {string} name
+   * @param {() => void} fn
+   * @param {number} ms
+   */
   _later(name, fn, ms) {
     clearTimeout(this._timers[name]);
     this._timers[name] = setTimeout(fn, ms);
@@ -270,7 +291,7 @@ export class DeliberationPanel extends RequestingPanel {
   }
 
   _key(suffix = "") {
-    return `plateau.deliberation.${this._ctx.candidateId}${suffix}`;
+    return `plateau.deliberation.${this._ctx?.candidateId}${suffix}`;
   }
 
   get _competences() {
@@ -280,7 +301,7 @@ export class DeliberationPanel extends RequestingPanel {
   get _rules() {
     return {
       competences: this._competences,
-      ccpCodes: ccpGroups(this._competences).map((g) => g.code),
+      ccpCodes: /** @type {string[]} */ (ccpGroups(this._competences).map((g) => g.code)),
       titleRequired: Boolean(this._grid && (this._grid.interview_topics || []).includes("final")),
     };
   }
@@ -308,6 +329,7 @@ export class DeliberationPanel extends RequestingPanel {
 
   // The server's versions: the form shows the last one; this juror's unsaved entry (kept
   // locally) comes back if it was typed on that same version, else it is set aside.
+  /** @param {DeliberationOut[]} versions */
   _adopt(versions) {
     this._versions = versions;
     this._based(this.current);
@@ -351,8 +373,14 @@ export class DeliberationPanel extends RequestingPanel {
       this._renderForm();
       this._renderChecks();
     } else {
-      for (const c of this._competences) if (this._cells.has(c.code)) fillStatus(this._cells.get(c.code), c);
-      for (const g of ccpGroups(this._competences)) if (this._aids.has(g.code)) this._aids.get(g.code).textContent = aidText(g);
+      for (const c of this._competences) {
+        const cells = this._cells.get(c.code);
+        if (cells) fillStatus(cells, c);
+      }
+      for (const g of ccpGroups(this._competences)) {
+        const aid = this._aids.get(g.code);
+        if (aid) aid.textContent = aidText(g);
+      }
     }
     this._transversalEl.replaceChildren(...transversalNodes(this._grid.transversal));
   }
@@ -377,6 +405,7 @@ export class DeliberationPanel extends RequestingPanel {
 
   // ---- the other juror's changes ------------------------------------------------------------
 
+  /** @param {DeliberationOut} version */
   _heard(version) {
     if (version.voided) {
       // A change after a signature: its signatures no longer count, a new version follows.
@@ -417,6 +446,7 @@ export class DeliberationPanel extends RequestingPanel {
     }
   }
 
+  /** @param {DeliberationOut | null} version the last version on the server */
   _changedByOther(version) {
     if (this._dirty) {
       writeLocal(this._key(), null);
@@ -435,6 +465,7 @@ export class DeliberationPanel extends RequestingPanel {
   }
 
   // Keeps this juror's entry beside the form (and locally) after a conflict.
+  /** @param {Form} form */
   _setAside(form) {
     this._aside = form;
     writeLocal(this._key(".aside"), { form, at: Date.now() });
@@ -464,6 +495,7 @@ export class DeliberationPanel extends RequestingPanel {
 
   // ---- editing and saving -------------------------------------------------------------------
 
+  /** @param {FormPatch} patch */
   _changed(patch) {
     if (this._readOnly) return;
     if (patch.competence) this._form.competences[patch.competence[0]] = patch.competence[1];
@@ -496,11 +528,12 @@ export class DeliberationPanel extends RequestingPanel {
 
   _startNewVersion() {
     this._editingNew = true;
-    this._say(`Nouvelle version : la version ${this.current.version} reste signée tant que la nouvelle n'est pas enregistrée ; les deux jurés devront signer la nouvelle.`, "info");
+    this._say(`Nouvelle version : la version ${/** @type {DeliberationOut} */ (this.current).version} reste signée tant que la nouvelle n'est pas enregistrée ; les deux jurés devront signer la nouvelle.`, "info");
     this._render();
     this._justification.focus();
   }
 
+  /** @param {DeliberationOut | null} version */
   _based(version) {
     this._baseFp = fingerprint(version);
     this._base = version ? { version: version.version, proposal: version.proposal } : null;
@@ -509,6 +542,10 @@ export class DeliberationPanel extends RequestingPanel {
   // A save or a signature sent with the version it is based on: the server refuses it (409)
   // if the other juror changed that version in between; then the conflict is handled as one
   // heard (resolves to null). Other refusals are thrown as they are.
+  /**
+   * @param {() => Promise<DeliberationOut>} send
+   * @returns {Promise<DeliberationOut | null>}
+   */
   async _checked(send) {
     try {
       return await send();
@@ -523,11 +560,15 @@ export class DeliberationPanel extends RequestingPanel {
   }
 
   // The last version on the server: what a save or a signature is checked against.
+  /** @returns {Promise<DeliberationOut | null>} */
   async _latest() {
-    const versions = await this.ask("deliberation-versions-wanted", { candidateId: this._ctx.candidateId });
+    const ctx = /** @type {JuryContext} */ (this._ctx);
+    /** @type {DeliberationOut[]} */
+    const versions = await this.ask("deliberation-versions-wanted", { candidateId: ctx.candidateId });
     return versions.length ? versions[versions.length - 1] : null;
   }
 
+  /** @param {DeliberationOut} out */
   _store(out) {
     const i = this._versions.findIndex((v) => v.version === out.version);
     if (i < 0) this._versions.push(out);
@@ -542,6 +583,7 @@ export class DeliberationPanel extends RequestingPanel {
       return;
     }
     const ctx = this._ctx;
+    if (!ctx) return;
     await this._guarded(async () => {
       const latest = await this._latest();
       if (fingerprint(latest) !== this._baseFp) return this._changedByOther(latest);
@@ -552,7 +594,7 @@ export class DeliberationPanel extends RequestingPanel {
       writeLocal(this._key(), null);
       this._store(out);
       this._based(out);
-      this._form = formFrom(out);
+      this._form = /** @type {Form} */ (formFrom(out));
       this._dirty = false;
       this._editingNew = false;
       this._say(`Proposition enregistrée (version ${out.version}) à ${hhmm(new Date().toISOString())}. Les deux jurés doivent maintenant la signer.`, "ok");
@@ -564,6 +606,7 @@ export class DeliberationPanel extends RequestingPanel {
   async _sign() {
     if (!this._juror || this._busy || this._dirty) return;
     const ctx = this._ctx;
+    if (!ctx) return;
     await this._guarded(async () => {
       const latest = await this._latest();
       if (fingerprint(latest) !== this._baseFp) return this._changedByOther(latest);
@@ -580,10 +623,11 @@ export class DeliberationPanel extends RequestingPanel {
           "ok",
         );
         this._render();
-      } catch (err) {
+      } catch (caught) {
+        const err = /** @type {SignRefusal} */ (caught);
         // Refused: what blocks (the server's list) is shown where the jury reads it; a void
         // (the signed content changed) brings the new version.
-        if (err.data && err.data.blocking) this._readiness = { version: this.current.version, can_sign: false, blocking: err.data.blocking };
+        if (err.data && err.data.blocking) this._readiness = { version: /** @type {DeliberationOut} */ (this.current).version, can_sign: false, blocking: err.data.blocking };
         if (err.data && err.data.deliberation) this.reload();
         this._renderFacts();
         throw err;
@@ -595,6 +639,7 @@ export class DeliberationPanel extends RequestingPanel {
 
   // One request at a time; an error keeps everything as typed; a change heard meanwhile is
   // checked afterwards (our own echo is not a change).
+  /** @param {() => Promise<unknown>} fn */
   async _guarded(fn) {
     this._busy = true;
     this._remoteWhileBusy = false;
@@ -618,9 +663,15 @@ export class DeliberationPanel extends RequestingPanel {
     }
   }
 
+  /**
+   * @param {string[]} kinds
+   * @param {boolean | null} fromTraining
+   * @returns {Promise<string | null>} the French error, or null once saved
+   */
   async _saveEvidence(kinds, fromTraining) {
     try {
-      await this.ask("evidence-save", { candidateId: this._ctx.candidateId, kinds, from_training: fromTraining });
+      const ctx = /** @type {JuryContext} */ (this._ctx);
+      await this.ask("evidence-save", { candidateId: ctx.candidateId, kinds, from_training: fromTraining });
     } catch (err) {
       return errorText(err);
     }
@@ -632,6 +683,10 @@ export class DeliberationPanel extends RequestingPanel {
 
   // ---- rendering --------------------------------------------------------------------------
 
+  /**
+   * @param {string} text
+   * @param {"info" | "ok" | "error" | "conflict"} [kind]
+   */
   _say(text, kind = "info") {
     this._message.textContent = text;
     this._message.className = `dp-message${text ? ` dp-${kind}` : ""}`;
@@ -671,7 +726,7 @@ export class DeliberationPanel extends RequestingPanel {
   _renderForm() {
     const readOnly = this._readOnly;
     const form = this._form;
-    const onChange = (patch) => this._changed(patch);
+    const onChange = (/** @type {FormPatch} */ patch) => this._changed(patch);
     this._cells = new Map();
     this._aids = new Map();
     const groups = ccpGroups(this._competences);
@@ -701,6 +756,7 @@ export class DeliberationPanel extends RequestingPanel {
     this._justificationText.textContent = form.justification || "—";
   }
 
+  /** @param {boolean} [show] list the problems even if none was listed yet */
   _renderChecks(show = false) {
     if (!this._grid || !this._titleHint) return;
     const rules = this._rules;
@@ -746,15 +802,15 @@ export class DeliberationPanel extends RequestingPanel {
       this._signEl.append(el("p", "muted", "Rien à signer : enregistrez d'abord une proposition."));
       return;
     }
-    const ctx = this._ctx;
+    const ctx = /** @type {JuryContext} */ (this._ctx);
     const list = signatureList(v, { myId: ctx.me ? ctx.me.subject_id : null, capacity: ctx.capacity, juror: this._juror });
-    this._signBtn = control("button", "primary dp-sign", `Signer la version ${v.version}`);
+    this._signBtn = control("primary dp-sign", `Signer la version ${v.version}`);
     this._signHint = el("p", "small muted dp-sign-hint");
     const slot = el("div");
     this._signBtn.addEventListener("click", () => {
       const close = () => {
         slot.replaceChildren();
-        this._signBtn.focus();
+        this._signBtn?.focus();
       };
       const { box, yes } = signConfirmation(v, {
         onCancel: close,
@@ -792,7 +848,7 @@ export class DeliberationPanel extends RequestingPanel {
     }
     const s = this._summary;
     const taken = this._locked && s && !s.error && s.decision;
-    this._decisionEl.replaceChildren(...(taken ? takenNodes(s, this.current) : []));
+    this._decisionEl.replaceChildren(...(taken ? takenNodes(s, /** @type {DeliberationOut} */ (this.current)) : []));
   }
 }
 
