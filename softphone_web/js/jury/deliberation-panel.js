@@ -31,7 +31,19 @@
 //   panel.bind(ctx);  panel.unbind();   // ctx: see the jury page's contract
 //   panel.current                       // the last version as the server gave it, or null
 import { el } from "../components/dom.js";
-import { TITLE_OUTCOMES, body, ccpGroups, check, emptyForm, fingerprint, formFrom, formFromGrid, sameForm, titleFor } from "./deliberation-model.js";
+import {
+  TITLE_OUTCOMES,
+  body,
+  ccpGroups,
+  check,
+  draftOnLoad,
+  emptyForm,
+  fingerprint,
+  formFrom,
+  formFromGrid,
+  sameForm,
+  titleFor,
+} from "./deliberation-model.js";
 import {
   aidText,
   asideNodes,
@@ -338,18 +350,17 @@ export class DeliberationPanel extends RequestingPanel {
     this._form = saved;
     this._dirty = false;
     const local = this._juror ? readLocal(this._key()) : null;
-    if (local && local.form) {
-      if (sameForm(local.form, saved)) {
-        writeLocal(this._key(), null);
-      } else if (local.baseFp === this._baseFp) {
-        this._form = local.form;
-        this._dirty = true;
-        this._editingNew = this._locked;
-        this._say("Votre saisie non enregistrée a été retrouvée sur ce poste : pensez à l'enregistrer.", "info");
-      } else {
-        writeLocal(this._key(), null);
-        this._setAside(local.form);
-      }
+    const draft = draftOnLoad(local, saved, this._baseFp);
+    if (draft === "forget") {
+      writeLocal(this._key(), null);
+    } else if (draft === "restore") {
+      this._form = local.form;
+      this._dirty = true;
+      this._editingNew = this._locked;
+      this._say("Votre saisie non enregistrée a été retrouvée sur ce poste : pensez à l'enregistrer.", "info");
+    } else if (draft === "aside") {
+      writeLocal(this._key(), null);
+      this._setAside(local.form);
     }
     const aside = this._juror ? readLocal(this._key(".aside")) : null;
     if (aside && aside.form && !sameForm(aside.form, saved)) this._setAside(aside.form);
