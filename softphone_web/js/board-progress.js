@@ -69,12 +69,12 @@ export function followProgress(socket, target, { signal } = {}) {
 /**
  * The organiser's board: each row gets its candidate's progress.
  * @param {import("./socket.js").PlateauSocket} socket
- * @param {any} board the <candidate-board>
+ * @param {import("./components/candidate-board.js").CandidateBoard} board
  */
 export function wireProgress(socket, board) {
   const follow = followProgress(socket, {
     has: (id) => board.has(id),
     apply: (id, progress) => board.applyProgress(id, progress),
   });
-  return { loadAll: () => [...board.rows.keys()].forEach((/** @type {string} */ id) => follow.load(id)) };
+  return { loadAll: () => [...board.rows.keys()].forEach((id) => follow.load(id)) };
 }

@@ -125,7 +125,7 @@ export class CandidateBoard extends HTMLElement {
   _empty;
   /** @type {HTMLTableElement} */
   _table;
-  /** @type {any} */
+  /** @type {ReturnType<typeof setInterval> | undefined} */
   _tick;
 
   constructor() {
@@ -230,7 +230,7 @@ export class CandidateBoard extends HTMLElement {
 
   disconnectedCallback() {
     clearInterval(this._tick);
-    this._tick = null;
+    this._tick = undefined;
   }
 
   /** @param {BoardRow} row */
