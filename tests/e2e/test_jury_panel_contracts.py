@@ -116,7 +116,8 @@ def test_the_panels_ask_the_page_and_show_what_it_hands_them(page: Any) -> None:
     )
     expect(writing.locator(".wr-list")).to_be_empty()
     page.evaluate(
-        "(r) => { document.getElementById('writing').review = { frozen: true, drafts: [r] }; }", REPLY
+        "(r) => { document.getElementById('writing').review = { frozen: true, drafts: [r] }; }",
+        REPLY,
     )
     expect(writing.locator("[role=alert]")).to_have_text("")
     expect(writing.locator(".wr-title")).to_have_text(
