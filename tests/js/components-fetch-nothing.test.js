@@ -11,9 +11,6 @@ import { test } from "node:test";
 const ROOT = new URL("../../softphone_web/js/", import.meta.url).pathname;
 
 const STILL_FETCHING = new Set([
-  // Controller helpers, not elements: the organiser's and the proctor's board actions and reads.
-  "components/board-live.js",
-  "components/board-progress.js",
   // Elements that still read (or write) the server themselves.
   "jury/deliberation-panel.js",
   "jury/evaluation-grid.js",
