@@ -10,13 +10,14 @@ import "./components/link-status.js";
 import "./components/phase-clock.js";
 import "./components/tab-panels.js";
 import "./cti/chat-window.js";
-import { interviewButtons, interviewCommand } from "./jury/interview-notes.js";
+import { interviewButtons } from "./jury/interview-notes.js";
 import { bindChat } from "./jury/jury-chat.js";
 import "./jury/juror-card.js";
 import "./jury/mic-check.js";
 import "./jury/run-sheet.js";
 import { runSheetStates } from "./jury/run-sheet-states.js";
 import { feedProgress, feedRecordings } from "./juror-feeds.js";
+import { feedGridPanels, interviewCommand } from "./juror-grid-feeds.js";
 import "./jury/simulation-progress.js";
 import "./jury/jury-softphone.js";
 import { feedCrm, feedDocuments, feedWrittenReplies, withSimulations } from "./juror-review-feeds.js";
@@ -259,6 +260,8 @@ async function main() {
   $("no-candidate").hidden = page.assignments.length > 0; // the socket still says if one comes
   const socket = new PlateauSocket();
   page.socket = socket;
+  // The grid, the interview notes and both deliberation panels ask the page for their data.
+  feedGridPanels(["grid", "interviews", "deliberation", "client-deliberation"].map($), socket);
   const ready = new Promise((resolve) => socket.addEventListener("snapshot", resolve, { once: true }));
   socket.on("snapshot", (msg) => {
     page.state = msg.state || {};
