@@ -136,7 +136,7 @@ def jsdoc(openapi: Schema) -> str:
         "// and which route takes and answers which; tests/web/test_http_catalogue.py fails when",
         "// this file is out of date). Typedefs only: name the answer where it is read, e.g.",
         '// `/** @type {import("./types/http.js").SessionOut[]} */',
-        '// const sessions = await api("GET", "/api/sessions");` (api() takes its type from there).',
+        '// const sessions = await api("GET", "/api/sessions");` (api() takes T from there).',
         "",
     ]
     for name, definition in schema["$defs"].items():

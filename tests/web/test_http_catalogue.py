@@ -73,9 +73,7 @@ def test_the_generator_writes_typedefs_with_their_routes() -> None:
     assert "*/ safely" not in js and "*\\/ safely" in js  # a description cannot end the comment
     assert js.endswith("export {};\n")
     schema = json.loads(files[http_catalogue.SCHEMA])
-    assert schema["$defs"]["ThingOut"]["properties"]["owner"]["anyOf"][0] == {
-        "$ref": "#/$defs/Tag"
-    }
+    assert schema["$defs"]["ThingOut"]["properties"]["owner"]["anyOf"][0] == {"$ref": "#/$defs/Tag"}
     assert schema["x-routes"]["POST /things"] == {"body": "ThingIn", "answer": "ThingOut"}
     assert schema["x-routes"]["GET /things"] == {"answer": "ThingOut[]"}
 

@@ -3,7 +3,7 @@
 // and which route takes and answers which; tests/web/test_http_catalogue.py fails when
 // this file is out of date). Typedefs only: name the answer where it is read, e.g.
 // `/** @type {import("./types/http.js").SessionOut[]} */
-// const sessions = await api("GET", "/api/sessions");` (api() takes its type from there).
+// const sessions = await api("GET", "/api/sessions");` (api() takes T from there).
 
 /**
  * Extra time on every timed phase: planned × (1 + extra_ratio) + extra_minutes. Interviews
