@@ -142,7 +142,9 @@ def jsdoc(openapi: Schema) -> str:
     for name, definition in schema["$defs"].items():
         lines.append("/**")
         text = " ".join(str(definition.get("description", "")).split())
-        for line in _wrap(_comment(text), 92) + _uses(table, name):
+        for line in _wrap(_comment(text), 92) + [
+            w for u in _uses(table, name) for w in _wrap(u, 92)
+        ]:
             lines.append(f" * {line}".rstrip())
         if "properties" in definition or definition.get("type") == "object":
             lines.append(f" * @typedef {{object}} {name}")

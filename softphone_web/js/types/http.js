@@ -72,14 +72,16 @@
  */
 
 /**
- * Body of `PUT /api/candidates/{candidate_id}/crm/surveys/{simulation_id}/answers/{question_id}`.
+ * Body of `PUT
+ * /api/candidates/{candidate_id}/crm/surveys/{simulation_id}/answers/{question_id}`.
  * @typedef {object} AnswerIn
  * @property {any} value
  */
 
 /**
  * An answer as saved (`server.crm.survey.answer`).
- * Answer of `PUT /api/candidates/{candidate_id}/crm/surveys/{simulation_id}/answers/{question_id}`.
+ * Answer of `PUT
+ * /api/candidates/{candidate_id}/crm/surveys/{simulation_id}/answers/{question_id}`.
  * @typedef {object} AnswerOut
  * @property {string} simulation_id
  * @property {string} question_id
@@ -318,7 +320,8 @@
  */
 
 /**
- * Answer of `GET /api/sessions/{session_id}/codes` (a list of them), `POST /api/sessions/{session_id}/participants/{participant_id}/code`.
+ * Answer of `GET /api/sessions/{session_id}/codes` (a list of them), `POST
+ * /api/sessions/{session_id}/participants/{participant_id}/code`.
  * @typedef {object} CodeOut
  * @property {string} participant_id
  * @property {Role} role
@@ -380,7 +383,11 @@
 
 /**
  * What a change to a record answers (`server.crm.store.mutate`).
- * Answer of `PATCH /api/candidates/{candidate_id}/crm/records/{record_id}`, `POST /api/candidates/{candidate_id}/crm/records/{record_id}/notes`, `POST /api/candidates/{candidate_id}/crm/records/{record_id}/appointments`, `POST /api/candidates/{candidate_id}/crm/records/{record_id}/orders`, `POST /api/candidates/{candidate_id}/crm/records/{record_id}/agreements`.
+ * Answer of `PATCH /api/candidates/{candidate_id}/crm/records/{record_id}`, `POST
+ * /api/candidates/{candidate_id}/crm/records/{record_id}/notes`, `POST
+ * /api/candidates/{candidate_id}/crm/records/{record_id}/appointments`, `POST
+ * /api/candidates/{candidate_id}/crm/records/{record_id}/orders`, `POST
+ * /api/candidates/{candidate_id}/crm/records/{record_id}/agreements`.
  * @typedef {object} CrmMutationOut
  * @property {CrmRecordOut} record The record as it is now.
  * @property {boolean} replayed The same `client_id` was applied before: nothing new.
@@ -392,7 +399,8 @@
  * `CrmRecord` dumped as JSON, the copy's own lists and the row's version. A row written by an
  * older version keeps the keys and shapes it has (`address: [1, 2]` is served as it is): the
  * routes send the keys the row holds, no more (`response_model_exclude_unset`).
- * Answer of `GET /api/candidates/{candidate_id}/crm/records` (a list of them), `GET /api/candidates/{candidate_id}/crm/records/{record_id}`.
+ * Answer of `GET /api/candidates/{candidate_id}/crm/records` (a list of them), `GET
+ * /api/candidates/{candidate_id}/crm/records/{record_id}`.
  * @typedef {object} CrmRecordOut
  * @property {string} id
  * @property {number} version The row's version (a change moves it).
@@ -456,7 +464,9 @@
 
 /**
  * A version of the deliberation (`server.evaluation.deliberation.deliberation_out`).
- * Answer of `GET /api/candidates/{candidate_id}/evaluation/deliberation` (a list of them), `PUT /api/candidates/{candidate_id}/evaluation/deliberation`, `POST /api/candidates/{candidate_id}/evaluation/deliberation/sign`.
+ * Answer of `GET /api/candidates/{candidate_id}/evaluation/deliberation` (a list of them),
+ * `PUT /api/candidates/{candidate_id}/evaluation/deliberation`, `POST
+ * /api/candidates/{candidate_id}/evaluation/deliberation/sign`.
  * @typedef {object} DeliberationOut
  * @property {string} id
  * @property {number} version
@@ -708,7 +718,8 @@
  */
 
 /**
- * Body of `PUT /api/candidates/{candidate_id}/evaluation/marks/{part}/{competence}/{criterion}`.
+ * Body of `PUT
+ * /api/candidates/{candidate_id}/evaluation/marks/{part}/{competence}/{criterion}`.
  * @typedef {object} MarkIn
  * @property {string} value
  * @property {string | null} [comment]
@@ -717,7 +728,8 @@
 
 /**
  * One criterion of the grid as marked (`server.evaluation.service.mark_out`).
- * Answer of `PUT /api/candidates/{candidate_id}/evaluation/marks/{part}/{competence}/{criterion}`.
+ * Answer of `PUT
+ * /api/candidates/{candidate_id}/evaluation/marks/{part}/{competence}/{criterion}`.
  * @typedef {object} MarkOut
  * @property {string} part The part of the exam (a simulation, `writing:<task>`…).
  * @property {string} competence The competence's code (CP1…).
@@ -731,7 +743,8 @@
  */
 
 /**
- * Answer of `POST /api/auth/code`, `POST /api/auth/password`, `POST /api/auth/account/password`, `GET /api/auth/me`.
+ * Answer of `POST /api/auth/code`, `POST /api/auth/password`, `POST
+ * /api/auth/account/password`, `GET /api/auth/me`.
  * @typedef {object} Me
  * @property {Role} role
  * @property {string} role_label
@@ -760,7 +773,8 @@
 
 /**
  * A pinned note (`server.evaluation.service.note_out`).
- * Answer of `GET /api/candidates/{candidate_id}/evaluation/notes` (a list of them), `POST /api/candidates/{candidate_id}/evaluation/notes`.
+ * Answer of `GET /api/candidates/{candidate_id}/evaluation/notes` (a list of them), `POST
+ * /api/candidates/{candidate_id}/evaluation/notes`.
  * @typedef {object} NoteOut
  * @property {string} id
  * @property {string | null} call_id The call whose recording it is pinned on, if any.
@@ -778,7 +792,8 @@
 
 /**
  * The candidate's notepad (`server.writing.service.notepad`).
- * Answer of `GET /api/candidates/{candidate_id}/notepad`, `PUT /api/candidates/{candidate_id}/notepad`.
+ * Answer of `GET /api/candidates/{candidate_id}/notepad`, `PUT
+ * /api/candidates/{candidate_id}/notepad`.
  * @typedef {object} NotepadOut
  * @property {string} text
  * @property {number} version 0: never saved.
@@ -1182,7 +1197,8 @@
  */
 
 /**
- * Answer of `PUT /api/sessions/{session_id}/seb`, `GET /api/sessions/{session_id}/seb/settings`.
+ * Answer of `PUT /api/sessions/{session_id}/seb`, `GET
+ * /api/sessions/{session_id}/seb/settings`.
  * @typedef {object} SebOut
  * @property {boolean} required
  * @property {string | null} origin
@@ -1224,7 +1240,8 @@
  */
 
 /**
- * Answer of `GET /api/sessions` (a list of them), `POST /api/sessions`, `PUT /api/sessions/{session_id}/pack`.
+ * Answer of `GET /api/sessions` (a list of them), `POST /api/sessions`, `PUT
+ * /api/sessions/{session_id}/pack`.
  * @typedef {object} SessionOut
  * @property {string} id
  * @property {string} centre
@@ -1324,7 +1341,8 @@
  */
 
 /**
- * Body of `POST /api/candidates/{candidate_id}/timeline/end-phase`, `POST /api/candidates/{candidate_id}/timeline/close`.
+ * Body of `POST /api/candidates/{candidate_id}/timeline/end-phase`, `POST
+ * /api/candidates/{candidate_id}/timeline/close`.
  * @typedef {object} StopIn
  * @property {StopReason} reason
  * @property {string} comment
@@ -1367,7 +1385,16 @@
 
 /**
  * What every screen shows; instants are the server's, clients count down from them.
- * Answer of `GET /api/candidates/{candidate_id}/timeline`, `POST /api/candidates/{candidate_id}/timeline/start`, `POST /api/candidates/{candidate_id}/timeline/pause`, `POST /api/candidates/{candidate_id}/timeline/resume`, `POST /api/candidates/{candidate_id}/timeline/extend`, `PUT /api/candidates/{candidate_id}/timeline/accommodation`, `POST /api/candidates/{candidate_id}/timeline/interview/open`, `POST /api/candidates/{candidate_id}/timeline/interview/close`, `POST /api/candidates/{candidate_id}/timeline/end-phase`, `POST /api/candidates/{candidate_id}/timeline/close`.
+ * Answer of `GET /api/candidates/{candidate_id}/timeline`, `POST
+ * /api/candidates/{candidate_id}/timeline/start`, `POST
+ * /api/candidates/{candidate_id}/timeline/pause`, `POST
+ * /api/candidates/{candidate_id}/timeline/resume`, `POST
+ * /api/candidates/{candidate_id}/timeline/extend`, `PUT
+ * /api/candidates/{candidate_id}/timeline/accommodation`, `POST
+ * /api/candidates/{candidate_id}/timeline/interview/open`, `POST
+ * /api/candidates/{candidate_id}/timeline/interview/close`, `POST
+ * /api/candidates/{candidate_id}/timeline/end-phase`, `POST
+ * /api/candidates/{candidate_id}/timeline/close`.
  * @typedef {object} TimelineState
  * @property {string} now
  * @property {Status} status
