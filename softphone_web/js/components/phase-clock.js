@@ -11,6 +11,8 @@
 import { serverNow } from "../clock.js";
 import { readClock } from "./phase-clock-reading.js";
 
+/** @typedef {import("../types/http.js").TimelineState} TimelineState */
+
 export { readClock };
 
 const TICK_MS = 250;
@@ -33,7 +35,7 @@ export class PhaseClock extends HTMLElement {
 
   constructor() {
     super();
-    /** @type {any} */
+    /** @type {TimelineState | null} */
     this._state = null; // the candidate's TimelineState (the `timeline` event's state)
     /** @type {Record<string, string>} */
     this._shown = {};
@@ -59,12 +61,12 @@ export class PhaseClock extends HTMLElement {
     }
   }
 
-  /** @returns {any} */
+  /** @returns {TimelineState | null} */
   get state() {
     return this._state;
   }
 
-  /** @param {any} value the candidate's TimelineState, or null */
+  /** @param {TimelineState | null | undefined} value the candidate's TimelineState, or null */
   set state(value) {
     this._state = value || null;
     if (this._label) this.render(serverNow());
