@@ -24,6 +24,13 @@
  */
 
 /**
+ * @typedef {object} Address
+ * @property {string} street
+ * @property {string} postcode
+ * @property {string} city
+ */
+
+/**
  * @typedef {object} AddressIn
  * @property {string | null} [street]
  * @property {string | null} [postcode]
@@ -86,6 +93,22 @@
  * @property {string} simulation_id
  * @property {string} question_id
  * @property {any} value The answer (any JSON value).
+ */
+
+/**
+ * @typedef {object} Appointment
+ * @property {string} at
+ * @property {string} contact
+ * @property {string} subject
+ */
+
+/**
+ * The field sales representatives' free slots, for a prospecting appointment.
+ * @typedef {object} AppointmentBooking
+ * @property {string} purpose
+ * @property {number} duration_minutes
+ * @property {Array<Representative>} representatives
+ * @property {Array<string>} qualification
  */
 
 /**
@@ -182,6 +205,15 @@
  */
 
 /**
+ * @typedef {object} CandidateDocument
+ * @property {string} id
+ * @property {DossierKind} kind
+ * @property {string} title
+ * @property {string} text
+ * @property {string} html
+ */
+
+/**
  * @typedef {object} CandidateDocuments
  * @property {string} id
  * @property {string} name
@@ -237,13 +269,13 @@
  * @property {string} version
  * @property {string | null} format The exam format the subject is cut to.
  * @property {string} story_date The story's day (ISO 8601 date).
- * @property {Object<string, any>} company The company of the story.
- * @property {Array<Object<string, any>>} principals The principals (lines) it serves.
- * @property {Array<Object<string, any>>} dossier The dossier's documents.
- * @property {Array<Object<string, any>>} catalogue The catalogue's items.
- * @property {Array<Object<string, any>>} crm The CRM records as seeded.
- * @property {Array<Object<string, any>>} simulations The outbound and chat simulations' public part (`SimulationPublic`).
- * @property {Array<Object<string, any>>} writing_tasks The written briefs (`WritingTaskPublic`); empty while sealed.
+ * @property {Company} company The company of the story.
+ * @property {Array<Principal>} principals The principals (lines) it serves.
+ * @property {Array<CandidateDocument>} dossier The dossier's documents.
+ * @property {Array<CatalogueItem>} catalogue The catalogue's items.
+ * @property {Array<CrmRecord>} crm The CRM records as seeded.
+ * @property {Array<SimulationPublic>} simulations The outbound and chat simulations' public part.
+ * @property {Array<WritingTaskPublic>} writing_tasks The written briefs; empty while sealed.
  * @property {boolean} writing_sealed The briefs are sealed until the rédaction.
  * @property {string} format_name The format's name (French).
  */
@@ -251,6 +283,18 @@
 /**
  * What a juror does for one candidate.
  * @typedef {"client" | "observer"} Capacity
+ */
+
+/**
+ * @typedef {object} CatalogueItem
+ * @property {string} ref
+ * @property {string} principal
+ * @property {string} label
+ * @property {string} price
+ * @property {string} vat_rate
+ * @property {string} [unit]
+ * @property {boolean} [available]
+ * @property {string} [description]
  */
 
 /**
@@ -283,6 +327,10 @@
  * @property {boolean} final_interview_due
  * @property {CandidateRecord | null} record
  * @property {Plan} plan
+ */
+
+/**
+ * @typedef {"courriel" | "courrier" | "sms"} Channel
  */
 
 /**
@@ -332,6 +380,23 @@
  */
 
 /**
+ * The debt (unpaid invoices of the popped record) and the plans the procedure allows.
+ * @typedef {object} Collection
+ * @property {Array<string>} invoices
+ * @property {string} amount_due
+ * @property {Array<PaymentPlan>} plans
+ * @property {Array<string>} payment_methods
+ */
+
+/**
+ * The contact centre the candidate works for.
+ * @typedef {object} Company
+ * @property {string} name
+ * @property {string} activity
+ * @property {string} city
+ */
+
+/**
  * What the marks say of a professional competence.
  * @typedef {object} CompetenceStatusOut
  * @property {string} code
@@ -342,10 +407,33 @@
  */
 
 /**
+ * Marketing consent per channel (RGPD); contract communications do not need it.
+ * @typedef {object} Consent
+ * @property {boolean} [email]
+ * @property {boolean} [sms]
+ * @property {boolean} [phone]
+ */
+
+/**
  * @typedef {object} ConsentIn
  * @property {boolean} [email]
  * @property {boolean} [sms]
  * @property {boolean} [phone]
+ */
+
+/**
+ * @typedef {object} Contract
+ * @property {string} ref
+ * @property {string} label
+ * @property {string | null} [catalogue_ref]
+ * @property {string} start
+ * @property {string | null} [end]
+ * @property {string | null} [monthly_price]
+ * @property {ContractStatus} [status]
+ */
+
+/**
+ * @typedef {"actif" | "suspendu" | "resilie" | "expire"} ContractStatus
  */
 
 /**
@@ -392,6 +480,31 @@
  * @property {CrmRecordOut} record The record as it is now.
  * @property {boolean} replayed The same `client_id` was applied before: nothing new.
  * @property {Array<CrmChangeOut>} changes The change log's new rows.
+ */
+
+/**
+ * @typedef {object} CrmRecord
+ * @property {string} id
+ * @property {RecordKind} kind
+ * @property {string} principal
+ * @property {"M." | "Mme" | ""} [civility]
+ * @property {string} [last_name]
+ * @property {string} [first_name]
+ * @property {string} [company]
+ * @property {string} [position]
+ * @property {string | null} [birth_date]
+ * @property {Array<Phone>} phones
+ * @property {string | null} [email]
+ * @property {Address | null} [address]
+ * @property {string | null} [since]
+ * @property {string} [segment]
+ * @property {Array<Contract>} [contracts]
+ * @property {Array<Order>} [orders]
+ * @property {Array<Invoice>} [invoices]
+ * @property {Array<Appointment>} [appointments]
+ * @property {Array<HistoryEntry>} [history]
+ * @property {Consent} [consent]
+ * @property {string} [notes]
  */
 
 /**
@@ -499,6 +612,10 @@
  * @property {Object<string, string>} kinds
  * @property {SessionDocuments} session
  * @property {Array<CandidateDocuments>} candidates
+ */
+
+/**
+ * @typedef {"entreprise" | "offres" | "cgv" | "procedures" | "consignes" | "documentation"} DossierKind
  */
 
 /**
@@ -634,6 +751,13 @@
  */
 
 /**
+ * @typedef {object} HistoryEntry
+ * @property {string} date
+ * @property {"telephone" | "courriel" | "courrier" | "sms" | "chat" | "web" | "agence"} channel
+ * @property {string} summary
+ */
+
+/**
  * Body of `PUT /api/persons/{person_id}`.
  * @typedef {object} IdentityIn
  * @property {string} last_name
@@ -673,6 +797,20 @@
  * @property {string} text
  * @property {string} by Who saved it (the actor).
  * @property {string} updated_at When (ISO 8601).
+ */
+
+/**
+ * @typedef {object} Invoice
+ * @property {string} number
+ * @property {string} [label]
+ * @property {string} date
+ * @property {string} due
+ * @property {string} amount
+ * @property {InvoiceStatus} status
+ */
+
+/**
+ * @typedef {"payee" | "impayee" | "a_echoir"} InvoiceStatus
  */
 
 /**
@@ -814,6 +952,27 @@
  */
 
 /**
+ * @typedef {object} Order
+ * @property {string} ref
+ * @property {string} date
+ * @property {Array<OrderLine>} lines
+ * @property {string} [shipping]
+ * @property {string} total
+ * @property {string} status
+ */
+
+/**
+ * What an order simulation sells: catalogue refs, substitutes and add-ons.
+ * @typedef {object} OrderDesk
+ * @property {Array<string>} items
+ * @property {Object<string, Array<string>>} [substitutes]
+ * @property {Array<string>} add_ons
+ * @property {Array<string>} payment_methods
+ * @property {string | null} [shipping]
+ * @property {string | null} [free_shipping_from]
+ */
+
+/**
  * Body of `POST /api/candidates/{candidate_id}/crm/records/{record_id}/orders`.
  * @typedef {object} OrderIn
  * @property {string | null} [client_id]
@@ -821,6 +980,14 @@
  * @property {string} [payment_method]
  * @property {string | number | boolean | null} [shipping]
  * @property {string} [note]
+ */
+
+/**
+ * @typedef {object} OrderLine
+ * @property {string} ref
+ * @property {string} label
+ * @property {number} quantity
+ * @property {string} unit_price
  */
 
 /**
@@ -904,6 +1071,20 @@
  */
 
 /**
+ * A schedule the collection procedure allows: how many instalments, the smallest, how soon the
+ * first and the last fall after the agreement (server/scenarios/payment_rules.py);
+ * `interval_days` spaces the schedule the tool proposes (the candidate may change it).
+ * @typedef {object} PaymentPlan
+ * @property {string} label
+ * @property {number} installments
+ * @property {number} [interval_days]
+ * @property {string | null} [min_installment]
+ * @property {string} [fees]
+ * @property {number | null} [first_within_days]
+ * @property {number | null} [last_within_days]
+ */
+
+/**
  * Answer of `GET /api/persons/{person_id}`, `POST /api/persons/{person_id}/prior-ccps`.
  * @typedef {object} PersonDetail
  * @property {string} id
@@ -980,6 +1161,13 @@
  */
 
 /**
+ * A French number: written "02 41 72 18 45" in the files, kept as display and digits.
+ * @typedef {object} Phone
+ * @property {string} display
+ * @property {string} digits
+ */
+
+/**
  * @typedef {object} Plan
  * @property {string} title_id
  * @property {string} on
@@ -1018,6 +1206,15 @@
  * @property {false} ok
  * @property {string} refused
  * @property {Array<MissingPiece>} missing
+ */
+
+/**
+ * A donneur d'ordre whose campaign the centre runs (a company or a public service).
+ * @typedef {object} Principal
+ * @property {string} id
+ * @property {string} name
+ * @property {string} sector
+ * @property {boolean} [public_service]
  */
 
 /**
@@ -1072,6 +1269,20 @@
  */
 
 /**
+ * @typedef {object} Question
+ * @property {string} id
+ * @property {string} text
+ * @property {QuestionType} type
+ * @property {Array<string>} [choices]
+ * @property {number | null} [scale_min]
+ * @property {number | null} [scale_max]
+ */
+
+/**
+ * @typedef {"choix_unique" | "choix_multiple" | "echelle" | "oui_non" | "numerique" | "ouverte"} QuestionType
+ */
+
+/**
  * Whether the last version can be signed (`server.evaluation.signing.Readiness.out`).
  * Answer of `GET /api/candidates/{candidate_id}/evaluation/deliberation/readiness`.
  * @typedef {object} ReadinessOut
@@ -1101,6 +1312,10 @@
  * @property {string | null} [street]
  * @property {string | null} [postcode]
  * @property {string | null} [city]
+ */
+
+/**
+ * @typedef {"client" | "prospect" | "usager"} RecordKind
  */
 
 /**
@@ -1135,6 +1350,13 @@
  * @property {string} display_name
  * @property {string | null} removed_at
  * @property {string} reason
+ */
+
+/**
+ * @typedef {object} Representative
+ * @property {string} name
+ * @property {string} area
+ * @property {Array<string>} slots
  */
 
 /**
@@ -1284,6 +1506,26 @@
  */
 
 /**
+ * @typedef {"appel_entrant" | "appel_sortant" | "chat"} SimulationKind
+ */
+
+/**
+ * A simulation as a candidate may receive it.
+ * @typedef {object} SimulationPublic
+ * @property {string} principal
+ * @property {Phone | null} [phone]
+ * @property {string | null} [crm_record]
+ * @property {string} [brief]
+ * @property {Array<string>} [offers]
+ * @property {Survey | null} [survey]
+ * @property {AppointmentBooking | null} [appointment]
+ * @property {OrderDesk | null} [order]
+ * @property {Collection | null} [collection]
+ * @property {string} id
+ * @property {SimulationKind} kind
+ */
+
+/**
  * The simulations played by a candidate (`server.progress.service.progress_out`).
  * Answer of `GET /api/candidates/{candidate_id}/simulations`.
  * @typedef {object} SimulationsOut
@@ -1366,6 +1608,14 @@
  * @property {Array<string>} [remaining]
  * @property {TitleAward | null} [title_award]
  * @property {CcsAward | null} [ccs_award]
+ */
+
+/**
+ * The questionnaire, in order: the candidate reads it word for word and transcribes.
+ * @typedef {object} Survey
+ * @property {string} introduction
+ * @property {Array<Question>} questions
+ * @property {string} closing
  */
 
 /**
@@ -1470,6 +1720,16 @@
  * @typedef {object} VersionSeen
  * @property {number} version
  * @property {Object<string, any>} proposal
+ */
+
+/**
+ * @typedef {object} WritingTaskPublic
+ * @property {string} brief
+ * @property {number | null} [max_length]
+ * @property {string} id
+ * @property {string} simulation
+ * @property {Channel} channel
+ * @property {boolean} [replaced]
  */
 
 /**
