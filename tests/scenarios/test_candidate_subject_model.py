@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from server.core.referential import Title
+from server.crm.schemas import SurveyOut
 from server.progress.schemas import CandidateSubjectOut
 from server.scenarios.pack.models import CandidatePack, ScenarioPack
 
@@ -42,3 +43,15 @@ def test_the_json_is_the_candidate_view_as_dumped(
             for data in (_subject(view, tasks), _subject(view, [])):
                 out = CandidateSubjectOut.model_validate(data).model_dump(mode="json")
                 assert json.dumps(out) == json.dumps(data)  # same keys, same order
+
+
+def test_a_survey_is_typed_and_answered_as_dumped(packs: dict[str, ScenarioPack]) -> None:
+    """GET …/surveys/{simulation}: the questionnaire is the pack's `Survey`, as dumped."""
+    schema = SurveyOut.model_json_schema(mode="serialization")
+    assert schema["properties"]["survey"]["$ref"].endswith("/Survey")
+    surveys = [s.candidate.survey for p in packs.values() for s in p.simulations]
+    assert any(surveys)
+    for survey in filter(None, surveys):
+        data = {"simulation_id": "s", "survey": survey.model_dump(mode="json"), "answers": {}}
+        out = SurveyOut.model_validate(data).model_dump(mode="json")
+        assert json.dumps(out) == json.dumps(data)

@@ -1629,7 +1629,7 @@
  * Answer of `GET /api/candidates/{candidate_id}/crm/surveys/{simulation_id}`.
  * @typedef {object} SurveyOut
  * @property {string} simulation_id
- * @property {Object<string, any>} survey The questionnaire (`Survey`), in order.
+ * @property {Survey} survey The questionnaire, in order.
  * @property {Object<string, any>} answers Question id → the answer.
  */
 
