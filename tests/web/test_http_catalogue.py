@@ -5,13 +5,16 @@ the committed files must be what `python -m server.http_catalogue` writes now.""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any, Literal
 
+import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
 from server import http_catalogue
+from server.core.config import PROJECT_ROOT
 
 
 def test_the_committed_typedefs_are_up_to_date() -> None:
@@ -90,3 +93,31 @@ def test_a_stale_file_is_told(tmp_path: Path) -> None:
         http_catalogue.SCHEMA,
         http_catalogue.JSDOC,
     ]
+
+
+@pytest.mark.xdist_group("node_tools")
+def test_tsc_holds_a_page_to_the_typedefs(tmp_path: Path) -> None:
+    """The typedefs are types, not `any`: a page that reads a field the answer does not have,
+    or sends a body without a required field, does not pass `tsc --checkJs`."""
+    tsc = PROJECT_ROOT / "node_modules" / ".bin" / "tsc"
+    if not tsc.exists():
+        pytest.skip("npm ci not run (tests/test_browser_code.py runs it)")
+    http = PROJECT_ROOT / http_catalogue.JSDOC
+    page = tmp_path / "page.js"
+    page.write_text(
+        f'/** @typedef {{import("{http}").SessionOut}} SessionOut */\n'
+        f'/** @typedef {{import("{http}").SessionCreate}} SessionCreate */\n'
+        "/** @param {SessionOut} s */\n"
+        "export const where = (s) => s.centre + s.room;\n"
+        "/** @type {SessionCreate} */\n"
+        'export const body = { centre: "Lyon", day: "2026-01-01" };\n',
+        encoding="utf-8",
+    )
+    flags = ["--allowJs", "--checkJs", "--noEmit", "--strict", "--target", "ES2022"]
+    flags += ["--module", "ES2022", "--moduleResolution", "bundler", "--skipLibCheck"]
+    run = subprocess.run(
+        [str(tsc), *flags, str(page)], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert run.returncode != 0
+    assert "Property 'room' does not exist on type 'SessionOut'" in run.stdout
+    assert "Property 'format_id' is missing" in run.stdout
