@@ -13,7 +13,7 @@ from server.progress.events import ProgressOut
 from server.scenarios.pack.company import CatalogueItem, Company, Principal
 from server.scenarios.pack.crm import CrmRecord
 from server.scenarios.pack.models import CandidateDocument
-from server.scenarios.pack.simulations import SimulationPublic, WritingTaskPublic
+from server.scenarios.pack.simulations import SimulationPublic, WritingTask, WritingTaskPublic
 
 
 class NotPlayedOut(Payload):
@@ -73,6 +73,7 @@ class JurySubjectOut(Payload):
         description="Each simulation (`Simulation`, dumped as JSON, with its juror card) with "
         "`order`, `kind_label` and `competence_names` (code → name)."
     )
-    writing_tasks: list[dict[str, Any]] = Field(
-        description="The writing tasks (`WritingTask`, with their marking notes)."
+    writing_tasks: list[WritingTask] = Field(
+        description="The writing tasks, with their marking notes (`replaced`: a task whose "
+        "simulation was not played, given its stand-alone replacement)."
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 from server.core.referential import Title
 from server.crm.schemas import SurveyOut
-from server.progress.schemas import CandidateSubjectOut
+from server.progress.schemas import CandidateSubjectOut, JurySubjectOut
 from server.scenarios.pack.models import CandidatePack, ScenarioPack
 
 
@@ -54,4 +54,19 @@ def test_a_survey_is_typed_and_answered_as_dumped(packs: dict[str, ScenarioPack]
     for survey in filter(None, surveys):
         data = {"simulation_id": "s", "survey": survey.model_dump(mode="json"), "answers": {}}
         out = SurveyOut.model_validate(data).model_dump(mode="json")
+        assert json.dumps(out) == json.dumps(data)
+
+
+def test_the_jury_run_sheet_types_its_writing_tasks(packs: dict[str, ScenarioPack]) -> None:
+    """GET …/subject/jury: the writing tasks are the pack's `WritingTask`, as dumped."""
+    schema = JurySubjectOut.model_json_schema(mode="serialization")
+    assert schema["properties"]["writing_tasks"]["items"]["$ref"].endswith("/WritingTask")
+    for pack in packs.values():
+        tasks = [
+            t.model_dump(mode="json") for w in pack.writing_tasks for t in (w, w.when_not_played())
+        ]
+        assert any(t.get("replaced") for t in tasks)
+        data = {"pack": {"id": "p", "name": "n", "version": "1"}, "simulations": []}
+        data["writing_tasks"] = tasks
+        out = JurySubjectOut.model_validate(data).model_dump(mode="json")
         assert json.dumps(out) == json.dumps(data)

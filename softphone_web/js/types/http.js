@@ -456,6 +456,14 @@
  */
 
 /**
+ * A criterion of the referential: `criterion` is its exact text or its 1-based index within
+ * the competence. A loaded pack always holds the exact text.
+ * @typedef {object} CriterionRef
+ * @property {string} competence
+ * @property {number | string} criterion
+ */
+
+/**
  * One row of the CRM's change log (`server.crm.store.change_out`).
  * Answer of `GET /api/candidates/{candidate_id}/crm/changes` (a list of them).
  * @typedef {object} CrmChangeOut
@@ -844,7 +852,7 @@
  * @typedef {object} JurySubjectOut
  * @property {PackRef} pack
  * @property {Array<Object<string, any>>} simulations Each simulation (`Simulation`, dumped as JSON, with its juror card) with `order`, `kind_label` and `competence_names` (code → name).
- * @property {Array<Object<string, any>>} writing_tasks The writing tasks (`WritingTask`, with their marking notes).
+ * @property {Array<WritingTask>} writing_tasks The writing tasks, with their marking notes (`replaced`: a task whose simulation was not played, given its stand-alone replacement).
  */
 
 /**
@@ -1720,6 +1728,40 @@
  * @typedef {object} VersionSeen
  * @property {number} version
  * @property {Object<string, any>} proposal
+ */
+
+/**
+ * The `candidate:` block of a writing task.
+ * @typedef {object} WritingBrief
+ * @property {string} brief
+ * @property {number | null} [max_length]
+ */
+
+/**
+ * @typedef {object} WritingJurorNotes
+ * @property {Array<string>} marking_notes
+ * @property {Array<CriterionRef>} watch
+ */
+
+/**
+ * What the candidate writes instead when the simulation was not played: a brief that stands on
+ * its own (every fact the reply needs is in it: nothing refers to a call that did not take
+ * place), in the same channel, with its own marking notes.
+ * @typedef {object} WritingReplacement
+ * @property {WritingBrief} candidate
+ * @property {WritingJurorNotes} juror
+ */
+
+/**
+ * @typedef {object} WritingTask
+ * @property {string} id
+ * @property {string} simulation
+ * @property {Channel} channel
+ * @property {WritingBrief} candidate
+ * @property {WritingJurorNotes} juror
+ * @property {WritingReplacement | null} [replacement]
+ * @property {boolean} [standalone]
+ * @property {boolean} [replaced]
  */
 
 /**
