@@ -1391,9 +1391,9 @@
  * @property {number | null} max_length The brief's limit, if any.
  * @property {string} brief The task as the candidate reads it.
  * @property {boolean} replaced Its simulation was not played: the replacement brief.
- * @property {Object<string, any> | null} task The writing task (`WritingTask`, with its marking notes).
+ * @property {WritingTask | null} task The writing task, with its marking notes; None: not in the subject.
  * @property {SavesOut} saves How many saves (`save_count`).
- * @property {Object<string, Array<Object<string, any>>>} issues Field → the spelling and grammar aid's findings (`spelling.check`).
+ * @property {Object<string, Array<SpellingIssueOut>>} issues Field → the spelling and grammar aid's findings (`spelling.check`).
  */
 
 /**
@@ -1563,6 +1563,16 @@
  * @property {Array<string>} qualification
  * @property {string | null} record_id
  * @property {boolean} taken
+ */
+
+/**
+ * A finding of the French aid in a reply's field (`server.writing.spelling.Issue`).
+ * @typedef {object} SpellingIssueOut
+ * @property {number} start Where it starts (offset in code points).
+ * @property {number} end Where it ends (offset in code points, excluded).
+ * @property {string} kind orthographe, grammaire, typographie or répétition.
+ * @property {string} message What is wrong (French).
+ * @property {Array<string>} suggestions What could replace it, best first.
  */
 
 /**
