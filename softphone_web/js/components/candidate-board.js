@@ -16,6 +16,73 @@ import { el } from "./dom.js";
 import { clockTime } from "./format.js";
 import { countsText, mins, reading, timeText } from "./progress-text.js";
 
+/** @typedef {import("../types/events.js").ProgressOut} ProgressOut */
+/** @typedef {import("../types/events.js").TimelineChanged["state"]} TimelineState the candidate's timeline (untyped JSON) */
+/**
+ * An incident as the board lists it (the overview's, or an `incident` event's).
+ * @typedef {{ at: string, kind: string, label: string, detail?: string | null, candidate_id?: string }} BoardIncident
+ */
+/**
+ * What load() takes (from the overview, or from the snapshot's `state.exam`).
+ * @typedef {object} BoardData
+ * @property {string[]} [order]
+ * @property {Record<string, string>} [names]
+ * @property {Record<string, string>} [info]
+ * @property {Record<string, string | null>} [planned]
+ * @property {Record<string, { timeline?: TimelineState | null, connected?: boolean, connected_since?: string | null, incidents?: BoardIncident[] }>} [candidates]
+ */
+/**
+ * The nodes of a row.
+ * @typedef {object} BoardCells
+ * @property {HTMLTableCellElement} who
+ * @property {HTMLTableCellElement} clock
+ * @property {HTMLTableCellElement} status
+ * @property {HTMLTableCellElement} link
+ * @property {HTMLTableCellElement} incidents
+ * @property {HTMLTableCellElement} actions
+ * @property {HTMLElement} name
+ * @property {HTMLDivElement} info
+ * @property {HTMLSpanElement} acc
+ * @property {import("./phase-clock.js").PhaseClock} phase
+ * @property {HTMLDivElement} sims
+ * @property {HTMLDivElement} simsWarn
+ * @property {HTMLSpanElement} badge
+ * @property {HTMLDivElement} reason
+ * @property {HTMLDivElement} planned
+ * @property {HTMLSpanElement} dot
+ * @property {HTMLSpanElement} linkText
+ * @property {HTMLSpanElement} count
+ * @property {HTMLButtonElement} seen
+ * @property {HTMLUListElement} list
+ * @property {HTMLDivElement} buttons
+ * @property {HTMLDivElement} message
+ */
+/**
+ * One candidate's row.
+ * @typedef {object} BoardRow
+ * @property {string} id
+ * @property {HTMLTableRowElement} tr
+ * @property {BoardCells} cells
+ * @property {BoardIncident[]} incidents
+ * @property {boolean} alerted
+ * @property {BoardIncident} [fresh] the last incident heard (highlighted until « Vu »)
+ * @property {string} name
+ * @property {string} info
+ * @property {string | null} [planned] the planned start (ISO 8601)
+ * @property {TimelineState | null} [timeline]
+ * @property {boolean} [connected]
+ * @property {string | null} [since]
+ * @property {ProgressOut | null} [progress]
+ * @property {ReturnType<typeof setTimeout>} [flashTimer]
+ * @property {boolean} [busy]
+ */
+/**
+ * A "board-action" event's detail.
+ * @typedef {{ action: string, candidateId: string, name: string, state: TimelineState | null | undefined }} BoardActionDetail
+ */
+
+/** @typedef {{ label: string, when: string[], primary?: boolean, limited?: boolean, timed?: boolean, danger?: boolean }} ActionSpec */
+/** @type {Record<string, ActionSpec>} */
 const ACTIONS = {
   start: { label: "Démarrer", when: ["not_started"], primary: true },
   plan: { label: "Planifier", when: ["not_started"] },
@@ -30,6 +97,7 @@ const SHOWN_INCIDENTS = 3;
 
 
 // « 7 min », « 1 h 05 », « 45 s »: a duration, never a time of day.
+/** @param {number | null | undefined} seconds */
 export function durationText(seconds) {
   const s = Math.max(0, Math.round(seconds || 0));
   if (s < 60) return `${s} s`;
@@ -38,6 +106,7 @@ export function durationText(seconds) {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")}`;
 }
 
+/** @param {{ extra_ratio?: string | null, extra_minutes: number, note?: string | null } | null | undefined} acc */
 export function accommodationText(acc) {
   if (!acc) return "";
   const [num, den] = String(acc.extra_ratio || "0").split("/").map(Number);
@@ -56,11 +125,12 @@ export class CandidateBoard extends HTMLElement {
   _empty;
   /** @type {HTMLTableElement} */
   _table;
-  /** @type {any} */
+  /** @type {ReturnType<typeof setInterval> | undefined} */
   _tick;
 
   constructor() {
     super();
+    /** @type {Map<string, BoardRow>} */
     this.rows = new Map();
   }
 
@@ -95,16 +165,19 @@ export class CandidateBoard extends HTMLElement {
     return raw === null ? null : new Set(raw.split(/\s+/).filter(Boolean));
   }
 
+  /** @param {string} candidateId */
   has(candidateId) {
     return this.rows.has(candidateId);
   }
 
+  /** @param {string} candidateId */
   name(candidateId) {
     return this.rows.get(candidateId)?.name || "";
   }
 
   // data: { order: [id], names: {id: name}, info: {id: subtitle}, planned: {id: iso|null},
   //         candidates: {id: { timeline, connected, connected_since, incidents: [...] }} }
+  /** @param {BoardData} data */
   load(data) {
     const order = data.order || Object.keys(data.candidates || {});
     const next = new Map();
@@ -128,6 +201,11 @@ export class CandidateBoard extends HTMLElement {
     this._render();
   }
 
+  /**
+   * @param {string} candidateId
+   * @param {TimelineState} state
+   * @returns {boolean} false: no such row (the page reloads the board)
+   */
   applyTimeline(candidateId, state) {
     const row = this.rows.get(candidateId);
     if (!row) return false;
@@ -138,6 +216,10 @@ export class CandidateBoard extends HTMLElement {
     return true;
   }
 
+  /**
+   * @param {string} candidateId
+   * @param {ProgressOut | null} progress
+   */
   applyProgress(candidateId, progress) {
     const row = this.rows.get(candidateId);
     if (!row) return false;
@@ -148,15 +230,17 @@ export class CandidateBoard extends HTMLElement {
 
   disconnectedCallback() {
     clearInterval(this._tick);
-    this._tick = null;
+    this._tick = undefined;
   }
 
+  /** @param {BoardRow} row */
   _progress(row) {
     const p = row.progress;
     const { sims, simsWarn } = row.cells;
     sims.hidden = simsWarn.hidden = !p;
     if (!p) return;
     const r = reading(p, serverNow());
+    if (!r) return; // not reached: a progress gives a reading
     const time = timeText(p, r);
     const text = `${countsText(p)}${time ? ` — ${time}` : ""}`;
     if (sims.textContent !== text) sims.textContent = text;
@@ -167,6 +251,11 @@ export class CandidateBoard extends HTMLElement {
     row.tr.classList.toggle("short", r.short);
   }
 
+  /**
+   * @param {string} candidateId
+   * @param {boolean} connected
+   * @param {string | null} since
+   */
   applyPresence(candidateId, connected, since) {
     const row = this.rows.get(candidateId);
     if (!row) return false;
@@ -176,6 +265,7 @@ export class CandidateBoard extends HTMLElement {
     return true;
   }
 
+  /** @param {BoardIncident & { candidate_id: string }} incident */
   addIncident(incident) {
     const row = this.rows.get(incident.candidate_id);
     if (!row) return false;
@@ -187,6 +277,10 @@ export class CandidateBoard extends HTMLElement {
     return true;
   }
 
+  /**
+   * @param {string} candidateId
+   * @param {string | null} iso
+   */
   setPlanned(candidateId, iso) {
     const row = this.rows.get(candidateId);
     if (!row) return;
@@ -195,6 +289,11 @@ export class CandidateBoard extends HTMLElement {
   }
 
   // A short message in the candidate's row (an action's result or refusal).
+  /**
+   * @param {string} candidateId
+   * @param {string} message
+   * @param {boolean} [isError]
+   */
   flash(candidateId, message, isError = false) {
     const row = this.rows.get(candidateId);
     if (!row) return;
@@ -204,6 +303,10 @@ export class CandidateBoard extends HTMLElement {
     if (!isError) row.flashTimer = setTimeout(() => (row.cells.message.textContent = ""), 6000);
   }
 
+  /**
+   * @param {string} candidateId
+   * @param {boolean} value
+   */
   busy(candidateId, value) {
     const row = this.rows.get(candidateId);
     if (!row) return;
@@ -219,20 +322,26 @@ export class CandidateBoard extends HTMLElement {
     this._table.hidden = this.rows.size === 0;
   }
 
+  /**
+   * @param {string} id
+   * @returns {BoardRow}
+   */
   _newRow(id) {
     const tr = el("tr");
     tr.dataset.candidateId = id;
-    const cells = {};
-    for (const key of ["who", "clock", "status", "link", "incidents", "actions"]) {
+    // The six columns first; the nodes inside them are added below.
+    const cells = /** @type {BoardCells} */ ({});
+    for (const key of /** @type {const} */ (["who", "clock", "status", "link", "incidents", "actions"])) {
       cells[key] = el("td", `col-${key}`);
       tr.append(cells[key]);
     }
-    const row = { id, tr, cells, incidents: [], alerted: false };
+    /** @type {BoardRow} */
+    const row = { id, tr, cells, name: id, info: "", incidents: [], alerted: false };
     cells.name = el("strong", "cand-name");
     cells.info = el("div", "muted small");
     cells.acc = el("span", "badge");
     cells.who.append(cells.name, cells.info, cells.acc);
-    cells.phase = el("phase-clock");
+    cells.phase = /** @type {import("./phase-clock.js").PhaseClock} */ (document.createElement("phase-clock"));
     cells.phase.setAttribute("compact", "");
     cells.sims = el("div", "board-sims small");
     cells.simsWarn = el("div", "board-sims-warn");
@@ -261,6 +370,7 @@ export class CandidateBoard extends HTMLElement {
     return row;
   }
 
+  /** @param {BoardRow} row */
   _update(row) {
     const { cells } = row;
     const state = row.timeline;
@@ -278,7 +388,7 @@ export class CandidateBoard extends HTMLElement {
     const paused = status === "paused";
     const closure = state && state.closure;
     cells.reason.textContent = paused
-      ? `Motif : ${state.pause_reason || "—"}`
+      ? `Motif : ${state?.pause_reason || "—"}`
       : closure
         ? `${closure.reason_label}${closure.comment ? ` : ${closure.comment}` : ""} — ${closure.outcome}`
         : "";
@@ -287,8 +397,8 @@ export class CandidateBoard extends HTMLElement {
     const planned = status === "not_started" && row.planned;
     cells.planned.textContent = planned ? `Départ prévu à ${clockTime(row.planned)}` : "";
     cells.planned.hidden = !planned;
-    if (status === "running" && state.extension_seconds > 0) {
-      cells.planned.textContent = `Phase prolongée de ${durationText(state.extension_seconds)}`;
+    if (status === "running" && state?.extension_seconds > 0) {
+      cells.planned.textContent = `Phase prolongée de ${durationText(state?.extension_seconds)}`;
       cells.planned.hidden = false;
     }
 
