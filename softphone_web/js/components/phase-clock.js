@@ -66,9 +66,13 @@ export class PhaseClock extends HTMLElement {
     return this._state;
   }
 
-  /** @param {TimelineState | null | undefined} value the candidate's TimelineState, or null */
+  /**
+   * The candidate's TimelineState, or null. The `timeline` event's state is not typed yet
+   * (`Object<string, any>` in types/events.js): it is taken as the HTTP answer's shape.
+   * @param {TimelineState | Record<string, any> | null | undefined} value
+   */
   set state(value) {
-    this._state = value || null;
+    this._state = /** @type {TimelineState | null} */ (value || null);
     if (this._label) this.render(serverNow());
   }
 
