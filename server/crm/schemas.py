@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from server.core.text import JsonValue, Line, Scalar, Text
 from server.crm.events import CrmChangeOut
+from server.scenarios.pack.simulations import Survey
 
 Id = Annotated[str, Line(64)]
 Name = Annotated[str, Line(200)]
@@ -193,7 +194,7 @@ class SurveyOut(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     simulation_id: str
-    survey: dict[str, Any] = Field(description="The questionnaire (`Survey`), in order.")
+    survey: Survey = Field(description="The questionnaire, in order.")
     answers: dict[str, Any] = Field(description="Question id → the answer.")
 
 

@@ -10,6 +10,10 @@ from pydantic import Field
 
 from server.core.events import Payload
 from server.progress.events import ProgressOut
+from server.scenarios.pack.company import CatalogueItem, Company, Principal
+from server.scenarios.pack.crm import CrmRecord
+from server.scenarios.pack.models import CandidateDocument
+from server.scenarios.pack.simulations import SimulationPublic, WritingTask, WritingTaskPublic
 
 
 class NotPlayedOut(Payload):
@@ -40,16 +44,16 @@ class CandidateSubjectOut(Payload):
     version: str
     format: str | None = Field(description="The exam format the subject is cut to.")
     story_date: str = Field(description="The story's day (ISO 8601 date).")
-    company: dict[str, Any] = Field(description="The company of the story.")
-    principals: list[dict[str, Any]] = Field(description="The principals (lines) it serves.")
-    dossier: list[dict[str, Any]] = Field(description="The dossier's documents.")
-    catalogue: list[dict[str, Any]] = Field(description="The catalogue's items.")
-    crm: list[dict[str, Any]] = Field(description="The CRM records as seeded.")
-    simulations: list[dict[str, Any]] = Field(
-        description="The outbound and chat simulations' public part (`SimulationPublic`)."
+    company: Company = Field(description="The company of the story.")
+    principals: list[Principal] = Field(description="The principals (lines) it serves.")
+    dossier: list[CandidateDocument] = Field(description="The dossier's documents.")
+    catalogue: list[CatalogueItem] = Field(description="The catalogue's items.")
+    crm: list[CrmRecord] = Field(description="The CRM records as seeded.")
+    simulations: list[SimulationPublic] = Field(
+        description="The outbound and chat simulations' public part."
     )
-    writing_tasks: list[dict[str, Any]] = Field(
-        description="The written briefs (`WritingTaskPublic`); empty while sealed."
+    writing_tasks: list[WritingTaskPublic] = Field(
+        description="The written briefs; empty while sealed."
     )
     writing_sealed: bool = Field(description="The briefs are sealed until the rédaction.")
     format_name: str = Field(description="The format's name (French).")
@@ -69,6 +73,7 @@ class JurySubjectOut(Payload):
         description="Each simulation (`Simulation`, dumped as JSON, with its juror card) with "
         "`order`, `kind_label` and `competence_names` (code → name)."
     )
-    writing_tasks: list[dict[str, Any]] = Field(
-        description="The writing tasks (`WritingTask`, with their marking notes)."
+    writing_tasks: list[WritingTask] = Field(
+        description="The writing tasks, with their marking notes (`replaced`: a task whose "
+        "simulation was not played, given its stand-alone replacement)."
     )

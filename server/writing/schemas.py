@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from server.core.events import Payload
+from server.scenarios.pack.simulations import WritingTask
 
 
 class CountsOut(Payload):
@@ -55,14 +56,24 @@ class SavesOut(Payload):
     refused: int = Field(description="Saves refused (late, stale, out of phase).")
 
 
+class SpellingIssueOut(Payload):
+    """A finding of the French aid in a reply's field (`server.writing.spelling.Issue`)."""
+
+    start: int = Field(description="Where it starts (offset in code points).")
+    end: int = Field(description="Where it ends (offset in code points, excluded).")
+    kind: str = Field(description="orthographe, grammaire, typographie or répétition.")
+    message: str = Field(description="What is wrong (French).")
+    suggestions: list[str] = Field(description="What could replace it, best first.")
+
+
 class ReviewedDraftOut(DraftOut):
     """A reply as the jury reads it (`server.writing.review.review`)."""
 
-    task: dict[str, Any] | None = Field(
-        description="The writing task (`WritingTask`, with its marking notes)."
+    task: WritingTask | None = Field(
+        description="The writing task, with its marking notes; None: not in the subject."
     )
     saves: SavesOut = Field(description="How many saves (`save_count`).")
-    issues: dict[str, list[dict[str, Any]]] = Field(
+    issues: dict[str, list[SpellingIssueOut]] = Field(
         description="Field → the spelling and grammar aid's findings (`spelling.check`)."
     )
 

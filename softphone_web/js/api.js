@@ -11,11 +11,15 @@ function csrfToken() {
 export { ApiError };
 
 /**
- * The server's JSON answer (any: the HTTP bodies have no generated typedefs yet), null for a 204.
+ * The server's JSON answer, null for a 204. Its type T is the route's answer model in
+ * types/http.js (generated from the server's models), given where the answer is read: a
+ * `const` typed `import("./types/http.js").SessionOut[]` takes `await api("GET", …)`.
+ * Unnamed, T is `any`.
+ * @template [T=any]
  * @param {string} method
  * @param {string} path
- * @param {unknown} [body]
- * @returns {Promise<any>}
+ * @param {unknown} [body] the route's body model (types/http.js), as JSON
+ * @returns {Promise<T>}
  */
 export async function api(method, path, body) {
   /** @type {Record<string, string>} */
@@ -30,7 +34,7 @@ export async function api(method, path, body) {
     credentials: "same-origin",
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (res.status === 204) return null;
+  if (res.status === 204) return /** @type {T} */ (/** @type {unknown} */ (null)); // a 204 route: T is null
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
     const detail = typeof data.detail === "string" ? data.detail : "Requête refusée.";
@@ -59,13 +63,16 @@ export async function idempotent(call, { delaysMs = [500, 1500, 4000] } = {}) {
   }
 }
 
-// The signed-in person, or a redirect to the sign-in page.
+// The signed-in person (`Me` in types/http.js), or a redirect to the sign-in page (null).
+// Typed `any` for now: proctor.js passes `me.exam_session_id` (string | null in `Me`) where a
+// string is expected; once it checks for null, this can answer `Promise<Me | null>`.
 /**
  * @param {string} [expectedRole]
  * @returns {Promise<any>}
  */
 export async function requireMe(expectedRole) {
   try {
+    /** @type {import("./types/http.js").Me} */
     const me = await api("GET", "/api/auth/me");
     if (expectedRole && me.role !== expectedRole) {
       window.location.replace(me.home);

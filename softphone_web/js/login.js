@@ -1,5 +1,9 @@
 import { api } from "./api.js";
 
+/** @typedef {import("./types/http.js").Me} Me */
+/** @typedef {import("./types/http.js").CodeLogin} CodeLogin */
+/** @typedef {import("./types/http.js").PasswordLogin} PasswordLogin */
+
 const codeForm = /** @type {HTMLFormElement} */ (document.getElementById("code-form"));
 const codeInput = /** @type {HTMLInputElement} */ (document.getElementById("code"));
 /** @param {string} id */
@@ -7,13 +11,14 @@ const valueOf = (id) => /** @type {HTMLInputElement} */ (document.getElementById
 const params = new URLSearchParams(location.search);
 
 /**
- * @param {string} path
- * @param {object} body
+ * @param {"/api/auth/code" | "/api/auth/password"} path
+ * @param {CodeLogin | PasswordLogin} body
  * @param {HTMLElement} errorEl
  */
 async function signIn(path, body, errorEl) {
   errorEl.textContent = "";
   try {
+    /** @type {Me} */
     const me = await api("POST", path, body);
     location.replace(me.home);
   } catch (err) {

@@ -6,6 +6,9 @@
 import { button, el } from "./components/dom.js";
 import { dayLabel } from "./components/format.js";
 
+/** @typedef {import("./types/http.js").SessionOut} SessionOut */
+/** @typedef {import("./types/http.js").CodeOut} CodeOut */
+
 /** @type {Record<string, number>} */
 const ROLE_ORDER = { candidate: 0, juror: 1, proctor: 2 };
 
@@ -44,7 +47,7 @@ export class CodeSheet extends HTMLElement {
     this.append(bar, this._heading, this._empty, this._cards);
   }
 
-  /** @param {{ session: any, codes: any[], origin: string }} data the session and its sign-in codes */
+  /** @param {{ session: SessionOut, codes: CodeOut[], origin: string }} data the session and its sign-in codes */
   show({ session, codes, origin }) {
     this._heading.textContent = `Codes d'accès — ${session.centre} — ${dayLabel(session.day)} — ${session.format_name}`;
     const sorted = [...codes].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9));
@@ -54,9 +57,9 @@ export class CodeSheet extends HTMLElement {
   }
 
   /**
-   * @param {any} c a sign-in code (role, name, code…)
+   * @param {CodeOut} c a sign-in code (role, name, code…)
    * @param {string} origin
-   * @param {any} session
+   * @param {SessionOut} session
    */
   _card(c, origin, session) {
     const card = el("article", `code-card role-${c.role}`);

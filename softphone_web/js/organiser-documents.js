@@ -6,6 +6,13 @@
 //   panel.say(message, isError)
 import { el } from "./components/dom.js";
 
+/** @typedef {import("./types/http.js").DocumentsOverview} DocumentsOverview */
+/** @typedef {import("./types/http.js").IssuedOut} IssuedOut */
+/**
+ * What "document-issue" carries (with `next`, the version it will be).
+ * @typedef {{ kind: string, candidateId: string | null, label: string, name: string }} IssueTarget
+ */
+
 const SESSION_KINDS = ["pv", "resultats"];
 const CANDIDATE_KINDS = ["grille", "livret"];
 
@@ -37,7 +44,7 @@ export class DocumentsPanel extends HTMLElement {
   _session;
   /** @type {HTMLElement} */
   _candidates;
-  /** @type {any} */
+  /** @type {DocumentsOverview | undefined} */
   _data;
 
   connectedCallback() {
@@ -63,7 +70,7 @@ export class DocumentsPanel extends HTMLElement {
     this._message.textContent = message || "";
   }
 
-  /** @param {any} data the session's documents (GET …/documents) */
+  /** @param {DocumentsOverview} data the session's documents (GET …/documents) */
   show(data) {
     this._data = data;
     const kinds = data.kinds || {};
@@ -124,9 +131,9 @@ export class DocumentsPanel extends HTMLElement {
 
   /**
    * @param {string} label
-   * @param {any} preview
-   * @param {any[]} versions
-   * @param {any} detail
+   * @param {string} preview its address
+   * @param {IssuedOut[]} versions oldest first
+   * @param {IssueTarget} detail
    * @param {string | null} [unavailable]
    */
   _row(label, preview, versions, detail, unavailable = null) {

@@ -6,6 +6,9 @@
 //   chooser.result(errorMessage | null)
 import { button, el, field, select } from "./components/dom.js";
 
+/** @typedef {import("./types/http.js").SessionOut} SessionOut */
+/** @typedef {import("./types/http.js").PackOut} PackOut */
+
 export class PackChooser extends HTMLElement {
   /** @type {HTMLHeadingElement} */
   _title;
@@ -41,12 +44,11 @@ export class PackChooser extends HTMLElement {
     this.append(this._title, this._current, row, this._error);
   }
 
-  /** @param {{ session: any, packs: any[] }} data the session and the packs (GET /api/packs) */
+  /** @param {{ session: SessionOut, packs: PackOut[] }} data the session and the packs (GET /api/catalogue) */
   show({ session, packs }) {
-    const fits = (packs || []).filter((p) => {
-      const formats = (p.formats || []).map((/** @type {string | { id: string }} */ f) => (typeof f === "string" ? f : f.id));
-      return p.title === session.title_id && formats.includes(session.format_id);
-    });
+    const fits = (packs || []).filter(
+      (p) => p.title === session.title_id && p.formats.includes(session.format_id),
+    );
     this._current.textContent = session.pack_label
       ? `Pack figé : ${session.pack_label}. Il peut encore changer tant qu'aucun candidat n'a commencé.`
       : "Aucun pack : sans sujet, ni dossier pour les candidats ni fiches pour le jury. Choisissez-en un avant le premier départ.";

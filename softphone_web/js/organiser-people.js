@@ -12,6 +12,15 @@
 //   panel.assignResult({ candidateId, capacity, jurorId }, errorMessage | null)
 import { button, el, field, input, select } from "./components/dom.js";
 
+/** @typedef {import("./types/http.js").SessionDetail} SessionDetail */
+/** @typedef {import("./types/http.js").Role} Role */
+/** @typedef {import("./types/http.js").Pathway} Pathway */
+/** @typedef {"client" | "observer"} Capacity */
+/**
+ * Whom "person-correct" and "person-remove" are about.
+ * @typedef {{ id: string, role: Role, name: string, last_name?: string, first_name?: string, pathway?: Pathway }} PersonRef
+ */
+
 const PATHWAYS = [
   { value: "formation_continue", label: "Formation continue" },
   { value: "vae", label: "VAE" },
@@ -21,11 +30,16 @@ const STAFF_ROLES = [
   { value: "juror", label: "Juré" },
   { value: "proctor", label: "Surveillant" },
 ];
-/** @type {[string, string][]} */
+/** @type {[Capacity, string][]} */
 const CAPACITIES = [
   ["client", "Juré « client »"],
   ["observer", "Juré observateur"],
 ];
+/**
+ * @param {string} capacity a Capacity
+ * @returns {"client_juror_id" | "observer_juror_id"} the candidate's field naming that juror
+ */
+const jurorField = (capacity) => (capacity === "client" ? "client_juror_id" : "observer_juror_id");
 
 export class PeoplePanel extends HTMLElement {
   /** @type {HTMLDivElement} */
@@ -40,7 +54,7 @@ export class PeoplePanel extends HTMLElement {
   _staff;
   /** @type {HTMLFormElement} */
   _staffForm;
-  /** @type {any} */
+  /** @type {SessionDetail | undefined} */
   _detail;
 
   connectedCallback() {
@@ -84,7 +98,7 @@ export class PeoplePanel extends HTMLElement {
     this._render();
   }
 
-  /** @param {any} value the session's people (GET …/detail: candidates, staff, assignments) */
+  /** @param {SessionDetail} value the session's people (GET …/overview: its `detail`) */
   set detail(value) {
     this._detail = value;
     this._render();
@@ -99,7 +113,7 @@ export class PeoplePanel extends HTMLElement {
     this._assignMsg.textContent = message || "";
   }
 
-  /** @param {any} person a candidate or a staff member */
+  /** @param {PersonRef} person a candidate or a staff member */
   _personButtons(person) {
     const wrap = el("span", "person-actions");
     const fire = (/** @type {string} */ name) =>
@@ -131,14 +145,14 @@ export class PeoplePanel extends HTMLElement {
   }
 
   /**
-   * @param {{ candidateId: string, capacity: string, jurorId: string }} assignment
+   * @param {{ candidateId: string, capacity: string, jurorId: string }} assignment (capacity: a Capacity)
    * @param {string | null | undefined} error
    */
   assignResult({ candidateId, capacity, jurorId }, error) {
-    const cand = (this._detail?.candidates || []).find((/** @type {any} */ c) => c.id === candidateId);
-    const juror = (this._detail?.staff || []).find((/** @type {any} */ p) => p.id === jurorId);
-    const what = `${new Map(CAPACITIES).get(capacity)} de ${cand ? cand.display_name : "?"}`;
-    if (cand && !error) cand[`${capacity}_juror_id`] = jurorId; // the select already shows it
+    const cand = (this._detail?.candidates || []).find((c) => c.id === candidateId);
+    const juror = (this._detail?.staff || []).find((p) => p.id === jurorId);
+    const what = `${new Map(/** @type {[string, string][]} */ (CAPACITIES)).get(capacity)} de ${cand ? cand.display_name : "?"}`;
+    if (cand && !error) cand[jurorField(capacity)] = jurorId; // the select already shows it
     this._assignMsg.className = error ? "small error" : "small ok";
     this._assignMsg.textContent = error
       ? `${what} non enregistré : ${error}`
@@ -182,7 +196,7 @@ export class PeoplePanel extends HTMLElement {
   _render() {
     if (!this._cands || !this._detail) return;
     const { candidates, staff } = this._detail;
-    const jurors = staff.filter((/** @type {any} */ p) => p.role === "juror");
+    const jurors = staff.filter((p) => p.role === "juror");
 
     if (!candidates.length) {
       this._cands.replaceChildren(el("p", "muted", "Aucun candidat pour l'instant."));
@@ -199,9 +213,9 @@ export class PeoplePanel extends HTMLElement {
         tr.dataset.candidateId = c.id;
         tr.append(el("td", "", String(c.position + 1)), el("td", "", c.display_name), el("td", "", c.pathway_label));
         for (const [capacity, label] of CAPACITIES) {
-          const current = c[`${capacity}_juror_id`] || "";
+          const current = c[jurorField(capacity)] || "";
           const choice = select(
-            [{ value: "", label: "— à choisir —" }, ...jurors.map((/** @type {any} */ j) => ({ value: j.id, label: j.display_name }))],
+            [{ value: "", label: "— à choisir —" }, ...jurors.map((j) => ({ value: j.id, label: j.display_name }))],
             current,
           );
           choice.dataset.capacity = capacity;

@@ -5,6 +5,9 @@
 //   events: "seb-save" ({ required, origin, quit_password })
 import { button, el, field, input } from "./components/dom.js";
 
+/** @typedef {import("./types/http.js").SebOut} SebOut */
+/** @typedef {import("./types/http.js").SebIn} SebIn */
+
 export class SebPanel extends HTMLElement {
   /** @type {HTMLParagraphElement} */
   _status;
@@ -30,7 +33,7 @@ export class SebPanel extends HTMLElement {
   _file;
   /** @type {HTMLParagraphElement} */
   _noFile;
-  /** @type {any} */
+  /** @type {SebOut | undefined} */
   _settings;
 
   connectedCallback() {
@@ -88,7 +91,7 @@ export class SebPanel extends HTMLElement {
     this.append(el("h2", "", "Safe Exam Browser"), intro, columns);
   }
 
-  /** @param {{ sessionId: string, settings: any }} session the session and its SEB settings (GET …/seb) */
+  /** @param {{ sessionId: string, settings: SebOut }} session the session and its SEB settings (GET …/seb/settings) */
   show({ sessionId, settings }) {
     this._settings = settings;
     this._required.checked = settings.required;
@@ -123,15 +126,13 @@ export class SebPanel extends HTMLElement {
   _save() {
     this._submit.disabled = true;
     this._error.textContent = "";
-    this.dispatchEvent(
-      new CustomEvent("seb-save", {
-        detail: {
-          required: this._required.checked,
-          origin: this._origin.value.trim() || null,
-          quit_password: this._password.value || null,
-        },
-      }),
-    );
+    /** @type {SebIn} the body of PUT …/seb */
+    const detail = {
+      required: this._required.checked,
+      origin: this._origin.value.trim() || null,
+      quit_password: this._password.value || null,
+    };
+    this.dispatchEvent(new CustomEvent("seb-save", { detail }));
   }
 }
 

@@ -6,6 +6,10 @@
 import { button, el, field, input, select } from "./components/dom.js";
 import { dayLabel } from "./components/format.js";
 
+/** @typedef {import("./types/http.js").SessionOut} SessionOut */
+/** @typedef {import("./types/http.js").CatalogueOut} CatalogueOut */
+/** @typedef {import("./types/http.js").SessionCreate} SessionCreate */
+
 function today() {
   const d = new Date();
   const pad = (/** @type {number} */ n) => String(n).padStart(2, "0");
@@ -39,9 +43,9 @@ export class SessionPicker extends HTMLElement {
   _format;
   /** @type {HTMLSelectElement} */
   _pack;
-  /** @type {any} */
+  /** @type {SessionOut[] | undefined} */
   _sessions;
-  /** @type {any} */
+  /** @type {CatalogueOut | undefined} */
   _catalogue;
 
   connectedCallback() {
@@ -83,21 +87,21 @@ export class SessionPicker extends HTMLElement {
     this._render();
   }
 
-  /** @param {any[]} list the sessions (GET /api/sessions) */
+  /** @param {SessionOut[]} list the sessions (GET /api/sessions) */
   set sessions(list) {
     this._sessions = list;
     this._render();
   }
 
-  /** @param {any} cat the formats and packs (GET /api/catalogue) */
+  /** @param {CatalogueOut} cat the formats and packs (GET /api/catalogue) */
   set catalogue(cat) {
     this._catalogue = cat;
     const groups = [];
-    for (const t of cat.titles || []) {
+    for (const t of cat.titles) {
       const group = document.createElement("optgroup");
       group.label = t.name;
       for (const f of t.formats) {
-        const total = (f.phases || []).reduce((/** @type {number} */ s, /** @type {{ minutes: number }} */ p) => s + p.minutes, 0);
+        const total = f.phases.reduce((s, p) => s + p.minutes, 0);
         group.append(new Option(`${f.name} — ${minutesLabel(total)}`, `${t.id}/${f.id}`));
       }
       groups.push(group);
@@ -127,14 +131,12 @@ export class SessionPicker extends HTMLElement {
 
   _fillPacks() {
     const [titleId, formatId] = (this._format.value || "/").split("/");
-    const packs = ((this._catalogue && this._catalogue.packs) || []).filter((/** @type {any} */ p) => {
-      const formats = (p.formats || []).map((/** @type {string | { id: string }} */ f) => (typeof f === "string" ? f : f.id));
-      return p.title === titleId && formats.includes(formatId);
-    });
+    const packs = (this._catalogue?.packs || []).filter(
+      (p) => p.title === titleId && p.formats.includes(formatId),
+    );
     this._pack.replaceChildren(
       new Option("Sans pack (à choisir plus tard)", ""),
-      ...packs.map((/** @type {any} */ p) => new Option(
-`${p.name || p.id} — version ${p.version}`, p.id)),
+      ...packs.map((p) => new Option(`${p.name || p.id} — version ${p.version}`, p.id)),
     );
   }
 
@@ -146,17 +148,15 @@ export class SessionPicker extends HTMLElement {
     const [titleId, formatId] = this._format.value.split("/");
     this._submit.disabled = true;
     this._error.textContent = "";
-    this.dispatchEvent(
-      new CustomEvent("session-create", {
-        detail: {
-          centre,
-          day: this._day.value,
-          title_id: titleId,
-          format_id: formatId,
-          pack_id: this._pack.value || null,
-        },
-      }),
-    );
+    /** @type {SessionCreate} the body of POST /api/sessions */
+    const detail = {
+      centre,
+      day: this._day.value,
+      title_id: titleId,
+      format_id: formatId,
+      pack_id: this._pack.value || null,
+    };
+    this.dispatchEvent(new CustomEvent("session-create", { detail }));
   }
 
   _render() {

@@ -11,20 +11,8 @@ const LEVELS = [
 
 // What a clock shows for `state` at the server instant `nowMs` (pure: no DOM, no time source).
 /**
- * @typedef {{ label: string, planned_seconds: number }} PhasePlan
- * @typedef {object} TimelineState the server's TimelineState (the fields read here)
- * @property {string} status
- * @property {string} [status_label]
- * @property {string} [phase_label]
- * @property {PhasePlan[]} [phases]
- * @property {string | null} [pause_reason]
- * @property {boolean} [timed]
- * @property {number | null} [remaining_seconds]
- * @property {string | null} [deadline]
- * @property {number | null} [elapsed_seconds]
- * @property {string | null} [now]
- * @property {number | null} [planned_seconds]
- * @property {number | null} [extension_seconds]
+ * @typedef {import("../types/http.js").TimelineState} TimelineState the server's (GET
+ *   /api/candidates/{id}/timeline, and the `timeline` event's state)
  * @typedef {{ label: string, time: string, note: string, level: string, status: string, seconds: number | null, title: string }} ClockReading
  */
 

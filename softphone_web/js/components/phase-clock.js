@@ -11,6 +11,8 @@
 import { serverNow } from "../clock.js";
 import { readClock } from "./phase-clock-reading.js";
 
+/** @typedef {import("../types/http.js").TimelineState} TimelineState */
+
 export { readClock };
 
 const TICK_MS = 250;
@@ -33,7 +35,7 @@ export class PhaseClock extends HTMLElement {
 
   constructor() {
     super();
-    /** @type {any} */
+    /** @type {TimelineState | null} */
     this._state = null; // the candidate's TimelineState (the `timeline` event's state)
     /** @type {Record<string, string>} */
     this._shown = {};
@@ -59,14 +61,18 @@ export class PhaseClock extends HTMLElement {
     }
   }
 
-  /** @returns {any} */
+  /** @returns {TimelineState | null} */
   get state() {
     return this._state;
   }
 
-  /** @param {any} value the candidate's TimelineState, or null */
+  /**
+   * The candidate's TimelineState, or null. The `timeline` event's state is not typed yet
+   * (`Object<string, any>` in types/events.js): it is taken as the HTTP answer's shape.
+   * @param {TimelineState | Record<string, any> | null | undefined} value
+   */
   set state(value) {
-    this._state = value || null;
+    this._state = /** @type {TimelineState | null} */ (value || null);
     if (this._label) this.render(serverNow());
   }
 

@@ -42,7 +42,9 @@ export class ProctorExtension extends HTMLElement {
       ev.preventDefault();
       const minutes = this._allow.checked ? Number(this._minutes.value) : null;
       this._save.disabled = true;
-      this.dispatchEvent(new CustomEvent("proctor-extension-save", { detail: { minutes } }));
+      /** @type {import("../types/http.js").ProctorExtensionIn} the body of PUT …/proctor-extension */
+      const detail = { minutes };
+      this.dispatchEvent(new CustomEvent("proctor-extension-save", { detail }));
     });
     this._form = form;
     this.append(form, this._error);

@@ -7,21 +7,8 @@
 //   const r = reading(progress, serverNow());   // { timeLeft, needed, remaining, short, warning }
 /**
  * @typedef {{ a_faire?: number, en_cours?: number, jouee?: number, non_jouee?: number }} Counts
- * @typedef {{ state?: string, started_at?: string | null, kind?: string, needed_seconds: number }} SimulationProgress
- * @typedef {object} Progress the server's simulations progress (the fields read here)
- * @property {string} phase "avant" | "en_cours" | "terminee"
- * @property {boolean} [paused]
- * @property {string} now the server instant of this reading
- * @property {number | null} [time_left_seconds]
- * @property {Counts} [counts]
- * @property {SimulationProgress[]} [simulations]
- * @property {number} [wrap_up_minutes]
- * @property {number} [wrap_up_seconds]
- * @property {number} needed_seconds
- * @property {number} card_seconds
- * @property {string | null} [fits_until]
- * @property {boolean} [short]
- * @property {string | null} [warning]
+ * @typedef {import("../types/http.js").ProgressOut} Progress the server's (GET
+ *   /api/candidates/{id}/simulations → progress, and the `progress` event's)
  * @typedef {{ timeLeft: number | null, needed: number, remaining: number, short: boolean, warning: string | null, counts: Counts }} ProgressReading
  */
 /** @type {Record<string, string>} */
