@@ -120,7 +120,7 @@ async def pv_context(
         row = await session.get(DecisionRow, cand.id)
         decision = Decision.model_validate(row.data) if row else None
         evidence, from_training = await certification.evidence_of(ctx, session, cand.id)
-        proposal = signed.proposal if signed else {}
+        proposal = signed.proposal if signed else None
         candidates.append(
             {
                 "name": cand.display_name,
@@ -135,7 +135,7 @@ async def pv_context(
                     cand.pathway,
                     evidence.present,
                     from_training,
-                    proposal.get("title") == "obtenu",
+                    proposal is not None and proposal.get("title") == "obtenu",
                 ),
                 "signed": signed,
                 "signatures": [
@@ -143,9 +143,13 @@ async def pv_context(
                     for who, at in (signed.signatures.items() if signed else [])
                 ],
                 "pending": bool(versions) and versions[-1].locked_at is None,
-                "proposal_title": TITLE_OUTCOMES.get(proposal.get("title") or "", ""),
-                "ccps_proposed": [c for c, ok in proposal.get("ccps", {}).items() if ok],
-                "justification": str(proposal.get("justification") or "").strip(),
+                "proposal_title": TITLE_OUTCOMES.get(
+                    (proposal and proposal.get("title")) or "", ""
+                ),
+                "ccps_proposed": [
+                    c for c, ok in (proposal["ccps"] if proposal else {}).items() if ok
+                ],
+                "justification": str((proposal and proposal.get("justification")) or "").strip(),
                 "decision": decision,
                 "held": [
                     {**h.model_dump(), "name": title.ccp(h.code).name}

@@ -101,7 +101,7 @@ def _version_view(d: Any, names: dict[str, str], title: Any) -> dict[str, Any]:
 
 
 async def _call_labels(
-    ctx: AppContext, session: AsyncSession, candidate_id: str, parts: list[dict[str, Any]]
+    ctx: AppContext, session: AsyncSession, candidate_id: str, parts: list[grid.Part]
 ) -> dict[str, str]:
     """call id -> the simulation it played and when it rang (« Assistance … (10 h 42) »)."""
     titles = {p["part"]: p["label"] for p in parts}

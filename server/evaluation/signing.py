@@ -29,6 +29,7 @@ from server.core.context import AppContext
 from server.core.wiring import HookPoint
 from server.evaluation import grid
 from server.evaluation.models import Deliberation
+from server.evaluation.payloads import DeliberationPayload, Proposal
 from server.evaluation.service import EvaluationRefused, Seat, marks, seat
 from server.exams.models import Candidate
 
@@ -39,7 +40,7 @@ Blocking = dict[str, Any]
 # the pieces, the decision): (ctx, session, candidate, proposal) → (its part of what the
 # signature binds, what blocks).
 SealPart = Callable[
-    [AppContext, AsyncSession, Candidate, dict[str, Any]],
+    [AppContext, AsyncSession, Candidate, Proposal],
     Awaitable[tuple[dict[str, Any], list[Blocking]]],
 ]
 SEAL_PART: HookPoint[SealPart] = HookPoint("seal_parts")
@@ -96,12 +97,12 @@ class SignatureVoided(EvaluationRefused):
     """The signed content changed before the second signature: the first one is void and a
     new version waits for both (HTTP 409, the new version in `deliberation`)."""
 
-    def __init__(self, message: str, version: dict[str, Any]) -> None:
+    def __init__(self, message: str, version: DeliberationPayload) -> None:
         super().__init__(message)
         self.extra = {"deliberation": version}
 
 
-def unevaluated(s: Seat, facts: list[grid.MarkFact], proposal: dict[str, Any]) -> list[Blocking]:
+def unevaluated(s: Seat, facts: list[grid.MarkFact], proposal: Proposal) -> list[Blocking]:
     """The competences proposed « acquise » with no criterion observed and no written reason."""
     status = grid.competence_status(facts)
     reasons = proposal.get("reasons") or {}
@@ -135,7 +136,7 @@ async def mark_facts(session: AsyncSession, candidate_id: str) -> list[grid.Mark
 
 
 async def competence_gaps(
-    ctx: AppContext, session: AsyncSession, candidate_id: str, proposal: dict[str, Any]
+    ctx: AppContext, session: AsyncSession, candidate_id: str, proposal: Proposal
 ) -> list[Blocking]:
     s = await seat(ctx, session, candidate_id)
     return unevaluated(s, await mark_facts(session, candidate_id), proposal)
@@ -184,7 +185,7 @@ async def supersede(
     candidate: Candidate,
     current: Deliberation,
     *,
-    proposal: dict[str, Any],
+    proposal: Proposal,
     reason: str,
     actor: str,
     now: datetime,
