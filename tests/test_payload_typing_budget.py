@@ -14,6 +14,7 @@ UNTYPED = re.compile(r"dict\[str, Any\]")
 
 # package under server/ -> the most `dict[str, Any]` its .py files may hold
 BUDGET = {
+    "certification": 12,
     "documents": 9,
     "evaluation": 23,
 }
