@@ -17,6 +17,7 @@ BUDGET = {
     "certification": 12,
     "documents": 9,
     "evaluation": 23,
+    "writing": 16,
 }
 
 
