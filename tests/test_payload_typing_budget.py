@@ -17,7 +17,7 @@ BUDGET = {
     "certification": 12,
     "crm": 31,
     "documents": 9,
-    "evaluation": 23,
+    "evaluation": 21,
     "writing": 16,
 }
 

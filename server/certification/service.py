@@ -280,7 +280,8 @@ async def seal_part(
                 "kind": "piece",
                 "code": m["any_of"][0],
                 "text": f"Manque : {m['label']}.",
-                **m,
+                "any_of": m["any_of"],  # CertificationRefused.extra's missing pieces
+                "label": m["label"],
             }
             for m in missing
         ]

@@ -237,7 +237,7 @@ async def propose(
         clean = validate_proposal(s.exam_format, proposal)
         gaps = signing.unevaluated(s, await signing.mark_facts(session, candidate_id), clean)
         if gaps:
-            codes = ", ".join(g["code"] for g in gaps)
+            codes = ", ".join(g["code"] or "" for g in gaps)  # competences: a code each
             raise EvaluationRefused(
                 f"Compétence(s) proposée(s) acquise(s) sans évaluation : {codes}. Aucun critère "
                 "n'en a été observé dans une simulation, un écrit ou l'entretien technique : "

@@ -20,7 +20,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,9 +33,30 @@ from server.evaluation.payloads import DeliberationPayload, Proposal
 from server.evaluation.service import EvaluationRefused, Seat, marks, seat
 from server.exams.models import Candidate
 
+
 # A reason the rules cannot decide yet: {"kind", "code", "text"} (French text), plus
 # "any_of"/"label" for a missing piece of the file.
-Blocking = dict[str, Any]
+class Blocking(TypedDict):
+    """What keeps the rules from deciding (HTTP: `schemas.BlockingOut`): a proposal, a
+    competence or a piece of the file; `any_of` and `label` for a missing piece only."""
+
+    kind: str
+    code: str | None
+    text: str
+    any_of: NotRequired[list[str]]
+    label: NotRequired[str]
+
+
+class ReadinessPayload(TypedDict):
+    """`Readiness.out` (HTTP: `schemas.ReadinessOut`)."""
+
+    version: int | None
+    can_sign: bool
+    blocking: list[Blocking]
+    bound: dict[str, Any] | None
+    seal: str | None
+
+
 # What a signature binds besides the proposal, contributed by other packages (certification:
 # the pieces, the decision): (ctx, session, candidate, proposal) → (its part of what the
 # signature binds, what blocks).
@@ -65,7 +86,7 @@ class Readiness:
     def seal(self) -> str | None:
         return seal_of(self.bound) if self.bound is not None else None
 
-    def out(self) -> dict[str, Any]:
+    def out(self) -> ReadinessPayload:
         return {
             "version": self.version,
             "can_sign": self.ok,
@@ -225,7 +246,7 @@ async def supersede(
 
 async def current_readiness(
     ctx: AppContext, session: AsyncSession, candidate_id: str
-) -> dict[str, Any]:
+) -> ReadinessPayload:
     """For the jury's page, before anyone signs: what the last version would bind and what
     keeps the rules from deciding. Nothing is kept of the look."""
     from server.evaluation.deliberation import deliberations
