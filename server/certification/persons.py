@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +24,51 @@ from server.core.events import jury_audience, staff_audience
 from server.core.identity import Principal
 from server.exams import queries
 from server.exams.models import Candidate, ExamSession
-from server.outcomes import CandidateRecord, Decision, ObtainedCcp, required_sessions
+from server.outcomes import CandidateRecord, Decision, ObtainedCcp, Plan, required_sessions
+
+
+class PersonPayload(TypedDict):
+    """A person's identity (`person_out`; HTTP: `schemas.PersonIdentity`)."""
+
+    id: str
+    last_name: str
+    first_name: str
+    birth_date: str | None  # ISO 8601
+    external_id: str | None
+
+
+class PersonFoundPayload(PersonPayload):
+    """A person found (HTTP: `schemas.PersonFound`): the candidate ids of their seats."""
+
+    seats: list[str]
+
+
+class SeatPayload(TypedDict):
+    """A seat of a person (HTTP: `schemas.SeatOut`)."""
+
+    candidate_id: str
+    session_id: str
+    day: str  # ISO 8601
+    centre: str
+    title_id: str
+    format_id: str
+    pathway: str
+    decision: str | None  # the outcome decided at that seat
+
+
+class PersonDetailPayload(PersonPayload):
+    """A person with seats, record and plans (HTTP: `schemas.PersonDetail`)."""
+
+    seats: list[SeatPayload]
+    record: CandidateRecord
+    plans: dict[str, Plan]  # by title id: what remains to sit
+
+
+class LinkedPayload(TypedDict):
+    """HTTP: `schemas.PersonLinked`."""
+
+    candidate_id: str
+    person_id: str
 
 
 class PersonRefused(CertificationRefused):
@@ -115,7 +159,7 @@ async def record_of(
     return record
 
 
-def person_out(person: Person) -> dict[str, Any]:
+def person_out(person: Person) -> PersonPayload:
     return {
         "id": person.id,
         "last_name": person.last_name,
@@ -125,7 +169,7 @@ def person_out(person: Person) -> dict[str, Any]:
     }
 
 
-async def _seat_out(session: AsyncSession, candidate_id: str) -> dict[str, Any]:
+async def _seat_out(session: AsyncSession, candidate_id: str) -> SeatPayload:
     cand = await session.get(Candidate, candidate_id)
     assert cand is not None
     exam = await session.get(ExamSession, cand.exam_session_id)
@@ -143,7 +187,9 @@ async def _seat_out(session: AsyncSession, candidate_id: str) -> dict[str, Any]:
     }
 
 
-async def person_detail(ctx: AppContext, session: AsyncSession, person_id: str) -> dict[str, Any]:
+async def person_detail(
+    ctx: AppContext, session: AsyncSession, person_id: str
+) -> PersonDetailPayload:
     """Identity, seats, record, and per title of their seats what remains to sit
     (`required_sessions`: missing CCPs, the formats that evaluate them, the deadline)."""
     person = await session.get(Person, person_id)
@@ -156,20 +202,11 @@ async def person_detail(ctx: AppContext, session: AsyncSession, person_id: str) 
     awarded = [c.obtained_on for c in record.ccps] + [t.obtained_on for t in record.titles]
     today = max([ctx.clock.now().date(), *awarded])
     titles = sorted({s["title_id"] for s in seats} | {c.title_id for c in record.ccps})
-    plans = {
-        t: required_sessions(ctx.titles[t], record, today).model_dump(mode="json")
-        for t in titles
-        if t in ctx.titles
-    }
-    return {
-        **person_out(person),
-        "seats": seats,
-        "record": record.model_dump(mode="json"),
-        "plans": plans,
-    }
+    plans = {t: required_sessions(ctx.titles[t], record, today) for t in titles if t in ctx.titles}
+    return {**person_out(person), "seats": seats, "record": record, "plans": plans}
 
 
-async def search(session: AsyncSession, q: str) -> list[dict[str, Any]]:
+async def search(session: AsyncSession, q: str) -> list[PersonFoundPayload]:
     pattern = f"%{q.strip().lower()}%"
     rows = await session.scalars(
         select(Person)
@@ -183,7 +220,7 @@ async def search(session: AsyncSession, q: str) -> list[dict[str, Any]]:
         .order_by(Person.last_name, Person.first_name)
         .limit(50)
     )
-    out = []
+    out: list[PersonFoundPayload] = []
     for p in rows:
         out.append({**person_out(p), "seats": await seats_of(session, p.id)})
     return out
@@ -196,7 +233,7 @@ async def link(
     *,
     person_id: str | None = None,
     same_as: str | None = None,
-) -> dict[str, Any]:
+) -> LinkedPayload:
     """« This candidate is the same person as … » (a person, or another candidate's seat)."""
     if (person_id is None) == (same_as is None):
         raise PersonRefused("Indiquer soit la personne, soit le candidat déjà connu.")
@@ -263,7 +300,7 @@ async def update_identity(
     first_name: str,
     birth_date: date | None,
     external_id: str | None,
-) -> dict[str, Any]:
+) -> PersonPayload:
     async with ctx.db.session() as session:
         person = await session.get(Person, person_id)
         if person is None:
@@ -278,7 +315,7 @@ async def update_identity(
             actor=principal.actor,
             action="certification.person",
             subject=person_id,
-            details=person_out(person),
+            details=dict(person_out(person)),
         )
         await session.commit()
         return person_out(person)
@@ -286,7 +323,7 @@ async def update_identity(
 
 async def add_prior_ccp(
     ctx: AppContext, principal: Principal, person_id: str, entry: ObtainedCcp
-) -> dict[str, Any]:
+) -> PersonDetailPayload:
     """A CCP the person obtained outside this platform (another centre, an earlier version of
     the title): it counts toward the title like one obtained here, through the
     correspondence table for an earlier version."""

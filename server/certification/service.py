@@ -24,6 +24,7 @@ from server.evaluation import deliberation as deliberations
 from server.evaluation import signing
 from server.evaluation.events import DeliberationChanged, DeliberationOut, to_jury
 from server.evaluation.models import Deliberation
+from server.evaluation.payloads import DeliberationPayload, Proposal
 from server.exams import queries, timeline_service
 from server.exams.models import Candidate, ExamSession
 from server.outcomes import (
@@ -81,7 +82,7 @@ async def declare(
             "Seules les pièces du dossier se déclarent ; les épreuves "
             "passées se lisent dans le déroulé de l'examen."
         )
-    changed: list[dict[str, Any]] = []
+    changed: list[DeliberationPayload] = []
     async with ctx.db.session() as session:
         candidate = await queries.get_candidate(session, candidate_id)
         row = await session.get(DeclaredEvidence, candidate_id)
@@ -114,14 +115,16 @@ async def declare(
         to_jury(
             ctx,
             candidate_id,
-            DeliberationChanged(candidate_id=candidate_id, deliberation=DeliberationOut(**out)),
+            DeliberationChanged(
+                candidate_id=candidate_id, deliberation=DeliberationOut.model_validate(out)
+            ),
         )
     return out_evidence
 
 
 async def _pieces_changed(
     ctx: AppContext, session: AsyncSession, candidate: Candidate, principal: Principal
-) -> list[dict[str, Any]]:
+) -> list[DeliberationPayload]:
     """The pieces of the file are part of what a signature covers: a change after a signature
     voids every signature of the version (or, after the lock, needs a new signed version) —
     a new version with the same proposal waits for both jurors."""
@@ -164,7 +167,7 @@ async def _decide(
     ctx: AppContext,
     session: AsyncSession,
     candidate: Candidate,
-    proposal: dict[str, Any],
+    proposal: Proposal,
     *,
     create: bool = True,
 ) -> tuple[Decision, Person | None]:
@@ -256,7 +259,7 @@ async def on_lock(
 
 
 async def seal_part(
-    ctx: AppContext, session: AsyncSession, candidate: Candidate, proposal: dict[str, Any]
+    ctx: AppContext, session: AsyncSession, candidate: Candidate, proposal: Proposal
 ) -> tuple[dict[str, Any], list[signing.Blocking]]:
     """What a signature binds besides the proposal: the pieces of the file the jury has (from
     the timeline and declared) and the decision the rules take; or what keeps the rules from
@@ -277,7 +280,8 @@ async def seal_part(
                 "kind": "piece",
                 "code": m["any_of"][0],
                 "text": f"Manque : {m['label']}.",
-                **m,
+                "any_of": m["any_of"],  # CertificationRefused.extra's missing pieces
+                "label": m["label"],
             }
             for m in missing
         ]
@@ -339,7 +343,11 @@ async def _decision_changed(
     await session.commit()
     cid = candidate.participant_id
     out = deliberations.deliberation_out(latest)
-    to_jury(ctx, cid, DeliberationChanged(candidate_id=cid, deliberation=DeliberationOut(**out)))
+    to_jury(
+        ctx,
+        cid,
+        DeliberationChanged(candidate_id=cid, deliberation=DeliberationOut.model_validate(out)),
+    )
     raise CertificationRefused(
         f"La décision que les règles prennent aujourd'hui n'est plus celle que les jurés ont "
         f"signée (version {version.version}) : rien n'est enregistré, la version "

@@ -58,7 +58,7 @@ def _address(data: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any] | N
 
 async def edit(
     ctx: AppContext, candidate_id: str, record_id: str, fields: dict[str, Any], *, actor: str
-) -> dict[str, Any]:
+) -> store.MutationPayload:
     """Several fields at once, all or nothing; one log row per field that really changed."""
     unknown = set(fields) - EDITABLE - set(ADDRESS_PARTS)
     if unknown:
@@ -91,7 +91,7 @@ async def note(
     *,
     client_id: str | None,
     actor: str,
-) -> dict[str, Any]:
+) -> store.MutationPayload:
     """A contact note in the record's history, dated the story's day, text as typed."""
     if not summary.strip():
         raise CrmInvalid("Champ « summary » : la note est vide.")
@@ -131,7 +131,7 @@ async def appointment(
     representative: str | None = None,
     client_id: str | None,
     actor: str,
-) -> dict[str, Any]:
+) -> store.MutationPayload:
     """A callback (any time) or an appointment — in a representative's free slot when the
     session has a prospecting simulation, and never twice with the same representative."""
     if kind not in ("rappel", "rendez_vous"):
@@ -192,7 +192,7 @@ async def order(
     note_text: str = "",
     client_id: str | None,
     actor: str,
-) -> dict[str, Any]:
+) -> store.MutationPayload:
     """An order from the catalogue: prices, VAT and shipping from the pack (what the page
     sends for them is ignored), totals in Decimal; added to the record's orders."""
     if not lines:
@@ -271,7 +271,7 @@ async def agreement(
     note_text: str = "",
     client_id: str | None,
     actor: str,
-) -> dict[str, Any]:
+) -> store.MutationPayload:
     """A payment agreement: one of the plans the collection procedure allows, for at most the
     debt (the unpaid invoices); its schedule the one negotiated (`installments`: any dates and
     amounts within the plan's limits, server/scenarios/payment_rules.py) or, without it, the

@@ -5,7 +5,7 @@ calls phase while running; each change logged, audited and announced in one plac
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -34,7 +34,28 @@ EXTRA_KEYS = (
 )  # kept on the copy, not in the pack's CrmRecord
 
 
-def change_out(c: CrmChange) -> dict[str, Any]:
+class ChangePayload(TypedDict):
+    """One row of the change log (`change_out`; events: `events.CrmChangeOut`)."""
+
+    id: int
+    record_id: str | None
+    kind: str
+    field: str | None
+    old: Any  # any JSON value
+    new: Any
+    actor: str | None
+    at: str  # ISO 8601
+
+
+class MutationPayload(TypedDict):
+    """What a change to a record answers (`mutate`; HTTP: `schemas.CrmMutationOut`)."""
+
+    record: dict[str, Any]  # `record_out`: the record as stored, with its version
+    replayed: bool  # the same `client_id` was applied already: nothing new
+    changes: list[ChangePayload]
+
+
+def change_out(c: CrmChange) -> ChangePayload:
     return {
         "id": c.id,
         "record_id": c.record_id,
@@ -126,7 +147,7 @@ async def row_of(session: AsyncSession, candidate_id: str, record_id: str) -> Cr
     return row
 
 
-async def changes(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+async def changes(session: AsyncSession, candidate_id: str) -> list[ChangePayload]:
     """The whole change log, oldest first (the jury's live feed and the archive)."""
     rows = await session.scalars(
         select(CrmChange).where(CrmChange.candidate_id == candidate_id).order_by(CrmChange.id)
@@ -193,7 +214,7 @@ def announce(ctx: AppContext, candidate_id: str, change: CrmChange, **extra: Any
         [candidate_audience(candidate_id), jury_audience(candidate_id)],
         CrmChanged(
             candidate_id=candidate_id,
-            change=CrmChangeOut(**change_out(change)),
+            change=CrmChangeOut.model_validate(change_out(change)),
             record_id=change.record_id,
             **extra,
         ),
@@ -215,7 +236,7 @@ async def mutate(
     *,
     client_id: str | None,
     actor: str,
-) -> dict[str, Any]:
+) -> MutationPayload:
     """One change to one record, in one transaction: phase check, idempotent retry (same
     `client_id`), validation of the whole record, one log row per field, then the events. The
     record is written `WHERE version = :read`: if another change committed meanwhile, this one
@@ -240,7 +261,7 @@ async def _mutate_once(
     *,
     client_id: str | None,
     actor: str,
-) -> dict[str, Any]:
+) -> MutationPayload:
     async with ctx.db.session() as session:
         await ensure_copy(ctx, session, candidate_id)
         row = await row_of(session, candidate_id, record_id)

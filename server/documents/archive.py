@@ -33,6 +33,7 @@ from server.crm import service as crm_service
 from server.documents import service as documents
 from server.evaluation import deliberation as deliberations
 from server.evaluation import service as evaluation
+from server.evaluation.payloads import DeliberationPayload
 from server.exams import queries
 from server.exams.queries import NotFound
 from server.progress import service as progress
@@ -150,7 +151,7 @@ async def _candidate(
         f"{prefix}entretiens.json", lambda: evaluation.interview_notes(session, candidate_id)
     )
 
-    async def versions() -> list[dict[str, Any]]:
+    async def versions() -> list[DeliberationPayload]:
         return [
             deliberations.deliberation_out(d)
             for d in await deliberations.deliberations(session, candidate_id)

@@ -8,7 +8,7 @@ its justification, and the signature blocks."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,12 +20,70 @@ from server.core.identity import Role
 from server.core.referential import EvidenceKind, Pathway, SessionKind, Title
 from server.evaluation import deliberation as deliberations
 from server.evaluation.deliberation import TITLE_OUTCOMES
+from server.evaluation.models import Deliberation
 from server.exams import queries, timeline_service
-from server.exams.models import JuryAssignment, Participant
-from server.exams.timeline_state import TimelineState
+from server.exams.models import ExamSession, JuryAssignment, Participant
+from server.exams.timeline_state import Closure, TimelineState
 from server.outcomes import Decision, DecisionRefused, pathway_rule, sitting_for_format
 
 CAPACITY_ROLES = {"client": "juré jouant le client", "observer": "juré observateur"}
+
+
+class EvidenceRow(TypedDict):
+    """A piece of the file the rules ask for (or the jury had), present or absent."""
+
+    label: str
+    present: bool
+    required: bool
+
+
+class StaffJuror(TypedDict):
+    id: str
+    name: str
+    roles: list[str]
+
+
+class Staff(TypedDict):
+    jurors: list[StaffJuror]
+    proctors: list[str]
+
+
+class SignatureRow(TypedDict):
+    name: str
+    at: str
+
+
+class PvCandidate(TypedDict):
+    """A candidate as the procès-verbal lists them."""
+
+    name: str
+    pathway: str
+    began: datetime | None
+    ended: datetime | None
+    status: str
+    closure: Closure | None
+    evidence: list[EvidenceRow]
+    signed: Deliberation | None
+    signatures: list[SignatureRow]
+    pending: bool
+    proposal_title: str
+    ccps_proposed: list[str]
+    justification: str
+    decision: Decision | None
+    held: list[dict[str, Any]]  # `Decision.held` dumped, with the CCP's name
+
+
+class PvContext(TypedDict):
+    """What pv.html is rendered with (besides `service._base`)."""
+
+    title: Title
+    session: ExamSession
+    format_name: str
+    jurors: list[StaffJuror]
+    proctors: list[str]
+    candidates: list[PvCandidate]
+    began: datetime | None
+    ended: datetime | None
 
 
 def _evidence_rows(
@@ -35,7 +93,7 @@ def _evidence_rows(
     present: frozenset[EvidenceKind],
     from_training: bool | None,
     title_proposed: bool,
-) -> list[dict[str, Any]]:
+) -> list[EvidenceRow]:
     """Each piece the rules ask for this pathway at this session, present or absent; then any
     other piece the jury had."""
     try:
@@ -47,7 +105,8 @@ def _evidence_rows(
             wanted += list(rule.to_award_title)
     except DecisionRefused:
         wanted = []
-    rows, named = [], set()
+    rows: list[EvidenceRow] = []
+    named: set[EvidenceKind] = set()
     for alternatives in wanted:
         named |= set(alternatives)
         rows.append(
@@ -68,7 +127,7 @@ def _times(state: TimelineState) -> tuple[datetime | None, datetime | None]:
     return (min(started) if started else None), (max(ended) if ended else None)
 
 
-async def _staff(session: AsyncSession, exam_session_id: str) -> dict[str, Any]:
+async def _staff(session: AsyncSession, exam_session_id: str) -> Staff:
     """The jury (each juror with the candidates and the capacity they serve) and proctors."""
     people = (
         await session.scalars(
@@ -92,7 +151,7 @@ async def _staff(session: AsyncSession, exam_session_id: str) -> dict[str, Any]:
         serves.setdefault(juror_id, []).append(
             f"{CAPACITY_ROLES.get(capacity, capacity)} de {candidate_name}"
         )
-    jurors = [
+    jurors: list[StaffJuror] = [
         {"id": p.id, "name": p.display_name, "roles": serves.get(p.id, [])}
         for p in people
         if p.role == Role.JUROR.value
@@ -101,15 +160,15 @@ async def _staff(session: AsyncSession, exam_session_id: str) -> dict[str, Any]:
     return {"jurors": jurors, "proctors": proctors}
 
 
-async def pv_context(
-    ctx: AppContext, session: AsyncSession, exam_session_id: str
-) -> dict[str, Any]:
+async def pv_context(ctx: AppContext, session: AsyncSession, exam_session_id: str) -> PvContext:
     exam = await queries.get_exam(session, exam_session_id)
     title = ctx.titles[exam.title_id]
     staff = await _staff(session, exam.id)
     kind = sitting_for_format(title, exam.format_id, session_id=exam.id, day=exam.day).kind
     names = {j["id"]: j["name"] for j in staff["jurors"]}
-    candidates, first, last = [], [], []
+    candidates: list[PvCandidate] = []
+    first: list[datetime] = []
+    last: list[datetime] = []
     for cand in await queries.candidates_of(session, exam.id):
         state = (await timeline_service.load(ctx, session, cand.id)).state()
         began, ended = _times(state)
@@ -120,7 +179,7 @@ async def pv_context(
         row = await session.get(DecisionRow, cand.id)
         decision = Decision.model_validate(row.data) if row else None
         evidence, from_training = await certification.evidence_of(ctx, session, cand.id)
-        proposal = signed.proposal if signed else {}
+        proposal = signed.proposal if signed else None
         candidates.append(
             {
                 "name": cand.display_name,
@@ -135,7 +194,7 @@ async def pv_context(
                     cand.pathway,
                     evidence.present,
                     from_training,
-                    proposal.get("title") == "obtenu",
+                    proposal is not None and proposal.get("title") == "obtenu",
                 ),
                 "signed": signed,
                 "signatures": [
@@ -143,9 +202,13 @@ async def pv_context(
                     for who, at in (signed.signatures.items() if signed else [])
                 ],
                 "pending": bool(versions) and versions[-1].locked_at is None,
-                "proposal_title": TITLE_OUTCOMES.get(proposal.get("title") or "", ""),
-                "ccps_proposed": [c for c, ok in proposal.get("ccps", {}).items() if ok],
-                "justification": str(proposal.get("justification") or "").strip(),
+                "proposal_title": TITLE_OUTCOMES.get(
+                    (proposal and proposal.get("title")) or "", ""
+                ),
+                "ccps_proposed": [
+                    c for c, ok in (proposal["ccps"] if proposal else {}).items() if ok
+                ],
+                "justification": str((proposal and proposal.get("justification")) or "").strip(),
                 "decision": decision,
                 "held": [
                     {**h.model_dump(), "name": title.ccp(h.code).name}

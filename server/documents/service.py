@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,14 +17,18 @@ from server.certification import service as certification
 from server.certification.models import DecisionRow
 from server.core import localtime
 from server.core.context import AppContext
+from server.core.referential import Title
 from server.documents import pv as pv_data
 from server.documents.pdf import render_pdf_async as render_pdf
 from server.evaluation import deliberation as deliberations
 from server.evaluation import grid
 from server.evaluation import service as evaluation
 from server.evaluation.deliberation import COMPETENCE_OUTCOMES, TITLE_OUTCOMES
+from server.evaluation.models import Deliberation
+from server.evaluation.payloads import DeliberationPayload
 from server.exams import queries, timeline_service
 from server.exams.models import ExamSession, JuryAssignment, Participant
+from server.exams.timeline_state import Closure
 from server.outcomes import Decision
 from server.telephony import recordings
 from server.telephony.models import CallRow
@@ -44,7 +49,119 @@ class Stamp:
     reason: str = ""
 
 
-def _base(ctx: AppContext, stamp: Stamp | None) -> dict[str, Any]:
+class BaseContext(TypedDict):
+    """What every template needs (`_base`)."""
+
+    zone: ZoneInfo
+    zone_label: str
+    generated_at: str
+    stamp: Stamp | None
+
+
+class Juror(TypedDict):
+    capacity: str
+    label: str
+    id: str
+    name: str
+
+
+class OutcomeRow(TypedDict):
+    code: str
+    name: str
+    label: str
+
+
+class SignatureRow(TypedDict):
+    name: str
+    at: str
+
+
+class VersionView(DeliberationPayload):
+    """A version of the deliberation as the grid prints it."""
+
+    competence_rows: list[OutcomeRow]
+    ccp_rows: list[OutcomeRow]
+    title_label: str
+    signature_rows: list[SignatureRow]
+
+
+class PartyView(TypedDict):
+    talk: str
+    share: int
+    listening: str
+    interruptions: int
+
+
+class TalkView(TypedDict):
+    """A recording's talk analytics as the grid prints them."""
+
+    candidate: PartyView
+    client: PartyView
+    overlaps: int
+    overlap: str
+    silences: list[str]
+    holds: int
+    hold: str
+    answer: str
+
+
+class RecordingView(TypedDict):
+    call: str
+    part: int
+    duration: str
+    gaps: list[dict[str, Any]]  # telephony's gaps (`recordings.gaps_out`) with their clocks
+    talk: TalkView | None
+
+
+class NoteView(evaluation.NotePayload):
+    offset: str
+    call: str
+    by_name: str
+
+
+class InterviewView(evaluation.InterviewPayload):
+    topic_label: str
+
+
+class GridContext(BaseContext):
+    """What grid.html is rendered with."""
+
+    closure: Closure | None
+    title: Title
+    session: ExamSession
+    candidate: str
+    format_name: str
+    grid: evaluation.EvaluationGrid
+    marks: dict[tuple[str, str, int], evaluation.MarkPayload]
+    labels: dict[str, str]
+    status: dict[str, str]
+    notes: list[NoteView]
+    recordings: list[RecordingView]
+    interviews: list[InterviewView]
+    versions: list[VersionView]
+    decision: Decision | None
+    decision_version: int | None
+    jury: list[Juror]
+
+
+class ClosedExam(TypedDict):
+    """A candidate whose exam was closed before its end (results.html)."""
+
+    name: str
+    pathway: str
+    at: datetime
+    by: str | None
+    phase: str
+    phase_label: str
+    reason: str
+    reason_label: str
+    comment: str
+    decision_allowed: bool
+    new_sitting: bool
+    outcome: str
+
+
+def _base(ctx: AppContext, stamp: Stamp | None) -> BaseContext:
     """What every template needs: the zone, when it was made, its version."""
     zone = ctx.settings.zone
     return {
@@ -62,7 +179,7 @@ def _offset(ms: int | None) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-async def jury_of(session: AsyncSession, candidate_id: str) -> list[dict[str, str]]:
+async def jury_of(session: AsyncSession, candidate_id: str) -> list[Juror]:
     """The candidate's jurors: id, name, capacity (client first)."""
     rows = await session.execute(
         select(JuryAssignment.capacity, Participant.id, Participant.display_name)
@@ -76,7 +193,7 @@ async def jury_of(session: AsyncSession, candidate_id: str) -> list[dict[str, st
     ]
 
 
-def _version_view(d: Any, names: dict[str, str], title: Any) -> dict[str, Any]:
+def _version_view(d: Deliberation, names: dict[str, str], title: Title) -> VersionView:
     out = deliberations.deliberation_out(d)
     proposal = out["proposal"]
     return {
@@ -101,7 +218,7 @@ def _version_view(d: Any, names: dict[str, str], title: Any) -> dict[str, Any]:
 
 
 async def _call_labels(
-    ctx: AppContext, session: AsyncSession, candidate_id: str, parts: list[dict[str, Any]]
+    ctx: AppContext, session: AsyncSession, candidate_id: str, parts: list[grid.Part]
 ) -> dict[str, str]:
     """call id -> the simulation it played and when it rang (« Assistance … (10 h 42) »)."""
     titles = {p["part"]: p["label"] for p in parts}
@@ -124,12 +241,12 @@ def _clock(seconds: float | None) -> str:
 
 async def _recordings_view(
     session: AsyncSession, candidate_id: str, calls: dict[str, str]
-) -> list[dict[str, Any]]:
+) -> list[RecordingView]:
     """Each recording with its named intervals and its talk analytics, as the grid shows
     them (offsets on the call's clock: seconds from the answer, or from the segment's start)."""
     rows = await recordings.recordings_of(session, candidate_id)
     parts: dict[str, int] = {}
-    out = []
+    out: list[RecordingView] = []
     for row in rows:
         parts[row.call_id] = parts.get(row.call_id, 0) + 1
         rec = recordings.recording_out(row)
@@ -154,10 +271,10 @@ async def _recordings_view(
     return out
 
 
-def _talk_view(talk: dict[str, Any]) -> dict[str, Any]:
+def _talk_view(talk: dict[str, Any]) -> TalkView:
     parties = talk.get("parties", {})
 
-    def party(role: str) -> dict[str, Any]:
+    def party(role: str) -> PartyView:
         p = parties.get(role, {})
         return {
             "talk": _clock(p.get("talk_s", 0.0)),
@@ -183,7 +300,7 @@ def _talk_view(talk: dict[str, Any]) -> dict[str, Any]:
 
 async def grid_context(
     ctx: AppContext, session: AsyncSession, candidate_id: str, stamp: Stamp | None = None
-) -> dict[str, Any]:
+) -> GridContext:
     candidate = await queries.get_candidate(session, candidate_id)
     exam = await queries.get_exam(session, candidate.exam_session_id)
     title = ctx.titles[exam.title_id]
@@ -264,13 +381,28 @@ async def livret_pdf(
 
 async def closures_of(
     ctx: AppContext, session: AsyncSession, exam_session_id: str
-) -> list[dict[str, Any]]:
+) -> list[ClosedExam]:
     """The candidates whose exam was closed before its end: name, reason, effect."""
-    out = []
+    out: list[ClosedExam] = []
     for cand in await queries.candidates_of(session, exam_session_id):
         closure = (await timeline_service.load(ctx, session, cand.id)).closure
         if closure is not None:
-            out.append({"name": cand.display_name, "pathway": cand.pathway_label, **dict(closure)})
+            out.append(
+                {
+                    "name": cand.display_name,
+                    "pathway": cand.pathway_label,
+                    "at": closure.at,
+                    "by": closure.by,
+                    "phase": closure.phase,
+                    "phase_label": closure.phase_label,
+                    "reason": closure.reason,
+                    "reason_label": closure.reason_label,
+                    "comment": closure.comment,
+                    "decision_allowed": closure.decision_allowed,
+                    "new_sitting": closure.new_sitting,
+                    "outcome": closure.outcome,
+                }
+            )
     return out
 
 

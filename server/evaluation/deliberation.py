@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import Enum
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +33,7 @@ from server.core.wiring import HookPoint
 from server.evaluation import signing
 from server.evaluation.events import DeliberationChanged, DeliberationOut, to_jury
 from server.evaluation.models import Deliberation
+from server.evaluation.payloads import DeliberationPayload, Proposal
 from server.evaluation.service import EvaluationRefused, seat
 from server.exams.models import Candidate, JuryAssignment
 from server.exams.queries import NotFound
@@ -68,7 +69,7 @@ ANY_BASE: Final = AnyBase.ANY
 Base = dict[str, Any] | None | AnyBase
 
 
-def deliberation_out(d: Deliberation) -> dict[str, Any]:
+def deliberation_out(d: Deliberation) -> DeliberationPayload:
     return {
         "id": d.id,
         "version": d.version,
@@ -119,7 +120,7 @@ def _ccp_value(value: Any) -> bool | None:
     return {"obtenu": True, "non_obtenu": False}.get(value) if isinstance(value, str) else None
 
 
-def validate_proposal(exam_format: ExamFormat, proposal: dict[str, Any]) -> dict[str, Any]:
+def validate_proposal(exam_format: ExamFormat, proposal: dict[str, Any]) -> Proposal:
     """The proposal, normalised; or EvaluationRefused naming what is missing or inconsistent."""
     competences = proposal.get("competences") or {}
     ccps = proposal.get("ccps") or {}
@@ -157,7 +158,7 @@ def validate_proposal(exam_format: ExamFormat, proposal: dict[str, Any]) -> dict
     if len(justification) > MAX_JUSTIFICATION:
         raise EvaluationRefused("La justification est trop longue.")
     chosen = {c: str(competences[c]) for c in exam_format.practical}
-    out: dict[str, Any] = {
+    out: Proposal = {
         "competences": chosen,
         "ccps": {c: bool(v) for c, v in decided.items()},
         "title": outcome,
@@ -186,6 +187,13 @@ def _reasons(exam_format: ExamFormat, raw: Any, competences: dict[str, str]) -> 
         if reason and competences.get(code) == "acquise":
             out[code] = reason
     return out
+
+
+class _Replaced(TypedDict):
+    """What a proposal rewritten in place replaced (in the audit log)."""
+
+    proposal: Proposal
+    signatures: dict[str, str]
 
 
 class StaleDeliberation(EvaluationRefused):
@@ -219,7 +227,7 @@ async def propose(
     candidate_id: str,
     proposal: dict[str, Any],
     base: Base = ANY_BASE,
-) -> dict[str, Any]:
+) -> DeliberationPayload:
     """Writes the proposal into the current unsigned version (its signatures are cleared:
     they signed something else), or as a new version when the last one is locked. With a
     `base`, refused (StaleDeliberation) unless it is still the last version."""
@@ -229,7 +237,7 @@ async def propose(
         clean = validate_proposal(s.exam_format, proposal)
         gaps = signing.unevaluated(s, await signing.mark_facts(session, candidate_id), clean)
         if gaps:
-            codes = ", ".join(g["code"] for g in gaps)
+            codes = ", ".join(g["code"] or "" for g in gaps)  # competences: a code each
             raise EvaluationRefused(
                 f"Compétence(s) proposée(s) acquise(s) sans évaluation : {codes}. Aucun critère "
                 "n'en a été observé dans une simulation, un écrit ou l'entretien technique : "
@@ -239,7 +247,7 @@ async def propose(
         current = versions[-1] if versions else None
         check_base(current, base)
         now = ctx.clock.now()
-        replaced: dict[str, Any] | None = None
+        replaced: _Replaced | None = None
         if current is not None and current.locked_at is None and current.signatures:
             # Signed, then changed: every signature is void, the change is a new version.
             voided = current
@@ -282,17 +290,21 @@ async def propose(
         to_jury(
             ctx,
             candidate_id,
-            DeliberationChanged(candidate_id=candidate_id, deliberation=DeliberationOut(**before)),
+            DeliberationChanged(
+                candidate_id=candidate_id, deliberation=DeliberationOut.model_validate(before)
+            ),
         )
     to_jury(
         ctx,
         candidate_id,
-        DeliberationChanged(candidate_id=candidate_id, deliberation=DeliberationOut(**out)),
+        DeliberationChanged(
+            candidate_id=candidate_id, deliberation=DeliberationOut.model_validate(out)
+        ),
     )
     return out
 
 
-def _lock_ready(jurors: dict[str, str], signatures: dict[str, Any]) -> bool:
+def _lock_ready(jurors: dict[str, str], signatures: dict[str, str]) -> bool:
     both = {Capacity.CLIENT.value, Capacity.OBSERVER.value}
     return both <= set(jurors) and all(jurors[c] in signatures for c in both)
 
@@ -302,7 +314,7 @@ async def sign(
     principal: Principal,
     candidate_id: str,
     base: Base = ANY_BASE,
-) -> dict[str, Any]:
+) -> DeliberationPayload:
     """The signing juror's signature on the current version; the second one locks it (after
     the lock checks). With a `base`, refused unless it is what the juror read."""
     after: list[AfterCommit] = []
@@ -327,7 +339,7 @@ async def sign(
             return deliberation_out(current)
         now: datetime = ctx.clock.now()
         ready = await signing.readiness(ctx, session, candidate, current)
-        if not ready.ok:
+        if not ready.ok or ready.seal is None:  # ok: a seal
             await session.rollback()  # nothing a look at the rules created is kept
             raise signing.NotReady(ready)
         if current.signatures and ready.seal != current.seal:
@@ -360,7 +372,9 @@ async def sign(
     to_jury(
         ctx,
         candidate_id,
-        DeliberationChanged(candidate_id=candidate_id, deliberation=DeliberationOut(**out)),
+        DeliberationChanged(
+            candidate_id=candidate_id, deliberation=DeliberationOut.model_validate(out)
+        ),
     )
     for done in after:
         done()
@@ -394,7 +408,9 @@ async def _void_on_change(
     cid = candidate.participant_id
     for out in (before, after):
         to_jury(
-            ctx, cid, DeliberationChanged(candidate_id=cid, deliberation=DeliberationOut(**out))
+            ctx,
+            cid,
+            DeliberationChanged(candidate_id=cid, deliberation=DeliberationOut.model_validate(out)),
         )
     raise signing.SignatureVoided(
         f"Ce que l'autre juré a signé a changé depuis ({what}) : sa signature de la version "

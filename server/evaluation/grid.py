@@ -21,11 +21,69 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from server.core.referential import ExamFormat, Title
 from server.scenarios.pack.models import FormatSubset
 from server.scenarios.pack.types import CriterionRef
+
+
+class CriterionOut(TypedDict):
+    """A criterion of a competence, as the grid shows it (HTTP: `schemas.CriterionOut`)."""
+
+    index: int
+    text: str
+    watch: bool
+
+
+class GridCompetence(TypedDict):
+    """A competence of a part (HTTP: `schemas.GridCompetenceOut`)."""
+
+    code: str
+    name: str
+    ccp: str
+    criteria: list[CriterionOut]
+
+
+class Part(TypedDict):
+    """A markable part (HTTP: `schemas.PartOut`): `not_played` for a simulation only,
+    `replaced` for a writing task only."""
+
+    part: str
+    kind: str
+    label: str
+    not_played: NotRequired[str | None]
+    replaced: NotRequired[bool]
+    competences: list[GridCompetence]
+
+
+# What the marks say of a transversal competence (HTTP: `schemas.TransversalOut`).
+TransversalStatus = TypedDict(
+    "TransversalStatus",
+    {
+        "code": str,
+        "name": str,
+        "status": str,
+        "carried_by": list[str],
+        "from": dict[str, str],
+        "acquired": int,
+        "evaluated": int,
+        "explanation": str,
+    },
+)
+
+
+class TransversalDecided(TypedDict):
+    """A transversal competence as the signed decision has it (HTTP:
+    `schemas.TransversalDecidedOut`)."""
+
+    code: str
+    name: str
+    status: str
+    carried_by: list[str]
+    granted_ccps: list[str]
+    explanation: str
+
 
 TECHNICAL_INTERVIEW = "entretien_technique"
 WRITING_PREFIX = "writing:"
@@ -78,8 +136,8 @@ def _watched(title: Title, refs: Iterable[CriterionRef]) -> set[tuple[str, int]]
 
 def _competences(
     title: Title, codes: Iterable[str], watched: set[tuple[str, int]]
-) -> list[dict[str, Any]]:
-    out = []
+) -> list[GridCompetence]:
+    out: list[GridCompetence] = []
     for code in codes:
         comp = title.competence(code)
         out.append(
@@ -101,14 +159,14 @@ def parts(
     exam_format: ExamFormat,
     subset: FormatSubset,
     not_played: Mapping[str, str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Part]:
     """Every markable part: the simulations in run order (a simulation not played says so,
     with its reason), the writing tasks (marked on the competences of the simulation they
     follow; a replacement task says it is one), the technical interview (on the competences
     the RC assigns to it); each with its competences and their criteria word for word, the
     criteria the juror card asks to watch flagged."""
     not_played = not_played or {}
-    result: list[dict[str, Any]] = []
+    result: list[Part] = []
     for sim in subset.simulations:
         result.append(
             {
@@ -151,15 +209,14 @@ def parts(
     return result
 
 
-def criterion_text(structure: list[dict[str, Any]], part: str, code: str, index: int) -> str | None:
+def criterion_text(structure: list[Part], part: str, code: str, index: int) -> str | None:
     """The exact text of a criterion of a part, or None when that part is not marked on it."""
     for p in structure:
         if p["part"] != part:
             continue
         for comp in p["competences"]:
             if comp["code"] == code and 1 <= index <= len(comp["criteria"]):
-                text: str = comp["criteria"][index - 1]["text"]
-                return text
+                return comp["criteria"][index - 1]["text"]
     return None
 
 
@@ -183,10 +240,10 @@ def competence_status(marks: Iterable[MarkFact]) -> dict[str, Status]:
     return out
 
 
-def transversal_status(title: Title, professional: dict[str, Status]) -> list[dict[str, Any]]:
+def transversal_status(title: Title, professional: dict[str, Status]) -> list[TransversalStatus]:
     """Each transversal competence with its status and how it was derived (`from`: the
     evaluated carrying competences and their status; `acquired`/`evaluated`: the counts)."""
-    out = []
+    out: list[TransversalStatus] = []
     for t in title.transversal:
         assessed = {
             c: professional[c]
@@ -217,13 +274,13 @@ def transversal_status(title: Title, professional: dict[str, Status]) -> list[di
 
 def transversal_decided(
     title: Title, exam_format: ExamFormat, ccps: dict[str, bool]
-) -> list[dict[str, Any]]:
+) -> list[TransversalDecided]:
     """The transversal competences as the signed decision has them, so that a signed grid
     never contradicts the decision: a transversal competence is evaluated « au travers des
     compétences professionnelles » (RC § 3.3); it is « acquise » when a CCP the jury granted
     holds one of the competences that carry it, « non acquise » when every CCP holding them
     was refused, « non évaluée » when this format evaluates none of them."""
-    out = []
+    out: list[TransversalDecided] = []
     for t in title.transversal:
         carriers = [c for c in t.carried_by if c in exam_format.practical]
         by_ccp: dict[str, list[str]] = {}

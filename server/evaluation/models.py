@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.db import Base, UtcDateTime, new_id
+from server.evaluation.payloads import Proposal
 
 
 class Mark(Base):
@@ -70,17 +71,18 @@ class Deliberation(Base):
         ForeignKey("candidates.participant_id", ondelete="CASCADE"), index=True
     )
     version: Mapped[int] = mapped_column(Integer)
-    proposal: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Written only by `deliberation.validate_proposal` (or copied from a version it wrote).
+    proposal: Mapped[Proposal] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    signatures: Mapped[dict[str, Any]] = mapped_column(JSON)  # juror id -> signed at
+    signatures: Mapped[dict[str, str]] = mapped_column(JSON)  # juror id -> signed at (ISO)
     locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # What the signatures cover (evaluation/signing.py): the proposal, the pieces of the file
     # and the decision the rules take from them, fixed at the first signature, and its SHA-256;
     # each signature keeps the seal it was given on.
     bound: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     seal: Mapped[str | None] = mapped_column(String(64))
-    signed_seals: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # juror id -> seal
+    signed_seals: Mapped[dict[str, str] | None] = mapped_column(JSON)  # juror id -> seal
     # A signed version changed afterwards: its signatures no longer count (a new version
     # replaces it); when and why.
     voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

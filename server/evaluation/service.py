@@ -5,7 +5,8 @@ a call, interview notes. The deliberation is in `deliberation.py`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import NotRequired, TypedDict
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,7 @@ from server.evaluation.events import (
     to_jury,
 )
 from server.evaluation.models import Deliberation, InterviewNote, Mark, PinnedNote
+from server.evaluation.payloads import DeliberationPayload
 from server.exams.models import Candidate, ExamSession
 from server.exams.queries import NotFound
 from server.progress import service as progress
@@ -34,6 +36,88 @@ from server.scenarios.pack.models import FormatSubset
 from server.telephony.models import CallRow
 
 MAX_COMMENT = 4000
+
+
+class MarkPayload(TypedDict):
+    """One criterion as marked (`mark_out`; events and HTTP: `events.MarkOut`)."""
+
+    part: str
+    competence: str
+    criterion: int
+    criterion_text: str
+    value: str
+    comment: str
+    by: str
+    updated_at: str
+    version: int
+
+
+class NotePayload(TypedDict):
+    """A pinned note (`note_out`; events and HTTP: `events.NoteOut`)."""
+
+    id: str
+    call_id: str | None
+    offset_ms: int | None
+    text: str
+    by: str
+    at: str
+
+
+class InterviewPayload(TypedDict):
+    """A juror's notes of an interview (`interview_out`; `events.InterviewOut`)."""
+
+    topic: str
+    text: str
+    by: str
+    updated_at: str
+
+
+class Decided(TypedDict):
+    """The signed decision's view (HTTP: `schemas.DecidedOut`)."""
+
+    version: int
+    locked_at: str | None
+    competences: dict[str, str]
+    ccps: dict[str, bool | None]
+    transversal: list[grid.TransversalDecided]
+
+
+class CompetenceStatus(TypedDict):
+    """What the marks say of a professional competence (`schemas.CompetenceStatusOut`)."""
+
+    code: str
+    name: str
+    ccp: str
+    status: str
+    counts: dict[str, int]
+
+
+class EvaluationGrid(TypedDict):
+    """`evaluation_grid` (HTTP: `schemas.EvaluationOut`, once the route added the notes, the
+    interviews' notes and the deliberation's versions)."""
+
+    candidate_id: str
+    title_id: str
+    format_id: str
+    parts: list[grid.Part]
+    marks: list[MarkPayload]
+    competences: list[CompetenceStatus]
+    transversal: list[grid.TransversalStatus]
+    decided: Decided | None
+    interview_topics: list[str]
+    rule: str | None
+    notes: NotRequired[list[NotePayload]]
+    interviews: NotRequired[list[InterviewPayload]]
+    deliberations: NotRequired[list[DeliberationPayload]]
+
+
+class _MarkValues(TypedDict):
+    criterion_text: str
+    value: str
+    comment: str
+    by: str
+    updated_at: datetime
+    version: int
 
 
 class EvaluationRefused(PlateauError):
@@ -74,7 +158,7 @@ class Seat:
     subset: FormatSubset | None
     not_played: dict[str, str] = field(default_factory=dict)
 
-    def structure(self) -> list[dict[str, Any]]:
+    def structure(self) -> list[grid.Part]:
         if self.subset is None:
             raise NotFound("Aucun sujet n'est associé à cette session : pas de grille.")
         return grid.parts(self.title, self.exam_format, self.subset, self.not_played)
@@ -98,7 +182,7 @@ async def seat(ctx: AppContext, session: AsyncSession, candidate_id: str) -> Sea
     )
 
 
-def mark_out(m: Mark) -> dict[str, Any]:
+def mark_out(m: Mark) -> MarkPayload:
     return {
         "part": m.part,
         "competence": m.competence,
@@ -124,7 +208,7 @@ async def marks(session: AsyncSession, candidate_id: str) -> list[Mark]:
 
 async def evaluation_grid(
     ctx: AppContext, session: AsyncSession, candidate_id: str
-) -> dict[str, Any]:
+) -> EvaluationGrid:
     """The grid of the candidate's format and pack, the marks, and what they say of each
     professional and transversal competence (with how each was derived)."""
     s = await seat(ctx, session, candidate_id)
@@ -142,7 +226,7 @@ async def evaluation_grid(
         .order_by(Deliberation.version.desc())
         .limit(1)
     )
-    decided = (
+    decided: Decided | None = (
         {
             "version": signed.version,
             "locked_at": signed.locked_at.isoformat() if signed.locked_at else None,
@@ -191,7 +275,7 @@ async def set_mark(
     value: str,
     comment: str | None = None,
     base_version: int | None = None,
-) -> dict[str, Any]:
+) -> MarkPayload:
     """Autosave of one criterion of one part. `base_version`: the version of the mark the juror
     saw (0: not marked yet); refused (StaleMark) when the other juror saved it since. Without
     it, the version read here is the one checked. Either way the write is `UPDATE … WHERE
@@ -221,7 +305,7 @@ async def set_mark(
             raise StaleMark(row, competence, criterion)
         if comment is None:
             comment = row.comment if row is not None else ""
-        values = {
+        values: _MarkValues = {
             "criterion_text": text,
             "value": mark_value.value,
             "comment": comment,
@@ -257,7 +341,7 @@ async def set_mark(
 
 
 async def _write_mark(
-    session: AsyncSession, key: tuple[str, str, str, int], read: int, values: dict[str, Any]
+    session: AsyncSession, key: tuple[str, str, str, int], read: int, values: _MarkValues
 ) -> bool:
     """`UPDATE … WHERE version = :read`, or the first INSERT (the primary key refuses a second
     one). False: the other juror wrote first; the transaction is rolled back."""
@@ -288,7 +372,7 @@ async def _write_mark(
 # ---- notes pinned to a moment of a call --------------------------------------------------
 
 
-def note_out(n: PinnedNote) -> dict[str, Any]:
+def note_out(n: PinnedNote) -> NotePayload:
     return {
         "id": n.id,
         "call_id": n.call_id,
@@ -319,7 +403,7 @@ async def pin_note(
     call_id: str | None,
     offset_ms: int | None,
     text: str,
-) -> dict[str, Any]:
+) -> NotePayload:
     """One click while listening: with a call and no offset, the offset is the moment of the
     click in that call's recording; a page replaying a recording gives its own offset."""
     if not text.strip():
@@ -357,7 +441,7 @@ async def pin_note(
     return out
 
 
-async def notes(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+async def notes(session: AsyncSession, candidate_id: str) -> list[NotePayload]:
     rows = await session.scalars(
         select(PinnedNote)
         .where(PinnedNote.candidate_id == candidate_id)
@@ -376,13 +460,13 @@ def interview_topics(exam_format: ExamFormat) -> list[str]:
     )
 
 
-def interview_out(r: InterviewNote) -> dict[str, Any]:
+def interview_out(r: InterviewNote) -> InterviewPayload:
     return {"topic": r.topic, "text": r.text, "by": r.by, "updated_at": r.updated_at.isoformat()}
 
 
 async def set_interview_note(
     ctx: AppContext, principal: Principal, candidate_id: str, topic: str, text: str
-) -> dict[str, Any]:
+) -> InterviewPayload:
     async with ctx.db.session() as session:
         s = await seat(ctx, session, candidate_id)
         if topic not in interview_topics(s.exam_format):
@@ -411,7 +495,7 @@ async def set_interview_note(
     return out
 
 
-async def interview_notes(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+async def interview_notes(session: AsyncSession, candidate_id: str) -> list[InterviewPayload]:
     rows = await session.scalars(
         select(InterviewNote)
         .where(InterviewNote.candidate_id == candidate_id)

@@ -20,7 +20,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,17 +29,39 @@ from server.core.context import AppContext
 from server.core.wiring import HookPoint
 from server.evaluation import grid
 from server.evaluation.models import Deliberation
+from server.evaluation.payloads import DeliberationPayload, Proposal
 from server.evaluation.service import EvaluationRefused, Seat, marks, seat
 from server.exams.models import Candidate
 
+
 # A reason the rules cannot decide yet: {"kind", "code", "text"} (French text), plus
 # "any_of"/"label" for a missing piece of the file.
-Blocking = dict[str, Any]
+class Blocking(TypedDict):
+    """What keeps the rules from deciding (HTTP: `schemas.BlockingOut`): a proposal, a
+    competence or a piece of the file; `any_of` and `label` for a missing piece only."""
+
+    kind: str
+    code: str | None
+    text: str
+    any_of: NotRequired[list[str]]
+    label: NotRequired[str]
+
+
+class ReadinessPayload(TypedDict):
+    """`Readiness.out` (HTTP: `schemas.ReadinessOut`)."""
+
+    version: int | None
+    can_sign: bool
+    blocking: list[Blocking]
+    bound: dict[str, Any] | None
+    seal: str | None
+
+
 # What a signature binds besides the proposal, contributed by other packages (certification:
 # the pieces, the decision): (ctx, session, candidate, proposal) → (its part of what the
 # signature binds, what blocks).
 SealPart = Callable[
-    [AppContext, AsyncSession, Candidate, dict[str, Any]],
+    [AppContext, AsyncSession, Candidate, Proposal],
     Awaitable[tuple[dict[str, Any], list[Blocking]]],
 ]
 SEAL_PART: HookPoint[SealPart] = HookPoint("seal_parts")
@@ -64,7 +86,7 @@ class Readiness:
     def seal(self) -> str | None:
         return seal_of(self.bound) if self.bound is not None else None
 
-    def out(self) -> dict[str, Any]:
+    def out(self) -> ReadinessPayload:
         return {
             "version": self.version,
             "can_sign": self.ok,
@@ -96,12 +118,12 @@ class SignatureVoided(EvaluationRefused):
     """The signed content changed before the second signature: the first one is void and a
     new version waits for both (HTTP 409, the new version in `deliberation`)."""
 
-    def __init__(self, message: str, version: dict[str, Any]) -> None:
+    def __init__(self, message: str, version: DeliberationPayload) -> None:
         super().__init__(message)
         self.extra = {"deliberation": version}
 
 
-def unevaluated(s: Seat, facts: list[grid.MarkFact], proposal: dict[str, Any]) -> list[Blocking]:
+def unevaluated(s: Seat, facts: list[grid.MarkFact], proposal: Proposal) -> list[Blocking]:
     """The competences proposed « acquise » with no criterion observed and no written reason."""
     status = grid.competence_status(facts)
     reasons = proposal.get("reasons") or {}
@@ -135,7 +157,7 @@ async def mark_facts(session: AsyncSession, candidate_id: str) -> list[grid.Mark
 
 
 async def competence_gaps(
-    ctx: AppContext, session: AsyncSession, candidate_id: str, proposal: dict[str, Any]
+    ctx: AppContext, session: AsyncSession, candidate_id: str, proposal: Proposal
 ) -> list[Blocking]:
     s = await seat(ctx, session, candidate_id)
     return unevaluated(s, await mark_facts(session, candidate_id), proposal)
@@ -184,7 +206,7 @@ async def supersede(
     candidate: Candidate,
     current: Deliberation,
     *,
-    proposal: dict[str, Any],
+    proposal: Proposal,
     reason: str,
     actor: str,
     now: datetime,
@@ -224,7 +246,7 @@ async def supersede(
 
 async def current_readiness(
     ctx: AppContext, session: AsyncSession, candidate_id: str
-) -> dict[str, Any]:
+) -> ReadinessPayload:
     """For the jury's page, before anyone signs: what the last version would bind and what
     keeps the rules from deciding. Nothing is kept of the look."""
     from server.evaluation.deliberation import deliberations

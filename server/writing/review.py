@@ -25,7 +25,7 @@ async def vocabulary(
     return spelling.pack_vocabulary(pack) | spelling.crm_words(records)
 
 
-def _marks(drafts: list[dict[str, Any]], words: spelling.Vocabulary) -> None:
+def _marks(drafts: list[service.DraftPayload], words: spelling.Vocabulary) -> None:
     for draft in drafts:
         draft["issues"] = {
             name: spelling.check(value, words)
@@ -34,7 +34,9 @@ def _marks(drafts: list[dict[str, Any]], words: spelling.Vocabulary) -> None:
         }
 
 
-async def review(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict[str, Any]:
+async def review(
+    ctx: AppContext, session: AsyncSession, candidate_id: str
+) -> service.DraftsPayload:
     data = await service.drafts(ctx, session, candidate_id, for_candidate=False)
     found = await progress.effective_subset(ctx, session, candidate_id)
     words = spelling.Vocabulary()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, NotRequired, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select, update
@@ -40,6 +41,66 @@ NOTEPAD = "notepad"
 MAX_TEXT = 20_000
 
 
+class Counts(TypedDict):
+    """A reply's length; for an SMS, its encoding and segments (`sms.count`)."""
+
+    characters: int
+    words: int
+    encoding: NotRequired[str]
+    units: NotRequired[int]
+    segments: NotRequired[int]
+    per_segment: NotRequired[int]
+    non_gsm: NotRequired[list[str]]
+
+
+class DraftPayload(TypedDict):
+    """A reply (`draft_out`; HTTP: `schemas.DraftOut`). The jury's review adds the spelling
+    issues of each field, the task's brief and the count of saves (`review.review`)."""
+
+    task_id: str
+    channel: str
+    content: dict[str, str]  # the fields of the channel's shape (`SHAPES`)
+    version: int
+    saved_at: str | None
+    frozen: bool
+    sha256: str | None
+    counts: Counts
+    max_length: int | None
+    brief: str
+    replaced: bool
+    issues: NotRequired[dict[str, list[dict[str, Any]]]]
+    task: NotRequired[dict[str, Any] | None]
+    saves: NotRequired[dict[str, int]]  # `save_count`
+
+
+class DraftsPayload(TypedDict):
+    """The candidate's replies (`drafts`; HTTP: `schemas.DraftsOut`); `aid` in the review."""
+
+    frozen: bool
+    writable: bool
+    drafts: list[DraftPayload]
+    aid: NotRequired[dict[str, Any]]
+
+
+class NotepadPayload(TypedDict):
+    """HTTP: `schemas.NotepadOut`."""
+
+    text: str
+    version: int
+    saved_at: str | None
+    writable: bool
+
+
+def text_fields(raw: Any) -> dict[str, str]:
+    """A reply's fields as stored (a JSON column) or dumped from its shape: text only."""
+    out: dict[str, str] = {}
+    for name, value in dict(raw).items():
+        if not isinstance(value, str):
+            raise TypeError(f"champ {name!r} : texte attendu, {type(value).__name__} trouvé")
+        out[name] = value
+    return out
+
+
 class WritingRefused(PlateauError):
     """A save or a read the exam does not allow now (French message)."""
 
@@ -47,7 +108,7 @@ class WritingRefused(PlateauError):
 class StaleDraft(PlateauError):
     """Another tab saved first: the client gets the current draft back, nothing is lost."""
 
-    def __init__(self, current: dict[str, Any]) -> None:
+    def __init__(self, current: DraftPayload) -> None:
         super().__init__("Ce texte a été enregistré depuis un autre onglet : rechargez-le.")
         self.extra = {"current": current}
 
@@ -82,18 +143,16 @@ SHAPES: dict[Channel, type[_Fields]] = {
 }
 
 
-def counts(channel: Channel, content: dict[str, Any]) -> dict[str, Any]:
+def counts(channel: Channel, content: dict[str, str]) -> Counts:
     body = content.get("body", "")
-    out: dict[str, Any] = {"characters": len(body), "words": len(body.split())}
+    out: Counts = {"characters": len(body), "words": len(body.split())}
     if channel is Channel.SMS:
         c = sms.count(body)
-        out.update(
-            encoding=c.encoding,
-            units=c.units,
-            segments=c.segments,
-            per_segment=c.per_segment,
-            non_gsm=list(c.non_gsm),
-        )
+        out["encoding"] = c.encoding
+        out["units"] = c.units
+        out["segments"] = c.segments
+        out["per_segment"] = c.per_segment
+        out["non_gsm"] = list(c.non_gsm)
     return out
 
 
@@ -102,8 +161,8 @@ def digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def draft_out(task: WritingTask, row: Draft | None) -> dict[str, Any]:
-    content = row.content if row else SHAPES[task.channel]().model_dump()
+def draft_out(task: WritingTask, row: Draft | None) -> DraftPayload:
+    content = text_fields(row.content if row else SHAPES[task.channel]().model_dump())
     return {
         "task_id": task.id,
         "channel": task.channel.value,
@@ -132,7 +191,7 @@ def _writing_reached(state: TimelineState) -> bool:
 
 async def drafts(
     ctx: AppContext, session: AsyncSession, candidate_id: str, *, for_candidate: bool
-) -> dict[str, Any]:
+) -> DraftsPayload:
     """The replies; a candidate sees the tasks only from the writing phase on."""
     timeline = await timeline_service.load(ctx, session, candidate_id)
     state = timeline.state()
@@ -157,7 +216,7 @@ async def _refuse(
     candidate: Candidate,
     task_id: str,
     reason: str,
-    content: dict[str, Any],
+    content: dict[str, str],
     actor: str,
 ) -> None:
     size = len(json.dumps(content, ensure_ascii=False))
@@ -192,7 +251,7 @@ async def save_draft(
     base_version: int,
     *,
     actor: str,
-) -> dict[str, Any]:
+) -> DraftPayload:
     async with ctx.db.session() as session:
         candidate = await session.get(Candidate, candidate_id)
         if candidate is None:
@@ -201,7 +260,7 @@ async def save_draft(
         if task is None:
             raise NotFound("Sujet de rédaction inconnu.")
         try:
-            fields = SHAPES[task.channel].model_validate(content).model_dump()
+            fields = text_fields(SHAPES[task.channel].model_validate(content).model_dump())
         except ValueError as exc:
             raise WritingRefused(f"Texte refusé : {exc}") from None
         state = (await timeline_service.load(ctx, session, candidate_id)).state()
@@ -250,13 +309,15 @@ async def save_draft(
         if not written:  # another tab saved first
             raise StaleDraft(draft_out(task, row))
         out = draft_out(task, row)
+    saved_at = out["saved_at"]
+    assert saved_at is not None  # a reply just written (version >= 1) has its time
     ctx.bus.publish(  # after the commit: the jury's review of the replies is live
         jury_audience(candidate_id),
         DraftSaved(
             candidate_id=candidate_id,
             task_id=task_id,
             version=out["version"],
-            saved_at=out["saved_at"],
+            saved_at=saved_at,
         ),
     )
     return out
@@ -269,9 +330,9 @@ async def _write(
     session: AsyncSession,
     candidate_id: str,
     task: WritingTask,
-    fields: dict[str, Any],
+    fields: dict[str, str],
     base_version: int,
-    now: Any,
+    now: datetime,
 ) -> bool:
     """The save itself, checked in the statement: `UPDATE … WHERE version = :base AND frozen_at
     IS NULL` (or the first INSERT, which the freeze's empty reply or another tab's first save
@@ -387,7 +448,7 @@ async def on_timeline(
 # ---- the notepad --------------------------------------------------------------------
 
 
-async def notepad(ctx: AppContext, session: AsyncSession, candidate_id: str) -> dict[str, Any]:
+async def notepad(ctx: AppContext, session: AsyncSession, candidate_id: str) -> NotepadPayload:
     row = await session.get(Notepad, candidate_id)
     state = (await timeline_service.load(ctx, session, candidate_id)).state()
     return {
@@ -409,7 +470,7 @@ def _notepad_writable(state: TimelineState) -> bool:
 
 async def save_notepad(
     ctx: AppContext, candidate_id: str, text: str, *, actor: str
-) -> dict[str, Any]:
+) -> NotepadPayload:
     async with ctx.db.session() as session:
         candidate = await session.get(Candidate, candidate_id)
         if candidate is None:
@@ -425,7 +486,7 @@ async def save_notepad(
         return {"text": text, "version": version, "saved_at": now.isoformat(), "writable": True}
 
 
-async def _write_notepad(session: AsyncSession, candidate_id: str, text: str, now: Any) -> int:
+async def _write_notepad(session: AsyncSession, candidate_id: str, text: str, now: datetime) -> int:
     """The notepad is the candidate's alone (the last save wins), but two tabs may save at once:
     `UPDATE … SET version = version + 1`, or the first INSERT — which the key refuses to the
     second tab, whose save then becomes an UPDATE."""

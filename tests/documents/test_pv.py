@@ -166,3 +166,12 @@ def test_the_livret_names_its_issuer_its_level_and_keeps_long_names_in_their_col
             assert found, word
             assert all(session_head - 4 <= b.left and b.right < version_head for b in found), word
         assert all(b.right <= width - 30 for word in words for b in boxes(pdf, word))
+
+
+def test_a_closed_exam_row_carries_every_field_of_the_closure() -> None:
+    """results.html lists `closures_of`: its rows once spread `dict(closure)`; typed, they
+    name each field, so a field added to `Closure` must be added to `ClosedExam` too."""
+    from server.documents.service import ClosedExam
+    from server.exams.timeline_state import Closure
+
+    assert set(ClosedExam.__annotations__) == {"name", "pathway", *Closure.model_fields}

@@ -1,0 +1,42 @@
+"""Issue 19: payloads are typed where their shape is known. Each package that was typed gets a
+budget of `dict[str, Any]` occurrences in its modules (its HTTP models and routes included);
+the budget may only go down: lower it when you type more, never raise it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from server.core.config import PROJECT_ROOT
+
+UNTYPED = re.compile(r"dict\[str, Any\]")
+
+# package under server/ -> the most `dict[str, Any]` its .py files may hold
+BUDGET = {
+    "certification": 12,
+    "crm": 31,
+    "documents": 9,
+    "evaluation": 21,
+    "writing": 16,
+}
+
+
+def _count(package: str) -> int:
+    root = PROJECT_ROOT / "server" / package
+    return sum(
+        len(UNTYPED.findall(path.read_text(encoding="utf-8"))) for path in root.rglob("*.py")
+    )
+
+
+@pytest.mark.parametrize("package", sorted(BUDGET))
+def test_untyped_dicts_stay_within_budget(package: str) -> None:
+    found = _count(package)
+    assert found <= BUDGET[package], (
+        f"server/{package}: {found} `dict[str, Any]`, budget {BUDGET[package]}: "
+        "type the payload (a TypedDict, a dataclass or the HTTP model) instead"
+    )
+
+
+def test_the_count_sees_an_untyped_dict() -> None:
+    assert len(UNTYPED.findall("def f(x: dict[str, Any]) -> dict[str, Any]: ...")) == 2
