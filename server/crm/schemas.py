@@ -58,7 +58,7 @@ class In(BaseModel):
     client_id: Id | None = None
 
 
-class NoteIn(In):
+class ContactNoteIn(In):
     channel: Annotated[str, Line(20)] = "telephone"
     summary: Note
 

@@ -19,9 +19,9 @@ from server.crm.schemas import (
     AnswerIn,
     AnswerOut,
     AppointmentIn,
+    ContactNoteIn,
     CrmMutationOut,
     CrmRecordOut,
-    NoteIn,
     OrderIn,
     RecordEdit,
     SurveyAnswersOut,
@@ -78,7 +78,7 @@ async def edit(
 
 @router.post("/records/{record_id}/notes", response_model_exclude_unset=True)
 async def note(
-    candidate_id: str, record_id: str, body: NoteIn, ctx: CtxDep, who: Editor
+    candidate_id: str, record_id: str, body: ContactNoteIn, ctx: CtxDep, who: Editor
 ) -> CrmMutationOut:
     out = await service.note(
         ctx,

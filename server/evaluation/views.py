@@ -33,7 +33,7 @@ class MarkIn(BaseModel):
     base_version: int | None = Field(default=None, ge=0)  # the version seen (0: none yet)
 
 
-class NoteIn(BaseModel):
+class PinnedNoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     call_id: Annotated[str, Line(32)] | None = None
     offset_ms: int | None = Field(default=None, ge=0)
@@ -117,7 +117,7 @@ async def notes(candidate_id: str, session: SessionDep, _: Jury) -> list[NoteOut
 
 
 @router.post("/notes", status_code=201)
-async def pin_note(candidate_id: str, body: NoteIn, ctx: CtxDep, who: Juror) -> NoteOut:
+async def pin_note(candidate_id: str, body: PinnedNoteIn, ctx: CtxDep, who: Juror) -> NoteOut:
     return NoteOut.model_validate(
         await service.pin_note(ctx, who, candidate_id, body.call_id, body.offset_ms, body.text)
     )

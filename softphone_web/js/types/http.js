@@ -422,6 +422,14 @@
  */
 
 /**
+ * Body of `POST /api/candidates/{candidate_id}/crm/records/{record_id}/notes`.
+ * @typedef {object} ContactNoteIn
+ * @property {string | null} [client_id]
+ * @property {string} [channel]
+ * @property {string} summary
+ */
+
+/**
  * @typedef {object} Contract
  * @property {string} ref
  * @property {string} label
@@ -1176,6 +1184,14 @@
  */
 
 /**
+ * Body of `POST /api/candidates/{candidate_id}/evaluation/notes`.
+ * @typedef {object} PinnedNoteIn
+ * @property {string | null} [call_id]
+ * @property {number | null} [offset_ms]
+ * @property {string} text
+ */
+
+/**
  * @typedef {object} Plan
  * @property {string} title_id
  * @property {string} on
@@ -1782,22 +1798,6 @@
  * @property {string} simulation
  * @property {Channel} channel
  * @property {boolean} [replaced]
- */
-
-/**
- * Body of `POST /api/candidates/{candidate_id}/crm/records/{record_id}/notes`.
- * @typedef {object} server__crm__schemas__NoteIn
- * @property {string | null} [client_id]
- * @property {string} [channel]
- * @property {string} summary
- */
-
-/**
- * Body of `POST /api/candidates/{candidate_id}/evaluation/notes`.
- * @typedef {object} server__evaluation__views__NoteIn
- * @property {string | null} [call_id]
- * @property {number | null} [offset_ms]
- * @property {string} text
  */
 
 export {};
