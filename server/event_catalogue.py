@@ -226,6 +226,10 @@ def jsdoc(contributions: Sequence[Contribution]) -> str:
         lines.append("/**")
         for text in _doc_lines(definition, x_audiences=definition.get("x-audiences")):
             lines.append(f" * {text}".rstrip())
+        if "properties" not in definition and definition.get("type") != "object":
+            lines.append(f" * @typedef {{{type_of(definition)}}} {name}")  # an enum, an alias
+            lines += [" */", ""]
+            continue
         lines.append(f" * @typedef {{object}} {name}")
         for field, kind, description, required in _fields(definition):
             label = field if required else f"[{field}]"

@@ -3,11 +3,12 @@ session's settings. Declared in the package's contribution (docs/events.md)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from server.core.events import Audience, Event
+from server.exams.timeline_state import TimelineState
 
 _EVERYONE = (Audience.CANDIDATE, Audience.JURY, Audience.STAFF)
 
@@ -20,9 +21,9 @@ class TimelineChanged(Event):
     audiences: ClassVar[tuple[Audience, ...]] = _EVERYONE
     type: Literal["timeline"] = "timeline"
     candidate_id: str = Field(description="Whose timeline.")
-    state: dict[str, Any] = Field(
-        description="The timeline's state (`server.exams.timeline_state.TimelineState` as "
-        "JSON: phases, current phase, deadlines, pauses, closure)."
+    state: TimelineState = Field(
+        description="The timeline's state: phases, current phase, deadlines, pauses, closure "
+        "(the candidate's copy without the closure's comment and author)."
     )
 
 

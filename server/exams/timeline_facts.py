@@ -23,7 +23,11 @@ WARNING_MINUTES = (10, 5, 1)
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Serialised, every field is present: the JSON Schema of what is sent says so (the pages'
+    # typedefs then need no `?? default` for a field the server always writes).
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_serialization_defaults_required=True
+    )
 
 
 class Accommodation(Frozen):

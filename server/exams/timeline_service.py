@@ -170,11 +170,9 @@ async def _announce(
     if state.closure is not None:  # the candidate's copy first: the jury hears both, in order
         ctx.bus.publish(
             audiences[:1],
-            TimelineChanged(candidate_id=candidate_id, state=candidate_payload(state)),
+            TimelineChanged(candidate_id=candidate_id, state=candidate_view(state)),
         )
-    ctx.bus.publish(
-        staff_only, TimelineChanged(candidate_id=candidate_id, state=state_payload(state))
-    )
+    ctx.bus.publish(staff_only, TimelineChanged(candidate_id=candidate_id, state=state))
     for listener in ctx.wiring.hooks(TIMELINE_LISTENER):
         await listener(ctx, candidate_id, state, facts)
     _poke(ctx)

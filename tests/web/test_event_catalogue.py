@@ -99,3 +99,16 @@ def test_a_stale_file_is_told(tmp_path: Path) -> None:
         event_catalogue.SCHEMA,
         event_catalogue.JSDOC,
     ]
+
+
+def test_an_enum_inside_an_event_is_a_union_of_its_values_not_an_object() -> None:
+    """A StrEnum field (the timeline's `status`) is its own definition in the schema: the
+    typedef names its values, so a page comparing it with a value the server never sends fails
+    tsc (it was `{object}`, which compared with nothing)."""
+    js = event_catalogue.generate(CONTRIBUTIONS)[event_catalogue.JSDOC]
+    assert (
+        ' * @typedef {"not_started" | "running" | "paused" | "awaiting" | "finished"} Status\n'
+        in js
+    )
+    assert " * @property {TimelineState} state " in js  # the timeline event says what it sends
+    assert " * @property {number} extra_minutes" in js  # always sent: not optional

@@ -397,8 +397,9 @@ export class CandidateBoard extends HTMLElement {
     const planned = status === "not_started" && row.planned;
     cells.planned.textContent = planned ? `Départ prévu à ${clockTime(row.planned)}` : "";
     cells.planned.hidden = !planned;
-    if (status === "running" && state?.extension_seconds > 0) {
-      cells.planned.textContent = `Phase prolongée de ${durationText(state?.extension_seconds)}`;
+    const extension = state?.extension_seconds ?? 0;
+    if (status === "running" && extension > 0) {
+      cells.planned.textContent = `Phase prolongée de ${durationText(extension)}`;
       cells.planned.hidden = false;
     }
 
@@ -439,7 +440,7 @@ export class CandidateBoard extends HTMLElement {
         allowed.has(name) &&
         a.when.includes(status) &&
         (!a.timed || (state && state.timed)) &&
-        (!a.limited || !limit || limit.has(phase)),
+        (!a.limited || !limit || (phase !== null && limit.has(phase))),
     );
     row.tr.classList.toggle("closed", Boolean(closure));
     const key = wanted.map(([name]) => name).join(" ");

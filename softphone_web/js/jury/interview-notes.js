@@ -30,8 +30,8 @@ export const FINAL_TOPIC = "final";
 /**
  * The candidate's timeline as the server gives it (`timeline` events, the snapshot,
  * GET …/timeline): the phase now, its status, every phase's record, the server's `now`.
- * @typedef {{ phase?: string, status?: string, now?: string, phases?: PhaseRecord[], [field: string]: any }} Timeline
- * @typedef {{ phase: string, started_at?: string | null, ended_at?: string | null, elapsed_seconds?: number, planned_seconds: number }} PhaseRecord
+ * @typedef {import("../types/events.js").TimelineState} Timeline
+ * @typedef {import("../types/events.js").PhaseRecord} PhaseRecord
  */
 /**
  * One topic's notes field.

@@ -11,7 +11,7 @@
  * @typedef {object} TimelineChanged
  * @property {"timeline"} type
  * @property {string} candidate_id Whose timeline.
- * @property {Object<string, any>} state The timeline's state (`server.exams.timeline_state.TimelineState` as JSON: phases, current phase, deadlines, pauses, closure).
+ * @property {TimelineState} state The timeline's state: phases, current phase, deadlines, pauses, closure (the candidate's copy without the closure's comment and author).
  * @property {number} seq Added by the WebSocket edge: the message's number on this connection (the snapshot is 1); a gap means an event was missed: the page asks for a `resync`.
  */
 
@@ -356,6 +356,15 @@
  */
 
 /**
+ * Extra time on every timed phase: planned × (1 + extra_ratio) + extra_minutes. Interviews
+ * keep their planned duration: the jury opens and closes them.
+ * @typedef {object} Accommodation
+ * @property {string} extra_ratio
+ * @property {number} extra_minutes
+ * @property {string} note
+ */
+
+/**
  * A call as the pages show it (`server.telephony.service.call_out`).
  * @typedef {object} CallOut
  * @property {string} id
@@ -389,6 +398,21 @@
  */
 
 /**
+ * A closed exam: why, when, by whom, in which phase, and what it does to the outcome.
+ * @typedef {object} Closure
+ * @property {string} at
+ * @property {string | null} by
+ * @property {PhaseKind} phase
+ * @property {string} phase_label
+ * @property {StopReason} reason
+ * @property {string} reason_label
+ * @property {string} comment
+ * @property {boolean} decision_allowed
+ * @property {boolean} new_sitting
+ * @property {string} outcome
+ */
+
+/**
  * One row of the CRM's change log (`server.crm.store.change_out`).
  * @typedef {object} CrmChangeOut
  * @property {number} id
@@ -418,6 +442,10 @@
  * @property {boolean} voided
  * @property {string | null} voided_at ISO 8601, when a change voided it.
  * @property {string | null} voided_reason
+ */
+
+/**
+ * @typedef {"deadline" | "jury" | "early" | "closed"} EndCause
  */
 
 /**
@@ -495,6 +523,26 @@
  */
 
 /**
+ * @typedef {"preparation" | "appels" | "redaction" | "entretien_technique" | "entretien_final"} PhaseKind
+ */
+
+/**
+ * @typedef {object} PhaseRecord
+ * @property {PhaseKind} phase
+ * @property {string} label
+ * @property {boolean} timed
+ * @property {number} planned_seconds
+ * @property {number} extension_seconds
+ * @property {string | null} started_at
+ * @property {string | null} ended_at
+ * @property {EndCause | null} end_cause
+ * @property {number} paused_seconds
+ * @property {number} elapsed_seconds
+ * @property {number} overrun_seconds
+ * @property {Array<number>} warnings
+ */
+
+/**
  * The simulations' progress of a candidate (`server.progress.domain.Progress.out`).
  * @typedef {object} ProgressOut
  * @property {string} now When it was computed (ISO 8601).
@@ -529,6 +577,38 @@
  * @property {string | null} reason_label Its label (French).
  * @property {string | null} detail What was recorded with it.
  * @property {number} needed_seconds What it still needs in the calls phase.
+ */
+
+/**
+ * @typedef {"not_started" | "running" | "paused" | "awaiting" | "finished"} Status
+ */
+
+/**
+ * @typedef {"abandon" | "exclusion_fraude" | "panne_technique" | "demande_jury" | "travail_termine"} StopReason
+ */
+
+/**
+ * What every screen shows; instants are the server's, clients count down from them.
+ * @typedef {object} TimelineState
+ * @property {string} now
+ * @property {Status} status
+ * @property {string} status_label
+ * @property {number | null} warning_due
+ * @property {Accommodation} accommodation
+ * @property {Array<PhaseRecord>} phases
+ * @property {PhaseKind | null} phase
+ * @property {string | null} phase_label
+ * @property {boolean} timed
+ * @property {string | null} started_at
+ * @property {string | null} paused_since
+ * @property {string | null} pause_reason
+ * @property {number | null} planned_seconds
+ * @property {number | null} extension_seconds
+ * @property {string | null} deadline
+ * @property {number | null} remaining_seconds
+ * @property {number | null} elapsed_seconds
+ * @property {number | null} overrun_seconds
+ * @property {Closure | null} closure
  */
 
 /**

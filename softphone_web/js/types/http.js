@@ -9,9 +9,9 @@
  * Extra time on every timed phase: planned × (1 + extra_ratio) + extra_minutes. Interviews
  * keep their planned duration: the jury opens and closes them.
  * @typedef {object} Accommodation
- * @property {string} [extra_ratio]
- * @property {number} [extra_minutes]
- * @property {string} [note]
+ * @property {string} extra_ratio
+ * @property {number} extra_minutes
+ * @property {string} note
  */
 
 /**
@@ -1686,19 +1686,19 @@
  * @property {number | null} warning_due
  * @property {Accommodation} accommodation
  * @property {Array<PhaseRecord>} phases
- * @property {PhaseKind | null} [phase]
- * @property {string | null} [phase_label]
- * @property {boolean} [timed]
- * @property {string | null} [started_at]
- * @property {string | null} [paused_since]
- * @property {string | null} [pause_reason]
- * @property {number | null} [planned_seconds]
- * @property {number | null} [extension_seconds]
- * @property {string | null} [deadline]
- * @property {number | null} [remaining_seconds]
- * @property {number | null} [elapsed_seconds]
- * @property {number | null} [overrun_seconds]
- * @property {Closure | null} [closure]
+ * @property {PhaseKind | null} phase
+ * @property {string | null} phase_label
+ * @property {boolean} timed
+ * @property {string | null} started_at
+ * @property {string | null} paused_since
+ * @property {string | null} pause_reason
+ * @property {number | null} planned_seconds
+ * @property {number | null} extension_seconds
+ * @property {string | null} deadline
+ * @property {number | null} remaining_seconds
+ * @property {number | null} elapsed_seconds
+ * @property {number | null} overrun_seconds
+ * @property {Closure | null} closure
  */
 
 /**
