@@ -317,6 +317,13 @@ def _written_frames(media: AiortcMedia, since: int) -> int:
     return max(0, len(_activity(media)[0]) - since)
 
 
+def _mostly_talk(media: AiortcMedia, since: int, frames: int, share: float) -> bool:
+    """From frame `since` on, the file has `frames` frames where both parties are heard, and
+    they are at least `share` of the frames it has written."""
+    talking = _talking_frames(media, since)
+    return talking >= frames and talking >= share * _written_frames(media, since)
+
+
 async def test_hold_is_in_the_sidecar_with_the_microphones_kept_and_the_talk_analytics(
     media: AiortcMedia, trio: tuple[ProbePeer, ProbePeer, ProbePeer], tmp_path: Path
 ) -> None:
@@ -324,21 +331,19 @@ async def test_hold_is_in_the_sidecar_with_the_microphones_kept_and_the_talk_ana
     await media.start_call(ROOM, "call-1", path)
     # Counted in frames of the file, not in seconds of a loaded machine (whose stalls cost
     # audio — rightly said silent in the sidecar — whatever the hold does): the call talks
-    # for 40 frames (0.8 s), then the hold lasts until the file has a second of both
-    # microphones in it, most of what it has written since the hold began.
-    await settled(lambda: _talking_frames(media, 0) >= 40)
+    # until the file has 40 frames (0.8 s) of both parties, nine tenths of what it holds;
+    # the hold lasts until the file has 50 frames (1 s) of both microphones since it began,
+    # three quarters of what it wrote since; then the call talks on for 25 frames likewise.
+    await settled(lambda: _mostly_talk(media, 0, 40, 0.9))
     held_at = time.monotonic()
     await media.hold(ROOM, True)
     since = _frame_at(media, held_at)
-    await settled(
-        lambda: (
-            _talking_frames(media, since) >= 50
-            and 4 * _talking_frames(media, since) >= 3 * _written_frames(media, since)
-        )
-    )
+    await settled(lambda: _mostly_talk(media, since, 50, 0.75))
     await media.hold(ROOM, False)
-    held_for = time.monotonic() - held_at
-    await asyncio.sleep(0.5)
+    released_at = time.monotonic()
+    held_for = released_at - held_at
+    after = _frame_at(media, released_at)
+    await settled(lambda: _mostly_talk(media, after, 25, 0.9))
     info = await media.end_call(ROOM)
     assert info is not None
     (hold,) = [g for g in info.gaps if g.reason is GapReason.HOLD]
