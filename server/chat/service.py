@@ -134,25 +134,27 @@ async def send(
                 text=text,
                 sent_at=ctx.clock.now(),
             )
-            session.add(msg)
-            exam_session_id = await session.scalar(
-                select(Candidate.exam_session_id).where(Candidate.participant_id == candidate_id)
-            )
-            await audit.record(
-                session,
-                clock=ctx.clock,
-                actor=actor,
-                action="chat.message",
-                exam_session_id=exam_session_id,
-                subject=candidate_id,
-                details={
-                    "seq": msg.seq,
-                    "author": author,
-                    "simulation": simulation_id,
-                    "length": len(text),
-                },
-            )
-            try:
+            try:  # the INSERT may go at an autoflush (the queries below), not at the commit
+                session.add(msg)
+                exam_session_id = await session.scalar(
+                    select(Candidate.exam_session_id).where(
+                        Candidate.participant_id == candidate_id
+                    )
+                )
+                await audit.record(
+                    session,
+                    clock=ctx.clock,
+                    actor=actor,
+                    action="chat.message",
+                    exam_session_id=exam_session_id,
+                    subject=candidate_id,
+                    details={
+                        "seq": msg.seq,
+                        "author": author,
+                        "simulation": simulation_id,
+                        "length": len(text),
+                    },
+                )
                 await session.commit()
             except IntegrityError:  # another send took this seq, or the same message won
                 await session.rollback()

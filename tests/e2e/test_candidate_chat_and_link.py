@@ -7,7 +7,7 @@ and the message sent meanwhile goes by itself, once, when the link is back."""
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,13 +42,20 @@ async def sent_by_candidate(ctx: AppContext, candidate_id: str) -> list[str]:
         return list(rows)
 
 
-async def _stall(seconds: float) -> None:
-    time.sleep(seconds)  # noqa: ASYNC251 - the point: the whole server stops answering
+STALL_LIMIT_S = 120.0  # a test that fails before releasing the stall: the server answers again
 
 
-def stall_server(server: LiveServer, seconds: float) -> Any:
-    """The server goes silent for `seconds` (its loop blocked), as behind a cut network."""
-    return asyncio.run_coroutine_threadsafe(_stall(seconds), server.loop)
+async def _stall(release: threading.Event) -> None:
+    # the point: the whole server stops answering (its loop blocked) until the test has seen
+    # what it waits for, however long a loaded machine takes to show it
+    release.wait(STALL_LIMIT_S)  # noqa: ASYNC251
+
+
+def stall_server(server: LiveServer) -> tuple[Any, threading.Event]:
+    """The server goes silent (its loop blocked), as behind a cut network, until the returned
+    event is set; then the future is done."""
+    release = threading.Event()
+    return asyncio.run_coroutine_threadsafe(_stall(release), server.loop), release
 
 
 def candidate_page(browser: Any, server: LiveServer) -> Any:
@@ -165,15 +172,18 @@ def test_a_silent_server_shows_connexion_perdue_and_the_chat_outbox_goes_once_wh
     expect(box).to_be_enabled()
 
     # The server falls silent (sockets open, nothing comes): every page says so within seconds.
-    stalled = stall_server(server, 12)
+    stalled, release = stall_server(server)
     box.fill("Je vous réponds tout de suite.")
     box.press("Enter")
     expect(box).to_have_value("")  # the outbox carries it
     expect(chat.locator(".chat-outgoing")).to_contain_text("Je vous réponds tout de suite.")
-    for p in (page, jury):
-        expect(p.locator("#link")).to_have_attribute("data-connected", "false", timeout=11_000)
-        expect(p.locator("#link")).to_contain_text("Connexion perdue")
-    page.keyboard.type(" Suite")  # typing meanwhile is kept
+    try:
+        for p in (page, jury):
+            expect(p.locator("#link")).to_have_attribute("data-connected", "false")
+            expect(p.locator("#link")).to_contain_text("Connexion perdue")
+        page.keyboard.type(" Suite")  # typing meanwhile is kept
+    finally:
+        release.set()
     stalled.result(30)
 
     # Back: the indicator says so, and the message was recorded once (sent again by itself

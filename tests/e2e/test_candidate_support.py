@@ -80,7 +80,10 @@ LISTEN_JS = """() => {
     const ws = new WebSocket(`${proto}://${location.host}/ws`);
     window.__ws = ws;
     ws.onmessage = (ev) => window.__events.push(JSON.parse(ev.data));
-    return new Promise((resolve) => (ws.onopen = () => resolve(true)));
+    return new Promise((resolve, reject) => {
+        ws.onopen = () => resolve(true);
+        ws.onclose = (ev) => reject(new Error(`le socket d'écoute s'est fermé (code ${ev.code})`));
+    });
 }"""
 
 
@@ -93,20 +96,44 @@ def events(page: Any, kind: str) -> list[dict[str, Any]]:
     return page.evaluate("(k) => window.__events.filter((e) => e.type === k)", kind)
 
 
+ANSWER_WITHIN_MS = 60_000  # generous (a loaded machine): only a lost answer takes that long
+
+
 def ws_request(page: Any, message: dict[str, Any]) -> dict[str, Any]:
-    """Sends a command on the listener socket and returns its ack or error."""
+    """Sends a command on the listener socket and returns its ack or error. A socket that is
+    not open, closes before the answer, or an answer that never comes fails the test (Playwright's
+    `evaluate` has no timeout of its own: the test would wait forever)."""
     return page.evaluate(
-        """(msg) => new Promise((resolve) => {
+        """([msg, within]) => new Promise((resolve, reject) => {
             const id = crypto.randomUUID();
             const ws = window.__ws;
+            const stop = () => {
+                clearTimeout(timer);
+                ws.removeEventListener("message", done);
+                ws.removeEventListener("close", closed);
+            };
             const done = (ev) => {
                 const m = JSON.parse(ev.data);
-                if (m.request_id === id) { ws.removeEventListener("message", done); resolve(m); }
+                if (m.request_id === id) { stop(); resolve(m); }
             };
+            const closed = (ev) => {
+                stop();
+                reject(new Error(`le socket d'écoute s'est fermé avant la réponse (code ${ev.code})`));
+            };
+            const timer = setTimeout(() => {
+                stop();
+                reject(new Error(`pas de réponse à ${msg.type} en ${within} ms`));
+            }, within);
+            if (ws.readyState !== WebSocket.OPEN) {
+                stop();
+                reject(new Error(`le socket d'écoute n'est pas ouvert (état ${ws.readyState})`));
+                return;
+            }
             ws.addEventListener("message", done);
+            ws.addEventListener("close", closed);
             ws.send(JSON.stringify({ ...msg, request_id: id }));
         })""",
-        message,
+        [message, ANSWER_WITHIN_MS],
     )
 
 

@@ -414,8 +414,10 @@ def test_both_jurors_read_note_deliberate_sign_and_download(
 
     # A change whose event was missed (the listeners dropped, as on a cut connection) is
     # caught before saving: nothing overwritten, the same message.
-    expect(delib_o).to_have_attribute("aria-busy", "false")  # no reload still on its way
     obs.evaluate("() => document.getElementById('deliberation')._abort.abort()")
+    # No reload still on its way: checked once the listeners are gone (before, a late event of
+    # the last save could start one that would read the save below and hide the conflict).
+    expect(delib_o).to_have_attribute("aria-busy", "false")
     delib_o.get_by_label("Justification du jury (obligatoire)").fill("Texte de l'observateur.")
     delib_c.get_by_label("Justification du jury (obligatoire)").fill(
         "Très bonne maîtrise des deux activités, écrits soignés et précis."

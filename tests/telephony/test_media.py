@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from server.telephony.aiortc_media import AiortcMedia
-from server.telephony.audio import SAMPLE_RATE
+from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE
 from server.telephony.ports import (
     CallAlreadyActive,
     GapReason,
@@ -293,24 +293,64 @@ async def test_an_observer_who_stops_listening_leaves_the_room(
     assert set(media.peer_roles(ROOM)) == {PeerRole.CANDIDATE, PeerRole.CLIENT}
 
 
+def _activity(media: AiortcMedia) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame written to the file so far: does the candidate, the client talk in it."""
+    call = media._rooms[ROOM].call  # noqa: SLF001 - the test reads the file's progress
+    assert call is not None
+    return call.meter.activity()
+
+
+def _frame_at(media: AiortcMedia, when: float) -> int:
+    """The first whole frame of the file from the monotonic instant `when` on."""
+    call = media._rooms[ROOM].call  # noqa: SLF001
+    assert call is not None
+    return -(-call.timeline.sample_at(when) // FRAME_SAMPLES)
+
+
+def _talking_frames(media: AiortcMedia, since: int) -> int:
+    """Frames of the file from `since` on in which both parties are heard."""
+    candidate, client = _activity(media)
+    return int(np.count_nonzero(candidate[since:] & client[since:]))
+
+
+def _written_frames(media: AiortcMedia, since: int) -> int:
+    return max(0, len(_activity(media)[0]) - since)
+
+
+def _mostly_talk(media: AiortcMedia, since: int, frames: int, share: float) -> bool:
+    """From frame `since` on, the file has `frames` frames where both parties are heard, and
+    they are at least `share` of the frames it has written."""
+    talking = _talking_frames(media, since)
+    return talking >= frames and talking >= share * _written_frames(media, since)
+
+
 async def test_hold_is_in_the_sidecar_with_the_microphones_kept_and_the_talk_analytics(
     media: AiortcMedia, trio: tuple[ProbePeer, ProbePeer, ProbePeer], tmp_path: Path
 ) -> None:
     path = tmp_path / "call.ogg"
     await media.start_call(ROOM, "call-1", path)
-    await asyncio.sleep(0.8)
+    # Counted in frames of the file, not in seconds of a loaded machine (whose stalls cost
+    # audio — rightly said silent in the sidecar — whatever the hold does): the call talks
+    # until the file has 40 frames (0.8 s) of both parties, nine tenths of what it holds;
+    # the hold lasts until the file has 50 frames (1 s) of both microphones since it began,
+    # three quarters of what it wrote since; then the call talks on for 25 frames likewise.
+    await settled(lambda: _mostly_talk(media, 0, 40, 0.9))
     held_at = time.monotonic()
     await media.hold(ROOM, True)
-    await asyncio.sleep(1.0)
+    since = _frame_at(media, held_at)
+    await settled(lambda: _mostly_talk(media, since, 50, 0.75))
     await media.hold(ROOM, False)
-    held_for = time.monotonic() - held_at
-    await asyncio.sleep(0.5)
+    released_at = time.monotonic()
+    held_for = released_at - held_at
+    after = _frame_at(media, released_at)
+    await settled(lambda: _mostly_talk(media, after, 25, 0.9))
     info = await media.end_call(ROOM)
     assert info is not None
     (hold,) = [g for g in info.gaps if g.reason is GapReason.HOLD]
-    assert (hold.role, hold.silent) == ("both", False)  # both microphones are recorded on hold
-    assert 0.9 <= hold.end_s - hold.start_s <= held_for + 0.02  # type: ignore[operator]
     sidecar = json.loads(info.sidecar_path.read_text(encoding="utf-8"))
+    # both microphones are recorded on hold
+    assert (hold.role, hold.silent) == ("both", False), sidecar
+    assert 0.9 <= hold.end_s - hold.start_s <= held_for + 0.02  # type: ignore[operator]
     assert {"role": "both", "reason": "hold", "silent": False}.items() <= next(
         g for g in sidecar["gaps"] if g["reason"] == "hold"
     ).items()
