@@ -16,6 +16,75 @@ import { el } from "./dom.js";
 import { clockTime } from "./format.js";
 import { countsText, mins, reading, timeText } from "./progress-text.js";
 
+/**
+ * A button of a row: when it is offered (the status), and how it looks.
+ * @typedef {{ label: string, when: string[], primary?: boolean, limited?: boolean, timed?: boolean, danger?: boolean }} BoardAction
+ */
+/**
+ * A candidate's timeline as the board reads it (`TimelineState` as JSON; events and overview).
+ * @typedef {{ now: string, status: string, status_label?: string, phase?: string | null, timed?: boolean, pause_reason?: string | null, extension_seconds?: number, accommodation?: Accommodation | null, closure?: { reason_label: string, comment?: string | null, outcome: string } | null } & Record<string, any>} BoardTimeline
+ */
+/** @typedef {{ extra_ratio?: string | null, extra_minutes?: number, note?: string | null }} Accommodation */
+/**
+ * An incident in a row (the overview's, or an `incident` event).
+ * @typedef {{ candidate_id?: string, kind: string, label: string, at: string, detail?: string }} BoardIncident
+ */
+/** @typedef {import("../types/events.js").ProgressOut} BoardProgress the simulations' progress */
+/**
+ * What `load` takes (board-live.js makes it from the overview or a snapshot).
+ * @typedef {object} BoardData
+ * @property {string[]} [order]
+ * @property {Record<string, string>} [names]
+ * @property {Record<string, string>} [info]
+ * @property {Record<string, string | null>} [planned]
+ * @property {Record<string, { timeline?: BoardTimeline | null, connected?: boolean, connected_since?: string | null, incidents?: BoardIncident[] }>} [candidates]
+ */
+/**
+ * @typedef {object} RowCells
+ * @property {HTMLTableCellElement} who
+ * @property {HTMLTableCellElement} clock
+ * @property {HTMLTableCellElement} status
+ * @property {HTMLTableCellElement} link
+ * @property {HTMLTableCellElement} incidents
+ * @property {HTMLTableCellElement} actions
+ * @property {HTMLElement} name
+ * @property {HTMLDivElement} info
+ * @property {HTMLSpanElement} acc
+ * @property {import("./phase-clock.js").PhaseClock} phase
+ * @property {HTMLDivElement} sims
+ * @property {HTMLDivElement} simsWarn
+ * @property {HTMLSpanElement} badge
+ * @property {HTMLDivElement} reason
+ * @property {HTMLDivElement} planned
+ * @property {HTMLSpanElement} dot
+ * @property {HTMLSpanElement} linkText
+ * @property {HTMLSpanElement} count
+ * @property {HTMLButtonElement} seen
+ * @property {HTMLUListElement} list
+ * @property {HTMLDivElement} buttons
+ * @property {HTMLDivElement} message
+ */
+/**
+ * One candidate's row.
+ * @typedef {object} BoardRow
+ * @property {string} id
+ * @property {HTMLTableRowElement} tr
+ * @property {RowCells} cells
+ * @property {BoardIncident[]} incidents
+ * @property {boolean} alerted
+ * @property {BoardIncident} [fresh] the last incident heard live
+ * @property {string} [name]
+ * @property {string} [info]
+ * @property {string | null} [planned]
+ * @property {BoardTimeline | null} [timeline]
+ * @property {boolean} [connected]
+ * @property {string | null} [since]
+ * @property {BoardProgress | null} [progress]
+ * @property {boolean} [busy]
+ * @property {ReturnType<typeof setTimeout>} [flashTimer]
+ */
+
+/** @type {Record<string, BoardAction>} */
 const ACTIONS = {
   start: { label: "Démarrer", when: ["not_started"], primary: true },
   plan: { label: "Planifier", when: ["not_started"] },
@@ -30,6 +99,7 @@ const SHOWN_INCIDENTS = 3;
 
 
 // « 7 min », « 1 h 05 », « 45 s »: a duration, never a time of day.
+/** @param {number | null | undefined} seconds */
 export function durationText(seconds) {
   const s = Math.max(0, Math.round(seconds || 0));
   if (s < 60) return `${s} s`;
@@ -38,13 +108,14 @@ export function durationText(seconds) {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")}`;
 }
 
+/** @param {Accommodation | null | undefined} acc */
 export function accommodationText(acc) {
   if (!acc) return "";
   const [num, den] = String(acc.extra_ratio || "0").split("/").map(Number);
   const ratio = den ? num / den : num;
   const parts = [];
   if (ratio > 0) parts.push(`+${Math.round(ratio * 100)} %`);
-  if (acc.extra_minutes > 0) parts.push(`+${acc.extra_minutes} min`);
+  if (acc.extra_minutes && acc.extra_minutes > 0) parts.push(`+${acc.extra_minutes} min`);
   if (!parts.length) return "";
   return acc.note ? `${acc.note} (${parts.join(", ")})` : parts.join(", ");
 }
@@ -56,11 +127,12 @@ export class CandidateBoard extends HTMLElement {
   _empty;
   /** @type {HTMLTableElement} */
   _table;
-  /** @type {any} */
+  /** @type {ReturnType<typeof setInterval> | null} */
   _tick;
 
   constructor() {
     super();
+    /** @type {Map<string, BoardRow>} */
     this.rows = new Map();
   }
 
@@ -95,16 +167,19 @@ export class CandidateBoard extends HTMLElement {
     return raw === null ? null : new Set(raw.split(/\s+/).filter(Boolean));
   }
 
+  /** @param {string} candidateId */
   has(candidateId) {
     return this.rows.has(candidateId);
   }
 
+  /** @param {string} candidateId */
   name(candidateId) {
     return this.rows.get(candidateId)?.name || "";
   }
 
   // data: { order: [id], names: {id: name}, info: {id: subtitle}, planned: {id: iso|null},
   //         candidates: {id: { timeline, connected, connected_since, incidents: [...] }} }
+  /** @param {BoardData} data */
   load(data) {
     const order = data.order || Object.keys(data.candidates || {});
     const next = new Map();
@@ -115,7 +190,7 @@ export class CandidateBoard extends HTMLElement {
       row.info = (data.info || {})[id] || "";
       row.planned = (data.planned || {})[id] || null;
       const known = row.timeline;
-      const fresher = known && live.timeline && Date.parse(known.now) > Date.parse(live.timeline.now);
+      const fresher = Boolean(known && live.timeline && Date.parse(known.now) > Date.parse(live.timeline.now));
       row.timeline = fresher ? known : live.timeline || null; // keep a newer event's state
       row.connected = Boolean(live.connected);
       row.since = live.connected_since || null;
@@ -128,6 +203,11 @@ export class CandidateBoard extends HTMLElement {
     this._render();
   }
 
+  /**
+   * @param {string} candidateId
+   * @param {BoardTimeline} state
+   * @returns {boolean} false: no such row
+   */
   applyTimeline(candidateId, state) {
     const row = this.rows.get(candidateId);
     if (!row) return false;
@@ -138,6 +218,10 @@ export class CandidateBoard extends HTMLElement {
     return true;
   }
 
+  /**
+   * @param {string} candidateId
+   * @param {BoardProgress | null | undefined} progress
+   */
   applyProgress(candidateId, progress) {
     const row = this.rows.get(candidateId);
     if (!row) return false;
@@ -147,16 +231,17 @@ export class CandidateBoard extends HTMLElement {
   }
 
   disconnectedCallback() {
-    clearInterval(this._tick);
+    if (this._tick) clearInterval(this._tick);
     this._tick = null;
   }
 
+  /** @param {BoardRow} row */
   _progress(row) {
     const p = row.progress;
     const { sims, simsWarn } = row.cells;
-    sims.hidden = simsWarn.hidden = !p;
-    if (!p) return;
-    const r = reading(p, serverNow());
+    const r = p ? reading(p, serverNow()) : null;
+    sims.hidden = simsWarn.hidden = !r;
+    if (!p || !r) return; // reading() answers null for no progress only
     const time = timeText(p, r);
     const text = `${countsText(p)}${time ? ` — ${time}` : ""}`;
     if (sims.textContent !== text) sims.textContent = text;
@@ -167,6 +252,11 @@ export class CandidateBoard extends HTMLElement {
     row.tr.classList.toggle("short", r.short);
   }
 
+  /**
+   * @param {string} candidateId
+   * @param {boolean} connected
+   * @param {string | null} since
+   */
   applyPresence(candidateId, connected, since) {
     const row = this.rows.get(candidateId);
     if (!row) return false;
@@ -176,6 +266,7 @@ export class CandidateBoard extends HTMLElement {
     return true;
   }
 
+  /** @param {BoardIncident & { candidate_id: string }} incident */
   addIncident(incident) {
     const row = this.rows.get(incident.candidate_id);
     if (!row) return false;
@@ -187,6 +278,10 @@ export class CandidateBoard extends HTMLElement {
     return true;
   }
 
+  /**
+   * @param {string} candidateId
+   * @param {string | null} iso
+   */
   setPlanned(candidateId, iso) {
     const row = this.rows.get(candidateId);
     if (!row) return;
@@ -195,6 +290,11 @@ export class CandidateBoard extends HTMLElement {
   }
 
   // A short message in the candidate's row (an action's result or refusal).
+  /**
+   * @param {string} candidateId
+   * @param {string} message
+   * @param {boolean} [isError]
+   */
   flash(candidateId, message, isError = false) {
     const row = this.rows.get(candidateId);
     if (!row) return;
@@ -204,6 +304,10 @@ export class CandidateBoard extends HTMLElement {
     if (!isError) row.flashTimer = setTimeout(() => (row.cells.message.textContent = ""), 6000);
   }
 
+  /**
+   * @param {string} candidateId
+   * @param {boolean} value
+   */
   busy(candidateId, value) {
     const row = this.rows.get(candidateId);
     if (!row) return;
@@ -219,66 +323,82 @@ export class CandidateBoard extends HTMLElement {
     this._table.hidden = this.rows.size === 0;
   }
 
+  /**
+   * @param {string} id
+   * @returns {BoardRow}
+   */
   _newRow(id) {
     const tr = el("tr");
     tr.dataset.candidateId = id;
-    const cells = {};
-    for (const key of ["who", "clock", "status", "link", "incidents", "actions"]) {
-      cells[key] = el("td", `col-${key}`);
-      tr.append(cells[key]);
-    }
+    /** @param {string} key */
+    const td = (key) => {
+      const cell = el("td", `col-${key}`);
+      tr.append(cell);
+      return cell;
+    };
+    /** @type {RowCells} */
+    const cells = {
+      who: td("who"),
+      clock: td("clock"),
+      status: td("status"),
+      link: td("link"),
+      incidents: td("incidents"),
+      actions: td("actions"),
+      name: el("strong", "cand-name"),
+      info: el("div", "muted small"),
+      acc: el("span", "badge"),
+      phase: /** @type {import("./phase-clock.js").PhaseClock} */ (document.createElement("phase-clock")),
+      sims: el("div", "board-sims small"),
+      simsWarn: el("div", "board-sims-warn"),
+      badge: el("span", "badge status-badge"),
+      reason: el("div", "pause-reason"),
+      planned: el("div", "muted small"),
+      dot: el("span", "status-dot"),
+      linkText: el("span", "small"),
+      count: el("span", "badge"),
+      seen: el("button", "small-button", "Vu"),
+      list: el("ul", "incident-list"),
+      buttons: el("div", "row-actions"),
+      message: el("div", "small row-message"),
+    };
+    /** @type {BoardRow} */
     const row = { id, tr, cells, incidents: [], alerted: false };
-    cells.name = el("strong", "cand-name");
-    cells.info = el("div", "muted small");
-    cells.acc = el("span", "badge");
     cells.who.append(cells.name, cells.info, cells.acc);
-    cells.phase = el("phase-clock");
     cells.phase.setAttribute("compact", "");
-    cells.sims = el("div", "board-sims small");
-    cells.simsWarn = el("div", "board-sims-warn");
     cells.simsWarn.setAttribute("role", "status");
     cells.clock.append(cells.phase, cells.sims, cells.simsWarn);
-    cells.badge = el("span", "badge status-badge");
-    cells.reason = el("div", "pause-reason");
-    cells.planned = el("div", "muted small");
     cells.status.append(cells.badge, cells.reason, cells.planned);
-    cells.dot = el("span", "status-dot");
-    cells.linkText = el("span", "small");
     cells.link.append(cells.dot, cells.linkText);
-    cells.count = el("span", "badge");
-    cells.seen = el("button", "small-button", "Vu");
     cells.seen.type = "button";
     cells.seen.addEventListener("click", () => {
       row.alerted = false;
       this._update(row);
     });
-    cells.list = el("ul", "incident-list");
     cells.incidents.append(cells.count, cells.seen, cells.list);
-    cells.buttons = el("div", "row-actions");
-    cells.message = el("div", "small row-message");
     cells.message.setAttribute("role", "status");
     cells.actions.append(cells.buttons, cells.message);
     return row;
   }
 
+  /** @param {BoardRow} row */
   _update(row) {
     const { cells } = row;
     const state = row.timeline;
     const status = state ? state.status : "";
-    cells.name.textContent = row.name;
-    cells.info.textContent = row.info;
+    cells.name.textContent = row.name || "";
+    cells.info.textContent = row.info || "";
     cells.info.hidden = !row.info;
     const acc = accommodationText(state && state.accommodation);
     cells.acc.textContent = acc;
     cells.acc.hidden = !acc;
     cells.phase.state = state;
 
-    cells.badge.textContent = state ? state.status_label : "—";
+    cells.badge.textContent = state ? state.status_label || "" : "—";
     cells.badge.className = `badge status-badge status-${status}`;
     const paused = status === "paused";
     const closure = state && state.closure;
     cells.reason.textContent = paused
-      ? `Motif : ${state.pause_reason || "—"}`
+      ? `Motif : ${state?.pause_reason || "—"}`
       : closure
         ? `${closure.reason_label}${closure.comment ? ` : ${closure.comment}` : ""} — ${closure.outcome}`
         : "";
@@ -287,7 +407,7 @@ export class CandidateBoard extends HTMLElement {
     const planned = status === "not_started" && row.planned;
     cells.planned.textContent = planned ? `Départ prévu à ${clockTime(row.planned)}` : "";
     cells.planned.hidden = !planned;
-    if (status === "running" && state.extension_seconds > 0) {
+    if (status === "running" && state && state.extension_seconds && state.extension_seconds > 0) {
       cells.planned.textContent = `Phase prolongée de ${durationText(state.extension_seconds)}`;
       cells.planned.hidden = false;
     }
@@ -329,7 +449,7 @@ export class CandidateBoard extends HTMLElement {
         allowed.has(name) &&
         a.when.includes(status) &&
         (!a.timed || (state && state.timed)) &&
-        (!a.limited || !limit || limit.has(phase)),
+        (!a.limited || !limit || limit.has(phase ?? "")),
     );
     row.tr.classList.toggle("closed", Boolean(closure));
     const key = wanted.map(([name]) => name).join(" ");
