@@ -1,5 +1,6 @@
 // HTTP calls to the server: JSON in and out, the CSRF token on every change, and inside Safe
 // Exam Browser the Config Key of its JavaScript API (see seb.js).
+import { ApiError } from "./api-error.js";
 import { sebPageKey } from "./seb.js";
 
 function csrfToken() {
@@ -7,18 +8,7 @@ function csrfToken() {
   return m ? decodeURIComponent(m[1]) : "";
 }
 
-export class ApiError extends Error {
-  /**
-   * @param {number} status
-   * @param {string} message
-   * @param {Record<string, any>} [data]
-   */
-  constructor(status, message, data = {}) {
-    super(message);
-    this.status = status;
-    this.data = data; // the whole answer (e.g. a refusal's `code`, what blocks a signature)
-  }
-}
+export { ApiError };
 
 /**
  * The server's JSON answer (any: the HTTP bodies have no generated typedefs yet), null for a 204.

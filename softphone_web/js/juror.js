@@ -19,6 +19,7 @@ import { runSheetStates } from "./jury/run-sheet-states.js";
 import { feedProgress, feedRecordings } from "./juror-feeds.js";
 import "./jury/simulation-progress.js";
 import "./jury/jury-softphone.js";
+import { feedCrm, feedDocuments, feedWrittenReplies, withSimulations } from "./juror-review-feeds.js";
 import { PlateauSocket } from "./socket.js";
 
 const $ = (id) => document.getElementById(id);
@@ -137,6 +138,7 @@ async function bindClient(ctx) {
   await Promise.all(JURY_MODULES.map((m) => import(m)));
   const shared = ["client-deliberation", "client-documents"].map((id) => /** @type {import("./jury/jury-panel.js").JuryPanel} */ ($(id)));
   for (const part of shared) part.bind(ctx);
+  feedDocuments(/** @type {import("./jury/documents-panel.js").DocumentsPanel} */ ($("client-documents")), ctx, signal);
   return () => {
     abort.abort();
     unbindChat();
@@ -146,7 +148,8 @@ async function bindClient(ctx) {
   };
 }
 
-async function bindObserver(ctx) {
+async function bindObserver(pageCtx) {
+  const ctx = withSimulations(pageCtx); // the run sheet's titles, read once for every panel
   await Promise.all(OBSERVER_MODULES.map((m) => import(m)));
   const parts = OBSERVER_PARTS.map((id) => /** @type {import("./jury/jury-panel.js").JuryPanel} */ ($(id)));
   for (const part of parts) part.bind(ctx);
@@ -154,6 +157,9 @@ async function bindObserver(ctx) {
   feedProgress(/** @type {import("./jury/simulation-progress.js").SimulationProgress} */ ($("observer-progress")), ctx, abort.signal);
   feedRecordings(/** @type {import("./jury/recordings-panel.js").RecordingsPanel} */ ($("recordings")), ctx, abort.signal);
   const unbindChats = ["observer-chat", "review-chat"].map((id) => bindChat($(id), ctx));
+  for (const id of ["crm-feed", "crm-log"]) feedCrm(/** @type {import("./jury/crm-feed.js").CrmFeed} */ ($(id)), ctx, abort.signal);
+  feedWrittenReplies(/** @type {import("./jury/written-replies.js").WrittenReplies} */ ($("writing")), ctx, abort.signal);
+  feedDocuments(/** @type {import("./jury/documents-panel.js").DocumentsPanel} */ ($("documents")), ctx, abort.signal);
   return () => {
     abort.abort();
     for (const part of parts) part.unbind();

@@ -42,8 +42,9 @@ INBOUND = "s03-assistance-fibre"  # M. Karim Haddad, record FIB-204517, competen
 RECORD = "FIB-204517"
 
 # The jury page's contract, without juror.js: one PlateauSocket, ctx.snapshot() kept current,
-# each component bound to the observer's candidate, the recordings read by the page
-# (juror-feeds.js, as juror.js does). The socket can hold back events of some
+# each component bound to the observer's candidate, the recordings, the CRM's records, journal
+# and surveys and the run sheet's titles read by the page (juror-feeds.js,
+# juror-review-feeds.js, as juror.js does). The socket can hold back events of some
 # types (to stand for a slow network) and release them later.
 PAGE_HTML = """<head><meta charset="utf-8"><title>Observation (test)</title>
 <link rel="stylesheet" href="/static/css/plateau.css">
@@ -70,6 +71,7 @@ import "/static/js/jury/crm-feed.js";
 import "/static/js/jury/evaluation-grid.js";
 import "/static/js/jury/recordings-panel.js";
 import { feedRecordings } from "/static/js/juror-feeds.js";
+import { feedCrm, withSimulations } from "/static/js/juror-review-feeds.js";
 
 class TestSocket extends PlateauSocket {
   constructor() { super(); this.held = []; this.holding = new Set(); }
@@ -96,12 +98,13 @@ socket.addEventListener("snapshot", (ev) => (state = ev.detail.state));
 const ready = new Promise((r) => socket.addEventListener("snapshot", r, { once: true }));
 socket.connect();
 await ready;
-const ctx = { candidateId: mine.candidate_id, capacity: mine.capacity, socket, snapshot: () => state, me };
+const ctx = withSimulations({ candidateId: mine.candidate_id, capacity: mine.capacity, socket, snapshot: () => state, me });
 let feeds = new AbortController();
 const feed = (c) => {
   feeds.abort();
   feeds = new AbortController();
   feedRecordings(document.getElementById("recordings"), c, feeds.signal);
+  for (const id of ["crm-feed", "crm-log"]) feedCrm(document.getElementById(id), c, feeds.signal);
 };
 for (const id of IDS) document.getElementById(id).bind(ctx);
 feed(ctx);
@@ -110,7 +113,7 @@ window.__ctx = ctx;
 window.__rebind = () => { for (const id of IDS) { document.getElementById(id).unbind(); document.getElementById(id).bind(ctx); } feed(ctx); };
 // The juror switching candidate: the page binds every component again with the new context.
 window.__bindTo = (candidateId) => {
-  window.__ctx = { ...ctx, candidateId };
+  window.__ctx = withSimulations({ ...ctx, candidateId });
   for (const id of IDS) document.getElementById(id).bind(window.__ctx);
   feed(window.__ctx);
 };

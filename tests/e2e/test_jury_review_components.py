@@ -64,13 +64,16 @@ PAGE_HTML = """<head><meta charset="utf-8"><title>Jury — après les appels (te
 </main></body>"""
 
 # The jury page's contract without juror.js: one socket, ctx.snapshot() kept current (the
-# snapshot, then the timeline events), each component bound to the juror's candidate.
+# snapshot, then the timeline events), each component bound to the juror's candidate, the
+# replies, the documents and the run sheet's titles read by the page (juror-review-feeds.js,
+# as juror.js does).
 PAGE_SCRIPT = """import { api } from "/static/js/api.js";
 import { PlateauSocket } from "/static/js/socket.js";
 import "/static/js/jury/written-replies.js";
 import "/static/js/jury/interview-notes.js";
 import "/static/js/jury/deliberation-panel.js";
 import "/static/js/jury/documents-panel.js";
+import { feedDocuments, feedWrittenReplies, withSimulations } from "/static/js/juror-review-feeds.js";
 
 const IDS = __IDS__;
 const me = await api("GET", "/api/auth/me");
@@ -85,16 +88,25 @@ socket.addEventListener("timeline", (ev) => {
 const ready = new Promise((r) => socket.addEventListener("snapshot", r, { once: true }));
 socket.connect();
 await ready;
-const ctx = { candidateId: mine.candidate_id, capacity: mine.capacity, socket, snapshot: () => state, me };
+const ctx = withSimulations({ candidateId: mine.candidate_id, capacity: mine.capacity, socket, snapshot: () => state, me });
+let feeds = new AbortController();
+const feed = (c) => {
+  feeds.abort();
+  feeds = new AbortController();
+  feedWrittenReplies(document.getElementById("writing"), c, feeds.signal);
+  feedDocuments(document.getElementById("documents"), c, feeds.signal);
+};
 for (const id of IDS) document.getElementById(id).bind(ctx);
+feed(ctx);
 window.__ctx = ctx;
 window.__socket = socket;
 // The juror switching candidate: the page binds every component again with the new context.
 window.__bindTo = (candidateId) => {
-  window.__ctx = { ...ctx, candidateId };
+  window.__ctx = withSimulations({ ...ctx, candidateId });
   for (const id of IDS) document.getElementById(id).bind(window.__ctx);
+  feed(window.__ctx);
 };
-window.__unbind = () => { for (const id of IDS) document.getElementById(id).unbind(); };
+window.__unbind = () => { for (const id of IDS) document.getElementById(id).unbind(); feeds.abort(); };
 document.body.dataset.ready = "true";
 """.replace("__IDS__", json.dumps(IDS))
 

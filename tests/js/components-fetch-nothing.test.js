@@ -15,14 +15,9 @@ const STILL_FETCHING = new Set([
   "components/board-live.js",
   "components/board-progress.js",
   // Elements that still read (or write) the server themselves.
-  "jury/crm-feed.js",
   "jury/deliberation-panel.js",
-  "jury/documents-panel.js",
   "jury/evaluation-grid.js",
   "jury/interview-notes.js",
-  "jury/observer-common.js", // simulationTitles(): the run sheet's titles, for every jury panel
-  "jury/review-common.js", // ApiError only (errorText, isFinal)
-  "jury/written-replies.js",
 ]);
 
 function importersOfApi() {

@@ -6,8 +6,17 @@
 //   mode="log": the whole journal in order (GET …/crm/changes), for after the calls.
 //
 //   feed.bind(ctx);   feed.unbind();   feed.entries   // [{ key, at, kind, label, record, text }]
+// The page reads the server for it (juror-review-feeds.js: feedCrm) and hands it:
+//   feed.records = [...]            // the candidate's records (GET …/crm/records): their names
+//   feed.journal = [...]            // mode="log": the whole journal (GET …/crm/changes)
+//   feed.journalError = message     // « Journal du CRM illisible : … »
+//   feed.addSurvey(simulationId, questions)   // a survey's questions word for word
+// and hears what it asks:
+//   "crm-journal-wanted"            // mode="log": read the journal again (a snapshot)
+//   "crm-survey-wanted" { simulationId }  // an answer to a survey whose questions it lacks
+//   feed.surveysWanted              // the surveys it asked for so far (those asked before the
+//                                   // page listened included)
 // The list is a role="log" region; a screen reader hears the new actions in live mode.
-import { api } from "../api.js";
 import { serverNow } from "../clock.js";
 import { el } from "../components/dom.js";
 import { dayText, instantText, recordName } from "../cti/crm-record.js";
@@ -174,7 +183,10 @@ export class CrmFeed extends JuryPanel {
    */
   bound(ctx, on) {
     const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
-    on("snapshot", (msg) => this._load(msg.state, { refetch: true }));
+    on("snapshot", (msg) => {
+      this._load(msg.state);
+      this._wantJournal();
+    });
     on("crm.change", (msg) => {
       if (!mine(msg) || !msg.change) return;
       if (msg.record && msg.record.id) this._names.set(msg.record.id, recordName(msg.record));
@@ -190,8 +202,8 @@ export class CrmFeed extends JuryPanel {
       upsertCall(this._calls, msg.call);
       this._render();
     });
-    this._load(ctx.snapshot(), { refetch: true });
-    this._fetchNames(ctx.candidateId);
+    this._load(ctx.snapshot());
+    this._wantJournal();
     this.whenSimulations(ctx, (sims) => {
       this._sims = sims;
       this._render();
@@ -217,11 +229,8 @@ export class CrmFeed extends JuryPanel {
     return this._entries ? this._entries.map((e) => ({ ...e })) : [];
   }
 
-  /**
-   * @param {any} state the snapshot's state
-   * @param {{ refetch?: boolean }} [options]
-   */
-  async _load(state, { refetch = false } = {}) {
+  /** @param {any} state the snapshot's state */
+  _load(state) {
     const ctx = this._ctx;
     if (!ctx) return;
     if (state) {
@@ -230,47 +239,54 @@ export class CrmFeed extends JuryPanel {
       for (const c of part) this._changes.set(c.id, c);
     }
     this._render();
-    // The snapshot holds the tail of the log; the journal reads it all.
-    if (this.mode === "log" && refetch) {
-      try {
-        const all = await api("GET", `/api/candidates/${encodeURIComponent(ctx.candidateId)}/crm/changes`);
-        if (this._ctx !== ctx) return;
-        for (const c of all) this._changes.set(c.id, c);
-        this._error.textContent = "";
-        this._render();
-      } catch (err) {
-        if (this._ctx === ctx) this._error.textContent = `Journal du CRM illisible : ${/** @type {Error} */ (err).message}`;
-      }
-    }
   }
 
-  /** @param {string} cid */
-  async _fetchNames(cid) {
-    try {
-      const records = await api("GET", `/api/candidates/${encodeURIComponent(cid)}/crm/records`);
-      if (!this._ctx || this._ctx.candidateId !== cid) return;
-      for (const r of records) if (!this._names.has(r.id)) this._names.set(r.id, recordName(r));
-      this._render();
-    } catch {
-      /* the record ids are shown instead */
-    }
+  // The snapshot holds the tail of the log; the journal reads it all (the page, on this event).
+  _wantJournal() {
+    if (this.mode === "log") this.dispatchEvent(new CustomEvent("crm-journal-wanted"));
   }
 
-  // The survey's questions word for word, read once per simulation.
+  /** @param {any[]} changes the whole journal (GET …/crm/changes) */
+  set journal(changes) {
+    if (!this._ctx) return;
+    for (const c of changes) this._changes.set(c.id, c);
+    this._error.textContent = "";
+    this._render();
+  }
+
+  /** @param {string} message why the journal could not be read */
+  set journalError(message) {
+    if (this._ctx) this._error.textContent = `Journal du CRM illisible : ${message}`;
+  }
+
+  /** @param {any[]} records the candidate's CRM records (GET …/crm/records): their names */
+  set records(records) {
+    if (!this._ctx) return;
+    for (const r of records) if (!this._names.has(r.id)) this._names.set(r.id, recordName(r));
+    this._render();
+  }
+
+  // The survey's questions word for word (the question id is shown until they come).
+  /**
+   * @param {string} simulationId
+   * @param {Array<{ id: string, text: string }>} questions
+   */
+  addSurvey(simulationId, questions) {
+    if (!this._ctx) return;
+    for (const q of questions) this._questions.set(`${simulationId}.${q.id}`, q.text);
+    this._render();
+  }
+
+  /** @returns {string[]} the simulations whose survey this feed asked for */
+  get surveysWanted() {
+    return [...this._surveysAsked];
+  }
+
   /** @param {string} simulationId */
-  async _fetchSurvey(simulationId) {
-    const ctx = this._ctx;
-    if (!ctx || this._surveysAsked.has(simulationId)) return;
+  _wantSurvey(simulationId) {
+    if (!this._ctx || this._surveysAsked.has(simulationId)) return;
     this._surveysAsked.add(simulationId);
-    try {
-      const cid = encodeURIComponent(ctx.candidateId);
-      const data = await api("GET", `/api/candidates/${cid}/crm/surveys/${encodeURIComponent(simulationId)}`);
-      if (this._ctx !== ctx) return;
-      for (const q of (data.survey || {}).questions || []) this._questions.set(`${simulationId}.${q.id}`, q.text);
-      this._render();
-    } catch {
-      /* the question id is shown instead */
-    }
+    this.dispatchEvent(new CustomEvent("crm-survey-wanted", { detail: { simulationId } }));
   }
 
   /** @param {string | null | undefined} id */
@@ -285,7 +301,7 @@ export class CrmFeed extends JuryPanel {
     for (const c of this._changes.values()) {
       if (c.kind === "survey_answer" && c.field) {
         const sim = String(c.field).split(".")[0];
-        if (!this._surveysAsked.has(sim)) this._fetchSurvey(sim);
+        this._wantSurvey(sim);
       }
       const kind = changeKind(c);
       out.push({

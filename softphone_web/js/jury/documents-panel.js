@@ -9,12 +9,15 @@
 //   only: a juror is told who issues them).
 // What is known comes from GET …/evaluation (is there a grid?), GET …/certification (decision,
 // record) and the deliberation's events; a 404/409/403 the server would answer is not offered.
+// The page reads both (juror-review-feeds.js: feedDocuments) and hands them to the panel.
 //
 //   docs.bind(ctx);  docs.unbind();   // ctx: see the jury page's contract
 //   // ctx.sessionId (optional): the exam session, for the organiser's session documents
-import { api } from "../api.js";
+//   docs.documents = { grid, summary }   // the page's reading (DocumentsReading, below)
+//   "documents-wanted"                   // the panel asks for them again (a snapshot, the
+//                                        // deliberation signed, a decision); docs.reload() too
 import { el } from "../components/dom.js";
-import { candidatePath, dayAndTime, errorText, evaluationOf } from "./review-common.js";
+import { candidatePath, dayAndTime, evaluationOf } from "./review-common.js";
 import { JuryPanel } from "./jury-panel.js";
 
 /**
@@ -45,6 +48,13 @@ function link(label, href, file, { enabled, note = "", reason = "" }) {
   return li;
 }
 
+/**
+ * The page's reading for the panel: the grid (GET …/evaluation: its deliberation versions, or
+ * the refusal's status and French text) and the certification summary (GET …/certification, or
+ * `{ error }`).
+ * @typedef {{ grid: { ok: boolean, deliberations?: any[], status?: number, error?: string }, summary: any }} DocumentsReading
+ */
+
 export class DocumentsPanel extends JuryPanel {
   /** @type {HTMLParagraphElement} */
   _error;
@@ -58,11 +68,6 @@ export class DocumentsPanel extends JuryPanel {
   _grid;
   /** @type {any} */
   _summary;
-
-  constructor() {
-    super();
-    this._load = 0;
-  }
 
   _build() {
     if (this._list) return;
@@ -99,7 +104,6 @@ export class DocumentsPanel extends JuryPanel {
   }
 
   unbound() {
-    this._load++;
     this._grid = null;
     this._summary = null;
     this._deliberation = null;
@@ -110,21 +114,19 @@ export class DocumentsPanel extends JuryPanel {
     }
   }
 
-  async reload() {
+  // Asks the page for the grid and the certification again (the deliberation in the snapshot
+  // meanwhile).
+  reload() {
     const ctx = this._ctx;
     if (!ctx) return;
-    const load = ++this._load;
     const ev = evaluationOf(ctx.snapshot && ctx.snapshot(), ctx.candidateId);
     if (ev && ev.deliberation) this._deliberation = ev.deliberation;
-    /** @type {[{ ok: boolean, deliberations?: any[], status?: number, error?: string }, any]} */
-    const [grid, summary] = await Promise.all([
-      api("GET", candidatePath(ctx.candidateId, "/evaluation")).then(
-        (g) => ({ ok: true, deliberations: g.deliberations || [] }),
-        (err) => ({ ok: false, status: err.status, error: errorText(err) }),
-      ),
-      api("GET", candidatePath(ctx.candidateId, "/certification")).catch((err) => ({ error: errorText(err) })),
-    ]);
-    if (load !== this._load) return;
+    this.dispatchEvent(new CustomEvent("documents-wanted"));
+  }
+
+  /** @param {DocumentsReading} reading */
+  set documents({ grid, summary }) {
+    if (!this._ctx) return;
     this._grid = grid;
     this._summary = summary;
     const versions = grid.deliberations || [];

@@ -4,7 +4,7 @@
 //                     the event's detail) until the next unbind(); signal aborts with it.
 //   panel.unbind()    stops listening and calls unbound(): clear what was the candidate's.
 // A panel defines _build() (idempotent), bound() and unbound().
-import { listen, simulationTitles } from "./observer-common.js";
+import { listen } from "./observer-common.js";
 
 export class JuryPanel extends HTMLElement {
   /** @type {import("./observer-common.js").JuryContext | null} */
@@ -44,14 +44,14 @@ export class JuryPanel extends HTMLElement {
 
   unbound() {}
 
-  // The candidate's simulations (see simulationTitles), handed to `then` if the panel is still
-  // bound to that candidate when they arrive.
+  // The candidate's simulations as the page read them (ctx.simulations; none: an empty map),
+  // handed to `then` if the panel is still bound to that context when they arrive.
   /**
    * @param {import("./observer-common.js").JuryContext} ctx
    * @param {(sims: Map<string, import("./observer-common.js").JurySimulation>) => void} then
    */
   whenSimulations(ctx, then) {
-    simulationTitles(ctx.candidateId).then((sims) => {
+    (ctx.simulations || Promise.resolve(new Map())).then((sims) => {
       if (this._ctx === ctx) then(sims);
     });
   }

@@ -1,10 +1,10 @@
 // What the observer's components share: the page context's socket listeners, the candidate's
-// calls from the snapshot, call state labels, the simulations' titles (read once per candidate)
-// and the French formats of clock times and offsets in a recording.
+// calls from the snapshot, call state labels, the simulations' labels (their titles: the page
+// reads them once per candidate, ctx.simulations) and the French formats of clock times and
+// offsets in a recording.
 //
 //   const on = listen(ctx, signal);   on("call", (msg) => …);   // msg = ev.detail
-//   const sims = await simulationTitles(cid);   sims.get("s03-…") → { title, kind, order, … }
-import { api } from "../api.js";
+//   simulationLabel(await ctx.simulations, "s03-…")   // « 3. Assistance fibre »
 import { formatRemaining } from "../clock.js";
 import { LIVE_STATES } from "./run-sheet-states.js";
 
@@ -41,6 +41,9 @@ export const DIRECTION_LONG = {
  * @property {any} me Who the page is signed in as (GET /api/me).
  * @property {() => string} [micDevice] The microphone the mic check chose.
  * @property {string} [sessionId] The exam session, where a page other than the jury's binds a panel (documents).
+ * @property {Promise<Map<string, JurySimulation>>} [simulations] The candidate's simulations from
+ *   the run sheet (GET …/subject/jury, read by the page: juror-review-feeds.js), an empty map on
+ *   error; absent, the panels show the simulations' ids.
  */
 // ctx.socket listeners that an AbortController drops at once.
 /**
@@ -107,28 +110,6 @@ export function upsertCall(calls, call) {
   if (i < 0) calls.push(call);
   else calls[i] = call;
   return calls;
-}
-
-/** @type {Map<string, Promise<Map<string, JurySimulation>>>} */
-const titles = new Map(); // candidate id -> Promise<Map<simulation id, simulation>>
-
-// The candidate's simulations (order, title, kind) from the run sheet; an empty map on error.
-/**
- * @param {string} candidateId
- * @returns {Promise<Map<string, JurySimulation>>}
- */
-export function simulationTitles(candidateId) {
-  let p = titles.get(candidateId);
-  if (!p) {
-    p = api("GET", `/api/candidates/${encodeURIComponent(candidateId)}/subject/jury`)
-      .then((data) => new Map((data.simulations || []).map((/** @type {JurySimulation} */ s) => [s.id, s])))
-      .catch(() => {
-        titles.delete(candidateId);
-        return new Map();
-      });
-    titles.set(candidateId, p);
-  }
-  return p;
 }
 
 /**

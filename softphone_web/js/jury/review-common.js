@@ -6,7 +6,7 @@
 //   timelineOf(ctx.snapshot(), cid)          // exam.candidates[cid].timeline or null
 //   hhmm("2026-06-01T12:03:00+00:00")        // « 14:03 » (the browser's time zone)
 //   candidatePath(cid, "/evaluation")        // "/api/candidates/<cid>/evaluation"
-import { ApiError } from "../api.js";
+import { ApiError } from "../api-error.js";
 
 /**
  * @param {string} candidateId

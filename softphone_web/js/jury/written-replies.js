@@ -8,12 +8,15 @@
 // the juror decides); it says which engines ran, or what is missing. Nothing is editable.
 //
 //   replies.bind(ctx);  replies.unbind();   // ctx: see the jury page's contract
-//   replies.reload();                       // GET /api/candidates/{cid}/writing/review
+//   replies.reload();                       // asks the page: "replies-wanted"
+//   replies.review = data                   // the page's GET /api/candidates/{cid}/writing/review
+//   replies.error = text                    // why it could not: « Écrits non chargés : … »
+// The page reads the server for it (juror-review-feeds.js: feedWrittenReplies); the simulations'
+// titles come with the context (ctx.simulations).
 // Live: reloads on « snapshot » (reconnect), on « writing.frozen », and on « writing.saved » (the
 // candidate saved a reply during the writing phase; several saves in a row make one reload).
-import { api } from "../api.js";
 import { el } from "../components/dom.js";
-import { candidatePath, errorText, hhmmss, timeNode } from "./review-common.js";
+import { hhmmss, timeNode } from "./review-common.js";
 import { JuryPanel } from "./jury-panel.js";
 
 /** @type {Record<string, string>} */
@@ -108,7 +111,6 @@ export class WrittenReplies extends JuryPanel {
     super();
     this._data = null;
     this._sims = new Map();
-    this._load = 0;
   }
 
   _build() {
@@ -149,6 +151,10 @@ export class WrittenReplies extends JuryPanel {
       if (msg.candidate_id === ctx.candidateId) this._soon();
     });
     this._list.replaceChildren(el("p", "muted", "Chargement des écrits…"));
+    this.whenSimulations(ctx, (sims) => {
+      this._sims = sims;
+      this._render();
+    });
     this.reload();
   }
 
@@ -166,7 +172,6 @@ export class WrittenReplies extends JuryPanel {
     this._soonTimer = null;
     this._data = null;
     this._sims = new Map();
-    this._load++;
     if (this._list) {
       this._list.replaceChildren();
       this._status.textContent = "";
@@ -178,25 +183,23 @@ export class WrittenReplies extends JuryPanel {
     return this._data ? this._data.drafts : [];
   }
 
-  async reload() {
-    const ctx = this._ctx;
-    if (!ctx) return;
-    const load = ++this._load;
-    try {
-      const [data, subject] = await Promise.all([
-        api("GET", candidatePath(ctx.candidateId, "/writing/review")),
-        api("GET", candidatePath(ctx.candidateId, "/subject/jury")).catch(() => null),
-      ]);
-      if (load !== this._load) return;
-      this._data = data;
-      if (subject) this._sims = new Map((subject.simulations || []).map((/** @type {{ id: string }} */ s) => [s.id, s]));
-      this._error.textContent = "";
-      this._render();
-    } catch (err) {
-      if (load !== this._load) return;
-      this._error.textContent = `Écrits non chargés : ${errorText(err)}`;
-      if (!this._data) this._list.replaceChildren();
-    }
+  reload() {
+    if (this._ctx) this.dispatchEvent(new CustomEvent("replies-wanted"));
+  }
+
+  /** @param {any} data the candidate's replies as the jury reads them (GET …/writing/review) */
+  set review(data) {
+    if (!this._ctx) return;
+    this._data = data;
+    this._error.textContent = "";
+    this._render();
+  }
+
+  /** @param {string} text why the replies could not be read (the server's French message) */
+  set error(text) {
+    if (!this._ctx) return;
+    this._error.textContent = `Écrits non chargés : ${text}`;
+    if (!this._data) this._list.replaceChildren();
   }
 
   // ---- rendering --------------------------------------------------------------------------
