@@ -1,31 +1,24 @@
 // The calls phase — the agent desktop: the softphone bar and its audio, the CTI coupling (an
 // inbound call pops its record before it is answered; outbound calls from the record or the
-// call list), the wrap-up after each call, the CRM, the survey, the agenda and the chat.
-import { byId, el } from "./components/dom.js";
-import { callCommands, chatCommands } from "./candidate-server.js";
+// call list), the wrap-up after each call, the CRM, the survey, the agenda (candidate-crm.js)
+// and the chat (candidate-chat.js).
+import { byId } from "./components/dom.js";
+import { callCommands } from "./candidate-server.js";
+import { ChatDesk } from "./candidate-chat.js";
 import { CrmDesk } from "./candidate-crm.js";
 import "./cti/call-list.js";
-import "./cti/chat-window.js";
-import { ChatOutbox } from "./cti/chat-outbox.js";
 import "./cti/soft-phone.js";
 import "./cti/wrap-up-form.js";
 import { displayNumber } from "./cti/soft-phone.js";
 import { CallAudio } from "./call-audio.js";
-import { serverNow } from "./clock.js";
 
 const LIVE = new Set(["sonnerie", "en_ligne", "en_attente"]);
 
 /** @typedef {import("./types/events.js").CallOut} CallOut */
 /** @typedef {import("./types/events.js").PendingCallOut} PendingCallOut */
-/** @typedef {import("./types/events.js").ChatMessageOut} ChatMessageOut */
 /** @typedef {import("./candidate.js").TimelineState} TimelineState */
 /** @typedef {import("./candidate-http.js").CandidateSubject} CandidateSubject */
 /** @typedef {import("./candidate-http.js").PublicSimulation} PublicSimulation */
-/**
- * The chat simulation's window (the snapshot's `chat.window`): when the customer opened the
- * conversation and when it closes (moved by the pauses), its length.
- * @typedef {{ opened_at?: string | null, closes_at?: string | null, minutes: number }} ChatWindowState
- */
 /** @param {Event} ev */
 const detail = (ev) => /** @type {CustomEvent} */ (ev).detail;
 /** @param {unknown} err */
@@ -55,13 +48,6 @@ export function normaliseCall(c) {
   };
 }
 
-// The calls phase's paused time so far (seconds), from the timeline state.
-/** @param {TimelineState | null | undefined} state */
-function callsPausedSeconds(state) {
-  const phase = ((state && state.phases) || []).find((p) => p.phase === "appels");
-  return phase ? Number(phase.paused_seconds) || 0 : 0;
-}
-
 export class CallsDesk {
   /** @type {CrmDesk} */
   crm;
@@ -71,24 +57,10 @@ export class CallsDesk {
   wrap;
   /** @type {import("./cti/call-list.js").CallList} */
   list;
-  /** @type {import("./cti/chat-window.js").ChatWindow} */
+  /** @type {ChatDesk} */
   chat;
-  /** @type {ChatOutbox} */
-  outbox;
   /** @type {import("./components/tab-panels.js").TabPanels} */
   tabs;
-  /** @type {import("./components/tab-panels.js").TabPanels} */
-  side;
-  /** @type {HTMLSpanElement} */
-  chatBadge;
-  /** @type {TimelineState | null | undefined} */
-  _timeline;
-  /** @type {number | undefined} the calls phase's paused seconds the chat's end already counts */
-  _chatPausedBase;
-  /** @type {ChatWindowState | null} */
-  chatWindow;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  _chatTimer;
   /** @type {Set<string> | undefined} the calls whose record popped already */
   _popped;
 
@@ -103,7 +75,6 @@ export class CallsDesk {
     /** @type {Map<string, PageCall>} */
     this.calls = new Map();
     this.cmd = callCommands(socket);
-    this.chatCmd = chatCommands(socket);
     this.active = false;
     this.allowed = false;
     this.audio = new CallAudio({ socket, phone: this.phone, announce });
@@ -146,19 +117,8 @@ export class CallsDesk {
     this.crm.wrapSlot.append(this.wrap);
     this.list = /** @type {import("./cti/call-list.js").CallList} */ (document.createElement("call-list"));
     byId("calls-list").append(this.list);
-    this.chat = /** @type {import("./cti/chat-window.js").ChatWindow} */ (document.createElement("chat-window"));
-    this.chat.setAttribute("outbox", "");
-    byId("side-chat").append(this.chat);
-    this.outbox = new ChatOutbox({
-      socket: this.socket,
-      key: `plateau.chat.outbox.${cid}`,
-      send: async (text, id) => (await this.chatCmd.send(text, id))?.message,
-    });
-    this.chat.outgoing = this.outbox.items; // what a reload found unsent: sent on connection
+    this.chat = new ChatDesk({ socket: this.socket, cid, onOpened: () => this._popChatRecord() });
     this.tabs = /** @type {import("./components/tab-panels.js").TabPanels} */ (byId("calls-tabs"));
-    this.side = /** @type {import("./components/tab-panels.js").TabPanels} */ (byId("side-tabs"));
-    this.chatBadge = el("span", "tab-badge");
-    this.chatBadge.setAttribute("aria-label", "messages non lus");
   }
 
   _wire() {
@@ -179,10 +139,6 @@ export class CallsDesk {
       this.announce(msg.message || "L'appel va être coupé : fin de la phase d'appels.", { level: "warn", ms: 20000 });
     });
     s.on("crm.change", (msg) => this.crm.changed(msg));
-    s.on("chat.message", (msg) => this._onChatMessage(msg.message));
-    s.on("chat.typing", (msg) => {
-      if (msg.author !== "candidate") this.chat.peerTyping = true;
-    });
     this.phone.addEventListener("phone-action", (ev) => this._phoneAction(detail(ev)));
     this.wrap.addEventListener("wrap-up-submit", (ev) => this._wrapUp(detail(ev)));
     this.list.addEventListener("dial", (ev) => this.dial(detail(ev).number, detail(ev).record));
@@ -190,23 +146,6 @@ export class CallsDesk {
     this.list.addEventListener("survey-open", (ev) => {
       if (this.crm.showSurvey(detail(ev).simulation)) this._selectTab("calls-survey");
     });
-    this.chat.addEventListener("chat-send", (ev) => this.outbox.push(detail(ev).text));
-    this.outbox.addEventListener("change", () => (this.chat.outgoing = this.outbox.items));
-    this.outbox.addEventListener("sent", (ev) => {
-      this.chat.error = "";
-      if (detail(ev).message) this.chat.add(detail(ev).message);
-    });
-    this.outbox.addEventListener("refused", (ev) => {
-      this.chat.error = `${detail(ev).message} Votre message est revenu dans la zone de saisie.`;
-      this.chat.restore(detail(ev).text);
-    });
-    this.chat.addEventListener("chat-typing", () => this.chatCmd.typing());
-    this.chat.addEventListener("chat-read", (ev) => this.chatCmd.read(detail(ev).last_id));
-    this.chat.addEventListener("unread", (ev) => {
-      const { count } = detail(ev);
-      this.chatBadge.textContent = count ? String(count) : "";
-    });
-    this.side.addEventListener("tab-change", () => (this.chat.visible = this.side.current === "side-chat"));
   }
 
   /** @param {string} id */
@@ -227,24 +166,15 @@ export class CallsDesk {
     this.list.principals = principals;
     this.list.tasks = subject.simulations || [];
     const chatSim = (subject.simulations || []).find((s) => s.kind === "chat");
-    if (chatSim) this.chat.header = `Messagerie — ${(chatSim.principal && principals[chatSim.principal]) || ""}`;
+    if (chatSim) this.chat.setLine((chatSim.principal && principals[chatSim.principal]) || "");
     // The qualification codes come with the snapshot's calls (the subject has none).
   }
 
   /** @param {TimelineState | null} state */
   setTimeline(state) {
-    this._timeline = state;
-    // A pause of the exam does not count in the chat's time: its end moves by the pause.
-    const w = this.chatWindow;
-    const paused = callsPausedSeconds(state);
-    if (w && w.closes_at && this._chatPausedBase !== undefined && paused !== this._chatPausedBase) {
-      w.closes_at = new Date(Date.parse(w.closes_at) + (paused - this._chatPausedBase) * 1000).toISOString();
-    }
-    this._chatPausedBase = paused;
-    this._chatOpenState();
     this.allowed = Boolean(state && state.phase === "appels" && state.status === "running");
+    this.chat.setTimeline(state, this.allowed);
     this.crm.setEditable(this.allowed);
-    this.chat.enabled = this.allowed;
     this._render();
   }
 
@@ -252,13 +182,11 @@ export class CallsDesk {
   setActive(on) {
     if (on === this.active) return;
     this.active = on;
+    this.chat.setActive(on);
     if (on) {
-      document.getElementById("tab-side-chat")?.append(this.chatBadge);
-      this.chat.visible = this.side.current === "side-chat";
       this.crm.load();
       this.audio.start();
     } else {
-      this.chat.visible = false;
       this.audio.stop();
     }
   }
@@ -272,14 +200,7 @@ export class CallsDesk {
       if (c && c.call_id) this.calls.set(c.call_id, c);
     }
     if (calls.dispositions) this.wrap.codes = calls.dispositions;
-    const chat = state.chat;
-    if (chat && chat.messages) {
-      this.chat.messages = chat.messages;
-      this.chat.unread = chat.unread || 0; // the badge survives a reload
-    }
-    this.chatWindow = (chat && chat.window) || null;
-    this._chatPausedBase = callsPausedSeconds(this._timeline); // the server's end counts pauses so far
-    this._chatOpenState();
+    this.chat.snapshot(state.chat);
     this._render();
     const live = this.liveCall();
     if (live && live.record_id && this.crm.current !== live.record_id) {
@@ -288,21 +209,8 @@ export class CallsDesk {
     if (live) this.audio.attach();
   }
 
-  // The customer's first message opens the conversation: their record pops (as the call list
-  // says), and the composer opens until the simulation's time has run (server/chat/domain.py).
-  /** @param {ChatMessageOut} message */
-  _onChatMessage(message) {
-    this.chat.add(message);
-    const w = this.chatWindow;
-    if (message.author === "client" && w && !w.opened_at) {
-      w.opened_at = message.at;
-      w.closes_at = new Date(Date.parse(message.at) + w.minutes * 60000).toISOString();
-      this._chatPausedBase = callsPausedSeconds(this._timeline);
-      this._chatOpenState();
-      this._popChatRecord();
-    }
-  }
-
+  // The customer's first message opened the conversation: their record pops (as the call list
+  // says), unless a call is on.
   _popChatRecord() {
     const sim = this._simulations().find((s) => s.kind === "chat");
     if (!sim || !sim.crm_record) return;
@@ -315,19 +223,6 @@ export class CallsDesk {
       pop: `Conversation ouverte par le client — fiche ${sim.crm_record} ouverte automatiquement.`,
     });
     this._selectTab("calls-crm");
-  }
-
-  _chatOpenState() {
-    clearTimeout(this._chatTimer);
-    const w = this.chatWindow;
-    let reason = null;
-    if (w && !w.opened_at) reason = "La conversation n'a pas commencé : le client écrit le premier message.";
-    else if (w && w.closes_at) {
-      const left = Date.parse(w.closes_at) - serverNow();
-      if (left <= 0) reason = "La conversation est terminée : le temps de la simulation par messagerie est écoulé.";
-      else this._chatTimer = setTimeout(() => this._chatOpenState(), Math.min(left + 200, 60000));
-    }
-    this.chat.closedReason = reason;
   }
 
   // The line a call is on (its principal's name, the DNIS label), from the subject when the
