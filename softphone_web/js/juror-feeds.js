@@ -4,7 +4,7 @@
 // is dropped.
 //   feedProgress(progressElement, ctx, signal);   feedRecordings(recordingsPanel, ctx, signal);
 import { api } from "./api.js";
-import { followProgress } from "./components/board-progress.js";
+import { followProgress } from "./board-progress.js";
 
 // <simulation-progress>: the candidate's progress, read at once, again a moment after each
 // change of their calls, chat or timeline (and after a snapshot), given by `simulations.progress`.

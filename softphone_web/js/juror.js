@@ -10,19 +10,28 @@ import "./components/link-status.js";
 import "./components/phase-clock.js";
 import "./components/tab-panels.js";
 import "./cti/chat-window.js";
-import { interviewButtons, interviewCommand } from "./jury/interview-notes.js";
+import { interviewButtons } from "./jury/interview-notes.js";
 import { bindChat } from "./jury/jury-chat.js";
 import "./jury/juror-card.js";
 import "./jury/mic-check.js";
 import "./jury/run-sheet.js";
 import { runSheetStates } from "./jury/run-sheet-states.js";
 import { feedProgress, feedRecordings } from "./juror-feeds.js";
+import { feedGridPanels, interviewCommand } from "./juror-grid-feeds.js";
 import "./jury/simulation-progress.js";
 import "./jury/jury-softphone.js";
 import { feedCrm, feedDocuments, feedWrittenReplies, withSimulations } from "./juror-review-feeds.js";
 import { PlateauSocket } from "./socket.js";
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import("./jury/observer-common.js").JuryContext} JuryContext */
+/** @typedef {import("./jury/observer-common.js").JurySimulation} JurySimulation */
+/**
+ * One of the juror's candidates (GET /api/jury/assignments).
+ * @typedef {{ candidate_id: string, name: string, capacity: string }} Assignment
+ */
+
+// The page's own elements (juror.html has every id asked here).
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const enc = encodeURIComponent;
 const STORAGE = "plateau.jury.candidate";
 
@@ -41,9 +50,18 @@ const OBSERVER_MODULES = [
 ];
 const OBSERVER_PARTS = ["observer-progress", "live-listen", "crm-feed", "grid", "recordings", "crm-log", "writing", "interviews", "deliberation", "documents"];
 
+/**
+ * @type {{ me: import("./types/events.js").Me | null, assignments: Assignment[], current: Assignment | null,
+ *   state: Record<string, any> | null, unbinds: Array<() => void>, socket?: PlateauSocket, switched?: boolean }}
+ */
 const page = { me: null, assignments: [], current: null, state: null, unbinds: [] };
 
+/**
+ * @param {Assignment} assignment
+ * @returns {JuryContext}
+ */
 function ctxFor(assignment) {
+  if (!page.socket) throw new Error("La connexion au serveur n'est pas ouverte.");
   return {
     candidateId: assignment.candidate_id,
     capacity: assignment.capacity,
@@ -54,6 +72,7 @@ function ctxFor(assignment) {
   };
 }
 
+/** @param {string} cid */
 function timelineOf(cid) {
   return (((page.state || {}).exam || {}).candidates || {})[cid]?.timeline || null;
 }
@@ -79,34 +98,39 @@ function applyTimeline() {
   const state = timelineOf(a.candidate_id);
   for (const id of ["client-clock", "observer-clock"]) /** @type {import("./components/phase-clock.js").PhaseClock} */ ($(id)).state = state;
   const buttons = interviewButtons(state);
-  for (const action of ["open", "close"]) {
+  for (const action of /** @type {const} */ (["open", "close"])) {
     const button = $(`interview-${action}`);
     button.hidden = !buttons[action].visible;
     button.textContent = buttons[action].label || button.textContent;
   }
 }
 
+/** @param {"open" | "close"} action */
 async function interviewAction(action) {
+  const a = page.current;
+  if (!a) return;
   try {
-    await interviewCommand(page.current.candidate_id, action);
+    await interviewCommand(a.candidate_id, action);
     $("page-error").textContent = "";
   } catch (err) {
-    $("page-error").textContent = err.message;
+    $("page-error").textContent = /** @type {Error} */ (err).message;
   }
 }
 
+/** @param {JuryContext} ctx */
 async function bindClient(ctx) {
   const sheet = /** @type {import("./jury/run-sheet.js").RunSheet} */ ($("run-sheet"));
   const card = /** @type {import("./jury/juror-card.js").JurorCard} */ ($("juror-card"));
   const phone = /** @type {import("./jury/jury-softphone.js").JurySoftphone} */ ($("softphone"));
   const chat = /** @type {import("./cti/chat-window.js").ChatWindow} */ ($("client-chat"));
+  /** @type {JurySimulation[]} */
   let sims = [];
   try {
     sims = (await api("GET", `/api/candidates/${enc(ctx.candidateId)}/subject/jury`)).simulations || [];
   } catch (err) {
-    $("page-error").textContent = err.message;
+    $("page-error").textContent = /** @type {Error} */ (err).message;
   }
-  const show = (id) => {
+  const show = (/** @type {string | null} */ id) => {
     const sim = sims.find((s) => s.id === id) || null;
     sheet.selected = id;
     card.simulation = sim;
@@ -129,8 +153,8 @@ async function bindClient(ctx) {
   const unbindChat = bindChat(chat, ctx);
   refreshStates();
   show(sheet.suggested());
-  sheet.addEventListener("simulation-select", (/** @type {CustomEvent} */ ev) => show(ev.detail.id), { signal });
-  phone.addEventListener("call-simulation", (/** @type {CustomEvent} */ ev) => show(ev.detail.id), { signal });
+  sheet.addEventListener("simulation-select", (ev) => show(/** @type {CustomEvent<{ id: string }>} */ (ev).detail.id), { signal });
+  phone.addEventListener("call-simulation", (ev) => show(/** @type {CustomEvent<{ id: string }>} */ (ev).detail.id), { signal });
   phone.addEventListener("calls-change", refreshStates, { signal });
   progress.addEventListener("progress-change", refreshStates, { signal });
   ctx.socket.addEventListener("chat.message", refreshStates, { signal });
@@ -148,6 +172,7 @@ async function bindClient(ctx) {
   };
 }
 
+/** @param {JuryContext} pageCtx */
 async function bindObserver(pageCtx) {
   const ctx = withSimulations(pageCtx); // the run sheet's titles, read once for every panel
   await Promise.all(OBSERVER_MODULES.map((m) => import(m)));
@@ -167,6 +192,7 @@ async function bindObserver(pageCtx) {
   };
 }
 
+/** @param {string} cid */
 async function select(cid) {
   const a = page.assignments.find((x) => x.candidate_id === cid);
   if (!a) return;
@@ -184,23 +210,24 @@ async function select(cid) {
   try {
     page.unbinds.push(a.capacity === "client" ? await bindClient(ctx) : await bindObserver(ctx));
   } catch (err) {
-    $("page-error").textContent = `La console n'a pas pu s'ouvrir : ${err.message}`;
+    $("page-error").textContent = `La console n'a pas pu s'ouvrir : ${/** @type {Error} */ (err).message}`;
   }
-  if (page.switched) page.socket.send({ type: "resync" }); // a fresh snapshot for the new binding
+  if (page.switched) page.socket?.send({ type: "resync" }); // a fresh snapshot for the new binding
   page.switched = true;
 }
 
 // What this juror may see changed while the page is open (a seat given to another juror or
 // to them, a candidate removed): the server has already sent the new snapshot; the page says
 // why, reads its candidates again and leaves a console that is no longer this juror's.
-async function accessChanged(/** @type {CustomEvent} */ ev) {
+/** @param {Event} ev the socket's `access.changed` */
+async function accessChanged(ev) {
   const notice = $("access-notice");
-  notice.textContent = ev.detail.message;
+  notice.textContent = /** @type {CustomEvent<import("./types/events.js").AccessChanged>} */ (ev).detail.message;
   notice.hidden = false;
   try {
     page.assignments = await api("GET", "/api/jury/assignments");
   } catch (err) {
-    $("page-error").textContent = err.message;
+    $("page-error").textContent = /** @type {Error} */ (err).message;
     return;
   }
   $("no-candidate").hidden = page.assignments.length > 0;
@@ -220,19 +247,21 @@ async function accessChanged(/** @type {CustomEvent} */ ev) {
 async function main() {
   page.me = await requireMe("juror");
   if (!page.me) return;
-  $("me-name").textContent = page.me.name || "";
+  $("me-name").textContent = page.me.display_name || "";
   $("logout").addEventListener("click", logout);
   $("interview-open").addEventListener("click", () => interviewAction("open"));
   $("interview-close").addEventListener("click", () => interviewAction("close"));
   try {
     page.assignments = await api("GET", "/api/jury/assignments");
   } catch (err) {
-    $("page-error").textContent = err.message;
+    $("page-error").textContent = /** @type {Error} */ (err).message;
     return;
   }
   $("no-candidate").hidden = page.assignments.length > 0; // the socket still says if one comes
   const socket = new PlateauSocket();
   page.socket = socket;
+  // The grid, the interview notes and both deliberation panels ask the page for their data.
+  feedGridPanels(["grid", "interviews", "deliberation", "client-deliberation"].map($), socket);
   const ready = new Promise((resolve) => socket.addEventListener("snapshot", resolve, { once: true }));
   socket.on("snapshot", (msg) => {
     page.state = msg.state || {};

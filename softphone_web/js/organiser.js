@@ -1,15 +1,15 @@
 // The organiser's console (/organisation): sessions, people and jury, access codes, and the
 // live overview of a session. The page's elements do the DOM; this controller calls the API
 // and the WebSocket and hands them data.
-import { api, logout, requireMe } from "./api.js";
+import { ApiError, api, logout, requireMe } from "./api.js";
 import { PlateauSocket } from "./socket.js";
 import "./components/action-dialog.js";
 import "./components/alert-feed.js";
 import "./components/candidate-board.js";
 import "./components/link-status.js";
 import "./components/tab-panels.js";
-import { boardData, runBoardAction, wireBoard } from "./components/board-live.js";
-import { wireProgress } from "./components/board-progress.js";
+import { boardData, runBoardAction, wireBoard } from "./board-live.js";
+import { wireProgress } from "./board-progress.js";
 import "./organiser-codes.js";
 import "./organiser-documents.js";
 import "./organiser-pack.js";
@@ -19,7 +19,14 @@ import "./organiser-sessions.js";
 import "./organiser-seb.js";
 import "./components/proctor-extension.js";
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import("./components/candidate-board.js").BoardActionDetail} BoardActionDetail */
+/**
+ * A person of the session as <people-panel> hands it over ("person-correct", "person-remove").
+ * @typedef {{ id: string, role: string, name: string, last_name?: string, first_name?: string, pathway?: string, [field: string]: unknown }} Person
+ */
+
+// The page's own elements (organiser.html has every id asked here).
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const ui = {
   picker: /** @type {import("./organiser-sessions.js").SessionPicker} */ ($("picker")),
   home: $("home-view"),
@@ -41,20 +48,34 @@ const ui = {
 };
 const TABS = ["setup", "codes", "seb", "live", "documents"];
 
+/** @type {string | null} */
 let current = null; // the open session's id
-let catalogue = null; // GET /api/catalogue (titles, packs)
+/** @type {{ packs?: any[] } | null} */
+let catalogue = null; // GET /api/catalogue (titles, packs): an untyped HTTP answer
+/** @type {PlateauSocket | null} */
 let socket = null;
+/** @type {ReturnType<typeof wireProgress> | null} */
 let progress = null; // the simulations of each candidate on the board (organiser only)
-let refreshTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let refreshTimer;
 
+/** @param {unknown} err */
+function errorText(err) {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** @param {string | null | undefined} message */
 function showError(message) {
   ui.error.textContent = message || "";
 }
 
+/** @param {string} [suffix] */
 function sessionPath(suffix = "") {
+  if (!current) throw new Error("Aucune session ouverte.");
   return `/api/sessions/${encodeURIComponent(current)}${suffix}`;
 }
 
+/** @param {{ pack_label?: string | null, pack_snapshot_id?: string | null }} s */
 function packText(s) {
   if (s.pack_label) return `pack « ${s.pack_label} »`;
   return s.pack_snapshot_id ? "pack de scénarios figé" : "sans pack de scénarios";
@@ -66,22 +87,26 @@ async function loadSessions() {
   try {
     ui.picker.sessions = await api("GET", "/api/sessions");
   } catch (err) {
-    showError(err.message);
+    showError(errorText(err));
   }
 }
 
+/**
+ * @param {string} id
+ * @param {string} [tab]
+ */
 function openSession(id, tab = "setup") {
   location.hash = new URLSearchParams({ session: id, tab }).toString();
 }
 
-ui.picker.addEventListener("session-open", (/** @type {CustomEvent} */ ev) => openSession(ev.detail.id, "live"));
-ui.picker.addEventListener("session-create", async (/** @type {CustomEvent} */ ev) => {
+ui.picker.addEventListener("session-open", (ev) => openSession(/** @type {CustomEvent<{ id: string }>} */ (ev).detail.id, "live"));
+ui.picker.addEventListener("session-create", async (ev) => {
   try {
-    const created = await api("POST", "/api/sessions", ev.detail);
+    const created = await api("POST", "/api/sessions", /** @type {CustomEvent<unknown>} */ (ev).detail);
     ui.picker.formResult(null);
     openSession(created.id, "setup");
   } catch (err) {
-    ui.picker.formResult(err.message);
+    ui.picker.formResult(errorText(err));
   }
 });
 
@@ -110,8 +135,8 @@ async function refresh() {
     showError("");
   } catch (err) {
     if (seq !== refreshSeq) return;
-    if (err.status === 404 && id === current) ui.title.textContent = "Session introuvable";
-    showError(err.message);
+    if (err instanceof ApiError && err.status === 404 && id === current) ui.title.textContent = "Session introuvable";
+    showError(errorText(err));
   }
 }
 
@@ -125,7 +150,7 @@ async function loadCodes() {
     const [codes, detail] = await Promise.all([api("GET", sessionPath("/codes")), api("GET", sessionPath())]);
     ui.sheet.show({ session: detail.session, codes, origin: location.origin });
   } catch (err) {
-    showError(err.message);
+    showError(errorText(err));
   }
 }
 
@@ -135,31 +160,34 @@ async function loadDocuments() {
     const data = await api("GET", sessionPath("/documents"));
     if (id === current) ui.documents.show(data);
   } catch (err) {
-    showError(err.message);
+    showError(errorText(err));
   }
 }
 
 async function loadSeb() {
   const id = current;
+  if (!id) return;
   try {
     const settings = await api("GET", sessionPath("/seb/settings"));
     if (id === current) ui.seb.show({ sessionId: id, settings });
   } catch (err) {
-    showError(err.message);
+    showError(errorText(err));
   }
 }
 
 // The socket hears the open session's events; switching session reconnects with the new query.
+/** @param {string} id */
 function listen(id) {
   const query = `?session=${encodeURIComponent(id)}`;
   if (!socket) {
     socket = new PlateauSocket(query);
-    socket.on("connection", (msg) => (ui.link.connected = msg.connected));
-    socket.addEventListener("snapshot", () => refresh());
-    wireBoard(socket, ui.board, ui.feed, { onUnknown: refreshSoon });
-    progress = wireProgress(socket, ui.board);
+    const opened = socket;
+    opened.on("connection", (msg) => (ui.link.connected = msg.connected));
+    opened.addEventListener("snapshot", () => refresh());
+    wireBoard(opened, ui.board, ui.feed, { onUnknown: refreshSoon });
+    progress = wireProgress(opened, ui.board);
     ui.link.hidden = false;
-    socket.connect();
+    opened.connect();
   } else if (socket.query !== query) {
     socket.reconnect(query);
   }
@@ -168,7 +196,8 @@ function listen(id) {
 async function route() {
   const params = new URLSearchParams(location.hash.slice(1));
   const id = params.get("session");
-  const tab = TABS.includes(params.get("tab")) ? params.get("tab") : "setup";
+  const asked = params.get("tab") || "";
+  const tab = TABS.includes(asked) ? asked : "setup";
   ui.home.hidden = Boolean(id);
   ui.view.hidden = !id;
   if (!id) {
@@ -192,51 +221,53 @@ async function route() {
   if (tab === "documents") await loadDocuments();
 }
 
-ui.tabs.addEventListener("tab-change", (/** @type {CustomEvent} */ ev) => {
+ui.tabs.addEventListener("tab-change", (ev) => {
   if (!current) return;
-  openSession(current, ev.detail.id); // through the address, so Back returns to the last tab
+  openSession(current, /** @type {CustomEvent<{ id: string }>} */ (ev).detail.id); // through the address, so Back returns to the last tab
 });
 $("back").addEventListener("click", () => {
   location.hash = "";
 });
 
-ui.people.addEventListener("candidate-add", async (/** @type {CustomEvent} */ ev) => {
+ui.people.addEventListener("candidate-add", async (ev) => {
   try {
-    await api("POST", sessionPath("/candidates"), ev.detail);
+    await api("POST", sessionPath("/candidates"), /** @type {CustomEvent<unknown>} */ (ev).detail);
     ui.people.formResult("candidate", null);
     await refresh();
   } catch (err) {
-    ui.people.formResult("candidate", err.message);
+    ui.people.formResult("candidate", errorText(err));
   }
 });
-ui.people.addEventListener("staff-add", async (/** @type {CustomEvent} */ ev) => {
+ui.people.addEventListener("staff-add", async (ev) => {
   try {
-    await api("POST", sessionPath("/staff"), ev.detail);
+    await api("POST", sessionPath("/staff"), /** @type {CustomEvent<unknown>} */ (ev).detail);
     ui.people.formResult("staff", null);
     await refresh();
   } catch (err) {
-    ui.people.formResult("staff", err.message);
+    ui.people.formResult("staff", errorText(err));
   }
 });
-ui.people.addEventListener("jury-assign", async (/** @type {CustomEvent} */ ev) => {
-  const { candidateId, capacity, jurorId } = ev.detail;
+ui.people.addEventListener("jury-assign", async (ev) => {
+  const detail = /** @type {CustomEvent<{ candidateId: string, capacity: string, jurorId: string }>} */ (ev).detail;
+  const { candidateId, capacity, jurorId } = detail;
   try {
     const path = sessionPath(`/candidates/${encodeURIComponent(candidateId)}/jury`);
     await api("PUT", path, { juror_id: jurorId, capacity });
-    ui.people.assignResult(ev.detail, null);
+    ui.people.assignResult(detail, null);
   } catch (err) {
-    ui.people.assignResult(ev.detail, err.message);
+    ui.people.assignResult(detail, errorText(err));
     await refresh(); // back to what the server holds
   }
 });
+/** @param {Array<{ label: string, version: number }> | null | undefined} reissued */
 function reissuedText(reissued) {
   if (!reissued || !reissued.length) return "";
   const list = reissued.map((d) => `${d.label} v${d.version}`).join(", ");
   return ` Documents déjà émis : nouvelle version (${list}) ; les précédentes sont conservées.`;
 }
 
-ui.people.addEventListener("person-correct", async (/** @type {CustomEvent} */ ev) => {
-  const p = ev.detail;
+ui.people.addEventListener("person-correct", async (ev) => {
+  const p = /** @type {CustomEvent<Person>} */ (ev).detail;
   const candidate = p.role === "candidate";
   const fields = candidate
     ? [
@@ -275,11 +306,11 @@ ui.people.addEventListener("person-correct", async (/** @type {CustomEvent} */ e
     ui.people.say(`${p.name} : corrigé.${reissuedText(out.reissued)}`);
     await refresh();
   } catch (err) {
-    ui.people.say(`${p.name} non corrigé : ${err.message}`, true);
+    ui.people.say(`${p.name} non corrigé : ${errorText(err)}`, true);
   }
 });
-ui.people.addEventListener("person-remove", async (/** @type {CustomEvent} */ ev) => {
-  const p = ev.detail;
+ui.people.addEventListener("person-remove", async (ev) => {
+  const p = /** @type {CustomEvent<Person>} */ (ev).detail;
   const values = await ui.dialog.ask({
     title: `Retirer ${p.name} ?`,
     message: "Possible seulement avant le début de son épreuve (ou de celle de ses candidats). Son code d'accès cesse de fonctionner et ses pages ouvertes sont fermées. Le retrait est tracé au journal d'audit.",
@@ -293,20 +324,20 @@ ui.people.addEventListener("person-remove", async (/** @type {CustomEvent} */ ev
     ui.people.say(`${p.name} : retiré(e) de la session.`);
     await refresh();
   } catch (err) {
-    ui.people.say(`${p.name} non retiré(e) : ${err.message}`, true);
+    ui.people.say(`${p.name} non retiré(e) : ${errorText(err)}`, true);
   }
 });
-ui.pack.addEventListener("pack-choose", async (/** @type {CustomEvent} */ ev) => {
+ui.pack.addEventListener("pack-choose", async (ev) => {
   try {
-    await api("PUT", sessionPath("/pack"), { pack_id: ev.detail.packId });
+    await api("PUT", sessionPath("/pack"), { pack_id: /** @type {CustomEvent<{ packId: string }>} */ (ev).detail.packId });
     ui.pack.result(null);
     await refresh();
   } catch (err) {
-    ui.pack.result(err.message);
+    ui.pack.result(errorText(err));
   }
 });
-ui.documents.addEventListener("document-issue", async (/** @type {CustomEvent} */ ev) => {
-  const d = ev.detail;
+ui.documents.addEventListener("document-issue", async (ev) => {
+  const d = /** @type {CustomEvent<{ kind: string, label: string, name?: string, candidateId?: string | null, next: number }>} */ (ev).detail;
   const values = await ui.dialog.ask({
     title: `Émettre : ${d.label}${d.name ? ` de ${d.name}` : ""}`,
     message: `La version ${d.next} est enregistrée telle quelle, avec son empreinte ; ${d.next > 1 ? "les versions précédentes restent téléchargeables." : "une correction ultérieure en émettra une nouvelle."}`,
@@ -323,43 +354,46 @@ ui.documents.addEventListener("document-issue", async (/** @type {CustomEvent} *
     ui.documents.say(`${out.label} : version ${out.version} émise.`);
     await loadDocuments();
   } catch (err) {
-    ui.documents.say(err.message, true);
+    ui.documents.say(errorText(err), true);
   }
 });
-ui.sheet.addEventListener("code-renew", async (/** @type {CustomEvent} */ ev) => {
+ui.sheet.addEventListener("code-renew", async (ev) => {
+  const detail = /** @type {CustomEvent<{ participantId: string, name: string }>} */ (ev).detail;
   const ok = await ui.dialog.ask({
     title: "Nouveau code d'accès ?",
-    message: `${ev.detail.name} : l'ancien code ne permettra plus de se connecter.`,
+    message: `${detail.name} : l'ancien code ne permettra plus de se connecter.`,
     confirm: "Donner un nouveau code",
     danger: true,
   });
   if (!ok) return;
   try {
-    await api("POST", sessionPath(`/participants/${encodeURIComponent(ev.detail.participantId)}/code`));
+    await api("POST", sessionPath(`/participants/${encodeURIComponent(detail.participantId)}/code`));
     await loadCodes();
   } catch (err) {
-    showError(err.message);
+    showError(errorText(err));
   }
 });
-ui.seb.addEventListener("seb-save", async (/** @type {CustomEvent} */ ev) => {
+ui.seb.addEventListener("seb-save", async (ev) => {
+  const id = current;
+  if (!id) return;
   try {
-    const settings = await api("PUT", sessionPath("/seb"), ev.detail);
-    ui.seb.show({ sessionId: current, settings });
+    const settings = await api("PUT", sessionPath("/seb"), /** @type {CustomEvent<unknown>} */ (ev).detail);
+    ui.seb.show({ sessionId: id, settings });
   } catch (err) {
-    ui.seb.formResult(err.message);
+    ui.seb.formResult(errorText(err));
   }
 });
-ui.proctorExtension.addEventListener("proctor-extension-save", async (/** @type {CustomEvent} */ ev) => {
+ui.proctorExtension.addEventListener("proctor-extension-save", async (ev) => {
   try {
-    const out = await api("PUT", sessionPath("/proctor-extension"), ev.detail);
+    const out = await api("PUT", sessionPath("/proctor-extension"), /** @type {CustomEvent<unknown>} */ (ev).detail);
     ui.proctorExtension.show(out.proctor_extension_minutes);
     ui.proctorExtension.result(null);
   } catch (err) {
-    ui.proctorExtension.result(err.message);
+    ui.proctorExtension.result(errorText(err));
   }
 });
-ui.board.addEventListener("board-action", (/** @type {CustomEvent} */ ev) =>
-  runBoardAction(ev.detail, { board: ui.board, dialog: ui.dialog }),
+ui.board.addEventListener("board-action", (ev) =>
+  runBoardAction(/** @type {CustomEvent<BoardActionDetail>} */ (ev).detail, { board: ui.board, dialog: ui.dialog }),
 );
 
 const me = await requireMe("organiser");
@@ -372,7 +406,7 @@ if (me) {
       ui.picker.catalogue = loaded;
       if (current) refresh();
     })
-    .catch((err) => ui.picker.catalogueError(err.message));
+    .catch((err) => ui.picker.catalogueError(errorText(err)));
   window.addEventListener("hashchange", route);
   await route();
 }

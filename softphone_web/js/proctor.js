@@ -7,10 +7,13 @@ import "./components/action-dialog.js";
 import "./components/alert-feed.js";
 import "./components/candidate-board.js";
 import "./components/link-status.js";
-import { boardData, runBoardAction, snapshotData, wireBoard } from "./components/board-live.js";
+import { boardData, runBoardAction, snapshotData, wireBoard } from "./board-live.js";
 import { dayLabel } from "./components/format.js";
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import("./components/candidate-board.js").BoardActionDetail} BoardActionDetail */
+
+// The page's own elements (proctor.html has every id asked here).
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const ui = {
   board: /** @type {import("./components/candidate-board.js").CandidateBoard} */ ($("board")),
   feed: /** @type {import("./components/alert-feed.js").AlertFeed} */ ($("feed")),
@@ -38,6 +41,7 @@ function summarise() {
   ui.summary.textContent = parts.join(" · ");
 }
 
+/** @param {string} sessionId */
 async function loadDetails(sessionId) {
   // The snapshot has the live picture; the overview adds the session's name, the candidates'
   // pathways and the planned starts.
@@ -55,7 +59,7 @@ async function loadDetails(sessionId) {
     summarise();
     ui.error.textContent = "";
   } catch (err) {
-    ui.error.textContent = err.message;
+    ui.error.textContent = err instanceof Error ? err.message : String(err);
   }
 }
 
@@ -83,8 +87,8 @@ if (me) {
   for (const type of ["timeline", "presence", "incident"]) socket.addEventListener(type, summarise);
   // The organiser allowed (or withdrew) extensions by proctors: « Prolonger » follows at once.
   socket.addEventListener("session.proctor_extension", () => loadDetails(me.exam_session_id));
-  ui.board.addEventListener("board-action", (/** @type {CustomEvent} */ ev) =>
-    runBoardAction(ev.detail, { board: ui.board, dialog: ui.dialog }).then(summarise),
+  ui.board.addEventListener("board-action", (ev) =>
+    runBoardAction(/** @type {CustomEvent<BoardActionDetail>} */ (ev).detail, { board: ui.board, dialog: ui.dialog }).then(summarise),
   );
   socket.connect();
 }

@@ -72,6 +72,7 @@ import "/static/js/jury/evaluation-grid.js";
 import "/static/js/jury/recordings-panel.js";
 import { feedRecordings } from "/static/js/juror-feeds.js";
 import { feedCrm, withSimulations } from "/static/js/juror-review-feeds.js";
+import { feedGridPanels } from "/static/js/juror-grid-feeds.js";
 
 class TestSocket extends PlateauSocket {
   constructor() { super(); this.held = []; this.holding = new Set(); }
@@ -96,6 +97,8 @@ const socket = new TestSocket();
 let state = null;
 socket.addEventListener("snapshot", (ev) => (state = ev.detail.state));
 const ready = new Promise((r) => socket.addEventListener("snapshot", r, { once: true }));
+// The page's controller serves the grid's requests (its structure, its marks).
+feedGridPanels([document.getElementById("grid")], socket);
 socket.connect();
 await ready;
 const ctx = withSimulations({ candidateId: mine.candidate_id, capacity: mine.capacity, socket, snapshot: () => state, me });

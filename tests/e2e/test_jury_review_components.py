@@ -74,6 +74,7 @@ import "/static/js/jury/interview-notes.js";
 import "/static/js/jury/deliberation-panel.js";
 import "/static/js/jury/documents-panel.js";
 import { feedDocuments, feedWrittenReplies, withSimulations } from "/static/js/juror-review-feeds.js";
+import { feedGridPanels } from "/static/js/juror-grid-feeds.js";
 
 const IDS = __IDS__;
 const me = await api("GET", "/api/auth/me");
@@ -86,6 +87,8 @@ socket.addEventListener("timeline", (ev) => {
   if (c) c.timeline = ev.detail.state;
 });
 const ready = new Promise((r) => socket.addEventListener("snapshot", r, { once: true }));
+// The page's controller serves the panels' requests (the notes, the deliberation).
+feedGridPanels(["interviews", "deliberation"].map((id) => document.getElementById(id)), socket);
 socket.connect();
 await ready;
 const ctx = withSimulations({ candidateId: mine.candidate_id, capacity: mine.capacity, socket, snapshot: () => state, me });
@@ -181,7 +184,8 @@ def interview(page: Any, action: str) -> dict[str, Any]:
     return page.evaluate(
         """async (action) => {
             const m = await import("/static/js/jury/interview-notes.js");
-            const state = await m.interviewCommand(window.__ctx.candidateId, action);
+            const c = await import("/static/js/juror-grid-feeds.js");
+            const state = await c.interviewCommand(window.__ctx.candidateId, action);
             return m.interviewButtons(state);
         }""",
         action,

@@ -39,6 +39,7 @@ def test_a_juror_s_open_page_loses_a_seat_given_to_another_juror(
     live_server.call(_give_seat, live_server, "cand_b", "client_a", Capacity.OBSERVER)
     old = new_page(browser, live_server)
     sign_in_with_code(old, live_server.day.codes["client_a"], home="/jury")
+    expect(old.locator("#me-name")).to_have_text("client_a")  # the juror's display name
     expect(old.locator("#picker button")).to_have_count(2)
     old.locator("#picker button", has_text="Alice").click()
     expect(old.locator("#client-title")).to_contain_text("Alice DURAND")

@@ -106,3 +106,17 @@ test("proposalLine says what a version proposes", () => {
   assert.equal(proposalLine({ proposal: { title: "obtenu", ccps: { CCP1: true, CCP2: false } } }), "Titre obtenu · CCP1 obtenu · CCP2 non obtenu");
   assert.equal(proposalLine(null), "");
 });
+
+test("a draft kept on this post: forgotten if saved, restored on its own version, else set aside", async () => {
+  const { draftOnLoad } = await import("../../softphone_web/js/jury/deliberation-model.js");
+  const saved = complete();
+  const typed = { ...complete(), justification: "Saisie non enregistrée." };
+  assert.equal(draftOnLoad(null, saved, "fp1"), "none");
+  assert.equal(draftOnLoad({ baseFp: "fp1" }, saved, "fp1"), "none");
+  // What was kept is what the server has (blanks aside): nothing to give back.
+  assert.equal(draftOnLoad({ baseFp: "fp0", form: { ...complete(), justification: ` ${saved.justification} ` } }, saved, "fp1"), "forget");
+  assert.equal(draftOnLoad({ baseFp: "fp1", form: typed }, saved, "fp1"), "restore");
+  // Typed on a version the other juror has replaced since: set aside, never over theirs.
+  assert.equal(draftOnLoad({ baseFp: "fp0", form: typed }, saved, "fp1"), "aside");
+  assert.equal(draftOnLoad({ baseFp: null, form: typed }, saved, null), "restore");
+});

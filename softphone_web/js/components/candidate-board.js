@@ -16,31 +16,24 @@ import { el } from "./dom.js";
 import { clockTime } from "./format.js";
 import { countsText, mins, reading, timeText } from "./progress-text.js";
 
+/** @typedef {import("../types/events.js").ProgressOut} ProgressOut */
+/** @typedef {import("../types/events.js").TimelineChanged["state"]} TimelineState the candidate's timeline (untyped JSON) */
 /**
- * A button of a row: when it is offered (the status), and how it looks.
- * @typedef {{ label: string, when: string[], primary?: boolean, limited?: boolean, timed?: boolean, danger?: boolean }} BoardAction
+ * An incident as the board lists it (the overview's, or an `incident` event's).
+ * @typedef {{ at: string, kind: string, label: string, detail?: string | null, candidate_id?: string }} BoardIncident
  */
 /**
- * A candidate's timeline as the board reads it (`TimelineState` as JSON; events and overview).
- * @typedef {{ now: string, status: string, status_label?: string, phase?: string | null, timed?: boolean, pause_reason?: string | null, extension_seconds?: number, accommodation?: Accommodation | null, closure?: { reason_label: string, comment?: string | null, outcome: string } | null } & Record<string, any>} BoardTimeline
- */
-/** @typedef {{ extra_ratio?: string | null, extra_minutes?: number, note?: string | null }} Accommodation */
-/**
- * An incident in a row (the overview's, or an `incident` event).
- * @typedef {{ candidate_id?: string, kind: string, label: string, at: string, detail?: string }} BoardIncident
- */
-/** @typedef {import("../types/events.js").ProgressOut} BoardProgress the simulations' progress */
-/**
- * What `load` takes (board-live.js makes it from the overview or a snapshot).
+ * What load() takes (from the overview, or from the snapshot's `state.exam`).
  * @typedef {object} BoardData
  * @property {string[]} [order]
  * @property {Record<string, string>} [names]
  * @property {Record<string, string>} [info]
  * @property {Record<string, string | null>} [planned]
- * @property {Record<string, { timeline?: BoardTimeline | null, connected?: boolean, connected_since?: string | null, incidents?: BoardIncident[] }>} [candidates]
+ * @property {Record<string, { timeline?: TimelineState | null, connected?: boolean, connected_since?: string | null, incidents?: BoardIncident[] }>} [candidates]
  */
 /**
- * @typedef {object} RowCells
+ * The nodes of a row.
+ * @typedef {object} BoardCells
  * @property {HTMLTableCellElement} who
  * @property {HTMLTableCellElement} clock
  * @property {HTMLTableCellElement} status
@@ -69,22 +62,27 @@ import { countsText, mins, reading, timeText } from "./progress-text.js";
  * @typedef {object} BoardRow
  * @property {string} id
  * @property {HTMLTableRowElement} tr
- * @property {RowCells} cells
+ * @property {BoardCells} cells
  * @property {BoardIncident[]} incidents
  * @property {boolean} alerted
- * @property {BoardIncident} [fresh] the last incident heard live
- * @property {string} [name]
- * @property {string} [info]
- * @property {string | null} [planned]
- * @property {BoardTimeline | null} [timeline]
+ * @property {BoardIncident} [fresh] the last incident heard (highlighted until « Vu »)
+ * @property {string} name
+ * @property {string} info
+ * @property {string | null} [planned] the planned start (ISO 8601)
+ * @property {TimelineState | null} [timeline]
  * @property {boolean} [connected]
  * @property {string | null} [since]
- * @property {BoardProgress | null} [progress]
- * @property {boolean} [busy]
+ * @property {ProgressOut | null} [progress]
  * @property {ReturnType<typeof setTimeout>} [flashTimer]
+ * @property {boolean} [busy]
+ */
+/**
+ * A "board-action" event's detail.
+ * @typedef {{ action: string, candidateId: string, name: string, state: TimelineState | null | undefined }} BoardActionDetail
  */
 
-/** @type {Record<string, BoardAction>} */
+/** @typedef {{ label: string, when: string[], primary?: boolean, limited?: boolean, timed?: boolean, danger?: boolean }} ActionSpec */
+/** @type {Record<string, ActionSpec>} */
 const ACTIONS = {
   start: { label: "Démarrer", when: ["not_started"], primary: true },
   plan: { label: "Planifier", when: ["not_started"] },
@@ -108,14 +106,14 @@ export function durationText(seconds) {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")}`;
 }
 
-/** @param {Accommodation | null | undefined} acc */
+/** @param {{ extra_ratio?: string | null, extra_minutes: number, note?: string | null } | null | undefined} acc */
 export function accommodationText(acc) {
   if (!acc) return "";
   const [num, den] = String(acc.extra_ratio || "0").split("/").map(Number);
   const ratio = den ? num / den : num;
   const parts = [];
   if (ratio > 0) parts.push(`+${Math.round(ratio * 100)} %`);
-  if (acc.extra_minutes && acc.extra_minutes > 0) parts.push(`+${acc.extra_minutes} min`);
+  if (acc.extra_minutes > 0) parts.push(`+${acc.extra_minutes} min`);
   if (!parts.length) return "";
   return acc.note ? `${acc.note} (${parts.join(", ")})` : parts.join(", ");
 }
@@ -127,7 +125,7 @@ export class CandidateBoard extends HTMLElement {
   _empty;
   /** @type {HTMLTableElement} */
   _table;
-  /** @type {ReturnType<typeof setInterval> | null} */
+  /** @type {ReturnType<typeof setInterval> | undefined} */
   _tick;
 
   constructor() {
@@ -190,7 +188,7 @@ export class CandidateBoard extends HTMLElement {
       row.info = (data.info || {})[id] || "";
       row.planned = (data.planned || {})[id] || null;
       const known = row.timeline;
-      const fresher = Boolean(known && live.timeline && Date.parse(known.now) > Date.parse(live.timeline.now));
+      const fresher = known && live.timeline && Date.parse(known.now) > Date.parse(live.timeline.now);
       row.timeline = fresher ? known : live.timeline || null; // keep a newer event's state
       row.connected = Boolean(live.connected);
       row.since = live.connected_since || null;
@@ -205,8 +203,8 @@ export class CandidateBoard extends HTMLElement {
 
   /**
    * @param {string} candidateId
-   * @param {BoardTimeline} state
-   * @returns {boolean} false: no such row
+   * @param {TimelineState} state
+   * @returns {boolean} false: no such row (the page reloads the board)
    */
   applyTimeline(candidateId, state) {
     const row = this.rows.get(candidateId);
@@ -220,7 +218,7 @@ export class CandidateBoard extends HTMLElement {
 
   /**
    * @param {string} candidateId
-   * @param {BoardProgress | null | undefined} progress
+   * @param {ProgressOut | null} progress
    */
   applyProgress(candidateId, progress) {
     const row = this.rows.get(candidateId);
@@ -231,17 +229,18 @@ export class CandidateBoard extends HTMLElement {
   }
 
   disconnectedCallback() {
-    if (this._tick) clearInterval(this._tick);
-    this._tick = null;
+    clearInterval(this._tick);
+    this._tick = undefined;
   }
 
   /** @param {BoardRow} row */
   _progress(row) {
     const p = row.progress;
     const { sims, simsWarn } = row.cells;
-    const r = p ? reading(p, serverNow()) : null;
-    sims.hidden = simsWarn.hidden = !r;
-    if (!p || !r) return; // reading() answers null for no progress only
+    sims.hidden = simsWarn.hidden = !p;
+    if (!p) return;
+    const r = reading(p, serverNow());
+    if (!r) return; // not reached: a progress gives a reading
     const time = timeText(p, r);
     const text = `${countsText(p)}${time ? ` — ${time}` : ""}`;
     if (sims.textContent !== text) sims.textContent = text;
@@ -330,51 +329,42 @@ export class CandidateBoard extends HTMLElement {
   _newRow(id) {
     const tr = el("tr");
     tr.dataset.candidateId = id;
-    /** @param {string} key */
-    const td = (key) => {
-      const cell = el("td", `col-${key}`);
-      tr.append(cell);
-      return cell;
-    };
-    /** @type {RowCells} */
-    const cells = {
-      who: td("who"),
-      clock: td("clock"),
-      status: td("status"),
-      link: td("link"),
-      incidents: td("incidents"),
-      actions: td("actions"),
-      name: el("strong", "cand-name"),
-      info: el("div", "muted small"),
-      acc: el("span", "badge"),
-      phase: /** @type {import("./phase-clock.js").PhaseClock} */ (document.createElement("phase-clock")),
-      sims: el("div", "board-sims small"),
-      simsWarn: el("div", "board-sims-warn"),
-      badge: el("span", "badge status-badge"),
-      reason: el("div", "pause-reason"),
-      planned: el("div", "muted small"),
-      dot: el("span", "status-dot"),
-      linkText: el("span", "small"),
-      count: el("span", "badge"),
-      seen: el("button", "small-button", "Vu"),
-      list: el("ul", "incident-list"),
-      buttons: el("div", "row-actions"),
-      message: el("div", "small row-message"),
-    };
+    // The six columns first; the nodes inside them are added below.
+    const cells = /** @type {BoardCells} */ ({});
+    for (const key of /** @type {const} */ (["who", "clock", "status", "link", "incidents", "actions"])) {
+      cells[key] = el("td", `col-${key}`);
+      tr.append(cells[key]);
+    }
     /** @type {BoardRow} */
-    const row = { id, tr, cells, incidents: [], alerted: false };
+    const row = { id, tr, cells, name: id, info: "", incidents: [], alerted: false };
+    cells.name = el("strong", "cand-name");
+    cells.info = el("div", "muted small");
+    cells.acc = el("span", "badge");
     cells.who.append(cells.name, cells.info, cells.acc);
+    cells.phase = /** @type {import("./phase-clock.js").PhaseClock} */ (document.createElement("phase-clock"));
     cells.phase.setAttribute("compact", "");
+    cells.sims = el("div", "board-sims small");
+    cells.simsWarn = el("div", "board-sims-warn");
     cells.simsWarn.setAttribute("role", "status");
     cells.clock.append(cells.phase, cells.sims, cells.simsWarn);
+    cells.badge = el("span", "badge status-badge");
+    cells.reason = el("div", "pause-reason");
+    cells.planned = el("div", "muted small");
     cells.status.append(cells.badge, cells.reason, cells.planned);
+    cells.dot = el("span", "status-dot");
+    cells.linkText = el("span", "small");
     cells.link.append(cells.dot, cells.linkText);
+    cells.count = el("span", "badge");
+    cells.seen = el("button", "small-button", "Vu");
     cells.seen.type = "button";
     cells.seen.addEventListener("click", () => {
       row.alerted = false;
       this._update(row);
     });
+    cells.list = el("ul", "incident-list");
     cells.incidents.append(cells.count, cells.seen, cells.list);
+    cells.buttons = el("div", "row-actions");
+    cells.message = el("div", "small row-message");
     cells.message.setAttribute("role", "status");
     cells.actions.append(cells.buttons, cells.message);
     return row;
@@ -385,15 +375,15 @@ export class CandidateBoard extends HTMLElement {
     const { cells } = row;
     const state = row.timeline;
     const status = state ? state.status : "";
-    cells.name.textContent = row.name || "";
-    cells.info.textContent = row.info || "";
+    cells.name.textContent = row.name;
+    cells.info.textContent = row.info;
     cells.info.hidden = !row.info;
     const acc = accommodationText(state && state.accommodation);
     cells.acc.textContent = acc;
     cells.acc.hidden = !acc;
     cells.phase.state = state;
 
-    cells.badge.textContent = state ? state.status_label || "" : "—";
+    cells.badge.textContent = state ? state.status_label : "—";
     cells.badge.className = `badge status-badge status-${status}`;
     const paused = status === "paused";
     const closure = state && state.closure;
@@ -407,8 +397,8 @@ export class CandidateBoard extends HTMLElement {
     const planned = status === "not_started" && row.planned;
     cells.planned.textContent = planned ? `Départ prévu à ${clockTime(row.planned)}` : "";
     cells.planned.hidden = !planned;
-    if (status === "running" && state && state.extension_seconds && state.extension_seconds > 0) {
-      cells.planned.textContent = `Phase prolongée de ${durationText(state.extension_seconds)}`;
+    if (status === "running" && state?.extension_seconds > 0) {
+      cells.planned.textContent = `Phase prolongée de ${durationText(state?.extension_seconds)}`;
       cells.planned.hidden = false;
     }
 
@@ -449,7 +439,7 @@ export class CandidateBoard extends HTMLElement {
         allowed.has(name) &&
         a.when.includes(status) &&
         (!a.timed || (state && state.timed)) &&
-        (!a.limited || !limit || limit.has(phase ?? "")),
+        (!a.limited || !limit || limit.has(phase)),
     );
     row.tr.classList.toggle("closed", Boolean(closure));
     const key = wanted.map(([name]) => name).join(" ");

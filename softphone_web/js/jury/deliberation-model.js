@@ -111,6 +111,22 @@ export function sameForm(a, b) {
   return canonical(normalise(a)) === canonical(normalise(b));
 }
 
+// This juror's unsaved entry kept on this post ({ baseFp, form }, see <deliberation-panel>),
+// when the saved version `saved` (fingerprint `baseFp`) loads: "forget" it (it is what the server
+// has), "restore" it in the form (typed on that same version), set it "aside" beside the form
+// (typed on a version the other juror has replaced since), or "none" (nothing kept).
+/**
+ * @param {{ baseFp?: string | null, form?: Partial<Form> | null } | null | undefined} local
+ * @param {Form} saved
+ * @param {string | null} baseFp
+ * @returns {"none" | "forget" | "restore" | "aside"}
+ */
+export function draftOnLoad(local, saved, baseFp) {
+  if (!local || !local.form) return "none";
+  if (sameForm(local.form, saved)) return "forget";
+  return local.baseFp === baseFp ? "restore" : "aside";
+}
+
 /** @param {Partial<Form> | null | undefined} form */
 function normalise(form) {
   const f = form || emptyForm();

@@ -25,12 +25,25 @@
 //   signed when and the decision. A later change (« Proposer une nouvelle version ») makes a new
 //   version that both sign again.
 // Server refusals (409/422, French message) are shown; nothing typed is lost.
+// The panel fetches nothing itself: it asks the page (jury/panel-requests.js) and the page's
+// controller (juror-grid-feeds.js) does each call above and hands back the answer or the error.
 //
 //   panel.bind(ctx);  panel.unbind();   // ctx: see the jury page's contract
 //   panel.current                       // the last version as the server gave it, or null
-import { api } from "../api.js";
 import { el } from "../components/dom.js";
-import { TITLE_OUTCOMES, body, ccpGroups, check, emptyForm, fingerprint, formFrom, formFromGrid, sameForm, titleFor } from "./deliberation-model.js";
+import {
+  TITLE_OUTCOMES,
+  body,
+  ccpGroups,
+  check,
+  draftOnLoad,
+  emptyForm,
+  fingerprint,
+  formFrom,
+  formFromGrid,
+  sameForm,
+  titleFor,
+} from "./deliberation-model.js";
 import {
   aidText,
   asideNodes,
@@ -46,28 +59,43 @@ import {
   takenNodes,
   transversalNodes,
 } from "./deliberation-view.js";
-import { candidatePath, dayAndTime, errorText, hhmm, readLocal, writeLocal } from "./review-common.js";
-import { JuryPanel } from "./jury-panel.js";
+import { dayAndTime, errorText, hhmm, readLocal, writeLocal } from "./review-common.js";
+import { RequestingPanel } from "./requesting-panel.js";
 
 const RULE = "Règle : « Titre obtenu » exige tous les CCP obtenus ; « CCP seulement », au moins un ; « Non obtenu », aucun.";
 let uid = 0;
 
-function control(tag, className, text, type = "button") {
-  const node = el(tag, className, text);
-  if (tag === "button") node.type = type;
+/**
+ * A button of the panel.
+ * @param {string} className
+ * @param {string} text
+ * @param {"button" | "submit"} [type]
+ * @returns {HTMLButtonElement}
+ */
+function control(className, text, type = "button") {
+  const node = el("button", className, text);
+  node.type = type;
   return node;
 }
 
-export class DeliberationPanel extends JuryPanel {
+/** @typedef {import("../types/events.js").DeliberationOut} DeliberationOut */
+/** @typedef {import("./deliberation-model.js").Form} Form */
+/** @typedef {import("./deliberation-view.js").FormPatch} FormPatch */
+/** @typedef {import("./deliberation-view.js").StatusCells} StatusCells */
+/** @typedef {import("./deliberation-view.js").EvidenceValues} EvidenceValues */
+/** @typedef {import("./observer-common.js").JuryContext} JuryContext */
+/** @typedef {Error & { data?: { blocking?: any[], deliberation?: any } }} SignRefusal an ApiError: what blocks, or the new version */
+
+export class DeliberationPanel extends RequestingPanel {
   /** @type {any} */
   _grid;
-  /** @type {any} */
+  /** @type {DeliberationOut[]} */
   _versions;
   /** @type {null | string} */
   _baseFp;
-  /** @type {null | { version: any; proposal: any; }} */
+  /** @type {null | { version: number, proposal: any }} */
   _base;
-  /** @type {any} */
+  /** @type {Form} */
   _form;
   /** @type {boolean} */
   _dirty;
@@ -83,13 +111,13 @@ export class DeliberationPanel extends JuryPanel {
   _busy;
   /** @type {boolean} */
   _remoteWhileBusy;
-  /** @type {Map<any, any>} */
+  /** @type {Map<string, StatusCells>} */
   _cells;
-  /** @type {Map<any, any>} */
+  /** @type {Map<string | undefined, HTMLElement>} */
   _aids;
-  /** @type {any} */
+  /** @type {Form | null} */
   _aside;
-  /** @type {any} */
+  /** @type {EvidenceValues | null} */
   _evidencePending;
   /** @type {null | string} */
   _evidenceSavedAt;
@@ -113,11 +141,11 @@ export class DeliberationPanel extends JuryPanel {
   _justificationText;
   /** @type {HTMLUListElement} */
   _problems;
-  /** @type {any} */
+  /** @type {HTMLButtonElement} */
   _saveBtn;
-  /** @type {any} */
+  /** @type {HTMLButtonElement} */
   _cancelBtn;
-  /** @type {any} */
+  /** @type {HTMLButtonElement} */
   _newBtn;
   /** @type {HTMLElement} */
   _transversalEl;
@@ -133,11 +161,11 @@ export class DeliberationPanel extends JuryPanel {
   _decisionEl;
   /** @type {HTMLDetailsElement} */
   _historyEl;
-  /** @type {any} */
+  /** @type {number | null | undefined} the voided version the panel has told of */
   _voidedSaid;
   /** @type {HTMLParagraphElement} */
   _titleHint;
-  /** @type {any} */
+  /** @type {HTMLButtonElement | null} */
   _signBtn;
   /** @type {HTMLParagraphElement} */
   _signHint;
@@ -145,6 +173,7 @@ export class DeliberationPanel extends JuryPanel {
   constructor() {
     super();
     this._uid = `dp${++uid}`;
+    /** @type {Record<string, ReturnType<typeof setTimeout>>} */
     this._timers = {};
     this._reset();
   }
@@ -196,10 +225,10 @@ export class DeliberationPanel extends JuryPanel {
     const jWrap = el("div", "dp-justification");
     jWrap.append(jLabel, this._justification, this._justificationText);
     this._problems = el("ul", "dp-problems");
-    this._saveBtn = control("button", "primary", "Enregistrer la proposition", "submit");
-    this._cancelBtn = control("button", "", "Annuler mes modifications");
+    this._saveBtn = control("primary", "Enregistrer la proposition", "submit");
+    this._cancelBtn = control("", "Annuler mes modifications");
     this._cancelBtn.addEventListener("click", () => this._discard());
-    this._newBtn = control("button", "", "Proposer une nouvelle version");
+    this._newBtn = control("", "Proposer une nouvelle version");
     this._newBtn.addEventListener("click", () => this._startNewVersion());
     const actions = el("div", "dp-actions");
     actions.append(this._saveBtn, this._cancelBtn, this._newBtn);
@@ -222,7 +251,7 @@ export class DeliberationPanel extends JuryPanel {
    * @param {import("./observer-common.js").On} on
    */
   bound(ctx, on) {
-    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", () => this.reload());
     on("evaluation.deliberation", (msg) => mine(msg) && msg.deliberation && this._heard(msg.deliberation));
     on("evaluation.mark", (msg) => mine(msg) && this._later("grid", () => this._refreshGrid(), 800));
@@ -251,6 +280,11 @@ export class DeliberationPanel extends JuryPanel {
     return this._versions.length ? this._versions[this._versions.length - 1] : null;
   }
 
+  /**
+   * @param {string} name
+   * @param {() => void} fn
+   * @param {number} ms
+   */
   _later(name, fn, ms) {
     clearTimeout(this._timers[name]);
     this._timers[name] = setTimeout(fn, ms);
@@ -269,7 +303,7 @@ export class DeliberationPanel extends JuryPanel {
   }
 
   _key(suffix = "") {
-    return `plateau.deliberation.${this._ctx.candidateId}${suffix}`;
+    return `plateau.deliberation.${this._ctx?.candidateId}${suffix}`;
   }
 
   get _competences() {
@@ -279,7 +313,7 @@ export class DeliberationPanel extends JuryPanel {
   get _rules() {
     return {
       competences: this._competences,
-      ccpCodes: ccpGroups(this._competences).map((g) => g.code),
+      ccpCodes: /** @type {string[]} */ (ccpGroups(this._competences).map((g) => g.code)),
       titleRequired: Boolean(this._grid && (this._grid.interview_topics || []).includes("final")),
     };
   }
@@ -292,7 +326,7 @@ export class DeliberationPanel extends JuryPanel {
     const load = ++this._load;
     this.setAttribute("aria-busy", "true");
     try {
-      const grid = await api("GET", candidatePath(ctx.candidateId, "/evaluation"));
+      const grid = await this.ask("evaluation-wanted", { candidateId: ctx.candidateId });
       if (load !== this._load) return;
       this._grid = grid;
       this._adopt(grid.deliberations || []);
@@ -307,6 +341,7 @@ export class DeliberationPanel extends JuryPanel {
 
   // The server's versions: the form shows the last one; this juror's unsaved entry (kept
   // locally) comes back if it was typed on that same version, else it is set aside.
+  /** @param {DeliberationOut[]} versions */
   _adopt(versions) {
     this._versions = versions;
     this._based(this.current);
@@ -315,18 +350,17 @@ export class DeliberationPanel extends JuryPanel {
     this._form = saved;
     this._dirty = false;
     const local = this._juror ? readLocal(this._key()) : null;
-    if (local && local.form) {
-      if (sameForm(local.form, saved)) {
-        writeLocal(this._key(), null);
-      } else if (local.baseFp === this._baseFp) {
-        this._form = local.form;
-        this._dirty = true;
-        this._editingNew = this._locked;
-        this._say("Votre saisie non enregistrée a été retrouvée sur ce poste : pensez à l'enregistrer.", "info");
-      } else {
-        writeLocal(this._key(), null);
-        this._setAside(local.form);
-      }
+    const draft = draftOnLoad(local, saved, this._baseFp);
+    if (draft === "forget") {
+      writeLocal(this._key(), null);
+    } else if (draft === "restore") {
+      this._form = local.form;
+      this._dirty = true;
+      this._editingNew = this._locked;
+      this._say("Votre saisie non enregistrée a été retrouvée sur ce poste : pensez à l'enregistrer.", "info");
+    } else if (draft === "aside") {
+      writeLocal(this._key(), null);
+      this._setAside(local.form);
     }
     const aside = this._juror ? readLocal(this._key(".aside")) : null;
     if (aside && aside.form && !sameForm(aside.form, saved)) this._setAside(aside.form);
@@ -339,7 +373,7 @@ export class DeliberationPanel extends JuryPanel {
     if (!ctx) return;
     let grid;
     try {
-      grid = await api("GET", candidatePath(ctx.candidateId, "/evaluation"));
+      grid = await this.ask("evaluation-wanted", { candidateId: ctx.candidateId });
     } catch {
       return; // the synthesis stays as it was; the next reload brings it
     }
@@ -350,8 +384,14 @@ export class DeliberationPanel extends JuryPanel {
       this._renderForm();
       this._renderChecks();
     } else {
-      for (const c of this._competences) if (this._cells.has(c.code)) fillStatus(this._cells.get(c.code), c);
-      for (const g of ccpGroups(this._competences)) if (this._aids.has(g.code)) this._aids.get(g.code).textContent = aidText(g);
+      for (const c of this._competences) {
+        const cells = this._cells.get(c.code);
+        if (cells) fillStatus(cells, c);
+      }
+      for (const g of ccpGroups(this._competences)) {
+        const aid = this._aids.get(g.code);
+        if (aid) aid.textContent = aidText(g);
+      }
     }
     this._transversalEl.replaceChildren(...transversalNodes(this._grid.transversal));
   }
@@ -359,13 +399,12 @@ export class DeliberationPanel extends JuryPanel {
   async _refreshFacts() {
     const ctx = this._ctx;
     if (!ctx) return;
-    const base = candidatePath(ctx.candidateId, "/certification");
-    const failed = (err) => ({ error: errorText(err) });
-    const ready = candidatePath(ctx.candidateId, "/evaluation/deliberation/readiness");
+    const failed = (/** @type {unknown} */ err) => ({ error: errorText(err) });
+    const asked = { candidateId: ctx.candidateId };
     const [summary, preview, readiness] = await Promise.all([
-      api("GET", base).catch(failed),
-      api("GET", `${base}/decision/preview`).catch(failed),
-      api("GET", ready).catch(failed),
+      this.ask("certification-wanted", asked).catch(failed),
+      this.ask("decision-preview-wanted", asked).catch(failed),
+      this.ask("readiness-wanted", asked).catch(failed),
     ]);
     if (this._ctx !== ctx) return;
     this._summary = summary;
@@ -377,6 +416,7 @@ export class DeliberationPanel extends JuryPanel {
 
   // ---- the other juror's changes ------------------------------------------------------------
 
+  /** @param {DeliberationOut} version */
   _heard(version) {
     if (version.voided) {
       // A change after a signature: its signatures no longer count, a new version follows.
@@ -417,6 +457,7 @@ export class DeliberationPanel extends JuryPanel {
     }
   }
 
+  /** @param {DeliberationOut | null} version the last version on the server */
   _changedByOther(version) {
     if (this._dirty) {
       writeLocal(this._key(), null);
@@ -435,6 +476,7 @@ export class DeliberationPanel extends JuryPanel {
   }
 
   // Keeps this juror's entry beside the form (and locally) after a conflict.
+  /** @param {Form} form */
   _setAside(form) {
     this._aside = form;
     writeLocal(this._key(".aside"), { form, at: Date.now() });
@@ -464,6 +506,7 @@ export class DeliberationPanel extends JuryPanel {
 
   // ---- editing and saving -------------------------------------------------------------------
 
+  /** @param {FormPatch} patch */
   _changed(patch) {
     if (this._readOnly) return;
     if (patch.competence) this._form.competences[patch.competence[0]] = patch.competence[1];
@@ -496,11 +539,12 @@ export class DeliberationPanel extends JuryPanel {
 
   _startNewVersion() {
     this._editingNew = true;
-    this._say(`Nouvelle version : la version ${this.current.version} reste signée tant que la nouvelle n'est pas enregistrée ; les deux jurés devront signer la nouvelle.`, "info");
+    this._say(`Nouvelle version : la version ${/** @type {DeliberationOut} */ (this.current).version} reste signée tant que la nouvelle n'est pas enregistrée ; les deux jurés devront signer la nouvelle.`, "info");
     this._render();
     this._justification.focus();
   }
 
+  /** @param {DeliberationOut | null} version */
   _based(version) {
     this._baseFp = fingerprint(version);
     this._base = version ? { version: version.version, proposal: version.proposal } : null;
@@ -509,6 +553,10 @@ export class DeliberationPanel extends JuryPanel {
   // A save or a signature sent with the version it is based on: the server refuses it (409)
   // if the other juror changed that version in between; then the conflict is handled as one
   // heard (resolves to null). Other refusals are thrown as they are.
+  /**
+   * @param {() => Promise<DeliberationOut>} send
+   * @returns {Promise<DeliberationOut | null>}
+   */
   async _checked(send) {
     try {
       return await send();
@@ -523,11 +571,15 @@ export class DeliberationPanel extends JuryPanel {
   }
 
   // The last version on the server: what a save or a signature is checked against.
+  /** @returns {Promise<DeliberationOut | null>} */
   async _latest() {
-    const versions = await api("GET", candidatePath(this._ctx.candidateId, "/evaluation/deliberation"));
+    const ctx = /** @type {JuryContext} */ (this._ctx);
+    /** @type {DeliberationOut[]} */
+    const versions = await this.ask("deliberation-versions-wanted", { candidateId: ctx.candidateId });
     return versions.length ? versions[versions.length - 1] : null;
   }
 
+  /** @param {DeliberationOut} out */
   _store(out) {
     const i = this._versions.findIndex((v) => v.version === out.version);
     if (i < 0) this._versions.push(out);
@@ -542,17 +594,18 @@ export class DeliberationPanel extends JuryPanel {
       return;
     }
     const ctx = this._ctx;
+    if (!ctx) return;
     await this._guarded(async () => {
       const latest = await this._latest();
       if (fingerprint(latest) !== this._baseFp) return this._changedByOther(latest);
       const out = await this._checked(() =>
-        api("PUT", candidatePath(ctx.candidateId, "/evaluation/deliberation"), { ...body(this._form), base: this._base }),
+        this.ask("deliberation-save", { candidateId: ctx.candidateId, body: { ...body(this._form), base: this._base } }),
       );
       if (!out || this._ctx !== ctx) return;
       writeLocal(this._key(), null);
       this._store(out);
       this._based(out);
-      this._form = formFrom(out);
+      this._form = /** @type {Form} */ (formFrom(out));
       this._dirty = false;
       this._editingNew = false;
       this._say(`Proposition enregistrée (version ${out.version}) à ${hhmm(new Date().toISOString())}. Les deux jurés doivent maintenant la signer.`, "ok");
@@ -564,12 +617,13 @@ export class DeliberationPanel extends JuryPanel {
   async _sign() {
     if (!this._juror || this._busy || this._dirty) return;
     const ctx = this._ctx;
+    if (!ctx) return;
     await this._guarded(async () => {
       const latest = await this._latest();
       if (fingerprint(latest) !== this._baseFp) return this._changedByOther(latest);
       try {
         const out = await this._checked(() =>
-          api("POST", candidatePath(ctx.candidateId, "/evaluation/deliberation/sign"), { base: this._base }),
+          this.ask("deliberation-sign", { candidateId: ctx.candidateId, base: this._base }),
         );
         if (!out || this._ctx !== ctx) return;
         this._store(out);
@@ -580,10 +634,11 @@ export class DeliberationPanel extends JuryPanel {
           "ok",
         );
         this._render();
-      } catch (err) {
+      } catch (caught) {
+        const err = /** @type {SignRefusal} */ (caught);
         // Refused: what blocks (the server's list) is shown where the jury reads it; a void
         // (the signed content changed) brings the new version.
-        if (err.data && err.data.blocking) this._readiness = { version: this.current.version, can_sign: false, blocking: err.data.blocking };
+        if (err.data && err.data.blocking) this._readiness = { version: /** @type {DeliberationOut} */ (this.current).version, can_sign: false, blocking: err.data.blocking };
         if (err.data && err.data.deliberation) this.reload();
         this._renderFacts();
         throw err;
@@ -595,6 +650,7 @@ export class DeliberationPanel extends JuryPanel {
 
   // One request at a time; an error keeps everything as typed; a change heard meanwhile is
   // checked afterwards (our own echo is not a change).
+  /** @param {() => Promise<unknown>} fn */
   async _guarded(fn) {
     this._busy = true;
     this._remoteWhileBusy = false;
@@ -618,9 +674,15 @@ export class DeliberationPanel extends JuryPanel {
     }
   }
 
+  /**
+   * @param {string[]} kinds
+   * @param {boolean | null} fromTraining
+   * @returns {Promise<string | null>} the French error, or null once saved
+   */
   async _saveEvidence(kinds, fromTraining) {
     try {
-      await api("PUT", candidatePath(this._ctx.candidateId, "/certification/evidence"), { kinds, from_training: fromTraining });
+      const ctx = /** @type {JuryContext} */ (this._ctx);
+      await this.ask("evidence-save", { candidateId: ctx.candidateId, kinds, from_training: fromTraining });
     } catch (err) {
       return errorText(err);
     }
@@ -632,6 +694,10 @@ export class DeliberationPanel extends JuryPanel {
 
   // ---- rendering --------------------------------------------------------------------------
 
+  /**
+   * @param {string} text
+   * @param {"info" | "ok" | "error" | "conflict"} [kind]
+   */
   _say(text, kind = "info") {
     this._message.textContent = text;
     this._message.className = `dp-message${text ? ` dp-${kind}` : ""}`;
@@ -671,7 +737,7 @@ export class DeliberationPanel extends JuryPanel {
   _renderForm() {
     const readOnly = this._readOnly;
     const form = this._form;
-    const onChange = (patch) => this._changed(patch);
+    const onChange = (/** @type {FormPatch} */ patch) => this._changed(patch);
     this._cells = new Map();
     this._aids = new Map();
     const groups = ccpGroups(this._competences);
@@ -701,6 +767,7 @@ export class DeliberationPanel extends JuryPanel {
     this._justificationText.textContent = form.justification || "—";
   }
 
+  /** @param {boolean} [show] list the problems even if none was listed yet */
   _renderChecks(show = false) {
     if (!this._grid || !this._titleHint) return;
     const rules = this._rules;
@@ -746,15 +813,15 @@ export class DeliberationPanel extends JuryPanel {
       this._signEl.append(el("p", "muted", "Rien à signer : enregistrez d'abord une proposition."));
       return;
     }
-    const ctx = this._ctx;
+    const ctx = /** @type {JuryContext} */ (this._ctx);
     const list = signatureList(v, { myId: ctx.me ? ctx.me.subject_id : null, capacity: ctx.capacity, juror: this._juror });
-    this._signBtn = control("button", "primary dp-sign", `Signer la version ${v.version}`);
+    this._signBtn = control("primary dp-sign", `Signer la version ${v.version}`);
     this._signHint = el("p", "small muted dp-sign-hint");
     const slot = el("div");
     this._signBtn.addEventListener("click", () => {
       const close = () => {
         slot.replaceChildren();
-        this._signBtn.focus();
+        this._signBtn?.focus();
       };
       const { box, yes } = signConfirmation(v, {
         onCancel: close,
@@ -792,7 +859,7 @@ export class DeliberationPanel extends JuryPanel {
     }
     const s = this._summary;
     const taken = this._locked && s && !s.error && s.decision;
-    this._decisionEl.replaceChildren(...(taken ? takenNodes(s, this.current) : []));
+    this._decisionEl.replaceChildren(...(taken ? takenNodes(s, /** @type {DeliberationOut} */ (this.current)) : []));
   }
 }
 

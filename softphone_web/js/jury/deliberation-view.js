@@ -24,6 +24,29 @@ import {
 } from "./deliberation-model.js";
 import { dayAndTime, hhmm } from "./review-common.js";
 
+/** @typedef {import("./deliberation-model.js").Form} Form */
+/** @typedef {import("./deliberation-model.js").CcpGroup} CcpGroup */
+/** @typedef {import("../types/events.js").DeliberationOut} DeliberationOut */
+/**
+ * A competence as GET …/evaluation gives it (the grid's status and its marks by value).
+ * @typedef {import("./deliberation-model.js").GridCompetence & { name?: string, counts?: Record<string, number> }} Competence
+ */
+/** @typedef {{ status: HTMLElement, counts: HTMLElement }} StatusCells */
+/** @typedef {{ competence?: [string, string], ccp?: [string, string], reason?: [string, string], title?: string | null, justification?: string }} FormPatch */
+/** @typedef {{ kinds: string[], training: string }} EvidenceValues */
+
+// A label by key (the server's value itself when the key is unknown to the table).
+/**
+ * @param {Record<string, string>} labels
+ * @param {string | undefined} key
+ * @returns {string | undefined}
+ */
+const label = (labels, key) => (key === undefined ? undefined : labels[key]);
+
+/**
+ * @param {string} text
+ * @param {string} [className]
+ */
 function button(text, className = "") {
   const b = el("button", className, text);
   b.type = "button";
@@ -31,6 +54,13 @@ function button(text, className = "") {
 }
 
 // Native radio buttons (arrow keys move within the group), each with its label.
+/**
+ * @param {string} name
+ * @param {Record<string, string>} options value → label
+ * @param {string | undefined} value the value checked
+ * @param {(value: string) => void} onChange
+ * @param {{ disabled?: boolean, label?: string }} [how]
+ */
 export function radios(name, options, value, onChange, { disabled = false, label = "" } = {}) {
   const box = el("span", "dp-radios");
   box.setAttribute("role", "radiogroup");
@@ -52,18 +82,27 @@ export function radios(name, options, value, onChange, { disabled = false, label
   return box;
 }
 
+/** @param {CcpGroup} group */
 export function aidText(group) {
   return `D'après la grille : ${ccpAid(group).text}.`;
 }
 
+/**
+ * @param {StatusCells} cells
+ * @param {Competence} c
+ */
 export function fillStatus(cells, c) {
-  cells.status.replaceChildren(el("span", `badge dp-status dp-status-${c.status}`, GRID_STATUS[c.status] || c.status));
+  cells.status.replaceChildren(el("span", `badge dp-status dp-status-${c.status}`, label(GRID_STATUS, c.status) || c.status));
   const n = c.counts || {};
   cells.counts.textContent = `${n.acquis || 0} acquis · ${n.non_acquis || 0} non acquis · ${n.non_observe || 0} non observé`;
 }
 
 // One CCP: its competences (code, name, the grid's status and marks, the jury's choice), what
 // the grid says of the CCP, and the jury's choice for the CCP.
+/**
+ * @param {{ uid: string, group: CcpGroup, form: Form, readOnly: boolean, onChange: (patch: FormPatch) => void }} how
+ * @returns {{ node: HTMLElement, cells: Map<string, StatusCells>, aid: HTMLElement }}
+ */
 export function ccpSection({ uid, group, form, readOnly, onChange }) {
   const node = el("fieldset", "dp-ccp");
   node.dataset.ccp = group.code;
@@ -74,8 +113,9 @@ export function ccpSection({ uid, group, form, readOnly, onChange }) {
   const thead = el("thead");
   thead.append(head);
   const tbody = el("tbody");
+  /** @type {Map<string, StatusCells>} */
   const cells = new Map();
-  for (const c of group.competences) {
+  for (const c of /** @type {Competence[]} */ (group.competences)) {
     const tr = el("tr", "dp-comp");
     tr.dataset.competence = c.code;
     const name = el("td", "dp-comp-name");
@@ -107,15 +147,17 @@ export function ccpSection({ uid, group, form, readOnly, onChange }) {
   }
   table.append(thead, tbody);
   const aid = el("p", "small muted dp-aid", aidText(group));
+  const ccp = String(group.code); // the CCP as the form keys it
   const row = el("div", "dp-ccp-row");
   row.append(
     el("span", "dp-label", `Proposition pour ${group.code} :`),
-    radios(`${uid}-ccp-${group.code}`, CCP_OUTCOMES, form.ccps[group.code], (v) => onChange({ ccp: [group.code, v] }), { disabled: readOnly, label: `${group.code} : proposition du jury` }),
+    radios(`${uid}-ccp-${ccp}`, CCP_OUTCOMES, form.ccps[ccp], (v) => onChange({ ccp: [ccp, v] }), { disabled: readOnly, label: `${ccp} : proposition du jury` }),
   );
   node.append(table, aid, row);
   return { node, cells, aid };
 }
 
+/** @param {Array<{ status: string, name: string, explanation: string }> | null | undefined} list */
 export function transversalNodes(list) {
   if (!list || !list.length) return [];
   const det = el("details");
@@ -123,7 +165,7 @@ export function transversalNodes(list) {
   const ul = el("ul", "dp-transversal-list small");
   for (const t of list) {
     const li = el("li");
-    li.append(el("span", `badge dp-status dp-status-${t.status}`, GRID_STATUS[t.status] || t.status), document.createTextNode(` ${t.name}`), el("span", "muted", ` — ${t.explanation}`));
+    li.append(el("span", `badge dp-status dp-status-${t.status}`, label(GRID_STATUS, t.status) || t.status), document.createTextNode(` ${t.name}`), el("span", "muted", ` — ${t.explanation}`));
     ul.append(li);
   }
   det.append(ul);
@@ -132,17 +174,22 @@ export function transversalNodes(list) {
 
 // Who signed the version when: this juror and the other (by capacity), or « Juré 1 / 2 » for
 // a reader who is not one of them.
+/**
+ * @param {DeliberationOut} version
+ * @param {{ myId: string | null, capacity: string, juror: boolean }} who
+ */
 export function signatureList(version, { myId, capacity, juror }) {
+  /** @type {Record<string, string>} */
   const sigs = version.signatures || {};
   const ul = el("ul", "dp-sign-list");
-  const line = (who, at) => {
+  const line = (/** @type {string} */ who, /** @type {string | null | undefined} */ at) => {
     const li = el("li", at ? "dp-signed" : "dp-unsigned");
     li.append(el("strong", "", who), document.createTextNode(at ? ` : signé le ${dayAndTime(at)}` : " : pas encore signé"));
     return li;
   };
   if (juror && capacity) {
     const other = capacity === "client" ? "observer" : "client";
-    ul.append(line(`${CAPACITY_LABELS[capacity]} (vous)`, sigs[myId]));
+    ul.append(line(`${label(CAPACITY_LABELS, capacity)} (vous)`, myId === null ? null : sigs[myId]));
     const theirs = Object.entries(sigs).find(([id]) => id !== myId);
     ul.append(line(CAPACITY_LABELS[other], theirs ? theirs[1] : null));
     if (version.seal) ul.append(el("li", "small muted dp-seal", `Empreinte de ce qui est signé : ${version.seal.slice(0, 12)}…`));
@@ -155,6 +202,10 @@ export function signatureList(version, { myId, capacity, juror }) {
 }
 
 // The confirmation before signing; Échap or « Annuler » closes it.
+/**
+ * @param {DeliberationOut} version
+ * @param {{ onConfirm: () => void, onCancel: () => void }} then
+ */
 export function signConfirmation(version, { onConfirm, onCancel }) {
   const box = el("div", "dp-confirm");
   box.append(
@@ -175,24 +226,28 @@ export function signConfirmation(version, { onConfirm, onCancel }) {
 }
 
 // A decision (the preview's or the one taken): outcome, document, CCPs, the rule applied.
+/**
+ * @param {any} d the rules' decision as the server writes it (no generated typedef)
+ * @param {string} intro
+ */
 export function decisionNodes(d, intro) {
   const box = el("div", "dp-outcome");
-  const outcome = d.outcome_label || OUTCOME_LABELS[d.outcome] || d.outcome;
-  const doc = d.document_label || DOCUMENT_LABELS[d.document] || "";
+  const outcome = d.outcome_label || label(OUTCOME_LABELS, d.outcome) || d.outcome;
+  const doc = d.document_label || label(DOCUMENT_LABELS, d.document) || "";
   const head = el("p", "dp-outcome-line");
   head.append(document.createTextNode(`${intro} `), el("strong", `dp-outcome-${d.outcome}`, outcome), document.createTextNode(doc && d.document !== "aucun" ? ` — ${doc}` : ""));
   box.append(head);
   const dl = el("dl", "dp-facts");
-  const row = (k, v) => dl.append(el("dt", "", k), el("dd", "", v));
-  const granted = (d.granted || []).map((g) => g.ccp);
+  const row = (/** @type {string} */ k, /** @type {string} */ v) => dl.append(el("dt", "", k), el("dd", "", v));
+  const granted = (d.granted || []).map((/** @type {{ ccp: string }} */ g) => g.ccp);
   row("CCP obtenus à cette session", granted.length ? granted.join(", ") : "aucun");
-  const held = (d.held || []).map((h) => (h.name ? `${h.code} « ${h.name} »` : h.code)).filter(Boolean);
+  const held = (d.held || []).map((/** @type {{ code: string, name?: string }} */ h) => (h.name ? `${h.code} « ${h.name} »` : h.code)).filter(Boolean);
   if (held.length) row("CCP détenus après la session", held.join(" ; "));
   row("CCP restant à obtenir pour le titre", (d.remaining || []).length ? d.remaining.join(", ") : "aucun");
   const sitting = d.sitting || {};
   row(
     "Règle appliquée",
-    `parcours « ${PATHWAY_LABELS[d.pathway] || d.pathway} », ${SESSION_KINDS[sitting.kind] || sitting.kind || "session"} : ` +
+    `parcours « ${label(PATHWAY_LABELS, d.pathway) || d.pathway} », ${label(SESSION_KINDS, sitting.kind) || sitting.kind || "session"} : ` +
       "le jury décide au vu des pièces que le parcours exige ; le titre n'est attribué que si tous les CCP sont détenus (obtenus ou capitalisés).",
   );
   box.append(dl);
@@ -200,6 +255,7 @@ export function decisionNodes(d, intro) {
 }
 
 // GET …/decision/preview: what the saved version would decide, or why it would be refused.
+/** @param {any} p the preview, or { error } when it could not be read */
 export function previewNodes(p) {
   if (!p) return [];
   if (p.error) return [el("p", "error", `Aperçu indisponible : ${p.error}`)];
@@ -219,21 +275,32 @@ export function previewNodes(p) {
 }
 
 // The decision in force (GET …/certification → decision, stored without its document).
+/**
+ * @param {any} summary GET …/certification
+ * @param {DeliberationOut} version the version signed
+ */
 export function takenNodes(summary, version) {
   const d = summary.decision;
-  const document = { titre: "parchemin", ccs: "parchemin", reussite_partielle: "livret_certification" }[d.outcome] || "aucun";
+  const document = label({ titre: "parchemin", ccs: "parchemin", reussite_partielle: "livret_certification" }, d.outcome) || "aucun";
   return [el("h3", "", "Décision prise"), decisionNodes({ ...d, document }, `Version ${summary.decision_version}, signée le ${dayAndTime(version.locked_at)} :`)];
 }
 
 // The evidence: what the timeline shows, and the pieces of the file the jury declares.
 // `pending` ({ kinds, training }) keeps what was ticked and not saved across re-renders.
+/**
+ * @param {any} summary GET …/certification, or { error }
+ * @param {{ uid: string, editable: boolean, pending: EvidenceValues | null, savedAt: string | null,
+ *   onChange: (values: EvidenceValues) => void, onSubmit: (kinds: string[], fromTraining: boolean | null) => Promise<string | null> }} how
+ */
 export function evidenceNodes(summary, { uid, editable, pending, savedAt, onChange, onSubmit }) {
   if (summary.error) return [el("p", "error", summary.error)];
+  /** @type {Set<string>} */
   const present = new Set(summary.evidence || []);
+  /** @type {string[]} */
   const declarable = summary.declarable || [];
   const derived = [...present].filter((k) => !declarable.includes(k));
   const seen = el("p", "small", derived.length
-    ? `Constatées dans le déroulé de l'épreuve : ${derived.map((k) => EVIDENCE_LABELS[k] || k).join(", ")}.`
+    ? `Constatées dans le déroulé de l'épreuve : ${derived.map((k) => label(EVIDENCE_LABELS, k) || k).join(", ")}.`
     : "Aucune partie de l'épreuve n'est encore terminée.");
   const form = el("form", "dp-evidence-form");
   form.noValidate = true;
@@ -247,7 +314,7 @@ export function evidenceNodes(summary, { uid, editable, pending, savedAt, onChan
     box.disabled = !editable;
     const l = el("label", "dp-check");
     l.htmlFor = box.id;
-    l.append(box, document.createTextNode(` ${EVIDENCE_LABELS[kind] || kind}`));
+    l.append(box, document.createTextNode(` ${label(EVIDENCE_LABELS, kind) || kind}`));
     list.append(l);
   }
   const training = document.createElement("select");
@@ -287,12 +354,16 @@ export function evidenceNodes(summary, { uid, editable, pending, savedAt, onChan
 }
 
 // This juror's entry set aside after a conflict, with « Reprendre » / « Abandonner ».
+/**
+ * @param {Form} form
+ * @param {{ onTake: () => void, onDrop: () => void }} then
+ */
 export function asideNodes(form, { onTake, onDrop }) {
   const lines = el("ul", "small");
   const p = body(form);
-  if (p.title) lines.append(el("li", "", `Titre : ${TITLE_OUTCOMES[p.title] || p.title}`));
+  if (p.title) lines.append(el("li", "", `Titre : ${label(TITLE_OUTCOMES, p.title) || p.title}`));
   for (const [c, ok] of Object.entries(p.ccps)) lines.append(el("li", "", `${c} : ${ok ? "obtenu" : "non obtenu"}`));
-  const comps = Object.entries(form.competences || {}).map(([c, v]) => `${c} ${(COMPETENCE_OUTCOMES[v] || v).toLowerCase()}`);
+  const comps = Object.entries(form.competences || {}).map(([c, v]) => `${c} ${(label(COMPETENCE_OUTCOMES, v) || v).toLowerCase()}`);
   if (comps.length) lines.append(el("li", "", `Compétences : ${comps.join(", ")}`));
   const take = button("Reprendre ma saisie", "primary");
   take.addEventListener("click", onTake);
@@ -303,6 +374,7 @@ export function asideNodes(form, { onTake, onDrop }) {
   return [el("h3", "", "Votre saisie non enregistrée"), lines, el("p", "dp-label", "Justification :"), el("div", "dp-draft-text", form.justification || "(vide)"), row];
 }
 
+/** @param {DeliberationOut[]} older */
 export function historyNodes(older) {
   if (!older.length) return [];
   const ul = el("ul", "small");
@@ -319,6 +391,7 @@ export function historyNodes(older) {
 
 // What keeps the rules from deciding (GET …/deliberation/readiness, or a refused signature's
 // `blocking`): nobody signs until the list is empty.
+/** @param {any} r the readiness, a refused signature's blocking list, or { error } */
 export function readinessNodes(r) {
   if (!r) return [];
   if (r.error) return [el("p", "error", `Vérification impossible : ${r.error}`)];

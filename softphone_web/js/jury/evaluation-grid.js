@@ -1,40 +1,48 @@
 // <evaluation-grid>: the candidate's evaluation grid, part by part (each simulation in run
 // order, the written replies, the technical interview): per competence its criteria word for
 // word from the referential, each marked « Acquis » (acquis), « Non acquis » (non_acquis) or
-// « Non observé » (non_observe), with a comment. Structure and derived statuses over HTTP
-// (GET …/evaluation), marks from the snapshot's « evaluation » part and `evaluation.mark` events
-// (the other juror's marks appear live). Each mark is saved at once (`evaluation.set_mark`),
+// « Non observé » (non_observe), with a comment. Structure and derived statuses asked of the page
+// (`evaluation-wanted`: GET …/evaluation), marks from the snapshot's « evaluation » part and `evaluation.mark` events
+// (the other juror's marks appear live). Each mark is saved at once (`mark-save`: `evaluation.set_mark`),
 // shown before the server answers and put back as it was if the server refuses it. Each save
 // carries the version of the mark it was based on: when the other juror saved the same criterion
 // in between, the server refuses it (« conflict ») and the grid says so, with their mark. Below, the « Noter » box (<pinned-notes>) and the
 // synthesis (competences and transversal competences as the server derives them).
 //
-//   grid.bind(ctx);  grid.unbind();
-//   grid.part = "s03-…";     // the part shown (follows the call on the line by default)
-//   grid.marks               // confirmed marks as the server gave them
+//   grid.bind(ctx);  grid.unbind();   // the page serves its requests (juror-grid-feeds.js)
+//   grid.shownPart = "s03-…";   // the part shown (follows the call on the line by default)
+//   grid.marks                  // confirmed marks as the server gave them
 // Keyboard, on a criterion: A, N, O mark it; ↑ ↓ (Début, Fin) move; Entrée opens the comment
 // (Ctrl+Entrée saves it, Échap goes back to the criterion).
-import { api } from "../api.js";
 import { el } from "../components/dom.js";
 import { LABEL, MarkBook, VALUES, markKey, splitKey } from "./grid-marks.js";
 import { CriterionRow } from "./grid-row.js";
 import { STATUS_LABELS, competenceStatus, synthesisNodes } from "./grid-synthesis.js";
 import { callsIn, evaluationIn, liveCall, upsertCall } from "./observer-common.js";
 import "./pinned-notes.js";
-import { JuryPanel } from "./jury-panel.js";
+import { RequestingPanel } from "./requesting-panel.js";
 
-export class EvaluationGrid extends JuryPanel {
-  /** @type {any} */
+/** @typedef {import("../types/events.js").MarkOut} MarkOut */
+/** @typedef {{ index: number, text: string, watch?: boolean }} Criterion */
+/** @typedef {{ code: string, name: string, criteria: Criterion[] }} PartCompetence */
+/**
+ * A part of the grid as GET …/evaluation gives it (a simulation, the written replies, an interview).
+ * @typedef {{ part: string, label: string, kind: string, competences: PartCompetence[], not_played?: string, replaced?: boolean }} GridPart
+ */
+/** @typedef {Error & { code?: string }} SaveError a refused mark (« conflict » when stale) */
+
+export class EvaluationGrid extends RequestingPanel {
+  /** @type {GridPart[]} */
   _parts;
   /** @type {MarkBook} */
   _book;
-  /** @type {Map<any, any>} */
+  /** @type {Map<string, CriterionRow>} */
   _rows;
-  /** @type {any[]} */
+  /** @type {import("./observer-common.js").CallOut[]} */
   _calls;
-  /** @type {Map<any, any>} */
+  /** @type {Map<string, number>} */
   _chats;
-  /** @type {any} */
+  /** @type {string | null} */
   _part;
   /** @type {any} */
   _summary;
@@ -52,9 +60,9 @@ export class EvaluationGrid extends JuryPanel {
   _notes;
   /** @type {HTMLElement} */
   _synthesis;
-  /** @type {any} */
+  /** @type {string | null} */
   _actor;
-  /** @type {number} */
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   _refreshTimer;
 
   constructor() {
@@ -99,7 +107,7 @@ export class EvaluationGrid extends JuryPanel {
     this._saved = el("p", "eg-saved small muted");
     this._saved.setAttribute("role", "status");
     this._body = el("div", "eg-body");
-    this._notes = document.createElement("pinned-notes");
+    this._notes = /** @type {import("./pinned-notes.js").PinnedNotes} */ (document.createElement("pinned-notes"));
     this._synthesis = el("section", "eg-synthesis");
     this.append(head, help, this._message, this._saved, this._body, this._notes, this._synthesis);
   }
@@ -112,7 +120,7 @@ export class EvaluationGrid extends JuryPanel {
    */
   bound(ctx, on) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
-    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._loadState(msg.state);
       if (!this._parts.length) this._fetch(ctx);
@@ -161,19 +169,22 @@ export class EvaluationGrid extends JuryPanel {
     return [...this._book.marks.values()];
   }
 
-  get part() {
+  // (Not `part`: that is the element's own DOMTokenList, for CSS ::part.)
+  get shownPart() {
     return this._part;
   }
 
-  set part(id) {
+  /** @param {string | null} id */
+  set shownPart(id) {
     this._showPart(id);
   }
 
   // ---- loading ------------------------------------------------------------------------------
 
+  /** @param {import("./observer-common.js").JuryContext} ctx */
   async _fetch(ctx) {
     try {
-      const data = await api("GET", `/api/candidates/${encodeURIComponent(ctx.candidateId)}/evaluation`);
+      const data = await this.ask("evaluation-wanted", { candidateId: ctx.candidateId });
       if (this._ctx !== ctx) return;
       this._parts = data.parts || [];
       for (const m of data.marks || []) this._book.accept(m);
@@ -184,10 +195,11 @@ export class EvaluationGrid extends JuryPanel {
       this._showPart(wanted || (this._parts[0] && this._parts[0].part));
       this._renderSynthesis();
     } catch (err) {
-      if (this._ctx === ctx) this._body.replaceChildren(el("p", "error", `Grille indisponible : ${err.message}`));
+      if (this._ctx === ctx) this._body.replaceChildren(el("p", "error", `Grille indisponible : ${/** @type {Error} */ (err).message}`));
     }
   }
 
+  /** @param {any} state the snapshot's state */
   _loadState(state) {
     if (!state || !this._ctx) return;
     this._calls = callsIn(state, this._ctx.candidateId);
@@ -207,26 +219,31 @@ export class EvaluationGrid extends JuryPanel {
   }
 
   // The simulations by latest activity: the call on the line, then the latest call or chat.
+  /** @returns {Array<string | null | undefined>} */
   _latestActivity() {
     const live = liveCall(this._calls);
+    /** @type {Array<[string | null, number]>} */
     const recent = [
-      ...this._calls.map((c) => [c.simulation_id, Date.parse(c.answered_at || c.rang_at || "") || 0]),
-      ...[...this._chats].map(([id, at]) => [id, at]),
+      ...this._calls.map((c) => /** @type {[string | null, number]} */ ([c.simulation_id, Date.parse(c.answered_at || c.rang_at || "") || 0])),
+      ...[...this._chats].map(([id, at]) => /** @type {[string | null, number]} */ ([id, at])),
     ].sort((a, b) => b[1] - a[1]);
     return [live && live.simulation_id, ...recent.map(([id]) => id)];
   }
 
+  /** @param {string | null | undefined} id */
   _hasPart(id) {
     return this._parts.some((p) => p.part === id);
   }
 
   // ---- marks ----------------------------------------------------------------------------------
 
+  /** @param {string} key */
   _display(key) {
     return this._book.display(key);
   }
 
   // `evaluation.mark`: ours (echo) or the other juror's, shown live.
+  /** @param {MarkOut} mark */
   _heard(mark) {
     if (!this._book.isNews(mark)) return;
     const key = markKey(mark.part, mark.competence, mark.criterion);
@@ -244,10 +261,16 @@ export class EvaluationGrid extends JuryPanel {
     this._afterChange();
   }
 
+  /** @param {MarkOut} m */
   _where(m) {
     return `le critère ${m.criterion} de ${m.competence}${m.part === this._part ? "" : ` (${this._partLabel(m.part)})`}`;
   }
 
+  /**
+   * @param {string} key
+   * @param {string | null} value
+   * @param {string} comment
+   */
   async _save(key, value, comment) {
     const ctx = this._ctx;
     if (!ctx || !value) return;
@@ -256,9 +279,8 @@ export class EvaluationGrid extends JuryPanel {
     this._renderRow(key);
     this._saved.textContent = "Enregistrement…";
     try {
-      const res = await ctx.socket.request({
-        type: "evaluation.set_mark",
-        candidate_id: ctx.candidateId,
+      const res = await this.ask("mark-save", {
+        candidateId: ctx.candidateId,
         part,
         competence,
         criterion: Number(criterion),
@@ -273,7 +295,8 @@ export class EvaluationGrid extends JuryPanel {
       this._renderRow(key);
       this._afterChange();
       this._saved.textContent = `Enregistré à ${new Date().toLocaleTimeString("fr-FR")}.`;
-    } catch (err) {
+    } catch (caught) {
+      const err = /** @type {SaveError} */ (caught);
       if (this._ctx !== ctx) return;
       this._book.fail(key, save);
       this._renderRow(key);
@@ -292,6 +315,7 @@ export class EvaluationGrid extends JuryPanel {
     }
   }
 
+  /** @param {string} text */
   _warn(text) {
     this._message.textContent = text;
   }
@@ -305,7 +329,7 @@ export class EvaluationGrid extends JuryPanel {
     this._refreshTimer = setTimeout(async () => {
       if (!ctx || this._ctx !== ctx) return;
       try {
-        const data = await api("GET", `/api/candidates/${encodeURIComponent(ctx.candidateId)}/evaluation`);
+        const data = await this.ask("evaluation-wanted", { candidateId: ctx.candidateId });
         if (this._ctx !== ctx) return;
         this._summary = data;
         this._renderSynthesis();
@@ -317,6 +341,7 @@ export class EvaluationGrid extends JuryPanel {
 
   // ---- rendering ------------------------------------------------------------------------------
 
+  /** @param {string} id */
   _partLabel(id) {
     const i = this._parts.findIndex((p) => p.part === id);
     if (i < 0) return id;
@@ -324,6 +349,7 @@ export class EvaluationGrid extends JuryPanel {
     return p.kind === "ecrit" || p.kind === "entretien" ? p.label : `${i + 1}. ${p.label}`;
   }
 
+  /** @param {GridPart} part */
   _countFor(part) {
     let total = 0;
     let marked = 0;
@@ -350,10 +376,12 @@ export class EvaluationGrid extends JuryPanel {
     }
   }
 
+  /** @param {string | null | undefined} id */
   _showPart(id) {
     const part = this._parts.find((p) => p.part === id);
-    if (!part) return;
-    const focused = this.contains(document.activeElement) && document.activeElement.classList.contains("eg-crit");
+    if (!part || !id) return;
+    const active = document.activeElement;
+    const focused = this.contains(active) && Boolean(active && active.classList.contains("eg-crit"));
     this._part = id;
     this._select.value = id;
     this.dataset.part = id;
@@ -380,6 +408,11 @@ export class EvaluationGrid extends JuryPanel {
     if (focused && rows.length) rows[0].li.focus();
   }
 
+  /**
+   * @param {GridPart} part
+   * @param {PartCompetence} comp
+   * @param {Criterion} c
+   */
   _row(part, comp, c) {
     const key = markKey(part.part, comp.code, c.index);
     const row = new CriterionRow(c, comp.code, {
@@ -395,6 +428,7 @@ export class EvaluationGrid extends JuryPanel {
     return row.li;
   }
 
+  /** @param {string} key */
   _renderRow(key) {
     const row = this._rows.get(key);
     if (!row) return;
@@ -405,14 +439,16 @@ export class EvaluationGrid extends JuryPanel {
 
   // A competence's marks over every part: the values given, and the criteria still without a
   // mark in the parts where it has been marked at all.
+  /** @param {string} code */
   _progressOf(code) {
+    /** @type {string[]} */
     const values = [];
     let unmarked = 0;
     let total = 0;
     for (const part of this._parts) {
       const comp = part.competences.find((c) => c.code === code);
       if (!comp) continue;
-      const marks = comp.criteria.map((c) => this._display(markKey(part.part, code, c.index)).value).filter(Boolean);
+      const marks = /** @type {string[]} */ (comp.criteria.map((c) => this._display(markKey(part.part, code, c.index)).value).filter(Boolean));
       if (!marks.length) continue;
       values.push(...marks);
       unmarked += comp.criteria.length - marks.length;
@@ -425,7 +461,7 @@ export class EvaluationGrid extends JuryPanel {
   // marked still has criteria of it without a mark.
   _updateCompetenceBadges() {
     for (const section of this._body.querySelectorAll(".eg-comp")) {
-      const { values, total, status } = this._progressOf(/** @type {HTMLElement} */ (section).dataset.competence);
+      const { values, total, status } = this._progressOf(/** @type {HTMLElement} */ (section).dataset.competence || "");
       const badge = /** @type {HTMLElement} */ (section.querySelector(".eg-comp-status"));
       badge.textContent = STATUS_LABELS[status];
       badge.className = `badge eg-comp-status status-${status}`;
@@ -439,16 +475,24 @@ export class EvaluationGrid extends JuryPanel {
   // The server's synthesis; a competence still being marked says so there too.
   _renderSynthesis() {
     if (!this._summary) return;
-    const inProgress = new Set((this._summary.competences || []).map((c) => c.code).filter((code) => this._progressOf(code).status === "en_cours"));
+    /** @type {Set<string>} */
+    const inProgress = new Set(
+      (this._summary.competences || []).map((/** @type {{ code: string }} */ c) => c.code).filter((/** @type {string} */ code) => this._progressOf(code).status === "en_cours"),
+    );
     this._synthesis.replaceChildren(...synthesisNodes(this._summary, inProgress));
   }
 
   // ---- keyboard -------------------------------------------------------------------------------
 
+  /** @param {HTMLElement} li */
   _focusRow(li) {
     for (const r of this._rows.values()) r.li.tabIndex = r.li === li ? 0 : -1;
   }
 
+  /**
+   * @param {KeyboardEvent} ev
+   * @param {string} key
+   */
   _key(ev, key) {
     const row = this._rows.get(key);
     if (!row) return; // (the row passes only its own keys, without Ctrl, Alt or ⌘)
@@ -461,7 +505,9 @@ export class EvaluationGrid extends JuryPanel {
       this._mark(key, v.value);
       return;
     }
-    const to = { arrowdown: i + 1, arrowup: i - 1, home: 0, end: rows.length - 1 }[k];
+    /** @type {Record<string, number>} */
+    const moves = { arrowdown: i + 1, arrowup: i - 1, home: 0, end: rows.length - 1 };
+    const to = moves[k];
     if (to !== undefined) {
       ev.preventDefault();
       const next = rows[Math.max(0, Math.min(rows.length - 1, to))];
@@ -473,6 +519,10 @@ export class EvaluationGrid extends JuryPanel {
     }
   }
 
+  /**
+   * @param {string} key
+   * @param {string} value
+   */
   _mark(key, value) {
     const cur = this._display(key);
     if (cur.value === value && !cur.pending) return; // nothing new
@@ -480,6 +530,7 @@ export class EvaluationGrid extends JuryPanel {
     this._save(key, value, cur.comment);
   }
 
+  /** @param {string} key */
   _openComment(key) {
     const row = this._rows.get(key);
     if (!row) return;
@@ -490,6 +541,10 @@ export class EvaluationGrid extends JuryPanel {
     row.openComment();
   }
 
+  /**
+   * @param {string} key
+   * @param {string} text
+   */
   _saveComment(key, text) {
     const cur = this._display(key);
     if (!cur.value || text === cur.comment) return;

@@ -1,7 +1,7 @@
 // <interview-notes>: the jury's notes of the interviews — the technical interview, one notes
 // field per competence the RC assigns to it, and the final interview when the format has one
-// (the topics are the server's: GET …/evaluation → interview_topics, "final" for the final
-// interview). Each field autosaves (PUT …/evaluation/interviews/{topic}) about a second after
+// (the topics are the server's: `evaluation-wanted`, GET …/evaluation → interview_topics, "final"
+// for the final interview). Each field autosaves (`interview-save`: PUT …/evaluation/interviews/{topic}) about a second after
 // typing stops (at most every 5 s while typing, at once on leaving the field), one request at a
 // time; every keystroke is also kept in localStorage (js/cti/autosave.js) so a reload or a
 // dropped connection loses nothing: what the server has not acknowledged is restored and sent
@@ -11,19 +11,43 @@
 // Each interview shows its state from the timeline (à venir, en attente d'ouverture, en cours,
 // clos).
 //
+// The page serves its requests (juror-grid-feeds.js: the notes, the timeline, the saves).
+//
 //   notes.bind(ctx);  notes.unbind();   // ctx: see the jury page's contract
 //   notes.flush();                      // send what is pending now
-// For the page's #interview-open / #interview-close buttons:
-//   import { interviewButtons, interviewCommand } from "./jury/interview-notes.js";
+// For the page's #interview-open / #interview-close buttons (the command itself is the
+// controller's: interviewCommand in juror-grid-feeds.js):
+//   import { interviewButtons } from "./jury/interview-notes.js";
 //   const b = interviewButtons(timeline);   // { open: { visible, label }, close: { visible, label } }
-//   await interviewCommand(candidateId, "open");   // POST …/timeline/interview/open (or close)
-import { api } from "../api.js";
 import { el } from "../components/dom.js";
 import { Autosaver } from "../cti/autosave.js";
-import { candidatePath, errorText, evaluationOf, hhmm, isFinal, timelineOf, timeNode } from "./review-common.js";
-import { JuryPanel } from "./jury-panel.js";
+import { errorText, evaluationOf, hhmm, isFinal, timelineOf, timeNode } from "./review-common.js";
+import { RequestingPanel } from "./requesting-panel.js";
 
 export const FINAL_TOPIC = "final";
+/** @typedef {import("../types/events.js").InterviewOut} InterviewOut */
+/** @typedef {import("../cti/autosave.js").SaveError} SaveError */
+/**
+ * The candidate's timeline as the server gives it (`timeline` events, the snapshot,
+ * GET …/timeline): the phase now, its status, every phase's record, the server's `now`.
+ * @typedef {{ phase?: string, status?: string, now?: string, phases?: PhaseRecord[], [field: string]: any }} Timeline
+ * @typedef {{ phase: string, started_at?: string | null, ended_at?: string | null, elapsed_seconds?: number, planned_seconds: number }} PhaseRecord
+ */
+/**
+ * One topic's notes field.
+ * @typedef {object} Field
+ * @property {string} topic
+ * @property {HTMLElement} wrap
+ * @property {HTMLTextAreaElement} textarea
+ * @property {HTMLElement} status
+ * @property {HTMLElement} remote
+ * @property {NoteSaver} saver
+ * @property {string | null} serverAt when the server's text was saved (ISO 8601)
+ * @property {string} serverText
+ * @property {string} [by] who saved it
+ */
+
+/** @type {Record<string, { title: string, object: string }>} */
 export const INTERVIEW_PHASES = {
   entretien_technique: { title: "Entretien technique", object: "l'entretien technique" },
   entretien_final: { title: "Entretien final", object: "l'entretien final" },
@@ -32,23 +56,26 @@ const MAX_TEXT = 20000;
 
 // The page's interview buttons from the candidate's timeline (the snapshot's
 // exam.candidates[cid].timeline, or a `timeline` event's state).
+/**
+ * @param {Timeline | null | undefined} timeline
+ * @returns {{ open: { visible: boolean, label: string }, close: { visible: boolean, label: string } }}
+ */
 export function interviewButtons(timeline) {
   const hidden = { visible: false, label: "" };
-  if (!timeline || !INTERVIEW_PHASES[timeline.phase]) return { open: hidden, close: hidden };
+  if (!timeline || !timeline.phase || !INTERVIEW_PHASES[timeline.phase]) return { open: hidden, close: hidden };
   const what = INTERVIEW_PHASES[timeline.phase].object;
   return {
     open: timeline.status === "awaiting" ? { visible: true, label: `Ouvrir ${what}` } : hidden,
-    close: ["running", "paused"].includes(timeline.status) ? { visible: true, label: `Clore ${what}` } : hidden,
+    close: ["running", "paused"].includes(timeline.status || "") ? { visible: true, label: `Clore ${what}` } : hidden,
   };
 }
 
-// Opens or closes the interview that is due; resolves to the new timeline state.
-export function interviewCommand(candidateId, action) {
-  if (action !== "open" && action !== "close") throw new Error(`interviewCommand: ${action}`);
-  return api("POST", candidatePath(candidateId, `/timeline/interview/${action}`));
-}
-
 // What one interview phase is at, in French, from the timeline.
+/**
+ * @param {Timeline | null | undefined} timeline
+ * @param {string} kind entretien_technique or entretien_final
+ * @returns {{ state: string, text: string, at?: string }}
+ */
 export function interviewState(timeline, kind) {
   if (!timeline) return { state: "unknown", text: "" };
   const rec = (timeline.phases || []).find((p) => p.phase === kind);
@@ -68,12 +95,14 @@ export function interviewState(timeline, kind) {
 // An Autosaver that waits for a pause in the typing (debounce) but never more than `maxWait`
 // after the first unsaved keystroke, and backs off while the server cannot be reached.
 class NoteSaver extends Autosaver {
+  /** @param {{ key: string, save: (value: any) => Promise<any>, debounce?: number, maxWait?: number }} options */
   constructor(options) {
     super(options);
     this.debounce = options.debounce ?? 1000;
     this.maxWait = options.maxWait ?? 5000;
     this.offline = false;
     this.retry = 0;
+    /** @type {number | null} */
     this._since = null;
     this.addEventListener("state", (ev) => {
       const { detail } = /** @type {CustomEvent} */ (ev);
@@ -93,7 +122,7 @@ class NoteSaver extends Autosaver {
     if (this._since === null) this._since = now;
     let wait = Math.min(this.debounce, Math.max(0, this._since + this.maxWait - now));
     if (this.offline) wait = Math.max(wait, this.retry);
-    clearTimeout(this.timer);
+    clearTimeout(this.timer ?? undefined);
     this.timer = setTimeout(() => {
       this.timer = null;
       this.flush();
@@ -106,12 +135,12 @@ class NoteSaver extends Autosaver {
   }
 
   stop() {
-    clearTimeout(this.timer);
+    clearTimeout(this.timer ?? undefined);
     this.timer = null;
   }
 }
 
-export class InterviewNotes extends JuryPanel {
+export class InterviewNotes extends RequestingPanel {
   /** @type {HTMLParagraphElement} */
   _help;
   /** @type {HTMLParagraphElement} */
@@ -120,14 +149,15 @@ export class InterviewNotes extends JuryPanel {
   _body;
   /** @type {null | string} */
   _actor;
-  /** @type {any} */
+  /** @type {Timeline | null} */
   _timeline;
-  /** @type {Map<any, any>} */
+  /** @type {Map<string, { sec: HTMLElement, state: HTMLElement }>} */
   _sections;
 
   constructor() {
     super();
-    this._fields = new Map(); // topic -> { textarea, status, remote, saver, serverAt, serverText }
+    /** @type {Map<string, Field>} */
+    this._fields = new Map(); // topic -> its field
     this._load = 0;
   }
 
@@ -151,7 +181,7 @@ export class InterviewNotes extends JuryPanel {
    */
   bound(ctx, on, signal) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
-    const mine = (msg) => msg.candidate_id === ctx.candidateId;
+    const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._showTimeline(timelineOf(msg.state, ctx.candidateId));
       this.reload();
@@ -198,8 +228,9 @@ export class InterviewNotes extends JuryPanel {
     return [...this._fields.keys()];
   }
 
+  /** @param {string} topic */
   _key(topic) {
-    return `plateau.interview.${this._ctx.candidateId}.${topic}`;
+    return `plateau.interview.${this._ctx?.candidateId}.${topic}`;
   }
 
   async reload() {
@@ -209,12 +240,14 @@ export class InterviewNotes extends JuryPanel {
     try {
       // The timeline too: the page's snapshot may be older than the last `timeline` event.
       const [data, timeline] = await Promise.all([
-        api("GET", candidatePath(ctx.candidateId, "/evaluation")),
-        api("GET", candidatePath(ctx.candidateId, "/timeline")).catch(() => null),
+        this.ask("evaluation-wanted", { candidateId: ctx.candidateId }),
+        this.ask("timeline-wanted", { candidateId: ctx.candidateId }).catch(() => null),
       ]);
       if (load !== this._load) return;
       this._error.textContent = "";
-      const names = new Map((data.competences || []).map((c) => [c.code, c.name]));
+      /** @type {Map<string, string>} */
+      const names = new Map((data.competences || []).map((/** @type {{ code: string, name: string }} */ c) => [c.code, c.name]));
+      /** @type {string[]} */
       const topics = data.interview_topics || [];
       const known = this._fields.size && topics.every((t) => this._fields.has(t)) && topics.length === this._fields.size;
       if (!known) this._render(topics, names);
@@ -227,7 +260,7 @@ export class InterviewNotes extends JuryPanel {
       // The snapshot's notes at least (the topics are unknown without the grid).
       const ev = evaluationOf(ctx.snapshot && ctx.snapshot(), ctx.candidateId);
       if (!this._fields.size && ev && (ev.interviews || []).length) {
-        this._render(ev.interviews.map((i) => i.topic), new Map());
+        this._render(ev.interviews.map((/** @type {InterviewOut} */ i) => i.topic), new Map());
         for (const row of ev.interviews) this._serverText(row);
       } else if (!this._fields.size) {
         this._body.replaceChildren();
@@ -237,6 +270,10 @@ export class InterviewNotes extends JuryPanel {
 
   // ---- rendering --------------------------------------------------------------------------
 
+  /**
+   * @param {string[]} topics
+   * @param {Map<string, string>} names competence code → name
+   */
   _render(topics, names) {
     for (const f of this._fields.values()) f.saver.stop();
     this._fields = new Map();
@@ -257,6 +294,10 @@ export class InterviewNotes extends JuryPanel {
     this._body.replaceChildren(...parts);
   }
 
+  /**
+   * @param {string} kind
+   * @param {string} help
+   */
   _section(kind, help) {
     const sec = el("section", "in-interview");
     sec.dataset.phase = kind;
@@ -271,6 +312,10 @@ export class InterviewNotes extends JuryPanel {
     return sec;
   }
 
+  /**
+   * @param {string} topic
+   * @param {string} labelText
+   */
   _field(topic, labelText) {
     const wrap = el("div", "in-topic");
     wrap.dataset.topic = topic;
@@ -290,19 +335,21 @@ export class InterviewNotes extends JuryPanel {
     remote.hidden = true;
     wrap.append(label, textarea, status, remote);
 
-    const cid = this._ctx.candidateId;
+    const cid = /** @type {import("./observer-common.js").JuryContext} */ (this._ctx).candidateId;
     const saver = new NoteSaver({
       key: this._key(topic),
-      save: async (value) => {
+      save: async (/** @type {string} */ value) => {
         try {
-          const out = await api("PUT", candidatePath(cid, `/evaluation/interviews/${encodeURIComponent(topic)}`), { text: value });
+          const out = await this.ask("interview-save", { candidateId: cid, topic, text: value });
           return { ...out, saved_at: out.updated_at };
-        } catch (err) {
+        } catch (caught) {
+          const err = /** @type {SaveError} */ (caught);
           if (isFinal(err)) err.final = true;
           throw err;
         }
       },
     });
+    /** @type {Field} */
     const f = { topic, wrap, textarea, status, remote, saver, serverAt: null, serverText: "" };
     saver.addEventListener("state", (ev) => this._saverState(f, /** @type {CustomEvent} */ (ev).detail));
     textarea.addEventListener("input", () => {
@@ -314,11 +361,20 @@ export class InterviewNotes extends JuryPanel {
     return wrap;
   }
 
+  /**
+   * @param {Field} f
+   * @param {string} text
+   * @param {string} state
+   */
   _status(f, text, state) {
     f.status.textContent = text;
     f.wrap.dataset.state = state;
   }
 
+  /**
+   * @param {Field} f
+   * @param {{ state: string, at?: Date, result?: any, message?: string }} detail the saver's `state` event
+   */
   _saverState(f, detail) {
     switch (detail.state) {
       case "saving":
@@ -329,7 +385,7 @@ export class InterviewNotes extends JuryPanel {
         f.serverAt = r.updated_at || f.serverAt;
         f.serverText = r.text ?? f.serverText;
         if (!f.saver.dirty) {
-          f.status.replaceChildren(document.createTextNode("Enregistré à "), timeNode(r.updated_at || detail.at.toISOString()));
+          f.status.replaceChildren(document.createTextNode("Enregistré à "), timeNode(r.updated_at || (detail.at || new Date()).toISOString()));
           f.wrap.dataset.state = "saved";
         }
         break;
@@ -350,6 +406,7 @@ export class InterviewNotes extends JuryPanel {
   }
 
   // The server's text for a topic (a load, a snapshot): shown unless this juror is typing.
+  /** @param {InterviewOut} row */
   _serverText(row) {
     const f = this._fields.get(row.topic);
     if (!f) return;
@@ -367,6 +424,7 @@ export class InterviewNotes extends JuryPanel {
 
   // What this post typed and the server never acknowledged (a reload, a crash): back in the
   // field and sent again.
+  /** @param {string} topic */
   _restore(topic) {
     const f = this._fields.get(topic);
     if (!f || f.saver.dirty || f.saver.inflight) return;
@@ -384,6 +442,10 @@ export class InterviewNotes extends JuryPanel {
     if (otherSaved) this._showRemote(f, { text: theirs, updated_at: f.serverAt, by: f.by }, "restored");
   }
 
+  /**
+   * @param {Field} f
+   * @param {string} text
+   */
   _setValue(f, text) {
     const ta = f.textarea;
     const focused = document.activeElement === ta;
@@ -392,6 +454,7 @@ export class InterviewNotes extends JuryPanel {
     if (focused) ta.setSelectionRange(Math.min(start, text.length), Math.min(end, text.length));
   }
 
+  /** @param {InterviewOut} row */
   _heard(row) {
     const f = this._fields.get(row.topic);
     if (!f) return;
@@ -412,6 +475,11 @@ export class InterviewNotes extends JuryPanel {
     this._showRemote(f, row, "applied");
   }
 
+  /**
+   * @param {Field} f
+   * @param {{ text: string, updated_at: string | null, by?: string }} row
+   * @param {"applied" | "typing" | "restored"} why
+   */
   _showRemote(f, row, why) {
     const when = hhmm(row.updated_at);
     f.remote.hidden = false;
@@ -440,11 +508,16 @@ export class InterviewNotes extends JuryPanel {
   }
 
   // The more recent of two timeline states (each carries the server's `now`).
+  /**
+   * @param {Timeline | null | undefined} a
+   * @param {Timeline | null | undefined} b
+   */
   _newer(a, b) {
     if (!a || !b) return a || b;
-    return new Date(a.now) >= new Date(b.now) ? a : b;
+    return new Date(a.now || "") >= new Date(b.now || "") ? a : b;
   }
 
+  /** @param {Timeline | null | undefined} timeline */
   _showTimeline(timeline) {
     if (!timeline) return;
     this._timeline = timeline;

@@ -4,7 +4,7 @@
 // need (cards + wrap-up). When that no longer fits, a warning (role="alert") says so, turned
 // on at the right instant by this page's clock (`fits_until`). `compact`: no list (the client
 // juror's run sheet shows the states). The page controller reads the server and hands the
-// reading over (components/board-progress.js followProgress); the element fetches nothing.
+// reading over (board-progress.js followProgress); the element fetches nothing.
 //
 //   el.bind(ctx); el.unbind();
 //   el.progress = reading;        // the server's reading (ProgressOut), or null; el.progress reads it back

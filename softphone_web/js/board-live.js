@@ -1,11 +1,29 @@
 // What the organiser's and the proctor's consoles share around <candidate-board>: turning the
 // overview into board rows, routing the WebSocket's events to the board and the alert feed,
 // and running a row's action (asking what it needs in an <action-dialog>, then the API call).
-import { api } from "../api.js";
-import { accommodationText } from "./candidate-board.js";
-import { CLOSE_EFFECTS, CLOSE_REASONS, END_PHASE_REASONS } from "./stop-reasons.js";
+import { ApiError, api } from "./api.js";
+import { accommodationText } from "./components/candidate-board.js";
+import { CLOSE_EFFECTS, CLOSE_REASONS, END_PHASE_REASONS } from "./components/stop-reasons.js";
+
+/** @typedef {import("./components/candidate-board.js").CandidateBoard} CandidateBoard */
+/** @typedef {import("./components/candidate-board.js").BoardData} BoardData */
+/** @typedef {import("./components/candidate-board.js").BoardActionDetail} BoardActionDetail */
+/** @typedef {import("./components/action-dialog.js").ActionDialog} ActionDialog */
+/** @typedef {Parameters<ActionDialog["ask"]>[0]} DialogOptions */
+/** @typedef {Record<string, string | number>} DialogValues */
+/**
+ * The part of GET /api/sessions/{id}/overview the board reads (untyped HTTP answer).
+ * @typedef {object} Overview
+ * @property {{ candidates: Array<{ id: string, display_name: string, pathway_label: string }> }} detail
+ * @property {Record<string, string | null>} [planned_starts]
+ * @property {BoardData["candidates"]} candidates
+ */
 
 // GET /api/sessions/{id}/overview → the data <candidate-board>.load() takes.
+/**
+ * @param {Overview} overview
+ * @returns {BoardData}
+ */
 export function boardData(overview) {
   const cands = overview.detail.candidates;
   return {
@@ -18,6 +36,10 @@ export function boardData(overview) {
 }
 
 // The snapshot's `state.exam` part (proctor, juror) → the same shape.
+/**
+ * @param {{ candidates?: BoardData["candidates"], names?: Record<string, string> } | null | undefined} exam
+ * @returns {BoardData}
+ */
 export function snapshotData(exam) {
   const candidates = (exam && exam.candidates) || {};
   return { order: Object.keys(candidates), names: (exam && exam.names) || {}, candidates };
@@ -27,9 +49,9 @@ export function snapshotData(exam) {
 // incidents — lockdown, and technical ones such as a call the media plane refused —, presence). `onUnknown()` is called when
 // an event names a candidate the board does not know yet (added since the last load).
 /**
- * @param {import("../socket.js").PlateauSocket} socket
- * @param {any} board the <candidate-board>
- * @param {any} feed the <alert-feed>
+ * @param {import("./socket.js").PlateauSocket} socket
+ * @param {CandidateBoard} board
+ * @param {import("./components/alert-feed.js").AlertFeed} feed
  * @param {{ onUnknown?: () => void }} [options]
  */
 export function wireBoard(socket, board, feed, { onUnknown = () => {} } = {}) {
@@ -62,20 +84,28 @@ export function wireBoard(socket, board, feed, { onUnknown = () => {} } = {}) {
   });
 }
 
+/** @param {Date} date */
 function localInputValue(date) {
-  const pad = (n) => String(n).padStart(2, "0");
+  const pad = (/** @type {number} */ n) => String(n).padStart(2, "0");
   return (
     `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
     `T${pad(date.getHours())}:${pad(date.getMinutes())}`
   );
 }
 
+/** @param {Parameters<typeof accommodationText>[0]} acc */
 function ratioPercent(acc) {
   const [num, den] = String((acc && acc.extra_ratio) || "0").split("/").map(Number);
   return Math.round((den ? num / den : num) * 100);
 }
 
 // What each action asks, and which call it makes. `ask(values)` returns the request or null.
+/**
+ * One action: the dialog that asks what it needs (none: no question), the request made from
+ * the answers ([method, path under …/timeline, body]) and what the row says when it is done.
+ * @typedef {{ dialog?: DialogOptions, call: (values: DialogValues) => [string, string, unknown?], done: string }} ActionSpec
+ */
+/** @type {Record<string, (d: BoardActionDetail, planned?: string | null, max?: number) => ActionSpec>} */
 const ACTION_SPECS = {
   start: (d) => ({
     dialog: {
@@ -188,7 +218,7 @@ const ACTION_SPECS = {
           required: true,
           options: [
             { value: "", label: "— choisir le motif —" },
-            ...CLOSE_REASONS.map((r) => ({ value: r.value, label: `${r.label} — ${CLOSE_EFFECTS[r.value]}` })),
+            ...CLOSE_REASONS.map((r) => ({ value: r.value, label: `${r.label} — ${CLOSE_EFFECTS[/** @type {keyof typeof CLOSE_EFFECTS} */ (r.value)]}` })),
           ],
         },
         { name: "comment", label: "Commentaire", type: "textarea", required: true },
@@ -213,14 +243,21 @@ const ACTION_SPECS = {
 };
 
 // Runs a "board-action" event's action: dialog, API call, then the board shows the result.
+/**
+ * @param {BoardActionDetail & { skipAsk?: boolean }} detail
+ * @param {{ board: CandidateBoard, dialog: ActionDialog }} elements
+ * @returns {Promise<void>}
+ */
 export async function runBoardAction(detail, { board, dialog }) {
   const make = ACTION_SPECS[detail.action];
   if (!make) return;
   const spec = make(detail, board.rows.get(detail.candidateId)?.planned, Number(board.getAttribute("extend-max")) || 240);
+  /** @type {DialogValues} */
   let values = {};
   if (spec.dialog && !detail.skipAsk) {
-    values = await dialog.ask(spec.dialog);
-    if (!values) return;
+    const answered = await dialog.ask(spec.dialog);
+    if (!answered) return;
+    values = answered;
   }
   const [method, path, body] = spec.call(values);
   const id = detail.candidateId;
@@ -232,19 +269,20 @@ export async function runBoardAction(detail, { board, dialog }) {
     else if (result && result.status) board.applyTimeline(id, result);
     board.flash(id, spec.done);
   } catch (err) {
-    if (err.data && err.data.code === "planned_start_past") {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof ApiError && err.data.code === "planned_start_past") {
       // A start already past would eat the first phase: say so, offer to start now instead.
       board.busy(id, false);
       const now = await dialog.ask({
         title: "Heure déjà passée",
-        message: `${err.message}`,
+        message,
         confirm: "Démarrer maintenant",
       });
       if (now) return runBoardAction({ ...detail, action: "start", skipAsk: true }, { board, dialog });
       board.flash(id, "Départ non planifié.", true);
       return;
     }
-    board.flash(id, err.message, true);
+    board.flash(id, message, true);
   } finally {
     board.busy(id, false);
   }

@@ -7,9 +7,9 @@
 //
 //   const follow = followProgress(socket, { has, apply, failed }, { signal });   follow.load(id);
 //   const progress = wireProgress(socket, board);   progress.loadAll();   // after board.load()
-import { api } from "../api.js";
+import { api } from "./api.js";
 
-/** @typedef {import("../types/events.js").ProgressOut} ProgressOut */
+/** @typedef {import("./types/events.js").ProgressOut} ProgressOut */
 
 /**
  * Whose progress is followed, and where it goes.
@@ -21,7 +21,7 @@ import { api } from "../api.js";
 export const PROGRESS_DELAY_MS = 300;
 
 /**
- * @param {import("../socket.js").PlateauSocket} socket
+ * @param {import("./socket.js").PlateauSocket} socket
  * @param {ProgressTarget} target
  * @param {{ signal?: AbortSignal }} [options] the followers stop with it (and a reading that arrives later is dropped)
  * @returns {{ load: (candidateId: string) => Promise<void>, soon: (candidateId: string) => void }}
@@ -68,13 +68,13 @@ export function followProgress(socket, target, { signal } = {}) {
 
 /**
  * The organiser's board: each row gets its candidate's progress.
- * @param {import("../socket.js").PlateauSocket} socket
- * @param {any} board the <candidate-board>
+ * @param {import("./socket.js").PlateauSocket} socket
+ * @param {import("./components/candidate-board.js").CandidateBoard} board
  */
 export function wireProgress(socket, board) {
   const follow = followProgress(socket, {
     has: (id) => board.has(id),
     apply: (id, progress) => board.applyProgress(id, progress),
   });
-  return { loadAll: () => [...board.rows.keys()].forEach((/** @type {string} */ id) => follow.load(id)) };
+  return { loadAll: () => [...board.rows.keys()].forEach((id) => follow.load(id)) };
 }
