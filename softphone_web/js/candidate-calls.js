@@ -1,23 +1,28 @@
 // The calls phase — the agent desktop: the softphone bar and its audio, the CTI coupling (an
 // inbound call pops its record before it is answered; outbound calls from the record or the
-// call list), the wrap-up after each call, the CRM, the survey, the agenda and the chat.
-import { el } from "./components/dom.js";
-import { callCommands, chatCommands } from "./candidate-server.js";
+// call list), the wrap-up after each call, the CRM, the survey, the agenda (candidate-crm.js)
+// and the chat (candidate-chat.js).
+import { byId } from "./components/dom.js";
+import { callCommands } from "./candidate-server.js";
+import { ChatDesk } from "./candidate-chat.js";
 import { CrmDesk } from "./candidate-crm.js";
 import "./cti/call-list.js";
-import "./cti/chat-window.js";
-import { ChatOutbox } from "./cti/chat-outbox.js";
 import "./cti/soft-phone.js";
 import "./cti/wrap-up-form.js";
 import { displayNumber } from "./cti/soft-phone.js";
 import { CallAudio } from "./call-audio.js";
-import { serverNow } from "./clock.js";
 
 const LIVE = new Set(["sonnerie", "en_ligne", "en_attente"]);
-const $ = (id) => document.getElementById(id);
 
 /** @typedef {import("./types/events.js").CallOut} CallOut */
 /** @typedef {import("./types/events.js").PendingCallOut} PendingCallOut */
+/** @typedef {import("./candidate.js").TimelineState} TimelineState */
+/** @typedef {import("./candidate-http.js").CandidateSubject} CandidateSubject */
+/** @typedef {import("./candidate-http.js").PublicSimulation} PublicSimulation */
+/** @param {Event} ev */
+const detail = (ev) => /** @type {CustomEvent} */ (ev).detail;
+/** @param {unknown} err */
+const messageOf = (err) => (err instanceof Error ? err.message : String(err));
 /**
  * A call in the page's words: the server's call, with the names the softphone bar, the call
  * list and the wrap-up read (`call_id`, `ringing_at`, `record_id`, `number_display`…).
@@ -43,53 +48,33 @@ export function normaliseCall(c) {
   };
 }
 
-// The calls phase's paused time so far (seconds), from the timeline state.
-function callsPausedSeconds(state) {
-  const phase = ((state && state.phases) || []).find((p) => p.phase === "appels");
-  return phase ? Number(phase.paused_seconds) || 0 : 0;
-}
-
 export class CallsDesk {
   /** @type {CrmDesk} */
   crm;
-  /** @type {any} */
+  /** @type {Record<string, string> | undefined} call id → the contact note offered for its wrap-up */
   _notes;
   /** @type {import("./cti/wrap-up-form.js").WrapUpForm} */
   wrap;
   /** @type {import("./cti/call-list.js").CallList} */
   list;
-  /** @type {import("./cti/chat-window.js").ChatWindow} */
+  /** @type {ChatDesk} */
   chat;
-  /** @type {ChatOutbox} */
-  outbox;
   /** @type {import("./components/tab-panels.js").TabPanels} */
   tabs;
-  /** @type {import("./components/tab-panels.js").TabPanels} */
-  side;
-  /** @type {HTMLSpanElement} */
-  chatBadge;
-  /** @type {any} */
-  _timeline;
-  /** @type {any} */
-  _chatPausedBase;
-  /** @type {any} */
-  chatWindow;
-  /** @type {number} */
-  _chatTimer;
-  /** @type {any} */
+  /** @type {Set<string> | undefined} the calls whose record popped already */
   _popped;
 
   /**
-   * @param {{ page: any, socket: import("./socket.js").PlateauSocket, ui: any, announce: (text: string, options?: object) => void, cid: string }} options
+   * @param {{ page: import("./candidate.js").CandidatePage, socket: import("./socket.js").PlateauSocket, ui: import("./candidate.js").CandidateUi, announce: import("./candidate.js").Announce, cid: string }} options
    */
   constructor({ page, socket, ui, announce, cid }) {
     this.page = page;
     this.socket = socket;
     this.announce = announce;
     this.phone = ui.phone;
+    /** @type {Map<string, PageCall>} */
     this.calls = new Map();
     this.cmd = callCommands(socket);
-    this.chatCmd = chatCommands(socket);
     this.active = false;
     this.allowed = false;
     this.audio = new CallAudio({ socket, phone: this.phone, announce });
@@ -97,12 +82,16 @@ export class CallsDesk {
     this._wire();
   }
 
+  /**
+   * @param {import("./candidate.js").CandidateUi} ui
+   * @param {string} cid
+   */
   _build(ui, cid) {
     this.crm = new CrmDesk({
       cid,
       announce: this.announce,
       dialog: ui.dialog,
-      slots: { crm: $("calls-crm"), survey: $("calls-survey"), agenda: $("calls-agenda") },
+      slots: { crm: byId("calls-crm"), survey: byId("calls-survey"), agenda: byId("calls-agenda") },
       onDial: (number, record) => this.dial(number, record),
     });
     this.crm.onRecords = (records) => {
@@ -123,24 +112,13 @@ export class CallsDesk {
       this._notes = { ...(this._notes || {}), [call.call_id]: summary };
       this._render();
     };
-    this.wrap = document.createElement("wrap-up-form");
+    this.wrap = /** @type {import("./cti/wrap-up-form.js").WrapUpForm} */ (document.createElement("wrap-up-form"));
     this.wrap.hidden = true;
     this.crm.wrapSlot.append(this.wrap);
-    this.list = document.createElement("call-list");
-    $("calls-list").append(this.list);
-    this.chat = document.createElement("chat-window");
-    this.chat.setAttribute("outbox", "");
-    $("side-chat").append(this.chat);
-    this.outbox = new ChatOutbox({
-      socket: this.socket,
-      key: `plateau.chat.outbox.${cid}`,
-      send: async (text, id) => (await this.chatCmd.send(text, id))?.message,
-    });
-    this.chat.outgoing = this.outbox.items; // what a reload found unsent: sent on connection
-    this.tabs = /** @type {import("./components/tab-panels.js").TabPanels} */ ($("calls-tabs"));
-    this.side = /** @type {import("./components/tab-panels.js").TabPanels} */ ($("side-tabs"));
-    this.chatBadge = el("span", "tab-badge");
-    this.chatBadge.setAttribute("aria-label", "messages non lus");
+    this.list = /** @type {import("./cti/call-list.js").CallList} */ (document.createElement("call-list"));
+    byId("calls-list").append(this.list);
+    this.chat = new ChatDesk({ socket: this.socket, cid, onOpened: () => this._popChatRecord() });
+    this.tabs = /** @type {import("./components/tab-panels.js").TabPanels} */ (byId("calls-tabs"));
   }
 
   _wire() {
@@ -161,80 +139,59 @@ export class CallsDesk {
       this.announce(msg.message || "L'appel va être coupé : fin de la phase d'appels.", { level: "warn", ms: 20000 });
     });
     s.on("crm.change", (msg) => this.crm.changed(msg));
-    s.on("chat.message", (msg) => this._onChatMessage(msg.message));
-    s.on("chat.typing", (msg) => {
-      if (msg.author !== "candidate") this.chat.peerTyping = true;
+    this.phone.addEventListener("phone-action", (ev) => this._phoneAction(detail(ev)));
+    this.wrap.addEventListener("wrap-up-submit", (ev) => this._wrapUp(detail(ev)));
+    this.list.addEventListener("dial", (ev) => this.dial(detail(ev).number, detail(ev).record));
+    this.list.addEventListener("record-open", (ev) => this.crm.open(detail(ev).id));
+    this.list.addEventListener("survey-open", (ev) => {
+      if (this.crm.showSurvey(detail(ev).simulation)) this._selectTab("calls-survey");
     });
-    this.phone.addEventListener("phone-action", (ev) => this._phoneAction(ev.detail));
-    this.wrap.addEventListener("wrap-up-submit", (/** @type {CustomEvent} */ ev) => this._wrapUp(ev.detail));
-    this.list.addEventListener("dial", (/** @type {CustomEvent} */ ev) => this.dial(ev.detail.number, ev.detail.record));
-    this.list.addEventListener("record-open", (/** @type {CustomEvent} */ ev) => this.crm.open(ev.detail.id));
-    this.list.addEventListener("survey-open", (/** @type {CustomEvent} */ ev) => {
-      if (this.crm.showSurvey(ev.detail.simulation)) this._selectTab("calls-survey");
-    });
-    this.chat.addEventListener("chat-send", (/** @type {CustomEvent} */ ev) => this.outbox.push(ev.detail.text));
-    this.outbox.addEventListener("change", () => (this.chat.outgoing = this.outbox.items));
-    this.outbox.addEventListener("sent", (/** @type {CustomEvent} */ ev) => {
-      this.chat.error = "";
-      if (ev.detail.message) this.chat.add(ev.detail.message);
-    });
-    this.outbox.addEventListener("refused", (/** @type {CustomEvent} */ ev) => {
-      this.chat.error = `${ev.detail.message} Votre message est revenu dans la zone de saisie.`;
-      this.chat.restore(ev.detail.text);
-    });
-    this.chat.addEventListener("chat-typing", () => this.chatCmd.typing());
-    this.chat.addEventListener("chat-read", (/** @type {CustomEvent} */ ev) => this.chatCmd.read(ev.detail.last_id));
-    this.chat.addEventListener("unread", (/** @type {CustomEvent} */ ev) => {
-      this.chatBadge.textContent = ev.detail.count ? String(ev.detail.count) : "";
-    });
-    this.side.addEventListener("tab-change", () => (this.chat.visible = this.side.current === "side-chat"));
   }
 
+  /** @param {string} id */
   _selectTab(id) {
     this.tabs.select(id);
   }
 
+  /** @returns {PublicSimulation[]} */
+  _simulations() {
+    return this.page.subject?.simulations || [];
+  }
+
+  /** @param {CandidateSubject} subject */
   setSubject(subject) {
     this.crm.setSubject(subject);
     /** @type {Record<string, string>} */
-    const principals = Object.fromEntries((subject.principals || []).map((/** @type {{ id: string, name: string }} */ p) => [p.id, p.name]));
+    const principals = Object.fromEntries((subject.principals || []).map((p) => [p.id, p.name]));
     this.list.principals = principals;
     this.list.tasks = subject.simulations || [];
-    const chatSim = (subject.simulations || []).find((/** @type {{ kind: string }} */ s) => s.kind === "chat");
-    if (chatSim) this.chat.header = `Messagerie — ${principals[chatSim.principal] || ""}`;
-    if (subject.dispositions) this.wrap.codes = subject.dispositions;
+    const chatSim = (subject.simulations || []).find((s) => s.kind === "chat");
+    if (chatSim) this.chat.setLine((chatSim.principal && principals[chatSim.principal]) || "");
+    // The qualification codes come with the snapshot's calls (the subject has none).
   }
 
+  /** @param {TimelineState | null} state */
   setTimeline(state) {
-    this._timeline = state;
-    // A pause of the exam does not count in the chat's time: its end moves by the pause.
-    const w = this.chatWindow;
-    const paused = callsPausedSeconds(state);
-    if (w && w.closes_at && this._chatPausedBase !== undefined && paused !== this._chatPausedBase) {
-      w.closes_at = new Date(Date.parse(w.closes_at) + (paused - this._chatPausedBase) * 1000).toISOString();
-    }
-    this._chatPausedBase = paused;
-    this._chatOpenState();
     this.allowed = Boolean(state && state.phase === "appels" && state.status === "running");
+    this.chat.setTimeline(state, this.allowed);
     this.crm.setEditable(this.allowed);
-    this.chat.enabled = this.allowed;
     this._render();
   }
 
+  /** @param {boolean} on */
   setActive(on) {
     if (on === this.active) return;
     this.active = on;
+    this.chat.setActive(on);
     if (on) {
-      document.getElementById("tab-side-chat")?.append(this.chatBadge);
-      this.chat.visible = this.side.current === "side-chat";
       this.crm.load();
       this.audio.start();
     } else {
-      this.chat.visible = false;
       this.audio.stop();
     }
   }
 
+  /** @param {import("./types/events.js").Snapshot["state"]} state the snapshot's parts (calls, chat…) */
   snapshot(state) {
     const calls = state.calls || {};
     this.calls = new Map();
@@ -243,14 +200,7 @@ export class CallsDesk {
       if (c && c.call_id) this.calls.set(c.call_id, c);
     }
     if (calls.dispositions) this.wrap.codes = calls.dispositions;
-    const chat = state.chat;
-    if (chat && chat.messages) {
-      this.chat.messages = chat.messages;
-      this.chat.unread = chat.unread || 0; // the badge survives a reload
-    }
-    this.chatWindow = (chat && chat.window) || null;
-    this._chatPausedBase = callsPausedSeconds(this._timeline); // the server's end counts pauses so far
-    this._chatOpenState();
+    this.chat.snapshot(state.chat);
     this._render();
     const live = this.liveCall();
     if (live && live.record_id && this.crm.current !== live.record_id) {
@@ -259,22 +209,10 @@ export class CallsDesk {
     if (live) this.audio.attach();
   }
 
-  // The customer's first message opens the conversation: their record pops (as the call list
-  // says), and the composer opens until the simulation's time has run (server/chat/domain.py).
-  _onChatMessage(message) {
-    this.chat.add(message);
-    const w = this.chatWindow;
-    if (message.author === "client" && w && !w.opened_at) {
-      w.opened_at = message.at;
-      w.closes_at = new Date(Date.parse(message.at) + w.minutes * 60000).toISOString();
-      this._chatPausedBase = callsPausedSeconds(this._timeline);
-      this._chatOpenState();
-      this._popChatRecord();
-    }
-  }
-
+  // The customer's first message opened the conversation: their record pops (as the call list
+  // says), unless a call is on.
   _popChatRecord() {
-    const sim = (this.page.subject?.simulations || []).find((s) => s.kind === "chat");
+    const sim = this._simulations().find((s) => s.kind === "chat");
     if (!sim || !sim.crm_record) return;
     if (this.liveCall()) {
       // A call is on: its caller's record stays in front; the chat's is named, one click away.
@@ -287,27 +225,16 @@ export class CallsDesk {
     this._selectTab("calls-crm");
   }
 
-  _chatOpenState() {
-    clearTimeout(this._chatTimer);
-    const w = this.chatWindow;
-    let reason = null;
-    if (w && !w.opened_at) reason = "La conversation n'a pas commencé : le client écrit le premier message.";
-    else if (w && w.closes_at) {
-      const left = Date.parse(w.closes_at) - serverNow();
-      if (left <= 0) reason = "La conversation est terminée : le temps de la simulation par messagerie est écoulé.";
-      else this._chatTimer = setTimeout(() => this._chatOpenState(), Math.min(left + 200, 60000));
-    }
-    this.chat.closedReason = reason;
-  }
-
   // The line a call is on (its principal's name, the DNIS label), from the subject when the
   // event did not say (an outbound call: the candidate's subject lists it).
+  /** @param {string | null | undefined} simulationId */
   _lineOf(simulationId) {
-    const sim = (this.page.subject?.simulations || []).find((s) => s.id === simulationId);
-    const principal = sim && (this.page.subject.principals || []).find((p) => p.id === sim.principal);
+    const sim = this._simulations().find((s) => s.id === simulationId);
+    const principal = sim && (this.page.subject?.principals || []).find((p) => p.id === sim.principal);
     return principal ? principal.name : "";
   }
 
+  /** @param {string} callId */
   _noteOf(callId) {
     if (this._notes && this._notes[callId]) return this._notes[callId];
     try {
@@ -329,8 +256,8 @@ export class CallsDesk {
   _onCall(call) {
     if (!call || !call.call_id) return;
     const before = this.calls.get(call.call_id);
-    this.calls.set(call.call_id, { ...(before || {}), ...call });
-    const now = this.calls.get(call.call_id);
+    const now = { ...(before || {}), ...call };
+    this.calls.set(call.call_id, now);
     if (!now.line) now.line = this._lineOf(now.simulation_id);
     if (!before && now.state === "sonnerie" && now.direction !== "outbound") {
       this.announce(`Appel entrant : ${now.number_display}`, { level: "phase" });
@@ -349,7 +276,9 @@ export class CallsDesk {
   // CTI: the inbound call's record (and its simulation's public part) before the answer.
   /** @param {import("./types/events.js").ScreenPop} detail */
   _onPop(detail) {
-    const call = { ...(this.calls.get(detail.call_id) || {}), call_id: detail.call_id };
+    // A call not known yet (the pop comes just before the call's own event, which completes
+    // it): what the pop says of it, enough for the bar, the call list and the record.
+    const call = /** @type {PageCall} */ ({ ...(this.calls.get(detail.call_id) || {}), call_id: detail.call_id });
     call.record_id = detail.crm_record_id || call.record_id || null;
     call.simulation_id = detail.simulation?.id || call.simulation_id;
     call.number = call.number || detail.number;
@@ -359,11 +288,13 @@ export class CallsDesk {
     call.number_display = call.number_display || detail.number;
     call.line = detail.line || call.line || this._lineOf(call.simulation_id);
     this.calls.set(call.call_id, call);
-    this.crm.popSimulation = detail.simulation || null;
+    // The simulation's public part (the event types it as a plain object).
+    this.crm.popSimulation = /** @type {PublicSimulation | null} */ (detail.simulation || null);
     this._popRecord(call);
     this._render();
   }
 
+  /** @param {PageCall} call */
   _popRecord(call) {
     // Once per call: a later event of the same call (answered, held…) must not bring the
     // record back in front of the questionnaire the candidate is reading.
@@ -378,41 +309,47 @@ export class CallsDesk {
     if (sim && this.crm.showSurvey(sim, this.crm.popSimulation)) this._selectTab("calls-survey");
   }
 
+  /** @param {{ action: string, number?: string }} detail the soft phone's `phone-action` */
   async _phoneAction({ action, number }) {
     const call = this.liveCall();
     try {
       switch (action) {
         case "answer":
+          if (!call) break; // the call ended as the button was pressed
           await this.audio.ensure().catch(() => null);
           await this.cmd.answer(call.call_id);
           break;
         case "reject":
-          await this.cmd.reject(call.call_id);
+          if (call) await this.cmd.reject(call.call_id);
           break;
         case "hangup":
-          await this.cmd.hangup(call.call_id);
+          if (call) await this.cmd.hangup(call.call_id);
           break;
         case "hold":
-          await this.cmd.hold(call.call_id);
+          if (call) await this.cmd.hold(call.call_id);
           break;
         case "resume":
-          await this.cmd.resume(call.call_id);
+          if (call) await this.cmd.resume(call.call_id);
           break;
         case "mute":
           this.audio.setMuted(!this.audio.muted);
           this.phone.muted = this.audio.muted;
           break;
         case "dial":
-          await this.dial(number);
+          if (number) await this.dial(number);
           break;
         default:
           break;
       }
     } catch (err) {
-      this.announce(err.message, { level: "warn" });
+      this.announce(messageOf(err), { level: "warn" });
     }
   }
 
+  /**
+   * @param {string} number
+   * @param {string | null} [recordId] the record the number was dialled from, opened with it
+   */
   async dial(number, recordId = null) {
     if (!this.allowed) {
       this.announce("Les appels ne sont possibles que pendant la phase d'appels.", { level: "warn" });
@@ -430,12 +367,13 @@ export class CallsDesk {
       const result = await this.cmd.dial(number);
       this.phone.padClose();
       // « Numéro non attribué » comes as a `call.unassigned` event too (said once, there).
-      if (result && result.id) this._onCall(normaliseCall(result));
+      if (result && "id" in result) this._onCall(normaliseCall(result));
     } catch (err) {
-      this.announce(err.message, { level: "warn" });
+      this.announce(messageOf(err), { level: "warn" });
     }
   }
 
+  /** @param {{ call_id: string, disposition: string, note: string }} detail the wrap-up form's `wrap-up-submit` */
   async _wrapUp({ call_id, disposition, note }) {
     this.wrap.busy = true;
     try {
@@ -445,7 +383,7 @@ export class CallsDesk {
       this.announce("Appel clôturé.", { level: "phase", ms: 4000 });
       if (this.crm.current) this.crm.open(this.crm.current);
     } catch (err) {
-      this.wrap.error = err.message;
+      this.wrap.error = messageOf(err);
     } finally {
       this.wrap.busy = false;
     }
@@ -464,7 +402,7 @@ export class CallsDesk {
     const showWrap = Boolean(pending) && !live;
     const wasHidden = this.wrap.hidden;
     this.wrap.hidden = !showWrap;
-    if (showWrap) {
+    if (showWrap && pending) {
       this.wrap.call = pending;
       this.wrap.recordName = pending.record_id ? this.crm.recordName(pending.record_id) : "";
       this.wrap.offeredNote = this._noteOf(pending.call_id);

@@ -11,7 +11,16 @@ import "./cti/payment-form.js";
 import "./cti/survey-form.js";
 import { recordName } from "./cti/crm-record.js";
 
+/** @typedef {import("./candidate-http.js").CandidateSubject} CandidateSubject */
+/** @typedef {import("./candidate-http.js").CrmRecord} CrmRecord */
+/** @typedef {import("./candidate-http.js").CrmMutation} CrmMutation */
+/** @typedef {import("./candidate-http.js").PublicSimulation} PublicSimulation */
+/** @typedef {import("./candidate-http.js").Slot} Slot */
+/** @param {unknown} err */
+const messageOf = (err) => (err instanceof Error ? err.message : String(err));
+
 // What each CRM action says once the server has it.
+/** @type {Record<string, string | undefined>} */
 const DONE = {
   Fiche: "Fiche enregistrée.",
   Note: "Note enregistrée.",
@@ -37,34 +46,46 @@ export class CrmDesk {
   survey;
   /** @type {import("./cti/agenda-view.js").AgendaView} */
   agenda;
-  /** @type {{ [k: string]: any; }} */
+  /** @type {Record<string, string>} principal id → name */
   principals;
   /** @type {boolean} */
   loaded;
-  /** @type {any} */
+  /** @type {Record<string, any>[] | undefined} the agenda's items (`AgendaItemOut`) */
   agendaItems;
-  /** @type {any} */
+  /** @type {Slot[] | undefined} */
   slots;
   /** @type {boolean} */
   slotsFromServer;
-  /** @type {any} */
+  /** @type {Map<string, { next: { value: unknown } | null }> | undefined} question → its queued answer */
   _answering;
 
+  /**
+   * @param {object} options
+   * @param {string} options.cid
+   * @param {import("./candidate.js").Announce} options.announce
+   * @param {import("./components/action-dialog.js").ActionDialog} options.dialog
+   * @param {{ crm: HTMLElement, survey: HTMLElement, agenda: HTMLElement }} options.slots where its panes go
+   * @param {(number: string, record?: string | null) => void} options.onDial
+   */
   constructor({ cid, announce, dialog, slots, onDial }) {
     this.api = crmApi(cid);
     this.announce = announce;
     this.dialog = dialog;
     this.onDial = onDial;
+    /** @type {Map<string, CrmRecord>} */
     this.records = new Map();
+    /** @type {string | null} */
     this.current = null;
     this.editable = false;
+    /** @type {CandidateSubject | null} */
     this.subject = null;
+    /** @type {string | null} */
     this.surveySim = null;
     // Set by the calls desk (candidate-calls.js): the simulation the last screen pop was for,
     // and what it does when the records load, a record opens, a note is written.
-    /** @type {any} */
+    /** @type {PublicSimulation | null} */
     this.popSimulation = null;
-    /** @type {((records: Map<string, any>) => void) | undefined} */
+    /** @type {((records: Map<string, CrmRecord>) => void) | undefined} */
     this.onRecords = undefined;
     /** @type {((id: string) => void) | undefined} */
     this.onOpen = undefined;
@@ -73,6 +94,7 @@ export class CrmDesk {
     this._build(slots);
   }
 
+  /** @param {{ crm: HTMLElement, survey: HTMLElement, agenda: HTMLElement }} slots */
   _build(slots) {
     const pane = el("div", "crm-pane pane-fill");
     this.wrapSlot = el("div", "wrap-slot");
@@ -80,18 +102,18 @@ export class CrmDesk {
     this.pop.setAttribute("role", "status");
     const desk = el("div", "crm-desk");
     const col = el("div", "crm-col");
-    this.search = document.createElement("crm-search");
+    this.search = /** @type {import("./cti/crm-search.js").CrmSearch} */ (document.createElement("crm-search"));
     col.append(this.search);
-    this.view = document.createElement("crm-record");
+    this.view = /** @type {import("./cti/crm-record.js").CrmRecord} */ (document.createElement("crm-record"));
     desk.append(col, this.view);
     pane.append(this.wrapSlot, this.pop, desk);
     slots.crm.append(pane);
-    this.orderForm = document.createElement("order-form");
-    this.paymentForm = document.createElement("payment-form");
+    this.orderForm = /** @type {import("./cti/order-form.js").OrderForm} */ (document.createElement("order-form"));
+    this.paymentForm = /** @type {import("./cti/payment-form.js").PaymentForm} */ (document.createElement("payment-form"));
     document.body.append(this.orderForm, this.paymentForm);
-    this.survey = document.createElement("survey-form");
+    this.survey = /** @type {import("./cti/survey-form.js").SurveyForm} */ (document.createElement("survey-form"));
     slots.survey.append(this.survey);
-    this.agenda = document.createElement("agenda-view");
+    this.agenda = /** @type {import("./cti/agenda-view.js").AgendaView} */ (document.createElement("agenda-view"));
     slots.agenda.append(this.agenda);
 
     /** @param {Event} ev */
@@ -106,14 +128,17 @@ export class CrmDesk {
     this.agenda.addEventListener("slot-pick", (ev) => this._book(detail(ev).slot));
   }
 
+  /** @param {CandidateSubject} subject */
   setSubject(subject) {
     this.subject = subject;
     this.principals = Object.fromEntries((subject.principals || []).map((p) => [p.id, p.name]));
     this.view.principals = this.principals;
-    if (!this.records.size) this._setRecords(subject.crm || []); // until the server copy arrives
+    // Until the server copy arrives: the records as seeded (same shape, no `version` yet).
+    if (!this.records.size) this._setRecords(/** @type {CrmRecord[]} */ (subject.crm || []));
     this._refreshSlots();
   }
 
+  /** @param {boolean} value */
   setEditable(value) {
     this.editable = Boolean(value);
     this.view.editable = this.editable;
@@ -123,11 +148,10 @@ export class CrmDesk {
 
   async load() {
     try {
-      const data = await this.api.records();
-      this._setRecords(Array.isArray(data) ? data : data.records || []);
+      this._setRecords(await this.api.records()); // a list (GET …/crm/records)
       this.loaded = true;
     } catch (err) {
-      this.announce(`CRM : ${err.message}`, { level: "warn" });
+      this.announce(`CRM : ${messageOf(err)}`, { level: "warn" });
     }
     this._loadAgenda();
   }
@@ -149,6 +173,7 @@ export class CrmDesk {
   }
 
   _agendaFromRecords() {
+    /** @type {Record<string, any>[]} */
     const out = [];
     for (const r of this.records.values()) {
       for (const a of r.appointments || []) out.push({ ...a, kind: "rendez_vous", record_id: r.id, record_name: recordName(r) });
@@ -157,19 +182,26 @@ export class CrmDesk {
     return out;
   }
 
+  /** @param {CrmRecord[]} list */
   _setRecords(list) {
     this.records = new Map(list.map((r) => [r.id, r]));
     this.search.records = list;
-    if (this.current && this.records.has(this.current)) this.view.record = this.records.get(this.current);
+    const current = this.current ? this.records.get(this.current) : undefined;
+    if (current) this.view.record = current;
     this.onRecords?.(this.records);
   }
 
+  /** @param {string} id */
   recordName(id) {
     const r = this.records.get(id);
     return r ? recordName(r) : "";
   }
 
   // Shows a record; `pop` says it was opened by an incoming call (the CTI screen pop).
+  /**
+   * @param {string | null | undefined} id
+   * @param {{ pop?: string, show?: boolean }} [options]
+   */
   async open(id, { pop = "", show = true } = {}) {
     if (!id) return;
     this.current = id;
@@ -191,6 +223,7 @@ export class CrmDesk {
     this.pop.textContent = "";
   }
 
+  /** @param {CrmRecord | null | undefined} record */
   _upsert(record) {
     if (!record || !record.id) return;
     this.records.set(record.id, record);
@@ -206,29 +239,35 @@ export class CrmDesk {
       if (this.surveySim && event.survey.simulation_id === this.surveySim) this.survey.answers = event.survey.answers || {};
       return;
     }
-    if (event.record) this._upsert(event.record);
+    // The event's record is `record_out`, with its id and version (the catalogue types it loosely).
+    if (event.record) this._upsert(/** @type {CrmRecord} */ (event.record));
     else if (event.record_id && event.record_id === this.current) this.open(event.record_id, { show: false });
-    if (["appointments", "callbacks"].includes(event.change?.field)) this._loadAgenda();
+    if (["appointments", "callbacks"].includes(event.change?.field ?? "")) this._loadAgenda();
   }
 
   // `label` names the action in a refusal; `done` is the whole sentence of its success (French
   // agreement is the word's gender, not its last letter: « Rendez-vous planifié. »).
+  /**
+   * @param {string} label
+   * @param {() => Promise<CrmMutation | null>} fn
+   * @param {string} [done]
+   */
   async _do(label, fn, done = DONE[label] || `${label} : c'est enregistré.`) {
     try {
       const result = await fn();
       if (result && result.record) this._upsert(result.record);
-      else if (result && result.id && result.kind) this._upsert(result);
       else if (this.current) await this.open(this.current, { show: false });
       this.view.message = done;
       this._loadAgenda();
       return result;
     } catch (err) {
-      this.announce(`${label} : ${err.message}`, { level: "warn" });
+      this.announce(`${label} : ${messageOf(err)}`, { level: "warn" });
       this.view.message = "";
       return null;
     }
   }
 
+  /** @param {{ id: string, changes: Record<string, unknown> }} detail */
   async _save({ id, changes }) {
     if (!Object.keys(changes).length) {
       this.view.stopEditing();
@@ -238,6 +277,7 @@ export class CrmDesk {
     if (done) this.view.stopEditing();
   }
 
+  /** @param {{ action: string, id: string }} detail */
   async _action({ action, id }) {
     const r = this.records.get(id);
     if (!r) return;
@@ -255,7 +295,7 @@ export class CrmDesk {
           { name: "summary", label: "Note", type: "textarea", required: true },
         ],
       });
-      if (v && (await this._do("Note", () => this.api.note(id, { ...v })))) this.onNote?.(id, v.summary);
+      if (v && (await this._do("Note", () => this.api.note(id, { ...v })))) this.onNote?.(id, String(v.summary));
     } else if (action === "callback") {
       const v = await this.dialog.ask({
         title: "Rappel ou rendez-vous",
@@ -279,6 +319,7 @@ export class CrmDesk {
       }
     } else if (action === "agreement") {
       // The form sends it itself and stays open on a refusal (the negotiated schedule is kept).
+      /** @type {CrmMutation | null} */
       let saved = null;
       await this.paymentForm.ask({
         record: r,
@@ -286,7 +327,8 @@ export class CrmDesk {
         storyDate: this.subject?.story_date,
         save: async (body) => (saved = await this.api.agreement(id, body)),
       });
-      if (saved) await this._do("Accord de paiement", async () => saved);
+      const agreement = saved;
+      if (agreement) await this._do("Accord de paiement", async () => agreement);
     }
   }
 
@@ -295,22 +337,35 @@ export class CrmDesk {
     return `${day}T14:00`;
   }
 
+  /** @returns {PublicSimulation[]} */
+  _simulations() {
+    return this.subject?.simulations || [];
+  }
+
+  /**
+   * @param {string} recordId
+   * @returns {PublicSimulation | null}
+   */
   _simulationFor(recordId) {
     const pop = this.popSimulation;
     if (pop && pop.crm_record === recordId) return pop;
-    return (this.subject?.simulations || []).find((s) => s.crm_record === recordId) || null;
+    return this._simulations().find((s) => s.crm_record === recordId) || null;
   }
 
   // The survey form for a simulation (by id, or the one of a record).
   // Shows the questionnaire at once (true when the simulation has one); the answers saved so
   // far follow from the server.
+  /**
+   * @param {string | null | undefined} simulationId
+   * @param {PublicSimulation | null} [known] the screen pop's simulation (not in the subject: inbound)
+   */
   showSurvey(simulationId, known = null) {
-    const sims = [...(known ? [known] : []), ...(this.subject?.simulations || [])];
+    const sims = [...(known ? [known] : []), ...this._simulations()];
     const sim = sims.find((s) => s.id === simulationId && s.survey);
     if (!sim) return false;
     if (this.surveySim !== sim.id) {
       this.surveySim = sim.id;
-      this.survey.title = `Questionnaire — ${this.principals?.[sim.principal] || ""}`;
+      this.survey.title = `Questionnaire — ${(sim.principal && this.principals?.[sim.principal]) || ""}`;
       this.survey.survey = sim.survey;
       this.survey.answers = {};
     }
@@ -323,13 +378,15 @@ export class CrmDesk {
     return true;
   }
 
+  /** @param {string} recordId */
   surveyForRecord(recordId) {
-    const sim = (this.subject?.simulations || []).find((s) => s.crm_record === recordId && s.survey);
+    const sim = this._simulations().find((s) => s.crm_record === recordId && s.survey);
     return sim ? sim.id : null;
   }
 
   // One request at a time per question, the latest value last: two quick clicks on a
   // multiple choice must not race each other (the later answer is the one kept).
+  /** @param {{ question_id: string, value: unknown }} detail */
   async _answer({ question_id, value }) {
     const sim = this.surveySim;
     if (!sim) return;
@@ -340,6 +397,7 @@ export class CrmDesk {
       queued.next = { value };
       return;
     }
+    /** @type {{ next: { value: unknown } | null }} */
     const slot = { next: null };
     this._answering.set(key, slot);
     let current = value;
@@ -349,7 +407,7 @@ export class CrmDesk {
           await this.api.answer(sim, question_id, current);
           if (this.surveySim === sim) this.survey.markSaved(question_id);
         } catch (err) {
-          if (this.surveySim === sim) this.survey.markFailed(question_id, err.message);
+          if (this.surveySim === sim) this.survey.markFailed(question_id, messageOf(err));
         }
         if (!slot.next) break;
         current = slot.next.value;
@@ -363,8 +421,9 @@ export class CrmDesk {
   // Until the server's agenda answers: the slots from the subject.
   _refreshSlots() {
     if (this.slotsFromServer) return;
+    /** @type {Slot[]} */
     const slots = [];
-    for (const s of this.subject?.simulations || []) {
+    for (const s of this._simulations()) {
       const booking = s.appointment;
       if (!booking) continue;
       for (const rep of booking.representatives) {
@@ -382,10 +441,11 @@ export class CrmDesk {
     this.agenda.slots = (this.slots || []).map((s) => ({ ...s, taken: taken.has(String(s.at).slice(0, 16)) }));
   }
 
+  /** @param {Slot} slot */
   async _book(slot) {
     const id = this.current || slot.record_id;
-    const r = this.records.get(id);
-    if (!r) return;
+    const r = id ? this.records.get(id) : undefined;
+    if (!id || !r) return;
     const v = await this.dialog.ask({
       title: `Rendez-vous avec ${slot.representative}`,
       message: `${recordName(r)} — ${String(slot.at).replace("T", " à ").slice(0, 18)}`,

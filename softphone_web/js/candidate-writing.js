@@ -3,13 +3,35 @@
 // every keystroke is also kept on this computer, so a reload or a lost connection gives back
 // every character. At the deadline the server freezes the texts: the editors turn read-only.
 import { ApiError } from "./api.js";
-import { el } from "./components/dom.js";
+import { byId, el } from "./components/dom.js";
 import { writingApi } from "./candidate-server.js";
 import { Autosaver, timeOfDay } from "./cti/autosave.js";
 import { CHANNEL_LABELS } from "./cti/writing-editor.js";
 import "./cti/writing-editor.js";
 
 const SAVE_EVERY_MS = 5000;
+
+/** @typedef {import("./candidate-http.js").CandidateSubject} CandidateSubject */
+/** @typedef {import("./candidate-http.js").WritingTask} WritingTask */
+/** @typedef {import("./candidate-http.js").DraftOut} DraftOut */
+/** @typedef {import("./candidate.js").TimelineState} TimelineState */
+/** @typedef {import("./cti/writing-editor.js").WritingEditor} WritingEditor */
+/**
+ * One writing task on the desk: its editor, its autosaver, its status line, the version the
+ * next save is based on.
+ * @typedef {object} DraftEntry
+ * @property {WritingTask} task
+ * @property {WritingEditor} editor
+ * @property {HTMLSpanElement} status
+ * @property {number} version
+ * @property {string} key
+ * @property {Autosaver} saver
+ * @property {HTMLParagraphElement} brief
+ * @property {HTMLParagraphElement} replaced
+ * @property {"paused" | "lost" | null} [offline]
+ */
+/** @param {unknown} err */
+const messageOf = (err) => (err instanceof Error ? err.message : String(err));
 
 export class WritingDesk {
   /** @type {import("./components/tab-panels.js").TabPanels} */
@@ -21,24 +43,29 @@ export class WritingDesk {
   /** @type {boolean} */
   writable;
 
+  /**
+   * @param {{ page: import("./candidate.js").CandidatePage, ui: import("./candidate.js").CandidateUi, announce: import("./candidate.js").Announce, cid: string }} options
+   */
   constructor({ page, ui, announce, cid }) {
     this.page = page;
     this.ui = ui;
     this.announce = announce;
     this.cid = cid;
     this.api = writingApi(cid);
+    /** @type {WritingTask[]} */
     this.tasks = [];
-    this.editors = new Map(); // task id -> { editor, saver, status, version }
+    /** @type {Map<string, DraftEntry>} task id → its entry */
+    this.editors = new Map();
     this.open = false;
     this.active = false;
-    this.root = document.getElementById("writing-main");
+    this.root = byId("writing-main");
     this.desk = el("div", "writing-desk");
     this.fsAsk = el("div", "fs-ask");
     this.fsAsk.setAttribute("role", "note");
     const fsText = el("span", "", "La rédaction se fait en plein écran : sortir du plein écran, changer d'onglet ou de fenêtre et coller un texte venu d'ailleurs sont signalés au surveillant.");
     const fsButton = el("button", "primary", "Passer en plein écran");
     fsButton.type = "button";
-    fsButton.addEventListener("click", () => this.page.lockdown.enterFullscreen());
+    fsButton.addEventListener("click", () => this.page.lockdown?.enterFullscreen());
     this.fsAsk.append(fsText, fsButton);
     this.placeholder = el("p", "muted", "Chargement des sujets de rédaction…");
     this.desk.append(this.fsAsk, this.placeholder);
@@ -51,33 +78,44 @@ export class WritingDesk {
     this.fsAsk.hidden = Boolean(document.fullscreenElement) || !this.active;
   }
 
+  /** @param {CandidateSubject} subject */
   setSubject(subject) {
     const tasks = subject.writing_tasks || [];
     if (this.tabs || !tasks.length) return;
     this.tasks = tasks;
-    this.tabs = document.createElement("tab-panels");
+    this.tabs = /** @type {import("./components/tab-panels.js").TabPanels} */ (document.createElement("tab-panels"));
     this.tabs.className = "writing-tabs pane-fill";
     tasks.forEach((task, i) => {
       const section = el("section", "writing-task");
       section.id = `task-${task.id}`;
-      section.dataset.tab = `${i + 1}. ${CHANNEL_LABELS[task.channel] || task.channel}`;
+      const channel = CHANNEL_LABELS[/** @type {keyof typeof CHANNEL_LABELS} */ (task.channel)] || task.channel;
+      section.dataset.tab = `${i + 1}. ${channel}`;
       const head = el("div", "task-head");
       const status = el("span", "draft-status muted", "");
       status.setAttribute("role", "status");
-      head.append(el("h2", "", `${CHANNEL_LABELS[task.channel] || task.channel} ${i + 1} sur ${tasks.length}`), status);
+      head.append(el("h2", "", `${channel} ${i + 1} sur ${tasks.length}`), status);
       const brief = el("p", "task-brief", task.brief);
       // When the call this reply follows did not take place, the server hands out the task's
       // replacement brief (it stands on its own); the candidate is told so.
       const replaced = el("p", "task-replaced", "Cette consigne remplace celle prévue : la simulation à laquelle elle faisait suite n'a pas eu lieu.");
       replaced.hidden = !task.replaced;
-      const editor = document.createElement("writing-editor");
+      const editor = /** @type {WritingEditor} */ (document.createElement("writing-editor"));
       editor.task = task;
       section.append(head, replaced, brief, editor);
       this.tabs.append(section);
       const key = `plateau.draft.${this.cid}.${task.id}`;
-      const entry = { task, editor, status, version: 0, key, saver: null, brief, replaced };
-      entry.saver = new Autosaver({ key, interval: SAVE_EVERY_MS, save: (content) => this._save(entry, content) });
-      entry.saver.addEventListener("state", (ev) => this._status(entry, ev.detail));
+      /** @type {DraftEntry} */
+      const entry = {
+        task,
+        editor,
+        status,
+        version: 0,
+        key,
+        saver: new Autosaver({ key, interval: SAVE_EVERY_MS, save: (content) => this._save(entry, content) }),
+        brief,
+        replaced,
+      };
+      entry.saver.addEventListener("state", (ev) => this._status(entry, /** @type {CustomEvent} */ (ev).detail));
       editor.addEventListener("draft-input", () => entry.saver.changed(editor.value, entry.version));
       editor.addEventListener("draft-blur", () => entry.saver.flush());
       this.editors.set(task.id, entry);
@@ -89,6 +127,10 @@ export class WritingDesk {
 
   // One save; a 409 is read against the server's drafts: frozen (final), paused (retry
   // later), or saved meanwhile from another tab (this tab, where the candidate types, wins).
+  /**
+   * @param {DraftEntry} entry
+   * @param {Record<string, unknown>} content
+   */
   async _save(entry, content) {
     try {
       const result = await this.api.save(entry.task.id, content, entry.version);
@@ -117,11 +159,12 @@ export class WritingDesk {
   // The server's drafts; a local copy typed after the last save wins and is sent at once.
   async load() {
     if (!this.editors.size) return;
+    /** @type {import("./candidate-http.js").DraftsOut | null} */
     let data = null;
     try {
       data = await this.api.drafts();
     } catch (err) {
-      this.announce(`Brouillons : ${err.message}`, { level: "warn" });
+      this.announce(`Brouillons : ${messageOf(err)}`, { level: "warn" });
     }
     if (!data) return;
     const drafts = new Map((data.drafts || []).map((d) => [d.task_id, d]));
@@ -147,6 +190,7 @@ export class WritingDesk {
     this._applyWritable();
   }
 
+  /** @param {TimelineState | null} state */
   setTimeline(state) {
     const writable = Boolean(state && state.phase === "redaction" && state.status === "running");
     const was = this.writable;
@@ -164,6 +208,7 @@ export class WritingDesk {
     }
   }
 
+  /** @param {boolean} on */
   setActive(on) {
     this.active = on;
     this._fs();
@@ -182,13 +227,14 @@ export class WritingDesk {
     for (const entry of this.editors.values()) this._freeze(entry);
   }
 
+  /** @param {DraftEntry} entry */
   _freeze(entry) {
     entry.saver.freeze();
     entry.editor.readOnly = true;
   }
 
   /**
-   * @param {any} entry
+   * @param {DraftEntry} entry
    * @param {{ state: string, at?: Date, message?: string, paused?: boolean }} status
    */
   _status(entry, { state, at, message, paused }) {

@@ -101,7 +101,7 @@ def test_the_chat_opens_with_the_customer_and_the_composer_never_loses_a_keystro
     screenshot(page, "candidate-appels-chat-fiche")
 
     # A pause of the exam does not count in the chat's time: its end moves by the pause.
-    closes = "Date.parse(window.plateau.calls.chatWindow.closes_at)"
+    closes = "Date.parse(window.plateau.calls.chat.window.closes_at)"
     before = page.evaluate(closes)
     run = timeline_service.run
     server.call(run, server.ctx, alice, lambda t: t.pause("incident", by="t"), actor="t")

@@ -16,6 +16,23 @@ export function el(tag, className, text) {
 }
 
 /**
+ * A node the page's HTML must hold: its id, and its class when the caller needs one (an
+ * `HTMLInputElement`, a custom element's class). A missing or different node is a broken page,
+ * said at once by name rather than as « cannot read properties of null » later.
+ * @template {Element} [T=HTMLElement]
+ * @param {string} id
+ * @param {new (...args: any[]) => T} [type] any: a constructor's parameters do not matter here
+ * @returns {T}
+ */
+export function byId(id, type) {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`#${id} manque dans la page`);
+  const wanted = type || HTMLElement;
+  if (!(node instanceof wanted)) throw new Error(`#${id} n'est pas un ${wanted.name}`);
+  return /** @type {T} */ (/** @type {unknown} */ (node)); // narrowed by the instanceof above
+}
+
+/**
  * @param {string} text
  * @param {{ type?: "button" | "submit" | "reset", className?: string, action?: string }} [options]
  * @returns {HTMLButtonElement}

@@ -12,6 +12,29 @@ import { timeOfDay } from "./autosave.js";
 const TEXT_DELAY_MS = 700;
 let uid = 0;
 
+/**
+ * A question of the pack's questionnaire (`server.scenarios.pack.simulations.Question`).
+ * @typedef {object} SurveyQuestion
+ * @property {string} id
+ * @property {string} text Read word for word.
+ * @property {string} type oui_non, echelle, choix_unique, choix_multiple, numerique, ouverte.
+ * @property {string[]} [choices]
+ * @property {number | null} [scale_min]
+ * @property {number | null} [scale_max]
+ */
+/**
+ * The questionnaire (`Survey`), in order.
+ * @typedef {{ introduction: string, questions: SurveyQuestion[], closing: string }} Survey
+ */
+/** @typedef {string | string[] | number | null} SurveyAnswer */
+
+/**
+ * @param {"radio" | "checkbox"} type
+ * @param {string} name
+ * @param {string} value
+ * @param {boolean} checked
+ * @param {string} [label]
+ */
 function choiceInput(type, name, value, checked, label = value) {
   const wrap = el("label", "sv-choice");
   const input = document.createElement("input");
@@ -28,18 +51,21 @@ export class SurveyForm extends HTMLElement {
   _head;
   /** @type {HTMLDivElement} */
   _body;
-  /** @type {any} */
+  /** @type {string | null | undefined} */
   _title;
-  /** @type {any} */
+  /** @type {Survey | null} */
   _survey;
   /** @type {boolean} */
   _disabled;
 
   constructor() {
     super();
+    /** @type {Record<string, SurveyAnswer>} */
     this._answers = {};
+    /** @type {Record<string, ReturnType<typeof setTimeout>>} */
     this._timers = {};
-    this._sent = {}; // question id -> the latest answer sent (JSON), until the server echoes it
+    /** @type {Record<string, string>} question id → the latest answer sent (JSON), until the server echoes it */
+    this._sent = {};
   }
 
   connectedCallback() {
@@ -51,11 +77,13 @@ export class SurveyForm extends HTMLElement {
     this._render();
   }
 
+  /** @param {string} text */
   set title(text) {
     this._title = text;
     if (this._head) this._head.textContent = text || "Questionnaire";
   }
 
+  /** @param {Survey | null | undefined} value */
   set survey(value) {
     const same = value && this._survey && JSON.stringify(value) === JSON.stringify(this._survey);
     if (same) return;
@@ -70,6 +98,7 @@ export class SurveyForm extends HTMLElement {
   // The server's answers (a snapshot or the echo of a save). A question whose latest answer
   // was sent and not yet echoed keeps what the candidate gave: the echo of an earlier save
   // (two boxes ticked in quick succession) must not untick the second.
+  /** @param {Record<string, SurveyAnswer> | null | undefined} value */
   set answers(value) {
     const local = this._answers;
     const incoming = { ...(value || {}) };
@@ -87,11 +116,16 @@ export class SurveyForm extends HTMLElement {
     return { ...this._answers };
   }
 
+  /** @param {boolean} value */
   set disabled(value) {
     this._disabled = Boolean(value);
     for (const i of this.querySelectorAll("input, textarea")) /** @type {HTMLInputElement | HTMLTextAreaElement} */ (i).disabled = this._disabled;
   }
 
+  /**
+   * @param {string} qid
+   * @param {Date} [at]
+   */
   markSaved(qid, at = new Date()) {
     const s = this.querySelector(`[data-question="${CSS.escape(qid)}"] .sv-saved`);
     if (s) {
@@ -100,6 +134,10 @@ export class SurveyForm extends HTMLElement {
     }
   }
 
+  /**
+   * @param {string} qid
+   * @param {string} [message]
+   */
   markFailed(qid, message) {
     delete this._sent[qid]; // no echo will come: the next answers from the server are the truth
     const s = this.querySelector(`[data-question="${CSS.escape(qid)}"] .sv-saved`);
@@ -129,6 +167,7 @@ export class SurveyForm extends HTMLElement {
     this.disabled = this._disabled;
   }
 
+  /** @param {SurveyQuestion} q */
   _question(q) {
     const li = el("li", "sv-question");
     li.dataset.question = q.id;
@@ -151,17 +190,17 @@ export class SurveyForm extends HTMLElement {
         break;
       case "echelle":
         group.classList.add("sv-scale");
-        for (let n = q.scale_min; n <= q.scale_max; n++) {
+        for (let n = q.scale_min ?? 0; n <= (q.scale_max ?? -1); n++) {
           group.append(choiceInput("radio", name, String(n), String(current) === String(n)));
         }
         break;
       case "choix_unique":
-        for (const c of q.choices) group.append(choiceInput("radio", name, c, current === c));
+        for (const c of q.choices || []) group.append(choiceInput("radio", name, c, current === c));
         break;
       case "choix_multiple": {
         group.setAttribute("role", "group");
         const set = new Set(Array.isArray(current) ? current : []);
-        for (const c of q.choices) group.append(choiceInput("checkbox", name, c, set.has(c)));
+        for (const c of q.choices || []) group.append(choiceInput("checkbox", name, c, set.has(c)));
         break;
       }
       case "numerique": {
@@ -186,28 +225,40 @@ export class SurveyForm extends HTMLElement {
     return li;
   }
 
+  /**
+   * @param {SurveyQuestion} q
+   * @param {HTMLElement} group
+   * @returns {SurveyAnswer}
+   */
   _value(q, group) {
     if (q.type === "choix_multiple") {
-      return [...group.querySelectorAll("input:checked")].map((i) => i.value);
+      return [...group.querySelectorAll("input:checked")].map((i) => /** @type {HTMLInputElement} */ (i).value);
     }
-    if (q.type === "ouverte") return group.querySelector("textarea").value;
+    if (q.type === "ouverte") return group.querySelector("textarea")?.value ?? "";
     if (q.type === "numerique") {
-      const raw = group.querySelector("input").value;
+      const raw = group.querySelector("input")?.value ?? "";
       return raw === "" ? null : Number(raw);
     }
-    const checked = group.querySelector("input:checked");
+    const checked = /** @type {HTMLInputElement | null} */ (group.querySelector("input:checked"));
     if (!checked) return null;
     return q.type === "echelle" ? Number(checked.value) : checked.value;
   }
 
+  /**
+   * @param {SurveyQuestion} q
+   * @param {HTMLElement} group
+   * @param {Event} ev
+   */
   _changed(q, group, ev) {
     const typed = q.type === "ouverte" || q.type === "numerique";
     if (typed && ev.type === "change") return; // input already scheduled it
     const value = this._value(q, group);
     this._answers[q.id] = value;
-    const saved = group.parentElement.querySelector(".sv-saved");
-    saved.textContent = "…";
-    saved.classList.remove("error");
+    const saved = group.parentElement?.querySelector(".sv-saved");
+    if (saved) {
+      saved.textContent = "…";
+      saved.classList.remove("error");
+    }
     clearTimeout(this._timers[q.id]);
     this._sent[q.id] = JSON.stringify(value);
     const send = () => this.dispatchEvent(new CustomEvent("survey-answer", { detail: { question_id: q.id, value } }));
@@ -215,16 +266,20 @@ export class SurveyForm extends HTMLElement {
     else send();
   }
 
+  /**
+   * @param {string} qid
+   * @param {SurveyAnswer} value
+   */
   _fill(qid, value) {
     const li = /** @type {HTMLElement | null} */ (this.querySelector(`[data-question="${CSS.escape(qid)}"]`));
     if (!li) return;
     const type = li.dataset.type;
     if (type === "ouverte") {
       const a = li.querySelector("textarea");
-      if (document.activeElement !== a) a.value = value ?? "";
+      if (a && document.activeElement !== a) a.value = String(value ?? "");
     } else if (type === "numerique") {
       const i = li.querySelector("input");
-      if (document.activeElement !== i) i.value = value ?? "";
+      if (i && document.activeElement !== i) i.value = String(value ?? "");
     } else if (type === "choix_multiple") {
       const set = new Set(Array.isArray(value) ? value : []);
       for (const i of li.querySelectorAll("input")) i.checked = set.has(i.value);
