@@ -18,6 +18,10 @@ from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.migrations import upgrade
 
+# tests.loop_leaks: a test that leaves an event loop open fails (see there); pytester runs the
+# small test sessions of tests/test_loop_leaks.py
+pytest_plugins = ["tests.loop_leaks", "pytester"]
+
 TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 PG_ENV = "TEST_DATABASE_URL"
 WORKERS_ENV = "PLATEAU_TEST_WORKERS"

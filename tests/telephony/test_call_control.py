@@ -101,7 +101,11 @@ class TableLock:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
-        self._conn: Any = self._run(self._lock())
+        try:
+            self._conn: Any = self._run(self._lock())
+        except BaseException:
+            self._stop_loop()  # no lock taken: its loop must not outlive the test
+            raise
 
     def _run(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=WAIT_S)
@@ -117,6 +121,9 @@ class TableLock:
             await self._conn.close()
 
         self._run(unlock())
+        self._stop_loop()
+
+    def _stop_loop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=WAIT_S)
         self._loop.close()

@@ -13,7 +13,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
+from server.cli import app as cli_app
 from server.core.config import Settings
 from server.telephony import storage
 from server.telephony.storage import MARGIN_BYTES, RecordingPlan, directory_refusal
@@ -32,6 +35,13 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
         )
     except subprocess.TimeoutExpired as exc:  # it served instead of refusing
         raise AssertionError(f"plateau {' '.join(args)} did not refuse: {exc.stdout!r}") from exc
+
+
+def _cli(args: list[str], env: dict[str, str]) -> Result:
+    """A setup command (`db upgrade`, `session …`) in this process: a subprocess would import
+    the whole server again for each (seconds of CPU on a loaded machine); `serve` and `demo`,
+    the commands under test, still run as the real program."""
+    return CliRunner().invoke(cli_app, args, env={**env, "PLATEAU_MEDIA_MODE": "inprocess"})
 
 
 def _free_port() -> str:
@@ -98,20 +108,21 @@ def test_serve_and_demo_refuse_a_disk_without_room_for_the_planned_calls(tmp_pat
     }
     with small_tmpfs(tmp_path / "small", size="20m") as small:
         env["PLATEAU_RECORDINGS_DIR"] = str(small / "rec")
-        assert _run(["db", "upgrade"], env).returncode == 0
+        upgraded = _cli(["db", "upgrade"], env)
+        assert upgraded.exit_code == 0, upgraded.output
         # the centre's day, as `serve` reckons it (UTC's date is yesterday's from 23:00 or 22:00)
         today = datetime.now(ZoneInfo(Settings.model_fields["timezone"].default)).date().isoformat()
-        created = _run(
+        created = _cli(
             ["session", "create", "--centre", "GRETA", "--date", today, "--format", "titre"],
             env,
         )
-        assert created.returncode == 0, created.stdout + created.stderr
+        assert created.exit_code == 0, created.output
         session_id = created.stdout.split()[-1]
         for name in ("Durand", "Petit"):
-            added = _run(
+            added = _cli(
                 ["session", "add-candidate", session_id, "--nom", name, "--prenom", "A"], env
             )
-            assert added.returncode == 0, added.stdout + added.stderr
+            assert added.exit_code == 0, added.output
         result = _run(["serve", "--port", _free_port()], env)
         assert result.returncode == 1, result.stdout + result.stderr
         assert "2 candidat(s), 180 min de phase d'appels" in result.stderr
