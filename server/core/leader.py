@@ -123,15 +123,19 @@ class AdvisoryLockLeader:
             await asyncio.sleep(self._check_s if self.is_leader else self._retry_s)
             await self.attempt()
 
-    async def attempt(self) -> None:
-        """One pass: take the lock if free, or check that this leader still holds it."""
+    async def connect(self) -> Any:
+        """A connection as the lock's: the server's TCP keepalives short (KEEPALIVES)."""
         import asyncpg
 
+        return await asyncio.wait_for(
+            asyncpg.connect(self._dsn, server_settings=KEEPALIVES), CHECK_TIMEOUT_S * 5
+        )
+
+    async def attempt(self) -> None:
+        """One pass: take the lock if free, or check that this leader still holds it."""
         try:
             if self._conn is None:
-                self._conn = await asyncio.wait_for(
-                    asyncpg.connect(self._dsn, server_settings=KEEPALIVES), CHECK_TIMEOUT_S * 5
-                )
+                self._conn = await self.connect()
             if not self.is_leader:
                 got = await asyncio.wait_for(
                     self._conn.fetchval("SELECT pg_try_advisory_lock($1)", self.key),

@@ -89,10 +89,16 @@ async def test_postgresql_notices_a_vanished_leader_within_seconds(
     """A leader's machine that vanishes sends nothing: the server's TCP keepalives on the lock's
     connection are short, so the lock is freed in seconds (PostgreSQL's default: 2 hours)."""
     leader = next(r for r in replicas if r.is_leader)
-    settings = {
-        name: await leader._conn.fetchval(f"SHOW {name}")
-        for name in ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count")
-    }
+    # A connection made as the lock's (not the lock's own: its loop may be using it, and two
+    # queries at once on one asyncpg connection fail)
+    conn = await leader.connect()
+    try:
+        settings = {
+            name: await conn.fetchval(f"SHOW {name}")
+            for name in ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count")
+        }
+    finally:
+        await conn.close()
     assert settings == {
         "tcp_keepalives_idle": "2",
         "tcp_keepalives_interval": "1",
