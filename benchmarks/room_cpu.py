@@ -88,7 +88,10 @@ def run(rooms: int, seconds: float, observer: bool, folder: Path) -> dict[str, A
         assert call.recorder is not None
         call.recorder.finish()
     cpu = time.process_time() - cpu0
-    dropped = sum(c.recorder.frames_dropped for *_, c in setup if c.recorder is not None)
+    recorders = [c.recorder for *_, c in setup if c.recorder is not None]
+    dropped = sum(r.frames_dropped for r in recorders)
+    encoded = sum(getattr(r, "frames_encoded", 2 * r.frames_written) for r in recorders)
+    channel_frames = sum(2 * r.frames_written for r in recorders)
     return {
         "rooms": rooms,
         "seconds": seconds,
@@ -97,6 +100,7 @@ def run(rooms: int, seconds: float, observer: bool, folder: Path) -> dict[str, A
         "wall_s": round(time.monotonic() - wall0, 3),
         "cpu_ms_per_room_second": round(cpu / (rooms * seconds) * 1000, 2),
         "recorder_frames_dropped": dropped,
+        "recorded_channel_frames_encoded_pct": round(100 * encoded / max(channel_frames, 1), 2),
         "file_bytes_per_room_second": round(
             sum(p.stat().st_size for p in folder.glob("*.ogg")) / (rooms * seconds)
         ),

@@ -25,7 +25,7 @@ class Call:
         self.streams = {CAND: object(), CLIENT: object()}
         self.ts0 = {CAND: 123_456, CLIENT: 4_294_000_000}  # the client's wraps around
 
-    def _sink(self, frame: np.ndarray, start: int) -> None:
+    def _sink(self, frame: np.ndarray, start: int, packets: object = None) -> None:
         self.frames.append(frame)
         self.starts.append(start)
 
@@ -69,10 +69,10 @@ def test_on_time_audio_is_the_call_each_party_on_its_channel() -> None:
     assert call.starts == list(range(0, 3 * SAMPLE_RATE, FRAME_SAMPLES))
     assert loud(call.channel(CAND, 0.1, 2.9)) and loud(call.channel(CLIENT, 0.1, 2.9))
     left = call.channel(CAND, 0.1, 2.9)
-    # the candidate's 440 Hz in its place: sample k of the file is sample k of the tone
-    expected = tone(
-        440.0, 2.8, start=round(0.1 * SAMPLE_RATE) - round(0.005 * SAMPLE_RATE) - FRAME_SAMPLES
-    )
+    # the candidate's 440 Hz in its place: its first packet arrived (due) 25 ms after the
+    # start, so the stream is anchored on the nearest 20 ms frame of the file (20 ms: its
+    # packets are then written as they are): sample k of the file is sample k - 960 of the tone
+    expected = tone(440.0, 2.8, start=round(0.1 * SAMPLE_RATE) - FRAME_SAMPLES)
     assert np.abs(left.astype(int) - expected.astype(int)).max() <= 1
     assert call.timeline.gaps() == []
 
