@@ -86,14 +86,14 @@ def encode(frames: list[np.ndarray], path: Path, complexity: int, bitrate: int) 
     recorder = OggOpusRecorder(path, bitrate, complexity=complexity)
     recorder.open()
     cpu: list[float] = []
-    original = recorder._encode  # noqa: SLF001
+    original = recorder._write  # noqa: SLF001
 
-    def timed(container, stream, pcm):
+    def timed(item, ahead):
         start = time.thread_time()
-        original(container, stream, pcm)
+        original(item, ahead)
         cpu.append(time.thread_time() - start)
 
-    recorder._encode = timed  # type: ignore[method-assign]  # noqa: SLF001
+    recorder._write = timed  # type: ignore[method-assign]  # noqa: SLF001
     for frame in frames:
         while recorder._queue.full():  # noqa: SLF001 - never drop: the cost is what is measured
             time.sleep(0.001)

@@ -173,7 +173,9 @@ def test_a_frame_between_packets_is_encoded_in_its_place(tmp_path: Path) -> None
     every, offset = 4_800, 1_000
     pcm = clicks(60, every, offset)
     encoder = OpusEncoder()
-    packets = [encoder.encode(pcm[n * FRAME_SAMPLES : (n + 1) * FRAME_SAMPLES])[0] for n in range(60)]
+    packets = [
+        encoder.encode(pcm[n * FRAME_SAMPLES : (n + 1) * FRAME_SAMPLES])[0] for n in range(60)
+    ]
     decoder = OpusDecoder()
     decoded = np.concatenate([decoder.decode(p) for p in packets])
     path = tmp_path / "call.ogg"
