@@ -46,7 +46,7 @@ class OpusDecoder:
 class OpusEncoder:
     """Encodes mono 20 ms frames to Opus packets (one packet per frame)."""
 
-    def __init__(self, bitrate: int = VOICE_BITRATE) -> None:
+    def __init__(self, bitrate: int = VOICE_BITRATE, complexity: int = 10) -> None:
         codec = av.CodecContext.create("libopus", "w")
         assert isinstance(codec, AudioCodecContext)
         codec.sample_rate = SAMPLE_RATE
@@ -54,7 +54,11 @@ class OpusEncoder:
         codec.format = "s16"
         codec.time_base = TIME_BASE
         codec.bit_rate = bitrate
-        codec.options = {"application": "voip", "vbr": "constrained"}
+        codec.options = {
+            "application": "voip",
+            "vbr": "constrained",
+            "compression_level": str(complexity),  # libopus's complexity, 0-10
+        }
         self._codec = codec
         self._pts = 0
 
