@@ -14,7 +14,7 @@ import argparse
 import inspect
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -278,33 +278,51 @@ def generate(contributions: Sequence[Contribution]) -> dict[Path, str]:
     }
 
 
+def stale(files: dict[Path, str], root: Path = PROJECT_ROOT) -> list[Path]:
+    """Of generated files, those that differ from what is committed (or are missing)."""
+    return [
+        path
+        for path, text in files.items()
+        if not (root / path).exists() or (root / path).read_text(encoding="utf-8") != text
+    ]
+
+
 def out_of_date(contributions: Sequence[Contribution], root: Path = PROJECT_ROOT) -> list[Path]:
     """The generated files that differ from what is committed (or are missing)."""
-    stale = []
-    for path, text in generate(contributions).items():
-        target = root / path
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            stale.append(path)
-    return stale
+    return stale(generate(contributions), root)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+def write_or_check(
+    files: Callable[[], dict[Path, str]],
+    regenerate: str,
+    argv: Sequence[str] | None,
+    description: str | None,
+) -> int:
+    """A generator's command line: writes the files, or with `--check` only names the stale
+    ones (exit status 1). Shared by this catalogue and `server.http_catalogue`."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--check", action="store_true", help="only say what is out of date")
     args = parser.parse_args(argv)
-    from server.app import CONTRIBUTIONS  # the composition root (imported when run, only)
-
+    generated = files()
     if args.check:
-        stale = out_of_date(CONTRIBUTIONS)
-        for path in stale:
-            print(f"{path} is out of date: run `{REGENERATE}`", file=sys.stderr)
-        return 1 if stale else 0
-    for path, text in generate(CONTRIBUTIONS).items():
+        for path in stale(generated):
+            print(f"{path} is out of date: run `{regenerate}`", file=sys.stderr)
+        return 1 if stale(generated) else 0
+    for path, text in generated.items():
         target = PROJECT_ROOT / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         print(f"wrote {path}")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    def files() -> dict[Path, str]:
+        from server.app import CONTRIBUTIONS  # the composition root (imported when run, only)
+
+        return generate(CONTRIBUTIONS)
+
+    return write_or_check(files, REGENERATE, argv, __doc__.splitlines()[0] if __doc__ else None)
 
 
 if __name__ == "__main__":

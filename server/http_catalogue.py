@@ -12,7 +12,6 @@ server/event_catalogue.py."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from server.core.config import PROJECT_ROOT
-from server.event_catalogue import _fields, _name, _wrap, type_of
+from server.event_catalogue import _fields, _name, _wrap, stale, type_of, write_or_check
 
 SCHEMA = Path("docs/http.schema.json")
 JSDOC = Path("softphone_web/js/types/http.js")
@@ -169,30 +168,16 @@ def generate(openapi: Schema) -> dict[Path, str]:
 
 def out_of_date(openapi: Schema, root: Path = PROJECT_ROOT) -> list[Path]:
     """The generated files that differ from what is committed (or are missing)."""
-    stale = []
-    for path, text in generate(openapi).items():
-        target = root / path
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            stale.append(path)
-    return stale
+    return stale(generate(openapi), root)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="only say what is out of date")
-    args = parser.parse_args(argv)
-    openapi = app_openapi()
-    if args.check:
-        stale = out_of_date(openapi)
-        for path in stale:
-            print(f"{path} is out of date: run `{REGENERATE}`", file=sys.stderr)
-        return 1 if stale else 0
-    for path, text in generate(openapi).items():
-        target = PROJECT_ROOT / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        print(f"wrote {path}")
-    return 0
+    return write_or_check(
+        lambda: generate(app_openapi()),
+        REGENERATE,
+        argv,
+        __doc__.splitlines()[0] if __doc__ else None,
+    )
 
 
 if __name__ == "__main__":
