@@ -31,6 +31,7 @@ from server.telephony.errors import (
     CallRefused,
     refusal_fr,
 )
+from server.telephony.events import CallOut
 from server.telephony.media_events import media, media_refused
 from server.telephony.models import CallEventRow, CallRow
 from server.telephony.ports import MediaError, RecordingInfo
@@ -51,7 +52,7 @@ async def act(
     enforce_phase: bool = True,
     at: datetime | None = None,
     claim: call_control.MediaClaim | None = None,
-) -> dict[str, Any]:
+) -> CallOut:
     """Answer, reject, miss, hold, resume or hang up one call (persisted, audited, told).
 
     The change is committed first, checked against the version it was based on (of two actions
