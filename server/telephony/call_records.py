@@ -108,7 +108,7 @@ def store(row: CallRow, call: Call, event: CallEvent) -> None:
 
 def announce(ctx: AppContext, row: CallRow) -> None:
     call = call_out(row)
-    call_control.live_calls(ctx).seen(row.candidate_id, call.model_dump())
+    call_control.live_calls(ctx).seen(row.candidate_id, call)
     ctx.bus.publish(
         [candidate_audience(row.candidate_id), jury_audience(row.candidate_id)],
         CallChanged(candidate_id=row.candidate_id, call=call),

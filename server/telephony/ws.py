@@ -118,7 +118,7 @@ async def on_call_command(
     (`call_control`): past a short wait they act on the audio at once and are written later."""
     action = ACTIONS[msg.type]
 
-    async def apply(requested_at: datetime, claim: call_control.MediaClaim) -> dict[str, Any]:
+    async def apply(requested_at: datetime, claim: call_control.MediaClaim) -> CallOut:
         nonlocal action
         async with ctx.db.session() as session:
             row = await session.get(CallRow, msg.call_id)
@@ -130,7 +130,7 @@ async def on_call_command(
         # The caller who gives up before an answer "misses" the call rather than hanging up.
         if action is CallAction.HANG_UP and row.state == "sonnerie":
             action = CallAction.MISS
-        call = await call_lifecycle.act(
+        return await call_lifecycle.act(
             ctx,
             msg.call_id,
             action,
@@ -140,7 +140,6 @@ async def on_call_command(
             at=requested_at if action in call_control.DEFERRED else None,
             claim=claim,
         )
-        return call.model_dump()
 
     async def on_media(room_id: str, action: CallAction) -> RecordingInfo | None:
         port = media(ctx)
@@ -149,7 +148,8 @@ async def on_call_command(
         await port.hold(room_id, action is CallAction.HOLD)
         return None
 
-    return await call_control.run(ctx, principal, msg.call_id, action, apply, on_media)
+    reply = await call_control.run(ctx, principal, msg.call_id, action, apply, on_media)
+    return reply.model_dump() if isinstance(reply, CallOut) else dict(reply)
 
 
 async def on_wrap_up(ctx: AppContext, principal: Principal, msg: CallWrapUp) -> dict[str, Any]:
