@@ -19,7 +19,7 @@ BUDGET = {
     "documents": 9,
     "evaluation": 21,
     "exams": 7,
-    "telephony": 50,
+    "telephony": 48,
     "writing": 16,
 }
 
