@@ -18,6 +18,8 @@ BUDGET = {
     "crm": 31,
     "documents": 9,
     "evaluation": 21,
+    "exams": 7,
+    "telephony": 48,
     "writing": 16,
 }
 

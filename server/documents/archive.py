@@ -124,7 +124,7 @@ async def _candidate(
         for path in sorted(folder.iterdir()):
             if path.is_file() and path.resolve() not in seen:
                 bundle.disk[f"{prefix}enregistrements/{path.name}"] = path
-    await bundle.add(f"{prefix}appels.json", lambda: call_records.calls_of(session, candidate_id))
+    await bundle.add(f"{prefix}appels.json", lambda: call_records.calls_json(session, candidate_id))
     await bundle.add(  # each file's interruptions, holds and talk analytics
         f"{prefix}enregistrements.json",
         lambda: _recordings(session, candidate_id),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,14 +32,14 @@ INCIDENT_LABELS = {
 }
 
 
-def incident_payload(i: Incident) -> dict[str, Any]:
-    return {
-        "candidate_id": i.candidate_id,
-        "kind": i.kind,
-        "label": INCIDENT_LABELS.get(i.kind, i.kind),
-        "at": i.at.isoformat(),
-        "detail": i.detail,
-    }
+def incident_payload(i: Incident) -> IncidentOut:
+    return IncidentOut(
+        candidate_id=i.candidate_id,
+        kind=i.kind,
+        label=INCIDENT_LABELS.get(i.kind, i.kind),
+        at=i.at.isoformat(),
+        detail=i.detail,
+    )
 
 
 async def report_incident(
@@ -67,7 +65,7 @@ async def report_incident(
         await session.commit()
     ctx.bus.publish(
         [staff_audience(cand.exam_session_id), jury_audience(candidate_id)],
-        IncidentReported(**incident_payload(incident)),
+        IncidentReported(**incident_payload(incident).model_dump()),
     )
     return incident
 
@@ -88,9 +86,7 @@ async def candidate_overview(
             timeline=timeline.state(),
             connected=bool(presence and presence.connected),
             connected_since=presence.since.isoformat() if presence else None,
-            incidents=[
-                IncidentOut(**incident_payload(i)) for i in incidents if i.candidate_id == cid
-            ][-50:],
+            incidents=[incident_payload(i) for i in incidents if i.candidate_id == cid][-50:],
         )
     return out
 

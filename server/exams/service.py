@@ -319,7 +319,8 @@ async def exam_snapshot(
     if principal.role is Role.CANDIDATE:
         if not data:
             return {}
-        return {"timeline": timeline_service.candidate_payload(data[principal.subject_id].timeline)}
+        mine = timeline_service.candidate_view(data[principal.subject_id].timeline)
+        return {"timeline": mine.model_dump(mode="json")}
     names = {
         c.participant_id: f"{c.first_name} {c.last_name.upper()}"
         for c in [await session.get(Candidate, cid) for cid in ids]

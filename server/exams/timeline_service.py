@@ -8,7 +8,6 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -63,10 +62,6 @@ async def _load(ctx: AppContext, session: AsyncSession, candidate_id: str) -> tu
     return Timeline(exam_format, ctx.clock, [parse_fact(data) for _, data in rows]), last
 
 
-def state_payload(state: TimelineState) -> dict[str, Any]:
-    return state.model_dump(mode="json")
-
-
 def candidate_view(state: TimelineState) -> TimelineState:
     """What the candidate's own page receives: a closure's comment and author are staff
     text, left out."""
@@ -74,11 +69,6 @@ def candidate_view(state: TimelineState) -> TimelineState:
         return state
     closure = state.closure.model_copy(update={"comment": "", "by": None})
     return state.model_copy(update={"closure": closure})
-
-
-def candidate_payload(state: TimelineState) -> dict[str, Any]:
-    """`candidate_view` as JSON."""
-    return state_payload(candidate_view(state))
 
 
 async def run(ctx: AppContext, candidate_id: str, command: Command, *, actor: str) -> TimelineState:

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy.exc import DBAPIError
 
@@ -31,7 +31,7 @@ from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience
 from server.core.identity import Principal, Role
 from server.telephony.call_state import CallAction, CallState
-from server.telephony.events import CallChanged, CallPending, PendingCallOut
+from server.telephony.events import CallChanged, CallOut, CallPending, PendingCallOut
 from server.telephony.ports import RecordingInfo
 
 log = logging.getLogger(__name__)
@@ -64,20 +64,38 @@ _NEXT_STATE = {
 }
 
 
+@dataclass(frozen=True)
+class KnownCall:
+    """A live call as this process last announced it, and whose phone it rings on."""
+
+    candidate_id: str
+    call: CallOut
+
+
+class QueuedReply(TypedDict):
+    """`run`'s answer when the command waits for the database and nothing is known of its call
+    here: it is queued, and will be announced once written."""
+
+    id: str
+    queued: bool
+    pending: bool
+    message: str
+
+
 @dataclass
 class LiveCalls:
     """What this process last announced of each live call (`call_records.call_out` plus its
     candidate), and who was allowed to act on which candidate's calls."""
 
-    calls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: dict[str, KnownCall] = field(default_factory=dict)
     reach: set[tuple[str, str]] = field(default_factory=set)  # (person, candidate)
     queues: dict[str, asyncio.Task[Any]] = field(default_factory=dict)  # last command, by call
 
-    def seen(self, candidate_id: str, call: dict[str, Any]) -> None:
-        if CallState(call["state"]).is_terminal:
-            self.calls.pop(call["id"], None)
+    def seen(self, candidate_id: str, call: CallOut) -> None:
+        if CallState(call.state).is_terminal:
+            self.calls.pop(call.id, None)
         else:
-            self.calls[call["id"]] = {**call, "candidate_id": candidate_id}
+            self.calls[call.id] = KnownCall(candidate_id, call)
 
     def allowed(self, principal: Principal, candidate_id: str) -> None:
         self.reach.add((principal.subject_id, candidate_id))
@@ -125,7 +143,7 @@ class MediaClaim:
         return await self._done
 
 
-Act = Callable[[datetime, MediaClaim], Awaitable[dict[str, Any]]]
+Act = Callable[[datetime, MediaClaim], Awaitable[CallOut]]
 
 
 async def run(
@@ -135,7 +153,7 @@ async def run(
     action: CallAction,
     apply: Act,
     on_media: Callable[[str, CallAction], Awaitable[RecordingInfo | None]],
-) -> dict[str, Any]:
+) -> CallOut | QueuedReply:
     """Run `apply(requested_at, claim)` (the normal path, which raises the usual refusals);
     if the database keeps a hold, resume or hang-up waiting past `DB_PATIENCE_S`, act on the
     media plane now with `on_media(room_id, action)`, tell the pages, and let `apply` finish
@@ -145,7 +163,7 @@ async def run(
     previous = calls.queues.get(call_id)
     claim = MediaClaim()
 
-    async def queued() -> dict[str, Any]:
+    async def queued() -> CallOut:
         if previous is not None and not previous.done():
             await asyncio.gather(previous, return_exceptions=True)
         while True:
@@ -166,11 +184,11 @@ async def run(
     if claim.taken:  # the database answered: the media plane is merely slow, keep waiting
         return await task
     known = calls.calls.get(call_id)
-    if known is None or not calls.may(principal, known["candidate_id"]):
+    if known is None or not calls.may(principal, known.candidate_id):
         task.add_done_callback(lambda t: _settled(ctx, None, call_id, action, t))
-        return {"id": call_id, "queued": True, "pending": True, "message": _QUEUED_FR}
-    candidate_id = known["candidate_id"]
-    if action is CallAction.HANG_UP and known["state"] == CallState.RINGING.value:
+        return QueuedReply(id=call_id, queued=True, pending=True, message=_QUEUED_FR)
+    candidate_id = known.candidate_id
+    if action is CallAction.HANG_UP and known.call.state == CallState.RINGING.value:
         action = CallAction.MISS
     if action is not CallAction.MISS and claim.take():
         info = None
@@ -180,7 +198,7 @@ async def run(
             log.warning("call %s: media %s at once failed (%s)", call_id, action, exc)
         finally:
             claim.settle(info)
-    provisional = _provisional(known, action, principal, requested_at)
+    provisional = _provisional(known.call, action, principal, requested_at)
     calls.seen(candidate_id, provisional)
     note = CallPending(
         candidate_id=candidate_id,
@@ -195,25 +213,23 @@ async def run(
 
 
 def _provisional(
-    known: dict[str, Any], action: CallAction, principal: Principal, at: datetime
-) -> dict[str, Any]:
-    call = {k: v for k, v in known.items() if k != "candidate_id"}
-    call["state"] = _NEXT_STATE[action].value
+    known: CallOut, action: CallAction, principal: Principal, at: datetime
+) -> PendingCallOut:
+    call = CallOut.model_validate(known.model_dump(include=set(CallOut.model_fields)))
+    call.state = _NEXT_STATE[action].value
     if action in (CallAction.HANG_UP, CallAction.MISS):
-        call["ended_at"] = at.isoformat()
-        call["ended_by"] = "candidate" if principal.role is Role.CANDIDATE else "client"
+        call.ended_at = at.isoformat()
+        call.ended_by = "candidate" if principal.role is Role.CANDIDATE else "client"
         # as `call_records.store` decides: every call handled or placed is then qualified
-        call["needs_wrap_up"] = not (call["direction"] == "inbound" and not call["answered_at"])
+        call.needs_wrap_up = not (call.direction == "inbound" and not call.answered_at)
     if action is CallAction.HOLD:
-        call["hold_started_at"] = at.isoformat()
-    call["pending"] = True
-    call["pending_message"] = _WAITING_FR[action]
-    return call
+        call.hold_started_at = at.isoformat()
+    return PendingCallOut(**call.model_dump(), pending=True, pending_message=_WAITING_FR[action])
 
 
-def _tell(ctx: AppContext, candidate_id: str, call: dict[str, Any], note: CallPending) -> None:
+def _tell(ctx: AppContext, candidate_id: str, call: PendingCallOut, note: CallPending) -> None:
     audiences = [candidate_audience(candidate_id), jury_audience(candidate_id)]
-    ctx.bus.publish(audiences, CallChanged(candidate_id=candidate_id, call=PendingCallOut(**call)))
+    ctx.bus.publish(audiences, CallChanged(candidate_id=candidate_id, call=call))
     ctx.bus.publish(audiences, note)
 
 

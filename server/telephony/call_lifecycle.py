@@ -9,8 +9,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +31,7 @@ from server.telephony.errors import (
     CallRefused,
     refusal_fr,
 )
+from server.telephony.events import CallOut
 from server.telephony.media_events import media, media_refused
 from server.telephony.models import CallEventRow, CallRow
 from server.telephony.ports import MediaError, RecordingInfo
@@ -51,7 +52,7 @@ async def act(
     enforce_phase: bool = True,
     at: datetime | None = None,
     claim: call_control.MediaClaim | None = None,
-) -> dict[str, Any]:
+) -> CallOut:
     """Answer, reject, miss, hold, resume or hang up one call (persisted, audited, told).
 
     The change is committed first, checked against the version it was based on (of two actions
@@ -103,7 +104,35 @@ async def _phone_lock(ctx: AppContext, candidate_id: str) -> AsyncIterator[None]
         yield
 
 
-_KEPT = ("state", "answered_at", "ended_at", "ended_by", "held_seconds", "hold_started_at")
+@dataclass(frozen=True)
+class _Kept:
+    """What an undone action puts back on its call's row."""
+
+    state: str
+    answered_at: datetime | None
+    ended_at: datetime | None
+    ended_by: str | None
+    held_seconds: float
+    hold_started_at: datetime | None
+
+    @classmethod
+    def of(cls, row: CallRow) -> _Kept:
+        return cls(
+            row.state,
+            row.answered_at,
+            row.ended_at,
+            row.ended_by,
+            row.held_seconds,
+            row.hold_started_at,
+        )
+
+    def put_back(self, row: CallRow) -> None:
+        row.state = self.state
+        row.answered_at = self.answered_at
+        row.ended_at = self.ended_at
+        row.ended_by = self.ended_by
+        row.held_seconds = self.held_seconds
+        row.hold_started_at = self.hold_started_at
 
 
 async def _commit(
@@ -115,7 +144,7 @@ async def _commit(
     candidate_id: str | None,
     enforce_phase: bool,
     at: datetime | None = None,
-) -> tuple[CallRow, dict[str, Any], CallExam, dict[str, str]]:
+) -> tuple[CallRow, _Kept, CallExam, dict[str, str]]:
     """The transition, committed (`UPDATE calls … WHERE version = :read`), or CallRefused."""
     async with ctx.db.session() as session:
         row = await session.get(CallRow, call_id)
@@ -129,7 +158,7 @@ async def _commit(
             event = call.apply(action, party)
         except CallError as exc:
             raise CallRefused(refusal_fr(action, exc)) from None
-        before = {name: getattr(row, name) for name in _KEPT}
+        before = _Kept.of(row)
         parties = (
             await parties_of(session, exam.candidate, row) if action is CallAction.ANSWER else {}
         )
@@ -217,7 +246,7 @@ def _media_lagged(action: CallAction, call_id: str, exc: Exception) -> None:
 async def _undo(
     ctx: AppContext,
     row: CallRow,
-    before: dict[str, Any],
+    before: _Kept,
     exam: CallExam,
     action: CallAction,
     exc: MediaError,
@@ -228,8 +257,7 @@ async def _undo(
         current = await session.get(CallRow, row.id)
         assert current is not None
         undone_from = current.state
-        for name, value in before.items():
-            setattr(current, name, value)
+        before.put_back(current)
         session.add(
             CallEventRow(
                 call_id=row.id,
@@ -250,8 +278,8 @@ async def _undo(
             details={"call": row.id, "action": action.value, "reason": str(exc)},
         )
         await session.commit()
-    for name in (*_KEPT, "version"):
-        setattr(row, name, getattr(current, name))
+    _Kept.of(current).put_back(row)
+    row.version = current.version
     if action is CallAction.ANSWER:  # the ring time-out it may have lost to still applies
         arm_ring_timeout(ctx, row)
 

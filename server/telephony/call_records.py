@@ -48,25 +48,25 @@ def digits_of(number: str) -> str:
     return digits
 
 
-def call_out(row: CallRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "simulation_id": row.simulation_id,
-        "direction": row.direction,
-        "state": row.state,
-        "number": row.number,
-        "crm_record_id": row.crm_record_id,
-        "rang_at": row.rang_at.isoformat(),
-        "answered_at": row.answered_at.isoformat() if row.answered_at else None,
-        "ended_at": row.ended_at.isoformat() if row.ended_at else None,
-        "ended_by": row.ended_by,
-        "held_seconds": row.held_seconds,
-        "hold_started_at": row.hold_started_at.isoformat() if row.hold_started_at else None,
-        "needs_wrap_up": row.needs_wrap_up,
-        "disposition": row.disposition,
-        "disposition_label": DISPOSITIONS.get(row.disposition or ""),
-        "disposition_note": row.disposition_note,
-    }
+def call_out(row: CallRow) -> CallOut:
+    return CallOut(
+        id=row.id,
+        simulation_id=row.simulation_id,
+        direction=row.direction,
+        state=row.state,
+        number=row.number,
+        crm_record_id=row.crm_record_id,
+        rang_at=row.rang_at.isoformat(),
+        answered_at=row.answered_at.isoformat() if row.answered_at else None,
+        ended_at=row.ended_at.isoformat() if row.ended_at else None,
+        ended_by=row.ended_by,
+        held_seconds=row.held_seconds,
+        hold_started_at=row.hold_started_at.isoformat() if row.hold_started_at else None,
+        needs_wrap_up=row.needs_wrap_up,
+        disposition=row.disposition,
+        disposition_label=DISPOSITIONS.get(row.disposition or ""),
+        disposition_note=row.disposition_note,
+    )
 
 
 def call_of(row: CallRow, ctx: AppContext, at: datetime | None = None) -> Call:
@@ -107,10 +107,11 @@ def store(row: CallRow, call: Call, event: CallEvent) -> None:
 
 
 def announce(ctx: AppContext, row: CallRow) -> None:
-    call_control.live_calls(ctx).seen(row.candidate_id, call_out(row))
+    call = call_out(row)
+    call_control.live_calls(ctx).seen(row.candidate_id, call)
     ctx.bus.publish(
         [candidate_audience(row.candidate_id), jury_audience(row.candidate_id)],
-        CallChanged(candidate_id=row.candidate_id, call=CallOut(**call_out(row))),
+        CallChanged(candidate_id=row.candidate_id, call=call),
     )
 
 
@@ -158,13 +159,18 @@ async def calls_with_lines(
     """`calls_of`, each call with its `line` (after a reload the bar still names it)."""
     lines = await lines_of(ctx, session, candidate_id)
     return [
-        {**c, "line": lines.get(c["simulation_id"] or "", "")}
+        {**c.model_dump(), "line": lines.get(c.simulation_id or "", "")}
         for c in await calls_of(session, candidate_id)
     ]
 
 
-async def calls_of(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+async def calls_of(session: AsyncSession, candidate_id: str) -> list[CallOut]:
     rows = await session.scalars(
         select(CallRow).where(CallRow.candidate_id == candidate_id).order_by(CallRow.rang_at)
     )
     return [call_out(r) for r in rows]
+
+
+async def calls_json(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+    """`calls_of` as JSON objects (the archive, the pages' snapshot)."""
+    return [c.model_dump() for c in await calls_of(session, candidate_id)]

@@ -8,7 +8,7 @@ candidate gets the caller's number, the record to pop and the simulation's publi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,7 +25,7 @@ from server.telephony.call_lifecycle import arm_ring_timeout
 from server.telephony.call_records import DISPOSITIONS, announce, call_out, digits_of, line_names
 from server.telephony.call_state import CallDirection, CallState, Party
 from server.telephony.errors import CallRefused
-from server.telephony.events import UNASSIGNED, ScreenPop, Unassigned
+from server.telephony.events import UNASSIGNED, CallOut, ScreenPop, Unassigned
 from server.telephony.models import CallRow
 
 
@@ -74,9 +74,16 @@ async def _new_call(
     return row
 
 
+class UnassignedReply(TypedDict):
+    """`dial`'s answer for a number no simulation has."""
+
+    unassigned: bool
+    message: str
+
+
 async def ring_inbound(
     ctx: AppContext, principal: Principal, candidate_id: str, simulation_id: str
-) -> dict[str, Any]:
+) -> CallOut:
     """The client juror calls the candidate for an inbound simulation: the candidate's phone
     rings with the scenario's number, and the CRM record pops before the answer."""
     async with ctx.db.session() as session:
@@ -119,7 +126,7 @@ async def ring_inbound(
     return call_out(row)
 
 
-async def dial(ctx: AppContext, principal: Principal, number: str) -> dict[str, Any]:
+async def dial(ctx: AppContext, principal: Principal, number: str) -> CallOut | UnassignedReply:
     """The candidate dials: the simulation whose number it is rings at the client juror;
     any other number gets the « numéro non attribué » message."""
     candidate_id = principal.subject_id
@@ -154,7 +161,7 @@ async def dial(ctx: AppContext, principal: Principal, number: str) -> dict[str, 
                 [candidate_audience(candidate_id), jury_audience(candidate_id)],
                 Unassigned(candidate_id=candidate_id, number=number),
             )
-            return {"unassigned": True, "message": UNASSIGNED}
+            return UnassignedReply(unassigned=True, message=UNASSIGNED)
         await require_free_line(session, candidate_id)
         assert sim.candidate.phone is not None
         row = await _new_call(
@@ -175,7 +182,7 @@ async def dial(ctx: AppContext, principal: Principal, number: str) -> dict[str, 
 
 async def wrap_up(
     ctx: AppContext, principal: Principal, call_id: str, disposition: str, note: str
-) -> dict[str, Any]:
+) -> CallOut:
     if disposition not in DISPOSITIONS:
         raise CallRefused("Qualification inconnue.")
     async with ctx.db.session() as session:

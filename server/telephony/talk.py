@@ -15,7 +15,7 @@ speak over the other); per call, overlaps (both speak), silences longer than `LO
 from __future__ import annotations
 
 import math
-from typing import Any, Final
+from typing import Final, TypedDict
 
 import numpy as np
 
@@ -60,6 +60,41 @@ class EnergyVad:
         return False
 
 
+class VadSettings(TypedDict):
+    method: str
+    floor_dbfs: float
+    margin_db: float
+    hangover_ms: int
+
+
+class Silence(TypedDict):
+    start_s: float
+    end_s: float
+
+
+class PartyTalk(TypedDict):
+    talk_s: float
+    talk_share: float
+    listening_s: float
+    interruptions: int
+
+
+class TalkAnalytics(TypedDict):
+    """What `analyse` finds in a recording (its keys in this order in the JSON)."""
+
+    vad: VadSettings
+    duration_s: float
+    talk_s: float
+    overlap_s: float
+    overlaps: int
+    silences: list[Silence]
+    long_silence_s: float
+    hold_s: float
+    holds: int
+    time_to_answer_s: float | None
+    parties: dict[str, PartyTalk]
+
+
 class TalkMeter:
     """Fed every frame of the recording (`feed(left, right)`: candidate, client); `result`
     at the end. Keeps one byte per party per frame (180 kB an hour)."""
@@ -75,7 +110,7 @@ class TalkMeter:
     def activity(self) -> tuple[np.ndarray, np.ndarray]:
         return tuple(np.frombuffer(a, dtype=np.uint8).astype(bool) for a in self._active)  # type: ignore[return-value]
 
-    def result(self, holds: list[tuple[float, float]]) -> dict[str, Any]:
+    def result(self, holds: list[tuple[float, float]]) -> TalkAnalytics:
         candidate, client = self.activity()
         return analyse(candidate, client, holds)
 
@@ -95,7 +130,7 @@ def _s(frames: int | float) -> float:
 
 def analyse(
     candidate: np.ndarray, client: np.ndarray, holds: list[tuple[float, float]]
-) -> dict[str, Any]:
+) -> TalkAnalytics:
     """The analytics of two per-frame speech activities (bool arrays of one length) and the
     hold intervals (seconds of the recording)."""
     n = min(len(candidate), len(client))
@@ -108,38 +143,38 @@ def analyse(
     overlaps = [r for r in _runs(both) if r[1] - r[0] >= MIN_OVERLAP_FRAMES]
     quiet = ~candidate & ~client & live
     silences = [
-        {"start_s": _s(a), "end_s": _s(b)}
+        Silence(start_s=_s(a), end_s=_s(b))
         for a, b in _runs(quiet)
         if (b - a) * FRAME_SECONDS > LONG_SILENCE_S
     ]
     activity = {"candidate": candidate, "client": client}
-    parties: dict[str, Any] = {}
+    parties: dict[str, PartyTalk] = {}
     talk_total = int(((candidate | client) & live).sum())
     for role, other in (("candidate", "client"), ("client", "candidate")):
         mine, theirs = activity[role], activity[other]
         talk = int((mine & live).sum())
         interruptions = sum(1 for a, b in overlaps if a > 0 and not mine[a - 1] and theirs[a - 1])
-        parties[role] = {
-            "talk_s": _s(talk),
-            "talk_share": round(talk / talk_total, 3) if talk_total else 0.0,
-            "listening_s": _s(int((theirs & ~mine & live).sum())),
-            "interruptions": interruptions,
-        }
-    return {
-        "vad": {
-            "method": "energy",
-            "floor_dbfs": FLOOR_DBFS,
-            "margin_db": MARGIN_DB,
-            "hangover_ms": round(HANGOVER_FRAMES * FRAME_SECONDS * 1000),
-        },
-        "duration_s": _s(n),
-        "talk_s": _s(talk_total),
-        "overlap_s": _s(sum(b - a for a, b in overlaps)),
-        "overlaps": len(overlaps),
-        "silences": silences,
-        "long_silence_s": LONG_SILENCE_S,
-        "hold_s": round(sum(max(0.0, e - s) for s, e in holds), 2),
-        "holds": len(holds),
-        "time_to_answer_s": None,
-        "parties": parties,
-    }
+        parties[role] = PartyTalk(
+            talk_s=_s(talk),
+            talk_share=round(talk / talk_total, 3) if talk_total else 0.0,
+            listening_s=_s(int((theirs & ~mine & live).sum())),
+            interruptions=interruptions,
+        )
+    return TalkAnalytics(
+        vad=VadSettings(
+            method="energy",
+            floor_dbfs=FLOOR_DBFS,
+            margin_db=MARGIN_DB,
+            hangover_ms=round(HANGOVER_FRAMES * FRAME_SECONDS * 1000),
+        ),
+        duration_s=_s(n),
+        talk_s=_s(talk_total),
+        overlap_s=_s(sum(b - a for a, b in overlaps)),
+        overlaps=len(overlaps),
+        silences=silences,
+        long_silence_s=LONG_SILENCE_S,
+        hold_s=round(sum(max(0.0, e - s) for s, e in holds), 2),
+        holds=len(holds),
+        time_to_answer_s=None,
+        parties=parties,
+    )

@@ -22,7 +22,7 @@ Jury = Annotated[Principal, Depends(allow(Role.ORGANISER, Role.JUROR, scope=Scop
 
 @router.get("/calls")
 async def calls(candidate_id: str, session: SessionDep, _: Jury) -> list[CallOut]:
-    return [CallOut.model_validate(c) for c in await call_records.calls_of(session, candidate_id)]
+    return await call_records.calls_of(session, candidate_id)
 
 
 @router.get("/recordings")

@@ -17,6 +17,7 @@ from server.core.text import Line, Text
 from server.exams.models import JuryAssignment
 from server.telephony import call_control, call_lifecycle, call_records, calls
 from server.telephony.call_state import CallAction
+from server.telephony.events import CallOut
 from server.telephony.media_events import media
 from server.telephony.models import CallRow
 from server.telephony.ports import InvalidOffer, PeerRole, RecordingInfo
@@ -92,11 +93,13 @@ async def on_rtc_offer(ctx: AppContext, principal: Principal, msg: RtcOffer) -> 
 async def on_ring(ctx: AppContext, principal: Principal, msg: CallRing) -> dict[str, Any]:
     if await _juror_capacity(ctx, principal, msg.candidate_id) is not Capacity.CLIENT:
         raise CommandError("forbidden", "Seul le juré qui joue le client appelle le candidat.")
-    return await calls.ring_inbound(ctx, principal, msg.candidate_id, msg.simulation_id)
+    call = await calls.ring_inbound(ctx, principal, msg.candidate_id, msg.simulation_id)
+    return call.model_dump()
 
 
 async def on_dial(ctx: AppContext, principal: Principal, msg: CallDial) -> dict[str, Any]:
-    return await calls.dial(ctx, principal, msg.number)
+    reply = await calls.dial(ctx, principal, msg.number)
+    return reply.model_dump() if isinstance(reply, CallOut) else dict(reply)
 
 
 ACTIONS = {
@@ -115,7 +118,7 @@ async def on_call_command(
     (`call_control`): past a short wait they act on the audio at once and are written later."""
     action = ACTIONS[msg.type]
 
-    async def apply(requested_at: datetime, claim: call_control.MediaClaim) -> dict[str, Any]:
+    async def apply(requested_at: datetime, claim: call_control.MediaClaim) -> CallOut:
         nonlocal action
         async with ctx.db.session() as session:
             row = await session.get(CallRow, msg.call_id)
@@ -145,11 +148,13 @@ async def on_call_command(
         await port.hold(room_id, action is CallAction.HOLD)
         return None
 
-    return await call_control.run(ctx, principal, msg.call_id, action, apply, on_media)
+    reply = await call_control.run(ctx, principal, msg.call_id, action, apply, on_media)
+    return reply.model_dump() if isinstance(reply, CallOut) else dict(reply)
 
 
 async def on_wrap_up(ctx: AppContext, principal: Principal, msg: CallWrapUp) -> dict[str, Any]:
-    return await calls.wrap_up(ctx, principal, msg.call_id, msg.disposition, msg.note)
+    call = await calls.wrap_up(ctx, principal, msg.call_id, msg.disposition, msg.note)
+    return call.model_dump()
 
 
 # The commands this package's contribution declares (who may send each).
@@ -178,7 +183,7 @@ async def calls_snapshot(ctx: AppContext, session: AsyncSession, principal: Prin
             )
         )
         return {
-            "by_candidate": {cid: await call_records.calls_of(session, cid) for cid in ids},
+            "by_candidate": {cid: await call_records.calls_json(session, cid) for cid in ids},
             "dispositions": dispositions,
         }
     return {}

@@ -23,6 +23,7 @@ from server.scenarios.pack.types import SimulationKind
 from server.telephony import calls
 from server.telephony.call_lifecycle import act
 from server.telephony.call_state import CallAction, Party
+from server.telephony.events import CallOut
 from server.telephony.fake_media import FakeMedia
 from tests.evaluation.support import drain, who
 from tests.harness import Harness, running_app
@@ -63,17 +64,18 @@ def play(h: Harness, cid: str, sim: Simulation, *, minutes: float) -> None:
         assert sim.candidate.phone is not None
         call = h.call(calls.dial, h.ctx, cand, sim.candidate.phone.display)
         answerer = Party.CLIENT
-    h.call(act, h.ctx, call["id"], CallAction.ANSWER, party=answerer, actor="x")
+    assert isinstance(call, CallOut)
+    h.call(act, h.ctx, call.id, CallAction.ANSWER, party=answerer, actor="x")
     advance(h, minutes)
-    h.call(act, h.ctx, call["id"], CallAction.HANG_UP, party=Party.CLIENT, actor="x")
-    h.call(calls.wrap_up, h.ctx, cand, call["id"], "traitee", "Fait.")
+    h.call(act, h.ctx, call.id, CallAction.HANG_UP, party=Party.CLIENT, actor="x")
+    h.call(calls.wrap_up, h.ctx, cand, call.id, "traitee", "Fait.")
     advance(h, 1)
 
 
 def ring_unanswered(h: Harness, cid: str, sim: Simulation) -> None:
     _, client = _people(h, cid)
     call = h.call(calls.ring_inbound, h.ctx, client, cid, sim.id)
-    h.call(act, h.ctx, call["id"], CallAction.REJECT, party=Party.CANDIDATE, actor="x")
+    h.call(act, h.ctx, call.id, CallAction.REJECT, party=Party.CANDIDATE, actor="x")
 
 
 def state(h: Harness, cid: str, label: str = "observer_a") -> dict[str, Any]:

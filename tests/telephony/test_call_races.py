@@ -25,6 +25,7 @@ from server.scenarios.pack.types import SimulationKind
 from server.telephony import call_lifecycle, call_phase, calls
 from server.telephony.call_state import CallAction, Party
 from server.telephony.errors import CallRefused
+from server.telephony.events import CallOut
 from server.telephony.fake_media import FakeMedia
 from server.telephony.models import CallRow
 from server.telephony.workers.admission import AdmittingMedia
@@ -89,7 +90,7 @@ async def _race(answering: Server, missing: Server, d: Day) -> tuple[Any, Any, s
         await barrier.wait()
         return await call_lifecycle.act(
             answering.ctx,
-            ring["id"],
+            ring.id,
             CallAction.ANSWER,
             party=Party.CANDIDATE,
             actor=f"candidate:{d.candidate}",
@@ -100,7 +101,7 @@ async def _race(answering: Server, missing: Server, d: Day) -> tuple[Any, Any, s
         await barrier.wait()
         return await call_lifecycle.act(
             missing.ctx,
-            ring["id"],
+            ring.id,
             CallAction.MISS,
             party=Party.SYSTEM,
             actor="system:clock",
@@ -108,11 +109,11 @@ async def _race(answering: Server, missing: Server, d: Day) -> tuple[Any, Any, s
         )
 
     answered, missed = await asyncio.gather(answer(), miss(), return_exceptions=True)
-    return answered, missed, ring["id"]
+    return answered, missed, ring.id
 
 
 async def _check_round(answering: Server, d: Day, answered: Any, missed: Any, call_id: str) -> str:
-    outcomes = [r for r in (answered, missed) if isinstance(r, dict)]
+    outcomes = [r for r in (answered, missed) if isinstance(r, CallOut)]
     refusals = [r for r in (answered, missed) if isinstance(r, CallRefused)]
     assert (len(outcomes), len(refusals)) == (1, 1), (answered, missed)
     assert "entre-temps" in str(refusals[0]) or "Impossible" in str(refusals[0])
@@ -122,7 +123,7 @@ async def _check_round(answering: Server, d: Day, answered: Any, missed: Any, ca
         state = row.state
     room = answering.media.room(d.candidate)
     if state == "en_ligne":  # the answer won: the media plane carries it, then it is hung up
-        assert isinstance(answered, dict) and answered["state"] == "en_ligne"
+        assert isinstance(answered, CallOut) and answered.state == "en_ligne"
         assert room.call is not None and room.call.call_id == call_id
         await call_lifecycle.act(
             answering.ctx,
@@ -136,7 +137,7 @@ async def _check_round(answering: Server, d: Day, answered: Any, missed: Any, ca
         await calls.wrap_up(answering.ctx, cand, call_id, "traitee", "")
     else:  # the miss won: no media was ever started for this call
         assert state == "manque", state
-        assert isinstance(missed, dict) and missed["state"] == "manque"
+        assert isinstance(missed, CallOut) and missed.state == "manque"
         assert room.call is None
         assert call_id not in room.ended
     return state
@@ -175,19 +176,19 @@ async def test_an_answer_the_media_plane_refuses_leaves_the_call_ringing(day: Da
     with pytest.raises(CallRefused, match="Audio indisponible"):
         await call_lifecycle.act(
             server.ctx,
-            ring["id"],
+            ring.id,
             CallAction.ANSWER,
             party=Party.CANDIDATE,
             actor="test",
             candidate_id=day.candidate,
         )
     async with server.ctx.db.session() as s:
-        row = await s.get(CallRow, ring["id"])
+        row = await s.get(CallRow, ring.id)
         assert row is not None and (row.state, row.answered_at) == ("sonnerie", None)
     missed = await call_lifecycle.act(
-        server.ctx, ring["id"], CallAction.MISS, party=Party.SYSTEM, actor="system:clock"
+        server.ctx, ring.id, CallAction.MISS, party=Party.SYSTEM, actor="system:clock"
     )
-    assert missed["state"] == "manque"
+    assert missed.state == "manque"
     await _verify_chain(server.ctx)
 
 
@@ -204,7 +205,7 @@ async def test_the_end_of_the_calls_phase_while_the_candidate_answers(day: Day) 
         ring = await calls.ring_inbound(server.ctx, day.client, day.candidate, day.sim_id)
         barrier = asyncio.Barrier(2)
 
-        async def answer(barrier: asyncio.Barrier = barrier, call_id: str = ring["id"]) -> Any:
+        async def answer(barrier: asyncio.Barrier = barrier, call_id: str = ring.id) -> Any:
             await barrier.wait()
             return await call_lifecycle.act(
                 server.ctx,
@@ -224,9 +225,9 @@ async def test_the_end_of_the_calls_phase_while_the_candidate_answers(day: Day) 
 
         await asyncio.gather(answer(), end(), return_exceptions=True)
         async with server.ctx.db.session() as s:
-            row = await s.get(CallRow, ring["id"])
+            row = await s.get(CallRow, ring.id)
             assert row is not None and row.state in ("termine", "manque"), row.state
             if row.needs_wrap_up:
                 cand = Principal(Role.CANDIDATE, day.candidate, "cand")
-                await calls.wrap_up(server.ctx, cand, ring["id"], "traitee", "")
+                await calls.wrap_up(server.ctx, cand, ring.id, "traitee", "")
         assert server.media.room(day.candidate).call is None
