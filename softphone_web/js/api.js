@@ -63,12 +63,11 @@ export async function idempotent(call, { delaysMs = [500, 1500, 4000] } = {}) {
   }
 }
 
-// The signed-in person (`Me` in types/http.js), or a redirect to the sign-in page (null).
-// Typed `any` for now: proctor.js passes `me.exam_session_id` (string | null in `Me`) where a
-// string is expected; once it checks for null, this can answer `Promise<Me | null>`.
+// The signed-in person (`Me` in types/http.js), or null once the page is sent elsewhere (the
+// sign-in page, or the person's own home when the role is not the page's).
 /**
  * @param {string} [expectedRole]
- * @returns {Promise<any>}
+ * @returns {Promise<import("./types/http.js").Me | null>}
  */
 export async function requireMe(expectedRole) {
   try {

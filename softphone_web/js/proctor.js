@@ -41,10 +41,14 @@ function summarise() {
   ui.summary.textContent = parts.join(" · ");
 }
 
-/** @param {string} sessionId */
+/** @param {string | null} sessionId */
 async function loadDetails(sessionId) {
   // The snapshot has the live picture; the overview adds the session's name, the candidates'
   // pathways and the planned starts.
+  if (!sessionId) {
+    ui.error.textContent = "Aucune session d'examen n'est rattachée à ce compte de surveillance.";
+    return;
+  }
   try {
     const overview = await api("GET", `/api/sessions/${encodeURIComponent(sessionId)}/overview`);
     const s = overview.detail.session;
