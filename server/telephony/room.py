@@ -32,9 +32,10 @@ from server.telephony.peer import Peer
 from server.telephony.ports import BOTH, GapReason, PeerRole
 from server.telephony.recorder import OggOpusRecorder
 from server.telephony.talk import TalkMeter
-from server.telephony.timeline import RecordingTimeline, StreamClock
+from server.telephony.timeline import Packets, RecordingTimeline, StreamClock
 
-Placer = Callable[[int, Pcm], None]  # (RTP timestamp, decoded PCM) -> on the call's clock
+Placer = Callable[[int, Pcm, "bytes | None"], None]  # (RTP timestamp, decoded PCM, its Opus
+# packet or None for audio made here) -> on the call's clock
 
 PARTIES: Final = (PeerRole.CANDIDATE, PeerRole.CLIENT)
 OTHER: Final = {PeerRole.CANDIDATE: PeerRole.CLIENT, PeerRole.CLIENT: PeerRole.CANDIDATE}
@@ -87,7 +88,7 @@ class Upstream:
             self.last_pcm = pcm
         self.buffer.push(packet.timestamp, pcm, arrival)
         if place is not None:
-            place(packet.timestamp, pcm)
+            place(packet.timestamp, pcm, packet.payload)
         return True
 
     def _conceal(self, lost: int, place: Placer | None) -> None:
@@ -96,7 +97,7 @@ class Upstream:
                 return
             self.last_pcm = (self.last_pcm // 2).astype(np.int16)
             if place is not None:
-                place((self.last_ts + k * len(self.last_pcm)) & 0xFFFFFFFF, self.last_pcm)
+                place((self.last_ts + k * len(self.last_pcm)) & 0xFFFFFFFF, self.last_pcm, None)
             self.concealed += 1
 
 
@@ -117,16 +118,18 @@ class ActiveCall:
     def __post_init__(self) -> None:
         self.timeline = RecordingTimeline(self.t0, sink=self._write, on_frame=self.meter.feed)
 
-    def _write(self, frame: Pcm, start: int) -> None:
+    def _write(self, frame: Pcm, start: int, packets: Packets) -> None:
         recorder = self.recorder
         if recorder is None:
             return
         dropped = recorder.frames_dropped
-        recorder.push(frame)
-        if recorder.frames_dropped > dropped:  # the writer is 5 s behind: not in the file
+        recorder.push(frame, packets)
+        if lost := recorder.frames_dropped - dropped:  # the writer is 5 s behind: the batch
+            # that ends with this frame is not in the file (silence in its place)
             seconds = self.timeline.seconds
+            end = start + FRAME_SAMPLES
             self.timeline.note_loss(
-                seconds(start), seconds(start + FRAME_SAMPLES), GapReason.WRITE_ERROR
+                seconds(end - lost * FRAME_SAMPLES), seconds(end), GapReason.WRITE_ERROR
             )
 
     @property
@@ -192,8 +195,9 @@ class Room:
         call.close_gap(role, arrival)
         timeline = call.timeline
 
-        def place(timestamp: int, pcm: Pcm) -> None:
-            timeline.place(role, peer, timestamp, pcm, arrival, clock.on_time(peer, timestamp))
+        def place(timestamp: int, pcm: Pcm, payload: bytes | None) -> None:
+            on_time = clock.on_time(peer, timestamp)
+            timeline.place(role, peer, timestamp, pcm, arrival, on_time, payload)
 
         if not self.upstreams[role].push(peer, packet, place, arrival):
             return

@@ -2,8 +2,10 @@
 
 Sample 0 of the recording is the instant the call started (monotonic seconds `t0`); sample
 `n` is `t0 + n / 48000`. Each party's decoded audio is *placed* by its RTP timestamps: the
-first packet of a stream is anchored where it arrived, every later one at the anchor plus
-its timestamp's advance. So a burst of late packets (a sender that sends in bursts, the
+first packet of a stream is anchored where it arrived (on the nearest 20 ms frame of the
+file: within 10 ms, so that the party's 20 ms packets fill the file's frames one for one
+and are written as they are), every later one at the anchor plus its timestamp's advance.
+So a burst of late packets (a sender that sends in bursts, the
 server stalled while the packets waited in its socket) lands where it belongs, and a sender
 that stopped sending leaves a hole exactly as long as its silence.
 
@@ -47,7 +49,13 @@ PARTIES: Final = (PeerRole.CANDIDATE, PeerRole.CLIENT)
 _HALF: Final = 1 << 31
 _WRAP: Final = 1 << 32
 
-FrameSink = Callable[[Pcm, int], None]  # (stereo frame, its first sample) -> written
+Packets = tuple[bytes | None, bytes | None]
+FrameSink = Callable[[Pcm, int, Packets], None]  # (stereo frame, its first sample, packets)
+# Each party's side of a frame, as the file can take it without encoding it again: the Opus
+# packet whose decoded audio is exactly that frame (placed whole on the frame's grid, nothing
+# else written over it), b"" where nothing of that party is in the frame (silence), None
+# otherwise (a lost packet's concealment, parts of two packets, a late packet cut): the
+# writer encodes those samples.
 
 
 @dataclass
@@ -76,6 +84,7 @@ class _Track:
     reanchors: int = 0
     silent_from: int | None = None  # the hole being written, from this sample
     holes: list[tuple[int, int]] = field(default_factory=list)  # written silence (≥ MIN_GAP)
+    packets: dict[int, bytes] = field(default_factory=dict)  # frame start -> its one packet
 
     def ensure(self, size: int) -> None:
         if size > len(self.buf):
@@ -140,10 +149,15 @@ class RecordingTimeline:
         pcm: Pcm,
         arrival: float,
         on_time: float | None = None,
+        packet: bytes | None = None,
     ) -> None:
         """Put one decoded packet (`timestamp`: its RTP timestamp, 48 kHz) of `stream` (one
         RTP stream: a peer) on the call's clock; `arrival` is when it arrived (monotonic),
-        `on_time` when it was due, if known (`StreamClock`: the stream's least delay)."""
+        `on_time` when it was due, if known (`StreamClock`: the stream's least delay);
+        `packet`: the Opus packet `pcm` was decoded from (None: audio made here, e.g. a
+        concealment). A stream is anchored on the 20 ms frame grid of the recording (the
+        nearest frame to where it was due), so that each of its 20 ms packets fills one
+        frame of the file exactly and is written as it is, never encoded again."""
         if self.finished or not len(pcm):
             return
         track = self._tracks[role]
@@ -151,7 +165,7 @@ class RecordingTimeline:
         if track.stream is not stream:  # a new stream: anchored where it was due
             track.stream, track.last_ts, track.ext = stream, timestamp, 0
             due = arrival if on_time is None else min(on_time, arrival)
-            track.anchor = round((due - self.t0) * SAMPLE_RATE)
+            track.anchor = _on_grid(round((due - self.t0) * SAMPLE_RATE))
         else:
             step = ((timestamp - track.last_ts + _HALF) % _WRAP) - _HALF
             track.last_ts = timestamp
@@ -163,21 +177,29 @@ class RecordingTimeline:
                 # waits (the sender's timestamps lag its clock), or its timestamps jumped
                 # ahead: the stream goes on from where this packet arrived (audio sent before
                 # the call started is merely cut)
-                track.anchor = max(arrived, self.cursor) - track.ext
+                track.anchor = max(_on_grid(arrived), self.cursor) - track.ext
                 track.reanchors += 1
-        self._write(track, track.anchor + track.ext, pcm)
+        self._write(track, track.anchor + track.ext, pcm, packet)
 
-    def _write(self, track: _Track, position: int, pcm: Pcm) -> None:
+    def _write(self, track: _Track, position: int, pcm: Pcm, packet: bytes | None = None) -> None:
         start = position - self.cursor
         if start < 0:
             track.late_samples += min(-start, len(pcm))
             pcm = pcm[-start:]
             start = 0
+            packet = None  # cut: not that packet's audio any more
         if not len(pcm):
             return
         track.ensure(start + len(pcm))
         track.buf[start : start + len(pcm)] = pcm
         track.have[start : start + len(pcm)] = True
+        at = self.cursor + start
+        if track.packets:  # a frame written over is no longer its packet's audio alone
+            first = at - at % FRAME_SAMPLES
+            for frame in range(first, at + len(pcm), FRAME_SAMPLES):
+                track.packets.pop(frame, None)
+        if packet is not None and at % FRAME_SAMPLES == 0 and len(pcm) == FRAME_SAMPLES:
+            track.packets[at] = packet
 
     # --- causes ------------------------------------------------------------------------
 
@@ -262,17 +284,20 @@ class RecordingTimeline:
             self.cursor + FRAME_SAMPLES <= complete_until and self._complete()
         ):
             channels = []
+            packets: list[bytes | None] = []
             for role in PARTIES:
                 track = self._tracks[role]
                 pcm, placed = track.take(FRAME_SAMPLES)
+                packet = track.packets.pop(self.cursor, None) if track.packets else None
                 if placed * 2 < FRAME_SAMPLES:  # less than half a frame: a hole
                     if track.silent_from is None:
                         track.silent_from = self.cursor
                 else:
                     self._close_hole(track, self.cursor)
                 channels.append(pcm)
+                packets.append(b"" if placed == 0 else packet if placed == FRAME_SAMPLES else None)
             if self._sink is not None:
-                self._sink(stereo(channels[0], channels[1]), self.cursor)
+                self._sink(stereo(channels[0], channels[1]), self.cursor, (packets[0], packets[1]))
             if self._on_frame is not None:
                 self._on_frame(channels[0], channels[1])
             self.cursor += FRAME_SAMPLES
@@ -407,6 +432,11 @@ class StreamClock:
         zero = self._best if self._previous is None else min(self._best, self._previous)
         ext = self._ext + ((timestamp - self._last_ts + _HALF) % _WRAP) - _HALF
         return zero + ext / SAMPLE_RATE
+
+
+def _on_grid(sample: int) -> int:
+    """The nearest start of a 20 ms frame of the recording."""
+    return round(sample / FRAME_SAMPLES) * FRAME_SAMPLES
 
 
 def _overlap(span: list[int], hole: tuple[int, int]) -> bool:

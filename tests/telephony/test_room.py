@@ -15,7 +15,7 @@ from server.telephony.aiortc_media import next_tick
 from server.telephony.audio import FRAME_SAMPLES, tone
 from server.telephony.opus import encode_loop
 from server.telephony.peer import Peer
-from server.telephony.ports import PeerRole
+from server.telephony.ports import GapReason, PeerRole
 from server.telephony.relay import OutboundAudio
 from server.telephony.room import MAX_CONCEALED, ActiveCall, Room, Upstream
 
@@ -242,3 +242,26 @@ async def test_a_tick_a_little_late_or_early_does_not_move_the_server_s_timeline
     while not observer.outbound._queue.empty():
         stamps.append(observer.outbound._queue.get_nowait().pts)
     assert {b - a for a, b in zip(stamps, stamps[1:], strict=False)} == {FRAME_SAMPLES}
+
+
+def test_frames_the_recorder_dropped_are_named_where_they_were_in_the_call() -> None:
+    """The recorder hands frames to its writer in batches; when it drops one (the writer is
+    seconds behind), the whole batch is a `write_error` gap at its own place in the call."""
+
+    class DroppingRecorder:
+        frames_dropped = 0
+
+        def __init__(self) -> None:
+            self.pushed = 0
+
+        def push(self, frame: object, packets: object) -> None:
+            self.pushed += 1
+            if self.pushed == 20:  # the batch of frames 11-20 had no room
+                self.frames_dropped += 10
+
+    t0 = 1000.0
+    call = ActiveCall("c1", datetime.now(UTC), {}, recorder=DroppingRecorder(), t0=t0)  # type: ignore[arg-type]
+    call.timeline.advance(t0 + 1.0)
+    call.timeline.finish(t0 + 1.0)
+    gaps = [g for g in call.timeline.gaps() if g.reason is GapReason.WRITE_ERROR]
+    assert [(g.start_s, g.end_s, g.silent) for g in gaps] == [(0.2, 0.4, True)]

@@ -20,12 +20,14 @@ class Call:
 
     def __init__(self) -> None:
         self.frames: list[np.ndarray] = []
+        self.packets: list[object] = []
         self.starts: list[int] = []
         self.timeline = RecordingTimeline(T0, sink=self._sink)
         self.streams = {CAND: object(), CLIENT: object()}
         self.ts0 = {CAND: 123_456, CLIENT: 4_294_000_000}  # the client's wraps around
 
-    def _sink(self, frame: np.ndarray, start: int) -> None:
+    def _sink(self, frame: np.ndarray, start: int, packets: object = None) -> None:
+        self.packets.append(packets)
         self.frames.append(frame)
         self.starts.append(start)
 
@@ -69,10 +71,10 @@ def test_on_time_audio_is_the_call_each_party_on_its_channel() -> None:
     assert call.starts == list(range(0, 3 * SAMPLE_RATE, FRAME_SAMPLES))
     assert loud(call.channel(CAND, 0.1, 2.9)) and loud(call.channel(CLIENT, 0.1, 2.9))
     left = call.channel(CAND, 0.1, 2.9)
-    # the candidate's 440 Hz in its place: sample k of the file is sample k of the tone
-    expected = tone(
-        440.0, 2.8, start=round(0.1 * SAMPLE_RATE) - round(0.005 * SAMPLE_RATE) - FRAME_SAMPLES
-    )
+    # the candidate's 440 Hz in its place: its first packet arrived (due) 25 ms after the
+    # start, so the stream is anchored on the nearest 20 ms frame of the file (20 ms: its
+    # packets are then written as they are): sample k of the file is sample k - 960 of the tone
+    expected = tone(440.0, 2.8, start=round(0.1 * SAMPLE_RATE) - FRAME_SAMPLES)
     assert np.abs(left.astype(int) - expected.astype(int)).max() <= 1
     assert call.timeline.gaps() == []
 
@@ -269,3 +271,30 @@ def test_the_file_writers_own_losses_are_named_disk_full_or_write_error() -> Non
         ("both", GapReason.DISK_FULL, 0.5, 1.0, True),
         ("both", GapReason.WRITE_ERROR, 2.0, 3.0, True),
     ]
+
+
+def test_a_frame_that_is_one_whole_packet_is_handed_over_as_that_packet() -> None:
+    """The writer gets, per party and frame, the Opus packet whose audio the frame is (so it
+    is written as it is), b"" for a frame with nothing of that party, None for anything else
+    (audio made here, two packets' parts): those are encoded."""
+    call = Call()
+    timeline, streams = call.timeline, call.streams
+    for n in range(40):
+        at = T0 + (n + 1) * FRAME + 0.003  # due 3 ms after its frame: anchored on the frame
+        pcm = tone(440.0, FRAME, start=n * FRAME_SAMPLES)
+        if n != 20:  # the candidate's packet 20 is lost; a concealment is placed instead
+            timeline.place(CAND, streams[CAND], n * FRAME_SAMPLES, pcm, at, None, b"c%d" % n)
+        else:
+            timeline.place(CAND, streams[CAND], n * FRAME_SAMPLES, pcm // 2, at)
+        if n < 30:  # the client stops after 30 packets; from its 10th, its timestamps
+            # jumped half a frame: its packets straddle two frames of the file
+            ts = (call.ts0[CLIENT] + n * FRAME_SAMPLES + (480 if n >= 10 else 0)) & 0xFFFFFFFF
+            timeline.place(CLIENT, streams[CLIENT], ts, pcm, at, None, b"k%d" % n)
+        timeline.advance(at)
+    timeline.finish(T0 + 41 * FRAME)
+    by_frame = dict(zip(call.starts, call.packets, strict=True))
+    assert by_frame[5 * FRAME_SAMPLES] == (b"c4", b"k4")  # packet n fills frame n + 1
+    assert by_frame[21 * FRAME_SAMPLES][0] is None  # the concealment: encoded
+    assert by_frame[22 * FRAME_SAMPLES][0] == b"c21"
+    assert by_frame[15 * FRAME_SAMPLES][1] is None  # parts of two packets: encoded
+    assert by_frame[35 * FRAME_SAMPLES][1] == b""  # nothing of the client: silence

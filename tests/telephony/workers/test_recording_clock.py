@@ -112,6 +112,7 @@ async def test_a_worker_stopped_two_seconds_records_the_whole_call_and_names_the
     assert abs(audio.shape[1] / SAMPLE_RATE - info.duration_s) <= 0.03
     # One entry: the stall, of both parties, about 2 s.
     sidecar = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert len(sidecar["gaps"]) == 1, sidecar["gaps"]
     (stall,) = sidecar["gaps"]
     assert stall["role"] == "both" and stall["reason"] == "server_stall", sidecar["gaps"]
     assert stall["end_s"] - stall["start_s"] >= 1.9 and 1.0 <= stall["start_s"] <= 2.0
