@@ -4,6 +4,7 @@ sender's burst is relayed whole and heard whole in the mix."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -265,3 +266,42 @@ def test_frames_the_recorder_dropped_are_named_where_they_were_in_the_call() -> 
     call.timeline.finish(t0 + 1.0)
     gaps = [g for g in call.timeline.gaps() if g.reason is GapReason.WRITE_ERROR]
     assert [(g.start_s, g.end_s, g.silent) for g in gaps] == [(0.2, 0.4, True)]
+
+
+async def test_the_rooms_tick_in_four_groups_so_the_loop_never_ticks_them_all_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """20 rooms: each media tick runs a quarter of them (5), and every room still ticks
+    once per period, with the same group each time."""
+    from collections import defaultdict
+
+    from server.telephony.aiortc_media import TICK_SLOTS, AiortcMedia, quietest_slot
+
+    batches: dict[float, list[str]] = defaultdict(list)
+    ticks: dict[str, int] = defaultdict(int)
+    stamps = iter(range(10**9))
+
+    def clock() -> float:
+        return float(next(stamps))  # one reading per ticker run: its key
+
+    def tick(room: Room, now: float | None = None, missed: int = 0) -> None:
+        assert now is not None
+        batches[now].append(room.room_id)
+        ticks[room.room_id] += 1
+
+    monkeypatch.setattr(Room, "tick", tick)
+    media = AiortcMedia(monotonic=clock)
+    try:
+        for k in range(20):
+            media._room(f"r{k}")
+        deadline = asyncio.get_running_loop().time() + 60  # generous: no timing asserted
+        while min(ticks.values(), default=0) < 5:
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.01)
+    finally:
+        await media.close()
+    assert len(ticks) == 20
+    assert max(len(rooms) for rooms in batches.values()) == 20 // TICK_SLOTS
+    groups = {frozenset(rooms) for rooms in batches.values() if len(rooms) == 20 // TICK_SLOTS}
+    assert len(groups) == TICK_SLOTS  # always the same rooms together
+    assert quietest_slot([0, 1, 1, 2, 3, 3]) == 0 and quietest_slot([0, 2, 1, 3, 0]) == 1
