@@ -199,11 +199,10 @@ class Connection:
                 command = self.edges.commands[kind]
                 if self.principal.role not in command.roles:
                     raise CommandError("forbidden", "Action refusée pour votre rôle.")
-                result = await command.handler(
-                    self.ctx, self.principal, command.model.model_validate(payload)
-                )
+                reply = await command.run(self.ctx, self.principal, payload)
                 if request_id:
-                    await self.send(Ack(request_id=request_id, result=result or {}), numbered=False)
+                    result = {} if reply is None else reply.model_dump()
+                    await self.send(Ack(request_id=request_id, result=result), numbered=False)
             else:  # never the input echoed back
                 raise CommandError("unknown_type", "Type de message inconnu.")
         except ValidationError as exc:
