@@ -6,6 +6,7 @@ second (see `recorder.py`); the web process writes its sidecar, marked interrupt
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ def segment_path(first: Path, segment: int) -> Path:
     return first.with_name(f"{first.stem}.part{segment}{first.suffix}")
 
 
-def amend_sidecar(sidecar: Path, fields: dict[str, Any]) -> None:
+def amend_sidecar(sidecar: Path, fields: Mapping[str, object]) -> None:
     data = json.loads(sidecar.read_text(encoding="utf-8"))
     data.update(fields)
     write_sidecar(sidecar, data)

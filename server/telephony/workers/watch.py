@@ -21,7 +21,6 @@ from redis.exceptions import RedisError
 
 from server.telephony.workers.client import WorkerClient, WorkerGone, WorkerUnreachable
 from server.telephony.workers.liveness import Liveness
-from server.telephony.workers.registry import WorkerInfo
 from server.telephony.workers.worker_view import WorkerView
 
 logger = logging.getLogger(__name__)
@@ -120,12 +119,10 @@ class WorkerWatch:
             return self.liveness.unanswered(worker_id, instance, str(exc))
         except Exception as exc:  # an answer that is not a health report (HTTP 5xx…)
             return self.liveness.unanswered(worker_id, instance, f"{type(exc).__name__}: {exc}")
-        answered = health.get("instance")
+        answered = health.instance
         if answered != instance:
             self.liveness.declare_dead(worker_id, instance, f"instance {answered} answers there")
             return True
         self.liveness.answered(worker_id, instance)
-        with contextlib.suppress(ValueError):
-            fields = set(WorkerInfo.model_fields)
-            self.view.seen(WorkerInfo.model_validate({k: health[k] for k in fields if k in health}))
+        self.view.seen(health.info())
         return False
