@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import av
 from aiortc import RTCConfiguration
@@ -30,7 +30,13 @@ from server.telephony.ports import (
     PeerRole,
     RecordingInfo,
 )
-from server.telephony.recorder import OggOpusRecorder, StorageEvent, sha256_of, write_sidecar
+from server.telephony.recorder import (
+    OggOpusRecorder,
+    StorageEvent,
+    StorageReport,
+    sha256_of,
+    write_sidecar,
+)
 from server.telephony.recording_sink import OpenFile, OsFile
 from server.telephony.room import PARTIES, ActiveCall, Room
 from server.telephony.timeline import RecordingTimeline
@@ -66,6 +72,25 @@ class TickStats:
     resyncs: int = 0  # the loop was stalled > 100 ms: mix ticks skipped (recordings keep time)
     missed: int = 0  # the ticks skipped at those resyncs
     errors: int = 0
+
+
+class RoomStats(TypedDict):
+    """One room's counters (`AiortcMedia.stats`), per party or per peer."""
+
+    peers: dict[str, str]  # role -> connection state
+    call: str | None
+    mix: dict[str, dict[str, int]]  # party -> its jitter buffer's `BufferStats`
+    concealed: dict[str, int]
+    refused_packets: dict[str, int]
+    outbound_dropped: dict[str, int]
+    recorder_dropped: int
+
+
+class MediaStats(TypedDict):
+    """The media plane's counters, for monitoring and the benchmark."""
+
+    tick: dict[str, int]  # `TickStats`
+    rooms: dict[str, RoomStats]
 
 
 class AiortcMedia:
@@ -215,17 +240,17 @@ class AiortcMedia:
             size = path.stat().st_size
         except OSError:  # nothing could ever be written
             digest, size = "", 0
-        storage: dict[str, Any] = {}
+        storage: StorageReport | None = None
         if recorder.sink.faults:
-            storage = {
-                "write_gaps": [gap.to_json() for gap in recorder.write_gaps],
-                "frames_lost": recorder.frames_lost,
-                "moved_to_fallback": recorder.sink.moved_to_fallback,
-                "faults": [
+            storage = StorageReport(
+                write_gaps=[gap.to_json() for gap in recorder.write_gaps],
+                frames_lost=recorder.frames_lost,
+                moved_to_fallback=recorder.sink.moved_to_fallback,
+                faults=[
                     {"reason": f.fault.value, "file": f.path.name, "detail": f.detail}
                     for f in recorder.sink.faults
                 ],
-            }
+            )
         info = RecordingInfo(
             call_id=call.call_id,
             room_id=room_id,
@@ -242,7 +267,7 @@ class AiortcMedia:
             frames_dropped=recorder.frames_dropped,
             analytics=analytics,
             timeline=timeline.stats(),
-            storage=storage,
+            storage=storage or {},
         )
         await self._write_sidecar(info)
         return info
@@ -313,9 +338,9 @@ class AiortcMedia:
             self._ticker = asyncio.create_task(self._run_ticker(), name="media-tick")
         return room
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> MediaStats:
         """Counters for monitoring and the benchmark."""
-        rooms = {}
+        rooms: dict[str, RoomStats] = {}
         for room_id, room in self._rooms.items():
             rooms[room_id] = {
                 "peers": {r.value: p.state for r, p in room.peers.items()},

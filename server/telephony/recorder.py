@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypedDict
 
 import av
 import numpy as np
@@ -48,6 +48,31 @@ QUEUE_FRAMES = 250  # 5 s of slack for a slow disk before frames are dropped
 RETRY_S = 1.0  # a disk that refused the audio is tried again this often
 
 
+class WriteGapJson(TypedDict):
+    """A `WriteGap` as the sidecar and the recording's storage report hold it."""
+
+    start_s: float
+    end_s: float | None
+    reason: str
+    silent: bool
+    detail: str
+
+
+class FaultJson(TypedDict):
+    reason: str
+    file: str
+    detail: str
+
+
+class StorageReport(TypedDict):
+    """What the disk did to a recording (`RecordingInfo.storage`), when it refused any."""
+
+    write_gaps: list[WriteGapJson]
+    frames_lost: int
+    moved_to_fallback: bool
+    faults: list[FaultJson]
+
+
 @dataclass
 class WriteGap:
     """A stretch of the recording the disk refused: silence in the file from `start_s` to
@@ -60,7 +85,7 @@ class WriteGap:
     detail: str
     silent: bool = True  # False: missing from the file (its end), not written as silence
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> WriteGapJson:
         return {
             "start_s": self.start_s,
             "end_s": self.end_s,

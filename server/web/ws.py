@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -94,7 +93,7 @@ class Connection:
             await self._send_locked(message, numbered=numbered)
 
     async def _send_locked(self, message: Message, *, numbered: bool = True) -> None:
-        data: dict[str, Any] = message.model_dump(mode="json")
+        data: dict[str, object] = message.model_dump(mode="json")
         if numbered:
             self.seq += 1
             data["seq"] = self.seq
@@ -180,7 +179,7 @@ class Connection:
                     continue  # a new snapshot replaced this subscription: its events follow
                 await self._send_locked(event)  # type: ignore[arg-type]
 
-    async def handle(self, raw: dict[str, Any]) -> None:
+    async def handle(self, raw: dict[str, object]) -> None:
         """One command object (`ws_frames` checked the frame and its request_id)."""
         kind = raw.get("type")
         request_id = ws_frames.request_id_of(raw)
