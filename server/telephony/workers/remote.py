@@ -48,7 +48,7 @@ from server.telephony.workers.liveness import DEAD_AFTER_S, Liveness
 from server.telephony.workers.placement import Failover, OnFailover, Placement, least_loaded
 from server.telephony.workers.protocol import WorkerProtocolError
 from server.telephony.workers.registry import CLOSE_TIMEOUT_S, Registry, WorkerInfo
-from server.telephony.workers.watch import WorkerWatch
+from server.telephony.workers.watch import RedisHealth, WorkersHealth, WorkerWatch
 from server.telephony.workers.worker_events import StorageNotice
 from server.telephony.workers.worker_view import WorkerView
 
@@ -142,7 +142,7 @@ class RemoteMediaPort:
         monitor thread). Evidence of death: its rooms move at once."""
         self._watch.worker_exited(worker_id, pid)
 
-    def health(self) -> dict[str, Any]:
+    def health(self) -> dict[str, RedisHealth | WorkersHealth]:
         """What `/api/health` shows of the media plane (no network call: the watchers' view)."""
         return self._watch.health(
             orphans=sum(1 for p in self._rooms.values() if p.orphan), rooms=len(self._rooms)

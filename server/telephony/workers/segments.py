@@ -13,6 +13,7 @@ from typing import Any
 
 import av
 
+from server.telephony.ports import GapFacts
 from server.telephony.recorder import sha256_of, write_sidecar
 
 
@@ -108,7 +109,7 @@ FAILOVER = "failover"
 
 def failover_gaps(
     recorded_s: float, started_at: datetime, resumed_at: datetime | None
-) -> list[dict[str, Any]]:
+) -> list[GapFacts]:
     """The gap of both parties (the sidecar's shape: role, reason, start_s, end_s, silent)
     from the end of what the segment holds to the moment the call's audio was recorded
     again (seconds from the segment's start)."""

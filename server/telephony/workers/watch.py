@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TypedDict
 
 from redis.exceptions import RedisError
 
@@ -25,6 +25,22 @@ from server.telephony.workers.worker_view import WorkerView
 
 logger = logging.getLogger(__name__)
 Key = tuple[str, str]  # (worker id, instance)
+
+
+class RedisHealth(TypedDict):
+    """`/api/health`'s `redis` dependency in workers mode."""
+
+    status: str  # ok or down
+    down_for_s: float
+
+
+class WorkersHealth(TypedDict):
+    """`/api/health`'s `media_workers` dependency: the workers usable, the rooms placed."""
+
+    status: str  # ok or down (none usable, or a room without a worker)
+    live: int
+    rooms: int
+    rooms_without_worker: int
 
 
 class WorkerWatch:
@@ -56,21 +72,20 @@ class WorkerWatch:
             asyncio.create_task(self._probe_workers(), name="media-worker-probes"),
         ]
 
-    def health(self, *, rooms: int, orphans: int) -> dict[str, Any]:
+    def health(self, *, rooms: int, orphans: int) -> dict[str, RedisHealth | WorkersHealth]:
         """Redis and the workers as last seen (for `/api/health`: states and counts only)."""
         redis = self.view.registry_health
         usable = self.view.usable(self.liveness.dead_after_s)
         return {
-            "redis": {
-                "status": "ok" if redis.up else "down",
-                "down_for_s": round(redis.down_for_s, 1),
-            },
-            "media_workers": {
-                "status": "ok" if usable and not orphans else "down",
-                "live": len(usable),
-                "rooms": rooms,
-                "rooms_without_worker": orphans,
-            },
+            "redis": RedisHealth(
+                status="ok" if redis.up else "down", down_for_s=round(redis.down_for_s, 1)
+            ),
+            "media_workers": WorkersHealth(
+                status="ok" if usable and not orphans else "down",
+                live=len(usable),
+                rooms=rooms,
+                rooms_without_worker=orphans,
+            ),
         }
 
     def worker_exited(self, worker_id: str, pid: int) -> None:
