@@ -15,7 +15,7 @@ UNTYPED = re.compile(r"dict\[str, Any\]")
 # package under server/ -> the most `dict[str, Any]` its .py files may hold
 BUDGET = {
     "certification": 12,
-    "chat": 4,
+    "chat": 1,
     "crm": 31,
     "documents": 9,
     "evaluation": 19,
@@ -26,7 +26,7 @@ BUDGET = {
 }
 # server/ as a whole, its top-level modules and every package included (181 before the
 # WebSocket replies, the media workers' protocol and the media's stats were typed)
-TOTAL_BUDGET = 142
+TOTAL_BUDGET = 139
 
 
 def _count(package: str = "") -> int:
