@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TypedDict
 
 import av
 from aiortc import RTCConfiguration
@@ -385,7 +385,7 @@ class AiortcMedia:
                 await ticker
 
 
-async def _write_first(targets: list[Path], data: dict[str, Any]) -> bool:
+async def _write_first(targets: list[Path], data: Mapping[str, object]) -> bool:
     for target in targets:
         try:
             await asyncio.to_thread(_write_sidecar_in, target, data)
@@ -395,7 +395,7 @@ async def _write_first(targets: list[Path], data: dict[str, Any]) -> bool:
     return False
 
 
-def _write_sidecar_in(path: Path, data: dict[str, Any]) -> None:
+def _write_sidecar_in(path: Path, data: Mapping[str, object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_sidecar(path, data)
 

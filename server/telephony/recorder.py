@@ -23,7 +23,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal, TypedDict
@@ -332,7 +332,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_sidecar(path: Path, data: dict[str, Any]) -> None:
+def write_sidecar(path: Path, data: Mapping[str, object]) -> None:
     """Write the JSON sidecar atomically (temp file + rename)."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
