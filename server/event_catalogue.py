@@ -1,9 +1,12 @@
 """The catalogue of the WebSocket events (server → page), generated from the models the
-contributions declare (`Contribution.events`, assembled by server/app.py):
+contributions declare (`Contribution.events`, assembled by server/app.py), and of the commands
+(page → server, `Contribution.commands`) with the reply each gets in its `ack`:
 
 - docs/events.md: every event, its audiences and its fields, with types and descriptions;
-- docs/events.schema.json: their JSON Schema (one definition per event, `oneOf` over them);
-- softphone_web/js/types/events.js: a JSDoc `@typedef` per event for the pages.
+  every command, who may send it, its fields and its reply;
+- docs/events.schema.json: their JSON Schema (one definition per event and per reply,
+  `oneOf` over the events);
+- softphone_web/js/types/events.js: a JSDoc `@typedef` per event and per reply for the pages.
 
 `python -m server.event_catalogue` writes the three files; `--check` only says which are
 out of date (tests/web/test_event_catalogue.py does the same in the test run)."""
@@ -18,11 +21,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from server.core.config import PROJECT_ROOT
 from server.core.events import AUDIENCE_READERS, Audience, Event
 from server.web.composition import Contribution
+from server.web.ws_registry import AnyCommand
 
 MARKDOWN = Path("docs/events.md")
 SCHEMA = Path("docs/events.schema.json")
@@ -40,13 +45,24 @@ def _events(contributions: Sequence[Contribution]) -> list[tuple[str, type[Event
     return [(c.name, e) for c in contributions for e in c.events]
 
 
+def _commands(contributions: Sequence[Contribution]) -> list[tuple[str, AnyCommand]]:
+    return [(c.name, command) for c in contributions for command in c.commands]
+
+
+def _replies(contributions: Sequence[Contribution]) -> list[type[BaseModel]]:
+    """Every model a command answers with (in its `ack`'s `result`), once each."""
+    found = (r for _, command in _commands(contributions) for r in command.replies)
+    return list(dict.fromkeys(found))
+
+
 def _doc(model: type[Any]) -> str:
     return inspect.cleandoc(model.__doc__ or "")
 
 
 def json_schema(contributions: Sequence[Contribution]) -> Schema:
     """One document: a definition per event (its wire form: `seq` added to the numbered ones,
-    `x-audiences` naming who may receive it) and per typed payload, and `oneOf` the events."""
+    `x-audiences` naming who may receive it), per command's reply and per typed payload, and
+    `oneOf` the events."""
     return _build(contributions)[0]
 
 
@@ -55,7 +71,9 @@ def _build(contributions: Sequence[Contribution]) -> tuple[Schema, dict[type[Eve
     events = [e for _, e in _events(contributions)]
     names: dict[type[Event], str] = {}
     mode: JsonSchemaMode = "serialization"  # what the socket sends
-    refs, top = models_json_schema([(e, mode) for e in events], ref_template="#/$defs/{model}")
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [(e, mode) for e in events]
+    models += [(r, mode) for r in _replies(contributions) if r not in events]
+    refs, top = models_json_schema(models, ref_template="#/$defs/{model}")
     defs: dict[str, Schema] = top.get("$defs", {})
     one_of = []
     for event in events:
@@ -188,14 +206,55 @@ def markdown(contributions: Sequence[Contribution]) -> str:
             "|---|---|---|",
         ]
         lines += _table(defs[names[event]])
+    lines += _commands_markdown(contributions)
     payloads = sorted(set(defs) - set(names.values()))
     if payloads:
-        lines += ["", "## Payloads", "", "Typed objects inside the events."]
+        lines += ["", "## Payloads", "", "Typed objects inside the events and the replies."]
         for name in payloads:
             lines += ["", f"### {name}", "", " ".join(defs[name].get("description", "").split())]
             lines += ["", "| Field | Type | Description |", "|---|---|---|"]
             lines += _table(defs[name])
     return "\n".join(lines) + "\n"
+
+
+def _commands_markdown(contributions: Sequence[Contribution]) -> list[str]:
+    """Each command: who may send it, its fields, and the reply its `ack` carries."""
+    commands = _commands(contributions)
+    if not commands:
+        return []
+    mode: JsonSchemaMode = "validation"  # what the socket accepts
+    refs, top = models_json_schema(
+        [(c.model, mode) for _, c in commands], ref_template="#/$defs/{model}"
+    )
+    defs: dict[str, Schema] = top.get("$defs", {})
+    lines = [
+        "",
+        "## Commands",
+        "",
+        "What a page sends (page → server), declared by the packages' contributions",
+        "(`Contribution.commands`, `server/web/ws_registry.py`). A command may carry a",
+        "`request_id` (a short line): the server then answers it with an `ack` whose `result`",
+        "is the command's reply (below; `{}` for a command without one), or an `error` with",
+        "the same `request_id`. The socket's own `time_sync` and `resync` are answered by",
+        "`time` and `snapshot`.",
+    ]
+    for package, command in commands:
+        names = ", ".join(f"`{t}`" for t in command.type_names)
+        roles = ", ".join(f"`{r.value}`" for r in sorted(command.roles, key=lambda r: r.value))
+        replies = " or ".join(f"[`{r.__name__}`](#{r.__name__.lower()})" for r in command.replies)
+        definition = defs[_name(refs[(command.model, mode)]["$ref"])]
+        lines += [
+            "",
+            f"### {names}",
+            "",
+            f"`{command.model.__name__}` ({package}, {command.model.__module__}). "
+            f"Sent by: {roles}. Reply: {replies or 'none (`{}`)'}.",
+            "",
+            "| Field | Type | Description |",
+            "|---|---|---|",
+        ]
+        lines += _table(definition)
+    return lines
 
 
 def _anchor(event: type[Event]) -> str:

@@ -39,10 +39,13 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from jsonschema_rs import Draft202012Validator  # schemathesis's, in the test extras
+from pydantic import ValidationError
 
 from server import event_catalogue
 from server.app import CONTRIBUTIONS
 from server.core.events import Audience, Event
+from server.web.composition import assemble
+from server.web.ws_registry import AnyCommand
 from tests.harness import Harness
 
 T = TypeVar("T")
@@ -157,10 +160,34 @@ def send(ws: Any, payload: dict[str, Any], request_id: str = "verify") -> dict[s
 
 def command(ws: Any, payload: dict[str, Any]) -> dict[str, Any]:
     """`send`, and the command must have been done (an ack): a refused command emits nothing,
-    and a test of its events would then prove nothing."""
+    and a test of its events would then prove nothing. The ack's `result` must be one of the
+    replies the command declares (its handler's annotation, docs/events.md), or `{}`."""
     reply = send(ws, payload)
     assert reply["type"] == "ack", reply
+    check_reply(payload["type"], reply["result"])
     return reply
+
+
+def check_reply(type_name: str, result: dict[str, Any]) -> None:
+    """`result` is what one of the command's reply models writes (validated by the model, and
+    written again the same), or `{}` for a command that declares none."""
+    models = _commands()[type_name].replies
+    if not models:
+        assert result == {}, f"{type_name}: a reply it does not declare: {result}"
+        return
+    for model in models:
+        try:
+            parsed = model.model_validate(result)
+        except ValidationError:
+            continue
+        assert parsed.model_dump(mode="json") == result
+        return
+    raise AssertionError(f"{type_name}: reply none of {models} reads: {result}")
+
+
+@cache
+def _commands() -> dict[str, AnyCommand]:
+    return dict(assemble(CONTRIBUTIONS).edges.commands)
 
 
 def verify_command(h: Harness, ws: Any, payload: dict[str, Any]) -> dict[str, list[str]]:

@@ -15,16 +15,21 @@ UNTYPED = re.compile(r"dict\[str, Any\]")
 # package under server/ -> the most `dict[str, Any]` its .py files may hold
 BUDGET = {
     "certification": 12,
+    "chat": 1,
     "crm": 31,
     "documents": 9,
-    "evaluation": 21,
-    "exams": 7,
-    "telephony": 48,
+    "evaluation": 19,
+    "exams": 6,
+    "telephony": 15,  # its workers' protocol and the media's stats are models / TypedDicts
+    "web": 4,  # the WebSocket commands' replies are models (server/web/ws_registry.py)
     "writing": 16,
 }
+# server/ as a whole, its top-level modules and every package included (181 before the
+# WebSocket replies, the media workers' protocol and the media's stats were typed)
+TOTAL_BUDGET = 135
 
 
-def _count(package: str) -> int:
+def _count(package: str = "") -> int:
     root = PROJECT_ROOT / "server" / package
     return sum(
         len(UNTYPED.findall(path.read_text(encoding="utf-8"))) for path in root.rglob("*.py")
@@ -37,6 +42,14 @@ def test_untyped_dicts_stay_within_budget(package: str) -> None:
     assert found <= BUDGET[package], (
         f"server/{package}: {found} `dict[str, Any]`, budget {BUDGET[package]}: "
         "type the payload (a TypedDict, a dataclass or the HTTP model) instead"
+    )
+
+
+def test_untyped_dicts_in_the_whole_server_stay_within_budget() -> None:
+    found = _count()
+    assert found <= TOTAL_BUDGET, (
+        f"server/: {found} `dict[str, Any]`, budget {TOTAL_BUDGET}: type the payload "
+        "(a model, a TypedDict or a dataclass) instead"
     )
 
 

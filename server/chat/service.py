@@ -4,7 +4,7 @@ before it is acknowledged and delivered), typing, read markers, transcript."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +30,20 @@ class ChatRefused(PlateauError):
     """Sending is not allowed now (French message)."""
 
 
-def message_out(m: ChatMessage) -> dict[str, Any]:
+class ChatMessagePayload(TypedDict):
+    """One message as the pages, the archive and `chat.send`'s reply hold it (`message_out`;
+    events and HTTP: `events.ChatMessageOut`)."""
+
+    id: str
+    seq: int
+    simulation_id: str | None
+    author: str
+    text: str
+    at: str
+    client_msg_id: str
+
+
+def message_out(m: ChatMessage) -> ChatMessagePayload:
     return {
         "id": m.id,
         "seq": m.seq,
@@ -103,7 +116,7 @@ async def send(
     client_msg_id: str | None,
     *,
     actor: str,
-) -> dict[str, Any]:
+) -> ChatMessagePayload:
     """Commits the message, then publishes `chat.message`; returns it for the ack. A resend
     with the same `client_msg_id` returns the stored message (no duplicate, no new event)."""
     text = text.strip("\n")
@@ -190,7 +203,7 @@ async def mark_read(ctx: AppContext, candidate_id: str, reader_id: str, last_seq
         await session.commit()
 
 
-async def transcript(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+async def transcript(session: AsyncSession, candidate_id: str) -> list[ChatMessagePayload]:
     rows = await session.scalars(
         select(ChatMessage)
         .where(ChatMessage.candidate_id == candidate_id)

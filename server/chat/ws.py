@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
 from server.chat import service
+from server.chat.events import ChatMessageOut
 from server.chat.models import ChatMessage
 from server.core.context import AppContext
-from server.core.events import Message
+from server.core.events import Message, Payload
 from server.core.identity import Capacity, Principal, Role
 from server.core.text import Line, Text
 from server.exams.models import JuryAssignment
@@ -37,6 +39,12 @@ class ChatReadIn(Message):
     candidate_id: Annotated[str, Line(32)] | None = None
 
 
+class ChatSent(Payload):
+    """`chat.send`'s reply: the message as stored (a resend: the one stored the first time)."""
+
+    message: ChatMessageOut = Field(description="The message as stored.")
+
+
 async def _conversation(
     ctx: AppContext, principal: Principal, candidate_id: str | None, capacity: Capacity | None
 ) -> tuple[str, str]:
@@ -51,10 +59,10 @@ async def _conversation(
     return candidate_id, "client"
 
 
-async def on_send(ctx: AppContext, principal: Principal, msg: ChatSend) -> dict[str, Any]:
+async def on_send(ctx: AppContext, principal: Principal, msg: ChatSend) -> ChatSent:
     cid, author = await _conversation(ctx, principal, msg.candidate_id, Capacity.CLIENT)
     out = await service.send(ctx, cid, author, msg.text, msg.client_msg_id, actor=principal.actor)
-    return {"message": out}
+    return ChatSent(message=ChatMessageOut.model_validate(out))
 
 
 async def on_typing(ctx: AppContext, principal: Principal, msg: ChatTypingIn) -> None:

@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
 from server.core.context import AppContext
-from server.core.events import Message
+from server.core.events import Message, Payload
 from server.core.identity import Principal, Role
 from server.core.text import Line, Text
 from server.evaluation import deliberation, service
+from server.evaluation.events import MarkOut, NoteOut
 from server.exams.models import JuryAssignment
 from server.web.ws_registry import CommandError, WsCommand
 
@@ -39,13 +40,25 @@ class PinNote(Message):
     text: Annotated[str, Text(4000)] = Field(min_length=1)
 
 
+class MarkSaved(Payload):
+    """`evaluation.set_mark`'s reply: the mark as saved (its new version)."""
+
+    mark: MarkOut = Field(description="The mark as saved.")
+
+
+class NoteKept(Payload):
+    """`evaluation.pin_note`'s reply: the note as stored."""
+
+    note: NoteOut = Field(description="The note as stored.")
+
+
 async def _juror_of(ctx: AppContext, principal: Principal, candidate_id: str) -> None:
     async with ctx.db.session() as session:
         if not await auth_service.may_reach_candidate(session, principal, candidate_id):
             raise CommandError("forbidden", "Ce candidat ne vous concerne pas.")
 
 
-async def on_set_mark(ctx: AppContext, principal: Principal, msg: SetMark) -> dict[str, Any]:
+async def on_set_mark(ctx: AppContext, principal: Principal, msg: SetMark) -> MarkSaved:
     await _juror_of(ctx, principal, msg.candidate_id)
     mark = await service.set_mark(
         ctx,
@@ -58,15 +71,15 @@ async def on_set_mark(ctx: AppContext, principal: Principal, msg: SetMark) -> di
         msg.comment,
         msg.base_version,
     )
-    return {"mark": mark}
+    return MarkSaved(mark=MarkOut.model_validate(mark))
 
 
-async def on_pin_note(ctx: AppContext, principal: Principal, msg: PinNote) -> dict[str, Any]:
+async def on_pin_note(ctx: AppContext, principal: Principal, msg: PinNote) -> NoteKept:
     await _juror_of(ctx, principal, msg.candidate_id)
     note = await service.pin_note(
         ctx, principal, msg.candidate_id, msg.call_id, msg.offset_ms, msg.text
     )
-    return {"note": note}
+    return NoteKept(note=NoteOut.model_validate(note))
 
 
 # The commands this package's contribution declares (who may send each).

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.clock import clock_rate
 from server.core.context import AppContext
-from server.core.events import Message
+from server.core.events import Message, Payload
 from server.core.identity import Principal, Role
 from server.core.text import Text
 from server.exams import service
@@ -25,6 +26,12 @@ async def exam_snapshot(ctx: AppContext, session: AsyncSession, principal: Princ
     return await service.exam_snapshot(ctx, session, principal)
 
 
+class LockdownRecorded(Payload):
+    """`lockdown.report`'s reply: the incident is recorded."""
+
+    recorded: bool = Field(default=True, description="Always true.")
+
+
 class LockdownReport(Message):
     type: Literal["lockdown.report"]
     kind: Literal["focus_lost", "fullscreen_left", "tab_hidden", "paste"]
@@ -33,7 +40,7 @@ class LockdownReport(Message):
 
 async def on_lockdown_report(
     ctx: AppContext, principal: Principal, msg: LockdownReport
-) -> dict[str, Any]:
+) -> LockdownRecorded:
     try:
         await service.report_incident(
             ctx,
@@ -44,7 +51,7 @@ async def on_lockdown_report(
         )
     except ValueError as exc:
         raise CommandError("invalid", str(exc)) from None
-    return {"recorded": True}
+    return LockdownRecorded()
 
 
 # The commands this package's contribution declares (who may send each).

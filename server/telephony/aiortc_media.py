@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 import av
 from aiortc import RTCConfiguration
@@ -31,7 +31,13 @@ from server.telephony.ports import (
     PeerRole,
     RecordingInfo,
 )
-from server.telephony.recorder import OggOpusRecorder, StorageEvent, sha256_of, write_sidecar
+from server.telephony.recorder import (
+    OggOpusRecorder,
+    StorageEvent,
+    StorageReport,
+    sha256_of,
+    write_sidecar,
+)
 from server.telephony.recording_sink import OpenFile, OsFile
 from server.telephony.room import PARTIES, ActiveCall, Room
 from server.telephony.timeline import RecordingTimeline
@@ -68,6 +74,25 @@ class TickStats:
     resyncs: int = 0  # the loop was stalled > 100 ms: mix ticks skipped (recordings keep time)
     missed: int = 0  # the ticks skipped at those resyncs
     errors: int = 0
+
+
+class RoomStats(TypedDict):
+    """One room's counters (`AiortcMedia.stats`), per party or per peer."""
+
+    peers: dict[str, str]  # role -> connection state
+    call: str | None
+    mix: dict[str, dict[str, int]]  # party -> its jitter buffer's `BufferStats`
+    concealed: dict[str, int]
+    refused_packets: dict[str, int]
+    outbound_dropped: dict[str, int]
+    recorder_dropped: int
+
+
+class MediaStats(TypedDict):
+    """The media plane's counters, for monitoring and the benchmark."""
+
+    tick: dict[str, int]  # `TickStats`
+    rooms: dict[str, RoomStats]
 
 
 class AiortcMedia:
@@ -218,17 +243,17 @@ class AiortcMedia:
             size = path.stat().st_size
         except OSError:  # nothing could ever be written
             digest, size = "", 0
-        storage: dict[str, Any] = {}
+        storage: StorageReport | None = None
         if recorder.sink.faults:
-            storage = {
-                "write_gaps": [gap.to_json() for gap in recorder.write_gaps],
-                "frames_lost": recorder.frames_lost,
-                "moved_to_fallback": recorder.sink.moved_to_fallback,
-                "faults": [
+            storage = StorageReport(
+                write_gaps=[gap.to_json() for gap in recorder.write_gaps],
+                frames_lost=recorder.frames_lost,
+                moved_to_fallback=recorder.sink.moved_to_fallback,
+                faults=[
                     {"reason": f.fault.value, "file": f.path.name, "detail": f.detail}
                     for f in recorder.sink.faults
                 ],
-            }
+            )
         info = RecordingInfo(
             call_id=call.call_id,
             room_id=room_id,
@@ -245,7 +270,7 @@ class AiortcMedia:
             frames_dropped=recorder.frames_dropped,
             analytics=analytics,
             timeline=timeline.stats(),
-            storage=storage,
+            storage=storage or {},
         )
         await self._write_sidecar(info)
         return info
@@ -321,9 +346,9 @@ class AiortcMedia:
             ]
         return room
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> MediaStats:
         """Counters for monitoring and the benchmark."""
-        rooms = {}
+        rooms: dict[str, RoomStats] = {}
         for room_id, room in self._rooms.items():
             rooms[room_id] = {
                 "peers": {r.value: p.state for r, p in room.peers.items()},
@@ -381,7 +406,7 @@ def quietest_slot(taken: Iterable[int]) -> int:
     return min(range(TICK_SLOTS), key=lambda slot: counts[slot])
 
 
-async def _write_first(targets: list[Path], data: dict[str, Any]) -> bool:
+async def _write_first(targets: list[Path], data: Mapping[str, object]) -> bool:
     for target in targets:
         try:
             await asyncio.to_thread(_write_sidecar_in, target, data)
@@ -391,7 +416,7 @@ async def _write_first(targets: list[Path], data: dict[str, Any]) -> bool:
     return False
 
 
-def _write_sidecar_in(path: Path, data: dict[str, Any]) -> None:
+def _write_sidecar_in(path: Path, data: Mapping[str, object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_sidecar(path, data)
 

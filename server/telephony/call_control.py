@@ -23,12 +23,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import Any
 
+from pydantic import Field
 from sqlalchemy.exc import DBAPIError
 
 from server.core.context import AppContext
-from server.core.events import candidate_audience, jury_audience
+from server.core.events import Payload, candidate_audience, jury_audience
 from server.core.identity import Principal, Role
 from server.telephony.call_state import CallAction, CallState
 from server.telephony.events import CallChanged, CallOut, CallPending, PendingCallOut
@@ -72,14 +73,14 @@ class KnownCall:
     call: CallOut
 
 
-class QueuedReply(TypedDict):
-    """`run`'s answer when the command waits for the database and nothing is known of its call
-    here: it is queued, and will be announced once written."""
+class QueuedReply(Payload):
+    """A call command's reply when it waits for the database and nothing is known of its
+    call here: it is queued, and will be announced once written (`call_control.run`)."""
 
-    id: str
-    queued: bool
-    pending: bool
-    message: str
+    id: str = Field(description="The call's id.")
+    queued: bool = Field(description="Always true.")
+    pending: bool = Field(description="Always true: the change is not written yet.")
+    message: str = Field(description="What the pages show meanwhile (French).")
 
 
 @dataclass

@@ -8,14 +8,13 @@ candidate gets the caller's number, the record to pop and the simulation's publi
 
 from __future__ import annotations
 
-from typing import TypedDict
-
+from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from server.core import audit
 from server.core.context import AppContext
-from server.core.events import candidate_audience, jury_audience
+from server.core.events import Payload, candidate_audience, jury_audience
 from server.core.identity import Principal, Role
 from server.exams import packs
 from server.exams.models import Candidate
@@ -74,11 +73,11 @@ async def _new_call(
     return row
 
 
-class UnassignedReply(TypedDict):
-    """`dial`'s answer for a number no simulation has."""
+class UnassignedReply(Payload):
+    """`call.dial`'s reply for a number no simulation has."""
 
-    unassigned: bool
-    message: str
+    unassigned: bool = Field(description="Always true: no call was placed.")
+    message: str = Field(description="What the page shows (French).")
 
 
 async def ring_inbound(

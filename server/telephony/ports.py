@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 
 class PeerRole(StrEnum):
@@ -112,7 +112,17 @@ class RecordingInfo:
         return data
 
 
-def gap_to_json(gap: MediaGap) -> dict[str, Any]:
+class GapFacts(TypedDict):
+    """A `MediaGap` as the sidecar and the recording's facts hold it."""
+
+    role: str
+    reason: str
+    start_s: float
+    end_s: float | None
+    silent: bool
+
+
+def gap_to_json(gap: MediaGap) -> GapFacts:
     return {
         "role": str(gap.role),
         "reason": gap.reason.value,

@@ -34,10 +34,10 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypedDict
 
 import av
 import numpy as np
@@ -65,6 +65,31 @@ Packets = tuple[bytes | None, bytes | None]  # per channel: the packet to write 
 # (nothing of that party: silence), or None (encode the frame's samples)
 
 
+class WriteGapJson(TypedDict):
+    """A `WriteGap` as the sidecar and the recording's storage report hold it."""
+
+    start_s: float
+    end_s: float | None
+    reason: str
+    silent: bool
+    detail: str
+
+
+class FaultJson(TypedDict):
+    reason: str
+    file: str
+    detail: str
+
+
+class StorageReport(TypedDict):
+    """What the disk did to a recording (`RecordingInfo.storage`), when it refused any."""
+
+    write_gaps: list[WriteGapJson]
+    frames_lost: int
+    moved_to_fallback: bool
+    faults: list[FaultJson]
+
+
 @dataclass
 class WriteGap:
     """A stretch of the recording the disk refused: silence in the file from `start_s` to
@@ -77,7 +102,7 @@ class WriteGap:
     detail: str
     silent: bool = True  # False: missing from the file (its end), not written as silence
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> WriteGapJson:
         return {
             "start_s": self.start_s,
             "end_s": self.end_s,
@@ -417,7 +442,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_sidecar(path: Path, data: dict[str, Any]) -> None:
+def write_sidecar(path: Path, data: Mapping[str, object]) -> None:
     """Write the JSON sidecar atomically (temp file + rename)."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 
-def amend_sidecar(sidecar: Path, fields: dict[str, Any]) -> None:
+def amend_sidecar(sidecar: Path, fields: Mapping[str, object]) -> None:
     data = json.loads(sidecar.read_text(encoding="utf-8"))
     data.update(fields)
     tmp = sidecar.with_name(sidecar.name + ".tmp")

@@ -15,8 +15,9 @@ import contextlib
 import fractions
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import av
 import numpy as np
@@ -25,6 +26,7 @@ from aiortc.contrib.media import MediaBlackhole, MediaRecorder, MediaRelay
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from server.core.clock import Clock, SystemClock
+from server.telephony.aiortc_media import MediaStats
 from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, SAMPLE_RATE
 from server.telephony.peer import lan_configuration
 from server.telephony.ports import (
@@ -142,6 +144,15 @@ class MixTrack(_Paced):
         return _frame(out, "stereo", self._follow(left_frame.pts, n))
 
 
+@dataclass
+class _StockCall:
+    call_id: str
+    path: Path | None
+    recorder: MediaRecorder | None
+    started_at: datetime
+    parties: dict[str, str]
+
+
 class _StockRoom:
     def __init__(self) -> None:
         self.relay = MediaRelay()
@@ -149,7 +160,7 @@ class _StockRoom:
         self.remote: dict[PeerRole, MediaStreamTrack] = {}
         self.outs: dict[PeerRole, SwitchTrack] = {}
         self.sinks: list[MediaBlackhole] = []
-        self.call: dict[str, Any] | None = None
+        self.call: _StockCall | None = None
         self.subscriptions: list[MediaStreamTrack] = []
 
 
@@ -230,13 +241,13 @@ class StockAiortcMedia:
             recorder = MediaRecorder(str(recording_path), format="ogg")
             recorder.addTrack(MixTrack(sub(PeerRole.CANDIDATE), sub(PeerRole.CLIENT), stereo=True))
             await recorder.start()
-        room.call = {
-            "call_id": call_id,
-            "path": recording_path,
-            "recorder": recorder,
-            "started_at": self._clock.now(),
-            "parties": dict(parties or {}),
-        }
+        room.call = _StockCall(
+            call_id=call_id,
+            path=recording_path,
+            recorder=recorder,
+            started_at=self._clock.now(),
+            parties=dict(parties or {}),
+        )
 
     async def hold(self, room_id: str, on: bool) -> None:
         if self._room(room_id).call is None:
@@ -252,23 +263,23 @@ class StockAiortcMedia:
         for track in room.subscriptions:
             track.stop()
         room.subscriptions.clear()
-        if call["recorder"] is None:
+        if call.recorder is None or call.path is None:
             return None
-        await call["recorder"].stop()
-        path: Path = call["path"]
+        await call.recorder.stop()
+        path = call.path
         ended = self._clock.now()
-        duration = (ended - call["started_at"]).total_seconds()
+        duration = (ended - call.started_at).total_seconds()
         return RecordingInfo(
-            call_id=call["call_id"],
+            call_id=call.call_id,
             room_id=room_id,
             path=path,
             sidecar_path=path.with_suffix(".json"),
-            started_at=call["started_at"],
+            started_at=call.started_at,
             ended_at=ended,
             duration_s=round(duration, 3),
             size_bytes=(await asyncio.to_thread(path.stat)).st_size,
             sha256="",
-            parties=call["parties"],
+            parties=call.parties,
             gaps=(),
             frames_written=round(duration / FRAME_SECONDS),
             frames_dropped=0,
@@ -290,7 +301,7 @@ class StockAiortcMedia:
             with contextlib.suppress(Exception):
                 await self.close_room(room_id)
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> MediaStats:
         return {"tick": {}, "rooms": {}}
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from typing import Final, TypedDict
 
 import numpy as np
 
@@ -105,6 +105,15 @@ class _Track:
         self.buf, self.have = self.buf[count:], self.have[count:]
         self.size -= count
         return pcm, placed
+
+
+class TimelineStats(TypedDict):
+    """The timeline's counters (`RecordingInfo.timeline`, the sidecar's `timeline`)."""
+
+    server_stalls: int
+    longest_stall_s: float
+    late_audio_s: dict[str, float]  # party -> seconds of audio that came late
+    reanchored: dict[str, int]  # party -> times its stream was placed again
 
 
 class RecordingTimeline:
@@ -387,7 +396,7 @@ class RecordingTimeline:
             shares.append(silent / (end - start))
         return min(shares)  # the call's interval is silent when nobody is heard
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> TimelineStats:
         return {
             "server_stalls": self.stalls,
             "longest_stall_s": self.longest_stall_s,

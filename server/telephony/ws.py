@@ -11,12 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import service as auth_service
 from server.core.context import AppContext
-from server.core.events import Message
+from server.core.events import Message, Payload
 from server.core.identity import Capacity, Principal, Role
 from server.core.text import Line, Text
 from server.exams.models import JuryAssignment
 from server.telephony import call_control, call_lifecycle, call_records, calls
+from server.telephony.call_control import QueuedReply
 from server.telephony.call_state import CallAction
+from server.telephony.calls import UnassignedReply
 from server.telephony.events import CallOut
 from server.telephony.media_events import media
 from server.telephony.models import CallRow
@@ -55,6 +57,15 @@ class CallWrapUp(Message):
     note: Annotated[str, Text(2000)] = ""
 
 
+class RtcAnswer(Payload):
+    """`rtc.offer`'s reply: the server's SDP answer, and the page's place in the room."""
+
+    type: Literal["rtc.answer"] = "rtc.answer"
+    sdp: str = Field(description="The SDP answer.")
+    role: str = Field(description="The page's role in the room: candidate, client or observer.")
+    candidate_id: str = Field(description="Whose room (the candidate's id).")
+
+
 async def _juror_capacity(ctx: AppContext, principal: Principal, candidate_id: str) -> Capacity:
     async with ctx.db.session() as session:
         capacity = await session.scalar(
@@ -81,25 +92,25 @@ async def _room_and_role(
     return candidate_id, PeerRole.CLIENT if capacity is Capacity.CLIENT else PeerRole.OBSERVER
 
 
-async def on_rtc_offer(ctx: AppContext, principal: Principal, msg: RtcOffer) -> dict[str, Any]:
+async def on_rtc_offer(ctx: AppContext, principal: Principal, msg: RtcOffer) -> RtcAnswer:
     room, role = await _room_and_role(ctx, principal, msg.candidate_id)
     try:
         answer = await media(ctx).attach_peer(room, role, msg.sdp)
     except InvalidOffer as exc:
         raise CommandError("rtc_invalid", f"Offre audio refusée : {exc}") from None
-    return {"type": "rtc.answer", "sdp": answer, "role": role.value, "candidate_id": room}
+    return RtcAnswer(sdp=answer, role=role.value, candidate_id=room)
 
 
-async def on_ring(ctx: AppContext, principal: Principal, msg: CallRing) -> dict[str, Any]:
+async def on_ring(ctx: AppContext, principal: Principal, msg: CallRing) -> CallOut:
     if await _juror_capacity(ctx, principal, msg.candidate_id) is not Capacity.CLIENT:
         raise CommandError("forbidden", "Seul le juré qui joue le client appelle le candidat.")
-    call = await calls.ring_inbound(ctx, principal, msg.candidate_id, msg.simulation_id)
-    return call.model_dump()
+    return await calls.ring_inbound(ctx, principal, msg.candidate_id, msg.simulation_id)
 
 
-async def on_dial(ctx: AppContext, principal: Principal, msg: CallDial) -> dict[str, Any]:
-    reply = await calls.dial(ctx, principal, msg.number)
-    return reply.model_dump() if isinstance(reply, CallOut) else dict(reply)
+async def on_dial(
+    ctx: AppContext, principal: Principal, msg: CallDial
+) -> CallOut | UnassignedReply:
+    return await calls.dial(ctx, principal, msg.number)
 
 
 ACTIONS = {
@@ -113,7 +124,7 @@ ACTIONS = {
 
 async def on_call_command(
     ctx: AppContext, principal: Principal, msg: CallCommand
-) -> dict[str, Any]:
+) -> CallOut | QueuedReply:
     """Answer and reject as they come; hold, resume and hang-up never wait on the database
     (`call_control`): past a short wait they act on the audio at once and are written later."""
     action = ACTIONS[msg.type]
@@ -148,13 +159,11 @@ async def on_call_command(
         await port.hold(room_id, action is CallAction.HOLD)
         return None
 
-    reply = await call_control.run(ctx, principal, msg.call_id, action, apply, on_media)
-    return reply.model_dump() if isinstance(reply, CallOut) else dict(reply)
+    return await call_control.run(ctx, principal, msg.call_id, action, apply, on_media)
 
 
-async def on_wrap_up(ctx: AppContext, principal: Principal, msg: CallWrapUp) -> dict[str, Any]:
-    call = await calls.wrap_up(ctx, principal, msg.call_id, msg.disposition, msg.note)
-    return call.model_dump()
+async def on_wrap_up(ctx: AppContext, principal: Principal, msg: CallWrapUp) -> CallOut:
+    return await calls.wrap_up(ctx, principal, msg.call_id, msg.disposition, msg.note)
 
 
 # The commands this package's contribution declares (who may send each).

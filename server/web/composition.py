@@ -30,7 +30,7 @@ from server.evaluation.deliberation import LOCK_CHECK, LockCheck
 from server.evaluation.signing import SEAL_PART, SealPart
 from server.exams.timeline_service import TIMELINE_LISTENER, TimelineListener
 from server.web.snapshots import SnapshotPart
-from server.web.ws_registry import WsCommand
+from server.web.ws_registry import AnyCommand
 
 Hook = Callable[[AppContext], Awaitable[None]]
 
@@ -58,7 +58,7 @@ class Contribution:
 
     name: str
     routers: tuple[APIRouter, ...] = ()
-    commands: tuple[WsCommand, ...] = ()
+    commands: tuple[AnyCommand, ...] = ()
     events: tuple[type[Event], ...] = ()  # what it sends to the pages (docs/events.md)
     snapshot_parts: tuple[tuple[str, SnapshotPart], ...] = ()
     listeners: tuple[TimelineListener, ...] = ()  # the timeline's (server/exams/timeline_service)
@@ -74,7 +74,7 @@ class Edges:
     """What the WebSocket edge serves: the commands by `type`, the events it may send by
     `type` (their catalogue, docs/events.md) and the snapshot's parts."""
 
-    commands: Mapping[str, WsCommand]
+    commands: Mapping[str, AnyCommand]
     events: Mapping[str, type[Event]]
     snapshot_parts: Mapping[str, SnapshotPart]
 
@@ -94,7 +94,7 @@ def assemble(contributions: Sequence[Contribution]) -> Assembly:
     names = [c.name for c in contributions]
     if len(set(names)) != len(names):
         raise ValueError(f"contribution declared twice: {names}")
-    commands: dict[str, WsCommand] = {}
+    commands: dict[str, AnyCommand] = {}
     parts: dict[str, SnapshotPart] = {}
     events: dict[str, type[Event]] = {}
     for c in contributions:

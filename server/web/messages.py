@@ -80,7 +80,11 @@ class Ack(Event):
     numbered: ClassVar[bool] = False
     type: Literal["ack"] = "ack"
     request_id: str = Field(description="The command's `request_id`.")
-    result: dict[str, Any] = Field(default={}, description="What the command's handler returned.")
+    result: dict[str, Any] = Field(
+        default={},
+        description="The command's reply (its model: docs/events.md, Commands); {} for a "
+        "command without one.",
+    )
 
 
 class TimeSync(Message):

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -94,7 +93,7 @@ class Connection:
             await self._send_locked(message, numbered=numbered)
 
     async def _send_locked(self, message: Message, *, numbered: bool = True) -> None:
-        data: dict[str, Any] = message.model_dump(mode="json")
+        data: dict[str, object] = message.model_dump(mode="json")
         if numbered:
             self.seq += 1
             data["seq"] = self.seq
@@ -180,7 +179,7 @@ class Connection:
                     continue  # a new snapshot replaced this subscription: its events follow
                 await self._send_locked(event)  # type: ignore[arg-type]
 
-    async def handle(self, raw: dict[str, Any]) -> None:
+    async def handle(self, raw: dict[str, object]) -> None:
         """One command object (`ws_frames` checked the frame and its request_id)."""
         kind = raw.get("type")
         request_id = ws_frames.request_id_of(raw)
@@ -199,11 +198,10 @@ class Connection:
                 command = self.edges.commands[kind]
                 if self.principal.role not in command.roles:
                     raise CommandError("forbidden", "Action refusée pour votre rôle.")
-                result = await command.handler(
-                    self.ctx, self.principal, command.model.model_validate(payload)
-                )
+                reply = await command.run(self.ctx, self.principal, payload)
                 if request_id:
-                    await self.send(Ack(request_id=request_id, result=result or {}), numbered=False)
+                    result = {} if reply is None else reply.model_dump()
+                    await self.send(Ack(request_id=request_id, result=result), numbered=False)
             else:  # never the input echoed back
                 raise CommandError("unknown_type", "Type de message inconnu.")
         except ValidationError as exc:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -56,7 +56,7 @@ class BadFrame(Exception):
         self.message = message
 
 
-def parse(text: str) -> dict[str, Any]:
+def parse(text: str) -> dict[str, object]:
     """One text frame as a command object, or BadFrame (never quoting the text)."""
     try:
         value = json.loads(text)
@@ -69,7 +69,7 @@ def parse(text: str) -> dict[str, Any]:
     return value
 
 
-def request_id_of(raw: dict[str, Any]) -> str | None:
+def request_id_of(raw: Mapping[str, object]) -> str | None:
     """The client's request id when it is a short line (it is sent back), else BadFrame."""
     rid = raw.get("request_id")
     if rid is None:
@@ -82,7 +82,7 @@ def request_id_of(raw: dict[str, Any]) -> str | None:
         raise BadFrame("invalid", f"request_id : {exc}.") from None
 
 
-async def next_command(ws: WebSocket, refuse: Refuse) -> dict[str, Any] | None:
+async def next_command(ws: WebSocket, refuse: Refuse) -> dict[str, object] | None:
     """The next well-formed command object; a malformed frame is answered with `refuse` and
     skipped; None once the socket is closed (by the client, or here with 1003/1009)."""
     while True:

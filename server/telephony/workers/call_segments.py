@@ -6,6 +6,7 @@ segment a dead worker was writing, with the unrecorded stretch up to the next se
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -145,7 +146,7 @@ async def close_lost_segment(
     )
 
 
-def media_gaps(gaps: list[dict[str, object]]) -> tuple[MediaGap, ...]:
+def media_gaps(gaps: Sequence[Mapping[str, object]]) -> tuple[MediaGap, ...]:
     return tuple(gap_from_json(g) for g in gaps)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import Any
 
 GEN0_THRESHOLD = 2_000  # default 700: fewer young collections
 OLD_THRESHOLD = 50  # default 10 (gen1) and 10 (gen2): full collections 25x rarer
@@ -23,7 +22,7 @@ class GcPauses:
         self.max_ms = [0.0, 0.0, 0.0]
         self._started = 0.0
 
-    def _callback(self, phase: str, info: dict[str, Any]) -> None:
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             self._started = time.perf_counter()
             return

@@ -1,14 +1,22 @@
-"""The media worker's HTTP API: request bodies and answers (each a model), how a
-`RecordingInfo` travels, and how the media layer's refusals map to status codes and back."""
+"""The protocol between the web process and its media workers, each message a model:
+
+- the worker's HTTP API: request bodies (validated by the worker's routes) and answers
+  (validated by `WorkerClient` with `read_reply`: a malformed answer is refused there, as
+  `WorkerProtocolError`, never a KeyError deep inside);
+- the events a worker publishes over Redis (a page's peer state, what a recording's disk
+  did: `WorkerEvent`, validated by `Registry.events`, which skips a malformed one);
+- how a `RecordingInfo` travels, and how the media layer's refusals map to status codes and
+  back."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from server.core.french_errors import french_errors, french_summary
 from server.telephony.ports import (
     CallAlreadyActive,
     InvalidOffer,
@@ -17,8 +25,6 @@ from server.telephony.ports import (
     RecordingInfo,
     gap_from_json,
 )
-from server.telephony.recorder import StorageEvent
-from server.telephony.recording_sink import StorageFault
 from server.telephony.workers.admission import CapacityExceeded
 from server.telephony.workers.registry import WorkerInfo
 
@@ -48,8 +54,35 @@ def error_from(code: str, message: str) -> MediaError:
     return kind(message)
 
 
+class WorkerProtocolError(MediaError):
+    """A worker's answer or event that does not fit the protocol (a field missing, of the
+    wrong type, unknown): refused where it enters the web process."""
+
+
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+B = TypeVar("B", bound=BaseModel)
+
+
+def read_reply(model: type[B], data: object, where: str) -> B:
+    """A worker's answer read by its model, or `WorkerProtocolError` (French) naming what
+    does not fit (never quoting the answer)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        summary = french_summary(french_errors(exc.errors()[:3]))
+        raise WorkerProtocolError(
+            f"Réponse malformée du serveur audio ({where}) : {summary}"
+        ) from None
+
+
+class ErrorJson(_Body):
+    """A refusal's body (`ERRORS`: its code, and the media layer's message)."""
+
+    code: str
+    message: str
 
 
 class OfferBody(_Body):
@@ -83,6 +116,14 @@ class GapJson(_Body):
     silent: bool
 
 
+def _iso(value: str) -> str:
+    datetime.fromisoformat(value)  # a ValueError: refused as the field's
+    return value
+
+
+IsoTime = Annotated[str, AfterValidator(_iso)]
+
+
 class RecordingJson(_Body):
     """A finished recording's facts (`recording_to_json`), its paths in full (the web process
     and the workers share the storage)."""
@@ -91,8 +132,8 @@ class RecordingJson(_Body):
     room_id: str
     path: str
     sidecar_path: str
-    started_at: str = Field(description="ISO 8601.")
-    ended_at: str = Field(description="ISO 8601.")
+    started_at: IsoTime = Field(description="ISO 8601.")
+    ended_at: IsoTime = Field(description="ISO 8601.")
     duration_s: float
     size_bytes: int
     sha256: str
@@ -124,52 +165,36 @@ class HealthJson(WorkerInfo):
     events_dropped: int = Field(description="Peer-state events dropped on their way to Redis.")
     gc: dict[str, list[float]] = Field(description="The collector's pauses per generation.")
 
+    def info(self) -> WorkerInfo:
+        """What it registers, without the counters."""
+        return WorkerInfo(**{name: getattr(self, name) for name in WorkerInfo.model_fields})
 
-def recording_to_json(info: RecordingInfo) -> dict[str, Any]:
+
+def recording_to_json(info: RecordingInfo) -> RecordingJson:
     data = info.to_json()
     data["path"] = str(info.path)  # full paths: the web process and workers share storage
     data["sidecar_path"] = str(info.sidecar_path)
-    return data
+    return RecordingJson.model_validate(data)
 
 
-def recording_from_json(data: dict[str, Any] | None) -> RecordingInfo | None:
+def recording_from_json(data: RecordingJson | None) -> RecordingInfo | None:
     if data is None:
         return None
     return RecordingInfo(
-        call_id=data["call_id"],
-        room_id=data["room_id"],
-        path=Path(data["path"]),
-        sidecar_path=Path(data["sidecar_path"]),
-        started_at=datetime.fromisoformat(data["started_at"]),
-        ended_at=datetime.fromisoformat(data["ended_at"]),
-        duration_s=data["duration_s"],
-        size_bytes=data["size_bytes"],
-        sha256=data["sha256"],
-        parties=dict(data["parties"]),
-        gaps=tuple(gap_from_json(g) for g in data["gaps"]),
-        frames_written=data["frames_written"],
-        frames_dropped=data["frames_dropped"],
-        analytics=data.get("analytics") or {},
-        timeline=data.get("timeline") or {},
-        storage=data.get("storage") or {},
-    )
-
-
-def storage_event_to_json(event: StorageEvent) -> dict[str, Any]:
-    return {
-        "kind": event.kind,
-        "t": event.t,
-        "fault": event.fault.value if event.fault else None,
-        "detail": event.detail,
-        "path": str(event.path),
-    }
-
-
-def storage_event(data: dict[str, Any]) -> StorageEvent:
-    return StorageEvent(
-        kind=data["kind"],
-        t=float(data["t"]),
-        fault=StorageFault(data["fault"]) if data.get("fault") else None,
-        detail=str(data.get("detail", "")),
-        path=Path(data["path"]),
+        call_id=data.call_id,
+        room_id=data.room_id,
+        path=Path(data.path),
+        sidecar_path=Path(data.sidecar_path),
+        started_at=datetime.fromisoformat(data.started_at),
+        ended_at=datetime.fromisoformat(data.ended_at),
+        duration_s=data.duration_s,
+        size_bytes=data.size_bytes,
+        sha256=data.sha256,
+        parties=dict(data.parties),
+        gaps=tuple(gap_from_json(g.model_dump()) for g in data.gaps),
+        frames_written=data.frames_written,
+        frames_dropped=data.frames_dropped,
+        analytics=data.analytics,
+        timeline=data.timeline,
+        storage=data.storage,
     )

@@ -15,13 +15,15 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisError
 
+from server.core.french_errors import french_errors, french_summary
 from server.core.outage import Dependency
+from server.telephony.workers.worker_events import WORKER_EVENT, WorkerEvent
 
 logger = logging.getLogger(__name__)
 CLOSE_TIMEOUT_S = 2.0  # how long a shutdown waits for a Redis socket to report closed
@@ -142,12 +144,14 @@ class Registry:
             found[info.worker_id] = info
         return found
 
-    async def publish(self, event: dict[str, Any]) -> None:
-        await self._tracked(self.redis.publish(self.events_channel, json.dumps(event)))
+    async def publish(self, event: WorkerEvent) -> None:
+        text = json.dumps(event.model_dump(mode="json"))
+        await self._tracked(self.redis.publish(self.events_channel, text))
 
-    async def events(self) -> AsyncIterator[dict[str, Any]]:
+    async def events(self) -> AsyncIterator[WorkerEvent]:
         """The events workers publish (a page's peer state, what a recording's disk did), as
-        they come (malformed ones skipped).
+        they come, each read by its model (`protocol.WorkerEvent`): a malformed one is
+        skipped with a warning.
         Raises `RedisError`/`OSError` when Redis goes away (see `events_forever`)."""
         pubsub = self.redis.pubsub()
         try:
@@ -156,21 +160,21 @@ class Registry:
                 if message.get("type") != "message":
                     continue
                 try:
-                    event = json.loads(message["data"])
-                    if {"room_id", "instance"} <= event.keys() and (
-                        {"role", "state"} <= event.keys()  # a page's peer state
-                        or {"call_id", "storage"} <= event.keys()  # a recording's disk
-                    ):
-                        yield event
-                except (ValueError, AttributeError):
-                    logger.warning("ignoring a malformed media peer event")
+                    event = WORKER_EVENT.validate_json(message["data"])
+                except ValidationError as exc:
+                    logger.warning(
+                        "ignoring a malformed media worker event: %s",
+                        french_summary(french_errors(exc.errors()[:3])),
+                    )
+                    continue
+                yield event
         except (RedisError, OSError) as exc:
             self.health.failed(exc)
             raise
         finally:
             await _close_pubsub(pubsub)
 
-    async def events_forever(self) -> AsyncIterator[dict[str, Any]]:
+    async def events_forever(self) -> AsyncIterator[WorkerEvent]:
         """`events()`, subscribed again each time Redis comes back (events published while
         it was away are lost: a page's state is seen again at its next change)."""
         while True:

@@ -46,9 +46,10 @@ from server.telephony.workers.claims import RoomClaims, Worker
 from server.telephony.workers.client import WorkerClient, WorkerUnreachable
 from server.telephony.workers.liveness import DEAD_AFTER_S, Liveness
 from server.telephony.workers.placement import Failover, OnFailover, Placement, least_loaded
-from server.telephony.workers.protocol import storage_event
+from server.telephony.workers.protocol import WorkerProtocolError
 from server.telephony.workers.registry import CLOSE_TIMEOUT_S, Registry, WorkerInfo
-from server.telephony.workers.watch import WorkerWatch
+from server.telephony.workers.watch import RedisHealth, WorkersHealth, WorkerWatch
+from server.telephony.workers.worker_events import StorageNotice
 from server.telephony.workers.worker_view import WorkerView
 
 logger = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ class RemoteMediaPort:
         monitor thread). Evidence of death: its rooms move at once."""
         self._watch.worker_exited(worker_id, pid)
 
-    def health(self) -> dict[str, Any]:
+    def health(self) -> dict[str, RedisHealth | WorkersHealth]:
         """What `/api/health` shows of the media plane (no network call: the watchers' view)."""
         return self._watch.health(
             orphans=sum(1 for p in self._rooms.values() if p.orphan), rooms=len(self._rooms)
@@ -298,8 +299,8 @@ class RemoteMediaPort:
         if (adopted := self._adopt(room_id)) is not None:
             return adopted
         for info in self.view.usable(self.liveness.dead_after_s):
-            with contextlib.suppress(WorkerUnreachable, RedisError, OSError, KeyError):
-                if room_id in (await self._client_at(info.url).health())["room_ids"]:
+            with contextlib.suppress(WorkerUnreachable, WorkerProtocolError, RedisError, OSError):
+                if room_id in (await self._client_at(info.url).health()).room_ids:
                     placement = Placement(info.worker_id, info.instance)
                     self._rooms[room_id] = placement
                     return placement
@@ -451,17 +452,15 @@ class RemoteMediaPort:
     async def _listen(self) -> None:
         """The workers' events: a page's peer state, or what a recording's disk did."""
         async for event in self._registry.events_forever():
-            placement = self._rooms.get(event["room_id"])
-            if placement is None or placement.instance != event["instance"]:
+            placement = self._rooms.get(event.room_id)
+            if placement is None or placement.instance != event.instance:
                 continue
             try:
-                if "storage" in event:
+                if isinstance(event, StorageNotice):
                     if self._on_storage is not None:
-                        self._on_storage(
-                            event["room_id"], event["call_id"], storage_event(event["storage"])
-                        )
+                        self._on_storage(event.room_id, event.call_id, event.storage.event())
                 elif self._on_peer_state is not None:
-                    self._on_peer_state(event["room_id"], PeerRole(event["role"]), event["state"])
+                    self._on_peer_state(event.room_id, event.role, event.state)
             except Exception:
                 logger.exception("media event listener failed")
 

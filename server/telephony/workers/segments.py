@@ -6,12 +6,14 @@ second (see `recorder.py`); the web process writes its sidecar, marked interrupt
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import av
 
+from server.telephony.ports import GapFacts
 from server.telephony.recorder import sha256_of, write_sidecar
 
 
@@ -22,7 +24,7 @@ def segment_path(first: Path, segment: int) -> Path:
     return first.with_name(f"{first.stem}.part{segment}{first.suffix}")
 
 
-def amend_sidecar(sidecar: Path, fields: dict[str, Any]) -> None:
+def amend_sidecar(sidecar: Path, fields: Mapping[str, object]) -> None:
     data = json.loads(sidecar.read_text(encoding="utf-8"))
     data.update(fields)
     write_sidecar(sidecar, data)
@@ -107,7 +109,7 @@ FAILOVER = "failover"
 
 def failover_gaps(
     recorded_s: float, started_at: datetime, resumed_at: datetime | None
-) -> list[dict[str, Any]]:
+) -> list[GapFacts]:
     """The gap of both parties (the sidecar's shape: role, reason, start_s, end_s, silent)
     from the end of what the segment holds to the moment the call's audio was recorded
     again (seconds from the segment's start)."""

@@ -15,17 +15,32 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TypedDict
 
 from redis.exceptions import RedisError
 
 from server.telephony.workers.client import WorkerClient, WorkerGone, WorkerUnreachable
 from server.telephony.workers.liveness import Liveness
-from server.telephony.workers.registry import WorkerInfo
 from server.telephony.workers.worker_view import WorkerView
 
 logger = logging.getLogger(__name__)
 Key = tuple[str, str]  # (worker id, instance)
+
+
+class RedisHealth(TypedDict):
+    """`/api/health`'s `redis` dependency in workers mode."""
+
+    status: str  # ok or down
+    down_for_s: float
+
+
+class WorkersHealth(TypedDict):
+    """`/api/health`'s `media_workers` dependency: the workers usable, the rooms placed."""
+
+    status: str  # ok or down (none usable, or a room without a worker)
+    live: int
+    rooms: int
+    rooms_without_worker: int
 
 
 class WorkerWatch:
@@ -57,21 +72,20 @@ class WorkerWatch:
             asyncio.create_task(self._probe_workers(), name="media-worker-probes"),
         ]
 
-    def health(self, *, rooms: int, orphans: int) -> dict[str, Any]:
+    def health(self, *, rooms: int, orphans: int) -> dict[str, RedisHealth | WorkersHealth]:
         """Redis and the workers as last seen (for `/api/health`: states and counts only)."""
         redis = self.view.registry_health
         usable = self.view.usable(self.liveness.dead_after_s)
         return {
-            "redis": {
-                "status": "ok" if redis.up else "down",
-                "down_for_s": round(redis.down_for_s, 1),
-            },
-            "media_workers": {
-                "status": "ok" if usable and not orphans else "down",
-                "live": len(usable),
-                "rooms": rooms,
-                "rooms_without_worker": orphans,
-            },
+            "redis": RedisHealth(
+                status="ok" if redis.up else "down", down_for_s=round(redis.down_for_s, 1)
+            ),
+            "media_workers": WorkersHealth(
+                status="ok" if usable and not orphans else "down",
+                live=len(usable),
+                rooms=rooms,
+                rooms_without_worker=orphans,
+            ),
         }
 
     def worker_exited(self, worker_id: str, pid: int) -> None:
@@ -120,12 +134,10 @@ class WorkerWatch:
             return self.liveness.unanswered(worker_id, instance, str(exc))
         except Exception as exc:  # an answer that is not a health report (HTTP 5xx…)
             return self.liveness.unanswered(worker_id, instance, f"{type(exc).__name__}: {exc}")
-        answered = health.get("instance")
+        answered = health.instance
         if answered != instance:
             self.liveness.declare_dead(worker_id, instance, f"instance {answered} answers there")
             return True
         self.liveness.answered(worker_id, instance)
-        with contextlib.suppress(ValueError):
-            fields = set(WorkerInfo.model_fields)
-            self.view.seen(WorkerInfo.model_validate({k: health[k] for k in fields if k in health}))
+        self.view.seen(health.info())
         return False

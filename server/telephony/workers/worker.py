@@ -14,7 +14,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, TypedDict
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
@@ -22,7 +22,7 @@ from redis.exceptions import RedisError
 
 from server.core.clock import Clock, SystemClock
 from server.telephony.aiortc_media import AiortcMedia
-from server.telephony.ports import MediaError, PeerRole
+from server.telephony.ports import MediaError, PeerRole, RecordingInfo
 from server.telephony.recorder import StorageEvent
 from server.telephony.workers.admission import AdmittingMedia
 from server.telephony.workers.gc_tuning import GcPauses, tune_gc
@@ -39,15 +39,27 @@ from server.telephony.workers.protocol import (
     TickJson,
     error_code,
     recording_to_json,
-    storage_event_to_json,
 )
 from server.telephony.workers.registry import Heartbeat, Registry, WorkerInfo
 from server.telephony.workers.segments import amend_sidecar
 from server.telephony.workers.supervision import start_parent_watch, stop_task
+from server.telephony.workers.worker_events import (
+    PeerStateNotice,
+    StorageEventJson,
+    StorageNotice,
+    WorkerEvent,
+)
 
 logger = logging.getLogger(__name__)
 MAX_PENDING_EVENTS = 256  # peer-state events on their way to Redis (bounded)
 MAX_CONCURRENT_REQUESTS = 256
+
+
+class SegmentLinks(TypedDict):
+    """Which segment of its call a room records (written into the sidecar when above 1)."""
+
+    segment: int
+    previous_segment: str | None
 
 
 class MediaWorker:
@@ -84,7 +96,7 @@ class MediaWorker:
             fallback_of=self._fallback_of,
         )
         self.port = AdmittingMedia(self.media, capacity)
-        self.segments: dict[str, dict[str, Any]] = {}  # room -> segment facts of its call
+        self.segments: dict[str, SegmentLinks] = {}  # room -> segment facts of its call
         self.heartbeat = Heartbeat(registry, self.describe, heartbeat_s) if registry else None
         self._events: set[asyncio.Task[None]] = set()
         self.events_dropped = 0
@@ -111,27 +123,40 @@ class MediaWorker:
         return self.fallback_root / path.relative_to(self.recordings_root)
 
     def _peer_state(self, room_id: str, role: PeerRole, state: str) -> None:
-        self._send({"room_id": room_id, "role": role.value, "state": state})
+        self._send(
+            PeerStateNotice(
+                worker_id=self.worker_id,
+                instance=self.instance,
+                room_id=room_id,
+                role=role,
+                state=state,
+            )
+        )
 
     def _storage(self, room_id: str, call_id: str, event: StorageEvent) -> None:
         """What a recording's disk did, for the web process's consoles."""
         self._send(
-            {"room_id": room_id, "call_id": call_id, "storage": storage_event_to_json(event)}
+            StorageNotice(
+                worker_id=self.worker_id,
+                instance=self.instance,
+                room_id=room_id,
+                call_id=call_id,
+                storage=StorageEventJson.of(event),
+            )
         )
 
-    def _send(self, fields: dict[str, Any]) -> None:
+    def _send(self, event: WorkerEvent) -> None:
         if self.registry is None:
             return
         if len(self._events) >= MAX_PENDING_EVENTS:
             self.events_dropped += 1
             return
-        event = {"worker_id": self.worker_id, "instance": self.instance, **fields}
         task = asyncio.ensure_future(self._publish(self.registry, event))
         self._events.add(task)
         task.add_done_callback(self._events.discard)
 
     @staticmethod
-    async def _publish(registry: Registry, event: dict[str, Any]) -> None:
+    async def _publish(registry: Registry, event: WorkerEvent) -> None:
         try:
             await registry.publish(event)
         except (RedisError, OSError):  # Redis away (logged once by the registry): the page's
@@ -216,16 +241,15 @@ class MediaWorker:
             await self.port.start_call(
                 room_id, body.call_id, path, parties=body.parties, force=body.force
             )
-            self.segments[room_id] = {
-                "segment": body.segment,
-                "previous_segment": body.previous_segment,
-            }
+            self.segments[room_id] = SegmentLinks(
+                segment=body.segment, previous_segment=body.previous_segment
+            )
 
         @app.post("/rooms/{room_id}/hold", status_code=204, response_class=Response)
         async def hold(room_id: str, body: HoldBody) -> None:
             await self.port.hold(room_id, body.on)
 
-        async def finished(room_id: str, info: Any) -> RecordingJson | None:
+        async def finished(room_id: str, info: RecordingInfo | None) -> RecordingJson | None:
             segment = self.segments.pop(room_id, None)
             if info is None:
                 return None
@@ -234,7 +258,7 @@ class MediaWorker:
                     await asyncio.to_thread(amend_sidecar, info.sidecar_path, segment)
                 except OSError as exc:  # a disk refusing the sidecar never fails the hang-up
                     logger.warning("sidecar %s not amended: %s", info.sidecar_path, exc)
-            return RecordingJson.model_validate(recording_to_json(info))
+            return recording_to_json(info)
 
         @app.delete("/rooms/{room_id}/call")
         async def end_call(room_id: str) -> RecordingJson | None:

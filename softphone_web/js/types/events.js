@@ -325,7 +325,7 @@
  * @typedef {object} Ack
  * @property {"ack"} type
  * @property {string} request_id The command's `request_id`.
- * @property {Object<string, any>} result What the command's handler returned.
+ * @property {Object<string, any>} result The command's reply (its model: docs/events.md, Commands); {} for a command without one.
  */
 
 /**
@@ -398,6 +398,12 @@
  */
 
 /**
+ * `chat.send`'s reply: the message as stored (a resend: the one stored the first time).
+ * @typedef {object} ChatSent
+ * @property {ChatMessageOut} message The message as stored.
+ */
+
+/**
  * A closed exam: why, when, by whom, in which phase, and what it does to the outcome.
  * @typedef {object} Closure
  * @property {string} at
@@ -465,6 +471,12 @@
  */
 
 /**
+ * `lockdown.report`'s reply: the incident is recorded.
+ * @typedef {object} LockdownRecorded
+ * @property {boolean} recorded Always true.
+ */
+
+/**
  * One criterion of the grid as marked (`server.evaluation.service.mark_out`).
  * @typedef {object} MarkOut
  * @property {string} part The part of the exam (a simulation, `writing:<task>`…).
@@ -479,12 +491,24 @@
  */
 
 /**
+ * `evaluation.set_mark`'s reply: the mark as saved (its new version).
+ * @typedef {object} MarkSaved
+ * @property {MarkOut} mark The mark as saved.
+ */
+
+/**
  * Who the page is signed in as.
  * @typedef {object} Me
  * @property {string} role candidate, juror, proctor or organiser.
  * @property {string} subject_id The person's id (a candidate's participant id…).
  * @property {string} display_name
  * @property {string | null} exam_session_id Their session (none for the organiser).
+ */
+
+/**
+ * `evaluation.pin_note`'s reply: the note as stored.
+ * @typedef {object} NoteKept
+ * @property {NoteOut} note The note as stored.
  */
 
 /**
@@ -561,6 +585,25 @@
  */
 
 /**
+ * A call command's reply when it waits for the database and nothing is known of its call here:
+ * it is queued, and will be announced once written (`call_control.run`).
+ * @typedef {object} QueuedReply
+ * @property {string} id The call's id.
+ * @property {boolean} queued Always true.
+ * @property {boolean} pending Always true: the change is not written yet.
+ * @property {string} message What the pages show meanwhile (French).
+ */
+
+/**
+ * `rtc.offer`'s reply: the server's SDP answer, and the page's place in the room.
+ * @typedef {object} RtcAnswer
+ * @property {"rtc.answer"} type
+ * @property {string} sdp The SDP answer.
+ * @property {string} role The page's role in the room: candidate, client or observer.
+ * @property {string} candidate_id Whose room (the candidate's id).
+ */
+
+/**
  * One simulation's progress (`server.progress.domain.SimProgress.out`).
  * @typedef {object} SimProgressOut
  * @property {string} id
@@ -609,6 +652,13 @@
  * @property {number | null} elapsed_seconds
  * @property {number | null} overrun_seconds
  * @property {Closure | null} closure
+ */
+
+/**
+ * `call.dial`'s reply for a number no simulation has.
+ * @typedef {object} UnassignedReply
+ * @property {boolean} unassigned Always true: no call was placed.
+ * @property {string} message What the page shows (French).
  */
 
 /**

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
+import pytest
+
+from server.telephony.ports import PeerRole
 from server.telephony.workers.registry import Heartbeat, Registry, WorkerInfo, _close_pubsub
+from server.telephony.workers.worker_events import PeerStateNotice, WorkerEvent
 
 
 def info(worker_id: str = "w1", calls: int = 0) -> WorkerInfo:
@@ -56,9 +61,23 @@ async def test_other_namespaces_and_bad_records_are_ignored(redis_url: str, name
         await registry.close()
 
 
-async def test_peer_state_events_reach_the_web_process(redis_url: str, namespace: str):
+PEER = {"worker_id": "w1", "instance": "i1", "room_id": "r1", "role": "client"}
+MALFORMED = [
+    b"{not json",
+    json.dumps({"bad": "event"}),
+    json.dumps({**PEER, "role": "nobody", "state": "connected"}),  # not a role
+    json.dumps({**PEER, "state": "connected", "extra": 1}),  # not in the protocol
+    json.dumps({k: v for k, v in PEER.items() if k != "instance"} | {"state": "connected"}),
+]
+
+
+async def test_peer_state_events_reach_the_web_process(
+    redis_url: str, namespace: str, caplog: pytest.LogCaptureFixture
+):
+    """Each event is read by its model; a malformed one is skipped with a warning (never a
+    KeyError in the web process's listener)."""
     registry = Registry.from_url(redis_url, namespace)
-    received: list[dict] = []
+    received: list[WorkerEvent] = []
 
     async def listen() -> None:
         async for event in registry.events():
@@ -69,17 +88,14 @@ async def test_peer_state_events_reach_the_web_process(redis_url: str, namespace
     try:
         async with asyncio.timeout(3):
             while not received:  # noqa: ASYNC110 - publish until the subscription is up
-                await registry.publish({"bad": "event"})
-                await registry.publish(
-                    {"room_id": "r1", "instance": "i1", "role": "client", "state": "connected"}
-                )
+                for raw in MALFORMED:
+                    await registry.redis.publish(registry.events_channel, raw)
+                await registry.publish(PeerStateNotice(**PEER, state="connected"))
                 await asyncio.sleep(0.05)
-        assert received[0] == {
-            "room_id": "r1",
-            "instance": "i1",
-            "role": "client",
-            "state": "connected",
-        }
+        assert received[0] == PeerStateNotice(
+            worker_id="w1", instance="i1", room_id="r1", role=PeerRole.CLIENT, state="connected"
+        )
+        assert "ignoring a malformed media worker event" in caplog.text
     finally:
         listener.cancel()
         await asyncio.gather(listener, return_exceptions=True)

@@ -17,6 +17,7 @@ from server.telephony.ports import PeerRole
 from server.telephony.workers.admission import CapacityExceeded, MediaRefused, NoMediaWorker
 from server.telephony.workers.client import WorkerGone, WorkerUnreachable
 from server.telephony.workers.placement import Failover
+from server.telephony.workers.protocol import HealthJson, TickJson
 from server.telephony.workers.registry import Registry, WorkerInfo
 from server.telephony.workers.remote import RemoteMediaPort
 
@@ -36,6 +37,7 @@ class FakeWorker:
         self.hung = False
         self.instance = "i1"
         self.health_calls = 0
+        self.info: WorkerInfo | None = None  # as registered (its health report repeats it)
         self.starts: list[dict[str, Any]] = []
 
     def _alive(self) -> None:
@@ -72,10 +74,17 @@ class FakeWorker:
         self._alive()
         return await self.media.close_room(room_id)
 
-    async def health(self) -> dict[str, Any]:
+    async def health(self) -> HealthJson:
         self.health_calls += 1
         self._alive()
-        return {"instance": self.instance}
+        assert self.info is not None, "health of a worker never registered"
+        return HealthJson(
+            **{**self.info.model_dump(), "instance": self.instance},
+            tick=TickJson(ticks=0, resyncs=0, errors=0),
+            refused=0,
+            events_dropped=0,
+            gc={},
+        )
 
     async def close(self) -> None:
         pass
@@ -99,17 +108,16 @@ class Cluster:
     ) -> FakeWorker:
         worker = self.workers.setdefault(f"http://{worker_id}", FakeWorker(f"http://{worker_id}"))
         worker.capacity, worker.instance = capacity, instance
-        await self.registry.register(
-            WorkerInfo(
-                worker_id=worker_id,
-                instance=instance,
-                owner=owner,
-                url=worker.url,
-                capacity=capacity,
-                room_ids=room_ids,
-                pid=pid,
-            )
+        worker.info = WorkerInfo(
+            worker_id=worker_id,
+            instance=instance,
+            owner=owner,
+            url=worker.url,
+            capacity=capacity,
+            room_ids=room_ids,
+            pid=pid,
         )
+        await self.registry.register(worker.info)
         return worker
 
     def client(self, url: str, token: str) -> FakeWorker:

@@ -62,7 +62,7 @@ async def test_a_call_round_trip_with_capacity_and_segment(worker: MediaWorker, 
     with pytest.raises(CapacityExceeded, match="Capacité audio du serveur atteinte"):
         await client.start_call("r2", "call-2", None)
     health = await client.health()
-    assert health["calls"] == 1 and health["capacity"] == 1 and health["refused"] == 1
+    assert health.calls == 1 and health.capacity == 1 and health.refused == 1
     await client.hold("r1", True)
     info = await client.end_call("r1")
     assert info is not None and info.path == path and info.parties == {"candidate": "a"}
