@@ -21,10 +21,13 @@
 //   const b = interviewButtons(timeline);   // { open: { visible, label }, close: { visible, label } }
 import { el } from "../components/dom.js";
 import { Autosaver } from "../cti/autosave.js";
+import { FINAL_TOPIC, INTERVIEW_PHASES, interviewButtons, interviewState } from "./interview-phases.js";
+import { NoteSaver } from "./note-saver.js";
 import { errorText, evaluationOf, hhmm, isFinal, timelineOf, timeNode } from "./review-common.js";
 import { RequestingPanel } from "./requesting-panel.js";
 
-export const FINAL_TOPIC = "final";
+// The interviews' phases (interview-phases.js), as the page imported them from here.
+export { FINAL_TOPIC, INTERVIEW_PHASES, interviewButtons, interviewState };
 /** @typedef {import("../types/events.js").InterviewOut} InterviewOut */
 /** @typedef {import("../cti/autosave.js").SaveError} SaveError */
 /**
@@ -47,98 +50,7 @@ export const FINAL_TOPIC = "final";
  * @property {string} [by] who saved it
  */
 
-/** @type {Record<string, { title: string, object: string }>} */
-export const INTERVIEW_PHASES = {
-  entretien_technique: { title: "Entretien technique", object: "l'entretien technique" },
-  entretien_final: { title: "Entretien final", object: "l'entretien final" },
-};
 const MAX_TEXT = 20000;
-
-// The page's interview buttons from the candidate's timeline (the snapshot's
-// exam.candidates[cid].timeline, or a `timeline` event's state).
-/**
- * @param {Timeline | null | undefined} timeline
- * @returns {{ open: { visible: boolean, label: string }, close: { visible: boolean, label: string } }}
- */
-export function interviewButtons(timeline) {
-  const hidden = { visible: false, label: "" };
-  if (!timeline || !timeline.phase || !INTERVIEW_PHASES[timeline.phase]) return { open: hidden, close: hidden };
-  const what = INTERVIEW_PHASES[timeline.phase].object;
-  return {
-    open: timeline.status === "awaiting" ? { visible: true, label: `Ouvrir ${what}` } : hidden,
-    close: ["running", "paused"].includes(timeline.status || "") ? { visible: true, label: `Clore ${what}` } : hidden,
-  };
-}
-
-// What one interview phase is at, in French, from the timeline.
-/**
- * @param {Timeline | null | undefined} timeline
- * @param {string} kind entretien_technique or entretien_final
- * @returns {{ state: string, text: string, at?: string }}
- */
-export function interviewState(timeline, kind) {
-  if (!timeline) return { state: "unknown", text: "" };
-  const rec = (timeline.phases || []).find((p) => p.phase === kind);
-  if (!rec) return { state: "none", text: "Pas d'entretien de ce type dans ce format." };
-  if (rec.ended_at) {
-    const minutes = Math.round((rec.elapsed_seconds || 0) / 60);
-    return { state: "closed", text: `Clos à ${hhmm(rec.ended_at)} (${minutes} min)`, at: rec.ended_at };
-  }
-  if (rec.started_at) {
-    if (timeline.status === "paused") return { state: "paused", text: `En pause (ouvert à ${hhmm(rec.started_at)})`, at: rec.started_at };
-    return { state: "open", text: `En cours depuis ${hhmm(rec.started_at)} (durée prévue ${Math.round(rec.planned_seconds / 60)} min)`, at: rec.started_at };
-  }
-  if (timeline.phase === kind && timeline.status === "awaiting") return { state: "awaiting", text: "En attente d'ouverture par le jury" };
-  return { state: "upcoming", text: "À venir" };
-}
-
-// An Autosaver that waits for a pause in the typing (debounce) but never more than `maxWait`
-// after the first unsaved keystroke, and backs off while the server cannot be reached.
-class NoteSaver extends Autosaver {
-  /** @param {{ key: string, save: (value: any) => Promise<any>, debounce?: number, maxWait?: number }} options */
-  constructor(options) {
-    super(options);
-    this.debounce = options.debounce ?? 1000;
-    this.maxWait = options.maxWait ?? 5000;
-    this.offline = false;
-    this.retry = 0;
-    /** @type {number | null} */
-    this._since = null;
-    this.addEventListener("state", (ev) => {
-      const { detail } = /** @type {CustomEvent} */ (ev);
-      if (detail.state === "offline") {
-        this.offline = true;
-        this.retry = Math.min(15000, this.retry ? this.retry * 2 : 2000);
-      } else if (detail.state === "saved") {
-        this.offline = false;
-        this.retry = 0;
-      }
-    });
-  }
-
-  _schedule() {
-    if (this.inflight || this.frozen) return;
-    const now = Date.now();
-    if (this._since === null) this._since = now;
-    let wait = Math.min(this.debounce, Math.max(0, this._since + this.maxWait - now));
-    if (this.offline) wait = Math.max(wait, this.retry);
-    clearTimeout(this.timer ?? undefined);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.flush();
-    }, wait);
-  }
-
-  flush() {
-    this._since = null;
-    return super.flush();
-  }
-
-  stop() {
-    clearTimeout(this.timer ?? undefined);
-    this.timer = null;
-  }
-}
 
 export class InterviewNotes extends RequestingPanel {
   /** @type {HTMLParagraphElement} */
