@@ -13,6 +13,7 @@
 import "./phase-clock.js";
 import { serverNow } from "../clock.js";
 import { el } from "./dom.js";
+import { newBoardRow } from "./board-row.js";
 import { SHOWN_INCIDENTS, accommodationText, actionsFor, durationText, incidentCount, linkText, plannedText, reasonText } from "./board-row-state.js";
 import { clockTime } from "./format.js";
 import { countsText, mins, reading, timeText } from "./progress-text.js";
@@ -32,51 +33,8 @@ import { countsText, mins, reading, timeText } from "./progress-text.js";
  * @property {Record<string, string | null>} [planned]
  * @property {Record<string, { timeline?: TimelineState | null, connected?: boolean, connected_since?: string | null, incidents?: BoardIncident[] }>} [candidates]
  */
-/**
- * The nodes of a row.
- * @typedef {object} BoardCells
- * @property {HTMLTableCellElement} who
- * @property {HTMLTableCellElement} clock
- * @property {HTMLTableCellElement} status
- * @property {HTMLTableCellElement} link
- * @property {HTMLTableCellElement} incidents
- * @property {HTMLTableCellElement} actions
- * @property {HTMLElement} name
- * @property {HTMLDivElement} info
- * @property {HTMLSpanElement} acc
- * @property {import("./phase-clock.js").PhaseClock} phase
- * @property {HTMLDivElement} sims
- * @property {HTMLDivElement} simsWarn
- * @property {HTMLSpanElement} badge
- * @property {HTMLDivElement} reason
- * @property {HTMLDivElement} planned
- * @property {HTMLSpanElement} dot
- * @property {HTMLSpanElement} linkText
- * @property {HTMLSpanElement} count
- * @property {HTMLButtonElement} seen
- * @property {HTMLUListElement} list
- * @property {HTMLDivElement} buttons
- * @property {HTMLDivElement} message
- */
-/**
- * One candidate's row.
- * @typedef {object} BoardRow
- * @property {string} id
- * @property {HTMLTableRowElement} tr
- * @property {BoardCells} cells
- * @property {BoardIncident[]} incidents
- * @property {boolean} alerted
- * @property {BoardIncident} [fresh] the last incident heard (highlighted until « Vu »)
- * @property {string} name
- * @property {string} info
- * @property {string | null} [planned] the planned start (ISO 8601)
- * @property {TimelineState | null} [timeline]
- * @property {boolean} [connected]
- * @property {string | null} [since]
- * @property {ProgressOut | null} [progress]
- * @property {ReturnType<typeof setTimeout>} [flashTimer]
- * @property {boolean} [busy]
- */
+/** @typedef {import("./board-row.js").BoardCells} BoardCells */
+/** @typedef {import("./board-row.js").BoardRow} BoardRow */
 /**
  * A "board-action" event's detail.
  * @typedef {{ action: string, candidateId: string, name: string, state: TimelineState | null | undefined }} BoardActionDetail
@@ -295,47 +253,10 @@ export class CandidateBoard extends HTMLElement {
    * @returns {BoardRow}
    */
   _newRow(id) {
-    const tr = el("tr");
-    tr.dataset.candidateId = id;
-    // The six columns first; the nodes inside them are added below.
-    const cells = /** @type {BoardCells} */ ({});
-    for (const key of /** @type {const} */ (["who", "clock", "status", "link", "incidents", "actions"])) {
-      cells[key] = el("td", `col-${key}`);
-      tr.append(cells[key]);
-    }
-    /** @type {BoardRow} */
-    const row = { id, tr, cells, name: id, info: "", incidents: [], alerted: false };
-    cells.name = el("strong", "cand-name");
-    cells.info = el("div", "muted small");
-    cells.acc = el("span", "badge");
-    cells.who.append(cells.name, cells.info, cells.acc);
-    cells.phase = /** @type {import("./phase-clock.js").PhaseClock} */ (document.createElement("phase-clock"));
-    cells.phase.setAttribute("compact", "");
-    cells.sims = el("div", "board-sims small");
-    cells.simsWarn = el("div", "board-sims-warn");
-    cells.simsWarn.setAttribute("role", "status");
-    cells.clock.append(cells.phase, cells.sims, cells.simsWarn);
-    cells.badge = el("span", "badge status-badge");
-    cells.reason = el("div", "pause-reason");
-    cells.planned = el("div", "muted small");
-    cells.status.append(cells.badge, cells.reason, cells.planned);
-    cells.dot = el("span", "status-dot");
-    cells.linkText = el("span", "small");
-    cells.link.append(cells.dot, cells.linkText);
-    cells.count = el("span", "badge");
-    cells.seen = el("button", "small-button", "Vu");
-    cells.seen.type = "button";
-    cells.seen.addEventListener("click", () => {
+    return newBoardRow(id, (row) => {
       row.alerted = false;
       this._update(row);
     });
-    cells.list = el("ul", "incident-list");
-    cells.incidents.append(cells.count, cells.seen, cells.list);
-    cells.buttons = el("div", "row-actions");
-    cells.message = el("div", "small row-message");
-    cells.message.setAttribute("role", "status");
-    cells.actions.append(cells.buttons, cells.message);
-    return row;
   }
 
   /** @param {BoardRow} row */
