@@ -10,15 +10,12 @@ import "./cti/order-form.js";
 import "./cti/payment-form.js";
 import "./cti/survey-form.js";
 import { recordName } from "./cti/crm-record.js";
+import { bookSlot, recordAction } from "./crm-actions.js";
 import { LatestValueQueue } from "./latest-value-queue.js";
 import {
   DONE,
   agendaFromRecords,
-  bookingBody,
-  bookingDialog,
-  callbackFields,
   markTaken,
-  noteFields,
   simulationFor,
   slotsFromSimulations,
   storyNoon,
@@ -276,46 +273,10 @@ export class CrmDesk {
     if (done) this.view.stopEditing();
   }
 
+  // A record's action and a slot booked: crm-actions.js.
   /** @param {{ action: string, id: string }} detail */
-  async _action({ action, id }) {
-    const r = this.records.get(id);
-    if (!r) return;
-    const sim = this._simulationFor(id);
-    if (action === "note") {
-      const v = await this.dialog.ask({
-        title: "Note de contact",
-        message: recordName(r),
-        confirm: "Enregistrer la note",
-        fields: noteFields(),
-      });
-      if (v && (await this._do("Note", () => this.api.note(id, { ...v })))) this.onNote?.(id, String(v.summary));
-    } else if (action === "callback") {
-      const v = await this.dialog.ask({
-        title: "Rappel ou rendez-vous",
-        message: recordName(r),
-        confirm: "Planifier",
-        fields: callbackFields(r, this._storyNoon()),
-      });
-      if (v) await this._do("Rendez-vous", () => this.api.appointment(id, { ...v }), v.kind === "rappel" ? "Rappel planifié." : "Rendez-vous planifié.");
-    } else if (action === "order") {
-      const result = await this.orderForm.ask({ record: r, catalogue: this.subject?.catalogue || [], desk: sim?.order || null });
-      if (result) {
-        const { totals, ...body } = result;
-        await this._do("Commande", () => this.api.order(id, { ...body }));
-      }
-    } else if (action === "agreement") {
-      // The form sends it itself and stays open on a refusal (the negotiated schedule is kept).
-      /** @type {CrmMutation | null} */
-      let saved = null;
-      await this.paymentForm.ask({
-        record: r,
-        collection: sim?.collection || null,
-        storyDate: this.subject?.story_date,
-        save: async (body) => (saved = await this.api.agreement(id, body)),
-      });
-      const agreement = saved;
-      if (agreement) await this._do("Accord de paiement", async () => agreement);
-    }
+  async _action(detail) {
+    await recordAction(this, detail);
   }
 
   _storyNoon() {
@@ -401,11 +362,6 @@ export class CrmDesk {
 
   /** @param {Slot} slot */
   async _book(slot) {
-    const id = this.current || slot.record_id;
-    const r = id ? this.records.get(id) : undefined;
-    if (!id || !r) return;
-    const v = await this.dialog.ask(bookingDialog(r, slot, recordName(r)));
-    if (!v) return;
-    await this._do("Rendez-vous", () => this.api.appointment(id, bookingBody(slot, v)));
+    await bookSlot(this, slot);
   }
 }
