@@ -10,6 +10,16 @@ import "./cti/order-form.js";
 import "./cti/payment-form.js";
 import "./cti/survey-form.js";
 import { recordName } from "./cti/crm-record.js";
+import { bookSlot, recordAction } from "./crm-actions.js";
+import { LatestValueQueue } from "./latest-value-queue.js";
+import {
+  DONE,
+  agendaFromRecords,
+  markTaken,
+  simulationFor,
+  slotsFromSimulations,
+  storyNoon,
+} from "./crm-desk-state.js";
 
 /** @typedef {import("./candidate-http.js").CandidateSubject} CandidateSubject */
 /** @typedef {import("./candidate-http.js").CrmRecord} CrmRecord */
@@ -19,15 +29,6 @@ import { recordName } from "./cti/crm-record.js";
 /** @param {unknown} err */
 const messageOf = (err) => (err instanceof Error ? err.message : String(err));
 
-// What each CRM action says once the server has it.
-/** @type {Record<string, string | undefined>} */
-const DONE = {
-  Fiche: "Fiche enregistrée.",
-  Note: "Note enregistrée.",
-  "Rendez-vous": "Rendez-vous planifié.",
-  Commande: "Commande enregistrée.",
-  "Accord de paiement": "Accord de paiement enregistré.",
-};
 
 export class CrmDesk {
   /** @type {HTMLDivElement} */
@@ -56,8 +57,8 @@ export class CrmDesk {
   slots;
   /** @type {boolean} */
   slotsFromServer;
-  /** @type {Map<string, { next: { value: unknown } | null }> | undefined} question → its queued answer */
-  _answering;
+  /** the survey's answers, one request at a time per question (the latest value last) */
+  _answering = new LatestValueQueue();
 
   /**
    * @param {object} options
@@ -173,14 +174,9 @@ export class CrmDesk {
   }
 
   _agendaFromRecords() {
-    /** @type {Record<string, any>[]} */
-    const out = [];
-    for (const r of this.records.values()) {
-      for (const a of r.appointments || []) out.push({ ...a, kind: "rendez_vous", record_id: r.id, record_name: recordName(r) });
-      for (const a of r.callbacks || []) out.push({ ...a, kind: "rappel", record_id: r.id, record_name: recordName(r) });
-    }
-    return out;
+    return agendaFromRecords(this.records.values(), recordName);
   }
+
 
   /** @param {CrmRecord[]} list */
   _setRecords(list) {
@@ -277,65 +273,16 @@ export class CrmDesk {
     if (done) this.view.stopEditing();
   }
 
+  // A record's action and a slot booked: crm-actions.js.
   /** @param {{ action: string, id: string }} detail */
-  async _action({ action, id }) {
-    const r = this.records.get(id);
-    if (!r) return;
-    const sim = this._simulationFor(id);
-    if (action === "note") {
-      const v = await this.dialog.ask({
-        title: "Note de contact",
-        message: recordName(r),
-        confirm: "Enregistrer la note",
-        fields: [
-          { name: "channel", label: "Canal", type: "select", options: [
-            { value: "telephone", label: "Téléphone" }, { value: "chat", label: "Chat" },
-            { value: "courriel", label: "Courriel" }, { value: "courrier", label: "Courrier" }, { value: "sms", label: "SMS" },
-          ] },
-          { name: "summary", label: "Note", type: "textarea", required: true },
-        ],
-      });
-      if (v && (await this._do("Note", () => this.api.note(id, { ...v })))) this.onNote?.(id, String(v.summary));
-    } else if (action === "callback") {
-      const v = await this.dialog.ask({
-        title: "Rappel ou rendez-vous",
-        message: recordName(r),
-        confirm: "Planifier",
-        fields: [
-          { name: "kind", label: "Type", type: "select", options: [
-            { value: "rappel", label: "Rappel téléphonique" }, { value: "rendez_vous", label: "Rendez-vous" },
-          ] },
-          { name: "at", label: "Date et heure", type: "datetime-local", required: true, value: this._storyNoon() },
-          { name: "contact", label: "Interlocuteur", type: "text", value: [r.civility, r.first_name, r.last_name].filter(Boolean).join(" ") },
-          { name: "subject", label: "Objet", type: "textarea", required: true },
-        ],
-      });
-      if (v) await this._do("Rendez-vous", () => this.api.appointment(id, { ...v }), v.kind === "rappel" ? "Rappel planifié." : "Rendez-vous planifié.");
-    } else if (action === "order") {
-      const result = await this.orderForm.ask({ record: r, catalogue: this.subject?.catalogue || [], desk: sim?.order || null });
-      if (result) {
-        const { totals, ...body } = result;
-        await this._do("Commande", () => this.api.order(id, { ...body }));
-      }
-    } else if (action === "agreement") {
-      // The form sends it itself and stays open on a refusal (the negotiated schedule is kept).
-      /** @type {CrmMutation | null} */
-      let saved = null;
-      await this.paymentForm.ask({
-        record: r,
-        collection: sim?.collection || null,
-        storyDate: this.subject?.story_date,
-        save: async (body) => (saved = await this.api.agreement(id, body)),
-      });
-      const agreement = saved;
-      if (agreement) await this._do("Accord de paiement", async () => agreement);
-    }
+  async _action(detail) {
+    await recordAction(this, detail);
   }
 
   _storyNoon() {
-    const day = this.subject?.story_date || new Date().toISOString().slice(0, 10);
-    return `${day}T14:00`;
+    return storyNoon(this.subject?.story_date);
   }
+
 
   /** @returns {PublicSimulation[]} */
   _simulations() {
@@ -347,10 +294,9 @@ export class CrmDesk {
    * @returns {PublicSimulation | null}
    */
   _simulationFor(recordId) {
-    const pop = this.popSimulation;
-    if (pop && pop.crm_record === recordId) return pop;
-    return this._simulations().find((s) => s.crm_record === recordId) || null;
+    return simulationFor(recordId, this.popSimulation, this._simulations());
   }
+
 
   // The survey form for a simulation (by id, or the one of a record).
   // Shows the questionnaire at once (true when the simulation has one); the answers saved so
@@ -384,86 +330,38 @@ export class CrmDesk {
     return sim ? sim.id : null;
   }
 
-  // One request at a time per question, the latest value last: two quick clicks on a
-  // multiple choice must not race each other (the later answer is the one kept).
+  // One request at a time per question, the latest value last (latest-value-queue.js): two
+  // quick clicks on a multiple choice must not race each other (the later answer is kept).
   /** @param {{ question_id: string, value: unknown }} detail */
   async _answer({ question_id, value }) {
     const sim = this.surveySim;
     if (!sim) return;
-    this._answering = this._answering || new Map();
-    const key = `${sim}/${question_id}`;
-    const queued = this._answering.get(key);
-    if (queued) {
-      queued.next = { value };
-      return;
-    }
-    /** @type {{ next: { value: unknown } | null }} */
-    const slot = { next: null };
-    this._answering.set(key, slot);
-    let current = value;
-    try {
-      for (;;) {
-        try {
-          await this.api.answer(sim, question_id, current);
-          if (this.surveySim === sim) this.survey.markSaved(question_id);
-        } catch (err) {
-          if (this.surveySim === sim) this.survey.markFailed(question_id, messageOf(err));
-        }
-        if (!slot.next) break;
-        current = slot.next.value;
-        slot.next = null;
+    await this._answering.send(`${sim}/${question_id}`, value, async (current) => {
+      try {
+        await this.api.answer(sim, question_id, current);
+        if (this.surveySim === sim) this.survey.markSaved(question_id);
+      } catch (err) {
+        if (this.surveySim === sim) this.survey.markFailed(question_id, messageOf(err));
       }
-    } finally {
-      this._answering.delete(key);
-    }
+    });
   }
+
 
   // Until the server's agenda answers: the slots from the subject.
   _refreshSlots() {
     if (this.slotsFromServer) return;
-    /** @type {Slot[]} */
-    const slots = [];
-    for (const s of this._simulations()) {
-      const booking = s.appointment;
-      if (!booking) continue;
-      for (const rep of booking.representatives) {
-        for (const at of rep.slots) {
-          slots.push({ representative: rep.name, area: rep.area, at, duration_minutes: booking.duration_minutes, record_id: s.crm_record, purpose: booking.purpose, qualification: booking.qualification });
-        }
-      }
-    }
-    this.slots = slots;
+    this.slots = slotsFromSimulations(this._simulations());
     this._markTaken();
   }
 
+
   _markTaken() {
-    const taken = new Set((this.agendaItems || []).map((a) => String(a.at).slice(0, 16)));
-    this.agenda.slots = (this.slots || []).map((s) => ({ ...s, taken: taken.has(String(s.at).slice(0, 16)) }));
+    this.agenda.slots = markTaken(this.slots, this.agendaItems);
   }
+
 
   /** @param {Slot} slot */
   async _book(slot) {
-    const id = this.current || slot.record_id;
-    const r = id ? this.records.get(id) : undefined;
-    if (!id || !r) return;
-    const v = await this.dialog.ask({
-      title: `Rendez-vous avec ${slot.representative}`,
-      message: `${recordName(r)} — ${String(slot.at).replace("T", " à ").slice(0, 18)}`,
-      confirm: "Réserver le créneau",
-      fields: [
-        { name: "contact", label: "Interlocuteur", type: "text", required: true, value: [r.civility, r.first_name, r.last_name].filter(Boolean).join(" ") },
-        { name: "subject", label: `Qualification (${(slot.qualification || []).join(", ")})`, type: "textarea", required: true },
-      ],
-    });
-    if (!v) return;
-    await this._do("Rendez-vous", () =>
-      this.api.appointment(id, {
-        kind: "rendez_vous",
-        at: String(slot.at).slice(0, 16),
-        representative: slot.representative,
-        contact: v.contact,
-        subject: `${slot.purpose} avec ${slot.representative} (${slot.area}). ${v.subject}`,
-      }),
-    );
+    await bookSlot(this, slot);
   }
 }

@@ -168,3 +168,93 @@ def test_the_panels_ask_the_page_and_show_what_it_hands_them(page: Any) -> None:
     expect(docs).not_to_contain_text("tard")
     assert asked(page) == []
     assert page.console_errors == []
+
+
+# <deliberation-panel> alone, its timers held by the test: window.setTimeout is replaced before
+# the panel runs, each delayed call is kept until the test runs them all (window.__runTimers), so
+# a refresh cancelled or not is a fact of the page, not of a wait. The page answers every request.
+DELIBERATION_HTML = """<head><meta charset="utf-8"><title>Délibération (test)</title></head>
+<body><main><deliberation-panel id="delib"></deliberation-panel></main></body>"""
+DELIBERATION_SCRIPT = """import { PlateauSocket } from "/static/js/socket.js";
+import "/static/js/jury/deliberation-panel.js";
+
+const timers = new Map();
+let next = 0;
+window.setTimeout = (fn, ms) => { timers.set(++next, fn); return next; };
+window.clearTimeout = (id) => { timers.delete(id); };
+window.__runTimers = () => { const due = [...timers.values()]; timers.clear(); for (const fn of due) fn(); return due.length; };
+const ANSWERS = {
+  "evaluation-wanted": { competences: [], deliberations: [], interview_topics: [] },
+  "certification-wanted": {}, "decision-preview-wanted": {}, "readiness-wanted": {},
+};
+const panel = document.getElementById("delib");
+window.__panel = panel; // kept: once out of the page, getElementById no longer finds it
+window.__asked = [];
+for (const [type, value] of Object.entries(ANSWERS)) {
+  panel.addEventListener(type, (ev) => {
+    ev.preventDefault();
+    window.__asked.push(type);
+    panel.answer(ev.detail.id, value);
+  });
+}
+const socket = new PlateauSocket(); // never connected: the test sends its events
+window.__send = (type, detail) => socket.dispatchEvent(new CustomEvent(type, { detail: { type, ...detail } }));
+window.__ctx = { candidateId: "c1", capacity: "client", socket, snapshot: () => null, me: { role: "juror", subject_id: "j1" } };
+panel.bind(window.__ctx);
+document.body.dataset.ready = "true";
+"""
+
+
+def test_the_deliberation_panel_drops_its_delayed_refreshes_once_removed_or_unbound(
+    page: Any,
+) -> None:
+    open_test_document(page, DELIBERATION_HTML, DELIBERATION_SCRIPT)
+    delib = page.locator("#delib")
+    expect(delib).to_have_attribute("aria-busy", "false")
+    expect(delib.locator(".dp-version")).to_contain_text("Aucune proposition")
+
+    def heard_then(action: str) -> list[str]:
+        """A mark and a decision heard (each refresh delayed), then `action`, then every
+        pending timer run: what the panel asked the page afterwards."""
+        return list(
+            page.evaluate(
+                """async (action) => {
+                    window.__send('evaluation.mark', { candidate_id: 'c1' });
+                    window.__send('certification.decision', { candidate_id: 'c1' });
+                    eval(action);
+                    window.__asked = [];
+                    window.__runTimers();
+                    await new Promise((r) => requestAnimationFrame(() => r()));
+                    return window.__asked;
+                }""",
+                action,
+            )
+        )
+
+    # Bound and in the page: the delayed refreshes run (grid and facts asked again).
+    assert sorted(heard_then("null")) == [
+        "certification-wanted",
+        "decision-preview-wanted",
+        "evaluation-wanted",
+        "readiness-wanted",
+    ]
+    # Taken out of the page while bound: they are dropped, nothing is asked.
+    assert heard_then("window.__panel.remove()") == []
+    # Put back: what it missed meanwhile is read again.
+    back = page.evaluate(
+        """async () => {
+            window.__asked = [];
+            document.querySelector('main').append(window.__panel);
+            await new Promise((r) => requestAnimationFrame(() => r()));
+            return window.__asked;
+        }"""
+    )
+    assert sorted(back) == [
+        "certification-wanted",
+        "decision-preview-wanted",
+        "evaluation-wanted",
+        "readiness-wanted",
+    ]
+    # Unbound (another candidate, or the page leaving): dropped too.
+    assert heard_then("window.__panel.unbind()") == []
+    assert page.console_errors == []

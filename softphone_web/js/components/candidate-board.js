@@ -13,6 +13,8 @@
 import "./phase-clock.js";
 import { serverNow } from "../clock.js";
 import { el } from "./dom.js";
+import { newBoardRow } from "./board-row.js";
+import { SHOWN_INCIDENTS, accommodationText, actionsFor, durationText, incidentCount, linkText, plannedText, reasonText } from "./board-row-state.js";
 import { clockTime } from "./format.js";
 import { countsText, mins, reading, timeText } from "./progress-text.js";
 
@@ -31,92 +33,16 @@ import { countsText, mins, reading, timeText } from "./progress-text.js";
  * @property {Record<string, string | null>} [planned]
  * @property {Record<string, { timeline?: TimelineState | null, connected?: boolean, connected_since?: string | null, incidents?: BoardIncident[] }>} [candidates]
  */
-/**
- * The nodes of a row.
- * @typedef {object} BoardCells
- * @property {HTMLTableCellElement} who
- * @property {HTMLTableCellElement} clock
- * @property {HTMLTableCellElement} status
- * @property {HTMLTableCellElement} link
- * @property {HTMLTableCellElement} incidents
- * @property {HTMLTableCellElement} actions
- * @property {HTMLElement} name
- * @property {HTMLDivElement} info
- * @property {HTMLSpanElement} acc
- * @property {import("./phase-clock.js").PhaseClock} phase
- * @property {HTMLDivElement} sims
- * @property {HTMLDivElement} simsWarn
- * @property {HTMLSpanElement} badge
- * @property {HTMLDivElement} reason
- * @property {HTMLDivElement} planned
- * @property {HTMLSpanElement} dot
- * @property {HTMLSpanElement} linkText
- * @property {HTMLSpanElement} count
- * @property {HTMLButtonElement} seen
- * @property {HTMLUListElement} list
- * @property {HTMLDivElement} buttons
- * @property {HTMLDivElement} message
- */
-/**
- * One candidate's row.
- * @typedef {object} BoardRow
- * @property {string} id
- * @property {HTMLTableRowElement} tr
- * @property {BoardCells} cells
- * @property {BoardIncident[]} incidents
- * @property {boolean} alerted
- * @property {BoardIncident} [fresh] the last incident heard (highlighted until « Vu »)
- * @property {string} name
- * @property {string} info
- * @property {string | null} [planned] the planned start (ISO 8601)
- * @property {TimelineState | null} [timeline]
- * @property {boolean} [connected]
- * @property {string | null} [since]
- * @property {ProgressOut | null} [progress]
- * @property {ReturnType<typeof setTimeout>} [flashTimer]
- * @property {boolean} [busy]
- */
+/** @typedef {import("./board-row.js").BoardCells} BoardCells */
+/** @typedef {import("./board-row.js").BoardRow} BoardRow */
 /**
  * A "board-action" event's detail.
  * @typedef {{ action: string, candidateId: string, name: string, state: TimelineState | null | undefined }} BoardActionDetail
  */
 
-/** @typedef {{ label: string, when: string[], primary?: boolean, limited?: boolean, timed?: boolean, danger?: boolean }} ActionSpec */
-/** @type {Record<string, ActionSpec>} */
-const ACTIONS = {
-  start: { label: "Démarrer", when: ["not_started"], primary: true },
-  plan: { label: "Planifier", when: ["not_started"] },
-  accommodation: { label: "Aménagement", when: ["not_started"] },
-  pause: { label: "Pause", when: ["running"] },
-  resume: { label: "Reprendre", when: ["paused"], primary: true },
-  extend: { label: "Prolonger", when: ["running", "paused"], limited: true },
-  endphase: { label: "Terminer la phase", when: ["running", "paused"], timed: true, limited: true },
-  close: { label: "Clore l'épreuve", when: ["running", "paused", "awaiting"], limited: true, danger: true },
-};
-const SHOWN_INCIDENTS = 3;
-
-
-// « 7 min », « 1 h 05 », « 45 s »: a duration, never a time of day.
-/** @param {number | null | undefined} seconds */
-export function durationText(seconds) {
-  const s = Math.max(0, Math.round(seconds || 0));
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} min`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")}`;
-}
-
-/** @param {{ extra_ratio?: string | null, extra_minutes: number, note?: string | null } | null | undefined} acc */
-export function accommodationText(acc) {
-  if (!acc) return "";
-  const [num, den] = String(acc.extra_ratio || "0").split("/").map(Number);
-  const ratio = den ? num / den : num;
-  const parts = [];
-  if (ratio > 0) parts.push(`+${Math.round(ratio * 100)} %`);
-  if (acc.extra_minutes > 0) parts.push(`+${acc.extra_minutes} min`);
-  if (!parts.length) return "";
-  return acc.note ? `${acc.note} (${parts.join(", ")})` : parts.join(", ");
-}
+// What a row says (its actions, reasons, texts): board-row-state.js; the two texts the pages
+// imported from here stay importable from here.
+export { accommodationText, durationText };
 
 export class CandidateBoard extends HTMLElement {
   /** @type {HTMLTableSectionElement} */
@@ -327,47 +253,10 @@ export class CandidateBoard extends HTMLElement {
    * @returns {BoardRow}
    */
   _newRow(id) {
-    const tr = el("tr");
-    tr.dataset.candidateId = id;
-    // The six columns first; the nodes inside them are added below.
-    const cells = /** @type {BoardCells} */ ({});
-    for (const key of /** @type {const} */ (["who", "clock", "status", "link", "incidents", "actions"])) {
-      cells[key] = el("td", `col-${key}`);
-      tr.append(cells[key]);
-    }
-    /** @type {BoardRow} */
-    const row = { id, tr, cells, name: id, info: "", incidents: [], alerted: false };
-    cells.name = el("strong", "cand-name");
-    cells.info = el("div", "muted small");
-    cells.acc = el("span", "badge");
-    cells.who.append(cells.name, cells.info, cells.acc);
-    cells.phase = /** @type {import("./phase-clock.js").PhaseClock} */ (document.createElement("phase-clock"));
-    cells.phase.setAttribute("compact", "");
-    cells.sims = el("div", "board-sims small");
-    cells.simsWarn = el("div", "board-sims-warn");
-    cells.simsWarn.setAttribute("role", "status");
-    cells.clock.append(cells.phase, cells.sims, cells.simsWarn);
-    cells.badge = el("span", "badge status-badge");
-    cells.reason = el("div", "pause-reason");
-    cells.planned = el("div", "muted small");
-    cells.status.append(cells.badge, cells.reason, cells.planned);
-    cells.dot = el("span", "status-dot");
-    cells.linkText = el("span", "small");
-    cells.link.append(cells.dot, cells.linkText);
-    cells.count = el("span", "badge");
-    cells.seen = el("button", "small-button", "Vu");
-    cells.seen.type = "button";
-    cells.seen.addEventListener("click", () => {
+    return newBoardRow(id, (row) => {
       row.alerted = false;
       this._update(row);
     });
-    cells.list = el("ul", "incident-list");
-    cells.incidents.append(cells.count, cells.seen, cells.list);
-    cells.buttons = el("div", "row-actions");
-    cells.message = el("div", "small row-message");
-    cells.message.setAttribute("role", "status");
-    cells.actions.append(cells.buttons, cells.message);
-    return row;
   }
 
   /** @param {BoardRow} row */
@@ -387,32 +276,18 @@ export class CandidateBoard extends HTMLElement {
     cells.badge.className = `badge status-badge status-${status}`;
     const paused = status === "paused";
     const closure = state && state.closure;
-    cells.reason.textContent = paused
-      ? `Motif : ${state?.pause_reason || "—"}`
-      : closure
-        ? `${closure.reason_label}${closure.comment ? ` : ${closure.comment}` : ""} — ${closure.outcome}`
-        : "";
+    cells.reason.textContent = reasonText(state);
     cells.reason.hidden = !paused && !closure;
     cells.reason.classList.toggle("closure-reason", Boolean(closure));
-    const planned = status === "not_started" && row.planned;
-    cells.planned.textContent = planned ? `Départ prévu à ${clockTime(row.planned)}` : "";
+    const planned = plannedText(state, row.planned);
+    cells.planned.textContent = planned;
     cells.planned.hidden = !planned;
-    const extension = state?.extension_seconds ?? 0;
-    if (status === "running" && extension > 0) {
-      cells.planned.textContent = `Phase prolongée de ${durationText(extension)}`;
-      cells.planned.hidden = false;
-    }
 
     cells.dot.className = row.connected ? "status-dot on" : "status-dot";
-    const since = clockTime(row.since);
-    cells.linkText.textContent = row.connected
-      ? `Connecté depuis ${since}`
-      : row.since
-        ? `Déconnecté depuis ${since}`
-        : "Jamais connecté";
+    cells.linkText.textContent = linkText(row.connected, row.since);
 
     const n = row.incidents.length;
-    cells.count.textContent = n === 0 ? "Aucun" : n === 1 ? "1 incident" : `${n} incidents`;
+    cells.count.textContent = incidentCount(n);
     cells.count.className = n ? "badge alert" : "badge";
     cells.seen.hidden = !row.alerted;
     cells.seen.setAttribute("aria-label", `Marquer les alertes de ${row.name} comme vues`);
@@ -432,16 +307,7 @@ export class CandidateBoard extends HTMLElement {
     row.tr.classList.toggle("alerted", row.alerted);
     row.tr.classList.toggle("paused", paused);
 
-    const allowed = this.allowed;
-    const limit = this.limitPhases;
-    const phase = state ? state.phase : null;
-    const wanted = Object.entries(ACTIONS).filter(
-      ([name, a]) =>
-        allowed.has(name) &&
-        a.when.includes(status) &&
-        (!a.timed || (state && state.timed)) &&
-        (!a.limited || !limit || (phase !== null && limit.has(phase))),
-    );
+    const wanted = actionsFor(state, this.allowed, this.limitPhases);
     row.tr.classList.toggle("closed", Boolean(closure));
     const key = wanted.map(([name]) => name).join(" ");
     if (cells.buttons.dataset.key !== key) {

@@ -32,7 +32,7 @@ import { dayAndTime, hhmm } from "./review-common.js";
  * @typedef {import("./deliberation-model.js").GridCompetence & { name?: string, counts?: Record<string, number> }} Competence
  */
 /** @typedef {{ status: HTMLElement, counts: HTMLElement }} StatusCells */
-/** @typedef {{ competence?: [string, string], ccp?: [string, string], reason?: [string, string], title?: string | null, justification?: string }} FormPatch */
+/** @typedef {import("./deliberation-state.js").FormPatch} FormPatch */
 /** @typedef {{ kinds: string[], training: string }} EvidenceValues */
 
 // A label by key (the server's value itself when the key is unknown to the table).

@@ -14,104 +14,18 @@
 //   grid.marks                  // confirmed marks as the server gave them
 // Keyboard, on a criterion: A, N, O mark it; ↑ ↓ (Début, Fin) move; Entrée opens the comment
 // (Ctrl+Entrée saves it, Échap goes back to the criterion).
+// Its parts: grid-view.js draws it and handles the keys; this module binds it to the page,
+// loads the grid and saves the marks; grid-view-state.js and grid-marks.js have no DOM.
 import { el } from "../components/dom.js";
-import { LABEL, MarkBook, VALUES, markKey, splitKey } from "./grid-marks.js";
-import { CriterionRow } from "./grid-row.js";
-import { STATUS_LABELS, competenceStatus, synthesisNodes } from "./grid-synthesis.js";
+import { markKey, splitKey } from "./grid-marks.js";
+import { GridView } from "./grid-view.js";
+import { heardWarning, latestActivity, refusalWarning } from "./grid-view-state.js";
 import { callsIn, evaluationIn, liveCall, upsertCall } from "./observer-common.js";
-import "./pinned-notes.js";
-import { RequestingPanel } from "./requesting-panel.js";
 
 /** @typedef {import("../types/events.js").MarkOut} MarkOut */
-/** @typedef {{ index: number, text: string, watch?: boolean }} Criterion */
-/** @typedef {{ code: string, name: string, criteria: Criterion[] }} PartCompetence */
-/**
- * A part of the grid as GET …/evaluation gives it (a simulation, the written replies, an interview).
- * @typedef {{ part: string, label: string, kind: string, competences: PartCompetence[], not_played?: string, replaced?: boolean }} GridPart
- */
 /** @typedef {Error & { code?: string }} SaveError a refused mark (« conflict » when stale) */
 
-export class EvaluationGrid extends RequestingPanel {
-  /** @type {GridPart[]} */
-  _parts;
-  /** @type {MarkBook} */
-  _book;
-  /** @type {Map<string, CriterionRow>} */
-  _rows;
-  /** @type {import("./observer-common.js").CallOut[]} */
-  _calls;
-  /** @type {Map<string, number>} */
-  _chats;
-  /** @type {string | null} */
-  _part;
-  /** @type {any} */
-  _summary;
-  /** @type {HTMLSelectElement} */
-  _select;
-  /** @type {HTMLInputElement} */
-  _follow;
-  /** @type {HTMLParagraphElement} */
-  _message;
-  /** @type {HTMLParagraphElement} */
-  _saved;
-  /** @type {HTMLDivElement} */
-  _body;
-  /** @type {import("./pinned-notes.js").PinnedNotes} */
-  _notes;
-  /** @type {HTMLElement} */
-  _synthesis;
-  /** @type {string | null} */
-  _actor;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  _refreshTimer;
-
-  constructor() {
-    super();
-    this._reset();
-  }
-
-  _reset() {
-    this._parts = [];
-    this._book = new MarkBook();
-    this._rows = new Map(); // key -> row elements
-    this._calls = [];
-    this._chats = new Map(); // chat simulation id -> instant of its latest message (ms)
-    this._part = null;
-    this._summary = null;
-  }
-
-  _build() {
-    if (this._body) return;
-    this.classList.add("evaluation-grid");
-    const head = el("div", "eg-head");
-    head.append(el("h2", "", "Grille d'évaluation"));
-    this._select = document.createElement("select");
-    this._select.className = "eg-part-select";
-    this._select.id = `eg-part-${Math.random().toString(36).slice(2, 8)}`;
-    this._select.addEventListener("change", () => this._showPart(this._select.value));
-    const label = el("label", "eg-part-label", "Partie évaluée");
-    label.htmlFor = this._select.id;
-    this._follow = document.createElement("input");
-    this._follow.type = "checkbox";
-    this._follow.checked = true;
-    this._follow.id = `${this._select.id}-follow`;
-    const followLabel = el("label", "eg-follow small", "Suivre la simulation en cours");
-    followLabel.title = "La partie évaluée suit l'appel qui commence et la messagerie quand le client écrit.";
-    followLabel.prepend(this._follow);
-    const picker = el("div", "eg-picker");
-    picker.append(label, this._select, followLabel);
-    head.append(picker);
-    const help = el("p", "eg-help small muted", "Sur un critère : A acquis · N non acquis · O non observé · ↑ ↓ pour changer de critère · Entrée pour le commentaire.");
-    this._message = el("p", "eg-message");
-    this._message.setAttribute("role", "alert");
-    this._saved = el("p", "eg-saved small muted");
-    this._saved.setAttribute("role", "status");
-    this._body = el("div", "eg-body");
-    this._notes = /** @type {import("./pinned-notes.js").PinnedNotes} */ (document.createElement("pinned-notes"));
-    this._synthesis = el("section", "eg-synthesis");
-    this.append(head, help, this._message, this._saved, this._body, this._notes, this._synthesis);
-  }
-
+export class EvaluationGrid extends GridView {
   // ---- the page contract ------------------------------------------------------------------
 
   /**
@@ -221,14 +135,9 @@ export class EvaluationGrid extends RequestingPanel {
   // The simulations by latest activity: the call on the line, then the latest call or chat.
   /** @returns {Array<string | null | undefined>} */
   _latestActivity() {
-    const live = liveCall(this._calls);
-    /** @type {Array<[string | null, number]>} */
-    const recent = [
-      ...this._calls.map((c) => /** @type {[string | null, number]} */ ([c.simulation_id, Date.parse(c.answered_at || c.rang_at || "") || 0])),
-      ...[...this._chats].map(([id, at]) => /** @type {[string | null, number]} */ ([id, at])),
-    ].sort((a, b) => b[1] - a[1]);
-    return [live && live.simulation_id, ...recent.map(([id]) => id)];
+    return latestActivity(this._calls, this._chats, liveCall(this._calls));
   }
+
 
   /** @param {string | null | undefined} id */
   _hasPart(id) {
@@ -237,29 +146,23 @@ export class EvaluationGrid extends RequestingPanel {
 
   // ---- marks ----------------------------------------------------------------------------------
 
-  /** @param {string} key */
-  _display(key) {
-    return this._book.display(key);
-  }
-
   // `evaluation.mark`: ours (echo) or the other juror's, shown live.
   /** @param {MarkOut} mark */
   _heard(mark) {
     if (!this._book.isNews(mark)) return;
     const key = markKey(mark.part, mark.competence, mark.criterion);
-    const cur = this._book.get(key);
-    if (this._actor && mark.by !== this._actor) {
-      const where = this._where(mark);
-      if (this._display(key).pending) {
-        this._warn(`L'autre juré note ${where} en même temps que vous (« ${LABEL[mark.value]} »).`);
-      } else if (cur && cur.by === this._actor && cur.value !== mark.value) {
-        this._warn(`L'autre juré a changé ${where} : « ${LABEL[cur.value]} » → « ${LABEL[mark.value]} ».`);
-      }
-    }
+    const warning = heardWarning(mark, {
+      actor: this._actor,
+      current: this._book.get(key),
+      pending: Boolean(this._display(key).pending),
+      where: this._where(mark),
+    });
+    if (warning) this._warn(warning);
     this._book.accept(mark);
     this._renderRow(key);
     this._afterChange();
   }
+
 
   /** @param {MarkOut} m */
   _where(m) {
@@ -300,24 +203,10 @@ export class EvaluationGrid extends RequestingPanel {
       if (this._ctx !== ctx) return;
       this._book.fail(key, save);
       this._renderRow(key);
-      if (err.code === "conflict" || err.message.includes("par l'autre juré")) {
-        // The other juror's mark arrives as an event (it may already be shown).
-        this._warn(`Conflit : ${err.message}`);
-        this._saved.textContent = "";
-        return;
-      }
-      const back = this._display(key).value;
-      this._warn(
-        `Note non enregistrée (${err.message.replace(/\.$/, "")}) : le critère ${criterion} de ${competence} ` +
-          `revient à « ${back ? LABEL[back] : "non noté"} ».`,
-      );
+      // A conflict: the other juror's mark arrives as an event (it may already be shown).
+      this._warn(refusalWarning(err, { criterion, competence, back: this._display(key).value }).text);
       this._saved.textContent = "";
     }
-  }
-
-  /** @param {string} text */
-  _warn(text) {
-    this._message.textContent = text;
   }
 
   _afterChange() {
@@ -337,218 +226,6 @@ export class EvaluationGrid extends RequestingPanel {
         /* the next change tries again */
       }
     }, 1200);
-  }
-
-  // ---- rendering ------------------------------------------------------------------------------
-
-  /** @param {string} id */
-  _partLabel(id) {
-    const i = this._parts.findIndex((p) => p.part === id);
-    if (i < 0) return id;
-    const p = this._parts[i];
-    return p.kind === "ecrit" || p.kind === "entretien" ? p.label : `${i + 1}. ${p.label}`;
-  }
-
-  /** @param {GridPart} part */
-  _countFor(part) {
-    let total = 0;
-    let marked = 0;
-    for (const comp of part.competences) {
-      for (const c of comp.criteria) {
-        total += 1;
-        if (this._display(markKey(part.part, comp.code, c.index)).value) marked += 1;
-      }
-    }
-    return `${marked}/${total}`;
-  }
-
-  _fillSelect() {
-    this._select.replaceChildren(
-      ...this._parts.map((p) => new Option(`${this._partLabel(p.part)} (${this._countFor(p)})`, p.part)),
-    );
-    if (this._part) this._select.value = this._part;
-  }
-
-  _updateOptionCounts() {
-    for (const opt of this._select.options) {
-      const p = this._parts.find((x) => x.part === opt.value);
-      if (p) opt.textContent = `${this._partLabel(p.part)} (${this._countFor(p)})`;
-    }
-  }
-
-  /** @param {string | null | undefined} id */
-  _showPart(id) {
-    const part = this._parts.find((p) => p.part === id);
-    if (!part || !id) return;
-    const active = document.activeElement;
-    const focused = this.contains(active) && Boolean(active && active.classList.contains("eg-crit"));
-    this._part = id;
-    this._select.value = id;
-    this.dataset.part = id;
-    this._rows = new Map();
-    const sections = part.competences.map((comp) => {
-      const section = el("section", "eg-comp");
-      section.dataset.competence = comp.code;
-      const h = el("h3", "eg-comp-title");
-      const badge = el("span", "badge eg-comp-status");
-      h.append(el("span", "eg-code", comp.code), " ", el("span", "", comp.name), " ", badge);
-      const list = el("ol", "eg-criteria");
-      list.setAttribute("aria-label", `Critères de ${comp.code}`);
-      for (const c of comp.criteria) list.append(this._row(part, comp, c));
-      section.append(h, list);
-      return section;
-    });
-    // A simulation not played says why (its criteria can only be « non observé »); a
-    // replacement writing task says it is one.
-    const note = part.not_played || (part.replaced ? "Écrit de remplacement : la simulation qu'il suivait n'a pas été jouée." : "");
-    this._body.replaceChildren(...(note ? [el("p", "eg-part-note", note)] : []), ...sections);
-    const rows = [...this._rows.values()];
-    if (rows.length) rows[0].li.tabIndex = 0;
-    this._updateCompetenceBadges();
-    if (focused && rows.length) rows[0].li.focus();
-  }
-
-  /**
-   * @param {GridPart} part
-   * @param {PartCompetence} comp
-   * @param {Criterion} c
-   */
-  _row(part, comp, c) {
-    const key = markKey(part.part, comp.code, c.index);
-    const row = new CriterionRow(c, comp.code, {
-      onMark: (value) => this._mark(key, value),
-      onComment: (text) => this._saveComment(key, text),
-      onOpenComment: () => this._openComment(key),
-      onKey: (ev) => this._key(ev, key),
-    });
-    row.li.dataset.key = key;
-    row.li.addEventListener("focus", () => this._focusRow(row.li));
-    this._rows.set(key, row);
-    this._renderRow(key);
-    return row.li;
-  }
-
-  /** @param {string} key */
-  _renderRow(key) {
-    const row = this._rows.get(key);
-    if (!row) return;
-    const shown = this._display(key);
-    const mark = this._book.get(key);
-    row.render(shown, Boolean(!shown.pending && mark && this._actor && mark.by !== this._actor));
-  }
-
-  // A competence's marks over every part: the values given, and the criteria still without a
-  // mark in the parts where it has been marked at all.
-  /** @param {string} code */
-  _progressOf(code) {
-    /** @type {string[]} */
-    const values = [];
-    let unmarked = 0;
-    let total = 0;
-    for (const part of this._parts) {
-      const comp = part.competences.find((c) => c.code === code);
-      if (!comp) continue;
-      const marks = /** @type {string[]} */ (comp.criteria.map((c) => this._display(markKey(part.part, code, c.index)).value).filter(Boolean));
-      if (!marks.length) continue;
-      values.push(...marks);
-      unmarked += comp.criteria.length - marks.length;
-      total += comp.criteria.length;
-    }
-    return { values, unmarked, total, status: competenceStatus(values, unmarked) };
-  }
-
-  // Each competence's badge, all parts together: « en cours » while a part in which it was
-  // marked still has criteria of it without a mark.
-  _updateCompetenceBadges() {
-    for (const section of this._body.querySelectorAll(".eg-comp")) {
-      const { values, total, status } = this._progressOf(/** @type {HTMLElement} */ (section).dataset.competence || "");
-      const badge = /** @type {HTMLElement} */ (section.querySelector(".eg-comp-status"));
-      badge.textContent = STATUS_LABELS[status];
-      badge.className = `badge eg-comp-status status-${status}`;
-      badge.title =
-        status === "en_cours"
-          ? `${values.length} critère(s) noté(s) sur ${total} : la grille conclut quand tous sont notés (le jury décide)`
-          : "Toutes parties confondues (règle de la grille ; le jury décide)";
-    }
-  }
-
-  // The server's synthesis; a competence still being marked says so there too.
-  _renderSynthesis() {
-    if (!this._summary) return;
-    /** @type {Set<string>} */
-    const inProgress = new Set(
-      (this._summary.competences || []).map((/** @type {{ code: string }} */ c) => c.code).filter((/** @type {string} */ code) => this._progressOf(code).status === "en_cours"),
-    );
-    this._synthesis.replaceChildren(...synthesisNodes(this._summary, inProgress));
-  }
-
-  // ---- keyboard -------------------------------------------------------------------------------
-
-  /** @param {HTMLElement} li */
-  _focusRow(li) {
-    for (const r of this._rows.values()) r.li.tabIndex = r.li === li ? 0 : -1;
-  }
-
-  /**
-   * @param {KeyboardEvent} ev
-   * @param {string} key
-   */
-  _key(ev, key) {
-    const row = this._rows.get(key);
-    if (!row) return; // (the row passes only its own keys, without Ctrl, Alt or ⌘)
-    const rows = [...this._rows.values()];
-    const i = rows.indexOf(row);
-    const k = ev.key.toLowerCase();
-    const v = VALUES.find((x) => x.key === k);
-    if (v) {
-      ev.preventDefault();
-      this._mark(key, v.value);
-      return;
-    }
-    /** @type {Record<string, number>} */
-    const moves = { arrowdown: i + 1, arrowup: i - 1, home: 0, end: rows.length - 1 };
-    const to = moves[k];
-    if (to !== undefined) {
-      ev.preventDefault();
-      const next = rows[Math.max(0, Math.min(rows.length - 1, to))];
-      this._focusRow(next.li);
-      next.li.focus();
-    } else if (k === "enter") {
-      ev.preventDefault();
-      this._openComment(key);
-    }
-  }
-
-  /**
-   * @param {string} key
-   * @param {string} value
-   */
-  _mark(key, value) {
-    const cur = this._display(key);
-    if (cur.value === value && !cur.pending) return; // nothing new
-    this._message.textContent = "";
-    this._save(key, value, cur.comment);
-  }
-
-  /** @param {string} key */
-  _openComment(key) {
-    const row = this._rows.get(key);
-    if (!row) return;
-    if (!this._display(key).value) {
-      this._warn("Notez d'abord le critère (A, N ou O) : le commentaire accompagne la note.");
-      return;
-    }
-    row.openComment();
-  }
-
-  /**
-   * @param {string} key
-   * @param {string} text
-   */
-  _saveComment(key, text) {
-    const cur = this._display(key);
-    if (!cur.value || text === cur.comment) return;
-    this._save(key, cur.value, text);
   }
 }
 

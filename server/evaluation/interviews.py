@@ -1,0 +1,82 @@
+"""The jurors' notes of the interviews: the technical interview's competences, then the final
+interview when the format has one."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.core import audit
+from server.core.context import AppContext
+from server.core.identity import Principal
+from server.core.referential import ExamFormat
+from server.evaluation import grid
+from server.evaluation.events import (
+    InterviewNoteChanged,
+    InterviewOut,
+    to_jury,
+)
+from server.evaluation.models import InterviewNote
+from server.evaluation.seating import EvaluationRefused, seat
+
+
+class InterviewPayload(TypedDict):
+    """A juror's notes of an interview (`interview_out`; `events.InterviewOut`)."""
+
+    topic: str
+    text: str
+    by: str
+    updated_at: str
+
+
+def interview_topics(exam_format: ExamFormat) -> list[str]:
+    """The technical interview's competences (RC), then the final interview when there is one."""
+    return list(exam_format.technical_interview) + (
+        [grid.FINAL_INTERVIEW_TOPIC] if exam_format.has_final_interview else []
+    )
+
+
+def interview_out(r: InterviewNote) -> InterviewPayload:
+    return {"topic": r.topic, "text": r.text, "by": r.by, "updated_at": r.updated_at.isoformat()}
+
+
+async def set_interview_note(
+    ctx: AppContext, principal: Principal, candidate_id: str, topic: str, text: str
+) -> InterviewPayload:
+    async with ctx.db.session() as session:
+        s = await seat(ctx, session, candidate_id)
+        if topic not in interview_topics(s.exam_format):
+            raise EvaluationRefused("Sujet d'entretien inconnu pour ce format d'épreuve.")
+        row = await session.get(InterviewNote, (candidate_id, topic))
+        if row is None:
+            row = InterviewNote(candidate_id=candidate_id, topic=topic)
+            session.add(row)
+        row.text, row.by, row.updated_at = text, principal.actor, ctx.clock.now()
+        await audit.record(
+            session,
+            clock=ctx.clock,
+            actor=principal.actor,
+            action="evaluation.interview",
+            exam_session_id=s.candidate.exam_session_id,
+            subject=candidate_id,
+            details={"topic": topic, "chars": len(text)},
+        )
+        await session.commit()
+        out = interview_out(row)
+    to_jury(
+        ctx,
+        candidate_id,
+        InterviewNoteChanged(candidate_id=candidate_id, interview=InterviewOut(**out)),
+    )
+    return out
+
+
+async def interview_notes(session: AsyncSession, candidate_id: str) -> list[InterviewPayload]:
+    rows = await session.scalars(
+        select(InterviewNote)
+        .where(InterviewNote.candidate_id == candidate_id)
+        .order_by(InterviewNote.topic)
+    )
+    return [interview_out(r) for r in rows]
