@@ -39,13 +39,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal, TypedDict
 
-import av
 import numpy as np
-from av.audio.codeccontext import AudioCodecContext
 
-from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, SAMPLE_RATE, Pcm
+from server.telephony.audio import FRAME_SAMPLES, FRAME_SECONDS, Pcm
 from server.telephony.ogg_opus import OggOpusPages, packet_samples
-from server.telephony.opus import TIME_BASE, silence_packet
+from server.telephony.opus import OpusEncoder, silence_packet
 from server.telephony.recording_sink import OggPageSink, OpenFile, OsFile, StorageFault
 
 logger = logging.getLogger(__name__)
@@ -138,20 +136,7 @@ class _ChannelEncoder:
     fed `LOOKAHEAD` samples ahead, so its packets decode onto the frame's own samples."""
 
     def __init__(self, bitrate: int, complexity: int) -> None:
-        codec = av.CodecContext.create("libopus", "w")
-        assert isinstance(codec, AudioCodecContext)
-        codec.sample_rate = SAMPLE_RATE
-        codec.layout = "mono"
-        codec.format = "s16"
-        codec.time_base = TIME_BASE
-        codec.bit_rate = bitrate
-        codec.options = {
-            "application": "voip",
-            "vbr": "constrained",  # unconstrained VBR doubles the rate on tonal input
-            "compression_level": str(complexity),  # libopus's complexity
-        }
-        self._codec = codec
-        self._pts = 0
+        self._opus = OpusEncoder(bitrate, complexity)  # mono, VoIP, constrained VBR
         self._last = np.zeros(FRAME_SAMPLES, dtype=np.int16)  # the channel's previous frame
         self._heard_last = False  # was the previous frame fed to the encoder?
         self.encoded = 0
@@ -172,12 +157,7 @@ class _ChannelEncoder:
         return packets[-1] if packets else silence_packet()
 
     def _feed(self, pcm: Pcm) -> list[bytes]:
-        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = SAMPLE_RATE
-        frame.pts = self._pts
-        frame.time_base = TIME_BASE
-        self._pts += FRAME_SAMPLES
-        return [bytes(packet) for packet in self._codec.encode(frame)]
+        return self._opus.encode(pcm)
 
 
 class OggOpusRecorder:
