@@ -174,16 +174,15 @@ def running_app(
     day: ExamDay | None = None,
     media: Any = None,
     contributions: Sequence[Contribution] = CONTRIBUTIONS,
-    pooled: bool = False,
+    pooled: bool = True,
 ) -> Iterator[Harness]:
     """Starts the app (its start-up hooks run); seeds a standard exam day unless `day` is given
     (a restart of an app whose database already holds it).
 
-    A connection per database session by default: a test may reach the app from another event
-    loop (a second TestClient on `h.client.app` runs each request on a loop of its own).
-    `pooled=True`, as the server runs, for tests that only use `h.client` and `Harness.call`
-    (the TestClient's one loop; the app's shutdown disposes of the pool): a connection per
-    session costs a new PostgreSQL backend, or a SQLite thread, each time."""
+    Pooled, as the server runs: the pool belongs to the app's loop (the TestClient's), and a
+    test that reaches the app from another loop (a second TestClient on `h.client.app` runs
+    each request on a loop of its own) gets a connection per session there (server.core.db).
+    `pooled=False`: a connection per session everywhere."""
     ctx = build_context(settings, clock=clock, pooled=pooled)
     if media is not None:  # e.g. a FakeMedia: no aiortc in service-level tests
         ctx.services.media = media

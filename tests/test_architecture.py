@@ -30,7 +30,12 @@ def test_ruff_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+# mypy's cache (.mypy_cache): the test of tests/test_composition_root.py that runs mypy on a
+# program importing server/ runs after this one on the same worker, its cache warm.
+
+
 @pytest.mark.slow  # a cold mypy (a fresh clone): a minute on a busy machine; it starts first
+@pytest.mark.xdist_group("mypy")
 def test_mypy_is_clean_in_strict_mode() -> None:
     """`mypy server` reads pyproject's [tool.mypy]: strict there, for the whole of server/."""
     config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))

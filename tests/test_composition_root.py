@@ -181,6 +181,7 @@ Binding(LOCK_CHECK, (certification.on_lock,))
 """
 
 
+@pytest.mark.xdist_group("mypy")  # after `mypy server` (tests/test_architecture.py): cache warm
 def test_mypy_checks_each_contribution_against_the_hook_signatures(tmp_path: Path) -> None:
     """The hook types are the calling packages' own signatures (not `Any`): a contributed hook
     that does not fit its point is a type error, one that fits is not."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -70,29 +72,67 @@ class Database:
         max_overflow: int = 30,
         pool_timeout: float = 30.0,
     ) -> None:
-        """`pooled=False` opens a connection per session: for tests that use several event
-        loops, and for short-lived CLI commands. Otherwise a pool of `pool_size` connections,
-        `max_overflow` more under load, a request waiting at most `pool_timeout` seconds."""
+        """`pooled=False` opens a connection per session (short-lived CLI commands). Otherwise
+        a pool of `pool_size` connections, `max_overflow` more under load, a request waiting at
+        most `pool_timeout` seconds.
+
+        The pool belongs to the first event loop that uses it (the server's): asyncpg's
+        connections are bound to the loop that opened them. A session opened on any other loop
+        (a script's `asyncio.run`, a test's second client) gets a connection of its own,
+        closed with the session."""
         self.url = url
+        self.pooled = pooled
         kwargs: dict[str, object] = {"echo": echo}
-        if not pooled:
-            kwargs["poolclass"] = NullPool
-        else:
-            kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout)
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 30}
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        if url.startswith("sqlite"):
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._kwargs = kwargs
+        if pooled:
+            kwargs = {
+                **kwargs,
+                "pool_size": pool_size,
+                "max_overflow": max_overflow,
+                "pool_timeout": pool_timeout,
+            }
+        else:
+            kwargs = {**kwargs, "poolclass": NullPool}
+        self._home_engine = self._create(kwargs)
+        self._home: weakref.ReferenceType[asyncio.AbstractEventLoop] | None = None
+        self._elsewhere: AsyncEngine | None = None  # a connection per session, other loops
+        self.sessionmaker = async_sessionmaker(self._home_engine, expire_on_commit=False)
+
+    def _create(self, kwargs: dict[str, object]) -> AsyncEngine:
+        engine = create_async_engine(self.url, **kwargs)
+        if self.url.startswith("sqlite"):
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine for the running event loop: the pooled one on its own loop (or outside
+        any loop), a connection per session on any other."""
+        if not self.pooled:
+            return self._home_engine
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return self._home_engine
+        if self._home is None:
+            self._home = weakref.ref(loop)
+        if self._home() is loop:
+            return self._home_engine
+        if self._elsewhere is None:
+            self._elsewhere = self._create({**self._kwargs, "poolclass": NullPool})
+        return self._elsewhere
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessionmaker() as session:
+        async with self.sessionmaker(bind=self.engine) as session:
             yield session
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        await self._home_engine.dispose()
+        if self._elsewhere is not None:
+            await self._elsewhere.dispose()
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:

@@ -18,7 +18,6 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
-from xhtml2pdf import pisa
 
 from server.core import localtime
 from server.core.text import readable
@@ -65,6 +64,10 @@ def render_html(template: str, **context: Any) -> str:
 
 
 def render_pdf(template: str, **context: Any) -> bytes:
+    # Imported by the first PDF, not with the server: xhtml2pdf brings ReportLab and pypdf,
+    # half a second of CPU in every process (tests/documents/test_pdf_library_loaded_late.py).
+    from xhtml2pdf import pisa
+
     html = render_html(template, **context)
     out = io.BytesIO()
     with _lock:

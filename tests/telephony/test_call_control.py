@@ -220,7 +220,9 @@ def test_a_command_without_a_database_leaves_the_page_connected_with_a_reason(
     db = Path(settings.database_url.split("///", 1)[1])
     away = tmp_path / "away"
     away.mkdir()
-    with running_app(settings, clock, pack_id=PACK, media=FakeMedia()) as h:
+    # a connection per session: the file's disappearance is met by a new connection only (a
+    # pooled one holds the moved file open)
+    with running_app(settings, clock, pack_id=PACK, media=FakeMedia(), pooled=False) as h:
         _to_calls_phase(h)
         with h.sockets("cand_a") as (cand_ws,):
             for f in db.parent.glob(db.name + "*"):  # the database file is gone

@@ -123,7 +123,7 @@ def _renew_revoked(h: Harness, headers: dict[str, str]) -> None:
 
 
 def test_every_route_declares_who_may_use_it(settings: Settings, clock: FakeClock) -> None:
-    with running_app(settings, clock, pooled=True) as h:
+    with running_app(settings, clock) as h:
         for route in all_routes(h.client.app.routes):  # type: ignore[attr-defined]
             if isinstance(route, Mount):
                 assert route.path == "/static", f"unexpected mount {route.path}"
@@ -140,7 +140,7 @@ def test_every_route_declares_who_may_use_it(settings: Settings, clock: FakeCloc
 def test_every_route_refuses_the_roles_it_does_not_list(
     settings: Settings, clock: FakeClock
 ) -> None:
-    with running_app(settings, clock, pooled=True) as h:
+    with running_app(settings, clock) as h:
         creds = _credentials(h)
         checked = 0
         for route in all_routes(h.client.app.routes):  # type: ignore[attr-defined]
@@ -169,7 +169,7 @@ def test_every_route_refuses_the_roles_it_does_not_list(
 def test_every_websocket_command_refuses_the_roles_it_does_not_list(
     settings: Settings, clock: FakeClock
 ) -> None:
-    with running_app(settings, clock, pooled=True) as h:
+    with running_app(settings, clock) as h:
         for role, label in AS_ROLE.items():
             h.login(label)
             with h.client.websocket_connect("/ws") as ws:
@@ -198,7 +198,7 @@ def test_no_websocket_without_a_valid_cookie(
 ) -> None:
     from starlette.websockets import WebSocketDisconnect
 
-    with running_app(settings, clock, pooled=True) as h:
+    with running_app(settings, clock) as h:
         h.login("anonymous")
         with pytest.raises(WebSocketDisconnect), h.client.websocket_connect("/ws") as ws:
             ws.receive_json()

@@ -148,7 +148,9 @@ def test_a_database_outage_is_503_and_logged_once_each_way(
     caplog.set_level(logging.WARNING, logger="server.core.health")
     with (
         outage_switch(settings) as (app_settings, cut, restore),
-        running_app(app_settings, clock, media=FakeMedia()) as h,
+        # a connection per session: on SQLite the outage is the file's disappearance, which
+        # only a new connection meets (a pooled one holds the moved file open)
+        running_app(app_settings, clock, media=FakeMedia(), pooled=False) as h,
     ):
         assert h.client.get("/api/health").status_code == 200
         cut()  # type: ignore[operator]

@@ -229,7 +229,7 @@ def _exam_in_calls_phase(h: Harness) -> None:
 def test_hostile_values_in_every_route_are_refused_and_store_nothing(
     settings: Settings, clock: FakeClock
 ) -> None:
-    with running_app(settings, clock, pack_id=PACK, pooled=True) as h:
+    with running_app(settings, clock, pack_id=PACK) as h:
         _exam_in_calls_phase(h)
         targets = _targets(h)
         assert len(targets) >= 25
@@ -291,7 +291,7 @@ def test_hostile_values_in_every_websocket_command_are_refused(
         Role.ORGANISER: "organiser",
         Role.PROCTOR: "proctor",
     }
-    with running_app(settings, clock, pack_id=PACK, pooled=True) as h:
+    with running_app(settings, clock, pack_id=PACK) as h:
         _exam_in_calls_phase(h)
         commands = sorted(h.edges.commands)
         with h.sockets(*IDENTITIES) as sockets:

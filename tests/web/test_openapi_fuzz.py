@@ -33,7 +33,7 @@ SIGNS_OUT = ("/logout", "/code", "/remove", "/account/password")
 
 
 def test_no_operation_answers_a_server_error(settings: Settings, clock: FakeClock) -> None:
-    with running_app(settings, clock, pack_id=PACK, pooled=True) as h:
+    with running_app(settings, clock, pack_id=PACK) as h:
         _exam_in_calls_phase(h)
         schema = schemathesis.openapi.from_dict(h.client.app.openapi())  # type: ignore[attr-defined]
         operations = [
