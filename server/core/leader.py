@@ -153,6 +153,12 @@ class AdvisoryLockLeader:
             if self.is_leader:
                 log.warning("connexion de l'horloge perdue : cette réplique ne mène plus")
             await self._step_down()
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # Python 3.11's wait_for raises the query's own error when it fails just as
+                # the task is cancelled: the cancellation is not lost (else `stop()` hangs
+                # and a replica told to stop goes on taking the lock)
+                raise asyncio.CancelledError from None
 
     async def _step_down(self) -> None:
         self._leading.clear()

@@ -5,6 +5,7 @@ killed) another takes over by itself."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -48,8 +49,12 @@ async def test_exactly_one_replica_leads_and_another_takes_over_when_it_dies(
     assert [r.is_leader for r in replicas].count(True) == 1
     for _ in range(3):  # the leader's process dies: its connection goes with it, and the lock
         leader = next(r for r in replicas if r.is_leader)
-        leader._task.cancel()  # type: ignore[union-attr]  # no clean stop, no unlock
+        task = leader._task
+        assert task is not None
+        task.cancel()  # no clean stop, no unlock: the process is gone, its task with it
         leader._conn.terminate()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, WAIT_S)  # never runs again (it did, on 3.11)
         leader._leading.clear()
         leader._conn = None
         others = [r for r in replicas if r is not leader]
@@ -112,3 +117,35 @@ def test_one_process_on_sqlite_always_leads(tmp_path) -> None:  # type: ignore[n
     pg = "postgresql+asyncpg://u@h/db"
     assert isinstance(build_leadership(pg, "plateau"), AdvisoryLockLeader)
     assert isinstance(build_leadership(pg, "plateau", election=False), AlwaysLeader)
+
+
+async def test_a_cancellation_that_meets_a_failing_query_still_stops_the_leader() -> None:
+    """On Python 3.11, `wait_for` raises the query's own error when it fails just as the task
+    is cancelled; the leader must still stop (else `stop()` waits for ever)."""
+
+    outer = asyncio.current_task()
+    assert outer is not None
+
+    class DyingConnection:
+        def __init__(self) -> None:
+            self.closed = False
+
+        async def fetchval(self, *args: object) -> object:
+            outer.cancel()  # stop() arrives…
+            raise ConnectionError("connexion coupée")  # …as the query fails
+
+        async def close(self) -> None:
+            self.closed = True
+
+        def is_closed(self) -> bool:
+            return self.closed
+
+        def terminate(self) -> None:
+            self.closed = True
+
+    leader = AdvisoryLockLeader("postgresql+asyncpg://u@h/db", "test:cancel")
+    leader._conn = DyingConnection()
+    leader._leading.set()
+    with pytest.raises(asyncio.CancelledError):
+        await leader.attempt()
+    assert not leader.is_leader
