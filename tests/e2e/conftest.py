@@ -10,6 +10,11 @@ Reuse:
     make_server(scenarios_dir=..., seed=False) # another server (e.g. shortened formats)
     launch_browser(fake_audio=Path("tone.wav"))  # a browser with a fake microphone file
 
+One Playwright driver and one Chromium per xdist worker, for the whole session (`browser`):
+each test's pages live in browser contexts of their own (`new_page`), all closed when the test
+ends, before its servers stop. Each test has its own server(s) and database (a copy of the
+migrated template). A browser with other flags comes from `launch_browser`.
+
 Without /usr/bin/chromium (or Playwright) the tests skip with the reason, unless CI=true:
 then they fail.
 """
