@@ -10,6 +10,11 @@ Reuse:
     make_server(scenarios_dir=..., seed=False) # another server (e.g. shortened formats)
     launch_browser(fake_audio=Path("tone.wav"))  # a browser with a fake microphone file
 
+One Playwright driver and one Chromium per xdist worker, for the whole session (`browser`):
+each test's pages live in browser contexts of their own (`new_page`), all closed when the test
+ends, before its servers stop. Each test has its own server(s) and database (a copy of the
+migrated template). A browser with other flags comes from `launch_browser`.
+
 Without /usr/bin/chromium (or Playwright) the tests skip with the reason, unless CI=true:
 then they fail.
 """
@@ -180,7 +185,8 @@ def write_scenarios(target: Path, *, preparation_minutes: int) -> Path:
 def make_server(
     tmp_path: Path, migrated_templates: MigratedTemplates
 ) -> Iterator[Callable[..., LiveServer]]:
-    """Starts servers on fresh migrated databases; all are stopped after the test."""
+    """Starts servers on fresh migrated databases; all are stopped after the test, once the
+    test's pages are closed."""
     started: list[LiveServer] = []
 
     def make(
@@ -210,6 +216,7 @@ def make_server(
         return server
 
     yield make
+    _BROWSERS.close_pages()  # before the servers stop: no page reconnects to a server stopping
     for server in reversed(started):
         server.stop()
 
@@ -222,23 +229,98 @@ def live_server(make_server: Callable[..., LiveServer]) -> LiveServer:
 # ---- the browser ------------------------------------------------------------------------
 
 
-# Module scope, not session: while Playwright's sync API is up, its event loop counts as running
-# in this thread, and the other packages' tests (asyncio.run, Alembic) would fail after ours.
-@pytest.fixture(scope="module")
-def playwright_instance() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} absent (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright n'est pas installé (pip install -e '.[test]')")
-    from playwright.sync_api import expect
+class _Browsers:
+    """This worker's Playwright (its driver) and shared Chromium, started once for the whole
+    session (`browser`), plus the browsers the tests launch of their own (`launch_browser`).
 
-    # CI shares two cores with the server, the bots and Chromium: assertions wait longer than
-    # Playwright's 5 s default before they fail (they pass as soon as the page is right).
-    expect.set_options(timeout=15_000)
-    with sync_playwright() as pw:
-        yield pw
+    While Playwright's sync API is up, its event loop counts as running in this thread
+    (`asyncio._set_running_loop`, after every call): `asyncio.run` and Alembic would fail in
+    the other packages' tests that this worker runs between ours. So the loop is marked running
+    only during a browser test (`_playwright_loop`, autouse) and parked after it."""
+
+    def __init__(self) -> None:
+        self.manager: Any = None
+        self.pw: Any = None
+        self.shared: Any = None
+        self.launched: list[Any] = []
+
+    def resume(self) -> None:
+        if self.pw is not None:
+            asyncio._set_running_loop(self.pw._loop)
+
+    def park(self) -> None:
+        if self.pw is not None:
+            asyncio._set_running_loop(None)
+
+    def playwright(self) -> Any:
+        if self.pw is None:
+            if not CHROMIUM.exists():
+                _unavailable(f"{CHROMIUM} absent (apt-get install chromium)")
+            try:
+                from playwright.sync_api import expect, sync_playwright
+            except ImportError:
+                _unavailable("Playwright n'est pas installé (pip install -e '.[test]')")
+            # CI shares two cores with the server, the bots and Chromium: assertions wait
+            # longer than Playwright's 5 s default before they fail (they pass as soon as the
+            # page is right).
+            expect.set_options(timeout=15_000)
+            self.manager = sync_playwright()
+            self.pw = self.manager.start()
+        return self.pw
+
+    def browser(self) -> Any:
+        """The shared browser, launched again if an earlier test lost it."""
+        if self.shared is None or not self.shared.is_connected():
+            self.shared = _launch(self.playwright())
+        return self.shared
+
+    def close_pages(self) -> None:
+        """Closes every context left open (each test's pages end with it, and a page whose
+        server has stopped does not go on reconnecting beside the next tests)."""
+        for b in [self.shared, *self.launched]:
+            if b is not None and b.is_connected():
+                for context in b.contexts:
+                    context.close()
+
+    def stop(self) -> None:
+        if self.pw is None:
+            return
+        self.resume()
+        try:
+            if self.shared is not None and self.shared.is_connected():
+                self.shared.close()
+        finally:
+            self.manager.__exit__(None, None, None)
+            self.pw = self.manager = self.shared = None
+
+
+_BROWSERS = _Browsers()
+
+
+@pytest.fixture(scope="session")
+def _browsers() -> Iterator[_Browsers]:
+    # Playwright starts here: its loop belongs to a session fixture (tests/loop_leaks.py).
+    _BROWSERS.playwright()
+    yield _BROWSERS
+    _BROWSERS.stop()
+
+
+@pytest.fixture(autouse=True)
+def _playwright_loop(_browsers: _Browsers) -> Iterator[None]:
+    """Set up before, torn down after every other fixture of a browser test: Playwright's loop
+    runs during the test; after it, the test's pages are closed and the loop is parked."""
+    _browsers.resume()
+    yield
+    _browsers.resume()
+    try:
+        _browsers.close_pages()
+    finally:
+        _browsers.park()
+
+
+@pytest.fixture
+def playwright_instance(_browsers: _Browsers) -> Any:
+    return _browsers.playwright()
 
 
 def _launch(pw: Any, fake_audio: Path | None = None) -> Any:
@@ -248,25 +330,27 @@ def _launch(pw: Any, fake_audio: Path | None = None) -> Any:
     return pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
 
 
-@pytest.fixture(scope="module")
-def browser(playwright_instance: Any) -> Iterator[Any]:
-    b = _launch(playwright_instance)
-    yield b
-    b.close()
+@pytest.fixture
+def browser(_browsers: _Browsers) -> Any:
+    """This worker's Chromium, shared by its browser tests: each test's pages live in contexts
+    of their own (`new_page`: own cookies and storage), all closed when the test ends."""
+    return _browsers.browser()
 
 
 @pytest.fixture
-def launch_browser(playwright_instance: Any) -> Iterator[Callable[..., Any]]:
+def launch_browser(_browsers: _Browsers) -> Iterator[Callable[..., Any]]:
     """A browser of its own, e.g. with a fake microphone: launch_browser(fake_audio=wav)."""
     launched: list[Any] = []
 
     def launch(*, fake_audio: Path | None = None) -> Any:
-        b = _launch(playwright_instance, fake_audio)
+        b = _launch(_browsers.playwright(), fake_audio)
         launched.append(b)
+        _browsers.launched.append(b)
         return b
 
     yield launch
     for b in launched:
+        _browsers.launched.remove(b)
         b.close()
 
 

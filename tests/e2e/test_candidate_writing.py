@@ -131,6 +131,15 @@ def test_three_replies_a_reload_that_loses_nothing_and_the_deadline(
 
     # The deadline: the page moves on by itself; the texts are frozen on the server.
     expect(page.locator("#view-done")).to_be_visible(timeout=(LEFT + 15) * 1000)
+    # The seal follows the deadline's commit (writing.lifecycle, on the timeline): on a loaded
+    # machine the page can show the end before it; wait for it (generous) and check it below.
+    page.wait_for_function(
+        """(cid) => fetch(`/api/candidates/${cid}/writing/drafts`).then((r) => r.json())
+            .then((d) => d.drafts.length > 0 && d.drafts.every((x) => x.frozen))""",
+        arg=bruno,
+        polling=500,
+        timeout=60_000,
+    )
     drafts = server_drafts(page, bruno)
     assert drafts["frozen"] is True
     by_channel = {d["channel"]: d for k, d in drafts.items() if k != "frozen"}

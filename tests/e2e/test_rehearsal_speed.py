@@ -143,8 +143,6 @@ def test_a_whole_title_session_at_120_times_the_speed(tmp_path: Path, browser: A
         candidate_id = row.get_attribute("data-candidate-id")
         cand = _code_page(browser, base, codes["Camille MARTIN"], "/candidat")
         errors = console_errors(cand)
-        observer = _code_page(browser, base, codes["Juré observateur (démo)"], "/jury")
-        client = _code_page(browser, base, codes["Juré client (démo)"], "/jury")
 
         row.get_by_role("button", name="Démarrer : Camille MARTIN").click()
         orga.locator("dialog.action-dialog").get_by_role("button", name="Démarrer").click()
@@ -174,7 +172,10 @@ def test_a_whole_title_session_at_120_times_the_speed(tmp_path: Path, browser: A
         assert ended["preparation"] == ended["appels"] == ended["redaction"] == "deadline"
         assert all(10 in p["warnings"] for p in state["phases"][:3]), state["phases"]
 
-        # The jury holds both interviews, deliberates and signs.
+        # The jury holds both interviews, deliberates and signs (their pages open now: only
+        # these requests use them, and two pages fewer run beside the phases).
+        observer = _code_page(browser, base, codes["Juré observateur (démo)"], "/jury")
+        client = _code_page(browser, base, codes["Juré client (démo)"], "/jury")
         tl = f"/api/candidates/{candidate_id}/timeline"
         for _ in ("technique", "final"):
             assert http(observer, "POST", f"{tl}/interview/open")["status"] == 200
