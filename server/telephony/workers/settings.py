@@ -10,7 +10,8 @@ from typing import Literal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MediaMode = Literal["inprocess", "workers"]
-DEFAULT_ROOMS_PER_WORKER = 12  # measured: benchmarks/results/scale.md (one core per worker)
+DEFAULT_ROOMS_PER_WORKER = 20  # measured: benchmarks/results/scale.md (one core per worker;
+# 20 held under every profile at 67-76 % of the core, 24 too with the load generator at its limit)
 
 
 class MediaSettings(BaseSettings):
