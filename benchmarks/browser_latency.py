@@ -125,6 +125,7 @@ class Run:
         self.pages = pages
         self.events: dict[str, list[dict[str, Any]]] = {name: [] for name in pages}
         self.loads: list[tuple[float, float]] = []
+        self.jitter: list[dict[str, Any]] = []  # the observer's NetEq, sampled as events are
         self.calls: list[browser_analysis.Call] = []
         self._last_collect = 0.0
 
@@ -134,6 +135,8 @@ class Run:
         self._last_collect = time.monotonic()
         for name, page in self.pages.items():
             self.events[name] += page.evaluate("() => window.__bench.take()")
+        if "observer" in self.pages:
+            self.jitter += self.pages["observer"].evaluate("() => window.__bench.jitter()")
         self.loads.append((time.time() * 1000, load_average()[0]))
 
     def wait(self, seconds: float) -> None:
@@ -258,6 +261,7 @@ def run(args: argparse.Namespace, on_progress: Callable[[str], None] = print) ->
     }
     result["events"] = bench.events  # every onset each page found, to analyse again
     result["loads"] = bench.loads
+    result["observer_jitter_buffer"] = bench.jitter
     return result
 
 

@@ -102,6 +102,25 @@ const bench = {
     return out;
   },
 
+  // The receiving browser's own jitter buffer (NetEq), per inbound audio stream: its
+  // cumulative delay and emitted samples (their deltas give the mean buffering delay over an
+  // interval) and its current target — to tell a step in the server from one in the browser.
+  async jitter() {
+    const out = [];
+    for (const pc of this.pcs || []) {
+      const report = await pc.getStats();
+      report.forEach((r) => {
+        if (r.type === "inbound-rtp" && r.kind === "audio") {
+          out.push({
+            t: Date.now(), ssrc: r.ssrc, delay_s: r.jitterBufferDelay,
+            emitted: r.jitterBufferEmittedCount, target_s: r.jitterBufferTargetDelay,
+          });
+        }
+      });
+    }
+    return out;
+  },
+
   async request(msg) {
     return this.socket.request(msg);
   },
@@ -115,6 +134,7 @@ const bench = {
     window.RTCPeerConnection = class extends Original {
       constructor(...args) {
         super(...args);
+        (self.pcs ||= []).push(this);
         this.addEventListener("track", (ev) => {
           const remote = ev.streams[0] || new MediaStream([ev.track]);
           self.listen(remote, "ear", earHz).catch((e) => self.errors.push(String(e)));
