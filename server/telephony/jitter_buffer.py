@@ -9,6 +9,10 @@
   network) is stalled: the buffer conceals (the last frame at half level, then silence) and
   **waits** — the frame due stays due, the delay grows by the stall. When a newer frame is
   there, the frame due was lost: it is concealed and skipped.
+- A stream (new, or after a long stall) starts once its target is queued behind its first
+  frame, as any jitter buffer prefetches: played from its very first frame it would run below
+  its target, and the first frame a little late would make it wait once and stay a frame
+  deeper for the rest of the call (the mix's delay rising a step at a time in real browsers).
 - The target delay adapts to the arrival jitter (RFC 3550's estimator, twice it, rounded up
   to whole frames, between 20 and 200 ms). Audio more than one frame above the target is
   extra delay (left by a stall or a burst): it is shed at once, up to `MAX_SHED_PER_TICK`
@@ -153,8 +157,8 @@ class PlayoutBuffer:
     def take_frame(self) -> Pcm:
         """The next 20 ms of this party's audio for the mix (silence when there is none)."""
         if self._next is None:
-            if not self._chunks:
-                return SILENCE
+            if not self._chunks or self._end - min(self._chunks) < self._start_samples:
+                return SILENCE  # a stream starts once its target is queued
             self._start()
         assert self._next is not None
         count = FRAME_SAMPLES + (SQUEEZE_SAMPLES if self._must_squeeze() else 0)
@@ -220,12 +224,20 @@ class PlayoutBuffer:
 
     # --- inside -------------------------------------------------------------------------
 
+    @property
+    def _start_samples(self) -> int:
+        """Queued before a stream (new, or after a long stall) starts: its first frame and
+        the target behind it. Played from its very first frame, a stream would run below its
+        target, and the first frame a little late would make the tick wait once and leave
+        the buffer at its target — a step in the delay that nothing gives back."""
+        return self.target_samples + FRAME_SAMPLES
+
     def _start(self) -> None:
         """Play from the stream's first audio or, after a long stall, from the newest minus
         the target (what arrived before it is stale for a live listener)."""
         first = min(self._chunks)
         if self._restarted:
-            first = max(first, self._end - self.target_samples - FRAME_SAMPLES)
+            first = max(first, self._end - self._start_samples)
         self._next = first
         for start in [s for s in self._chunks if s + len(self._chunks[s]) <= self._next]:
             del self._chunks[start]

@@ -52,9 +52,9 @@ def test_packets_in_order_are_decoded_one_frame_each_across_the_sequence_wrap() 
 def test_a_lost_packet_is_concealed_by_the_last_frame_at_half_level() -> None:
     upstream, candidate = Upstream(), peer(PeerRole.CANDIDATE)
     assert upstream.push(candidate, packet(10, 3))
-    heard = upstream.buffer.take_frame().copy()
     assert upstream.push(candidate, packet(12, 5))  # 11 lost
     assert upstream.concealed == 1  # in the recording
+    heard = upstream.buffer.take_frame().copy()
     concealed = upstream.buffer.take_frame()  # in the mix
     np.testing.assert_array_equal(concealed, heard // 2)
     assert np.abs(concealed).max() > 0
@@ -80,6 +80,8 @@ def test_late_and_duplicated_packets_are_refused_and_a_new_peer_starts_afresh() 
     reconnected = peer(PeerRole.CANDIDATE)  # its own sequence numbers, from anywhere
     assert upstream.push(reconnected, packet(5))
     assert upstream.buffer.depth_samples == 0 and upstream.concealed == 1
+    assert np.abs(upstream.buffer.take_frame()).max() == 0  # it starts once its target is queued
+    assert upstream.push(reconnected, packet(6, 1))
     assert np.abs(upstream.buffer.take_frame()).max() > 0  # the new peer's first frame
 
 
