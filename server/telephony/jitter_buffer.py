@@ -25,8 +25,9 @@
   meanwhile). So the delay
   comes back to its target after a burst or a stall instead of carrying the backlog.
 - A delay left within the slack (a frame above the target, after a jitter that went away) is
-  brought down to the target too, once it has lasted `SETTLE_TICKS` (2 s): the delay returns
-  to its baseline instead of keeping each step.
+  brought down to the target too, once it has lasted `SETTLE_TICKS` (0.5 s; a loud sound
+  played 5 % faster gives a frame back in 0.4 s more): the delay returns to its baseline
+  within a second instead of keeping each step.
 - The media loop's own stalls are not the sender's: the ticks it missed (`skip`) leave a gap
   in the observer's stream, and the audio due at those ticks is not played after it (else
   each stall of the server would add its length to the mix's delay).
@@ -49,7 +50,7 @@ from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, SILENCE, Pcm
 MIN_TARGET_FRAMES: Final = 1  # 20 ms
 JITTER_FACTOR: Final = 2.0  # the target: this many times the arrival jitter, in whole frames
 SLACK_SAMPLES: Final = FRAME_SAMPLES  # queued beyond the target before it counts as extra
-SETTLE_TICKS: Final = 100  # 2 s above the target, within the slack: brought down to it too
+SETTLE_TICKS: Final = 25  # 0.5 s above the target, within the slack: brought down to it too
 MAX_TARGET_FRAMES: Final = 10  # 200 ms
 MAX_WAIT_FRAMES: Final = 50  # a stall of 1 s: start afresh
 MAX_DEPTH_FRAMES: Final = 100  # 2 s queued: the oldest goes
