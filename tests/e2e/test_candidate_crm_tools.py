@@ -203,3 +203,23 @@ def test_the_order_form_waits_for_a_subject_that_comes_after_the_records(
     order.get_by_role("button", name="Ajouter la ligne").click()
     expect(order.locator(".order-totals")).to_contain_text("TVA 10 %")
     assert page.console_errors == []
+
+
+def test_a_survey_call_placed_before_the_subject_brings_its_questionnaire_once_it_comes(
+    server: LiveServer, browser: Any
+) -> None:
+    page, release = candidate_with_the_subject_held(browser, server)
+    record = open_record(page, "ferrand", "Mme Odile Ferrand")
+    record.get_by_role("button", name="02 41 45 63 07 · Appeler").click()
+    phone = page.locator("soft-phone")
+    expect(phone.locator(".sp-state")).to_have_text("Appel en cours…")
+    survey = page.locator("survey-form")
+    expect(survey).to_be_hidden()  # which calls are surveys: the subject says
+    release()
+    # The survey call brings the questionnaire to the front, word for word, with its principal.
+    expect(survey).to_be_visible()
+    expect(survey.locator(".sv-text").first).to_have_text(
+        "Avez-vous bien reçu l'intégralité de votre commande du 5 mars dernier ?"
+    )
+    expect(survey).to_contain_text("Questionnaire — Les Jardins de Loire")
+    assert page.console_errors == []
