@@ -168,6 +168,9 @@ export class CallsDesk {
     const chatSim = (subject.simulations || []).find((s) => s.kind === "chat");
     if (chatSim) this.chat.setLine((chatSim.principal && principals[chatSim.principal]) || "");
     // The qualification codes come with the snapshot's calls (the subject has none).
+    // Calls known before the subject (a reload during a call): their line from it now.
+    for (const call of this.calls.values()) if (!call.line) call.line = this._lineOf(call.simulation_id);
+    this._render();
   }
 
   /** @param {TimelineState | null} state */
@@ -212,6 +215,11 @@ export class CallsDesk {
   // The customer's first message opened the conversation: their record pops (as the call list
   // says), unless a call is on.
   _popChatRecord() {
+    if (!this.crm.subjectGate.value) {
+      // The chat's record is the subject's: popped once the subject is there.
+      this.crm.subjectGate.known().then(() => this._popChatRecord());
+      return;
+    }
     const sim = this._simulations().find((s) => s.kind === "chat");
     if (!sim || !sim.crm_record) return;
     if (this.liveCall()) {
@@ -304,9 +312,21 @@ export class CallsDesk {
     const dir = call.direction === "outbound" ? "Appel vers" : "Appel entrant du";
     this.crm.open(call.record_id, { pop: `${dir} ${call.number_display} — fiche ${call.record_id} ouverte automatiquement.` });
     this._selectTab("calls-crm");
-    const sim = call.simulation_id || this.crm.surveyForRecord(call.record_id);
+    const recordId = call.record_id;
+    const pop = this.crm.popSimulation;
     // A survey call: the questionnaire comes to the front (read word for word).
-    if (sim && this.crm.showSurvey(sim, this.crm.popSimulation)) this._selectTab("calls-survey");
+    const survey = () => {
+      const sim = call.simulation_id || this.crm.surveyForRecord(recordId);
+      return Boolean(sim && this.crm.showSurvey(sim, pop));
+    };
+    if (survey()) this._selectTab("calls-survey");
+    else if (!this.crm.subjectGate.value) {
+      // The subject names the survey calls (an outbound one): once it is there, unless the
+      // candidate went to another record meanwhile.
+      this.crm.subjectGate.known().then(() => {
+        if (this.crm.current === recordId && survey()) this._selectTab("calls-survey");
+      });
+    }
   }
 
   /** @param {{ action: string, number?: string }} detail the soft phone's `phone-action` */

@@ -12,6 +12,7 @@ import "./cti/survey-form.js";
 import { recordName } from "./cti/crm-record.js";
 import { bookSlot, recordAction } from "./crm-actions.js";
 import { LatestValueQueue } from "./latest-value-queue.js";
+import { SubjectGate } from "./subject-gate.js";
 import {
   DONE,
   agendaFromRecords,
@@ -59,6 +60,12 @@ export class CrmDesk {
   slotsFromServer;
   /** the survey's answers, one request at a time per question (the latest value last) */
   _answering = new LatestValueQueue();
+  /**
+   * The subject once known: the records come from their own request and can be on screen
+   * first; what reads the subject (a record's order, agreement, callback…) waits for it.
+   * @type {SubjectGate<CandidateSubject>}
+   */
+  subjectGate = new SubjectGate();
 
   /**
    * @param {object} options
@@ -137,6 +144,10 @@ export class CrmDesk {
     // Until the server copy arrives: the records as seeded (same shape, no `version` yet).
     if (!this.records.size) this._setRecords(/** @type {CrmRecord[]} */ (subject.crm || []));
     this._refreshSlots();
+    // A questionnaire shown from a screen pop before the subject: its principal's name now.
+    const sim = this.surveySim ? this._surveySimulation(this.surveySim, this.popSimulation) : null;
+    if (sim) this.survey.title = this._surveyTitle(sim);
+    this.subjectGate.set(subject); // what waited for it runs now
   }
 
   /** @param {boolean} value */
@@ -306,12 +317,11 @@ export class CrmDesk {
    * @param {PublicSimulation | null} [known] the screen pop's simulation (not in the subject: inbound)
    */
   showSurvey(simulationId, known = null) {
-    const sims = [...(known ? [known] : []), ...this._simulations()];
-    const sim = sims.find((s) => s.id === simulationId && s.survey);
+    const sim = this._surveySimulation(simulationId, known);
     if (!sim) return false;
     if (this.surveySim !== sim.id) {
       this.surveySim = sim.id;
-      this.survey.title = `Questionnaire — ${(sim.principal && this.principals?.[sim.principal]) || ""}`;
+      this.survey.title = this._surveyTitle(sim);
       this.survey.survey = sim.survey;
       this.survey.answers = {};
     }
@@ -322,6 +332,20 @@ export class CrmDesk {
       })
       .catch(() => null);
     return true;
+  }
+
+  /**
+   * @param {string | null | undefined} simulationId
+   * @param {PublicSimulation | null} known
+   */
+  _surveySimulation(simulationId, known) {
+    const sims = [...(known ? [known] : []), ...this._simulations()];
+    return sims.find((s) => s.id === simulationId && s.survey) || null;
+  }
+
+  /** @param {PublicSimulation} sim */
+  _surveyTitle(sim) {
+    return `Questionnaire — ${(sim.principal && this.principals?.[sim.principal]) || ""}`;
   }
 
   /** @param {string} recordId */

@@ -3,19 +3,50 @@
 // dialog or form, then saved by the desk (its `_do`: the server's answer, or its refusal in
 // French); and a slot of the agenda booked for the record open.
 import { recordName } from "./cti/crm-record.js";
-import { bookingBody, bookingDialog, callbackFields, noteFields } from "./crm-desk-state.js";
+import {
+  SUBJECT_LOADING,
+  agreementInputs,
+  bookingBody,
+  bookingDialog,
+  callbackFields,
+  needsSubject,
+  noteFields,
+  orderInputs,
+} from "./crm-desk-state.js";
 
 /** @typedef {import("./candidate-crm.js").CrmDesk} CrmDesk */
 /** @typedef {import("./candidate-http.js").CrmMutation} CrmMutation */
 /** @typedef {import("./candidate-http.js").Slot} Slot */
 
 /**
- * A record's action (the record's buttons: note, callback, order, agreement).
+ * A record's action (the record's buttons: note, callback, order, agreement). Those that read
+ * the subject (the story's day, the catalogue, the record's simulation and its collection) wait
+ * for it when the records came first, the record saying so: one click, one form, with what the
+ * subject holds (never the defaults of an empty page).
  * @param {CrmDesk} desk
  * @param {{ action: string, id: string }} detail
  */
 export async function recordAction(desk, { action, id }) {
-  const r = desk.records.get(id);
+  if (!desk.records.get(id)) return;
+  if (!needsSubject(action)) {
+    await runAction(desk, action, id);
+    return;
+  }
+  await desk.subjectGate.when(`${action}:${id}`, () => runAction(desk, action, id), {
+    onWait: () => (desk.view.message = SUBJECT_LOADING),
+    onReady: () => {
+      if (desk.view.messageText === SUBJECT_LOADING) desk.view.message = "";
+    },
+  });
+}
+
+/**
+ * @param {CrmDesk} desk
+ * @param {string} action
+ * @param {string} id
+ */
+async function runAction(desk, action, id) {
+  const r = desk.records.get(id); // read now: a fresher copy may have come while waiting
   if (!r) return;
   const sim = desk._simulationFor(id);
   if (action === "note") {
@@ -35,7 +66,7 @@ export async function recordAction(desk, { action, id }) {
     });
     if (v) await desk._do("Rendez-vous", () => desk.api.appointment(id, { ...v }), v.kind === "rappel" ? "Rappel planifié." : "Rendez-vous planifié.");
   } else if (action === "order") {
-    const result = await desk.orderForm.ask({ record: r, catalogue: desk.subject?.catalogue || [], desk: sim?.order || null });
+    const result = await desk.orderForm.ask({ record: r, ...orderInputs(desk.subject, sim) });
     if (result) {
       const { totals, ...body } = result;
       await desk._do("Commande", () => desk.api.order(id, { ...body }));
@@ -46,8 +77,7 @@ export async function recordAction(desk, { action, id }) {
     let saved = null;
     await desk.paymentForm.ask({
       record: r,
-      collection: sim?.collection || null,
-      storyDate: desk.subject?.story_date,
+      ...agreementInputs(desk.subject, sim),
       save: async (body) => (saved = await desk.api.agreement(id, body)),
     });
     const agreement = saved;

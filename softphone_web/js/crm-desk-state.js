@@ -160,3 +160,33 @@ export function bookingBody(slot, v) {
     subject: `${slot.purpose} avec ${slot.representative} (${slot.area}). ${v.subject}`,
   };
 }
+
+// What a record's action reads from the subject (and the record's simulation): those wait for
+// the subject when the records came first (subject-gate.js), the note does not.
+const NEEDS_SUBJECT = new Set(["callback", "order", "agreement"]);
+
+/** @param {string} action a record's action (note, callback, order, agreement) */
+export function needsSubject(action) {
+  return NEEDS_SUBJECT.has(action);
+}
+
+// What the record says while an action waits for the subject (the click is kept).
+export const SUBJECT_LOADING = "Chargement du sujet… le formulaire s'ouvre dès qu'il est là.";
+
+/**
+ * The order form's catalogue and desk: the subject's catalogue, the simulation's desk.
+ * @param {{ catalogue?: any[] | null } | null | undefined} subject
+ * @param {{ order?: unknown } | null | undefined} sim
+ */
+export function orderInputs(subject, sim) {
+  return { catalogue: subject?.catalogue || [], desk: sim?.order || null };
+}
+
+/**
+ * The payment form's collection (its plans, methods, amount due) and the story's day.
+ * @param {{ story_date?: string | null } | null | undefined} subject
+ * @param {{ collection?: unknown } | null | undefined} sim
+ */
+export function agreementInputs(subject, sim) {
+  return { collection: sim?.collection || null, storyDate: subject?.story_date ?? null };
+}

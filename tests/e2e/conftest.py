@@ -367,6 +367,9 @@ def new_page(browser: Any, server: LiveServer, *, enforce_csp: bool = False) -> 
         bypass_csp=not enforce_csp,
     )
     context.set_default_timeout(10_000)
+    # A page load (goto, the sign-in's redirect) beside busy CPUs took more than 10 s (load ~13
+    # on two cores): navigations wait longer, the other waits keep their 10 s.
+    context.set_default_navigation_timeout(30_000)
     page = context.new_page()
     page.console_errors = []
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))

@@ -123,3 +123,103 @@ def test_the_wrap_up_offers_the_contact_note_just_written_in_the_crm(
     )
     assert last_call(client)["disposition_note"] == note
     assert page.console_errors == []
+
+
+def candidate_with_the_subject_held(
+    browser: Any, server: LiveServer
+) -> tuple[Any, Callable[[], None]]:
+    """The candidate's page with the subject's GET held (the CRM's records come first, as
+    they did beside two busy CPU loops); `release` lets it through."""
+    assert server.day is not None
+    page = new_page(browser, server)
+    held: list[Any] = []
+    page.route("**/api/candidates/*/subject", lambda route: held.append(route))
+    sign_in_with_code(page, server.day.codes["cand_a"], home="/candidat")
+    expect(page.locator("soft-phone .sp-state")).to_have_text("Libre")
+
+    def release() -> None:
+        # The GET is asked before the calls view shows; the handler runs as Playwright waits.
+        for _ in range(200):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the subject was never asked for"
+        for route in held:
+            route.continue_()
+
+    return page, release
+
+
+def open_record(page: Any, query: str, name: str) -> Any:
+    page.get_by_role("searchbox", name="Rechercher une fiche").fill(query)
+    page.get_by_role("listbox", name="Fiches").get_by_text(name).click()
+    record = page.locator("crm-record")
+    expect(record.locator("h2")).to_have_text(name)
+    return record
+
+
+def test_the_agreement_form_waits_for_a_subject_that_comes_after_the_records(
+    server: LiveServer, browser: Any
+) -> None:
+    page, release = candidate_with_the_subject_held(browser, server)
+    record = open_record(page, "lebrun", "M. Julien Lebrun")
+    record.get_by_role("button", name="Accord de paiement").click()
+    form = page.locator("dialog.payment-dialog")
+    # Until the subject is there, the candidate reads that it is loading; the click is kept.
+    expect(record.locator(".crm-msg")).to_have_text(
+        "Chargement du sujet… le formulaire s'ouvre dès qu'il est là."
+    )
+    release()
+    plans = form.get_by_label("Échéancier").locator("option")
+    expect(plans).to_have_text(
+        [
+            "Paiement intégral immédiat",
+            "Échéancier sans frais en 2 mensualités",
+            "Échéancier sans frais en 3 mensualités",
+        ]
+    )
+    expect(form.get_by_label("Moyen de paiement")).to_contain_text(
+        "Carte bancaire (module de paiement sécurisé)"
+    )
+    # The record drawn before the subject names its principal once the subject is there.
+    expect(record.locator(".crm-facts")).to_contain_text("Élan Énergies")
+    expect(record.locator(".crm-msg")).to_have_text("")
+    assert page.console_errors == []
+
+
+def test_the_order_form_waits_for_a_subject_that_comes_after_the_records(
+    server: LiveServer, browser: Any
+) -> None:
+    page, release = candidate_with_the_subject_held(browser, server)
+    record = open_record(page, "chauvin", "M. Bernard Chauvin")
+    record.get_by_role("button", name="Commande").click()
+    expect(record.locator(".crm-msg")).to_have_text(
+        "Chargement du sujet… le formulaire s'ouvre dès qu'il est là."
+    )
+    release()
+    order = page.locator("dialog.order-dialog")
+    expect(order.get_by_label("Article").locator("option[value='JDL-P110']")).to_have_count(1)
+    order.get_by_label("Article").select_option("JDL-P110")
+    order.get_by_role("button", name="Ajouter la ligne").click()
+    expect(order.locator(".order-totals")).to_contain_text("TVA 10 %")
+    assert page.console_errors == []
+
+
+def test_a_survey_call_placed_before_the_subject_brings_its_questionnaire_once_it_comes(
+    server: LiveServer, browser: Any
+) -> None:
+    page, release = candidate_with_the_subject_held(browser, server)
+    record = open_record(page, "ferrand", "Mme Odile Ferrand")
+    record.get_by_role("button", name="02 41 45 63 07 · Appeler").click()
+    phone = page.locator("soft-phone")
+    expect(phone.locator(".sp-state")).to_have_text("Appel en cours…")
+    survey = page.locator("survey-form")
+    expect(survey).to_be_hidden()  # which calls are surveys: the subject says
+    release()
+    # The survey call brings the questionnaire to the front, word for word, with its principal.
+    expect(survey).to_be_visible()
+    expect(survey.locator(".sv-text").first).to_have_text(
+        "Avez-vous bien reçu l'intégralité de votre commande du 5 mars dernier ?"
+    )
+    expect(survey).to_contain_text("Questionnaire — Les Jardins de Loire")
+    assert page.console_errors == []

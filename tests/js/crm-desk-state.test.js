@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { agendaFromRecords, bookingBody, bookingDialog, callbackFields, markTaken, simulationFor, slotsFromSimulations, storyNoon } from "../../softphone_web/js/crm-desk-state.js";
+import { agendaFromRecords, agreementInputs, bookingBody, bookingDialog, callbackFields, markTaken, needsSubject, orderInputs, simulationFor, slotsFromSimulations, storyNoon } from "../../softphone_web/js/crm-desk-state.js";
 import { LatestValueQueue } from "../../softphone_web/js/latest-value-queue.js";
 
 const RECORD = { id: "R1", civility: "M.", first_name: "Karim", last_name: "Haddad", appointments: [{ at: "2026-03-19T10:00" }], callbacks: [{ at: "2026-03-19T14:00" }] };
@@ -63,4 +63,14 @@ test("answers: one request at a time per question, only the latest waiting value
   held[2]();
   await Promise.all([first, other]);
   assert.equal(queue.waiting.size, 0);
+});
+
+test("the actions that read the subject wait for it, and what they read from it", () => {
+  assert.deepEqual(["note", "callback", "order", "agreement"].filter(needsSubject), ["callback", "order", "agreement"]);
+  const subject = { story_date: "2026-03-17", catalogue: [{ ref: "JDL-P110" }] };
+  const sim = { id: "s09", crm_record: "R1", order: { items: ["JDL-P110"] }, collection: { plans: [{ label: "3 fois" }] } };
+  assert.deepEqual(orderInputs(subject, sim), { catalogue: subject.catalogue, desk: sim.order });
+  assert.deepEqual(agreementInputs(subject, sim), { collection: sim.collection, storyDate: "2026-03-17" });
+  assert.deepEqual(orderInputs(null, null), { catalogue: [], desk: null });
+  assert.deepEqual(agreementInputs(null, null), { collection: null, storyDate: null });
 });

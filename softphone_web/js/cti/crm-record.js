@@ -140,6 +140,8 @@ export class CrmRecord extends HTMLElement {
   /** @param {Record<string, string> | null | undefined} map principal id → name */
   set principals(map) {
     this._principals = map || {};
+    // A record drawn before the subject came names its principal now (not over an edit).
+    if (!this._editing) this._render();
   }
 
   /** @param {boolean} value */
@@ -154,6 +156,10 @@ export class CrmRecord extends HTMLElement {
   set message(text) {
     this._msgText = text || "";
     if (this._msg) this._msg.textContent = this._msgText;
+  }
+
+  get messageText() {
+    return this._msgText || "";
   }
 
   /**

@@ -93,6 +93,8 @@ export class SoftPhone extends HTMLElement {
   _pad;
   /** @type {null | number} */
   _tick;
+  /** @type {AbortController | null | undefined} the keyboard shortcuts' listener, in the page */
+  _keys;
   /** @type {any} */
   _callerName;
   /** @type {HTMLInputElement} */
@@ -110,7 +112,11 @@ export class SoftPhone extends HTMLElement {
   }
 
   connectedCallback() {
-    if (this._state) return;
+    if (this._state) {
+      this._connected();
+      this._renderTimer();
+      return;
+    }
     this.setAttribute("role", "region");
     this.setAttribute("aria-label", "Téléphone");
     this._state = el("span", "sp-state");
@@ -150,23 +156,37 @@ export class SoftPhone extends HTMLElement {
       const b = /** @type {HTMLButtonElement | null} */ (/** @type {Element} */ (ev.target).closest("button[data-action]"));
       if (b && !b.disabled) this._act(b.dataset.action);
     });
-    document.addEventListener("keydown", (ev) => {
-      if (!ev.altKey || this.hidden) return;
-      /** @type {Record<string, "answer" | "hangup" | "hold" | "mute" | "pad">} */
-      const map = { r: "answer", h: "hangup", a: "hold", m: "mute", c: "pad" };
-      const action = map[ev.key.toLowerCase()];
-      if (!action) return;
-      ev.preventDefault();
-      const b = this._buttons[action];
-      if (b && !b.disabled) this._act(action);
-    });
-    this._tick = setInterval(() => this._renderTimer(), 500);
+    this._connected();
     this._render();
   }
 
+  // In the page: the call's clock runs and the keyboard shortcuts (Alt+R, Alt+H…) answer;
+  // taken out, both stop (put back, both again).
+  _connected() {
+    this._keys?.abort();
+    this._keys = new AbortController();
+    document.addEventListener("keydown", (ev) => this._shortcut(ev), { signal: this._keys.signal });
+    clearInterval(this._tick ?? undefined);
+    this._tick = setInterval(() => this._renderTimer(), 500);
+  }
+
   disconnectedCallback() {
+    this._keys?.abort();
+    this._keys = null;
     clearInterval(this._tick ?? undefined);
     this._tick = null;
+  }
+
+  /** @param {KeyboardEvent} ev */
+  _shortcut(ev) {
+    if (!ev.altKey || this.hidden) return;
+    /** @type {Record<string, "answer" | "hangup" | "hold" | "mute" | "pad">} */
+    const map = { r: "answer", h: "hangup", a: "hold", m: "mute", c: "pad" };
+    const action = map[ev.key.toLowerCase()];
+    if (!action) return;
+    ev.preventDefault();
+    const b = this._buttons[action];
+    if (b && !b.disabled) this._act(action);
   }
 
   set call(value) {

@@ -37,7 +37,6 @@
 //   panel.bind(ctx);  panel.unbind();   // ctx: see the jury page's contract
 //   panel.current                       // the last version as the server gave it, or null
 import { el } from "../components/dom.js";
-import { DelayedCalls } from "./delayed-calls.js";
 import { check, fingerprint, formFrom, formFromGrid, body } from "./deliberation-model.js";
 import { applyPatch } from "./deliberation-state.js";
 import { DeliberationVersions } from "./deliberation-versions.js";
@@ -50,11 +49,6 @@ import { errorText, hhmm, writeLocal } from "./review-common.js";
 /** @typedef {Error & { data?: { blocking?: any[], deliberation?: any } }} SignRefusal an ApiError: what blocks, or the new version */
 
 export class DeliberationPanel extends DeliberationVersions {
-  /** the refreshes heard events call for, a moment later */
-  _delays = new DelayedCalls();
-  /** whether a refresh was dropped while the panel was out of the page */
-  _missed = false;
-
   // ---- the page contract ------------------------------------------------------------------
 
   /**
@@ -74,39 +68,11 @@ export class DeliberationPanel extends DeliberationVersions {
     this.reload();
   }
 
+  // (Taken out of the page while bound, its refreshes on their way are dropped and read again
+  // once put back: `_later`, jury-panel.js.)
   unbound() {
-    this._delays.cancel();
-    this._missed = false;
     this._reset();
     this._clear();
-  }
-
-  // Taken out of the page while bound: the refreshes on their way are dropped (and the events
-  // heard meanwhile start none); put back, the panel reads again what it missed.
-  connectedCallback() {
-    super.connectedCallback();
-    if (!this._missed || !this._ctx) return;
-    this._missed = false;
-    this._refreshGrid();
-    this._refreshFacts();
-  }
-
-  disconnectedCallback() {
-    if (this._delays.cancel().length) this._missed = true;
-  }
-
-  /**
-   * A refresh a moment after the last event of a burst (one per name).
-   * @param {string} name
-   * @param {() => void} fn
-   * @param {number} ms
-   */
-  _later(name, fn, ms) {
-    if (!this.isConnected) {
-      this._missed = true;
-      return;
-    }
-    this._delays.later(name, fn, ms);
   }
 
   // ---- editing and saving -------------------------------------------------------------------

@@ -67,7 +67,6 @@ export class EvaluationGrid extends GridView {
   }
 
   unbound() {
-    clearTimeout(this._refreshTimer);
     this._reset();
     if (this._body) {
       this._notes.unbind();
@@ -212,20 +211,24 @@ export class EvaluationGrid extends GridView {
   _afterChange() {
     this._updateCompetenceBadges();
     this._updateOptionCounts();
-    clearTimeout(this._refreshTimer);
     const ctx = this._ctx;
-    // The synthesis (derived by the server, transversal competences included), a moment later.
-    this._refreshTimer = setTimeout(async () => {
-      if (!ctx || this._ctx !== ctx) return;
-      try {
-        const data = await this.ask("evaluation-wanted", { candidateId: ctx.candidateId });
-        if (this._ctx !== ctx) return;
-        this._summary = data;
-        this._renderSynthesis();
-      } catch {
-        /* the next change tries again */
-      }
-    }, 1200);
+    if (!ctx) return;
+    // The synthesis (derived by the server, transversal competences included), a moment later;
+    // out of the page, once put back (`_later`: jury-panel.js).
+    this._later("synthesis", () => this._refreshSynthesis(ctx), 1200);
+  }
+
+  /** @param {import("./observer-common.js").JuryContext} ctx */
+  async _refreshSynthesis(ctx) {
+    if (this._ctx !== ctx) return;
+    try {
+      const data = await this.ask("evaluation-wanted", { candidateId: ctx.candidateId });
+      if (this._ctx !== ctx) return;
+      this._summary = data;
+      this._renderSynthesis();
+    } catch {
+      /* the next change tries again */
+    }
   }
 }
 

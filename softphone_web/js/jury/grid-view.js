@@ -46,8 +46,6 @@ export class GridView extends RequestingPanel {
   _synthesis;
   /** @type {string | null} */
   _actor;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  _refreshTimer;
 
   constructor() {
     super();

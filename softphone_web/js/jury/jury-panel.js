@@ -4,6 +4,12 @@
 //                     the event's detail) until the next unbind(); signal aborts with it.
 //   panel.unbind()    stops listening and calls unbound(): clear what was the candidate's.
 // A panel defines _build() (idempotent), bound() and unbound().
+//   this._later(name, fn, ms)   a refresh a moment after the last event of a burst (one per
+//                     name). Taken out of the page while bound, the panel drops those waiting
+//                     (and the events heard meanwhile start none); put back, it runs each of
+//                     them once: it reads again what it missed. Unbound: all dropped.
+// A panel that overrides connectedCallback or disconnectedCallback calls super's.
+import { DelayedCalls } from "./delayed-calls.js";
 import { listen } from "./observer-common.js";
 
 export class JuryPanel extends HTMLElement {
@@ -11,9 +17,44 @@ export class JuryPanel extends HTMLElement {
   _ctx;
   /** @type {null | AbortController} */
   _abort;
+  /** the refreshes heard events call for, a moment later */
+  _delays = new DelayedCalls();
+  /** @type {Map<string, () => void>} each delayed call's function, by name */
+  _delayed = new Map();
+  /** @type {Map<string, () => void>} the delayed calls dropped while out of the page */
+  _missed = new Map();
 
   connectedCallback() {
     this._build();
+    if (!this._ctx || !this._missed.size) return;
+    const missed = [...this._missed.values()];
+    this._missed.clear();
+    for (const fn of missed) fn();
+  }
+
+  disconnectedCallback() {
+    for (const name of this._delays.cancel()) {
+      const fn = this._delayed.get(name);
+      if (fn) this._missed.set(name, fn);
+    }
+  }
+
+  /**
+   * A call a moment later, instead of the call of that name still waiting (or, `keep`, after
+   * that one: one call for a burst, a moment after its first event).
+   * @param {string} name
+   * @param {() => void} fn
+   * @param {number} ms
+   * @param {{ keep?: boolean }} [options]
+   */
+  _later(name, fn, ms, { keep = false } = {}) {
+    this._delayed.set(name, fn);
+    if (!this.isConnected) {
+      if (this._ctx) this._missed.set(name, fn);
+      return;
+    }
+    if (keep && this._delays.pending.has(name)) return;
+    this._delays.later(name, fn, ms);
   }
 
   _build() {}
@@ -32,6 +73,9 @@ export class JuryPanel extends HTMLElement {
     this._abort?.abort();
     this._abort = null;
     this._ctx = null;
+    this._delays.cancel();
+    this._delayed.clear();
+    this._missed.clear();
     this.unbound();
   }
 

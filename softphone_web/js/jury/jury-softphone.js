@@ -89,7 +89,13 @@ export class JurySoftphone extends HTMLElement {
   }
 
   connectedCallback() {
-    if (this._status) return;
+    if (this._status) {
+      // Put back in the page: its clock again (stopped when taken out).
+      clearInterval(this._timer);
+      this._timer = setInterval(() => this._renderStatus(), 500);
+      this._renderStatus();
+      return;
+    }
     this.classList.add("jury-softphone");
     this._title = el("h2", "", "Téléphone du client");
     this._status = el("p", "jsp-status", "Libre");

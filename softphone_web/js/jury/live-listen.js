@@ -111,13 +111,14 @@ export class LiveListen extends JuryPanel {
   }
 
   connectedCallback() {
-    this._build();
+    super.connectedCallback();
     clearInterval(this._timer);
     this._timer = setInterval(() => this._tick(), 500);
     this._render();
   }
 
   disconnectedCallback() {
+    super.disconnectedCallback();
     clearInterval(this._timer);
   }
 

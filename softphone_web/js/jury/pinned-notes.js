@@ -51,12 +51,13 @@ export class PinnedNotes extends JuryPanel {
   }
 
   connectedCallback() {
-    this._build();
+    super.connectedCallback();
     clearInterval(this._timer);
     this._timer = setInterval(() => this._tick(), 500);
   }
 
   disconnectedCallback() {
+    super.disconnectedCallback();
     clearInterval(this._timer);
   }
 

@@ -62,8 +62,6 @@ export class RecordingsPanel extends JuryPanel {
   _error;
   /** @type {HTMLOListElement} */
   _list;
-  /** @type {number} */
-  _soon;
 
   constructor() {
     super();
@@ -120,7 +118,6 @@ export class RecordingsPanel extends JuryPanel {
   }
 
   unbound() {
-    clearTimeout(this._soon);
     for (const item of this._items.values()) {
       item.audio.pause();
       item.audio.removeAttribute("src");
@@ -170,9 +167,9 @@ export class RecordingsPanel extends JuryPanel {
     this.dispatchEvent(new CustomEvent("recordings-wanted"));
   }
 
+  // Out of the page, once put back (`_later`: jury-panel.js).
   _wantSoon() {
-    clearTimeout(this._soon);
-    this._soon = setTimeout(() => this._want(), 300);
+    this._later("recordings", () => this._want(), 300);
   }
 
   // ---- rendering ------------------------------------------------------------------------------

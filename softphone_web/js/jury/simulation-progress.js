@@ -56,11 +56,31 @@ export class SimulationProgress extends JuryPanel {
   }
 
   bound() {
+    this._startClock();
+  }
+
+  // The clock runs while the panel is bound and in the page (taken out: stopped; put back: the
+  // time left shown again at once).
+  connectedCallback() {
+    super.connectedCallback();
+    if (this._startClock()) this._render();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    clearInterval(this._tick);
+    this._tick = 0;
+  }
+
+  _startClock() {
+    if (this._tick || !this._ctx || !this.isConnected) return false;
     this._tick = setInterval(() => this._render(), 1000);
+    return true;
   }
 
   unbound() {
     clearInterval(this._tick);
+    this._tick = 0;
     this._progress = null;
     if (this._summary) {
       for (const node of [this._summary, this._time, this._list]) node.replaceChildren();

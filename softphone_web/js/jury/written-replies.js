@@ -104,8 +104,6 @@ export class WrittenReplies extends JuryPanel {
   _error;
   /** @type {HTMLDivElement} */
   _list;
-  /** @type {any} */
-  _soonTimer;
 
   constructor() {
     super();
@@ -158,18 +156,13 @@ export class WrittenReplies extends JuryPanel {
     this.reload();
   }
 
-  // One reload for a burst of saves (the candidate's autosave runs as they type).
+  // One reload for a burst of saves (the candidate's autosave runs as they type), a moment
+  // after its first; out of the page, once put back (`_later`: jury-panel.js).
   _soon() {
-    if (this._soonTimer) return;
-    this._soonTimer = setTimeout(() => {
-      this._soonTimer = null;
-      this.reload();
-    }, 800);
+    this._later("reload", () => this.reload(), 800, { keep: true });
   }
 
   unbound() {
-    clearTimeout(this._soonTimer);
-    this._soonTimer = null;
     this._data = null;
     this._sims = new Map();
     if (this._list) {
