@@ -11,7 +11,6 @@ import os
 from typing import Any
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -33,6 +32,8 @@ SIGNS_OUT = ("/logout", "/code", "/remove", "/account/password")
 
 
 def test_no_operation_answers_a_server_error(settings: Settings, clock: FakeClock) -> None:
+    import schemathesis  # here, not at the top: every worker collects this module
+
     with running_app(settings, clock, pack_id=PACK) as h:
         _exam_in_calls_phase(h)
         schema = schemathesis.openapi.from_dict(h.client.app.openapi())  # type: ignore[attr-defined]
