@@ -8,6 +8,7 @@ Reuse:
         live_server.call(some_async_fn, live_server.ctx, ...)   # runs on the server's loop
         screenshot(page, "proctor")            # -> test-artifacts/proctor.png
     make_server(scenarios_dir=..., seed=False) # another server (e.g. shortened formats)
+    def test_y(static_server, browser):      # pure ES modules: one unseeded server per module
     launch_browser(fake_audio=Path("tone.wav"))  # a browser with a fake microphone file
 
 One Playwright driver and one Chromium per xdist worker, for the whole session (`browser`):
@@ -224,6 +225,31 @@ def make_server(
 @pytest.fixture
 def live_server(make_server: Callable[..., LiveServer]) -> LiveServer:
     return make_server()
+
+
+@pytest.fixture(scope="module")
+def static_server(
+    tmp_path_factory: pytest.TempPathFactory, migrated_templates: MigratedTemplates
+) -> Iterator[LiveServer]:
+    """One server, unseeded, for a whole module whose tests only load the static ES modules
+    (pure functions, elements fed by the test) from the server's origin and write nothing to
+    it: no server start, database copy and seeding per test. Each test still has its own
+    browser context (`new_page`), closed when it ends; the server stops after the module."""
+    data = tmp_path_factory.mktemp("static-server")
+    _in_thread(migrated_templates.sqlite_copy, data / "plateau.db")
+    server = LiveServer(
+        Settings(
+            background_tasks=False,  # nothing is scheduled: no exam in this database
+            database_url=f"sqlite+aiosqlite:///{data / 'plateau.db'}",
+            secret_key=secrets.token_urlsafe(48),
+            data_dir=data,
+            recordings_dir=data / "recordings",
+            scenarios_dir=PROJECT_ROOT / "scenarios",
+        )
+    )
+    server.start()
+    yield server
+    server.stop()
 
 
 # ---- the browser ------------------------------------------------------------------------

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def js(browser: Any, live_server: LiveServer) -> Any:
-    page = new_page(browser, live_server)
+def js(browser: Any, static_server: LiveServer) -> Any:
+    page = new_page(browser, static_server)
     page.goto("/connexion")
 
     def run(module: str, body: str, arg: Any = None) -> Any:

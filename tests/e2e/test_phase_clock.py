@@ -40,8 +40,8 @@ def read(page: Any, state: dict[str, Any] | None, now_ms: int = NOW_MS) -> dict[
 
 
 @pytest.fixture
-def clock_page(browser: Any, live_server: LiveServer) -> Any:
-    page = new_page(browser, live_server)
+def clock_page(browser: Any, static_server: LiveServer) -> Any:
+    page = new_page(browser, static_server)
     page.goto("/connexion")
     assert page.evaluate("(iso) => Date.parse(iso)", NOW) == NOW_MS
     return page
