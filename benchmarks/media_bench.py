@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import json
 import math
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -255,6 +256,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--name", help="result file name")
+    parser.add_argument(
+        "--keep-recordings", type=Path, help="copy the calls' recordings (Ogg + sidecar) here"
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -305,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
                 log.seek(0)
                 sys.stderr.write(log.read().decode(errors="replace")[-4000:])
                 raise
+            finally:
+                if args.keep_recordings:
+                    shutil.copytree(rec_dir, args.keep_recordings, dirs_exist_ok=True)
         server.wait(timeout=30)
     finally:
         if server.poll() is None:

@@ -51,6 +51,7 @@ def onsets_by_channel(path: Path, sides: tuple[str, ...]) -> tuple[list[list[flo
 
 
 JUMP_S = 0.2  # a recording's delay may change by this much from one click to the next
+EARLY_S = 0.1  # a channel placed up to this much before the click's emission (grid anchoring)
 
 
 def align(times: np.ndarray, sent: np.ndarray) -> dict[int, float]:
@@ -59,8 +60,9 @@ def align(times: np.ndarray, sent: np.ndarray) -> dict[int, float]:
     if not len(times) or not len(sent):
         return {}
     first = []
-    for t in times[:5]:
-        i = int(np.searchsorted(sent, t, side="right")) - 1
+    for t in times[:5]:  # the recording's delay, from -EARLY_S (anchored on the 20 ms grid,
+        # a channel can sit a few ms before its emission) to a period minus that
+        i = int(np.searchsorted(sent, t + EARLY_S, side="right")) - 1
         if i >= 0:
             first.append(t - sent[i])
     delay = float(np.median(first)) if first else 0.0
