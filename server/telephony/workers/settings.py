@@ -10,8 +10,9 @@ from typing import Literal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MediaMode = Literal["inprocess", "workers"]
-DEFAULT_ROOMS_PER_WORKER = 20  # measured: benchmarks/results/scale.md (one core per worker;
-# 20 held under every profile at 67-76 % of the core, 24 too with the load generator at its limit)
+DEFAULT_ROOMS_PER_WORKER = 16  # measured: benchmarks/results/scale.md (one core per worker;
+# 20 held under every profile on one machine at 67-76 % of its core, but only 3 of 9 runs on a
+# ~15 % slower one, where 16 held 8 of 9: a quarter of a core's margin)
 
 
 class MediaSettings(BaseSettings):
