@@ -46,6 +46,7 @@ from typing import Final
 import numpy as np
 
 from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, SILENCE, Pcm
+from server.telephony.rtp_clock import timestamp_step
 
 MIN_TARGET_FRAMES: Final = 1  # 20 ms
 JITTER_FACTOR: Final = 2.0  # the target: this many times the arrival jitter, in whole frames
@@ -62,8 +63,6 @@ QUIET_RMS: Final = 32768 * 10 ** (-30 / 20)  # -30 dBFS: quiet whatever came bef
 QUIET_BELOW_PEAK: Final = 10 ** (-18 / 20)  # or 18 dB under the recent loudest frame
 PEAK_DECAY: Final = 0.5 ** (1 / 50)  # that loudest frame's level halves every second
 MAX_CONCEALED_FRAMES: Final = 2  # the last frame at half level, then silence
-_HALF: Final = 1 << 31
-_WRAP: Final = 1 << 32
 
 
 @dataclass
@@ -126,7 +125,7 @@ class PlayoutBuffer:
         if self._last_ts is None:
             self._ext = 0
         else:
-            self._ext += ((timestamp - self._last_ts + _HALF) % _WRAP) - _HALF
+            self._ext += timestamp_step(self._last_ts, timestamp)
         self._last_ts = timestamp
         transit = arrival - self._ext / SAMPLE_RATE
         if self._prev_transit is not None:

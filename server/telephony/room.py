@@ -31,8 +31,9 @@ from server.telephony.opus import OpusDecoder, OpusEncoder, hold_packets, silenc
 from server.telephony.peer import Peer
 from server.telephony.ports import BOTH, GapReason, PeerRole
 from server.telephony.recorder import OggOpusRecorder
+from server.telephony.rtp_clock import StreamClock
 from server.telephony.talk import TalkMeter
-from server.telephony.timeline import Packets, RecordingTimeline, StreamClock
+from server.telephony.timeline import Packets, RecordingTimeline
 
 Placer = Callable[[int, Pcm, "bytes | None"], None]  # (RTP timestamp, decoded PCM, its Opus
 # packet or None for audio made here) -> on the call's clock

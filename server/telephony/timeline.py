@@ -36,6 +36,7 @@ import numpy as np
 
 from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, Pcm, stereo
 from server.telephony.ports import BOTH, GapReason, MediaGap, PeerRole
+from server.telephony.rtp_clock import timestamp_step
 
 LATENESS_S: Final = 1.0  # audio is written this long after its moment: late packets (a
 # sender's 300 ms bursts, plus a stall of its own or of the network) fit in
@@ -46,8 +47,6 @@ MAX_AHEAD_S: Final = 0.5  # a packet placed further ahead of its arrival re-anch
 MIN_GAP_S: Final = 0.1  # shorter holes (a lost packet or two) are not entries
 START_GRACE_S: Final = 0.2  # a party's first packet this late after the start: no entry
 PARTIES: Final = (PeerRole.CANDIDATE, PeerRole.CLIENT)
-_HALF: Final = 1 << 31
-_WRAP: Final = 1 << 32
 
 Packets = tuple[bytes | None, bytes | None]
 FrameSink = Callable[[Pcm, int, Packets], None]  # (stereo frame, its first sample, packets)
@@ -176,7 +175,7 @@ class RecordingTimeline:
             due = arrival if on_time is None else min(on_time, arrival)
             track.anchor = _on_grid(round((due - self.t0) * SAMPLE_RATE))
         else:
-            step = ((timestamp - track.last_ts + _HALF) % _WRAP) - _HALF
+            step = timestamp_step(track.last_ts, timestamp)
             track.last_ts = timestamp
             track.ext += step
             position = track.anchor + track.ext
@@ -403,44 +402,6 @@ class RecordingTimeline:
             "late_audio_s": {r.value: self.seconds(self._tracks[r].late_samples) for r in PARTIES},
             "reanchored": {r.value: self._tracks[r].reanchors for r in PARTIES},
         }
-
-
-class StreamClock:
-    """When one RTP stream's packets are on time: the least delayed packet of the last two
-    to four seconds maps each timestamp to the earliest instant it can have arrived. Watched
-    before a call too, so that a call's first packet, late in a burst, is placed where it
-    was due rather than where it arrived."""
-
-    EPOCH_S: Final = 2.0
-
-    def __init__(self) -> None:
-        self.stream: object = None
-        self._last_ts = 0
-        self._ext = 0
-        self._best: float | None = None  # instant of extended timestamp 0, this epoch
-        self._previous: float | None = None  # … the epoch before
-        self._epoch_end = 0.0
-
-    def observe(self, stream: object, timestamp: int, arrival: float) -> None:
-        if stream is not self.stream:
-            self.stream, self._ext, self._best, self._previous = stream, 0, None, None
-            self._epoch_end = arrival + self.EPOCH_S
-        else:
-            self._ext += ((timestamp - self._last_ts + _HALF) % _WRAP) - _HALF
-        self._last_ts = timestamp
-        if arrival >= self._epoch_end:
-            self._previous, self._best = self._best, None
-            self._epoch_end = arrival + self.EPOCH_S
-        zero = arrival - self._ext / SAMPLE_RATE
-        self._best = zero if self._best is None else min(self._best, zero)
-
-    def on_time(self, stream: object, timestamp: int) -> float | None:
-        """When the packet of `timestamp` was due, or None (another stream, nothing seen)."""
-        if stream is not self.stream or self._best is None:
-            return None
-        zero = self._best if self._previous is None else min(self._best, self._previous)
-        ext = self._ext + ((timestamp - self._last_ts + _HALF) % _WRAP) - _HALF
-        return zero + ext / SAMPLE_RATE
 
 
 def _on_grid(sample: int) -> int:

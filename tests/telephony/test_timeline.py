@@ -7,7 +7,8 @@ import numpy as np
 
 from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, tone
 from server.telephony.ports import GapReason, PeerRole
-from server.telephony.timeline import RecordingTimeline, StreamClock
+from server.telephony.rtp_clock import StreamClock
+from server.telephony.timeline import RecordingTimeline
 
 CAND, CLIENT = PeerRole.CANDIDATE, PeerRole.CLIENT
 T0 = 1000.0
