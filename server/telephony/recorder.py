@@ -56,6 +56,7 @@ RECORDING_COMPLEXITY = 10
 FSYNC_EVERY_FRAMES = 250  # 5 s
 QUEUE_FRAMES = 250  # 5 s of slack for a slow disk before frames are dropped
 BATCH_FRAMES = 10  # handed to the writer thread 200 ms at a time: 5 wake-ups a second, not 50
+QUEUE_BATCHES = QUEUE_FRAMES // BATCH_FRAMES
 RETRY_S = 1.0  # a disk that refused the audio is tried again this often
 LOOKAHEAD = 312  # libopus's delay at 48 kHz (2.5 ms + 4 ms): what the encoder's input is shifted
 PAGE_PACKETS = round(PAGE_SECONDS / FRAME_SECONDS)
@@ -186,7 +187,11 @@ class OggOpusRecorder:
             raise ValueError(f"complexité Opus entre 0 et 10 attendue, pas {complexity}")
         self._bitrate = bitrate
         self._complexity = complexity
-        self._queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=QUEUE_FRAMES // BATCH_FRAMES)
+        # queue.SimpleQueue (C, lock-free for the producer) bounded by two counters, each
+        # written by one thread only: batches handed over (the loop) and taken (the writer)
+        self._queue: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
+        self._handed = 0
+        self._taken = 0
         self._batch: _Batch = []
         self._dropped_run = 0  # frames dropped since the last batch the writer took
         self._thread: threading.Thread | None = None
@@ -252,14 +257,14 @@ class OggOpusRecorder:
             return
         if self._dropped_run:
             batch.insert(0, self._dropped_run)
-        try:
-            self._queue.put_nowait(batch)
-        except queue.Full:
+        if self._handed - self._taken >= QUEUE_BATCHES:  # the writer is 5 s behind
             dropped = sum(1 for item in batch if not isinstance(item, int))
             self.frames_dropped += dropped
             self._dropped_run += dropped
-        else:
-            self._dropped_run = 0
+            return
+        self._handed += 1
+        self._queue.put(batch)
+        self._dropped_run = 0
 
     def finish(self) -> None:
         """Write what is queued, close the file. Raises what the encoder hit, if anything
@@ -286,6 +291,8 @@ class OggOpusRecorder:
                     batch = self._queue.get(timeout=self._retry_s if faulty else None)
                 except queue.Empty:
                     batch = []
+                else:
+                    self._taken += 1
                 if batch is None:
                     finished = True
                     break
