@@ -146,7 +146,7 @@ async def orchestrate(
             entry.update(
                 {
                     k: info.get(k)
-                    for k in ("duration_s", "size_bytes", "frames_dropped", "gaps")
+                    for k in ("duration_s", "size_bytes", "frames_dropped", "gaps", "timeline")
                     if k in info
                 }
             )
@@ -190,6 +190,24 @@ async def orchestrate(
         "recording_summary": recording_summary(recordings),
         "samples": samples,
     }
+
+
+def result_name(args: argparse.Namespace) -> str:
+    return str(args.name or f"media_{args.rooms}rooms_{args.profile}_{args.impl}.json")
+
+
+def keep_incomplete_recordings(result: dict[str, Any], rec_dir: Path, target: Path) -> None:
+    """A recording missing clicks is kept whatever `--keep-recordings` says (its Ogg and its
+    sidecar, next to the run's JSON): what went wrong must be readable afterwards."""
+    for rec in result["recordings"]:
+        clicks = rec.get("clicks") or {}
+        if "error" in clicks or any(
+            (clicks.get(side) or {}).get("missing") for side in ("candidate", "client")
+        ):
+            target.mkdir(parents=True, exist_ok=True)
+            for path in rec_dir.glob(f"{rec['room']}.*"):
+                shutil.copy2(path, target / path.name)
+            rec["kept_in"] = str(target)
 
 
 async def stats_of(rpc: Rpc) -> Any:
@@ -312,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 if args.keep_recordings:
                     shutil.copytree(rec_dir, args.keep_recordings, dirs_exist_ok=True)
+            keep_incomplete_recordings(result, rec_dir, args.out / f"{result_name(args)}-missing")
         server.wait(timeout=30)
     finally:
         if server.poll() is None:
@@ -332,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     if not result["links_hooked"]:
         raise RuntimeError("the emulated network saw no packet: aiortc's sender changed?")
     args.out.mkdir(parents=True, exist_ok=True)
-    name = args.name or f"media_{args.rooms}rooms_{args.profile}_{args.impl}.json"
+    name = result_name(args)
     (args.out / name).write_text(json.dumps(result, indent=2) + "\n")
     if not args.name:
         (args.out / "media_bench.md").write_text(markdown(args.out))

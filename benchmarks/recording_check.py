@@ -96,6 +96,7 @@ def channel_figures(
     periods = np.maximum(np.round(gaps / PERIOD_S), 1)
     off = np.abs(gaps - periods * PERIOD_S)
     return {
+        "onsets": len(onsets),  # clicks of this side found in the channel, matched or not
         "expected": len(in_window),
         "found": found,
         "missing": len(in_window) - found,

@@ -105,3 +105,25 @@ def test_the_soak_samples_memory_and_draws_it(tmp_path: Path) -> None:
     assert drawing.startswith("<svg") and "<polyline" in drawing and "RSS" in drawing
     result = json.loads((tmp_path / "soak.json").read_text())
     assert result["pinned"] and result["soak"]["rss_max_mb"] >= result["soak"]["rss_min_mb"]
+
+
+def test_a_recording_missing_clicks_is_kept_next_to_the_result(tmp_path: Path) -> None:
+    from benchmarks.media_bench import keep_incomplete_recordings
+
+    rec_dir = tmp_path / "recordings"
+    rec_dir.mkdir()
+    for room in ("room-1", "room-10"):
+        (rec_dir / f"{room}.ogg").write_bytes(b"OggS")
+        (rec_dir / f"{room}.json").write_text("{}")
+    complete = {"expected": 60, "found": 60, "missing": 0}
+    result = {
+        "recordings": [
+            {"room": "room-1", "clicks": {"candidate": complete, "client": {"missing": 60}}},
+            {"room": "room-10", "clicks": {"candidate": complete, "client": complete}},
+        ]
+    }
+    target = tmp_path / "run1.json-missing"
+    keep_incomplete_recordings(result, rec_dir, target)
+    assert sorted(p.name for p in target.iterdir()) == ["room-1.json", "room-1.ogg"]
+    assert result["recordings"][0]["kept_in"] == str(target)
+    assert "kept_in" not in result["recordings"][1]
