@@ -47,6 +47,7 @@ MAX_AHEAD_S: Final = 0.5  # a packet placed further ahead of its arrival re-anch
 MIN_GAP_S: Final = 0.1  # shorter holes (a lost packet or two) are not entries
 START_GRACE_S: Final = 0.2  # a party's first packet this late after the start: no entry
 PARTIES: Final = (PeerRole.CANDIDATE, PeerRole.CLIENT)
+UNWRITTEN_MAX: Final = 100  # a stream's first 2 s can move earlier, not more
 
 Packets = tuple[bytes | None, bytes | None]
 FrameSink = Callable[[Pcm, int, Packets], None]  # (stereo frame, its first sample, packets)
@@ -84,6 +85,9 @@ class _Track:
     silent_from: int | None = None  # the hole being written, from this sample
     holes: list[tuple[int, int]] = field(default_factory=list)  # written silence (≥ MIN_GAP)
     packets: dict[int, bytes] = field(default_factory=dict)  # frame start -> its one packet
+    # the stream's placements while none of them is written: (ext, pcm, packet), moved
+    # together when its clock learns that they were due earlier than its first one arrived
+    unwritten: list[tuple[int, Pcm, bytes | None]] | None = None
 
     def ensure(self, size: int) -> None:
         if size > len(self.buf):
@@ -170,10 +174,11 @@ class RecordingTimeline:
             return
         track = self._tracks[role]
         arrived = self.sample_at(arrival)
+        due = arrival if on_time is None else min(on_time, arrival)
         if track.stream is not stream:  # a new stream: anchored where it was due
             track.stream, track.last_ts, track.ext = stream, timestamp, 0
-            due = arrival if on_time is None else min(on_time, arrival)
             track.anchor = _on_grid(round((due - self.t0) * SAMPLE_RATE))
+            track.unwritten = []
         else:
             step = timestamp_step(track.last_ts, timestamp)
             track.last_ts = timestamp
@@ -187,7 +192,37 @@ class RecordingTimeline:
                 # the call started is merely cut)
                 track.anchor = max(_on_grid(arrived), self.cursor) - track.ext
                 track.reanchors += 1
+                track.unwritten = None
+            else:
+                self._move_earlier(track, due)
+        if track.unwritten is not None:
+            track.unwritten.append((track.ext, pcm, packet))
         self._write(track, track.anchor + track.ext, pcm, packet)
+
+    def _move_earlier(self, track: _Track, due: float) -> None:
+        """A stream's first packets came late in a burst (its clock knew nothing yet): once
+        the clock says they were due earlier, and none of them is written, they move there."""
+        pending = track.unwritten
+        if pending is None:
+            return
+        if self.cursor > track.anchor + pending[0][0] or len(pending) >= UNWRITTEN_MAX:
+            track.unwritten = None  # written from its start (or long enough): it stays
+            return
+        anchor = max(
+            _on_grid(round((due - self.t0) * SAMPLE_RATE)) - track.ext,
+            self.cursor - pending[0][0],  # nothing before what is written
+        )
+        if track.anchor - anchor < FRAME_SAMPLES:
+            return
+        for ext, pcm, _ in pending:  # out of where they were
+            at = track.anchor + ext - self.cursor
+            track.buf[at : at + len(pcm)] = 0
+            track.have[at : at + len(pcm)] = False
+            for frame in range(track.anchor + ext, track.anchor + ext + len(pcm), FRAME_SAMPLES):
+                track.packets.pop(frame, None)
+        track.anchor = anchor
+        for ext, pcm, packet in pending:
+            self._write(track, anchor + ext, pcm, packet)
 
     def _write(self, track: _Track, position: int, pcm: Pcm, packet: bytes | None = None) -> None:
         start = position - self.cursor

@@ -299,3 +299,32 @@ def test_a_frame_that_is_one_whole_packet_is_handed_over_as_that_packet() -> Non
     assert by_frame[22 * FRAME_SAMPLES][0] == b"c21"
     assert by_frame[15 * FRAME_SAMPLES][1] is None  # parts of two packets: encoded
     assert by_frame[35 * FRAME_SAMPLES][1] == b""  # nothing of the client: silence
+
+
+def test_a_stream_that_starts_with_a_late_burst_is_placed_where_it_was_due() -> None:
+    """A party whose stream is new (a page reloaded mid-call, a call answered as it starts
+    sending) delivers its first 15 packets at once, 300 ms after the first was due, then on
+    time. Its clock learns when they were due within those 300 ms, before any of its audio is
+    written: the party's audio sits where it was due (within the file's 20 ms grid), in step
+    with the other party's, not 300 ms late for the rest of the call."""
+    call = Call()
+    clock = StreamClock()
+    stream = call.streams[CAND]
+    first, burst = 10, 15
+    for n in range(0, 150):
+        on_time = T0 + (n + 1) * FRAME + 0.005
+        call.packet(CLIENT, n, on_time)
+        if n >= first + burst - 1:
+            arrivals = [on_time] if n > first + burst - 1 else [on_time] * burst
+            for k, arrival in zip(range(n - len(arrivals) + 1, n + 1), arrivals, strict=True):
+                ts = (call.ts0[CAND] + k * FRAME_SAMPLES) & 0xFFFFFFFF
+                clock.observe(stream, ts, arrival)
+                pcm = tone(440.0, FRAME, start=k * FRAME_SAMPLES)
+                call.timeline.place(CAND, stream, ts, pcm, arrival, clock.on_time(stream, ts))
+        call.timeline.advance(on_time)
+    call.timeline.finish(T0 + 151 * FRAME)
+    audio = call.audio[0]
+    first_heard = int(np.flatnonzero(np.abs(audio) > 1000)[0])
+    due = (first + 1) * FRAME_SAMPLES  # where the client's packet of the same instant is
+    assert abs(first_heard - due) <= FRAME_SAMPLES // 2
+    assert loud(call.channel(CAND, (first + 2) * FRAME, 2.9))
