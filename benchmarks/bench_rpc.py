@@ -90,6 +90,9 @@ def flatten_counters(stats: Any) -> dict[str, float]:
             value = int(value)
         if isinstance(value, int | float):
             out[name] = out.get(name, 0) + value
+        elif isinstance(value, list) and all(isinstance(v, int | float) for v in value):
+            for index, sub in enumerate(value):  # e.g. the GC's per generation
+                add(f"{name}.{index}", sub, in_room)
         elif isinstance(value, dict):
             if in_room and value and set(value) <= ROLES:
                 for sub in value.values():
@@ -179,12 +182,44 @@ def make_media(impl: str) -> Any:
     return AiortcMedia()
 
 
+class LoopLag:
+    """The server's event loop, watched from inside: a 10 ms sleep that wakes late by more
+    than `STALL_S` is a stall, kept with when it happened (seconds since the watch began), so
+    that a run's skipped ticks can be put next to what the process was doing then (`at`:
+    the loop's clock, `time.monotonic`, the same in every process of the machine)."""
+
+    PERIOD_S = 0.01
+    STALL_S = 0.05
+    KEPT = 200
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.max_ms = 0.0
+        self.stalls: list[list[float]] = []  # [at (monotonic s), late_ms], the first KEPT
+
+    async def watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            due = loop.time() + self.PERIOD_S
+            await asyncio.sleep(self.PERIOD_S)
+            late = loop.time() - due
+            if late > self.STALL_S:
+                self.count += 1
+                self.max_ms = max(self.max_ms, late * 1000)
+                if len(self.stalls) < self.KEPT:
+                    self.stalls.append([round(due, 3), round(late * 1000, 1)])
+
+    def stats(self) -> dict[str, Any]:
+        return {"stalls": self.count, "max_ms": round(self.max_ms, 1), "at": self.stalls}
+
+
 async def serve(impl: str = "plateau", gc_mode: str = "auto") -> None:
     """The media server process: prints `PORT <n>`, then answers until `shutdown`."""
     from server.telephony.workers.gc_tuning import GcPauses, tune_gc
 
     media = make_media(impl)
     pauses = GcPauses().install()
+    lag = LoopLag()
     if gc_mode == "tuned" or (gc_mode == "auto" and impl == "plateau"):
         tune_gc()  # as a media worker does once started
     done = asyncio.Event()
@@ -202,7 +237,7 @@ async def serve(impl: str = "plateau", gc_mode: str = "auto") -> None:
             info = await media.end_call(req["room"])
             return info.to_json() if info else None
         if op == "stats":
-            return {**media.stats(), "gc": pauses.stats()}
+            return {**media.stats(), "gc": pauses.stats(), "loop_lag": lag.stats()}
         if op == "shutdown":
             await media.close()
             done.set()
@@ -225,9 +260,11 @@ async def serve(impl: str = "plateau", gc_mode: str = "auto") -> None:
             task.add_done_callback(tasks.discard)
         writer.close()
 
+    watch = asyncio.create_task(lag.watch())
     server = await asyncio.start_server(handle, "127.0.0.1", 0, limit=1 << 22)
     port = server.sockets[0].getsockname()[1]
     print(f"PORT {port}", flush=True)
     await done.wait()
+    watch.cancel()
     await asyncio.sleep(0.05)  # let the shutdown answer go out
     server.close()

@@ -188,6 +188,11 @@ async def orchestrate(
         },
         "recordings": recordings,
         "recording_summary": recording_summary(recordings),
+        # the server loop's stalls over 50 ms: seconds after the first call started, ms late
+        "server_loop_stalls": [
+            [round(at - min(started.values()), 2), late]
+            for at, late in (stats.get("loop_lag") or {}).get("at", [])
+        ],
         "samples": samples,
     }
 

@@ -3,6 +3,7 @@ summed over rooms and printed; those that say something was lost are picked out.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -73,3 +74,34 @@ def test_the_server_is_pinned_to_core_0_even_when_started_from_the_bots_core() -
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[0]"
+
+
+def test_the_servers_loop_stalls_are_counted_with_when_they_happened() -> None:
+    import time
+
+    from benchmarks.bench_rpc import LoopLag
+
+    async def scenario() -> LoopLag:
+        lag = LoopLag()
+        watch = asyncio.create_task(lag.watch())
+        await asyncio.sleep(0.05)
+        blocked_at = time.monotonic()
+        time.sleep(0.3)  # noqa: ASYNC251 - the loop blocked on purpose: the watch wakes late
+        await asyncio.sleep(0.05)
+        watch.cancel()
+        lag.blocked_at = blocked_at  # type: ignore[attr-defined]
+        return lag
+
+    lag = asyncio.run(scenario())
+    stats = lag.stats()
+    assert stats["stalls"] >= 1 and stats["max_ms"] >= 200
+    at, late = stats["at"][0]
+    assert abs(at - lag.blocked_at) < 0.1  # type: ignore[attr-defined]
+    assert late >= 200
+
+
+def test_lists_of_numbers_in_the_servers_stats_are_counted_by_index() -> None:
+    from benchmarks.bench_rpc import flatten_counters
+
+    flat = flatten_counters({"gc": {"max_ms": [1.5, 2.0, 80.0]}, "loop_lag": {"at": [[1, 2]]}})
+    assert flat == {"gc.max_ms.0": 1.5, "gc.max_ms.1": 2.0, "gc.max_ms.2": 80.0}
