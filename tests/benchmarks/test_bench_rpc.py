@@ -40,6 +40,8 @@ def test_counters_of_any_name_and_shape_are_flattened_and_summed_over_rooms() ->
     assert flatten_counters(stats) == {
         "buffer.grown": 3,
         "buffer.target_ms": 140,
+        "gc.collections.0": 1,  # a list of numbers: by index (the GC's generations)
+        "gc.collections.1": 2,
         "gc.pause_ms_max": 1.5,
         "healthy": 1,
         "jitter_late_packets": 7,
