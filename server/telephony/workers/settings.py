@@ -10,9 +10,10 @@ from typing import Literal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MediaMode = Literal["inprocess", "workers"]
-DEFAULT_ROOMS_PER_WORKER = 16  # measured: benchmarks/results/scale.md (one core per worker;
-# 20 held under every profile on one machine at 67-76 % of its core, but only 3 of 9 runs on a
-# ~15 % slower one, where 16 held 8 of 9: a quarter of a core's margin)
+DEFAULT_ROOMS_PER_WORKER = 20  # measured: benchmarks/results/scale.md (one core per worker;
+# with libopus called directly, 20 rooms take 61-81 % of the core and 24 held 9 of 9 runs; the
+# relay and the recordings lost nothing in any run, the mix 0.3-1.9 % in a few runs where the
+# loop stalled once over 100 ms)
 
 
 class MediaSettings(BaseSettings):
