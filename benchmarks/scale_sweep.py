@@ -6,8 +6,9 @@
 
 For each room count, each profile and each implementation, `--runs` consecutive runs of
 `media_bench.py --pin` (server on core 0, bots on the other core). Every run is kept: its JSON
-under `--out/scale/<campaign>/`, a row in `<campaign>/scale.md` and in `--out/scale.md` (the
-latest campaign), with the machine's load average before and after it. Nothing is discarded
+under `--out/scale/<campaign>/`, a row in `<campaign>/scale.md`, with the machine's load
+average before and after it (`--out/scale.md`, the history of every campaign, is kept by hand:
+a sweep never overwrites it). Nothing is discarded
 or re-run: a run the load generator may have disturbed says so in its row (its own stall
 counters), and counts like any other.
 """
@@ -211,8 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         (folder / "scale.json").write_text(json.dumps(results, indent=2) + "\n")
         (folder / "scale.md").write_text(markdown(results, args.label))
-    (args.out / "scale.json").write_text(json.dumps(results, indent=2) + "\n")
-    (args.out / "scale.md").write_text(markdown(results, args.label))
+    print(f"the campaign's table: {folder / 'scale.md'} (add it to {args.out / 'scale.md'})")
     return 0
 
 

@@ -104,6 +104,7 @@ def test_every_planned_run_happens_once_none_retried_and_all_are_in_the_table(
         return r
 
     monkeypatch.setattr(scale_sweep, "run_one", fake_run_one)
+    (tmp_path / "scale.md").write_text("# every campaign, by hand\n")
     scale_sweep.main(
         [
             "--rooms",
@@ -131,12 +132,13 @@ def test_every_planned_run_happens_once_none_retried_and_all_are_in_the_table(
         if i == "plateau" or (n == 1 and p == "none")
     ]
     assert sorted(calls) == sorted(expected) and len(calls) == len(set(calls)) == 15
-    table = (tmp_path / "scale.md").read_text()
-    assert table == (tmp_path / "scale" / "c1" / "scale.md").read_text()
+    table = (tmp_path / "scale" / "c1" / "scale.md").read_text()
+    # the campaigns' history beside it is kept by hand: a sweep never overwrites it
+    assert (tmp_path / "scale.md").read_text() == "# every campaign, by hand\n"
     assert table.count("| plateau | ") == 12 + 2  # a row per run, a matrix line per count
     assert "| 2 | plateau | ✓ ✓ ✗ | ✓ ✓ ✗ |" in table  # the worst run is shown
     assert "plateau under none: **1**" in table and "stock under none: **1**" in table
-    kept = json.loads((tmp_path / "scale.json").read_text())
+    kept = json.loads((tmp_path / "scale" / "c1" / "scale.json").read_text())
     assert (
         len(kept) == 15 and sum(1 for r in kept if r["generator"]["send_late"]["over_60ms"]) == 10
     )
