@@ -2,9 +2,11 @@
 
 Sample 0 of the recording is the instant the call started (monotonic seconds `t0`); sample
 `n` is `t0 + n / 48000`. Each party's decoded audio is *placed* by its RTP timestamps: the
-first packet of a stream is anchored where it arrived (on the nearest 20 ms frame of the
-file: within 10 ms, so that the party's 20 ms packets fill the file's frames one for one
-and are written as they are), every later one at the anchor plus its timestamp's advance.
+first packet of a stream is anchored where it was due (`StreamClock`; else where it arrived;
+on the nearest 20 ms frame of the file: within 10 ms, so that the party's 20 ms packets fill
+the file's frames one for one and are written as they are), every later one at the anchor
+plus its timestamp's advance; while none of a stream is written, its anchor moves earlier
+when its clock learns that its first packets came late (a burst at its start).
 So a burst of late packets (a sender that sends in bursts, the
 server stalled while the packets waited in its socket) lands where it belongs, and a sender
 that stopped sending leaves a hole exactly as long as its silence.
@@ -208,8 +210,8 @@ class RecordingTimeline:
         if self.cursor > track.anchor + pending[0][0] or len(pending) >= UNWRITTEN_MAX:
             track.unwritten = None  # written from its start (or long enough): it stays
             return
-        anchor = max(
-            _on_grid(round((due - self.t0) * SAMPLE_RATE)) - track.ext,
+        anchor = max(  # the stream's first packet on the grid, as when it came
+            _on_grid(round((due - self.t0) * SAMPLE_RATE) - track.ext),
             self.cursor - pending[0][0],  # nothing before what is written
         )
         if track.anchor - anchor < FRAME_SAMPLES:
