@@ -52,7 +52,8 @@ const OBSERVER_PARTS = ["observer-progress", "live-listen", "crm-feed", "grid", 
 
 /**
  * @type {{ me: import("./types/events.js").Me | null, assignments: Assignment[], current: Assignment | null,
- *   state: Record<string, any> | null, unbinds: Array<() => void>, socket?: PlateauSocket, switched?: boolean }}
+ *   state: Record<string, any> | null, unbinds: Array<() => void>, socket?: PlateauSocket, switched?: boolean,
+ *   listening?: boolean, unheard?: boolean }}
  */
 const page = { me: null, assignments: [], current: null, state: null, unbinds: [] };
 
@@ -221,11 +222,35 @@ async function select(cid) {
 // why, reads its candidates again and leaves a console that is no longer this juror's.
 /** @param {Event} ev the socket's `access.changed` */
 async function accessChanged(ev) {
+  await applyAssignments(/** @type {CustomEvent<import("./types/events.js").AccessChanged>} */ (ev).detail.message);
+}
+
+// A change whose event went out while the page was not listening (between its first read of
+// its candidates and its socket's first snapshot, or during a lost connection) is found by
+// reading them again at each snapshot that follows a (re)connection.
+const CHANGED_UNHEARD = "Vos candidats ont changé pendant que la page n'était pas à l'écoute : elle est à jour.";
+
+async function syncAssignments() {
+  let fresh;
+  try {
+    fresh = /** @type {Assignment[]} */ (await api("GET", "/api/jury/assignments"));
+  } catch {
+    return; // the next snapshot tries again
+  }
+  const seats = (/** @type {Assignment[]} */ list) => list.map((a) => `${a.candidate_id}:${a.capacity}`).sort().join(",");
+  if (seats(fresh) !== seats(page.assignments)) await applyAssignments(CHANGED_UNHEARD, fresh);
+}
+
+/**
+ * @param {string} message why, shown to the juror
+ * @param {Assignment[]} [fresh] the candidates, if just read
+ */
+async function applyAssignments(message, fresh) {
   const notice = $("access-notice");
-  notice.textContent = /** @type {CustomEvent<import("./types/events.js").AccessChanged>} */ (ev).detail.message;
+  notice.textContent = message;
   notice.hidden = false;
   try {
-    page.assignments = await api("GET", "/api/jury/assignments");
+    page.assignments = fresh || (await api("GET", "/api/jury/assignments"));
   } catch (err) {
     $("page-error").textContent = /** @type {Error} */ (err).message;
     return;
@@ -266,8 +291,15 @@ async function main() {
   socket.on("snapshot", (msg) => {
     page.state = msg.state || {};
     applyTimeline();
+    if (page.unheard && page.listening) {
+      page.unheard = false;
+      void syncAssignments();
+    }
   });
-  socket.on("connection", (msg) => (/** @type {import("./components/link-status.js").LinkStatus} */ ($("link")).connected = msg.connected));
+  socket.on("connection", (msg) => {
+    /** @type {import("./components/link-status.js").LinkStatus} */ ($("link")).connected = msg.connected;
+    if (!msg.connected) page.unheard = true; // what changes now is read again at the next snapshot
+  });
   socket.on("timeline", (msg) => {
     const exam = ((page.state ||= {}).exam ||= {});
     const candidates = (exam.candidates ||= {});
@@ -277,7 +309,9 @@ async function main() {
   socket.addEventListener("access.changed", accessChanged);
   socket.connect();
   await ready;
-  if (!page.assignments.length) return;
+  await syncAssignments(); // a seat given between the first read and the socket listening
+  page.listening = true;
+  if (page.current || !page.assignments.length) return;
   const wanted = decodeURIComponent(location.hash.slice(1)) || localStorage.getItem(STORAGE);
   const first = page.assignments.find((a) => a.candidate_id === wanted) || page.assignments[0];
   await select(first.candidate_id);

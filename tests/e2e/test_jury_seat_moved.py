@@ -46,6 +46,8 @@ def test_a_juror_s_open_page_loses_a_seat_given_to_another_juror(
     new = new_page(browser, live_server)
     sign_in_with_code(new, live_server.day.codes["observer_b"], home="/jury")
     expect(new.locator("#no-candidate")).to_be_visible()
+    for page in (old, new):  # both pages listening (a change before that: the test below)
+        expect(page.locator("#link")).to_have_attribute("data-connected", "true")
 
     live_server.call(_give_seat, live_server, "cand_a", "observer_b", Capacity.CLIENT)
 
@@ -64,3 +66,33 @@ def test_a_juror_s_open_page_loses_a_seat_given_to_another_juror(
     screenshot(new, "jury-seat-gained")
     old.context.close()
     new.context.close()
+
+
+def test_a_seat_given_while_the_page_loads_is_not_missed(
+    live_server: LiveServer, browser: Any
+) -> None:
+    """The seat is given between the page's read of its candidates and its socket's first
+    snapshot (a juror opening the page as the organiser assigns them; or a connection lost
+    meanwhile): the change's event went out before the page listened. The page reads its
+    candidates again each time it listens anew: the candidate appears without a reload, and
+    the page says its candidates changed."""
+    assert live_server.day is not None
+    page = new_page(browser, live_server)
+    given: list[bool] = []
+
+    def stale_then_give(route: Any) -> None:
+        response = route.fetch()  # the seats before the change
+        if not given:
+            live_server.call(_give_seat, live_server, "cand_a", "observer_b", Capacity.CLIENT)
+            given.append(True)
+        route.fulfill(response=response)
+
+    page.route("**/api/jury/assignments", stale_then_give)
+    sign_in_with_code(page, live_server.day.codes["observer_b"], home="/jury")  # Bruno's observer
+    expect(page.locator("#picker button")).to_have_count(2)
+    expect(page.locator("#picker button", has_text="Alice DURAND")).to_be_visible()
+    expect(page.locator("#access-notice")).to_contain_text("Vos candidats ont changé")
+    page.locator("#picker button", has_text="Alice").click()
+    expect(page.locator("#client-console")).to_be_visible()
+    assert given == [True]
+    page.context.close()
