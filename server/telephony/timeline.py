@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Final, TypedDict
 
 import numpy as np
 
 from server.telephony.audio import FRAME_SAMPLES, SAMPLE_RATE, Pcm, stereo
+from server.telephony.party_track import PartyTrack
 from server.telephony.ports import BOTH, GapReason, MediaGap, PeerRole
 from server.telephony.rtp_clock import timestamp_step
 
@@ -71,47 +72,6 @@ class Cause:
     lost: bool = False  # the audio is not in the file whatever arrived (a write error)
 
 
-@dataclass
-class _Track:
-    """One party's placed audio from the cursor on, and its RTP anchor."""
-
-    stream: object = None
-    anchor: int = 0  # recording sample of the stream's extended timestamp 0
-    last_ts: int = 0
-    ext: int = 0  # extended (unwrapped) timestamp of the last packet, from the first one
-    buf: Pcm = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
-    have: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    size: int = 0  # samples in use from the cursor
-    late_samples: int = 0  # arrived after their place was written
-    reanchors: int = 0
-    silent_from: int | None = None  # the hole being written, from this sample
-    holes: list[tuple[int, int]] = field(default_factory=list)  # written silence (≥ MIN_GAP)
-    packets: dict[int, bytes] = field(default_factory=dict)  # frame start -> its one packet
-    # the stream's placements while none of them is written: (ext, pcm, packet), moved
-    # together when its clock learns that they were due earlier than its first one arrived
-    unwritten: list[tuple[int, Pcm, bytes | None]] | None = None
-
-    def ensure(self, size: int) -> None:
-        if size > len(self.buf):
-            capacity = max(size, 2 * len(self.buf), 8 * FRAME_SAMPLES)
-            buf = np.zeros(capacity, dtype=np.int16)
-            have = np.zeros(capacity, dtype=bool)
-            buf[: self.size] = self.buf[: self.size]
-            have[: self.size] = self.have[: self.size]
-            self.buf, self.have = buf, have
-        self.size = max(self.size, size)
-
-    def take(self, count: int) -> tuple[Pcm, int]:
-        """The next `count` samples (silence where nothing was placed: the buffers start
-        zeroed and a taken region is never written again) and how many were placed."""
-        self.ensure(count)
-        pcm = self.buf[:count]
-        placed = int(np.count_nonzero(self.have[:count]))
-        self.buf, self.have = self.buf[count:], self.have[count:]
-        self.size -= count
-        return pcm, placed
-
-
 class TimelineStats(TypedDict):
     """The timeline's counters (`RecordingInfo.timeline`, the sidecar's `timeline`)."""
 
@@ -134,7 +94,7 @@ class RecordingTimeline:
         self.t0 = t0
         self._sink = sink
         self._on_frame = on_frame
-        self._tracks = {role: _Track() for role in PARTIES}
+        self._tracks = {role: PartyTrack() for role in PARTIES}
         self.cursor = 0  # samples written
         self._horizon = 0
         self._last_tick = t0
@@ -201,7 +161,7 @@ class RecordingTimeline:
             track.unwritten.append((track.ext, pcm, packet))
         self._write(track, track.anchor + track.ext, pcm, packet)
 
-    def _move_earlier(self, track: _Track, due: float) -> None:
+    def _move_earlier(self, track: PartyTrack, due: float) -> None:
         """A stream's first packets came late in a burst (its clock knew nothing yet): once
         the clock says they were due earlier, and none of them is written, they move there."""
         pending = track.unwritten
@@ -217,16 +177,14 @@ class RecordingTimeline:
         if track.anchor - anchor < FRAME_SAMPLES:
             return
         for ext, pcm, _ in pending:  # out of where they were
-            at = track.anchor + ext - self.cursor
-            track.buf[at : at + len(pcm)] = 0
-            track.have[at : at + len(pcm)] = False
-            for frame in range(track.anchor + ext, track.anchor + ext + len(pcm), FRAME_SAMPLES):
-                track.packets.pop(frame, None)
+            track.erase(track.anchor + ext - self.cursor, len(pcm), track.anchor + ext)
         track.anchor = anchor
         for ext, pcm, packet in pending:
             self._write(track, anchor + ext, pcm, packet)
 
-    def _write(self, track: _Track, position: int, pcm: Pcm, packet: bytes | None = None) -> None:
+    def _write(
+        self, track: PartyTrack, position: int, pcm: Pcm, packet: bytes | None = None
+    ) -> None:
         start = position - self.cursor
         if start < 0:
             track.late_samples += min(-start, len(pcm))
@@ -355,7 +313,7 @@ class RecordingTimeline:
                 return False
         return True
 
-    def _close_hole(self, track: _Track, at: int) -> None:
+    def _close_hole(self, track: PartyTrack, at: int) -> None:
         if track.silent_from is not None:
             start_up = track.silent_from == 0 and at < START_GRACE_S * SAMPLE_RATE  # the first
             if at - track.silent_from >= MIN_GAP_S * SAMPLE_RATE and not start_up:  # packet's way
