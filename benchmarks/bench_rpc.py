@@ -213,13 +213,19 @@ class LoopLag:
         return {"stalls": self.count, "max_ms": round(self.max_ms, 1), "at": self.stalls}
 
 
-async def serve(impl: str = "plateau", gc_mode: str = "auto") -> None:
-    """The media server process: prints `PORT <n>`, then answers until `shutdown`."""
+async def serve(impl: str = "plateau", gc_mode: str = "auto", sample_stalls: bool = False) -> None:
+    """The media server process: prints `PORT <n>`, then answers until `shutdown`. With
+    `sample_stalls`, a `StallSampler` says what the process did in each loop stall (its
+    thread costs a little CPU: a diagnostic, off in the measured campaigns)."""
+    from benchmarks.stall_sampler import StallSampler
     from server.telephony.workers.gc_tuning import GcPauses, tune_gc
 
     media = make_media(impl)
     pauses = GcPauses().install()
     lag = LoopLag()
+    sampler = StallSampler() if sample_stalls else None
+    if sampler is not None:
+        sampler.start()
     if gc_mode == "tuned" or (gc_mode == "auto" and impl == "plateau"):
         tune_gc()  # as a media worker does once started
     done = asyncio.Event()
@@ -237,7 +243,13 @@ async def serve(impl: str = "plateau", gc_mode: str = "auto") -> None:
             info = await media.end_call(req["room"])
             return info.to_json() if info else None
         if op == "stats":
-            return {**media.stats(), "gc": pauses.stats(), "loop_lag": lag.stats()}
+            stalls = sampler.stats() if sampler is not None else None
+            return {
+                **media.stats(),
+                "gc": pauses.stats(),
+                "loop_lag": lag.stats(),
+                "stall_samples": stalls,
+            }
         if op == "shutdown":
             await media.close()
             done.set()
@@ -266,5 +278,7 @@ async def serve(impl: str = "plateau", gc_mode: str = "auto") -> None:
     print(f"PORT {port}", flush=True)
     await done.wait()
     watch.cancel()
+    if sampler is not None:
+        sampler.stop()
     await asyncio.sleep(0.05)  # let the shutdown answer go out
     server.close()

@@ -193,6 +193,11 @@ async def orchestrate(
             [round(at - min(started.values()), 2), late]
             for at, late in (stats.get("loop_lag") or {}).get("at", [])
         ],
+        # with --sample-stalls: what the server did in each (`stall_sampler.py`), same clock
+        "server_stall_samples": [
+            {**stall, "at": round(stall["at"] - min(started.values()), 2)}
+            for stall in stats.get("stall_samples") or []
+        ],
         "samples": samples,
     }
 
@@ -277,6 +282,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         dest="gc_mode",
         help="server GC: auto = tuned for plateau",
     )
+    parser.add_argument(
+        "--sample-stalls",
+        action="store_true",
+        help="say what the server did in each loop stall (a diagnostic: costs the server CPU)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--name", help="result file name")
     parser.add_argument(
@@ -291,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         if args.pin:
             pin(server=True)
-        run_loop(serve(args.impl, args.gc_mode), args.loop)
+        run_loop(serve(args.impl, args.gc_mode, args.sample_stalls), args.loop)
         return 0
     load_start = load_average()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -309,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
             "--gc",
             args.gc_mode,
         ]
-        + (["--pin"] if args.pin else []),
+        + (["--pin"] if args.pin else [])
+        + (["--sample-stalls"] if args.sample_stalls else []),
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,
@@ -349,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         loop=args.loop,
         pinned=args.pin,
         gc=args.gc_mode,
+        stalls_sampled=args.sample_stalls,
         rooms_per_process=args.per_process,
         started_at=started_at,
         load_avg={"start": load_start, "end": load_average()},
