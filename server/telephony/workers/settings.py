@@ -7,6 +7,7 @@ import hmac
 import os
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MediaMode = Literal["inprocess", "workers"]
@@ -21,6 +22,8 @@ class MediaSettings(BaseSettings):
 
     mode: MediaMode | None = None  # None: the app's `default_media_mode`
     rooms_per_worker: int = DEFAULT_ROOMS_PER_WORKER  # rooms with an active call
+    # the workers' CPU priority (nice, -20..19; 0: as started): see `priority.py`
+    nice: int = Field(default=-10, ge=-20, le=19)
     workers: int = 0  # local workers `plateau serve` spawns in workers mode; 0: one per core
     worker_host: str = "127.0.0.1"
     worker_base_port: int = 8700

@@ -27,6 +27,7 @@ from server.telephony.recorder import StorageEvent
 from server.telephony.workers.admission import AdmittingMedia
 from server.telephony.workers.gc_tuning import GcPauses, tune_gc
 from server.telephony.workers.hooks import prepare_runtime
+from server.telephony.workers.priority import raise_priority
 from server.telephony.workers.protocol import (
     ERRORS,
     TOKEN_HEADER,
@@ -224,6 +225,7 @@ class MediaWorker:
                 refused=self.port.admission.refused,
                 events_dropped=self.events_dropped,
                 gc=self.gc_pauses.stats(),
+                nice=os.getpriority(os.PRIO_PROCESS, 0),
             )
 
         @app.post("/rooms/{room_id}/peers/{role}")
@@ -271,11 +273,13 @@ class MediaWorker:
         return app
 
 
-def serve_worker(worker: MediaWorker, host: str, port: int) -> None:
+def serve_worker(worker: MediaWorker, host: str, port: int, nice: int = 0) -> None:
     """Run the worker until SIGINT/SIGTERM (blocking). The process is the worker's: its
-    garbage collector is tuned (see `gc_tuning`) and its pauses measured."""
+    priority is raised to `nice` before any thread starts (see `priority`), its garbage
+    collector tuned (see `gc_tuning`) and its pauses measured."""
     import uvicorn
 
+    raise_priority(nice)
     worker.gc_pauses.install()
     tune_gc()
 
