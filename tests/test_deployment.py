@@ -61,6 +61,16 @@ def test_two_web_replicas_share_one_database_and_one_redis_behind_the_proxy() ->
     assert "haproxy" in dockerfile
 
 
+def test_the_media_workers_may_raise_their_priority() -> None:
+    """A media worker raises its CPU priority (`priority.py`); Docker refuses that unless the
+    container has CAP_SYS_NICE."""
+    services = COMPOSE["services"]
+    media = [s for s in services.values() if s.get("command", [None, None])[1:2] == ["media-worker"]]
+    assert media
+    for service in media:
+        assert "SYS_NICE" in service.get("cap_add", []), service
+
+
 def test_haproxy_accepts_the_configuration(tmp_path: Path) -> None:
     if HAPROXY is None:
         pytest.skip("HAProxy absent (apt-get install haproxy) : configuration non vérifiée")
