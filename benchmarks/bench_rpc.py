@@ -219,11 +219,13 @@ async def serve(impl: str = "plateau", gc_mode: str = "auto", sample_stalls: boo
     thread costs a little CPU: a diagnostic, off in the measured campaigns)."""
     from benchmarks.stall_sampler import StallSampler
     from server.telephony.workers.gc_tuning import GcPauses, tune_gc
-    from server.telephony.workers.priority import raise_priority
+    from server.telephony.workers.priority import current_priority, raise_priority
     from server.telephony.workers.settings import MediaSettings
 
     # as a media worker starts: its priority raised before any thread exists (`priority.py`)
-    nice = raise_priority(MediaSettings().nice) if impl == "plateau" else None
+    settings = MediaSettings()
+    if impl == "plateau":
+        raise_priority(settings.realtime_priority, settings.nice)
     media = make_media(impl)
     pauses = GcPauses().install()
     lag = LoopLag()
@@ -253,7 +255,7 @@ async def serve(impl: str = "plateau", gc_mode: str = "auto", sample_stalls: boo
                 "gc": pauses.stats(),
                 "loop_lag": lag.stats(),
                 "stall_samples": stalls,
-                "nice": os.getpriority(os.PRIO_PROCESS, 0) if nice is not None else None,
+                "priority": vars(current_priority()),
             }
         if op == "shutdown":
             await media.close()

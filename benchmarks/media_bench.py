@@ -165,7 +165,8 @@ async def orchestrate(
         "rooms": args.rooms,
         "seconds": round(elapsed, 1),
         "warm_up_s": args.warm_up,
-        "server_nice": stats.get("nice"),  # its CPU priority (None: not raised, or refused)
+        # its CPU priority: {realtime: SCHED_RR priority or 0, nice} (`priority.py`)
+        "server_priority": stats.get("priority"),
         "server_cpu_pct": round(server_cpu, 1),
         "server_cpu_wait_pct": round(server_waited, 1),  # runnable, no CPU: a busy core
         "server_rss_mb_idle": round(rss_idle, 1),
@@ -254,7 +255,7 @@ def summary_line(result: dict[str, Any]) -> str:
     suspect = bench_report.generator_suspicion(result)
     return (
         f"{result['impl']} {result['rooms']} rooms, profile {result['profile']['name']}: "
-        f"server CPU {result['server_cpu_pct']} % (nice {result['server_nice']}), "
+        f"server CPU {result['server_cpu_pct']} % ({result['server_priority']}), "
         f"loss beyond injected {loss}, "
         f"server-added c→k {bench_report._ms(result, 'candidate_to_client')} ms, "
         f"mix {bench_report._ms(result, 'mix_to_observer')} ms; generator CPU "

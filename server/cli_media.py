@@ -140,7 +140,7 @@ def media_worker(
     )
     shown_capacity = worker.port.admission.capacity
     typer.echo(f"Worker média {worker.worker_id} : {worker.url}, capacité {shown_capacity}")
-    serve_worker(worker, host, port, nice=media.nice)
+    serve_worker(worker, host, port, realtime=media.realtime_priority, nice=media.nice)
 
 
 if __name__ == "__main__":  # pragma: no cover

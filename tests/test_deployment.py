@@ -65,7 +65,9 @@ def test_the_media_workers_may_raise_their_priority() -> None:
     """A media worker raises its CPU priority (`priority.py`); Docker refuses that unless the
     container has CAP_SYS_NICE."""
     services = COMPOSE["services"]
-    media = [s for s in services.values() if s.get("command", [None, None])[1:2] == ["media-worker"]]
+    media = [
+        s for s in services.values() if s.get("command", [None, None])[1:2] == ["media-worker"]
+    ]
     assert media
     for service in media:
         assert "SYS_NICE" in service.get("cap_add", []), service

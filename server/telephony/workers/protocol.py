@@ -164,7 +164,10 @@ class HealthJson(WorkerInfo):
     refused: int = Field(description="Calls refused past capacity.")
     events_dropped: int = Field(description="Peer-state events dropped on their way to Redis.")
     gc: dict[str, list[float]] = Field(description="The collector's pauses per generation.")
-    nice: int = Field(0, description="The worker's CPU priority (nice; below 0: raised).")
+    realtime: int = Field(
+        0, description="The worker's real-time (SCHED_RR) priority; 0: not real-time."
+    )
+    nice: int = Field(0, description="The worker's nice (below 0: raised).")
 
     def info(self) -> WorkerInfo:
         """What it registers, without the counters."""

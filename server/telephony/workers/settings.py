@@ -22,7 +22,9 @@ class MediaSettings(BaseSettings):
 
     mode: MediaMode | None = None  # None: the app's `default_media_mode`
     rooms_per_worker: int = DEFAULT_ROOMS_PER_WORKER  # rooms with an active call
-    # the workers' CPU priority (nice, -20..19; 0: as started): see `priority.py`
+    # the workers' CPU priority (`priority.py`): real-time SCHED_RR at this priority (1-99;
+    # 0: not asked), else (refused, or 0) this nice (-20..19; 0: as started)
+    realtime_priority: int = Field(default=10, ge=0, le=99)
     nice: int = Field(default=-10, ge=-20, le=19)
     workers: int = 0  # local workers `plateau serve` spawns in workers mode; 0: one per core
     worker_host: str = "127.0.0.1"

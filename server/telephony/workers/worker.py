@@ -27,7 +27,7 @@ from server.telephony.recorder import StorageEvent
 from server.telephony.workers.admission import AdmittingMedia
 from server.telephony.workers.gc_tuning import GcPauses, tune_gc
 from server.telephony.workers.hooks import prepare_runtime
-from server.telephony.workers.priority import raise_priority
+from server.telephony.workers.priority import current_priority, raise_priority
 from server.telephony.workers.protocol import (
     ERRORS,
     TOKEN_HEADER,
@@ -225,7 +225,7 @@ class MediaWorker:
                 refused=self.port.admission.refused,
                 events_dropped=self.events_dropped,
                 gc=self.gc_pauses.stats(),
-                nice=os.getpriority(os.PRIO_PROCESS, 0),
+                **vars(current_priority()),
             )
 
         @app.post("/rooms/{room_id}/peers/{role}")
@@ -273,13 +273,15 @@ class MediaWorker:
         return app
 
 
-def serve_worker(worker: MediaWorker, host: str, port: int, nice: int = 0) -> None:
+def serve_worker(
+    worker: MediaWorker, host: str, port: int, realtime: int = 0, nice: int = 0
+) -> None:
     """Run the worker until SIGINT/SIGTERM (blocking). The process is the worker's: its
-    priority is raised to `nice` before any thread starts (see `priority`), its garbage
-    collector tuned (see `gc_tuning`) and its pauses measured."""
+    priority is raised (real-time at `realtime`, else `nice`) before any thread starts (see
+    `priority`), its garbage collector tuned (see `gc_tuning`) and its pauses measured."""
     import uvicorn
 
-    raise_priority(nice)
+    raise_priority(realtime, nice)
     worker.gc_pauses.install()
     tune_gc()
 
