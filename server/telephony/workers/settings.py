@@ -11,10 +11,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MediaMode = Literal["inprocess", "workers"]
-DEFAULT_ROOMS_PER_WORKER = 20  # measured: benchmarks/results/scale.md (one core per worker;
-# with libopus called directly, 20 rooms take 61-81 % of the core and 24 held 9 of 9 runs; the
-# relay and the recordings lost nothing in any run, the mix 0.3-1.9 % in a few runs where the
-# loop stalled once over 100 ms)
+DEFAULT_ROOMS_PER_WORKER = 20  # measured: benchmarks/results/scale.md (one core per worker,
+# in real time: 20 rooms take 58-73 % of the core and met every target in 9 of 9 runs, 24 rooms
+# in 9 of 9 too; the relay and the recordings lost nothing in any run)
 
 
 class MediaSettings(BaseSettings):
