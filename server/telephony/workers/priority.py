@@ -33,8 +33,10 @@ class Priority:
 
 
 def current_priority() -> Priority:
-    """What this thread runs at."""
-    realtime = os.sched_getparam(0).sched_priority if os.sched_getscheduler(0) == os.SCHED_RR else 0
+    """What this thread runs at (real-time 0 where the system has no such scheduling)."""
+    realtime = 0
+    if hasattr(os, "sched_getscheduler") and os.sched_getscheduler(0) == os.SCHED_RR:
+        realtime = os.sched_getparam(0).sched_priority
     return Priority(realtime=realtime, nice=os.getpriority(os.PRIO_PROCESS, 0))
 
 
@@ -45,20 +47,22 @@ def raise_priority(realtime: int, nice: int) -> Priority:
         try:
             os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(realtime))
             return current_priority()
-        except PermissionError:
+        except (AttributeError, OSError) as exc:  # not Linux; CAP_SYS_NICE missing
             logger.warning(
-                "media worker: real-time scheduling (SCHED_RR %d) refused (CAP_SYS_NICE "
-                "missing); trying nice %d",
+                "media worker: real-time scheduling (SCHED_RR %d) refused (%s; CAP_SYS_NICE "
+                "missing?); trying nice %d",
                 realtime,
+                exc,
                 nice,
             )
     if nice:
         try:
             os.setpriority(os.PRIO_PROCESS, 0, nice)
-        except PermissionError:
+        except OSError as exc:
             logger.warning(
-                "media worker: priority nice %d refused too; it runs at its usual priority, "
-                "and another process on its core can stall its rooms",
+                "media worker: priority nice %d refused too (%s); it runs at its usual "
+                "priority, and another process on its core can stall its rooms",
                 nice,
+                exc,
             )
     return Priority(realtime=0, nice=os.getpriority(os.PRIO_PROCESS, 0))

@@ -99,6 +99,22 @@ def test_both_refused_is_said_and_the_worker_goes_on(
     assert "usual priority" in caplog.text
 
 
+def test_a_system_without_real_time_or_nice_calls_is_a_refusal(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not Linux (no `sched_setscheduler`), or a sandbox answering EINVAL: refused, goes on."""
+    monkeypatch.delattr(priority.os, "sched_setscheduler")
+
+    def invalid(*_: Any) -> None:
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(priority.os, "setpriority", invalid)
+    with caplog.at_level(logging.WARNING):
+        got = raise_priority(realtime=10, nice=-10)
+    assert got.realtime == 0
+    assert "refused" in caplog.text
+
+
 def test_zero_and_zero_leave_the_priority_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(priority.os, "sched_setscheduler", _refuse)
     monkeypatch.setattr(priority.os, "setpriority", _refuse)
