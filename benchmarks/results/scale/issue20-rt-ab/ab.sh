@@ -1,0 +1,19 @@
+#!/bin/bash
+# interleaved A/B: the server in real time (as a worker) vs the usual priority, 20 rooms, none, core 0 traced
+cd "$(git rev-parse --show-toplevel)"  # run from inside the repository
+out=benchmarks/results/scale/issue20-rt-ab
+mkdir -p $out
+for i in 1 2 3 4; do
+  for mode in rt normal; do
+    name=$mode-run$i
+    uptime >> $out/load.txt
+    taskset -c 1 perf record -q -k CLOCK_MONOTONIC -e sched:sched_switch -C 0 -o /tmp/ab.data -- sleep 44 &
+    perf_pid=$!
+    sleep 1
+    env $([ $mode = normal ] && echo PLATEAU_MEDIA_REALTIME_PRIORITY=0 PLATEAU_MEDIA_NICE=0) .venv/bin/python benchmarks/media_bench.py --pin --rooms 20 --seconds 30 --profile none --out $out --name $name.json 2>&1 | tail -2 | head -1 >> $out/runs.txt
+    wait $perf_pid
+    perf script -i /tmp/ab.data 2>/dev/null | .venv/bin/python -m benchmarks.core_trace 8 > $out/$name.core0.txt
+    rm -f /tmp/ab.data
+  done
+done
+echo done >> $out/runs.txt
