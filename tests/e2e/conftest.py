@@ -52,6 +52,29 @@ from tests.harness import ORGANISER_PASSWORD, ExamDay, seed_exam_day
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 VIEWPORT = {"width": 1366, "height": 768}
+# Chromium honours only the last `--disable-features` of its command line, and Playwright puts
+# its own first: ours carries Playwright's list (the features it turns off for stable tests,
+# as its driver passes them) and then ours. `test_chromium_flags.py` fails when Playwright's
+# list changes.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+OUR_DISABLED_FEATURES = ("WebRtcHideLocalIpsWithMdns",)  # real host candidates for aiortc
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -60,7 +83,7 @@ CHROMIUM_FLAGS = [
     "--use-fake-device-for-media-stream",
     "--autoplay-policy=no-user-gesture-required",
     "--disable-background-networking",
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
+    "--disable-features=" + ",".join((*PLAYWRIGHT_DISABLED_FEATURES, *OUR_DISABLED_FEATURES)),
 ]
 ORGANISER_USERNAME = "orga"
 T = TypeVar("T")
