@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,16 +19,11 @@ import httpx
 import pytest
 
 from server.core.tokens import CSRF_COOKIE
+from tests.ports import free_port
 
 pytestmark = pytest.mark.slow
 READY_TIMEOUT_S = 240.0  # generous: the machine may be loaded (issue 15)
 PLATEAU = Path(sys.executable).with_name("plateau")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

@@ -21,7 +21,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -51,6 +50,7 @@ from server.telephony.models import CallRow
 from tests.conftest import TEST_SECRET, _pg_admin, _pg_admin_url
 from tests.haproxy_config import HAPROXY, local_config
 from tests.harness import ORGANISER_PASSWORD, ExamDay, seed_exam_day
+from tests.ports import free_port
 
 pytestmark = pytest.mark.slow
 REDIS_URL = os.environ.get("PLATEAU_TEST_REPLICA_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -62,12 +62,6 @@ MEDIA_TOKEN = "test-media-token-" + "r" * 16
 NO_VERIFY = ssl.create_default_context()
 NO_VERIFY.check_hostname = False
 NO_VERIFY.verify_mode = ssl.CERT_NONE
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

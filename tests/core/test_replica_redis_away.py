@@ -4,19 +4,16 @@ replica counts on its own meanwhile; it never fails open)."""
 
 from __future__ import annotations
 
-import socket
-
 from redis.asyncio import Redis
 
 from server.core.clock import FakeClock
 from server.core.presence import RedisPresence
 from server.core.ratelimit import RedisRateLimiter
+from tests.ports import free_port
 
 
 def nowhere() -> Redis:
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # nobody listens on it
     return Redis.from_url(f"redis://127.0.0.1:{port}/0", socket_connect_timeout=0.5)
 
 

@@ -22,7 +22,8 @@ from server.core.config import PROJECT_ROOT
 from server.scenarios.catalogue import load_catalogue
 from tests.documents.pdf_pages import page_texts, to_png
 from tests.e2e.conftest import ARTIFACTS, VIEWPORT, LiveServer, http, new_page, screenshot
-from tests.test_hard_kill_restart import demo_server, free_port
+from tests.ports import free_port
+from tests.test_hard_kill_restart import demo_server
 
 pytestmark = pytest.mark.browser
 SPEED = 240

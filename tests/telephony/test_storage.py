@@ -5,7 +5,6 @@ planned (the real commands, in a subprocess; a small tmpfs when the test runs as
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from datetime import datetime
@@ -21,6 +20,7 @@ from server.core.config import Settings
 from server.telephony import storage
 from server.telephony.storage import MARGIN_BYTES, RecordingPlan, directory_refusal
 from tests.conftest import TEST_SECRET
+from tests.ports import free_port
 from tests.telephony.storage_faults import can_mount, small_tmpfs
 
 PLATEAU = Path(sys.executable).with_name("plateau")
@@ -42,12 +42,6 @@ def _cli(args: list[str], env: dict[str, str]) -> Result:
     the whole server again for each (seconds of CPU on a loaded machine); `serve` and `demo`,
     the commands under test, still run as the real program."""
     return CliRunner().invoke(cli_app, args, env={**env, "PLATEAU_MEDIA_MODE": "inprocess"})
-
-
-def _free_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return str(sock.getsockname()[1])
 
 
 def _read_only(where: Path) -> Path:
@@ -87,7 +81,7 @@ def test_the_demo_refuses_a_read_only_recordings_directory(tmp_path: Path) -> No
     rec = _read_only(tmp_path / "ro")
     try:
         result = _run(
-            ["demo", "--port", _free_port(), "--data-dir", str(tmp_path / "data")],
+            ["demo", "--port", str(free_port()), "--data-dir", str(tmp_path / "data")],
             {"PLATEAU_RECORDINGS_DIR": str(rec)},
         )
     finally:
@@ -123,7 +117,7 @@ def test_serve_and_demo_refuse_a_disk_without_room_for_the_planned_calls(tmp_pat
                 ["session", "add-candidate", session_id, "--nom", name, "--prenom", "A"], env
             )
             assert added.exit_code == 0, added.output
-        result = _run(["serve", "--port", _free_port()], env)
+        result = _run(["serve", "--port", str(free_port())], env)
         assert result.returncode == 1, result.stdout + result.stderr
         assert "2 candidat(s), 180 min de phase d'appels" in result.stderr
         assert "Mo libres" in result.stderr and "Traceback" not in result.stderr
@@ -131,7 +125,9 @@ def test_serve_and_demo_refuse_a_disk_without_room_for_the_planned_calls(tmp_pat
         demo = {"PLATEAU_RECORDINGS_DIR": str(small / "demo")}
         with small_tmpfs(tmp_path / "tiny", size="2m") as tiny:
             demo["PLATEAU_RECORDINGS_DIR"] = str(tiny)
-            result = _run(["demo", "--port", _free_port(), "--data-dir", str(tmp_path / "d")], demo)
+            result = _run(
+                ["demo", "--port", str(free_port()), "--data-dir", str(tmp_path / "d")], demo
+            )
         assert result.returncode == 1, result.stdout + result.stderr
         assert "1 candidat(s), 90 min de phase d'appels" in result.stderr
 

@@ -7,7 +7,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import redis
 from server.core.config import PROJECT_ROOT
 from server.telephony.workers.protocol import TOKEN_HEADER
 from server.telephony.workers.registry import Registry
+from tests.ports import free_port
 
 REDIS_URL = os.environ.get("PLATEAU_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TOKEN = "test-media-token-" + "x" * 16
@@ -68,27 +68,6 @@ async def registry(redis_url: str, namespace: str) -> AsyncIterator[Registry]:
     reg = Registry.from_url(redis_url, namespace, ttl_s=TTL_S)
     yield reg
     await reg.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def free_base_port(count: int) -> int:
-    """A base port whose next `count` ports are free now (local workers use base+1…base+n)."""
-    for _ in range(200):
-        base = free_port()
-        try:
-            with contextlib.ExitStack() as stack:
-                for port in range(base + 1, base + 1 + count):
-                    sock = stack.enter_context(socket.socket())
-                    sock.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise AssertionError(f"no {count} free consecutive ports")
 
 
 def process_alive(pid: int, started: str | None = None) -> bool:

@@ -27,8 +27,9 @@ from server.telephony.workers.registry import Registry, WorkerInfo
 from server.telephony.workers.remote import RemoteMediaPort
 from server.telephony.workers.segments import ogg_duration
 from server.telephony.workers.settings import MediaSettings
+from tests.ports import free_base_port
 
-from .conftest import HEARTBEAT_S, START_WAIT_S, TOKEN, TTL_S, SpawnWorker, free_base_port
+from .conftest import HEARTBEAT_S, START_WAIT_S, TOKEN, TTL_S, SpawnWorker
 
 CANDIDATE_HZ, CLIENT_HZ = 440.0, 1000.0
 ROOM = "cand-a"

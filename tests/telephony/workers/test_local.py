@@ -18,13 +18,14 @@ from server.telephony.workers.local import LocalWorkers
 from server.telephony.workers.registry import Registry, WorkerInfo
 from server.telephony.workers.remote import RemoteMediaPort
 from server.telephony.workers.settings import MediaSettings
+from tests.ports import free_base_port, free_port
 
-from .conftest import START_WAIT_S, TOKEN, SpawnWorker, free_base_port, free_port, process_alive
+from .conftest import START_WAIT_S, TOKEN, SpawnWorker, process_alive
 
 
 async def test_local_workers_register_and_stop(redis_url: str, namespace: str, tmp_path: Path):
     media = MediaSettings(
-        redis_url=redis_url, namespace=namespace, worker_base_port=free_port(), workers=1
+        redis_url=redis_url, namespace=namespace, worker_base_port=free_base_port(1), workers=1
     )
     assert media.local_worker_count() == 1
     assert MediaSettings().local_worker_count() >= 1
@@ -71,7 +72,7 @@ async def test_serve_wraps_local_workers_only_in_workers_mode(
     monkeypatch.setenv("PLATEAU_MEDIA_MODE", "workers")
     monkeypatch.setenv("PLATEAU_MEDIA_REDIS_URL", redis_url)
     monkeypatch.setenv("PLATEAU_MEDIA_NAMESPACE", namespace)
-    monkeypatch.setenv("PLATEAU_MEDIA_WORKER_BASE_PORT", str(free_port()))
+    monkeypatch.setenv("PLATEAU_MEDIA_WORKER_BASE_PORT", str(free_base_port(1)))
     registry = Registry.from_url(redis_url, namespace)
     try:
         with local_media_workers(settings, count=1) as supervisor:

@@ -21,8 +21,9 @@ import pytest
 import redis
 
 from server.core.migrations import upgrade
+from tests.ports import free_base_port, free_port
 
-from .conftest import free_base_port, free_port, process_alive, start_time, wait_until
+from .conftest import process_alive, start_time, wait_until
 
 PLATEAU = Path(sys.executable).with_name("plateau")
 READY_TIMEOUT_S = 120.0  # two workers import aiortc and self-test on a shared, busy machine
