@@ -180,7 +180,10 @@ def test_a_pack_chosen_later_a_past_start_and_a_removal(make_server: Any, browse
     expect(page.locator(".removed-people")).to_contain_text(
         "Bruno PETIT (Candidat) — Absent à l'appel de 8 h 30."
     )
-    bruno_page.reload()
+    # His open page leaves by itself (its socket is closed 4401); a reload could race that
+    # navigation (net::ERR_ABORTED), so wait for it, then come back: still signed out.
+    bruno_page.wait_for_url("**/connexion*")
+    bruno_page.goto("/candidat")
     bruno_page.wait_for_url("**/connexion*")
     bruno_page.context.close()
 
