@@ -21,7 +21,7 @@ from server.core.migrations import upgrade
 
 # tests.loop_leaks: a test that leaves an event loop open fails (see there); pytester runs the
 # small test sessions of tests/test_loop_leaks.py
-pytest_plugins = ["tests.loop_leaks", "pytester"]
+pytest_plugins = ["tests.loop_leaks", "tests.route_cache", "pytester"]
 
 TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 PG_ENV = "TEST_DATABASE_URL"
@@ -117,7 +117,9 @@ async def _pg_admin(url: str, sql: str) -> None:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of each kind; the PostgreSQL one is created and dropped here."""
+    """A fresh, empty database of each kind; the PostgreSQL one is created and dropped here —
+    or, for a test that asks for `migrated_url`, created there as a copy of the migrated
+    template (one CREATE DATABASE per test, not an empty one dropped at once for the copy)."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'plateau.db'}"
         return
@@ -129,7 +131,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         pytest.skip(f"PostgreSQL non testé : {PG_ENV} n'est pas défini")
     name = f"plateau_test_{uuid.uuid4().hex[:12]}"
     try:
-        asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}"'))
+        if "migrated_url" in request.fixturenames:  # created from the migrated template there
+            asyncio.run(_pg_admin(admin, "SELECT 1"))
+        else:
+            asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}"'))
     except OSError as exc:
         if required:
             pytest.fail(f"PostgreSQL unreachable at {PG_ENV}: {exc}")
@@ -164,7 +169,6 @@ class MigratedTemplates:
             asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{template}"'))
             self.postgres = template
             upgrade(make_url(admin).set(database=template).render_as_string(hide_password=False))
-        asyncio.run(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}" TEMPLATE "{self.postgres}"'))
 
     def drop(self) -> None:
