@@ -48,6 +48,7 @@ from server.telephony.ports import PeerRole
 from server.telephony.probe import ProbePeer, tone_signal
 from tests.conftest import MigratedTemplates
 from tests.harness import ORGANISER_PASSWORD, ExamDay, seed_exam_day
+from tests.jump_clock import JumpClock
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -105,7 +106,8 @@ class LiveServer:
         import uvicorn
 
         self.settings = settings
-        self.ctx: AppContext = build_context(settings)
+        self.clock = JumpClock()  # real time, moved forward by `jump`
+        self.ctx: AppContext = build_context(settings, clock=self.clock)
         self.day: ExamDay | None = None
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -148,6 +150,16 @@ class LiveServer:
     def call(self, fn: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any) -> T:
         """Runs `await fn(*args, **kwargs)` on the server's event loop and returns its result."""
         return asyncio.run_coroutine_threadsafe(fn(*args, **kwargs), self.loop).result(30)
+
+    def jump(self, seconds: float) -> None:
+        """Moves the server's clock `seconds` forward: a deadline comes now, not after a wait
+        (the scheduler sleeping for it wakes; the pages re-anchor their countdowns on the next
+        time sample of their socket)."""
+
+        async def move() -> None:
+            self.clock.jump(seconds)
+
+        self.call(move)
 
     def stop(self, timeout: float = 120.0) -> None:  # generous: a loaded machine
         """Stops the server and closes its loop. A loop left open (its thread still busy) would

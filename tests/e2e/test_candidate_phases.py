@@ -26,6 +26,7 @@ from tests.e2e.test_candidate_support import (
 )
 
 pytestmark = pytest.mark.browser
+PREPARATION_LEFT = 600  # seconds of preparation left when the organiser starts her
 
 
 @pytest.fixture
@@ -52,8 +53,8 @@ def test_waiting_preparation_and_the_switch_to_calls(server: LiveServer, browser
     screenshot(page, "candidate-attente")
     page.evaluate("window.__sameDocument = true")
 
-    # The organiser starts her: 8 seconds of preparation left. The page follows by itself.
-    server.call(start_earlier, server.ctx, alice, PREPARATION - 8)
+    # The organiser starts her: 10 minutes of preparation left. The page follows by itself.
+    server.call(start_earlier, server.ctx, alice, PREPARATION - PREPARATION_LEFT)
     expect(page.locator("#view-prep")).to_be_visible()
     expect(page.locator("#clock .pc-label")).to_have_text("Préparation")
     dossier = page.locator("#prep-dossier dossier-viewer")
@@ -88,8 +89,10 @@ def test_waiting_preparation_and_the_switch_to_calls(server: LiveServer, browser
     notes.fill("Fibrélia : indemnité 5 € par jour après 48 h (art. 9 CGV)")
     screenshot(page, "candidate-preparation")
 
-    # The preparation ends: the calls phase, announced, in the same document.
-    expect(page.locator("#view-calls")).to_be_visible(timeout=15_000)
+    # The preparation ends (the server's clock moved to its end): the calls phase, announced,
+    # in the same document.
+    server.jump(PREPARATION_LEFT)
+    expect(page.locator("#view-calls")).to_be_visible(timeout=60_000)
     expect(page.locator("#announce")).to_contain_text("La phase d'appels commence")
     expect(page.locator("soft-phone")).to_be_visible()
     expect(page.locator("soft-phone .sp-state")).to_have_text("Libre")

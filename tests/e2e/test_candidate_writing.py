@@ -129,8 +129,10 @@ def test_three_replies_a_reload_that_loses_nothing_and_the_deadline(
     tabs.nth(2).click()
     screenshot(page, "candidate-redaction-courrier")
 
-    # The deadline: the page moves on by itself; the texts are frozen on the server.
-    expect(page.locator("#view-done")).to_be_visible(timeout=(LEFT + 15) * 1000)
+    # The deadline (the server's clock moved to it): the page moves on by itself; the texts
+    # are frozen on the server.
+    server.jump(LEFT)
+    expect(page.locator("#view-done")).to_be_visible(timeout=60_000)
     # The seal follows the deadline's commit (writing.lifecycle, on the timeline): on a loaded
     # machine the page can show the end before it; wait for it (generous) and check it below.
     page.wait_for_function(
@@ -193,7 +195,7 @@ def test_the_briefs_arrive_when_the_redaction_starts_on_an_open_page(
     )
     assert sealed["writing_tasks"] == [] and sealed["writing_sealed"] is True
     server.call(run, server.ctx, bruno, lambda t: t.resume(by="t"), actor="t")
-    # The scheduler ends the calls about ten seconds later (generous wait: a busy machine).
+    server.jump(10)  # the scheduler ends the calls (generous wait: a busy machine)
     expect(page.locator("#view-writing")).to_be_visible(timeout=90_000)
     tabs = page.locator("#writing-main [role='tab']")
     expect(tabs).to_have_text(["1. Courriel", "2. SMS", "3. Courrier"], timeout=30_000)
