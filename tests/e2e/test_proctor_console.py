@@ -7,16 +7,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from server.core.context import AppContext
-from server.exams import overview, timeline_service
-from server.exams.timeline_state import TimelineState
+from server.exams import overview
 from tests.e2e.conftest import (
     LiveServer,
     new_page,
@@ -24,19 +21,12 @@ from tests.e2e.conftest import (
     sign_in_with_code,
     write_scenarios,
 )
+from tests.e2e.test_candidate_support import start_earlier
 
 pytestmark = pytest.mark.browser
 PREPARATION_MINUTES = 1
 ALREADY_ELAPSED = 50  # seconds of the 1-minute preparation gone when the proctor looks
 CLIENT_SKEW_MS = 45 * 60 * 1000
-
-
-async def start_earlier(ctx: AppContext, candidate_id: str, seconds: float) -> TimelineState:
-    """Starts the candidate's exam as if it had been started `seconds` ago."""
-    at = ctx.clock.now() - timedelta(seconds=seconds)
-    return await timeline_service.run(
-        ctx, candidate_id, lambda t: t.start_at(at, by="test"), actor="test"
-    )
 
 
 def seconds_of(text: str) -> int:
