@@ -43,7 +43,7 @@ from server.telephony.workers.protocol import (
 )
 from server.telephony.workers.registry import Heartbeat, Registry, WorkerInfo
 from server.telephony.workers.segments import amend_sidecar
-from server.telephony.workers.supervision import start_parent_watch, stop_task
+from server.telephony.workers.supervision import ParentWatch, start_parent_watch
 from server.telephony.workers.worker_events import (
     PeerStateNotice,
     StorageEventJson,
@@ -85,7 +85,7 @@ class MediaWorker:
         self.instance = uuid.uuid4().hex
         self.owner = owner  # the server that started it ("" if started on its own)
         self.parent_pid = parent_pid
-        self._parent_watch: asyncio.Task[None] | None = None
+        self._parent_watch: ParentWatch | None = None
         self.token = token
         self.recordings_root = recordings_root.resolve()
         self.registry = registry
@@ -184,7 +184,8 @@ class MediaWorker:
         try:
             await self.port.close()
         finally:
-            await stop_task(self._parent_watch)
+            if self._parent_watch is not None:
+                self._parent_watch.stop()
             if self.heartbeat is not None:
                 await self.heartbeat.stop()
 

@@ -137,10 +137,13 @@ def test_no_worker_outlives_the_server(
             assert len(pids) == 2
             first.process.send_signal(how)
             first.process.wait(timeout=60)
-            wait_until(
-                lambda: not any(process_alive(pid, started) for pid, started in pids.items()),
-                f"the workers {sorted(pids)} of the server stopped by {how.name} to exit",
-            )
+            try:
+                wait_until(
+                    lambda: not any(process_alive(pid, started) for pid, started in pids.items()),
+                    f"the workers {sorted(pids)} of the server stopped by {how.name} to exit",
+                )
+            except AssertionError as exc:  # what they said (their stacks, past their grace)
+                raise AssertionError(f"{exc}\n{first.output()[-6000:]}") from None
             if how is not signal.SIGKILL:  # stopped cleanly: deregistered
                 assert registered(redis_url, namespace) == {}
         # The next server binds the same ports and runs its own workers, not survivors.
