@@ -9,6 +9,7 @@ from pydantic import Field
 
 from server.core.context import AppContext
 from server.core.events import Audience, Event, Payload, jury_audience
+from server.evaluation.payloads import Proposal
 
 _JURY = (Audience.JURY,)
 
@@ -56,14 +57,14 @@ class DeliberationOut(Payload):
 
     id: str
     version: int
-    proposal: dict[str, Any] = Field(description="The proposal (competences, decision…).")
+    proposal: Proposal = Field(description="The proposal: competences, CCPs, title, why.")
     created_by: str
     created_at: str = Field(description="ISO 8601.")
-    signatures: dict[str, Any] = Field(description="Juror id → when they signed.")
+    signatures: dict[str, str] = Field(description="Juror id → when they signed (ISO 8601).")
     locked: bool
     locked_at: str | None = Field(description="ISO 8601, once both jurors signed.")
     seal: str | None = Field(description="The hash the signatures bind.")
-    signed_seals: dict[str, Any] = Field(description="Juror id → the seal they signed.")
+    signed_seals: dict[str, str] = Field(description="Juror id → the seal they signed.")
     bound: dict[str, Any] | None = Field(description="What the seal binds besides the proposal.")
     voided: bool
     voided_at: str | None = Field(description="ISO 8601, when a change voided it.")

@@ -4,17 +4,25 @@ here): what `deliberation_out` returns, what `validate_proposal` keeps. Apart fr
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, TypedDict
+from typing import Annotated, Any, NotRequired
+
+from pydantic import ConfigDict, Field, with_config
+from typing_extensions import TypedDict  # pydantic reads this one on Python < 3.12
 
 
+@with_config(ConfigDict(extra="forbid"))
 class Proposal(TypedDict):
-    """A proposal as `validate_proposal` keeps it."""
+    """A proposal as `validate_proposal` keeps it. Read by pydantic in `events.DeliberationOut`
+    as it is: `reasons` stays absent when it is (a page sends the proposal back as the base of
+    its edit, compared key for key), an unknown key is refused rather than dropped."""
 
     competences: dict[str, str]  # competence -> acquise | non_acquise
     ccps: dict[str, bool]  # CCP -> granted
     title: str | None  # obtenu | ccp_seulement | non_obtenu; None at a CCP session
     justification: str
-    reasons: NotRequired[dict[str, str]]  # competence acquise without a criterion observed
+    # competence acquise without a criterion observed; absent when there is none (`exclude_if`
+    # also tells the schema of what is sent that it may be absent)
+    reasons: NotRequired[Annotated[dict[str, str], Field(exclude_if=lambda reasons: not reasons)]]
 
 
 class DeliberationPayload(TypedDict):

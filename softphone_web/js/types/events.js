@@ -436,14 +436,14 @@
  * @typedef {object} DeliberationOut
  * @property {string} id
  * @property {number} version
- * @property {Object<string, any>} proposal The proposal (competences, decision…).
+ * @property {Proposal} proposal The proposal: competences, CCPs, title, why.
  * @property {string} created_by
  * @property {string} created_at ISO 8601.
- * @property {Object<string, any>} signatures Juror id → when they signed.
+ * @property {Object<string, string>} signatures Juror id → when they signed (ISO 8601).
  * @property {boolean} locked
  * @property {string | null} locked_at ISO 8601, once both jurors signed.
  * @property {string | null} seal The hash the signatures bind.
- * @property {Object<string, any>} signed_seals Juror id → the seal they signed.
+ * @property {Object<string, string>} signed_seals Juror id → the seal they signed.
  * @property {Object<string, any> | null} bound What the seal binds besides the proposal.
  * @property {boolean} voided
  * @property {string | null} voided_at ISO 8601, when a change voided it.
@@ -582,6 +582,18 @@
  * @property {string | null} fits_until Until when the rest still fits (ISO 8601).
  * @property {boolean} short The time left is short for what remains.
  * @property {string | null} warning What the jury is told about it (French).
+ */
+
+/**
+ * A proposal as `validate_proposal` keeps it. Read by pydantic in `events.DeliberationOut` as
+ * it is: `reasons` stays absent when it is (a page sends the proposal back as the base of its
+ * edit, compared key for key), an unknown key is refused rather than dropped.
+ * @typedef {object} Proposal
+ * @property {Object<string, string>} competences
+ * @property {Object<string, boolean>} ccps
+ * @property {string | null} title
+ * @property {string} justification
+ * @property {Object<string, string>} [reasons]
  */
 
 /**
