@@ -15,6 +15,7 @@ from server.certification.events import DecisionTaken
 from server.certification.evidence import evidence_of
 from server.certification.models import DecisionRow, DeclaredEvidence, Person
 from server.certification.persons import person_of, record_of
+from server.certification.schemas import DecisionOut
 from server.core import audit
 from server.core.context import AppContext
 from server.core.events import jury_audience, staff_audience
@@ -127,7 +128,9 @@ async def on_lock(
     def announce() -> None:
         ctx.bus.publish(
             [jury_audience(candidate.participant_id), staff_audience(candidate.exam_session_id)],
-            DecisionTaken(candidate_id=candidate.participant_id, decision=out),
+            DecisionTaken(
+                candidate_id=candidate.participant_id, decision=DecisionOut.model_validate(out)
+            ),
         )
 
     return announce
@@ -174,7 +177,7 @@ async def retake_decision(
     a person whose earlier CCPs now count). The signatures covered the decision the rules took
     then: when they now take another, nothing is recorded — a new version with the same
     proposal waits for both jurors, and the decision in force stays the signed one."""
-    async with ctx.db.session() as session:
+    async with deliberations.one_writer(), ctx.db.session() as session:
         candidate = await queries.get_candidate(session, candidate_id)
         version = await deliberations.signed(session, candidate_id)
         if version is None:
@@ -188,7 +191,7 @@ async def retake_decision(
         await session.commit()
     ctx.bus.publish(
         [jury_audience(candidate_id), staff_audience(candidate.exam_session_id)],
-        DecisionTaken(candidate_id=candidate_id, decision=out),
+        DecisionTaken(candidate_id=candidate_id, decision=DecisionOut.model_validate(out)),
     )
     return out
 

@@ -3,10 +3,11 @@ Declared in the package's contribution (docs/events.md)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
+from server.certification.schemas import DecisionOut
 from server.core.events import Audience, Event, Payload
 
 _JURY_AND_STAFF = (Audience.JURY, Audience.STAFF)
@@ -37,9 +38,9 @@ class DecisionTaken(Event):
     audiences: ClassVar[tuple[Audience, ...]] = _JURY_AND_STAFF
     type: Literal["certification.decision"] = "certification.decision"
     candidate_id: str = Field(description="The candidate decided on.")
-    decision: dict[str, Any] = Field(
-        description="The decision as `server.certification.service.decision_out` writes it "
-        "(the rules' `Decision`, `person_id`, `deliberation_version`)."
+    decision: DecisionOut = Field(
+        description="The decision in force, as `POST …/certification/decision` answers it: the "
+        "rules' `Decision`, `person_id`, `deliberation_version` and the French labels."
     )
 
 

@@ -63,7 +63,7 @@ async def declare(
             "passées se lisent dans le déroulé de l'examen."
         )
     changed: list[DeliberationPayload] = []
-    async with ctx.db.session() as session:
+    async with deliberations.one_writer(), ctx.db.session() as session:
         candidate = await queries.get_candidate(session, candidate_id)
         row = await session.get(DeclaredEvidence, candidate_id)
         before = (sorted(row.kinds), row.from_training) if row is not None else ([], None)

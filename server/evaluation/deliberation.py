@@ -17,13 +17,16 @@ the signature, saying which)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from enum import Enum
 from typing import Any, Final, TypedDict
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from server.core import audit
 from server.core.context import AppContext
@@ -200,6 +203,28 @@ class StaleDeliberation(EvaluationRefused):
     """The version the juror saw is no longer the last one: nothing is written (HTTP 409)."""
 
 
+WRITTEN_MEANWHILE = (
+    "La délibération a été modifiée par l'autre juré au même moment : rien n'a été "
+    "enregistré, rechargez-la."
+)
+
+
+@asynccontextmanager
+async def one_writer() -> AsyncIterator[None]:
+    """Around a transaction that writes the deliberation after reading it: if another writer
+    wrote in between, nothing is written and the juror is told (StaleDeliberation, HTTP 409).
+    In between means: an UPDATE of a version whose `revision` changed since it was read, or a
+    new version whose number another writer took (the key candidate × version)."""
+    try:
+        yield
+    except StaleDataError as exc:
+        raise StaleDeliberation(WRITTEN_MEANWHILE) from exc
+    except IntegrityError as exc:
+        if "deliberations" not in str(exc.orig):  # the key of the versions, as both databases
+            raise  # name it; another table's refusal is not this race
+        raise StaleDeliberation(WRITTEN_MEANWHILE) from exc
+
+
 def check_base(current: Deliberation | None, base: Base) -> None:
     """`base` is the version the juror's form or signature is about ({version, proposal}, or
     None when they saw none): refused if the other juror changed it meanwhile."""
@@ -232,7 +257,7 @@ async def propose(
     they signed something else), or as a new version when the last one is locked. With a
     `base`, refused (StaleDeliberation) unless it is still the last version."""
     voided: Deliberation | None = None
-    async with ctx.db.session() as session:
+    async with one_writer(), ctx.db.session() as session:
         s = await seat(ctx, session, candidate_id)
         clean = validate_proposal(s.exam_format, proposal)
         gaps = signing.unevaluated(s, await signing.mark_facts(session, candidate_id), clean)
@@ -318,7 +343,7 @@ async def sign(
     """The signing juror's signature on the current version; the second one locks it (after
     the lock checks). With a `base`, refused unless it is what the juror read."""
     after: list[AfterCommit] = []
-    async with ctx.db.session() as session:
+    async with one_writer(), ctx.db.session() as session:
         candidate = await session.get(Candidate, candidate_id)
         if candidate is None:
             raise NotFound("Candidat introuvable.")

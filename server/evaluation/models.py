@@ -87,3 +87,9 @@ class Deliberation(Base):
     # replaces it); when and why.
     voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     voided_reason: Mapped[str | None] = mapped_column(Text)
+    # How many times the row was written: each UPDATE names the count it read (SQLAlchemy's
+    # `version_id_col`) and changes nothing if another writer came in between — of two jurors
+    # who read the same version, only the first writes (`deliberation.one_writer`).
+    revision: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": revision}

@@ -20,6 +20,7 @@ from tests.e2e.test_candidate_support import (
     start_earlier,
     write_short_scenarios,
 )
+from tests.e2e.waiting import wait_for_async
 
 pytestmark = pytest.mark.browser
 LEFT = 25  # seconds of the 1-minute writing phase left when the page opens
@@ -115,12 +116,12 @@ def test_the_writing_pane_at_1366x768_and_no_console_error_to_the_end(
     # The deadline (the server's clock moved to it, once the address typed is saved: a save
     # still on its way at the deadline is refused, 409, and logged — tests/e2e/
     # test_candidate_writing.py): the end view, and not one error in the console on the way.
-    page.wait_for_function(
+    wait_for_async(
+        page,
         """(cid) => fetch(`/api/candidates/${cid}/writing/drafts`).then((r) => r.json())
             .then((d) => d.drafts.some((x) => (x.content.recipient || "").endsWith("49100 Angers")))""",
-        arg=bruno,
-        polling=500,
-        timeout=60_000,
+        bruno,
+        what="the address typed saved on the server",
     )
     server.jump(LEFT)
     expect(page.locator("#view-done")).to_be_visible(timeout=60_000)

@@ -26,6 +26,7 @@ from tests.e2e.test_candidate_support import (
     start_earlier,
     write_short_scenarios,
 )
+from tests.e2e.waiting import wait_for_async
 
 pytestmark = pytest.mark.browser
 LEFT = 30  # seconds of the 1-minute writing phase left when the candidate opens the page
@@ -119,12 +120,12 @@ def test_three_replies_a_reload_that_loses_nothing_and_the_deadline(
     letter = {**LETTER, "body": LETTER["body"] + LATE_TYPING}
     assert values(editors.nth(2), list(LETTER)) == letter
     # …and what only this computer had is sent to the server by itself.
-    page.wait_for_function(
+    wait_for_async(
+        page,
         """([cid, tail]) => fetch(`/api/candidates/${cid}/writing/drafts`).then((r) => r.json())
             .then((d) => d.drafts.some((x) => x.content.body && x.content.body.endsWith(tail)))""",
-        arg=[bruno, LATE_TYPING],
-        polling=500,
-        timeout=10_000,
+        [bruno, LATE_TYPING],
+        what="the typing only this computer had sent to the server",
     )
     tabs.nth(2).click()
     screenshot(page, "candidate-redaction-courrier")
@@ -135,12 +136,12 @@ def test_three_replies_a_reload_that_loses_nothing_and_the_deadline(
     expect(page.locator("#view-done")).to_be_visible(timeout=60_000)
     # The seal follows the deadline's commit (writing.lifecycle, on the timeline): on a loaded
     # machine the page can show the end before it; wait for it (generous) and check it below.
-    page.wait_for_function(
+    wait_for_async(
+        page,
         """(cid) => fetch(`/api/candidates/${cid}/writing/drafts`).then((r) => r.json())
             .then((d) => d.drafts.length > 0 && d.drafts.every((x) => x.frozen))""",
-        arg=bruno,
-        polling=500,
-        timeout=60_000,
+        bruno,
+        what="every draft frozen on the server",
     )
     drafts = server_drafts(page, bruno)
     assert drafts["frozen"] is True

@@ -48,6 +48,7 @@ from tests.e2e.test_candidate_support import (
     start_earlier,
     write_short_scenarios,
 )
+from tests.e2e.waiting import wait_for_async
 
 pytestmark = pytest.mark.browser
 
@@ -210,14 +211,15 @@ def mark_every_competence(page: Any, cid: str, skip: frozenset[str] = frozenset(
 
 def wait_for_justification(page: Any, cid: str, text: str) -> None:
     """Until the server's last deliberation version has this justification."""
-    page.wait_for_function(
+    wait_for_async(
+        page,
         """async ([cid, text]) => {
             const res = await fetch(`/api/candidates/${cid}/evaluation/deliberation`);
             const versions = await res.json();
             return versions.length > 0 && versions[versions.length - 1].proposal.justification === text;
         }""",
-        arg=[cid, text],
-        polling=200,
+        [cid, text],
+        what=f"the server's last deliberation version to say {text!r}",
     )
 
 

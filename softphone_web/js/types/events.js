@@ -254,7 +254,7 @@
  * @typedef {object} DecisionTaken
  * @property {"certification.decision"} type
  * @property {string} candidate_id The candidate decided on.
- * @property {Object<string, any>} decision The decision as `server.certification.service.decision_out` writes it (the rules' `Decision`, `person_id`, `deliberation_version`).
+ * @property {DecisionOut} decision The decision in force, as `POST …/certification/decision` answers it: the rules' `Decision`, `person_id`, `deliberation_version` and the French labels.
  * @property {number} seq Added by the WebSocket edge: the message's number on this connection (the snapshot is 1); a gap means an event was missed: the page asks for a `resync`.
  */
 
@@ -386,6 +386,14 @@
  */
 
 /**
+ * @typedef {object} CcsAward
+ * @property {string} title_id
+ * @property {string} ccs
+ * @property {string} obtained_on
+ * @property {string} session_id
+ */
+
+/**
  * One message of the conversation (`server.chat.service.message_out`).
  * @typedef {object} ChatMessageOut
  * @property {string} id
@@ -432,6 +440,28 @@
  */
 
 /**
+ * The decision in force, as `service.decision_out` writes it: the stored decision (the rules'
+ * `Decision`, same fields, same order), the person and the signed version, and French labels.
+ * @typedef {object} DecisionOut
+ * @property {string} candidate_id
+ * @property {string} title_id
+ * @property {string} title_version
+ * @property {Pathway} pathway
+ * @property {Sitting} sitting
+ * @property {Outcome} outcome
+ * @property {Array<ObtainedCcp>} [granted]
+ * @property {Array<HeldCcp>} [held]
+ * @property {Array<string>} [remaining]
+ * @property {TitleAward | null} [title_award]
+ * @property {CcsAward | null} [ccs_award]
+ * @property {string} person_id
+ * @property {number} deliberation_version
+ * @property {string} outcome_label
+ * @property {string} document
+ * @property {string} document_label
+ */
+
+/**
  * A version of the deliberation (`server.evaluation.deliberation.deliberation_out`).
  * @typedef {object} DeliberationOut
  * @property {string} id
@@ -459,6 +489,18 @@
  * @typedef {object} EvidenceOut
  * @property {Array<string>} kinds The pieces declared (EvidenceKind values).
  * @property {boolean | null} from_training Whether the training's results come from the training organisation.
+ */
+
+/**
+ * A CCP of the current version that counts toward the title.
+ * @typedef {object} HeldCcp
+ * @property {string} code
+ * @property {string} name
+ * @property {string} obtained_on
+ * @property {string} session_id
+ * @property {string} version
+ * @property {string | null} [obtained_as]
+ * @property {string | null} [counts_until]
  */
 
 /**
@@ -520,6 +562,27 @@
  * @property {string} text
  * @property {string} by Who pinned it (the actor).
  * @property {string} at When (ISO 8601).
+ */
+
+/**
+ * A CCP the jury awarded. `ccp` is the CCP code for the version it was obtained under, or, for
+ * a previous version whose CCPs have no code (the 2011 CRCD), the CCP's intitulé as the
+ * correspondence table writes it.
+ * @typedef {object} ObtainedCcp
+ * @property {string} title_id
+ * @property {string} version
+ * @property {string} ccp
+ * @property {string} obtained_on
+ * @property {string} session_id
+ */
+
+/**
+ * @typedef {"titre" | "reussite_partielle" | "aucun" | "ccs"} Outcome
+ */
+
+/**
+ * How a candidate comes to the jury (modalités d'obtention § 1 to 3, and the CCS).
+ * @typedef {"formation_continue" | "vae" | "capitalisation" | "ccs"} Pathway
  */
 
 /**
@@ -616,6 +679,10 @@
  */
 
 /**
+ * @typedef {"titre" | "ccp" | "ccs"} SessionKind
+ */
+
+/**
  * One simulation's progress (`server.progress.domain.SimProgress.out`).
  * @typedef {object} SimProgressOut
  * @property {string} id
@@ -632,6 +699,16 @@
  * @property {string | null} reason_label Its label (French).
  * @property {string | null} detail What was recorded with it.
  * @property {number} needed_seconds What it still needs in the calls phase.
+ */
+
+/**
+ * The session a decision is taken at.
+ * @typedef {object} Sitting
+ * @property {string} session_id
+ * @property {SessionKind} kind
+ * @property {string} day
+ * @property {Array<string>} [ccps]
+ * @property {string | null} [ccs]
  */
 
 /**
@@ -664,6 +741,14 @@
  * @property {number | null} elapsed_seconds
  * @property {number | null} overrun_seconds
  * @property {Closure | null} closure
+ */
+
+/**
+ * @typedef {object} TitleAward
+ * @property {string} title_id
+ * @property {string} version
+ * @property {string} obtained_on
+ * @property {string} session_id
  */
 
 /**
