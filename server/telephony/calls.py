@@ -108,7 +108,7 @@ async def ring_inbound(
             actor=principal.actor,
         )
         await session.commit()
-        public = sim.public().model_dump(mode="json")
+        public = sim.public()
     ctx.bus.publish(
         candidate_audience(candidate_id),
         ScreenPop(

@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from server.core.events import Audience, Event, Payload
+from server.scenarios.pack.simulations import SimulationPublic
 
 UNASSIGNED = "Le numéro que vous avez demandé n'est pas attribué."
 _BOTH = (Audience.CANDIDATE, Audience.JURY)
@@ -70,7 +71,7 @@ class ScreenPop(Event):
     call_id: str = Field(description="The ringing call.")
     number: str = Field(description="The caller's number as displayed.")
     crm_record_id: str | None = Field(description="The CRM record to open, if any.")
-    simulation: dict[str, Any] = Field(
+    simulation: SimulationPublic = Field(
         description="What the candidate may read of the simulation (its public part)."
     )
     line: str = Field(

@@ -296,8 +296,8 @@ export class CallsDesk {
     call.number_display = call.number_display || detail.number;
     call.line = detail.line || call.line || this._lineOf(call.simulation_id);
     this.calls.set(call.call_id, call);
-    // The simulation's public part (the event types it as a plain object).
-    this.crm.popSimulation = /** @type {PublicSimulation | null} */ (detail.simulation || null);
+    // The simulation's public part (SimulationPublic in the event).
+    this.crm.popSimulation = detail.simulation || null;
     this._popRecord(call);
     this._render();
   }

@@ -72,7 +72,7 @@
  * @property {string} call_id The ringing call.
  * @property {string} number The caller's number as displayed.
  * @property {string | null} crm_record_id The CRM record to open, if any.
- * @property {Object<string, any>} simulation What the candidate may read of the simulation (its public part).
+ * @property {SimulationPublic} simulation What the candidate may read of the simulation (its public part).
  * @property {string} line The line that rings (the principal's name, as a CTI shows the DNIS).
  * @property {number} seq Added by the WebSocket edge: the message's number on this connection (the snapshot is 1); a gap means an event was missed: the page asks for a `resync`.
  */
@@ -365,6 +365,15 @@
  */
 
 /**
+ * The field sales representatives' free slots, for a prospecting appointment.
+ * @typedef {object} AppointmentBooking
+ * @property {string} purpose
+ * @property {number} duration_minutes
+ * @property {Array<Representative>} representatives
+ * @property {Array<string>} qualification
+ */
+
+/**
  * A call as the pages show it (`server.telephony.service.call_out`).
  * @typedef {object} CallOut
  * @property {string} id
@@ -424,6 +433,15 @@
  * @property {boolean} decision_allowed
  * @property {boolean} new_sitting
  * @property {string} outcome
+ */
+
+/**
+ * The debt (unpaid invoices of the popped record) and the plans the procedure allows.
+ * @typedef {object} Collection
+ * @property {Array<string>} invoices
+ * @property {string} amount_due
+ * @property {Array<PaymentPlan>} plans
+ * @property {Array<string>} payment_methods
  */
 
 /**
@@ -577,12 +595,37 @@
  */
 
 /**
+ * What an order simulation sells: catalogue refs, substitutes and add-ons.
+ * @typedef {object} OrderDesk
+ * @property {Array<string>} items
+ * @property {Object<string, Array<string>>} [substitutes]
+ * @property {Array<string>} add_ons
+ * @property {Array<string>} payment_methods
+ * @property {string | null} [shipping]
+ * @property {string | null} [free_shipping_from]
+ */
+
+/**
  * @typedef {"titre" | "reussite_partielle" | "aucun" | "ccs"} Outcome
  */
 
 /**
  * How a candidate comes to the jury (modalités d'obtention § 1 to 3, and the CCS).
  * @typedef {"formation_continue" | "vae" | "capitalisation" | "ccs"} Pathway
+ */
+
+/**
+ * A schedule the collection procedure allows: how many instalments, the smallest, how soon the
+ * first and the last fall after the agreement (server/scenarios/payment_rules.py);
+ * `interval_days` spaces the schedule the tool proposes (the candidate may change it).
+ * @typedef {object} PaymentPlan
+ * @property {string} label
+ * @property {number} installments
+ * @property {number} [interval_days]
+ * @property {string | null} [min_installment]
+ * @property {string} [fees]
+ * @property {number | null} [first_within_days]
+ * @property {number | null} [last_within_days]
  */
 
 /**
@@ -630,6 +673,13 @@
  */
 
 /**
+ * A French number: written "02 41 72 18 45" in the files, kept as display and digits.
+ * @typedef {object} Phone
+ * @property {string} display
+ * @property {string} digits
+ */
+
+/**
  * The simulations' progress of a candidate (`server.progress.domain.Progress.out`).
  * @typedef {object} ProgressOut
  * @property {string} now When it was computed (ISO 8601).
@@ -660,6 +710,20 @@
  */
 
 /**
+ * @typedef {object} Question
+ * @property {string} id
+ * @property {string} text
+ * @property {QuestionType} type
+ * @property {Array<string>} [choices]
+ * @property {number | null} [scale_min]
+ * @property {number | null} [scale_max]
+ */
+
+/**
+ * @typedef {"choix_unique" | "choix_multiple" | "echelle" | "oui_non" | "numerique" | "ouverte"} QuestionType
+ */
+
+/**
  * A call command's reply when it waits for the database and nothing is known of its call here:
  * it is queued, and will be announced once written (`call_control.run`).
  * @typedef {object} QueuedReply
@@ -667,6 +731,13 @@
  * @property {boolean} queued Always true.
  * @property {boolean} pending Always true: the change is not written yet.
  * @property {string} message What the pages show meanwhile (French).
+ */
+
+/**
+ * @typedef {object} Representative
+ * @property {string} name
+ * @property {string} area
+ * @property {Array<string>} slots
  */
 
 /**
@@ -702,6 +773,26 @@
  */
 
 /**
+ * @typedef {"appel_entrant" | "appel_sortant" | "chat"} SimulationKind
+ */
+
+/**
+ * A simulation as a candidate may receive it.
+ * @typedef {object} SimulationPublic
+ * @property {string} principal
+ * @property {Phone | null} [phone]
+ * @property {string | null} [crm_record]
+ * @property {string} [brief]
+ * @property {Array<string>} [offers]
+ * @property {Survey | null} [survey]
+ * @property {AppointmentBooking | null} [appointment]
+ * @property {OrderDesk | null} [order]
+ * @property {Collection | null} [collection]
+ * @property {string} id
+ * @property {SimulationKind} kind
+ */
+
+/**
  * The session a decision is taken at.
  * @typedef {object} Sitting
  * @property {string} session_id
@@ -717,6 +808,14 @@
 
 /**
  * @typedef {"abandon" | "exclusion_fraude" | "panne_technique" | "demande_jury" | "travail_termine"} StopReason
+ */
+
+/**
+ * The questionnaire, in order: the candidate reads it word for word and transcribes.
+ * @typedef {object} Survey
+ * @property {string} introduction
+ * @property {Array<Question>} questions
+ * @property {string} closing
  */
 
 /**
