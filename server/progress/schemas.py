@@ -4,8 +4,6 @@ subject as each role may read it (the candidate's dossier, the jury's run sheet)
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
 from server.core.events import Payload
@@ -13,7 +11,12 @@ from server.progress.events import ProgressOut
 from server.scenarios.pack.company import CatalogueItem, Company, Principal
 from server.scenarios.pack.crm import CrmRecord
 from server.scenarios.pack.models import CandidateDocument
-from server.scenarios.pack.simulations import SimulationPublic, WritingTask, WritingTaskPublic
+from server.scenarios.pack.simulations import (
+    Simulation,
+    SimulationPublic,
+    WritingTask,
+    WritingTaskPublic,
+)
 
 
 class NotPlayedOut(Payload):
@@ -59,6 +62,15 @@ class CandidateSubjectOut(Payload):
     format_name: str = Field(description="The format's name (French).")
 
 
+class JurySimulation(Simulation):
+    """A simulation of the jury's run sheet: the scenario's (its juror card included), its
+    order in the run, its kind in French and its competences' names (code → name)."""
+
+    order: int
+    kind_label: str
+    competence_names: dict[str, str]
+
+
 class PackRef(Payload):
     id: str
     name: str
@@ -69,9 +81,8 @@ class JurySubjectOut(Payload):
     """The jury's run sheet (`server.progress.subject.jury_subject`)."""
 
     pack: PackRef
-    simulations: list[dict[str, Any]] = Field(
-        description="Each simulation (`Simulation`, dumped as JSON, with its juror card) with "
-        "`order`, `kind_label` and `competence_names` (code → name)."
+    simulations: list[JurySimulation] = Field(
+        description="Each simulation with its juror card, its order, kind and competences."
     )
     writing_tasks: list[WritingTask] = Field(
         description="The writing tasks, with their marking notes (`replaced`: a task whose "

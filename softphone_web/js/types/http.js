@@ -57,6 +57,12 @@
  */
 
 /**
+ * @typedef {object} AgreedInstallment
+ * @property {string} date
+ * @property {string} amount
+ */
+
+/**
  * Body of `POST /api/candidates/{candidate_id}/crm/records/{record_id}/agreements`.
  * @typedef {object} AgreementIn
  * @property {string | null} [client_id]
@@ -707,6 +713,14 @@
  */
 
 /**
+ * The juror card's agreement: the schedule the card rewards, checked by the pack's validation
+ * against the procedure's plans (the tool must be able to record it).
+ * @typedef {object} ExpectedAgreement
+ * @property {string} plan
+ * @property {Array<AgreedInstallment>} installments
+ */
+
+/**
  * Body of `POST /api/candidates/{candidate_id}/timeline/extend`.
  * @typedef {object} ExtendIn
  * @property {number} minutes
@@ -855,11 +869,43 @@
  */
 
 /**
+ * The `juror:` block: how the juror plays the customer. Never sent to a candidate.
+ * @typedef {object} JurorCard
+ * @property {string} persona
+ * @property {string} situation
+ * @property {string} opening
+ * @property {Array<string>} [reveal_if_asked]
+ * @property {Array<string>} [barriers]
+ * @property {Array<string>} [objections]
+ * @property {string} expected_outcome
+ * @property {Array<CriterionRef>} watch
+ * @property {Object<string, string>} [survey_answers]
+ * @property {ExpectedAgreement | null} [agreement]
+ * @property {string} [notes]
+ */
+
+/**
+ * A simulation of the jury's run sheet: the scenario's (its juror card included), its order in
+ * the run, its kind in French and its competences' names (code → name).
+ * @typedef {object} JurySimulation
+ * @property {string} id
+ * @property {string} title
+ * @property {SimulationKind} kind
+ * @property {Array<string>} competences
+ * @property {number} minutes
+ * @property {SimulationCandidate} candidate
+ * @property {JurorCard} juror
+ * @property {number} order
+ * @property {string} kind_label
+ * @property {Object<string, string>} competence_names
+ */
+
+/**
  * The jury's run sheet (`server.progress.subject.jury_subject`).
  * Answer of `GET /api/candidates/{candidate_id}/subject/jury`.
  * @typedef {object} JurySubjectOut
  * @property {PackRef} pack
- * @property {Array<Object<string, any>>} simulations Each simulation (`Simulation`, dumped as JSON, with its juror card) with `order`, `kind_label` and `competence_names` (code → name).
+ * @property {Array<JurySimulation>} simulations Each simulation with its juror card, its order, kind and competences.
  * @property {Array<WritingTask>} writing_tasks The writing tasks, with their marking notes (`replaced`: a task whose simulation was not played, given its stand-alone replacement).
  */
 
@@ -1539,6 +1585,20 @@
  * @property {string | null} reason_label Its label (French).
  * @property {string | null} detail What was recorded with it.
  * @property {number} needed_seconds What it still needs in the calls phase.
+ */
+
+/**
+ * The `candidate:` block of a simulation file: everything the candidate may see.
+ * @typedef {object} SimulationCandidate
+ * @property {string} principal
+ * @property {Phone | null} [phone]
+ * @property {string | null} [crm_record]
+ * @property {string} [brief]
+ * @property {Array<string>} [offers]
+ * @property {Survey | null} [survey]
+ * @property {AppointmentBooking | null} [appointment]
+ * @property {OrderDesk | null} [order]
+ * @property {Collection | null} [collection]
  */
 
 /**
