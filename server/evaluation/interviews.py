@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
 from server.core.context import AppContext
+from server.core.db import insert_first
 from server.core.identity import Principal
 from server.core.referential import ExamFormat
 from server.evaluation import grid
@@ -45,21 +46,36 @@ def interview_out(r: InterviewNote) -> InterviewPayload:
 async def set_interview_note(
     ctx: AppContext, principal: Principal, candidate_id: str, topic: str, text: str
 ) -> InterviewPayload:
+    """The last save wins (the page shows the other juror's text beside, as it arrives); the
+    two jurors' first notes of a topic at once are two saves like any others."""
     async with ctx.db.session() as session:
         s = await seat(ctx, session, candidate_id)
         if topic not in interview_topics(s.exam_format):
             raise EvaluationRefused("Sujet d'entretien inconnu pour ce format d'épreuve.")
+        exam_session_id, now = s.candidate.exam_session_id, ctx.clock.now()
         row = await session.get(InterviewNote, (candidate_id, topic))
         if row is None:
-            row = InterviewNote(candidate_id=candidate_id, topic=topic)
-            session.add(row)
-        row.text, row.by, row.updated_at = text, principal.actor, ctx.clock.now()
+            first = InterviewNote(
+                candidate_id=candidate_id,
+                topic=topic,
+                text=text,
+                by=principal.actor,
+                updated_at=now,
+            )
+            # The other juror's first notes may land between the read and this write: the key
+            # refuses this row (rolled back), and this save is written over theirs.
+            row = (
+                first
+                if await insert_first(session, first)
+                else await _written(session, candidate_id, topic)
+            )
+        row.text, row.by, row.updated_at = text, principal.actor, now
         await audit.record(
             session,
             clock=ctx.clock,
             actor=principal.actor,
             action="evaluation.interview",
-            exam_session_id=s.candidate.exam_session_id,
+            exam_session_id=exam_session_id,
             subject=candidate_id,
             details={"topic": topic, "chars": len(text)},
         )
@@ -71,6 +87,12 @@ async def set_interview_note(
         InterviewNoteChanged(candidate_id=candidate_id, interview=InterviewOut(**out)),
     )
     return out
+
+
+async def _written(session: AsyncSession, candidate_id: str, topic: str) -> InterviewNote:
+    row = await session.get(InterviewNote, (candidate_id, topic))
+    assert row is not None  # the key refused ours: it holds theirs
+    return row
 
 
 async def interview_notes(session: AsyncSession, candidate_id: str) -> list[InterviewPayload]:
