@@ -13,6 +13,7 @@ from server.certification.events import EvidenceChanged, EvidenceOut
 from server.certification.models import DeclaredEvidence
 from server.core import audit
 from server.core.context import AppContext
+from server.core.db import insert_first
 from server.core.events import jury_audience, staff_audience
 from server.core.identity import Principal
 from server.core.referential import EvidenceKind, PhaseKind
@@ -65,13 +66,28 @@ async def declare(
     changed: list[DeliberationPayload] = []
     async with deliberations.one_writer(), ctx.db.session() as session:
         candidate = await queries.get_candidate(session, candidate_id)
+        now = ctx.clock.now()
         row = await session.get(DeclaredEvidence, candidate_id)
         before = (sorted(row.kinds), row.from_training) if row is not None else ([], None)
         if row is None:
-            row = DeclaredEvidence(candidate_id=candidate_id)
-            session.add(row)
+            first = DeclaredEvidence(
+                candidate_id=candidate_id,
+                kinds=[k.value for k in chosen],
+                from_training=from_training,
+                updated_at=now,
+            )
+            # The other juror's first declaration may land between the read and this write:
+            # the key refuses this row (rolled back) and this one is written over theirs, as
+            # a later declaration would be — what they declared is compared below.
+            if await insert_first(session, first):
+                row = first
+            else:
+                candidate = await queries.get_candidate(session, candidate_id)
+                row = await session.get(DeclaredEvidence, candidate_id)
+                assert row is not None  # the key refused ours: it holds theirs
+                before = (sorted(row.kinds), row.from_training)
         row.kinds, row.from_training = [k.value for k in chosen], from_training
-        row.updated_at = ctx.clock.now()
+        row.updated_at = now
         await audit.record(
             session,
             clock=ctx.clock,
