@@ -20,6 +20,7 @@ from server.core.config import Settings
 from server.core.identity import Principal, Role
 from tests.evaluation.support import PACK
 from tests.harness import Harness, running_app
+from tests.races import meet_at
 
 
 def juror(h: Harness, label: str) -> Principal:
@@ -31,16 +32,7 @@ def test_two_first_declarations_at_once_are_both_saved_the_last_kept(
 ) -> None:
     with running_app(settings, clock, pack_id=PACK) as h:
         cid = h.day.ids["cand_a"]
-        real = evidence.insert_first
-        waiting: list[asyncio.Barrier] = []
-
-        async def read_then_wait(*args: Any) -> Any:
-            if not waiting:
-                waiting.append(asyncio.Barrier(2))
-            await waiting[0].wait()  # both read the empty row
-            return await real(*args)
-
-        monkeypatch.setattr(evidence, "insert_first", read_then_wait)
+        meet_at(monkeypatch, evidence, "insert_first")  # both read the empty row
         kinds = {"client_a": ["dossier_professionnel"], "observer_a": ["resultats_formation"]}
 
         async def both() -> list[Any]:

@@ -24,6 +24,7 @@ from server.core.identity import Principal, Role
 from server.evaluation import deliberation
 from tests.evaluation.support import PACK, declare, proposal, propose, run_exam
 from tests.harness import Harness, running_app
+from tests.races import meet_at
 
 
 def juror(h: Harness, label: str) -> Principal:
@@ -32,21 +33,7 @@ def juror(h: Harness, label: str) -> Principal:
 
 def both_read_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """The next two readings of the versions wait for each other before going on."""
-    real = deliberation.deliberations
-    waiting: list[asyncio.Barrier] = []
-    calls = 0
-
-    async def read_then_wait(session: Any, candidate_id: str) -> Any:
-        nonlocal calls
-        rows = await real(session, candidate_id)
-        calls += 1
-        if calls <= 2:
-            if not waiting:
-                waiting.append(asyncio.Barrier(2))
-            await waiting[0].wait()
-        return rows
-
-    monkeypatch.setattr(deliberation, "deliberations", read_then_wait)
+    meet_at(monkeypatch, deliberation, "deliberations", after=True)
 
 
 def race(h: Harness, *writes: Callable[[], Awaitable[Any]]) -> list[Any]:

@@ -21,6 +21,7 @@ from server.evaluation import interviews
 from server.evaluation.models import InterviewNote
 from tests.evaluation.support import PACK
 from tests.harness import Harness, running_app
+from tests.races import meet_at
 
 
 def juror(h: Harness, label: str) -> Principal:
@@ -32,16 +33,7 @@ def test_two_first_notes_of_a_topic_at_once_are_both_saved_the_last_kept(
 ) -> None:
     with running_app(settings, clock, pack_id=PACK) as h:
         cid = h.day.ids["cand_a"]
-        real = interviews.insert_first
-        waiting: list[asyncio.Barrier] = []
-
-        async def read_then_wait(*args: Any) -> Any:
-            if not waiting:
-                waiting.append(asyncio.Barrier(2))
-            await waiting[0].wait()  # both read the empty row
-            return await real(*args)
-
-        monkeypatch.setattr(interviews, "insert_first", read_then_wait)
+        meet_at(monkeypatch, interviews, "insert_first")  # both read the empty row
         texts = {"client_a": "Notes du juré client.", "observer_a": "Notes de l'observateur."}
 
         async def both() -> list[Any]:
