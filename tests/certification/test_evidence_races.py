@@ -6,25 +6,15 @@ read the empty row too)."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import pytest
-from sqlalchemy import select
 
 from server.certification import evidence
 from server.certification.models import DeclaredEvidence
-from server.core.audit import AuditEntry
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from server.core.identity import Principal, Role
 from tests.evaluation.support import PACK
-from tests.harness import Harness, running_app
-from tests.races import meet_at
-
-
-def juror(h: Harness, label: str) -> Principal:
-    return Principal(Role.JUROR, h.day.ids[label], label, h.day.session_id)
+from tests.harness import running_app
+from tests.races import audited, juror, meet_at, race
 
 
 def test_two_first_declarations_at_once_are_both_saved_the_last_kept(
@@ -35,26 +25,21 @@ def test_two_first_declarations_at_once_are_both_saved_the_last_kept(
         meet_at(monkeypatch, evidence, "insert_first")  # both read the empty row
         kinds = {"client_a": ["dossier_professionnel"], "observer_a": ["resultats_formation"]}
 
-        async def both() -> list[Any]:
-            return await asyncio.gather(
-                *(
-                    evidence.declare(h.ctx, juror(h, label), cid, chosen, None)
-                    for label, chosen in kinds.items()
-                ),
-                return_exceptions=True,
-            )
-
-        results = h.call(both)
+        results = race(
+            h,
+            *(
+                lambda label=label, chosen=chosen: evidence.declare(
+                    h.ctx, juror(h, label), cid, chosen, None
+                )
+                for label, chosen in kinds.items()
+            ),
+        )
         assert all(isinstance(r, dict) for r in results), results
 
-        async def stored() -> tuple[DeclaredEvidence | None, int]:
+        async def stored() -> DeclaredEvidence | None:
             async with h.ctx.db.session() as s:
-                row = await s.get(DeclaredEvidence, cid)
-                logged = await s.scalars(
-                    select(AuditEntry).where(AuditEntry.action == "certification.evidence")
-                )
-                return row, len(list(logged))
+                return await s.get(DeclaredEvidence, cid)
 
-        row, logged = h.call(stored)
+        row, logged = h.call(stored), audited(h, cid, "certification.evidence")
         assert row is not None and row.kinds in kinds.values()
         assert logged == 2

@@ -10,37 +10,23 @@ other has read them too, and only then writes."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from server.core.audit import AuditEntry
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from server.core.identity import Principal, Role
 from server.evaluation import deliberation
 from tests.evaluation.support import PACK, declare, proposal, propose, run_exam
 from tests.harness import Harness, running_app
-from tests.races import meet_at
-
-
-def juror(h: Harness, label: str) -> Principal:
-    return Principal(Role.JUROR, h.day.ids[label], label, h.day.session_id)
+from tests.races import audited, juror, meet_at, race
 
 
 def both_read_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """The next two readings of the versions wait for each other before going on."""
     meet_at(monkeypatch, deliberation, "deliberations", after=True)
-
-
-def race(h: Harness, *writes: Callable[[], Awaitable[Any]]) -> list[Any]:
-    async def together() -> list[Any]:
-        return await asyncio.gather(*(w() for w in writes), return_exceptions=True)
-
-    return h.call(together)
 
 
 def one_won(results: list[Any]) -> Any:
@@ -54,14 +40,6 @@ def one_won(results: list[Any]) -> Any:
 async def versions(h: Harness, cid: str) -> list[dict[str, Any]]:
     async with h.ctx.db.session() as s:
         return [deliberation.deliberation_out(d) for d in await deliberation.deliberations(s, cid)]
-
-
-async def audited(h: Harness, cid: str, action: str) -> int:
-    async with h.ctx.db.session() as s:
-        rows = await s.scalars(
-            select(AuditEntry).where(AuditEntry.subject == cid, AuditEntry.action == action)
-        )
-        return len(list(rows))
 
 
 def test_two_saves_on_one_version_one_wins_the_other_is_refused(
@@ -90,7 +68,7 @@ def test_two_saves_on_one_version_one_wins_the_other_is_refused(
         stored = h.call(versions, h, cid)
         assert len(stored) == 1
         assert stored[0]["proposal"] == won["proposal"]
-        assert h.call(audited, h, cid, "deliberation.propose") == 2  # the first, the winner
+        assert audited(h, cid, "deliberation.propose") == 2  # the first, the winner
 
 
 def test_two_first_proposals_at_once_one_wins(
@@ -120,20 +98,25 @@ def test_two_first_proposals_at_once_one_wins(
         ]
 
 
-def _ready(h: Harness, cid: str) -> dict[str, Any]:
-    run_exam(h, cid, minutes=190, interviews=2)
-    declare(h, cid, "observer_a", "dossier_professionnel", "resultats_formation")
-    first = propose(h, cid, "observer_a", {**proposal(h, "titre"), "base": None}).json()
-    return {"version": first["version"], "proposal": first["proposal"]}
+@contextmanager
+def ready_to_sign(
+    settings: Settings, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Harness, str, dict[str, Any]]]:
+    """The app, a candidate whose version 1 may be signed, that version as read; the next two
+    readings of the versions meet."""
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = h.day.ids["cand_a"]
+        run_exam(h, cid, minutes=190, interviews=2)
+        declare(h, cid, "observer_a", "dossier_professionnel", "resultats_formation")
+        first = propose(h, cid, "observer_a", {**proposal(h, "titre"), "base": None}).json()
+        both_read_first(monkeypatch)
+        yield h, cid, {"version": first["version"], "proposal": first["proposal"]}
 
 
 def test_a_signature_and_a_change_at_once_never_sign_what_was_not_read(
     settings: Settings, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with running_app(settings, clock, pack_id=PACK) as h:
-        cid = h.day.ids["cand_a"]
-        seen = _ready(h, cid)
-        both_read_first(monkeypatch)
+    with ready_to_sign(settings, clock, monkeypatch) as (h, cid, seen):
         changed = {**proposal(h, "titre"), "justification": "Changée pendant la signature."}
         results = race(
             h,
@@ -153,10 +136,7 @@ def test_a_signature_and_a_change_at_once_never_sign_what_was_not_read(
 def test_two_signatures_at_once_lose_neither_silently(
     settings: Settings, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with running_app(settings, clock, pack_id=PACK) as h:
-        cid = h.day.ids["cand_a"]
-        seen = _ready(h, cid)
-        both_read_first(monkeypatch)
+    with ready_to_sign(settings, clock, monkeypatch) as (h, cid, seen):
         results = race(
             h,
             *(
@@ -167,4 +147,4 @@ def test_two_signatures_at_once_lose_neither_silently(
         won = one_won(results)
         stored = h.call(versions, h, cid)[-1]
         assert stored["signatures"] == won["signatures"] and len(stored["signatures"]) == 1
-        assert h.call(audited, h, cid, "deliberation.sign") == 1
+        assert audited(h, cid, "deliberation.sign") == 1

@@ -7,25 +7,15 @@ before writing, until the other has read the empty row too)."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import pytest
-from sqlalchemy import select
 
-from server.core.audit import AuditEntry
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from server.core.identity import Principal, Role
 from server.evaluation import interviews
 from server.evaluation.models import InterviewNote
 from tests.evaluation.support import PACK
-from tests.harness import Harness, running_app
-from tests.races import meet_at
-
-
-def juror(h: Harness, label: str) -> Principal:
-    return Principal(Role.JUROR, h.day.ids[label], label, h.day.session_id)
+from tests.harness import running_app
+from tests.races import audited, juror, meet_at, race
 
 
 def test_two_first_notes_of_a_topic_at_once_are_both_saved_the_last_kept(
@@ -36,26 +26,21 @@ def test_two_first_notes_of_a_topic_at_once_are_both_saved_the_last_kept(
         meet_at(monkeypatch, interviews, "insert_first")  # both read the empty row
         texts = {"client_a": "Notes du juré client.", "observer_a": "Notes de l'observateur."}
 
-        async def both() -> list[Any]:
-            return await asyncio.gather(
-                *(
-                    interviews.set_interview_note(h.ctx, juror(h, label), cid, "CP3", text)
-                    for label, text in texts.items()
-                ),
-                return_exceptions=True,
-            )
-
-        results = h.call(both)
+        results = race(
+            h,
+            *(
+                lambda label=label, text=text: interviews.set_interview_note(
+                    h.ctx, juror(h, label), cid, "CP3", text
+                )
+                for label, text in texts.items()
+            ),
+        )
         assert all(isinstance(r, dict) for r in results), results
 
-        async def stored() -> tuple[InterviewNote | None, int]:
+        async def stored() -> InterviewNote | None:
             async with h.ctx.db.session() as s:
-                row = await s.get(InterviewNote, (cid, "CP3"))
-                logged = await s.scalars(
-                    select(AuditEntry).where(AuditEntry.action == "evaluation.interview")
-                )
-                return row, len(list(logged))
+                return await s.get(InterviewNote, (cid, "CP3"))
 
-        row, logged = h.call(stored)
+        row, logged = h.call(stored), audited(h, cid, "evaluation.interview")
         assert row is not None and row.text in texts.values()
         assert logged == 2
