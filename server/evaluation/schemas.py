@@ -88,8 +88,10 @@ class DecidedOut(Payload):
 
     version: int
     locked_at: str | None = Field(description="ISO 8601.")
-    competences: dict[str, Any] = Field(description="The decision per competence.")
-    ccps: dict[str, Any] = Field(description="The decision per CCP.")
+    competences: dict[str, str] = Field(
+        description="The decision per competence: acquise or non_acquise."
+    )
+    ccps: dict[str, bool | None] = Field(description="The decision per CCP: granted or not.")
     transversal: list[TransversalDecidedOut]
 
 

@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from server.evaluation.events import DeliberationOut
+from server.evaluation.schemas import DecidedOut
 
 PROPOSAL = {
     "competences": {"CP1": "acquise"},
@@ -73,3 +74,14 @@ def test_the_schema_the_pages_are_typed_from_names_the_proposals_fields() -> Non
     assert "reasons" not in proposal["required"]
     assert proposal["additionalProperties"] is False
     assert schema["properties"]["signatures"]["additionalProperties"] == {"type": "string"}
+
+
+def test_the_signed_decisions_view_is_typed() -> None:
+    decided = {"version": 1, "locked_at": None, "transversal": []}
+    DecidedOut.model_validate(decided | {"competences": {"CP1": "acquise"}, "ccps": {"CCP1": True}})
+    for wrong in (
+        {"competences": {"CP1": ["acquise"]}, "ccps": {}},
+        {"competences": {}, "ccps": {"CCP1": "peut-être"}},
+    ):
+        with pytest.raises(ValidationError):
+            DecidedOut.model_validate(decided | wrong)

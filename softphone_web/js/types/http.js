@@ -569,8 +569,8 @@
  * @typedef {object} DecidedOut
  * @property {number} version
  * @property {string | null} locked_at ISO 8601.
- * @property {Object<string, any>} competences The decision per competence.
- * @property {Object<string, any>} ccps The decision per CCP.
+ * @property {Object<string, string>} competences The decision per competence: acquise or non_acquise.
+ * @property {Object<string, boolean | null>} ccps The decision per CCP: granted or not.
  * @property {Array<TransversalDecidedOut>} transversal
  */
 
