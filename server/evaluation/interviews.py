@@ -46,8 +46,9 @@ def interview_out(r: InterviewNote) -> InterviewPayload:
 async def set_interview_note(
     ctx: AppContext, principal: Principal, candidate_id: str, topic: str, text: str
 ) -> InterviewPayload:
-    """The last save wins (the page shows the other juror's text beside, as it arrives); the
-    two jurors' first notes of a topic at once are two saves like any others."""
+    """The last save wins (the page shows the other juror's text beside, as it arrives; the
+    audit log keeps the other juror's text a save writes over); the two jurors' first notes of
+    a topic at once are two saves like any others."""
     async with ctx.db.session() as session:
         s = await seat(ctx, session, candidate_id)
         if topic not in interview_topics(s.exam_format):
@@ -69,6 +70,7 @@ async def set_interview_note(
                 if await insert_first(session, first)
                 else await _written(session, candidate_id, topic)
             )
+        replaced = _replaced(row, principal.actor, text)
         row.text, row.by, row.updated_at = text, principal.actor, now
         await audit.record(
             session,
@@ -77,7 +79,7 @@ async def set_interview_note(
             action="evaluation.interview",
             exam_session_id=exam_session_id,
             subject=candidate_id,
-            details={"topic": topic, "chars": len(text)},
+            details={"topic": topic, "chars": len(text), "replaced": replaced},
         )
         await session.commit()
         out = interview_out(row)
@@ -87,6 +89,14 @@ async def set_interview_note(
         InterviewNoteChanged(candidate_id=candidate_id, interview=InterviewOut(**out)),
     )
     return out
+
+
+def _replaced(row: InterviewNote, actor: str, text: str) -> dict[str, str] | None:
+    """The other juror's text this save writes over, kept in the audit log for an appeal (one's
+    own autosaves replace nothing worth keeping)."""
+    if row.by == actor or not row.text.strip() or row.text == text:
+        return None
+    return {"by": row.by, "text": row.text}
 
 
 async def _written(session: AsyncSession, candidate_id: str, topic: str) -> InterviewNote:
