@@ -13,7 +13,7 @@ from server.certification.events import EvidenceChanged, EvidenceOut
 from server.certification.models import DeclaredEvidence
 from server.core import audit
 from server.core.context import AppContext
-from server.core.db import insert_first
+from server.core.db import insert_or_theirs
 from server.core.events import jury_audience, staff_audience
 from server.core.identity import Principal
 from server.core.referential import EvidenceKind, PhaseKind
@@ -79,12 +79,10 @@ async def declare(
             # The other juror's first declaration may land between the read and this write:
             # the key refuses this row (rolled back) and this one is written over theirs, as
             # a later declaration would be — what they declared is compared below.
-            if await insert_first(session, first):
-                row = first
-            else:
-                candidate = await queries.get_candidate(session, candidate_id)
-                row = await session.get(DeclaredEvidence, candidate_id)
-                assert row is not None  # the key refused ours: it holds theirs
+            written, inserted = await insert_or_theirs(session, first)
+            row = written
+            if not inserted:
+                candidate = await queries.get_candidate(session, candidate_id)  # read again
                 before = (sorted(row.kinds), row.from_training)
         row.kinds, row.from_training = [k.value for k in chosen], from_training
         row.updated_at = now

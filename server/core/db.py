@@ -8,8 +8,9 @@ import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator, Update, event
+from sqlalchemy import DateTime, MetaData, String, TypeDecorator, Update, event, inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
@@ -22,6 +23,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import NullPool
 
 from server.core.clock import as_utc
+
+R = TypeVar("R")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -156,6 +159,19 @@ async def insert_first(session: AsyncSession, row: object) -> bool:
         await session.rollback()
         return False
     return True
+
+
+async def insert_or_theirs(session: AsyncSession, row: R) -> tuple[R, bool]:
+    """The first row of its key, written: (row, True). If another writer's row with that key
+    was committed meanwhile, the transaction is rolled back (every object of the session is
+    to be read again) and theirs is read: (theirs, False) — for a save that is then written
+    over it, as a later save would be."""
+    if await insert_first(session, row):
+        return row, True
+    key = inspect(type(row)).primary_key_from_instance(row)
+    theirs = await session.get(type(row), tuple(key))
+    assert theirs is not None  # the key refused ours: it holds theirs
+    return theirs, False
 
 
 async def update_if_unchanged(session: AsyncSession, statement: Update) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
 from server.core.context import AppContext
-from server.core.db import insert_first
+from server.core.db import insert_or_theirs
 from server.core.identity import Principal
 from server.core.referential import ExamFormat
 from server.evaluation import grid
@@ -63,13 +63,9 @@ async def set_interview_note(
                 by=principal.actor,
                 updated_at=now,
             )
-            # The other juror's first notes may land between the read and this write: the key
-            # refuses this row (rolled back), and this save is written over theirs.
-            row = (
-                first
-                if await insert_first(session, first)
-                else await _written(session, candidate_id, topic)
-            )
+            # The other juror's first notes may land between the read and this write: then
+            # this save is written over theirs.
+            row = (await insert_or_theirs(session, first))[0]
         replaced = _replaced(row, principal.actor, text)
         row.text, row.by, row.updated_at = text, principal.actor, now
         await audit.record(
@@ -97,12 +93,6 @@ def _replaced(row: InterviewNote, actor: str, text: str) -> dict[str, str] | Non
     if row.by == actor or not row.text.strip() or row.text == text:
         return None
     return {"by": row.by, "text": row.text}
-
-
-async def _written(session: AsyncSession, candidate_id: str, topic: str) -> InterviewNote:
-    row = await session.get(InterviewNote, (candidate_id, topic))
-    assert row is not None  # the key refused ours: it holds theirs
-    return row
 
 
 async def interview_notes(session: AsyncSession, candidate_id: str) -> list[InterviewPayload]:

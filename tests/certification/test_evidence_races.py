@@ -22,7 +22,7 @@ def test_two_first_declarations_at_once_are_both_saved_the_last_kept(
 ) -> None:
     with running_app(settings, clock, pack_id=PACK) as h:
         cid = h.day.ids["cand_a"]
-        meet_at(monkeypatch, evidence, "insert_first")  # both read the empty row
+        meet_at(monkeypatch, evidence, "insert_or_theirs")  # both read the empty row
         kinds = {"client_a": ["dossier_professionnel"], "observer_a": ["resultats_formation"]}
 
         results = race(

@@ -23,7 +23,7 @@ def test_two_first_notes_of_a_topic_at_once_are_both_saved_the_last_kept(
 ) -> None:
     with running_app(settings, clock, pack_id=PACK) as h:
         cid = h.day.ids["cand_a"]
-        meet_at(monkeypatch, interviews, "insert_first")  # both read the empty row
+        meet_at(monkeypatch, interviews, "insert_or_theirs")  # both read the empty row
         texts = {"client_a": "Notes du juré client.", "observer_a": "Notes de l'observateur."}
 
         results = race(
