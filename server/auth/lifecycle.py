@@ -6,7 +6,6 @@ commit already (auth.service.revoke_sessions)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sys
 
@@ -14,6 +13,7 @@ from sqlalchemy import select
 
 from server.auth.models import Account
 from server.core.context import AppContext
+from server.core.tasks import cancel_and_wait, raise_if_cancelled
 from server.exams.models import ExamSession, Participant
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ async def _watch(ctx: AppContext) -> None:
         try:
             await check_revocations(ctx)
         except Exception:  # noqa: BLE001 - a database outage: try again at the next pass
+            raise_if_cancelled()
             log.warning("vérification des sessions révoquées impossible", exc_info=True)
 
 
@@ -61,7 +62,4 @@ async def start_revocation_watch(ctx: AppContext) -> None:
 
 async def stop_revocation_watch(ctx: AppContext) -> None:
     task, ctx.services.revocation_watch = ctx.services.revocation_watch, None
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await cancel_and_wait(task)

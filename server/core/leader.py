@@ -27,6 +27,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.engine import make_url
 
+from server.core.tasks import cancel_and_wait, raise_if_cancelled
+
 log = logging.getLogger(__name__)
 RETRY_S = 1.0  # a follower tries to take the lock this often: takeover well within 5 s
 CHECK_S = 1.0  # the leader checks its connection this often
@@ -111,11 +113,8 @@ class AdvisoryLockLeader:
         self._task = asyncio.create_task(self._run(), name="leadership")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         await self._step_down()
 
     async def _run(self) -> None:
@@ -153,12 +152,10 @@ class AdvisoryLockLeader:
             if self.is_leader:
                 log.warning("connexion de l'horloge perdue : cette réplique ne mène plus")
             await self._step_down()
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
-                # Python 3.11's wait_for raises the query's own error when it fails just as
-                # the task is cancelled: the cancellation is not lost (else `stop()` hangs
-                # and a replica told to stop goes on taking the lock)
-                raise asyncio.CancelledError from None
+            # Python 3.11's wait_for raises the query's own error when it fails just as the
+            # task is cancelled: the cancellation is not lost (else `stop()` hangs and a
+            # replica told to stop goes on taking the lock)
+            raise_if_cancelled()
 
     async def _step_down(self) -> None:
         self._leading.clear()

@@ -20,6 +20,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from server.core.tasks import cancel_and_wait, swallowed
+
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 1.0
 REPLICA_TTL_S = 5
@@ -118,10 +120,7 @@ class RedisPresence:
         self._task = asyncio.create_task(self._heartbeat(), name="presence-heartbeat")
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
         with contextlib.suppress(RedisError, OSError):
             await self._redis.delete(f"{self._prefix}:replica:{self.replica}")
 
@@ -131,7 +130,7 @@ class RedisPresence:
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(self._heartbeat_s)
-            with contextlib.suppress(RedisError, OSError):
+            with swallowed(RedisError, OSError):
                 await self._beat()
 
     async def _change(self, subject_id: str, delta: int, now: datetime | None) -> Presence | None:

@@ -31,6 +31,7 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeout
 
 from server.core.events import Event, EventBus, Subscription
+from server.core.tasks import cancel_and_wait, raise_if_cancelled
 
 log = logging.getLogger(__name__)
 LOG_LENGTH = 2000  # events kept per audience for catching up (approximate trimming)
@@ -107,10 +108,7 @@ class RedisEventBus(EventBus):
         with contextlib.suppress(TimeoutError):  # what was published is sent first
             await asyncio.wait_for(self._drained(), 2)
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await cancel_and_wait(task)
         self._tasks.clear()
         if self._redis is not None:
             await self._redis.aclose()
@@ -207,10 +205,12 @@ class RedisEventBus(EventBus):
                 try:
                     await self._send(batch)
                 except (RedisConnectionError, RedisTimeout, OSError):
+                    raise_if_cancelled()
                     log.warning("Redis injoignable : événements en attente d'envoi", exc_info=True)
                     await asyncio.sleep(self._retry_s)
                     continue
                 except RedisError:  # refused by Redis (e.g. its data was wiped): not retried
+                    raise_if_cancelled()
                     log.exception("événements refusés par Redis : les pages se resynchronisent")
                 for _ in batch:
                     self._outbox.popleft()
@@ -242,6 +242,7 @@ class RedisEventBus(EventBus):
                         raw = json.loads(message["data"])
                         self._dispatch(raw["seqs"], raw["data"])
             except RedisError:
+                raise_if_cancelled()
                 log.warning("écoute des événements interrompue (Redis) : reprise", exc_info=True)
                 await asyncio.sleep(self._retry_s)
             finally:

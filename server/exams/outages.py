@@ -20,6 +20,7 @@ from datetime import datetime
 from server.core import heartbeat
 from server.core.clock import real_seconds
 from server.core.context import AppContext
+from server.core.tasks import cancel_and_wait, raise_if_cancelled
 from server.exams import overview, timeline_service
 from server.exams.timeline import Timeline
 from server.exams.timeline_facts import TimelineFact
@@ -94,10 +95,7 @@ class Heart:
         self._task = asyncio.create_task(self._loop(), name="heartbeat")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
 
     async def tick(self) -> None:
         now = self.ctx.clock.now()
@@ -122,4 +120,5 @@ class Heart:
             try:
                 await self.tick()
             except Exception:  # noqa: BLE001 - keep beating
+                raise_if_cancelled()
                 log.exception("heartbeat tick failed")

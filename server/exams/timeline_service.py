@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.core import audit, localtime
 from server.core.context import AppContext
 from server.core.events import candidate_audience, jury_audience, staff_audience
+from server.core.tasks import cancel_and_wait, raise_if_cancelled
 from server.core.wiring import ELECTION_SWEEP, HookPoint
 from server.exams.events import PhaseWarning, TimelineChanged
 from server.exams.models import Candidate, ExamSession, TimelineFactRow
@@ -260,10 +261,7 @@ class Scheduler:
         self._task = asyncio.create_task(self._loop(), name="timeline-scheduler")
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
 
     async def _loop(self) -> None:
         leadership = self.ctx.services.leadership
@@ -274,10 +272,12 @@ class Scheduler:
                     try:
                         await sweep(self.ctx)
                     except Exception:  # noqa: BLE001 - the clock runs regardless
+                        raise_if_cancelled()
                         log.exception("election sweep failed")
             try:
                 nxt = await advance_all(self.ctx)
             except Exception:  # noqa: BLE001 - keep the clock running; the next tick retries
+                raise_if_cancelled()
                 log.exception("timeline tick failed")
                 nxt = None
             # replicas: what another replica changed is seen within REPLICA_SLEEP

@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from server.core.context import AppContext
+from server.core.tasks import cancel_and_wait, raise_if_cancelled
 from server.telephony.call_lifecycle import RING_TIMEOUT, act
 from server.telephony.call_state import CallAction, CallState, Party
 from server.telephony.errors import CallRefused
@@ -59,6 +60,7 @@ async def _loop(ctx: AppContext) -> None:
         try:
             await sweep_ringing(ctx)
         except Exception:  # noqa: BLE001 - the database away: the next pass retries
+            raise_if_cancelled()
             log.warning("balayage des sonneries impossible", exc_info=True)
         await ctx.clock.sleep(SWEEP_S)  # the deadlines it sweeps are the clock's
 
@@ -72,7 +74,4 @@ async def start_ring_sweep(ctx: AppContext) -> None:
 
 async def stop_ring_sweep(ctx: AppContext) -> None:
     task, ctx.services.ring_sweep = ctx.services.ring_sweep, None
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await cancel_and_wait(task)

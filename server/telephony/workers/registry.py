@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 
 from server.core.french_errors import french_errors, french_summary
 from server.core.outage import Dependency
+from server.core.tasks import cancel_and_wait, raise_if_cancelled
 from server.telephony.workers.worker_events import WORKER_EVENT, WorkerEvent
 
 logger = logging.getLogger(__name__)
@@ -182,7 +183,7 @@ class Registry:
                 async for event in self.events():
                     yield event
             except (RedisError, OSError):
-                pass  # logged once by `health`; try again
+                raise_if_cancelled()  # logged once by `health`; try again
             await asyncio.sleep(self.resubscribe_s)
 
     async def close(self) -> None:
@@ -231,16 +232,15 @@ class Heartbeat:
                 await self._registry.register(self._describe())
                 self.beats += 1
             except (RedisError, OSError):
+                raise_if_cancelled()  # redis-py turned our stop into its error (a SIGTERM)
                 continue
             except Exception:
+                raise_if_cancelled()
                 logger.exception("media worker heartbeat failed")
 
     async def stop(self, deregister: bool = True) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
         if deregister:
             with contextlib.suppress(Exception):
                 await self._registry.remove(self._describe().worker_id)

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from redis.exceptions import RedisError
 
 from server.core.clock import Clock, SystemClock
+from server.core.tasks import cancel_and_wait
 from server.telephony.ports import MediaPort, NoActiveCall, PeerRole, RecordingInfo
 from server.telephony.recorder import StorageEvent
 from server.telephony.workers.admission import NoMediaWorker
@@ -115,12 +116,8 @@ class RemoteMediaPort:
             self._tasks.append(asyncio.create_task(self._listen(), name="media-peer-events"))
 
     async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        if self._tasks:  # a task stuck in a Redis socket's close must not hang the shutdown
-            _, stuck = await asyncio.wait(self._tasks, timeout=CLOSE_TIMEOUT_S)
-            for task in stuck:
-                logger.warning("media task %s did not stop in time", task.get_name())
+        # a task stuck in a Redis socket's close must not hang the shutdown: bounded
+        await asyncio.gather(*(cancel_and_wait(t, within_s=CLOSE_TIMEOUT_S) for t in self._tasks))
         self._tasks.clear()
         for room_id in list(self._rooms):
             with contextlib.suppress(Exception):

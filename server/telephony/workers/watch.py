@@ -12,13 +12,13 @@ Each time, `on_deaths()` is awaited: the port moves the rooms whose worker is de
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypedDict
 
 from redis.exceptions import RedisError
 
+from server.core.tasks import swallowed
 from server.telephony.workers.client import WorkerClient, WorkerGone, WorkerUnreachable
 from server.telephony.workers.liveness import Liveness
 from server.telephony.workers.worker_view import WorkerView
@@ -104,7 +104,7 @@ class WorkerWatch:
     async def _read_registry(self) -> None:
         while True:
             await asyncio.sleep(self._watch_s)
-            with contextlib.suppress(RedisError, OSError):
+            with swallowed(RedisError, OSError):
                 await self.view.refresh()
             await self._on_deaths()
             self.view.forget_dead(self._carrying())

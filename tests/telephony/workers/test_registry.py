@@ -47,6 +47,40 @@ async def test_a_heartbeat_keeps_it_alive_and_stopping_removes_it(redis_url: str
         await registry.close()
 
 
+class _CancelSwallowingRegistry:
+    """A registry whose write turns a cancellation into a connection error, as redis-py did
+    under the media worker's SIGTERM: the worker then never exited (its heartbeat looped)."""
+
+    def __init__(self) -> None:
+        self.writes = 0
+        self.writing = asyncio.Event()
+        self.removed: list[str] = []
+
+    async def register(self, _: WorkerInfo) -> None:
+        self.writes += 1
+        if self.writes == 1:
+            return  # start(): registered before serving
+        self.writing.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            raise ConnectionError("Connection closed by server.") from None
+
+    async def remove(self, worker_id: str) -> None:
+        self.removed.append(worker_id)
+
+
+async def test_stopping_a_heartbeat_caught_in_a_write_ends_and_deregisters() -> None:
+    registry = _CancelSwallowingRegistry()
+    beat = Heartbeat(registry, lambda: info(), every_s=0.0)  # type: ignore[arg-type]
+    await beat.start()
+    await registry.writing.wait()
+    stopping = asyncio.create_task(beat.stop())
+    await asyncio.wait({stopping}, timeout=120)  # a hang-guard only: it ends at the next await
+    assert stopping.done(), "the heartbeat never stopped: the worker would never exit"
+    assert registry.removed == ["w1"]
+
+
 async def test_other_namespaces_and_bad_records_are_ignored(redis_url: str, namespace: str):
     registry = Registry.from_url(redis_url, namespace, ttl_s=5)
     other = Registry.from_url(redis_url, namespace + "-other", ttl_s=5)
