@@ -16,17 +16,18 @@ UNTYPED = re.compile(r"dict\[str, Any\]")
 BUDGET = {
     "certification": 11,
     "chat": 1,
-    "crm": 31,
+    "crm": 30,
     "documents": 9,
     "evaluation": 14,
     "exams": 6,
     "telephony": 14,  # its workers' protocol and the media's stats are models / TypedDicts
     "web": 4,  # the WebSocket commands' replies are models (server/web/ws_registry.py)
-    "writing": 16,
+    "writing": 14,
 }
 # server/ as a whole, its top-level modules and every package included (181 before the
-# WebSocket replies, the media workers' protocol and the media's stats were typed)
-TOTAL_BUDGET = 127
+# WebSocket replies, the media workers' protocol and the media's stats were typed; 127 before
+# /api/health's report was)
+TOTAL_BUDGET = 124
 
 
 def _count(package: str = "") -> int:

@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import NotRequired, Protocol, TypedDict, runtime_checkable
 
 from sqlalchemy import text
 
@@ -29,15 +30,30 @@ DATABASE_TIMEOUT_S = 2.0
 NEEDED = ("database", "media_workers", "media")  # down: 503
 
 
+class DependencyState(TypedDict):
+    """One dependency in the report: its `status` ("ok" or "down"); each kind adds its counts
+    (the media workers' `RedisHealth`, `WorkersHealth`)."""
+
+    status: str
+
+
+class DatabaseHealth(DependencyState):
+    down_for_s: NotRequired[float]  # when down
+
+
+class InProcessMediaHealth(DependencyState):
+    mode: str  # "inprocess": the web process carries the calls itself
+
+
 @runtime_checkable
 class ReportsHealth(Protocol):
-    def health(self) -> dict[str, Any]: ...
+    def health(self) -> Mapping[str, DependencyState]: ...
 
 
 @dataclass
 class HealthReport:
     status: str  # "ok", "degraded" (a dependency down, the exam goes on) or "down"
-    dependencies: dict[str, dict[str, Any]]
+    dependencies: dict[str, DependencyState]
     checked_at: float
 
     @property
@@ -60,26 +76,26 @@ class HealthChecks:
             return self._report
 
     async def _check(self, ctx: AppContext) -> HealthReport:
-        dependencies = {"database": await self._database(ctx)}
+        dependencies: dict[str, DependencyState] = {"database": await self._database(ctx)}
         media = ctx.services.media
         if isinstance(media, ReportsHealth):
             dependencies |= media.health()
         elif media is not None:  # in the web process: up as long as this answers
-            dependencies["media"] = {"status": "ok", "mode": "inprocess"}
+            dependencies["media"] = InProcessMediaHealth(status="ok", mode="inprocess")
         down = {name for name, dep in dependencies.items() if dep["status"] != "ok"}
         status = "down" if down & set(NEEDED) else "degraded" if down else "ok"
         return HealthReport(status, dependencies, time.monotonic())
 
-    async def _database(self, ctx: AppContext) -> dict[str, Any]:
+    async def _database(self, ctx: AppContext) -> DatabaseHealth:
         try:
             async with asyncio.timeout(DATABASE_TIMEOUT_S), ctx.db.engine.connect() as conn:
                 await conn.execute(text("SELECT version_num FROM alembic_version LIMIT 1"))
         except Exception as exc:  # unreachable, refused, timed out, file gone, no schema…
             self.database.failed(exc)
             status = self.database.status
-            return {"status": "down", "down_for_s": round(status.down_for_s, 1)}
+            return DatabaseHealth(status="down", down_for_s=round(status.down_for_s, 1))
         self.database.ok()
-        return {"status": "ok"}
+        return DatabaseHealth(status="ok")
 
 
 def checks_of(ctx: AppContext) -> HealthChecks:
