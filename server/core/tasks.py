@@ -1,10 +1,10 @@
 """Background loops that always stop.
 
-Every background loop here has the shape `while True: await sleep(); try: await work()
+The server's background loops have the shape `while True: await sleep(); try: await work()
 except SomeError: continue`. A library that turns a cancellation into its own error inside
 `work()` (redis-py did, under the media worker's SIGTERM: the worker never exited) makes
 `task.cancel()` vanish: the loop goes back to sleep and the `await task` that stops it waits
-forever. Two defences, both used by every loop:
+forever. Two defences, used by the heartbeats, watches, sweeps and the clock's loop:
 
 - the loop swallows errors with `swallowed(...)` or calls `raise_if_cancelled()` in its
   `except`: a cancellation that came back as another error ends the loop anyway;
