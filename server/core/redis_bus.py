@@ -9,8 +9,11 @@ to its local subscriptions of those audiences: Redis runs the scripts one at a t
 replica sees every audience's events in the same order, numbered without gaps.
 
 If the listening connection drops, the replica reads what it missed from the audiences' logs
-(by number) when it is back; a subscription whose audience's log no longer reaches back that
-far is marked lost, and its page resyncs from a snapshot (never a silent loss). `replay`
+when it is back: by number for an audience it had handed events of, and, for an audience
+subscribed since, every logged event published after the last one the replica heard (events
+carry one global number too). A subscription whose audience's log no longer reaches back that
+far is marked lost, and its page resyncs from a snapshot (never a silent loss); so is one made
+before the replica first reached Redis. `replay`
 does the same for a socket that comes back with the numbers it last saw.
 """
 
@@ -80,6 +83,9 @@ class RedisEventBus(EventBus):
         self.channel = f"{prefix}:bus"
         self._redis: Redis | None = None
         self._last: dict[str, int] = {}  # audience → last number handed to local subscribers
+        # the last event heard on the channel (events are numbered in publication order):
+        # what a new audience missed while the channel was down is its log after this one
+        self._heard: int | None = None
         self._outbox: deque[tuple[list[str], str]] = deque()
         self._pending = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -107,8 +113,7 @@ class RedisEventBus(EventBus):
     async def close(self) -> None:
         with contextlib.suppress(TimeoutError):  # what was published is sent first
             await asyncio.wait_for(self._drained(), 2)
-        for task in self._tasks:
-            await cancel_and_wait(task)
+        await asyncio.gather(*(cancel_and_wait(task) for task in self._tasks))  # one bound
         self._tasks.clear()
         if self._redis is not None:
             await self._redis.aclose()
@@ -234,12 +239,16 @@ class RedisEventBus(EventBus):
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(self.channel)
+                if self._heard is None:  # the first connection: the channel is heard from now
+                    self._heard = int(await self._redis.get(f"{self.prefix}:bus:id") or 0)
+                    self._lose_all()  # a page subscribed before missed what: it resyncs
                 await self._catch_up()  # what was published while this replica was not listening
                 self._listening.set()
                 while True:
                     message = await pubsub.get_message(timeout=5.0)
                     if message is not None and message["type"] == "message":
                         raw = json.loads(message["data"])
+                        self._heard = max(self._heard or 0, raw["id"])
                         self._dispatch(raw["seqs"], raw["data"])
             except RedisError:
                 raise_if_cancelled()
@@ -250,18 +259,61 @@ class RedisEventBus(EventBus):
                     await pubsub.aclose()
 
     async def _catch_up(self) -> None:
-        since = {a: n for a, n in self._last.items() if a in self._by_audience}
-        for audience in since:
+        """What was published while the channel was down: for each audience with subscribers
+        here, its log after the last number handed to them or, for an audience subscribed
+        since (none handed yet), after the last event heard on the channel. A log that no
+        longer reaches back that far marks its subscriptions lost (their pages resync)."""
+        heard = self._heard or 0
+        missed: dict[int, tuple[dict[str, int], dict[str, Any]]] = {}  # event → its numbers
+        for audience in list(self._by_audience):
             try:
-                events = await self._read_logs({audience: since[audience]})
+                if audience in self._last:
+                    events = await self._read_logs({audience: self._last[audience]})
+                else:
+                    events = await self._read_log_after_event(audience, heard)
             except Gap:
-                for sub in list(self._by_audience.get(audience, ())):
-                    sub.overflowed = True
-                    with contextlib.suppress(asyncio.QueueFull):
-                        sub.queue.put_nowait(RemoteEvent.model_construct(type="lost"))
+                self._lose(audience)
                 continue
-            for _, seqs, data in events:
-                self._dispatch(seqs, data)
+            for event_id, seqs, data in events:
+                missed.setdefault(event_id, ({}, data))[0].update(seqs)
+        for _, (seqs, data) in sorted(missed.items()):  # once each, in publication order
+            self._dispatch(seqs, data)
+
+    async def _read_log_after_event(
+        self, audience: str, heard: int
+    ) -> list[tuple[int, dict[str, int], dict[str, Any]]]:
+        """The audience's logged events published after event number `heard`, oldest first
+        (read newest first until one at or before it); Gap if the log does not reach it."""
+        assert self._redis is not None
+        key = f"{self.prefix}:bus:log:{audience}"
+        after: list[tuple[int, dict[str, int], dict[str, Any]]] = []
+        top = "+"
+        while True:
+            entries: list[tuple[str, dict[str, str]]] = await self._redis.xrevrange(
+                key, max=top, min="-", count=BATCH
+            )  # type: ignore[assignment]  # decode_responses: str
+            for entry_id, fields in entries:
+                seq, event_id = int(entry_id.split("-")[0]), int(fields["id"])
+                if event_id <= heard:
+                    return after[::-1]
+                after.append((event_id, {audience: seq}, json.loads(fields["data"])))
+                top = f"({entry_id}"
+            if len(entries) < BATCH:  # the log's oldest entry: complete only if it is the first
+                oldest = after[-1][1][audience] if after else None
+                published = (await self.positions([audience]))[audience]
+                if (oldest is None and published == 0) or oldest == 1:
+                    return after[::-1]
+                raise Gap(audience)
+
+    def _lose(self, audience: str) -> None:
+        for sub in list(self._by_audience.get(audience, ())):
+            sub.overflowed = True
+            with contextlib.suppress(asyncio.QueueFull):
+                sub.queue.put_nowait(RemoteEvent.model_construct(type="lost"))
+
+    def _lose_all(self) -> None:
+        for audience in list(self._by_audience):
+            self._lose(audience)
 
     def _dispatch(self, seqs: dict[str, int], data: dict[str, Any]) -> None:
         fresh = [a for a, n in seqs.items() if a in self._by_audience and n > self._last.get(a, 0)]

@@ -112,8 +112,18 @@ async def test_a_replica_that_lost_its_redis_connection_catches_up_from_the_logs
     sub = b.subscribe([STAFF])
     a.publish(STAFF, Said(n=0, by="a"))
     assert [e["n"] for e in await received(sub, 1)] == [0]
+    await _cut_pubsub(replica_redis_url, redis_prefix)  # events published meanwhile are not lost
+    for n in range(1, 20):
+        a.publish(STAFF, Said(n=n, by="a"))
+    heard = await received(sub, 19)
+    assert [e["n"] for e in heard] == list(range(1, 20))
+    assert [e["aseq"][STAFF] for e in heard] == list(range(2, 21))
+
+
+async def _cut_pubsub(replica_redis_url: str, redis_prefix: str) -> None:
+    """Kill this test's replicas' pub/sub connections (not the other tests')."""
     client = aredis.Redis.from_url(replica_redis_url)
-    try:  # both replicas' pub/sub connections are cut; events published meanwhile are not lost
+    try:
         ours = [
             c["id"]
             for c in await client.client_list(_type="pubsub")
@@ -122,10 +132,67 @@ async def test_a_replica_that_lost_its_redis_connection_catches_up_from_the_logs
         assert len(ours) >= 2
         for client_id in ours:
             await client.client_kill_filter(_id=client_id)
-        for n in range(1, 20):
-            a.publish(STAFF, Said(n=n, by="a"))
     finally:
         await client.aclose()
-    heard = await received(sub, 19)
-    assert [e["n"] for e in heard] == list(range(1, 20))
-    assert [e["aseq"][STAFF] for e in heard] == list(range(2, 21))
+
+
+async def test_a_socket_that_subscribes_while_its_replica_is_cut_off_misses_nothing(
+    replicas: list[RedisEventBus], replica_redis_url: str, redis_prefix: str
+) -> None:
+    """A page that connects (a new audience on this replica) while the replica's pub/sub
+    connection is down hears what was published to that audience meanwhile, and nothing it
+    already had before it subscribed."""
+    a, b = replicas
+    a.publish(CAND, Said(n=0, by="a"))  # before the page subscribes: its snapshot has it
+    staff = b.subscribe([STAFF])
+    a.publish(STAFF, Said(n=0, by="a"))
+    await received(staff, 1)  # b has heard everything published so far
+    b._retry_s = 2.0  # b stays cut off while the page subscribes and a publishes
+    await _cut_pubsub(replica_redis_url, redis_prefix)
+    page = b.subscribe([CAND, STAFF])
+    a.publish(CAND, Said(n=1, by="a"))
+    a.publish([CAND, STAFF], Said(n=2, by="a"))  # once, with both its numbers
+    heard = await received(page, 2)
+    assert [(e["n"], e["aseq"]) for e in heard] == [(1, {CAND: 2}), (2, {CAND: 3, STAFF: 2})]
+    assert [e["n"] for e in await received(staff, 1)] == [2]
+    a.publish(CAND, Said(n=3, by="a"))  # and the live feed goes on, numbered on
+    assert [(e["n"], e["aseq"]) for e in await received(page, 1)] == [(3, {CAND: 4})]
+    assert page.queue.empty() and staff.queue.empty()
+
+
+async def test_a_socket_that_subscribes_while_cut_off_resyncs_if_the_log_lost_what_it_missed(
+    replicas: list[RedisEventBus], replica_redis_url: str, redis_prefix: str
+) -> None:
+    a, b = replicas
+    staff = b.subscribe([STAFF])
+    a.publish(STAFF, Said(n=0, by="a"))
+    await received(staff, 1)
+    b._retry_s = 2.0
+    await _cut_pubsub(replica_redis_url, redis_prefix)
+    page = b.subscribe([CAND])
+    a.publish(CAND, Said(n=1, by="a"))
+    await asyncio.wait_for(a._drained(), 30)
+    client = aredis.Redis.from_url(replica_redis_url)
+    try:  # the audience's log no longer holds it (trimmed, or Redis's data lost)
+        await client.delete(f"{redis_prefix}:bus:log:{CAND}")
+    finally:
+        await client.aclose()
+    lost = await received(page, 1)
+    assert lost[0]["type"] == "lost" and page.overflowed
+
+
+async def test_a_socket_subscribed_before_the_replica_first_reached_redis_resyncs(
+    replica_redis_url: str, redis_prefix: str
+) -> None:
+    """What was published before this replica first heard the channel is unknown to it: a
+    subscription made before then is marked lost (its page resyncs from a snapshot)."""
+    bus = RedisEventBus(replica_redis_url, prefix=redis_prefix)
+    early = bus.subscribe([CAND])
+    await bus.start()
+    try:
+        assert (await received(early, 1))[0]["type"] == "lost" and early.overflowed
+        later = bus.subscribe([CAND])
+        bus.publish(CAND, Said(n=1, by="a"))
+        assert [e["n"] for e in await received(later, 1)] == [1]
+    finally:
+        await bus.close()
