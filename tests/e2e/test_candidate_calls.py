@@ -49,7 +49,6 @@ def hears_the_client(page: Any) -> None:
     page.wait_for_function(
         "Number(document.querySelector('soft-phone .sp-level:last-child level-meter')"
         ".dataset.level || 0) > 10",
-        timeout=10_000,
     )
 
 
@@ -67,7 +66,7 @@ def test_inbound_with_screen_pop_then_outbound_from_the_record(
     sign_in_with_code(page, server.day.codes["cand_a"], home="/candidat")
     phone = page.locator("soft-phone")
     expect(phone.locator(".sp-state")).to_have_text("Libre")
-    expect(phone).to_have_attribute("data-audio", "connected", timeout=10_000)
+    expect(phone).to_have_attribute("data-audio", "connected")
 
     # The client juror rings: the phone rings with the scenario's number and the CRM record
     # pops before the candidate answers.
@@ -90,14 +89,14 @@ def test_inbound_with_screen_pop_then_outbound_from_the_record(
     # A reload during the call: same call, audio back by itself.
     page.reload()
     expect(phone.locator(".sp-state")).to_have_text("En ligne")
-    expect(phone).to_have_attribute("data-audio", "connected", timeout=10_000)
+    expect(phone).to_have_attribute("data-audio", "connected")
     expect(page.locator("crm-record h2")).to_have_text("M. Karim Haddad")
 
     # A cut of the WebSocket and of the audio link: both come back by themselves.
     page.evaluate("window.plateau.socket.ws.close(); window.plateau.calls.audio.pc.close()")
     expect(page.locator("#link")).to_have_attribute("data-connected", "false")
-    expect(page.locator("#link")).to_have_attribute("data-connected", "true", timeout=10_000)
-    page.wait_for_function("window.plateau.calls.audio.state === 'connected'", timeout=10_000)
+    expect(page.locator("#link")).to_have_attribute("data-connected", "true")
+    page.wait_for_function("window.plateau.calls.audio.state === 'connected'")
     hears_the_client(page)
     expect(phone.locator(".sp-state")).to_have_text("En ligne")
 

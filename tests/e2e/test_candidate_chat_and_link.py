@@ -189,8 +189,8 @@ def test_a_silent_server_shows_connexion_perdue_and_the_chat_outbox_goes_once_wh
     # Back: the indicator says so, and the message was recorded once (sent again by itself
     # with its id: the server keeps one).
     for p in (page, jury):
-        expect(p.locator("#link")).to_have_attribute("data-connected", "true", timeout=20_000)
-    expect(chat.locator(".chat-outgoing")).to_have_count(0, timeout=20_000)
+        expect(p.locator("#link")).to_have_attribute("data-connected", "true")
+    expect(chat.locator(".chat-outgoing")).to_have_count(0)
     expect(chat.locator(".chat-msg.from-me")).to_have_count(1)
     expect(box).to_have_value(" Suite")
     page.wait_for_timeout(1000)
@@ -200,7 +200,7 @@ def test_a_silent_server_shows_connexion_perdue_and_the_chat_outbox_goes_once_wh
     page.evaluate("window.plateau.socket.ws.close()")
     box.fill("Deuxième message.")
     box.press("Enter")
-    expect(chat.locator(".chat-msg.from-me:not(.chat-outgoing)")).to_have_count(2, timeout=20_000)
+    expect(chat.locator(".chat-msg.from-me:not(.chat-outgoing)")).to_have_count(2)
     page.wait_for_timeout(1000)
     assert server.call(sent_by_candidate, server.ctx, alice) == [
         "Je vous réponds tout de suite.",

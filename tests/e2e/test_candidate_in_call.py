@@ -48,7 +48,6 @@ def level(page: Any, selector: str) -> int:
 def meter_above(page: Any, selector: str, threshold: int = 10) -> None:
     page.wait_for_function(
         f"Number(document.querySelector({selector!r})?.dataset.level || 0) > {threshold}",
-        timeout=15_000,
     )
 
 
@@ -75,13 +74,13 @@ def test_meters_line_name_and_hold_on_the_candidates_bar(
     cand.add_init_script(WEB_AUDIO_HELD_BACK)
     sign_in_with_code(cand, server.day.codes["cand_a"], home="/candidat")
     bar = cand.locator("soft-phone")
-    expect(bar).to_have_attribute("data-audio", "connected", timeout=15_000)
+    expect(bar).to_have_attribute("data-audio", "connected")
 
     client = new_page(juror_browser, server)
     client.add_init_script(WEB_AUDIO_HELD_BACK)
     sign_in_with_code(client, server.day.codes["client_a"], home="/jury")
     phone = client.locator("jury-softphone")
-    expect(phone).to_have_attribute("data-audio", "connected", timeout=15_000)
+    expect(phone).to_have_attribute("data-audio", "connected")
     client.locator("run-sheet").locator(f'[data-id="{INBOUND}"]').click()
     phone.get_by_role("button", name="Appeler le candidat").click()
 

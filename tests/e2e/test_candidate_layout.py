@@ -148,7 +148,7 @@ def test_the_preparation_and_calls_views_and_the_microphone_list_before_the_test
     assert int(check.get_attribute("data-devices") or 0) >= 1
     assert check.get_attribute("data-state") == "idle"
     check.get_by_role("button", name="Tester le micro").click()
-    expect(check).to_have_attribute("data-state", "heard", timeout=15_000)
+    expect(check).to_have_attribute("data-state", "heard")
     screenshot(page, "candidate-preparation")
     assert page.console_errors == [] and logged == []
 

@@ -165,7 +165,7 @@ def test_the_writing_phase_reports_outside_paste_and_leaving_full_screen(
     expect(page.locator("#announce")).to_contain_text("Collage de texte extérieur signalé")
 
     proctor.wait_for_function(
-        "() => window.__events.filter((e) => e.type === 'incident').length >= 2", timeout=10_000
+        "() => window.__events.filter((e) => e.type === 'incident').length >= 2"
     )
     kinds = {e["kind"]: e for e in events(proctor, "incident")}
     assert set(kinds) == {"fullscreen_left", "paste"}
@@ -198,7 +198,7 @@ def test_the_headset_check_shows_the_level_and_says_when_the_microphone_is_refus
     check = page.locator("#mic-prep")
     check.get_by_role("button", name="Tester le micro").click()
     # Chromium's fake microphone plays a beep: the meter moves and the check says so.
-    expect(check).to_have_attribute("data-state", "heard", timeout=8000)
+    expect(check).to_have_attribute("data-state", "heard")
     expect(check.locator(".mic-status")).to_have_text("Le micro fonctionne.")
     assert check.locator("select option").count() >= 1
     screenshot(page, "candidate-casque")

@@ -79,7 +79,7 @@ def test_the_client_jurors_phone_follows_the_call_and_the_hold_tone_is_not_the_c
     client = new_page(browser, server)
     sign_in_with_code(client, server.day.codes["client_a"], home="/jury")
     phone = client.locator("jury-softphone")
-    expect(phone).to_have_attribute("data-audio", "connected", timeout=20_000)
+    expect(phone).to_have_attribute("data-audio", "connected")
     detail = phone.locator(".jsp-detail")
     status = phone.locator(".jsp-status")
     ear = "jury-softphone level-meter:last-of-type"

@@ -226,7 +226,6 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
     )
     obs.wait_for_function(
         "document.querySelector('live-listen').peerConnection?.connectionState === 'connected'",
-        timeout=15_000,
     )
     directions = obs.evaluate(
         """() => document.querySelector('live-listen').peerConnection
@@ -238,7 +237,6 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
     assert inbound_energy(obs) > first
     obs.wait_for_function(
         "Number(document.querySelector('live-listen level-meter').dataset.level || 0) > 10",
-        timeout=15_000,
     )
     expect(listen_el.locator(".ll-link")).to_have_text("Audio : connecté")
     expect(listen_el.locator("audio")).to_have_count(1)
@@ -374,7 +372,6 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
             const pc = document.querySelector('live-listen').peerConnection;
             return pc && pc !== window.__oldPc && pc.connectionState === 'connected';
         }""",
-        timeout=20_000,
     )
     energy = inbound_energy(obs)
     obs.wait_for_timeout(1000)
@@ -453,7 +450,7 @@ def test_the_observer_listens_marks_pins_follows_the_crm_and_replays(
 
     # The recording: metadata, the pinned note, playback over HTTP range requests.
     item = rec.locator(".rp-item")
-    expect(item).to_have_count(1, timeout=15_000)
+    expect(item).to_have_count(1)
     expect(item.locator(".rp-title")).to_have_text(
         re.compile(r"^Appel 1 — 3\. Assistance Fibrélia")
     )

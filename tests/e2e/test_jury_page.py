@@ -40,9 +40,7 @@ def server(make_server: Callable[..., LiveServer], tmp_path: Path) -> LiveServer
 
 
 def meter_moves(page: Any, selector: str) -> None:
-    page.wait_for_function(
-        f"Number(document.querySelector({selector!r})?.dataset.level || 0) > 10", timeout=15_000
-    )
+    page.wait_for_function(f"Number(document.querySelector({selector!r})?.dataset.level || 0) > 10")
 
 
 def inbound_energy(page: Any, expression: str) -> float:
@@ -72,7 +70,7 @@ def test_the_client_juror_plays_the_customer_and_the_observer_listens(
     cand = new_page(candidate_browser, server)
     sign_in_with_code(cand, server.day.codes["cand_a"], home="/candidat")
     cand_phone = cand.locator("soft-phone")
-    expect(cand_phone).to_have_attribute("data-audio", "connected", timeout=15_000)
+    expect(cand_phone).to_have_attribute("data-audio", "connected")
 
     client = new_page(juror_browser, server)
     sign_in_with_code(client, server.day.codes["client_a"], home="/jury")
@@ -80,7 +78,7 @@ def test_the_client_juror_plays_the_customer_and_the_observer_listens(
     expect(client.locator("#observer-console")).to_be_hidden()
     expect(client.locator("#client-title")).to_contain_text("Client —")
     phone = client.locator("jury-softphone")
-    expect(phone).to_have_attribute("data-audio", "connected", timeout=15_000)
+    expect(phone).to_have_attribute("data-audio", "connected")
 
     # The run sheet: nine simulations; the inbound one selected shows its card and « Appeler ».
     sheet = client.locator("run-sheet")
@@ -108,7 +106,6 @@ def test_the_client_juror_plays_the_customer_and_the_observer_listens(
     listen.get_by_role("button", name=re.compile("Écouter")).click()
     observer.wait_for_function(
         "document.querySelector('live-listen').peerConnection?.connectionState === 'connected'",
-        timeout=15_000,
     )
     first = inbound_energy(observer, "document.querySelector('live-listen').peerConnection")
     observer.wait_for_timeout(1500)

@@ -74,7 +74,7 @@ def test_proctor_sees_the_countdown_move_and_the_phase_change(
     assert abs(offset + CLIENT_SKEW_MS) < 1_000, offset  # measured over the socket
 
     # The scheduler ends the preparation at its deadline; the page follows.
-    expect(label).to_have_text("Appels", timeout=20_000)
+    expect(label).to_have_text("Appels")
     expect(clock).to_have_text(re.compile(r"^1:30:00|1:29:\d\d$"))
 
     # The candidate connects (their page's socket): the proctor sees it.
