@@ -25,7 +25,7 @@ import json
 import logging
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 from redis.asyncio import Redis
@@ -64,6 +64,31 @@ class RemoteEvent(BaseModel):
     receiving socket's audiences that it was published to."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class Logged(NamedTuple):
+    """An event read back from the audiences' logs: its number among all events, its number
+    in each audience read, its fields."""
+
+    event_id: int
+    seqs: dict[str, int]
+    data: dict[str, Any]
+
+    @classmethod
+    def of_entry(cls, audience: str, entry_id: str, fields: dict[str, str]) -> Logged:
+        seq = int(entry_id.split("-")[0])
+        return cls(int(fields["id"]), {audience: seq}, json.loads(fields["data"]))
+
+
+def merged(events: Iterable[Logged]) -> list[Logged]:
+    """Each event once, with its numbers in every audience it was read from, in publication
+    order."""
+    by_id: dict[int, Logged] = {}
+    for event in events:
+        by_id.setdefault(event.event_id, Logged(event.event_id, {}, event.data)).seqs.update(
+            event.seqs
+        )
+    return [by_id[i] for i in sorted(by_id)]
 
 
 class Gap(Exception):
@@ -173,16 +198,14 @@ class RedisEventBus(EventBus):
         order, each once; raises Gap if a log was trimmed past a number asked for."""
         events = await self._read_logs(since)
         out = []
-        for _, seqs, data in events:
-            mine = {a: s for a, s in seqs.items() if a in since}
-            out.append(RemoteEvent.model_construct(**data, aseq=mine))
+        for event in events:
+            mine = {a: s for a, s in event.seqs.items() if a in since}
+            out.append(RemoteEvent.model_construct(**event.data, aseq=mine))
         return out
 
-    async def _read_logs(
-        self, since: dict[str, int]
-    ) -> list[tuple[int, dict[str, int], dict[str, Any]]]:
+    async def _read_logs(self, since: dict[str, int]) -> list[Logged]:
         assert self._redis is not None
-        by_id: dict[int, tuple[dict[str, int], dict[str, Any]]] = {}
+        read: list[Logged] = []
         last = await self.positions(since)
         for audience, after in since.items():
             if last[audience] <= after:
@@ -193,11 +216,8 @@ class RedisEventBus(EventBus):
             first = int(entries[0][0].split("-")[0]) if entries else None
             if first != after + 1:
                 raise Gap(audience)
-            for entry_id, fields in entries:
-                event_id = int(fields["id"])
-                seqs, data = by_id.setdefault(event_id, ({}, json.loads(fields["data"])))
-                seqs[audience] = int(entry_id.split("-")[0])
-        return [(i, seqs, data) for i, (seqs, data) in sorted(by_id.items())]
+            read.extend(Logged.of_entry(audience, *entry) for entry in entries)
+        return merged(read)
 
     # --- publishing ----------------------------------------------------------------------
 
@@ -264,7 +284,7 @@ class RedisEventBus(EventBus):
         since (none handed yet), after the last event heard on the channel. A log that no
         longer reaches back that far marks its subscriptions lost (their pages resync)."""
         heard = self._heard or 0
-        missed: dict[int, tuple[dict[str, int], dict[str, Any]]] = {}  # event → its numbers
+        missed: list[Logged] = []
         for audience in list(self._by_audience):
             try:
                 if audience in self._last:
@@ -274,32 +294,29 @@ class RedisEventBus(EventBus):
             except Gap:
                 self._lose(audience)
                 continue
-            for event_id, seqs, data in events:
-                missed.setdefault(event_id, ({}, data))[0].update(seqs)
-        for _, (seqs, data) in sorted(missed.items()):  # once each, in publication order
-            self._dispatch(seqs, data)
+            missed.extend(events)
+        for event in merged(missed):  # once each, in publication order
+            self._dispatch(event.seqs, event.data)
 
-    async def _read_log_after_event(
-        self, audience: str, heard: int
-    ) -> list[tuple[int, dict[str, int], dict[str, Any]]]:
+    async def _read_log_after_event(self, audience: str, heard: int) -> list[Logged]:
         """The audience's logged events published after event number `heard`, oldest first
         (read newest first until one at or before it); Gap if the log does not reach it."""
         assert self._redis is not None
         key = f"{self.prefix}:bus:log:{audience}"
-        after: list[tuple[int, dict[str, int], dict[str, Any]]] = []
+        after: list[Logged] = []
         top = "+"
         while True:
             entries: list[tuple[str, dict[str, str]]] = await self._redis.xrevrange(
                 key, max=top, min="-", count=BATCH
             )  # type: ignore[assignment]  # decode_responses: str
             for entry_id, fields in entries:
-                seq, event_id = int(entry_id.split("-")[0]), int(fields["id"])
-                if event_id <= heard:
+                event = Logged.of_entry(audience, entry_id, fields)
+                if event.event_id <= heard:
                     return after[::-1]
-                after.append((event_id, {audience: seq}, json.loads(fields["data"])))
+                after.append(event)
                 top = f"({entry_id}"
             if len(entries) < BATCH:  # the log's oldest entry: complete only if it is the first
-                oldest = after[-1][1][audience] if after else None
+                oldest = after[-1].seqs[audience] if after else None
                 published = (await self.positions([audience]))[audience]
                 if (oldest is None and published == 0) or oldest == 1:
                     return after[::-1]
