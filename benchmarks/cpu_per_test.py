@@ -42,5 +42,6 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     out = Path(os.environ.get("CPU_PER_TEST_DIR", "."))
+    out.mkdir(parents=True, exist_ok=True)  # a missing folder would lose the whole run's rows
     name = os.environ.get("PYTEST_XDIST_WORKER", "main")
     (out / f"rows-{name}.json").write_text(json.dumps(_rows))
