@@ -14,7 +14,7 @@ UNTYPED = re.compile(r"dict\[str, Any\]")
 
 # package under server/ -> the most `dict[str, Any]` its .py files may hold
 BUDGET = {
-    "certification": 11,
+    "certification": 10,
     "chat": 1,
     "crm": 30,
     "documents": 9,
@@ -26,8 +26,9 @@ BUDGET = {
 }
 # server/ as a whole, its top-level modules and every package included (181 before the
 # WebSocket replies, the media workers' protocol and the media's stats were typed; 127 before
-# /api/health's report was, 124 before the Redis bus's logged events were)
-TOTAL_BUDGET = 123
+# /api/health's report was, 124 before the Redis bus's logged events were, 123 before the
+# declared evidence's answer was)
+TOTAL_BUDGET = 122
 
 
 def _count(package: str = "") -> int:

@@ -1,10 +1,16 @@
 """A seat's evidence: the exam parts that took place (derived from the timeline) and the
 pieces of the file the organiser or the jury declares. A change of the pieces after a signature
-voids it (a new version with the same proposal waits for both jurors)."""
+voids it (a new version with the same proposal waits for both jurors).
+
+Two jurors may change the pieces at the same instant: a page sends the pieces it shows and
+those it showed when the juror began (`base`), and only the juror's own changes are applied
+to what is stored then — the other juror's tick is not undone. The row counts its writes
+(`revision`): a write based on a reading that another write overtook is made again on a new
+reading, never over it."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,44 +53,108 @@ DECLARABLE = {
 }
 
 
+ATTEMPTS = 5  # readings a declaration is made on before it gives up (the other juror's
+# writes overtaking it each time)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The pieces declared and whether the candidate came from a training course."""
+
+    kinds: frozenset[EvidenceKind]
+    from_training: bool | None
+
+    @classmethod
+    def of(cls, kinds: list[str], from_training: bool | None) -> Declared:
+        try:
+            chosen = frozenset(EvidenceKind(k) for k in kinds)
+        except ValueError as exc:
+            raise CertificationRefused(f"Pièce inconnue : {exc}") from None
+        if not chosen <= DECLARABLE:
+            raise CertificationRefused(
+                "Seules les pièces du dossier se déclarent ; les épreuves "
+                "passées se lisent dans le déroulé de l'examen."
+            )
+        return cls(chosen, from_training)
+
+    @classmethod
+    def of_row(cls, row: DeclaredEvidence | None) -> Declared:
+        if row is None:
+            return cls(frozenset(), None)
+        return cls(frozenset(EvidenceKind(k) for k in row.kinds), row.from_training)
+
+    def values(self) -> list[str]:
+        return sorted(k.value for k in self.kinds)
+
+    def with_changes(self, mine: Declared, base: Declared | None) -> Declared:
+        """What is stored (self) with the juror's changes from `base` to `mine` applied: the
+        pieces they ticked or unticked, the training if they changed it. No base: `mine`."""
+        if base is None:
+            return mine
+        kinds = (self.kinds | (mine.kinds - base.kinds)) - (base.kinds - mine.kinds)
+        training = self.from_training
+        if mine.from_training != base.from_training:
+            training = mine.from_training
+        return Declared(kinds, training)
+
+
+async def stored_declaration(session: AsyncSession, candidate_id: str) -> DeclaredEvidence | None:
+    return await session.get(DeclaredEvidence, candidate_id)
+
+
 async def declare(
     ctx: AppContext,
     principal: Principal,
     candidate_id: str,
     kinds: list[str],
     from_training: bool | None,
-) -> dict[str, Any]:
-    try:
-        chosen = sorted({EvidenceKind(k) for k in kinds})
-    except ValueError as exc:
-        raise CertificationRefused(f"Pièce inconnue : {exc}") from None
-    if not set(chosen) <= DECLARABLE:
-        raise CertificationRefused(
-            "Seules les pièces du dossier se déclarent ; les épreuves "
-            "passées se lisent dans le déroulé de l'examen."
-        )
+    *,
+    base: tuple[list[str], bool | None] | None = None,
+) -> EvidenceOut:
+    """Declares the pieces: `kinds` and `from_training` as the juror's page shows them and,
+    with `base`, as it showed them when the juror began (only their changes are applied)."""
+    mine = Declared.of(kinds, from_training)
+    based_on = Declared.of(*base) if base is not None else None
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await _declare_once(ctx, principal, candidate_id, mine, based_on)
+        except deliberations.StaleDeliberation:
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _declare_once(
+    ctx: AppContext,
+    principal: Principal,
+    candidate_id: str,
+    mine: Declared,
+    base: Declared | None,
+) -> EvidenceOut:
     changed: list[DeliberationPayload] = []
     async with deliberations.one_writer(), ctx.db.session() as session:
         candidate = await queries.get_candidate(session, candidate_id)
         now = ctx.clock.now()
-        row = await session.get(DeclaredEvidence, candidate_id)
-        before = (sorted(row.kinds), row.from_training) if row is not None else ([], None)
+        row = await stored_declaration(session, candidate_id)
+        before = Declared.of_row(row)
         if row is None:
+            first_after = before.with_changes(mine, base)
             first = DeclaredEvidence(
                 candidate_id=candidate_id,
-                kinds=[k.value for k in chosen],
-                from_training=from_training,
+                kinds=first_after.values(),
+                from_training=first_after.from_training,
                 updated_at=now,
             )
             # The other juror's first declaration may land between the read and this write:
-            # the key refuses this row (rolled back) and this one is written over theirs, as
-            # a later declaration would be — what they declared is compared below.
+            # the key refuses this row (rolled back) and the changes are applied to theirs, as
+            # to a later declaration — what they declared is compared below.
             written, inserted = await insert_or_theirs(session, first)
             row = written
             if not inserted:
                 candidate = await queries.get_candidate(session, candidate_id)  # read again
-                before = (sorted(row.kinds), row.from_training)
-        row.kinds, row.from_training = [k.value for k in chosen], from_training
+                before = Declared.of_row(row)
+        after = before.with_changes(mine, base)
+        row.kinds, row.from_training = after.values(), after.from_training
         row.updated_at = now
         await audit.record(
             session,
@@ -93,17 +163,15 @@ async def declare(
             action="certification.evidence",
             exam_session_id=candidate.exam_session_id,
             subject=candidate_id,
-            details={"kinds": row.kinds, "from_training": from_training},
+            details={"kinds": row.kinds, "from_training": after.from_training},
         )
-        if before != (sorted(row.kinds), from_training):
+        if before != after:
             changed = await _pieces_changed(ctx, session, candidate, principal)
         await session.commit()
-    out_evidence = {"kinds": row.kinds, "from_training": from_training}
+    out_evidence = EvidenceOut(kinds=row.kinds, from_training=after.from_training)
     ctx.bus.publish(
         [jury_audience(candidate_id), staff_audience(candidate.exam_session_id)],
-        EvidenceChanged(
-            candidate_id=candidate_id, evidence=EvidenceOut.model_validate(out_evidence)
-        ),
+        EvidenceChanged(candidate_id=candidate_id, evidence=out_evidence),
     )
     for out in changed:
         to_jury(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.db import Base, UtcDateTime, new_id
@@ -49,6 +49,10 @@ class DeclaredEvidence(Base):
     kinds: Mapped[list[str]] = mapped_column(JSON)
     from_training: Mapped[bool | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # its writes, counted: of two jurors writing it on one reading, the second reads again
+    revision: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": revision}
 
 
 class DecisionRow(Base):

@@ -17,10 +17,18 @@ from server.outcomes.records import CcsAward, HeldCcp, ObtainedCcp, TitleAward
 # ---- bodies ---------------------------------------------------------------------------------
 
 
-class EvidenceIn(BaseModel):
+class EvidenceSeen(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kinds: list[Annotated[str, Line(40)]] = Field(max_length=20)
     from_training: bool | None = None
+
+
+class EvidenceIn(EvidenceSeen):
+    """The pieces as the juror's page shows them and, in `base`, as it showed them when the
+    juror began: only the juror's changes are applied to what is stored (another juror's
+    changes meanwhile are kept). Without `base` the list replaces what is stored."""
+
+    base: EvidenceSeen | None = None
 
 
 class LinkIn(BaseModel):

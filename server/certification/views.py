@@ -44,8 +44,8 @@ async def summary(
 
 @router.put(f"{BASE}/evidence")
 async def evidence(candidate_id: str, body: EvidenceIn, ctx: CtxDep, who: Jury) -> EvidenceOut:
-    declared = await service.declare(ctx, who, candidate_id, body.kinds, body.from_training)
-    return EvidenceOut.model_validate(declared)
+    base = (body.base.kinds, body.base.from_training) if body.base is not None else None
+    return await service.declare(ctx, who, candidate_id, body.kinds, body.from_training, base=base)
 
 
 @router.get(f"{BASE}/decision/preview")

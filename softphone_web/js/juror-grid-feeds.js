@@ -45,7 +45,7 @@ export const CALLS = {
   "deliberation-save": (req) => api("PUT", candidatePath(req.candidateId, "/evaluation/deliberation"), req.body),
   "deliberation-sign": (req) => api("POST", candidatePath(req.candidateId, "/evaluation/deliberation/sign"), { base: req.base }),
   "evidence-save": (req) =>
-    api("PUT", candidatePath(req.candidateId, "/certification/evidence"), { kinds: req.kinds, from_training: req.from_training }),
+    api("PUT", candidatePath(req.candidateId, "/certification/evidence"), { kinds: req.kinds, from_training: req.from_training, base: req.base }),
 };
 
 /**

@@ -103,7 +103,10 @@ def test_a_refused_signature_says_what_is_missing_and_a_change_voids_the_cosigna
     panel.get_by_role("button", name="Confirmer la signature").click()
     expect(panel.locator(".dp-version")).to_contain_text("une signature sur deux")
 
-    # The client juror alone ticks a piece: the observer's signature no longer counts.
+    # The observer ticks a piece and has not saved it yet when the client juror ticks another
+    # and saves: the client juror's save voids the observer's signature.
+    project = "Présentation d'un projet réalisé en amont de la session"
+    panel.locator(".dp-evidence-form").get_by_label(project).check()
     client.get_by_role("tab", name="Délibération").click()
     mine = client.locator("#client-deliberation")
     expect(mine.locator(".dp-sign-list")).to_contain_text("Juré observateur : signé le")
@@ -115,6 +118,16 @@ def test_a_refused_signature_says_what_is_missing_and_a_change_voids_the_cosigna
         )
         expect(page_panel.locator(".dp-version")).to_contain_text("Version 2 du")
         expect(page_panel.locator(".dp-version")).to_contain_text("en attente des signatures")
+    # The observer's save then adds their piece and keeps the client juror's (the whole list
+    # their form showed used to win, undoing the livret).
+    panel.get_by_role("button", name="Enregistrer les pièces").click()
+    expect(panel.locator(".dp-evidence-status")).to_contain_text("Pièces enregistrées à")
+    for page_panel in (panel, mine):
+        form = page_panel.locator(".dp-evidence-form")
+        expect(form.get_by_label("Livret de certification")).to_be_checked()
+        expect(form.get_by_label(project)).to_be_checked()
+    declared = http(observer, "GET", f"/api/candidates/{cid}/certification")["body"]["evidence"]
+    assert {"livret_certification", "presentation_projet"} <= set(declared)
     panel.locator(".dp-history summary").click()
     expect(panel.locator(".dp-history .dp-voided")).to_contain_text("1 signature(s) annulée(s)")
     panel.locator(".dp-message").scroll_into_view_if_needed()
@@ -134,6 +147,7 @@ def test_a_refused_signature_says_what_is_missing_and_a_change_voids_the_cosigna
         (1, True, False),
         (2, False, True),
     ]
-    assert "livret_certification" in versions[1]["bound"]["pieces"]["declared"]
+    bound = versions[1]["bound"]["pieces"]["declared"]
+    assert {"livret_certification", "presentation_projet"} <= set(bound)
     for page in (observer, client):
         assert page.console_errors == [], page.console_errors

@@ -199,12 +199,13 @@ export class DeliberationPanel extends DeliberationVersions {
   /**
    * @param {string[]} kinds
    * @param {boolean | null} fromTraining
+   * @param {import("./deliberation-view.js").EvidenceBase} base the pieces shown before the change
    * @returns {Promise<string | null>} the French error, or null once saved
    */
-  async _saveEvidence(kinds, fromTraining) {
+  async _saveEvidence(kinds, fromTraining, base) {
     try {
       const ctx = /** @type {JuryContext} */ (this._ctx);
-      await this.ask("evidence-save", { candidateId: ctx.candidateId, kinds, from_training: fromTraining });
+      await this.ask("evidence-save", { candidateId: ctx.candidateId, kinds, from_training: fromTraining, base });
     } catch (err) {
       return errorText(err);
     }

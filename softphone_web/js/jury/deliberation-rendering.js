@@ -261,9 +261,10 @@ export class DeliberationRendering extends RequestingPanel {
   /**
    * @param {string[]} _kinds
    * @param {boolean | null} _fromTraining
+   * @param {import("./deliberation-view.js").EvidenceBase} _base
    * @returns {Promise<string | null>} the French error, or null once saved
    */
-  async _saveEvidence(_kinds, _fromTraining) {
+  async _saveEvidence(_kinds, _fromTraining, _base) {
     return null;
   }
 
@@ -420,7 +421,7 @@ export class DeliberationRendering extends RequestingPanel {
           pending: this._evidencePending,
           savedAt: this._evidenceSavedAt,
           onChange: (values) => (this._evidencePending = values),
-          onSubmit: (kinds, from) => this._saveEvidence(kinds, from),
+          onSubmit: (kinds, from, base) => this._saveEvidence(kinds, from, base),
         }),
       );
     }

@@ -33,7 +33,11 @@ import { dayAndTime, hhmm } from "./review-common.js";
  */
 /** @typedef {{ status: HTMLElement, counts: HTMLElement }} StatusCells */
 /** @typedef {import("./deliberation-state.js").FormPatch} FormPatch */
-/** @typedef {{ kinds: string[], training: string }} EvidenceValues */
+// `base`: the pieces as shown when the juror began changing them (only their changes are
+// applied to what is stored: the other juror's meanwhile are kept).
+/** @typedef {{ kinds: string[], training: string }} EvidenceShown */
+/** @typedef {EvidenceShown & { base: EvidenceShown }} EvidenceValues */
+/** @typedef {{ kinds: string[], from_training: boolean | null }} EvidenceBase */
 
 // A label by key (the server's value itself when the key is unknown to the table).
 /**
@@ -286,11 +290,12 @@ export function takenNodes(summary, version) {
 }
 
 // The evidence: what the timeline shows, and the pieces of the file the jury declares.
-// `pending` ({ kinds, training }) keeps what was ticked and not saved across re-renders.
+// `pending` ({ kinds, training, base }) keeps what was ticked and not saved across re-renders,
+// and what the form showed before (its base).
 /**
  * @param {any} summary GET …/certification, or { error }
  * @param {{ uid: string, editable: boolean, pending: EvidenceValues | null, savedAt: string | null,
- *   onChange: (values: EvidenceValues) => void, onSubmit: (kinds: string[], fromTraining: boolean | null) => Promise<string | null> }} how
+ *   onChange: (values: EvidenceValues) => void, onSubmit: (kinds: string[], fromTraining: boolean | null, base: EvidenceBase) => Promise<string | null> }} how
  */
 export function evidenceNodes(summary, { uid, editable, pending, savedAt, onChange, onSubmit }) {
   if (summary.error) return [el("p", "error", summary.error)];
@@ -333,7 +338,16 @@ export function evidenceNodes(summary, { uid, editable, pending, savedAt, onChan
   if (pending) status.textContent = "Modifications non enregistrées.";
   else if (savedAt) status.textContent = `Pièces enregistrées à ${hhmm(savedAt)}.`;
   form.append(el("p", "dp-label", "Pièces du dossier présentées au jury :"), list, tl, training, save, status);
-  const values = () => ({ kinds: [...list.querySelectorAll("input:checked")].map((i) => /** @type {HTMLInputElement} */ (i).value), training: training.value });
+  /** @type {EvidenceShown} */
+  const shown = { kinds: declarable.filter((k) => present.has(k)), training: known };
+  /** @returns {EvidenceValues} */
+  const values = () => ({
+    kinds: [...list.querySelectorAll("input:checked")].map((i) => /** @type {HTMLInputElement} */ (i).value),
+    training: training.value,
+    base: pending ? pending.base : shown,
+  });
+  /** @param {string} t */
+  const trained = (t) => (t === "" ? null : t === "true");
   form.addEventListener("change", () => {
     onChange(values());
     status.textContent = "Modifications non enregistrées.";
@@ -343,7 +357,7 @@ export function evidenceNodes(summary, { uid, editable, pending, savedAt, onChan
     ev.preventDefault();
     const v = values();
     save.disabled = true;
-    const error = await onSubmit(v.kinds, v.training === "" ? null : v.training === "true");
+    const error = await onSubmit(v.kinds, trained(v.training), { kinds: v.base.kinds, from_training: trained(v.base.training) });
     if (error) {
       status.textContent = `Non enregistré : ${error}`;
       status.classList.add("error");

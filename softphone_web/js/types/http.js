@@ -698,10 +698,14 @@
  */
 
 /**
+ * The pieces as the juror's page shows them and, in `base`, as it showed them when the juror
+ * began: only the juror's changes are applied to what is stored (another juror's changes
+ * meanwhile are kept). Without `base` the list replaces what is stored.
  * Body of `PUT /api/candidates/{candidate_id}/certification/evidence`.
  * @typedef {object} EvidenceIn
  * @property {Array<string>} kinds
  * @property {boolean | null} [from_training]
+ * @property {EvidenceSeen | null} [base]
  */
 
 /**
@@ -710,6 +714,12 @@
  * @typedef {object} EvidenceOut
  * @property {Array<string>} kinds The pieces declared (EvidenceKind values).
  * @property {boolean | null} from_training Whether the training's results come from the training organisation.
+ */
+
+/**
+ * @typedef {object} EvidenceSeen
+ * @property {Array<string>} kinds
+ * @property {boolean | null} [from_training]
  */
 
 /**
