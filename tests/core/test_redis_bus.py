@@ -109,15 +109,31 @@ async def test_a_replica_that_lost_its_redis_connection_catches_up_from_the_logs
     replicas: list[RedisEventBus], replica_redis_url: str, redis_prefix: str
 ) -> None:
     a, b = replicas
-    sub = b.subscribe([STAFF])
-    a.publish(STAFF, Said(n=0, by="a"))
-    assert [e["n"] for e in await received(sub, 1)] == [0]
-    await _cut_pubsub(replica_redis_url, redis_prefix)  # events published meanwhile are not lost
-    for n in range(1, 20):
+    sub = await _heard_then_cut(a, b, replica_redis_url, redis_prefix)
+    for n in range(1, 20):  # published while the replicas are cut off: not lost
         a.publish(STAFF, Said(n=n, by="a"))
     heard = await received(sub, 19)
     assert [e["n"] for e in heard] == list(range(1, 20))
     assert [e["aseq"][STAFF] for e in heard] == list(range(2, 21))
+
+
+async def _heard_then_cut(
+    a: RedisEventBus,
+    b: RedisEventBus,
+    replica_redis_url: str,
+    redis_prefix: str,
+    *,
+    retry_s: float | None = None,
+) -> Subscription:
+    """A socket of STAFF on `b` hears `a`'s first event (b has heard everything published so
+    far); then both replicas' pub/sub connections are cut (b tries again after `retry_s`)."""
+    staff = b.subscribe([STAFF])
+    a.publish(STAFF, Said(n=0, by="a"))
+    assert [e["n"] for e in await received(staff, 1)] == [0]
+    if retry_s is not None:
+        b._retry_s = retry_s
+    await _cut_pubsub(replica_redis_url, redis_prefix)
+    return staff
 
 
 async def _cut_pubsub(replica_redis_url: str, redis_prefix: str) -> None:
@@ -144,11 +160,8 @@ async def test_a_socket_that_subscribes_while_its_replica_is_cut_off_misses_noth
     already had before it subscribed."""
     a, b = replicas
     a.publish(CAND, Said(n=0, by="a"))  # before the page subscribes: its snapshot has it
-    staff = b.subscribe([STAFF])
-    a.publish(STAFF, Said(n=0, by="a"))
-    await received(staff, 1)  # b has heard everything published so far
-    b._retry_s = 2.0  # b stays cut off while the page subscribes and a publishes
-    await _cut_pubsub(replica_redis_url, redis_prefix)
+    # b stays cut off while the page subscribes and a publishes
+    staff = await _heard_then_cut(a, b, replica_redis_url, redis_prefix, retry_s=2.0)
     page = b.subscribe([CAND, STAFF])
     a.publish(CAND, Said(n=1, by="a"))
     a.publish([CAND, STAFF], Said(n=2, by="a"))  # once, with both its numbers
@@ -164,11 +177,7 @@ async def test_a_socket_that_subscribes_while_cut_off_resyncs_if_the_log_lost_wh
     replicas: list[RedisEventBus], replica_redis_url: str, redis_prefix: str
 ) -> None:
     a, b = replicas
-    staff = b.subscribe([STAFF])
-    a.publish(STAFF, Said(n=0, by="a"))
-    await received(staff, 1)
-    b._retry_s = 2.0
-    await _cut_pubsub(replica_redis_url, redis_prefix)
+    await _heard_then_cut(a, b, replica_redis_url, redis_prefix, retry_s=2.0)
     page = b.subscribe([CAND])
     a.publish(CAND, Said(n=1, by="a"))
     await asyncio.wait_for(a._drained(), 30)
