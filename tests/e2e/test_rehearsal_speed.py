@@ -21,7 +21,15 @@ from playwright.sync_api import expect
 from server.core.config import PROJECT_ROOT
 from server.scenarios.catalogue import load_catalogue
 from tests.documents.pdf_pages import page_texts, to_png
-from tests.e2e.conftest import ARTIFACTS, VIEWPORT, LiveServer, http, new_page, screenshot
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    VIEWPORT,
+    WAIT_MS,
+    LiveServer,
+    http,
+    new_page,
+    screenshot,
+)
 from tests.ports import free_port
 from tests.test_hard_kill_restart import demo_server
 
@@ -82,7 +90,8 @@ def _page(browser: Any, base: str) -> Any:
     context = browser.new_context(
         base_url=base, viewport=VIEWPORT, locale="fr-FR", timezone_id="Europe/Paris"
     )
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(WAIT_MS)
     return context.new_page()
 
 
