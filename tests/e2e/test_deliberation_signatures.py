@@ -118,8 +118,13 @@ def test_a_refused_signature_says_what_is_missing_and_a_change_voids_the_cosigna
         )
         expect(page_panel.locator(".dp-version")).to_contain_text("Version 2 du")
         expect(page_panel.locator(".dp-version")).to_contain_text("en attente des signatures")
-    # The observer's save then adds their piece and keeps the client juror's (the whole list
-    # their form showed used to win, undoing the livret).
+    # The observer's form shows the client juror's piece at once beside their unsaved one; their
+    # save then adds their piece and keeps the client juror's (the whole list their form showed
+    # used to win, undoing the livret).
+    theirs = panel.locator(".dp-evidence-form")
+    expect(theirs.get_by_label("Livret de certification")).to_be_checked()
+    expect(theirs.get_by_label(project)).to_be_checked()
+    expect(panel.locator(".dp-evidence-status")).to_have_text("Modifications non enregistrées.")
     panel.get_by_role("button", name="Enregistrer les pièces").click()
     expect(panel.locator(".dp-evidence-status")).to_contain_text("Pièces enregistrées à")
     for page_panel in (panel, mine):

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { body, ccpAid, ccpGroups, check, fingerprint, formFrom, formFromGrid, proposalLine, sameForm, titleFor } from "../../softphone_web/js/jury/deliberation-model.js";
+import { body, ccpAid, ccpGroups, check, fingerprint, formFrom, formFromGrid, proposalLine, rebaseEvidence, sameForm, titleFor } from "../../softphone_web/js/jury/deliberation-model.js";
 
 const GRID = [
   { code: "C1", ccp: "CCP1", status: "acquise" },
@@ -119,4 +119,25 @@ test("a draft kept on this post: forgotten if saved, restored on its own version
   // Typed on a version the other juror has replaced since: set aside, never over theirs.
   assert.equal(draftOnLoad({ baseFp: "fp0", form: typed }, saved, "fp1"), "aside");
   assert.equal(draftOnLoad({ baseFp: null, form: typed }, saved, null), "restore");
+});
+
+test("unsaved pieces move onto the other juror's save: both changes shown, the new base theirs", () => {
+  const pending = {
+    kinds: ["dossier_professionnel", "presentation_projet"],
+    training: "",
+    base: { kinds: ["dossier_professionnel", "resultats_formation"], training: "" },
+  }; // this juror ticked the project and unticked the training results
+  const stored = { kinds: ["dossier_professionnel", "resultats_formation", "livret_certification"], training: "true" };
+  const moved = rebaseEvidence(pending, stored);
+  assert.deepEqual([...moved.kinds].sort(), ["dossier_professionnel", "livret_certification", "presentation_projet"]);
+  assert.equal(moved.training, "true"); // not changed here: theirs
+  assert.deepEqual(moved.base, stored);
+  const mine = rebaseEvidence({ ...pending, training: "false" }, stored);
+  assert.equal(mine.training, "false"); // changed here: kept
+});
+
+test("with nothing stored meanwhile, the unsaved pieces stay as they are", () => {
+  const base = { kinds: ["dossier_professionnel"], training: "" };
+  const pending = { kinds: [], training: "true", base };
+  assert.deepEqual(rebaseEvidence(pending, base), { kinds: [], training: "true", base });
 });

@@ -264,3 +264,24 @@ export function proposalLine(version) {
   for (const [c, ok] of Object.entries(p.ccps || {})) parts.push(`${c} ${ok ? "obtenu" : "non obtenu"}`);
   return parts.join(" · ");
 }
+
+// The pieces of the file the jury declares, as the evidence form holds them: `training` is the
+// select's value ("", "true", "false"); `base` what the form showed when the juror began.
+/** @typedef {{ kinds: string[], training: string }} EvidenceShown */
+/** @typedef {EvidenceShown & { base: EvidenceShown }} EvidenceValues */
+
+/**
+ * The juror's unsaved pieces moved onto what is stored now (`shown`): the pieces they ticked
+ * or unticked since their base, and the training if they changed it, applied to it — the other
+ * juror's save meanwhile is shown and kept, as the server keeps it (certification/evidence.py).
+ * @param {EvidenceValues} pending
+ * @param {EvidenceShown} shown
+ * @returns {EvidenceValues}
+ */
+export function rebaseEvidence(pending, shown) {
+  const added = pending.kinds.filter((k) => !pending.base.kinds.includes(k));
+  const removed = pending.base.kinds.filter((k) => !pending.kinds.includes(k));
+  const kinds = [...new Set([...shown.kinds, ...added])].filter((k) => !removed.includes(k));
+  const training = pending.training !== pending.base.training ? pending.training : shown.training;
+  return { kinds, training, base: shown };
+}

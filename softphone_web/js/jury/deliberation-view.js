@@ -21,6 +21,7 @@ import {
   ccpAid,
   needsReason,
   proposalLine,
+  rebaseEvidence,
 } from "./deliberation-model.js";
 import { dayAndTime, hhmm } from "./review-common.js";
 
@@ -33,10 +34,8 @@ import { dayAndTime, hhmm } from "./review-common.js";
  */
 /** @typedef {{ status: HTMLElement, counts: HTMLElement }} StatusCells */
 /** @typedef {import("./deliberation-state.js").FormPatch} FormPatch */
-// `base`: the pieces as shown when the juror began changing them (only their changes are
-// applied to what is stored: the other juror's meanwhile are kept).
-/** @typedef {{ kinds: string[], training: string }} EvidenceShown */
-/** @typedef {EvidenceShown & { base: EvidenceShown }} EvidenceValues */
+/** @typedef {import("./deliberation-model.js").EvidenceShown} EvidenceShown */
+/** @typedef {import("./deliberation-model.js").EvidenceValues} EvidenceValues */
 /** @typedef {{ kinds: string[], from_training: boolean | null }} EvidenceBase */
 
 // A label by key (the server's value itself when the key is unknown to the table).
@@ -291,7 +290,8 @@ export function takenNodes(summary, version) {
 
 // The evidence: what the timeline shows, and the pieces of the file the jury declares.
 // `pending` ({ kinds, training, base }) keeps what was ticked and not saved across re-renders,
-// and what the form showed before (its base).
+// and what the form showed before (its base): shown moved onto what is stored now (the other
+// juror's save appears at once beside this juror's unsaved changes), and sent with it.
 /**
  * @param {any} summary GET …/certification, or { error }
  * @param {{ uid: string, editable: boolean, pending: EvidenceValues | null, savedAt: string | null,
@@ -310,12 +310,16 @@ export function evidenceNodes(summary, { uid, editable, pending, savedAt, onChan
   const form = el("form", "dp-evidence-form");
   form.noValidate = true;
   const list = el("div", "dp-evidence-list");
+  const known = summary.from_training === null || summary.from_training === undefined ? "" : String(summary.from_training);
+  /** @type {EvidenceShown} */
+  const shown = { kinds: declarable.filter((k) => present.has(k)), training: known };
+  const unsaved = pending ? rebaseEvidence(pending, shown) : null;
   for (const kind of declarable) {
     const box = document.createElement("input");
     box.type = "checkbox";
     box.id = `${uid}-ev-${kind}`;
     box.value = kind;
-    box.checked = pending ? pending.kinds.includes(kind) : present.has(kind);
+    box.checked = unsaved ? unsaved.kinds.includes(kind) : present.has(kind);
     box.disabled = !editable;
     const l = el("label", "dp-check");
     l.htmlFor = box.id;
@@ -325,8 +329,7 @@ export function evidenceNodes(summary, { uid, editable, pending, savedAt, onChan
   const training = document.createElement("select");
   training.id = `${uid}-training`;
   for (const [v, t] of [["", "Non précisé"], ["true", "Oui"], ["false", "Non"]]) training.append(new Option(t, v));
-  const known = summary.from_training === null || summary.from_training === undefined ? "" : String(summary.from_training);
-  training.value = pending ? pending.training : known;
+  training.value = unsaved ? unsaved.training : known;
   training.disabled = !editable;
   const tl = el("label", "", "Candidat issu d'un parcours de formation");
   tl.htmlFor = training.id;
@@ -338,13 +341,11 @@ export function evidenceNodes(summary, { uid, editable, pending, savedAt, onChan
   if (pending) status.textContent = "Modifications non enregistrées.";
   else if (savedAt) status.textContent = `Pièces enregistrées à ${hhmm(savedAt)}.`;
   form.append(el("p", "dp-label", "Pièces du dossier présentées au jury :"), list, tl, training, save, status);
-  /** @type {EvidenceShown} */
-  const shown = { kinds: declarable.filter((k) => present.has(k)), training: known };
   /** @returns {EvidenceValues} */
   const values = () => ({
     kinds: [...list.querySelectorAll("input:checked")].map((i) => /** @type {HTMLInputElement} */ (i).value),
     training: training.value,
-    base: pending ? pending.base : shown,
+    base: shown,
   });
   /** @param {string} t */
   const trained = (t) => (t === "" ? null : t === "true");
