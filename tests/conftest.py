@@ -117,6 +117,11 @@ async def _pg_admin(url: str, sql: str) -> None:
         await conn.close()
 
 
+def fresh_database_name() -> str:
+    """A PostgreSQL database of one test (its name says so, should a killed run leave it)."""
+    return f"plateau_test_{uuid.uuid4().hex[:12]}"
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database of each kind; the PostgreSQL one is created and dropped here —
@@ -131,7 +136,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         if required:
             pytest.fail(f"PLATEAU_REQUIRE_POSTGRES=1 but {PG_ENV} is not set")
         pytest.skip(f"PostgreSQL non testé : {PG_ENV} n'est pas défini")
-    name = f"plateau_test_{uuid.uuid4().hex[:12]}"
+    name = fresh_database_name()
     try:
         if "migrated_url" in request.fixturenames:  # created from the migrated template there
             asyncio.run(_pg_admin(admin, "SELECT 1"))
@@ -193,7 +198,7 @@ class MigratedTemplates:
         return f'CREATE DATABASE "{name}" TEMPLATE "{self.postgres}"'
 
     def _make_spare(self, admin: str) -> str:
-        name = f"plateau_test_{uuid.uuid4().hex[:12]}"
+        name = fresh_database_name()
         self._spare_loop.run_until_complete(_pg_admin(admin, self._create(name)))
         return name
 

@@ -10,6 +10,7 @@ reading, never over it."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -115,13 +116,10 @@ async def declare(
     with `base`, as it showed them when the juror began (only their changes are applied)."""
     mine = Declared.of(kinds, from_training)
     based_on = Declared.of(*base) if base is not None else None
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
+    for _ in range(ATTEMPTS - 1):
+        with contextlib.suppress(deliberations.StaleDeliberation):  # overtaken: read again
             return await _declare_once(ctx, principal, candidate_id, mine, based_on)
-        except deliberations.StaleDeliberation:
-            if attempt == ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+    return await _declare_once(ctx, principal, candidate_id, mine, based_on)  # or refused
 
 
 async def _declare_once(
