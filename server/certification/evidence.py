@@ -69,8 +69,10 @@ class Declared:
     def of(cls, kinds: list[str], from_training: bool | None) -> Declared:
         try:
             chosen = frozenset(EvidenceKind(k) for k in kinds)
-        except ValueError as exc:
-            raise CertificationRefused(f"Pièce inconnue : {exc}") from None
+        except ValueError:
+            raise CertificationRefused(
+                "Pièce inconnue : choisissez parmi les pièces du dossier proposées."
+            ) from None
         if not chosen <= DECLARABLE:
             raise CertificationRefused(
                 "Seules les pièces du dossier se déclarent ; les épreuves "

@@ -13,7 +13,7 @@ from server.certification.events import EvidenceOut
 from server.certification.models import DeclaredEvidence
 from server.core.clock import FakeClock
 from server.core.config import Settings
-from tests.evaluation.support import PACK
+from tests.evaluation.support import PACK, who
 from tests.harness import Harness, running_app
 from tests.races import audited, juror, meet_at, race
 
@@ -122,3 +122,25 @@ def test_a_whole_list_without_its_base_replaces_what_is_stored(
         h.call(evidence.declare, h.ctx, juror(h, "client_a"), cid, ["dossier_professionnel"], True)
         h.call(evidence.declare, h.ctx, juror(h, "observer_a"), cid, ["livret_certification"], None)
         assert _stored(h, cid) == (["livret_certification"], None)
+
+
+@pytest.mark.parametrize("where", ["kinds", "base"])
+def test_an_unknown_piece_is_refused_in_french_and_nothing_is_stored(
+    settings: Settings, clock: FakeClock, where: str
+) -> None:
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = h.day.ids["cand_a"]
+        body = {"kinds": ["dossier_professionnel"], "from_training": None}
+        unknown = {"kinds": ["pièce-inventée\u00e9"], "from_training": None}
+        body = {**body, "base": unknown} if where == "base" else {**unknown, "base": body}
+        answer = who(h, "client_a").put(f"/api/candidates/{cid}/certification/evidence", json=body)
+        assert 400 <= answer.status_code < 500, answer.text
+        detail = answer.json()["detail"]
+        assert detail.startswith("Pièce inconnue") and "valid" not in detail
+        assert "inventée" not in detail  # the input is not echoed back
+
+        async def stored() -> DeclaredEvidence | None:
+            async with h.ctx.db.session() as s:
+                return await s.get(DeclaredEvidence, cid)
+
+        assert h.call(stored) is None
