@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -50,19 +50,28 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """The suite runs on every core (pytest-xdist) unless told otherwise: `-n 0`, `-p no:xdist`
-    or PLATEAU_TEST_WORKERS=0 run it in one process, `-n N` or PLATEAU_TEST_WORKERS=N on N
-    workers. Each worker has its own databases (uuid names), ports (bound to 0) and temporary
-    directories; tests that must share a worker carry `pytest.mark.xdist_group` (`loadgroup`)."""
+    """The suite runs on two workers per core (pytest-xdist, `default_workers`) unless told
+    otherwise: `-n 0`, `-p no:xdist` or PLATEAU_TEST_WORKERS=0 run it in one process, `-n N` or
+    PLATEAU_TEST_WORKERS=N on N workers. Each worker has its own databases (uuid names), ports
+    (bound to 0) and temporary directories; tests that must share a worker carry
+    `pytest.mark.xdist_group` (`loadgroup`)."""
     option = config.option
     if not hasattr(option, "numprocesses") or hasattr(config, "workerinput"):
         return  # xdist absent or disabled, or this is one of its workers
     if option.numprocesses is not None or option.collectonly or option.usepdb:
         return  # `-n` given, nothing to run, or a debugger that needs one process
-    workers = os.environ.get(WORKERS_ENV, "auto")
-    option.numprocesses = int(workers) if workers.isdigit() else "auto"
+    option.numprocesses = default_workers(os.environ, cores=len(os.sched_getaffinity(0)))
     if option.dist == "no":
         option.dist = "loadgroup"
+
+
+def default_workers(environ: Mapping[str, str], *, cores: int) -> int:
+    """PLATEAU_TEST_WORKERS if it is a number, else two workers per core: the tests wait for a
+    quarter of their time (calls at real speed, timers, PostgreSQL's syncs), so one worker per
+    core left ~25 % of the machine idle (2 cores: 640 s with 2 workers, 469 s with 3, 442 s
+    with 4; benchmarks/results/suite_durations.md)."""
+    workers = environ.get(WORKERS_ENV, "auto")
+    return int(workers) if workers.isdigit() else 2 * cores
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
