@@ -105,7 +105,9 @@ async def set_mark(
     base_version: int | None = None,
 ) -> MarkPayload:
     """Autosave of one criterion of one part. `base_version`: the version of the mark the juror
-    saw (0: not marked yet); refused (StaleMark) when the other juror saved it since. Without
+    saw (0: not marked yet); refused (StaleMark) when the other juror saved it since, or this
+    juror another value or comment (the same save sent again after a cut lost its answer is
+    acknowledged as stored: `_sent_again`). Without
     it, the version read here is the one checked. Either way the write is `UPDATE … WHERE
     version = :read` (or the first INSERT): of two saves at once exactly one wins. No comment
     (None) keeps the one saved."""
@@ -130,6 +132,8 @@ async def set_mark(
         row = await session.get(Mark, key)
         read = row.version if row is not None else 0
         if base_version is not None and base_version != read:
+            if row is not None and _sent_again(row, base_version, principal, mark_value, comment):
+                return mark_out(row)
             raise StaleMark(row, competence, criterion)
         if comment is None:
             comment = row.comment if row is not None else ""
@@ -166,6 +170,24 @@ async def set_mark(
         out = mark_out(saved)
     to_jury(ctx, candidate_id, MarkChanged(candidate_id=candidate_id, mark=MarkOut(**out)))
     return out
+
+
+def _sent_again(
+    row: Mark,
+    base_version: int,
+    principal: Principal,
+    value: grid.MarkValue,
+    comment: str | None,
+) -> bool:
+    """This juror's own save, sent again by the page after a cut lost its answer: the mark
+    stored is the one it made from that same base, with the same value and comment. It is
+    acknowledged as it stands — nothing written twice, no second audit line or event."""
+    return (
+        row.version == base_version + 1
+        and row.by == principal.actor
+        and row.value == value.value
+        and (comment is None or row.comment == comment)
+    )
 
 
 async def _write_mark(

@@ -8,6 +8,7 @@
 // And the page's interview buttons: await interviewCommand(candidateId, "open" | "close").
 import { api } from "./api.js";
 import { candidatePath } from "./jury/review-common.js";
+import { requestAgainWhenBack } from "./request-again.js";
 
 /** @typedef {import("./jury/requesting-panel.js").RequestingPanel} RequestingPanel */
 /** @typedef {import("./jury/panel-requests.js").PanelRequest} PanelRequest */
@@ -22,9 +23,10 @@ export const CALLS = {
   "evaluation-wanted": (req) => api("GET", candidatePath(req.candidateId, "/evaluation")),
   // GET …/timeline: the candidate's timeline now (the snapshot's may be older).
   "timeline-wanted": (req) => api("GET", candidatePath(req.candidateId, "/timeline")),
-  // A mark, with the version it was based on (the server refuses a stale one: « conflict »).
+  // A mark, with the version it was based on (the server refuses a stale one: « conflict »);
+  // sent again when a cut lost its answer, until the server answers (request-again.js).
   "mark-save": (req, socket) =>
-    socket.request({
+    requestAgainWhenBack(socket, {
       type: "evaluation.set_mark",
       candidate_id: req.candidateId,
       part: req.part,

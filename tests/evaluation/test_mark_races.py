@@ -166,3 +166,54 @@ def _reply(ws: Any, request_id: str) -> dict[str, Any]:
 def _marks(h: Harness, cid: str) -> list[tuple[str, int]]:
     data = h.client.get(f"/api/candidates/{cid}/evaluation").json()
     return [(m["value"], m["version"]) for m in data["marks"]]
+
+
+def test_a_save_sent_again_after_its_answer_was_lost_is_acknowledged_once(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """The page sends a mark again, same base version, when the link was cut before the answer
+    came (the save may or may not have been made): the one made is acknowledged, nothing is
+    written twice; the same base with another value or comment, or from the other juror, is
+    still refused."""
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = h.day.ids["cand_a"]
+        base = f"/api/candidates/{cid}/evaluation"
+        h.login("observer_a")
+        part = h.client.get(base).json()["parts"][0]
+        comp = part["competences"][0]["code"]
+        url = f"{base}/marks/{part['part']}/{comp}/1"
+        body = {"value": "non_acquis", "comment": "Oublie de reformuler.", "base_version": 0}
+        first = h.client.put(url, json=body)
+        assert first.status_code == 200 and first.json()["version"] == 1
+        again = h.client.put(url, json=body)
+        assert again.status_code == 200, again.text
+        assert again.json() == first.json()
+        for changed in ({"value": "acquis"}, {"comment": "Autre chose."}):
+            other = h.client.put(url, json={**body, **changed})
+            assert other.status_code == 409, other.text
+        c = h.login("client_a")
+        assert c.put(url, json=body).status_code == 409
+        assert _marks(h, cid) == [("non_acquis", 1)]
+        audited = h.call(_mark_audits, h.ctx)
+        assert audited == 1
+        with h.sockets("observer_a") as (ws,):
+            ws.send_json(
+                {
+                    "type": "evaluation.set_mark",
+                    "candidate_id": cid,
+                    "part": part["part"],
+                    "competence": comp,
+                    "criterion": 1,
+                    "request_id": "m",
+                    **body,
+                }
+            )
+            reply = _reply(ws, "m")
+            assert reply["type"] == "ack", reply
+            assert reply["result"]["mark"]["version"] == 1
+
+
+async def _mark_audits(ctx: AppContext) -> int:
+    async with ctx.db.session() as s:
+        rows = await s.scalars(select(AuditEntry).where(AuditEntry.action == "evaluation.mark"))
+        return len(list(rows))

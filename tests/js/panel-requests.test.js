@@ -54,14 +54,16 @@ test("a request nobody serves is refused with a French message", async () => {
 test("feedGridPanels sends a mark over the socket and hands back its refusal as is", async () => {
   const panel = fakePanel();
   const sent = [];
-  const refusal = Object.assign(new Error("Ce critère a été noté entre-temps par l'autre juré."), { code: "conflict" });
-  const socket = {
-    request: async (msg) => {
+  // as PlateauSocket makes them: `refused` (the server answered « non »), not a cut
+  const refusal = Object.assign(new Error("Ce critère a été noté entre-temps par l'autre juré."), { code: "conflict", refused: true });
+  const socket = Object.assign(new EventTarget(), {
+    connected: true,
+    request: async (/** @type {any} */ msg) => {
       sent.push(msg);
       if (msg.base_version === 1) throw refusal;
       return { mark: { version: 1 } };
     },
-  };
+  });
   feedGridPanels([panel, null], socket);
   const mark = { candidateId: "c1", part: "s01", competence: "CP1", criterion: 2, value: "acquis", comment: "", base_version: 0 };
   assert.deepEqual(await panel.ask("mark-save", mark), { mark: { version: 1 } });
@@ -121,4 +123,29 @@ test("each HTTP request goes where the panels sent it", async (t) => {
     'PUT /api/candidates/c%201/certification/evidence {"kinds":["dossier"],"from_training":true}',
   ]);
   assert.equal(Object.keys(CALLS).length, 11);
+});
+
+test("feedGridPanels sends a mark cut before its answer again when the socket is back", async () => {
+  const panel = fakePanel();
+  const sent = [];
+  const socket = Object.assign(new EventTarget(), {
+    connected: true,
+    request: async (/** @type {any} */ msg) => {
+      sent.push(msg);
+      if (sent.length === 1) {
+        socket.connected = false;
+        throw new Error("Connexion au serveur interrompue.");
+      }
+      return { mark: { version: 1 } };
+    },
+  });
+  feedGridPanels([panel], socket);
+  const mark = { candidateId: "c1", part: "s01", competence: "CP1", criterion: 2, value: "acquis", comment: "", base_version: 0 };
+  const answer = panel.ask("mark-save", mark);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(sent.length, 1);
+  socket.connected = true;
+  socket.dispatchEvent(new CustomEvent("snapshot"));
+  assert.deepEqual(await answer, { mark: { version: 1 } });
+  assert.deepEqual(sent[1], sent[0]);
 });

@@ -1,0 +1,90 @@
+"""The jury's grid through a cut: a mark sent into a silent server (its answer lost with the
+link) and a mark made while the page knows the link is down are both saved, once each, when the
+link is back — none is dropped with a warning, as a juror's work was when a loaded machine made
+the page give up a silent socket (CI beside two busy loops, 2026-12-07)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from server.core.audit import AuditEntry
+from server.core.context import AppContext
+from server.evaluation.models import Mark
+from tests.e2e.conftest import LiveServer, new_page, sign_in_with_code
+from tests.e2e.test_candidate_chat_and_link import stall_server
+from tests.e2e.test_candidate_support import seed_with_pack, write_short_scenarios
+from tests.e2e.test_jury_review_components import replies_then_past_writing
+
+pytestmark = pytest.mark.browser
+COMMENT = "Oublie de reformuler la demande."
+
+
+async def stored_marks(ctx: AppContext, candidate_id: str) -> list[tuple[int, str, str, int]]:
+    async with ctx.db.session() as s:
+        rows = await s.scalars(
+            select(Mark).where(Mark.candidate_id == candidate_id).order_by(Mark.criterion)
+        )
+        return [(m.criterion, m.value, m.comment, m.version) for m in rows]
+
+
+async def mark_audits(ctx: AppContext) -> int:
+    async with ctx.db.session() as s:
+        rows = await s.scalars(select(AuditEntry).where(AuditEntry.action == "evaluation.mark"))
+        return len(list(rows))
+
+
+def test_marks_made_through_a_cut_are_saved_once_when_the_link_is_back(
+    make_server: Callable[..., LiveServer], tmp_path: Path, browser: Any
+) -> None:
+    server = make_server(scenarios_dir=write_short_scenarios(tmp_path / "scenarios"), seed=False)
+    server.day = server.call(seed_with_pack, server.ctx)
+    cid = server.day.ids["cand_a"]
+    server.call(replies_then_past_writing, server.ctx, cid)
+    observer = new_page(browser, server)
+    sign_in_with_code(observer, server.day.codes["observer_a"], home="/jury")
+    link = observer.locator("#link")
+    expect(link).to_have_attribute("data-connected", "true")
+    grid = observer.locator("evaluation-grid")
+    grid.locator(".eg-part-select").select_option(index=0)
+    crits = grid.locator(".eg-crit")
+    expect(crits.nth(1)).to_be_visible()
+
+    stalled, release = stall_server(server)
+    try:
+        # Sent into the silence: the server reads it once back, its answer goes nowhere.
+        crits.nth(0).focus()
+        observer.keyboard.press("a")
+        expect(link).to_have_attribute("data-connected", "false")
+        # Made while the page knows the link is down.
+        observer.keyboard.press("ArrowDown")
+        observer.keyboard.press("n")
+        observer.keyboard.press("Enter")
+        observer.keyboard.type(COMMENT)
+        observer.keyboard.press("Control+Enter")
+        expect(crits.nth(1).locator(".eg-comment-text")).to_have_text(f"« {COMMENT} »")
+    finally:
+        release.set()
+    stalled.result(30)
+
+    expect(link).to_have_attribute("data-connected", "true")
+    for row in (crits.nth(0), crits.nth(1)):
+        expect(row).to_have_attribute("data-pending", "false")
+    expect(crits.nth(1).locator(".eg-comment-text")).to_have_text(f"« {COMMENT} »")
+    expect(grid.locator(".eg-saved")).to_contain_text("Enregistré")
+    expect(grid.locator(".eg-message")).to_have_text("")
+    assert server.call(stored_marks, server.ctx, cid) == [
+        (1, "acquis", "", 1),
+        (2, "non_acquis", COMMENT, 2),  # the value, then its comment: two saves
+    ]
+    assert server.call(mark_audits, server.ctx) == 3  # each save once
+    # After a reload, the page shows what is stored.
+    observer.reload()
+    grid.locator(".eg-part-select").select_option(index=0)
+    expect(crits.nth(1).locator(".eg-comment-text")).to_have_text(f"« {COMMENT} »")
+    assert observer.console_errors == []
