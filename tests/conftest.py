@@ -50,7 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """The suite runs on two workers per core (pytest-xdist, `default_workers`) unless told
+    """The suite runs on one worker per core (pytest-xdist, `default_workers`) unless told
     otherwise: `-n 0`, `-p no:xdist` or PLATEAU_TEST_WORKERS=0 run it in one process, `-n N` or
     PLATEAU_TEST_WORKERS=N on N workers. Each worker has its own databases (uuid names), ports
     (bound to 0) and temporary directories; tests that must share a worker carry
@@ -66,12 +66,13 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 
 def default_workers(environ: Mapping[str, str], *, cores: int) -> int:
-    """PLATEAU_TEST_WORKERS if it is a number, else two workers per core: the tests wait for a
-    quarter of their time (calls at real speed, timers, PostgreSQL's syncs), so one worker per
-    core left ~25 % of the machine idle (2 cores: 640 s with 2 workers, 469 s with 3, 442 s
-    with 4; benchmarks/results/suite_durations.md)."""
+    """PLATEAU_TEST_WORKERS if it is a number, else one worker per core. Two per core filled the
+    quarter of the run the machine sat idle (2 cores: 640 s with 2 workers, 469 s with 3, 442 s
+    with 4), but starved the browser tests' in-process servers: a page gave up its silent socket
+    (6 s) and a test that watches the live path failed on a quiet machine
+    (benchmarks/results/suite_durations.md, 2026-12-07 third session)."""
     workers = environ.get(WORKERS_ENV, "auto")
-    return int(workers) if workers.isdigit() else 2 * cores
+    return int(workers) if workers.isdigit() else cores
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
