@@ -5,8 +5,6 @@ the page give up a silent socket (CI beside two busy loops, 2026-12-07)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +16,7 @@ from server.core.context import AppContext
 from server.evaluation.models import Mark
 from tests.e2e.conftest import LiveServer, new_page, sign_in_with_code
 from tests.e2e.test_candidate_chat_and_link import stall_server
-from tests.e2e.test_candidate_support import seed_with_pack, write_short_scenarios
-from tests.e2e.test_jury_review_components import replies_then_past_writing
+from tests.e2e.test_jury_page import server_after_writing  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser
 COMMENT = "Oublie de reformuler la demande."
@@ -40,12 +37,12 @@ async def mark_audits(ctx: AppContext) -> int:
 
 
 def test_marks_made_through_a_cut_are_saved_once_when_the_link_is_back(
-    make_server: Callable[..., LiveServer], tmp_path: Path, browser: Any
+    server_after_writing: LiveServer,  # noqa: F811 - the fixture imported above
+    browser: Any,
 ) -> None:
-    server = make_server(scenarios_dir=write_short_scenarios(tmp_path / "scenarios"), seed=False)
-    server.day = server.call(seed_with_pack, server.ctx)
+    server = server_after_writing
+    assert server.day is not None
     cid = server.day.ids["cand_a"]
-    server.call(replies_then_past_writing, server.ctx, cid)
     observer = new_page(browser, server)
     sign_in_with_code(observer, server.day.codes["observer_a"], home="/jury")
     link = observer.locator("#link")

@@ -122,12 +122,7 @@ def test_a_save_based_on_an_old_version_is_refused_over_http_and_the_socket(
     settings: Settings, clock: FakeClock
 ) -> None:
     with running_app(settings, clock, pack_id=PACK) as h:
-        cid = h.day.ids["cand_a"]
-        base = f"/api/candidates/{cid}/evaluation"
-        h.login("observer_a")
-        part = h.client.get(base).json()["parts"][0]
-        comp = part["competences"][0]["code"]
-        url = f"{base}/marks/{part['part']}/{comp}/1"
+        cid, where, url = _first_criterion(h)
         first = h.client.put(url, json={"value": "acquis", "base_version": 0})
         assert first.status_code == 200 and first.json()["version"] == 1
         c = h.login("client_a")  # saw no mark yet
@@ -136,24 +131,38 @@ def test_a_save_based_on_an_old_version_is_refused_over_http_and_the_socket(
         assert "vient d'être noté « Acquis » (version 1) par l'autre juré" in stale.json()["detail"]
         assert stale.json()["current"]["value"] == "acquis"
         with h.sockets("client_a") as (ws,):
-            ws.send_json(
-                {
-                    "type": "evaluation.set_mark",
-                    "candidate_id": cid,
-                    "part": part["part"],
-                    "competence": comp,
-                    "criterion": 1,
-                    "value": "non_acquis",
-                    "base_version": 0,
-                    "request_id": "m",
-                }
-            )
+            ws.send_json(_set_mark(cid, where, value="non_acquis", base_version=0))
             reply = _reply(ws, "m")
             assert (reply["type"], reply["code"]) == ("error", "conflict")
             assert "par l'autre juré" in reply["message"]
         fresh = c.put(url, json={"value": "non_acquis", "base_version": 1})
         assert fresh.status_code == 200 and fresh.json()["version"] == 2
         assert _marks(h, cid) == [("non_acquis", 2)]
+
+
+def _first_criterion(h: Harness) -> tuple[str, tuple[str, str, int], str]:
+    """Signs the observer in: candidate A, the first criterion of the grid's first part, and
+    its mark's URL."""
+    cid = h.day.ids["cand_a"]
+    base = f"/api/candidates/{cid}/evaluation"
+    h.login("observer_a")
+    part = h.client.get(base).json()["parts"][0]
+    where = (part["part"], part["competences"][0]["code"], 1)
+    return cid, where, f"{base}/marks/{where[0]}/{where[1]}/{where[2]}"
+
+
+def _set_mark(cid: str, where: tuple[str, str, int], **fields: Any) -> dict[str, Any]:
+    """`evaluation.set_mark` over the socket, answered under request id « m »."""
+    part, competence, criterion = where
+    return {
+        "type": "evaluation.set_mark",
+        "candidate_id": cid,
+        "part": part,
+        "competence": competence,
+        "criterion": criterion,
+        "request_id": "m",
+        **fields,
+    }
 
 
 def _reply(ws: Any, request_id: str) -> dict[str, Any]:
@@ -176,12 +185,7 @@ def test_a_save_sent_again_after_its_answer_was_lost_is_acknowledged_once(
     written twice; the same base with another value or comment, or from the other juror, is
     still refused."""
     with running_app(settings, clock, pack_id=PACK) as h:
-        cid = h.day.ids["cand_a"]
-        base = f"/api/candidates/{cid}/evaluation"
-        h.login("observer_a")
-        part = h.client.get(base).json()["parts"][0]
-        comp = part["competences"][0]["code"]
-        url = f"{base}/marks/{part['part']}/{comp}/1"
+        cid, where, url = _first_criterion(h)
         body = {"value": "non_acquis", "comment": "Oublie de reformuler.", "base_version": 0}
         first = h.client.put(url, json=body)
         assert first.status_code == 200 and first.json()["version"] == 1
@@ -197,17 +201,7 @@ def test_a_save_sent_again_after_its_answer_was_lost_is_acknowledged_once(
         audited = h.call(_mark_audits, h.ctx)
         assert audited == 1
         with h.sockets("observer_a") as (ws,):
-            ws.send_json(
-                {
-                    "type": "evaluation.set_mark",
-                    "candidate_id": cid,
-                    "part": part["part"],
-                    "competence": comp,
-                    "criterion": 1,
-                    "request_id": "m",
-                    **body,
-                }
-            )
+            ws.send_json(_set_mark(cid, where, **body))
             reply = _reply(ws, "m")
             assert reply["type"] == "ack", reply
             assert reply["result"]["mark"]["version"] == 1
