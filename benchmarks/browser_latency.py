@@ -180,7 +180,7 @@ class Run:
 def run(args: argparse.Namespace, on_progress: Callable[[str], None] = print) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+    from tests.e2e.conftest import CHROMIUM_FLAGS, FULL_CHROMIUM
 
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     load_start = load_average()
@@ -203,7 +203,7 @@ def run(args: argparse.Namespace, on_progress: Callable[[str], None] = print) ->
                     if wav is not None:
                         flags.append(f"--use-file-for-fake-audio-capture={wav}")
                     return pw.chromium.launch(
-                        executable_path=str(CHROMIUM), headless=True, args=flags
+                        executable_path=str(FULL_CHROMIUM), headless=True, args=flags
                     )
 
                 every_hz = [hz for codes in BROWSER_CLICK_HZ.values() for hz in codes]
@@ -252,7 +252,7 @@ def run(args: argparse.Namespace, on_progress: Callable[[str], None] = print) ->
     result = browser_analysis.analyse(bench.events, bench.calls, bench.loads)
     result["meta"] = {
         "started_at": started_at,
-        "chromium": chromium_version(CHROMIUM),
+        "chromium": chromium_version(FULL_CHROMIUM),
         "load_avg": {"start": load_start, "end": load_average()},
         "label": args.label,
         "args": {k: v for k, v in vars(args).items() if k != "out"},

@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 
 from server.core.config import PROJECT_ROOT
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import FULL_CHROMIUM
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def test_the_browser_benchmark_measures_mouth_to_ear_on_every_path(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
+    if not FULL_CHROMIUM.exists():
         if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} absent")
-        pytest.skip(f"{CHROMIUM} absent (apt-get install chromium)")
+            pytest.fail(f"{FULL_CHROMIUM} absent")
+        pytest.skip(f"{FULL_CHROMIUM} absent (apt-get install chromium)")
     done = subprocess.run(
         [
             sys.executable,

@@ -1,26 +1,29 @@
 """The tests' Chromium runs with the features Playwright turns off for stable tests still off:
 Chromium honours only the *last* `--disable-features` of its command line (values are not
 merged: browserless/browserless#5450, puppeteer/puppeteer#10887), and Playwright puts its own
-list first, so a flag of ours alone would turn Playwright's features back on. Read from
-`chrome://version` of real browsers: one as Playwright launches it, one as the tests do."""
+list first, so a flag of ours alone would turn Playwright's features back on. Read from real
+browsers (their browser process's /proc/<pid>/cmdline, the pid from the DevTools protocol: the
+headless shell has no `chrome://version`): one as Playwright launches it, one as the tests do."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tests.e2e.conftest import CHROMIUM, _launch
 
 
 def _disabled_features(browser: Any) -> list[set[str]]:
-    page = browser.new_page()
+    cdp = browser.new_browser_cdp_session()
     try:
-        page.goto("chrome://version")
-        line = page.locator("#command_line").inner_text()
+        processes = cdp.send("SystemInfo.getProcessInfo")["processInfo"]
     finally:
-        page.close()
+        cdp.detach()
+    (pid,) = [p["id"] for p in processes if p["type"] == "browser"]
+    arguments = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
     prefix = "--disable-features="
     return [
-        set(arg.removeprefix(prefix).split(",")) for arg in line.split() if arg.startswith(prefix)
+        set(arg.removeprefix(prefix).split(",")) for arg in arguments if arg.startswith(prefix)
     ]
 
 
