@@ -22,9 +22,7 @@ def _disabled_features(browser: Any) -> list[set[str]]:
     (pid,) = [p["id"] for p in processes if p["type"] == "browser"]
     arguments = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
     prefix = "--disable-features="
-    return [
-        set(arg.removeprefix(prefix).split(",")) for arg in arguments if arg.startswith(prefix)
-    ]
+    return [set(arg.removeprefix(prefix).split(",")) for arg in arguments if arg.startswith(prefix)]
 
 
 def test_the_tests_chromium_keeps_playwrights_disabled_features_and_adds_ours(
