@@ -53,9 +53,9 @@ const OBSERVER_PARTS = ["observer-progress", "live-listen", "crm-feed", "grid", 
 /**
  * @type {{ me: import("./types/events.js").Me | null, assignments: Assignment[], current: Assignment | null,
  *   state: Record<string, any> | null, unbinds: Array<() => void>, socket?: PlateauSocket, switched?: boolean,
- *   listening?: boolean, unheard?: boolean }}
+ *   listening?: boolean, unheard?: boolean, heard: number }}
  */
-const page = { me: null, assignments: [], current: null, state: null, unbinds: [] };
+const page = { me: null, assignments: [], current: null, state: null, unbinds: [], heard: 0 };
 
 /**
  * @param {Assignment} assignment
@@ -222,21 +222,25 @@ async function select(cid) {
 // why, reads its candidates again and leaves a console that is no longer this juror's.
 /** @param {Event} ev the socket's `access.changed` */
 async function accessChanged(ev) {
+  page.heard += 1;
   await applyAssignments(/** @type {CustomEvent<import("./types/events.js").AccessChanged>} */ (ev).detail.message);
 }
 
 // A change whose event went out while the page was not listening (between its first read of
 // its candidates and its socket's first snapshot, or during a lost connection) is found by
-// reading them again at each snapshot that follows a (re)connection.
+// reading them again at each snapshot that follows a (re)connection. A change whose event does
+// arrive while that reading is on its way was heard: the event says why, not this.
 const CHANGED_UNHEARD = "Vos candidats ont changé pendant que la page n'était pas à l'écoute : elle est à jour.";
 
 async function syncAssignments() {
+  const heard = page.heard;
   let fresh;
   try {
     fresh = /** @type {Assignment[]} */ (await api("GET", "/api/jury/assignments"));
   } catch {
     return; // the next snapshot tries again
   }
+  if (page.heard !== heard) return; // an access.changed came meanwhile: it applies the change
   const seats = (/** @type {Assignment[]} */ list) => list.map((a) => `${a.candidate_id}:${a.capacity}`).sort().join(",");
   if (seats(fresh) !== seats(page.assignments)) await applyAssignments(CHANGED_UNHEARD, fresh);
 }
@@ -311,6 +315,7 @@ async function main() {
   await ready;
   await syncAssignments(); // a seat given between the first read and the socket listening
   page.listening = true;
+  document.body.dataset.listening = "true"; // every change from now on is told as it happens
   if (page.current || !page.assignments.length) return;
   const wanted = decodeURIComponent(location.hash.slice(1)) || localStorage.getItem(STORAGE);
   const first = page.assignments.find((a) => a.candidate_id === wanted) || page.assignments[0];

@@ -3,6 +3,9 @@
 // server checks it on each extension (server/exams/proctor_extension.py).
 //   setting.show(minutes | null);  setting.result(errorMessage | null)
 //   event "proctor-extension-save" ({ minutes: number | null })
+// The console refreshes the session in the background (events, snapshots): `show` always says
+// what is stored, but leaves the form alone while the organiser is changing it, until a save
+// of theirs is answered without an error.
 import { button, el, input } from "./dom.js";
 
 export class ProctorExtension extends HTMLElement {
@@ -18,6 +21,8 @@ export class ProctorExtension extends HTMLElement {
   _error;
   /** @type {HTMLFormElement} */
   _form;
+  /** the organiser changed the form since it last showed what is stored */
+  _edited = false;
 
   connectedCallback() {
     if (this._form) return;
@@ -37,6 +42,8 @@ export class ProctorExtension extends HTMLElement {
     this._error = el("p", "error small");
     this._error.setAttribute("role", "alert");
     this._allow.addEventListener("change", () => (this._minutes.disabled = !this._allow.checked));
+    form.addEventListener("input", () => (this._edited = true));
+    form.addEventListener("change", () => (this._edited = true));
     form.append(allow, limit, this._save, this._status);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -52,18 +59,21 @@ export class ProctorExtension extends HTMLElement {
 
   /** @param {number | null | undefined} minutes the longest extension a proctor may give, or none */
   show(minutes) {
-    this._allow.checked = minutes !== null && minutes !== undefined;
-    this._minutes.value = String(minutes || 10);
-    this._minutes.disabled = !this._allow.checked;
-    this._status.textContent = this._allow.checked
+    const allowed = minutes !== null && minutes !== undefined;
+    this._status.textContent = allowed
       ? `Autorisé : ${minutes} min au plus par prolongation.`
       : "Non autorisé : seuls le responsable et le jury prolongent.";
+    if (this._edited) return;
+    this._allow.checked = allowed;
+    this._minutes.value = String(minutes || 10);
+    this._minutes.disabled = !allowed;
   }
 
-  /** @param {string | null | undefined} error */
+  /** @param {string | null | undefined} error the save's refusal, or none: saved */
   result(error) {
     this._save.disabled = false;
     this._error.textContent = error || "";
+    if (!error) this._edited = false; // what the form holds is what is stored
   }
 }
 
