@@ -50,11 +50,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """The suite runs on one worker per core (pytest-xdist, `default_workers`) unless told
-    otherwise: `-n 0`, `-p no:xdist` or PLATEAU_TEST_WORKERS=0 run it in one process, `-n N` or
-    PLATEAU_TEST_WORKERS=N on N workers. Each worker has its own databases (uuid names), ports
-    (bound to 0) and temporary directories; tests that must share a worker carry
-    `pytest.mark.xdist_group` (`loadgroup`)."""
+    """The suite runs on one worker per core and one more (pytest-xdist, `default_workers`)
+    unless told otherwise: `-n 0`, `-p no:xdist` or PLATEAU_TEST_WORKERS=0 run it in one
+    process, `-n N` or PLATEAU_TEST_WORKERS=N on N workers. Each worker has its own databases
+    (uuid names), ports (bound to 0) and temporary directories; tests that must share a worker
+    carry `pytest.mark.xdist_group` (`loadgroup`)."""
     option = config.option
     if not hasattr(option, "numprocesses") or hasattr(config, "workerinput"):
         return  # xdist absent or disabled, or this is one of its workers
@@ -66,13 +66,14 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 
 def default_workers(environ: Mapping[str, str], *, cores: int) -> int:
-    """PLATEAU_TEST_WORKERS if it is a number, else one worker per core. Two per core filled the
-    quarter of the run the machine sat idle (2 cores: 640 s with 2 workers, 469 s with 3, 442 s
-    with 4), but starved the browser tests' in-process servers: a page gave up its silent socket
-    (6 s) and a test that watches the live path failed on a quiet machine
-    (benchmarks/results/suite_durations.md, 2026-12-07 third session)."""
+    """PLATEAU_TEST_WORKERS if it is a number, else one worker per core and one more: the tests
+    wait a third of their time (calls at real speed, timers, PostgreSQL's syncs), and the extra
+    worker fills it (2 cores, the browser tests in Chromium's headless shell: 525 s on 2
+    workers, 436–461 s on 3, 457 s on 4, which cost 75 more CPU-s in contention). Four workers
+    once starved a browser test's in-process server until its page gave up the socket; three
+    showed two races of the pages, since fixed (benchmarks/results/suite_durations.md)."""
     workers = environ.get(WORKERS_ENV, "auto")
-    return int(workers) if workers.isdigit() else cores
+    return int(workers) if workers.isdigit() else cores + 1
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
