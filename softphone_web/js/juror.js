@@ -315,7 +315,7 @@ async function main() {
   await ready;
   await syncAssignments(); // a seat given between the first read and the socket listening
   page.listening = true;
-  document.body.dataset.listening = "true"; // every change from now on is told as it happens
+  document.body.dataset.listening = "true"; // changes are told from now on (or read again after a cut)
   if (page.current || !page.assignments.length) return;
   const wanted = decodeURIComponent(location.hash.slice(1)) || localStorage.getItem(STORAGE);
   const first = page.assignments.find((a) => a.candidate_id === wanted) || page.assignments[0];
