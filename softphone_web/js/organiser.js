@@ -386,8 +386,8 @@ ui.seb.addEventListener("seb-save", async (ev) => {
 ui.proctorExtension.addEventListener("proctor-extension-save", async (ev) => {
   try {
     const out = await api("PUT", sessionPath("/proctor-extension"), /** @type {CustomEvent<unknown>} */ (ev).detail);
+    ui.proctorExtension.result(null); // saved: the form shows what is stored again
     ui.proctorExtension.show(out.proctor_extension_minutes);
-    ui.proctorExtension.result(null);
   } catch (err) {
     ui.proctorExtension.result(errorText(err));
   }

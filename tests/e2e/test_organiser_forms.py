@@ -57,7 +57,7 @@ def test_a_background_refresh_keeps_the_proctor_extension_being_edited(page: Any
 
     # Saved: the console shows the answer; the form follows the stored value again.
     page.evaluate(
-        "() => { const s = document.getElementById('setting'); s.show(10); s.result(null); }"
+        "() => { const s = document.getElementById('setting'); s.result(null); s.show(10); }"
     )
     expect(status).to_have_text("Autorisé : 10 min au plus par prolongation.")
     _background_refresh(page, 5)  # another organiser's change, later
