@@ -1,8 +1,9 @@
 """A hang-up while the database is blocked, in Chromium against the real server: the client
-juror calls, the candidate answers, another connection holds SQLite's write lock for 20 s and
-the juror clicks « Raccrocher ». Both pages show the call ended at once and say that it will
-be written when the database answers — still « Connecté », never « Reconnexion… » with a
-greyed button — and say it was written once the lock is released."""
+juror calls, the candidate answers, another connection holds SQLite's write lock longer than a
+page's patience with a silent socket and the juror clicks « Raccrocher ». Both pages show the
+call ended at once and say that it will be written when the database answers — « Connecté »
+all along, never « Reconnexion… » with a greyed button — and say it was written once the lock
+is released."""
 
 from __future__ import annotations
 
@@ -23,9 +24,19 @@ from tests.e2e.test_candidate_support import server_in_calls_phase
 
 pytestmark = pytest.mark.browser
 INBOUND = "s03-assistance-fibre"
-LOCK_S = 20.0
+# Longer than a page's patience with a silent socket (socket.js LOST_AFTER_MS, 6 s) and the
+# call commands' with the database (2 s): a page whose server stopped talking would show it.
+LOCK_S = 9.0
 WAITING = re.compile("base de données ne répond pas")
 WRITTEN = re.compile("répond à nouveau")
+
+
+WATCH_THE_LINK = """() => {  // window.__linkChanges: each value other than connected
+    const link = document.querySelector("link-status");
+    window.__linkChanges = [];
+    const seen = () => link.dataset.connected !== "true" && window.__linkChanges.push(link.dataset.connected);
+    new MutationObserver(seen).observe(link, { attributes: true, attributeFilter: ["data-connected"] });
+}"""
 
 
 @pytest.fixture
@@ -60,6 +71,8 @@ def test_a_hang_up_while_the_database_is_blocked_is_shown_on_both_pages(
     cand.keyboard.press("Alt+r")
     expect(phone.locator(".jsp-status")).to_have_text(re.compile(r"^En ligne"))
 
+    for page in (client, cand):  # the link's every fall from now on
+        page.evaluate(WATCH_THE_LINK)
     db = server.settings.database_url.split("///", 1)[1]
     lock = sqlite3.connect(db, timeout=30, isolation_level=None)
     lock.execute("BEGIN EXCLUSIVE")  # another connection holds the write lock
@@ -82,3 +95,5 @@ def test_a_hang_up_while_the_database_is_blocked_is_shown_on_both_pages(
     expect(cand.get_by_text(WRITTEN)).to_be_visible(timeout=30_000)
     assert server.call(_state, server) == ["termine"]
     expect(phone.locator(".jsp-status")).to_have_text("Libre")
+    for page in (client, cand):
+        assert page.evaluate("() => window.__linkChanges") == [], "the link went down"
