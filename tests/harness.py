@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.app import CONTRIBUTIONS, build_context, create_app
 from server.auth import service as auth_service
@@ -22,6 +23,7 @@ from server.core.referential import Pathway
 from server.core.tokens import CSRF_COOKIE
 from server.exams import setup
 from server.web.composition import Contribution, Edges
+from tests.seeded_days import seeded_once
 
 ORGANISER_PASSWORD = "mot-de-passe-solide-1"
 
@@ -41,76 +43,93 @@ async def seed_exam_day(
     day: date = date(2026, 6, 1),
 ) -> ExamDay:
     """`pack_id`: freeze that pack (from ctx.packs) into the session, as the organiser would;
-    `day`: the session's date (its access codes expire two days later)."""
+    `day`: the session's date (its access codes expire two days later). Seeded once per test
+    process and written back as rows after that (tests/seeded_days.py)."""
+    # the title and the pack are frozen models, shared by every context of the process
+    # (server/scenarios/catalogue.py): known by their id(); the paths differ from test to test
+    paths = {"database_url", "data_dir", "recordings_dir", "recordings_fallback_dir"}
+    settings = repr(sorted(ctx.settings.model_dump(exclude=paths).items()))
+    title, pack = ctx.titles.get("CRCD"), ctx.packs.get(pack_id) if pack_id else None
+    key = (format_id, pack_id, day, id(title), id(pack), settings)
+    async with ctx.db.session() as s:
+        return await seeded_once(
+            ctx,
+            s,
+            key,
+            keep=(title, pack),
+            seed=lambda: _seed(ctx, s, format_id=format_id, pack_id=pack_id, day=day),
+        )
+
+
+async def _seed(
+    ctx: AppContext, s: AsyncSession, *, format_id: str, pack_id: str | None, day: date
+) -> ExamDay:
     from server.exams.packs import freeze_pack_for_session
 
     secret = ctx.settings.secret_key
     actor = "test"
-    async with ctx.db.session() as s:
-        await auth_service.create_account(
+    await auth_service.create_account(
+        s,
+        username="orga",
+        display_name="Orga Nisateur",
+        password=ORGANISER_PASSWORD,
+        clock=ctx.clock,
+    )
+    exam = await setup.create_exam_session(
+        s,
+        titles=ctx.titles,
+        centre="Centre test",
+        day=day,
+        title_id="CRCD",
+        format_id=format_id,
+        pack_snapshot_id=(
+            await freeze_pack_for_session(ctx, s, pack_id, "CRCD", format_id) if pack_id else None
+        ),
+        actor=actor,
+        clock=ctx.clock,
+    )
+    seeded = ExamDay(exam.id)
+    for label, (last, first) in {
+        "cand_a": ("Durand", "Alice"),
+        "cand_b": ("Petit", "Bruno"),
+    }.items():
+        cand, code = await setup.add_candidate(
             s,
-            username="orga",
-            display_name="Orga Nisateur",
-            password=ORGANISER_PASSWORD,
-            clock=ctx.clock,
-        )
-        exam = await setup.create_exam_session(
-            s,
-            titles=ctx.titles,
-            centre="Centre test",
-            day=day,
-            title_id="CRCD",
-            format_id=format_id,
-            pack_snapshot_id=(
-                await freeze_pack_for_session(ctx, s, pack_id, "CRCD", format_id)
-                if pack_id
-                else None
-            ),
+            exam=exam,
+            last_name=last,
+            first_name=first,
+            pathway=Pathway.FORMATION_CONTINUE,
+            secret=secret,
             actor=actor,
             clock=ctx.clock,
         )
-        day = ExamDay(exam.id)
-        for label, (last, first) in {
-            "cand_a": ("Durand", "Alice"),
-            "cand_b": ("Petit", "Bruno"),
-        }.items():
-            cand, code = await setup.add_candidate(
+        seeded.codes[label], seeded.ids[label] = code, cand.participant_id
+    for label in ("client_a", "observer_a", "client_b", "observer_b", "proctor"):
+        role = Role.PROCTOR if label == "proctor" else Role.JUROR
+        p, code = await setup.add_staff(
+            s,
+            exam=exam,
+            role=role,
+            display_name=label,
+            secret=secret,
+            actor=actor,
+            clock=ctx.clock,
+        )
+        seeded.codes[label], seeded.ids[label] = code, p.id
+    for suffix in ("a", "b"):
+        cand = await s.get(setup.Candidate, seeded.ids[f"cand_{suffix}"])
+        assert cand is not None
+        for capacity in Capacity:
+            await setup.assign_juror(
                 s,
-                exam=exam,
-                last_name=last,
-                first_name=first,
-                pathway=Pathway.FORMATION_CONTINUE,
-                secret=secret,
+                candidate=cand,
+                juror_id=seeded.ids[f"{capacity.value}_{suffix}"],
+                capacity=capacity,
                 actor=actor,
                 clock=ctx.clock,
             )
-            day.codes[label], day.ids[label] = code, cand.participant_id
-        for label in ("client_a", "observer_a", "client_b", "observer_b", "proctor"):
-            role = Role.PROCTOR if label == "proctor" else Role.JUROR
-            p, code = await setup.add_staff(
-                s,
-                exam=exam,
-                role=role,
-                display_name=label,
-                secret=secret,
-                actor=actor,
-                clock=ctx.clock,
-            )
-            day.codes[label], day.ids[label] = code, p.id
-        for suffix in ("a", "b"):
-            cand = await s.get(setup.Candidate, day.ids[f"cand_{suffix}"])
-            assert cand is not None
-            for capacity in Capacity:
-                await setup.assign_juror(
-                    s,
-                    candidate=cand,
-                    juror_id=day.ids[f"{capacity.value}_{suffix}"],
-                    capacity=capacity,
-                    actor=actor,
-                    clock=ctx.clock,
-                )
-        await s.commit()
-    return day
+    await s.commit()
+    return seeded
 
 
 class Harness:
