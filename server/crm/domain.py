@@ -156,8 +156,10 @@ def default_plans(up_to: int = 6) -> tuple[PaymentPlan, ...]:
 def check_answer(question: Question, value: Any) -> Any:
     """The answer as it will be stored (open answers verbatim), or CrmInvalid."""
     where = f"Réponse à « {question.id} »"
-    if value is None or value == "" or value == []:
+    if value is None or value == "":
         return None  # cleared
+    if value == [] and question.type is QuestionType.MULTIPLE_CHOICE:
+        return None  # every box unticked: cleared
     match question.type:
         case QuestionType.SINGLE_CHOICE:
             if value not in question.choices:

@@ -78,6 +78,22 @@ def test_answers_are_checked_by_type_and_open_answers_kept_verbatim() -> None:
     yes = Question(id="q1", text="?", type="oui_non")
     assert check_answer(yes, True) == "oui"
     assert check_answer(yes, "") is None  # cleared
+    assert check_answer(multi, []) is None  # every box unticked: cleared
+
+
+def test_an_empty_list_clears_only_a_multiple_choice_answer() -> None:
+    """`[]` is what the survey form sends when every box of a multiple choice is unticked;
+    to any other question it is the wrong type, refused as such (found by
+    tests/web/test_hostile_input_property.py: a 200 for `[]` to an open question)."""
+    for question, message in (
+        (Question(id="q5", text="Pourquoi ?", type="ouverte"), "du texte"),
+        (Question(id="q2", text="?", type="echelle", scale_min=0, scale_max=10), "entière"),
+        (Question(id="q1", text="?", type="oui_non"), "oui ou non"),
+        (Question(id="q3", text="?", type="numerique"), "un nombre"),
+        (Question(id="q6", text="?", type="choix_unique", choices=("A", "B")), "une des"),
+    ):
+        with pytest.raises(CrmInvalid, match=message):
+            check_answer(question, [])
 
 
 def test_validation_errors_name_the_field_in_french() -> None:
