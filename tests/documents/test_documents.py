@@ -12,8 +12,10 @@ import tempfile
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
 from fastapi.routing import APIRoute
 from pypdf import PdfReader
 
@@ -181,17 +183,31 @@ def _check_manifest(zf: zipfile.ZipFile) -> dict:
 
 
 def test_the_appeal_archives_hold_everything_with_matching_hashes(
-    settings: Settings, clock: FakeClock
+    settings: Settings, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the archive's temporary file in a directory of this test's own: the other workers'
+    # tests build archives in the shared /tmp meanwhile
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
     with running_app(settings, clock, pack_id=PACK) as h:
         a, b = h.day.ids["cand_a"], h.day.ids["cand_b"]
         audio = h.call(_recording, h, a, h.day.session_id)
         _mark_everything(h, a, "observer_a")
         _mark_everything(h, b, "observer_b")
-        leftovers = set(Path(tempfile.gettempdir()).glob("plateau-archive-*"))
+        building: set[Path] = set()
+        real_mkstemp = tempfile.mkstemp
+
+        def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+            fd, name = real_mkstemp(*args, **kwargs)
+            building.add(Path(name))
+            return fd, name
+
+        monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
         got = who(h, "client_a").get(f"/api/candidates/{a}/documents/archive.zip")
         assert got.status_code == 200 and got.headers["content-type"] == "application/zip"
-        assert set(Path(tempfile.gettempdir()).glob("plateau-archive-*")) == leftovers
+        assert [p.parent for p in building] == [own_tmp]  # one temporary file, made here
+        assert not any(p.exists() for p in building)  # and deleted once sent
         with zipfile.ZipFile(io.BytesIO(got.content)) as zf:
             manifest = _check_manifest(zf)
             assert zf.read("enregistrements/c1.ogg") == audio
