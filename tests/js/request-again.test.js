@@ -83,3 +83,23 @@ test("a request that fails at once on a socket still saying « connected » does
   await new Promise((resolve) => setTimeout(resolve, 30));
   assert.ok(calls <= before + 1, "then it waits for the socket to be back");
 });
+
+test("each pause on a live link leaves no listener on the page's signal", async () => {
+  // A juror's page keeps its signal for the whole candidate: retries must not pile listeners.
+  const socket = new FakeSocket();
+  const stop = new AbortController();
+  const listening = new Set();
+  const add = stop.signal.addEventListener.bind(stop.signal);
+  const remove = stop.signal.removeEventListener.bind(stop.signal);
+  stop.signal.addEventListener = (type, fn, options) => (listening.add(fn), add(type, fn, options));
+  stop.signal.removeEventListener = (type, fn, options) => (listening.delete(fn), remove(type, fn, options));
+  const answer = requestAgainWhenBack(socket, { type: "x" }, stop.signal, { retryMs: 5 });
+  for (let i = 0; i < 3; i++) {
+    socket.sent.at(-1).reject(new Error("Pas de réponse du serveur."));
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+  assert.equal(socket.sent.length, 4);
+  assert.equal(listening.size, 0, `${listening.size} listeners left by three pauses`);
+  socket.sent.at(-1).resolve({ ok: true });
+  assert.deepEqual(await answer, { ok: true });
+});
