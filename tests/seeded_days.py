@@ -3,11 +3,13 @@ as rows into each test's database (tests/harness.py `seed_exam_day`).
 
 Seeding goes through the services (accounts, a session, seven people, four assignments, each
 step in the audit chain): 0.05–0.09 s of CPU, in some 400 tests. Writing the same rows back
-costs 0.02–0.04 s (benchmarks/results/suite_durations.md, 2026-12-07 fifth session). The rows are those the seeding added or changed (table by table), kept with
-what those tables held before; they are written back only into a database in the very same
-state (the same row count in every table, the same rows in the tables the seeding touches),
-with the same clock, settings, format, pack and date: otherwise the day is seeded as before.
-On PostgreSQL the sequences of the tables written move past the rows written."""
+costs 0.02–0.04 s (benchmarks/results/suite_durations.md, 2026-12-07 fifth session).
+
+The rows are those the seeding added or changed (table by table), kept with what those tables
+held before; they are written back only into a database in the very same state (the same row
+count in every table, the same rows in the tables the seeding touches), with the same clock,
+settings, format, pack and date: otherwise the day is seeded as before. On PostgreSQL the
+sequences of the tables written move past the rows written."""
 
 from __future__ import annotations
 
