@@ -50,10 +50,9 @@ async def seed_exam_day(
     paths = {"database_url", "data_dir", "recordings_dir", "recordings_fallback_dir"}
     settings = repr(sorted(ctx.settings.model_dump(exclude=paths).items()))
     title, pack = ctx.titles.get("CRCD"), ctx.packs.get(pack_id) if pack_id else None
-    key = (format_id, pack_id, day, id(title), id(pack), settings)
+    key = (ctx.clock.now(), format_id, pack_id, day, id(title), id(pack), settings)
     async with ctx.db.session() as s:
         return await seeded_once(
-            ctx,
             s,
             key,
             keep=(title, pack),

@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 from sqlalchemy import Integer, Table, delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.core.context import AppContext
 from server.core.db import Base
 
 Day = TypeVar("Day")
@@ -79,17 +78,16 @@ async def _write_back(s: AsyncSession, seeded: SeededDay) -> None:
 
 
 async def seeded_once(
-    ctx: AppContext,
     s: AsyncSession,
     key: tuple[Hashable, ...],
     keep: tuple[Any, ...],
     seed: Callable[[], Awaitable[Day]],
 ) -> Day:
     """`seed()` (which commits its rows through `s`), or the rows it wrote last time in a
-    database in the same state, written back; `key` says what else the rows depend on (clock,
-    settings, parameters), `keep` holds the objects it names by id()."""
+    database in the same state, written back; `key` says what else the rows depend on (the
+    clock's instant, settings, parameters), `keep` holds the objects it names by id()."""
     counts = await _counts(s)
-    full_key = (s.bind.dialect.name, ctx.clock.now(), *key, counts)
+    full_key = (s.bind.dialect.name, *key, counts)
     known = _SEEDED.get(full_key)
     if known is not None and await _rows(s, list(known.before)) == known.before:
         await _write_back(s, known)
