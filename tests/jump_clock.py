@@ -5,8 +5,9 @@ and a test no longer has to guess how few seconds a loaded machine needs before 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 
 class JumpClock:
@@ -22,8 +23,12 @@ class JumpClock:
     def now(self) -> datetime:
         return self._system() + self._offset
 
-    async def sleep(self, seconds: float) -> None:
-        until = self.now() + timedelta(seconds=max(0.0, seconds))
+    def sleep(self, seconds: float) -> Coroutine[Any, Any, None]:
+        """The end is counted from the call, not from the coroutine's first step: a jump that
+        comes between the two (the timeline's scheduler sleeps in a task) reaches it."""
+        return self._sleep_until(self.now() + timedelta(seconds=max(0.0, seconds)))
+
+    async def _sleep_until(self, until: datetime) -> None:
         loop = asyncio.get_running_loop()
         while (left := (until - self.now()).total_seconds()) > 0:
             woken = loop.create_future()

@@ -38,3 +38,12 @@ async def test_a_sleep_ends_with_real_time_too() -> None:
     clock = JumpClock()
     await asyncio.wait_for(clock.sleep(0.01), timeout=30)
     await asyncio.wait_for(clock.sleep(-5), timeout=30)  # nothing to wait for
+
+
+async def test_a_sleep_ends_where_it_was_asked_even_if_a_jump_comes_before_it_runs() -> None:
+    # The timeline's scheduler creates its sleep as a task: a jump between the creation and the
+    # task's first step must not push the end further (it did: the end was counted from then).
+    clock = JumpClock(lambda: T0)  # the system's time stands still: only jumps move it
+    sleeper = asyncio.create_task(clock.sleep(3600))
+    clock.jump(3600)
+    await asyncio.wait_for(sleeper, timeout=30)

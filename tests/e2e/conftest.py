@@ -45,7 +45,7 @@ from server.app import build_context, create_app
 from server.core.config import PROJECT_ROOT, Settings
 from server.core.context import AppContext
 from server.core.identity import Capacity
-from server.exams import setup
+from server.exams import outages, setup
 from server.exams.models import ExamSession
 from server.telephony.media_events import media
 from server.telephony.ports import PeerRole
@@ -164,10 +164,18 @@ class LiveServer:
     def jump(self, seconds: float) -> None:
         """Moves the server's clock `seconds` forward: a deadline comes now, not after a wait
         (the scheduler sleeping for it wakes; the pages re-anchor their countdowns on the next
-        time sample of their socket)."""
+        time sample of their socket). The jump is exam time that passed with the server up: the
+        heart that measures outages is replaced by one beating from after the jump (the old
+        one's next beat saw the jump as an outage and gave it back to the candidates)."""
 
         async def move() -> None:
+            heart = self.ctx.services.heartbeat
+            if heart is not None:
+                await heart.stop()  # no beat half-way across the jump
             self.clock.jump(seconds)
+            if heart is not None:
+                self.ctx.services.heartbeat = fresh = outages.Heart(self.ctx)
+                fresh.start()
 
         self.call(move)
 
