@@ -57,6 +57,8 @@ REDIS_URL = os.environ.get("PLATEAU_TEST_REPLICA_REDIS_URL", "redis://127.0.0.1:
 PACK = "plateforme-horizon"
 READY_S = 120.0  # generous: aiortc's imports and self-tests on a shared, busy machine
 WAIT_S = 120.0
+RING_S = 15  # the ring time-out: ample for the few steps from the ring to the kill
+PLANNED_AFTER_KILL_S = 8  # candidate B's planned start, planned just before the kill
 PLATEAU = Path(sys.executable).with_name("plateau")
 MEDIA_TOKEN = "test-media-token-" + "r" * 16
 NO_VERIFY = ssl.create_default_context()
@@ -107,6 +109,9 @@ class Cluster:
             "PLATEAU_MEDIA_REDIS_URL": REDIS_URL,
             "PLATEAU_MEDIA_NAMESPACE": f"{self.prefix}:media",
             "PLATEAU_MEDIA_TOKEN": MEDIA_TOKEN,
+            # the centre's no-answer time-out, shortened: the call left ringing is missed by
+            # the new leader RING_S + 2 s after it rang, not 47 s after (the test waited for it)
+            "PLATEAU_RING_TIMEOUT_S": str(RING_S),
         }
 
     def start(self, name: str, cmd: list[str], ready: str, *, verify: bool = True) -> None:
@@ -338,15 +343,6 @@ async def test_a_replica_killed_mid_exam_loses_nothing_and_misses_no_deadline(
         sent = await candidate.request({"type": "chat.send", "text": "Bonjour, je vous écoute."})
         await juror.until(lambda m: m["type"] == "chat.message" and "je vous écoute" in str(m))
 
-        # Candidate B's planned start, due after the kill: the next leader must apply it.
-        planned = datetime.now(UTC) + timedelta(seconds=25)
-        async with api(one, organiser) as orga:
-            ok(
-                await orga.put(
-                    f"/api/candidates/{cand_b}/timeline/plan",
-                    json={"planned_start": planned.isoformat()},
-                )
-            )
         # A second call left ringing on replica 1, whose timer dies with it.
         left = await juror.request({**ring, "simulation_id": sims["inbound"][1]})
         await candidate.until(lambda m: m["type"] == "call" and left["id"] in str(m))
@@ -357,9 +353,21 @@ async def test_a_replica_killed_mid_exam_loses_nothing_and_misses_no_deadline(
                     json={"text": "Rappeler M. Girard — commande 4471"},
                 )
             )
+        # Candidate B's planned start, due after the kill: the next leader must apply it.
+        planned = datetime.now(UTC) + timedelta(seconds=PLANNED_AFTER_KILL_S)
+        async with api(one, organiser) as orga:
+            ok(
+                await orga.put(
+                    f"/api/candidates/{cand_b}/timeline/plan",
+                    json={"planned_start": planned.isoformat()},
+                )
+            )
 
         mark = len(candidate.seen)
         c.kill("web1")  # no shutdown, no goodbye: replica 1 holds the lock and the sockets
+        killed_at = datetime.now(UTC)
+        # what follows is the next leader's to do (else the test proves nothing)
+        assert planned > killed_at, "the planned start came before the kill"
         # The candidate's page comes back by itself, on replica 2, with a fresh snapshot.
         back = await candidate.until(lambda m: m["type"] == "snapshot", after=mark)
         assert candidate.replicas[-1] == (c.proxy or two) and len(candidate.replicas) >= 2
@@ -423,6 +431,8 @@ async def test_a_replica_killed_mid_exam_loses_nothing_and_misses_no_deadline(
         rows = await db_rows(c.url, select(CallRow.id, CallRow.state, CallRow.ended_at))
         states = {cid: state for cid, state, _ in rows}
         assert states[left["id"]] == "manque" and states[call["id"]] == "termine"
+        missed_at = {cid: ended for cid, _, ended in rows}[left["id"]]
+        assert missed_at > killed_at  # missed by the next leader, not by replica 1's timer
     finally:
         await candidate.close()
         await juror.close()

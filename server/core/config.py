@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     presence_heartbeat_s: float = Field(default=1.0, gt=0, lt=5)  # a replica lives (5 s TTL)
     leader_retry_s: float = Field(default=1.0, gt=0)  # a follower tries to take the clock's lead
     ws_heartbeat_s: float = Field(default=10.0, gt=0)  # an idle page's socket hears the server
+    # Exam time a call rings before it is missed (the contact centre's no-answer time-out):
+    # long enough to pick up, short enough not to hold the line.
+    ring_timeout_s: float = Field(default=45.0, ge=5, le=600)
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "plateau-data")
     database_url: str = ""
     # The database pool (ignored by SQLite's single writer as far as writes go): connections

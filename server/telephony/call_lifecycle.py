@@ -38,7 +38,11 @@ from server.telephony.ports import MediaError, RecordingInfo
 from server.telephony.recordings import keep_recording, recording_path
 
 log = logging.getLogger(__name__)
-RING_TIMEOUT = timedelta(seconds=45)
+
+
+def ring_timeout(ctx: AppContext) -> timedelta:
+    """How long a call rings before it is missed: the centre's setting, in exam time."""
+    return timedelta(seconds=ctx.settings.ring_timeout_s)
 
 
 async def act(
@@ -288,14 +292,14 @@ async def _undo(
 
 
 def arm_ring_timeout(ctx: AppContext, row: CallRow) -> None:
-    """A ringing call is missed RING_TIMEOUT after it started ringing. The deadline is a fact
+    """A ringing call is missed `ring_timeout` after it started ringing. The deadline is a fact
     in the database (the call's `rang_at`): this timer is only a wake-up, re-armed at start-up
     for the calls still ringing (`rearm_ring_timeouts`). Without background tasks (tests with
     a fake clock) nothing is armed: they call `expire_ringing` themselves."""
     if not ctx.settings.background_tasks:
         return
     tasks = ctx.services.ring_timeouts
-    left = (row.rang_at + RING_TIMEOUT - ctx.clock.now()).total_seconds()
+    left = (row.rang_at + ring_timeout(ctx) - ctx.clock.now()).total_seconds()
 
     async def later() -> None:
         await ctx.clock.sleep(left)  # exam time: a FakeClock's advance fires it
@@ -319,8 +323,8 @@ async def rearm_ring_timeouts(ctx: AppContext) -> None:
 
 
 async def expire_ringing(ctx: AppContext) -> None:
-    """Every call ringing for longer than RING_TIMEOUT is missed."""
-    deadline = ctx.clock.now() - RING_TIMEOUT
+    """Every call ringing for longer than the ring time-out is missed."""
+    deadline = ctx.clock.now() - ring_timeout(ctx)
     async with ctx.db.session() as session:
         ids = list(
             await session.scalars(

@@ -1,7 +1,7 @@
-"""Ring time-outs across web replicas: the replica where a call rang misses it after
-RING_TIMEOUT (`call_lifecycle.arm_ring_timeout`); if that replica died meanwhile, its timer died
+"""Ring time-outs across web replicas: the replica where a call rang misses it after the ring
+time-out (`call_lifecycle.arm_ring_timeout`); if that replica died meanwhile, its timer died
 with it, so the leader of the clock (`server/core/leader.py`) sweeps every SWEEP_S for calls
-ringing past RING_TIMEOUT + GRACE and misses them. The grace keeps the sweep out of the way of
+ringing past the time-out + GRACE and misses them. The grace keeps the sweep out of the way of
 a living replica's own timer (two actions racing on one call are ordered by the call's
 version, issue 15's change to CallRow)."""
 
@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from server.core.context import AppContext
 from server.core.tasks import cancel_and_wait, raise_if_cancelled
-from server.telephony.call_lifecycle import RING_TIMEOUT, act
+from server.telephony.call_lifecycle import act, ring_timeout
 from server.telephony.call_state import CallAction, CallState, Party
 from server.telephony.errors import CallRefused
 from server.telephony.models import CallRow
@@ -27,8 +27,8 @@ GRACE = timedelta(seconds=2)
 
 
 async def sweep_ringing(ctx: AppContext) -> int:
-    """Misses every call still ringing RING_TIMEOUT + GRACE after it rang; returns how many."""
-    deadline = ctx.clock.now() - RING_TIMEOUT - GRACE
+    """Misses every call still ringing the time-out + GRACE after it rang; returns how many."""
+    deadline = ctx.clock.now() - ring_timeout(ctx) - GRACE
     async with ctx.db.session() as session:
         ids = list(
             await session.scalars(

@@ -27,3 +27,13 @@ def test_env_prefix_and_defaults(monkeypatch, tmp_path) -> None:  # type: ignore
     assert s.port == 8443
     assert s.database_url == f"sqlite+aiosqlite:///{tmp_path / 'plateau.db'}"
     assert s.recordings_path == tmp_path / "recordings"
+
+
+def test_the_ring_time_out_is_the_centres_setting(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert Settings().ring_timeout_s == 45  # unless said: 45 s before a call is missed
+    monkeypatch.setenv("PLATEAU_RING_TIMEOUT_S", "30")
+    assert Settings().ring_timeout_s == 30
+    for unusable in ("0", "4", "601"):  # no time to pick up, or a line blocked for ten minutes
+        monkeypatch.setenv("PLATEAU_RING_TIMEOUT_S", unusable)
+        with pytest.raises(ValueError):
+            Settings()

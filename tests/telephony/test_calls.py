@@ -269,7 +269,7 @@ def test_a_ringing_call_is_missed_after_the_timeout(
                 }
             )
             _reply(ws, "r")
-        h.clock.advance(call_lifecycle.RING_TIMEOUT + timedelta(seconds=1))
+        h.clock.advance(timedelta(seconds=settings.ring_timeout_s + 1))
         h.call(call_lifecycle.expire_ringing, h.ctx)
         h.login("observer_a")
         last = h.client.get(f"/api/candidates/{h.day.ids['cand_a']}/calls").json()[-1]
@@ -280,8 +280,10 @@ def test_the_ring_time_out_fires_when_the_injected_clock_passes_it(
     settings: Settings, clock: FakeClock, media: FakeMedia
 ) -> None:
     """With the timers running, the ring time-out sleeps on the app's clock: advancing a
-    FakeClock past it misses the call, with no real wait of RING_TIMEOUT."""
-    timed = settings.model_copy(update={"background_tasks": True})
+    FakeClock past it misses the call, with no real wait of it. The time-out is the
+    centre's setting (`ring_timeout_s`, 45 s unless said), here 20 s."""
+    timed = settings.model_copy(update={"background_tasks": True, "ring_timeout_s": 20.0})
+    ring_timeout = timedelta(seconds=20)
     with running_app(timed, clock, pack_id=PACK, media=media) as h:
         sim = _sims(h, SimulationKind.INBOUND_CALL)[0]
         _to_calls_phase(h)
@@ -293,13 +295,13 @@ def test_the_ring_time_out_fires_when_the_injected_clock_passes_it(
             )
             assert _reply(ws, "r")["result"]["state"] == "sonnerie"
         (timer,) = h.ctx.services.ring_timeouts
-        h.clock.advance(call_lifecycle.RING_TIMEOUT - timedelta(seconds=1))
+        h.clock.advance(ring_timeout - timedelta(seconds=1))
         h.call(asyncio.sleep, 0.2)
         assert not timer.done()  # one second of the clock's time still to go
         h.clock.advance(timedelta(seconds=1))
 
         async def fired() -> None:
-            await asyncio.wait_for(asyncio.shield(timer), START_WAIT_S)  # far under RING_TIMEOUT
+            await asyncio.wait_for(asyncio.shield(timer), START_WAIT_S)
 
         h.call(fired)
         h.login("observer_a")
@@ -387,7 +389,7 @@ def test_a_call_ringing_when_the_server_stopped_is_missed_at_start_up(
     with running_app(settings, clock, pack_id=PACK, media=FakeMedia(), day=day) as h:
         h.login("observer_a")
         assert h.client.get(f"/api/candidates/{cand}/calls").json()[-1]["state"] == "sonnerie"
-    clock.advance(call_lifecycle.RING_TIMEOUT)  # the time-out passed while the server was down
+    clock.advance(timedelta(seconds=settings.ring_timeout_s))  # passed while the server was down
     with running_app(settings, clock, pack_id=PACK, media=FakeMedia(), day=day) as h:
         h.login("observer_a")
         last = h.client.get(f"/api/candidates/{cand}/calls").json()[-1]

@@ -10,13 +10,13 @@ from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.scenarios.pack.types import SimulationKind
 from server.telephony import ring_sweep
-from server.telephony.call_lifecycle import RING_TIMEOUT
 from server.telephony.fake_media import FakeMedia
 from tests.harness import running_app
 from tests.telephony.test_calls import PACK, _reply, _sims, _to_calls_phase
 
 
 def test_the_leader_misses_a_call_left_ringing_once(settings: Settings, clock: FakeClock) -> None:
+    settings = settings.model_copy(update={"ring_timeout_s": 12.0})  # the centre's time-out
     with running_app(settings, clock, pack_id=PACK, media=FakeMedia()) as h:
         sim = _sims(h, SimulationKind.INBOUND_CALL)[0]
         cand = h.day.ids["cand_a"]
@@ -27,7 +27,7 @@ def test_the_leader_misses_a_call_left_ringing_once(settings: Settings, clock: F
             ring = {"type": "call.ring", "candidate_id": cand, "simulation_id": sim.id}
             ws.send_json({**ring, "request_id": "r"})
             _reply(ws, "r")
-        h.clock.advance(RING_TIMEOUT + timedelta(seconds=1))
+        h.clock.advance(timedelta(seconds=12 + 1))
         assert h.call(ring_sweep.sweep_ringing, h.ctx) == 0  # the ringing replica's turn
         h.clock.advance(ring_sweep.GRACE)
         assert h.call(ring_sweep.sweep_ringing, h.ctx) == 1
