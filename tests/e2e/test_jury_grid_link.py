@@ -85,3 +85,48 @@ def test_marks_made_through_a_cut_are_saved_once_when_the_link_is_back(
     grid.locator(".eg-part-select").select_option(index=0)
     expect(crits.nth(1).locator(".eg-comment-text")).to_have_text(f"« {COMMENT} »")
     assert observer.console_errors == []
+
+
+def test_marks_waiting_for_the_link_survive_the_page_being_left_and_are_saved_on_return(
+    server_after_writing: LiveServer,  # noqa: F811 - the fixture imported above
+    browser: Any,
+) -> None:
+    """A juror marks through a cut, then the page goes (a reload, a closed tab) before the link
+    is back: the marks waiting were kept by the browser, and the page that opens next saves
+    them, once each (they used to live in the page's memory only, and were lost with it)."""
+    server = server_after_writing
+    assert server.day is not None
+    cid = server.day.ids["cand_a"]
+    observer = new_page(browser, server)
+    sign_in_with_code(observer, server.day.codes["observer_a"], home="/jury")
+    link = observer.locator("#link")
+    expect(link).to_have_attribute("data-connected", "true")
+    grid = observer.locator("evaluation-grid")
+    grid.locator(".eg-part-select").select_option(index=0)
+    crits = grid.locator(".eg-crit")
+    expect(crits.nth(1)).to_be_visible()
+
+    stalled, release = stall_server(server)
+    try:
+        crits.nth(0).focus()
+        observer.keyboard.press("a")  # sent into the silence: its answer is lost
+        expect(link).to_have_attribute("data-connected", "false")
+        observer.keyboard.press("ArrowDown")
+        observer.keyboard.press("n")  # made while the page knows the link is down
+        expect(crits.nth(1)).to_have_attribute("data-pending", "true")
+        observer.goto("about:blank")  # the page is gone before the link is back
+    finally:
+        release.set()
+    stalled.result(30)
+
+    observer.goto(f"{server.url}/jury")
+    grid.locator(".eg-part-select").select_option(index=0)
+    for row in (crits.nth(0), crits.nth(1)):
+        expect(row).to_have_attribute("data-pending", "false")
+    expect(grid.locator(".eg-message")).to_have_text("")
+    assert server.call(stored_marks, server.ctx, cid) == [
+        (1, "acquis", "", 1),
+        (2, "non_acquis", "", 1),
+    ]
+    assert server.call(mark_audits, server.ctx) == 2  # each mark once
+    assert observer.console_errors == []

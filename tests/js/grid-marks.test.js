@@ -55,3 +55,15 @@ test("a refused save puts the confirmed mark back and the expected version down"
   assert.deepEqual(book.display(KEY), { value: "acquis", comment: "", pending: false });
   assert.equal(book.begin(KEY, "non_acquis", "").expected, 5);
 });
+
+test("a save sent again by a later page keeps the version it was based on", () => {
+  const book = new MarkBook();
+  book.accept(mark(1, "acquis")); // stored meanwhile: the save itself, its answer lost
+  const again = book.begin(KEY, "acquis", "", 0);
+  assert.equal(again.expected, 1); // the same save from the same base: acknowledged as stored
+  assert.equal(book.settle(KEY, again, mark(1, "acquis")), false);
+  const stale = book.begin(KEY, "non_acquis", "", 0); // the other juror wrote version 1
+  book.fail(KEY, stale);
+  assert.deepEqual(book.display(KEY), { value: "acquis", comment: "", pending: false });
+  assert.equal(book.begin(KEY, "non_acquis", "").expected, 2); // the next save is based on 1
+});

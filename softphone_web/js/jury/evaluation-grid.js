@@ -4,7 +4,9 @@
 // « Non observé » (non_observe), with a comment. Structure and derived statuses asked of the page
 // (`evaluation-wanted`: GET …/evaluation), marks from the snapshot's « evaluation » part and `evaluation.mark` events
 // (the other juror's marks appear live). Each mark is saved at once (`mark-save`: `evaluation.set_mark`),
-// shown before the server answers and put back as it was if the server refuses it. Each save
+// shown before the server answers and put back as it was if the server refuses it. A save not
+// yet answered is kept by the browser (mark-outbox.js): the page that opens after this one went
+// (a reload during a cut) sends it again. Each save
 // carries the version of the mark it was based on: when the other juror saved the same criterion
 // in between, the server refuses it (« conflict ») and the grid says so, with their mark. Below, the « Noter » box (<pinned-notes>) and the
 // synthesis (competences and transversal competences as the server derives them).
@@ -18,6 +20,7 @@
 // loads the grid and saves the marks; grid-view-state.js and grid-marks.js have no DOM.
 import { el } from "../components/dom.js";
 import { markKey, splitKey } from "./grid-marks.js";
+import { MarkOutbox } from "./mark-outbox.js";
 import { GridView } from "./grid-view.js";
 import { heardWarning, latestActivity, refusalWarning } from "./grid-view-state.js";
 import { callsIn, evaluationIn, liveCall, upsertCall } from "./observer-common.js";
@@ -26,6 +29,10 @@ import { callsIn, evaluationIn, liveCall, upsertCall } from "./observer-common.j
 /** @typedef {Error & { code?: string }} SaveError a refused mark (« conflict » when stale) */
 
 export class EvaluationGrid extends GridView {
+  /** @type {MarkOutbox | null} the saves not answered yet, kept beyond the page */
+  _outbox = null;
+  _sentAgain = false;
+
   // ---- the page contract ------------------------------------------------------------------
 
   /**
@@ -34,6 +41,8 @@ export class EvaluationGrid extends GridView {
    */
   bound(ctx, on) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
+    this._outbox = new MarkOutbox(this._actor && `plateau:marks:${this._actor}:${ctx.candidateId}`);
+    this._sentAgain = false;
     const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
       this._loadState(msg.state);
@@ -107,6 +116,7 @@ export class EvaluationGrid extends GridView {
       const wanted = [this._part, ...this._latestActivity()].find((id) => id && this._hasPart(id));
       this._showPart(wanted || (this._parts[0] && this._parts[0].part));
       this._renderSynthesis();
+      this._sendWaiting(ctx);
     } catch (err) {
       if (this._ctx === ctx) this._body.replaceChildren(el("p", "error", `Grille indisponible : ${/** @type {Error} */ (err).message}`));
     }
@@ -168,16 +178,29 @@ export class EvaluationGrid extends GridView {
     return `le critère ${m.criterion} de ${m.competence}${m.part === this._part ? "" : ` (${this._partLabel(m.part)})`}`;
   }
 
+  // The saves an earlier page of this juror left unanswered, sent again once (the grid loaded).
+  /** @param {import("./observer-common.js").JuryContext} ctx */
+  _sendWaiting(ctx) {
+    if (this._sentAgain || this._ctx !== ctx || !this._outbox) return;
+    this._sentAgain = true;
+    for (const [key, waiting] of this._outbox.entries()) {
+      if (!this._book.pending.has(key)) this._save(key, waiting.value, waiting.comment, waiting.base_version);
+    }
+  }
+
   /**
    * @param {string} key
    * @param {string | null} value
    * @param {string} comment
+   * @param {number} [base] the version it was based on, for a save sent again
    */
-  async _save(key, value, comment) {
+  async _save(key, value, comment, base) {
     const ctx = this._ctx;
-    if (!ctx || !value) return;
+    const outbox = this._outbox;
+    if (!ctx || !outbox || !value) return;
     const [part, competence, criterion] = splitKey(key);
-    const save = this._book.begin(key, value, comment);
+    const save = this._book.begin(key, value, comment, base);
+    const waiting = outbox.put(key, { value, comment, base_version: save.expected - 1 });
     this._renderRow(key);
     this._saved.textContent = "Enregistrement…";
     try {
@@ -190,6 +213,7 @@ export class EvaluationGrid extends GridView {
         comment,
         base_version: save.expected - 1,
       });
+      outbox.drop(key, waiting); // answered: stored
       if (this._ctx !== ctx) return;
       const mark = res.mark;
       if (!this._actor) this._actor = mark.by;
@@ -198,7 +222,8 @@ export class EvaluationGrid extends GridView {
       this._afterChange();
       this._saved.textContent = `Enregistré à ${new Date().toLocaleTimeString("fr-FR")}.`;
     } catch (caught) {
-      const err = /** @type {SaveError} */ (caught);
+      const err = /** @type {SaveError & { refused?: boolean }} */ (caught);
+      if (err && err.refused) outbox.drop(key, waiting); // answered « non »: said, not kept
       if (this._ctx !== ctx) return;
       this._book.fail(key, save);
       this._renderRow(key);

@@ -6,6 +6,7 @@
 //   const book = new MarkBook();
 //   book.accept(mark)                        // from the snapshot, an event or an answer
 //   const save = book.begin(key, value, comment);   // → { seq, expected, before }
+//   book.begin(key, value, comment, base)    // a save decided on version `base` (sent again)
 //   book.settle(key, save, markFromServer)   // → true when another juror wrote in between
 //   book.fail(key, save)                     // refused: the criterion shows `before` again
 //   book.display(key)                        // { value, comment, pending }
@@ -87,11 +88,13 @@ export class MarkBook {
    * @param {string} key
    * @param {string | null} value
    * @param {string} comment
+   * @param {number} [base] the version the save is based on, when it was decided earlier (a
+   *   save sent again by a later page: mark-outbox.js); by default the latest this book knows
    * @returns {Save}
    */
-  begin(key, value, comment) {
+  begin(key, value, comment, base) {
     const before = this.marks.get(key) || null;
-    const expected = Math.max(this.expect.get(key) || 0, before ? before.version : 0) + 1;
+    const expected = base !== undefined ? base + 1 : Math.max(this.expect.get(key) || 0, before ? before.version : 0) + 1;
     this.expect.set(key, expected);
     const seq = ++this.seq;
     this.pending.set(key, { value, comment, seq });

@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { beforeEach, test } from "node:test";
+
+import { MarkOutbox } from "../../softphone_web/js/jury/mark-outbox.js";
+import { installFakeStorage } from "./fake-storage.js";
+
+let data;
+beforeEach(() => {
+  data = installFakeStorage();
+});
+
+test("a waiting mark outlives its page: the next page reads it back", () => {
+  const first = new MarkOutbox("plateau:marks:j1:c1");
+  first.put("p\u001fC1\u001f1", { value: "acquis", comment: "", base_version: 0 });
+  first.put("p\u001fC1\u001f2", { value: "non_acquis", comment: "Oubli", base_version: 3 });
+  const next = new MarkOutbox("plateau:marks:j1:c1");
+  assert.deepEqual(
+    next.entries().map(([k, m]) => [k, m.value, m.comment, m.base_version]),
+    [
+      ["p\u001fC1\u001f1", "acquis", "", 0],
+      ["p\u001fC1\u001f2", "non_acquis", "Oubli", 3],
+    ],
+  );
+  assert.deepEqual(new MarkOutbox("plateau:marks:j1:c2").entries(), []); // another candidate
+});
+
+test("an answered save is dropped, but not a newer save of the same criterion", () => {
+  const box = new MarkOutbox("k");
+  const older = box.put("x", { value: "acquis", comment: "", base_version: 0 });
+  const newer = box.put("x", { value: "non_acquis", comment: "", base_version: 1 });
+  box.drop("x", older); // the first answer comes after the second save
+  assert.deepEqual(box.entries().map(([, m]) => m.value), ["non_acquis"]);
+  box.drop("x", newer);
+  assert.deepEqual(box.entries(), []);
+  assert.equal(data.has("k"), false); // nothing left behind
+});
+
+test("unreadable or foreign contents are nothing to send again", () => {
+  for (const raw of ["{", "[1,2]", "null", JSON.stringify({ x: { value: "acquis" } }), JSON.stringify({ x: { id: "1", value: 3, base_version: 0 } })]) {
+    data.set("k", raw);
+    assert.deepEqual(new MarkOutbox("k").entries(), [], raw);
+  }
+});
+
+test("without a key or a storage the marks wait as long as the page, without error", () => {
+  const box = new MarkOutbox(null);
+  box.drop("x", box.put("x", { value: "acquis", comment: "", base_version: 0 }));
+  assert.deepEqual(box.entries(), []);
+  const broken = { getItem: () => { throw new Error("denied"); }, setItem: () => { throw new Error("full"); }, removeItem: () => {} };
+  const failing = new MarkOutbox("k", broken);
+  failing.put("x", { value: "acquis", comment: "", base_version: 0 });
+  assert.deepEqual(failing.entries(), []);
+});
