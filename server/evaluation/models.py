@@ -34,6 +34,8 @@ class Mark(Base):
 
 class PinnedNote(Base):
     __tablename__ = "evaluation_notes"
+    # A note sent again (its answer lost in a cut) carries the id its page made once: one note.
+    __table_args__ = (UniqueConstraint("by", "client_note_id"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     candidate_id: Mapped[str] = mapped_column(
@@ -45,6 +47,7 @@ class PinnedNote(Base):
     text: Mapped[str] = mapped_column(Text)
     by: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+    client_note_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class InterviewNote(Base):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core import audit
@@ -58,6 +59,22 @@ async def _offset(
     return max(0, int((end - call.answered_at).total_seconds() * 1000))
 
 
+async def _sent_before(
+    session: AsyncSession, principal: Principal, candidate_id: str, client_note_id: str | None
+) -> PinnedNote | None:
+    """The note this juror already pinned with this id (its answer lost in a cut)."""
+    if client_note_id is None:
+        return None
+    note = await session.scalar(
+        select(PinnedNote).where(
+            PinnedNote.by == principal.actor, PinnedNote.client_note_id == client_note_id
+        )
+    )
+    if note is not None and note.candidate_id != candidate_id:
+        raise EvaluationRefused("Cet identifiant de note sert déjà à une note d'un autre candidat.")
+    return note
+
+
 async def pin_note(
     ctx: AppContext,
     principal: Principal,
@@ -65,14 +82,40 @@ async def pin_note(
     call_id: str | None,
     offset_ms: int | None,
     text: str,
+    client_note_id: str | None = None,
 ) -> NotePayload:
     """One click while listening: with a call and no offset, the offset is the moment of the
-    click in that call's recording; a page replaying a recording gives its own offset."""
+    click in that call's recording; a page replaying a recording gives its own offset. A note
+    sent again with the `client_note_id` its page made once is the note stored the first time
+    (no second note, audit entry or event)."""
     if not text.strip():
         raise EvaluationRefused("La note est vide.")
     if offset_ms is not None and offset_ms < 0:
         raise EvaluationRefused("Le moment de la note est négatif.")
+    try:
+        return await _pin(ctx, principal, candidate_id, call_id, offset_ms, text, client_note_id)
+    except IntegrityError:  # the same note, sent twice at once: the first one stored won
+        async with ctx.db.session() as session:
+            stored = await _sent_before(session, principal, candidate_id, client_note_id)
+            if stored is None:
+                raise
+            return note_out(stored)
+
+
+async def _pin(
+    ctx: AppContext,
+    principal: Principal,
+    candidate_id: str,
+    call_id: str | None,
+    offset_ms: int | None,
+    text: str,
+    client_note_id: str | None,
+) -> NotePayload:
     async with ctx.db.session() as session:
+        if (
+            stored := await _sent_before(session, principal, candidate_id, client_note_id)
+        ) is not None:
+            return note_out(stored)
         candidate = await session.get(Candidate, candidate_id)
         if candidate is None:
             raise NotFound("Candidat introuvable.")
@@ -86,6 +129,7 @@ async def pin_note(
             text=text,
             by=principal.actor,
             at=ctx.clock.now(),
+            client_note_id=client_note_id,
         )
         session.add(note)
         await audit.record(

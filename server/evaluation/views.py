@@ -38,6 +38,7 @@ class PinnedNoteIn(BaseModel):
     call_id: Annotated[str, Line(32)] | None = None
     offset_ms: int | None = Field(default=None, ge=0)
     text: Annotated[str, Text(4000)] = Field(min_length=1)
+    client_note_id: Annotated[str, Line(64)] | None = None  # a note sent again: pinned once
 
 
 class InterviewIn(BaseModel):
@@ -119,7 +120,9 @@ async def notes(candidate_id: str, session: SessionDep, _: Jury) -> list[NoteOut
 @router.post("/notes", status_code=201)
 async def pin_note(candidate_id: str, body: PinnedNoteIn, ctx: CtxDep, who: Juror) -> NoteOut:
     return NoteOut.model_validate(
-        await service.pin_note(ctx, who, candidate_id, body.call_id, body.offset_ms, body.text)
+        await service.pin_note(
+            ctx, who, candidate_id, body.call_id, body.offset_ms, body.text, body.client_note_id
+        )
     )
 
 

@@ -38,6 +38,8 @@ class PinNote(Message):
     call_id: Annotated[str, Line(32)] | None = None
     offset_ms: int | None = Field(default=None, ge=0)
     text: Annotated[str, Text(4000)] = Field(min_length=1)
+    # Made once by the page: the note sent again after a cut is pinned once.
+    client_note_id: Annotated[str, Line(64)] | None = None
 
 
 class MarkSaved(Payload):
@@ -77,7 +79,7 @@ async def on_set_mark(ctx: AppContext, principal: Principal, msg: SetMark) -> Ma
 async def on_pin_note(ctx: AppContext, principal: Principal, msg: PinNote) -> NoteKept:
     await _juror_of(ctx, principal, msg.candidate_id)
     note = await service.pin_note(
-        ctx, principal, msg.candidate_id, msg.call_id, msg.offset_ms, msg.text
+        ctx, principal, msg.candidate_id, msg.call_id, msg.offset_ms, msg.text, msg.client_note_id
     )
     return NoteKept(note=NoteOut.model_validate(note))
 

@@ -13,13 +13,14 @@ from sqlalchemy import select
 
 from server.core.audit import AuditEntry
 from server.core.context import AppContext
-from server.evaluation.models import Mark
+from server.evaluation.models import Mark, PinnedNote
 from tests.e2e.conftest import LiveServer, new_page, sign_in_with_code
 from tests.e2e.test_candidate_chat_and_link import stall_server
 from tests.e2e.test_jury_page import server_after_writing  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser
 COMMENT = "Oublie de reformuler la demande."
+NOTE = "Reformulation après l'objection : à revoir."
 
 
 async def stored_marks(ctx: AppContext, candidate_id: str) -> list[tuple[int, str, str, int]]:
@@ -28,6 +29,12 @@ async def stored_marks(ctx: AppContext, candidate_id: str) -> list[tuple[int, st
             select(Mark).where(Mark.candidate_id == candidate_id).order_by(Mark.criterion)
         )
         return [(m.criterion, m.value, m.comment, m.version) for m in rows]
+
+
+async def pinned_texts(ctx: AppContext, candidate_id: str) -> list[str]:
+    async with ctx.db.session() as s:
+        rows = await s.scalars(select(PinnedNote).where(PinnedNote.candidate_id == candidate_id))
+        return [n.text for n in rows]
 
 
 async def mark_audits(ctx: AppContext) -> int:
@@ -91,9 +98,10 @@ def test_marks_waiting_for_the_link_survive_the_page_being_left_and_are_saved_on
     server_after_writing: LiveServer,  # noqa: F811 - the fixture imported above
     browser: Any,
 ) -> None:
-    """A juror marks through a cut, then the page goes (a reload, a closed tab) before the link
-    is back: the marks waiting were kept by the browser, and the page that opens next saves
-    them, once each (they used to live in the page's memory only, and were lost with it)."""
+    """A juror marks and pins a note through a cut, then the page goes (a reload, a closed tab)
+    before the link is back: what waited was kept by the browser, and the page that opens next
+    saves it, once each (the marks used to live in the page's memory only and were lost with
+    it; the note was not sent again at all — « Note non épinglée » — and not idempotent)."""
     server = server_after_writing
     assert server.day is not None
     cid = server.day.ids["cand_a"]
@@ -114,6 +122,10 @@ def test_marks_waiting_for_the_link_survive_the_page_being_left_and_are_saved_on
         observer.keyboard.press("ArrowDown")
         observer.keyboard.press("n")  # made while the page knows the link is down
         expect(crits.nth(1)).to_have_attribute("data-pending", "true")
+        note = grid.locator("pinned-notes textarea")
+        note.fill(NOTE)
+        note.press("Control+Enter")  # pinned while the link is down
+        expect(grid.locator("pinned-notes .pn-status")).to_contain_text("partira")
         observer.goto("about:blank")  # the page is gone before the link is back
     finally:
         release.set()
@@ -129,4 +141,7 @@ def test_marks_waiting_for_the_link_survive_the_page_being_left_and_are_saved_on
         (2, "non_acquis", "", 1),
     ]
     assert server.call(mark_audits, server.ctx) == 2  # each mark once
+    expect(grid.locator("pinned-notes .pn-list li")).to_have_count(1)
+    expect(grid.locator("pinned-notes .pn-list")).to_contain_text(NOTE)
+    assert server.call(pinned_texts, server.ctx, cid) == [NOTE]  # pinned once
     assert observer.console_errors == []

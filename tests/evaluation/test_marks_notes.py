@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from server.core.audit import AuditEntry
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.telephony.models import CallRow
@@ -202,3 +205,40 @@ def test_interview_notes_follow_the_format(settings: Settings, clock: FakeClock)
         assert c.put(f"{base}/interviews/CP5", json={"text": "x"}).status_code == 409
         assert c.put(f"{base}/interviews/final", json={"text": "x"}).status_code == 409
         assert [i["topic"] for i in c.get(base).json()["interviews"]] == ["CP3"]
+
+
+def test_a_note_sent_again_with_its_id_is_pinned_once(settings: Settings, clock: FakeClock) -> None:
+    """A note whose answer a cut lost is sent again by the page with the id it made once: the
+    server gives back the note it stored, with no second note, audit entry or event; another
+    juror's id, or none, is another note."""
+    with running_app(settings, clock, pack_id=PACK) as h:
+        cid = h.day.ids["cand_a"]
+        h.login("observer_a")
+        note = {"type": "evaluation.pin_note", "candidate_id": cid, "text": "Accroche claire"}
+        with h.client.websocket_connect("/ws") as ws:
+            ws.receive_json()
+            ws.send_json({**note, "client_note_id": "n-7f3a", "request_id": "a"})
+            first = _reply(ws, "a")["result"]["note"]
+            heard = drain(ws)
+            assert [m["type"] for m in heard].count("evaluation.note") == 1
+            h.clock.advance(5)
+            ws.send_json({**note, "client_note_id": "n-7f3a", "request_id": "b"})
+            again = _reply(ws, "b")["result"]["note"]
+            assert again == first  # the stored note, its moment included
+            assert [m["type"] for m in drain(ws)].count("evaluation.note") == 0
+            ws.send_json({**note, "request_id": "c"})  # no id: a note of its own
+            assert _reply(ws, "c")["result"]["note"]["id"] != first["id"]
+        h.login("client_a")  # the other juror, with the same id by chance: their own note
+        with h.client.websocket_connect("/ws") as ws:
+            ws.receive_json()
+            ws.send_json({**note, "client_note_id": "n-7f3a", "request_id": "d"})
+            assert _reply(ws, "d")["result"]["note"]["id"] != first["id"]
+        listed = h.client.get(f"/api/candidates/{cid}/evaluation/notes").json()
+        assert len(listed) == 3
+        assert h.call(_audited_notes, h) == 3  # the note sent again was not audited twice
+
+
+async def _audited_notes(h: Harness) -> int:
+    async with h.ctx.db.session() as s:
+        rows = await s.scalars(select(AuditEntry).where(AuditEntry.action == "evaluation.note"))
+        return len(list(rows))

@@ -5,8 +5,8 @@
 // (`evaluation-wanted`: GET …/evaluation), marks from the snapshot's « evaluation » part and `evaluation.mark` events
 // (the other juror's marks appear live). Each mark is saved at once (`mark-save`: `evaluation.set_mark`),
 // shown before the server answers and put back as it was if the server refuses it. A save not
-// yet answered is kept by the browser (mark-outbox.js): the page that opens after this one went
-// (a reload during a cut) sends it again. Each save
+// yet answered is kept by the browser: the page that opens after this one went
+// (a reload during a cut) sends it again (waiting-saves.js). Each save
 // carries the version of the mark it was based on: when the other juror saved the same criterion
 // in between, the server refuses it (« conflict ») and the grid says so, with their mark. Below, the « Noter » box (<pinned-notes>) and the
 // synthesis (competences and transversal competences as the server derives them).
@@ -20,7 +20,7 @@
 // loads the grid and saves the marks; grid-view-state.js and grid-marks.js have no DOM.
 import { el } from "../components/dom.js";
 import { markKey, splitKey } from "./grid-marks.js";
-import { MarkOutbox } from "./mark-outbox.js";
+import { WaitingSaves } from "./waiting-saves.js";
 import { GridView } from "./grid-view.js";
 import { heardWarning, latestActivity, refusalWarning } from "./grid-view-state.js";
 import { callsIn, evaluationIn, liveCall, upsertCall } from "./observer-common.js";
@@ -29,7 +29,7 @@ import { callsIn, evaluationIn, liveCall, upsertCall } from "./observer-common.j
 /** @typedef {Error & { code?: string }} SaveError a refused mark (« conflict » when stale) */
 
 export class EvaluationGrid extends GridView {
-  /** @type {MarkOutbox | null} the saves not answered yet, kept beyond the page */
+  /** @type {WaitingSaves | null} the saves not answered yet, kept beyond the page */
   _outbox = null;
   _sentAgain = false;
 
@@ -41,7 +41,7 @@ export class EvaluationGrid extends GridView {
    */
   bound(ctx, on) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
-    this._outbox = new MarkOutbox(this._actor && `plateau:marks:${this._actor}:${ctx.candidateId}`);
+    this._outbox = new WaitingSaves(this._actor && `plateau:marks:${this._actor}:${ctx.candidateId}`, isWaitingMark);
     this._sentAgain = false;
     const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
@@ -184,7 +184,7 @@ export class EvaluationGrid extends GridView {
     if (this._sentAgain || this._ctx !== ctx || !this._outbox) return;
     this._sentAgain = true;
     for (const [key, waiting] of this._outbox.entries()) {
-      if (!this._book.pending.has(key)) this._save(key, waiting.value, waiting.comment, waiting.base_version);
+      if (!this._book.pending.has(key)) this._save(key, String(waiting.value), String(waiting.comment), Number(waiting.base_version));
     }
   }
 
@@ -256,5 +256,8 @@ export class EvaluationGrid extends GridView {
     }
   }
 }
+
+/** @param {any} m a mark kept by an earlier page */
+const isWaitingMark = (m) => typeof m.value === "string" && typeof m.comment === "string" && Number.isInteger(m.base_version);
 
 if (!customElements.get("evaluation-grid")) customElements.define("evaluation-grid", EvaluationGrid);

@@ -89,7 +89,7 @@ export class MarkBook {
    * @param {string | null} value
    * @param {string} comment
    * @param {number} [base] the version the save is based on, when it was decided earlier (a
-   *   save sent again by a later page: mark-outbox.js); by default the latest this book knows
+   *   save sent again by a later page: waiting-saves.js); by default the latest this book knows
    * @returns {Save}
    */
   begin(key, value, comment, base) {

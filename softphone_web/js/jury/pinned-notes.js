@@ -6,6 +6,9 @@
 // `evaluation.note`), newest first, with its offset and its simulation.
 //
 //   notes.bind(ctx);  notes.unbind();  notes.notes  // as the server gives them
+// A note is sent with an id made once (`client_note_id`): a cut does not drop it — it goes again
+// by itself when the link is back (request-again.js), is kept by the browser until answered
+// (waiting-saves.js: the page opened after a reload sends it), and is pinned once.
 // Keyboard: Ctrl+Entrée (or ⌘+Entrée) pins; Échap forgets the moment taken.
 // Used inside <evaluation-grid>; works on its own too.
 import { serverNow } from "../clock.js";
@@ -20,6 +23,10 @@ import {
   upsertCall,
 } from "./observer-common.js";
 import { JuryPanel } from "./jury-panel.js";
+import { requestAgainWhenBack } from "../request-again.js";
+import { WaitingSaves } from "./waiting-saves.js";
+
+/** @typedef {{ type: "evaluation.pin_note", candidate_id: string, text: string, call_id?: string, offset_ms?: number }} PinMessage */
 
 export class PinnedNotes extends JuryPanel {
   /** @type {number} */
@@ -40,6 +47,8 @@ export class PinnedNotes extends JuryPanel {
   _actor;
   /** @type {boolean} */
   _busy;
+  /** @type {WaitingSaves | null} the note sent but not answered yet, kept beyond the page */
+  _waiting = null;
 
   constructor() {
     super();
@@ -119,7 +128,11 @@ export class PinnedNotes extends JuryPanel {
       this._sims = sims;
       this._render();
     });
+    this._waiting = new WaitingSaves(this._actor && `plateau:notes:${this._actor}:${ctx.candidateId}`, isWaitingNote);
     this._enable();
+    // A note an earlier page of this juror left unanswered (a reload during a cut): sent again.
+    const [left] = this._waiting.entries();
+    if (left && !this._busy) this._send(ctx, /** @type {PinMessage} */ (left[1].message), left[1].id, null);
   }
 
   unbound() {
@@ -192,29 +205,49 @@ export class PinnedNotes extends JuryPanel {
     }
     const call = liveCall(this._calls);
     const moment = this._moment || { callId: call ? call.id : null, offsetMs: this._offsetNow(call) };
-    /** @type {{ type: string, candidate_id: string, text: string, call_id?: string, offset_ms?: number }} */
+    /** @type {PinMessage} */
     const message = { type: "evaluation.pin_note", candidate_id: this._ctx.candidateId, text };
     if (moment.callId) {
       message.call_id = moment.callId;
       if (moment.offsetMs !== null) message.offset_ms = Math.round(moment.offsetMs);
     }
-    const ctx = this._ctx;
+    const waiting = this._waiting || new WaitingSaves(null, isWaitingNote);
+    await this._send(this._ctx, message, waiting.put("note", { message }), text);
+  }
+
+  /**
+   * Sends a note until the server answers (through cuts), with its id made once.
+   * @param {import("./observer-common.js").JuryContext} ctx
+   * @param {PinMessage} message
+   * @param {string} id
+   * @param {string | null} typed the box's text it came from (null: an earlier page's note)
+   */
+  async _send(ctx, message, id, typed) {
+    const waiting = this._waiting;
     this._busy = true;
     this._enable();
+    if (!ctx.socket.connected) this._say("Connexion perdue : la note partira dès le retour de la connexion.");
     try {
-      const res = await ctx.socket.request(message);
+      const res = await requestAgainWhenBack(ctx.socket, { ...message, client_note_id: id });
+      waiting?.drop("note", id); // answered: stored
       if (this._ctx !== ctx) return;
       const note = res.note;
       this._add(note);
-      this._text.value = "";
-      this._moment = null;
+      if (typed !== null && this._text.value.trim() === typed) {
+        this._text.value = "";
+        this._moment = null;
+      }
       this._say(
         note.offset_ms !== null && note.offset_ms !== undefined
           ? `Note épinglée à ${formatOffset(note.offset_ms)} de l'appel.`
           : `Note épinglée à ${clockTime(note.at)}.`,
       );
-    } catch (err) {
-      if (this._ctx === ctx) this._say(`Note non épinglée : ${/** @type {Error} */ (err).message} Votre texte est gardé.`, true);
+    } catch (caught) {
+      const err = /** @type {Error & { refused?: boolean }} */ (caught);
+      if (err && err.refused) waiting?.drop("note", id); // answered « non »: said, not kept
+      if (this._ctx !== ctx) return;
+      const kept = typed !== null ? "Votre texte est gardé." : `Texte : « ${message.text} »`;
+      this._say(`Note non épinglée : ${err.message} ${kept}`, true);
     } finally {
       this._busy = false;
       if (this._text) this._enable();
@@ -269,5 +302,9 @@ export class PinnedNotes extends JuryPanel {
     this._empty.hidden = notes.length > 0;
   }
 }
+
+/** @param {any} r a note kept by an earlier page */
+const isWaitingNote = (r) =>
+  Boolean(r.message) && r.message.type === "evaluation.pin_note" && typeof r.message.text === "string" && typeof r.message.candidate_id === "string";
 
 if (!customElements.get("pinned-notes")) customElements.define("pinned-notes", PinnedNotes);

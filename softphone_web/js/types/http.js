@@ -1245,6 +1245,7 @@
  * @property {string | null} [call_id]
  * @property {number | null} [offset_ms]
  * @property {string} text
+ * @property {string | null} [client_note_id]
  */
 
 /**

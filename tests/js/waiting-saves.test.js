@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
 
-import { MarkOutbox } from "../../softphone_web/js/jury/mark-outbox.js";
+import { WaitingSaves } from "../../softphone_web/js/jury/waiting-saves.js";
 import { installFakeStorage } from "./fake-storage.js";
 
 let data;
@@ -9,11 +9,13 @@ beforeEach(() => {
   data = installFakeStorage();
 });
 
-test("a waiting mark outlives its page: the next page reads it back", () => {
-  const first = new MarkOutbox("plateau:marks:j1:c1");
-  first.put("p\u001fC1\u001f1", { value: "acquis", comment: "", base_version: 0 });
+const isMark = (m) => typeof m.value === "string" && Number.isInteger(m.base_version);
+
+test("a waiting save outlives its page: the next page reads it back, with its id", () => {
+  const first = new WaitingSaves("plateau:marks:j1:c1", isMark);
+  const id = first.put("p\u001fC1\u001f1", { value: "acquis", comment: "", base_version: 0 });
   first.put("p\u001fC1\u001f2", { value: "non_acquis", comment: "Oubli", base_version: 3 });
-  const next = new MarkOutbox("plateau:marks:j1:c1");
+  const next = new WaitingSaves("plateau:marks:j1:c1", isMark);
   assert.deepEqual(
     next.entries().map(([k, m]) => [k, m.value, m.comment, m.base_version]),
     [
@@ -21,13 +23,15 @@ test("a waiting mark outlives its page: the next page reads it back", () => {
       ["p\u001fC1\u001f2", "non_acquis", "Oubli", 3],
     ],
   );
-  assert.deepEqual(new MarkOutbox("plateau:marks:j1:c2").entries(), []); // another candidate
+  assert.equal(next.entries()[0][1].id, id);
+  assert.deepEqual(new WaitingSaves("plateau:marks:j1:c2", isMark).entries(), []); // another candidate
 });
 
-test("an answered save is dropped, but not a newer save of the same criterion", () => {
-  const box = new MarkOutbox("k");
+test("an answered save is dropped, but not a newer save of the same thing", () => {
+  const box = new WaitingSaves("k", isMark);
   const older = box.put("x", { value: "acquis", comment: "", base_version: 0 });
   const newer = box.put("x", { value: "non_acquis", comment: "", base_version: 1 });
+  assert.notEqual(older, newer);
   box.drop("x", older); // the first answer comes after the second save
   assert.deepEqual(box.entries().map(([, m]) => m.value), ["non_acquis"]);
   box.drop("x", newer);
@@ -36,18 +40,18 @@ test("an answered save is dropped, but not a newer save of the same criterion", 
 });
 
 test("unreadable or foreign contents are nothing to send again", () => {
-  for (const raw of ["{", "[1,2]", "null", JSON.stringify({ x: { value: "acquis" } }), JSON.stringify({ x: { id: "1", value: 3, base_version: 0 } })]) {
+  for (const raw of ["{", "[1,2]", "null", "7", JSON.stringify({ x: { value: "acquis", base_version: 0 } }), JSON.stringify({ x: { id: "1", value: 3, base_version: 0 } }), JSON.stringify({ x: null })]) {
     data.set("k", raw);
-    assert.deepEqual(new MarkOutbox("k").entries(), [], raw);
+    assert.deepEqual(new WaitingSaves("k", isMark).entries(), [], raw);
   }
 });
 
-test("without a key or a storage the marks wait as long as the page, without error", () => {
-  const box = new MarkOutbox(null);
+test("without a key or a storage the saves wait as long as the page, without error", () => {
+  const box = new WaitingSaves(null, isMark);
   box.drop("x", box.put("x", { value: "acquis", comment: "", base_version: 0 }));
   assert.deepEqual(box.entries(), []);
   const broken = { getItem: () => { throw new Error("denied"); }, setItem: () => { throw new Error("full"); }, removeItem: () => {} };
-  const failing = new MarkOutbox("k", broken);
+  const failing = new WaitingSaves("k", isMark, broken);
   failing.put("x", { value: "acquis", comment: "", base_version: 0 });
   assert.deepEqual(failing.entries(), []);
 });
