@@ -23,6 +23,7 @@ from server.core.referential import Pathway
 from server.core.tokens import CSRF_COOKIE
 from server.exams import setup
 from server.web.composition import Contribution, Edges
+from tests.one_hop_client import OneHopTestClient
 from tests.seeded_days import seeded_once
 
 ORGANISER_PASSWORD = "mot-de-passe-solide-1"
@@ -205,7 +206,7 @@ def running_app(
     if media is not None:  # e.g. a FakeMedia: no aiortc in service-level tests
         ctx.services.media = media
     app = create_app(ctx, contributions=contributions)
-    with TestClient(app, base_url="http://testserver") as client:
+    with OneHopTestClient(app, base_url="http://testserver") as client:
         if day is None:
             day = client.portal.call(
                 lambda: seed_exam_day(ctx, format_id=format_id, pack_id=pack_id)
