@@ -93,56 +93,43 @@ async def pin_note(
     if offset_ms is not None and offset_ms < 0:
         raise EvaluationRefused("Le moment de la note est négatif.")
     try:
-        return await _pin(ctx, principal, candidate_id, call_id, offset_ms, text, client_note_id)
-    except IntegrityError:  # the same note, sent twice at once: the first one stored won
         async with ctx.db.session() as session:
             stored = await _sent_before(session, principal, candidate_id, client_note_id)
-            if stored is None:
-                raise
-            return note_out(stored)
-
-
-async def _pin(
-    ctx: AppContext,
-    principal: Principal,
-    candidate_id: str,
-    call_id: str | None,
-    offset_ms: int | None,
-    text: str,
-    client_note_id: str | None,
-) -> NotePayload:
-    async with ctx.db.session() as session:
-        if (
-            stored := await _sent_before(session, principal, candidate_id, client_note_id)
-        ) is not None:
-            return note_out(stored)
-        candidate = await session.get(Candidate, candidate_id)
-        if candidate is None:
-            raise NotFound("Candidat introuvable.")
-        if call_id is not None:
-            live = await _offset(ctx, session, candidate_id, call_id)
-            offset_ms = live if offset_ms is None else offset_ms
-        note = PinnedNote(
-            candidate_id=candidate_id,
-            call_id=call_id,
-            offset_ms=offset_ms,
-            text=text,
-            by=principal.actor,
-            at=ctx.clock.now(),
-            client_note_id=client_note_id,
-        )
-        session.add(note)
-        await audit.record(
-            session,
-            clock=ctx.clock,
-            actor=principal.actor,
-            action="evaluation.note",
-            exam_session_id=candidate.exam_session_id,
-            subject=candidate_id,
-            details={"call": call_id, "offset_ms": offset_ms, "text": text},
-        )
-        await session.commit()
-        out = note_out(note)
+            if stored is not None:  # sent again after a cut lost its answer
+                return note_out(stored)
+            candidate = await session.get(Candidate, candidate_id)
+            if candidate is None:
+                raise NotFound("Candidat introuvable.")
+            if call_id is not None:
+                live = await _offset(ctx, session, candidate_id, call_id)
+                offset_ms = live if offset_ms is None else offset_ms
+            note = PinnedNote(
+                candidate_id=candidate_id,
+                call_id=call_id,
+                offset_ms=offset_ms,
+                text=text,
+                by=principal.actor,
+                at=ctx.clock.now(),
+                client_note_id=client_note_id,
+            )
+            session.add(note)
+            await audit.record(
+                session,
+                clock=ctx.clock,
+                actor=principal.actor,
+                action="evaluation.note",
+                exam_session_id=candidate.exam_session_id,
+                subject=candidate_id,
+                details={"call": call_id, "offset_ms": offset_ms, "text": text},
+            )
+            await session.commit()
+            out = note_out(note)
+    except IntegrityError:  # the same note sent twice at once: the one stored first won
+        async with ctx.db.session() as session:
+            stored = await _sent_before(session, principal, candidate_id, client_note_id)
+        if stored is None:
+            raise
+        return note_out(stored)
     to_jury(ctx, candidate_id, NotePinned(candidate_id=candidate_id, note=NoteOut(**out)))
     return out
 

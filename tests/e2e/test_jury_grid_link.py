@@ -43,13 +43,10 @@ async def mark_audits(ctx: AppContext) -> int:
         return len(list(rows))
 
 
-def test_marks_made_through_a_cut_are_saved_once_when_the_link_is_back(
-    server_after_writing: LiveServer,  # noqa: F811 - the fixture imported above
-    browser: Any,
-) -> None:
-    server = server_after_writing
+def observer_grid(browser: Any, server: LiveServer) -> tuple[Any, Any, Any, Any]:
+    """The observer's jury page, connected, its grid on the first part: (page, link
+    indicator, grid, criteria rows)."""
     assert server.day is not None
-    cid = server.day.ids["cand_a"]
     observer = new_page(browser, server)
     sign_in_with_code(observer, server.day.codes["observer_a"], home="/jury")
     link = observer.locator("#link")
@@ -58,6 +55,17 @@ def test_marks_made_through_a_cut_are_saved_once_when_the_link_is_back(
     grid.locator(".eg-part-select").select_option(index=0)
     crits = grid.locator(".eg-crit")
     expect(crits.nth(1)).to_be_visible()
+    return observer, link, grid, crits
+
+
+def test_marks_made_through_a_cut_are_saved_once_when_the_link_is_back(
+    server_after_writing: LiveServer,  # noqa: F811 - the fixture imported above
+    browser: Any,
+) -> None:
+    server = server_after_writing
+    assert server.day is not None
+    cid = server.day.ids["cand_a"]
+    observer, link, grid, crits = observer_grid(browser, server)
 
     stalled, release = stall_server(server)
     try:
@@ -105,14 +113,7 @@ def test_marks_waiting_for_the_link_survive_the_page_being_left_and_are_saved_on
     server = server_after_writing
     assert server.day is not None
     cid = server.day.ids["cand_a"]
-    observer = new_page(browser, server)
-    sign_in_with_code(observer, server.day.codes["observer_a"], home="/jury")
-    link = observer.locator("#link")
-    expect(link).to_have_attribute("data-connected", "true")
-    grid = observer.locator("evaluation-grid")
-    grid.locator(".eg-part-select").select_option(index=0)
-    crits = grid.locator(".eg-crit")
-    expect(crits.nth(1)).to_be_visible()
+    observer, link, grid, crits = observer_grid(browser, server)
 
     stalled, release = stall_server(server)
     try:
