@@ -72,6 +72,15 @@ def check(text: str, *, multiline: bool, max_length: int | None = None) -> str:
     return text
 
 
+def _refuse_controls(value: Any) -> Any:
+    """The forbidden characters, looked for before a model trims the text's ends: Unicode
+    counts some controls (U+0085, U+000B, U+000C) as spaces, and a trim would drop them
+    unseen — the text must be refused, not stored without them."""
+    if isinstance(value, str) and (bad := _FORBIDDEN_ALWAYS.search(value)) is not None:
+        raise TextRefused(_describe(bad.group()))
+    return value
+
+
 def check_line(text: str) -> str:
     return check(text, multiline=False)
 
@@ -88,6 +97,7 @@ class Line(GroupedMetadata):
     multiline = False
 
     def __iter__(self) -> Iterator[Any]:
+        yield BeforeValidator(_refuse_controls)
         yield MaxLen(self.max_length)
         yield AfterValidator(self._check)
 

@@ -174,3 +174,26 @@ def test_a_password_set_with_a_decomposed_accent_signs_in_as_typed_on_a_page() -
     typed = PasswordLogin(username="orga", password="mot-de-passe-e\u0301te\u0301").password
     assert typed == "mot-de-passe-été"
     assert PasswordHasher().verify(stored, typed)
+
+
+class _Trimmed(BaseModel):
+    """A body model that trims spaces, as exams' and documents' do (`str_strip_whitespace`)."""
+
+    model_config = {"str_strip_whitespace": True}
+    line: Annotated[str, Line(50)] = "x"
+    text: Annotated[str, Text(50)] = "x"
+
+
+@pytest.mark.parametrize("control", ["\x85", "\x1c", "\x1f", "\x0b", "\x0c"])
+@pytest.mark.parametrize("field", ["line", "text"])
+def test_a_control_at_either_end_is_refused_not_trimmed_away(control: str, field: str) -> None:
+    # Python counts these controls as spaces: trimming used to drop them silently before the
+    # policy saw them, and « \uf8e5\x85 » removed a participant (the hostile-input property).
+    for value in (f"{control}motif", f"motif{control}", f"\uf8e5{control}", control):
+        with pytest.raises(ValidationError, match="contrôle interdit"):
+            _Trimmed(**{field: value})
+
+
+def test_ordinary_spaces_are_still_trimmed() -> None:
+    kept = _Trimmed(line="  motif \n", text="\n motif\tlong \r\n")
+    assert (kept.line, kept.text) == ("motif", "motif\tlong")

@@ -171,6 +171,11 @@ def test_a_candidate_removed_before_the_start_is_signed_out_everywhere(
         assert cand.get("/api/auth/me").status_code == 200
         url = f"/api/sessions/{sid}/participants/{cid}/remove"
         assert orga.post(url, json={}).status_code == 422  # a reason is required
+        # A control at an end of the reason (U+0085 is a space to Unicode) is refused, not
+        # trimmed away: the hostile-input property removed a participant with « \uf8e5\x85 ».
+        for hostile in ("\uf8e5\x85", "Absent\x0c", "\x85"):
+            refused = orga.post(url, json={"reason": hostile})
+            assert refused.status_code == 422 and "contrôle interdit" in refused.text, hostile
         with cand.ws() as ws:
             assert ws.receive_json()["type"] == "snapshot"
             r = orga.post(url, json={"reason": "Absent, ne s'est pas présenté."})
