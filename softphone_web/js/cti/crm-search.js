@@ -71,25 +71,43 @@ export class CrmSearch extends HTMLElement {
     this._input?.focus();
   }
 
+  // The results, keyed by record: a result already shown keeps its element (its text is
+  // updated when the record changed), so a refresh — after each fetch of a record — never
+  // loses a click in progress or the focus of the result the candidate is on.
   _render() {
     if (!this._list) return;
     const q = this._input.value;
     const hits = (this._records || []).filter((/** @type {Record<string, any>} */ r) => recordMatches(r, q));
     this._count.textContent = `${hits.length} fiche${hits.length > 1 ? "s" : ""}`;
-    this._list.replaceChildren(
-      ...hits.map((/** @type {Record<string, any>} */ r) => {
-        const li = el("li", "crm-hit");
-        li.setAttribute("role", "option");
-        li.dataset.id = r.id;
-        li.tabIndex = -1;
-        li.setAttribute("aria-selected", String(r.id === this._selected));
-        const phone = (r.phones || [])[0];
-        li.append(el("strong", "", recordName(r)), el("span", "muted small", `${r.id}${phone ? ` · ${phone.display || phone}` : ""}`));
-        li.addEventListener("click", () => this._open(r.id));
-        li.addEventListener("keydown", (ev) => this._key(ev, li));
-        return li;
-      }),
-    );
+    const shown = new Map([...this._list.children].map((li) => [/** @type {HTMLElement} */ (li).dataset.id, /** @type {HTMLLIElement} */ (li)]));
+    /** @type {HTMLLIElement[]} */
+    const items = hits.map((/** @type {Record<string, any>} */ r) => {
+      const li = shown.get(r.id) || this._item(r.id);
+      const phone = (r.phones || [])[0];
+      const name = recordName(r);
+      const detail = `${r.id}${phone ? ` · ${phone.display || phone}` : ""}`;
+      if (li.dataset.shows !== `${name}\u001f${detail}`) {
+        li.dataset.shows = `${name}\u001f${detail}`;
+        li.replaceChildren(el("strong", "", name), el("span", "muted small", detail));
+      }
+      li.setAttribute("aria-selected", String(r.id === this._selected));
+      return li;
+    });
+    const current = [...this._list.children];
+    if (current.length !== items.length || items.some((li, i) => li !== current[i])) {
+      this._list.replaceChildren(...items);
+    }
+  }
+
+  /** @param {string} id */
+  _item(id) {
+    const li = el("li", "crm-hit");
+    li.setAttribute("role", "option");
+    li.dataset.id = id;
+    li.tabIndex = -1;
+    li.addEventListener("click", () => this._open(id));
+    li.addEventListener("keydown", (ev) => this._key(ev, li));
+    return li;
   }
 
   /** @param {string} id */
