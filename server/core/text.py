@@ -59,10 +59,8 @@ def _describe(char: str) -> str:
 
 def check(text: str, *, multiline: bool, max_length: int | None = None) -> str:
     """`text` as stored (NFC; CR LF and lone CR as LF when multi-line), or TextRefused."""
-    bad = _FORBIDDEN_ALWAYS.search(text)
-    if bad is None and not multiline:
-        bad = _LINE_BREAKS.search(text)
-    if bad is not None:
+    _refuse_controls(text)
+    if not multiline and (bad := _LINE_BREAKS.search(text)) is not None:
         raise TextRefused(_describe(bad.group()))
     if multiline and "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
