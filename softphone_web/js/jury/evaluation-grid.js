@@ -30,7 +30,7 @@ import { callsIn, evaluationIn, liveCall, upsertCall } from "./observer-common.j
 
 export class EvaluationGrid extends GridView {
   /** @type {WaitingSaves | null} the saves not answered yet, kept beyond the page */
-  _outbox = null;
+  _waiting = null;
   _sentAgain = false;
 
   // ---- the page contract ------------------------------------------------------------------
@@ -41,7 +41,7 @@ export class EvaluationGrid extends GridView {
    */
   bound(ctx, on) {
     this._actor = ctx.me ? `${ctx.me.role}:${ctx.me.subject_id}` : null;
-    this._outbox = new WaitingSaves(this._actor && `plateau:marks:${this._actor}:${ctx.candidateId}`, isWaitingMark);
+    this._waiting = new WaitingSaves(this._actor && `plateau:marks:${this._actor}:${ctx.candidateId}`, isWaitingMark);
     this._sentAgain = false;
     const mine = (/** @type {{ candidate_id: string }} */ msg) => msg.candidate_id === ctx.candidateId;
     on("snapshot", (msg) => {
@@ -181,9 +181,9 @@ export class EvaluationGrid extends GridView {
   // The saves an earlier page of this juror left unanswered, sent again once (the grid loaded).
   /** @param {import("./observer-common.js").JuryContext} ctx */
   _sendWaiting(ctx) {
-    if (this._sentAgain || this._ctx !== ctx || !this._outbox) return;
+    if (this._sentAgain || this._ctx !== ctx || !this._waiting) return;
     this._sentAgain = true;
-    for (const [key, waiting] of this._outbox.entries()) {
+    for (const [key, waiting] of this._waiting.entries()) {
       if (!this._book.pending.has(key)) this._save(key, String(waiting.value), String(waiting.comment), Number(waiting.base_version));
     }
   }
@@ -196,11 +196,11 @@ export class EvaluationGrid extends GridView {
    */
   async _save(key, value, comment, base) {
     const ctx = this._ctx;
-    const outbox = this._outbox;
-    if (!ctx || !outbox || !value) return;
+    const saves = this._waiting;
+    if (!ctx || !saves || !value) return;
     const [part, competence, criterion] = splitKey(key);
     const save = this._book.begin(key, value, comment, base);
-    const waiting = outbox.put(key, { value, comment, base_version: save.expected - 1 });
+    const waiting = saves.put(key, { value, comment, base_version: save.expected - 1 });
     this._renderRow(key);
     this._saved.textContent = "Enregistrement…";
     try {
@@ -213,7 +213,7 @@ export class EvaluationGrid extends GridView {
         comment,
         base_version: save.expected - 1,
       });
-      outbox.drop(key, waiting); // answered: stored
+      saves.drop(key, waiting); // answered: stored
       if (this._ctx !== ctx) return;
       const mark = res.mark;
       if (!this._actor) this._actor = mark.by;
@@ -223,7 +223,7 @@ export class EvaluationGrid extends GridView {
       this._saved.textContent = `Enregistré à ${new Date().toLocaleTimeString("fr-FR")}.`;
     } catch (caught) {
       const err = /** @type {SaveError & { refused?: boolean }} */ (caught);
-      if (err && err.refused) outbox.drop(key, waiting); // answered « non »: said, not kept
+      if (err && err.refused) saves.drop(key, waiting); // answered « non »: said, not kept
       if (this._ctx !== ctx) return;
       this._book.fail(key, save);
       this._renderRow(key);
