@@ -75,16 +75,17 @@ def start_replica(port: int, env: dict[str, str], work: Path) -> subprocess.Pope
     cmd = [str(PLATEAU), "serve", "--port", str(port), "--media-workers", "0"]
     process = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, stdout=log, stderr=log)
     deadline = time.monotonic() + 180
-    while True:
-        try:
-            if httpx.get(f"https://127.0.0.1:{port}/connexion", verify=False).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            raise SystemExit(f"replica on {port} did not start: see {work}")
-        time.sleep(0.3)
+    with httpx.Client(verify=False) as client:  # one TLS context for the whole wait
+        while True:
+            try:
+                if client.get(f"https://127.0.0.1:{port}/connexion").status_code == 200:
+                    return process
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise SystemExit(f"replica on {port} did not start: see {work}")
+            time.sleep(0.3)
 
 
 async def seed(url: str, data: Path) -> tuple[Any, str]:

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from server.core.tokens import CSRF_COOKIE
+from tests.http_waits import wait_answering
 from tests.ports import free_port
 
 pytestmark = pytest.mark.slow
@@ -41,17 +42,19 @@ def demo_server(
             stderr=subprocess.STDOUT,
             env=env,
         )
+
+    def alive() -> None:
+        assert process.poll() is None, log.read_text(encoding="utf-8")
+
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            assert process.poll() is None, log.read_text(encoding="utf-8")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/connexion").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
-            time.sleep(0.2)
+        wait_answering(
+            f"http://127.0.0.1:{port}/connexion",
+            ready=lambda response: response.status_code == 200,
+            alive=alive,
+            what=lambda: log.read_text(encoding="utf-8"),
+            timeout_s=READY_TIMEOUT_S,
+            every_s=0.2,
+        )
         yield process, log.read_text(encoding="utf-8")
     finally:
         if process.poll() is None:

@@ -24,7 +24,6 @@ import signal
 import ssl
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -50,6 +49,7 @@ from server.telephony.models import CallRow
 from tests.conftest import TEST_SECRET, _pg_admin, _pg_admin_url
 from tests.haproxy_config import HAPROXY, local_config
 from tests.harness import ORGANISER_PASSWORD, ExamDay, seed_exam_day
+from tests.http_waits import wait_answering
 from tests.ports import free_port
 
 pytestmark = pytest.mark.slow
@@ -120,14 +120,20 @@ class Cluster:
             self.processes[name] = subprocess.Popen(
                 cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env(), cwd=PROJECT_ROOT
             )
-        deadline = time.monotonic() + READY_S
-        while True:
-            assert self.processes[name].poll() is None, log.read_text(encoding="utf-8")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(ready, verify=verify, timeout=5).status_code < 500:
-                    return
-            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
-            time.sleep(0.3)
+        process = self.processes[name]
+
+        def alive() -> None:
+            assert process.poll() is None, log.read_text(encoding="utf-8")
+
+        wait_answering(
+            ready,
+            ready=lambda response: response.status_code < 500,
+            alive=alive,
+            what=lambda: log.read_text(encoding="utf-8"),
+            timeout_s=READY_S,
+            every_s=0.3,
+            verify=verify,
+        )
 
     def kill(self, name: str) -> None:
         process = self.processes[name]

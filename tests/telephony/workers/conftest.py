@@ -15,13 +15,13 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 import redis
 
 from server.core.config import PROJECT_ROOT
 from server.telephony.workers.protocol import TOKEN_HEADER
 from server.telephony.workers.registry import Registry
+from tests.http_waits import wait_answering
 from tests.ports import free_port
 
 REDIS_URL = os.environ.get("PLATEAU_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -142,16 +142,19 @@ def spawn_worker(redis_url: str, namespace: str, tmp_path: Path) -> Iterator[Spa
             process = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, stderr=stderr)
         worker = WorkerProcess(worker_id, port, process)
         spawned.append(worker)
-        deadline = time.monotonic() + START_WAIT_S  # imports aiortc, self-tests; busy machine
-        while time.monotonic() < deadline:
+
+        def alive() -> None:
             assert worker.process.poll() is None, "the media worker exited"
-            try:
-                if httpx.get(f"{worker.url}/health", headers={TOKEN_HEADER: TOKEN}).is_success:
-                    return worker
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("the media worker did not answer its health route within 60 s")
+
+        wait_answering(  # it imports aiortc and tests itself: long on a busy machine
+            f"{worker.url}/health",
+            ready=lambda response: response.is_success,
+            alive=alive,
+            what=lambda: "the media worker's health route",
+            timeout_s=START_WAIT_S,
+            headers={TOKEN_HEADER: TOKEN},
+        )
+        return worker
 
     yield spawn
     for worker in spawned:

@@ -17,11 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 import redis
 
 from server.core.migrations import upgrade
+from tests.http_waits import wait_answering
 from tests.ports import free_base_port, free_port
 
 from .conftest import process_alive, start_time, wait_until
@@ -83,12 +83,11 @@ def plateau_serve(
         )
     served = Served(process, log, {})
 
-    def ready() -> bool:
+    def alive() -> None:
         assert process.poll() is None, served.output()
-        try:
-            httpx.get(f"https://127.0.0.1:{port}/api/health", verify=False, timeout=5)
-        except httpx.HTTPError:
-            return False
+
+    def both_workers() -> bool:
+        alive()
         served.workers = {
             wid: info
             for wid, info in registered(redis_url, namespace).items()
@@ -97,9 +96,15 @@ def plateau_serve(
         return len(served.workers) == 2
 
     try:
-        wait_until(
-            ready, "plateau serve answering HTTPS with its 2 workers registered", READY_TIMEOUT_S
+        wait_answering(
+            f"https://127.0.0.1:{port}/api/health",
+            ready=lambda response: True,  # any answer: it serves HTTPS
+            alive=alive,
+            what=served.output,
+            timeout_s=READY_TIMEOUT_S,
+            verify=False,
         )
+        wait_until(both_workers, "plateau serve's 2 workers registered", READY_TIMEOUT_S)
         yield served
     finally:
         if process.poll() is None:
