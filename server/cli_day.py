@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,10 @@ from server.core.context import AppContext
 from server.core.localtime import duration
 from server.core.referential import Pathway
 from server.exams.closure import StopReason, reasons_for
+
+if TYPE_CHECKING:
+    from server.core.loading import Problem
+    from server.scenarios.pack.models import ScenarioPack
 
 CandidateArg = Annotated[
     str, typer.Argument(help="Identifiant du candidat (plateau session show).")
@@ -63,16 +67,20 @@ def _state_line(state: Any) -> str:
 def packs() -> None:
     """Liste les packs de scénarios (identifiant, version, titre, formats servis)."""
 
-    async def work(ctx: AppContext, session: AsyncSession) -> Any:
-        return ctx.packs, ctx.services.pack_problems
+    from server.scenarios.catalogue import loaded_packs
+
+    async def work(
+        ctx: AppContext, session: AsyncSession
+    ) -> tuple[dict[str, ScenarioPack], list[Problem]]:
+        return loaded_packs(ctx), ctx.services.pack_problems
 
     loaded, problems = run(work, secret=False)
     for pack_id in sorted(loaded):
         pack = loaded[pack_id]
-        formats = ", ".join(str(getattr(f, "format", f)) for f in pack.formats)
+        formats = ", ".join(use.format for use in pack.formats)
         typer.echo(f"{pack.id}\tv{pack.version}\t{pack.title}\t{formats}\t{pack.name}")
-    for name in sorted(problems or {}):
-        typer.echo(f"{name}\tnon chargé : {len(problems[name])} problème(s)", err=True)
+    for problem in problems:  # a pack left out: each of its problems, file and field
+        typer.echo(f"pack non chargé\t{problem}", err=True)
 
 
 def show(session_id: SessionArg) -> None:

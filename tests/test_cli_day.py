@@ -146,3 +146,31 @@ def test_settings_and_ports_refused_in_french(
     assert "PLATEAU_SECRET_KEY est requis" in refused(
         "session", "create", "--centre", "X", "--date", "2031-01-01"
     )
+
+
+def test_packs_lists_the_valid_ones_and_says_which_did_not_load(
+    env: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A broken pack beside good ones: the good ones are listed, the broken one is named on
+    stderr with the count of its problems (it used to be a traceback: a list read as a dict)."""
+    import shutil
+
+    from server.core.config import PROJECT_ROOT
+    from tests.scenarios.packs_helpers import BROKEN, broken_copy
+
+    scenarios = tmp_path / "scenarios"
+    shutil.copytree(PROJECT_ROOT / "scenarios" / "titles", scenarios / "titles")
+    shutil.copytree(
+        PROJECT_ROOT / "scenarios" / "packs" / "plateforme-horizon",
+        scenarios / "packs" / "plateforme-horizon",
+    )
+    root, _ = broken_copy(BROKEN / "schema_errors.yaml", scenarios / "packs")
+    monkeypatch.setenv("PLATEAU_SCENARIOS_DIR", str(scenarios))
+    ok("db", "upgrade")
+    result = runner.invoke(app, ["session", "packs"])
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert "plateforme-horizon\tv" in result.stdout
+    assert "Traceback" not in result.output
+    assert f"pack non chargé\t{root / 'pack.yaml'}: author: obligatoire" in result.stderr

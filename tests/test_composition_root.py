@@ -149,6 +149,15 @@ def test_the_context_services_are_typed() -> None:
     assert "dict" not in str(services) and "Any" not in str(services)
 
 
+def test_no_field_of_the_context_is_typed_any() -> None:
+    """A field of an object above the core is opaque there (`object`) and read through its
+    package's typed accessor (the packs: `scenarios.catalogue.loaded_packs`), never `Any`."""
+    from server.core.context import AppContext
+
+    untyped = [f.name for f in dataclasses.fields(AppContext) if re.search(r"\bAny\b", str(f.type))]
+    assert untyped == []
+
+
 # Hooks that do not fit their point, and hooks that do (the packages' own).
 _CONTRIBUTIONS_TO_CHECK = """
 from sqlalchemy.ext.asyncio import AsyncSession

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from server.core.bus import Bus
 from server.core.clock import Clock
@@ -27,7 +27,9 @@ class AppContext:
     limiter: RateLimiter | RedisRateLimiter
     bus: Bus
     titles: dict[str, Title]
-    packs: dict[str, Any] = field(default_factory=dict)
+    # id → scenario pack (a `scenarios.pack.models.ScenarioPack`: the core sits under that
+    # package), read through `scenarios.catalogue.loaded_packs`
+    packs: Mapping[str, object] = field(default_factory=dict)
     presence: PresenceTracker | RedisPresence = field(default_factory=PresenceTracker)
     services: Services = field(default_factory=Services)
     live_sessions: LiveSessions = field(default_factory=LiveSessions)

@@ -13,6 +13,7 @@ from server.exams.people import has_started
 from server.exams.queries import NotFound
 from server.exams.setup import SetupError
 from server.scenarios import service as pack_service
+from server.scenarios.catalogue import loaded_packs
 from server.scenarios.pack.formats import PackFormatError
 from server.scenarios.pack.models import FormatSubset, ScenarioPack
 
@@ -20,7 +21,7 @@ from server.scenarios.pack.models import FormatSubset, ScenarioPack
 async def freeze_pack_for_session(
     ctx: AppContext, session: AsyncSession, pack_id: str, title_id: str, format_id: str
 ) -> str:
-    pack: ScenarioPack | None = ctx.packs.get(pack_id)
+    pack = loaded_packs(ctx).get(pack_id)
     if pack is None:
         raise NotFound(f"Pack de scénarios inconnu : {pack_id}.")
     if pack.title != title_id:

@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.core.context import AppContext
 from server.core.loading import DataFileError, Problem
 from server.core.referential import Title, load_titles
 from server.scenarios.pack.loader import load_pack, pack_dirs
@@ -62,3 +63,13 @@ def _parse_catalogue(scenarios_dir: Path) -> Catalogue:
             continue
         catalogue.packs[pack.id] = pack
     return catalogue
+
+
+def loaded_packs(ctx: AppContext) -> dict[str, ScenarioPack]:
+    """The app's valid packs by id (`ctx.packs`, opaque to the core: checked on the way out)."""
+    packs: dict[str, ScenarioPack] = {}
+    for pack_id, pack in ctx.packs.items():
+        if not isinstance(pack, ScenarioPack):
+            raise TypeError(f"ctx.packs[{pack_id!r}] is a {type(pack).__name__}, not a pack")
+        packs[pack_id] = pack
+    return packs

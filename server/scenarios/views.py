@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from server.core.identity import Principal, Role
+from server.scenarios.catalogue import loaded_packs
 from server.scenarios.pack.formats import PackFormatError
 from server.scenarios.schemas import CatalogueOut, FormatOut, PackOut, PhaseOut, TitleOut
 from server.web.access import CtxDep, allow
@@ -38,7 +39,7 @@ async def catalogue(
         if t.runs_exams_here
     ]
     packs = []
-    for pack in ctx.packs.values():
+    for pack in loaded_packs(ctx).values():
         title = ctx.titles.get(pack.title)
         served = []
         for use in pack.formats:
