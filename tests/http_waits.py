@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Mapping
 
 import httpx
+import pytest
 
 
 def wait_answering(
@@ -35,3 +36,16 @@ def wait_answering(
             if time.monotonic() > deadline:
                 raise AssertionError(f"still waiting after {timeout_s:.0f} s for: {what()}")
             time.sleep(every_s)
+
+
+def clients_made(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Client]:
+    """The `httpx.Client`s made from now on in this test (`httpx.get` makes one per call)."""
+    made: list[httpx.Client] = []
+    original = httpx.Client.__init__
+
+    def counted(self: httpx.Client, *args: object, **kwargs: object) -> None:
+        made.append(self)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx.Client, "__init__", counted)
+    return made

@@ -7,10 +7,9 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
 import pytest
 
-from tests.http_waits import wait_answering
+from tests.http_waits import clients_made, wait_answering
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -39,14 +38,7 @@ def server() -> Iterator[str]:
 def test_it_waits_through_one_client_for_the_awaited_answer(
     server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    made: list[httpx.Client] = []
-    original = httpx.Client.__init__
-
-    def counted(self: httpx.Client, *args: object, **kwargs: object) -> None:
-        made.append(self)
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(httpx.Client, "__init__", counted)
+    made = clients_made(monkeypatch)
     checks: list[int] = []
     response = wait_answering(
         server,

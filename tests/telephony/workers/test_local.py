@@ -18,6 +18,7 @@ from server.telephony.workers.local import LocalWorkers
 from server.telephony.workers.registry import Registry, WorkerInfo
 from server.telephony.workers.remote import RemoteMediaPort
 from server.telephony.workers.settings import MediaSettings
+from tests.http_waits import clients_made
 from tests.ports import free_base_port, free_port
 
 from .conftest import START_WAIT_S, TOKEN, SpawnWorker, process_alive
@@ -173,16 +174,7 @@ def test_the_start_polls_every_worker_through_one_http_client(
     import subprocess
     import sys
 
-    import httpx
-
-    made: list[httpx.Client] = []
-    original = httpx.Client.__init__
-
-    def counted(self: httpx.Client, *args: object, **kwargs: object) -> None:
-        made.append(self)
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(httpx.Client, "__init__", counted)
+    made = clients_made(monkeypatch)
     media = MediaSettings(worker_base_port=free_base_port(1), workers=1)
     workers = LocalWorkers(media, TOKEN, tmp_path / "recordings", capacity=1)
     # a process that never answers on the slot's port: the wait polls until its deadline
