@@ -1,12 +1,20 @@
 """HTML templates (Jinja2, autoescaped) rendered to PDF with xhtml2pdf: pure Python, no
 system library to install, so the demo machine can print a grid too. Rendering is CPU work:
-`render_pdf_async` runs it in a worker thread (one at a time: ReportLab keeps global state)."""
+`render_pdf_async` runs it in a worker thread (one at a time: ReportLab keeps global state).
+
+A document is rendered once per content: the last `RENDERED_KEPT` PDFs are kept by the hash of
+their HTML, so the same document asked again — twenty staff downloading the procès-verbal at
+once, a juror downloading the grid twice — is the same bytes without rendering it again (a
+grid costs ~0.3 s of CPU). Whatever a document prints (its data, its version, the minute of a
+preview) is in its HTML: a change of any of it is a new render."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +60,9 @@ _env.filters.update(
     long_day=lambda d: localtime.long_day(d) if d else "—",
     level=level_label,
 )
-_lock = threading.Lock()
+_lock = threading.Lock()  # one render at a time, and the cache below
+RENDERED_KEPT = 32  # a session's documents: PV, results, a grid and a booklet per candidate
+_rendered: OrderedDict[bytes, bytes] = OrderedDict()  # sha-256 of the HTML → its PDF
 
 
 class PdfError(RuntimeError):
@@ -64,17 +74,35 @@ def render_html(template: str, **context: Any) -> str:
 
 
 def render_pdf(template: str, **context: Any) -> bytes:
+    return pdf_of_html(render_html(template, **context), template)
+
+
+def pdf_of_html(html: str, template: str = "HTML") -> bytes:
+    """The PDF of `html`: rendered, or the one rendered last time for the same HTML."""
     # Imported by the first PDF, not with the server: xhtml2pdf brings ReportLab and pypdf,
     # half a second of CPU in every process (tests/documents/test_pdf_library_loaded_late.py).
     from xhtml2pdf import pisa
 
-    html = render_html(template, **context)
-    out = io.BytesIO()
+    key = hashlib.sha256(html.encode("utf-8", "surrogatepass")).digest()
     with _lock:
+        kept = _rendered.get(key)
+        if kept is not None:
+            _rendered.move_to_end(key)
+            return kept
+        out = io.BytesIO()
         result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
-    if result.err:
-        raise PdfError(f"PDF non généré ({template}) : {result.err} erreur(s)")
-    return out.getvalue()
+        if result.err:
+            raise PdfError(f"PDF non généré ({template}) : {result.err} erreur(s)")
+        _rendered[key] = made = out.getvalue()
+        if len(_rendered) > RENDERED_KEPT:
+            _rendered.popitem(last=False)
+        return made
+
+
+def forget_rendered() -> None:
+    """Let every kept PDF go (tests)."""
+    with _lock:
+        _rendered.clear()
 
 
 async def render_pdf_async(template: str, **context: Any) -> bytes:
