@@ -21,6 +21,7 @@ from tests.e2e.test_jury_page import server_after_writing  # noqa: F401 - a fixt
 pytestmark = pytest.mark.browser
 COMMENT = "Oublie de reformuler la demande."
 NOTE = "Reformulation après l'objection : à revoir."
+NOTES = ("Objection sur le prix bien traitée.", "Oubli de la reformulation finale.")
 
 
 async def stored_marks(ctx: AppContext, candidate_id: str) -> list[tuple[int, str, str, int]]:
@@ -124,9 +125,11 @@ def test_marks_waiting_for_the_link_survive_the_page_being_left_and_are_saved_on
         observer.keyboard.press("n")  # made while the page knows the link is down
         expect(crits.nth(1)).to_have_attribute("data-pending", "true")
         note = grid.locator("pinned-notes textarea")
-        note.fill(NOTE)
-        note.press("Control+Enter")  # pinned while the link is down
+        for text in (NOTE, *NOTES):  # pinned while the link is down
+            note.fill(text)
+            note.press("Control+Enter")
         expect(grid.locator("pinned-notes .pn-status")).to_contain_text("partira")
+        expect(grid.locator("pinned-notes .pn-list li.pn-waiting")).to_have_count(3)
         observer.goto("about:blank")  # the page is gone before the link is back
     finally:
         release.set()
@@ -142,7 +145,58 @@ def test_marks_waiting_for_the_link_survive_the_page_being_left_and_are_saved_on
         (2, "non_acquis", "", 1),
     ]
     assert server.call(mark_audits, server.ctx) == 2  # each mark once
-    expect(grid.locator("pinned-notes .pn-list li")).to_have_count(1)
+    expect(grid.locator("pinned-notes .pn-list li")).to_have_count(3)
+    expect(grid.locator("pinned-notes .pn-list li.pn-waiting")).to_have_count(0)
     expect(grid.locator("pinned-notes .pn-list")).to_contain_text(NOTE)
-    assert server.call(pinned_texts, server.ctx, cid) == [NOTE]  # pinned once
+    assert sorted(server.call(pinned_texts, server.ctx, cid)) == sorted((NOTE, *NOTES))  # once each
+    assert observer.console_errors == []
+
+
+def test_notes_pinned_one_after_another_through_a_cut_all_wait_and_are_pinned_once_each(
+    server_after_writing: LiveServer,  # noqa: F811 - the fixture imported above
+    browser: Any,
+) -> None:
+    """The observer pins note after note while the link is down: each waits in the list,
+    marked as waiting, the box is free for the next one at once, and each is pinned once
+    when the link is back (the box used to wait for the first note's answer: the second
+    could not be pinned before the link came back)."""
+    server = server_after_writing
+    assert server.day is not None
+    cid = server.day.ids["cand_a"]
+    observer, link, grid, _crits = observer_grid(browser, server)
+    notes = grid.locator("pinned-notes")
+    box = notes.locator("textarea")
+
+    stalled, release = stall_server(server)
+    try:
+        for text in NOTES:
+            box.fill(text)
+            box.press("Control+Enter")
+            expect(box).to_have_value("")  # free for the next note at once
+        expect(link).to_have_attribute("data-connected", "false")
+        waiting = notes.locator(".pn-list li.pn-waiting")
+        expect(waiting).to_have_count(2)
+        for text in NOTES:
+            expect(notes.locator(".pn-list")).to_contain_text(text)
+        expect(waiting.first).to_contain_text("en attente")
+    finally:
+        release.set()
+    stalled.result(30)
+
+    expect(link).to_have_attribute("data-connected", "true")
+    expect(notes.locator(".pn-list li")).to_have_count(2)
+    expect(notes.locator(".pn-list li.pn-waiting")).to_have_count(0)
+    assert sorted(server.call(pinned_texts, server.ctx, cid)) == sorted(NOTES)  # once each
+    # A note the server refuses comes back to the box, said, and waits nowhere.
+    refused = "Débit trop rapide \u202e à revoir"
+    box.fill(refused)
+    box.press("Control+Enter")
+    expect(notes.locator(".pn-status")).to_contain_text("Note non épinglée")
+    expect(notes.locator(".pn-status")).to_contain_text("Son texte est remis dans la case.")
+    expect(box).to_have_value(refused)
+    expect(notes.locator(".pn-list li")).to_have_count(2)
+    observer.reload()
+    grid.locator(".eg-part-select").select_option(index=0)
+    expect(notes.locator(".pn-list li")).to_have_count(2)
+    assert sorted(server.call(pinned_texts, server.ctx, cid)) == sorted(NOTES)
     assert observer.console_errors == []

@@ -8,7 +8,9 @@
 //   notes.bind(ctx);  notes.unbind();  notes.notes  // as the server gives them
 // A note is sent with an id made once (`client_note_id`): a cut does not drop it — it goes again
 // by itself when the link is back (request-again.js), is kept by the browser until answered
-// (waiting-saves.js: the page opened after a reload sends it), and is pinned once.
+// (waiting-saves.js: the page opened after a reload sends it), and is pinned once. A note sent
+// leaves the box at once, free for the next: while the link is down, note after note waits in
+// the list (« en attente de la connexion »); a note the server refuses comes back to the box.
 // Keyboard: Ctrl+Entrée (or ⌘+Entrée) pins; Échap forgets the moment taken.
 // Used inside <evaluation-grid>; works on its own too.
 import { serverNow } from "../clock.js";
@@ -45,10 +47,10 @@ export class PinnedNotes extends JuryPanel {
   _empty;
   /** @type {null | string} */
   _actor;
-  /** @type {boolean} */
-  _busy;
-  /** @type {WaitingSaves | null} the note sent but not answered yet, kept beyond the page */
+  /** @type {WaitingSaves | null} the notes sent but not answered yet, kept beyond the page */
   _waiting = null;
+  /** @type {Map<string, { message: PinMessage, at: number }>} by id: shown as waiting */
+  _sending = new Map();
 
   constructor() {
     super();
@@ -130,9 +132,10 @@ export class PinnedNotes extends JuryPanel {
     });
     this._waiting = new WaitingSaves(this._actor && `plateau:notes:${this._actor}:${ctx.candidateId}`, isWaitingNote);
     this._enable();
-    // A note an earlier page of this juror left unanswered (a reload during a cut): sent again.
-    const [left] = this._waiting.entries();
-    if (left && !this._busy) this._send(ctx, /** @type {PinMessage} */ (left[1].message), left[1].id, null);
+    // The notes an earlier page of this juror left unanswered (a reload during a cut): sent again.
+    for (const [name, left] of this._waiting.entries()) {
+      if (!this._sending.has(left.id)) this._send(ctx, /** @type {PinMessage} */ (left.message), name, left.id);
+    }
   }
 
   unbound() {
@@ -140,6 +143,7 @@ export class PinnedNotes extends JuryPanel {
     this._calls = [];
     this._sims = new Map();
     this._moment = null;
+    this._sending = new Map();
     if (this._text) {
       this._text.value = "";
       this._status.textContent = "";
@@ -177,7 +181,7 @@ export class PinnedNotes extends JuryPanel {
   _enable() {
     const on = Boolean(this._ctx);
     this._text.disabled = !on;
-    this._button.disabled = !on || this._busy;
+    this._button.disabled = !on;
   }
 
   /** @param {import("../types/events.js").CallOut | null} call */
@@ -197,7 +201,7 @@ export class PinnedNotes extends JuryPanel {
 
   async pin() {
     const text = this._text.value.trim();
-    if (!this._ctx || this._busy) return;
+    if (!this._ctx) return;
     if (!text) {
       this._say("Écrivez d'abord la note.", true);
       this._text.focus();
@@ -212,31 +216,34 @@ export class PinnedNotes extends JuryPanel {
       if (moment.offsetMs !== null) message.offset_ms = Math.round(moment.offsetMs);
     }
     const waiting = this._waiting || new WaitingSaves(null, isWaitingNote);
-    await this._send(this._ctx, message, waiting.put("note", { message }), text);
+    const name = `note:${crypto.randomUUID()}`;
+    const id = waiting.put(name, { message });
+    this._text.value = ""; // sent: the box is free for the next note
+    this._moment = null;
+    await this._send(this._ctx, message, name, id);
   }
 
   /**
-   * Sends a note until the server answers (through cuts), with its id made once.
+   * Sends a note until the server answers (through cuts), with its id made once; it shows in
+   * the list as waiting meanwhile.
    * @param {import("./observer-common.js").JuryContext} ctx
    * @param {PinMessage} message
+   * @param {string} name its place among the waiting saves
    * @param {string} id
-   * @param {string | null} typed the box's text it came from (null: an earlier page's note)
    */
-  async _send(ctx, message, id, typed) {
+  async _send(ctx, message, name, id) {
     const waiting = this._waiting;
-    this._busy = true;
-    this._enable();
+    this._sending.set(id, { message, at: serverNow() });
+    this._render();
     if (!ctx.socket.connected) this._say("Connexion perdue : la note partira dès le retour de la connexion.");
     try {
       const res = await requestAgainWhenBack(ctx.socket, { ...message, client_note_id: id });
-      waiting?.drop("note", id); // answered: stored
+      waiting?.drop(name, id); // answered: stored
       if (this._ctx !== ctx) return;
+      this._sending.delete(id);
       const note = res.note;
       this._add(note);
-      if (typed !== null && this._text.value.trim() === typed) {
-        this._text.value = "";
-        this._moment = null;
-      }
+      if (this._sending.size) return; // others still wait: their message stays
       this._say(
         note.offset_ms !== null && note.offset_ms !== undefined
           ? `Note épinglée à ${formatOffset(note.offset_ms)} de l'appel.`
@@ -244,12 +251,17 @@ export class PinnedNotes extends JuryPanel {
       );
     } catch (caught) {
       const err = /** @type {Error & { refused?: boolean }} */ (caught);
-      if (err && err.refused) waiting?.drop("note", id); // answered « non »: said, not kept
+      if (err && err.refused) waiting?.drop(name, id); // answered « non »: said, not kept
       if (this._ctx !== ctx) return;
-      const kept = typed !== null ? "Votre texte est gardé." : `Texte : « ${message.text} »`;
+      this._sending.delete(id);
+      this._render();
+      let kept = `Texte : « ${message.text} »`;
+      if (!this._text.value.trim()) {
+        this._text.value = message.text; // back in the box, to correct and pin again
+        kept = "Son texte est remis dans la case.";
+      }
       this._say(`Note non épinglée : ${err.message} ${kept}`, true);
     } finally {
-      this._busy = false;
       if (this._text) this._enable();
       this._tick();
     }
@@ -266,6 +278,10 @@ export class PinnedNotes extends JuryPanel {
 
   _tick() {
     if (!this._context) return;
+    const state = this._waitingState();
+    for (const meta of this._list.querySelectorAll(".pn-waiting .pn-meta")) {
+      if (meta.textContent !== state) meta.textContent = state;
+    }
     let text;
     const call = liveCall(this._calls);
     if (!this._ctx) text = "";
@@ -281,11 +297,25 @@ export class PinnedNotes extends JuryPanel {
     if (this._context.textContent !== text) this._context.textContent = text;
   }
 
+  /** What a note sent and not answered yet is waiting for. */
+  _waitingState() {
+    return this._ctx?.socket.connected ? "envoi…" : "en attente de la connexion";
+  }
+
   _render() {
     if (!this._list) return;
     const notes = [...this._notes.values()].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || (a.id < b.id ? 1 : -1));
     const callSim = new Map(this._calls.map((c) => [c.id, c.simulation_id]));
+    const waiting = [...this._sending.values()].sort((a, b) => b.at - a.at);
     this._list.replaceChildren(
+      ...waiting.map(({ message }) => {
+        const li = el("li", "pn-note pn-waiting");
+        const head = el("div", "pn-head");
+        head.append(el("span", "pn-offset", message.offset_ms !== undefined ? `${formatOffset(message.offset_ms)} dans l'appel` : "sans moment"));
+        head.append(el("span", "pn-meta small muted", this._waitingState()));
+        li.append(head, el("p", "pn-body", message.text));
+        return li;
+      }),
       ...notes.map((n) => {
         const li = el("li", "pn-note");
         li.dataset.id = n.id;
@@ -299,7 +329,7 @@ export class PinnedNotes extends JuryPanel {
         return li;
       }),
     );
-    this._empty.hidden = notes.length > 0;
+    this._empty.hidden = notes.length + waiting.length > 0;
   }
 }
 
