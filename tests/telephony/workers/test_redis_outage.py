@@ -7,6 +7,7 @@ once and the return once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -24,8 +25,42 @@ from .test_failover import CANDIDATE_HZ, CLIENT_HZ, ROOM, Pages
 
 pytestmark = pytest.mark.slow
 OUTAGE_S = max(4 * TTL_S, 6.0)  # how long Redis stays away: every registration lapses
+STALL_S = 0.3  # this process's loop asleep longer than this: its senders stalled
 LOST = "Redis (media worker registry) is unreachable"
 BACK = "Redis (media worker registry) is back"
+
+
+class LoopStalls:
+    """When this process's event loop did not run for more than STALL_S (monotonic intervals):
+    the two parties' senders live in it, so on a loaded machine a stall of the test itself
+    is a hole in what they sent, which the recording names `no_audio` — the truth, and not the
+    outage's doing (CI beside two busy loops, 2026-12-07: 1.5 s of both parties)."""
+
+    def __init__(self) -> None:
+        self.stalls: list[tuple[float, float]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._watch())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _watch(self) -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.monotonic()
+            if now - last > STALL_S:
+                self.stalls.append((last, now))
+            last = now
+
+    def explains(self, start: float, end: float, slack: float) -> bool:
+        """Whether a stall of this process overlaps [start, end] (± slack)."""
+        return any(a < end + slack and b > start - slack for a, b in self.stalls)
 
 
 def largest_jump_ms(received: list[Received], since: float) -> float:
@@ -52,13 +87,17 @@ async def test_a_redis_outage_moves_no_call_and_is_logged_once_each_way(
     moved: list[str] = []
     port = RemoteMediaPort(registry, TOKEN, on_replaced=moved.append, owns_registry=True)
     pages = Pages(port)
+    stalls = LoopStalls()
     await port.start()
+    stalls.start()
     try:
         await pages.join(PeerRole.CANDIDATE)
         await pages.join(PeerRole.CLIENT)
         probes = dict(pages.probes)
         recording = tmp_path / "recordings" / "s" / "call-1.ogg"
+        call_asked = time.monotonic()  # the recording's 0 s is between these two
         await port.start_call(ROOM, "call-1", recording, parties={"candidate": "cand-a"})
+        call_started = time.monotonic()
         assert abs(await pages.hears(PeerRole.CLIENT) - CANDIDATE_HZ) < 20
         before = (await registry.live()).copy()
         placed = port.placements()
@@ -92,12 +131,22 @@ async def test_a_redis_outage_moves_no_call_and_is_logged_once_each_way(
             assert largest_jump_ms(probe.received, outage_began) < 1000
         info = await port.end_call(ROOM)
     finally:
+        await stalls.stop()
         await pages.close()
         await port.close()
 
     assert info is not None and info.path == recording and info.earlier == ()
+    assert not recording.with_name("call-1.part2.ogg").exists()  # never moved
+    # No hole in the recording, but where this test's own senders stalled (a loaded machine):
+    # the recorder names that `no_audio`; any other cause, or a hole no stall explains, fails.
     sidecar = json.loads(recording.with_suffix(".json").read_text())
-    assert sidecar["gaps"] == [] and not recording.with_name("call-1.part2.ogg").exists()
+    unexplained = [
+        gap
+        for gap in sidecar["gaps"]
+        if gap["reason"] != "no_audio"
+        or not stalls.explains(call_asked + gap["start_s"], call_started + gap["end_s"], 0.5)
+    ]
+    assert unexplained == [], (sidecar["gaps"], stalls.stalls, call_asked)
 
     web = [r.getMessage() for r in caplog.records if "Redis" in r.getMessage()]
     assert [m.split(" (")[0] + (" back" if "back" in m else " lost") for m in web] == [
