@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.bench_rpc import LoopLag
 from server.telephony.ports import PeerRole
 from server.telephony.probe import Received
 from server.telephony.workers.registry import Registry
@@ -25,42 +26,22 @@ from .test_failover import CANDIDATE_HZ, CLIENT_HZ, ROOM, Pages
 
 pytestmark = pytest.mark.slow
 OUTAGE_S = max(4 * TTL_S, 6.0)  # how long Redis stays away: every registration lapses
-STALL_S = 0.3  # this process's loop asleep longer than this: its senders stalled
 LOST = "Redis (media worker registry) is unreachable"
 BACK = "Redis (media worker registry) is back"
 
 
-class LoopStalls:
-    """When this process's event loop did not run for more than STALL_S (monotonic intervals):
-    the two parties' senders live in it, so on a loaded machine a stall of the test itself
-    is a hole in what they sent, which the recording names `no_audio` — the truth, and not the
-    outage's doing (CI beside two busy loops, 2026-12-07: 1.5 s of both parties)."""
+class SenderStalls(LoopLag):
+    """This process's event loop, watched (the benchmarks' `LoopLag`): the two parties'
+    senders live in it, so on a loaded machine a stall of the test itself is a hole in what
+    they sent, which the recording names `no_audio` — the truth, and not the outage's doing
+    (CI beside two busy loops, 2026-12-07: 1.5 s of both parties)."""
 
-    def __init__(self) -> None:
-        self.stalls: list[tuple[float, float]] = []
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._watch())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _watch(self) -> None:
-        last = time.monotonic()
-        while True:
-            await asyncio.sleep(0.01)
-            now = time.monotonic()
-            if now - last > STALL_S:
-                self.stalls.append((last, now))
-            last = now
+    STALL_S = 0.3  # asleep longer than this: the senders stalled
+    KEPT = 10_000
 
     def explains(self, start: float, end: float, slack: float) -> bool:
-        """Whether a stall of this process overlaps [start, end] (± slack)."""
-        return any(a < end + slack and b > start - slack for a, b in self.stalls)
+        """Whether a stall of this process overlaps [start, end] (± slack), monotonic."""
+        return any(at < end + slack and at + ms / 1000 > start - slack for at, ms in self.stalls)
 
 
 def largest_jump_ms(received: list[Received], since: float) -> float:
@@ -87,9 +68,9 @@ async def test_a_redis_outage_moves_no_call_and_is_logged_once_each_way(
     moved: list[str] = []
     port = RemoteMediaPort(registry, TOKEN, on_replaced=moved.append, owns_registry=True)
     pages = Pages(port)
-    stalls = LoopStalls()
+    stalls = SenderStalls()
     await port.start()
-    stalls.start()
+    watch = asyncio.create_task(stalls.watch())
     try:
         await pages.join(PeerRole.CANDIDATE)
         await pages.join(PeerRole.CLIENT)
@@ -131,7 +112,9 @@ async def test_a_redis_outage_moves_no_call_and_is_logged_once_each_way(
             assert largest_jump_ms(probe.received, outage_began) < 1000
         info = await port.end_call(ROOM)
     finally:
-        await stalls.stop()
+        watch.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watch
         await pages.close()
         await port.close()
 
