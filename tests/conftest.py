@@ -133,11 +133,34 @@ def fresh_database_name() -> str:
     return f"plateau_test_{uuid.uuid4().hex[:12]}"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+DATABASE_KINDS = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Which databases a test runs on. SQLite always; PostgreSQL too for the tests marked
+    `postgres`: those whose subject is the database (migrations, the audit chain, leases,
+    races, hashes of stored rows, hostile text that the database itself would refuse) and the
+    per-action event tests, which make every route and WebSocket command run on PostgreSQL at
+    least once (tests/test_database_policy.py). The rest exercise the same SQLAlchemy
+    statements through behaviour that does not depend on the database's kind, and ran twice for
+    nothing (a fifth of the suite's time)."""
+    if "database_url" not in metafunc.fixturenames:
+        return
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", "")
+        if "database_url" in (names.split(",") if isinstance(names, str) else names):
+            return  # the test chose its databases itself
+    marked = metafunc.definition.get_closest_marker("postgres") is not None
+    kinds = DATABASE_KINDS if marked else DATABASE_KINDS[:1]
+    metafunc.parametrize("database_url", kinds, indirect=True)
+
+
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of each kind; the PostgreSQL one is created and dropped here —
-    or, for a test that asks for `migrated_url`, created there as a copy of the migrated
-    template (one CREATE DATABASE per test, not an empty one dropped at once for the copy)."""
+    """A fresh, empty database of the kind the test is parametrized on (`pytest_generate_tests`);
+    the PostgreSQL one is created and dropped here — or, for a test that asks for
+    `migrated_url`, created there as a copy of the migrated template (one CREATE DATABASE per
+    test, not an empty one dropped at once for the copy)."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'plateau.db'}"
         return

@@ -24,6 +24,9 @@ from tests import seeded_days
 from tests.conftest import MigratedTemplates, _pg_admin, _pg_admin_url, fresh_database_name
 from tests.harness import ORGANISER_PASSWORD, ExamDay, seed_exam_day
 
+# PostgreSQL as well as SQLite: the database is the subject
+pytestmark = pytest.mark.postgres
+
 PACK = "plateforme-horizon"
 
 

@@ -3,9 +3,14 @@ proxy spreads over two replicas meets one limit, not one per replica."""
 
 from __future__ import annotations
 
+import pytest
+
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from tests.harness import running_app
+
+# PostgreSQL as well as SQLite: several processes on one database (leases, shared state)
+pytestmark = pytest.mark.postgres
 
 
 def test_failures_on_either_replica_count_against_one_window(

@@ -17,6 +17,9 @@ from tests.evaluation.support import PACK, who
 from tests.harness import Harness, running_app
 from tests.races import audited, juror, meet_at, race
 
+# PostgreSQL as well as SQLite: races: what the database's locks and isolation let through
+pytestmark = pytest.mark.postgres
+
 
 def test_two_first_declarations_at_once_are_both_saved_the_last_kept(
     settings: Settings, clock: FakeClock, monkeypatch: pytest.MonkeyPatch

@@ -21,6 +21,9 @@ from server.exams import timeline_service
 from server.exams.timeline import Timeline
 from tests.harness import seed_exam_day
 
+# PostgreSQL as well as SQLite: races: what the database's locks and isolation let through
+pytestmark = pytest.mark.postgres
+
 PACK = "plateforme-horizon"
 
 

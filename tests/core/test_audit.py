@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import update
 
 from server.core import audit
 from server.core.clock import FakeClock
 from server.core.db import Database
+
+# PostgreSQL as well as SQLite: the database is the subject
+pytestmark = pytest.mark.postgres
 
 
 async def test_chain_verifies_and_detects_tampering(migrated_url: str) -> None:

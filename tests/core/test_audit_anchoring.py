@@ -20,6 +20,9 @@ from server.core.db import Database
 from server.core.migrations import upgrade
 from tests.conftest import TEST_SECRET
 
+# PostgreSQL as well as SQLite: the database is the subject
+pytestmark = pytest.mark.postgres
+
 ROWS = 6
 
 

@@ -8,9 +8,13 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import pytest
 from sqlalchemy import text
 
 from server.core.db import Database
+
+# PostgreSQL as well as SQLite: the database is the subject
+pytestmark = pytest.mark.postgres
 
 
 async def _one(db: Database) -> int:

@@ -13,6 +13,9 @@ from sqlalchemy.engine import make_url
 
 from server.core.leader import AdvisoryLockLeader, AlwaysLeader, asyncpg_dsn, build_leadership
 
+# PostgreSQL as well as SQLite: several processes on one database (leases, shared state)
+pytestmark = pytest.mark.postgres
+
 WAIT_S = 60.0  # generous: the takeover itself is a retry away (RETRY_S)
 
 

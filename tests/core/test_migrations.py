@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from server.core.migrations import NotMigrated, head_revisions, require_current, upgrade
 from server.models import metadata
 
+# PostgreSQL as well as SQLite: the database is the subject
+pytestmark = pytest.mark.postgres
+
 
 async def _diff(url: str) -> list:
     engine = create_async_engine(url)

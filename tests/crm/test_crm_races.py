@@ -8,6 +8,8 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from server.app import build_context
 from server.core.clock import FakeClock
 from server.core.config import Settings
@@ -16,6 +18,9 @@ from server.exams import timeline_service
 from server.exams.timeline import Timeline
 from server.scenarios.pack.types import SimulationKind
 from tests.harness import seed_exam_day
+
+# PostgreSQL as well as SQLite: races: what the database's locks and isolation let through
+pytestmark = pytest.mark.postgres
 
 PACK = "plateforme-horizon"
 ROUNDS = 8

@@ -6,11 +6,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.referential import PhaseKind
 from tests.crm.test_crm import PACK, _advance_to, _start
 from tests.harness import Harness, running_app
+
+# PostgreSQL as well as SQLite: hostile text the database itself may refuse (NUL, sizes)
+pytestmark = pytest.mark.postgres
 
 RECORD = "JDL-10051"
 

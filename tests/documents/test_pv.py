@@ -19,6 +19,9 @@ from tests.evaluation.support import PACK, advance, declare, proposal, propose, 
 from tests.exams.test_people import _partial_success
 from tests.harness import Harness, running_app
 
+# PostgreSQL as well as SQLite: seals and hashes over rows as each database returns them
+pytestmark = pytest.mark.postgres
+
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 JUSTIFICATION = "Appels menés avec méthode ; objections traitées ; écrits conformes."

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from server.core.clock import FakeClock
@@ -15,6 +16,9 @@ from server.evaluation import grid
 from tests.evaluation.support import PACK, REASON, declare, propose, run_exam, sign, who
 from tests.harness import Harness, running_app
 from tests.scenarios.packs_helpers import TITLES
+
+# PostgreSQL as well as SQLite: seals and hashes over rows as each database returns them
+pytestmark = pytest.mark.postgres
 
 
 def _text(pdf: bytes) -> str:

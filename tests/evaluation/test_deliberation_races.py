@@ -23,6 +23,9 @@ from tests.evaluation.support import PACK, declare, proposal, propose, run_exam
 from tests.harness import Harness, running_app
 from tests.races import audited, juror, meet_at, race
 
+# PostgreSQL as well as SQLite: races: what the database's locks and isolation let through
+pytestmark = pytest.mark.postgres
+
 
 def both_read_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """The next two readings of the versions wait for each other before going on."""

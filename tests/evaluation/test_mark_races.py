@@ -24,6 +24,9 @@ from server.evaluation.models import Mark
 from tests.evaluation.support import PACK
 from tests.harness import Harness, running_app, seed_exam_day
 
+# PostgreSQL as well as SQLite: races: what the database's locks and isolation let through
+pytestmark = pytest.mark.postgres
+
 ROUNDS = 12
 VALUES = ("acquis", "non_acquis")
 

@@ -15,6 +15,9 @@ from tests.evaluation.support import PACK
 from tests.harness import running_app
 from tests.races import audited, juror, meet_at, race
 
+# PostgreSQL as well as SQLite: races: what the database's locks and isolation let through
+pytestmark = pytest.mark.postgres
+
 
 def test_a_note_sent_twice_at_once_is_pinned_once(
     settings: Settings, clock: FakeClock, monkeypatch: pytest.MonkeyPatch

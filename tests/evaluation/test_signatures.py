@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from server.certification.models import DeclaredEvidence
@@ -21,6 +22,9 @@ from server.core.config import Settings
 from server.evaluation.signing import seal_of
 from tests.evaluation.support import PACK, declare, proposal, propose, run_exam, sign, who
 from tests.harness import Harness, running_app
+
+# PostgreSQL as well as SQLite: seals and hashes over rows as each database returns them
+pytestmark = pytest.mark.postgres
 
 
 def _versions(h: Harness, cid: str) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from server.core.clock import FakeClock
@@ -16,6 +17,9 @@ from server.core.config import Settings
 from server.exams import outages
 from server.exams.models import TimelineFactRow
 from tests.harness import Harness, running_app
+
+# PostgreSQL as well as SQLite: deadlines and timestamps as each database stores them
+pytestmark = pytest.mark.postgres
 
 PACK = "plateforme-horizon"
 

@@ -8,6 +8,7 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from server.app import build_context
@@ -17,6 +18,9 @@ from server.exams import timeline_service
 from server.exams.models import TimelineFactRow
 from server.exams.timeline import Timeline
 from tests.harness import seed_exam_day
+
+# PostgreSQL as well as SQLite: several processes on one database (leases, shared state)
+pytestmark = pytest.mark.postgres
 
 
 async def test_two_replicas_advancing_together_apply_each_deadline_once(

@@ -10,6 +10,8 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from server.app import build_context
 from server.core.clock import FakeClock
 from server.core.config import Settings
@@ -17,6 +19,9 @@ from server.exams import timeline_service
 from server.exams.timeline import Timeline, TimelineError
 from server.exams.timeline_state import Status
 from tests.harness import seed_exam_day
+
+# PostgreSQL as well as SQLite: races: what the database's locks and isolation let through
+pytestmark = pytest.mark.postgres
 
 ROUNDS = 10
 

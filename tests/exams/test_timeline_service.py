@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from server.core import audit
@@ -14,6 +15,9 @@ from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.exams import timeline_service
 from tests.harness import Harness, running_app
+
+# PostgreSQL as well as SQLite: deadlines and timestamps as each database stores them
+pytestmark = pytest.mark.postgres
 
 
 def _advance(h: Harness, minutes: float) -> None:

@@ -31,6 +31,9 @@ from server.telephony.models import CallRow
 from server.telephony.workers.admission import AdmittingMedia
 from tests.harness import seed_exam_day
 
+# PostgreSQL as well as SQLite: races: what the database's locks and isolation let through
+pytestmark = pytest.mark.postgres
+
 PACK = "plateforme-horizon"
 ROUNDS = 12
 

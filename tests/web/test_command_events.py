@@ -19,6 +19,9 @@ from tests.events_check import command, verify_action, verify_command
 from tests.harness import running_app
 from tests.telephony.test_calls import _sims, _to_calls_phase
 
+# PostgreSQL as well as SQLite: every action once on PostgreSQL (tests/test_database_policy.py)
+pytestmark = pytest.mark.postgres
+
 PACK = "plateforme-horizon"
 SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
 BOTH = ("candidate:cand_a", "jury:cand_a")  # the phone's and the chat's two sides

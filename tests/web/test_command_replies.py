@@ -19,6 +19,9 @@ from server.core.identity import Principal, Role
 from server.web.composition import Contribution, assemble
 from server.web.ws_registry import WsCommand
 
+# PostgreSQL as well as SQLite: every action once on PostgreSQL (tests/test_database_policy.py)
+pytestmark = pytest.mark.postgres
+
 
 def test_every_command_of_the_app_answers_with_models() -> None:
     commands = assemble(CONTRIBUTIONS).edges.commands

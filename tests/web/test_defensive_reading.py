@@ -20,6 +20,9 @@ from server.crm.models import CrmChange, CrmRecordRow
 from tests.crm.test_crm import PACK, _advance_to, _start
 from tests.harness import Harness, running_app
 
+# PostgreSQL as well as SQLite: the database is the subject
+pytestmark = pytest.mark.postgres
+
 BAD = "A\ud800B\x00C\u202eD\x85E"  # lone surrogate, NUL, bidi override, C1 control
 SHOWN = "A\ufffdB\ufffdC\ufffdD\ufffdE"
 

@@ -24,6 +24,9 @@ from server.core.config import Settings
 from server.telephony.fake_media import FakeMedia
 from tests.harness import Harness, running_app
 
+# PostgreSQL as well as SQLite: the database is the subject
+pytestmark = pytest.mark.postgres
+
 
 def wait_for_status(h: Harness, status: int, what: str, timeout: float = 30.0) -> dict:
     """Poll the route (its report is at most a second old) until it answers `status`."""

@@ -35,7 +35,8 @@ from server.core.text import BIDI_CONTROLS, CONTROLS, SURROGATES
 from tests.crm.test_crm import PACK, SURVEY, _advance_to, _start  # noqa: F401
 from tests.harness import Harness, running_app
 
-pytestmark = pytest.mark.slow  # many examples against a running app: they start first
+# PostgreSQL as well as SQLite: hostile text the database itself may refuse (NUL, sizes)
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "80"))
 FORBIDDEN = ["\ud800", "\udc00", "\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9f"]
 FORBIDDEN += ["\u202a", "\u202e", "\u2066", "\u2069"]

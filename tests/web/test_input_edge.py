@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pytest
+
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.web.input_edge import MAX_BODY_BYTES
 from tests.harness import running_app
+
+# PostgreSQL as well as SQLite: hostile text the database itself may refuse (NUL, sizes)
+pytestmark = pytest.mark.postgres
 
 
 def test_controls_in_the_address_and_oversized_bodies_are_refused_in_french(

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from server.app import build_context, create_app
@@ -21,6 +22,9 @@ from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.context import AppContext
 from tests.harness import ORGANISER_PASSWORD, seed_exam_day
+
+# PostgreSQL as well as SQLite: races: what the database's locks and isolation let through
+pytestmark = pytest.mark.postgres
 
 COMMANDS = 100
 POOL = {"db_pool_size": 4, "db_max_overflow": 0, "db_pool_timeout": 300.0}  # generous wait

@@ -10,10 +10,15 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+import pytest
+
 from server.app import build_context, create_app
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from tests.events_check import ROUTES_COVERED, state_changing_routes
+
+# PostgreSQL as well as SQLite: every action once on PostgreSQL (tests/test_database_policy.py)
+pytestmark = pytest.mark.postgres
 
 AREAS = sorted(Path(__file__).parent.glob("test_route_events_*.py"))
 

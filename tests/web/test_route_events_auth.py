@@ -4,11 +4,16 @@ the sessions' registry, tests/auth/test_sessions.py; presence comes from the soc
 
 from __future__ import annotations
 
+import pytest
+
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.tokens import CSRF_COOKIE
 from tests.events_check import covers_routes, verify_request
 from tests.harness import ORGANISER_PASSWORD, running_app
+
+# PostgreSQL as well as SQLite: every action once on PostgreSQL (tests/test_database_policy.py)
+pytestmark = pytest.mark.postgres
 
 
 @covers_routes(

@@ -5,11 +5,16 @@ state-changing route has such a test)."""
 
 from __future__ import annotations
 
+import pytest
+
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from tests.evaluation.support import PACK, who
 from tests.events_check import covers_routes, verify_request
 from tests.harness import Harness, running_app
+
+# PostgreSQL as well as SQLite: every action once on PostgreSQL (tests/test_database_policy.py)
+pytestmark = pytest.mark.postgres
 
 SURVEY = "s02-enquete-satisfaction"
 BOTH = ("candidate:cand_a", "jury:cand_a")

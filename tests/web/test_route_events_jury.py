@@ -5,12 +5,17 @@ decision and the person behind a seat to the jury and the session's staff
 
 from __future__ import annotations
 
+import pytest
+
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.exams.models import Candidate
 from tests.evaluation.support import PACK, declare, proposal, propose, run_exam, sign, who
 from tests.events_check import covers_routes, verify_request
 from tests.harness import Harness, running_app
+
+# PostgreSQL as well as SQLite: every action once on PostgreSQL (tests/test_database_policy.py)
+pytestmark = pytest.mark.postgres
 
 JURY_AND_STAFF = ("jury:cand_a", "staff:session")
 # Alice's two seats: the standard day's and a later session's.

@@ -4,11 +4,16 @@ every state-changing route has such a test)."""
 
 from __future__ import annotations
 
+import pytest
+
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from tests.evaluation.support import PACK, who
 from tests.events_check import covers_routes, verify_request
 from tests.harness import running_app
+
+# PostgreSQL as well as SQLite: every action once on PostgreSQL (tests/test_database_policy.py)
+pytestmark = pytest.mark.postgres
 
 
 @covers_routes(

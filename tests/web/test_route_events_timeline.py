@@ -19,6 +19,9 @@ from tests.events_check import command, covers_routes, verify_request
 from tests.harness import running_app
 from tests.telephony.test_calls import _sims, _to_calls_phase
 
+# PostgreSQL as well as SQLite: every action once on PostgreSQL (tests/test_database_policy.py)
+pytestmark = pytest.mark.postgres
+
 EVERYONE = ("candidate:cand_a", "jury:cand_a", "staff:session")
 
 

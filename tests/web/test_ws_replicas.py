@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.events import candidate_audience, jury_audience
 from tests.harness import running_app
+
+# PostgreSQL as well as SQLite: several processes on one database (leases, shared state)
+pytestmark = pytest.mark.postgres
 
 
 def next_of(ws: Any, kind: str) -> dict:

@@ -7,12 +7,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.identity import Principal, Role
 from server.evaluation import service
 from server.evaluation.models import Mark
 from tests.harness import Harness, running_app
+
+# PostgreSQL as well as SQLite: races: what the database's locks and isolation let through
+pytestmark = pytest.mark.postgres
 
 PACK = "plateforme-horizon"
 PAGES = 25

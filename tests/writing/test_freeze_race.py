@@ -26,6 +26,9 @@ from server.writing import service
 from server.writing.models import Draft, SaveLog
 from tests.harness import seed_exam_day
 
+# PostgreSQL as well as SQLite: races: what the database's locks and isolation let through
+pytestmark = pytest.mark.postgres
+
 PACK = "plateforme-horizon"
 ROUNDS = 10
 

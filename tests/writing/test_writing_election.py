@@ -8,12 +8,17 @@ import dataclasses
 import time
 from datetime import timedelta
 
+import pytest
+
 from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.core.wiring import Wiring
 from server.exams import timeline_service
 from server.writing import service
 from tests.harness import Harness, running_app
+
+# PostgreSQL as well as SQLite: several processes on one database (leases, shared state)
+pytestmark = pytest.mark.postgres
 
 PACK = "plateforme-horizon"
 
