@@ -227,20 +227,22 @@ def test_crm_survey_order_agreement_and_chat_seen_live_by_the_observer(
     questions.nth(3).get_by_label("Bouche-à-oreille").check()
     words = "Que vous mettiez les fiches de culture dans le colis, pas seulement sur internet"
     questions.nth(5).locator("textarea").fill(words)
-    expect(questions.nth(5).locator(".sv-saved")).to_contain_text("enregistré à")
+    for answered in (0, 1, 3, 5):  # each answer is its own request: all four saved
+        expect(questions.nth(answered).locator(".sv-saved")).to_contain_text("enregistré à")
+    given = {"q1": "oui", "q2": 8, "q4": ["Catalogue papier", "Bouche-à-oreille"], "q6": words}
+    # Each save's event carries the answers as its commit left them: under load the save of
+    # q6 may be committed before that of q2, so it is the event after the last save that
+    # holds them all (the observer waits for it; an earlier one lacks some).
     observer.wait_for_function(
-        "(words) => window.__events.some((e) => e.type === 'crm.change' && e.survey"
-        " && e.survey.answers.q6 === words)",
-        arg=words,
+        """(given) => window.__events.some((e) => e.type === 'crm.change' && e.survey
+            && Object.keys(e.survey.answers).length === Object.keys(given).length
+            && Object.entries(given).every(([q, v]) =>
+                 JSON.stringify(e.survey.answers[q]) === JSON.stringify(v)))""",
+        arg=given,
     )
-    last = [e for e in events(observer, "crm.change") if e.get("survey")][-1]["survey"]
-    assert last["simulation_id"] == "s02-enquete-satisfaction"
-    assert last["answers"] == {
-        "q1": "oui",
-        "q2": 8,
-        "q4": ["Catalogue papier", "Bouche-à-oreille"],
-        "q6": words,
-    }
+    whole = [e["survey"] for e in events(observer, "crm.change") if e.get("survey")]
+    assert all(s["simulation_id"] == "s02-enquete-satisfaction" for s in whole)
+    assert given in [s["answers"] for s in whole]
 
     # An order during the inbound order call: the simulation's desk, VAT and totals.
     ring = {"type": "call.ring", "candidate_id": alice, "simulation_id": "s06-commande-jardin"}
