@@ -3,8 +3,10 @@ A broken pack does not stop the server: it is left out and its problems are kept
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,29 +26,37 @@ class Catalogue:
     problems: list[Problem] = field(default_factory=list)
 
 
-Fingerprint = tuple[tuple[str, int, int], ...]
-_loaded: dict[Path, tuple[Fingerprint, Catalogue]] = {}
+# Parsed catalogues by the content of their files (relative path and bytes), the last few kept:
+# a copy of a directory elsewhere is the same catalogue (the tests write shortened copies).
+_KEPT = 8
+_loaded: OrderedDict[str, tuple[Path, Catalogue]] = OrderedDict()
 
 
-def _fingerprint(scenarios_dir: Path) -> Fingerprint:
-    """Every file under the directory with its modification time and size."""
-    files = []
-    for root, _dirs, names in os.walk(scenarios_dir):
-        for name in names:
-            stat = os.stat(os.path.join(root, name))
-            files.append((os.path.join(root, name), stat.st_mtime_ns, stat.st_size))
-    return tuple(sorted(files))
+def _content_key(scenarios_dir: Path) -> str:
+    """A digest of every file under the directory: its path below it and its bytes."""
+    digest = hashlib.sha256()
+    for root, dirs, names in os.walk(scenarios_dir):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(root, name)
+            digest.update(path.relative_to(scenarios_dir).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def load_catalogue(scenarios_dir: Path) -> Catalogue:
-    """The catalogue of a directory, parsed once per process while its files are unchanged
-    (its models are frozen; each caller gets its own dicts)."""
-    key = scenarios_dir.resolve()
-    fingerprint = _fingerprint(key)
+    """The catalogue of a directory, parsed once per process for the same files (its models
+    are frozen; each caller gets its own dicts). A catalogue with problems is reused only for
+    its own directory: the problems name its files."""
+    directory = scenarios_dir.resolve()
+    key = _content_key(directory)
     cached = _loaded.get(key)
-    if cached is None or cached[0] != fingerprint:
-        cached = (fingerprint, _parse_catalogue(key))
+    if cached is None or (cached[1].problems and cached[0] != directory):
+        cached = (directory, _parse_catalogue(directory))
         _loaded[key] = cached
+        while len(_loaded) > _KEPT:
+            _loaded.popitem(last=False)
+    _loaded.move_to_end(key)
     catalogue = cached[1]
     return Catalogue(dict(catalogue.titles), dict(catalogue.packs), list(catalogue.problems))
 

@@ -1,4 +1,5 @@
-"""The catalogue is parsed once per process while its files are unchanged."""
+"""The catalogue is parsed once per process for the same files: a directory unchanged, or a
+copy of one elsewhere (the browser tests' shortened scenarios, written per test)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,42 @@ def test_a_changed_file_is_parsed_again(scenarios: Path) -> None:
     second = load_catalogue(scenarios)
     assert len(second.packs) == len(first.packs) - 1
     assert any("unknown_field" in str(p) for p in second.problems)
+
+
+def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    parses: list[Path] = []
+    original = catalogue_module._parse_catalogue
+    monkeypatch.setattr(
+        catalogue_module, "_parse_catalogue", lambda d: parses.append(d) or original(d)
+    )
+    return parses
+
+
+def test_a_copy_elsewhere_reuses_the_parsed_catalogue(
+    scenarios: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load_catalogue(scenarios)
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(scenarios, copy)
+    parses = _count_parses(monkeypatch)
+    second = load_catalogue(copy)
+    assert parses == []
+    assert second.packs.keys() == first.packs.keys()
+    # a copy with one byte changed is its own catalogue
+    titles = next(copy.glob("titles/*.yaml"))
+    titles.write_text(titles.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    load_catalogue(copy)
+    assert parses == [copy.resolve()]
+
+
+def test_a_broken_copy_names_its_own_files(
+    scenarios: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pack_yaml = next(scenarios.glob("packs/*/pack.yaml"))
+    pack_yaml.write_text(pack_yaml.read_text(encoding="utf-8") + "\nunknown_field: 1\n")
+    assert any(str(scenarios) in str(p) for p in load_catalogue(scenarios).problems)
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(scenarios, copy)
+    problems = load_catalogue(copy).problems
+    assert problems and all(str(scenarios) not in str(p) for p in problems)
+    assert any(str(copy) in str(p) for p in problems)
