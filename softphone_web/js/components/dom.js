@@ -84,3 +84,65 @@ export function select(options, value) {
   if (value !== undefined) s.value = value;
   return s;
 }
+
+/**
+ * The children of `parent`, one per item, keyed: a child already there for an item's key
+ * (its `data-key`) is kept and updated in place, a new key gets a new child, a key gone takes
+ * its child away, and children are moved only when the order changed. A component fed live
+ * data (a status, a fetched record) must not rebuild its buttons on each update: a click
+ * pressed on an element and released on its replacement fires no `click`, and under load
+ * that is how a juror's or a candidate's click was lost (CI beside two busy loops).
+ * Listeners go on in `create`, once per element: they read what they act on from the element
+ * (its dataset), never from the item the closure first saw. Children without a key (an
+ * « empty » paragraph) are removed.
+ * @template T
+ * @template {HTMLElement} E
+ * @param {HTMLElement} parent
+ * @param {readonly T[]} items
+ * @param {{
+ *   key: (item: T, index: number) => string,
+ *   create: (item: T, index: number) => E,
+ *   update?: (node: E, item: T, index: number) => void,
+ * }} how `create` makes the element and its listeners; `update`, run on new and kept
+ *   elements alike, writes what the item shows
+ * @returns {E[]} the children, in the items' order
+ */
+export function keyedChildren(parent, items, { key, create, update }) {
+  /** @type {Map<string, E>} */
+  const shown = new Map();
+  for (const child of parent.children) {
+    const k = child instanceof HTMLElement ? child.dataset.key : undefined;
+    if (k !== undefined && !shown.has(k)) shown.set(k, /** @type {E} */ (child));
+  }
+  const nodes = items.map((item, i) => {
+    const k = key(item, i);
+    let node = shown.get(k);
+    if (node) {
+      shown.delete(k); // a key given twice gets a second element
+    } else {
+      node = create(item, i);
+      node.dataset.key = k;
+    }
+    update?.(node, item, i);
+    return node;
+  });
+  // The children gone go first, then only the elements out of place move — none when the
+  // order is unchanged: a moved element leaves the document for an instant, which loses a
+  // click pressed on it (Chromium drops a click whose mousedown node was removed) and its focus.
+  const kept = new Set(nodes);
+  for (const child of [...parent.children]) if (!kept.has(/** @type {E} */ (child))) child.remove();
+  nodes.forEach((node, i) => {
+    const at = parent.children[i];
+    if (at !== node) parent.insertBefore(node, at || null);
+  });
+  return nodes;
+}
+
+/**
+ * Sets a node's text only when it differs: an update in place leaves unchanged text alone.
+ * @param {Node} node
+ * @param {string} text
+ */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}

@@ -2,7 +2,7 @@
 // reference (accents and case ignored; a phone matches on its digits). ↑/↓ and Entrée.
 //   search.records = [...];  search.selected = "JDL-10388";
 //   "record-open" event: { id }
-import { el } from "../components/dom.js";
+import { el, keyedChildren, setText } from "../components/dom.js";
 import { recordName } from "./crm-record.js";
 
 const fold = (/** @type {unknown} */ s) => String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -72,31 +72,25 @@ export class CrmSearch extends HTMLElement {
   }
 
   // The results, keyed by record: a result already shown keeps its element (its text is
-  // updated when the record changed), so a refresh — after each fetch of a record — never
-  // loses a click in progress or the focus of the result the candidate is on.
+  // updated in place when the record changed), so a refresh — after each fetch of a record —
+  // never loses a click in progress or the focus of the result the candidate is on.
   _render() {
     if (!this._list) return;
     const q = this._input.value;
     const hits = (this._records || []).filter((/** @type {Record<string, any>} */ r) => recordMatches(r, q));
     this._count.textContent = `${hits.length} fiche${hits.length > 1 ? "s" : ""}`;
-    const shown = new Map([...this._list.children].map((li) => [/** @type {HTMLElement} */ (li).dataset.id, /** @type {HTMLLIElement} */ (li)]));
-    /** @type {HTMLLIElement[]} */
-    const items = hits.map((/** @type {Record<string, any>} */ r) => {
-      const li = shown.get(r.id) || this._item(r.id);
-      const phone = (r.phones || [])[0];
-      const name = recordName(r);
-      const detail = `${r.id}${phone ? ` · ${phone.display || phone}` : ""}`;
-      if (li.dataset.shows !== `${name}\u001f${detail}`) {
-        li.dataset.shows = `${name}\u001f${detail}`;
-        li.replaceChildren(el("strong", "", name), el("span", "muted small", detail));
-      }
-      li.setAttribute("aria-selected", String(r.id === this._selected));
-      return li;
+    keyedChildren(this._list, hits, {
+      key: (/** @type {Record<string, any>} */ r) => r.id,
+      create: (/** @type {Record<string, any>} */ r) => this._item(r.id),
+      update: (li, /** @type {Record<string, any>} */ r) => {
+        const phone = (r.phones || [])[0];
+        const name = recordName(r);
+        const detail = `${r.id}${phone ? ` · ${phone.display || phone}` : ""}`;
+        setText(/** @type {Element} */ (li.firstElementChild), name);
+        setText(/** @type {Element} */ (li.lastElementChild), detail);
+        li.setAttribute("aria-selected", String(r.id === this._selected));
+      },
     });
-    const current = [...this._list.children];
-    if (current.length !== items.length || items.some((li, i) => li !== current[i])) {
-      this._list.replaceChildren(...items);
-    }
   }
 
   /** @param {string} id */
@@ -105,7 +99,8 @@ export class CrmSearch extends HTMLElement {
     li.setAttribute("role", "option");
     li.dataset.id = id;
     li.tabIndex = -1;
-    li.addEventListener("click", () => this._open(id));
+    li.append(el("strong"), el("span", "muted small"));
+    li.addEventListener("click", () => this._open(/** @type {string} */ (li.dataset.id)));
     li.addEventListener("keydown", (ev) => this._key(ev, li));
     return li;
   }
