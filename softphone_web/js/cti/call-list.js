@@ -5,7 +5,7 @@
 //   list.principals = { id: name };  list.records = { id: record };  list.log = [call, …];
 //   list.canDial = true;
 //   events: "dial" { number, record }, "record-open" { id }, "survey-open" { simulation }
-import { el } from "../components/dom.js";
+import { el, keyedChildren, setText } from "../components/dom.js";
 import { clockTime } from "../components/format.js";
 import { formatRemaining } from "../clock.js";
 import { recordName } from "./crm-record.js";
@@ -79,52 +79,84 @@ export class CallList extends HTMLElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));
   }
 
+  // The tasks, keyed by simulation and updated in place, buttons included: the records come
+  // again after each call's wrap-up and each action on a record, and a task rebuilt between
+  // the press and the release of a click fires no `click` (lost under load, as <crm-search>'s).
   _render() {
     if (!this._tasks) return;
     const tasks = (this._taskList || []).filter((/** @type {any} */ s) => s.kind !== "appel_entrant");
     if (!tasks.length) {
       this._tasks.replaceChildren(el("p", "muted", "Aucun appel sortant prévu pour le moment : les appels entrants arrivent d'eux-mêmes."));
     } else {
-      this._tasks.replaceChildren(...tasks.map((/** @type {any} */ s) => this._task(s)));
+      keyedChildren(this._tasks, tasks, {
+        key: (/** @type {any} */ s) => s.id,
+        create: () => this._task(),
+        update: (card, /** @type {any} */ s) => this._showTask(card, s),
+      });
     }
     this._renderLog();
   }
 
-  /** @param {any} s a simulation of the subject */
-  _task(s) {
-    const card = el("article", `cl-task kind-${s.kind}`);
-    card.dataset.simulation = s.id;
-    const rec = s.crm_record ? (this._records || {})[s.crm_record] : null;
-    const head = el("header", "cl-head");
-    head.append(
-      el("span", "badge", s.kind === "chat" ? "Messagerie" : "Appel sortant"),
-      el("strong", "", ` ${(this._principals || {})[s.principal] || s.principal}`),
-    );
-    if (rec) head.append(el("span", "muted", ` — ${recordName(rec)}`));
-    card.append(head, el("p", "cl-brief", s.brief || ""));
-    const actions = el("div", "cl-actions");
-    if (s.crm_record) {
-      const open = el("button", "small-button", "Ouvrir la fiche");
-      open.type = "button";
-      open.addEventListener("click", () => this._fire("record-open", { id: s.crm_record }));
-      actions.append(open);
-    }
-    if (s.survey) {
-      const sv = el("button", "small-button", "Questionnaire");
-      sv.type = "button";
-      sv.addEventListener("click", () => this._fire("survey-open", { simulation: s.id }));
-      actions.append(sv);
-    }
-    if (s.phone && s.kind !== "chat") {
-      const dial = el("button", "small-button primary cl-dial", `Appeler le ${s.phone.display}`);
-      dial.type = "button";
-      dial.disabled = !this._canDial;
-      dial.dataset.number = s.phone.digits;
-      dial.addEventListener("click", () => this._fire("dial", { number: s.phone.digits, record: s.crm_record }));
-      actions.append(dial);
-    }
-    card.append(actions);
+  // A task's card, without its simulation: its buttons read what they act on from the card.
+  _task() {
+    const card = el("article", "cl-task");
+    card.append(el("header", "cl-head"), el("p", "cl-brief"), el("div", "cl-actions"));
     return card;
+  }
+
+  /**
+   * @param {HTMLElement} card
+   * @param {any} s a simulation of the subject
+   */
+  _showTask(card, s) {
+    card.className = `cl-task kind-${s.kind}`;
+    card.dataset.simulation = s.id;
+    if (s.crm_record) card.dataset.record = s.crm_record;
+    else delete card.dataset.record;
+    const [head, brief, actions] = /** @type {HTMLElement[]} */ ([...card.children]);
+    const rec = s.crm_record ? (this._records || {})[s.crm_record] : null;
+    const who = ` ${(this._principals || {})[s.principal] || s.principal}`;
+    const parts = [s.kind === "chat" ? "Messagerie" : "Appel sortant", who, rec ? ` — ${recordName(rec)}` : ""];
+    if (head.dataset.shows !== parts.join("\u001f")) {
+      head.dataset.shows = parts.join("\u001f");
+      head.replaceChildren(el("span", "badge", parts[0]), el("strong", "", parts[1]));
+      if (rec) head.append(el("span", "muted", parts[2]));
+    }
+    setText(brief, s.brief || "");
+    /** @type {string[]} */
+    const buttons = [];
+    if (s.crm_record) buttons.push("record");
+    if (s.survey) buttons.push("survey");
+    if (s.phone && s.kind !== "chat") buttons.push("dial");
+    keyedChildren(actions, buttons, {
+      key: (what) => what,
+      create: (what) => this._action(card, what),
+      update: (b, what) => {
+        if (what !== "dial") return;
+        setText(b, `Appeler le ${s.phone.display}`);
+        b.dataset.number = s.phone.digits;
+        b.disabled = !this._canDial;
+      },
+    });
+  }
+
+  /**
+   * A task's button: « Ouvrir la fiche », « Questionnaire » or « Appeler le … ».
+   * @param {HTMLElement} card its task, whose data say the record and the simulation
+   * @param {string} what record, survey or dial
+   */
+  _action(card, what) {
+    /** @type {Record<string, [string, string, () => void]>} */
+    const kinds = {
+      record: ["Ouvrir la fiche", "small-button", () => this._fire("record-open", { id: card.dataset.record })],
+      survey: ["Questionnaire", "small-button", () => this._fire("survey-open", { simulation: card.dataset.simulation })],
+      dial: ["", "small-button primary cl-dial", () => this._fire("dial", { number: b.dataset.number, record: card.dataset.record })],
+    };
+    const [text, className, act] = kinds[what];
+    const b = el("button", className, text);
+    b.type = "button";
+    b.addEventListener("click", act);
+    return b;
   }
 
   _renderLog() {
