@@ -7,7 +7,7 @@
 //   rec.principals = { "fibrelia": "Fibrélia", … };   rec.editable = false;  (writing phase)
 //   events: "dial" { number }, "record-save" { id, changes }, "record-action" { action, id }
 //           (action: "note" | "callback" | "order" | "agreement")
-import { el } from "../components/dom.js";
+import { el, keyedChildren, setText } from "../components/dom.js";
 import { euros, toCents } from "./money.js";
 
 /** @type {Record<string, string>} */
@@ -89,6 +89,24 @@ function section(title, ...nodes) {
   return s;
 }
 
+/**
+ * A section's content, after its title: replaced (tables and lists hold no button).
+ * @param {HTMLElement} sec
+ * @param {Node} content
+ */
+function fill(sec, content) {
+  sec.replaceChildren(/** @type {Node} */ (sec.firstElementChild), content);
+}
+
+/** @type {ReadonlyArray<[action: string, label: string]>} */
+const ACTIONS = [
+  ["edit", "Modifier la fiche"],
+  ["note", "Note de contact"],
+  ["callback", "Rappel / rendez-vous"],
+  ["order", "Commande"],
+  ["agreement", "Accord de paiement"],
+];
+
 /** @type {[name: string, label: string, type?: string, options?: string[]][]} */
 const EDIT_FIELDS = [
   ["civility", "Civilité", "select", ["", "M.", "Mme"]],
@@ -147,7 +165,11 @@ export class CrmRecord extends HTMLElement {
   /** @param {boolean} value */
   set editable(value) {
     this._editable = Boolean(value);
-    this._render();
+    // Each timeline event sets it again: an edit form open stays, with what the candidate
+    // typed, as long as the record may be edited (it was drawn over, and the record then
+    // stayed frozen, its updates waiting for an edit no longer shown); closed once it may not.
+    if (!this._editing) this._render();
+    else if (!this._editable) this.stopEditing();
   }
 
   // The last action's confirmation; kept when the record is drawn again (a `crm.change`
@@ -170,6 +192,12 @@ export class CrmRecord extends HTMLElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));
   }
 
+  // The record's parts, keyed and kept across renders, its buttons with them (the actions, a
+  // phone's « Appeler »), their text and state updated in place: the record is set again on
+  // each upsert of it (its fresh copy after each action, each `crm.change`) and `editable` on
+  // each timeline event, and a button rebuilt between the press and the release of a click
+  // fires no `click` (lost under load, as <crm-search>'s). The buttons act on the record shown
+  // now (`this._record`), never on the copy they were made for.
   _render() {
     if (!this._body) return;
     const r = this._record;
@@ -177,157 +205,197 @@ export class CrmRecord extends HTMLElement {
       this._body.replaceChildren(el("p", "muted crm-empty", "Aucune fiche ouverte. Cherchez un client, ou répondez à un appel : sa fiche s'ouvrira d'elle-même."));
       return;
     }
+    /** @type {Array<[key: string, create: () => HTMLElement, update: (node: HTMLElement) => void]>} */
+    const parts = [
+      ["head", () => this._head(), (node) => this._showHead(node, r)],
+      ["actions", () => el("div", "crm-actions"), (node) => this._showActions(node)],
+      ["msg", () => this._message(), (node) => setText(node, this._msgText || "")],
+      ["contact", () => section("Coordonnées", el("dl", "crm-contact")), (node) => this._showContact(/** @type {HTMLElement} */ (node.lastElementChild), r)],
+      ["contracts", () => section("Contrats"), (node) => fill(node, table(
+        [
+          { label: "Réf.", value: (c) => c.ref },
+          { label: "Offre", value: (c) => c.label },
+          { label: "Début", value: (c) => dayText(c.start) },
+          { label: "Fin", value: (c) => dayText(c.end) },
+          { label: "Mensualité", num: true, value: (c) => (c.monthly_price ? euros(toCents(c.monthly_price)) : "") },
+          { label: "Statut", value: (c) => CONTRACT_STATUS[c.status] || c.status },
+        ],
+        r.contracts || [],
+        "Aucun contrat.",
+      ))],
+      ["orders", () => section("Commandes"), (node) => fill(node, table(
+        [
+          { label: "Réf.", value: (o) => o.ref },
+          { label: "Date", value: (o) => dayText(o.date) },
+          { label: "Articles", value: (o) => (o.lines || []).map((/** @type {any} */ l) => `${l.quantity} × ${l.label}`).join(" ; ") },
+          { label: "Total TTC", num: true, value: (o) => euros(toCents(o.total)) },
+          { label: "Statut", value: (o) => o.status },
+        ],
+        r.orders || [],
+        "Aucune commande.",
+      ))],
+      ["invoices", () => section("Factures"), (node) => fill(node, table(
+        [
+          { label: "N°", value: (i) => i.number },
+          { label: "Objet", value: (i) => i.label },
+          { label: "Date", value: (i) => dayText(i.date) },
+          { label: "Échéance", value: (i) => dayText(i.due) },
+          { label: "Montant", num: true, value: (i) => euros(toCents(i.amount)) },
+          { label: "Statut", value: (i) => INVOICE_STATUS[i.status] || i.status },
+        ],
+        r.invoices || [],
+        "Aucune facture.",
+      ))],
+    ];
+    if ((r.agreements || []).length) {
+      parts.push(["agreements", () => section("Accords de paiement"), (node) => fill(node, table(
+        [
+          { label: "Échéancier", value: (a) => a.plan || "" },
+          { label: "Montant", num: true, value: (a) => euros(toCents(a.total || a.amount)) },
+          { label: "Échéances", value: (a) => (a.installments || []).map((/** @type {any} */ x) => `${dayText(x.date)} : ${euros(toCents(x.amount))}`).join(" ; ") },
+          { label: "Moyen", value: (a) => a.payment_method || "" },
+        ],
+        r.agreements,
+        "",
+      ))]);
+    }
+    parts.push(
+      ["agenda", () => section("Rendez-vous et rappels"), (node) => fill(node, table(
+        [
+          { label: "Quand", value: (a) => instantText(a.at) },
+          { label: "Type", value: (a) => (a.kind === "rappel" ? "Rappel" : "Rendez-vous") },
+          { label: "Avec", value: (a) => [a.contact, a.representative].filter(Boolean).join(" / ") },
+          { label: "Objet", value: (a) => a.subject || "" },
+        ],
+        [
+          ...(r.appointments || []).map((/** @type {any} */ a) => ({ ...a, kind: "rendez_vous" })),
+          ...(r.callbacks || []).map((/** @type {any} */ a) => ({ ...a, kind: "rappel" })),
+        ].sort((a, b) => String(a.at).localeCompare(String(b.at))),
+        "Aucun rendez-vous.",
+      ))],
+      ["history", () => section("Historique des contacts"), (node) => fill(node, this._history(r))],
+    );
+    keyedChildren(this._body, parts, {
+      key: ([key]) => key,
+      create: ([, create]) => create(),
+      update: (node, [, , update]) => update(node),
+    });
+  }
+
+  _head() {
     const head = el("header", "crm-head");
-    const h = el("h2", "", recordName(r));
-    const facts = el("p", "crm-facts");
-    facts.append(el("span", `badge kind-${r.kind}`, KIND_LABELS[r.kind] || r.kind), " ", el("code", "", r.id));
+    head.append(el("h2"), el("p", "crm-facts"));
+    return head;
+  }
+
+  /**
+   * @param {HTMLElement} head
+   * @param {CrmRecordData} r
+   */
+  _showHead(head, r) {
+    const [h, facts] = /** @type {HTMLElement[]} */ ([...head.children]);
+    setText(h, recordName(r));
+    const nodes = [el("span", `badge kind-${r.kind}`, KIND_LABELS[r.kind] || r.kind), " ", el("code", "", r.id)];
     const principal = (this._principals || {})[r.principal];
-    if (principal) facts.append(` · ${principal}`);
-    if (r.segment) facts.append(` · ${r.segment}`);
-    if (r.since) facts.append(` · client depuis le ${dayText(r.since)}`);
+    if (principal) nodes.push(` · ${principal}`);
+    if (r.segment) nodes.push(` · ${r.segment}`);
+    if (r.since) nodes.push(` · client depuis le ${dayText(r.since)}`);
     const unpaid = (r.invoices || []).filter((/** @type {any} */ i) => i.status === "impayee");
     if (unpaid.length) {
       const due = unpaid.reduce((/** @type {number} */ n, /** @type {any} */ i) => n + toCents(i.amount), 0);
-      facts.append(" ", el("span", "badge alert", `Impayé : ${euros(due)}`));
+      nodes.push(" ", el("span", "badge alert", `Impayé : ${euros(due)}`));
     }
-    head.append(h, facts);
-    const actions = el("div", "crm-actions");
-    if (this._editable) {
-      for (const [action, label] of [
-        ["edit", "Modifier la fiche"],
-        ["note", "Note de contact"],
-        ["callback", "Rappel / rendez-vous"],
-        ["order", "Commande"],
-        ["agreement", "Accord de paiement"],
-      ]) {
+    facts.replaceChildren(...nodes);
+  }
+
+  // The actions while the calls run, each button kept: it acts on the record shown now.
+  /** @param {HTMLElement} actions */
+  _showActions(actions) {
+    keyedChildren(actions, this._editable ? ACTIONS : [], {
+      key: ([action]) => action,
+      create: ([action, label]) => {
         const b = el("button", action === "note" ? "primary" : "", label);
         b.type = "button";
         b.dataset.action = action;
-        b.addEventListener("click", () =>
-          action === "edit" ? this._edit() : this._fire("record-action", { action, id: r.id }),
-        );
-        actions.append(b);
-      }
-    }
-    this._msg = el("p", "crm-msg small ok", this._msgText || "");
-    this._msg.setAttribute("role", "status");
-    const nodes = [head, actions, this._msg, this._contact(r)];
-    nodes.push(
-      section(
-        "Contrats",
-        table(
-          [
-            { label: "Réf.", value: (c) => c.ref },
-            { label: "Offre", value: (c) => c.label },
-            { label: "Début", value: (c) => dayText(c.start) },
-            { label: "Fin", value: (c) => dayText(c.end) },
-            { label: "Mensualité", num: true, value: (c) => (c.monthly_price ? euros(toCents(c.monthly_price)) : "") },
-            { label: "Statut", value: (c) => CONTRACT_STATUS[c.status] || c.status },
-          ],
-          r.contracts || [],
-          "Aucun contrat.",
-        ),
-      ),
-      section(
-        "Commandes",
-        table(
-          [
-            { label: "Réf.", value: (o) => o.ref },
-            { label: "Date", value: (o) => dayText(o.date) },
-            { label: "Articles", value: (o) => (o.lines || []).map((/** @type {any} */ l) => `${l.quantity} × ${l.label}`).join(" ; ") },
-            { label: "Total TTC", num: true, value: (o) => euros(toCents(o.total)) },
-            { label: "Statut", value: (o) => o.status },
-          ],
-          r.orders || [],
-          "Aucune commande.",
-        ),
-      ),
-      section(
-        "Factures",
-        table(
-          [
-            { label: "N°", value: (i) => i.number },
-            { label: "Objet", value: (i) => i.label },
-            { label: "Date", value: (i) => dayText(i.date) },
-            { label: "Échéance", value: (i) => dayText(i.due) },
-            { label: "Montant", num: true, value: (i) => euros(toCents(i.amount)) },
-            { label: "Statut", value: (i) => INVOICE_STATUS[i.status] || i.status },
-          ],
-          r.invoices || [],
-          "Aucune facture.",
-        ),
-      ),
-    );
-    if ((r.agreements || []).length) {
-      nodes.push(
-        section(
-          "Accords de paiement",
-          table(
-            [
-              { label: "Échéancier", value: (a) => a.plan || "" },
-              { label: "Montant", num: true, value: (a) => euros(toCents(a.total || a.amount)) },
-              { label: "Échéances", value: (a) => (a.installments || []).map((/** @type {any} */ x) => `${dayText(x.date)} : ${euros(toCents(x.amount))}`).join(" ; ") },
-              { label: "Moyen", value: (a) => a.payment_method || "" },
-            ],
-            r.agreements,
-            "",
-          ),
-        ),
-      );
-    }
-    nodes.push(
-      section(
-        "Rendez-vous et rappels",
-        table(
-          [
-            { label: "Quand", value: (a) => instantText(a.at) },
-            { label: "Type", value: (a) => (a.kind === "rappel" ? "Rappel" : "Rendez-vous") },
-            { label: "Avec", value: (a) => [a.contact, a.representative].filter(Boolean).join(" / ") },
-            { label: "Objet", value: (a) => a.subject || "" },
-          ],
-          [
-            ...(r.appointments || []).map((/** @type {any} */ a) => ({ ...a, kind: "rendez_vous" })),
-            ...(r.callbacks || []).map((/** @type {any} */ a) => ({ ...a, kind: "rappel" })),
-          ].sort((a, b) => String(a.at).localeCompare(String(b.at))),
-          "Aucun rendez-vous.",
-        ),
-      ),
-      this._history(r),
-    );
-    this._body.replaceChildren(...nodes);
+        b.addEventListener("click", () => {
+          if (action === "edit") this._edit();
+          else if (this._record) this._fire("record-action", { action, id: this._record.id });
+        });
+        return b;
+      },
+    });
   }
 
-  /** @param {CrmRecordData} r */
-  _contact(r) {
-    const dl = el("dl", "crm-contact");
-    const add = (/** @type {string} */ label, /** @type {string | Node | null | undefined} */ value) => {
-      if (value === undefined || value === null || value === "") return;
-      dl.append(el("dt", "", label));
-      const dd = el("dd");
-      if (value instanceof Node) dd.append(value);
-      else dd.textContent = value;
-      dl.append(dd);
-    };
-    if (r.position) add("Fonction", r.position);
-    if (r.birth_date) add("Naissance", dayText(r.birth_date));
-    const phones = el("span", "crm-phones");
-    for (const p of r.phones || []) {
-      const display = p.display || p;
-      const b = el("button", "dial-link small-button", `${display} · Appeler`);
-      b.type = "button";
-      b.title = `Appeler le ${display}`;
-      b.dataset.number = p.digits || String(display).replace(/\D/g, "");
-      b.addEventListener("click", () => this._fire("dial", { number: b.dataset.number, record: r.id }));
-      phones.append(b);
-    }
-    add("Téléphone", phones);
-    add("Courriel", r.email);
-    if (r.address) add("Adresse", `${r.address.street}, ${r.address.postcode} ${r.address.city}`);
+  _message() {
+    this._msg = el("p", "crm-msg small ok");
+    this._msg.setAttribute("role", "status");
+    return this._msg;
+  }
+
+  /**
+   * The contact details, a `dt` and a `dd` per line (the list's grid), kept by line: the
+   * phones' `dd` holds their buttons.
+   * @param {HTMLElement} dl
+   * @param {CrmRecordData} r
+   */
+  _showContact(dl, r) {
     const c = r.consent || {};
     const yes = (/** @type {unknown} */ v) => (v ? "oui" : "non");
-    add("Consentement prospection", `courriel ${yes(c.email)} · SMS ${yes(c.sms)} · téléphone ${yes(c.phone)}`);
-    add("Observations", r.notes);
-    return section("Coordonnées", dl);
+    /** @type {Array<[key: string, label: string, value: string | null | undefined]>} */
+    const lines = [
+      ["position", "Fonction", r.position],
+      ["birth", "Naissance", r.birth_date ? dayText(r.birth_date) : ""],
+      ["phones", "Téléphone", null],
+      ["email", "Courriel", r.email],
+      ["address", "Adresse", r.address ? `${r.address.street}, ${r.address.postcode} ${r.address.city}` : ""],
+      ["consent", "Consentement prospection", `courriel ${yes(c.email)} · SMS ${yes(c.sms)} · téléphone ${yes(c.phone)}`],
+      ["notes", "Observations", r.notes],
+    ];
+    const cells = lines
+      .filter(([key, , value]) => key === "phones" || (value !== undefined && value !== null && value !== ""))
+      .flatMap(([key, label, value]) => [
+        { key: `${key}-label`, tag: "dt", text: label },
+        { key, tag: "dd", text: value || "" },
+      ]);
+    keyedChildren(dl, cells, {
+      key: (cell) => cell.key,
+      create: (cell) => {
+        const node = el(/** @type {"dt" | "dd"} */ (cell.tag));
+        if (cell.key === "phones") node.append(el("span", "crm-phones"));
+        return node;
+      },
+      update: (node, cell) => {
+        if (cell.key === "phones") this._showPhones(/** @type {HTMLElement} */ (node.firstElementChild), r);
+        else setText(node, cell.text);
+      },
+    });
+  }
+
+  /**
+   * A button per phone number, kept by number: it dials the number it shows, for the record
+   * shown now.
+   * @param {HTMLElement} phones
+   * @param {CrmRecordData} r
+   */
+  _showPhones(phones, r) {
+    const list = (r.phones || []).map((/** @type {any} */ p) => {
+      const display = String(p.display || p);
+      return { display, number: p.digits || display.replace(/\D/g, "") };
+    });
+    keyedChildren(phones, list, {
+      key: (p) => p.number,
+      create: () => {
+        const b = el("button", "dial-link small-button");
+        b.type = "button";
+        b.addEventListener("click", () => this._fire("dial", { number: b.dataset.number, record: this._record?.id }));
+        return b;
+      },
+      update: (b, p) => {
+        setText(b, `${p.display} · Appeler`);
+        b.title = `Appeler le ${p.display}`;
+        b.dataset.number = p.number;
+      },
+    });
   }
 
   /** @param {CrmRecordData} r */
@@ -342,7 +410,7 @@ export class CrmRecord extends HTMLElement {
       li.append(el("p", "", h.summary || h.text || ""));
       ol.append(li);
     }
-    return section("Historique des contacts", items.length ? ol : el("p", "muted small", "Aucun contact."));
+    return items.length ? ol : el("p", "muted small", "Aucun contact.");
   }
 
   _edit() {
