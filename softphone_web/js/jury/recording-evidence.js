@@ -5,10 +5,12 @@
 // Offsets are seconds of the recording, which is the call's clock from the answer (a
 // second segment's from its own start).
 //
-//   gapBands(rec, duration, onJump)   // [.rp-gap] for the timeline (absolute, in %)
-//   gapItems(rec, onJump)             // [li.rp-gap-item] for the list
+//   showGapBands(bar, rec, duration, onJump)   // the .rp-gap of the timeline (absolute, in %)
+//   showGapItems(list, rec, onJump)            // the li.rp-gap-item of the list
+// (each kept by interval across calls and updated in place: a button rebuilt under a click in
+// progress loses it; `onJump` is the first call's, given the interval's start in seconds)
 //   talkLine(analytics)               // "Parole : candidat 01:10 (48 %) …" or ""
-import { el } from "../components/dom.js";
+import { el, keyedChildren, setText } from "../components/dom.js";
 import { formatSeconds } from "./observer-common.js";
 
 /**
@@ -27,46 +29,66 @@ export function gapText(g) {
   return `${span(g)} · ${g.label || g.reason}${who} · ${effect}`;
 }
 
+/** @param {Gap} g an interval's key among its recording's */
+const gapKey = (g) => `${g.reason}|${g.role}|${g.start_s}`;
+
 /**
+ * @param {HTMLElement} bar
  * @param {{ gaps?: Gap[], duration_s?: number | null }} rec
  * @param {number} duration
  * @param {(seconds: number) => void} onJump
  */
-export function gapBands(rec, duration, onJump) {
+export function showGapBands(bar, rec, duration, onJump) {
   const d = duration > 0 ? duration : rec.duration_s || 0;
-  return (rec.gaps || []).map((g) => {
-    const b = el("button", "rp-gap");
-    b.type = "button";
-    b.tabIndex = -1; // the same interval is a button in the list below
-    b.dataset.reason = g.reason;
-    b.dataset.role = g.role;
-    b.dataset.silent = String(Boolean(g.silent));
-    const end = g.end_s === null || g.end_s === undefined ? d : g.end_s;
-    const left = d > 0 ? Math.min(100, (g.start_s / d) * 100) : 0;
-    const width = d > 0 ? Math.max(0.5, Math.min(100 - left, ((end - g.start_s) / d) * 100)) : 0;
-    b.style.left = `${left}%`;
-    b.style.width = `${width}%`;
-    b.title = gapText(g);
-    b.setAttribute("aria-label", gapText(g));
-    b.addEventListener("click", () => onJump(g.start_s));
-    return b;
+  keyedChildren(bar, rec.gaps || [], {
+    key: gapKey,
+    create: () => {
+      const b = el("button", "rp-gap");
+      b.type = "button";
+      b.tabIndex = -1; // the same interval is a button in the list below
+      b.addEventListener("click", () => onJump(Number(b.dataset.start)));
+      return b;
+    },
+    update: (b, g) => {
+      b.dataset.start = String(g.start_s);
+      b.dataset.reason = g.reason;
+      b.dataset.role = g.role;
+      b.dataset.silent = String(Boolean(g.silent));
+      const end = g.end_s === null || g.end_s === undefined ? d : g.end_s;
+      const left = d > 0 ? Math.min(100, (g.start_s / d) * 100) : 0;
+      const width = d > 0 ? Math.max(0.5, Math.min(100 - left, ((end - g.start_s) / d) * 100)) : 0;
+      b.style.left = `${left}%`;
+      b.style.width = `${width}%`;
+      b.title = gapText(g);
+      b.setAttribute("aria-label", gapText(g));
+    },
   });
 }
 
 /**
+ * @param {HTMLElement} list
  * @param {{ gaps?: Gap[] }} rec
  * @param {(seconds: number) => void} onJump
  */
-export function gapItems(rec, onJump) {
-  return (rec.gaps || []).map((g) => {
-    const li = el("li", "rp-gap-item");
-    li.dataset.reason = g.reason;
-    const b = el("button", "rp-gap-jump small-button", formatSeconds(g.start_s));
-    b.type = "button";
-    b.setAttribute("aria-label", `Aller à ${formatSeconds(g.start_s)} : ${g.label || g.reason}`);
-    b.addEventListener("click", () => onJump(g.start_s));
-    li.append(b, " ", el("span", "rp-gap-text", gapText(g)));
-    return li;
+export function showGapItems(list, rec, onJump) {
+  keyedChildren(list, rec.gaps || [], {
+    key: gapKey,
+    create: () => {
+      const li = el("li", "rp-gap-item");
+      const b = el("button", "rp-gap-jump small-button");
+      b.type = "button";
+      b.addEventListener("click", () => onJump(Number(b.dataset.start)));
+      li.append(b, " ", el("span", "rp-gap-text"));
+      return li;
+    },
+    update: (li, g) => {
+      li.dataset.reason = g.reason;
+      const b = /** @type {HTMLButtonElement} */ (li.querySelector(".rp-gap-jump"));
+      b.dataset.start = String(g.start_s);
+      setText(b, formatSeconds(g.start_s));
+      b.setAttribute("aria-label", `Aller à ${formatSeconds(g.start_s)} : ${g.label || g.reason}`);
+      setText(/** @type {HTMLElement} */ (li.querySelector(".rp-gap-text")), gapText(g));
+    },
   });
 }
 

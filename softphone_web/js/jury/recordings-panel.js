@@ -18,7 +18,7 @@
 //   panel.player(recordingId)  // its <audio> element (tests)
 // Keyboard: every control is a button or a slider; on a player, Espace plays/pauses,
 // ← / → jump 10 s.
-import { el } from "../components/dom.js";
+import { el, keyedChildren, setText } from "../components/dom.js";
 import {
   DIRECTION_LABELS,
   callsIn,
@@ -30,7 +30,7 @@ import {
   upsertCall,
 } from "./observer-common.js";
 import { JuryPanel } from "./jury-panel.js";
-import { gapBands, gapItems, talkLine } from "./recording-evidence.js";
+import { showGapBands, showGapItems, talkLine } from "./recording-evidence.js";
 
 export const SPEEDS = [1, 1.25, 1.5, 2];
 const JUMP = 10;
@@ -362,6 +362,10 @@ export class RecordingsPanel extends JuryPanel {
     }
   }
 
+  // The notes' markers and « aller à » buttons, and the intervals' bands and buttons, kept
+  // across renders (keyed by note, by interval) and updated in place: each note pinned live
+  // draws them again, and a button rebuilt between the press and the release of a click fires
+  // no `click` (lost under load, as <crm-search>'s). A button jumps to the moment it shows now.
   _renderNotes() {
     for (const item of this._items.values()) {
       const d = item.duration();
@@ -369,49 +373,73 @@ export class RecordingsPanel extends JuryPanel {
         item.seekTo(s);
         item.audio.play().catch((/** @type {Error} */ e) => this._playError(e));
       };
-      item.bands.replaceChildren(...gapBands(item.rec, d, jump));
-      item.gaps.replaceChildren(...gapItems(item.rec, jump));
+      showGapBands(item.bands, item.rec, d, jump);
+      showGapItems(item.gaps, item.rec, jump);
       const { startMs, endMs, index } = item.segment;
       // A note without a moment goes with the first segment; one with a moment, where it fell.
       const inSegment = (/** @type {import("../types/events.js").NoteOut} */ n) => (n.offset_ms === null || n.offset_ms === undefined ? index === 1 : n.offset_ms >= startMs && n.offset_ms < endMs);
       const notes = [...this._notes.values()]
         .filter((n) => n.call_id === item.rec.call_id && inSegment(n))
         .sort((a, b) => (a.offset_ms ?? Infinity) - (b.offset_ms ?? Infinity) || Date.parse(a.at) - Date.parse(b.at));
-      item.markers.replaceChildren(
-        ...notes
-          .filter((n) => n.offset_ms !== null && n.offset_ms !== undefined)
-          .map((n) => {
-            const m = el("button", "rp-marker");
-            m.type = "button";
-            m.tabIndex = -1; // the same note is a button in the list below
-            const offset = /** @type {number} */ (n.offset_ms);
-            const pct = d > 0 ? Math.min(100, ((offset - startMs) / 1000 / d) * 100) : 0;
-            m.style.left = `${pct}%`;
-            m.title = `${formatOffset(n.offset_ms)} — ${n.text}`;
-            m.setAttribute("aria-label", `Note à ${formatOffset(n.offset_ms)}`);
-            m.addEventListener("click", () => this._jump(item, offset));
-            return m;
-          }),
-      );
-      item.notes.replaceChildren(
-        ...notes.map((n) => {
+      keyedChildren(item.markers, notes.filter((n) => n.offset_ms !== null && n.offset_ms !== undefined), {
+        key: (n) => n.id,
+        create: () => {
+          const m = el("button", "rp-marker");
+          m.type = "button";
+          m.tabIndex = -1; // the same note is a button in the list below
+          m.addEventListener("click", () => this._jump(item, Number(m.dataset.offset)));
+          return m;
+        },
+        update: (m, n) => {
+          const offset = /** @type {number} */ (n.offset_ms);
+          m.dataset.offset = String(offset);
+          m.style.left = `${d > 0 ? Math.min(100, ((offset - startMs) / 1000 / d) * 100) : 0}%`;
+          m.title = `${formatOffset(offset)} — ${n.text}`;
+          m.setAttribute("aria-label", `Note à ${formatOffset(offset)}`);
+        },
+      });
+      keyedChildren(item.notes, notes, {
+        key: (n) => n.id,
+        create: () => {
           const li = el("li", "rp-note");
-          li.dataset.id = n.id;
-          const has = n.offset_ms !== null && n.offset_ms !== undefined;
-          if (has) {
-            const b = el("button", "rp-note-jump small-button", formatOffset(n.offset_ms));
-            b.type = "button";
-            b.setAttribute("aria-label", `Aller à ${formatOffset(n.offset_ms)} : ${n.text}`);
-            b.addEventListener("click", () => this._jump(item, /** @type {number} */ (n.offset_ms)));
-            li.append(b, " ");
-          } else {
-            li.append(el("span", "small muted", "sans moment "));
-          }
-          li.append(el("span", "rp-note-text", n.text));
+          li.append(el("span", "small muted", "sans moment"), " ", el("span", "rp-note-text"));
           return li;
-        }),
-      );
+        },
+        update: (li, n) => this._showNote(item, li, n),
+      });
     }
+  }
+
+  /**
+   * A note's line: its « aller à » button while it has a moment (kept as long as it has one),
+   * else « sans moment », and its text.
+   * @param {RecordingItem} item
+   * @param {HTMLElement} li
+   * @param {import("../types/events.js").NoteOut} n
+   */
+  _showNote(item, li, n) {
+    li.dataset.id = n.id;
+    const has = n.offset_ms !== null && n.offset_ms !== undefined;
+    let lead = /** @type {HTMLElement} */ (li.firstElementChild);
+    if (has !== lead.classList.contains("rp-note-jump")) {
+      let next;
+      if (has) {
+        const b = el("button", "rp-note-jump small-button");
+        b.type = "button";
+        b.addEventListener("click", () => this._jump(item, Number(b.dataset.offset)));
+        next = b;
+      } else {
+        next = el("span", "small muted", "sans moment");
+      }
+      lead.replaceWith(next);
+      lead = next;
+    }
+    if (has) {
+      lead.dataset.offset = String(n.offset_ms);
+      setText(lead, formatOffset(n.offset_ms));
+      lead.setAttribute("aria-label", `Aller à ${formatOffset(n.offset_ms)} : ${n.text}`);
+    }
+    setText(/** @type {HTMLElement} */ (li.querySelector(".rp-note-text")), n.text);
   }
 
   /**
