@@ -22,7 +22,7 @@
 // Its parts: interview-fields.js builds the fields and shows each saver's state; this module
 // binds it to the page, loads the notes and handles the other juror's; interview-phases.js and
 // note-saver.js have no DOM.
-import { el } from "../components/dom.js";
+import { el, keyedChildren, setText } from "../components/dom.js";
 import { Autosaver } from "../cti/autosave.js";
 import { InterviewFields } from "./interview-fields.js";
 import { FINAL_TOPIC, INTERVIEW_PHASES, interviewButtons, interviewState } from "./interview-phases.js";
@@ -198,6 +198,10 @@ export class InterviewNotes extends InterviewFields {
   }
 
   /**
+   * The other juror's save, beside the field: a line when applied, else the message, their
+   * version and « Masquer », kept across their next saves and updated in place (a button
+   * rebuilt between the press and the release of a click fires no `click`, lost under load as
+   * <crm-search>'s; their version stays open if it was read).
    * @param {Field} f
    * @param {{ text: string, updated_at: string | null, by?: string }} row
    * @param {"applied" | "typing" | "restored"} why
@@ -205,10 +209,13 @@ export class InterviewNotes extends InterviewFields {
   _showRemote(f, row, why) {
     const when = hhmm(row.updated_at);
     f.remote.hidden = false;
-    f.remote.replaceChildren();
     if (why === "applied") {
       f.remote.className = "in-remote small muted";
-      f.remote.textContent = `Mis à jour par l'autre juré à ${when}.`;
+      keyedChildren(f.remote, ["applied"], {
+        key: (part) => part,
+        create: () => el("span"),
+        update: (node) => setText(node, `Mis à jour par l'autre juré à ${when}.`),
+      });
       return;
     }
     f.remote.className = "in-remote in-remote-conflict";
@@ -216,17 +223,32 @@ export class InterviewNotes extends InterviewFields {
       why === "typing"
         ? `L'autre juré a enregistré ces notes à ${when} pendant votre saisie. Votre texte sera enregistré par-dessus : reprenez ci-dessous ce qui doit être gardé de sa version.`
         : `Ces notes ont été modifiées par l'autre juré (${when}) depuis votre dernière saisie sur ce poste. Votre texte est renvoyé ; sa version est ci-dessous.`;
-    const p = el("p", "", msg);
-    p.setAttribute("role", "alert");
-    const det = el("details");
-    det.append(el("summary", "", "Version de l'autre juré"), el("div", "in-remote-text", row.text || "(vide)"));
-    const dismiss = el("button", "small-button", "Masquer");
-    dismiss.type = "button";
-    dismiss.addEventListener("click", () => {
-      f.remote.hidden = true;
-      f.textarea.focus();
+    keyedChildren(f.remote, ["message", "version", "dismiss"], {
+      key: (part) => part,
+      create: (part) => {
+        if (part === "message") {
+          const p = el("p");
+          p.setAttribute("role", "alert");
+          return p;
+        }
+        if (part === "version") {
+          const det = el("details");
+          det.append(el("summary", "", "Version de l'autre juré"), el("div", "in-remote-text"));
+          return det;
+        }
+        const dismiss = el("button", "small-button", "Masquer");
+        dismiss.type = "button";
+        dismiss.addEventListener("click", () => {
+          f.remote.hidden = true;
+          f.textarea.focus();
+        });
+        return dismiss;
+      },
+      update: (node, part) => {
+        if (part === "message") setText(node, msg);
+        else if (part === "version") setText(/** @type {HTMLElement} */ (node.lastElementChild), row.text || "(vide)");
+      },
     });
-    f.remote.append(p, det, dismiss);
   }
 
   // The more recent of two timeline states (each carries the server's `now`).
