@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import LiveServer, new_page, open_test_document
+from tests.e2e.live_updates import kept_across, press_during
 
 pytestmark = pytest.mark.browser
 
@@ -49,22 +50,6 @@ window.__update = () => {
 document.body.dataset.ready = "true";
 """
 
-SAME = """() => {
-  const before = [...document.querySelectorAll('agenda-view button, agenda-view section')];
-  window.__update();
-  const after = [...document.querySelectorAll('agenda-view button, agenda-view section')];
-  return before.length === after.length && before.every((node, i) => node === after[i]);
-}"""
-
-
-def press_update_release(page: Any, target: Any) -> None:
-    box = target.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.evaluate("() => window.__update()")  # the agenda read again between press and release
-    page.mouse.up()
-
 
 def test_a_click_in_the_agenda_survives_it_being_read_again(
     static_server: LiveServer, browser: Any
@@ -74,14 +59,16 @@ def test_a_click_in_the_agenda_survives_it_being_read_again(
     agenda = page.locator("agenda-view")
     assert agenda.locator("section.agenda-day").count() == 2
     assert agenda.get_by_role("button", name="Réserver").count() == 2
-    assert page.evaluate(SAME), "reading the agenda again rebuilt its buttons"
+    assert kept_across(page, "agenda-view button, agenda-view section"), (
+        "reading the agenda again rebuilt its buttons"
+    )
     # The update shows: the record renamed, Anne Petit's slot taken.
     assert agenda.get_by_role("button", name="M. Bernard Chauvin (1)").count() == 1
     assert agenda.locator("button.small-button").all_text_contents() == ["Réserver", "Pris"]
     assert agenda.get_by_role("button", name="Pris").is_disabled()
-    press_update_release(page, agenda.get_by_role("button", name="Réserver"))
-    press_update_release(page, agenda.get_by_role("button", name="M. Bernard Chauvin (2)"))
-    press_update_release(page, agenda.get_by_role("button", name="Mme Claire Roux"))
+    press_during(page, agenda.get_by_role("button", name="Réserver"))
+    press_during(page, agenda.get_by_role("button", name="M. Bernard Chauvin (2)"))
+    press_during(page, agenda.get_by_role("button", name="Mme Claire Roux"))
     events = page.evaluate("() => window.__events")
     assert events == [
         [

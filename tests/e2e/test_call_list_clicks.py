@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import LiveServer, new_page, open_test_document
+from tests.e2e.live_updates import kept_across, press_during
 
 pytestmark = pytest.mark.browser
 
@@ -47,21 +48,7 @@ window.__refresh = () => {
 document.body.dataset.ready = "true";
 """
 
-SAME = """() => {
-  const before = [...document.querySelectorAll('call-list article, call-list button')];
-  window.__refresh();
-  const after = [...document.querySelectorAll('call-list article, call-list button')];
-  return before.length === after.length && before.every((node, i) => node === after[i]);
-}"""
-
-
-def press_refresh_release(page: Any, target: Any) -> None:
-    box = target.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.evaluate("() => window.__refresh()")  # the records arrive between press and release
-    page.mouse.up()
+REFRESH = "() => window.__refresh()"  # the records fetched again
 
 
 def test_a_click_on_a_task_survives_the_records_being_fetched_again(
@@ -73,18 +60,18 @@ def test_a_click_on_a_task_survives_the_records_being_fetched_again(
     assert tasks.count() == 2  # inbound calls are not listed
     outbound = page.locator("call-list article[data-simulation='s02']")
     assert "Julien Lebrun" in (outbound.locator("header").text_content() or "")
-    assert page.evaluate(SAME), "fetching the records rebuilt the tasks"
+    assert kept_across(page, "call-list article, call-list button", REFRESH), (
+        "fetching the records rebuilt the tasks"
+    )
     # The update shows: the record's new name is in the task's header.
     assert "Julie Lebrun" in (outbound.locator("header").text_content() or "")
-    press_refresh_release(page, outbound.get_by_role("button", name="Questionnaire"))
+    press_during(page, outbound.get_by_role("button", name="Questionnaire"), REFRESH)
     assert page.evaluate("() => window.__events") == [["survey-open", {"simulation": "s02"}]]
-    press_refresh_release(page, outbound.get_by_role("button", name="Appeler le 01 23 45 67 89"))
-    press_refresh_release(
-        page,
-        page.locator("call-list article[data-simulation='s03']").get_by_role(
-            "button", name="Ouvrir la fiche"
-        ),
+    press_during(page, outbound.get_by_role("button", name="Appeler le 01 23 45 67 89"), REFRESH)
+    opens = page.locator("call-list article[data-simulation='s03']").get_by_role(
+        "button", name="Ouvrir la fiche"
     )
+    press_during(page, opens, REFRESH)
     assert page.evaluate("() => window.__events.slice(1)") == [
         ["dial", {"number": "0123456789", "record": "JDL-10412"}],
         ["record-open", {"id": "JDL-10388"}],

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import LiveServer, new_page, open_test_document
+from tests.e2e.live_updates import kept_across, press_during
 
 pytestmark = pytest.mark.browser
 
@@ -54,22 +55,6 @@ window.__update = () => {
 document.body.dataset.ready = "true";
 """
 
-SAME = """() => {
-  const before = [...document.querySelectorAll('crm-record button, crm-record section')];
-  window.__update();
-  const after = [...document.querySelectorAll('crm-record button, crm-record section')];
-  return before.length === after.length && before.every((node, i) => node === after[i]);
-}"""
-
-
-def press_update_release(page: Any, target: Any) -> None:
-    box = target.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.evaluate("() => window.__update()")  # the record's fresh copy between press and release
-    page.mouse.up()
-
 
 def test_a_click_on_a_record_survives_its_fresh_copy_and_an_edit_keeps_its_text(
     static_server: LiveServer, browser: Any
@@ -84,12 +69,14 @@ def test_a_click_on_a_record_survives_its_fresh_copy_and_an_edit_keeps_its_text(
         "Commande",
         "Accord de paiement",
     ]
-    assert page.evaluate(SAME), "a fresh copy of the record rebuilt its buttons"
+    assert kept_across(page, "crm-record button, crm-record section"), (
+        "a fresh copy of the record rebuilt its buttons"
+    )
     # The update shows: the new contact, the unpaid invoice.
     assert "Relance 2." in (record.locator(".crm-history").text_content() or "")
     assert "Impayé : 42,50" in (record.locator(".crm-facts").text_content() or "")
-    press_update_release(page, record.get_by_role("button", name="Commande"))
-    press_update_release(page, record.get_by_role("button", name="06 11 22 33 44 · Appeler"))
+    press_during(page, record.get_by_role("button", name="Commande"))
+    press_during(page, record.get_by_role("button", name="06 11 22 33 44 · Appeler"))
     assert page.evaluate("() => window.__events") == [
         ["record-action", {"action": "order", "id": "JDL-10412"}],
         ["dial", {"number": "0611223344", "record": "JDL-10412"}],

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import LiveServer, new_page, open_test_document
+from tests.e2e.live_updates import kept_across, press_during
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +37,9 @@ document.body.dataset.ready = "true";
 """
 
 
+REFRESH = "() => window.__refresh()"
+
+
 def test_a_click_on_a_result_survives_the_results_being_refreshed(
     static_server: LiveServer, browser: Any
 ) -> None:
@@ -44,19 +48,8 @@ def test_a_click_on_a_result_survives_the_results_being_refreshed(
     page.locator("crm-search input").fill("lebrun")
     hits = page.locator("crm-search li")
     assert hits.count() == 2
-    same = page.evaluate(
-        """() => { const before = [...document.querySelectorAll('crm-search li')];
-                   window.__refresh();
-                   const after = [...document.querySelectorAll('crm-search li')];
-                   return before.length === after.length && before.every((li, i) => li === after[i]); }"""
-    )
-    assert same, "a refresh rebuilt the results"
-    box = hits.first.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.evaluate("() => window.__refresh()")  # the list refreshed between press and release
-    page.mouse.up()
+    assert kept_across(page, "crm-search li", REFRESH), "a refresh rebuilt the results"
+    press_during(page, hits.first, REFRESH)  # the list refreshed between press and release
     assert page.evaluate("() => window.__opened") == ["JDL-10412"]
     # A record that changed shows its change; one that left the hits leaves the list.
     page.evaluate(

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import LiveServer, new_page, open_test_document
+from tests.e2e.live_updates import kept_across, press_during
 
 pytestmark = pytest.mark.browser
 
@@ -51,14 +52,6 @@ window.__update = () => {
 document.body.dataset.ready = "true";
 """
 
-SAME = """() => {
-  const remote = document.querySelector('interview-notes .in-remote');
-  const before = [...remote.querySelectorAll('*')];
-  window.__update();
-  const after = [...remote.querySelectorAll('*')];
-  return before.length > 0 && before.length === after.length && before.every((node, i) => node === after[i]);
-}"""
-
 
 def test_a_click_on_masquer_survives_the_other_jurors_save(
     static_server: LiveServer, browser: Any
@@ -74,17 +67,14 @@ def test_a_click_on_masquer_survives_the_other_jurors_save(
     assert "pendant votre saisie" in (remote.locator("p").text_content() or "")
     assert remote.locator(".in-remote-text").text_content() == "Sa version 1"
     remote.locator("summary").click()  # the juror reads their version
-    assert page.evaluate(SAME), "the other juror's save rebuilt « Masquer »"
+    assert kept_across(page, "interview-notes .in-remote *"), (
+        "the other juror's save rebuilt « Masquer »"
+    )
     # The update shows, and the version read stays open.
     assert remote.locator(".in-remote-text").text_content() == "Sa version 2"
     assert remote.locator("details").get_attribute("open") is not None
     dismiss = remote.get_by_role("button", name="Masquer")
-    box = dismiss.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.evaluate("() => window.__update()")  # their save arrives between press and release
-    page.mouse.up()
+    press_during(page, dismiss)  # their save arrives between press and release
     assert remote.is_hidden()
     assert page.evaluate("() => document.activeElement.classList.contains('in-text')")
     assert field.input_value() == "Mes notes"

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import LiveServer, new_page, open_test_document
+from tests.e2e.live_updates import kept_across, press_during
 
 pytestmark = pytest.mark.browser
 
@@ -57,23 +58,11 @@ window.__rewind = () => { panel.player("r1").currentTime = 0; };
 document.body.dataset.ready = "true";
 """
 
-SAME = """() => {
-  const before = [...document.querySelectorAll('recordings-panel button, recordings-panel li')];
-  window.__update();
-  const after = [...document.querySelectorAll('recordings-panel button, recordings-panel li')];
-  return before.every((node, i) => node === after[i]);
-}"""
 
-
-def press_update_release(page: Any, target: Any) -> float:
-    """Where the player is after a click on `target` with a note arriving in the middle."""
+def jump_during_a_note(page: Any, target: Any) -> float:
+    """Where the player is after a click on `target` with a note pinned in the middle."""
     page.evaluate("() => window.__rewind()")
-    box = target.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.evaluate("() => window.__update()")  # a note pinned between press and release
-    page.mouse.up()
+    press_during(page, target)
     return float(page.evaluate("() => window.__at()"))
 
 
@@ -86,7 +75,9 @@ def test_a_click_on_a_recording_survives_a_note_pinned_meanwhile(
     assert item.locator(".rp-marker").count() == 2
     assert item.locator(".rp-note-jump").all_text_contents() == ["00:15", "01:00"]
     assert item.locator(".rp-gap").count() == 2
-    assert page.evaluate(SAME), "a note pinned rebuilt the recording's buttons"
+    assert kept_across(page, "recordings-panel button, recordings-panel li"), (
+        "a note pinned rebuilt the recording's buttons"
+    )
     # The update shows: the new note (no moment, last), the first one's new text.
     assert item.locator(".rp-note").count() == 3
     assert item.locator(".rp-note-text").all_text_contents() == [
@@ -97,10 +88,10 @@ def test_a_click_on_a_recording_survives_a_note_pinned_meanwhile(
     assert item.locator(".rp-note").first.text_content() == "00:15 Bonne reformulation (3)"
     assert item.locator(".rp-note").nth(2).text_content() == "sans moment Remarque 3"
     assert item.locator(".rp-marker").count() == 2
-    assert press_update_release(page, item.locator(".rp-marker").nth(1)) == 60
-    assert press_update_release(page, item.locator(".rp-note-jump").first) == 15
-    assert press_update_release(page, item.locator(".rp-gap").nth(1)) == 80
-    assert press_update_release(page, item.locator(".rp-gap-jump").first) == 30
+    assert jump_during_a_note(page, item.locator(".rp-marker").nth(1)) == 60
+    assert jump_during_a_note(page, item.locator(".rp-note-jump").first) == 15
+    assert jump_during_a_note(page, item.locator(".rp-gap").nth(1)) == 80
+    assert jump_during_a_note(page, item.locator(".rp-gap-jump").first) == 30
     assert page.evaluate("() => window.__played") == 4
     assert item.locator(".rp-note").count() == 7
     # A note given a moment later: its line gets a button and the bar a marker.
@@ -110,5 +101,5 @@ def test_a_click_on_a_recording_survives_a_note_pinned_meanwhile(
     )
     assert item.locator(".rp-marker").count() == 3
     assert item.locator('.rp-note[data-id="n3"] .rp-note-jump').text_content() == "01:40"
-    assert press_update_release(page, item.locator('.rp-note[data-id="n3"] button')) == 100
+    assert jump_during_a_note(page, item.locator('.rp-note[data-id="n3"] button')) == 100
     assert page.console_errors == []

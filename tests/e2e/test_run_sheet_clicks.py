@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import LiveServer, new_page, open_test_document
+from tests.e2e.live_updates import kept_across, press_during
 
 pytestmark = pytest.mark.browser
 
@@ -38,13 +39,6 @@ window.__update = () => {
 document.body.dataset.ready = "true";
 """
 
-SAME_BUTTONS = """(update) => {
-  const before = [...document.querySelectorAll('run-sheet button')];
-  window[update]();
-  const after = [...document.querySelectorAll('run-sheet button')];
-  return before.length === after.length && before.every((b, i) => b === after[i]);
-}"""
-
 
 def test_a_click_on_a_simulation_survives_a_status_update(
     static_server: LiveServer, browser: Any
@@ -53,20 +47,17 @@ def test_a_click_on_a_simulation_survives_a_status_update(
     open_test_document(page, HTML, SCRIPT)
     sheet = page.locator("run-sheet")
     assert sheet.locator("button").count() == 3
-    assert page.evaluate(SAME_BUTTONS, "__update"), "a status update rebuilt the buttons"
+    assert kept_across(page, "run-sheet button"), "a status update rebuilt the buttons"
     # The update shows: the states and the classes changed in place.
     assert sheet.locator(".rs-state").all_text_contents() == ["Faite", "En cours", "À faire"]
     assert sheet.locator(".rs-item").nth(0).get_attribute("class") == "rs-item rs-done"
     target = sheet.locator('[data-id="s03"]')
-    box = target.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
     # a status arrives between press and release
-    page.evaluate(
-        "() => { document.querySelector('run-sheet').statuses = { s01: 'done', s02: 'done' }; }"
+    press_during(
+        page,
+        target,
+        "() => { document.querySelector('run-sheet').statuses = { s01: 'done', s02: 'done' }; }",
     )
-    page.mouse.up()
     assert page.evaluate("() => window.__picked") == ["s03"]
     assert target.get_attribute("aria-current") == "true"
     assert sheet.locator('[data-id="s01"]').get_attribute("aria-current") == "false"
