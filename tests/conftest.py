@@ -50,7 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """The suite runs on one worker per core and one more (pytest-xdist, `default_workers`)
+    """The suite runs on one worker per core and two more (pytest-xdist, `default_workers`)
     unless told otherwise: `-n 0`, `-p no:xdist` or PLATEAU_TEST_WORKERS=0 run it in one
     process, `-n N` or PLATEAU_TEST_WORKERS=N on N workers. Each worker has its own databases
     (uuid names), ports (bound to 0) and temporary directories; tests that must share a worker
@@ -66,14 +66,15 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 
 def default_workers(environ: Mapping[str, str], *, cores: int) -> int:
-    """PLATEAU_TEST_WORKERS if it is a number, else one worker per core and one more: the tests
-    wait a third of their time (calls at real speed, timers, PostgreSQL's syncs), and the extra
-    worker fills it (2 cores, the browser tests in Chromium's headless shell: 525 s on 2
-    workers, 436–461 s on 3, 457 s on 4, which cost 75 more CPU-s in contention). Four workers
-    once starved a browser test's in-process server until its page gave up the socket; three
-    showed two races of the pages, since fixed (benchmarks/results/suite_durations.md)."""
+    """PLATEAU_TEST_WORKERS if it is a number, else one worker per core and two more: the tests
+    wait for a part of their time (calls at real speed, timers, PostgreSQL's syncs), and the
+    extra workers fill it. On 2 cores (2026-12-07, eighth session), four workers against three:
+    336 and 354 s against 364 s quiet, 563 s against 617–635 s beside two busy CPU loops, for
+    20–60 CPU-s more (an earlier suite, with every test on PostgreSQL too, gained nothing from
+    a fourth and once starved a browser test's in-process server with it; the pages' races
+    that showed then are fixed): benchmarks/results/suite_durations.md."""
     workers = environ.get(WORKERS_ENV, "auto")
-    return int(workers) if workers.isdigit() else cores + 1
+    return int(workers) if workers.isdigit() else cores + 2
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
