@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.engine import make_url
 
 from server.core.clock import FakeClock
-from server.core.config import PROJECT_ROOT, Settings
+from server.core.config import Settings
 from server.core.migrations import upgrade
 
 # tests.loop_leaks: a test that leaves an event loop open fails (see there); pytester runs the
@@ -29,22 +29,20 @@ TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 PG_ENV = "TEST_DATABASE_URL"
 WORKERS_ENV = "PLATEAU_TEST_WORKERS"
 NO_BYTECODE_ENV = "PYTHONDONTWRITEBYTECODE"
-PYCACHE_PREFIX = PROJECT_ROOT / ".pytest_cache" / "pycache"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Bytecode kept even where the environment says not to write any (PYTHONDONTWRITEBYTECODE,
     set on the CI machine): without it every xdist worker parses and rewrites every test module
     and pytest plugin again (~7 s of CPU per worker to collect the suite) and every process a
-    test starts compiles server/ again. It goes outside the source tree then (PYTHONPYCACHEPREFIX
-    `.pytest_cache/pycache`); set here, before xdist starts its workers, which inherit it with
-    the processes the tests start (tests/test_bytecode_cache.py)."""
+    test starts compiles server/ again. Set here, before xdist starts its workers, which inherit
+    it with the processes the tests start. It is written beside the sources (`__pycache__/`,
+    ignored by git), not under a cache prefix: a prefix would hide the bytecode installed with
+    the standard library and the packages, compiled again by each fresh clone's first processes
+    (tests/test_suite_startup.py)."""
     if not (os.environ.get(NO_BYTECODE_ENV) or sys.dont_write_bytecode):
         return  # bytecode beside the sources, Python's default
-    prefix = os.environ.get("PYTHONPYCACHEPREFIX") or str(PYCACHE_PREFIX)
     os.environ.pop(NO_BYTECODE_ENV, None)
-    os.environ["PYTHONPYCACHEPREFIX"] = prefix
-    sys.pycache_prefix = prefix
     sys.dont_write_bytecode = False
 
 
