@@ -18,8 +18,9 @@ from argon2 import PasswordHasher
 from sqlalchemy.engine import make_url
 
 from server.core.clock import FakeClock
-from server.core.config import Settings
+from server.core.config import PROJECT_ROOT, Settings
 from server.core.migrations import upgrade
+from tests import warm_bytecode
 
 # tests.loop_leaks: a test that leaves an event loop open fails (see there); pytester runs the
 # small test sessions of tests/test_loop_leaks.py
@@ -38,12 +39,20 @@ def pytest_configure(config: pytest.Config) -> None:
     test starts compiles server/ again. Set here, before xdist starts its workers, which inherit
     it with the processes the tests start. It is written beside the sources (`__pycache__/`,
     ignored by git), not under a cache prefix: a prefix would hide the bytecode installed with
-    the standard library and the packages, compiled again by each fresh clone's first processes
-    (tests/test_suite_startup.py)."""
-    if not (os.environ.get(NO_BYTECODE_ENV) or sys.dont_write_bytecode):
-        return  # bytecode beside the sources, Python's default
-    os.environ.pop(NO_BYTECODE_ENV, None)
-    sys.dont_write_bytecode = False
+    the standard library and the packages, compiled again by each fresh clone's first processes.
+    The process that starts the workers writes the project's bytecode first, so that they do not
+    all compile it at once (tests/warm_bytecode.py, tests/test_suite_startup.py)."""
+    if os.environ.get(NO_BYTECODE_ENV) or sys.dont_write_bytecode:
+        os.environ.pop(NO_BYTECODE_ENV, None)
+        sys.dont_write_bytecode = False
+    if starts_workers(config):
+        warm_bytecode.warm(config, PROJECT_ROOT, ("server", "tests", "benchmarks", "alembic"))
+
+
+def starts_workers(config: pytest.Config) -> bool:
+    """This process is the one that starts xdist's workers (not one of them, not `-n 0`)."""
+    workers = getattr(config.option, "numprocesses", None)
+    return not hasattr(config, "workerinput") and bool(workers)
 
 
 @pytest.hookimpl(tryfirst=True)

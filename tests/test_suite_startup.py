@@ -12,10 +12,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from server.core.config import PROJECT_ROOT
+from tests import warm_bytecode
 
 
 def test_this_process_and_the_processes_it_starts_write_bytecode(tmp_path: Path) -> None:
@@ -71,3 +73,50 @@ def test_schemathesis_is_loaded_only_by_the_test_that_fuzzes(pytestconfig: pytes
         )
     ]
     assert at_the_top == []
+
+
+def test_the_test_modules_are_rewritten_once_before_the_workers_start(
+    pytestconfig: pytest.Config, tmp_path: Path
+) -> None:
+    """The process that starts the workers writes pytest's rewritten form of each test module
+    (tests/warm_bytecode.py); pytest then reads it instead of rewriting the module again, and
+    its assertions still explain themselves."""
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    probe = tests / "test_probe.py"
+    probe.write_text("def test_probe():\n    x = 2\n    assert x == 3\n", encoding="utf-8")
+    (tests / "helper.py").write_text("VALUE = 1\n", encoding="utf-8")  # not a test module
+
+    assert warm_bytecode.warm(pytestconfig, tmp_path, ()) == 1
+    assert warm_bytecode.warm(pytestconfig, tmp_path, ()) == 0  # up to date: left as it is
+    [written] = (tests / "__pycache__").glob("test_probe.*pytest*.pyc")
+    before = written.stat()
+
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(probe)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "assert 2 == 3" in run.stdout  # the rewritten assertion, read from the warm-up's file
+    after = written.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_only_the_process_that_starts_the_workers_warms_up() -> None:
+    from types import SimpleNamespace
+
+    from tests.conftest import starts_workers
+
+    def config(workers: int | None, *, worker: bool = False) -> Any:
+        made = SimpleNamespace(option=SimpleNamespace(numprocesses=workers))
+        if worker:
+            made.workerinput = {"workerid": "gw0"}
+        return made
+
+    assert starts_workers(config(4))
+    assert not starts_workers(config(4, worker=True))  # a worker: the warm-up is done
+    assert not starts_workers(config(0))  # one process: it writes as it goes
+    assert not starts_workers(config(None))  # xdist absent
