@@ -552,10 +552,13 @@ async def observe_also(ctx: AppContext, juror_id: str, candidate_id: str) -> Non
 
 
 def sign_in_with_code(page: Any, code: str, *, home: str) -> None:
-    """Types the access code on /connexion and waits for the role's home page."""
-    page.goto("/connexion")
-    page.fill("#code", code)
-    page.get_by_role("button", name="Entrer").click()
+    """Signs in with the access code through the sign-in API, as the sign-in page does (the
+    page's context keeps the cookies), and opens the role's home page. The sign-in page itself
+    is tested by tests/e2e/test_login_page.py; loading it before each test's pages cost ~10 %
+    of their CPU (benchmarks/results/suite_durations.md)."""
+    answer = page.request.post("/api/auth/code", data={"code": code})
+    assert answer.ok, f"sign-in refused: {answer.status} {answer.text()}"
+    page.goto(answer.json()["home"])
     page.wait_for_url(f"**{home}*")
 
 
