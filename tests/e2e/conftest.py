@@ -565,10 +565,10 @@ def sign_in_with_code(page: Any, code: str, *, home: str) -> None:
 def sign_in_with_password(
     page: Any, username: str = ORGANISER_USERNAME, password: str = ORGANISER_PASSWORD
 ) -> None:
-    """Signs the organiser in (the seeded account by default) and waits for /organisation."""
-    page.goto("/connexion")
-    page.locator("#organiser summary").click()
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.get_by_role("button", name="Se connecter").click()
+    """Signs the organiser in (the seeded account by default) through the sign-in API, as the
+    sign-in page does, and opens /organisation (the page itself: tests/e2e/test_login_page.py)."""
+    body = {"username": username, "password": password}
+    answer = page.request.post("/api/auth/password", data=body)
+    assert answer.ok, f"sign-in refused: {answer.status} {answer.text()}"
+    page.goto(answer.json()["home"])
     page.wait_for_url("**/organisation*")

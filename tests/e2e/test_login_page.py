@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import LiveServer, new_page, sign_in_with_password
+from tests.e2e.conftest import ORGANISER_USERNAME, LiveServer, new_page
+from tests.harness import ORGANISER_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +37,16 @@ def test_a_typed_code_a_code_link_a_wrong_code_and_the_password(
     linked.wait_for_url("**/candidat*")
 
     organiser = new_page(browser, live_server)
-    sign_in_with_password(organiser)
+    organiser.goto("/connexion")
+    organiser.locator("#organiser summary").click()
+    organiser.fill("#username", ORGANISER_USERNAME)
+    organiser.fill("#password", "pas-le-bon-mot-de-passe")
+    organiser.get_by_role("button", name="Se connecter").click()
+    expect(organiser.locator("#password-error")).to_have_text(
+        "Identifiant ou mot de passe incorrect."
+    )
+    organiser.fill("#password", ORGANISER_PASSWORD)
+    organiser.get_by_role("button", name="Se connecter").click()
+    organiser.wait_for_url("**/organisation*")
     for p in (page, linked, organiser):
         assert p.console_errors == []
