@@ -16,6 +16,7 @@ from server.core.clock import FakeClock
 from server.core.config import Settings
 from server.web.pages import PAGES
 from tests.harness import Harness, running_app
+from tests.one_hop_client import OneHopTestClient
 from tests.web.test_access_walk import AS_ROLE, _sample_params, all_routes
 
 EXPECTED = {
@@ -54,7 +55,7 @@ def test_every_page_static_file_and_api_answer_is_protected(
 ) -> None:
     with running_app(settings, clock) as h:
         base = "https://testserver" if https else "http://testserver"
-        client = TestClient(h.client.app, base_url=base)
+        client = OneHopTestClient(h.client.app, base_url=base)
         checked = 0
         for path in [*PAGES, *_static_files(settings.web_dir), "/nulle-part", "/static/absent.js"]:
             _assert_protected(client.get(path), path, https=https)
