@@ -46,7 +46,9 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.pop(NO_BYTECODE_ENV, None)
         sys.dont_write_bytecode = False
     if starts_workers(config):
-        warm_bytecode.warm(config, PROJECT_ROOT, ("server", "tests", "benchmarks", "alembic"))
+        packages = ("server", "tests", "benchmarks", "alembic")
+        ours = tuple(name for name in pytest_plugins if name.startswith("tests."))
+        warm_bytecode.warm(config, PROJECT_ROOT, packages, plugins=ours)
 
 
 def starts_workers(config: pytest.Config) -> bool:

@@ -89,6 +89,8 @@ def test_the_test_modules_are_rewritten_once_before_the_workers_start(
 
     assert warm_bytecode.warm(pytestconfig, tmp_path, ()) == 1
     assert warm_bytecode.warm(pytestconfig, tmp_path, ()) == 0  # up to date: left as it is
+    # a plugin named by `pytest_plugins` is rewritten too (the probe is left as it is)
+    assert warm_bytecode.warm(pytestconfig, tmp_path, (), plugins=("tests.helper",)) == 1
     [written] = (tests / "__pycache__").glob("test_probe.*pytest*.pyc")
     before = written.stat()
 

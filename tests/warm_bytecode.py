@@ -18,23 +18,26 @@ from pathlib import Path
 
 import pytest
 
-# the modules pytest rewrites besides those matching `python_files`: its conftest files and the
-# plugins tests/conftest.py names (pytest_plugins)
-PLUGIN_MODULES = ("loop_leaks.py", "route_cache.py")
 
-
-def rewritten_by_pytest(path: Path, python_files: list[str]) -> bool:
+def rewritten_by_pytest(path: Path, python_files: list[str], plugins: set[Path]) -> bool:
+    """pytest rewrites its conftest files, the plugins named by `pytest_plugins` and the modules
+    matching `python_files`."""
     return (
         path.name == "conftest.py"
-        or path.name in PLUGIN_MODULES
+        or path in plugins
         or any(fnmatch.fnmatch(path.name, pattern) for pattern in python_files)
     )
 
 
-def warm(config: pytest.Config, root: Path, packages: tuple[str, ...]) -> int:
+def warm(
+    config: pytest.Config,
+    root: Path,
+    packages: tuple[str, ...],
+    plugins: tuple[str, ...] = (),
+) -> int:
     """Compiles `packages` (under `root`) and writes pytest's rewritten form of every test
-    module under `root/tests` whose cached form is missing or stale; returns how many were
-    rewritten."""
+    module under `root/tests` (and of the `plugins`, dotted module names under `root`) whose
+    cached form is missing or stale; returns how many were rewritten."""
     if sys.dont_write_bytecode:
         return 0
     for package in packages:
@@ -46,9 +49,10 @@ def warm(config: pytest.Config, root: Path, packages: tuple[str, ...]) -> int:
     if rewrite.assertstate_key not in config.stash:
         return 0  # --assert=plain: nothing is rewritten
     python_files = list(config.getini("python_files"))
+    plugin_files = {root.joinpath(*name.split(".")).with_suffix(".py") for name in plugins}
     count = 0
     for path in sorted((root / "tests").rglob("*.py")):
-        if not rewritten_by_pytest(path, python_files):
+        if not rewritten_by_pytest(path, python_files, plugin_files):
             continue
         try:
             cache = rewrite.get_cache_dir(path)

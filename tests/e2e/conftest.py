@@ -556,9 +556,7 @@ def sign_in_with_code(page: Any, code: str, *, home: str) -> None:
     page's context keeps the cookies), and opens the role's home page. The sign-in page itself
     is tested by tests/e2e/test_login_page.py; loading it before each test's pages cost ~10 %
     of their CPU (benchmarks/results/suite_durations.md)."""
-    answer = page.request.post("/api/auth/code", data={"code": code})
-    assert answer.ok, f"sign-in refused: {answer.status} {answer.text()}"
-    page.goto(answer.json()["home"])
+    _sign_in_through_the_api(page, "/api/auth/code", {"code": code})
     page.wait_for_url(f"**{home}*")
 
 
@@ -567,8 +565,15 @@ def sign_in_with_password(
 ) -> None:
     """Signs the organiser in (the seeded account by default) through the sign-in API, as the
     sign-in page does, and opens /organisation (the page itself: tests/e2e/test_login_page.py)."""
-    body = {"username": username, "password": password}
-    answer = page.request.post("/api/auth/password", data=body)
+    _sign_in_through_the_api(
+        page, "/api/auth/password", {"username": username, "password": password}
+    )
+    page.wait_for_url("**/organisation*")
+
+
+def _sign_in_through_the_api(page: Any, path: str, body: dict[str, str]) -> None:
+    """What the sign-in page's script does: the sign-in request from the page's own context
+    (which keeps the cookies), then the home page the answer names."""
+    answer = page.request.post(path, data=body)
     assert answer.ok, f"sign-in refused: {answer.status} {answer.text()}"
     page.goto(answer.json()["home"])
-    page.wait_for_url("**/organisation*")
